@@ -1,0 +1,30 @@
+#pragma once
+// File helpers that survive crashes and power cuts: a file is either the old
+// version or the complete new one, never a torn mix.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace signage {
+
+// Writes bytes to `path.tmp-<random>`, fsyncs it, renames it over `path` and
+// fsyncs the directory. Creates the parent directory when missing.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+// Makes a finished temporary file durable under its final name: fsync the file,
+// rename it over `to`, fsync the directory of `to`.
+Status commit_file(const std::filesystem::path& tmp, const std::filesystem::path& to);
+
+// Reads a whole file; "not_found" when it does not exist, "io" otherwise.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// fsyncs a directory so a rename inside it survives a power cut.
+Status fsync_dir(const std::filesystem::path& dir);
+
+// A fresh random suffix for temporary file names.
+std::string random_suffix();
+
+}  // namespace signage

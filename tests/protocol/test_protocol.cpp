@@ -1,0 +1,245 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "protocol/manifest.hpp"
+#include "protocol/slide.hpp"
+
+using namespace signage::protocol;
+using nlohmann::json;
+
+namespace {
+const std::string kSha(64, 'a');
+const std::string kSha2(64, 'b');
+}  // namespace
+
+TEST_CASE("good slides are read with every field", "[protocol][slide]") {
+    SECTION("text") {
+        auto s = parse_slide(
+            json::parse(R"({"type":"text","title":"文明出行","body":"第一段。\n\n第二段。",
+            "duration_s":15,"category":"文明交通","public_service":true,
+            "valid_from":"2026-01-01","valid_until":"2026-12-31T23:00:00+08:00",
+            "background":"#C8102E"})"));
+        REQUIRE(s.ok());
+        CHECK(s->type == SlideType::text);
+        CHECK(s->title == "文明出行");
+        CHECK(s->body == "第一段。\n\n第二段。");
+        CHECK(s->duration_s == 15);
+        CHECK(s->public_service);
+        CHECK(s->category == "文明交通");
+        CHECK(s->background.color == Color{0xC8, 0x10, 0x2E, 255});
+        CHECK(s->valid_until == "2026-12-31T23:00:00+08:00");
+    }
+    SECTION("image with defaults") {
+        auto s = parse_slide(json{{"type", "image"}, {"media", kSha}});
+        REQUIRE(s.ok());
+        CHECK(s->fit == Fit::contain);
+        CHECK(s->duration_s == SlideLimits::default_duration_s);
+        CHECK_FALSE(s->public_service);
+        CHECK(s->media_refs() == std::vector<std::string>{kSha});
+    }
+    SECTION("image with cover, caption and a media background") {
+        auto s = parse_slide(json{{"type", "image"},
+                                  {"media", kSha},
+                                  {"fit", "cover"},
+                                  {"caption", "垃圾分类"},
+                                  {"background", {{"media", kSha2}, {"color", "#000000"}}}});
+        REQUIRE(s.ok());
+        CHECK(s->fit == Fit::cover);
+        CHECK(s->media_refs() == std::vector<std::string>{kSha, kSha2});
+    }
+    SECTION("core values") {
+        auto s = parse_slide(json{{"type", "core_values"}});
+        REQUIRE(s.ok());
+        CHECK(s->type == SlideType::core_values);
+    }
+    SECTION("server-managed fields are ignored on input") {
+        auto s = parse_slide(json{{"type", "text"},
+                                  {"title", "t"},
+                                  {"id", "12"},
+                                  {"status", "approved"},
+                                  {"author", "x"}});
+        REQUIRE(s.ok());
+        CHECK(s->id == "12");
+    }
+    SECTION("CRLF in a body becomes LF") {
+        auto s = parse_slide(json{{"type", "text"}, {"body", "a\r\nb"}});
+        REQUIRE(s.ok());
+        CHECK(s->body == "a\nb");
+    }
+}
+
+TEST_CASE("bad slides are refused naming the field", "[protocol][slide]") {
+    struct Row {
+        const char* json_text;
+        const char* field;
+        const char* message_part;
+    };
+    const Row rows[] = {
+        {R"([])", "slide", "object"},
+        {R"({})", "type", "required"},
+        {R"({"type":5})", "type", "string"},
+        {R"({"type":"video"})", "type", "unknown slide type"},
+        {R"({"type":"text"})", "body", "title or a body"},
+        {R"({"type":"text","title":"a","duration_s":0})", "duration_s", "between"},
+        {R"({"type":"text","title":"a","duration_s":3601})", "duration_s", "between"},
+        {R"({"type":"text","title":"a","duration_s":2.5})", "duration_s", "whole number"},
+        {R"({"type":"text","title":"a","duration_s":"10"})", "duration_s", "not a string"},
+        {R"({"type":"text","title":"a","public_service":"yes"})", "public_service",
+         "true or false"},
+        {R"({"type":"text","title":"a","valid_from":"2026-02-30"})", "valid_from", "no such day"},
+        {R"({"type":"text","title":"a","valid_until":"soon"})", "valid_until", "ISO 8601"},
+        {R"({"type":"text","title":"a","valid_from":"2026-03-01","valid_until":"2026-02-01"})",
+         "valid_until", "after valid_from"},
+        {R"({"type":"text","title":"a","background":"#12345"})", "background", "not a colour"},
+        {R"({"type":"text","title":"a","background":{"colour":"red"}})", "background.colour",
+         "not a colour"},
+        {R"({"type":"text","title":"a","background":{"pattern":"x"}})", "background.pattern",
+         "unknown field"},
+        {R"({"type":"text","title":"a\nb"})", "title", "line break"},
+        {R"({"type":"text","title":"a","body":"x\u0007"})", "body", "control character"},
+        {R"({"type":"text","title":"a","media":"x"})", "media", "unknown field"},
+        {R"({"type":"text","title":"a","tilte":"x"})", "tilte", "unknown field"},
+        {R"({"type":"image"})", "media", "required"},
+        {R"({"type":"image","media":"not-a-hash"})", "media", "sha256"},
+        {R"({"type":"image","media":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})",
+         "media", "sha256"},
+        {R"({"type":"image","media":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","fit":"stretch"})",
+         "fit", "contain or cover"},
+        {R"({"type":"core_values","body":"x"})", "body", "unknown field"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.json_text);
+        auto s = parse_slide(json::parse(r.json_text));
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().field == r.field);
+        CHECK_THAT(s.error().message, Catch::Contains(r.message_part));
+        CHECK(s.error().to_string().rfind(std::string(r.field) + ": ", 0) == 0);
+    }
+}
+
+TEST_CASE("length limits count characters, not bytes", "[protocol][slide]") {
+    std::string title;
+    for (std::size_t i = 0; i < SlideLimits::title_chars; ++i) title += "文";
+    CHECK(parse_slide(json{{"type", "text"}, {"title", title}}).ok());
+    auto s = parse_slide(json{{"type", "text"}, {"title", title + "明"}});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().field == "title");
+    CHECK_THAT(s.error().message, Catch::Contains("121 characters"));
+}
+
+TEST_CASE("--render files may name local image paths", "[protocol][slide]") {
+    SlideParseOptions opt;
+    opt.allow_local_paths = true;
+    auto s = parse_slide(json{{"type", "image"}, {"media", "images/a.png"}}, opt);
+    REQUIRE(s.ok());
+    CHECK(s->media == "images/a.png");
+    CHECK_FALSE(parse_slide(json{{"type", "image"}, {"media", "images/a.png"}}).ok());
+}
+
+TEST_CASE("slides survive a JSON round trip", "[protocol][slide]") {
+    auto s = parse_slide(json::parse(R"({"type":"image","media":")" + kSha +
+                                     R"(","fit":"cover","caption":"c","title":"t","duration_s":7,
+        "valid_from":"2026-01-01","background":"#102030","id":"9"})"));
+    REQUIRE(s.ok());
+    auto again = parse_slide(to_json(*s));
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*s));
+    CHECK(again->id == "9");
+}
+
+TEST_CASE("JSON syntax errors name the byte offset", "[protocol][slide]") {
+    auto s = parse_slide_text(R"({"type":"text",)");
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.error().message, Catch::Contains("not valid JSON"));
+}
+
+TEST_CASE("validity dates decide when a slide plays", "[protocol][slide]") {
+    using namespace std::chrono;
+    auto s = parse_slide(json{{"type", "text"},
+                              {"title", "t"},
+                              {"valid_from", "2026-03-01"},
+                              {"valid_until", "2026-03-31"}});
+    REQUIRE(s.ok());
+    const auto cst = hours{8};
+    auto at = [&](int m, int d, int h) {
+        return sys_seconds{sys_days{year{2026} / m / d}} + hours{h} - cst;
+    };
+    CHECK_FALSE(s->is_valid_at(at(2, 28, 23), cst));
+    CHECK(s->is_valid_at(at(3, 1, 0), cst));
+    CHECK(s->is_valid_at(at(3, 31, 23), cst));
+    CHECK_FALSE(s->is_valid_at(at(4, 1, 0), cst));
+}
+
+namespace {
+json manifest_json() {
+    return json::parse(R"({"version":"v1","group":"demo","published_at":"2026-11-22T00:00:00Z",
+        "items":[{"id":"1","type":"text","title":"t","body":"b","duration_s":10},
+                 {"id":"2","type":"image","media":")" +
+                       kSha + R"(","fit":"cover"}],
+        "media":[{"sha256":")" +
+                       kSha + R"(","size":1234,"content_type":"image/png"}]})");
+}
+}  // namespace
+
+TEST_CASE("a manifest is read with its items and media", "[protocol][manifest]") {
+    auto m = parse_manifest(manifest_json());
+    REQUIRE(m.ok());
+    CHECK(m->version == "v1");
+    CHECK(m->items.size() == 2);
+    REQUIRE(m->find_media(kSha) != nullptr);
+    CHECK(m->find_media(kSha)->size == 1234);
+    auto again = parse_manifest(to_json(*m));
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*m));
+}
+
+TEST_CASE("manifests from a newer server keep working", "[protocol][manifest]") {
+    auto j = manifest_json();
+    j["items"][0]["sparkle"] = true;
+    j["schedule"] = json::object();
+    CHECK(parse_manifest(j).ok());
+}
+
+TEST_CASE("bad manifests are refused naming the field", "[protocol][manifest]") {
+    struct Row {
+        std::function<void(json&)> change;
+        const char* field;
+    };
+    const std::vector<Row> rows = {
+        {[](json& j) { j.erase("version"); }, "version"},
+        {[](json& j) { j["version"] = ""; }, "version"},
+        {[](json& j) { j["items"] = "x"; }, "items"},
+        {[](json& j) { j["items"][1].erase("id"); }, "items[1].id"},
+        {[](json& j) { j["items"][0]["duration_s"] = -1; }, "items[0].duration_s"},
+        {[](json& j) { j["items"][1]["media"] = kSha2; }, "items[1].media"},
+        {[](json& j) {
+             j["items"][0]["background"] = {{"media", kSha2}};
+         },
+         "items[0].background.media"},
+        {[](json& j) { j["media"][0]["sha256"] = "zz"; }, "media[0].sha256"},
+        {[](json& j) { j["media"][0]["size"] = -5; }, "media[0].size"},
+        {[](json& j) { j["media"].push_back(j["media"][0]); }, "media[1].sha256"},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        INFO("row " << i);
+        auto j = manifest_json();
+        rows[i].change(j);
+        auto m = parse_manifest(j);
+        REQUIRE_FALSE(m.ok());
+        CHECK(m.error().field == rows[i].field);
+    }
+}
+
+TEST_CASE("the content version changes with content, not with publish time",
+          "[protocol][manifest]") {
+    auto m = parse_manifest(manifest_json());
+    REQUIRE(m.ok());
+    const auto v = content_version(*m);
+    auto later = *m;
+    later.published_at = "2027-01-01T00:00:00Z";
+    later.version = "other";
+    CHECK(content_version(later) == v);
+    auto edited = *m;
+    edited.items[0].title = "t2";
+    CHECK(content_version(edited) != v);
+}
