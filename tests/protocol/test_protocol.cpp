@@ -127,7 +127,7 @@ TEST_CASE("length limits count characters, not bytes", "[protocol][slide]") {
     CHECK_THAT(s.error().message, Catch::Contains("121 characters"));
 }
 
-TEST_CASE("--render files may name local image paths", "[protocol][slide]") {
+TEST_CASE("files given to the preview renderer may name local image paths", "[protocol][slide]") {
     SlideParseOptions opt;
     opt.allow_local_paths = true;
     auto s = parse_slide(json{{"type", "image"}, {"media", "images/a.png"}}, opt);
