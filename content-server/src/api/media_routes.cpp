@@ -1,0 +1,91 @@
+#include <nlohmann/json.hpp>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "common/sha256.hpp"
+#include "http/etag.hpp"
+#include "http/range.hpp"
+#include "http/responses.hpp"
+#include "media/media_store.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+nlohmann::json media_json(const MediaInfo& m) {
+    return {{"sha256", m.sha256},
+            {"size", m.size},
+            {"content_type", m.content_type},
+            {"width", m.width},
+            {"height", m.height}};
+}
+
+}  // namespace
+
+void add_media_routes(http::Router& router, Services& s) {
+    http::RouteOptions upload;
+    upload.body_limit = s.media.limits().max_bytes;
+    router.add(
+        Method::put, "/api/v1/media",
+        [&s](Request& req) -> Result<Response> {
+            auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+            if (!user) return user.error();
+            bool created = false;
+            auto media = s.media.ingest(req.body, user->id, &created);
+            if (!media) return media.error();
+            return http::json_response(created ? 201 : 200, media_json(*media));
+        },
+        upload);
+
+    // Public and immutable: the URL names the content, so caches keep it for a year.
+    router.add(Method::get, "/media/{sha256}", [&s](Request& req) -> Result<Response> {
+        const std::string& sha = req.params.at(0);
+        if (!is_sha256_hex(sha)) {
+            return make_error("invalid", "a media address is 64 lowercase hex digits", "sha256");
+        }
+        auto media = s.media.find(sha);
+        if (!media) return media.error();
+        if (!*media) return make_error("not_found", "no media " + sha);
+        const MediaInfo& m = **media;
+        const std::string etag = "\"" + m.sha256 + "\"";
+        Response res;
+        res.headers.set("ETag", etag);
+        res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+        res.headers.set("Accept-Ranges", "bytes");
+        res.headers.set("Content-Type", m.content_type);
+        if (http::if_none_match_names(req.header("if-none-match"), m.sha256)) {
+            res.status = 304;
+            return res;
+        }
+        const auto size = static_cast<std::uint64_t>(m.size);
+        const http::ByteRange range = http::parse_range(req.header("range"), size);
+        switch (range.kind) {
+            case http::ByteRange::Kind::whole:
+                res.file = http::FileSlice{s.media.path_for(sha), 0, size};
+                break;
+            case http::ByteRange::Kind::partial:
+                res.status = 206;
+                res.headers.set("Content-Range",
+                                "bytes " + std::to_string(range.offset) + "-" +
+                                    std::to_string(range.offset + range.length - 1) + "/" +
+                                    std::to_string(size));
+                res.file = http::FileSlice{s.media.path_for(sha), range.offset, range.length};
+                break;
+            case http::ByteRange::Kind::unsatisfiable: {
+                Response r = http::error_response(make_error(
+                    "range_not_satisfiable",
+                    "the range is outside the media's " + std::to_string(size) + " bytes",
+                    "Range"));
+                r.headers.set("Content-Range", "bytes */" + std::to_string(size));
+                return r;
+            }
+        }
+        return res;
+    });
+}
+
+}  // namespace signage::server

@@ -1,0 +1,80 @@
+#include <charconv>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "http/etag.hpp"
+#include "http/responses.hpp"
+#include "publish/manifest_hub.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr int max_wait_s = 60;
+
+Result<int> parse_wait(const Request& req) {
+    auto text = req.query_param("wait");
+    if (!text) return 0;
+    int wait = -1;
+    auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), wait);
+    if (text->empty() || ec != std::errc{} || p != text->data() + text->size() || wait < 0 ||
+        wait > max_wait_s) {
+        return make_error("invalid", "wait is a whole number of seconds from 0 to 60", "wait");
+    }
+    return wait;
+}
+
+Response manifest_response(const ManifestSnapshot& snap) {
+    Response res;
+    res.headers.set("Content-Type", "application/json; charset=utf-8");
+    res.headers.set("ETag", "\"" + snap.version + "\"");
+    res.headers.set("Cache-Control", "no-cache");
+    res.body = snap.json;
+    return res;
+}
+
+Response not_modified(const std::string& version) {
+    Response res;
+    res.status = 304;
+    res.headers.set("ETag", "\"" + version + "\"");
+    res.headers.set("Cache-Control", "no-cache");
+    return res;
+}
+
+}  // namespace
+
+void add_player_routes(http::Router& router, Services& s) {
+    router.add_async(
+        Method::get, "/api/v1/player/manifest", [&s](Request& req, const http::Responder& respond) {
+            auto screen = s.auth.device(req.bearer_token());
+            if (!screen) return respond(http::error_response(screen.error()));
+            auto wait = parse_wait(req);
+            if (!wait) return respond(http::error_response(wait.error()));
+            if (auto st = s.store.touch_screen(screen->id); !st) {
+                spdlog::warn("cannot record that screen {} was seen: {}", screen->name,
+                             st.error().to_string());
+            }
+            auto snap = s.hub.current(screen->group);
+            if (!snap) return respond(http::error_response(snap.error()));
+            const SnapshotPtr current = *snap;
+            if (!http::if_none_match_names(req.header("if-none-match"), current->version)) {
+                return respond(manifest_response(*current));
+            }
+            if (*wait == 0) return respond(not_modified(current->version));
+            s.hub.wait_for_change(
+                screen->group, current->version, std::chrono::seconds(*wait),
+                [respond, version = current->version](SnapshotPtr changed) {
+                    respond(changed ? manifest_response(*changed) : not_modified(version));
+                });
+        });
+}
+
+}  // namespace signage::server

@@ -1,0 +1,29 @@
+#include <nlohmann/json.hpp>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "http/responses.hpp"
+#include "publish/publisher.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+void add_publish_routes(http::Router& router, Services& s) {
+    router.add(Method::post, "/api/v1/publish", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+        if (!user) return user.error();
+        auto result = s.publisher.publish(*user);
+        if (!result) return result.error();
+        nlohmann::json groups = nlohmann::json::array();
+        for (const auto& g : result->groups) {
+            groups.push_back({{"group", g.group}, {"version", g.version}, {"changed", g.changed}});
+        }
+        return http::json_response(200,
+                                   {{"version", result->version}, {"groups", std::move(groups)}});
+    });
+}
+
+}  // namespace signage::server

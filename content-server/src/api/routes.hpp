@@ -1,0 +1,36 @@
+#pragma once
+// The HTTP API, one file per resource. Each add_*_routes registers its routes
+// (and their body limits) on the router; handlers turn requests into calls on
+// the services and results into JSON.
+
+#include "api/services.hpp"
+#include "http/router.hpp"
+
+namespace signage::server {
+
+// POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me
+void add_auth_routes(http::Router& router, Services& services);
+// PUT /api/v1/media, GET|HEAD /media/{sha256}
+void add_media_routes(http::Router& router, Services& services);
+// /api/v1/slides[/{id}[/submit|/approve|/reject]]
+void add_slide_routes(http::Router& router, Services& services);
+// GET|POST /api/v1/groups, GET /api/v1/screens
+void add_group_routes(http::Router& router, Services& services);
+// POST /api/v1/publish
+void add_publish_routes(http::Router& router, Services& services);
+// GET /api/v1/player/manifest (long-poll)
+void add_player_routes(http::Router& router, Services& services);
+// GET / and the console's static files (a fallback route: register last)
+void add_console_routes(http::Router& router, Services& services);
+
+inline void add_all_routes(http::Router& router, Services& services) {
+    add_auth_routes(router, services);
+    add_media_routes(router, services);
+    add_slide_routes(router, services);
+    add_group_routes(router, services);
+    add_publish_routes(router, services);
+    add_player_routes(router, services);
+    add_console_routes(router, services);
+}
+
+}  // namespace signage::server

@@ -1,0 +1,25 @@
+#pragma once
+// What the route handlers work with. Owned by the Server; outlives every request.
+
+#include <filesystem>
+
+namespace signage::server {
+
+class Store;
+class MediaStore;
+class Authenticator;
+class SlideService;
+class Publisher;
+class ManifestHub;
+
+struct Services {
+    Store& store;
+    MediaStore& media;
+    Authenticator& auth;
+    SlideService& slides;
+    Publisher& publisher;
+    ManifestHub& hub;
+    std::filesystem::path console_dir;  // static files of the admin console
+};
+
+}  // namespace signage::server

@@ -1,0 +1,114 @@
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "http/responses.hpp"
+#include "slides/slide_service.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Result<std::int64_t> slide_id(const Request& req) {
+    const std::string& text = req.params.at(0);
+    std::int64_t id = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) {
+        return make_error("not_found", "no slide " + text);
+    }
+    return id;
+}
+
+Result<Response> view(const Result<SlideRecord>& slide, int status = 200) {
+    if (!slide) return slide.error();
+    return http::json_response(status, slide_view(*slide));
+}
+
+}  // namespace
+
+void add_slide_routes(http::Router& router, Services& s) {
+    router.add(Method::get, "/api/v1/slides", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto slides = s.slides.list();
+        if (!slides) return slides.error();
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& slide : *slides) list.push_back(slide_view(slide));
+        return http::json_response(200, {{"slides", std::move(list)}});
+    });
+
+    router.add(Method::post, "/api/v1/slides", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        return view(s.slides.create(*body, *user), 201);
+    });
+
+    router.add(Method::get, "/api/v1/slides/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto id = slide_id(req);
+        if (!id) return id.error();
+        return view(s.slides.get(*id));
+    });
+
+    router.add(Method::put, "/api/v1/slides/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto id = slide_id(req);
+        if (!id) return id.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        return view(s.slides.update(*id, *body, *user));
+    });
+
+    router.add(Method::del, "/api/v1/slides/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto id = slide_id(req);
+        if (!id) return id.error();
+        if (auto st = s.slides.remove(*id); !st) return st.error();
+        Response res;
+        res.status = 204;
+        return res;
+    });
+
+    router.add(Method::post, "/api/v1/slides/{id}/submit", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto id = slide_id(req);
+        if (!id) return id.error();
+        return view(s.slides.submit(*id, *user));
+    });
+
+    router.add(Method::post, "/api/v1/slides/{id}/approve", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+        if (!user) return user.error();
+        auto id = slide_id(req);
+        if (!id) return id.error();
+        return view(s.slides.approve(*id, *user));
+    });
+
+    router.add(Method::post, "/api/v1/slides/{id}/reject", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+        if (!user) return user.error();
+        auto id = slide_id(req);
+        if (!id) return id.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        const auto& j = *body;
+        if (!j.contains("reason") || !j["reason"].is_string()) {
+            return make_error("invalid", "say why the slide is rejected", "reason");
+        }
+        return view(s.slides.reject(*id, *user, j["reason"].get<std::string>()));
+    });
+}
+
+}  // namespace signage::server

@@ -1,0 +1,223 @@
+#include "app/cli.hpp"
+
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <sodium.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "app/demo.hpp"
+#include "app/server.hpp"
+#include "auth/password.hpp"
+#include "auth/tokens.hpp"
+#include "common/fs.hpp"
+#include "protocol/slide.hpp"
+#include "store/store.hpp"
+
+#ifndef SIGNAGE_ASSETS_DIR
+#define SIGNAGE_ASSETS_DIR "assets"
+#endif
+#ifndef SIGNAGE_CONSOLE_DIR
+#define SIGNAGE_CONSOLE_DIR "console"
+#endif
+
+namespace signage::server {
+namespace {
+
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+void setup_logging(const std::string& level) {
+    auto logger = spdlog::stderr_color_mt("signage-server");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(level));
+    spdlog::flush_on(spdlog::level::info);
+}
+
+int usage_error(const std::string& message) {
+    std::cerr << "signage-server: " << message << "\nRun with --help for more information.\n";
+    return exit_usage;
+}
+
+int failure(const std::string& message) {
+    std::cerr << "signage-server: " << message << "\n";
+    return exit_failure;
+}
+
+// "HOST:PORT" or "[V6]:PORT".
+bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+    host = text.substr(0, colon);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') return false;
+        host = host.substr(1, host.size() - 2);
+    }
+    const std::string p = text.substr(colon + 1);
+    if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+    const unsigned long value = std::stoul(p);
+    if (value > 65535) return false;
+    port = static_cast<std::uint16_t>(value);
+    return true;
+}
+
+Status check_name(const std::string& name, const char* what) {
+    const std::size_t n = protocol::utf8_length(name);
+    if (n == 0 || n > 64)
+        return make_error("invalid", std::string(what) + " has 1 to 64 characters");
+    for (unsigned char c : name) {
+        if (c <= 0x20 || c == 0x7f || c == '/') {
+            return make_error("invalid",
+                              std::string(what) + " has no spaces, control characters or '/'");
+        }
+    }
+    return {};
+}
+
+std::string env_or(const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+int user_add(const std::string& data, const std::string& name, const std::string& role_text,
+             const std::string& password_file) {
+    if (auto st = check_name(name, "a user name"); !st) return usage_error(st.error().message);
+    auto password = read_file(password_file);
+    if (!password) return failure("cannot read " + password_file);
+    std::string pw = *password;
+    if (!pw.empty() && pw.back() == '\n') pw.pop_back();
+    if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+    if (auto st = check_password_policy(pw); !st) return failure(st.error().message);
+    auto store = open_data_store(data);
+    if (!store) return failure(store.error().to_string());
+    auto hash = hash_password(pw);
+    if (!hash) return failure(hash.error().message);
+    auto user = (*store)->add_user(name, *hash, *parse_role(role_text));
+    if (!user) return failure(user.error().message);
+    spdlog::info("created {} {}", role_text, name);
+    return 0;
+}
+
+int screen_add(const std::string& data, const std::string& name, const std::string& group) {
+    if (auto st = check_name(name, "a screen name"); !st) return usage_error(st.error().message);
+    if (auto st = check_name(group, "a group name"); !st) return usage_error(st.error().message);
+    auto store = open_data_store(data);
+    if (!store) return failure(store.error().to_string());
+    const std::string token = new_token();
+    auto screen = (*store)->add_screen(name, group, token_hash(token));
+    if (!screen) return failure(screen.error().message);
+    std::cout << token << std::endl;  // the only line on stdout: scripts read it
+    spdlog::info("registered screen {} in group {}", name, group);
+    return 0;
+}
+
+// Each waiting screen holds a socket: allow as many as the system lets us.
+void raise_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            spdlog::warn("cannot raise the open file limit");
+    }
+}
+
+int serve(ServerConfig config, bool demo) {
+    raise_file_limit();
+    auto server = Server::create(config);
+    if (!server) return failure(server.error().to_string());
+    std::printf("listening on %s\n", (*server)->url().c_str());
+    std::fflush(stdout);
+    spdlog::info("serving {} (data {}, console {})", (*server)->url(), config.data_dir.string(),
+                 config.console_dir.string());
+    if (demo) std::cerr << demo_hints((*server)->url(), config.data_dir) << std::flush;
+    (*server)->run();
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);
+
+    CLI::App app{"signage-server: the civic-signage content server"};
+    app.require_subcommand(0, 1);
+
+    ServerConfig config;
+    std::string data, listen, log_level = "info";
+    std::string assets = env_or("SIGNAGE_ASSETS", SIGNAGE_ASSETS_DIR);
+    std::string console = env_or("SIGNAGE_CONSOLE", SIGNAGE_CONSOLE_DIR);
+    app.add_option("--data", data, "data directory (database and media), created if missing");
+    app.add_option("--listen", listen, "address to serve on, HOST:PORT (port 0: any free port)");
+    app.add_flag("--demo", config.demo, "seed the demo content into an empty database");
+    app.add_option("--assets", assets, "built-in assets directory")->capture_default_str();
+    app.add_option("--console", console, "admin console directory")->capture_default_str();
+    app.add_option("--max-upload-bytes", config.media.max_bytes, "largest media upload in bytes")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app.add_option("--max-pixels", config.media.max_pixels,
+                   "largest image (width x height) accepted")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+        ->capture_default_str();
+
+    auto* user = app.add_subcommand("user", "manage staff accounts");
+    user->require_subcommand(1);
+    auto* user_add_cmd = user->add_subcommand("add", "create a staff account");
+    std::string user_name, role, password_file, user_data;
+    user_add_cmd->add_option("NAME", user_name, "user name")->required();
+    user_add_cmd->add_option("--role", role, "admin|editor|reviewer")
+        ->required()
+        ->check(CLI::IsMember({"admin", "editor", "reviewer"}));
+    user_add_cmd->add_option("--password-file", password_file, "file holding the password")
+        ->required()
+        ->check(CLI::ExistingFile);
+    user_add_cmd->add_option("--data", user_data, "data directory")->required();
+
+    auto* screen = app.add_subcommand("screen", "manage screens");
+    screen->require_subcommand(1);
+    auto* screen_add_cmd =
+        screen->add_subcommand("add", "register a screen and print its device token");
+    std::string screen_name, group, screen_data;
+    screen_add_cmd->add_option("NAME", screen_name, "screen name")->required();
+    screen_add_cmd->add_option("--group", group, "screen group (created if missing)")->required();
+    screen_add_cmd->add_option("--data", screen_data, "data directory")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return exit_usage;
+    }
+
+    setup_logging(log_level);
+    if (sodium_init() < 0) return failure("libsodium could not be initialised");
+
+    if (user_add_cmd->parsed()) return user_add(user_data, user_name, role, password_file);
+    if (screen_add_cmd->parsed()) return screen_add(screen_data, screen_name, group);
+
+    if (data.empty()) return usage_error("--data is required");
+    if (listen.empty()) return usage_error("--listen is required");
+    if (!parse_listen(listen, config.host, config.port)) {
+        return usage_error("--listen: expected HOST:PORT, got \"" + listen + "\"");
+    }
+    config.data_dir = data;
+    config.assets_dir = assets;
+    config.console_dir = console;
+    return serve(config, config.demo);
+}
+
+}  // namespace signage::server

@@ -1,0 +1,137 @@
+#include "app/demo.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "auth/password.hpp"
+#include "auth/tokens.hpp"
+#include "common/fs.hpp"
+#include "common/sha256.hpp"
+#include "media/media_store.hpp"
+#include "publish/publisher.hpp"
+#include "slides/slide_service.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+namespace {
+
+struct DemoUser {
+    const char* name;
+    const char* password;
+    Role role;
+};
+constexpr DemoUser demo_users[] = {{"admin", "demo-admin", Role::admin},
+                                   {"editor", "demo-editor", Role::editor},
+                                   {"reviewer", "demo-reviewer", Role::reviewer}};
+
+// Writes a secret file readable by its owner only, atomically.
+Status write_secret(const std::filesystem::path& path, const std::string& text) {
+    const std::filesystem::path tmp = path.string() + ".tmp-" + random_suffix();
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return make_error("io", "cannot create " + tmp.string());
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!ok) {
+        std::filesystem::remove(tmp);
+        return make_error("io", "cannot write " + tmp.string());
+    }
+    return commit_file(tmp, path);
+}
+
+// Replaces a local media path by the sha256 of the imported file.
+Status import_media(nlohmann::json& holder, const char* key, const std::string& field,
+                    MediaStore& media, const std::filesystem::path& demo_dir, std::int64_t by) {
+    if (!holder.is_object() || !holder.contains(key) || !holder[key].is_string()) return {};
+    const std::string value = holder[key].get<std::string>();
+    if (value.empty() || is_sha256_hex(value)) return {};
+    auto bytes = read_file(demo_dir / value);
+    if (!bytes) return make_error("io", "cannot read " + (demo_dir / value).string(), field);
+    auto info = media.ingest(*bytes, by);
+    if (!info) return make_error(info.error().code, value + ": " + info.error().message, field);
+    holder[key] = info->sha256;
+    return {};
+}
+
+}  // namespace
+
+Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
+                           const std::filesystem::path& assets_dir) {
+    DemoSeed seed;
+    seed.token_file = data_dir / "demo-screen.token";
+    auto users = s.store.count_users();
+    if (!users) return users.error();
+    if (*users > 0) {
+        spdlog::info("demo: the database already has data; nothing seeded");
+        return seed;
+    }
+    User accounts[3];
+    for (std::size_t i = 0; i < 3; ++i) {
+        auto hash = hash_password(demo_users[i].password);
+        if (!hash) return hash.error();
+        auto user = s.store.add_user(demo_users[i].name, *hash, demo_users[i].role);
+        if (!user) return user.error();
+        accounts[i] = *user;
+    }
+    const User& editor = accounts[1];
+    const User& reviewer = accounts[2];
+
+    const std::string token = new_token();
+    auto screen = s.store.add_screen("demo-screen", "demo", token_hash(token));
+    if (!screen) return screen.error();
+    if (auto st = write_secret(seed.token_file, token + "\n"); !st) return st.error();
+
+    const std::filesystem::path demo_dir = assets_dir / "demo";
+    const std::filesystem::path content_file = demo_dir / "content.json";
+    std::size_t count = 0;
+    if (!std::filesystem::exists(content_file)) {
+        spdlog::warn("demo: {} is missing; no demo slides", content_file.string());
+    } else {
+        auto text = read_file(content_file);
+        if (!text) return text.error();
+        auto content = nlohmann::json::parse(*text, nullptr, false);
+        if (!content.is_object() || !content.contains("slides") || !content["slides"].is_array()) {
+            return make_error("invalid", content_file.string() + ": expected {\"slides\": [...]}");
+        }
+        for (auto& slide : content["slides"]) {
+            const std::string where =
+                content_file.string() + ": slides[" + std::to_string(count) + "]";
+            if (auto st = import_media(slide, "media", "media", s.media, demo_dir, editor.id);
+                !st) {
+                return make_error(st.error().code, where + "." + st.error().to_string());
+            }
+            if (slide.is_object() && slide.contains("background")) {
+                if (auto st = import_media(slide["background"], "media", "background.media",
+                                           s.media, demo_dir, editor.id);
+                    !st) {
+                    return make_error(st.error().code, where + "." + st.error().to_string());
+                }
+            }
+            auto created = s.slides.create(slide, editor);
+            if (!created) {
+                return make_error(created.error().code, where + "." + created.error().to_string());
+            }
+            if (auto r = s.slides.submit(created->id, editor); !r) return r.error();
+            if (auto r = s.slides.approve(created->id, reviewer); !r) return r.error();
+            ++count;
+        }
+    }
+    auto published = s.publisher.publish(reviewer);
+    if (!published) return published.error();
+    spdlog::info("demo: seeded {} slide(s), published version {}", count, published->version);
+    seed.seeded = true;
+    return seed;
+}
+
+std::string demo_hints(const std::string& url, const std::filesystem::path& data_dir) {
+    return "demo: open " + url +
+           "/ and sign in as admin / demo-admin (also editor / demo-editor, reviewer / "
+           "demo-reviewer)\n"
+           "demo: the screen \"demo-screen\" has its device token in " +
+           (data_dir / "demo-screen.token").string() + "\n";
+}
+
+}  // namespace signage::server

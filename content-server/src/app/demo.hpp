@@ -1,0 +1,32 @@
+#pragma once
+// The demo set, seeded into an empty database by `signage-server --demo`:
+// staff accounts admin / editor / reviewer (passwords demo-admin,
+// demo-editor, demo-reviewer), the group "demo", the screen "demo-screen"
+// (its device token in DATA/demo-screen.token, mode 0600), and the slides of
+// ASSETS/demo/content.json, written by the editor, approved by the reviewer
+// and published.
+//
+// content.json is {"slides": [slide, ...]}; a "media" or "background.media"
+// value that is not a sha256 is a file path relative to ASSETS/demo/, imported
+// into the media store first.
+
+#include <filesystem>
+#include <string>
+
+#include "api/services.hpp"
+#include "common/result.hpp"
+
+namespace signage::server {
+
+struct DemoSeed {
+    bool seeded = false;  // false: the database already had data; nothing changed
+    std::filesystem::path token_file;
+};
+
+Result<DemoSeed> seed_demo(Services& services, const std::filesystem::path& data_dir,
+                           const std::filesystem::path& assets_dir);
+
+// The sign-in hints printed to stderr once the server listens.
+std::string demo_hints(const std::string& url, const std::filesystem::path& data_dir);
+
+}  // namespace signage::server

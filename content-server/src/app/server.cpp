@@ -1,0 +1,152 @@
+#include "app/server.hpp"
+
+#include <csignal>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "api/routes.hpp"
+#include "app/demo.hpp"
+#include "auth/authenticator.hpp"
+#include "http/listener.hpp"
+#include "http/router.hpp"
+#include "publish/manifest_hub.hpp"
+#include "publish/publisher.hpp"
+#include "slides/slide_service.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) {
+        return make_error(
+            "io", "cannot create the data directory " + data_dir.string() + ": " + ec.message());
+    }
+    return Store::open(data_dir / "signage.db");
+}
+
+struct Server::Impl {
+    explicit Impl(const ServerConfig& c)
+        : config(c), pool(c.worker_threads == 0 ? 1 : c.worker_threads) {}
+
+    ServerConfig config;
+    // Declared first, destroyed last: everything below may hold its handlers.
+    net::io_context io{1};
+    std::unique_ptr<Store> store;
+    std::unique_ptr<MediaStore> media;
+    std::unique_ptr<Authenticator> auth;
+    std::unique_ptr<SlideService> slides;
+    std::unique_ptr<ManifestHub> hub;
+    std::unique_ptr<Publisher> publisher;
+    std::unique_ptr<Services> services;
+    std::unique_ptr<http::Router> router;
+    net::thread_pool pool;  // destroyed (stopped and joined) before the services
+    std::shared_ptr<http::Listener> listener;
+    std::unique_ptr<net::signal_set> signals;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+    if (impl_) {
+        impl_->pool.stop();
+        impl_->pool.join();
+        if (impl_->hub) impl_->hub->shutdown();
+    }
+}
+
+Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
+    auto impl = std::make_unique<Impl>(config);
+    Impl& m = *impl;
+    auto store = open_data_store(config.data_dir);
+    if (!store) return store.error();
+    m.store = std::move(*store);
+    m.media = std::make_unique<MediaStore>(config.data_dir / "media", *m.store, config.media);
+    m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
+    m.slides = std::make_unique<SlideService>(*m.store);
+    Store& st = *m.store;
+    m.hub = std::make_unique<ManifestHub>(
+        m.io, [&st](const std::string& group) { return load_manifest(st, group); });
+    m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
+    m.services = std::make_unique<Services>(
+        Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, config.console_dir});
+    net::thread_pool& pool = m.pool;
+    m.router = std::make_unique<http::Router>(
+        [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });
+    add_all_routes(*m.router, *m.services);
+
+    boost::system::error_code ec;
+    tcp::endpoint endpoint;
+    const auto address = net::ip::make_address(config.host, ec);
+    if (!ec) {
+        endpoint = tcp::endpoint(address, config.port);
+    } else {
+        tcp::resolver resolver(m.io);
+        auto results = resolver.resolve(config.host, std::to_string(config.port), ec);
+        if (ec || results.empty()) {
+            return make_error("invalid", "cannot resolve " + config.host + ": " + ec.message(),
+                              "--listen");
+        }
+        endpoint = results.begin()->endpoint();
+    }
+    auto listener = http::Listener::open(m.io, endpoint, *m.router, http::SessionLimits{});
+    if (!listener) return listener.error();
+    m.listener = std::move(*listener);
+
+    // Caught from here on (and delivered once run() waits), so a signal that
+    // arrives while starting up still stops the server cleanly.
+    m.signals = std::make_unique<net::signal_set>(m.io, SIGINT, SIGTERM);
+
+    std::unique_ptr<Server> server(new Server(std::move(impl)));
+    if (config.demo) {
+        if (auto seeded = seed_demo(*server->impl_->services, config.data_dir, config.assets_dir);
+            !seeded) {
+            return make_error(seeded.error().code, "demo content: " + seeded.error().to_string());
+        }
+    }
+    return server;
+}
+
+std::string Server::url() const {
+    const auto ep = impl_->listener->local_endpoint();
+    const auto addr = ep.address();
+    const std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
+    return "http://" + host + ":" + std::to_string(ep.port());
+}
+
+void Server::run() {
+    impl_->signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("signal {}: stopping", signal);
+        stop();
+    });
+    impl_->listener->start();
+    impl_->io.run();
+    impl_->pool.stop();
+    impl_->pool.join();
+    impl_->hub->shutdown();
+    spdlog::info("stopped");
+}
+
+void Server::stop() {
+    net::post(impl_->io, [impl = impl_.get()] {
+        impl->listener->stop();
+        impl->io.stop();
+    });
+}
+
+Services& Server::services() {
+    return *impl_->services;
+}
+
+}  // namespace signage::server

@@ -1,0 +1,62 @@
+#pragma once
+// The server: the store, the media store, the publisher and the hub, the HTTP
+// router and listener, one I/O thread and a small worker pool.
+//
+// Threads: the I/O thread runs every socket, timer and waiting long-poll; the
+// workers run the handlers (database, password hashing, media hashing).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/services.hpp"
+#include "common/result.hpp"
+#include "media/media_store.hpp"
+
+namespace signage::server {
+
+class Store;
+
+struct ServerConfig {
+    std::filesystem::path data_dir;  // database and media; created when missing
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port
+    bool demo = false;          // seed the demo set into an empty database
+    std::filesystem::path assets_dir;
+    std::filesystem::path console_dir;
+    MediaLimits media;
+    std::chrono::seconds session_ttl{12 * 3600};
+    unsigned worker_threads = 4;
+};
+
+// Opens DATA/signage.db, creating DATA when missing.
+Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir);
+
+class Server {
+  public:
+    // Opens the data, binds the address and, with `demo`, seeds the demo set.
+    // Nothing is served until run().
+    static Result<std::unique_ptr<Server>> create(const ServerConfig& config);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // "http://HOST:PORT" with the port actually bound.
+    std::string url() const;
+
+    // Serves until SIGINT, SIGTERM or stop(); returns once the workers have
+    // finished. The database is closed when the Server is destroyed.
+    void run();
+    void stop();  // from any thread
+
+    Services& services();
+
+  private:
+    struct Impl;
+    explicit Server(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace signage::server

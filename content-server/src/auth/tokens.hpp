@@ -1,0 +1,13 @@
+#pragma once
+// Bearer tokens for staff sessions and screens: 32 random bytes as hex. The
+// store keeps only their sha256, so a copy of the database opens no screen.
+
+#include <string>
+#include <string_view>
+
+namespace signage::server {
+
+std::string new_token();
+std::string token_hash(std::string_view token);
+
+}  // namespace signage::server

@@ -1,0 +1,75 @@
+#include "http/listener.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace signage::server::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+Listener::Listener(net::io_context& io, const Router& router, SessionLimits limits)
+    : io_(io),
+      acceptor_(net::make_strand(io)),
+      retry_(acceptor_.get_executor()),
+      router_(router),
+      limits_(limits) {}
+
+Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io, const tcp::endpoint& endpoint,
+                                                 const Router& router, SessionLimits limits) {
+    auto l = std::make_shared<Listener>(io, router, limits);
+    boost::system::error_code ec;
+    const auto where = [&] {
+        return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    };
+    l->acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) l->acceptor_.bind(endpoint, ec);
+    if (ec) return make_error("io", "cannot bind " + where() + ": " + ec.message());
+    l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return make_error("io", "cannot listen on " + where() + ": " + ec.message());
+    return l;
+}
+
+tcp::endpoint Listener::local_endpoint() const {
+    boost::system::error_code ec;
+    return acceptor_.local_endpoint(ec);
+}
+
+void Listener::start() {
+    accept();
+}
+
+void Listener::stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        boost::system::error_code ec;
+        self->acceptor_.close(ec);
+        self->retry_.cancel();
+    });
+}
+
+void Listener::accept() {
+    acceptor_.async_accept(
+        net::make_strand(io_),
+        [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
+            self->on_accept(ec, std::move(socket));
+        });
+}
+
+void Listener::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+        // Out of file descriptors and the like: wait a little instead of spinning.
+        spdlog::warn("accept failed: {}; retrying", ec.message());
+        retry_.expires_after(std::chrono::milliseconds(100));
+        retry_.async_wait([self = shared_from_this()](const boost::system::error_code& wec) {
+            if (!wec) self->accept();
+        });
+        return;
+    }
+    start_session(std::move(socket), router_, limits_);
+    accept();
+}
+
+}  // namespace signage::server::http

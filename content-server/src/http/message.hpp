@@ -1,0 +1,74 @@
+#pragma once
+// Plain HTTP request and response values, independent of Beast, so handlers
+// compile fast and can be called without a socket. The session converts
+// between these and Beast messages.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signage::server::http {
+
+enum class Method { get, head, post, put, patch, del, options, other };
+std::string_view to_string(Method method);
+
+// Header fields in order; names compare case-insensitively.
+class Headers {
+  public:
+    // The first value of `name`, or "" when absent.
+    std::string_view get(std::string_view name) const;
+    bool has(std::string_view name) const;
+    // Replaces every field called `name` with one.
+    void set(std::string_view name, std::string value);
+    void add(std::string name, std::string value);
+    const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+
+  private:
+    std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+struct Request {
+    Method method = Method::get;
+    std::string method_text;  // as sent, for logs and 405 messages
+    std::string target;       // as sent: path and query
+    std::string path;         // the target before '?', still percent-encoded
+    std::string query;        // the target after '?', still percent-encoded
+    Headers headers;
+    std::string body;
+    std::string remote;               // peer address, for logs
+    std::vector<std::string> params;  // path parameters, filled by the router
+
+    std::string_view header(std::string_view name) const { return headers.get(name); }
+    // A query parameter, percent-decoded; nullopt when absent.
+    std::optional<std::string> query_param(std::string_view name) const;
+    // The token of "Authorization: Bearer <token>", or "".
+    std::string bearer_token() const;
+};
+
+// A file region sent as the body (media, console files), streamed from disk.
+struct FileSlice {
+    std::filesystem::path path;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+};
+
+struct Response {
+    int status = 200;
+    Headers headers;
+    std::string body;
+    std::optional<FileSlice> file;  // when set, the body comes from this file
+
+    std::uint64_t body_size() const { return file ? file->length : body.size(); }
+};
+
+// Splits a target into path and query.
+void split_target(std::string_view target, std::string& path, std::string& query);
+// Decodes %XX escapes ('+' stays '+'); nullopt for a broken escape or a NUL.
+std::optional<std::string> percent_decode(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace signage::server::http

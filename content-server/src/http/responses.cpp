@@ -1,0 +1,50 @@
+#include "http/responses.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace signage::server::http {
+
+int status_for(const Error& error) {
+    const std::string& c = error.code;
+    if (c == "invalid") return 400;
+    if (c == "unauthenticated") return 401;
+    if (c == "forbidden") return 403;
+    if (c == "not_found") return 404;
+    if (c == "method_not_allowed") return 405;
+    if (c == "conflict") return 409;
+    if (c == "too_large") return 413;
+    if (c == "unsupported_media_type") return 415;
+    if (c == "range_not_satisfiable") return 416;
+    if (c == "unprocessable") return 422;
+    if (c == "header_too_large") return 431;
+    return 500;
+}
+
+Response json_response(int status, const nlohmann::json& body) {
+    Response r;
+    r.status = status;
+    r.headers.set("Content-Type", "application/json; charset=utf-8");
+    r.headers.set("Cache-Control", "no-store");
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return r;
+}
+
+Response error_response(const Error& error) {
+    const int status = status_for(error);
+    // Internal details stay in the log; the client learns only that it failed.
+    const std::string message =
+        status >= 500 ? std::string("internal error: see the server log") : error.message;
+    Response r = json_response(
+        status, {{"error", {{"code", error.code}, {"message", message}, {"field", error.field}}}});
+    if (status == 401) r.headers.set("WWW-Authenticate", "Bearer");
+    return r;
+}
+
+Result<nlohmann::json> parse_json_object(const Request& request) {
+    auto j = nlohmann::json::parse(request.body, nullptr, false);
+    if (j.is_discarded()) return make_error("invalid", "the body is not valid JSON", "body");
+    if (!j.is_object()) return make_error("invalid", "the body must be a JSON object", "body");
+    return j;
+}
+
+}  // namespace signage::server::http

@@ -1,0 +1,25 @@
+#pragma once
+// The one place where errors become HTTP: an Error's code picks the status
+// and the body is {"error": {"code", "message", "field"}}. Plus JSON in and out.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/result.hpp"
+#include "http/message.hpp"
+
+namespace signage::server::http {
+
+// invalid 400, unauthenticated 401, forbidden 403, not_found 404,
+// method_not_allowed 405, conflict 409, too_large 413,
+// unsupported_media_type 415, range_not_satisfiable 416, unprocessable 422,
+// header_too_large 431, anything else 500.
+int status_for(const Error& error);
+Response error_response(const Error& error);
+
+// A JSON body (UTF-8, no-store caching).
+Response json_response(int status, const nlohmann::json& body);
+
+// The request body as a JSON object; "invalid" with field "body" otherwise.
+Result<nlohmann::json> parse_json_object(const Request& request);
+
+}  // namespace signage::server::http

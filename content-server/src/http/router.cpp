@@ -1,0 +1,135 @@
+#include "http/router.hpp"
+
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "http/responses.hpp"
+
+namespace signage::server::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> out;
+    if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    if (path.empty()) return out;
+    while (true) {
+        const auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+Router::Router(Runner run_on_worker) : run_(std::move(run_on_worker)) {}
+
+void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
+    Route r{method, {}, false, std::move(handler), {}, options};
+    for (auto s : split_path(pattern)) r.segments.emplace_back(s);
+    r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
+    routes_.push_back(std::move(r));
+}
+
+void Router::add_async(Method method, std::string_view pattern, AsyncHandler handler,
+                       RouteOptions options) {
+    Route r{method, {}, false, {}, std::move(handler), options};
+    for (auto s : split_path(pattern)) r.segments.emplace_back(s);
+    r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
+    routes_.push_back(std::move(r));
+}
+
+bool Router::match_path(const Route& route, const std::vector<std::string_view>& segments,
+                        std::vector<std::string>& params) {
+    params.clear();
+    const std::size_t fixed = route.wildcard ? route.segments.size() - 1 : route.segments.size();
+    if (route.wildcard ? segments.size() < fixed : segments.size() != fixed) return false;
+    for (std::size_t i = 0; i < fixed; ++i) {
+        const std::string& p = route.segments[i];
+        if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
+            auto decoded = percent_decode(segments[i]);
+            if (!decoded || decoded->empty()) return false;
+            params.push_back(std::move(*decoded));
+        } else if (p != segments[i]) {
+            return false;
+        }
+    }
+    if (route.wildcard) {
+        std::string rest;
+        for (std::size_t i = fixed; i < segments.size(); ++i) {
+            if (i > fixed) rest += '/';
+            rest += segments[i];
+        }
+        auto decoded = percent_decode(rest);
+        if (!decoded) return false;
+        params.push_back(std::move(*decoded));
+    }
+    return true;
+}
+
+Router::Match Router::match(Method method, std::string_view path) const {
+    const Method wanted = method == Method::head ? Method::get : method;
+    const auto segments = split_path(path);
+    Match m;
+    std::vector<std::string> params;
+    for (const Route& r : routes_) {
+        if (r.wildcard || !match_path(r, segments, params)) continue;
+        if (r.method == wanted) {
+            m.route = &r;
+            m.params = std::move(params);
+            return m;
+        }
+        if (!m.allow.empty()) m.allow += ", ";
+        m.allow += to_string(r.method);
+        if (r.method == Method::get) m.allow += ", HEAD";
+    }
+    if (!m.allow.empty()) return m;
+    for (const Route& r : routes_) {
+        if (!r.wildcard || r.method != wanted || !match_path(r, segments, params)) continue;
+        m.route = &r;
+        m.params = std::move(params);
+        return m;
+    }
+    return m;
+}
+
+std::uint64_t Router::body_limit(Method method, std::string_view path) const {
+    Match m = match(method, path);
+    return m.route ? m.route->options.body_limit : RouteOptions{}.body_limit;
+}
+
+void Router::dispatch(Request request, Responder respond) const {
+    Match m = match(request.method, request.path);
+    if (!m.route) {
+        if (!m.allow.empty()) {
+            Response r = error_response(make_error(
+                "method_not_allowed", request.method_text + " is not allowed on " + request.path));
+            r.headers.set("Allow", m.allow);
+            respond(std::move(r));
+        } else {
+            respond(error_response(make_error("not_found", "nothing at " + request.path)));
+        }
+        return;
+    }
+    request.params = std::move(m.params);
+    auto shared = std::make_shared<Request>(std::move(request));
+    const Route* route = m.route;
+    run_([route, shared, respond = std::move(respond)] {
+        try {
+            if (route->async_handler) {
+                route->async_handler(*shared, respond);
+                return;
+            }
+            auto result = route->handler(*shared);
+            respond(result ? std::move(*result) : error_response(result.error()));
+        } catch (const std::exception& e) {
+            spdlog::error("{} {}: unexpected exception: {}", shared->method_text, shared->path,
+                          e.what());
+            respond(error_response(make_error("internal", e.what())));
+        }
+    });
+}
+
+}  // namespace signage::server::http

@@ -1,0 +1,89 @@
+#pragma once
+// The router: maps a method and a path to a handler and runs the handler on a
+// worker thread, so database work and password hashing never stall the I/O
+// thread. Unknown paths get a JSON 404, known paths with another method a
+// JSON 405 with Allow. HEAD is served by the GET route (the session drops the
+// body). Handler errors are turned into responses in one place
+// (http/responses.hpp); an exception escaping a handler becomes a 500.
+//
+// Threading: configure (add*) before serving; then every method is const and
+// safe from any thread.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "http/message.hpp"
+
+namespace signage::server::http {
+
+// Sends the response to one request. Copyable; call it exactly once, from any
+// thread. Dropping it uncalled closes the connection.
+class Responder {
+  public:
+    using Fn = std::function<void(Response)>;
+    explicit Responder(Fn fn) : fn_(std::move(fn)) {}
+    void operator()(Response response) const { fn_(std::move(response)); }
+
+  private:
+    Fn fn_;
+};
+
+struct RouteOptions {
+    // Largest request body in bytes; the session answers 413 for a larger
+    // Content-Length before reading the body, and stops reading past it.
+    std::uint64_t body_limit = 64 * 1024;
+};
+
+// Answers at once (on a worker thread).
+using Handler = std::function<Result<Response>(Request&)>;
+// Answers whenever it likes through the Responder (long-polls).
+using AsyncHandler = std::function<void(Request&, const Responder&)>;
+// Runs a task on a worker thread.
+using Runner = std::function<void(std::function<void()>)>;
+
+class Router {
+  public:
+    explicit Router(Runner run_on_worker);
+
+    // Patterns are paths whose segments may be "{name}" (one segment, its
+    // percent-decoded value appended to Request::params) or, last, "{*}" (the
+    // rest of the path, decoded, possibly empty). A "{*}" route is a fallback:
+    // used only when no other route's path matches, and never a cause of 405.
+    void add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
+    void add_async(Method method, std::string_view pattern, AsyncHandler handler,
+                   RouteOptions options = {});
+
+    // The body limit of the route for this request; the default limit when no
+    // route matches (the request then gets its 404 or 405).
+    std::uint64_t body_limit(Method method, std::string_view path) const;
+
+    void dispatch(Request request, Responder respond) const;
+
+  private:
+    struct Route {
+        Method method;
+        std::vector<std::string> segments;
+        bool wildcard = false;
+        Handler handler;
+        AsyncHandler async_handler;
+        RouteOptions options;
+    };
+    struct Match {
+        const Route* route = nullptr;
+        std::vector<std::string> params;
+        std::string allow;  // methods of routes whose path matched, for 405
+    };
+
+    Match match(Method method, std::string_view path) const;
+    static bool match_path(const Route& route, const std::vector<std::string_view>& segments,
+                           std::vector<std::string>& params);
+
+    Runner run_;
+    std::vector<Route> routes_;
+};
+
+}  // namespace signage::server::http

@@ -1,0 +1,140 @@
+#include "publish/manifest_hub.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace signage::server {
+
+namespace net = boost::asio;
+
+struct ManifestHub::Impl {
+    struct Waiter {
+        std::string group;
+        std::string known_version;
+        WaitCallback done;
+        std::unique_ptr<net::steady_timer> timer;
+    };
+
+    Impl(net::io_context& io, Loader load)
+        : strand(net::make_strand(io)), loader(std::move(load)) {}
+
+    SnapshotPtr cached(const std::string& group) {
+        std::lock_guard lock(mutex);
+        auto it = snapshots.find(group);
+        return it == snapshots.end() ? nullptr : it->second;
+    }
+
+    // Strand only from here on.
+    void add_waiter(const std::string& group, const std::string& known,
+                    std::chrono::milliseconds wait, WaitCallback done) {
+        if (auto snap = cached(group); snap && snap->version != known) {
+            done(std::move(snap));
+            return;
+        }
+        const std::uint64_t id = next_id++;
+        auto timer = std::make_unique<net::steady_timer>(strand, wait);
+        timer->async_wait([this, id](const boost::system::error_code& ec) {
+            if (ec) return;  // cancelled: woken by a publish or dropped
+            expire(id);
+        });
+        waiters.emplace(id, Waiter{group, known, std::move(done), std::move(timer)});
+        by_group[group].insert(id);
+        count.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    Waiter take(std::uint64_t id) {
+        auto it = waiters.find(id);
+        Waiter w = std::move(it->second);
+        waiters.erase(it);
+        auto g = by_group.find(w.group);
+        if (g != by_group.end()) {
+            g->second.erase(id);
+            if (g->second.empty()) by_group.erase(g);
+        }
+        count.fetch_sub(1, std::memory_order_relaxed);
+        return w;
+    }
+
+    void expire(std::uint64_t id) {
+        if (waiters.find(id) == waiters.end()) return;
+        Waiter w = take(id);
+        w.done(nullptr);
+    }
+
+    void wake(const SnapshotPtr& snap) {
+        auto g = by_group.find(snap->group);
+        if (g == by_group.end()) return;
+        std::vector<std::uint64_t> ids;
+        for (std::uint64_t id : g->second) {
+            if (waiters.at(id).known_version != snap->version) ids.push_back(id);
+        }
+        for (std::uint64_t id : ids) {
+            Waiter w = take(id);
+            w.timer->cancel();
+            w.done(snap);
+        }
+    }
+
+    net::strand<net::io_context::executor_type> strand;
+    Loader loader;
+    std::mutex mutex;  // guards snapshots
+    std::unordered_map<std::string, SnapshotPtr> snapshots;
+    // Strand only:
+    std::unordered_map<std::uint64_t, Waiter> waiters;
+    std::unordered_map<std::string, std::unordered_set<std::uint64_t>> by_group;
+    std::uint64_t next_id = 1;
+    std::atomic<std::size_t> count{0};
+};
+
+ManifestHub::ManifestHub(net::io_context& io, Loader loader)
+    : impl_(std::make_unique<Impl>(io, std::move(loader))) {}
+
+ManifestHub::~ManifestHub() {
+    shutdown();
+}
+
+Result<SnapshotPtr> ManifestHub::current(const std::string& group) {
+    if (auto snap = impl_->cached(group)) return snap;
+    auto loaded = impl_->loader(group);  // outside the lock: it reads the database
+    if (!loaded) return loaded.error();
+    std::lock_guard lock(impl_->mutex);
+    auto [it, inserted] = impl_->snapshots.try_emplace(
+        group, std::make_shared<const ManifestSnapshot>(std::move(*loaded)));
+    return it->second;  // a concurrent publish or load may have won: keep theirs
+}
+
+void ManifestHub::wait_for_change(const std::string& group, const std::string& known_version,
+                                  std::chrono::milliseconds wait, WaitCallback done) {
+    net::post(impl_->strand,
+              [impl = impl_.get(), group, known_version, wait, done = std::move(done)]() mutable {
+                  impl->add_waiter(group, known_version, wait, std::move(done));
+              });
+}
+
+void ManifestHub::update(SnapshotPtr snapshot) {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->snapshots[snapshot->group] = snapshot;
+    }
+    net::post(impl_->strand,
+              [impl = impl_.get(), snapshot = std::move(snapshot)] { impl->wake(snapshot); });
+}
+
+void ManifestHub::shutdown() {
+    impl_->by_group.clear();
+    impl_->waiters.clear();
+    impl_->count.store(0);
+}
+
+std::size_t ManifestHub::waiting() const {
+    return impl_->count.load(std::memory_order_relaxed);
+}
+
+}  // namespace signage::server

@@ -1,0 +1,73 @@
+#pragma once
+// The manifest hub: each group's current manifest in memory, and the screens
+// waiting for it to change (the long-poll).
+//
+// A waiting screen costs one timer and a callback, never a thread: waiters and
+// their timers live on one strand of the I/O context. A publish replaces a
+// group's snapshot and wakes, at once, every waiter of that group whose known
+// version differs from the new one. An unchanged version wakes nobody.
+//
+// Threading: every method may be called from any thread. Callbacks run on the
+// hub's strand (or on the caller's thread when the answer is immediate), must
+// be quick and must not block: post the real work elsewhere.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace signage::server {
+
+struct ManifestSnapshot {
+    std::string group;
+    std::string version;  // the ETag, without quotes
+    std::string json;     // the manifest document as served
+};
+using SnapshotPtr = std::shared_ptr<const ManifestSnapshot>;
+
+class ManifestHub {
+  public:
+    // Reads a group's current manifest from the store on first use.
+    using Loader = std::function<Result<ManifestSnapshot>(const std::string& group)>;
+    // Called once: with the new snapshot when the version changed, or with
+    // nullptr when the wait ran out.
+    using WaitCallback = std::function<void(SnapshotPtr)>;
+
+    ManifestHub(boost::asio::io_context& io, Loader loader);
+    ~ManifestHub();
+    ManifestHub(const ManifestHub&) = delete;
+    ManifestHub& operator=(const ManifestHub&) = delete;
+
+    // The group's current snapshot (loaded through the Loader the first time).
+    Result<SnapshotPtr> current(const std::string& group);
+
+    // Calls `done` as soon as the group's version differs from `known_version`
+    // (at once when it already does), or with nullptr after `wait`.
+    // Call current(group) first so the group is loaded.
+    void wait_for_change(const std::string& group, const std::string& known_version,
+                         std::chrono::milliseconds wait, WaitCallback done);
+
+    // Makes `snapshot` its group's current manifest and wakes that group's
+    // waiters whose version differs.
+    void update(SnapshotPtr snapshot);
+
+    // Drops every waiter without calling it. For shutdown, while no thread runs
+    // the I/O context.
+    void shutdown();
+
+    // Screens waiting right now.
+    std::size_t waiting() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace signage::server

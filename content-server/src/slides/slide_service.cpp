@@ -1,0 +1,111 @@
+#include "slides/slide_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/slide.hpp"
+#include "slides/workflow.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+namespace {
+
+constexpr const char* server_fields[] = {
+    "id",         "status",     "author",      "updated_by",          "reviewer", "reject_reason",
+    "created_at", "updated_at", "reviewed_at", "has_approved_version"};
+
+}  // namespace
+
+SlideService::SlideService(Store& store) : store_(store) {}
+
+Result<std::string> SlideService::validate(const nlohmann::json& body) {
+    if (!body.is_object()) return make_error("invalid", "a slide is a JSON object", "body");
+    // The fields slide_view() adds are the server's: a client may send a slide
+    // back as it got it.
+    nlohmann::json input = body;
+    for (const char* field : server_fields) input.erase(field);
+    protocol::SlideParseOptions options;
+    options.reject_unknown_fields = true;
+    options.allow_local_paths = false;
+    auto slide = protocol::parse_slide(input, options);
+    if (!slide) {
+        // Validation errors are the client's: report them as such, whatever
+        // code the protocol layer chose, with its field path.
+        return make_error("invalid", slide.error().message, slide.error().field);
+    }
+    slide->id.clear();
+    auto check_media = [&](const std::string& sha, const char* field) -> Status {
+        if (sha.empty()) return {};
+        auto found = store_.find_media(sha);
+        if (!found) return found.error();
+        if (!*found) {
+            return make_error("unprocessable",
+                              "no uploaded media has sha256 " + sha + ": upload it first", field);
+        }
+        return {};
+    };
+    if (slide->type == protocol::SlideType::image) {
+        if (auto st = check_media(slide->media, "media"); !st) return st.error();
+    }
+    if (auto st = check_media(slide->background.media, "background.media"); !st) {
+        return st.error();
+    }
+    return protocol::to_json(*slide).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<SlideRecord> SlideService::create(const nlohmann::json& body, const User& by) {
+    auto json = validate(body);
+    if (!json) return json.error();
+    return store_.create_slide(*json, by.id);
+}
+
+Result<SlideRecord> SlideService::update(std::int64_t id, const nlohmann::json& body,
+                                         const User& by) {
+    auto json = validate(body);
+    if (!json) return json.error();
+    return store_.update_slide(id, [&](SlideRecord& s) { return apply_edit(s, *json, by); });
+}
+
+Status SlideService::remove(std::int64_t id) {
+    return store_.delete_slide(id);
+}
+
+Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by) {
+    return store_.update_slide(id, [&](SlideRecord& s) { return apply_submit(s, by); });
+}
+
+Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by) {
+    return store_.update_slide(id, [&](SlideRecord& s) { return apply_approve(s, by); });
+}
+
+Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,
+                                         const std::string& reason) {
+    return store_.update_slide(id, [&](SlideRecord& s) { return apply_reject(s, by, reason); });
+}
+
+Result<SlideRecord> SlideService::get(std::int64_t id) {
+    return store_.get_slide(id);
+}
+
+Result<std::vector<SlideRecord>> SlideService::list() {
+    return store_.list_slides();
+}
+
+nlohmann::json slide_view(const SlideRecord& slide) {
+    nlohmann::json j = nlohmann::json::parse(slide.json, nullptr, false);
+    if (!j.is_object()) j = nlohmann::json::object();
+    j["id"] = std::to_string(slide.id);
+    j["status"] = to_string(slide.status);
+    j["author"] = slide.author;
+    j["updated_by"] = slide.updated_by;
+    j["reviewer"] = slide.reviewer;
+    j["reject_reason"] = slide.reject_reason;
+    j["created_at"] = slide.created_at;
+    j["updated_at"] = slide.updated_at;
+    j["reviewed_at"] = slide.reviewed_at;
+    // A version of this slide has been approved and is (or will be, at the
+    // next publish) on screens, even while a newer edit waits for review.
+    j["has_approved_version"] = slide.approved_json.has_value();
+    return j;
+}
+
+}  // namespace signage::server

@@ -1,0 +1,47 @@
+#pragma once
+// Slides as staff see them: validation of slide JSON (protocol::parse_slide,
+// unknown fields rejected, media references must name uploaded media) and the
+// review workflow (slides/workflow.hpp), persisted in the store.
+//
+// Errors name the offending field: "invalid" (400) for bad fields,
+// "unprocessable" (422) for a media reference to nothing, "not_found",
+// "conflict" (wrong state), "forbidden" (approving one's own slide).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/result.hpp"
+#include "store/records.hpp"
+
+namespace signage::server {
+
+class Store;
+
+class SlideService {
+  public:
+    explicit SlideService(Store& store);
+
+    Result<SlideRecord> create(const nlohmann::json& body, const User& by);
+    Result<SlideRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
+    Status remove(std::int64_t id);
+    Result<SlideRecord> submit(std::int64_t id, const User& by);
+    Result<SlideRecord> approve(std::int64_t id, const User& by);
+    Result<SlideRecord> reject(std::int64_t id, const User& by, const std::string& reason);
+    Result<SlideRecord> get(std::int64_t id);
+    Result<std::vector<SlideRecord>> list();
+
+    // Validates a slide body and returns its normalised JSON text.
+    Result<std::string> validate(const nlohmann::json& body);
+
+  private:
+    Store& store_;
+};
+
+// The slide as the API shows it: its own fields plus id, status, author,
+// reviewer, reject_reason and timestamps.
+nlohmann::json slide_view(const SlideRecord& slide);
+
+}  // namespace signage::server

@@ -1,0 +1,89 @@
+#include "slides/workflow.hpp"
+
+namespace signage::server {
+namespace {
+
+Error wrong_state(const SlideRecord& slide, const std::string& action, const std::string& allowed) {
+    return make_error("conflict",
+                      "cannot " + action + " a slide that is " +
+                          std::string(to_string(slide.status)) + " (only " + allowed + ")",
+                      "status");
+}
+
+bool only_whitespace(const std::string& s) {
+    return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+}  // namespace
+
+Status apply_edit(SlideRecord& slide, const std::string& json, const User& by) {
+    if (json == slide.json) return {};  // nothing changed: keep state and history
+    slide.json = json;
+    slide.updated_by_id = by.id;
+    slide.updated_by = by.username;
+    slide.updated_at = now_iso8601();
+    switch (slide.status) {
+        case SlideStatus::draft:
+        case SlideStatus::pending:
+            break;
+        case SlideStatus::rejected:
+            slide.status = SlideStatus::draft;
+            break;
+        case SlideStatus::approved:
+        case SlideStatus::published:
+            // Back to review; approved_json keeps the live version.
+            slide.status = (slide.approved_json && *slide.approved_json == json)
+                               ? slide.status
+                               : SlideStatus::pending;
+            break;
+    }
+    return {};
+}
+
+Status apply_submit(SlideRecord& slide, const User& /*by*/) {
+    if (slide.status != SlideStatus::draft && slide.status != SlideStatus::rejected) {
+        return wrong_state(slide, "submit", "draft or rejected slides can be submitted");
+    }
+    slide.status = SlideStatus::pending;
+    slide.updated_at = now_iso8601();
+    return {};
+}
+
+Status apply_approve(SlideRecord& slide, const User& by) {
+    if (slide.status != SlideStatus::pending) {
+        return wrong_state(slide, "approve", "pending slides can be approved");
+    }
+    if (by.id == slide.author_id || by.id == slide.updated_by_id) {
+        return make_error("forbidden",
+                          "a slide must be approved by someone other than the person who wrote it");
+    }
+    slide.status = SlideStatus::approved;
+    slide.approved_json = slide.json;
+    slide.reviewer_id = by.id;
+    slide.reviewer = by.username;
+    slide.reject_reason.clear();
+    slide.reviewed_at = now_iso8601();
+    slide.updated_at = slide.reviewed_at;
+    return {};
+}
+
+Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason) {
+    if (only_whitespace(reason)) {
+        return make_error("invalid", "say why the slide is rejected", "reason");
+    }
+    if (reason.size() > 2000) {
+        return make_error("invalid", "the reason may have at most 2000 bytes", "reason");
+    }
+    if (slide.status != SlideStatus::pending) {
+        return wrong_state(slide, "reject", "pending slides can be rejected");
+    }
+    slide.status = SlideStatus::rejected;
+    slide.reviewer_id = by.id;
+    slide.reviewer = by.username;
+    slide.reject_reason = reason;
+    slide.reviewed_at = now_iso8601();
+    slide.updated_at = slide.reviewed_at;
+    return {};
+}
+
+}  // namespace signage::server

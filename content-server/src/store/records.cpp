@@ -1,0 +1,64 @@
+#include "store/records.hpp"
+
+#include <ctime>
+
+namespace signage::server {
+
+std::string_view to_string(Role role) {
+    switch (role) {
+        case Role::admin:
+            return "admin";
+        case Role::editor:
+            return "editor";
+        case Role::reviewer:
+            return "reviewer";
+    }
+    return "editor";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+    if (text == "admin") return Role::admin;
+    if (text == "editor") return Role::editor;
+    if (text == "reviewer") return Role::reviewer;
+    return std::nullopt;
+}
+
+std::string_view to_string(SlideStatus status) {
+    switch (status) {
+        case SlideStatus::draft:
+            return "draft";
+        case SlideStatus::pending:
+            return "pending";
+        case SlideStatus::approved:
+            return "approved";
+        case SlideStatus::rejected:
+            return "rejected";
+        case SlideStatus::published:
+            return "published";
+    }
+    return "draft";
+}
+
+std::optional<SlideStatus> parse_slide_status(std::string_view text) {
+    if (text == "draft") return SlideStatus::draft;
+    if (text == "pending") return SlideStatus::pending;
+    if (text == "approved") return SlideStatus::approved;
+    if (text == "rejected") return SlideStatus::rejected;
+    if (text == "published") return SlideStatus::published;
+    return std::nullopt;
+}
+
+std::string now_iso8601() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buf, n);
+}
+
+std::int64_t now_unix() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+}  // namespace signage::server

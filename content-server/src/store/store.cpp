@@ -1,0 +1,578 @@
+#include "store/store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+namespace signage::server {
+namespace {
+
+constexpr int busy_timeout_ms = 5000;
+
+const char* const schema_v1 = R"sql(
+CREATE TABLE users(
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'reviewer')),
+    created_at TEXT NOT NULL);
+CREATE TABLE sessions(
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at INTEGER NOT NULL);
+CREATE TABLE groups(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL);
+CREATE TABLE screens(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_seen TEXT);
+CREATE TABLE media(
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    uploaded_by INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL);
+CREATE TABLE slides(
+    id INTEGER PRIMARY KEY,
+    json TEXT NOT NULL,
+    approved_json TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published')),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    reviewer_id INTEGER REFERENCES users(id),
+    reject_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE manifests(
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    version TEXT NOT NULL,
+    json TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    published_by INTEGER REFERENCES users(id));
+CREATE INDEX manifests_by_group ON manifests(group_id, id);
+)sql";
+
+Error internal(const std::exception& e) {
+    spdlog::error("store: {}", e.what());
+    return make_error("internal", std::string("database error: ") + e.what());
+}
+
+// Runs `f` under the store's mutex and turns exceptions from SQLiteCpp into
+// "internal" errors, so no exception leaves the store.
+template <class F>
+auto guarded(std::mutex& mutex, F&& f) -> decltype(f()) {
+    std::lock_guard lock(mutex);
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        return internal(e);
+    }
+}
+
+std::string text_or_empty(const SQLite::Column& c) {
+    return c.isNull() ? std::string{} : c.getString();
+}
+
+User read_user(SQLite::Statement& q, int first) {
+    User u;
+    u.id = q.getColumn(first).getInt64();
+    u.username = q.getColumn(first + 1).getString();
+    u.role = parse_role(q.getColumn(first + 2).getString()).value_or(Role::editor);
+    return u;
+}
+
+Screen read_screen(SQLite::Statement& q) {
+    Screen s;
+    s.id = q.getColumn(0).getInt64();
+    s.name = q.getColumn(1).getString();
+    s.group_id = q.getColumn(2).getInt64();
+    s.group = q.getColumn(3).getString();
+    s.created_at = q.getColumn(4).getString();
+    s.last_seen = text_or_empty(q.getColumn(5));
+    return s;
+}
+
+const char* const screen_columns =
+    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen "
+    "FROM screens s JOIN groups g ON g.id = s.group_id ";
+
+const char* const slide_columns =
+    "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, s.updated_by, "
+    "u.username, s.reviewer_id, r.username, s.reject_reason, s.created_at, s.updated_at, "
+    "s.reviewed_at FROM slides s JOIN users a ON a.id = s.author_id "
+    "JOIN users u ON u.id = s.updated_by LEFT JOIN users r ON r.id = s.reviewer_id ";
+
+SlideRecord read_slide(SQLite::Statement& q) {
+    SlideRecord s;
+    s.id = q.getColumn(0).getInt64();
+    s.json = q.getColumn(1).getString();
+    if (!q.getColumn(2).isNull()) s.approved_json = q.getColumn(2).getString();
+    s.status = parse_slide_status(q.getColumn(3).getString()).value_or(SlideStatus::draft);
+    s.author_id = q.getColumn(4).getInt64();
+    s.author = q.getColumn(5).getString();
+    s.updated_by_id = q.getColumn(6).getInt64();
+    s.updated_by = q.getColumn(7).getString();
+    if (!q.getColumn(8).isNull()) s.reviewer_id = q.getColumn(8).getInt64();
+    s.reviewer = text_or_empty(q.getColumn(9));
+    s.reject_reason = q.getColumn(10).getString();
+    s.created_at = q.getColumn(11).getString();
+    s.updated_at = q.getColumn(12).getString();
+    s.reviewed_at = q.getColumn(13).getString();
+    return s;
+}
+
+bool is_unique_violation(const SQLite::Exception& e) {
+    return e.getErrorCode() == SQLITE_CONSTRAINT &&
+           std::string_view(e.what()).find("UNIQUE") != std::string_view::npos;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& db_file) {
+    try {
+        auto db = std::make_unique<SQLite::Database>(
+            db_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms);
+        db->exec("PRAGMA journal_mode = WAL");
+        db->exec("PRAGMA synchronous = FULL");
+        db->exec("PRAGMA foreign_keys = ON");
+        std::unique_ptr<Store> store(new Store(std::move(db)));
+        if (auto st = store->migrate(); !st) return st.error();
+        return store;
+    } catch (const std::exception& e) {
+        return make_error("io", "cannot open database " + db_file.string() + ": " + e.what());
+    }
+}
+
+Status Store::migrate() {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        int version = 0;
+        if (db_->tableExists("schema_version")) {
+            version = db_->execAndGet("SELECT version FROM schema_version").getInt();
+        } else {
+            db_->exec("CREATE TABLE schema_version(version INTEGER NOT NULL)");
+            db_->exec("INSERT INTO schema_version(version) VALUES (0)");
+        }
+        if (version > schema_version) {
+            return make_error("internal",
+                              "the database was written by a newer signage-server (schema " +
+                                  std::to_string(version) + ", this one knows " +
+                                  std::to_string(schema_version) + ")");
+        }
+        if (version < 1) {
+            db_->exec(schema_v1);
+            version = 1;
+        }
+        // Later migrations go here: if (version < 2) { ...; version = 2; }
+        SQLite::Statement set(*db_, "UPDATE schema_version SET version = ?");
+        set.bind(1, version);
+        set.exec();
+        tx.commit();
+        return {};
+    });
+}
+
+Result<std::int64_t> Store::count_users() {
+    return guarded(mutex_, [&]() -> Result<std::int64_t> {
+        return db_->execAndGet("SELECT COUNT(*) FROM users").getInt64();
+    });
+}
+
+Result<User> Store::add_user(const std::string& username, const std::string& password_hash,
+                             Role role) {
+    return guarded(mutex_, [&]() -> Result<User> {
+        SQLite::Statement q(*db_,
+                            "INSERT INTO users(username, password_hash, role, created_at) "
+                            "VALUES (?, ?, ?, ?)");
+        q.bind(1, username);
+        q.bind(2, password_hash);
+        q.bind(3, std::string(to_string(role)));
+        q.bind(4, now_iso8601());
+        try {
+            q.exec();
+        } catch (const SQLite::Exception& e) {
+            if (is_unique_violation(e)) {
+                return make_error("conflict", "user " + username + " already exists", "username");
+            }
+            throw;
+        }
+        return User{db_->getLastInsertRowid(), username, role};
+    });
+}
+
+Result<std::optional<std::pair<User, std::string>>> Store::find_user(const std::string& username) {
+    using R = std::optional<std::pair<User, std::string>>;
+    return guarded(mutex_, [&]() -> Result<R> {
+        SQLite::Statement q(
+            *db_, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
+        q.bind(1, username);
+        if (!q.executeStep()) return R{};
+        return R{std::pair{read_user(q, 0), q.getColumn(3).getString()}};
+    });
+}
+
+Status Store::add_session(const std::string& token_hash, std::int64_t user_id,
+                          std::int64_t expires_unix) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(*db_,
+                            "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) "
+                            "VALUES (?, ?, ?, ?)");
+        q.bind(1, token_hash);
+        q.bind(2, user_id);
+        q.bind(3, now_iso8601());
+        q.bind(4, expires_unix);
+        q.exec();
+        return {};
+    });
+}
+
+Result<std::optional<User>> Store::session_user(const std::string& token_hash, std::int64_t now) {
+    return guarded(mutex_, [&]() -> Result<std::optional<User>> {
+        SQLite::Statement q(*db_,
+                            "SELECT u.id, u.username, u.role FROM sessions s "
+                            "JOIN users u ON u.id = s.user_id "
+                            "WHERE s.token_hash = ? AND s.expires_at > ?");
+        q.bind(1, token_hash);
+        q.bind(2, now);
+        if (!q.executeStep()) return std::optional<User>{};
+        return std::optional<User>{read_user(q, 0)};
+    });
+}
+
+Status Store::delete_session(const std::string& token_hash) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(*db_, "DELETE FROM sessions WHERE token_hash = ?");
+        q.bind(1, token_hash);
+        q.exec();
+        return {};
+    });
+}
+
+Status Store::purge_expired_sessions(std::int64_t now) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(*db_, "DELETE FROM sessions WHERE expires_at <= ?");
+        q.bind(1, now);
+        q.exec();
+        return {};
+    });
+}
+
+Result<Group> Store::add_group(const std::string& name) {
+    return guarded(mutex_, [&]() -> Result<Group> {
+        Group g{0, name, now_iso8601()};
+        SQLite::Statement q(*db_, "INSERT INTO groups(name, created_at) VALUES (?, ?)");
+        q.bind(1, name);
+        q.bind(2, g.created_at);
+        try {
+            q.exec();
+        } catch (const SQLite::Exception& e) {
+            if (is_unique_violation(e)) {
+                return make_error("conflict", "group " + name + " already exists", "name");
+            }
+            throw;
+        }
+        g.id = db_->getLastInsertRowid();
+        return g;
+    });
+}
+
+Result<std::optional<Group>> Store::find_group(const std::string& name) {
+    return guarded(mutex_, [&]() -> Result<std::optional<Group>> {
+        SQLite::Statement q(*db_, "SELECT id, name, created_at FROM groups WHERE name = ?");
+        q.bind(1, name);
+        if (!q.executeStep()) return std::optional<Group>{};
+        return std::optional<Group>{Group{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                          q.getColumn(2).getString()}};
+    });
+}
+
+Result<std::vector<Group>> Store::list_groups() {
+    return guarded(mutex_, [&]() -> Result<std::vector<Group>> {
+        SQLite::Statement q(*db_, "SELECT id, name, created_at FROM groups ORDER BY name");
+        std::vector<Group> out;
+        while (q.executeStep()) {
+            out.push_back(Group{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                q.getColumn(2).getString()});
+        }
+        return out;
+    });
+}
+
+Result<Screen> Store::add_screen(const std::string& name, const std::string& group,
+                                 const std::string& token_hash) {
+    return guarded(mutex_, [&]() -> Result<Screen> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        const std::string now = now_iso8601();
+        SQLite::Statement add_group(*db_,
+                                    "INSERT OR IGNORE INTO groups(name, created_at) VALUES (?, ?)");
+        add_group.bind(1, group);
+        add_group.bind(2, now);
+        add_group.exec();
+        SQLite::Statement q(*db_,
+                            "INSERT INTO screens(name, group_id, token_hash, created_at) "
+                            "SELECT ?, id, ?, ? FROM groups WHERE name = ?");
+        q.bind(1, name);
+        q.bind(2, token_hash);
+        q.bind(3, now);
+        q.bind(4, group);
+        try {
+            q.exec();
+        } catch (const SQLite::Exception& e) {
+            if (is_unique_violation(e)) {
+                return make_error("conflict", "screen " + name + " already exists", "name");
+            }
+            throw;
+        }
+        const std::int64_t id = db_->getLastInsertRowid();
+        tx.commit();
+        SQLite::Statement read(*db_, std::string(screen_columns) + "WHERE s.id = ?");
+        read.bind(1, id);
+        read.executeStep();
+        return read_screen(read);
+    });
+}
+
+Result<std::optional<Screen>> Store::screen_by_token(const std::string& token_hash) {
+    return guarded(mutex_, [&]() -> Result<std::optional<Screen>> {
+        SQLite::Statement q(*db_, std::string(screen_columns) + "WHERE s.token_hash = ?");
+        q.bind(1, token_hash);
+        if (!q.executeStep()) return std::optional<Screen>{};
+        return std::optional<Screen>{read_screen(q)};
+    });
+}
+
+Result<std::vector<Screen>> Store::list_screens() {
+    return guarded(mutex_, [&]() -> Result<std::vector<Screen>> {
+        SQLite::Statement q(*db_, std::string(screen_columns) + "ORDER BY s.name");
+        std::vector<Screen> out;
+        while (q.executeStep()) out.push_back(read_screen(q));
+        return out;
+    });
+}
+
+Status Store::touch_screen(std::int64_t screen_id, std::int64_t min_interval_s) {
+    return guarded(mutex_, [&]() -> Status {
+        const std::int64_t now = now_unix();
+        auto it = last_touch_.find(screen_id);
+        if (it != last_touch_.end() && now - it->second < min_interval_s) return {};
+        SQLite::Statement q(*db_, "UPDATE screens SET last_seen = ? WHERE id = ?");
+        q.bind(1, now_iso8601());
+        q.bind(2, screen_id);
+        q.exec();
+        last_touch_[screen_id] = now;
+        return {};
+    });
+}
+
+Status Store::add_media(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(
+            *db_,
+            "INSERT OR IGNORE INTO media(sha256, size, content_type, width, height, "
+            "uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, media.sha256);
+        q.bind(2, media.size);
+        q.bind(3, media.content_type);
+        q.bind(4, media.width);
+        q.bind(5, media.height);
+        if (uploaded_by) {
+            q.bind(6, *uploaded_by);
+        } else {
+            q.bind(6);
+        }
+        q.bind(7, now_iso8601());
+        q.exec();
+        return {};
+    });
+}
+
+std::optional<MediaInfo> Store::find_media_locked(const std::string& sha256) {
+    SQLite::Statement q(
+        *db_, "SELECT sha256, size, content_type, width, height FROM media WHERE sha256 = ?");
+    q.bind(1, sha256);
+    if (!q.executeStep()) return std::nullopt;
+    return MediaInfo{q.getColumn(0).getString(), q.getColumn(1).getInt64(),
+                     q.getColumn(2).getString(), q.getColumn(3).getInt(), q.getColumn(4).getInt()};
+}
+
+Result<std::optional<MediaInfo>> Store::find_media(const std::string& sha256) {
+    return guarded(mutex_,
+                   [&]() -> Result<std::optional<MediaInfo>> { return find_media_locked(sha256); });
+}
+
+SlideRecord Store::read_slide_locked(std::int64_t id, bool& found) {
+    SQLite::Statement q(*db_, std::string(slide_columns) + "WHERE s.id = ?");
+    q.bind(1, id);
+    found = q.executeStep();
+    return found ? read_slide(q) : SlideRecord{};
+}
+
+Result<SlideRecord> Store::create_slide(const std::string& json, std::int64_t author_id) {
+    return guarded(mutex_, [&]() -> Result<SlideRecord> {
+        const std::string now = now_iso8601();
+        SQLite::Statement q(*db_,
+                            "INSERT INTO slides(json, status, author_id, updated_by, created_at, "
+                            "updated_at) VALUES (?, 'draft', ?, ?, ?, ?)");
+        q.bind(1, json);
+        q.bind(2, author_id);
+        q.bind(3, author_id);
+        q.bind(4, now);
+        q.bind(5, now);
+        q.exec();
+        bool found = false;
+        SlideRecord s = read_slide_locked(db_->getLastInsertRowid(), found);
+        if (!found) return make_error("internal", "slide vanished after insert");
+        return s;
+    });
+}
+
+Result<SlideRecord> Store::get_slide(std::int64_t id) {
+    return guarded(mutex_, [&]() -> Result<SlideRecord> {
+        bool found = false;
+        SlideRecord s = read_slide_locked(id, found);
+        if (!found) return make_error("not_found", "no slide " + std::to_string(id));
+        return s;
+    });
+}
+
+Result<std::vector<SlideRecord>> Store::list_slides() {
+    return guarded(mutex_, [&]() -> Result<std::vector<SlideRecord>> {
+        SQLite::Statement q(*db_, std::string(slide_columns) + "ORDER BY s.id");
+        std::vector<SlideRecord> out;
+        while (q.executeStep()) out.push_back(read_slide(q));
+        return out;
+    });
+}
+
+Result<SlideRecord> Store::update_slide(std::int64_t id,
+                                        const std::function<Status(SlideRecord&)>& change) {
+    return guarded(mutex_, [&]() -> Result<SlideRecord> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        bool found = false;
+        SlideRecord s = read_slide_locked(id, found);
+        if (!found) return make_error("not_found", "no slide " + std::to_string(id));
+        if (auto st = change(s); !st) return st.error();  // the transaction rolls back
+        SQLite::Statement q(*db_,
+                            "UPDATE slides SET json = ?, approved_json = ?, status = ?, "
+                            "updated_by = ?, reviewer_id = ?, reject_reason = ?, updated_at = ?, "
+                            "reviewed_at = ? WHERE id = ?");
+        q.bind(1, s.json);
+        if (s.approved_json) {
+            q.bind(2, *s.approved_json);
+        } else {
+            q.bind(2);
+        }
+        q.bind(3, std::string(to_string(s.status)));
+        q.bind(4, s.updated_by_id);
+        if (s.reviewer_id) {
+            q.bind(5, *s.reviewer_id);
+        } else {
+            q.bind(5);
+        }
+        q.bind(6, s.reject_reason);
+        q.bind(7, s.updated_at);
+        q.bind(8, s.reviewed_at);
+        q.bind(9, id);
+        q.exec();
+        tx.commit();
+        SlideRecord fresh = read_slide_locked(id, found);
+        return fresh;
+    });
+}
+
+Status Store::delete_slide(std::int64_t id) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(*db_, "DELETE FROM slides WHERE id = ?");
+        q.bind(1, id);
+        if (q.exec() == 0) return make_error("not_found", "no slide " + std::to_string(id));
+        return {};
+    });
+}
+
+Result<std::vector<PublishedGroup>> Store::publish(
+    const std::function<Result<std::vector<CompiledManifest>>(const PublishInput&)>& compile,
+    std::int64_t published_by) {
+    return guarded(mutex_, [&]() -> Result<std::vector<PublishedGroup>> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        PublishInput input;
+        input.now = now_iso8601();
+        {
+            SQLite::Statement q(*db_, "SELECT id, name, created_at FROM groups ORDER BY name");
+            while (q.executeStep()) {
+                input.groups.push_back(Group{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                             q.getColumn(2).getString()});
+            }
+        }
+        {
+            SQLite::Statement q(
+                *db_,
+                "SELECT id, approved_json FROM slides WHERE approved_json IS NOT NULL ORDER BY id");
+            while (q.executeStep()) {
+                input.slides.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString()});
+            }
+        }
+        input.find_media = [this](const std::string& sha) { return find_media_locked(sha); };
+        auto compiled = compile(input);
+        if (!compiled) return compiled.error();
+
+        const std::string& now = input.now;
+        std::vector<PublishedGroup> out;
+        for (const CompiledManifest& m : *compiled) {
+            PublishedGroup pg{m.group, m.version, true, m.json, now};
+            SQLite::Statement latest(*db_,
+                                     "SELECT version, json, published_at FROM manifests "
+                                     "WHERE group_id = ? ORDER BY id DESC LIMIT 1");
+            latest.bind(1, m.group_id);
+            if (latest.executeStep() && latest.getColumn(0).getString() == m.version) {
+                pg.changed = false;
+                pg.json = latest.getColumn(1).getString();
+                pg.published_at = latest.getColumn(2).getString();
+            } else {
+                SQLite::Statement ins(
+                    *db_,
+                    "INSERT INTO manifests(group_id, version, json, published_at, "
+                    "published_by) VALUES (?, ?, ?, ?, ?)");
+                ins.bind(1, m.group_id);
+                ins.bind(2, m.version);
+                ins.bind(3, m.json);
+                ins.bind(4, now);
+                ins.bind(5, published_by);
+                ins.exec();
+            }
+            out.push_back(std::move(pg));
+        }
+        db_->exec("UPDATE slides SET status = 'published' WHERE status = 'approved'");
+        tx.commit();
+        return out;
+    });
+}
+
+Result<std::optional<StoredManifest>> Store::latest_manifest(const std::string& group) {
+    return guarded(mutex_, [&]() -> Result<std::optional<StoredManifest>> {
+        SQLite::Statement q(*db_,
+                            "SELECT g.name, m.version, m.json, m.published_at FROM manifests m "
+                            "JOIN groups g ON g.id = m.group_id WHERE g.name = ? "
+                            "ORDER BY m.id DESC LIMIT 1");
+        q.bind(1, group);
+        if (!q.executeStep()) return std::optional<StoredManifest>{};
+        return std::optional<StoredManifest>{
+            StoredManifest{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                           q.getColumn(2).getString(), q.getColumn(3).getString()}};
+    });
+}
+
+}  // namespace signage::server

@@ -1,0 +1,132 @@
+#pragma once
+// The store: every durable record of the content server in one SQLite database
+// (WAL, foreign keys, busy timeout). The schema is created or migrated when the
+// store opens.
+//
+// Threading: every method may be called from any thread; calls are serialised
+// by one mutex around one connection, so a method never sees another's half
+// done work. Callbacks passed in (update_slide, publish) run under that mutex
+// and must not call back into the store.
+//
+// Errors are values: "not_found", "conflict" (a unique name taken), "internal"
+// (SQLite failed; the message says how). Nothing here throws.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.hpp"
+#include "store/records.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace signage::server {
+
+// What publish() hands to the compile step: the approved versions of every
+// slide that has one (in id order) and a way to look media up.
+struct PublishInput {
+    struct ApprovedSlide {
+        std::int64_t id = 0;
+        std::string json;  // the approved version
+    };
+    std::string now;  // ISO 8601 UTC: the publish time stored with new manifests
+    std::vector<Group> groups;
+    std::vector<ApprovedSlide> slides;
+    std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
+};
+
+// One compiled manifest per group, produced by the compile step.
+struct CompiledManifest {
+    std::int64_t group_id = 0;
+    std::string group;
+    std::string version;
+    std::string json;
+};
+
+struct PublishedGroup {
+    std::string group;
+    std::string version;
+    bool changed = false;  // false: the group already had this version; nothing was stored
+    std::string json;      // the group's current manifest document
+    std::string published_at;
+};
+
+class Store {
+  public:
+    // Opens (creating when missing) the database file and brings its schema up
+    // to date. Refuses a database written by a newer schema.
+    static Result<std::unique_ptr<Store>> open(const std::filesystem::path& db_file);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    static constexpr int schema_version = 1;
+
+    // Users and sessions.
+    Result<std::int64_t> count_users();
+    Result<User> add_user(const std::string& username, const std::string& password_hash, Role role);
+    // The user and its password hash; nullopt when there is no such user.
+    Result<std::optional<std::pair<User, std::string>>> find_user(const std::string& username);
+    Status add_session(const std::string& token_hash, std::int64_t user_id,
+                       std::int64_t expires_unix);
+    // The user owning an unexpired session; nullopt when unknown or expired.
+    Result<std::optional<User>> session_user(const std::string& token_hash, std::int64_t now);
+    Status delete_session(const std::string& token_hash);
+    Status purge_expired_sessions(std::int64_t now);
+
+    // Groups and screens.
+    Result<Group> add_group(const std::string& name);  // "conflict" when it exists
+    Result<std::optional<Group>> find_group(const std::string& name);
+    Result<std::vector<Group>> list_groups();
+    // Registers a screen, creating its group when missing (one transaction).
+    Result<Screen> add_screen(const std::string& name, const std::string& group,
+                              const std::string& token_hash);
+    Result<std::optional<Screen>> screen_by_token(const std::string& token_hash);
+    Result<std::vector<Screen>> list_screens();
+    // Records that a screen asked; writes at most once per screen every
+    // `min_interval_s` seconds so thousands of polling screens cost few writes.
+    Status touch_screen(std::int64_t screen_id, std::int64_t min_interval_s = 30);
+
+    // Media. add_media ignores a sha256 that is already recorded.
+    Status add_media(const MediaInfo& media, std::optional<std::int64_t> uploaded_by);
+    Result<std::optional<MediaInfo>> find_media(const std::string& sha256);
+
+    // Slides.
+    Result<SlideRecord> create_slide(const std::string& json, std::int64_t author_id);
+    Result<SlideRecord> get_slide(std::int64_t id);  // "not_found"
+    Result<std::vector<SlideRecord>> list_slides();  // in id order
+    // Reads the slide, lets `change` edit it (its error aborts and is returned),
+    // and writes the editable fields back, in one transaction.
+    Result<SlideRecord> update_slide(std::int64_t id,
+                                     const std::function<Status(SlideRecord&)>& change);
+    Status delete_slide(std::int64_t id);  // "not_found"
+
+    // Publishing, in ONE transaction: hands the approved content to `compile`,
+    // stores each group's manifest whose version differs from the group's
+    // latest, and marks approved slides published.
+    Result<std::vector<PublishedGroup>> publish(
+        const std::function<Result<std::vector<CompiledManifest>>(const PublishInput&)>& compile,
+        std::int64_t published_by);
+    // A group's latest manifest; nullopt when the group was never published.
+    Result<std::optional<StoredManifest>> latest_manifest(const std::string& group);
+
+  private:
+    explicit Store(std::unique_ptr<SQLite::Database> db);
+    Status migrate();
+    SlideRecord read_slide_locked(std::int64_t id, bool& found);
+    std::optional<MediaInfo> find_media_locked(const std::string& sha256);
+
+    std::mutex mutex_;
+    std::unique_ptr<SQLite::Database> db_;
+    std::unordered_map<std::int64_t, std::int64_t> last_touch_;  // screen id -> unix seconds
+};
+
+}  // namespace signage::server

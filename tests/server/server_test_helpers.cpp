@@ -1,0 +1,91 @@
+#include "server_test_helpers.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+#include <stb_image_write.h>
+
+namespace signage::test {
+namespace {
+
+void append(void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data),
+                                               static_cast<std::size_t>(size));
+}
+
+std::vector<unsigned char> pixels(int width, int height, int seed) {
+    std::vector<unsigned char> rgb(static_cast<std::size_t>(width * height * 3));
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const auto i = static_cast<std::size_t>((y * width + x) * 3);
+            rgb[i] = static_cast<unsigned char>((x * 7 + seed) & 0xff);
+            rgb[i + 1] = static_cast<unsigned char>((y * 5 + seed * 3) & 0xff);
+            rgb[i + 2] = static_cast<unsigned char>(200);
+        }
+    }
+    return rgb;
+}
+
+void expect(bool ok, const std::string& what) {
+    if (!ok) throw std::runtime_error(what);
+}
+
+}  // namespace
+
+std::string make_png(int width, int height, int seed) {
+    std::string out;
+    auto rgb = pixels(width, height, seed);
+    expect(stbi_write_png_to_func(append, &out, width, height, 3, rgb.data(), width * 3) != 0,
+           "stbi_write_png_to_func failed");
+    return out;
+}
+
+std::string make_jpeg(int width, int height, int seed) {
+    std::string out;
+    auto rgb = pixels(width, height, seed);
+    expect(stbi_write_jpg_to_func(append, &out, width, height, 3, rgb.data(), 90) != 0,
+           "stbi_write_jpg_to_func failed");
+    return out;
+}
+
+nlohmann::json text_slide(const std::string& title, const std::string& body) {
+    return {{"type", "text"}, {"title", title}, {"body", body}, {"duration_s", 8}};
+}
+
+std::string error_field(const HttpResponse& res) {
+    auto j = nlohmann::json::parse(res.body, nullptr, false);
+    if (!j.is_object() || !j.contains("error") || !j["error"].contains("field")) return {};
+    return j["error"]["field"].get<std::string>();
+}
+
+std::string error_code(const HttpResponse& res) {
+    auto j = nlohmann::json::parse(res.body, nullptr, false);
+    if (!j.is_object() || !j.contains("error") || !j["error"].contains("code")) return {};
+    return j["error"]["code"].get<std::string>();
+}
+
+Staff::Staff(ServerOptions options)
+    : server(std::move(options)),
+      admin(server.url(), server.add_staff("admin", "admin")),
+      editor(server.url(), server.add_staff("editor", "editor")),
+      reviewer(server.url(), server.add_staff("reviewer", "reviewer")) {}
+
+std::string Staff::approved_slide(const nlohmann::json& slide) {
+    auto created = editor.post("/api/v1/slides", slide);
+    expect(created.status == 201,
+           "create slide: " + std::to_string(created.status) + " " + created.body);
+    const std::string id = created.json().at("id").get<std::string>();
+    auto submitted = editor.post("/api/v1/slides/" + id + "/submit");
+    expect(submitted.status == 200, "submit: " + submitted.body);
+    auto approved = reviewer.post("/api/v1/slides/" + id + "/approve");
+    expect(approved.status == 200, "approve: " + approved.body);
+    return id;
+}
+
+nlohmann::json Staff::publish() {
+    auto res = reviewer.post("/api/v1/publish");
+    expect(res.status == 200, "publish: " + std::to_string(res.status) + " " + res.body);
+    return res.json();
+}
+
+}  // namespace signage::test

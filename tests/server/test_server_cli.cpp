@@ -1,0 +1,174 @@
+// The command line, restarts, the demo set, the console and request hygiene,
+// against the real signage-server binary.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <regex>
+
+#include "common/sha256.hpp"
+#include "protocol/manifest.hpp"
+#include "server_test_helpers.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+TEST_CASE("server: screen add prints only a token and bad command lines exit with 2",
+          "[server][cli]") {
+    TempDir data("signage-cli");
+    const std::string dir = data.path().string();
+
+    auto added =
+        ServerFixture::run_cli({"screen", "add", "lobby", "--group", "hall", "--data", dir});
+    CHECK(added.status == 0);
+    CHECK(std::regex_match(added.out, std::regex("[0-9a-f]{64}\n")));
+    auto twice =
+        ServerFixture::run_cli({"screen", "add", "lobby", "--group", "hall", "--data", dir});
+    CHECK(twice.status == 1);
+    CHECK(twice.out.empty());
+
+    write_text_file(data / "pw", "long-enough-password\n");
+    write_text_file(data / "short", "short\n");
+    const std::string pw = (data / "pw").string();
+    CHECK(ServerFixture::run_cli(
+              {"user", "add", "ann", "--role", "boss", "--password-file", pw, "--data", dir})
+              .status == 2);
+    CHECK(ServerFixture::run_cli({"user", "add", "ann", "--role", "admin", "--password-file",
+                                  (data / "short").string(), "--data", dir})
+              .status == 1);
+    CHECK(ServerFixture::run_cli({"user", "add", "ann", "--role", "admin", "--password-file", pw})
+              .status == 2);
+    CHECK(ServerFixture::run_cli({"--listen", "127.0.0.1:0"}).status == 2);
+    CHECK(ServerFixture::run_cli({"--data", dir}).status == 2);
+    CHECK(ServerFixture::run_cli({"--data", dir, "--listen", "nowhere"}).status == 2);
+    CHECK(
+        ServerFixture::run_cli({"--data", dir, "--listen", "127.0.0.1:0", "--frobnicate"}).status ==
+        2);
+
+    // The account made on the command line signs in on the server.
+    CHECK(ServerFixture::run_cli(
+              {"user", "add", "ann", "--role", "admin", "--password-file", pw, "--data", dir})
+              .status == 0);
+    ServerOptions options;
+    options.data_dir = data.path();
+    ServerFixture server(options);
+    CHECK_FALSE(server.login("ann", "long-enough-password").empty());
+    auto screens = server.client(server.login("ann", "long-enough-password"))
+                       .get("/api/v1/screens")
+                       .json()
+                       .at("screens");
+    REQUIRE(screens.size() == 1);
+    CHECK(screens[0].at("group") == "hall");
+    CHECK(server.stop() == 0);  // SIGTERM: a clean exit
+}
+
+TEST_CASE("server: data survives a clean restart and a kill", "[server][cli]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("gate", "town");
+    const std::string png = make_png(12, 12, 3);
+    REQUIRE(staff.editor.put_bytes("/api/v1/media", png).status == 201);
+    const std::string sha = signage::sha256_hex(png);
+    staff.approved_slide({{"type", "image"}, {"title", "图片"}, {"media", sha}});
+    const std::string version = staff.publish().at("version").get<std::string>();
+
+    for (int round = 0; round < 2; ++round) {
+        INFO((round == 0 ? "after SIGTERM" : "after SIGKILL"));
+        if (round == 0) {
+            CHECK(staff.server.stop() == 0);
+        } else {
+            staff.server.kill9();
+        }
+        staff.server.start();
+        // Sessions, slides, media and the published manifest are all still there.
+        auto slides = staff.editor.get("/api/v1/slides");
+        REQUIRE(slides.status == 200);
+        CHECK(slides.json().at("slides").size() == 1);
+        CHECK(staff.server.client().get("/media/" + sha).body == png);
+        auto m = staff.server.client(device).get("/api/v1/player/manifest");
+        REQUIRE(m.status == 200);
+        CHECK(m.header("etag") == "\"" + version + "\"");
+        auto manifest = signage::protocol::parse_manifest_text(m.body);
+        REQUIRE(manifest.ok());
+        REQUIRE(manifest->media.size() == 1);
+        CHECK(manifest->media[0].sha256 == sha);
+        CHECK(manifest->media[0].size == static_cast<std::int64_t>(png.size()));
+    }
+}
+
+TEST_CASE("server: --demo seeds accounts, a screen and published content once",
+          "[server][cli][demo]") {
+    TempDir assets("signage-assets");
+    const std::string png = make_png(32, 18, 9);
+    write_text_file(assets / "demo/images/banner.png", png);
+    const json content = {
+        {"slides",
+         {{{"type", "core_values"}, {"title", "社会主义核心价值观"}},
+          {{"type", "text"}, {"title", "讲文明 树新风"}, {"body", "文明是最美的风景。"}},
+          {{"type", "image"}, {"title", "横幅"}, {"media", "images/banner.png"}}}}};
+    write_text_file(assets / "demo/content.json", content.dump());
+
+    ServerOptions options;
+    options.demo = true;
+    options.assets = assets.path();
+    ServerFixture server(options);
+
+    const auto token_file = server.data_dir() / "demo-screen.token";
+    struct stat st {};
+    REQUIRE(::stat(token_file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    std::string device = read_text_file(token_file);
+    while (!device.empty() && device.back() == '\n') device.pop_back();
+
+    auto m = server.client(device).get("/api/v1/player/manifest");
+    REQUIRE(m.status == 200);
+    auto manifest = signage::protocol::parse_manifest_text(m.body);
+    REQUIRE(manifest.ok());
+    CHECK(manifest->group == "demo");
+    REQUIRE(manifest->items.size() == 3);
+    CHECK(manifest->items[1].title == "讲文明 树新风");
+    CHECK(manifest->items[2].media == signage::sha256_hex(png));
+    CHECK(server.client().get("/media/" + signage::sha256_hex(png)).body == png);
+
+    const std::string admin = server.login("admin", "demo-admin");
+    CHECK_FALSE(server.login("editor", "demo-editor").empty());
+    CHECK_FALSE(server.login("reviewer", "demo-reviewer").empty());
+    auto slides = server.client(admin).get("/api/v1/slides").json().at("slides");
+    REQUIRE(slides.size() == 3);
+    for (const auto& s : slides) CHECK(s.at("status") == "published");
+
+    // Started again with --demo: nothing is seeded twice.
+    server.restart();
+    CHECK(server.client(server.login("admin", "demo-admin"))
+              .get("/api/v1/slides")
+              .json()
+              .at("slides")
+              .size() == 3);
+}
+
+TEST_CASE("server: the console is served, unknown routes get JSON errors", "[server][http]") {
+    ServerFixture server;
+    auto anon = server.client();
+
+    auto index = anon.get("/");
+    REQUIRE(index.status == 200);
+    CHECK(index.header("content-type") == "text/html; charset=utf-8");
+    CHECK(index.body.find("<html") != std::string::npos);
+    auto script = anon.get("/app.js");
+    CHECK(script.status == 200);
+    CHECK(script.header("content-type") == "text/javascript; charset=utf-8");
+    CHECK(anon.get("/%2e%2e/%2e%2e/%2e%2e/etc/passwd").status == 404);
+    CHECK(anon.get("/..%2f..%2f..%2fetc/passwd").status == 404);
+
+    auto unknown = anon.get("/api/v1/nothing-here");
+    CHECK(unknown.status == 404);
+    CHECK(error_code(unknown) == "not_found");
+    auto wrong_method = anon.request("DELETE", "/api/v1/publish");
+    CHECK(wrong_method.status == 405);
+    CHECK(wrong_method.header("allow") == "POST");
+    CHECK(error_code(wrong_method) == "method_not_allowed");
+
+    // Oversized headers are refused; the server keeps serving.
+    auto huge = anon.get("/", {{"X-Padding", std::string(20000, 'x')}});
+    CHECK(huge.status == 431);
+    CHECK(anon.get("/api/v1/auth/me").status == 401);
+}

@@ -1,0 +1,197 @@
+// Publishing and the screens' manifest long-poll, over real HTTP against the
+// real server.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "protocol/manifest.hpp"
+#include "server_test_helpers.hpp"
+
+using namespace signage::test;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace {
+
+std::string unquote(std::string etag) {
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+        etag = etag.substr(1, etag.size() - 2);
+    }
+    return etag;
+}
+
+struct Poll {
+    HttpResponse res;
+    Clock::time_point done;
+};
+
+// Starts a long-poll on its own connection and thread.
+std::future<Poll> start_poll(const std::string& url, const std::string& device,
+                             const std::string& version, int wait_s) {
+    return std::async(std::launch::async, [=] {
+        auto res = http_request(
+            "GET", url + "/api/v1/player/manifest?wait=" + std::to_string(wait_s),
+            {{"Authorization", "Bearer " + device}, {"If-None-Match", "\"" + version + "\""}}, {},
+            std::chrono::seconds(wait_s + 10));
+        return Poll{std::move(res), Clock::now()};
+    });
+}
+
+}  // namespace
+
+TEST_CASE("server: publish gives each screen group a manifest with a stable version",
+          "[server][publish]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("gate", "community");
+    auto screen = staff.server.client(device);
+
+    // Never published: an empty manifest whose version does not change.
+    auto empty = screen.get("/api/v1/player/manifest");
+    REQUIRE(empty.status == 200);
+    CHECK(empty.json().at("items").empty());
+    const std::string empty_etag = empty.header("etag");
+    CHECK_FALSE(empty_etag.empty());
+    CHECK(screen.get("/api/v1/player/manifest").header("etag") == empty_etag);
+
+    const std::string id = staff.approved_slide(text_slide("爱护公物"));
+    staff.editor.post("/api/v1/slides", text_slide("草稿不上屏"));  // a draft: not published
+    const json published = staff.publish();
+    REQUIRE(published.at("groups").size() == 1);
+    const json group = published.at("groups")[0];
+    CHECK(group.at("group") == "community");
+    CHECK(group.at("changed") == true);
+    const std::string version = group.at("version").get<std::string>();
+    CHECK(published.at("version") == version);
+
+    auto fetched = screen.get("/api/v1/player/manifest", {{"If-None-Match", empty_etag}});
+    REQUIRE(fetched.status == 200);
+    CHECK(unquote(fetched.header("etag")) == version);
+    auto manifest = signage::protocol::parse_manifest_text(fetched.body);
+    REQUIRE(manifest.ok());
+    CHECK(manifest->version == version);
+    CHECK(manifest->group == "community");
+    REQUIRE(manifest->items.size() == 1);
+    CHECK(manifest->items[0].id == id);
+    CHECK(manifest->items[0].title == "爱护公物");
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "published");
+
+    // Asking with the current version: 304 at once.
+    auto same = screen.get("/api/v1/player/manifest", {{"If-None-Match", "\"" + version + "\""}});
+    CHECK(same.status == 304);
+    CHECK(same.body.empty());
+
+    // Publishing again with nothing new keeps the version.
+    const json again = staff.publish();
+    CHECK(again.at("groups")[0].at("version") == version);
+    CHECK(again.at("groups")[0].at("changed") == false);
+
+    // The screen was seen.
+    auto screens = staff.admin.get("/api/v1/screens").json().at("screens");
+    REQUIRE(screens.size() == 1);
+    CHECK(screens[0].at("name") == "gate");
+    CHECK(screens[0].at("last_seen").is_string());
+}
+
+TEST_CASE("server: a waiting screen is answered within a second of a publish",
+          "[server][publish][longpoll]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("square", "town");
+    const std::string before =
+        unquote(staff.server.client(device).get("/api/v1/player/manifest").header("etag"));
+    staff.approved_slide(text_slide("文明城市 人人共建"));
+
+    auto poll = start_poll(staff.server.url(), device, before, 30);
+    // The screen is waiting, not answered.
+    REQUIRE(poll.wait_for(500ms) == std::future_status::timeout);
+
+    const auto published_at = Clock::now();
+    const json published = staff.publish();
+    REQUIRE(poll.wait_for(5s) == std::future_status::ready);
+    const Poll result = poll.get();
+    const auto delay =
+        std::chrono::duration_cast<std::chrono::milliseconds>(result.done - published_at);
+    INFO("answered " << delay.count() << " ms after the publish");
+    CHECK(delay < 1000ms);
+    REQUIRE(result.res.status == 200);
+    CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
+    CHECK(result.res.json().at("items").size() == 1);
+}
+
+TEST_CASE("server: a wait that runs out answers 304 and an unchanged publish wakes nobody",
+          "[server][publish][longpoll]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("park", "town");
+    staff.approved_slide(text_slide("绿色出行"));
+    const std::string version = staff.publish().at("version").get<std::string>();
+
+    const auto started = Clock::now();
+    auto short_wait = start_poll(staff.server.url(), device, version, 1);
+    const Poll ran_out = short_wait.get();
+    CHECK(ran_out.res.status == 304);
+    CHECK(ran_out.done - started >= 900ms);
+    CHECK(ran_out.done - started < 5s);
+
+    const auto poll_started = Clock::now();
+    auto poll = start_poll(staff.server.url(), device, version, 2);
+    std::this_thread::sleep_for(300ms);
+    CHECK(staff.publish().at("groups")[0].at("changed") == false);
+    const auto republished = Clock::now();
+    const Poll result = poll.get();
+    // The unchanged publish finished while the screen was still waiting, and
+    // the screen was held to the end of its wait all the same.
+    REQUIRE(republished < result.done);
+    CHECK(result.res.status == 304);
+    CHECK(result.done - poll_started >= 1900ms);
+}
+
+TEST_CASE("server: editing live content keeps the approved version on screens until approved",
+          "[server][publish]") {
+    Staff staff;
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
+    const std::string id = staff.approved_slide(text_slide("旧标题"));
+    const std::string first = staff.publish().at("version").get<std::string>();
+
+    auto edited = staff.editor.put("/api/v1/slides/" + id, text_slide("新标题"));
+    REQUIRE(edited.status == 200);
+    CHECK(edited.json().at("status") == "pending");
+    const json unchanged = staff.publish();
+    CHECK(unchanged.at("version") == first);
+    auto live = signage::protocol::parse_manifest_text(screen.get("/api/v1/player/manifest").body);
+    REQUIRE(live.ok());
+    REQUIRE(live->items.size() == 1);
+    CHECK(live->items[0].title == "旧标题");
+
+    REQUIRE(staff.reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    const json second = staff.publish();
+    CHECK(second.at("version") != first);
+    auto now_live =
+        signage::protocol::parse_manifest_text(screen.get("/api/v1/player/manifest").body);
+    REQUIRE(now_live.ok());
+    CHECK(now_live->items.at(0).title == "新标题");
+
+    // A deleted slide leaves the screens at the next publish.
+    REQUIRE(staff.editor.del("/api/v1/slides/" + id).status == 204);
+    staff.publish();
+    auto gone = signage::protocol::parse_manifest_text(screen.get("/api/v1/player/manifest").body);
+    REQUIRE(gone.ok());
+    CHECK(gone->items.empty());
+}
+
+TEST_CASE("server: the manifest is for screens only and checks its wait", "[server][publish]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk", "hall");
+    CHECK(staff.server.client().get("/api/v1/player/manifest").status == 401);
+    CHECK(staff.server.client(std::string(64, 'f')).get("/api/v1/player/manifest").status == 401);
+    CHECK(staff.reviewer.get("/api/v1/player/manifest").status == 403);
+    auto screen = staff.server.client(device);
+    for (const std::string bad : {"abc", "61", "-1", "1.5"}) {
+        auto res = screen.get("/api/v1/player/manifest?wait=" + bad);
+        INFO("wait=" << bad);
+        CHECK(res.status == 400);
+        CHECK(error_field(res) == "wait");
+    }
+    CHECK(screen.get("/api/v1/player/manifest?wait=0").status == 200);
+}

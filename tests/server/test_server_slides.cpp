@@ -1,0 +1,135 @@
+// Slides and their review, over real HTTP against the real server.
+#include <catch2/catch.hpp>
+
+#include "common/sha256.hpp"
+#include "server_test_helpers.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+TEST_CASE("server: a valid slide is created as a draft of its author", "[server][slides]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/slides", text_slide("垃圾分类 从我做起"));
+    REQUIRE(created.status == 201);
+    const json j = created.json();
+    CHECK(j.at("status") == "draft");
+    CHECK(j.at("author") == "editor");
+    CHECK(j.at("title") == "垃圾分类 从我做起");
+    CHECK(j.at("duration_s") == 8);
+    const std::string id = j.at("id").get<std::string>();
+    REQUIRE_FALSE(id.empty());
+
+    auto one = staff.reviewer.get("/api/v1/slides/" + id);
+    REQUIRE(one.status == 200);
+    CHECK(one.json().at("body") == "文明出行，礼让斑马线。");
+    auto list = staff.reviewer.get("/api/v1/slides").json().at("slides");
+    REQUIRE(list.size() == 1);
+    CHECK(list[0].at("id") == id);
+    CHECK(staff.editor.get("/api/v1/slides/99999").status == 404);
+
+    // An image slide may use uploaded media, as image and as background.
+    const std::string png = make_png(16, 9);
+    REQUIRE(staff.editor.put_bytes("/api/v1/media", png).status == 201);
+    const std::string sha = signage::sha256_hex(png);
+    auto image = staff.editor.post("/api/v1/slides", {{"type", "image"},
+                                                      {"title", "节约粮食"},
+                                                      {"media", sha},
+                                                      {"background", {{"media", sha}}}});
+    CHECK(image.status == 201);
+}
+
+TEST_CASE("server: invalid slides are refused naming the field, and nothing is stored",
+          "[server][slides]") {
+    Staff staff;
+    const std::string unknown_sha(64, 'a');
+    struct Case {
+        json slide;
+        long status;
+        std::string field;
+    };
+    const std::vector<Case> cases = {
+        {{{"type", "text"}, {"title", std::string(121, 'x')}, {"body", "b"}}, 400, "title"},
+        {{{"type", "text"}, {"title", "t"}, {"duration_s", 0}}, 400, "duration_s"},
+        {{{"type", "text"}, {"title", "t"}, {"duration_s", "ten"}}, 400, "duration_s"},
+        {{{"type", "video"}, {"title", "t"}}, 400, "type"},
+        {{{"title", "no type"}}, 400, "type"},
+        {{{"type", "text"}, {"title", "t"}, {"colour", "red"}}, 400, "colour"},
+        {{{"type", "image"}, {"title", "t"}, {"media", unknown_sha}}, 422, "media"},
+        {{{"type", "text"}, {"title", "t"}, {"background", {{"media", unknown_sha}}}},
+         422,
+         "background.media"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.slide.dump());
+        auto res = staff.editor.post("/api/v1/slides", c.slide);
+        CHECK(res.status == c.status);
+        CHECK(error_field(res) == c.field);
+    }
+    auto broken = staff.editor.request("POST", "/api/v1/slides", "{\"type\": \"text\", ",
+                                       {{"Content-Type", "application/json"}});
+    CHECK(broken.status == 400);
+    CHECK(error_field(broken) == "body");
+    auto not_object = staff.editor.request("POST", "/api/v1/slides", "[1, 2]",
+                                           {{"Content-Type", "application/json"}});
+    CHECK(not_object.status == 400);
+    CHECK(error_field(not_object) == "body");
+
+    CHECK(staff.editor.get("/api/v1/slides").json().at("slides").empty());
+
+    // A bad edit leaves the slide as it was.
+    auto created = staff.editor.post("/api/v1/slides", text_slide("原标题"));
+    const std::string id = created.json().at("id").get<std::string>();
+    auto bad_edit =
+        staff.editor.put("/api/v1/slides/" + id, {{"type", "text"}, {"duration_s", -1}});
+    CHECK(bad_edit.status == 400);
+    CHECK(error_field(bad_edit) == "duration_s");
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("title") == "原标题");
+}
+
+TEST_CASE("server: review follows the workflow and nobody approves their own slide",
+          "[server][slides]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/slides", text_slide("诚信经营"));
+    const std::string id = created.json().at("id").get<std::string>();
+    const std::string path = "/api/v1/slides/" + id;
+
+    CHECK(staff.reviewer.post(path + "/approve").status == 409);  // still a draft
+    auto submitted = staff.editor.post(path + "/submit");
+    REQUIRE(submitted.status == 200);
+    CHECK(submitted.json().at("status") == "pending");
+    CHECK(staff.editor.post(path + "/submit").status == 409);
+
+    // Editors cannot approve; reviewers must say why they reject.
+    CHECK(staff.editor.post(path + "/approve").status == 403);
+    auto no_reason = staff.reviewer.post(path + "/reject", json::object());
+    CHECK(no_reason.status == 400);
+    CHECK(error_field(no_reason) == "reason");
+    auto rejected = staff.reviewer.post(path + "/reject", {{"reason", "标题有错别字"}});
+    REQUIRE(rejected.status == 200);
+    CHECK(rejected.json().at("status") == "rejected");
+    CHECK(rejected.json().at("reject_reason") == "标题有错别字");
+
+    // Fixed and submitted again, then approved by the reviewer.
+    auto edited = staff.editor.put(path, text_slide("诚信经营 童叟无欺"));
+    REQUIRE(edited.status == 200);
+    CHECK(edited.json().at("status") == "draft");
+    REQUIRE(staff.editor.post(path + "/submit").status == 200);
+    auto approved = staff.reviewer.post(path + "/approve");
+    REQUIRE(approved.status == 200);
+    CHECK(approved.json().at("status") == "approved");
+    CHECK(approved.json().at("reviewer") == "reviewer");
+
+    // An admin may approve, but not a slide the admin wrote.
+    auto own = staff.admin.post("/api/v1/slides", text_slide("管理员自己写的"));
+    const std::string own_path = "/api/v1/slides/" + own.json().at("id").get<std::string>();
+    REQUIRE(staff.admin.post(own_path + "/submit").status == 200);
+    auto self_approval = staff.admin.post(own_path + "/approve");
+    CHECK(self_approval.status == 403);
+    CHECK(staff.admin.get(own_path).json().at("status") == "pending");
+    CHECK(staff.reviewer.post(own_path + "/approve").status == 200);
+
+    // Deleting is for writers; a deleted slide is gone.
+    CHECK(staff.reviewer.del(own_path).status == 403);
+    CHECK(staff.editor.del(own_path).status == 204);
+    CHECK(staff.editor.get(own_path).status == 404);
+}

@@ -1,0 +1,90 @@
+#pragma once
+// The real signage-server binary, started for a test on 127.0.0.1 with a free
+// port and a temporary data directory, stopped (SIGTERM) at the end.
+//
+//   signage::test::ServerFixture server;              // started and listening
+//   server.add_user("erin", "editor", "erin-password");
+//   auto editor = server.client(server.login("erin", "erin-password"));
+//   auto res = editor.post("/api/v1/slides", {{"type", "text"}, ...});
+//
+// Failures to start, or of the helper commands, throw std::runtime_error
+// with the reason, which Catch reports as a failed test.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace signage::test {
+
+struct ServerOptions {
+    std::vector<std::string> args;   // extra flags, e.g. {"--max-upload-bytes", "2000"}
+    bool demo = false;               // --demo
+    std::filesystem::path assets;    // --assets, when set
+    std::filesystem::path data_dir;  // empty: a fresh temporary directory
+    std::chrono::milliseconds start_timeout{15000};
+};
+
+class ServerFixture {
+  public:
+    // Starts the server and waits for its "listening on http://HOST:PORT" line.
+    explicit ServerFixture(ServerOptions options = {});
+    ~ServerFixture();
+    ServerFixture(const ServerFixture&) = delete;
+    ServerFixture& operator=(const ServerFixture&) = delete;
+
+    // The signage-server binary under test.
+    static std::filesystem::path binary();
+
+    const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT"
+    std::uint16_t port() const { return port_; }
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    bool running() const { return process_ && process_->running(); }
+    Process& process() { return *process_; }
+
+    // `signage-server user add NAME --role ROLE --password-file F --data DIR`.
+    void add_user(const std::string& name, const std::string& role, const std::string& password);
+    // POST /api/v1/auth/login; the session token.
+    std::string login(const std::string& name, const std::string& password);
+    // add_user with password NAME + "-password", then login: the token.
+    std::string add_staff(const std::string& name, const std::string& role);
+    // `signage-server screen add NAME --group GROUP --data DIR`: the device token.
+    std::string add_screen(const std::string& name, const std::string& group);
+
+    // A client for this server with an optional bearer token.
+    HttpClient client(const std::string& token = {}) const { return HttpClient(url_, token); }
+
+    struct CliResult {
+        int status = -1;  // exit status (see Process)
+        std::string out;  // standard output
+    };
+    // Runs signage-server with `args` (standard error passes through).
+    static CliResult run_cli(const std::vector<std::string>& args,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+    // SIGTERM and wait: the exit status (0 for a clean stop).
+    int stop();
+    // Starts again with the same data directory, on the same port.
+    void start();
+    void restart();
+    // SIGKILL: stops with no chance to clean up.
+    void kill9();
+
+  private:
+    ServerOptions options_;
+    std::optional<TempDir> temp_;  // data directory and password files
+    TempDir scratch_;
+    std::filesystem::path data_dir_;
+    std::unique_ptr<Process> process_;
+    std::string url_;
+    std::uint16_t port_ = 0;
+};
+
+}  // namespace signage::test

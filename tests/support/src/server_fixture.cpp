@@ -1,0 +1,123 @@
+#include "support/server_fixture.hpp"
+
+#include <sys/stat.h>
+
+#include <stdexcept>
+
+#ifndef SIGNAGE_SERVER_BINARY
+#error "SIGNAGE_SERVER_BINARY must name the signage-server binary"
+#endif
+
+namespace signage::test {
+
+std::filesystem::path ServerFixture::binary() {
+    return SIGNAGE_SERVER_BINARY;
+}
+
+ServerFixture::ServerFixture(ServerOptions options)
+    : options_(std::move(options)), scratch_("signage-server-scratch") {
+    if (options_.data_dir.empty()) {
+        temp_.emplace("signage-server-data");
+        data_dir_ = temp_->path();
+    } else {
+        data_dir_ = options_.data_dir;
+    }
+    start();
+}
+
+ServerFixture::~ServerFixture() {
+    if (process_ && process_->running()) process_->terminate(std::chrono::seconds(10));
+}
+
+void ServerFixture::start() {
+    if (process_ && process_->running()) throw std::runtime_error("the server is already running");
+    std::vector<std::string> args = {"--data", data_dir_.string(), "--listen",
+                                     "127.0.0.1:" + std::to_string(port_)};
+    if (options_.demo) args.emplace_back("--demo");
+    if (!options_.assets.empty()) {
+        args.emplace_back("--assets");
+        args.push_back(options_.assets.string());
+    }
+    args.insert(args.end(), options_.args.begin(), options_.args.end());
+    process_ = std::make_unique<Process>(binary(), args);
+    static const std::regex listening(R"(^listening on (http://127\.0\.0\.1:(\d+))$)");
+    auto line = process_->wait_for_line(listening, options_.start_timeout);
+    if (!line) {
+        const bool alive = process_->running();
+        process_->kill9();
+        throw std::runtime_error(std::string("signage-server did not print its listening line") +
+                                 (alive ? " in time" : " (it exited)") +
+                                 "; stdout was: " + process_->output());
+    }
+    std::smatch m;
+    std::regex_match(*line, m, listening);
+    url_ = m[1].str();
+    port_ = static_cast<std::uint16_t>(std::stoul(m[2].str()));
+}
+
+int ServerFixture::stop() {
+    if (!process_) return -1;
+    return process_->terminate(std::chrono::seconds(10));
+}
+
+void ServerFixture::restart() {
+    stop();
+    start();
+}
+
+void ServerFixture::kill9() {
+    if (process_) process_->kill9();
+}
+
+ServerFixture::CliResult ServerFixture::run_cli(const std::vector<std::string>& args,
+                                                std::chrono::milliseconds timeout) {
+    Process p(binary(), args);
+    auto status = p.wait(timeout);
+    if (!status) {
+        p.kill9();
+        throw std::runtime_error("signage-server " + (args.empty() ? "" : args[0]) +
+                                 " did not finish in time");
+    }
+    p.wait_for_output_end(std::chrono::seconds(5));
+    return CliResult{*status, p.output()};
+}
+
+void ServerFixture::add_user(const std::string& name, const std::string& role,
+                             const std::string& password) {
+    const auto file = scratch_ / ("password-" + name);
+    write_text_file(file, password + "\n");
+    ::chmod(file.c_str(), 0600);
+    auto r = run_cli({"user", "add", name, "--role", role, "--password-file", file.string(),
+                      "--data", data_dir_.string()});
+    if (r.status != 0) {
+        throw std::runtime_error("user add " + name + " failed with status " +
+                                 std::to_string(r.status));
+    }
+}
+
+std::string ServerFixture::login(const std::string& name, const std::string& password) {
+    auto res = client().post("/api/v1/auth/login", {{"username", name}, {"password", password}});
+    if (res.status != 200) {
+        throw std::runtime_error("login as " + name + " failed: " + std::to_string(res.status) +
+                                 " " + res.error + res.body);
+    }
+    return res.json().at("token").get<std::string>();
+}
+
+std::string ServerFixture::add_staff(const std::string& name, const std::string& role) {
+    add_user(name, role, name + "-password");
+    return login(name, name + "-password");
+}
+
+std::string ServerFixture::add_screen(const std::string& name, const std::string& group) {
+    auto r = run_cli({"screen", "add", name, "--group", group, "--data", data_dir_.string()});
+    if (r.status != 0) {
+        throw std::runtime_error("screen add " + name + " failed with status " +
+                                 std::to_string(r.status));
+    }
+    std::string token = r.out;
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    return token;
+}
+
+}  // namespace signage::test
