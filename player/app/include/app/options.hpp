@@ -1,0 +1,50 @@
+#pragma once
+// signage-player's command line (shared/API.md):
+//   signage-player --server URL (--token TOKEN | --token-file F) --cache DIR
+//                  [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
+//                  [--font FILE] [--log-level LEVEL]
+//   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
+//                  [--font FILE] [--log-level LEVEL]
+// The font defaults to $SIGNAGE_FONT, else Noto Sans CJK SC.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "render/sdl.hpp"
+
+namespace signage::app {
+
+struct PlayOptions {
+    std::string server;
+    std::string token;
+    std::filesystem::path cache;
+    bool headless = false;
+    bool fullscreen = false;
+    render::Size size{1920, 1080};
+    std::filesystem::path snapshot;  // empty: none
+};
+
+struct RenderOptions {
+    std::filesystem::path slide;
+    std::filesystem::path out;
+    render::Size size{1920, 1080};
+    bool lines = false;
+};
+
+struct Options {
+    std::variant<PlayOptions, RenderOptions> mode;
+    std::filesystem::path font;  // empty: defaults
+    std::string log_level = "info";
+};
+
+// Parsed options, or an exit code (0 after --help, 2 for usage errors, with
+// the message already printed).
+struct ParsedArgs {
+    std::optional<Options> options;
+    int exit_code = 0;
+};
+ParsedArgs parse_args(int argc, char** argv);
+
+}  // namespace signage::app

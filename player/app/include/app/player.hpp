@@ -1,0 +1,99 @@
+#pragma once
+// The play loop (in the style of mpv's player/playloop.c): each turn runs a
+// flat list of small handle_* steps, then sleeps in Display::wait_event()
+// until the next deadline (the end of the current item, or the next animation
+// frame while a crossfade runs) or an event. A static slide costs no CPU.
+//
+// New manifests arrive from the sync thread through a mutex-protected slot
+// plus a registered SDL user event that wakes the wait. A new manifest is
+// applied at once: the loop restarts with it and the screen crossfades to its
+// first valid item, so a publish shows within a second.
+//
+// Log lines other tools parse (spdlog on stderr, with timestamps):
+//   showing <slide id | default> from manifest <version | none>
+//   switched to manifest <version>
+//
+// Threading: construct, run() and destroy on the main thread; post_quit() and
+// the sync callbacks may come from any thread.
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "app/options.hpp"
+#include "core/cache.hpp"
+#include "core/playlist.hpp"
+#include "protocol/manifest.hpp"
+#include "render/compositor.hpp"
+#include "render/display.hpp"
+#include "render/fonts.hpp"
+#include "render/png.hpp"
+#include "render/slide_renderer.hpp"
+
+namespace signage::app {
+
+class Player {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    // `display` and `cache` must outlive the player.
+    Player(render::Display& display, render::FontSet fonts, player::Cache& cache,
+           std::filesystem::path snapshot);
+
+    // Shows the cached manifest if there is one, else the built-in default
+    // slide: the first frame is a finished slide. Returns the version playing
+    // ("" when none) for the sync client's If-None-Match.
+    std::string start();
+    // Runs until quit; returns the exit code.
+    int run();
+
+    // Hands a new manifest to the loop. Thread-safe (the sync thread).
+    void deliver_manifest(protocol::Manifest m);
+    // Asks the loop to stop. Thread-safe.
+    void post_quit();
+
+    // What is on screen: for tests.
+    const protocol::Slide& current_slide() const { return playlist_.current(); }
+    // Waits until the snapshots taken so far are on disk (they are written on
+    // a background thread).
+    void flush_snapshots() { snapshot_writer_.flush(); }
+
+  private:
+    // The loop's steps.
+    void handle_events();
+    void handle_new_manifest(Clock::time_point now);
+    void handle_item_end(Clock::time_point now);
+    void handle_frame(Clock::time_point now);
+    std::chrono::milliseconds time_to_next_deadline(Clock::time_point now) const;
+
+    // Renders the playlist's next item and puts it on screen.
+    void show_next(Clock::time_point now, bool force);
+    bool show_slide(const protocol::Slide& slide, Clock::time_point now);
+    void rerender_current();
+    void write_snapshot();
+    std::string version() const;
+
+    render::Display& display_;
+    render::FontCache fonts_;
+    player::Cache& cache_;
+    render::SlideRenderer renderer_;
+    render::Compositor compositor_;
+    player::Playlist playlist_;
+    std::filesystem::path snapshot_;
+    render::PngWriter snapshot_writer_;
+    Uint32 manifest_event_ = 0;
+
+    mutable std::mutex slot_mu_;
+    std::optional<protocol::Manifest> slot_;  // guarded by slot_mu_
+
+    bool quit_ = false;
+    bool redraw_ = false;            // present the current frame again
+    bool snapshot_pending_ = false;  // write a snapshot once the item is fully shown
+    Clock::time_point item_end_{};
+    std::string shown_key_;  // the JSON of the slide on screen, to skip fading to itself
+};
+
+}  // namespace signage::app

@@ -1,0 +1,107 @@
+#include "app/options.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "common/fs.hpp"
+
+namespace signage::app {
+namespace {
+
+ParsedArgs usage_error(const std::string& message) {
+    std::cerr << "signage-player: " << message << "\n"
+              << "Run with --help for usage.\n";
+    return ParsedArgs{std::nullopt, 2};
+}
+
+std::string trim(std::string s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+ParsedArgs parse_args(int argc, char** argv) {
+    CLI::App cli{
+        "signage-player: plays civic-signage content on a screen, or renders one slide to a PNG."};
+    std::string server, token, token_file, cache, size = "1920x1080", snapshot, render, out, font,
+                                                  log_level = "info";
+    bool headless = false, fullscreen = false, lines = false;
+
+    cli.add_option("--server", server, "Content server URL, e.g. http://127.0.0.1:8080");
+    auto* token_opt = cli.add_option("--token", token, "Device token of this screen");
+    auto* token_file_opt =
+        cli.add_option("--token-file", token_file, "File holding the device token");
+    token_opt->excludes(token_file_opt);
+    cli.add_option("--cache", cache, "Cache directory (manifest and media; survives restarts)");
+    cli.add_flag("--headless", headless, "Render offscreen (no display needed)");
+    cli.add_flag("--fullscreen", fullscreen, "Fullscreen window");
+    auto* size_opt = cli.add_option("--size", size, "Output size WxH (default 1920x1080)");
+    cli.add_option("--snapshot", snapshot,
+                   "Rewrite this PNG (atomically) with the frame on screen at each new item");
+    auto* render_opt = cli.add_option("--render", render, "Render this slide JSON file and exit");
+    cli.add_option("--out", out, "PNG written by --render");
+    cli.add_flag("--lines", lines, "With --render: print the laid-out text as JSON on stdout");
+    cli.add_option("--font", font, "Regular font file (default $SIGNAGE_FONT or Noto Sans CJK SC)");
+    cli.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+    (void)size_opt;
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return ParsedArgs{std::nullopt, cli.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        cli.exit(e);
+        return ParsedArgs{std::nullopt, 2};
+    }
+
+    Options options;
+    options.log_level = log_level;
+    if (!font.empty()) {
+        options.font = font;
+    } else if (const char* env = std::getenv("SIGNAGE_FONT"); env != nullptr && *env != '\0') {
+        options.font = env;
+    }
+    auto parsed_size = render::parse_size(size);
+    if (!parsed_size) return usage_error("--size: " + parsed_size.error().message);
+
+    if (render_opt->count() > 0) {
+        if (out.empty()) return usage_error("--render needs --out FILE.png");
+        if (!server.empty() || !cache.empty()) {
+            return usage_error("--render does not take --server or --cache");
+        }
+        RenderOptions r;
+        r.slide = render;
+        r.out = out;
+        r.size = *parsed_size;
+        r.lines = lines;
+        options.mode = r;
+        return ParsedArgs{options, 0};
+    }
+
+    if (server.empty()) return usage_error("--server URL is required (or --render SLIDE.json)");
+    if (cache.empty()) return usage_error("--cache DIR is required");
+    if (lines || !out.empty()) return usage_error("--lines and --out go with --render");
+    if (!token_file.empty()) {
+        auto text = read_file(token_file);
+        if (!text) return usage_error("--token-file: " + text.error().message);
+        token = trim(*text);
+    }
+    if (token.empty()) return usage_error("--token TOKEN or --token-file F is required");
+    PlayOptions p;
+    p.server = server;
+    p.token = token;
+    p.cache = cache;
+    p.headless = headless;
+    p.fullscreen = fullscreen;
+    p.size = *parsed_size;
+    p.snapshot = snapshot;
+    options.mode = p;
+    return ParsedArgs{options, 0};
+}
+
+}  // namespace signage::app

@@ -1,0 +1,228 @@
+#include "render/display.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace signage::render {
+namespace {
+
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+int clamp_ms(milliseconds ms) {
+    if (ms.count() <= 0) return 0;
+    if (ms.count() > 24 * 3600 * 1000) return 24 * 3600 * 1000;
+    return static_cast<int>(ms.count());
+}
+
+// ---------------------------------------------------------------- offscreen
+
+// A software renderer drawing into an ARGB8888 surface. Waiting uses poll(2)
+// on a self-pipe: SDL_WaitEventTimeout without a video driver would poll the
+// queue every millisecond, and a static slide must cost no CPU.
+class OffscreenDisplay final : public Display {
+  public:
+    OffscreenDisplay(SurfacePtr target, RendererPtr renderer, SurfacePtr front, int rfd, int wfd)
+        : target_(std::move(target)),
+          renderer_(std::move(renderer)),
+          front_(std::move(front)),
+          rfd_(rfd),
+          wfd_(wfd) {}
+    ~OffscreenDisplay() override {
+        renderer_.reset();
+        ::close(rfd_);
+        ::close(wfd_);
+    }
+
+    SDL_Renderer* renderer() override { return renderer_.get(); }
+    Size size() const override { return Size{target_->w, target_->h}; }
+    std::string name() const override { return "offscreen"; }
+
+    void present() override {
+        SDL_RenderPresent(renderer_.get());  // flushes the command queue into target_
+        SDL_LockSurface(target_.get());
+        const auto bytes =
+            static_cast<std::size_t>(target_->pitch) * static_cast<std::size_t>(target_->h);
+        std::memcpy(front_->pixels, target_->pixels, bytes);
+        SDL_UnlockSurface(target_.get());
+        presented_ = true;
+    }
+
+    Result<SurfacePtr> read_frame() override {
+        if (!presented_) return make_error("sdl", "no frame has been presented yet");
+        SurfacePtr copy(SDL_ConvertSurfaceFormat(front_.get(), SDL_PIXELFORMAT_RGBA32, 0));
+        if (!copy) return sdl_error("SDL_ConvertSurfaceFormat");
+        return copy;
+    }
+
+    bool wait_event(SDL_Event& event, milliseconds timeout) override {
+        const auto deadline = SteadyClock::now() + timeout;
+        for (;;) {
+            if (SDL_PollEvent(&event) == 1) return true;
+            const auto left = std::chrono::ceil<milliseconds>(deadline - SteadyClock::now());
+            if (left.count() <= 0) return false;
+            pollfd pfd{rfd_, POLLIN, 0};
+            const int r = ::poll(&pfd, 1, clamp_ms(left));
+            if (r > 0) drain();
+        }
+    }
+
+    void post_event(SDL_Event event) override {
+        SDL_PushEvent(&event);
+        const char byte = 1;
+        // Non-blocking: a full pipe already guarantees a wake-up.
+        [[maybe_unused]] const auto n = ::write(wfd_, &byte, 1);
+    }
+
+    Reaction handle_event(const SDL_Event&) override { return Reaction::none; }
+
+  private:
+    void drain() {
+        char buf[64];
+        while (::read(rfd_, buf, sizeof buf) > 0) {
+        }
+    }
+
+    SurfacePtr target_;
+    RendererPtr renderer_;
+    SurfacePtr front_;
+    int rfd_;
+    int wfd_;
+    bool presented_ = false;
+};
+
+// ---------------------------------------------------------------- window
+
+class WindowDisplay final : public Display {
+  public:
+    WindowDisplay(WindowPtr window, RendererPtr renderer)
+        : window_(std::move(window)), renderer_(std::move(renderer)) {
+        update_size();
+    }
+    ~WindowDisplay() override {
+        renderer_.reset();  // before the window
+    }
+
+    SDL_Renderer* renderer() override { return renderer_.get(); }
+    Size size() const override { return size_; }
+    std::string name() const override {
+        SDL_RendererInfo info{};
+        SDL_GetRendererInfo(renderer_.get(), &info);
+        return std::string("window (") + (info.name ? info.name : "?") + ")";
+    }
+
+    void present() override {
+        if (keep_next_) {
+            keep_next_ = false;
+            SurfacePtr s = make_rgba_surface(size_.w, size_.h);
+            if (s && SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGBA32,
+                                          s->pixels, s->pitch) == 0) {
+                kept_ = std::move(s);
+            } else {
+                spdlog::warn("reading the frame back failed: {}", SDL_GetError());
+            }
+        }
+        SDL_RenderPresent(renderer_.get());
+        if (!shown_) {
+            // The window appears only once it has a finished frame: never black.
+            SDL_ShowWindow(window_.get());
+            shown_ = true;
+        }
+    }
+
+    Result<SurfacePtr> read_frame() override {
+        if (!kept_) return make_error("sdl", "no kept frame (call keep_next_frame() first)");
+        SurfacePtr copy(SDL_DuplicateSurface(kept_.get()));
+        if (!copy) return sdl_error("SDL_DuplicateSurface");
+        return copy;
+    }
+    void keep_next_frame() override { keep_next_ = true; }
+
+    bool wait_event(SDL_Event& event, milliseconds timeout) override {
+        return SDL_WaitEventTimeout(&event, clamp_ms(timeout)) == 1;
+    }
+    void post_event(SDL_Event event) override { SDL_PushEvent(&event); }
+
+    Reaction handle_event(const SDL_Event& event) override {
+        if (event.type == SDL_RENDER_TARGETS_RESET || event.type == SDL_RENDER_DEVICE_RESET) {
+            return Reaction::rerender;
+        }
+        if (event.type != SDL_WINDOWEVENT) return Reaction::none;
+        switch (event.window.event) {
+            case SDL_WINDOWEVENT_SIZE_CHANGED:
+            case SDL_WINDOWEVENT_RESIZED: {
+                const Size before = size_;
+                update_size();
+                return before == size_ ? Reaction::redraw : Reaction::rerender;
+            }
+            case SDL_WINDOWEVENT_EXPOSED:
+            case SDL_WINDOWEVENT_RESTORED:
+            case SDL_WINDOWEVENT_SHOWN:
+                return Reaction::redraw;
+            default:
+                return Reaction::none;
+        }
+    }
+
+  private:
+    void update_size() {
+        int w = 0, h = 0;
+        if (SDL_GetRendererOutputSize(renderer_.get(), &w, &h) == 0 && w > 0 && h > 0) {
+            size_ = Size{w, h};
+        }
+    }
+
+    WindowPtr window_;
+    RendererPtr renderer_;
+    Size size_{};
+    bool shown_ = false;
+    bool keep_next_ = false;
+    SurfacePtr kept_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Display>> make_offscreen_display(Size size) {
+    SurfacePtr target(
+        SDL_CreateRGBSurfaceWithFormat(0, size.w, size.h, 32, SDL_PIXELFORMAT_ARGB8888));
+    if (!target) return sdl_error("SDL_CreateRGBSurfaceWithFormat");
+    SurfacePtr front(
+        SDL_CreateRGBSurfaceWithFormat(0, size.w, size.h, 32, SDL_PIXELFORMAT_ARGB8888));
+    if (!front) return sdl_error("SDL_CreateRGBSurfaceWithFormat");
+    RendererPtr renderer(SDL_CreateSoftwareRenderer(target.get()));
+    if (!renderer) return sdl_error("SDL_CreateSoftwareRenderer");
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        return make_error("io", std::string("pipe2: ") + std::strerror(errno));
+    }
+    return std::unique_ptr<Display>(new OffscreenDisplay(std::move(target), std::move(renderer),
+                                                         std::move(front), fds[0], fds[1]));
+}
+
+Result<std::unique_ptr<Display>> make_window_display(const WindowOptions& options) {
+    Uint32 flags = SDL_WINDOW_HIDDEN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    WindowPtr window(SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED,
+                                      SDL_WINDOWPOS_CENTERED, options.size.w, options.size.h,
+                                      flags));
+    if (!window) return sdl_error("SDL_CreateWindow");
+    RendererPtr renderer(SDL_CreateRenderer(
+        window.get(), -1,
+        SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE));
+    if (!renderer) {
+        spdlog::warn("no accelerated renderer ({}), using software", SDL_GetError());
+        renderer.reset(SDL_CreateRenderer(window.get(), -1,
+                                          SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
+    }
+    if (!renderer) return sdl_error("SDL_CreateRenderer");
+    if (options.fullscreen) SDL_ShowCursor(SDL_DISABLE);
+    return std::unique_ptr<Display>(new WindowDisplay(std::move(window), std::move(renderer)));
+}
+
+}  // namespace signage::render

@@ -1,0 +1,598 @@
+// Rendering, looked at through real pixels: slides drawn on the offscreen
+// display and read back, the crossfade, the play loop, and the --render CLI.
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "app/player.hpp"
+#include "common/random.hpp"
+#include "core/cache.hpp"
+#include "protocol/manifest.hpp"
+#include "protocol/slide.hpp"
+#include "render/compositor.hpp"
+#include "render/display.hpp"
+#include "render/draw.hpp"
+#include "render/fonts.hpp"
+#include "render/line_break.hpp"
+#include "render/png.hpp"
+#include "render/slide_renderer.hpp"
+
+namespace fs = std::filesystem;
+using namespace signage;
+using namespace signage::render;
+
+namespace {
+
+struct SdlOnce {
+    SdlOnce() {
+        static auto rt = SdlRuntime::init(false);
+        REQUIRE(rt.ok());
+    }
+};
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("signage-render-test-" + random_hex(6));
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_text(const fs::path& p, const std::string& s) {
+    std::ofstream out(p, std::ios::binary);
+    out << s;
+}
+
+MediaResolver path_resolver(const fs::path& base = {}) {
+    return [base](const std::string& ref) {
+        fs::path p = base.empty() ? fs::path(ref) : base / ref;
+        return fs::exists(p) ? p : fs::path{};
+    };
+}
+
+struct Shot {
+    SurfacePtr frame;  // RGBA32
+    SlideLayout layout;
+};
+
+Shot render_slide(const protocol::Slide& slide, Size size,
+                  MediaResolver resolver = path_resolver()) {
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    FontCache fonts(FontSet::defaults());
+    SlideRenderer renderer((*display)->renderer(), fonts, std::move(resolver));
+    auto rendered = renderer.render(slide, size);
+    REQUIRE(rendered.ok());
+    SDL_SetTextureBlendMode(rendered->texture.get(), SDL_BLENDMODE_NONE);
+    SDL_RenderCopy((*display)->renderer(), rendered->texture.get(), nullptr, nullptr);
+    (*display)->present();
+    auto frame = (*display)->read_frame();
+    REQUIRE(frame.ok());
+    REQUIRE((*frame)->w == size.w);
+    REQUIRE((*frame)->h == size.h);
+    return Shot{std::move(*frame), std::move(rendered->layout)};
+}
+
+using PixelTest = std::function<bool(SDL_Color)>;
+
+double fraction(const SDL_Surface& s, SDL_Rect r, const PixelTest& test) {
+    SDL_Rect all{0, 0, s.w, s.h};
+    SDL_Rect clip;
+    if (SDL_IntersectRect(&r, &all, &clip) == SDL_FALSE) return 0.0;
+    long hits = 0;
+    for (int y = clip.y; y < clip.y + clip.h; ++y) {
+        for (int x = clip.x; x < clip.x + clip.w; ++x) hits += test(pixel_at(s, x, y)) ? 1 : 0;
+    }
+    return static_cast<double>(hits) / (static_cast<double>(clip.w) * clip.h);
+}
+
+int luma(SDL_Color c) {
+    return (c.r * 299 + c.g * 587 + c.b * 114) / 1000;
+}
+const PixelTest kDark = [](SDL_Color c) { return luma(c) < 90; };
+const PixelTest kLight = [](SDL_Color c) { return c.r > 215 && c.g > 215 && c.b > 200; };
+const PixelTest kNearBlack = [](SDL_Color c) { return c.r < 30 && c.g < 30 && c.b < 30; };
+// The dark red of the value characters on their gold tiles.
+const PixelTest kValueRed = [](SDL_Color c) { return c.r > 100 && c.g < 70 && c.b < 80; };
+
+bool near(SDL_Color a, SDL_Color b, int tol = 6) {
+    return std::abs(a.r - b.r) <= tol && std::abs(a.g - b.g) <= tol && std::abs(a.b - b.b) <= tol;
+}
+
+const TextBlock* find_block(const SlideLayout& layout, const std::string& role,
+                            std::size_t nth = 0) {
+    for (const auto& b : layout.blocks) {
+        if (b.role == role && nth-- == 0) return &b;
+    }
+    return nullptr;
+}
+
+const char* const kLongBody =
+    "为深入推进全国文明城市创建工作，进一步提升市民文明素质和城市文明程度，本社区定于2026年5月1日"
+    "至5月31日开展“文明出行、礼让斑马线”主题宣传月活动。活动期间，志愿者将在各主要路口开展劝导"
+    "服务（每日7:00—9:00），请广大居民朋友积极参与、相互监督！\n\n"
+    "社区图书室已开通免费WiFi，开放时间为周二至周日。全民阅读，从你我做起——让书香飘满每一个角落……";
+
+protocol::Slide text_slide() {
+    protocol::Slide s;
+    s.type = protocol::SlideType::text;
+    s.title = "文明出行 礼让斑马线";
+    s.body = kLongBody;
+    s.category = "文明交通";
+    s.public_service = true;
+    return s;
+}
+
+// An 800x400 test image: a 30 px red stripe on the left, then blue, and the
+// right half green.
+fs::path make_test_png(const fs::path& dir) {
+    SurfacePtr s = make_rgba_surface(800, 400);
+    REQUIRE(s);
+    const SDL_Rect red{0, 0, 30, 400}, blue{30, 0, 370, 400}, green{400, 0, 400, 400};
+    SDL_FillRect(s.get(), &red, SDL_MapRGBA(s->format, 255, 0, 0, 255));
+    SDL_FillRect(s.get(), &blue, SDL_MapRGBA(s->format, 0, 0, 255, 255));
+    SDL_FillRect(s.get(), &green, SDL_MapRGBA(s->format, 0, 255, 0, 255));
+    const fs::path p = dir / "stripes.png";
+    REQUIRE(save_png_atomic(*s, p).ok());
+    return p;
+}
+
+int run_command(const std::string& cmd) {
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("player render: text slide draws title and body lines where the layout says",
+          "[player][render]") {
+    SdlOnce sdl;
+    for (Size size : {Size{1920, 1080}, Size{1080, 1920}}) {
+        INFO(size.w << "x" << size.h);
+        const Shot shot = render_slide(text_slide(), size);
+        const SDL_Surface& f = *shot.frame;
+
+        const TextBlock* title = find_block(shot.layout, "title");
+        REQUIRE(title != nullptr);
+        REQUIRE(title->lines.size() >= 1);
+        for (const auto& line : title->lines) {
+            // White title characters on the red band.
+            CHECK(fraction(f, line.rect, kLight) > 0.05);
+        }
+        CHECK(title->font_px >= 56);
+        CHECK_FALSE(kLight(pixel_at(f, 4, 4)));  // the band itself is not the text colour
+
+        const TextBlock* body = find_block(shot.layout, "body");
+        REQUIRE(body != nullptr);
+        REQUIRE(body->lines.size() >= 3);
+        CHECK(body->font_px >= 40);
+        CHECK_FALSE(body->truncated);
+        int body_bottom = 0;
+        for (const auto& line : body->lines) {
+            INFO(line.text);
+            CHECK(fraction(f, line.rect, kDark) > 0.04);
+            // No line starts with closing punctuation (the rules, end to end).
+            std::size_t i = 0;
+            CHECK_FALSE(is_line_start_forbidden(next_code_point(line.text, i)));
+            body_bottom = std::max(body_bottom, line.rect.y + line.rect.h);
+        }
+        // Nothing is drawn past the right margin or under the last line.
+        const int margin = body->box.x;
+        CHECK(fraction(f, SDL_Rect{size.w - margin + 2, body->box.y, margin - 2, body->box.h},
+                       kDark) == 0.0);
+        CHECK(fraction(
+                  f,
+                  SDL_Rect{0, body_bottom + 2, size.w, body->box.y + body->box.h - body_bottom - 2},
+                  kDark) == 0.0);
+        // The gap between two lines of text carries no ink of its own.
+        const SDL_Rect l0 = body->lines[0].rect, l1 = body->lines[1].rect;
+        CHECK(l1.y - l0.y >= body->font_px);
+    }
+}
+
+TEST_CASE("player render: a text slide's background colour is shown", "[player][render]") {
+    SdlOnce sdl;
+    protocol::Slide s = text_slide();
+    s.background.color = protocol::Color{0x1B, 0x5E, 0x20, 255};
+    const Shot shot = render_slide(s, Size{1920, 1080});
+    const SDL_Surface& f = *shot.frame;
+    const SDL_Color green{0x1B, 0x5E, 0x20, 255};
+    CHECK(near(pixel_at(f, 10, 700), green, 0));
+    CHECK(near(pixel_at(f, 1910, 1000), green, 0));
+    // On a dark page the body turns light.
+    const TextBlock* body = find_block(shot.layout, "body");
+    REQUIRE(body != nullptr);
+    CHECK(fraction(f, body->lines.front().rect, kLight) > 0.04);
+}
+
+TEST_CASE("player render: a title-only text slide shows the title large", "[player][render]") {
+    SdlOnce sdl;
+    protocol::Slide s;
+    s.type = protocol::SlideType::text;
+    s.title = "讲文明 树新风";
+    const Shot shot = render_slide(s, Size{1920, 1080});
+    const TextBlock* title = find_block(shot.layout, "title");
+    REQUIRE(title != nullptr);
+    CHECK(title->font_px >= 120);
+    CHECK(fraction(*shot.frame, title->lines.front().rect, kDark) > 0.05);
+}
+
+TEST_CASE("player render: core values show the exact 24 characters in three levels",
+          "[player][render]") {
+    SdlOnce sdl;
+    protocol::Slide s;
+    s.type = protocol::SlideType::core_values;
+    for (Size size : {Size{1920, 1080}, Size{1080, 1920}, Size{1280, 720}}) {
+        INFO(size.w << "x" << size.h);
+        const Shot shot = render_slide(s, size);
+        const SDL_Surface& f = *shot.frame;
+        const TextBlock* title = find_block(shot.layout, "title");
+        REQUIRE(title != nullptr);
+        CHECK(title->lines.size() == 1);
+        CHECK(title->lines.front().text == "社会主义核心价值观");
+        CHECK(fraction(f, title->lines.front().rect, [](SDL_Color c) {
+                  return c.r > 220 && c.g > 170 && c.b < 160;  // gold on red
+              }) > 0.05);
+        for (std::size_t i = 0; i < 3; ++i) {
+            const auto& expected = kCoreValues[i];
+            const TextBlock* level = find_block(shot.layout, "level", i);
+            const TextBlock* label = find_block(shot.layout, "level_label", i);
+            const TextBlock* values = find_block(shot.layout, "values", i);
+            REQUIRE(level != nullptr);
+            REQUIRE(label != nullptr);
+            REQUIRE(values != nullptr);
+            CHECK(level->lines.front().text == expected.level);
+            CHECK(label->lines.front().text == expected.label);
+            CHECK(fraction(f, level->lines.front().rect, kLight) > 0.04);
+            REQUIRE(values->lines.size() == 4);
+            for (std::size_t k = 0; k < 4; ++k) {
+                INFO(expected.values[k]);
+                CHECK(values->lines[k].text == expected.values[k]);
+                // The characters themselves: dark red strokes on the gold tile.
+                CHECK(fraction(f, values->lines[k].rect, kValueRed) > 0.08);
+                CHECK(values->font_px >= 60 * std::min(size.w, size.h) / 1080);
+            }
+            CHECK(values->missing_glyphs.empty());
+        }
+        const TextBlock* slogan = find_block(shot.layout, "slogan");
+        REQUIRE(slogan != nullptr);
+        std::string joined;
+        for (const auto& l : slogan->lines) joined += l.text;
+        CHECK(joined == kCoreValuesSentence);
+        CHECK(fraction(f, SDL_Rect{0, 0, size.w, size.h}, kNearBlack) < 0.001);
+    }
+}
+
+TEST_CASE("player render: image contain letterboxes, cover crops", "[player][render]") {
+    SdlOnce sdl;
+    TempDir dir;
+    const fs::path png = make_test_png(dir.path);
+    protocol::Slide s;
+    s.type = protocol::SlideType::image;
+    s.media = png.string();
+
+    SECTION("contain over the designed backdrop") {
+        s.fit = protocol::Fit::contain;
+        const Shot shot = render_slide(s, Size{1920, 1080});
+        const SDL_Surface& f = *shot.frame;
+        REQUIRE(shot.layout.image_rect.has_value());
+        const SDL_Rect r = *shot.layout.image_rect;
+        CHECK(r.x == 0);
+        CHECK(r.y == 60);
+        CHECK(r.w == 1920);
+        CHECK(r.h == 960);
+        CHECK(near(pixel_at(f, 30, 540), SDL_Color{255, 0, 0, 255}, 10));    // stripe kept
+        CHECK(near(pixel_at(f, 500, 540), SDL_Color{0, 0, 255, 255}, 10));   // blue
+        CHECK(near(pixel_at(f, 1500, 540), SDL_Color{0, 255, 0, 255}, 10));  // green
+        // The letterbox is a darkened blur of the image: neither the image
+        // nor black.
+        for (SDL_Point p : {SDL_Point{500, 20}, SDL_Point{1500, 1060}}) {
+            const SDL_Color c = pixel_at(f, p.x, p.y);
+            CHECK(std::max({c.r, c.g, c.b}) < 200);
+            CHECK(std::max({c.r, c.g, c.b}) > 40);
+        }
+    }
+    SECTION("contain over the slide's background colour") {
+        s.fit = protocol::Fit::contain;
+        s.background.color = protocol::Color{255, 0, 255, 255};
+        const Shot shot = render_slide(s, Size{1920, 1080});
+        CHECK(near(pixel_at(*shot.frame, 960, 20), SDL_Color{255, 0, 255, 255}, 0));
+        CHECK(near(pixel_at(*shot.frame, 960, 1070), SDL_Color{255, 0, 255, 255}, 0));
+    }
+    SECTION("contain in portrait letterboxes top and bottom") {
+        const Shot shot = render_slide(s, Size{1080, 1920});
+        REQUIRE(shot.layout.image_rect.has_value());
+        CHECK(shot.layout.image_rect->w == 1080);
+        CHECK(shot.layout.image_rect->h == 540);
+        CHECK(shot.layout.image_rect->y == 690);
+    }
+    SECTION("cover fills the screen, cropping the sides") {
+        s.fit = protocol::Fit::cover;
+        const Shot shot = render_slide(s, Size{1920, 1080});
+        const SDL_Surface& f = *shot.frame;
+        REQUIRE(shot.layout.image_rect.has_value());
+        CHECK(shot.layout.image_rect->w == 1920);
+        CHECK(shot.layout.image_rect->h == 1080);
+        // The red stripe (first 30 of 800 px) falls in the cropped margin.
+        CHECK(near(pixel_at(f, 5, 540), SDL_Color{0, 0, 255, 255}, 10));
+        CHECK(near(pixel_at(f, 500, 3), SDL_Color{0, 0, 255, 255}, 10));
+        CHECK(near(pixel_at(f, 1500, 1076), SDL_Color{0, 255, 0, 255}, 10));
+        CHECK(fraction(f, SDL_Rect{0, 0, 1920, 1080},
+                       [](SDL_Color c) { return c.r > 200 && c.g < 50 && c.b < 50; }) == 0.0);
+    }
+    SECTION("a caption band with its text") {
+        s.caption = "垃圾分类 从我做起";
+        const Shot shot = render_slide(s, Size{1920, 1080});
+        const TextBlock* caption = find_block(shot.layout, "caption");
+        REQUIRE(caption != nullptr);
+        CHECK(caption->lines.front().text == "垃圾分类 从我做起");
+        CHECK(fraction(*shot.frame, caption->lines.front().rect, kLight) > 0.05);
+        REQUIRE(shot.layout.image_rect.has_value());
+        // With contain the image stays above the band.
+        CHECK(shot.layout.image_rect->y + shot.layout.image_rect->h <=
+              caption->lines.front().rect.y);
+    }
+}
+
+TEST_CASE("player render: a missing or corrupt image never fails the slide", "[player][render]") {
+    SdlOnce sdl;
+    TempDir dir;
+    write_text(dir.path / "broken.png", "this is not a PNG");
+    for (const std::string& media :
+         {(dir.path / "absent.png").string(), (dir.path / "broken.png").string()}) {
+        protocol::Slide s;
+        s.type = protocol::SlideType::image;
+        s.media = media;
+        s.title = "图片暂缺";
+        const Shot shot = render_slide(s, Size{1280, 720});
+        CHECK_FALSE(shot.layout.image_rect.has_value());
+        CHECK_FALSE(shot.layout.warnings.empty());
+        CHECK(fraction(*shot.frame, SDL_Rect{0, 0, 1280, 720}, kNearBlack) < 0.5);
+        const TextBlock* title = find_block(shot.layout, "title");
+        REQUIRE(title != nullptr);
+        CHECK(fraction(*shot.frame, title->lines.front().rect, kLight) > 0.05);
+    }
+    // A text slide whose background image is missing still draws its page.
+    protocol::Slide t = text_slide();
+    t.background.media = (dir.path / "absent.png").string();
+    const Shot shot = render_slide(t, Size{1280, 720});
+    CHECK_FALSE(shot.layout.warnings.empty());
+    CHECK(find_block(shot.layout, "body") != nullptr);
+}
+
+TEST_CASE("player render: a crossfade never shows a black or half-drawn frame",
+          "[player][render]") {
+    SdlOnce sdl;
+    const Size size{640, 360};
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    Display& d = **display;
+    FontCache fonts(FontSet::defaults());
+    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    protocol::Slide cv;
+    cv.type = protocol::SlideType::core_values;
+    auto a = renderer.render(text_slide(), size);
+    auto b = renderer.render(cv, size);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+
+    Compositor compositor(d, std::chrono::milliseconds{600});
+    const auto t0 = Compositor::Clock::now();
+    compositor.show(std::move(a->texture), t0);
+    CHECK_FALSE(compositor.in_transition());  // the first slide appears at once
+    const auto frame_at = [&](Compositor::Clock::time_point t) {
+        compositor.draw(t);
+        d.present();
+        auto f = d.read_frame();
+        REQUIRE(f.ok());
+        return std::move(*f);
+    };
+    const SDL_Point probe{4, 200};  // cream page on A, red on B
+    const SDL_Color a_px = pixel_at(*frame_at(t0), probe.x, probe.y);
+
+    const auto t1 = t0 + std::chrono::seconds{10};
+    compositor.show(std::move(b->texture), t1);
+    CHECK(compositor.in_transition());
+    SDL_Color previous = a_px;
+    int changed = 0;
+    for (int ms = 0; ms <= 700; ms += 25) {
+        INFO("t = " << ms << " ms");
+        auto f = frame_at(t1 + std::chrono::milliseconds{ms});
+        CHECK(fraction(*f, SDL_Rect{0, 0, size.w, size.h}, kNearBlack) < 0.01);
+        const SDL_Color c = pixel_at(*f, probe.x, probe.y);
+        // Monotonic: the page colour moves from A's towards B's, never back.
+        CHECK(c.g <= previous.g + 1);
+        if (!near(c, previous, 0)) ++changed;
+        previous = c;
+        if (ms == 300) {
+            CHECK_FALSE(near(c, a_px, 20));  // half-way is a mix
+        }
+    }
+    CHECK(changed >= 10);  // a fade over many frames, not a cut
+    CHECK_FALSE(compositor.in_transition());
+    const SDL_Color end = previous;
+    CHECK(end.r > 150);
+    CHECK(end.g < 60);  // campaign red
+}
+
+TEST_CASE("player render: PNGs are written atomically and read back", "[player][render]") {
+    SdlOnce sdl;
+    TempDir dir;
+    SurfacePtr s = make_rgba_surface(64, 32);
+    SDL_FillRect(s.get(), nullptr, SDL_MapRGBA(s->format, 10, 200, 30, 255));
+    const fs::path out = dir.path / "sub" / "frame.png";
+    REQUIRE(save_png_atomic(*s, out).ok());
+    REQUIRE(save_png_atomic(*s, out).ok());  // overwrite
+    SurfacePtr back(IMG_Load(out.c_str()));
+    REQUIRE(back);
+    CHECK(back->w == 64);
+    CHECK(back->h == 32);
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(out.parent_path())) {
+        CHECK(e.path().filename() == "frame.png");  // no temporary left behind
+        ++files;
+    }
+    CHECK(files == 1);
+}
+
+TEST_CASE("player render: --render writes a PNG of the requested size and --lines JSON",
+          "[player][render][cli]") {
+    TempDir dir;
+    nlohmann::json slide = {
+        {"type", "text"}, {"title", "文明出行"}, {"body", kLongBody}, {"background", "#FFF8E7"}};
+    write_text(dir.path / "slide.json", slide.dump());
+    const fs::path out = dir.path / "out.png";
+    const fs::path lines = dir.path / "lines.json";
+    const std::string cmd = std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                            (dir.path / "slide.json").string() + " --out " + out.string() +
+                            " --size 1080x1920 --lines > " + lines.string() + " 2> " +
+                            (dir.path / "err.txt").string();
+    REQUIRE(run_command(cmd) == 0);
+    {
+        SdlOnce sdl;
+        SurfacePtr png(IMG_Load(out.c_str()));
+        REQUIRE(png);
+        CHECK(png->w == 1080);
+        CHECK(png->h == 1920);
+    }
+    const auto j = nlohmann::json::parse(read_text(lines));
+    REQUIRE(j.contains("blocks"));
+    const auto& blocks = j["blocks"];
+    bool saw_title = false, saw_body = false;
+    for (const auto& b : blocks) {
+        REQUIRE(b["font_px"].is_number_integer());
+        if (b["role"] == "title") {
+            saw_title = true;
+            CHECK(b["lines"] == nlohmann::json::array({"文明出行"}));
+        }
+        if (b["role"] == "body") {
+            saw_body = true;
+            CHECK(b["lines"].size() >= 4);
+            std::string joined;
+            for (const auto& l : b["lines"]) joined += l.get<std::string>();
+            std::string expected;
+            for (char c : std::string(kLongBody)) {
+                if (c != '\n') expected += c;
+            }
+            CHECK(joined == expected);
+            CHECK(b["font_px"].get<int>() >= 40);
+        }
+    }
+    CHECK(saw_title);
+    CHECK(saw_body);
+}
+
+TEST_CASE("player render: --render resolves local images next to the slide file",
+          "[player][render][cli]") {
+    TempDir dir;
+    {
+        SdlOnce sdl;
+        make_test_png(dir.path);
+    }
+    write_text(dir.path / "image.json",
+               R"({"type": "image", "media": "stripes.png", "fit": "cover"})");
+    const fs::path out = dir.path / "image.png";
+    REQUIRE(run_command(std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                        (dir.path / "image.json").string() + " --out " + out.string() +
+                        " --size 640x360 2>/dev/null") == 0);
+    SdlOnce sdl;
+    SurfacePtr png(IMG_Load(out.c_str()));
+    REQUIRE(png);
+    SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+    CHECK(near(pixel_at(*rgba, 100, 180), SDL_Color{0, 0, 255, 255}, 10));
+    CHECK(near(pixel_at(*rgba, 540, 180), SDL_Color{0, 255, 0, 255}, 10));
+}
+
+TEST_CASE("player render: --render rejects a bad slide naming the field, exit 2",
+          "[player][render][cli]") {
+    TempDir dir;
+    write_text(dir.path / "bad.json", R"({"type": "text", "title": "标题", "body": 42})");
+    const fs::path err = dir.path / "err.txt";
+    CHECK(run_command(std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                      (dir.path / "bad.json").string() + " --out " + (dir.path / "x.png").string() +
+                      " 2> " + err.string()) == 2);
+    CHECK(read_text(err).find("body") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir.path / "x.png"));
+    CHECK(run_command(std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                      (dir.path / "missing.json").string() + " --out " +
+                      (dir.path / "x.png").string() + " 2>/dev/null") == 2);
+    CHECK(run_command(std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                      (dir.path / "bad.json").string() + " 2>/dev/null") == 2);  // no --out
+}
+
+TEST_CASE("player render: the play loop starts with a finished slide and switches on a manifest",
+          "[player][render][loop]") {
+    SdlOnce sdl;
+    TempDir dir;
+    auto cache = player::Cache::open(dir.path / "cache");
+    REQUIRE(cache.ok());
+    const Size size{640, 360};
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    const fs::path snapshot = dir.path / "snap.png";
+    app::Player player(**display, FontSet::defaults(), **cache, snapshot);
+
+    // Nothing cached: the built-in core-values slide, already in the snapshot.
+    CHECK(player.start().empty());
+    CHECK(player.current_slide().type == protocol::SlideType::core_values);
+    player.flush_snapshots();
+    {
+        SurfacePtr png(IMG_Load(snapshot.c_str()));
+        REQUIRE(png);
+        SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+        const SDL_Color c = pixel_at(*rgba, 4, 180);
+        CHECK(c.r > 150);
+        CHECK(c.g < 60);
+    }
+
+    protocol::Manifest m;
+    m.version = "v-test-1";
+    protocol::Slide s;
+    s.id = "notice-1";
+    s.type = protocol::SlideType::text;
+    s.title = "停水通知";
+    s.body = "因管网维修，本周六8:00—18:00停水，请提前储水。";
+    s.background.color = protocol::Color{0x0D, 0x47, 0xA1, 255};
+    m.items.push_back(s);
+
+    std::thread feeder([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds{200});
+        player.deliver_manifest(m);
+        std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+        player.post_quit();
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    const int code = player.run();
+    feeder.join();
+    CHECK(code == 0);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds{5});
+    CHECK(player.current_slide().id == "notice-1");
+    player.flush_snapshots();
+    SurfacePtr png(IMG_Load(snapshot.c_str()));
+    REQUIRE(png);
+    SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+    CHECK(near(pixel_at(*rgba, 4, 300), SDL_Color{0x0D, 0x47, 0xA1, 255}, 0));
+}
