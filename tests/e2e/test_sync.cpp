@@ -1,0 +1,194 @@
+// The player's sync client against the real server on a free port.
+
+#include <catch2/catch.hpp>
+
+#include <stb_image_write.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/sha256.hpp"
+#include "core/cache.hpp"
+#include "core/sync_client.hpp"
+#include "support/server_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace signage;
+using namespace signage::player;
+using namespace signage::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A real PNG of w x h pixels with a gradient (so it does not compress to nothing).
+std::string make_png(int w, int h) {
+    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            auto* p = &px[static_cast<std::size_t>((y * w + x) * 3)];
+            p[0] = static_cast<unsigned char>(x * 7 + y);
+            p[1] = static_cast<unsigned char>(y * 13);
+            p[2] = static_cast<unsigned char>((x ^ y) * 5);
+        }
+    }
+    std::string out;
+    stbi_write_png_to_func(
+        [](void* ctx, void* data, int size) {
+            static_cast<std::string*>(ctx)->append(static_cast<const char*>(data),
+                                                   static_cast<std::size_t>(size));
+        },
+        &out, w, h, 3, px.data(), w * 3);
+    return out;
+}
+
+struct World {
+    ServerFixture server;
+    HttpClient editor = server.client(server.add_staff("erin", "editor"));
+    HttpClient reviewer = server.client(server.add_staff("rita", "reviewer"));
+    std::string token = server.add_screen("hall", "community");
+    TempDir dir{"signage-sync"};
+
+    // Creates, approves and publishes a slide; returns the publish response body.
+    nlohmann::json publish(const nlohmann::json& slide) {
+        auto created = editor.post("/api/v1/slides", slide);
+        REQUIRE(created.status == 201);
+        const auto id = created.json()["id"].get<std::string>();
+        REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
+        REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+        auto published = reviewer.post("/api/v1/publish");
+        REQUIRE(published.status == 200);
+        return published.json();
+    }
+
+    std::string upload(const std::string& bytes) {
+        auto res = editor.put_bytes("/api/v1/media", bytes, "image/png");
+        REQUIRE(res.status == 201);
+        return res.json()["sha256"].get<std::string>();
+    }
+
+    SyncOptions options(std::string tok = {}) const {
+        SyncOptions o;
+        o.server_url = server.url();
+        o.token = tok.empty() ? token : tok;
+        o.retry_min = 50ms;
+        o.retry_max = 200ms;
+        return o;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("sync fetches a manifest and its media, then answers 304 until a publish",
+          "[sync][e2e]") {
+    World w;
+    auto cache = Cache::open(w.dir / "cache");
+    REQUIRE(cache.ok());
+    SyncClient sync(w.options(), **cache, {});
+
+    // Never published: an empty manifest, which the screen may switch to.
+    auto first = sync.sync_once("", 0);
+    REQUIRE(first.ok());
+    REQUIRE(first->has_value());
+    CHECK((*first)->items.empty());
+    const auto v0 = (*first)->version;
+
+    const auto png = make_png(64, 48);
+    const auto sha = w.upload(png);
+    w.publish({{"type", "image"}, {"media", sha}, {"title", "垃圾分类"}});
+
+    auto second = sync.sync_once(v0, 0);
+    REQUIRE(second.ok());
+    REQUIRE(second->has_value());
+    const auto& m = **second;
+    CHECK(m.version != v0);
+    REQUIRE(m.items.size() == 1);
+    CHECK(m.items[0].media == sha);
+    CHECK((*cache)->has_media(sha));
+    CHECK(sha256_file((*cache)->media_path(sha)).value() == sha);
+    REQUIRE((*cache)->load_manifest().has_value());
+    CHECK((*cache)->load_manifest()->version == m.version);
+
+    // Nothing changed: the long-poll ends with 304 and nothing new.
+    auto third = sync.sync_once(m.version, 1);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third->has_value());
+}
+
+TEST_CASE("an interrupted download resumes from the bytes already on disk", "[sync][e2e]") {
+    World w;
+    const auto png = make_png(300, 200);
+    const auto sha = w.upload(png);
+    w.publish({{"type", "image"}, {"media", sha}});
+
+    auto cache = Cache::open(w.dir / "cache");
+    REQUIRE(cache.ok());
+    // Half the file arrived before the power went.
+    const auto part = (*cache)->partial_path(sha);
+    write_text_file(part, png.substr(0, png.size() / 2));
+
+    SyncClient sync(w.options(), **cache, {});
+    auto r = sync.sync_once("", 0);
+    REQUIRE(r.ok());
+    REQUIRE(r->has_value());
+    CHECK((*cache)->has_media(sha));
+    CHECK(read_text_file((*cache)->media_path(sha)) == png);
+    CHECK_FALSE(fs::exists(part));
+}
+
+TEST_CASE("sync failures are reported as values, and nothing is switched", "[sync][e2e]") {
+    World w;
+    auto cache = Cache::open(w.dir / "cache");
+    REQUIRE(cache.ok());
+
+    SECTION("a wrong device token") {
+        SyncClient sync(w.options("0123456789abcdef"), **cache, {});
+        auto r = sync.sync_once("", 0);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == "auth");
+    }
+    SECTION("the server is down") {
+        REQUIRE(w.server.stop() == 0);
+        SyncClient sync(w.options(), **cache, {});
+        auto r = sync.sync_once("", 0);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == "network");
+    }
+    CHECK_FALSE((*cache)->load_manifest().has_value());
+}
+
+TEST_CASE("the background loop delivers a publish and stops promptly mid-poll", "[sync][e2e]") {
+    World w;
+    auto cache = Cache::open(w.dir / "cache");
+    REQUIRE(cache.ok());
+    std::mutex mu;
+    std::vector<std::string> versions;
+    SyncClient sync(w.options(), **cache, [&](protocol::Manifest m) {
+        std::lock_guard lock(mu);
+        versions.push_back(m.version);
+    });
+    sync.start("");
+    auto count = [&] {
+        std::lock_guard lock(mu);
+        return versions.size();
+    };
+    auto wait_for = [&](std::size_t n) {
+        for (int i = 0; i < 200 && count() < n; ++i) std::this_thread::sleep_for(25ms);
+        return count() >= n;
+    };
+    REQUIRE(wait_for(1));  // the initial (empty) manifest
+    w.publish({{"type", "text"}, {"title", "讲文明 树新风"}});
+    REQUIRE(wait_for(2));
+    {
+        std::lock_guard lock(mu);
+        CHECK(versions[1] != versions[0]);
+    }
+    // The loop is now inside a 60 s long-poll; stop must not wait for it.
+    std::this_thread::sleep_for(200ms);
+    const auto t0 = std::chrono::steady_clock::now();
+    sync.stop();
+    CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+}
