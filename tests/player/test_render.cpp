@@ -5,6 +5,7 @@
 
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -578,17 +579,30 @@ TEST_CASE("player render: the play loop starts with a finished slide and switche
     s.background.color = protocol::Color{0x0D, 0x47, 0xA1, 255};
     m.items.push_back(s);
 
+    // The snapshot is written once the crossfade has finished. On a loaded
+    // machine that can take a while, so wait for it (bounded) instead of
+    // guessing a delay; PNGs are renamed into place, so reading is safe.
+    const auto snapshot_is_blue = [&] {
+        SurfacePtr png(IMG_Load(snapshot.c_str()));
+        if (!png) return false;
+        SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+        return rgba && near(pixel_at(*rgba, 4, 300), SDL_Color{0x0D, 0x47, 0xA1, 255}, 0);
+    };
+    std::atomic<bool> saw_blue{false};
     std::thread feeder([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds{200});
         player.deliver_manifest(m);
-        std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+        while (std::chrono::steady_clock::now() < deadline && !saw_blue) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{50});
+            saw_blue = snapshot_is_blue();
+        }
         player.post_quit();
     });
-    const auto t0 = std::chrono::steady_clock::now();
     const int code = player.run();
     feeder.join();
     CHECK(code == 0);
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds{5});
+    CHECK(saw_blue);
     CHECK(player.current_slide().id == "notice-1");
     player.flush_snapshots();
     SurfacePtr png(IMG_Load(snapshot.c_str()));
