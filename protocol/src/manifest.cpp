@@ -1,6 +1,8 @@
 #include "protocol/manifest.hpp"
 
 #include <algorithm>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "common/sha256.hpp"
@@ -30,6 +32,84 @@ Status read_string_field(const json& j, const char* name, bool required, std::st
 
 }  // namespace
 
+Result<GroupSettings> parse_group_settings(const json& j, const std::string& path) {
+    GroupSettings g;
+    if (j.is_null()) return g;
+    if (!j.is_object()) return make_error("invalid", "must be an object", path);
+    for (const auto& [key, v] : j.items()) {
+        const std::string field = path + "." + key;
+        if (key == "unit_name" || key == "slogan" || key == "timezone") {
+            if (!v.is_string()) return make_error("invalid", "must be a string", field);
+            const auto text = v.get<std::string>();
+            if (utf8_length(text) > SlideLimits::short_field_chars) {
+                return make_error("invalid",
+                                  "is longer than " +
+                                      std::to_string(SlideLimits::short_field_chars) +
+                                      " characters",
+                                  field);
+            }
+            for (unsigned char c : text) {
+                if (c < 0x20 || c == 0x7f) {
+                    return make_error("invalid", "contains a control character", field);
+                }
+            }
+            if (key == "unit_name") {
+                g.unit_name = text;
+            } else if (key == "slogan") {
+                g.slogan = text;
+            } else {
+                if (text.empty()) return make_error("invalid", "must name a time zone", field);
+                g.timezone = text;
+            }
+        } else if (key == "min_public_share") {
+            if (!v.is_number()) return make_error("invalid", "must be a number from 0 to 1", field);
+            const double share = v.get<double>();
+            if (!(share >= 0.0 && share <= 1.0)) {
+                return make_error("invalid", "must be between 0 and 1 (0.3 is 30%)", field);
+            }
+            g.min_public_share = share;
+        } else if (key == "power_off") {
+            if (!v.is_array()) return make_error("invalid", "must be an array", field);
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                const auto& e = v[i];
+                const std::string p = field + "[" + std::to_string(i) + "]";
+                if (!e.is_object()) return make_error("invalid", "must be an object", p);
+                DayPart d;
+                for (auto [name, target] :
+                     {std::pair{"from", &d.from_min}, std::pair{"to", &d.to_min}}) {
+                    auto it = e.find(name);
+                    if (it == e.end() || !it->is_string()) {
+                        return make_error("invalid", "is required (HH:MM)", p + "." + name);
+                    }
+                    auto m = parse_clock(it->get<std::string>());
+                    if (!m) return make_error("invalid", m.error().message, p + "." + name);
+                    *target = *m;
+                }
+                if (d.from_min == d.to_min) {
+                    return make_error("invalid",
+                                      "must differ from from (a screen cannot be off all day)",
+                                      p + ".to");
+                }
+                g.power_off.push_back(d);
+            }
+        }
+        // Unknown keys: settings from a newer server are read leniently.
+    }
+    return g;
+}
+
+json to_json(const GroupSettings& g) {
+    json off = json::array();
+    for (const auto& d : g.power_off) {
+        off.push_back({{"from", format_clock(d.from_min)}, {"to", format_clock(d.to_min)}});
+    }
+    return {{"unit_name", g.unit_name},
+            {"slogan", g.slogan},
+            {"min_public_share", g.min_public_share},
+            {"power_off", std::move(off)},
+            {"timezone", g.timezone}};
+}
+
 Result<Manifest> parse_manifest(const json& j) {
     if (!j.is_object()) return make_error("invalid", "must be a JSON object", "manifest");
     Manifest m;
@@ -38,6 +118,12 @@ Result<Manifest> parse_manifest(const json& j) {
     if (auto st = read_string_field(j, "group", false, m.group); !st) return st.error();
     if (auto st = read_string_field(j, "published_at", false, m.published_at); !st) {
         return st.error();
+    }
+
+    if (auto it = j.find("settings"); it != j.end()) {
+        auto settings = parse_group_settings(*it);
+        if (!settings) return settings.error();
+        m.settings = std::move(*settings);
     }
 
     if (auto it = j.find("media"); it != j.end() && !it->is_null()) {
@@ -85,6 +171,13 @@ Result<Manifest> parse_manifest(const json& j) {
                 return make_error("invalid", "is not listed in the manifest's media",
                                   path + ".background.media");
             }
+            for (std::size_t k = 0; k < slide->entries.size(); ++k) {
+                const auto& photo = slide->entries[k].photo;
+                if (!photo.empty() && m.find_media(photo) == nullptr) {
+                    return make_error("invalid", "is not listed in the manifest's media",
+                                      path + ".entries[" + std::to_string(k) + "].photo");
+                }
+            }
             m.items.push_back(std::move(*slide));
         }
     }
@@ -108,11 +201,9 @@ json to_json(const Manifest& m) {
     for (const auto& r : m.media) {
         media.push_back({{"sha256", r.sha256}, {"size", r.size}, {"content_type", r.content_type}});
     }
-    return {{"version", m.version},
-            {"group", m.group},
-            {"published_at", m.published_at},
-            {"items", std::move(items)},
-            {"media", std::move(media)}};
+    return {{"version", m.version},           {"group", m.group},
+            {"published_at", m.published_at}, {"settings", to_json(m.settings)},
+            {"items", std::move(items)},      {"media", std::move(media)}};
 }
 
 std::string content_version(const Manifest& m) {

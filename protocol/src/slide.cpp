@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
+#include <tuple>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "common/sha256.hpp"
@@ -16,9 +20,9 @@ constexpr std::array<std::string_view, 10> kServerManaged = {
     "id",         "status",      "author",        "reviewer", "created_at",
     "updated_at", "approved_at", "reject_reason", "version",  "submitted_at"};
 
-constexpr std::array<std::string_view, 8> kCommonFields = {
-    "type",           "title",      "duration_s",  "category",
-    "public_service", "valid_from", "valid_until", "background"};
+constexpr std::array<std::string_view, 12> kCommonFields = {
+    "type",        "title",      "duration_s", "category", "public_service", "valid_from",
+    "valid_until", "background", "priority",   "schedule", "groups",         "qr"};
 
 bool is_server_managed(std::string_view key) {
     return std::find(kServerManaged.begin(), kServerManaged.end(), key) != kServerManaged.end();
@@ -37,9 +41,29 @@ std::vector<std::string_view> own_fields(SlideType t) {
             return {"media", "fit", "caption"};
         case SlideType::core_values:
             return {};
+        case SlideType::honor_roll:
+            return {"entries"};
+        case SlideType::red_black:
+            return {"red", "black", "mask_names"};
+        case SlideType::notice:
+        case SlideType::emergency:
+            return {"body"};
     }
     return {};
 }
+
+constexpr std::array<std::pair<SlideType, std::string_view>, 7> kTypeNames = {{
+    {SlideType::text, "text"},
+    {SlideType::image, "image"},
+    {SlideType::core_values, "core_values"},
+    {SlideType::honor_roll, "honor_roll"},
+    {SlideType::red_black, "red_black"},
+    {SlideType::notice, "notice"},
+    {SlideType::emergency, "emergency"},
+}};
+
+constexpr std::string_view kTypeList =
+    "text, image, core_values, honor_roll, red_black, notice or emergency";
 
 std::string join(const std::string& path, std::string_view name) {
     return path.empty() ? std::string(name) : path + "." + std::string(name);
@@ -153,18 +177,360 @@ Status read_background(const json& v, const std::string& field, const SlideParse
     return {};
 }
 
+// Inside [from, until) at `now`; empty ends are open.
+bool within_period(const std::string& valid_from, const std::string& valid_until, Timestamp now,
+                   std::chrono::seconds local_offset) {
+    if (!valid_from.empty()) {
+        auto from = parse_iso8601(valid_from, local_offset, false);
+        if (from && now < *from) return false;
+    }
+    if (!valid_until.empty()) {
+        auto until = parse_iso8601(valid_until, local_offset, true);
+        if (until && now >= *until) return false;
+    }
+    return true;
+}
+
+// Reads valid_from and valid_until of the object at `path`, checking order.
+Status read_period(const json& j, const std::string& path, std::string& valid_from,
+                   std::string& valid_until) {
+    std::optional<Timestamp> from, until;
+    for (auto [name, target, end_of_day] : {std::tuple{"valid_from", &valid_from, false},
+                                            std::tuple{"valid_until", &valid_until, true}}) {
+        auto it = j.find(name);
+        if (it == j.end() || it->is_null()) continue;
+        const std::string field = join(path, name);
+        if (!it->is_string()) return wrong_type(field, "an ISO 8601 date string", *it);
+        auto text = it->get<std::string>();
+        auto t = parse_iso8601(text, std::chrono::seconds{0}, end_of_day);
+        if (!t) return make_error("invalid", t.error().message, field);
+        (end_of_day ? until : from) = *t;
+        *target = std::move(text);
+    }
+    if (from && until && *until <= *from) {
+        return make_error("invalid", "must be after valid_from", join(path, "valid_until"));
+    }
+    return {};
+}
+
+Status require_nonempty(const std::string& value, const std::string& field) {
+    if (value.find_first_not_of(" \t\n") == std::string::npos) {
+        return make_error("invalid", "is required", field);
+    }
+    return {};
+}
+
+Status read_int(const json& j, std::string_view name, const std::string& path, long long min,
+                long long max, std::string_view unit, int& out) {
+    auto it = j.find(name);
+    if (it == j.end() || it->is_null()) return {};
+    const std::string field = join(path, name);
+    const std::string want =
+        "a whole number" + std::string(unit.empty() ? "" : " of ") + std::string(unit);
+    if (it->is_number_float()) return make_error("invalid", "must be " + want, field);
+    if (!it->is_number_integer()) return wrong_type(field, want, *it);
+    const auto v = it->get<long long>();
+    if (v < min || v > max) {
+        return make_error("invalid",
+                          "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                              ", not " + std::to_string(v),
+                          field);
+    }
+    out = static_cast<int>(v);
+    return {};
+}
+
+// An object array field: checks the type and size, then calls `each(element, path)`.
+template <typename F>
+Status read_array(const json& j, std::string_view name, const std::string& path,
+                  std::size_t max_size, F&& each) {
+    auto it = j.find(name);
+    if (it == j.end() || it->is_null()) return {};
+    const std::string field = join(path, name);
+    if (!it->is_array()) return wrong_type(field, "an array", *it);
+    if (it->size() > max_size) {
+        return make_error("invalid",
+                          "has " + std::to_string(it->size()) + " entries; at most " +
+                              std::to_string(max_size) + " are allowed",
+                          field);
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        if (auto st = each((*it)[i], field + "[" + std::to_string(i) + "]"); !st) return st;
+    }
+    return {};
+}
+
+// Rejects keys of an entry object that are not in `known`.
+Status check_keys(const json& e, const std::string& path,
+                  std::initializer_list<std::string_view> known, const SlideParseOptions& opt) {
+    if (!e.is_object()) return wrong_type(path, "an object", e);
+    if (!opt.reject_unknown_fields) return {};
+    for (const auto& [key, val] : e.items()) {
+        if (std::find(known.begin(), known.end(), key) == known.end()) {
+            return make_error("invalid", "unknown field", path + "." + key);
+        }
+    }
+    return {};
+}
+
+Status read_daypart(const json& e, const std::string& path, const SlideParseOptions& opt,
+                    DayPart& out) {
+    if (auto st = check_keys(e, path, {"from", "to"}, opt); !st) return st;
+    for (auto [name, target] : {std::pair{"from", &out.from_min}, std::pair{"to", &out.to_min}}) {
+        auto it = e.find(name);
+        const std::string field = path + "." + name;
+        if (it == e.end() || it->is_null())
+            return make_error("invalid", "is required (HH:MM)", field);
+        if (!it->is_string()) return wrong_type(field, "a time \"HH:MM\"", *it);
+        auto m = parse_clock(it->get<std::string>());
+        if (!m) return make_error("invalid", m.error().message, field);
+        *target = *m;
+    }
+    return {};
+}
+
+Status read_schedule(const json& v, const std::string& field, const SlideParseOptions& opt,
+                     Schedule& out) {
+    if (v.is_null()) return {};
+    if (auto st = check_keys(v, field, {"weekdays", "dayparts"}, opt); !st) return st;
+    if (auto st = read_array(
+            v, "weekdays", field, 7,
+            [&](const json& d, const std::string& p) -> Status {
+                if (!d.is_number_integer() || d.get<long long>() < 1 || d.get<long long>() > 7) {
+                    return make_error("invalid", "must be a weekday from 1 (Monday) to 7 (Sunday)",
+                                      p);
+                }
+                const int day = d.get<int>();
+                if (std::find(out.weekdays.begin(), out.weekdays.end(), day) !=
+                    out.weekdays.end()) {
+                    return make_error("invalid", "is listed twice", p);
+                }
+                out.weekdays.push_back(day);
+                return {};
+            });
+        !st) {
+        return st;
+    }
+    std::sort(out.weekdays.begin(), out.weekdays.end());
+    return read_array(v, "dayparts", field, 12, [&](const json& e, const std::string& p) -> Status {
+        DayPart d;
+        if (auto st = read_daypart(e, p, opt, d); !st) return st;
+        out.dayparts.push_back(d);
+        return {};
+    });
+}
+
+Status read_qr(const json& v, const std::string& field, const SlideParseOptions& opt,
+               std::optional<QrCode>& out) {
+    if (v.is_null()) return {};
+    QrCode qr;
+    if (v.is_string()) {
+        qr.text = v.get<std::string>();
+    } else {
+        if (auto st = check_keys(v, field, {"text", "label"}, opt); !st) return st;
+        auto t = v.find("text");
+        if (t == v.end() || t->is_null())
+            return make_error("invalid", "is required", field + ".text");
+        if (!t->is_string()) return wrong_type(field + ".text", "a string", *t);
+        qr.text = t->get<std::string>();
+        if (auto st = read_string(v, "label", field, SlideLimits::caption_chars, false, qr.label);
+            !st) {
+            return st;
+        }
+    }
+    const std::string tfield = v.is_string() ? field : field + ".text";
+    if (qr.text.empty()) return make_error("invalid", "must not be empty", tfield);
+    if (qr.text.size() > SlideLimits::qr_text_bytes) {
+        return make_error("invalid",
+                          "is " + std::to_string(qr.text.size()) +
+                              " bytes; a QR code on a screen holds at most " +
+                              std::to_string(SlideLimits::qr_text_bytes),
+                          tfield);
+    }
+    for (unsigned char c : qr.text) {
+        if (c < 0x20 || c == 0x7f)
+            return make_error("invalid", "contains a control character", tfield);
+    }
+    out = std::move(qr);
+    return {};
+}
+
+Status read_honor_entry(const json& e, const std::string& path, const SlideParseOptions& opt,
+                        HonorEntry& out) {
+    if (auto st = check_keys(e, path,
+                             {"name", "photo", "category", "level", "unit", "period", "deed"}, opt);
+        !st) {
+        return st;
+    }
+    using L = SlideLimits;
+    for (auto [name, max, target] : {std::tuple{"name", L::name_chars, &out.name},
+                                     std::tuple{"category", L::category_chars, &out.category},
+                                     std::tuple{"level", L::category_chars, &out.level},
+                                     std::tuple{"unit", L::short_field_chars, &out.unit},
+                                     std::tuple{"period", L::category_chars, &out.period}}) {
+        if (auto st = read_string(e, name, path, max, false, *target); !st) return st;
+    }
+    if (auto st = read_string(e, "deed", path, L::deed_chars, true, out.deed); !st) return st;
+    if (auto st = require_nonempty(out.name, path + ".name"); !st) return st;
+    if (auto it = e.find("photo"); it != e.end() && !it->is_null()) {
+        if (auto st = read_media_ref(*it, path + ".photo", opt, out.photo); !st) return st;
+    }
+    return {};
+}
+
+Status read_list_entry(const json& e, const std::string& path, const SlideParseOptions& opt,
+                       ListEntry& out) {
+    if (auto st = check_keys(
+            e, path, {"name", "kind", "plate", "reason", "decided_by", "valid_from", "valid_until"},
+            opt);
+        !st) {
+        return st;
+    }
+    using L = SlideLimits;
+    for (auto [name, max, target] :
+         {std::tuple{"name", L::short_field_chars, &out.name},
+          std::tuple{"plate", std::size_t{16}, &out.plate},
+          std::tuple{"reason", L::reason_chars, &out.reason},
+          std::tuple{"decided_by", L::short_field_chars, &out.decided_by}}) {
+        if (auto st = read_string(e, name, path, max, false, *target); !st) return st;
+    }
+    if (auto st = require_nonempty(out.name, path + ".name"); !st) return st;
+    if (auto it = e.find("kind"); it != e.end() && !it->is_null()) {
+        const std::string field = path + ".kind";
+        const std::string k = it->is_string() ? it->get<std::string>() : std::string{};
+        if (k == "person") {
+            out.kind = ListEntry::Kind::person;
+        } else if (k == "household") {
+            out.kind = ListEntry::Kind::household;
+        } else if (k == "firm") {
+            out.kind = ListEntry::Kind::firm;
+        } else {
+            return make_error("invalid", "must be person, household or firm", field);
+        }
+    }
+    if (auto st = read_period(e, path, out.valid_from, out.valid_until); !st) return st;
+    if (out.valid_until.empty()) {
+        return make_error("invalid",
+                          "is required: every red/black entry ends with its publication period",
+                          path + ".valid_until");
+    }
+    return {};
+}
+
+std::string_view kind_name(ListEntry::Kind k) {
+    switch (k) {
+        case ListEntry::Kind::household:
+            return "household";
+        case ListEntry::Kind::firm:
+            return "firm";
+        case ListEntry::Kind::person:
+            break;
+    }
+    return "person";
+}
+
+// Splits valid UTF-8 into code points (as byte strings).
+std::vector<std::string_view> code_points(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t n = 1;
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0xF0) {
+            n = 4;
+        } else if (c >= 0xE0) {
+            n = 3;
+        } else if (c >= 0xC0) {
+            n = 2;
+        }
+        n = std::min(n, s.size() - i);
+        out.push_back(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string_view to_string(SlideType t) {
-    switch (t) {
-        case SlideType::text:
-            return "text";
-        case SlideType::image:
-            return "image";
-        case SlideType::core_values:
-            return "core_values";
+    for (const auto& [type, name] : kTypeNames) {
+        if (type == t) return name;
     }
     return "text";
+}
+
+bool DayPart::contains(int minute) const {
+    if (from_min == to_min) return true;
+    if (from_min < to_min) return minute >= from_min && minute < to_min;
+    return minute >= from_min || minute < to_min;  // crosses midnight
+}
+
+bool Schedule::active_at(int weekday, int minute_of_day) const {
+    if (!weekdays.empty() &&
+        std::find(weekdays.begin(), weekdays.end(), weekday) == weekdays.end()) {
+        return false;
+    }
+    if (dayparts.empty()) return true;
+    return std::any_of(dayparts.begin(), dayparts.end(),
+                       [&](const DayPart& d) { return d.contains(minute_of_day); });
+}
+
+Result<int> parse_clock(std::string_view t) {
+    auto bad = [&] {
+        return make_error("invalid",
+                          "not a time of day: \"" + std::string(t) + "\" (expected HH:MM)");
+    };
+    if (t.size() != 5 || t[2] != ':') return bad();
+    for (std::size_t i : {0u, 1u, 3u, 4u}) {
+        if (t[i] < '0' || t[i] > '9') return bad();
+    }
+    const int h = (t[0] - '0') * 10 + (t[1] - '0');
+    const int m = (t[3] - '0') * 10 + (t[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0)) return bad();
+    return h * 60 + m;
+}
+
+std::string format_clock(int minutes) {
+    const int h = minutes / 60, m = minutes % 60;
+    std::string s;
+    s.push_back(static_cast<char>('0' + h / 10));
+    s.push_back(static_cast<char>('0' + h % 10));
+    s.push_back(':');
+    s.push_back(static_cast<char>('0' + m / 10));
+    s.push_back(static_cast<char>('0' + m % 10));
+    return s;
+}
+
+bool ListEntry::is_valid_at(Timestamp now, std::chrono::seconds local_offset) const {
+    return within_period(valid_from, valid_until, now, local_offset);
+}
+
+std::string mask_name(std::string_view name) {
+    const auto cps = code_points(name);
+    if (cps.size() <= 1) return std::string(name);
+    std::string out(cps.front());
+    if (cps.size() == 2) return out + "*";
+    for (std::size_t i = 1; i + 1 < cps.size(); ++i) out += "*";
+    out += cps.back();
+    return out;
+}
+
+std::string mask_plate(std::string_view plate) {
+    const auto cps = code_points(plate);
+    // The serial follows the region (a Chinese character, a letter, and an
+    // optional separator dot).
+    std::size_t start = 0;
+    while (start < cps.size() && start < 2) ++start;
+    if (start < cps.size() && (cps[start] == "·" || cps[start] == "." || cps[start] == " "))
+        ++start;
+    const std::size_t serial = cps.size() - start;
+    if (serial < 4) return std::string(plate);
+    std::string out;
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+        const bool hide = i > start && i + 2 < cps.size();
+        out += hide ? std::string_view("*") : cps[i];
+    }
+    return out;
 }
 
 std::string_view to_string(Fit f) {
@@ -222,19 +588,39 @@ std::vector<std::string> Slide::media_refs() const {
     };
     if (type == SlideType::image) add(media);
     add(background.media);
+    for (const auto& e : entries) add(e.photo);
     return refs;
 }
 
+std::optional<Timestamp> Slide::valid_until_at(std::chrono::seconds local_offset) const {
+    if (valid_until.empty()) return std::nullopt;
+    auto until = parse_iso8601(valid_until, local_offset, true);
+    if (!until) return std::nullopt;
+    return *until;
+}
+
+int Slide::pages_at(Timestamp now, std::chrono::seconds local_offset) const {
+    auto pages = [](std::size_t n, int per_page) {
+        return std::max(1, static_cast<int>((n + per_page - 1) / per_page));
+    };
+    switch (type) {
+        case SlideType::honor_roll:
+            return pages(entries.size(), kHonorCardsPerPage);
+        case SlideType::red_black: {
+            auto count = [&](const std::vector<ListEntry>& list) {
+                return static_cast<std::size_t>(std::count_if(
+                    list.begin(), list.end(),
+                    [&](const ListEntry& e) { return e.is_valid_at(now, local_offset); }));
+            };
+            return pages(std::max(count(red), count(black)), kRedBlackRowsPerPage);
+        }
+        default:
+            return 1;
+    }
+}
+
 bool Slide::is_valid_at(Timestamp now, std::chrono::seconds local_offset) const {
-    if (!valid_from.empty()) {
-        auto from = parse_iso8601(valid_from, local_offset, false);
-        if (from && now < *from) return false;
-    }
-    if (!valid_until.empty()) {
-        auto until = parse_iso8601(valid_until, local_offset, true);
-        if (until && now >= *until) return false;
-    }
-    return true;
+    return within_period(valid_from, valid_until, now, local_offset);
 }
 
 Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std::string& path) {
@@ -247,20 +633,20 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     auto type_it = j.find("type");
     const std::string type_field = join(path, "type");
     if (type_it == j.end() || type_it->is_null()) {
-        return make_error("invalid", "is required (text, image or core_values)", type_field);
+        return make_error("invalid", "is required (" + std::string(kTypeList) + ")", type_field);
     }
     if (!type_it->is_string()) return wrong_type(type_field, "a string", *type_it);
     const auto type = type_it->get<std::string>();
-    if (type == "text") {
-        s.type = SlideType::text;
-    } else if (type == "image") {
-        s.type = SlideType::image;
-    } else if (type == "core_values") {
-        s.type = SlideType::core_values;
-    } else {
-        return make_error(
-            "invalid", "unknown slide type \"" + type + "\" (expected text, image or core_values)",
-            type_field);
+    {
+        auto known = std::find_if(kTypeNames.begin(), kTypeNames.end(),
+                                  [&](const auto& p) { return p.second == type; });
+        if (known == kTypeNames.end()) {
+            return make_error(
+                "invalid",
+                "unknown slide type \"" + type + "\" (expected " + std::string(kTypeList) + ")",
+                type_field);
+        }
+        s.type = known->first;
     }
 
     const auto own = own_fields(s.type);
@@ -312,21 +698,30 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         s.public_service = it->get<bool>();
     }
 
-    std::optional<Timestamp> from, until;
-    for (auto [name, target, end_of_day] : {std::tuple{"valid_from", &s.valid_from, false},
-                                            std::tuple{"valid_until", &s.valid_until, true}}) {
-        auto it = j.find(name);
-        if (it == j.end() || it->is_null()) continue;
-        const std::string field = join(path, name);
-        if (!it->is_string()) return wrong_type(field, "an ISO 8601 date string", *it);
-        auto text = it->get<std::string>();
-        auto t = parse_iso8601(text, std::chrono::seconds{0}, end_of_day);
-        if (!t) return make_error("invalid", t.error().message, field);
-        (end_of_day ? until : from) = *t;
-        *target = std::move(text);
+    if (auto st = read_period(j, path, s.valid_from, s.valid_until); !st) return st.error();
+
+    if (auto st = read_int(j, "priority", path, 0, SlideLimits::max_priority, "", s.priority);
+        !st) {
+        return st.error();
     }
-    if (from && until && *until <= *from) {
-        return make_error("invalid", "must be after valid_from", join(path, "valid_until"));
+    if (auto it = j.find("schedule"); it != j.end()) {
+        if (auto st = read_schedule(*it, join(path, "schedule"), opt, s.schedule); !st) {
+            return st.error();
+        }
+    }
+    if (auto st = read_array(j, "groups", path, SlideLimits::max_groups,
+                             [&](const json& g, const std::string& p) -> Status {
+                                 if (!g.is_string() || g.get<std::string>().empty()) {
+                                     return make_error("invalid", "must be a group name", p);
+                                 }
+                                 s.groups.push_back(g.get<std::string>());
+                                 return {};
+                             });
+        !st) {
+        return st.error();
+    }
+    if (auto it = j.find("qr"); it != j.end()) {
+        if (auto st = read_qr(*it, join(path, "qr"), opt, s.qr); !st) return st.error();
     }
 
     if (auto it = j.find("background"); it != j.end()) {
@@ -375,6 +770,75 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         }
         case SlideType::core_values:
             break;
+        case SlideType::honor_roll: {
+            if (auto st = read_array(j, "entries", path, SlideLimits::max_entries,
+                                     [&](const json& e, const std::string& p) -> Status {
+                                         HonorEntry entry;
+                                         if (auto bad = read_honor_entry(e, p, opt, entry); !bad) {
+                                             return bad;
+                                         }
+                                         s.entries.push_back(std::move(entry));
+                                         return {};
+                                     });
+                !st) {
+                return st.error();
+            }
+            if (s.entries.empty()) {
+                return make_error("invalid", "an honour roll needs at least one entry",
+                                  join(path, "entries"));
+            }
+            break;
+        }
+        case SlideType::red_black: {
+            for (auto [name, list] : {std::pair{"red", &s.red}, std::pair{"black", &s.black}}) {
+                if (auto st = read_array(j, name, path, SlideLimits::max_entries,
+                                         [&](const json& e, const std::string& p) -> Status {
+                                             ListEntry entry;
+                                             if (auto bad = read_list_entry(e, p, opt, entry);
+                                                 !bad) {
+                                                 return bad;
+                                             }
+                                             list->push_back(std::move(entry));
+                                             return {};
+                                         });
+                    !st) {
+                    return st.error();
+                }
+            }
+            if (s.red.empty() && s.black.empty()) {
+                return make_error("invalid", "a red/black list needs at least one entry",
+                                  join(path, "red"));
+            }
+            if (auto it = j.find("mask_names"); it != j.end() && !it->is_null()) {
+                if (!it->is_boolean()) {
+                    return wrong_type(join(path, "mask_names"), "true or false", *it);
+                }
+                s.mask_names = it->get<bool>();
+            }
+            break;
+        }
+        case SlideType::notice:
+            if (auto st = read_string(j, "body", path, SlideLimits::notice_chars, false, s.body);
+                !st) {
+                return st.error();
+            }
+            if (auto st = require_nonempty(s.body, join(path, "body")); !st) return st.error();
+            break;
+        case SlideType::emergency:
+            if (auto st = read_string(j, "body", path, SlideLimits::body_chars, true, s.body);
+                !st) {
+                return st.error();
+            }
+            if (s.title.empty() && s.body.find_first_not_of(" \n\t") == std::string::npos) {
+                return make_error("invalid", "an emergency notice needs a title or a body",
+                                  join(path, "body"));
+            }
+            if (s.valid_until.empty()) {
+                return make_error("invalid",
+                                  "is required: an emergency notice holds the screen until it",
+                                  join(path, "valid_until"));
+            }
+            break;
     }
     return s;
 }
@@ -400,6 +864,26 @@ json to_json(const Slide& s) {
     j["public_service"] = s.public_service;
     if (!s.valid_from.empty()) j["valid_from"] = s.valid_from;
     if (!s.valid_until.empty()) j["valid_until"] = s.valid_until;
+    if (s.priority != 0) j["priority"] = s.priority;
+    if (!s.schedule.empty()) {
+        json sch = json::object();
+        if (!s.schedule.weekdays.empty()) sch["weekdays"] = s.schedule.weekdays;
+        if (!s.schedule.dayparts.empty()) {
+            json parts = json::array();
+            for (const auto& d : s.schedule.dayparts) {
+                parts.push_back(
+                    {{"from", format_clock(d.from_min)}, {"to", format_clock(d.to_min)}});
+            }
+            sch["dayparts"] = std::move(parts);
+        }
+        j["schedule"] = std::move(sch);
+    }
+    if (!s.groups.empty()) j["groups"] = s.groups;
+    if (s.qr) {
+        json qr = {{"text", s.qr->text}};
+        if (!s.qr->label.empty()) qr["label"] = s.qr->label;
+        j["qr"] = std::move(qr);
+    }
     if (s.background.color && s.background.media.empty()) {
         j["background"] = format_color(*s.background.color);
     } else if (!s.background.media.empty()) {
@@ -417,6 +901,46 @@ json to_json(const Slide& s) {
             if (!s.caption.empty()) j["caption"] = s.caption;
             break;
         case SlideType::core_values:
+            break;
+        case SlideType::honor_roll: {
+            json entries = json::array();
+            for (const auto& e : s.entries) {
+                json o = {{"name", e.name}};
+                for (auto [key, value] :
+                     {std::pair{"photo", &e.photo}, std::pair{"category", &e.category},
+                      std::pair{"level", &e.level}, std::pair{"unit", &e.unit},
+                      std::pair{"period", &e.period}, std::pair{"deed", &e.deed}}) {
+                    if (!value->empty()) o[key] = *value;
+                }
+                entries.push_back(std::move(o));
+            }
+            j["entries"] = std::move(entries);
+            break;
+        }
+        case SlideType::red_black: {
+            auto list = [](const std::vector<ListEntry>& entries) {
+                json out = json::array();
+                for (const auto& e : entries) {
+                    json o = {{"name", e.name}, {"kind", kind_name(e.kind)}};
+                    for (auto [key, value] :
+                         {std::pair{"plate", &e.plate}, std::pair{"reason", &e.reason},
+                          std::pair{"decided_by", &e.decided_by},
+                          std::pair{"valid_from", &e.valid_from},
+                          std::pair{"valid_until", &e.valid_until}}) {
+                        if (!value->empty()) o[key] = *value;
+                    }
+                    out.push_back(std::move(o));
+                }
+                return out;
+            };
+            j["red"] = list(s.red);
+            j["black"] = list(s.black);
+            j["mask_names"] = s.mask_names;
+            break;
+        }
+        case SlideType::notice:
+        case SlideType::emergency:
+            j["body"] = s.body;
             break;
     }
     return j;

@@ -49,6 +49,10 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
     if (auto st = check_media(slide->background.media, "background.media"); !st) {
         return st.error();
     }
+    for (std::size_t i = 0; i < slide->entries.size(); ++i) {
+        const std::string field = "entries[" + std::to_string(i) + "].photo";
+        if (auto st = check_media(slide->entries[i].photo, field.c_str()); !st) return st.error();
+    }
     return protocol::to_json(*slide).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

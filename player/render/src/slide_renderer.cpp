@@ -146,6 +146,13 @@ Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size s
         case protocol::SlideType::core_values:
             st = draw_core_values_slide(slide, size, out.layout);
             break;
+        case protocol::SlideType::honor_roll:
+        case protocol::SlideType::red_black:
+        case protocol::SlideType::notice:
+        case protocol::SlideType::emergency:
+            // Their designed layouts are not drawn yet: show the title and body.
+            st = draw_text_slide(slide, size, out.layout);
+            break;
     }
     if (!st) return st.error();
     return out;

@@ -2,7 +2,7 @@
 // The manifest: everything one screen group plays, compiled by the server at
 // publish time and fetched by players with a long-poll.
 //
-// {"version": "…", "group": "…", "published_at": "2026-…Z",
+// {"version": "…", "group": "…", "published_at": "2026-…Z", "settings": {…},
 //  "items": [slide, …], "media": [{"sha256","size","content_type"}, …]}
 
 #include <cstdint>
@@ -23,9 +23,30 @@ struct MediaRef {
     std::string content_type;  // image/png or image/jpeg
 };
 
+// A screen group's settings, carried in its manifest so the screen follows
+// them offline.
+//   "settings": {"unit_name", "slogan", "min_public_share": 0.3,
+//                "power_off": [{"from": "23:00", "to": "06:00"}],
+//                "timezone": "Asia/Shanghai"}
+struct GroupSettings {
+    static constexpr double default_min_public_share = 0.3;
+    std::string unit_name;                               // shown in the header
+    std::string slogan;                                  // shown in the header
+    double min_public_share = default_min_public_share;  // of each loop's airtime, 0..1
+    std::vector<DayPart> power_off;                      // screen off (local time)
+    std::string timezone = "Asia/Shanghai";              // IANA name
+    bool operator==(const GroupSettings&) const = default;
+};
+
+// Reads settings; errors name the field under `path`.
+Result<GroupSettings> parse_group_settings(const nlohmann::json& j,
+                                           const std::string& path = "settings");
+nlohmann::json to_json(const GroupSettings& settings);
+
 struct Manifest {
     std::string version;  // opaque; equals the HTTP ETag (without quotes)
     std::string group;
+    GroupSettings settings;
     std::string published_at;  // ISO 8601
     std::vector<Slide> items;  // in play order, each with an id
     std::vector<MediaRef> media;

@@ -1,0 +1,238 @@
+// The civic slide types (honour rolls, red/black lists, notices, emergency
+// notices), scheduling fields, QR codes, name masking and group settings.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "protocol/manifest.hpp"
+#include "protocol/slide.hpp"
+
+using namespace signage::protocol;
+using nlohmann::json;
+
+namespace {
+const std::string kPhoto(64, 'c');
+
+json honor_roll(int n) {
+    json entries = json::array();
+    for (int i = 0; i < n; ++i) {
+        entries.push_back({{"name", "王秀英" + std::to_string(i)},
+                           {"category", "助人为乐"},
+                           {"level", "区级"},
+                           {"unit", "幸福里社区"},
+                           {"period", "2026年第三季度"},
+                           {"deed", "十年如一日照顾孤寡老人。"}});
+    }
+    return {{"type", "honor_roll"}, {"title", "身边好人榜"}, {"entries", entries}};
+}
+
+json red_black() {
+    return json::parse(R"({"type":"red_black","title":"文明行为红黑榜",
+        "red":[{"name":"李桂兰","kind":"person","reason":"拾金不昧","valid_until":"2026-12-31"}],
+        "black":[{"name":"张小明","plate":"苏B·12323","reason":"占用消防通道",
+                  "decided_by":"城管执法中队","valid_from":"2026-11-01","valid_until":"2027-02-01"},
+                 {"name":"某某餐饮有限公司","kind":"firm","reason":"油烟扰民","valid_until":"2027-05-01"}]})");
+}
+}  // namespace
+
+TEST_CASE("honour rolls are read with their entries and page by four", "[protocol][slide]") {
+    auto s = parse_slide(honor_roll(9));
+    REQUIRE(s.ok());
+    CHECK(s->type == SlideType::honor_roll);
+    REQUIRE(s->entries.size() == 9);
+    CHECK(s->entries[0].name == "王秀英0");
+    CHECK(s->entries[0].period == "2026年第三季度");
+    const auto now = Timestamp{};
+    CHECK(s->pages_at(now, std::chrono::hours{8}) == 3);
+    CHECK(s->airtime_s(now, std::chrono::hours{8}) == 3 * s->duration_s);
+
+    auto j = honor_roll(1);
+    j["entries"][0]["photo"] = kPhoto;
+    auto with_photo = parse_slide(j);
+    REQUIRE(with_photo.ok());
+    CHECK(with_photo->media_refs() == std::vector<std::string>{kPhoto});
+    auto again = parse_slide(to_json(*with_photo));
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*with_photo));
+}
+
+TEST_CASE("red/black entries leave the list at the end of their period", "[protocol][slide]") {
+    using namespace std::chrono;
+    auto s = parse_slide(red_black());
+    REQUIRE(s.ok());
+    REQUIRE(s->black.size() == 2);
+    CHECK(s->mask_names);
+    CHECK(s->black[0].plate == "苏B·12323");
+    CHECK(s->black[1].kind == ListEntry::Kind::firm);
+    const auto cst = hours{8};
+    const auto dec = sys_seconds{sys_days{year{2026} / 12 / 15}};
+    const auto jan = sys_seconds{sys_days{year{2027} / 1 / 15}};
+    const auto mar = sys_seconds{sys_days{year{2027} / 3 / 1}};
+    CHECK(s->red[0].is_valid_at(dec, cst));
+    CHECK_FALSE(s->red[0].is_valid_at(jan, cst));
+    CHECK(s->black[0].is_valid_at(jan, cst));
+    CHECK_FALSE(s->black[0].is_valid_at(mar, cst));
+    CHECK(s->black[1].is_valid_at(mar, cst));
+
+    auto again = parse_slide(to_json(*s));
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*s));
+}
+
+TEST_CASE("names and plates are masked for public lists", "[protocol][slide]") {
+    CHECK(mask_name("张三") == "张*");
+    CHECK(mask_name("张小明") == "张*明");
+    CHECK(mask_name("欧阳小明") == "欧**明");
+    CHECK(mask_name("李") == "李");
+    CHECK(mask_name("") == "");
+    CHECK(mask_plate("苏B·12323") == "苏B·1**23");
+    CHECK(mask_plate("苏BD12345") == "苏BD***45");
+    CHECK(mask_plate("苏B12") == "苏B12");
+}
+
+TEST_CASE("schedules, priorities, groups and QR codes are read", "[protocol][slide]") {
+    auto s = parse_slide(json::parse(R"({"type":"text","title":"早高峰文明出行","priority":20,
+        "schedule":{"weekdays":[5,1,2,3,4],"dayparts":[{"from":"07:00","to":"09:30"},
+                                                      {"from":"22:00","to":"02:00"}]},
+        "groups":["street","square"],
+        "qr":{"text":"https://example.org/wenming","label":"扫码了解更多"}})"));
+    REQUIRE(s.ok());
+    CHECK(s->priority == 20);
+    CHECK(s->schedule.weekdays == std::vector<int>{1, 2, 3, 4, 5});
+    REQUIRE(s->schedule.dayparts.size() == 2);
+    CHECK(s->schedule.active_at(1, 7 * 60));
+    CHECK_FALSE(s->schedule.active_at(1, 9 * 60 + 30));
+    CHECK(s->schedule.active_at(2, 23 * 60));  // across midnight
+    CHECK(s->schedule.active_at(2, 60));
+    CHECK_FALSE(s->schedule.active_at(6, 7 * 60 + 30));  // Saturday
+    CHECK(s->groups == std::vector<std::string>{"street", "square"});
+    REQUIRE(s->qr);
+    CHECK(s->qr->label == "扫码了解更多");
+    auto again = parse_slide(to_json(*s));
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*s));
+
+    auto short_qr = parse_slide(json{{"type", "core_values"}, {"qr", "https://example.org"}});
+    REQUIRE(short_qr.ok());
+    CHECK(short_qr->qr->text == "https://example.org");
+}
+
+TEST_CASE("notices and emergency notices", "[protocol][slide]") {
+    auto n = parse_slide(json{{"type", "notice"}, {"body", "本周六上午停水，请提前储水。"}});
+    REQUIRE(n.ok());
+    CHECK_FALSE(n->in_rotation());
+    auto e = parse_slide(json{{"type", "emergency"},
+                              {"title", "暴雨红色预警"},
+                              {"body", "请立即停止户外活动。"},
+                              {"valid_until", "2026-11-23T20:00:00+08:00"}});
+    REQUIRE(e.ok());
+    CHECK_FALSE(e->in_rotation());
+    CHECK(e->valid_until_at(std::chrono::hours{8}).has_value());
+}
+
+TEST_CASE("bad civic slides are refused naming the field", "[protocol][slide]") {
+    struct Row {
+        json slide;
+        const char* field;
+        const char* message_part;
+    };
+    auto with = [](json j, const json::json_pointer& p, json v) {
+        j[p] = std::move(v);
+        return j;
+    };
+    auto without = [](json j, const json::json_pointer& p) {
+        j[p.parent_pointer()].erase(p.back());
+        return j;
+    };
+    const std::vector<Row> rows = {
+        {json{{"type", "honor_roll"}, {"entries", json::array()}}, "entries", "at least one"},
+        {json{{"type", "honor_roll"}, {"entries", "x"}}, "entries", "array"},
+        {with(honor_roll(2), "/entries/1/name"_json_pointer, ""), "entries[1].name", "required"},
+        {with(honor_roll(2), "/entries/0/photo"_json_pointer, "nope"), "entries[0].photo",
+         "sha256"},
+        {with(honor_roll(1), "/entries/0/deed"_json_pointer, std::string(401 * 3, 'a')),
+         "entries[0].deed", "at most 400"},
+        {with(honor_roll(1), "/entries/0/age"_json_pointer, 30), "entries[0].age", "unknown field"},
+        {without(red_black(), "/black/0/valid_until"_json_pointer), "black[0].valid_until",
+         "required"},
+        {with(red_black(), "/red/0/kind"_json_pointer, "robot"), "red[0].kind",
+         "person, household or firm"},
+        {with(red_black(), "/black/0/valid_until"_json_pointer, "2026-10-01"),
+         "black[0].valid_until", "after valid_from"},
+        {with(red_black(), "/mask_names"_json_pointer, "no"), "mask_names", "true or false"},
+        {json{{"type", "red_black"}}, "red", "at least one"},
+        {json{{"type", "notice"}}, "body", "required"},
+        {json{{"type", "notice"}, {"body", "a\nb"}}, "body", "line break"},
+        {json{{"type", "emergency"}, {"title", "t"}}, "valid_until", "required"},
+        {json{{"type", "text"}, {"title", "t"}, {"priority", 101}}, "priority", "between"},
+        {json{{"type", "text"}, {"title", "t"}, {"schedule", {{"weekdays", {0}}}}},
+         "schedule.weekdays[0]", "Monday"},
+        {json{{"type", "text"}, {"title", "t"}, {"schedule", {{"weekdays", {1, 1}}}}},
+         "schedule.weekdays[1]", "twice"},
+        {json{{"type", "text"},
+              {"title", "t"},
+              {"schedule", {{"dayparts", {{{"from", "7:00"}, {"to", "09:00"}}}}}}},
+         "schedule.dayparts[0].from", "HH:MM"},
+        {json{{"type", "text"},
+              {"title", "t"},
+              {"schedule", {{"dayparts", {{{"from", "07:00"}, {"to", "24:30"}}}}}}},
+         "schedule.dayparts[0].to", "HH:MM"},
+        {json{{"type", "text"}, {"title", "t"}, {"schedule", {{"days", 1}}}}, "schedule.days",
+         "unknown field"},
+        {json{{"type", "text"}, {"title", "t"}, {"groups", {""}}}, "groups[0]", "group name"},
+        {json{{"type", "text"}, {"title", "t"}, {"qr", {{"label", "x"}}}}, "qr.text", "required"},
+        {json{{"type", "text"}, {"title", "t"}, {"qr", std::string(501, 'a')}}, "qr", "at most"},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        INFO("row " << i << ": " << rows[i].slide.dump());
+        auto s = parse_slide(rows[i].slide);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().field == rows[i].field);
+        CHECK_THAT(s.error().message, Catch::Contains(rows[i].message_part));
+    }
+}
+
+TEST_CASE("group settings travel in the manifest", "[protocol][manifest]") {
+    auto m = parse_manifest(json::parse(R"({"version":"v1","group":"street",
+        "settings":{"unit_name":"幸福里社区","slogan":"文明城市 人人共建","min_public_share":0.4,
+                    "power_off":[{"from":"23:00","to":"06:00"}],"timezone":"Asia/Shanghai"},
+        "items":[]})"));
+    REQUIRE(m.ok());
+    CHECK(m->settings.unit_name == "幸福里社区");
+    CHECK(m->settings.min_public_share == Approx(0.4));
+    REQUIRE(m->settings.power_off.size() == 1);
+    CHECK(m->settings.power_off[0].contains(0));
+    CHECK_FALSE(m->settings.power_off[0].contains(12 * 60));
+    auto again = parse_manifest(to_json(*m));
+    REQUIRE(again.ok());
+    CHECK(again->settings == m->settings);
+
+    auto defaults = parse_manifest(json{{"version", "v2"}});
+    REQUIRE(defaults.ok());
+    CHECK(defaults->settings.min_public_share == Approx(0.3));
+
+    const std::vector<std::pair<json, const char*>> bad = {
+        {json{{"min_public_share", 1.5}}, "settings.min_public_share"},
+        {json{{"min_public_share", "30%"}}, "settings.min_public_share"},
+        {json{{"power_off", {{{"from", "23:00"}}}}}, "settings.power_off[0].to"},
+        {json{{"power_off", {{{"from", "23:00"}, {"to", "23:00"}}}}}, "settings.power_off[0].to"},
+        {json{{"timezone", ""}}, "settings.timezone"},
+    };
+    for (const auto& [settings, field] : bad) {
+        INFO(settings.dump());
+        auto r = parse_manifest(json{{"version", "v"}, {"settings", settings}});
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().field == field);
+    }
+}
+
+TEST_CASE("a manifest lists every honour-roll photo it uses", "[protocol][manifest]") {
+    auto slide = honor_roll(1);
+    slide["entries"][0]["photo"] = kPhoto;
+    slide["id"] = "7";
+    json j = {{"version", "v1"}, {"items", {slide}}, {"media", json::array()}};
+    auto m = parse_manifest(j);
+    REQUIRE_FALSE(m.ok());
+    CHECK(m.error().field == "items[0].entries[0].photo");
+    j["media"].push_back({{"sha256", kPhoto}, {"size", 10}, {"content_type", "image/png"}});
+    CHECK(parse_manifest(j).ok());
+}
