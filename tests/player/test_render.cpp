@@ -571,6 +571,7 @@ TEST_CASE("player render: the play loop starts with a finished slide and switche
 
     protocol::Manifest m;
     m.version = "v-test-1";
+    m.settings.min_public_share = 0;  // a notice alone may open the loop
     protocol::Slide s;
     s.id = "notice-1";
     s.type = protocol::SlideType::text;

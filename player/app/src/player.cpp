@@ -14,11 +14,25 @@ using std::chrono::milliseconds;
 
 // One animation frame while a crossfade runs (vsync paces the window backend).
 constexpr milliseconds kFrameInterval{16};
-// Nothing is due for longer than this; the loop still wakes at once on events.
-constexpr milliseconds kMaxWait{60 * 60 * 1000};
+// The loop wakes at least this often to notice a wall-clock jump (NTP after
+// a cold boot); it still wakes at once on events.
+constexpr milliseconds kMaxWait{60 * 1000};
 
 protocol::Timestamp wall_now() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+player::TimeZone zone_for(const protocol::GroupSettings& settings) {
+    auto tz = player::TimeZone::named(settings.timezone);
+    if (tz) return *tz;
+    spdlog::warn("{}; using UTC+8", tz.error().message);
+    return player::TimeZone::fixed(std::chrono::hours{8});
+}
+
+// The steady-clock time at which the wall clock reads `t`.
+Player::Clock::time_point steady_at(protocol::Timestamp t) {
+    const auto left = t - std::chrono::system_clock::now();
+    return Player::Clock::now() + std::chrono::duration_cast<Player::Clock::duration>(left);
 }
 
 }  // namespace
@@ -34,18 +48,25 @@ Player::Player(render::Display& display, render::FontSet fonts, player::Cache& c
                     return {};
                 }),
       compositor_(display),
+      tz_(zone_for(protocol::GroupSettings{})),
       snapshot_(std::move(snapshot)) {
     manifest_event_ = SDL_RegisterEvents(1);
 }
 
 std::string Player::version() const {
-    return playlist_.manifest() ? playlist_.manifest()->version : std::string{};
+    return manifest_ ? manifest_->version : std::string{};
+}
+
+void Player::apply_manifest(protocol::Manifest m) {
+    tz_ = zone_for(m.settings);
+    manifest_ = std::move(m);
+    history_ = player::LoopState{};  // a new loop starts with the new content
 }
 
 std::string Player::start() {
     if (auto m = cache_.load_manifest()) {
         spdlog::info("starting from cached manifest {}", m->version);
-        playlist_.set_manifest(std::move(*m));
+        apply_manifest(std::move(*m));
     } else {
         spdlog::info("no cached manifest: starting with the built-in default slide");
     }
@@ -76,6 +97,7 @@ int Player::run() {
         const auto now = Clock::now();
         handle_new_manifest(now);
         handle_item_end(now);
+        handle_page_end(now);
         handle_frame(now);
         handle_events();
     }
@@ -114,16 +136,22 @@ void Player::handle_new_manifest(Clock::time_point now) {
     }
     if (!m) return;
     spdlog::info("switched to manifest {}", m->version);
-    // A publish restarts the loop: the screen crossfades at once to the new
-    // manifest's first valid item (the loop's designed order, core values
-    // first), whatever was playing before.
-    playlist_ = player::Playlist{};
-    playlist_.set_manifest(std::move(*m));
+    // A publish starts a new loop: the screen crossfades at once to the new
+    // manifest's first item (core values first), whatever was playing before.
+    apply_manifest(std::move(*m));
     show_next(now, true);
 }
 
 void Player::handle_item_end(Clock::time_point now) {
-    if (now >= item_end_) show_next(now, false);
+    // The wall clock decides too, in case it jumped since the item started.
+    if (now >= item_end_ || wall_now() >= decision_.until) show_next(now, false);
+}
+
+void Player::handle_page_end(Clock::time_point now) {
+    if (decision_.pages <= 1 || page_ + 1 >= decision_.pages || now < page_end_) return;
+    ++page_;
+    page_end_ = std::min(item_end_, page_end_ + std::chrono::seconds{decision_.slide->duration_s});
+    show_slide(*decision_.slide, page_, now);
 }
 
 void Player::handle_frame(Clock::time_point now) {
@@ -148,29 +176,49 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
         if (slot_) return milliseconds{0};
     }
     if (compositor_.in_transition()) return kFrameInterval;
-    const auto left = std::chrono::ceil<milliseconds>(item_end_ - now);
+    auto due = item_end_;
+    if (decision_.pages > 1 && page_ + 1 < decision_.pages) due = std::min(due, page_end_);
+    const auto left = std::chrono::ceil<milliseconds>(due - now);
     return std::clamp(left, milliseconds{0}, kMaxWait);
 }
 
 void Player::show_next(Clock::time_point now, bool force) {
-    const protocol::Slide& slide = playlist_.next(wall_now());
+    const auto wall = wall_now();
+    const player::Decision previous = decision_;
+    decision_ = player::decide(manifest_ ? &*manifest_ : nullptr, wall, tz_, history_);
+    player::record(history_, decision_);
+    item_end_ = steady_at(decision_.until);
+    page_ = 0;
     const std::string v = version();
+
+    if (decision_.mode == player::Mode::power_off) {
+        if (previous.mode != player::Mode::power_off || force) {
+            spdlog::info("screen off until {}", protocol::format_iso8601(decision_.until));
+            show_off(now);
+        }
+        return;
+    }
+    const protocol::Slide& slide = *decision_.slide;
+    if (decision_.pages > 1) page_end_ = now + std::chrono::seconds{slide.duration_s};
     spdlog::info("showing {} from manifest {}", slide.id.empty() ? "default" : slide.id,
                  v.empty() ? "none" : v);
-    item_end_ = now + std::chrono::seconds{std::max(1, slide.duration_s)};
     std::string key = protocol::to_json(slide).dump();
-    if (!force && key == shown_key_ && compositor_.has_content()) return;  // already on screen
-    if (show_slide(slide, now)) {
+    if (!force && decision_.pages <= 1 && key == shown_key_ && compositor_.has_content()) {
+        return;  // already on screen
+    }
+    if (show_slide(slide, 0, now)) {
         shown_key_ = std::move(key);
     } else if (!compositor_.has_content()) {
         // Never a black screen: fall back to the built-in slide.
-        const protocol::Slide fallback = player::default_slide();
-        if (show_slide(fallback, now)) shown_key_ = protocol::to_json(fallback).dump();
+        if (show_slide(player::default_slide(), 0, now)) {
+            shown_key_ = protocol::to_json(player::default_slide()).dump();
+        }
     }
 }
 
-bool Player::show_slide(const protocol::Slide& slide, Clock::time_point now) {
+bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_point now) {
     const auto t0 = Clock::now();
+    (void)page;
     auto rendered = renderer_.render(slide, display_.size());
     if (!rendered) {
         spdlog::error("cannot render slide {}: {}", slide.id.empty() ? "default" : slide.id,
@@ -186,12 +234,35 @@ bool Player::show_slide(const protocol::Slide& slide, Clock::time_point now) {
     return true;
 }
 
+// The power-off window: the panel shows black (a real screen is switched off
+// by its own timer or DPMS; a dark frame costs it nothing).
+void Player::show_off(Clock::time_point now) {
+    SDL_Renderer* r = display_.renderer();
+    const render::Size size = display_.size();
+    render::TexturePtr black(
+        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, size.w, size.h));
+    if (!black) {
+        spdlog::error("screen off: {}", SDL_GetError());
+        return;
+    }
+    SDL_Texture* previous = SDL_GetRenderTarget(r);
+    SDL_SetRenderTarget(r, black.get());
+    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+    SDL_RenderClear(r);
+    SDL_SetRenderTarget(r, previous);
+    compositor_.show(std::move(black), now);
+    shown_key_.clear();
+    redraw_ = true;
+    snapshot_pending_ = true;
+}
+
 void Player::rerender_current() {
     spdlog::info("output is now {}x{}: rendering again", display_.size().w, display_.size().h);
     compositor_.clear();
-    if (!show_slide(playlist_.current(), Clock::now())) {
-        const protocol::Slide fallback = player::default_slide();
-        show_slide(fallback, Clock::now());
+    if (decision_.mode == player::Mode::power_off) {
+        show_off(Clock::now());
+    } else if (!show_slide(current_slide(), page_, Clock::now())) {
+        show_slide(player::default_slide(), 0, Clock::now());
     }
 }
 

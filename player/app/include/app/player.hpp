@@ -1,17 +1,22 @@
 #pragma once
 // The play loop (in the style of mpv's player/playloop.c): each turn runs a
 // flat list of small handle_* steps, then sleeps in Display::wait_event()
-// until the next deadline (the end of the current item, or the next animation
-// frame while a crossfade runs) or an event. A static slide costs no CPU.
+// until the next deadline (the end of the current item or page, or the next
+// animation frame while a crossfade runs) or an event. A static slide costs
+// no CPU.
+//
+// What to show comes from the schedule engine (core/schedule.hpp), asked
+// again at the end of every item with the loop's play history.
 //
 // New manifests arrive from the sync thread through a mutex-protected slot
 // plus a registered SDL user event that wakes the wait. A new manifest is
-// applied at once: the loop restarts with it and the screen crossfades to its
-// first valid item, so a publish shows within a second.
+// applied at once: a new loop starts with it and the screen crossfades to its
+// first item, so a publish shows within a second.
 //
 // Log lines other tools parse (spdlog on stderr, with timestamps):
 //   showing <slide id | default> from manifest <version | none>
 //   switched to manifest <version>
+//   screen off until <ISO 8601>
 //
 // Threading: construct, run() and destroy on the main thread; post_quit() and
 // the sync callbacks may come from any thread.
@@ -25,7 +30,8 @@
 
 #include "app/options.hpp"
 #include "core/cache.hpp"
-#include "core/playlist.hpp"
+#include "core/schedule.hpp"
+#include "core/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "render/compositor.hpp"
 #include "render/display.hpp"
@@ -55,8 +61,11 @@ class Player {
     // Asks the loop to stop. Thread-safe.
     void post_quit();
 
-    // What is on screen: for tests.
-    const protocol::Slide& current_slide() const { return playlist_.current(); }
+    // What is on screen: for tests. The built-in slide while the screen is off.
+    const protocol::Slide& current_slide() const {
+        return decision_.slide ? *decision_.slide : player::default_slide();
+    }
+    bool screen_off() const { return decision_.mode == player::Mode::power_off; }
     // Waits until the snapshots taken so far are on disk (they are written on
     // a background thread).
     void flush_snapshots() { snapshot_writer_.flush(); }
@@ -66,12 +75,15 @@ class Player {
     void handle_events();
     void handle_new_manifest(Clock::time_point now);
     void handle_item_end(Clock::time_point now);
+    void handle_page_end(Clock::time_point now);
     void handle_frame(Clock::time_point now);
     std::chrono::milliseconds time_to_next_deadline(Clock::time_point now) const;
 
-    // Renders the playlist's next item and puts it on screen.
+    // Asks the schedule what comes next and puts it on screen.
     void show_next(Clock::time_point now, bool force);
-    bool show_slide(const protocol::Slide& slide, Clock::time_point now);
+    bool show_slide(const protocol::Slide& slide, int page, Clock::time_point now);
+    void show_off(Clock::time_point now);
+    void apply_manifest(protocol::Manifest m);
     void rerender_current();
     void write_snapshot();
     std::string version() const;
@@ -81,7 +93,10 @@ class Player {
     player::Cache& cache_;
     render::SlideRenderer renderer_;
     render::Compositor compositor_;
-    player::Playlist playlist_;
+    std::optional<protocol::Manifest> manifest_;
+    player::TimeZone tz_;
+    player::LoopState history_;
+    player::Decision decision_;
     std::filesystem::path snapshot_;
     render::PngWriter snapshot_writer_;
     Uint32 manifest_event_ = 0;
@@ -93,6 +108,8 @@ class Player {
     bool redraw_ = false;            // present the current frame again
     bool snapshot_pending_ = false;  // write a snapshot once the item is fully shown
     Clock::time_point item_end_{};
+    int page_ = 0;
+    Clock::time_point page_end_{};
     std::string shown_key_;  // the JSON of the slide on screen, to skip fading to itself
 };
 
