@@ -22,6 +22,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>  // Boost 1.74's asio/awaitable.hpp uses std::exchange without it
 #include <vector>
 
 #include <boost/asio.hpp>
