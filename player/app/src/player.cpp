@@ -61,6 +61,7 @@ void Player::apply_manifest(protocol::Manifest m) {
     tz_ = zone_for(m.settings);
     manifest_ = std::move(m);
     history_ = player::LoopState{};  // a new loop starts with the new content
+    prepared_.reset();
 }
 
 std::string Player::start() {
@@ -99,6 +100,7 @@ int Player::run() {
         handle_item_end(now);
         handle_page_end(now);
         handle_frame(now);
+        handle_prepare();
         handle_events();
     }
     return 0;
@@ -216,19 +218,56 @@ void Player::show_next(Clock::time_point now, bool force) {
     }
 }
 
-bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_point now) {
+void Player::handle_prepare() {
+    if (prepared_ || compositor_.in_transition() || !compositor_.has_content() ||
+        decision_.mode == player::Mode::power_off || !decision_.slide) {
+        return;
+    }
+    // What the schedule will pick when this item (or page) ends, unless a
+    // publish or the clock changes it; a wrong guess only costs a render.
+    const protocol::Slide* next = decision_.slide;
+    int page = page_ + 1;
+    if (page >= decision_.pages) {
+        const player::Decision d =
+            player::decide(manifest_ ? &*manifest_ : nullptr, decision_.until, tz_, history_);
+        if (d.mode == player::Mode::power_off || !d.slide) return;
+        next = d.slide;
+        page = 0;
+    }
+    Prepared p{protocol::to_json(*next).dump(), page, nullptr};
+    if (p.key == shown_key_ && page == 0 && decision_.pages <= 1) return;  // stays on screen
+    auto rendered = render_page(*next, page);
+    if (!rendered) return;
+    p.texture = std::move(rendered->texture);
+    prepared_ = std::move(p);
+}
+
+Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, int page) {
     const auto t0 = Clock::now();
     (void)page;
     auto rendered = renderer_.render(slide, display_.size());
     if (!rendered) {
         spdlog::error("cannot render slide {}: {}", slide.id.empty() ? "default" : slide.id,
                       rendered.error().message);
-        return false;
+        return rendered;
     }
-    spdlog::debug("rendered slide {} in {} ms", slide.id.empty() ? "default" : slide.id,
-                  std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
+    spdlog::debug("rendered slide {} page {} in {} ms", slide.id.empty() ? "default" : slide.id,
+                  page + 1, std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
+    return rendered;
+}
+
+bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_point now) {
+    render::TexturePtr texture;
+    if (prepared_ && prepared_->page == page && prepared_->key == protocol::to_json(slide).dump()) {
+        texture = std::move(prepared_->texture);
+    } else {
+        auto rendered = render_page(slide, page);
+        if (!rendered) return false;
+        texture = std::move(rendered->texture);
+    }
+    prepared_.reset();
     // The crossfade starts after rendering, so it is never cut short.
-    compositor_.show(std::move(rendered->texture), std::max(now, Clock::now()));
+    compositor_.show(std::move(texture), std::max(now, Clock::now()));
     redraw_ = true;
     snapshot_pending_ = true;
     return true;
@@ -259,6 +298,7 @@ void Player::show_off(Clock::time_point now) {
 void Player::rerender_current() {
     spdlog::info("output is now {}x{}: rendering again", display_.size().w, display_.size().h);
     compositor_.clear();
+    prepared_.reset();
     if (decision_.mode == player::Mode::power_off) {
         show_off(Clock::now());
     } else if (!show_slide(current_slide(), page_, Clock::now())) {

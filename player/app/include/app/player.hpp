@@ -76,12 +76,16 @@ class Player {
     void handle_new_manifest(Clock::time_point now);
     void handle_item_end(Clock::time_point now);
     void handle_page_end(Clock::time_point now);
+    // While the screen is idle, renders what comes next, so the switch
+    // itself costs no more than any other frame.
+    void handle_prepare();
     void handle_frame(Clock::time_point now);
     std::chrono::milliseconds time_to_next_deadline(Clock::time_point now) const;
 
     // Asks the schedule what comes next and puts it on screen.
     void show_next(Clock::time_point now, bool force);
     bool show_slide(const protocol::Slide& slide, int page, Clock::time_point now);
+    Result<render::RenderedSlide> render_page(const protocol::Slide& slide, int page);
     void show_off(Clock::time_point now);
     void apply_manifest(protocol::Manifest m);
     void rerender_current();
@@ -107,6 +111,12 @@ class Player {
     bool quit_ = false;
     bool redraw_ = false;            // present the current frame again
     bool snapshot_pending_ = false;  // write a snapshot once the item is fully shown
+    struct Prepared {
+        std::string key;  // the slide's JSON
+        int page = 0;
+        render::TexturePtr texture;
+    };
+    std::optional<Prepared> prepared_;
     Clock::time_point item_end_{};
     int page_ = 0;
     Clock::time_point page_end_{};
