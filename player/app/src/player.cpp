@@ -191,6 +191,10 @@ void Player::show_next(Clock::time_point now, bool force) {
     player::record(history_, decision_);
     item_end_ = steady_at(decision_.until);
     page_ = 0;
+    {
+        std::lock_guard lock(showing_mu_);
+        showing_id_ = decision_.slide ? decision_.slide->id : std::string{};
+    }
     const std::string v = version();
 
     if (decision_.mode == player::Mode::power_off) {

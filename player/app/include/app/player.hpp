@@ -66,6 +66,11 @@ class Player {
         return decision_.slide ? *decision_.slide : player::default_slide();
     }
     bool screen_off() const { return decision_.mode == player::Mode::power_off; }
+    // The id of the item on screen ("" while off). Thread-safe (tests, status).
+    std::string showing_id() const {
+        std::lock_guard lock(showing_mu_);
+        return showing_id_;
+    }
     // Waits until the snapshots taken so far are on disk (they are written on
     // a background thread).
     void flush_snapshots() { snapshot_writer_.flush(); }
@@ -104,6 +109,9 @@ class Player {
     std::filesystem::path snapshot_;
     render::PngWriter snapshot_writer_;
     Uint32 manifest_event_ = 0;
+
+    mutable std::mutex showing_mu_;
+    std::string showing_id_;  // guarded by showing_mu_
 
     mutable std::mutex slot_mu_;
     std::optional<protocol::Manifest> slot_;  // guarded by slot_mu_

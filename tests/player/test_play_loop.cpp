@@ -1,0 +1,164 @@
+// The play loop with the schedule engine: what a resident sees when a group
+// has a power-off window, when an emergency notice arrives and when it is
+// cancelled. Real SDL offscreen display, real snapshots.
+#include <catch2/catch.hpp>
+
+#include <SDL_image.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "app/player.hpp"
+#include "core/cache.hpp"
+#include "core/time_zone.hpp"
+#include "protocol/manifest.hpp"
+#include "render/display.hpp"
+#include "render/fonts.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace signage;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Loop {
+    test::TempDir dir{"signage-loop-test"};
+    std::unique_ptr<render::Display> display;
+    std::unique_ptr<player::Cache> cache;
+    std::unique_ptr<app::Player> player;
+    std::filesystem::path snapshot = dir / "snap.png";
+
+    Loop() {
+        static auto rt = render::SdlRuntime::init(false);
+        REQUIRE(rt.ok());
+        auto c = player::Cache::open(dir / "cache");
+        REQUIRE(c.ok());
+        cache = std::move(*c);
+        auto d = render::make_offscreen_display({480, 270});
+        REQUIRE(d.ok());
+        display = std::move(*d);
+        player =
+            std::make_unique<app::Player>(*display, render::FontSet::defaults(), *cache, snapshot);
+        player->start();
+    }
+
+    // Runs the loop while `script` delivers manifests and checks; quits when
+    // `script` returns.
+    void run(const std::function<void()>& script) {
+        std::thread t([&] {
+            script();
+            player->post_quit();
+        });
+        CHECK(player->run() == 0);
+        t.join();
+    }
+
+    // The snapshot's share of pixels that are pure black.
+    double black_share() const {
+        render::SurfacePtr png(IMG_Load(snapshot.c_str()));
+        if (!png) return -1;
+        render::SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+        if (!rgba) return -1;
+        std::size_t black = 0;
+        const auto* px = static_cast<const std::uint8_t*>(rgba->pixels);
+        for (int y = 0; y < rgba->h; ++y) {
+            for (int x = 0; x < rgba->w; ++x) {
+                const auto* p = px + y * rgba->pitch + x * 4;
+                if (p[0] == 0 && p[1] == 0 && p[2] == 0) ++black;
+            }
+        }
+        return static_cast<double>(black) / (rgba->w * rgba->h);
+    }
+};
+
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return pred();
+}
+
+protocol::Slide text_slide(const std::string& id, const std::string& title) {
+    protocol::Slide s;
+    s.id = id;
+    s.type = protocol::SlideType::text;
+    s.title = title;
+    s.body = "垃圾分类，从我做起。";
+    s.public_service = true;
+    s.duration_s = 60;
+    return s;
+}
+
+protocol::Manifest manifest(const std::string& version, std::vector<protocol::Slide> items) {
+    protocol::Manifest m;
+    m.version = version;
+    m.items = std::move(items);
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("play loop: the screen goes dark in its power-off window and wakes after",
+          "[player][loop]") {
+    Loop loop;
+    // A window around the current local time.
+    const auto tz = player::TimeZone::named("Asia/Shanghai");
+    REQUIRE(tz.ok());
+    const int minute =
+        tz->local(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))
+            .minute_of_day;
+    auto night = manifest("night", {text_slide("a", "夜间关屏")});
+    night.settings.power_off = {{(minute + 1440 - 1) % 1440, (minute + 60) % 1440}};
+    auto day = manifest("day", {text_slide("a", "夜间关屏")});
+
+    loop.run([&] {
+        CHECK(eventually([&] { return loop.black_share() >= 0 && loop.black_share() < 0.5; }));
+        loop.player->deliver_manifest(night);
+        CHECK(eventually([&] { return loop.black_share() > 0.999; }));
+        loop.player->deliver_manifest(day);
+        CHECK(eventually([&] {
+            const double b = loop.black_share();
+            return b >= 0 && b < 0.5;
+        }));
+    });
+}
+
+TEST_CASE("play loop: an emergency notice takes the screen at once and leaves when cancelled",
+          "[player][loop]") {
+    Loop loop;
+    protocol::Slide alert;
+    alert.id = "storm";
+    alert.type = protocol::SlideType::emergency;
+    alert.title = "暴雨红色预警";
+    alert.body = "请立即停止户外活动，远离河道。";
+    alert.valid_until = protocol::format_iso8601(
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 1h);
+
+    const auto normal = manifest("v1", {text_slide("a", "文明出行")});
+    auto with_alert = normal;
+    with_alert.version = "v2";
+    with_alert.items.push_back(alert);
+    auto cancelled = normal;
+    cancelled.version = "v3";
+
+    std::atomic<bool> saw_alert{false}, saw_back{false};
+    loop.run([&] {
+        loop.player->deliver_manifest(normal);
+        REQUIRE(eventually([&] { return loop.player->showing_id() == "a"; }));
+        const auto sent = std::chrono::steady_clock::now();
+        loop.player->deliver_manifest(with_alert);
+        saw_alert = eventually([&] { return loop.player->showing_id() == "storm"; }, 5s);
+        INFO("the alert showed after " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - sent)
+                                              .count()
+                                       << " ms");
+        loop.player->deliver_manifest(cancelled);
+        saw_back = eventually([&] { return loop.player->showing_id() == "a"; }, 5s);
+    });
+    CHECK(saw_alert);
+    CHECK(saw_back);
+}
