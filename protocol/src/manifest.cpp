@@ -48,7 +48,8 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
                                       " characters",
                                   field);
             }
-            for (unsigned char c : text) {
+            for (const char ch : text) {
+                const auto c = static_cast<unsigned char>(ch);
                 if (c < 0x20 || c == 0x7f) {
                     return make_error("invalid", "contains a control character", field);
                 }
@@ -188,7 +189,8 @@ Result<Manifest> parse_manifest_text(std::string_view text) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, or out_of_range for a number too large for a double.
         return make_error("invalid", std::string("manifest is not valid JSON: ") + e.what());
     }
     return parse_manifest(j);

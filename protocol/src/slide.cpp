@@ -111,7 +111,8 @@ Status read_string(const json& j, std::string_view name, const std::string& path
         if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
         norm.push_back(s[i]);
     }
-    for (unsigned char c : norm) {
+    for (const char ch : norm) {
+        const auto c = static_cast<unsigned char>(ch);
         if (c == '\n' && allow_newlines) continue;
         if (c < 0x20 || c == 0x7f) {
             return make_error("invalid",
@@ -347,7 +348,8 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
                               std::to_string(SlideLimits::qr_text_bytes),
                           tfield);
     }
-    for (unsigned char c : qr.text) {
+    for (const char ch : qr.text) {
+        const auto c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f)
             return make_error("invalid", "contains a control character", tfield);
     }
@@ -575,7 +577,8 @@ std::string format_color(Color c) {
 
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
-    for (unsigned char c : s) {
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
         if ((c & 0xC0) != 0x80) ++n;
     }
     return n;
@@ -601,7 +604,8 @@ std::optional<Timestamp> Slide::valid_until_at(std::chrono::seconds local_offset
 
 int Slide::pages_at(Timestamp now, std::chrono::seconds local_offset) const {
     auto pages = [](std::size_t n, int per_page) {
-        return std::max(1, static_cast<int>((n + per_page - 1) / per_page));
+        const auto per = static_cast<std::size_t>(per_page);
+        return std::max(1, static_cast<int>((n + per - 1) / per));
     };
     switch (type) {
         case SlideType::honor_roll:
@@ -790,7 +794,9 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
             break;
         }
         case SlideType::red_black: {
-            for (auto [name, list] : {std::pair{"red", &s.red}, std::pair{"black", &s.black}}) {
+            for (const auto& column : {std::pair{"red", &s.red}, std::pair{"black", &s.black}}) {
+                auto* list = column.second;  // a plain variable: lambdas may capture it
+                const char* name = column.first;
                 if (auto st = read_array(j, name, path, SlideLimits::max_entries,
                                          [&](const json& e, const std::string& p) -> Status {
                                              ListEntry entry;
@@ -850,6 +856,9 @@ Result<Slide> parse_slide_text(std::string_view text, const SlideParseOptions& o
     } catch (const json::parse_error& e) {
         return make_error("invalid",
                           "not valid JSON (at byte " + std::to_string(e.byte) + "): " + e.what());
+    } catch (const json::exception& e) {
+        // A number too large for a double, for one.
+        return make_error("invalid", std::string("not usable JSON: ") + e.what());
     }
     return parse_slide(j, options);
 }

@@ -243,3 +243,13 @@ TEST_CASE("the content version changes with content, not with publish time",
     edited.items[0].title = "t2";
     CHECK(content_version(edited) != v);
 }
+
+TEST_CASE("a number too large for a double is refused, not a crash", "[protocol][manifest]") {
+    // Found by fuzz_manifest: nlohmann/json throws out_of_range, not parse_error.
+    auto m = parse_manifest_text(R"({"version":"v","n":1E99999})");
+    REQUIRE_FALSE(m.ok());
+    CHECK_THAT(m.error().message, Catch::Contains("number overflow"));
+    auto s = parse_slide_text(R"({"type":"text","title":"t","duration_s":1E99999})");
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.error().message, Catch::Contains("number overflow"));
+}
