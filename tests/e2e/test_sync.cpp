@@ -2,8 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <stb_image_write.h>
-
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include "common/sha256.hpp"
 #include "core/cache.hpp"
 #include "core/sync_client.hpp"
+#include "png_bytes.hpp"
 #include "support/server_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -35,14 +34,7 @@ std::string make_png(int w, int h) {
             p[2] = static_cast<unsigned char>((x ^ y) * 5);
         }
     }
-    std::string out;
-    stbi_write_png_to_func(
-        [](void* ctx, void* data, int size) {
-            static_cast<std::string*>(ctx)->append(static_cast<const char*>(data),
-                                                   static_cast<std::size_t>(size));
-        },
-        &out, w, h, 3, px.data(), w * 3);
-    return out;
+    return png_bytes(w, h, 3, px);
 }
 
 struct World {

@@ -111,6 +111,7 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
         player::SyncOptions sync_options;
         sync_options.server_url = options.server;
         sync_options.token = options.token;
+        sync_options.max_download_bytes_per_s = options.max_download_bytes_per_s;
         player::SyncClient sync(
             sync_options, **cache,
             [&player](protocol::Manifest m) { player.deliver_manifest(std::move(m)); },

@@ -30,6 +30,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     std::string server, token, token_file, cache, size = "1920x1080", snapshot, render, out, font,
                                                   log_level = "info";
     bool headless = false, fullscreen = false, lines = false;
+    std::int64_t max_rate_kb = 0;
 
     cli.add_option("--server", server, "Content server URL, e.g. http://127.0.0.1:8080");
     auto* token_opt = cli.add_option("--token", token, "Device token of this screen");
@@ -39,6 +40,9 @@ ParsedArgs parse_args(int argc, char** argv) {
     cli.add_option("--cache", cache, "Cache directory (manifest and media; survives restarts)");
     cli.add_flag("--headless", headless, "Render offscreen (no display needed)");
     cli.add_flag("--fullscreen", fullscreen, "Fullscreen window");
+    cli.add_option("--max-download-rate", max_rate_kb,
+                   "Cap media downloads at this many KB/s (metered links); 0: no cap")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}));
     auto* size_opt = cli.add_option("--size", size, "Output size WxH (default 1920x1080)");
     cli.add_option("--snapshot", snapshot,
                    "Rewrite this PNG (atomically) with the frame on screen at each new item");
@@ -98,6 +102,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     p.cache = cache;
     p.headless = headless;
     p.fullscreen = fullscreen;
+    p.max_download_bytes_per_s = max_rate_kb * 1024;
     p.size = *parsed_size;
     p.snapshot = snapshot;
     options.mode = p;

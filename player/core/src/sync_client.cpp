@@ -55,7 +55,26 @@ struct FileSink {
     std::int64_t limit = 0;
     bool overflow = false;
     bool io_error = false;
+    // Download cap (bytes per second; 0: none), paced here because libcurl's
+    // own CURLOPT_MAX_RECV_SPEED_LARGE lets short transfers through at full
+    // speed. Pacing sleeps in short steps so stop() still ends it quickly.
+    std::int64_t rate = 0;
+    std::int64_t received = 0;  // in this transfer
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    const std::atomic<bool>* stopping = nullptr;
 };
+
+void pace(FileSink& sink) {
+    if (sink.rate <= 0) return;
+    using namespace std::chrono;
+    const auto due =
+        sink.started + duration_cast<steady_clock::duration>(duration<double>(
+                           static_cast<double>(sink.received) / static_cast<double>(sink.rate)));
+    for (auto now = steady_clock::now(); now < due; now = steady_clock::now()) {
+        if (sink.stopping && sink.stopping->load()) return;
+        std::this_thread::sleep_for(std::min<steady_clock::duration>(due - now, milliseconds{20}));
+    }
+}
 
 std::size_t write_file(char* ptr, std::size_t size, std::size_t n, void* userdata) {
     auto* sink = static_cast<FileSink*>(userdata);
@@ -69,6 +88,8 @@ std::size_t write_file(char* ptr, std::size_t size, std::size_t n, void* userdat
         return 0;
     }
     sink->written += static_cast<std::int64_t>(bytes);
+    sink->received += static_cast<std::int64_t>(bytes);
+    pace(*sink);
     return bytes;
 }
 
@@ -249,12 +270,15 @@ Status SyncClient::download_media(const protocol::MediaRef& ref) {
             EasyPtr easy(curl_easy_init(), &curl_easy_cleanup);
             const std::string url = options_.server_url + "/media/" + ref.sha256;
             FileSink sink{file.get(), have, ref.size};
+            sink.rate = options_.max_download_bytes_per_s;
+            sink.stopping = &stopping_;
             curl_easy_setopt(easy.get(), CURLOPT_URL, url.c_str());
             curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &write_file);
             curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &sink);
             curl_easy_setopt(easy.get(), CURLOPT_CONNECTTIMEOUT_MS, 5000L);
             curl_easy_setopt(easy.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
             curl_easy_setopt(easy.get(), CURLOPT_LOW_SPEED_TIME, 30L);
+
             curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
             const std::string range = std::to_string(have) + "-";
             if (have > 0) curl_easy_setopt(easy.get(), CURLOPT_RANGE, range.c_str());

@@ -7,6 +7,7 @@
 //                  [--font FILE] [--log-level LEVEL]
 // The font defaults to $SIGNAGE_FONT, else Noto Sans CJK SC.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,7 +24,8 @@ struct PlayOptions {
     bool headless = false;
     bool fullscreen = false;
     render::Size size{1920, 1080};
-    std::filesystem::path snapshot;  // empty: none
+    std::filesystem::path snapshot;             // empty: none
+    std::int64_t max_download_bytes_per_s = 0;  // 0: no cap
 };
 
 struct RenderOptions {

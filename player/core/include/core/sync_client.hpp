@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@ struct SyncOptions {
     int wait_s = 60;                             // long-poll wait asked of the server
     std::chrono::milliseconds retry_min{500};    // back-off after a failure...
     std::chrono::milliseconds retry_max{15000};  // ...doubling up to this
+    std::int64_t max_download_bytes_per_s = 0;   // media download cap; 0: none
 };
 
 class SyncClient {

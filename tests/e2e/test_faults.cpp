@@ -1,0 +1,168 @@
+// Faults on purpose: the player killed with SIGKILL at random points of a
+// sync must never keep a corrupt file nor switch to a half-synced manifest,
+// and must play after every restart.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "common/sha256.hpp"
+#include "png_bytes.hpp"
+#include "protocol/manifest.hpp"
+#include "support/process.hpp"
+#include "support/server_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace signage;
+using namespace signage::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const fs::path kPlayer = SIGNAGE_PLAYER_BINARY;
+
+// A PNG of noise: it does not compress, so its size is about w*h*3 bytes.
+std::string noise_png(int w, int h, std::mt19937& rng) {
+    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
+    for (auto& b : px) b = static_cast<unsigned char>(rng());
+    return png_bytes(w, h, 3, px);
+}
+
+std::string text_or_empty(const fs::path& p) {
+    try {
+        return read_text_file(p);
+    } catch (...) {
+        return {};
+    }
+}
+
+bool wait_for_text(const fs::path& file, const std::string& needle,
+                   std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (text_or_empty(file).find(needle) != std::string::npos) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+struct CacheState {
+    std::size_t verified_media = 0;
+    std::size_t partial_files = 0;
+    std::string manifest_version;  // "" when none committed
+};
+
+// Checks the cache as a restarting player would find it: every file under
+// media/ matches its name's sha256, and a committed manifest parses and has
+// every media it needs.
+CacheState check_cache(const fs::path& cache) {
+    CacheState st;
+    if (fs::exists(cache / "media")) {
+        for (const auto& f : fs::directory_iterator(cache / "media")) {
+            const auto name = f.path().filename().string();
+            INFO("cached file " << name);
+            auto hash = sha256_file(f.path());
+            REQUIRE(hash.ok());
+            CHECK(*hash == name);
+            ++st.verified_media;
+        }
+    }
+    if (fs::exists(cache / "tmp")) {
+        for (const auto& f : fs::directory_iterator(cache / "tmp")) {
+            (void)f;
+            ++st.partial_files;
+        }
+    }
+    if (fs::exists(cache / "manifest.json")) {
+        auto m = protocol::parse_manifest_text(read_text_file(cache / "manifest.json"));
+        REQUIRE(m.ok());
+        for (const auto& ref : m->media) {
+            INFO("manifest " << m->version << " needs " << ref.sha256);
+            CHECK(fs::exists(cache / "media" / ref.sha256));
+        }
+        st.manifest_version = m->version;
+    }
+    return st;
+}
+
+}  // namespace
+
+TEST_CASE("faults: a player killed at 50 points of a 20-file sync keeps a whole cache and plays",
+          "[e2e][faults]") {
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("erin", "editor"));
+    auto reviewer = server.client(server.add_staff("rita", "reviewer"));
+    const auto token = server.add_screen("square", "street");
+    TempDir dir("signage-faults");
+
+    // 20 images of about 60 KB, one image slide each, published at once.
+    std::mt19937 rng(20261123);
+    for (int i = 0; i < 20; ++i) {
+        auto up = editor.put_bytes("/api/v1/media", noise_png(136 + i, 140, rng), "image/png");
+        REQUIRE(up.status == 201);
+        nlohmann::json slide = {{"type", "image"},
+                                {"media", up.json()["sha256"]},
+                                {"fit", "contain"},
+                                {"public_service", true},
+                                {"duration_s", 5}};
+        auto created = editor.post("/api/v1/slides", slide);
+        REQUIRE(created.status == 201);
+        const auto id = created.json()["id"].get<std::string>();
+        REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
+        REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    }
+    auto published = reviewer.post("/api/v1/publish");
+    REQUIRE(published.status == 200);
+    const auto version = published.json()["version"].get<std::string>();
+
+    // Downloads capped at 48 KB/s: the whole sync takes about 25 s, so the
+    // kills land all along it (even on a slow machine, most of them do).
+    const fs::path cache = dir / "cache";
+    auto start = [&](const fs::path& log) {
+        ProcessOptions opt;
+        opt.stderr_file = log;
+        return std::make_unique<Process>(
+            kPlayer,
+            std::vector<std::string>{"--server", server.url(), "--token", token, "--cache",
+                                     cache.string(), "--headless", "--size", "320x180",
+                                     "--max-download-rate", "48"},
+            opt);
+    };
+
+    int mid_sync = 0;
+    std::uniform_int_distribution<int> delay_ms(0, 300);
+    for (int round = 0; round < 50; ++round) {
+        const fs::path log = dir / ("player-" + std::to_string(round) + ".log");
+        auto player = start(log);
+        INFO("round " << round << ", player log:\n" << text_or_empty(log));
+        // It plays after every restart, whatever the last one left behind.
+        REQUIRE(wait_for_text(log, "showing ", 15s));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        player->kill9();
+        const CacheState st = check_cache(cache);
+        if (st.manifest_version != version) ++mid_sync;
+        // Never switched before every file was there.
+        if (st.manifest_version == version) CHECK(st.verified_media >= 20);
+    }
+    INFO(mid_sync << " of 50 kills landed before the sync had finished");
+    CHECK(mid_sync >= 20);
+
+    // Left alone, it finishes the sync and plays the new content.
+    const fs::path log = dir / "player-final.log";
+    auto player = start(log);
+    INFO("final player log:\n" << text_or_empty(log));
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           check_cache(cache).manifest_version != version) {
+        std::this_thread::sleep_for(100ms);
+    }
+    const CacheState st = check_cache(cache);
+    CHECK(st.manifest_version == version);
+    CHECK(st.verified_media == 20);
+    CHECK(wait_for_text(log, "from manifest " + version, 10s));
+    CHECK(player->terminate() == 0);
+}
