@@ -166,3 +166,78 @@ TEST_CASE("faults: a player killed at 50 points of a 20-file sync keeps a whole 
     CHECK(wait_for_text(log, "from manifest " + version, 10s));
     CHECK(player->terminate() == 0);
 }
+
+TEST_CASE(
+    "faults: a server killed during publishes restarts with the old or the new version, "
+    "never a mix",
+    "[e2e][faults]") {
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("erin", "editor"));
+    auto reviewer = server.client(server.add_staff("rita", "reviewer"));
+    // Eight groups, so a publish writes eight manifests in its transaction.
+    std::vector<std::string> screens;
+    for (int g = 0; g < 8; ++g) {
+        screens.push_back(
+            server.add_screen("screen-" + std::to_string(g), "group-" + std::to_string(g)));
+    }
+    auto approve_new_slide = [&](int n) {
+        nlohmann::json slide = {{"type", "text"},
+                                {"title", "第" + std::to_string(n) + "期 文明创建简报"},
+                                {"body", std::string(600, 'x')},
+                                {"public_service", true}};
+        auto created = editor.post("/api/v1/slides", slide);
+        REQUIRE(created.status == 201);
+        const auto id = created.json()["id"].get<std::string>();
+        REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
+        REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    };
+    // What every screen has now: group → (version, number of items).
+    auto versions = [&] {
+        std::vector<std::pair<std::string, std::size_t>> out;
+        for (const auto& token : screens) {
+            auto res = server.client(token).get("/api/v1/player/manifest");
+            REQUIRE(res.status == 200);
+            out.emplace_back(res.header("etag"), res.json()["items"].size());
+        }
+        return out;
+    };
+    for (int n = 0; n < 30; ++n) approve_new_slide(n);
+    REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> delay_us(0, 40000);
+    int interrupted = 0;
+    for (int round = 0; round < 20; ++round) {
+        INFO("round " << round);
+        const auto before = versions();
+        approve_new_slide(100 + round);
+        std::thread publish([&] { (void)reviewer.post("/api/v1/publish"); });
+        std::this_thread::sleep_for(std::chrono::microseconds(delay_us(rng)));
+        server.kill9();
+        publish.join();
+        server.start();
+        const auto after = versions();
+        std::size_t changed = 0;
+        for (std::size_t g = 0; g < after.size(); ++g) {
+            if (after[g].first != before[g].first) {
+                ++changed;
+                CHECK(after[g].second == before[g].second + 1);
+            } else {
+                CHECK(after[g].second == before[g].second);
+            }
+        }
+        // All groups moved, or none did.
+        CHECK((changed == 0 || changed == after.size()));
+        if (changed == 0) {
+            ++interrupted;
+            // The slide is still approved: the next publish takes it.
+            REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+            const auto retried = versions();
+            for (std::size_t g = 0; g < retried.size(); ++g) {
+                CHECK(retried[g].second == before[g].second + 1);
+            }
+        }
+    }
+    INFO(interrupted << " of 20 publishes were cut off by the kill");
+    CHECK(interrupted >= 1);
+}
