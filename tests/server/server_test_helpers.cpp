@@ -64,6 +64,32 @@ std::string error_code(const HttpResponse& res) {
     return j["error"]["code"].get<std::string>();
 }
 
+signage::protocol::Manifest fetch_manifest(HttpClient& screen) {
+    auto res = screen.get("/api/v1/player/manifest");
+    expect(res.status == 200, "manifest: " + std::to_string(res.status) + " " + res.body);
+    auto m = signage::protocol::parse_manifest_text(res.body);
+    expect(m.ok(), "manifest does not parse: " + (m.ok() ? "" : m.error().to_string()));
+    return std::move(*m);
+}
+
+std::string unquote(std::string etag) {
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+        etag = etag.substr(1, etag.size() - 2);
+    }
+    return etag;
+}
+
+std::future<Poll> start_poll(const std::string& url, const std::string& device,
+                             const std::string& version, int wait_s) {
+    return std::async(std::launch::async, [=] {
+        auto res = http_request(
+            "GET", url + "/api/v1/player/manifest?wait=" + std::to_string(wait_s),
+            {{"Authorization", "Bearer " + device}, {"If-None-Match", "\"" + version + "\""}}, {},
+            std::chrono::seconds(wait_s + 10));
+        return Poll{std::move(res), Clock::now()};
+    });
+}
+
 Staff::Staff(ServerOptions options)
     : server(std::move(options)),
       admin(server.url(), server.add_staff("admin", "admin")),
@@ -86,6 +112,16 @@ nlohmann::json Staff::publish() {
     auto res = reviewer.post("/api/v1/publish");
     expect(res.status == 200, "publish: " + std::to_string(res.status) + " " + res.body);
     return res.json();
+}
+
+std::string Staff::screen_id(const std::string& name) {
+    auto res = admin.get("/api/v1/screens");
+    expect(res.status == 200, "list screens: " + res.body);
+    const nlohmann::json list = res.json();
+    for (const auto& screen : list.at("screens")) {
+        if (screen.at("name") == name) return screen.at("id").get<std::string>();
+    }
+    throw std::runtime_error("no screen named " + name);
 }
 
 }  // namespace signage::test

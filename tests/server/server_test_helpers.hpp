@@ -2,10 +2,13 @@
 // Shared pieces of the server integration tests: images made on the fly, a
 // server with one account per role, and slide shortcuts.
 
+#include <chrono>
+#include <future>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/manifest.hpp"
 #include "support/http_client.hpp"
 #include "support/server_fixture.hpp"
 
@@ -23,6 +26,26 @@ nlohmann::json text_slide(const std::string& title,
 std::string error_field(const HttpResponse& res);
 std::string error_code(const HttpResponse& res);
 
+// GET /api/v1/player/manifest without If-None-Match, parsed and validated
+// with the protocol's reader; throws when it is not a 200 with a valid manifest.
+signage::protocol::Manifest fetch_manifest(HttpClient& screen);
+
+// An ETag without its quotes.
+std::string unquote(std::string etag);
+
+using Clock = std::chrono::steady_clock;
+
+// A long-poll's answer and when it came.
+struct Poll {
+    HttpResponse res;
+    Clock::time_point done;
+};
+
+// Starts GET /api/v1/player/manifest?wait=WAIT_S with If-None-Match: VERSION
+// on its own connection and thread.
+std::future<Poll> start_poll(const std::string& url, const std::string& device,
+                             const std::string& version, int wait_s);
+
 // A running server with signed-in accounts: admin, editor and reviewer.
 struct Staff {
     explicit Staff(ServerOptions options = {});
@@ -35,6 +58,8 @@ struct Staff {
     std::string approved_slide(const nlohmann::json& slide);
     // POST /api/v1/publish as the reviewer: the response JSON.
     nlohmann::json publish();
+    // The id of the screen named `name` (from GET /api/v1/screens).
+    std::string screen_id(const std::string& name);
 };
 
 }  // namespace signage::test

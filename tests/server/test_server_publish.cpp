@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <future>
 #include <thread>
 
 #include "protocol/manifest.hpp"
@@ -11,36 +10,7 @@
 
 using namespace signage::test;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-namespace {
-
-std::string unquote(std::string etag) {
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-        etag = etag.substr(1, etag.size() - 2);
-    }
-    return etag;
-}
-
-struct Poll {
-    HttpResponse res;
-    Clock::time_point done;
-};
-
-// Starts a long-poll on its own connection and thread.
-std::future<Poll> start_poll(const std::string& url, const std::string& device,
-                             const std::string& version, int wait_s) {
-    return std::async(std::launch::async, [=] {
-        auto res = http_request(
-            "GET", url + "/api/v1/player/manifest?wait=" + std::to_string(wait_s),
-            {{"Authorization", "Bearer " + device}, {"If-None-Match", "\"" + version + "\""}}, {},
-            std::chrono::seconds(wait_s + 10));
-        return Poll{std::move(res), Clock::now()};
-    });
-}
-
-}  // namespace
 
 TEST_CASE("server: publish gives each screen group a manifest with a stable version",
           "[server][publish]") {

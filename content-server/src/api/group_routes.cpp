@@ -2,9 +2,8 @@
 
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "groups/group_service.hpp"
 #include "http/responses.hpp"
-#include "protocol/slide.hpp"
-#include "publish/manifest_hub.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -13,43 +12,17 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-namespace {
-
-Status check_group_name(const nlohmann::json& name) {
-    if (!name.is_string()) return make_error("invalid", "name is required", "name");
-    const auto& text = name.get_ref<const std::string&>();
-    const std::size_t n = protocol::utf8_length(text);
-    if (n == 0 || n > 64) {
-        return make_error("invalid", "a group name has 1 to 64 characters", "name");
-    }
-    for (unsigned char c : text) {
-        if (c < 0x20 || c == 0x7f || c == '/') {
-            return make_error("invalid", "a group name has no control characters or '/'", "name");
-        }
-    }
-    return {};
-}
-
-}  // namespace
-
+// Every staff role may read groups and screens. Creating groups, changing
+// their settings and moving screens change what whole groups of screens
+// show, outside the review of slides: admins only.
 void add_group_routes(http::Router& router, Services& s) {
     router.add(Method::get, "/api/v1/groups", [&s](Request& req) -> Result<Response> {
         auto user = s.auth.staff(req.bearer_token());
         if (!user) return user.error();
-        auto groups = s.store.list_groups();
+        auto groups = s.groups.list();
         if (!groups) return groups.error();
-        auto screens = s.store.list_screens();
-        if (!screens) return screens.error();
         nlohmann::json list = nlohmann::json::array();
-        for (const Group& g : *groups) {
-            int count = 0;
-            for (const Screen& sc : *screens) count += sc.group_id == g.id ? 1 : 0;
-            auto snap = s.hub.current(g.name);
-            list.push_back({{"name", g.name},
-                            {"created_at", g.created_at},
-                            {"screens", count},
-                            {"version", snap ? (*snap)->version : std::string{}}});
-        }
+        for (const Group& g : *groups) list.push_back(s.groups.view(g));
         return http::json_response(200, {{"groups", std::move(list)}});
     });
 
@@ -58,11 +31,27 @@ void add_group_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto body = http::parse_json_object(req);
         if (!body) return body.error();
-        const nlohmann::json name = body->contains("name") ? (*body)["name"] : nlohmann::json{};
-        if (auto st = check_group_name(name); !st) return st.error();
-        auto group = s.store.add_group(name.get<std::string>());
+        auto group = s.groups.create(*body);
         if (!group) return group.error();
-        return http::json_response(201, {{"name", group->name}, {"created_at", group->created_at}});
+        return http::json_response(201, s.groups.view(*group));
+    });
+
+    router.add(Method::get, "/api/v1/groups/{name}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto group = s.groups.get(req.params.at(0));
+        if (!group) return group.error();
+        return http::json_response(200, s.groups.view(*group));
+    });
+
+    router.add(Method::put, "/api/v1/groups/{name}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {});
+        if (!user) return user.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        auto group = s.groups.replace_settings(req.params.at(0), *body, *user);
+        if (!group) return group.error();
+        return http::json_response(200, s.groups.view(*group));
     });
 
     router.add(Method::get, "/api/v1/screens", [&s](Request& req) -> Result<Response> {
@@ -71,14 +60,20 @@ void add_group_routes(http::Router& router, Services& s) {
         auto screens = s.store.list_screens();
         if (!screens) return screens.error();
         nlohmann::json list = nlohmann::json::array();
-        for (const Screen& sc : *screens) {
-            list.push_back({{"name", sc.name},
-                            {"group", sc.group},
-                            {"created_at", sc.created_at},
-                            {"last_seen", sc.last_seen.empty() ? nlohmann::json(nullptr)
-                                                               : nlohmann::json(sc.last_seen)}});
-        }
+        for (const Screen& sc : *screens) list.push_back(screen_view(sc));
         return http::json_response(200, {{"screens", std::move(list)}});
+    });
+
+    router.add(Method::put, "/api/v1/screens/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {});
+        if (!user) return user.error();
+        auto id = http::parse_path_id(req.params.at(0), "screen");
+        if (!id) return id.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        auto screen = s.groups.move_screen(*id, *body);
+        if (!screen) return screen.error();
+        return http::json_response(200, screen_view(*screen));
     });
 }
 

@@ -70,7 +70,7 @@ void add_player_routes(http::Router& router, Services& s) {
             }
             if (*wait == 0) return respond(not_modified(current->version));
             s.hub.wait_for_change(
-                screen->group, current->version, std::chrono::seconds(*wait),
+                screen->group, screen->id, current->version, std::chrono::seconds(*wait),
                 [respond, version = current->version](SnapshotPtr changed) {
                     respond(changed ? manifest_response(*changed) : not_modified(version));
                 });

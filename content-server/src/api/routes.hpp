@@ -14,7 +14,8 @@ void add_auth_routes(http::Router& router, Services& services);
 void add_media_routes(http::Router& router, Services& services);
 // /api/v1/slides[/{id}[/submit|/approve|/reject]]
 void add_slide_routes(http::Router& router, Services& services);
-// GET|POST /api/v1/groups, GET /api/v1/screens
+// GET|POST /api/v1/groups, GET|PUT /api/v1/groups/{name}, GET /api/v1/screens,
+// PUT /api/v1/screens/{id}
 void add_group_routes(http::Router& router, Services& services);
 // POST /api/v1/publish
 void add_publish_routes(http::Router& router, Services& services);

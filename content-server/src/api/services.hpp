@@ -11,6 +11,7 @@ class Authenticator;
 class SlideService;
 class Publisher;
 class ManifestHub;
+class GroupService;
 
 struct Services {
     Store& store;
@@ -19,6 +20,7 @@ struct Services {
     SlideService& slides;
     Publisher& publisher;
     ManifestHub& hub;
+    GroupService& groups;
     std::filesystem::path console_dir;  // static files of the admin console
 };
 

@@ -1,5 +1,3 @@
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
@@ -16,13 +14,7 @@ using http::Response;
 namespace {
 
 Result<std::int64_t> slide_id(const Request& req) {
-    const std::string& text = req.params.at(0);
-    std::int64_t id = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) {
-        return make_error("not_found", "no slide " + text);
-    }
-    return id;
+    return http::parse_path_id(req.params.at(0), "slide");
 }
 
 Result<Response> view(const Result<SlideRecord>& slide, int status = 200) {

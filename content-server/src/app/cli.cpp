@@ -18,6 +18,7 @@
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "common/fs.hpp"
+#include "groups/group_service.hpp"
 #include "protocol/slide.hpp"
 #include "store/store.hpp"
 
@@ -108,7 +109,9 @@ int user_add(const std::string& data, const std::string& name, const std::string
 
 int screen_add(const std::string& data, const std::string& name, const std::string& group) {
     if (auto st = check_name(name, "a screen name"); !st) return usage_error(st.error().message);
-    if (auto st = check_name(group, "a group name"); !st) return usage_error(st.error().message);
+    if (auto st = check_group_name(group, "--group"); !st) {
+        return usage_error("--group: " + st.error().message);
+    }
     auto store = open_data_store(data);
     if (!store) return failure(store.error().to_string());
     const std::string token = new_token();

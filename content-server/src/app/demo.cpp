@@ -11,6 +11,7 @@
 #include "auth/tokens.hpp"
 #include "common/fs.hpp"
 #include "common/sha256.hpp"
+#include "groups/group_service.hpp"
 #include "media/media_store.hpp"
 #include "publish/publisher.hpp"
 #include "slides/slide_service.hpp"
@@ -56,6 +57,54 @@ Status import_media(nlohmann::json& holder, const char* key, const std::string& 
     return {};
 }
 
+// Imports every local file a demo slide names: its image, its background
+// image and its honour-roll photos.
+Status import_slide_media(nlohmann::json& slide, MediaStore& media,
+                          const std::filesystem::path& demo_dir, std::int64_t by) {
+    if (!slide.is_object()) return {};
+    if (auto st = import_media(slide, "media", "media", media, demo_dir, by); !st) return st;
+    if (slide.contains("background")) {
+        if (auto st =
+                import_media(slide["background"], "media", "background.media", media, demo_dir, by);
+            !st) {
+            return st;
+        }
+    }
+    if (slide.contains("entries") && slide["entries"].is_array()) {
+        auto& entries = slide["entries"];
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const std::string field = "entries[" + std::to_string(i) + "].photo";
+            if (auto st = import_media(entries[i], "photo", field, media, demo_dir, by); !st) {
+                return st;
+            }
+        }
+    }
+    return {};
+}
+
+// content.json as {"groups": [...], "slides": [...]} (both present); a
+// missing file gives no groups and no slides.
+Result<nlohmann::json> read_demo_content(const std::filesystem::path& file) {
+    nlohmann::json content = {{"groups", nlohmann::json::array()},
+                              {"slides", nlohmann::json::array()}};
+    if (!std::filesystem::exists(file)) {
+        spdlog::warn("demo: {} is missing; no demo slides", file.string());
+        return content;
+    }
+    auto text = read_file(file);
+    if (!text) return text.error();
+    auto parsed = nlohmann::json::parse(*text, nullptr, false);
+    if (!parsed.is_object()) return make_error("invalid", file.string() + ": not a JSON object");
+    for (const char* key : {"groups", "slides"}) {
+        if (!parsed.contains(key)) continue;
+        if (!parsed[key].is_array()) {
+            return make_error("invalid", file.string() + ": " + key + " must be an array");
+        }
+        content[key] = parsed[key];
+    }
+    return content;
+}
+
 }  // namespace
 
 Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
@@ -79,45 +128,40 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     const User& editor = accounts[1];
     const User& reviewer = accounts[2];
 
+    const std::filesystem::path demo_dir = assets_dir / "demo";
+    const std::filesystem::path content_file = demo_dir / "content.json";
+    auto content = read_demo_content(content_file);
+    if (!content) return content.error();
+
+    // Groups first (with their settings), so the screen and the slides that
+    // target them find them.
+    for (std::size_t i = 0; i < (*content)["groups"].size(); ++i) {
+        const auto& group = (*content)["groups"][i];
+        const std::string where = content_file.string() + ": groups[" + std::to_string(i) + "]";
+        if (!group.is_object()) return make_error("invalid", where + " must be an object");
+        if (auto created = s.groups.create(group); !created) {
+            return make_error(created.error().code, where + "." + created.error().to_string());
+        }
+    }
+
     const std::string token = new_token();
     auto screen = s.store.add_screen("demo-screen", "demo", token_hash(token));
     if (!screen) return screen.error();
     if (auto st = write_secret(seed.token_file, token + "\n"); !st) return st.error();
 
-    const std::filesystem::path demo_dir = assets_dir / "demo";
-    const std::filesystem::path content_file = demo_dir / "content.json";
     std::size_t count = 0;
-    if (!std::filesystem::exists(content_file)) {
-        spdlog::warn("demo: {} is missing; no demo slides", content_file.string());
-    } else {
-        auto text = read_file(content_file);
-        if (!text) return text.error();
-        auto content = nlohmann::json::parse(*text, nullptr, false);
-        if (!content.is_object() || !content.contains("slides") || !content["slides"].is_array()) {
-            return make_error("invalid", content_file.string() + ": expected {\"slides\": [...]}");
+    for (auto& slide : (*content)["slides"]) {
+        const std::string where = content_file.string() + ": slides[" + std::to_string(count) + "]";
+        if (auto st = import_slide_media(slide, s.media, demo_dir, editor.id); !st) {
+            return make_error(st.error().code, where + "." + st.error().to_string());
         }
-        for (auto& slide : content["slides"]) {
-            const std::string where =
-                content_file.string() + ": slides[" + std::to_string(count) + "]";
-            if (auto st = import_media(slide, "media", "media", s.media, demo_dir, editor.id);
-                !st) {
-                return make_error(st.error().code, where + "." + st.error().to_string());
-            }
-            if (slide.is_object() && slide.contains("background")) {
-                if (auto st = import_media(slide["background"], "media", "background.media",
-                                           s.media, demo_dir, editor.id);
-                    !st) {
-                    return make_error(st.error().code, where + "." + st.error().to_string());
-                }
-            }
-            auto created = s.slides.create(slide, editor);
-            if (!created) {
-                return make_error(created.error().code, where + "." + created.error().to_string());
-            }
-            if (auto r = s.slides.submit(created->id, editor); !r) return r.error();
-            if (auto r = s.slides.approve(created->id, reviewer); !r) return r.error();
-            ++count;
+        auto created = s.slides.create(slide, editor);
+        if (!created) {
+            return make_error(created.error().code, where + "." + created.error().to_string());
         }
+        if (auto r = s.slides.submit(created->id, editor); !r) return r.error();
+        if (auto r = s.slides.approve(created->id, reviewer); !r) return r.error();
+        ++count;
     }
     auto published = s.publisher.publish(reviewer);
     if (!published) return published.error();

@@ -1,14 +1,16 @@
 #pragma once
 // The demo set, seeded into an empty database by `signage-server --demo`:
 // staff accounts admin / editor / reviewer (passwords demo-admin,
-// demo-editor, demo-reviewer), the group "demo", the screen "demo-screen"
-// (its device token in DATA/demo-screen.token, mode 0600), and the slides of
-// ASSETS/demo/content.json, written by the editor, approved by the reviewer
-// and published.
+// demo-editor, demo-reviewer), the groups of ASSETS/demo/content.json with
+// their settings, the screen "demo-screen" in the group "demo" (created with
+// default settings when content.json does not list it; its device token in
+// DATA/demo-screen.token, mode 0600), and the slides of content.json, written
+// by the editor, approved by the reviewer and published.
 //
-// content.json is {"slides": [slide, ...]}; a "media" or "background.media"
-// value that is not a sha256 is a file path relative to ASSETS/demo/, imported
-// into the media store first.
+// content.json is {"groups": [{"name", "settings"}, ...], "slides": [slide,
+// ...]} (groups optional); a "media", "background.media" or honour-roll
+// "photo" value that is not a sha256 is a file path relative to ASSETS/demo/,
+// imported into the media store first.
 
 #include <filesystem>
 #include <string>

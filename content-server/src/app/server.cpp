@@ -13,6 +13,7 @@
 #include "api/routes.hpp"
 #include "app/demo.hpp"
 #include "auth/authenticator.hpp"
+#include "groups/group_service.hpp"
 #include "http/listener.hpp"
 #include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
@@ -48,6 +49,7 @@ struct Server::Impl {
     std::unique_ptr<SlideService> slides;
     std::unique_ptr<ManifestHub> hub;
     std::unique_ptr<Publisher> publisher;
+    std::unique_ptr<GroupService> groups;
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -78,8 +80,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.hub = std::make_unique<ManifestHub>(
         m.io, [&st](const std::string& group) { return load_manifest(st, group); });
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
-    m.services = std::make_unique<Services>(
-        Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, config.console_dir});
+    m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
+    m.services =
+        std::make_unique<Services>(Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher,
+                                            *m.hub, *m.groups, config.console_dir});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

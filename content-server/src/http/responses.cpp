@@ -1,5 +1,7 @@
 #include "http/responses.hpp"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 namespace signage::server::http {
@@ -45,6 +47,15 @@ Result<nlohmann::json> parse_json_object(const Request& request) {
     if (j.is_discarded()) return make_error("invalid", "the body is not valid JSON", "body");
     if (!j.is_object()) return make_error("invalid", "the body must be a JSON object", "body");
     return j;
+}
+
+Result<std::int64_t> parse_path_id(const std::string& text, const std::string& what) {
+    std::int64_t id = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) {
+        return make_error("not_found", "no " + what + " " + text);
+    }
+    return id;
 }
 
 }  // namespace signage::server::http

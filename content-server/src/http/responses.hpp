@@ -2,6 +2,9 @@
 // The one place where errors become HTTP: an Error's code picks the status
 // and the body is {"error": {"code", "message", "field"}}. Plus JSON in and out.
 
+#include <cstdint>
+#include <string>
+
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/result.hpp"
@@ -21,5 +24,9 @@ Response json_response(int status, const nlohmann::json& body);
 
 // The request body as a JSON object; "invalid" with field "body" otherwise.
 Result<nlohmann::json> parse_json_object(const Request& request);
+
+// A positive decimal id from a path segment; "not_found" ("no WHAT TEXT")
+// for anything else, since no such resource can exist.
+Result<std::int64_t> parse_path_id(const std::string& text, const std::string& what);
 
 }  // namespace signage::server::http

@@ -17,6 +17,7 @@ namespace net = boost::asio;
 struct ManifestHub::Impl {
     struct Waiter {
         std::string group;
+        std::int64_t screen_id = 0;
         std::string known_version;
         WaitCallback done;
         std::unique_ptr<net::steady_timer> timer;
@@ -32,8 +33,16 @@ struct ManifestHub::Impl {
     }
 
     // Strand only from here on.
-    void add_waiter(const std::string& group, const std::string& known,
+    void add_waiter(const std::string& group, std::int64_t screen_id, const std::string& known,
                     std::chrono::milliseconds wait, WaitCallback done) {
+        if (auto moved = moved_to.find(screen_id);
+            moved != moved_to.end() && moved->second != group) {
+            // The screen was moved after this request read its group.
+            if (auto snap = cached(moved->second)) {
+                done(std::move(snap));
+                return;
+            }
+        }
         if (auto snap = cached(group); snap && snap->version != known) {
             done(std::move(snap));
             return;
@@ -44,20 +53,26 @@ struct ManifestHub::Impl {
             if (ec) return;  // cancelled: woken by a publish or dropped
             expire(id);
         });
-        waiters.emplace(id, Waiter{group, known, std::move(done), std::move(timer)});
+        waiters.emplace(id, Waiter{group, screen_id, known, std::move(done), std::move(timer)});
         by_group[group].insert(id);
+        by_screen[screen_id].insert(id);
         count.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    template <class Index, class Key>
+    static void forget(Index& index, const Key& key, std::uint64_t id) {
+        auto it = index.find(key);
+        if (it == index.end()) return;
+        it->second.erase(id);
+        if (it->second.empty()) index.erase(it);
     }
 
     Waiter take(std::uint64_t id) {
         auto it = waiters.find(id);
         Waiter w = std::move(it->second);
         waiters.erase(it);
-        auto g = by_group.find(w.group);
-        if (g != by_group.end()) {
-            g->second.erase(id);
-            if (g->second.empty()) by_group.erase(g);
-        }
+        forget(by_group, w.group, id);
+        forget(by_screen, w.screen_id, id);
         count.fetch_sub(1, std::memory_order_relaxed);
         return w;
     }
@@ -82,6 +97,18 @@ struct ManifestHub::Impl {
         }
     }
 
+    void reassign(std::int64_t screen_id, const SnapshotPtr& snap) {
+        moved_to[screen_id] = snap->group;
+        auto s = by_screen.find(screen_id);
+        if (s == by_screen.end()) return;
+        const std::vector<std::uint64_t> ids(s->second.begin(), s->second.end());
+        for (std::uint64_t id : ids) {
+            Waiter w = take(id);
+            w.timer->cancel();
+            w.done(snap);
+        }
+    }
+
     net::strand<net::io_context::executor_type> strand;
     Loader loader;
     std::mutex mutex;  // guards snapshots
@@ -89,6 +116,9 @@ struct ManifestHub::Impl {
     // Strand only:
     std::unordered_map<std::uint64_t, Waiter> waiters;
     std::unordered_map<std::string, std::unordered_set<std::uint64_t>> by_group;
+    std::unordered_map<std::int64_t, std::unordered_set<std::uint64_t>> by_screen;
+    // Screens moved while this server runs: screen id -> its group now.
+    std::unordered_map<std::int64_t, std::string> moved_to;
     std::uint64_t next_id = 1;
     std::atomic<std::size_t> count{0};
 };
@@ -110,12 +140,13 @@ Result<SnapshotPtr> ManifestHub::current(const std::string& group) {
     return it->second;  // a concurrent publish or load may have won: keep theirs
 }
 
-void ManifestHub::wait_for_change(const std::string& group, const std::string& known_version,
-                                  std::chrono::milliseconds wait, WaitCallback done) {
-    net::post(impl_->strand,
-              [impl = impl_.get(), group, known_version, wait, done = std::move(done)]() mutable {
-                  impl->add_waiter(group, known_version, wait, std::move(done));
-              });
+void ManifestHub::wait_for_change(const std::string& group, std::int64_t screen_id,
+                                  const std::string& known_version, std::chrono::milliseconds wait,
+                                  WaitCallback done) {
+    net::post(impl_->strand, [impl = impl_.get(), group, screen_id, known_version, wait,
+                              done = std::move(done)]() mutable {
+        impl->add_waiter(group, screen_id, known_version, wait, std::move(done));
+    });
 }
 
 void ManifestHub::update(SnapshotPtr snapshot) {
@@ -127,7 +158,19 @@ void ManifestHub::update(SnapshotPtr snapshot) {
               [impl = impl_.get(), snapshot = std::move(snapshot)] { impl->wake(snapshot); });
 }
 
+void ManifestHub::reassign_screen(std::int64_t screen_id, SnapshotPtr snapshot) {
+    {
+        // Cached, so a wait that starts in the old group can be answered.
+        std::lock_guard lock(impl_->mutex);
+        impl_->snapshots.try_emplace(snapshot->group, snapshot);
+    }
+    net::post(impl_->strand, [impl = impl_.get(), screen_id, snapshot = std::move(snapshot)] {
+        impl->reassign(screen_id, snapshot);
+    });
+}
+
 void ManifestHub::shutdown() {
+    impl_->by_screen.clear();
     impl_->by_group.clear();
     impl_->waiters.clear();
     impl_->count.store(0);

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,14 +50,22 @@ class ManifestHub {
     Result<SnapshotPtr> current(const std::string& group);
 
     // Calls `done` as soon as the group's version differs from `known_version`
-    // (at once when it already does), or with nullptr after `wait`.
+    // (at once when it already does), or with nullptr after `wait`. `screen_id`
+    // identifies the waiting screen for reassign_screen().
     // Call current(group) first so the group is loaded.
-    void wait_for_change(const std::string& group, const std::string& known_version,
-                         std::chrono::milliseconds wait, WaitCallback done);
+    void wait_for_change(const std::string& group, std::int64_t screen_id,
+                         const std::string& known_version, std::chrono::milliseconds wait,
+                         WaitCallback done);
 
     // Makes `snapshot` its group's current manifest and wakes that group's
     // waiters whose version differs.
     void update(SnapshotPtr snapshot);
+
+    // A screen now belongs to `snapshot`'s group: its waiters (in its old
+    // group) are answered at once with that group's manifest, and a wait it
+    // starts later in its old group (a request already past authentication
+    // when it moved) is answered at once too.
+    void reassign_screen(std::int64_t screen_id, SnapshotPtr snapshot);
 
     // Drops every waiter without calling it. For shutdown, while no thread runs
     // the I/O context.

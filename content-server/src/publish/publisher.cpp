@@ -1,28 +1,43 @@
 #include "publish/publisher.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "common/sha256.hpp"
-#include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
+#include "protocol/time.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
 namespace {
 
+using protocol::Timestamp;
+
 std::string dump(const nlohmann::json& j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
-    // Items and media are the same for every group in the skeleton.
-    std::vector<protocol::Slide> items;
-    std::vector<protocol::MediaRef> media;
-    std::set<std::string> listed;
+// Times without an offset are local to each screen, and the server does not
+// know every screen's zone: a slide or a list entry is left out only once its
+// end has passed everywhere (UTC-12 is the last zone to reach a time). The
+// screens drop it at the exact local moment themselves.
+constexpr std::chrono::seconds latest_zone_offset = std::chrono::hours(-12);
+
+bool has_ended(const std::string& valid_until, Timestamp now) {
+    if (valid_until.empty()) return false;
+    auto until = protocol::parse_iso8601(valid_until, latest_zone_offset, true);
+    return until && now >= *until;
+}
+
+// The approved slides that have not ended, with ended red/black entries
+// removed (they must leave public screens at the end of their period).
+Result<std::vector<protocol::Slide>> current_slides(const PublishInput& input, Timestamp now) {
+    std::vector<protocol::Slide> out;
     protocol::SlideParseOptions lenient;
     lenient.reject_unknown_fields = false;
     for (const auto& approved : input.slides) {
@@ -35,32 +50,101 @@ Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
         }
         protocol::Slide slide = std::move(*parsed);
         slide.id = std::to_string(approved.id);
-        for (const std::string& sha : slide.media_refs()) {
-            if (!listed.insert(sha).second) continue;
-            auto info = input.find_media(sha);
-            if (!info) {
-                return make_error("internal", "slide " + slide.id + " uses media " + sha +
-                                                  " that is not in the media store");
-            }
-            media.push_back(protocol::MediaRef{info->sha256, info->size, info->content_type});
+        if (has_ended(slide.valid_until, now)) continue;
+        if (slide.type == protocol::SlideType::red_black) {
+            auto ended = [now](const protocol::ListEntry& e) {
+                return has_ended(e.valid_until, now);
+            };
+            std::erase_if(slide.red, ended);
+            std::erase_if(slide.black, ended);
+            if (slide.red.empty() && slide.black.empty()) continue;
         }
-        items.push_back(std::move(slide));
-    }
-    std::vector<CompiledManifest> out;
-    for (const Group& group : input.groups) {
-        protocol::Manifest m;
-        m.group = group.name;
-        m.published_at = input.now;
-        m.items = items;
-        m.media = media;
-        m.version = protocol::content_version(m);
-        out.push_back(
-            CompiledManifest{group.id, group.name, m.version, dump(protocol::to_json(m))});
+        out.push_back(std::move(slide));
     }
     return out;
 }
 
+// A manifest for the group with its settings, no items and no version yet.
+Result<protocol::Manifest> manifest_base(const Group& group, const std::string& published_at) {
+    auto settings = group_settings(group);
+    if (!settings) return settings.error();
+    protocol::Manifest m;
+    m.group = group.name;
+    m.settings = std::move(*settings);
+    m.published_at = published_at;
+    return m;
+}
+
+bool targets(const protocol::Slide& slide, const std::string& group) {
+    return slide.groups.empty() ||
+           std::find(slide.groups.begin(), slide.groups.end(), group) != slide.groups.end();
+}
+
+// One group's manifest from the current slides: the ones that target it and
+// exactly the media they use.
+Result<CompiledManifest> compile_group(const PublishInput& input, const Group& group,
+                                       const std::vector<protocol::Slide>& slides,
+                                       std::map<std::string, protocol::MediaRef>& media_cache) {
+    auto base = manifest_base(group, input.now);
+    if (!base) return base.error();
+    protocol::Manifest& m = *base;
+    for (const protocol::Slide& slide : slides) {
+        if (!targets(slide, group.name)) continue;
+        for (const std::string& sha : slide.media_refs()) {
+            if (m.find_media(sha) != nullptr) continue;
+            auto cached = media_cache.find(sha);
+            if (cached == media_cache.end()) {
+                auto info = input.find_media(sha);
+                if (!info) {
+                    return make_error("internal", "slide " + slide.id + " uses media " + sha +
+                                                      " that is not in the media store");
+                }
+                cached = media_cache
+                             .emplace(sha, protocol::MediaRef{info->sha256, info->size,
+                                                              info->content_type})
+                             .first;
+            }
+            m.media.push_back(cached->second);
+        }
+        m.items.push_back(slide);
+    }
+    m.version = protocol::content_version(m);
+    return CompiledManifest{group.id, group.name, m.version, dump(protocol::to_json(m))};
+}
+
+Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
+    auto now = protocol::parse_iso8601(input.now);
+    if (!now) return make_error("internal", "bad publish time " + input.now);
+    auto slides = current_slides(input, *now);
+    if (!slides) return slides.error();
+    std::map<std::string, protocol::MediaRef> media_cache;
+    std::vector<CompiledManifest> out;
+    for (const Group& group : input.groups) {
+        auto compiled = compile_group(input, group, *slides, media_cache);
+        if (!compiled) return compiled.error();
+        out.push_back(std::move(*compiled));
+    }
+    return out;
+}
+
+// A group's manifest when it was never published: empty, with its settings.
+Result<protocol::Manifest> empty_manifest(const Group& group) {
+    auto m = manifest_base(group, group.created_at);
+    if (m) m->version = protocol::content_version(*m);
+    return m;
+}
+
 }  // namespace
+
+Result<protocol::GroupSettings> group_settings(const Group& group) {
+    auto settings =
+        protocol::parse_group_settings(nlohmann::json::parse(group.settings_json, nullptr, false));
+    if (!settings) {
+        return make_error("internal", "the stored settings of group " + group.name +
+                                          " no longer validate: " + settings.error().to_string());
+    }
+    return settings;
+}
 
 Publisher::Publisher(Store& store, ManifestHub& hub) : store_(store), hub_(hub) {}
 
@@ -90,6 +174,43 @@ Result<PublishResult> Publisher::publish(const User& by) {
     return result;
 }
 
+Result<Group> Publisher::set_group_settings(const std::string& group,
+                                            const protocol::GroupSettings& settings,
+                                            const User& by) {
+    auto reissue = [&](const Group& g,
+                       const std::optional<StoredManifest>& latest) -> Result<CompiledManifest> {
+        protocol::Manifest m;
+        if (latest) {
+            auto parsed = protocol::parse_manifest_text(latest->json);
+            if (!parsed) {
+                return make_error("internal",
+                                  "the latest manifest of group " + g.name +
+                                      " no longer parses: " + parsed.error().to_string());
+            }
+            m = std::move(*parsed);
+        } else {
+            auto empty = empty_manifest(g);
+            if (!empty) return empty.error();
+            m = std::move(*empty);
+        }
+        m.settings = settings;
+        m.published_at = now_iso8601();
+        m.version = protocol::content_version(m);
+        return CompiledManifest{g.id, g.name, m.version, dump(protocol::to_json(m))};
+    };
+    auto updated =
+        store_.update_group_settings(group, dump(protocol::to_json(settings)), reissue, by.id);
+    if (!updated) return updated.error();
+    const PublishedGroup& manifest = updated->manifest;
+    if (manifest.changed) {
+        hub_.update(std::make_shared<const ManifestSnapshot>(
+            ManifestSnapshot{manifest.group, manifest.version, manifest.json}));
+    }
+    spdlog::info("group {}: settings changed by {}, manifest {}{}", group, by.username,
+                 manifest.version, manifest.changed ? " (re-issued)" : " (unchanged)");
+    return std::move(updated->group);
+}
+
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
     auto stored = store.latest_manifest(group);
     if (!stored) return stored.error();
@@ -99,11 +220,9 @@ Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
     auto g = store.find_group(group);
     if (!g) return g.error();
     if (!*g) return make_error("not_found", "no group " + group);
-    protocol::Manifest m;
-    m.group = group;
-    m.published_at = (*g)->created_at;
-    m.version = protocol::content_version(m);
-    return ManifestSnapshot{group, m.version, dump(protocol::to_json(m))};
+    auto m = empty_manifest(**g);
+    if (!m) return m.error();
+    return ManifestSnapshot{group, m->version, dump(protocol::to_json(*m))};
 }
 
 }  // namespace signage::server

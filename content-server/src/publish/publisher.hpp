@@ -3,9 +3,12 @@
 // versions of the slides, stores them in one transaction and wakes the
 // screens whose group's version changed.
 //
-// Skeleton rule: every slide with an approved version goes to every group, in
-// slide id order. A manifest's version is protocol::content_version, so a
-// publish that changes nothing keeps every version and wakes no screen.
+// A group's manifest holds, in slide id order, every approved slide that
+// targets it (its `groups` is empty or names the group) and has not expired,
+// the media those slides use and nothing else, and the group's settings.
+// Slides that start later are kept: screens start them on time, offline too.
+// A manifest's version is protocol::content_version, so a publish that
+// changes nothing for a group keeps its version and wakes none of its screens.
 //
 // Threading: any thread (worker: it writes the database).
 
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "protocol/manifest.hpp"
 #include "publish/manifest_hub.hpp"
 #include "store/records.hpp"
 
@@ -39,14 +43,23 @@ class Publisher {
 
     Result<PublishResult> publish(const User& by);
 
+    // Stores a group's new settings and re-issues its current manifest with
+    // them at once (its content stays as last published), waking the group's
+    // screens when that changes its version. "not_found" for an unknown group.
+    Result<Group> set_group_settings(const std::string& group,
+                                     const protocol::GroupSettings& settings, const User& by);
+
   private:
     Store& store_;
     ManifestHub& hub_;
 };
 
+// A group's stored settings; "internal" when they no longer parse.
+Result<protocol::GroupSettings> group_settings(const Group& group);
+
 // The current manifest of a group: its latest published one, or, for a group
-// never published, an empty manifest whose version is stable. "not_found"
-// for an unknown group. This is the hub's Loader.
+// never published, an empty manifest with the group's settings whose version
+// is stable. "not_found" for an unknown group. This is the hub's Loader.
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group);
 
 }  // namespace signage::server

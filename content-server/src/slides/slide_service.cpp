@@ -1,5 +1,7 @@
 #include "slides/slide_service.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "protocol/slide.hpp"
@@ -52,6 +54,21 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
     for (std::size_t i = 0; i < slide->entries.size(); ++i) {
         const std::string field = "entries[" + std::to_string(i) + "].photo";
         if (auto st = check_media(slide->entries[i].photo, field.c_str()); !st) return st.error();
+    }
+    // Targeted groups must exist, so a typo does not silently show nothing.
+    for (std::size_t i = 0; i < slide->groups.size(); ++i) {
+        const std::string& name = slide->groups[i];
+        const std::string field = "groups[" + std::to_string(i) + "]";
+        if (std::find(slide->groups.begin(), slide->groups.begin() + static_cast<long>(i), name) !=
+            slide->groups.begin() + static_cast<long>(i)) {
+            return make_error("invalid", "names the group " + name + " twice", field);
+        }
+        auto group = store_.find_group(name);
+        if (!group) return group.error();
+        if (!*group) {
+            return make_error("unprocessable",
+                              "no screen group is named " + name + ": create it first", field);
+        }
     }
     return protocol::to_json(*slide).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

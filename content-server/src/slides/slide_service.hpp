@@ -1,10 +1,12 @@
 #pragma once
 // Slides as staff see them: validation of slide JSON (protocol::parse_slide,
-// unknown fields rejected, media references must name uploaded media) and the
+// unknown fields rejected, media references — image, background, honour-roll
+// photos — must name uploaded media, targeted groups must exist) and the
 // review workflow (slides/workflow.hpp), persisted in the store.
 //
 // Errors name the offending field: "invalid" (400) for bad fields,
-// "unprocessable" (422) for a media reference to nothing, "not_found",
+// "unprocessable" (422) for a media reference to nothing or a group that does
+// not exist ("groups[1]"), "not_found",
 // "conflict" (wrong state), "forbidden" (approving one's own slide).
 
 #include <cstdint>

@@ -23,6 +23,10 @@ struct Group {
     std::int64_t id = 0;
     std::string name;
     std::string created_at;  // ISO 8601 UTC
+    // protocol::GroupSettings as JSON text; "{}" (the defaults) for groups
+    // made before settings existed or without any.
+    std::string settings_json = "{}";
+    std::int64_t screens = 0;  // screens in the group when it was read
 };
 
 struct Screen {

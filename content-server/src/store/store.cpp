@@ -63,6 +63,13 @@ CREATE TABLE manifests(
 CREATE INDEX manifests_by_group ON manifests(group_id, id);
 )sql";
 
+// Version 2: per-group settings (protocol::GroupSettings as JSON), and an
+// index for counting and listing a group's screens.
+const char* const schema_v2 = R"sql(
+ALTER TABLE groups ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX screens_by_group ON screens(group_id);
+)sql";
+
 Error internal(const std::exception& e) {
     spdlog::error("store: {}", e.what());
     return make_error("internal", std::string("database error: ") + e.what());
@@ -106,6 +113,20 @@ Screen read_screen(SQLite::Statement& q) {
 const char* const screen_columns =
     "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen "
     "FROM screens s JOIN groups g ON g.id = s.group_id ";
+
+const char* const group_columns =
+    "SELECT g.id, g.name, g.created_at, g.settings, "
+    "(SELECT COUNT(*) FROM screens c WHERE c.group_id = g.id) FROM groups g ";
+
+Group read_group(SQLite::Statement& q) {
+    Group g;
+    g.id = q.getColumn(0).getInt64();
+    g.name = q.getColumn(1).getString();
+    g.created_at = q.getColumn(2).getString();
+    g.settings_json = q.getColumn(3).getString();
+    g.screens = q.getColumn(4).getInt64();
+    return g;
+}
 
 const char* const slide_columns =
     "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, s.updated_by, "
@@ -177,7 +198,11 @@ Status Store::migrate() {
             db_->exec(schema_v1);
             version = 1;
         }
-        // Later migrations go here: if (version < 2) { ...; version = 2; }
+        if (version < 2) {
+            db_->exec(schema_v2);
+            version = 2;
+        }
+        // Later migrations go here: if (version < 3) { ...; version = 3; }
         SQLite::Statement set(*db_, "UPDATE schema_version SET version = ?");
         set.bind(1, version);
         set.exec();
@@ -271,12 +296,14 @@ Status Store::purge_expired_sessions(std::int64_t now) {
     });
 }
 
-Result<Group> Store::add_group(const std::string& name) {
+Result<Group> Store::add_group(const std::string& name, const std::string& settings_json) {
     return guarded(mutex_, [&]() -> Result<Group> {
-        Group g{0, name, now_iso8601()};
-        SQLite::Statement q(*db_, "INSERT INTO groups(name, created_at) VALUES (?, ?)");
+        Group g{0, name, now_iso8601(), settings_json, 0};
+        SQLite::Statement q(*db_,
+                            "INSERT INTO groups(name, created_at, settings) VALUES (?, ?, ?)");
         q.bind(1, name);
         q.bind(2, g.created_at);
+        q.bind(3, settings_json);
         try {
             q.exec();
         } catch (const SQLite::Exception& e) {
@@ -290,25 +317,45 @@ Result<Group> Store::add_group(const std::string& name) {
     });
 }
 
+std::optional<Group> Store::find_group_locked(const std::string& name) {
+    SQLite::Statement q(*db_, std::string(group_columns) + "WHERE g.name = ?");
+    q.bind(1, name);
+    if (!q.executeStep()) return std::nullopt;
+    return read_group(q);
+}
+
 Result<std::optional<Group>> Store::find_group(const std::string& name) {
-    return guarded(mutex_, [&]() -> Result<std::optional<Group>> {
-        SQLite::Statement q(*db_, "SELECT id, name, created_at FROM groups WHERE name = ?");
-        q.bind(1, name);
-        if (!q.executeStep()) return std::optional<Group>{};
-        return std::optional<Group>{Group{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                                          q.getColumn(2).getString()}};
-    });
+    return guarded(mutex_,
+                   [&]() -> Result<std::optional<Group>> { return find_group_locked(name); });
 }
 
 Result<std::vector<Group>> Store::list_groups() {
     return guarded(mutex_, [&]() -> Result<std::vector<Group>> {
-        SQLite::Statement q(*db_, "SELECT id, name, created_at FROM groups ORDER BY name");
+        SQLite::Statement q(*db_, std::string(group_columns) + "ORDER BY g.name");
         std::vector<Group> out;
-        while (q.executeStep()) {
-            out.push_back(Group{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                                q.getColumn(2).getString()});
-        }
+        while (q.executeStep()) out.push_back(read_group(q));
         return out;
+    });
+}
+
+Result<GroupSettingsUpdate> Store::update_group_settings(const std::string& name,
+                                                         const std::string& settings_json,
+                                                         const ReissueFn& reissue,
+                                                         std::int64_t updated_by) {
+    return guarded(mutex_, [&]() -> Result<GroupSettingsUpdate> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        auto group = find_group_locked(name);
+        if (!group) return make_error("not_found", "no group " + name);
+        SQLite::Statement q(*db_, "UPDATE groups SET settings = ? WHERE id = ?");
+        q.bind(1, settings_json);
+        q.bind(2, group->id);
+        q.exec();
+        group->settings_json = settings_json;
+        auto compiled = reissue(*group, latest_manifest_locked(group->id));
+        if (!compiled) return compiled.error();  // the transaction rolls back
+        PublishedGroup stored = store_manifest_locked(*compiled, now_iso8601(), updated_by);
+        tx.commit();
+        return GroupSettingsUpdate{std::move(*group), std::move(stored)};
     });
 }
 
@@ -343,6 +390,31 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
         read.bind(1, id);
         read.executeStep();
         return read_screen(read);
+    });
+}
+
+Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string& group) {
+    return guarded(mutex_, [&]() -> Result<ScreenMove> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement find(*db_, std::string(screen_columns) + "WHERE s.id = ?");
+        find.bind(1, screen_id);
+        if (!find.executeStep()) {
+            return make_error("not_found", "no screen " + std::to_string(screen_id));
+        }
+        ScreenMove move{read_screen(find), {}};
+        move.previous_group = move.screen.group;
+        auto target = find_group_locked(group);
+        if (!target) {
+            return make_error("unprocessable", "no group " + group + ": create it first", "group");
+        }
+        SQLite::Statement q(*db_, "UPDATE screens SET group_id = ? WHERE id = ?");
+        q.bind(1, target->id);
+        q.bind(2, screen_id);
+        q.exec();
+        tx.commit();
+        move.screen.group_id = target->id;
+        move.screen.group = target->name;
+        return move;
     });
 }
 
@@ -511,11 +583,8 @@ Result<std::vector<PublishedGroup>> Store::publish(
         PublishInput input;
         input.now = now_iso8601();
         {
-            SQLite::Statement q(*db_, "SELECT id, name, created_at FROM groups ORDER BY name");
-            while (q.executeStep()) {
-                input.groups.push_back(Group{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                                             q.getColumn(2).getString()});
-            }
+            SQLite::Statement q(*db_, std::string(group_columns) + "ORDER BY g.name");
+            while (q.executeStep()) input.groups.push_back(read_group(q));
         }
         {
             SQLite::Statement q(
@@ -529,31 +598,9 @@ Result<std::vector<PublishedGroup>> Store::publish(
         auto compiled = compile(input);
         if (!compiled) return compiled.error();
 
-        const std::string& now = input.now;
         std::vector<PublishedGroup> out;
         for (const CompiledManifest& m : *compiled) {
-            PublishedGroup pg{m.group, m.version, true, m.json, now};
-            SQLite::Statement latest(*db_,
-                                     "SELECT version, json, published_at FROM manifests "
-                                     "WHERE group_id = ? ORDER BY id DESC LIMIT 1");
-            latest.bind(1, m.group_id);
-            if (latest.executeStep() && latest.getColumn(0).getString() == m.version) {
-                pg.changed = false;
-                pg.json = latest.getColumn(1).getString();
-                pg.published_at = latest.getColumn(2).getString();
-            } else {
-                SQLite::Statement ins(
-                    *db_,
-                    "INSERT INTO manifests(group_id, version, json, published_at, "
-                    "published_by) VALUES (?, ?, ?, ?, ?)");
-                ins.bind(1, m.group_id);
-                ins.bind(2, m.version);
-                ins.bind(3, m.json);
-                ins.bind(4, now);
-                ins.bind(5, published_by);
-                ins.exec();
-            }
-            out.push_back(std::move(pg));
+            out.push_back(store_manifest_locked(m, input.now, published_by));
         }
         db_->exec("UPDATE slides SET status = 'published' WHERE status = 'approved'");
         tx.commit();
@@ -561,17 +608,40 @@ Result<std::vector<PublishedGroup>> Store::publish(
     });
 }
 
+std::optional<StoredManifest> Store::latest_manifest_locked(std::int64_t group_id) {
+    SQLite::Statement q(*db_,
+                        "SELECT g.name, m.version, m.json, m.published_at FROM manifests m "
+                        "JOIN groups g ON g.id = m.group_id WHERE m.group_id = ? "
+                        "ORDER BY m.id DESC LIMIT 1");
+    q.bind(1, group_id);
+    if (!q.executeStep()) return std::nullopt;
+    return StoredManifest{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                          q.getColumn(2).getString(), q.getColumn(3).getString()};
+}
+
+PublishedGroup Store::store_manifest_locked(const CompiledManifest& m, const std::string& now,
+                                            std::int64_t published_by) {
+    if (auto latest = latest_manifest_locked(m.group_id); latest && latest->version == m.version) {
+        return PublishedGroup{m.group, m.version, false, std::move(latest->json),
+                              std::move(latest->published_at)};
+    }
+    SQLite::Statement ins(*db_,
+                          "INSERT INTO manifests(group_id, version, json, published_at, "
+                          "published_by) VALUES (?, ?, ?, ?, ?)");
+    ins.bind(1, m.group_id);
+    ins.bind(2, m.version);
+    ins.bind(3, m.json);
+    ins.bind(4, now);
+    ins.bind(5, published_by);
+    ins.exec();
+    return PublishedGroup{m.group, m.version, true, m.json, now};
+}
+
 Result<std::optional<StoredManifest>> Store::latest_manifest(const std::string& group) {
     return guarded(mutex_, [&]() -> Result<std::optional<StoredManifest>> {
-        SQLite::Statement q(*db_,
-                            "SELECT g.name, m.version, m.json, m.published_at FROM manifests m "
-                            "JOIN groups g ON g.id = m.group_id WHERE g.name = ? "
-                            "ORDER BY m.id DESC LIMIT 1");
-        q.bind(1, group);
-        if (!q.executeStep()) return std::optional<StoredManifest>{};
-        return std::optional<StoredManifest>{
-            StoredManifest{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                           q.getColumn(2).getString(), q.getColumn(3).getString()}};
+        auto g = find_group_locked(group);
+        if (!g) return std::optional<StoredManifest>{};
+        return latest_manifest_locked(g->id);
     });
 }
 

@@ -37,8 +37,8 @@ struct PublishInput {
         std::int64_t id = 0;
         std::string json;  // the approved version
     };
-    std::string now;  // ISO 8601 UTC: the publish time stored with new manifests
-    std::vector<Group> groups;
+    std::string now;            // ISO 8601 UTC: the publish time stored with new manifests
+    std::vector<Group> groups;  // by name, with their settings
     std::vector<ApprovedSlide> slides;
     std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
 };
@@ -59,6 +59,19 @@ struct PublishedGroup {
     std::string published_at;
 };
 
+// What update_group_settings() hands to its reissue step, and what it returns.
+using ReissueFn = std::function<Result<CompiledManifest>(
+    const Group& group, const std::optional<StoredManifest>& latest)>;
+struct GroupSettingsUpdate {
+    Group group;              // with its new settings
+    PublishedGroup manifest;  // the group's current manifest afterwards
+};
+
+struct ScreenMove {
+    Screen screen;  // in its new group
+    std::string previous_group;
+};
+
 class Store {
   public:
     // Opens (creating when missing) the database file and brings its schema up
@@ -68,7 +81,7 @@ class Store {
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     // Users and sessions.
     Result<std::int64_t> count_users();
@@ -82,13 +95,25 @@ class Store {
     Status delete_session(const std::string& token_hash);
     Status purge_expired_sessions(std::int64_t now);
 
-    // Groups and screens.
-    Result<Group> add_group(const std::string& name);  // "conflict" when it exists
+    // Groups and screens. Group reads fill in the screen count.
+    // "conflict" when the name is taken.
+    Result<Group> add_group(const std::string& name, const std::string& settings_json = "{}");
     Result<std::optional<Group>> find_group(const std::string& name);
-    Result<std::vector<Group>> list_groups();
+    Result<std::vector<Group>> list_groups();  // by name
+    // Replaces a group's settings and, in the same transaction, stores the
+    // manifest `reissue` makes from the group (with its new settings) and its
+    // latest manifest (nullopt when never published), unless its version is
+    // the group's current one. "not_found" for an unknown group.
+    Result<GroupSettingsUpdate> update_group_settings(const std::string& name,
+                                                      const std::string& settings_json,
+                                                      const ReissueFn& reissue,
+                                                      std::int64_t updated_by);
     // Registers a screen, creating its group when missing (one transaction).
     Result<Screen> add_screen(const std::string& name, const std::string& group,
                               const std::string& token_hash);
+    // Moves a screen to another existing group: "not_found" for an unknown
+    // screen, "unprocessable" (field "group") for an unknown group.
+    Result<ScreenMove> move_screen(std::int64_t screen_id, const std::string& group);
     Result<std::optional<Screen>> screen_by_token(const std::string& token_hash);
     Result<std::vector<Screen>> list_screens();
     // Records that a screen asked; writes at most once per screen every
@@ -122,6 +147,11 @@ class Store {
     explicit Store(std::unique_ptr<SQLite::Database> db);
     Status migrate();
     SlideRecord read_slide_locked(std::int64_t id, bool& found);
+    std::optional<Group> find_group_locked(const std::string& name);
+    std::optional<StoredManifest> latest_manifest_locked(std::int64_t group_id);
+    // Stores `m` unless it is the group's latest version already.
+    PublishedGroup store_manifest_locked(const CompiledManifest& m, const std::string& now,
+                                         std::int64_t published_by);
     std::optional<MediaInfo> find_media_locked(const std::string& sha256);
 
     std::mutex mutex_;
