@@ -267,13 +267,17 @@ Status SlideRenderer::draw_list_column(bool red,
                                       : (mask_names ? protocol::mask_plate(e.plate) : e.plate);
 
         // Name (and plate under it), centred in the row.
-        TextStyle ns = make_style(Weight::bold, sc(46), sc(32), 1.2, Align::left);
-        ns.max_lines = 1;
-        auto nb = layout_text(fonts_, name, ns, SDL_Rect{column.x + pad, 0, name_w, sc(90)},
-                              prefix + "name");
-        if (!nb) return nb.error();
+        // A long firm name takes two lines rather than being cut.
         const int plate_h = plate.empty() ? 0 : sc(44);
         const int plate_gap = plate.empty() ? 0 : sc(12);
+        TextStyle ns = make_style(Weight::bold, sc(46), sc(32), 1.15, Align::left);
+        ns.max_lines = 2;
+        ns.balance = true;
+        auto nb =
+            layout_text(fonts_, name, ns,
+                        SDL_Rect{column.x + pad, 0, name_w, row_h - sc(16) - plate_h - plate_gap},
+                        prefix + "name");
+        if (!nb) return nb.error();
         const int group_h = ink_height(*nb) + plate_gap + plate_h;
         move_block(*nb, 0, y + (row_h - group_h) / 2 - nb->ink_top());
         if (auto st = draw_block(renderer_, fonts_, *nb, red ? kRedDeep : kInk); !st) return st;
