@@ -4,9 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <functional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "render/fonts.hpp"
 #include "render/line_break.hpp"
@@ -302,4 +307,78 @@ TEST_CASE("player layout: missing glyphs are reported, not drawn as boxes", "[pl
     auto ok = layout_text(fonts, "社会主义核心价值观", TextStyle{}, SDL_Rect{0, 0, 1000, 500}, "t");
     REQUIRE(ok.ok());
     CHECK(ok->missing_glyphs.empty());
+}
+
+namespace {
+
+// Text a screen shows, from any slide type: titles, bodies, captions, honour
+// roll and red/black fields, QR labels, settings. Media, ids, dates and the
+// QR's own text (a URL) are not laid out as text.
+const std::set<std::string> kTextKeys = {
+    "title",  "body",      "caption", "name",     "deed",       "unit",
+    "period", "category",  "level",   "reason",   "label",      "decided_by",
+    "slogan", "unit_name", "plate",   "question", "explanation"};
+
+void collect_text(const nlohmann::json& j, std::vector<std::string>& out) {
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it->is_string() && kTextKeys.count(it.key()) != 0) {
+                out.push_back(it->get<std::string>());
+            } else {
+                collect_text(*it, out);
+            }
+        }
+    } else if (j.is_array()) {
+        for (const auto& e : j) collect_text(e, out);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("player layout: every paragraph of the demo content breaks by the rules",
+          "[player][layout][demo]") {
+    std::ifstream in(SIGNAGE_DEMO_CONTENT, std::ios::binary);
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto content = nlohmann::json::parse(ss.str());
+    std::vector<std::string> texts_found;
+    collect_text(content, texts_found);
+    REQUIRE(texts_found.size() >= 5);
+
+    SdlOnce sdl;
+    FontCache fonts(FontSet::defaults());
+    std::size_t paragraphs = 0;
+    for (int px : {40, 56, 80}) {
+        auto font = fonts.get(Weight::regular, px);
+        REQUIRE(font.ok());
+        TTF_Font* f = font->get();
+        const MeasureFn measure = [f](std::string_view s) {
+            const std::string z(s);
+            int w = 0, h = 0;
+            TTF_SizeUTF8(f, z.c_str(), &w, &h);
+            return w;
+        };
+        for (const auto& text : texts_found) {
+            for (const auto& para : split_paragraphs(text)) {
+                for (const auto& hard_line : para) {
+                    ++paragraphs;
+                    INFO(hard_line << " at " << px << " px");
+                    // Widths of a card's deed column up to a full landscape body.
+                    for (int width : {px * 7, px * 9, px * 13, px * 17, px * 22, 1792}) {
+                        const auto lines = break_paragraph(hard_line, width, measure);
+                        for (std::size_t i = 0; i < lines.size(); ++i) {
+                            const std::string line =
+                                hard_line.substr(lines[i].begin, lines[i].end - lines[i].begin);
+                            INFO("width " << width << ", line " << i << ": " << line);
+                            REQUIRE_FALSE(line.empty());
+                            if (i > 0) CHECK(kNoStart.count(first_cp(line)) == 0);
+                            if (i + 1 < lines.size()) CHECK(kNoEnd.count(last_cp(line)) == 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    CHECK(paragraphs >= 10);
 }

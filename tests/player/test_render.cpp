@@ -29,72 +29,18 @@
 #include "render/line_break.hpp"
 #include "render/png.hpp"
 #include "render/slide_renderer.hpp"
+#include "render_test_kit.hpp"
 
 namespace fs = std::filesystem;
 using namespace signage;
 using namespace signage::render;
+using namespace signage::render::testkit;
 
 namespace {
 
-struct SdlOnce {
-    SdlOnce() {
-        static auto rt = SdlRuntime::init(false);
-        REQUIRE(rt.ok());
-    }
-};
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("signage-render-test-" + random_hex(6));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void write_text(const fs::path& p, const std::string& s) {
-    std::ofstream out(p, std::ios::binary);
-    out << s;
-}
-
-MediaResolver path_resolver(const fs::path& base = {}) {
-    return [base](const std::string& ref) {
-        fs::path p = base.empty() ? fs::path(ref) : base / ref;
-        return fs::exists(p) ? p : fs::path{};
-    };
-}
-
-struct Shot {
-    SurfacePtr frame;  // RGBA32
-    SlideLayout layout;
-};
-
 Shot render_slide(const protocol::Slide& slide, Size size,
                   MediaResolver resolver = path_resolver()) {
-    auto display = make_offscreen_display(size);
-    REQUIRE(display.ok());
-    FontCache fonts(FontSet::defaults());
-    SlideRenderer renderer((*display)->renderer(), fonts, std::move(resolver));
-    auto rendered = renderer.render(slide, size);
-    REQUIRE(rendered.ok());
-    SDL_SetTextureBlendMode(rendered->texture.get(), SDL_BLENDMODE_NONE);
-    SDL_RenderCopy((*display)->renderer(), rendered->texture.get(), nullptr, nullptr);
-    (*display)->present();
-    auto frame = (*display)->read_frame();
-    REQUIRE(frame.ok());
-    REQUIRE((*frame)->w == size.w);
-    REQUIRE((*frame)->h == size.h);
-    return Shot{std::move(*frame), std::move(rendered->layout)};
+    return render_shot(slide, size, {}, std::move(resolver));
 }
 
 using PixelTest = std::function<bool(SDL_Color)>;
@@ -159,11 +105,6 @@ fs::path make_test_png(const fs::path& dir) {
     const fs::path p = dir / "stripes.png";
     REQUIRE(save_png_atomic(*s, p).ok());
     return p;
-}
-
-int run_command(const std::string& cmd) {
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace

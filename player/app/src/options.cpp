@@ -29,7 +29,10 @@ ParsedArgs parse_args(int argc, char** argv) {
         "signage-player: plays civic-signage content on a screen, or renders one slide to a PNG."};
     std::string server, token, token_file, cache, size = "1920x1080", snapshot, render, out, font,
                                                   log_level = "info";
-    bool headless = false, fullscreen = false, lines = false;
+    bool headless = false, fullscreen = false, lines = false, screen = false;
+    int page = 0;
+    std::string now, settings;
+    std::vector<std::string> tickers;
     std::int64_t max_rate_kb = 0;
 
     cli.add_option("--server", server, "Content server URL, e.g. http://127.0.0.1:8080");
@@ -49,6 +52,17 @@ ParsedArgs parse_args(int argc, char** argv) {
     auto* render_opt = cli.add_option("--render", render, "Render this slide JSON file and exit");
     cli.add_option("--out", out, "PNG written by --render");
     cli.add_flag("--lines", lines, "With --render: print the laid-out text as JSON on stdout");
+    auto* page_opt =
+        cli.add_option("--page", page, "With --render: the page to draw (0-based; lists page)");
+    auto* now_opt = cli.add_option(
+        "--now", now, "With --render: the time to draw at (ISO 8601; default: now, UTC+8)");
+    auto* screen_opt = cli.add_flag("--screen", screen,
+                                    "With --render: the full screen (header, main zone, ticker)");
+    auto* settings_opt = cli.add_option("--settings", settings,
+                                        "With --screen: a JSON file with the group's settings");
+    auto* ticker_opt =
+        cli.add_option("--ticker", tickers, "With --screen: a notice on the ticker (repeatable)");
+    ticker_opt->allow_extra_args(false);
     cli.add_option("--font", font, "Regular font file (default $SIGNAGE_FONT or Noto Sans CJK SC)");
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -83,13 +97,30 @@ ParsedArgs parse_args(int argc, char** argv) {
         r.out = out;
         r.size = *parsed_size;
         r.lines = lines;
+        if (page < 0) return usage_error("--page: must be 0 or more, got " + std::to_string(page));
+        r.page = page;
+        if (!now.empty()) {
+            auto t = protocol::parse_iso8601(now, std::chrono::hours{8});
+            if (!t) return usage_error("--now: not an ISO 8601 time: '" + now + "'");
+            r.now = *t;
+        }
+        if ((!settings.empty() || !tickers.empty()) && !screen) {
+            return usage_error("--settings and --ticker go with --screen");
+        }
+        r.screen = screen;
+        r.settings = settings;
+        r.tickers = tickers;
         options.mode = r;
         return ParsedArgs{options, 0};
     }
 
     if (server.empty()) return usage_error("--server URL is required (or --render SLIDE.json)");
     if (cache.empty()) return usage_error("--cache DIR is required");
-    if (lines || !out.empty()) return usage_error("--lines and --out go with --render");
+    if (lines || !out.empty() || page_opt->count() > 0 || now_opt->count() > 0 ||
+        screen_opt->count() > 0 || settings_opt->count() > 0 || ticker_opt->count() > 0) {
+        return usage_error(
+            "--lines, --out, --page, --now, --screen, --settings and --ticker go with --render");
+    }
     if (!token_file.empty()) {
         auto text = read_file(token_file);
         if (!text) return usage_error("--token-file: " + text.error().message);

@@ -1,5 +1,6 @@
-// --render SLIDE.json --out FILE.png [--size WxH] [--lines]: the same engine
-// the screen uses, on the offscreen display.
+// --render SLIDE.json --out FILE.png [--size WxH] [--lines] [--page N]
+// [--now ISO8601] [--screen [--settings FILE] [--ticker TEXT]...]: the same
+// engine the screen uses, on the offscreen display.
 
 #include <iostream>
 
@@ -8,27 +9,65 @@
 
 #include "app/app.hpp"
 #include "common/fs.hpp"
+#include "core/playlist.hpp"
+#include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
+#include "render/chrome.hpp"
+#include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/fonts.hpp"
 #include "render/png.hpp"
+#include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
 
 namespace signage::app {
+namespace {
+
+// What --screen shows in the header without --settings.
+protocol::GroupSettings default_screen_settings() {
+    protocol::GroupSettings s;
+    s.unit_name = "文明社区";
+    s.slogan = "创建全国文明城市 共建美好幸福家园";
+    return s;
+}
+
+int input_error(const std::string& message) {
+    std::cerr << "error: " << message << "\n";
+    return 2;
+}
+
+}  // namespace
 
 int render_command(const RenderOptions& options, const std::filesystem::path& font) {
     auto text = read_file(options.slide);
-    if (!text) {
-        std::cerr << "error: " << options.slide.string() << ": " << text.error().message << "\n";
-        return 2;
-    }
+    if (!text) return input_error(options.slide.string() + ": " + text.error().message);
     protocol::SlideParseOptions parse_options;
     parse_options.allow_local_paths = true;
     auto slide = protocol::parse_slide_text(*text, parse_options);
-    if (!slide) {
-        std::cerr << "error: " << options.slide.string() << ": " << slide.error().to_string()
-                  << "\n";
-        return 2;
+    if (!slide) return input_error(options.slide.string() + ": " + slide.error().to_string());
+
+    render::RenderOptions ropts;
+    ropts.page = options.page;
+    if (options.now) ropts.now = *options.now;
+    const int pages = slide->pages_at(ropts.now, ropts.local_offset);
+    if (options.page >= pages) {
+        return input_error("--page: " + std::to_string(options.page) + " is past the slide's " +
+                           std::to_string(pages) + " page(s) (pages count from 0)");
+    }
+
+    protocol::GroupSettings settings = default_screen_settings();
+    if (!options.settings.empty()) {
+        auto stext = read_file(options.settings);
+        if (!stext) return input_error("--settings: " + stext.error().message);
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(*stext);
+        } catch (const nlohmann::json::parse_error& e) {
+            return input_error("--settings: " + options.settings.string() + ": " + e.what());
+        }
+        auto parsed = protocol::parse_group_settings(j, "settings");
+        if (!parsed) return input_error("--settings: " + parsed.error().to_string());
+        settings = std::move(*parsed);
     }
 
     const render::FontSet fonts = render::FontSet::defaults(font);
@@ -58,14 +97,72 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
                 std::error_code ec;
                 return std::filesystem::is_regular_file(p, ec) ? p : std::filesystem::path{};
             });
-        auto rendered = renderer.render(*slide, options.size);
-        if (!rendered) {
-            std::cerr << "error: rendering failed: " << rendered.error().message << "\n";
-            return 1;
-        }
         SDL_Renderer* r = (*display)->renderer();
-        SDL_SetTextureBlendMode(rendered->texture.get(), SDL_BLENDMODE_NONE);
-        SDL_RenderCopy(r, rendered->texture.get(), nullptr, nullptr);
+        nlohmann::json lines;
+
+        if (!options.screen) {
+            auto rendered = renderer.render(*slide, options.size, ropts);
+            if (!rendered) {
+                std::cerr << "error: rendering failed: " << rendered.error().message << "\n";
+                return 1;
+            }
+            SDL_SetTextureBlendMode(rendered->texture.get(), SDL_BLENDMODE_NONE);
+            SDL_RenderCopy(r, rendered->texture.get(), nullptr, nullptr);
+            lines = rendered->layout.to_json();
+        } else {
+            // The full screen as the player shows it: a notice runs on the
+            // ticker (with the built-in slide in the main zone); an
+            // emergency covers everything.
+            std::vector<std::string> tickers = options.tickers;
+            protocol::Slide main = *slide;
+            if (slide->type == protocol::SlideType::notice) {
+                tickers.insert(tickers.begin(), slide->body);
+                main = player::default_slide();
+            }
+            const bool emergency = slide->type == protocol::SlideType::emergency;
+            const render::ScreenLayout layout =
+                render::layout_screen(options.size, !emergency, !emergency && !tickers.empty());
+            render::Compositor compositor(**display);
+            render::ScreenHeader header(r, font_cache);
+            render::Ticker ticker(r, font_cache);
+            const auto t0 = render::Compositor::Clock::now();
+            // A moment after the slide appeared: reveals are done, and the
+            // ticker's text starts at its start position.
+            const auto t_draw = t0 + std::chrono::seconds{5};
+            compositor.set_layout(layout);
+            auto rendered =
+                renderer.render(main, emergency ? options.size : layout.main_size(), ropts);
+            if (!rendered) {
+                std::cerr << "error: rendering failed: " << rendered.error().message << "\n";
+                return 1;
+            }
+            lines = rendered->layout.to_json();
+            if (emergency) {
+                compositor.show_emergency(std::move(rendered->texture));
+            } else {
+                compositor.show(std::move(*rendered), t0);
+                header.set_settings(settings);
+                auto updated = header.update(
+                    layout,
+                    render::ScreenHeader::WallClock::time_point{ropts.now.time_since_epoch()},
+                    ropts.local_offset);
+                if (!updated) {
+                    std::cerr << "error: rendering the header failed: " << updated.error().message
+                              << "\n";
+                    return 1;
+                }
+                compositor.set_header(&header);
+                ticker.set_texts(tickers, t_draw);
+                if (auto st = compositor.set_ticker(&ticker); !st) {
+                    std::cerr << "error: rendering the ticker failed: " << st.error().message
+                              << "\n";
+                    return 1;
+                }
+                auto header_blocks = header.layout().to_json()["blocks"];
+                for (auto& b : header_blocks) lines["blocks"].push_back(b);
+            }
+            compositor.draw(t_draw);
+        }
         (*display)->present();
         auto frame = (*display)->read_frame();
         if (!frame) {
@@ -76,7 +173,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             std::cerr << "error: " << st.error().message << "\n";
             code = 1;
         }
-        if (options.lines) std::cout << rendered->layout.to_json().dump() << std::endl;
+        if (options.lines) std::cout << lines.dump() << std::endl;
     }
     return code;
 }

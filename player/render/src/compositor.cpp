@@ -3,10 +3,44 @@
 #include <algorithm>
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 namespace signage::render {
+
+namespace {
+
+TexturePtr make_target(SDL_Renderer* r, int w, int h) {
+    return TexturePtr(
+        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h));
+}
+
+Size texture_size(SDL_Texture* t) {
+    Size s;
+    SDL_QueryTexture(t, nullptr, nullptr, &s.w, &s.h);
+    return s;
+}
+
+}  // namespace
 
 Compositor::Compositor(Display& display, std::chrono::milliseconds fade)
     : display_(display), fade_(fade) {}
+
+void Compositor::set_layout(const ScreenLayout& layout) {
+    layout_ = layout;
+    layout_set_ = true;
+    scratch_.reset();
+    if (ticker_ && layout_.has_ticker()) {
+        if (auto st = ticker_->set_rect(layout_.ticker, layout_.scale); !st) {
+            spdlog::warn("ticker: {}", st.error().message);
+        }
+    }
+}
+
+Status Compositor::set_ticker(Ticker* ticker) {
+    ticker_ = ticker;
+    if (ticker_ && layout_.has_ticker()) return ticker_->set_rect(layout_.ticker, layout_.scale);
+    return {};
+}
 
 std::optional<Compositor::Clock::time_point> Compositor::transition_end() const {
     if (!previous_) return std::nullopt;
@@ -22,15 +56,37 @@ std::uint8_t Compositor::alpha_at(Clock::time_point now) const {
     return static_cast<std::uint8_t>(std::lround(eased * 255.0));
 }
 
+Compositor::Clock::time_point Compositor::reveal_start() const {
+    // The reveal waits for the crossfade into the slide to finish.
+    return previous_ ? start_ + fade_ : shown_at_;
+}
+
+std::optional<Compositor::Clock::time_point> Compositor::reveal_end() const {
+    if (!reveal_base_ || reveal_rects_.empty()) return std::nullopt;
+    return reveal_start() + kRevealStep * static_cast<int>(reveal_rects_.size() - 1) + kRevealFade;
+}
+
+bool Compositor::animating(Clock::time_point now) const {
+    if (emergency_) return false;
+    if (previous_) return true;
+    if (const auto end = reveal_end(); end && now < *end) return true;
+    return ticker_ != nullptr && layout_.has_ticker() && !ticker_->empty();
+}
+
+std::optional<Compositor::Clock::time_point> Compositor::next_frame_due(
+    Clock::time_point now) const {
+    if (!animating(now)) return std::nullopt;
+    return now + kFrameInterval;
+}
+
 TexturePtr Compositor::freeze_current_frame(Clock::time_point now) {
     SDL_Renderer* r = display_.renderer();
-    const Size s = display_.size();
-    TexturePtr frozen(
-        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, s.w, s.h));
+    const Size s = current_ ? texture_size(current_.get()) : layout_.main_size();
+    TexturePtr frozen = make_target(r, s.w, s.h);
     if (!frozen) return nullptr;
     SDL_Texture* previous_target = SDL_GetRenderTarget(r);
     if (SDL_SetRenderTarget(r, frozen.get()) != 0) return nullptr;
-    draw(now);
+    draw_main(now, SDL_Rect{0, 0, s.w, s.h});
     SDL_SetRenderTarget(r, previous_target);
     return frozen;
 }
@@ -40,51 +96,148 @@ void Compositor::show(TexturePtr slide, Clock::time_point now) {
     if (!current_ || fade_.count() <= 0) {
         current_ = std::move(slide);
         previous_.reset();
-        return;
-    }
-    if (previous_) {
-        // Interrupting a crossfade: the mixed frame on screen becomes "old".
-        TexturePtr frozen = freeze_current_frame(now);
-        previous_ = frozen ? std::move(frozen) : std::move(current_);
     } else {
-        previous_ = std::move(current_);
+        if (previous_) {
+            // Interrupting a crossfade: the mixed frame on screen becomes "old".
+            TexturePtr frozen = freeze_current_frame(now);
+            previous_ = frozen ? std::move(frozen) : std::move(current_);
+        } else {
+            previous_ = std::move(current_);
+        }
+        current_ = std::move(slide);
+        start_ = now;
     }
-    current_ = std::move(slide);
-    start_ = now;
+    shown_at_ = now;
+    reveal_base_.reset();
+    reveal_rects_.clear();
+}
+
+void Compositor::show(RenderedSlide slide, Clock::time_point now) {
+    TexturePtr base = std::move(slide.reveal_base);
+    std::vector<SDL_Rect> rects = slide.layout.reveal;
+    show(std::move(slide.texture), now);
+    if (base && !rects.empty()) {
+        reveal_base_ = std::move(base);
+        reveal_rects_ = std::move(rects);
+    }
 }
 
 void Compositor::replace(TexturePtr slide) {
     current_ = std::move(slide);
     previous_.reset();
+    reveal_base_.reset();
+    reveal_rects_.clear();
+}
+
+void Compositor::show_emergency(TexturePtr full_screen) {
+    if (full_screen) emergency_ = std::move(full_screen);
 }
 
 void Compositor::clear() {
     current_.reset();
     previous_.reset();
+    reveal_base_.reset();
+    reveal_rects_.clear();
+    scratch_.reset();
+    emergency_.reset();
 }
 
-void Compositor::draw(Clock::time_point now) {
+SDL_Texture* Compositor::current_image(Clock::time_point now) {
+    if (!reveal_base_) return current_.get();
+    const auto end = reveal_end();
+    if (!end || now >= *end) {
+        // Done: from now on the slide itself, exactly.
+        reveal_base_.reset();
+        reveal_rects_.clear();
+        return current_.get();
+    }
+    SDL_Renderer* r = display_.renderer();
+    const Size s = texture_size(current_.get());
+    if (!scratch_ || texture_size(scratch_.get()) != s) scratch_ = make_target(r, s.w, s.h);
+    if (!scratch_) return current_.get();
+    SDL_Texture* previous_target = SDL_GetRenderTarget(r);
+    if (SDL_SetRenderTarget(r, scratch_.get()) != 0) return current_.get();
+    SDL_SetTextureBlendMode(current_.get(), SDL_BLENDMODE_NONE);
+    SDL_SetTextureAlphaMod(current_.get(), 255);
+    SDL_RenderCopy(r, current_.get(), nullptr, nullptr);
+    SDL_SetTextureBlendMode(reveal_base_.get(), SDL_BLENDMODE_BLEND);
+    const auto t0 = reveal_start();
+    for (std::size_t i = 0; i < reveal_rects_.size(); ++i) {
+        const auto begin = t0 + kRevealStep * static_cast<int>(i);
+        const double p = std::clamp(
+            std::chrono::duration<double>(now - begin) / std::chrono::duration<double>(kRevealFade),
+            0.0, 1.0);
+        const double eased = p * p * (3.0 - 2.0 * p);
+        const auto cover = static_cast<Uint8>(std::lround((1.0 - eased) * 255.0));
+        if (cover == 0) continue;
+        SDL_SetTextureAlphaMod(reveal_base_.get(), cover);
+        const SDL_Rect& rc = reveal_rects_[i];
+        SDL_RenderCopy(r, reveal_base_.get(), &rc, &rc);
+    }
+    SDL_SetRenderTarget(r, previous_target);
+    return scratch_.get();
+}
+
+void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     SDL_Renderer* r = display_.renderer();
     if (previous_ && now >= start_ + fade_) previous_.reset();
     if (!current_) {
         SDL_SetRenderDrawColor(r, 0x2A, 0x2F, 0x36, 255);
-        SDL_RenderClear(r);
+        SDL_RenderFillRect(r, &dst);
         return;
     }
+    SDL_Texture* image = current_image(now);
     if (previous_) {
         // Old slide opaque underneath, new slide on top with rising alpha:
         // every pixel is always fully covered, never black.
         SDL_SetTextureBlendMode(previous_.get(), SDL_BLENDMODE_NONE);
         SDL_SetTextureAlphaMod(previous_.get(), 255);
-        SDL_RenderCopy(r, previous_.get(), nullptr, nullptr);
-        SDL_SetTextureBlendMode(current_.get(), SDL_BLENDMODE_BLEND);
-        SDL_SetTextureAlphaMod(current_.get(), alpha_at(now));
-        SDL_RenderCopy(r, current_.get(), nullptr, nullptr);
+        SDL_RenderCopy(r, previous_.get(), nullptr, &dst);
+        SDL_SetTextureBlendMode(image, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureAlphaMod(image, alpha_at(now));
+        SDL_RenderCopy(r, image, nullptr, &dst);
         return;
     }
-    SDL_SetTextureBlendMode(current_.get(), SDL_BLENDMODE_NONE);
-    SDL_SetTextureAlphaMod(current_.get(), 255);
-    SDL_RenderCopy(r, current_.get(), nullptr, nullptr);
+    SDL_SetTextureBlendMode(image, SDL_BLENDMODE_NONE);
+    SDL_SetTextureAlphaMod(image, 255);
+    SDL_RenderCopy(r, image, nullptr, &dst);
+}
+
+void Compositor::draw(Clock::time_point now) {
+    SDL_Renderer* r = display_.renderer();
+    const Size out = display_.size();
+    if (emergency_) {
+        SDL_SetTextureBlendMode(emergency_.get(), SDL_BLENDMODE_NONE);
+        SDL_SetTextureAlphaMod(emergency_.get(), 255);
+        SDL_RenderCopy(r, emergency_.get(), nullptr, nullptr);
+        return;
+    }
+    if (!layout_set_ || layout_.screen != out) {
+        // No layout (or one for another output size): the main zone is the
+        // whole screen.
+        draw_main(now, SDL_Rect{0, 0, out.w, out.h});
+        return;
+    }
+    if (layout_.has_header()) {
+        if (header_ && header_->texture()) {
+            SDL_SetTextureBlendMode(header_->texture(), SDL_BLENDMODE_NONE);
+            SDL_RenderCopy(r, header_->texture(), nullptr, &layout_.header);
+        } else {
+            SDL_SetRenderDrawColor(r, 0xC8, 0x10, 0x2E, 255);
+            SDL_RenderFillRect(r, &layout_.header);
+        }
+    }
+    draw_main(now, layout_.main);
+    if (layout_.has_ticker()) {
+        if (ticker_) {
+            if (auto st = ticker_->draw(now); !st) {
+                spdlog::warn("ticker: {}", st.error().message);
+            }
+        } else {
+            SDL_SetRenderDrawColor(r, 0x8E, 0x0A, 0x1E, 255);
+            SDL_RenderFillRect(r, &layout_.ticker);
+        }
+    }
 }
 
 }  // namespace signage::render

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/draw.hpp"
+#include "slide_kit.hpp"
 
 namespace signage::render {
 
@@ -19,99 +20,7 @@ const char* const kCoreValuesSentence =
     "倡导富强、民主、文明、和谐，倡导自由、平等、公正、法治，倡导爱国、敬业、诚信、友善。";
 const char* const kCoreValuesTitle = "社会主义核心价值观";
 
-namespace {
-
-// The campaign palette.
-const SDL_Color kRed = rgb(0xC8102E);
-const SDL_Color kRedDeep = rgb(0x8E0A1E);
-const SDL_Color kGold = rgb(0xE9B949);
-const SDL_Color kGoldLight = rgb(0xFFD978);
-const SDL_Color kTile = rgb(0xF8D98E);
-const SDL_Color kTileText = rgb(0x9A0B1F);
-const SDL_Color kCream = rgb(0xFBF6EC);
-const SDL_Color kCreamText = rgb(0xFFF4DA);
-const SDL_Color kInk = rgb(0x1F1A17);
-const SDL_Color kPaper = rgb(0xFFFDF8);
-const SDL_Color kBlack = rgb(0x000000);
-const SDL_Color kSlate = rgb(0x2A2F36);
-
-// Lengths designed at 1080 px on the shorter side.
-struct Scaler {
-    double s;
-    int operator()(double v) const { return std::max(1, static_cast<int>(std::lround(v * s))); }
-};
-
-SDL_Color opaque(const protocol::Color& c) {
-    return SDL_Color{c.r, c.g, c.b, 255};
-}
-
-int ink_height(const TextBlock& b) {
-    return b.ink_bottom() - b.ink_top();
-}
-
-// Moves `b` vertically so its ink is centred in [top, top + height).
-void center_ink_vertically(TextBlock& b, int top, int height) {
-    move_block(b, 0, top + (height - ink_height(b)) / 2 - b.ink_top());
-}
-
-void note_block(SlideLayout& layout, const TextBlock& b) {
-    if (!b.missing_glyphs.empty()) {
-        std::string chars;
-        for (const auto& g : b.missing_glyphs) chars += g;
-        layout.warnings.push_back(b.role + ": no glyph in the font for " + chars);
-        spdlog::warn("{}: no glyph in the font for {}", b.role, chars);
-    }
-    if (b.truncated) {
-        layout.warnings.push_back(b.role + ": text too long for the screen, truncated");
-        spdlog::warn("{}: text too long for the screen, truncated at {} px", b.role, b.font_px);
-    }
-}
-
-// A thick outline.
-void stroke_rect(SDL_Renderer* r, SDL_Rect rect, int thickness, SDL_Color c) {
-    set_color(r, c);
-    for (int i = 0; i < thickness; ++i) {
-        SDL_RenderDrawRect(r, &rect);
-        rect.x += 1;
-        rect.y += 1;
-        rect.w -= 2;
-        rect.h -= 2;
-    }
-}
-
-// A small diamond centred at (cx, cy).
-void fill_diamond(SDL_Renderer* r, int cx, int cy, int radius, SDL_Color c) {
-    const auto fx = static_cast<float>(cx), fy = static_cast<float>(cy);
-    const auto fr = static_cast<float>(radius);
-    const SDL_Vertex v[4] = {
-        {{fx, fy - fr}, c, {0, 0}},
-        {{fx + fr, fy}, c, {0, 0}},
-        {{fx, fy + fr}, c, {0, 0}},
-        {{fx - fr, fy}, c, {0, 0}},
-    };
-    const int idx[6] = {0, 1, 2, 0, 2, 3};
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    SDL_RenderGeometry(r, nullptr, v, 4, idx, 6);
-}
-
-// Restores the renderer's target when it goes out of scope.
-class TargetGuard {
-  public:
-    TargetGuard(SDL_Renderer* r, SDL_Texture* t) : r_(r), previous_(SDL_GetRenderTarget(r)) {
-        ok_ = SDL_SetRenderTarget(r, t) == 0;
-    }
-    ~TargetGuard() { SDL_SetRenderTarget(r_, previous_); }
-    TargetGuard(const TargetGuard&) = delete;
-    TargetGuard& operator=(const TargetGuard&) = delete;
-    bool ok() const { return ok_; }
-
-  private:
-    SDL_Renderer* r_;
-    SDL_Texture* previous_;
-    bool ok_ = false;
-};
-
-}  // namespace
+using namespace kit;
 
 nlohmann::json SlideLayout::to_json() const {
     return blocks_to_json(blocks);
@@ -124,7 +33,8 @@ double SlideRenderer::scale_for(Size size) {
     return std::min(size.w, size.h) / 1080.0;
 }
 
-Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size size) {
+Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size size,
+                                            const RenderOptions& options) {
     RenderedSlide out;
     out.texture.reset(SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888,
                                         SDL_TEXTUREACCESS_TARGET, size.w, size.h));
@@ -135,6 +45,8 @@ Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size s
     SDL_SetRenderDrawColor(renderer_, kSlate.r, kSlate.g, kSlate.b, 255);
     SDL_RenderClear(renderer_);
 
+    out.layout.pages = std::max(1, slide.pages_at(options.now, options.local_offset));
+    out.layout.page = std::clamp(options.page, 0, out.layout.pages - 1);
     Status st;
     switch (slide.type) {
         case protocol::SlideType::text:
@@ -144,18 +56,39 @@ Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size s
             st = draw_image_slide(slide, size, out.layout);
             break;
         case protocol::SlideType::core_values:
-            st = draw_core_values_slide(slide, size, out.layout);
+            st = draw_core_values_slide(slide, size, out.layout, &out.reveal_base);
             break;
         case protocol::SlideType::honor_roll:
+            st = draw_honor_roll_slide(slide, size, out.layout);
+            break;
         case protocol::SlideType::red_black:
+            st = draw_red_black_slide(slide, size, options, out.layout);
+            break;
         case protocol::SlideType::notice:
+            st = draw_notice_slide(slide, size, out.layout);
+            break;
         case protocol::SlideType::emergency:
-            // Their designed layouts are not drawn yet: show the title and body.
-            st = draw_text_slide(slide, size, out.layout);
+            st = draw_emergency_slide(slide, size, options, out.layout);
             break;
     }
     if (!st) return st.error();
     return out;
+}
+
+TexturePtr SlideRenderer::copy_target(Size size) {
+    SDL_Texture* target = SDL_GetRenderTarget(renderer_);
+    if (target == nullptr) return nullptr;
+    TexturePtr copy(SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                      size.w, size.h));
+    if (!copy) return nullptr;
+    SDL_SetTextureBlendMode(target, SDL_BLENDMODE_NONE);
+    if (SDL_SetRenderTarget(renderer_, copy.get()) == 0) {
+        SDL_RenderCopy(renderer_, target, nullptr, nullptr);
+    }
+    SDL_SetRenderTarget(renderer_, target);
+    SDL_SetTextureBlendMode(target, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureBlendMode(copy.get(), SDL_BLENDMODE_BLEND);
+    return copy;
 }
 
 SurfacePtr SlideRenderer::load_image(const std::string& ref, SlideLayout& layout) {
@@ -177,18 +110,8 @@ SurfacePtr SlideRenderer::load_image(const std::string& ref, SlideLayout& layout
 }
 
 bool SlideRenderer::draw_background_media(const std::string& ref, Size size, SlideLayout& layout) {
-    SurfacePtr img = load_image(ref, layout);
-    if (!img) return false;
     const SDL_Rect screen{0, 0, size.w, size.h};
-    const double scale =
-        std::max(static_cast<double>(size.w) / img->w, static_cast<double>(size.h) / img->h);
-    SurfacePtr fitted = prepare_image(*img, static_cast<int>(std::ceil(img->w * scale)),
-                                      static_cast<int>(std::ceil(img->h * scale)));
-    if (!fitted) return false;
-    TexturePtr tex = make_texture(renderer_, *fitted);
-    if (!tex) return false;
-    const SDL_Rect src = crop_cover(fitted->w, fitted->h, screen);
-    SDL_RenderCopy(renderer_, tex.get(), &src, &screen);
+    if (!draw_photo(ref, screen, layout)) return false;
     fill_rect(renderer_, screen, rgb(0x000000, 150));  // scrim: text stays legible
     layout.background = kSlate;
     return true;
@@ -233,13 +156,15 @@ Status SlideRenderer::draw_text_slide(const protocol::Slide& slide, Size size,
             TextStyle style = make_style(Weight::bold, sc(140), sc(56), 1.3, Align::center);
             style.paragraph_gap = 0.5;
             style.balance = true;
-            const SDL_Rect box{margin, sc(120), W - 2 * margin, H - sc(240)};
+            SDL_Rect box{margin, sc(120), W - 2 * margin, H - sc(240)};
+            const auto card = reserve_qr(slide, size, box, sc(48));
             auto tb = layout_text(fonts_, title, style, box, "title");
             if (!tb) return tb.error();
             center_ink_vertically(*tb, box.y, box.h);
             if (auto st = draw_block(renderer_, fonts_, *tb, text_color); !st) return st;
             note_block(layout, *tb);
             layout.blocks.push_back(std::move(*tb));
+            if (card) return draw_qr_card(*slide.qr, *card, size, layout);
         }
         return {};
     }
@@ -311,8 +236,8 @@ Status SlideRenderer::draw_text_slide(const protocol::Slide& slide, Size size,
     // Body.
     const int body_top = band_h + rule_h + sc(56);
     const int body_bottom = footer_y - sc(28);
-    const SDL_Rect body_box{margin, body_top, W - 2 * margin,
-                            std::max(sc(40), body_bottom - body_top)};
+    SDL_Rect body_box{margin, body_top, W - 2 * margin, std::max(sc(40), body_bottom - body_top)};
+    const auto card = reserve_qr(slide, size, body_box, sc(48));
     TextStyle style = make_style(Weight::regular, sc(80), sc(40), 1.6, Align::left);
     style.paragraph_gap = 0.55;
     style.justify = true;
@@ -325,6 +250,7 @@ Status SlideRenderer::draw_text_slide(const protocol::Slide& slide, Size size,
     if (auto st = draw_block(renderer_, fonts_, *bb, text_color); !st) return st;
     note_block(layout, *bb);
     layout.blocks.push_back(std::move(*bb));
+    if (card) return draw_qr_card(*slide.qr, *card, size, layout);
     return {};
 }
 
@@ -422,13 +348,19 @@ Status SlideRenderer::draw_image_slide(const protocol::Slide& slide, Size size,
         note_block(layout, *caption);
         layout.blocks.push_back(std::move(*caption));
     }
+    if (slide.qr) {
+        // Over the image, above the caption band.
+        const Size card = qr_card_size(size, *slide.qr);
+        const SDL_Rect at{W - sc(48) - card.w, H - band_h - sc(40) - card.h, card.w, card.h};
+        return draw_qr_card(*slide.qr, at, size, layout);
+    }
     return {};
 }
 
 // ---------------------------------------------------------------- core values
 
 Status SlideRenderer::draw_core_values_slide(const protocol::Slide& slide, Size size,
-                                             SlideLayout& layout) {
+                                             SlideLayout& layout, TexturePtr* reveal_base) {
     const int W = size.w, H = size.h;
     const Scaler sc{scale_for(size)};
     const bool landscape = W >= H;
@@ -452,6 +384,16 @@ Status SlideRenderer::draw_core_values_slide(const protocol::Slide& slide, Size 
 
     const int margin = landscape ? sc(110) : sc(76);
     const int inner_w = W - 2 * margin;
+    // With a QR code: the card in the bottom-right corner, the slogan and
+    // (landscape) the tiles keep clear of it.
+    std::optional<SDL_Rect> card;
+    int content_right = W - margin;
+    if (slide.qr) {
+        const Size cs = qr_card_size(size, *slide.qr);
+        card = SDL_Rect{W - margin - cs.w, H - sc(landscape ? 70 : 96) - cs.h, cs.w, cs.h};
+        if (landscape) content_right = card->x - sc(40);
+    }
+    const int slogan_w = card ? card->x - sc(40) - margin : inner_w;
 
     // Title and ornament.
     const std::string title = slide.title.empty() ? kCoreValuesTitle : slide.title;
@@ -481,7 +423,7 @@ Status SlideRenderer::draw_core_values_slide(const protocol::Slide& slide, Size 
     slogan_style.max_lines = 3;
     slogan_style.balance = true;
     auto sb = layout_text(fonts_, kCoreValuesSentence, slogan_style,
-                          SDL_Rect{margin, 0, inner_w, sc(44 * 1.5 * 3)}, "slogan");
+                          SDL_Rect{margin, 0, slogan_w, sc(44 * 1.5 * 3)}, "slogan");
     if (!sb) return sb.error();
     move_block(*sb, 0, H - sc(landscape ? 84 : 110) - sb->ink_bottom());
     const int slogan_top = sb->ink_top();
@@ -490,7 +432,15 @@ Status SlideRenderer::draw_core_values_slide(const protocol::Slide& slide, Size 
 
     // The three levels.
     const int region_top = ornament_y + sc(landscape ? 50 : 70);
-    const int region_bottom = slogan_top - sc(landscape ? 50 : 70);
+    const int region_bottom =
+        std::min(slogan_top, card && !landscape ? card->y : slogan_top) - sc(landscape ? 50 : 70);
+    if (card) {
+        if (auto st = draw_qr_card(*slide.qr, *card, size, layout); !st) return st;
+    }
+    // Everything but the levels is drawn: that is how the slide looks
+    // before the compositor's reveal.
+    if (reveal_base != nullptr) *reveal_base = copy_target(size);
+
     const int region_h = region_bottom - region_top;
     const SDL_Color panel = rgb(0x000000, 46);
 
@@ -523,10 +473,12 @@ Status SlideRenderer::draw_core_values_slide(const protocol::Slide& slide, Size 
         const int label_w = sc(330);
         const int tiles_x = margin + label_w + sc(40);
         const int tile_gap = sc(30);
-        const int tile_w = (W - margin - tiles_x - 3 * tile_gap) / 4;
+        const int tile_w = (content_right - tiles_x - 3 * tile_gap) / 4;
         for (int i = 0; i < 3; ++i) {
             const auto& lv = kCoreValues[i];
             const int y = region_top + i * (row_h + row_gap);
+            layout.reveal.push_back(SDL_Rect{margin - sc(4), y - sc(4),
+                                             content_right - margin + sc(8), row_h + sc(16)});
             const SDL_Rect label_panel{margin, y, label_w, row_h};
             fill_rounded_rect(renderer_, label_panel, sc(20), panel);
             stroke_rect(renderer_, label_panel, std::max(1, sc(2)), rgb(0xE9B949, 120));
@@ -576,6 +528,8 @@ Status SlideRenderer::draw_core_values_slide(const protocol::Slide& slide, Size 
         for (int i = 0; i < 3; ++i) {
             const auto& lv = kCoreValues[i];
             const int y = region_top + i * (section_h + section_gap);
+            layout.reveal.push_back(
+                SDL_Rect{margin - sc(4), y - sc(4), inner_w + sc(8), section_h + sc(12)});
             TextStyle level_style = make_style(Weight::bold, sc(50), sc(40), 1.2, Align::left);
             level_style.max_lines = 1;
             TextStyle label_style = make_style(Weight::regular, sc(44), sc(36), 1.2, Align::left);

@@ -13,8 +13,6 @@
 namespace signage::render {
 namespace {
 
-const char* const kEllipsis = "\u2026";
-
 int measure_utf8(TTF_Font* font, std::string_view s) {
     if (s.empty()) return 0;
     const std::string z(s);
@@ -53,7 +51,8 @@ void pop_code_point(std::string& s) {
 
 // Cuts `line` until line + "…" fits `max_width`; punctuation that would sit
 // before the ellipsis (，、；：。) goes too.
-std::string with_ellipsis(TTF_Font* font, std::string line, int max_width) {
+std::string with_ellipsis(TTF_Font* font, std::string line, int max_width,
+                          const std::string& ellipsis) {
     const auto ends_badly = [](const std::string& s) {
         if (s.empty()) return false;
         std::size_t i = s.size() - 1;
@@ -63,11 +62,10 @@ std::string with_ellipsis(TTF_Font* font, std::string line, int max_width) {
         return is_line_start_forbidden(cp) || is_line_end_forbidden(cp) || is_space_cp(cp) ||
                cp == 0x2014 || cp == 0x2026;
     };
-    while (!line.empty() &&
-           (measure_utf8(font, line + kEllipsis) > max_width || ends_badly(line))) {
+    while (!line.empty() && (measure_utf8(font, line + ellipsis) > max_width || ends_badly(line))) {
         pop_code_point(line);
     }
-    return line + kEllipsis;
+    return line + ellipsis;
 }
 
 // Draws a justified line: the extra width goes into the gaps next to
@@ -223,7 +221,7 @@ Result<TextBlock> layout_text_at(FontCache& fonts, std::string_view text, const 
         }
         if (!block.lines.empty()) {
             LaidOutLine& last = block.lines.back();
-            last.text = with_ellipsis(font, last.text, max_width);
+            last.text = with_ellipsis(font, last.text, max_width, style.ellipsis);
             last.rect.w = measure_utf8(font, last.text);
             last.justify = 0;
         }

@@ -4,7 +4,8 @@
 //                  [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
 //                  [--font FILE] [--log-level LEVEL]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
-//                  [--font FILE] [--log-level LEVEL]
+//                  [--page N] [--now ISO8601] [--screen [--settings FILE]
+//                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
 // The font defaults to $SIGNAGE_FONT, else Noto Sans CJK SC.
 
 #include <cstdint>
@@ -12,7 +13,9 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "protocol/time.hpp"
 #include "render/sdl.hpp"
 
 namespace signage::app {
@@ -33,6 +36,11 @@ struct RenderOptions {
     std::filesystem::path out;
     render::Size size{1920, 1080};
     bool lines = false;
+    int page = 0;                            // --page, 0-based
+    std::optional<protocol::Timestamp> now;  // --now; none: the current time
+    bool screen = false;                     // --screen: header, main zone, ticker
+    std::filesystem::path settings;          // --settings: GroupSettings JSON
+    std::vector<std::string> tickers;        // --ticker, repeated
 };
 
 struct Options {

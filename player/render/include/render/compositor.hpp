@@ -1,36 +1,76 @@
 #pragma once
-// Compositor: what is on screen, and the crossfade between slides.
+// Compositor: what is on screen. Each frame it draws the header, the main
+// zone and the ticker (render/screen_layout.hpp), or an emergency notice over
+// the whole screen.
 //
-// A new slide is first rendered completely into its own texture; show() then
-// starts a crossfade: each frame draws the old slide opaque and the new one on
-// top with rising alpha, so no frame is ever black or half-drawn. A show()
-// during a crossfade freezes the frame on screen as the new "old" slide.
+// Main zone: a new slide is first rendered completely into its own texture
+// (at layout().main size); show() then starts a crossfade: each frame draws
+// the old slide opaque and the new one on top with rising alpha, so no frame
+// is ever black or half-drawn. A show() during a crossfade freezes the frame
+// on screen as the new "old" slide. A slide with a reveal (core values: its
+// three levels, SlideLayout::reveal) starts with those regions covered by
+// its reveal_base and uncovers them one after the other once the crossfade
+// is over (kRevealStep apart, each fading in over kRevealFade); the last
+// frame of a reveal is exactly the slide's texture.
+//
+// When to draw: next_frame_due() says when the next frame is needed: every
+// kFrameInterval while a crossfade, a reveal or the ticker runs; nullopt
+// when the picture is still (a static slide with no ticker costs no CPU).
+// The header's clock is not the compositor's business: its owner wakes up at
+// ScreenHeader::next_change() and redraws when update() returns true.
 //
 // Not thread-safe; render thread only.
 
 #include <chrono>
 #include <optional>
+#include <vector>
 
+#include "render/chrome.hpp"
 #include "render/display.hpp"
+#include "render/screen_layout.hpp"
 #include "render/sdl.hpp"
+#include "render/slide_renderer.hpp"
 
 namespace signage::render {
 
 class Compositor {
   public:
     using Clock = std::chrono::steady_clock;
+    static constexpr std::chrono::milliseconds kFrameInterval{16};
+    static constexpr std::chrono::milliseconds kRevealStep{450};
+    static constexpr std::chrono::milliseconds kRevealFade{600};
 
     explicit Compositor(Display& display,
                         std::chrono::milliseconds fade = std::chrono::milliseconds{600});
 
-    // Puts `slide` (an opaque texture of the output size) on screen: at once
-    // when nothing is shown yet, else by a crossfade starting at `now`.
+    // Where the zones are. Default: the whole output is the main zone, with
+    // no header and no ticker. Textures shown later should be rendered at
+    // layout.main_size(); others are stretched to the main zone.
+    void set_layout(const ScreenLayout& layout);
+    const ScreenLayout& layout() const { return layout_; }
+    // The chrome, not owned (must outlive the compositor or be unset with
+    // nullptr). The header is drawn from its current texture (keep it
+    // updated); the ticker is placed at layout().ticker.
+    void set_header(const ScreenHeader* header) { header_ = header; }
+    Status set_ticker(Ticker* ticker);
+
+    // Puts `slide` (an opaque texture of the main zone's size) on screen: at
+    // once when nothing is shown yet, else by a crossfade starting at `now`.
     void show(TexturePtr slide, Clock::time_point now);
+    // The same for a rendered slide, with its reveal when it has one.
+    void show(RenderedSlide slide, Clock::time_point now);
     // Replaces what is shown without a transition (after a resize re-render).
     void replace(TexturePtr slide);
 
+    // An emergency notice (a texture of the whole output's size) covers the
+    // screen, header and ticker included, at once, until clear_emergency();
+    // the rotation underneath keeps its state.
+    void show_emergency(TexturePtr full_screen);
+    void clear_emergency() { emergency_.reset(); }
+    bool has_emergency() const { return emergency_ != nullptr; }
+
     // Draws the frame for `now` onto the display's default target (does not
-    // present). Finishes the transition when its time is up.
+    // present). Finishes the transition and the reveal when their time is up.
     void draw(Clock::time_point now);
 
     bool has_content() const { return current_ != nullptr; }
@@ -39,6 +79,14 @@ class Compositor {
     std::optional<Clock::time_point> transition_end() const;
     // Alpha (0..255) of the new slide at `now` during a transition.
     std::uint8_t alpha_at(Clock::time_point now) const;
+    // When the running reveal ends; nullopt when none runs.
+    std::optional<Clock::time_point> reveal_end() const;
+    // Something moves at `now`: a crossfade, a reveal or a scrolling ticker
+    // (not while an emergency covers the screen).
+    bool animating(Clock::time_point now) const;
+    // When the next frame must be drawn: now + kFrameInterval while
+    // animating, nullopt when the picture is still.
+    std::optional<Clock::time_point> next_frame_due(Clock::time_point now) const;
 
     std::chrono::milliseconds fade() const { return fade_; }
     // Frees every texture (render targets lost or the output resized).
@@ -46,12 +94,27 @@ class Compositor {
 
   private:
     TexturePtr freeze_current_frame(Clock::time_point now);
+    // The current slide as it looks at `now` (mid-reveal: composed into
+    // scratch_), or the slide texture itself.
+    SDL_Texture* current_image(Clock::time_point now);
+    void draw_main(Clock::time_point now, const SDL_Rect& dst);
+    Clock::time_point reveal_start() const;
 
     Display& display_;
     std::chrono::milliseconds fade_;
+    ScreenLayout layout_;
+    bool layout_set_ = false;
+    const ScreenHeader* header_ = nullptr;
+    Ticker* ticker_ = nullptr;
     TexturePtr current_;
     TexturePtr previous_;  // non-null during a transition
     Clock::time_point start_{};
+    Clock::time_point shown_at_{};
+    // The reveal of the current slide.
+    TexturePtr reveal_base_;  // non-null while a reveal is pending or runs
+    std::vector<SDL_Rect> reveal_rects_;
+    TexturePtr scratch_;
+    TexturePtr emergency_;
 };
 
 }  // namespace signage::render

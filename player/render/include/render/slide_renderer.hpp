@@ -10,13 +10,31 @@
 //                slide's background colour) or cover (centre-cropped); an
 //                optional caption band
 //   core_values  the 24 characters in their three levels with their labels,
-//                gold on red, plus the full 倡导… sentence
+//                gold on red, plus the full 倡导… sentence; the three levels
+//                are reported in SlideLayout::reveal for the compositor's
+//                reveal animation
+//   honor_roll   a title band and kHonorCardsPerPage cards per page (2x2 in
+//                landscape, 1x4 in portrait): photo (cover-cropped, or a
+//                placeholder with the name's first character), name, category
+//                and level badges, unit and period, the deed cut with "……";
+//                page indicator "1/3"
+//   red_black    红榜 and 黑榜 columns (stacked in portrait), up to
+//                kRedBlackRowsPerPage rows each per page; only entries valid
+//                at RenderOptions::now; personal and household names and all
+//                plates masked unless mask_names is false
+//   emergency    full screen: deep red, a warning band with 紧急通知, a huge
+//                title, the auto-fitted body and the expiry time
+//   notice       a preview of the ticker strip (notices normally run on the
+//                ticker, not in the rotation)
+// Any slide with a `qr` gets a QR code on a white card in the bottom-right
+// corner of its content, with its label under it; the content makes room.
 //
 // A background colour set on the slide replaces the designed default; a
 // background image is drawn cover-fit under a scrim. A missing or corrupt
 // image never fails a render: the slide is drawn without it and a warning is
 // logged and recorded.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -43,6 +61,12 @@ struct SlideLayout {
     std::optional<SDL_Rect> image_rect;  // where the slide's image landed (clipped to the output)
     SDL_Color background{};              // the dominant background colour
     std::vector<std::string> warnings;   // missing media, missing glyphs, truncation
+    // Regions the compositor uncovers one after the other when the slide is
+    // shown (core_values: its three levels), in order. Empty: no reveal.
+    std::vector<SDL_Rect> reveal;
+    std::optional<SDL_Rect> qr_rect;  // the QR card (white, quiet zone included)
+    int page = 0;                     // the page drawn (0-based) ...
+    int pages = 1;                    // ... of this many
 
     nlohmann::json to_json() const;  // blocks_to_json(blocks)
 };
@@ -50,6 +74,19 @@ struct SlideLayout {
 struct RenderedSlide {
     TexturePtr texture;  // output-sized render target texture, opaque
     SlideLayout layout;
+    // With a reveal: the slide as it looks before the reveal (the regions of
+    // layout.reveal not drawn yet), same size as `texture`; else null.
+    TexturePtr reveal_base;
+};
+
+// What to draw of a slide, and when.
+struct RenderOptions {
+    int page = 0;  // 0-based; clamped to the slide's pages at `now`
+    // Red/black entries not valid at `now` are left out; emergency slides
+    // show their expiry in local time.
+    protocol::Timestamp now =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    std::chrono::seconds local_offset{std::chrono::hours{8}};  // the screen's zone (UTC+8)
 };
 
 class SlideRenderer {
@@ -57,21 +94,49 @@ class SlideRenderer {
     // `renderer` must support render targets (both display backends do).
     SlideRenderer(SDL_Renderer* renderer, FontCache& fonts, MediaResolver resolve_media);
 
-    // Renders `slide` at `size`. Errors only for SDL failures (out of memory,
-    // no fonts); content problems are warnings in the layout.
-    Result<RenderedSlide> render(const protocol::Slide& slide, Size size);
+    // Renders page `options.page` of `slide` at `size`. Errors only for SDL
+    // failures (out of memory, no fonts); content problems are warnings in
+    // the layout.
+    Result<RenderedSlide> render(const protocol::Slide& slide, Size size,
+                                 const RenderOptions& options = {});
 
     // The scale factor for `size`: shorter side / 1080.
     static double scale_for(Size size);
+    // The size of the QR card (white square with the code and its quiet
+    // zone, the label under it) on a slide of `size`.
+    static Size qr_card_size(Size size, const protocol::QrCode& qr);
 
   private:
     Status draw_text_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
     Status draw_image_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
-    Status draw_core_values_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
+    Status draw_core_values_slide(const protocol::Slide& slide, Size size, SlideLayout& layout,
+                                  TexturePtr* reveal_base);
+    // The background and title band of a board (honour roll, red/black);
+    // returns the area left for its content.
+    Result<SDL_Rect> draw_board(const protocol::Slide& slide, Size size, const char* default_title,
+                                SlideLayout& layout);
+    Status draw_honor_roll_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
+    Status draw_red_black_slide(const protocol::Slide& slide, Size size,
+                                const RenderOptions& options, SlideLayout& layout);
+    Status draw_honor_card(const protocol::HonorEntry& entry, const SDL_Rect& card, Size size,
+                           SlideLayout& layout);
+    // Draws `ref` cover-cropped into `frame`; false when it is unavailable.
+    bool draw_photo(const std::string& ref, const SDL_Rect& frame, SlideLayout& layout);
+    Status draw_list_column(bool red, const std::vector<const protocol::ListEntry*>& rows,
+                            bool mask_names, const SDL_Rect& column, Size size,
+                            SlideLayout& layout);
+    Status draw_emergency_slide(const protocol::Slide& slide, Size size,
+                                const RenderOptions& options, SlideLayout& layout);
+    Status draw_notice_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
+    // Draws the slide's QR card at `card` (of qr_card_size()).
+    Status draw_qr_card(const protocol::QrCode& qr, const SDL_Rect& card, Size size,
+                        SlideLayout& layout);
     // Draws a background image cover-fit with a dark scrim; false when the
     // image is unavailable (a warning is recorded).
     bool draw_background_media(const std::string& ref, Size size, SlideLayout& layout);
     SurfacePtr load_image(const std::string& ref, SlideLayout& layout);
+    // A copy of the current render target (the slide drawn so far).
+    TexturePtr copy_target(Size size);
 
     SDL_Renderer* renderer_;
     FontCache& fonts_;

@@ -39,6 +39,9 @@ struct TextStyle {
     // length (the narrowest width that keeps the line count), for titles and
     // captions.
     bool balance = false;
+    // What ends a truncated last line: "…" by default; "……" for Chinese
+    // excerpts.
+    std::string ellipsis = "\u2026";
 };
 
 // A style in one line: weight, size range, line pitch, alignment.

@@ -1,0 +1,810 @@
+// Every slide type and the full screen, looked at through real pixels:
+// golden images (with a tolerance) in both orientations, and region checks
+// that a golden image cannot fake: masking, expiry, paging, QR decoding, the
+// ticker's motion, the core-values reveal, missing glyphs.
+//
+// Golden images live in tests/player/golden/. After a deliberate change of
+// the design, regenerate them with
+//     SIGNAGE_UPDATE_GOLDEN=1 ctest --preset default -R golden
+// and look at every changed PNG before committing it. A failing comparison
+// writes the actual frame and a diff image (differing pixels in magenta) to
+// <build>/tests/player/golden-out/ and prints their paths.
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/random.hpp"
+#include "core/playlist.hpp"
+#include "protocol/manifest.hpp"
+#include "protocol/slide.hpp"
+#include "render/chrome.hpp"
+#include "render/compositor.hpp"
+#include "render/display.hpp"
+#include "render/fonts.hpp"
+#include "render/png.hpp"
+#include "render/screen_layout.hpp"
+#include "render/slide_renderer.hpp"
+#include "render_test_kit.hpp"
+
+namespace fs = std::filesystem;
+using namespace signage;
+using namespace signage::render;
+using namespace signage::render::testkit;
+
+namespace {
+
+const protocol::Timestamp kNow = *protocol::parse_iso8601("2026-11-23T08:30:00+08:00");
+
+RenderOptions at_now(int page = 0) {
+    RenderOptions o;
+    o.page = page;
+    o.now = kNow;
+    return o;
+}
+
+// A portrait "photo": a soft gradient with a head-and-shoulders silhouette.
+fs::path make_photo(const fs::path& dir, const std::string& name, SDL_Color top, SDL_Color bottom) {
+    SurfacePtr s = make_rgba_surface(300, 400);
+    REQUIRE(s);
+    SDL_LockSurface(s.get());
+    for (int y = 0; y < 400; ++y) {
+        auto* row = static_cast<Uint32*>(s->pixels) + y * (s->pitch / 4);
+        for (int x = 0; x < 300; ++x) {
+            const double t = y / 399.0;
+            auto c = SDL_Color{static_cast<Uint8>(top.r + (bottom.r - top.r) * t),
+                               static_cast<Uint8>(top.g + (bottom.g - top.g) * t),
+                               static_cast<Uint8>(top.b + (bottom.b - top.b) * t), 255};
+            const double hx = x - 150.0, hy = y - 150.0;
+            const double sx = (x - 150.0) / 115.0, sy = (y - 400.0) / 110.0;
+            if (hx * hx + hy * hy < 70.0 * 70.0) c = SDL_Color{0x3B, 0x2A, 0x20, 255};
+            if (sx * sx + sy * sy < 1.0) c = SDL_Color{0x2D, 0x4A, 0x6B, 255};
+            row[x] = SDL_MapRGBA(s->format, c.r, c.g, c.b, c.a);
+        }
+    }
+    SDL_UnlockSurface(s.get());
+    const fs::path p = dir / name;
+    REQUIRE(save_png_atomic(*s, p).ok());
+    return p;
+}
+
+// A landscape poster for image slides: sky, ground and a sun.
+fs::path make_poster(const fs::path& dir) {
+    SurfacePtr s = make_rgba_surface(800, 450);
+    REQUIRE(s);
+    const SDL_Rect sky{0, 0, 800, 300}, ground{0, 300, 800, 150}, sun{560, 70, 110, 110};
+    SDL_FillRect(s.get(), &sky, SDL_MapRGBA(s->format, 0x7F, 0xB8, 0xE8, 255));
+    SDL_FillRect(s.get(), &ground, SDL_MapRGBA(s->format, 0x4C, 0x9A, 0x4F, 255));
+    SDL_FillRect(s.get(), &sun, SDL_MapRGBA(s->format, 0xFF, 0xC8, 0x3A, 255));
+    const fs::path p = dir / "poster.png";
+    REQUIRE(save_png_atomic(*s, p).ok());
+    return p;
+}
+
+// ---------------------------------------------------------------- slides
+
+protocol::Slide text_slide() {
+    protocol::Slide s;
+    s.type = protocol::SlideType::text;
+    s.title = "文明出行 礼让斑马线";
+    s.body =
+        "机动车行经人行横道时应当减速行驶，遇行人正在通过人行横道，应当停车让行。\n\n"
+        "过马路请走人行横道，“一慢二看三通过”，不闯红灯、不跨越护栏。";
+    s.category = "文明交通";
+    s.public_service = true;
+    return s;
+}
+
+protocol::Slide image_slide(const fs::path& poster, protocol::Fit fit) {
+    protocol::Slide s;
+    s.type = protocol::SlideType::image;
+    s.media = poster.string();
+    s.fit = fit;
+    s.caption = "绿水青山就是金山银山";
+    return s;
+}
+
+protocol::Slide core_values_slide() {
+    protocol::Slide s;
+    s.type = protocol::SlideType::core_values;
+    return s;
+}
+
+protocol::Slide honor_slide(const fs::path& dir) {
+    const fs::path a = make_photo(dir, "a.png", {0xDC, 0xE8, 0xF4, 255}, {0x5B, 0x8D, 0xB8, 255});
+    const fs::path b = make_photo(dir, "b.png", {0xF4, 0xE2, 0xDC, 255}, {0xB8, 0x6B, 0x5B, 255});
+    const fs::path c = make_photo(dir, "c.png", {0xE2, 0xF4, 0xDC, 255}, {0x6B, 0xB8, 0x5B, 255});
+    protocol::Slide s;
+    s.type = protocol::SlideType::honor_roll;
+    s.title = "身边好人光荣榜";
+    const auto entry = [](std::string name, std::string photo, std::string category,
+                          std::string level, std::string deed) {
+        protocol::HonorEntry e;
+        e.name = std::move(name);
+        e.photo = std::move(photo);
+        e.category = std::move(category);
+        e.level = std::move(level);
+        e.unit = "幸福社区";
+        e.period = "2026年第三季度";
+        e.deed = std::move(deed);
+        return e;
+    };
+    s.entries = {
+        entry(
+            "张小明", a.string(), "助人为乐", "市级",
+            "退休教师张小明十年如一日为社区留守儿童义务辅导功课，自费购买图书两千余册，建起“四点半"
+            "课堂”，累计服务学生三百余人次。"),
+        entry("李秀兰", b.string(), "孝老爱亲", "区级",
+              "照顾瘫痪婆婆二十三年，悉心护理从无怨言，邻里称赞她是“最美儿媳”。"),
+        entry("欧阳振华", "", "见义勇为", "省级",
+              "8月12日傍晚在滨河公园发现一名儿童落水，毫不犹豫跳入河中将孩子救起，随后悄然离开。"),
+        entry("王建国", c.string(), "敬业奉献", "市级", "扎根环卫一线三十年，负责的路段常年整洁。"),
+        entry("陈静", (dir / "absent.png").string(), "诚实守信", "镇级",
+              "拾到装有五万元现金的提包，冒雨等候失主三个多小时，原物奉还。"),
+    };
+    return s;
+}
+
+protocol::ListEntry list_entry(std::string name, protocol::ListEntry::Kind kind, std::string reason,
+                               std::string decided_by, std::string until, std::string plate = {}) {
+    protocol::ListEntry e;
+    e.name = std::move(name);
+    e.kind = kind;
+    e.reason = std::move(reason);
+    e.decided_by = std::move(decided_by);
+    e.valid_until = std::move(until);
+    e.plate = std::move(plate);
+    return e;
+}
+
+protocol::Slide red_black_slide() {
+    using K = protocol::ListEntry::Kind;
+    protocol::Slide s;
+    s.type = protocol::SlideType::red_black;
+    s.title = "文明行为红黑榜";
+    s.red = {
+        list_entry("张小明", K::person, "连续三年义务清扫小区楼道", "幸福社区居委会", "2027-06-30"),
+        list_entry("李家", K::household, "获评2026年度“最美家庭”", "区妇联", "2027-06-30"),
+        list_entry("绿源物业有限公司", K::firm, "垃圾分类考核连续四个季度第一", "市城管局",
+                   "2027-06-30"),
+        list_entry("过期表扬", K::person, "已过公示期", "区文明办", "2026-10-31"),
+    };
+    s.black = {
+        list_entry("王大力", K::person, "驾车在人行横道不礼让行人", "市公安局交警支队",
+                   "2027-02-28", "苏B·12323"),
+        list_entry("赵某某", K::person, "高空抛物，经劝导拒不改正", "和平街道办事处", "2027-02-28"),
+        list_entry("诚信建材商行", K::firm, "拒不履行法院生效判决", "市中级人民法院", "2027-12-31"),
+        list_entry("孙过期", K::person, "公示期已满", "区文明办", "2026-11-22"),
+    };
+    return s;
+}
+
+protocol::Slide emergency_slide() {
+    protocol::Slide s;
+    s.type = protocol::SlideType::emergency;
+    s.title = "暴雨红色预警";
+    s.body =
+        "预计未来3小时内我市将出现特大暴雨，请居民减少外出，远离河道、低洼地带和地下空间；车辆请勿"
+        "涉水通行。如遇险情请拨打110、119求助。";
+    s.category = "市应急管理局";
+    s.valid_until = "2026-11-23T18:00:00+08:00";
+    return s;
+}
+
+protocol::Slide notice_slide() {
+    protocol::Slide s;
+    s.type = protocol::SlideType::notice;
+    s.title = "停水通知";
+    s.body = "因管网维修，11月25日8:00—18:00幸福社区1—12栋停水，请提前储水。";
+    return s;
+}
+
+const char* const kQrText = "https://civic.example.cn/quiz?s=42";
+
+protocol::Slide qr_slide() {
+    protocol::Slide s = text_slide();
+    s.title = "文明知识有奖问答";
+    s.body = "扫描二维码参加“应知应会”有奖问答，答对十题即可到社区服务中心领取礼品一份。";
+    s.qr = protocol::QrCode{kQrText, "扫码答题领奖"};
+    return s;
+}
+
+// ---------------------------------------------------------------- pixels
+
+Shot render_slide(const protocol::Slide& slide, Size size, const RenderOptions& options) {
+    return render_shot(slide, size, options);
+}
+
+// The full screen: header (fixed settings and time), main zone, ticker.
+SurfacePtr render_screen(const protocol::Slide& slide, Size size) {
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    Display& d = **display;
+    FontCache fonts(FontSet::defaults());
+    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    const ScreenLayout layout = layout_screen(size, true, true);
+    Compositor compositor(d);
+    compositor.set_layout(layout);
+    ScreenHeader header(d.renderer(), fonts);
+    protocol::GroupSettings settings;
+    settings.unit_name = "平江街道幸福社区";
+    settings.slogan = "创建全国文明城市 共建美好幸福家园";
+    header.set_settings(settings);
+    REQUIRE(
+        header.update(layout, ScreenHeader::WallClock::time_point{kNow.time_since_epoch()}).ok());
+    compositor.set_header(&header);
+    Ticker ticker(d.renderer(), fonts);
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    ticker.set_texts({"因管网维修，11月25日8:00—18:00停水，请提前储水。",
+                      "文明养犬，出门牵绳，及时清理犬只粪便。"},
+                     t0);
+    REQUIRE(compositor.set_ticker(&ticker).ok());
+    auto rendered = renderer.render(slide, layout.main_size(), at_now());
+    REQUIRE(rendered.ok());
+    compositor.show(std::move(*rendered), t0);
+    compositor.draw(t0 + std::chrono::seconds{2});  // reveal over; ticker 2 s in
+    d.present();
+    auto frame = d.read_frame();
+    REQUIRE(frame.ok());
+    return std::move(*frame);
+}
+
+SurfacePtr load_rgba(const fs::path& p) {
+    SurfacePtr png(IMG_Load(p.c_str()));
+    if (!png) return nullptr;
+    return SurfacePtr(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+}
+
+int channel_diff(SDL_Color a, SDL_Color b) {
+    return std::max({std::abs(a.r - b.r), std::abs(a.g - b.g), std::abs(a.b - b.b)});
+}
+
+// Fraction of pixels of `a` and `b` (same size) that differ by more than
+// `tolerance` in some channel; writes the diff image when `diff` is given.
+double differing_fraction(const SDL_Surface& a, const SDL_Surface& b, int tolerance,
+                          SDL_Surface* diff = nullptr) {
+    long bad = 0;
+    for (int y = 0; y < a.h; ++y) {
+        for (int x = 0; x < a.w; ++x) {
+            const SDL_Color pa = pixel_at(a, x, y), pb = pixel_at(b, x, y);
+            const bool differs = channel_diff(pa, pb) > tolerance;
+            bad += differs ? 1 : 0;
+            if (diff != nullptr) {
+                auto* p = static_cast<Uint8*>(diff->pixels) + y * diff->pitch + x * 4;
+                const auto grey = static_cast<Uint8>((pa.r + pa.g + pa.b) / 12 + 150);
+                p[0] = differs ? 255 : grey;
+                p[1] = differs ? 0 : grey;
+                p[2] = differs ? 255 : grey;
+                p[3] = 255;
+            }
+        }
+    }
+    return static_cast<double>(bad) / (static_cast<double>(a.w) * a.h);
+}
+
+// Compares `frame` with tests/player/golden/<name>.png: a pixel may differ by
+// up to 48 per channel (font hinting, blending), and at most 0.5% of the
+// pixels may differ by more.
+void check_golden(const SDL_Surface& frame, const std::string& name) {
+    const fs::path golden = fs::path(SIGNAGE_GOLDEN_DIR) / (name + ".png");
+    const char* update = std::getenv("SIGNAGE_UPDATE_GOLDEN");
+    if (update != nullptr && std::string(update) == "1") {
+        SurfacePtr copy(SDL_DuplicateSurface(const_cast<SDL_Surface*>(&frame)));
+        REQUIRE(save_png_atomic(*copy, golden).ok());
+        WARN("golden image written: " << golden.string());
+        return;
+    }
+    INFO("golden " << golden.string()
+                   << " (regenerate with SIGNAGE_UPDATE_GOLDEN=1 after a deliberate change)");
+    SurfacePtr expected = load_rgba(golden);
+    REQUIRE(expected);
+    REQUIRE(expected->w == frame.w);
+    REQUIRE(expected->h == frame.h);
+    SurfacePtr diff = make_rgba_surface(frame.w, frame.h);
+    const double bad = differing_fraction(frame, *expected, 48, diff.get());
+    if (bad > 0.005) {
+        const fs::path out = fs::path(SIGNAGE_GOLDEN_OUT_DIR);
+        SurfacePtr copy(SDL_DuplicateSurface(const_cast<SDL_Surface*>(&frame)));
+        REQUIRE(save_png_atomic(*copy, out / (name + ".actual.png")).ok());
+        REQUIRE(save_png_atomic(*diff, out / (name + ".diff.png")).ok());
+        FAIL_CHECK(name << ": " << bad * 100 << "% of the pixels differ from the golden image; "
+                        << "actual: " << (out / (name + ".actual.png")).string()
+                        << ", diff: " << (out / (name + ".diff.png")).string());
+    }
+}
+
+const TextBlock* find_block(const SlideLayout& layout, const std::string& role,
+                            std::size_t nth = 0) {
+    for (const auto& b : layout.blocks) {
+        if (b.role == role && nth-- == 0) return &b;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> block_lines(const SlideLayout& layout, const std::string& role) {
+    std::vector<std::string> out;
+    for (const auto& b : layout.blocks) {
+        if (b.role != role) continue;
+        for (const auto& l : b.lines) out.push_back(l.text);
+    }
+    return out;
+}
+
+// Each block of `role` as one string (its lines joined).
+std::vector<std::string> block_texts(const SlideLayout& layout, const std::string& role) {
+    std::vector<std::string> out;
+    for (const auto& b : layout.blocks) {
+        if (b.role != role) continue;
+        std::string joined;
+        for (const auto& l : b.lines) joined += l.text;
+        out.push_back(joined);
+    }
+    return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+const Size kLandscape{960, 540};
+const Size kPortrait{540, 960};
+
+}  // namespace
+
+TEST_CASE("player screens: every slide type matches its golden image in both orientations",
+          "[player][screens][golden]") {
+    SdlOnce sdl;
+    TempDir dir;
+    const fs::path poster = make_poster(dir.path);
+    const protocol::Slide honor = honor_slide(dir.path);
+    struct Case {
+        std::string name;
+        protocol::Slide slide;
+        int page = 0;
+    };
+    const std::vector<Case> cases = {
+        {"text", text_slide()},
+        {"image_contain", image_slide(poster, protocol::Fit::contain)},
+        {"image_cover", image_slide(poster, protocol::Fit::cover)},
+        {"core_values", core_values_slide()},
+        {"honor_roll_p1", honor, 0},
+        {"honor_roll_p2", honor, 1},
+        {"red_black", red_black_slide()},
+        {"emergency", emergency_slide()},
+        {"notice", notice_slide()},
+        {"qr", qr_slide()},
+    };
+    for (const auto& c : cases) {
+        for (const auto& [size, orientation] :
+             {std::pair{kLandscape, "landscape"}, std::pair{kPortrait, "portrait"}}) {
+            const std::string name = c.name + "_" + orientation;
+            SECTION(name) {
+                const Shot shot = render_slide(c.slide, size, at_now(c.page));
+                check_golden(*shot.frame, name);
+            }
+        }
+    }
+}
+
+TEST_CASE("player screens: the full screen with header and ticker matches its golden image",
+          "[player][screens][golden]") {
+    SdlOnce sdl;
+    for (const auto& [size, orientation] :
+         {std::pair{kLandscape, "landscape"}, std::pair{kPortrait, "portrait"}}) {
+        SECTION(orientation) {
+            const SurfacePtr frame = render_screen(core_values_slide(), size);
+            check_golden(*frame, std::string("screen_") + orientation);
+        }
+    }
+}
+
+TEST_CASE("player screens: red/black masks people and plates, never firms, unless told not to",
+          "[player][screens][cli]") {
+    TempDir dir;
+    nlohmann::json slide = protocol::to_json(red_black_slide());
+    write_text(dir.path / "rb.json", slide.dump());
+    const std::string base = std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                             (dir.path / "rb.json").string() + " --out " +
+                             (dir.path / "rb.png").string() +
+                             " --size 960x540 --now 2026-11-23T08:30 --lines 2>/dev/null > ";
+    REQUIRE(run_command(base + (dir.path / "masked.json").string()) == 0);
+    // Each block's lines joined (a long firm name may take two lines).
+    const auto blocks_text = [](const std::string& json_text) {
+        std::string out;
+        const auto j = nlohmann::json::parse(json_text);
+        for (const auto& b : j["blocks"]) {
+            for (const auto& l : b["lines"]) out += l.get<std::string>();
+            out += "\n";
+        }
+        return out;
+    };
+    const std::string masked = blocks_text(read_text(dir.path / "masked.json"));
+    CHECK(masked.find("张*明") != std::string::npos);
+    CHECK(masked.find("张小明") == std::string::npos);
+    CHECK(masked.find("王*力") != std::string::npos);
+    CHECK(masked.find("王大力") == std::string::npos);
+    CHECK(masked.find("李*") != std::string::npos);  // a household
+    CHECK(masked.find("苏B·1**23") != std::string::npos);
+    CHECK(masked.find("12323") == std::string::npos);
+    CHECK(masked.find("绿源物业有限公司") != std::string::npos);  // firms are never masked
+    CHECK(masked.find("诚信建材商行") != std::string::npos);
+
+    slide["mask_names"] = false;
+    write_text(dir.path / "rb.json", slide.dump());
+    REQUIRE(run_command(base + (dir.path / "plain.json").string()) == 0);
+    const std::string plain = blocks_text(read_text(dir.path / "plain.json"));
+    CHECK(plain.find("张小明") != std::string::npos);
+    CHECK(plain.find("苏B·12323") != std::string::npos);
+}
+
+TEST_CASE("player screens: red/black leaves out entries past their publication period",
+          "[player][screens]") {
+    SdlOnce sdl;
+    for (Size size : {kLandscape, kPortrait}) {
+        const Shot shot = render_slide(red_black_slide(), size, at_now());
+        const auto red = block_texts(shot.layout, "red_name");
+        const auto black = block_texts(shot.layout, "black_name");
+        CHECK(red.size() == 3);
+        CHECK(black.size() == 3);
+        CHECK_FALSE(contains(red, protocol::mask_name("过期表扬")));
+        CHECK_FALSE(contains(black, protocol::mask_name("孙过期")));
+        // A day earlier 孙过期 was still on the list.
+        RenderOptions earlier = at_now();
+        earlier.now -= std::chrono::hours{24};
+        const Shot before = render_slide(red_black_slide(), size, earlier);
+        CHECK(contains(block_texts(before.layout, "black_name"), protocol::mask_name("孙过期")));
+    }
+    // When every black entry has expired, the column says so.
+    protocol::Slide s = red_black_slide();
+    s.black.resize(0);
+    s.black.push_back(list_entry("孙过期", protocol::ListEntry::Kind::person, "公示期已满",
+                                 "区文明办", "2026-11-22"));
+    const Shot shot = render_slide(s, kLandscape, at_now());
+    CHECK(block_texts(shot.layout, "black_name").empty());
+    CHECK(contains(block_texts(shot.layout, "empty"), "本期暂无"));
+}
+
+TEST_CASE("player screens: an honour roll pages four cards at a time", "[player][screens]") {
+    SdlOnce sdl;
+    TempDir dir;
+    const protocol::Slide honor = honor_slide(dir.path);
+    REQUIRE(honor.pages_at(kNow, std::chrono::hours{8}) == 2);
+    for (Size size : {kLandscape, kPortrait}) {
+        const Shot p1 = render_slide(honor, size, at_now(0));
+        const Shot p2 = render_slide(honor, size, at_now(1));
+        CHECK(block_lines(p1.layout, "name") ==
+              std::vector<std::string>{"张小明", "李秀兰", "欧阳振华", "王建国"});
+        CHECK(block_lines(p2.layout, "name") == std::vector<std::string>{"陈静"});
+        CHECK(block_lines(p1.layout, "page") == std::vector<std::string>{"1/2"});
+        CHECK(block_lines(p2.layout, "page") == std::vector<std::string>{"2/2"});
+        CHECK(differing_fraction(*p1.frame, *p2.frame, 30) > 0.10);
+        // No photo: a placeholder with the name's first character.
+        CHECK(contains(block_lines(p1.layout, "initial"), "欧"));
+        // A photo that cannot be loaded: the placeholder, and a warning.
+        CHECK(contains(block_lines(p2.layout, "initial"), "陈"));
+        CHECK_FALSE(p2.layout.warnings.empty());
+        // Long deeds are cut with "……".
+        const TextBlock* deed = find_block(p1.layout, "deed");
+        REQUIRE(deed != nullptr);
+        const std::string last = deed->lines.back().text;
+        CHECK(last.substr(last.size() - 6) == "……");
+        // The photo is drawn: the silhouette's dark head is in the first card.
+        const TextBlock* name = find_block(p1.layout, "name");
+        REQUIRE(name != nullptr);
+        const int photo_x = name->box.x / 2;
+        long dark = 0;
+        for (int y = 0; y < size.h; ++y) {
+            const SDL_Color c = pixel_at(*p1.frame, photo_x, y);
+            dark += (c.r == 0x3B && c.g == 0x2A && c.b == 0x20) ? 1 : 0;
+        }
+        CHECK(dark > 5);
+    }
+}
+
+TEST_CASE("player screens: QR codes decode to their text on any slide type",
+          "[player][screens][qr]") {
+    SdlOnce sdl;
+    TempDir dir;
+    const fs::path poster = make_poster(dir.path);
+    std::vector<protocol::Slide> slides = {qr_slide(),
+                                           red_black_slide(),
+                                           honor_slide(dir.path),
+                                           image_slide(poster, protocol::Fit::cover),
+                                           core_values_slide(),
+                                           emergency_slide()};
+    for (auto& s : slides) {
+        if (!s.qr) s.qr = protocol::QrCode{kQrText, "扫码了解详情"};
+    }
+    int n = 0;
+    for (const auto& s : slides) {
+        for (Size size : {Size{1920, 1080}, kPortrait}) {
+            INFO(protocol::to_string(s.type) << " at " << size.w << "x" << size.h);
+            const Shot shot = render_slide(s, size, at_now());
+            REQUIRE(shot.layout.qr_rect.has_value());
+            const fs::path png = dir.path / ("qr" + std::to_string(n++) + ".png");
+            REQUIRE(save_png_atomic(*shot.frame, png).ok());
+            const fs::path out = dir.path / "zbar.txt";
+            REQUIRE(run_command("zbarimg --raw -q " + png.string() + " > " + out.string() +
+                                " 2>/dev/null") == 0);
+            std::string decoded = read_text(out);
+            while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
+                decoded.pop_back();
+            }
+            CHECK(decoded == kQrText);
+            // Crisp modules: only pure black and white inside the code.
+            const SDL_Rect card = *shot.layout.qr_rect;
+            long other = 0;
+            for (int y = card.y + card.w / 4; y < card.y + card.w * 3 / 4; ++y) {
+                for (int x = card.x + card.w / 4; x < card.x + card.w * 3 / 4; ++x) {
+                    const SDL_Color c = pixel_at(*shot.frame, x, y);
+                    const bool bw = (c.r == 0 && c.g == 0 && c.b == 0) ||
+                                    (c.r == 255 && c.g == 255 && c.b == 255);
+                    other += bw ? 0 : 1;
+                }
+            }
+            CHECK(other == 0);
+            CHECK(contains(block_lines(shot.layout, "qr_label"), s.qr->label));
+        }
+    }
+}
+
+TEST_CASE("player screens: the ticker scrolls at its speed, seamlessly, from textures",
+          "[player][screens][ticker]") {
+    SdlOnce sdl;
+    const Size size{1920, 1080};
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    Display& d = **display;
+    FontCache fonts(FontSet::defaults());
+    const ScreenLayout layout = layout_screen(size, true, true);
+    REQUIRE(layout.has_ticker());
+    Ticker ticker(d.renderer(), fonts);
+    const auto t0 = Ticker::Clock::time_point{} + std::chrono::hours{1};
+    ticker.set_texts({"文明城市 你我共建", "垃圾分类 从我做起"}, t0);
+    REQUIRE(ticker.set_rect(layout.ticker, layout.scale).ok());
+    CHECK(ticker.speed() == Approx(150.0));
+    CHECK(ticker.warnings().empty());
+
+    const auto frame_at = [&](Ticker::Clock::time_point t) {
+        SDL_SetRenderDrawColor(d.renderer(), 0, 0, 0, 255);
+        SDL_RenderClear(d.renderer());
+        REQUIRE(ticker.draw(t).ok());
+        d.present();
+        auto f = d.read_frame();
+        REQUIRE(f.ok());
+        return std::move(*f);
+    };
+    const SurfacePtr a = frame_at(t0 + std::chrono::seconds{1});
+    const SurfacePtr b = frame_at(t0 + std::chrono::seconds{2});
+    CHECK(ticker.offset_at(t0 + std::chrono::seconds{2}) -
+              ticker.offset_at(t0 + std::chrono::seconds{1}) ==
+          Approx(150.0));
+    // One second later the strip's text sits 150 px further left.
+    const SDL_Rect clip = ticker.text_clip();
+    const auto shifted_mismatch = [&](int shift) {
+        long bad = 0, total = 0;
+        for (int y = clip.y + 8; y < clip.y + clip.h - 4; y += 2) {
+            for (int x = clip.x; x + shift < clip.x + clip.w; x += 3) {
+                ++total;
+                bad += channel_diff(pixel_at(*b, x, y), pixel_at(*a, x + shift, y)) > 40 ? 1 : 0;
+            }
+        }
+        return static_cast<double>(bad) / static_cast<double>(total);
+    };
+    CHECK(shifted_mismatch(150) < 0.01);
+    CHECK(shifted_mismatch(0) > 0.02);  // it did move
+    // The label stays put.
+    CHECK(channel_diff(pixel_at(*a, layout.ticker.x + 10, layout.ticker.y + layout.ticker.h / 2),
+                       pixel_at(*b, layout.ticker.x + 10, layout.ticker.y + layout.ticker.h / 2)) ==
+          0);
+    // Seamless: one whole cycle later the strip looks the same.
+    const double cycle_s = ticker.cycle_width() / ticker.speed();
+    const auto later =
+        t0 + std::chrono::seconds{1} +
+        std::chrono::duration_cast<Ticker::Clock::duration>(std::chrono::duration<double>(cycle_s));
+    const SurfacePtr c = frame_at(later);
+    CHECK(differing_fraction(*a, *c, 40) < 0.002);
+}
+
+TEST_CASE(
+    "player screens: the core-values reveal uncovers the levels and ends on the static "
+    "slide",
+    "[player][screens][reveal]") {
+    SdlOnce sdl;
+    const Size size{960, 540};
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    Display& d = **display;
+    FontCache fonts(FontSet::defaults());
+    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    const Shot still = render_slide(core_values_slide(), size, at_now());
+    REQUIRE(still.layout.reveal.size() == 3);
+
+    auto rendered = renderer.render(core_values_slide(), size, at_now());
+    REQUIRE(rendered.ok());
+    REQUIRE(rendered->reveal_base != nullptr);
+    const std::vector<SDL_Rect> rects = rendered->layout.reveal;
+    Compositor compositor(d);
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    compositor.show(std::move(*rendered), t0);
+    const auto frame_at = [&](Compositor::Clock::time_point t) {
+        compositor.draw(t);
+        d.present();
+        auto f = d.read_frame();
+        REQUIRE(f.ok());
+        return std::move(*f);
+    };
+    const auto region_diff = [&](const SDL_Surface& f, const SDL_Rect& r) {
+        long bad = 0;
+        for (int y = r.y; y < r.y + r.h; ++y) {
+            for (int x = r.x; x < r.x + r.w; ++x) {
+                bad += channel_diff(pixel_at(f, x, y), pixel_at(*still.frame, x, y)) > 30 ? 1 : 0;
+            }
+        }
+        return static_cast<double>(bad) / (static_cast<double>(r.w) * r.h);
+    };
+    REQUIRE(compositor.reveal_end().has_value());
+    CHECK(*compositor.reveal_end() - t0 == std::chrono::milliseconds{1500});
+    CHECK(compositor.next_frame_due(t0).has_value());
+
+    // At the start every level is covered; half-way the first is shown and
+    // the last is not yet.
+    const SurfacePtr start = frame_at(t0);
+    for (const auto& r : rects) CHECK(region_diff(*start, r) > 0.2);
+    const SurfacePtr mid = frame_at(t0 + std::chrono::milliseconds{700});
+    CHECK(region_diff(*mid, rects[0]) < 0.01);
+    CHECK(region_diff(*mid, rects[2]) > 0.2);
+    // Outside the levels nothing changes during the reveal.
+    CHECK(region_diff(*start, SDL_Rect{0, 0, size.w, rects[0].y}) == 0.0);
+
+    // The final frame is exactly the static render, and then nothing moves.
+    const auto end = *compositor.reveal_end();
+    const SurfacePtr last = frame_at(end);
+    CHECK(differing_fraction(*last, *still.frame, 0) == 0.0);
+    CHECK_FALSE(compositor.animating(end));
+    CHECK_FALSE(compositor.next_frame_due(end).has_value());
+}
+
+TEST_CASE("player screens: the compositor draws the chrome, and an emergency covers it all",
+          "[player][screens]") {
+    SdlOnce sdl;
+    const Size size{960, 540};
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    Display& d = **display;
+    FontCache fonts(FontSet::defaults());
+    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    const ScreenLayout layout = layout_screen(size, true, true);
+    CHECK(layout.header.h == 48);
+    CHECK(layout.ticker.h == 38);
+    CHECK(layout.main.y == 48);
+    CHECK(layout.main.h == 540 - 48 - 38);
+    const ScreenLayout portrait = layout_screen(Size{1080, 1920}, true, true);
+    CHECK(portrait.header.h == 160);
+    CHECK(portrait.ticker.h == 100);
+
+    Compositor compositor(d);
+    compositor.set_layout(layout);
+    ScreenHeader header(d.renderer(), fonts);
+    const auto wall = ScreenHeader::WallClock::time_point{kNow.time_since_epoch()};
+    auto first = header.update(layout, wall);
+    REQUIRE(first.ok());
+    CHECK(*first);
+    auto same = header.update(layout, wall + std::chrono::seconds{20});
+    REQUIRE(same.ok());
+    CHECK_FALSE(*same);  // same minute: no new texture
+    CHECK(ScreenHeader::next_change(wall + std::chrono::seconds{20}) ==
+          wall + std::chrono::seconds{60});
+    auto next = header.update(layout, wall + std::chrono::seconds{60});
+    REQUIRE(next.ok());
+    CHECK(*next);
+    CHECK(contains(block_lines(header.layout(), "time"), "08:31"));
+    CHECK(contains(block_lines(header.layout(), "date"), "2026年11月23日 星期一"));
+    compositor.set_header(&header);
+
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    auto rendered = renderer.render(text_slide(), layout.main_size(), at_now());
+    REQUIRE(rendered.ok());
+    compositor.show(std::move(*rendered), t0);
+    // A static slide without a ticker: no frames are due.
+    CHECK_FALSE(compositor.next_frame_due(t0 + std::chrono::seconds{1}).has_value());
+    Ticker ticker(d.renderer(), fonts);
+    ticker.set_texts({"文明养犬 出门牵绳"}, t0);
+    REQUIRE(compositor.set_ticker(&ticker).ok());
+    CHECK(compositor.next_frame_due(t0 + std::chrono::seconds{1}) ==
+          t0 + std::chrono::seconds{1} + Compositor::kFrameInterval);
+
+    compositor.draw(t0 + std::chrono::seconds{1});
+    d.present();
+    auto frame = d.read_frame();
+    REQUIRE(frame.ok());
+    // Header red at the top, the text slide's cream page in the main zone,
+    // the ticker's gold label at the bottom left.
+    const SDL_Color top = pixel_at(**frame, size.w / 2, 2);
+    CHECK((top.r > 150 && top.g < 60));
+    const SDL_Color page = pixel_at(**frame, 8, layout.main.y + layout.main.h / 2);
+    CHECK((page.r > 240 && page.g > 235));
+    const SDL_Color label = pixel_at(**frame, 4, layout.ticker.y + layout.ticker.h / 2);
+    CHECK((label.r > 200 && label.g > 150 && label.b < 120));
+
+    auto emergency = renderer.render(emergency_slide(), size, at_now());
+    REQUIRE(emergency.ok());
+    compositor.show_emergency(std::move(emergency->texture));
+    CHECK_FALSE(compositor.animating(t0 + std::chrono::seconds{2}));  // the ticker is covered
+    compositor.draw(t0 + std::chrono::seconds{2});
+    d.present();
+    auto covered = d.read_frame();
+    REQUIRE(covered.ok());
+    const SDL_Color band = pixel_at(**covered, size.w / 2, 4);
+    CHECK((band.r > 240 && band.g > 180 && band.b < 40));  // the amber warning band
+    const SDL_Color bottom = pixel_at(**covered, 4, size.h - 4);
+    CHECK((bottom.r < 120 && bottom.g < 20));  // deep red, not the ticker
+    compositor.clear_emergency();
+    CHECK(compositor.animating(t0 + std::chrono::seconds{2}));
+}
+
+TEST_CASE("player screens: a character the font lacks is reported, not drawn as a box",
+          "[player][screens]") {
+    SdlOnce sdl;
+    TempDir dir;
+    protocol::Slide s = honor_slide(dir.path);
+    s.entries[0].name = "吉\U000F0001明";  // a private-use character
+    const Shot shot = render_slide(s, kLandscape, at_now());
+    bool warned = false;
+    for (const auto& w : shot.layout.warnings) {
+        warned = warned || w.find("\U000F0001") != std::string::npos;
+    }
+    CHECK(warned);
+
+    auto display = make_offscreen_display(kLandscape);
+    REQUIRE(display.ok());
+    FontCache fonts(FontSet::defaults());
+    Ticker ticker((*display)->renderer(), fonts);
+    ticker.set_texts({"请到\uE000服务中心"}, Ticker::Clock::now());
+    REQUIRE(ticker.set_rect(SDL_Rect{0, 500, 960, 40}, 0.5).ok());
+    REQUIRE(ticker.warnings().size() == 1);
+    CHECK(ticker.warnings()[0].find("\uE000") != std::string::npos);
+}
+
+TEST_CASE("player screens: --render draws every type, --screen the whole screen, bad input exits 2",
+          "[player][screens][cli]") {
+    TempDir dir;
+    const std::string exe = SIGNAGE_PLAYER_EXE;
+    const auto render = [&](const protocol::Slide& s, const std::string& extra) {
+        write_text(dir.path / "s.json", protocol::to_json(s).dump());
+        return run_command(exe + " --render " + (dir.path / "s.json").string() + " --out " +
+                           (dir.path / "o.png").string() + " --size 960x540 " + extra + " 2> " +
+                           (dir.path / "err.txt").string());
+    };
+    for (const auto& s : {text_slide(), core_values_slide(), red_black_slide(), emergency_slide(),
+                          notice_slide(), qr_slide()}) {
+        INFO(protocol::to_string(s.type));
+        CHECK(render(s, "--now 2026-11-23T08:30") == 0);
+        CHECK(render(s, "--screen --ticker 文明养犬 --now 2026-11-23T08:30") == 0);
+        SdlOnce sdl;
+        SurfacePtr png = load_rgba(dir.path / "o.png");
+        REQUIRE(png);
+        CHECK(png->w == 960);
+    }
+    // Pages: the red/black list has one page at --now.
+    CHECK(render(red_black_slide(), "--page 1 --now 2026-11-23T08:30") == 2);
+    CHECK(read_text(dir.path / "err.txt").find("--page") != std::string::npos);
+    CHECK(render(red_black_slide(), "--page -1") == 2);
+    CHECK(render(red_black_slide(), "--now yesterday") == 2);
+    CHECK(read_text(dir.path / "err.txt").find("--now") != std::string::npos);
+    write_text(dir.path / "settings.json", R"({"unit_name": 42})");
+    CHECK(render(text_slide(), "--screen --settings " + (dir.path / "settings.json").string()) ==
+          2);
+    CHECK(read_text(dir.path / "err.txt").find("unit_name") != std::string::npos);
+    CHECK(render(text_slide(), "--ticker 孤立") == 2);  // --ticker needs --screen
+}
