@@ -25,7 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/random.hpp"
-#include "core/playlist.hpp"
+#include "core/schedule.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 #include "render/chrome.hpp"

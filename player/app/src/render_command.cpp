@@ -9,7 +9,7 @@
 
 #include "app/app.hpp"
 #include "common/fs.hpp"
-#include "core/playlist.hpp"
+#include "core/schedule.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 #include "render/chrome.hpp"
