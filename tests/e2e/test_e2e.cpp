@@ -109,12 +109,13 @@ TEST_CASE("a published slide reaches a headless screen, which keeps it without t
     INFO("player log:\n" << read_or_empty(log));
     REQUIRE(wait_until([&] { return shows_published_slide(snapshot); }, 10s));
 
-    // The screen shows what the preview engine renders for the same slide.
+    // The screen shows what the preview engine renders for the same slide on
+    // the full screen (header and main zone; no notices, so no ticker).
     const auto slide_file = dir / "slide.json";
     write_text_file(slide_file, slide.dump());
     const auto preview = dir / "preview.png";
-    Process render(kPlayer,
-                   {"--render", slide_file.string(), "--out", preview.string(), "--size", kSize});
+    Process render(kPlayer, {"--render", slide_file.string(), "--screen", "--out", preview.string(),
+                             "--size", kSize});
     REQUIRE(render.wait(30s) == 0);
     auto expected = Image::load(preview);
     auto shown = Image::load(snapshot);

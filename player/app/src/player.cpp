@@ -48,9 +48,45 @@ Player::Player(render::Display& display, render::FontSet fonts, player::Cache& c
                     return {};
                 }),
       compositor_(display),
+      header_(display.renderer(), fonts_),
+      ticker_(display.renderer(), fonts_),
       tz_(zone_for(protocol::GroupSettings{})),
       snapshot_(std::move(snapshot)) {
     manifest_event_ = SDL_RegisterEvents(1);
+    compositor_.set_header(&header_);
+    update_layout(true);
+}
+
+bool Player::update_layout(bool force) {
+    const bool ticker = !ticker_.empty();
+    if (!force && layout_.screen.w == display_.size().w && layout_.screen.h == display_.size().h &&
+        layout_.has_ticker() == ticker) {
+        return false;
+    }
+    layout_ = render::layout_screen(display_.size(), true, ticker);
+    compositor_.set_layout(layout_);
+    if (ticker) {
+        if (auto st = ticker_.set_rect(layout_.ticker, layout_.scale); !st) {
+            spdlog::warn("ticker: {}", st.error().message);
+        }
+        if (auto st = compositor_.set_ticker(&ticker_); !st) {
+            spdlog::warn("ticker: {}", st.error().message);
+        }
+    } else {
+        (void)compositor_.set_ticker(nullptr);
+    }
+    prepared_.reset();
+    return true;
+}
+
+// The notices valid now run on the ticker. True when the ticker came or
+// went: the layout changed and what was on screen no longer fits it.
+bool Player::update_ticker(Clock::time_point now) {
+    ticker_.set_texts(player::ticker_at(manifest_ ? &*manifest_ : nullptr, wall_now(), tz_), now);
+    for (const auto& w : ticker_.warnings()) spdlog::warn("ticker: {}", w);
+    if (!update_layout(false)) return false;
+    compositor_.clear();
+    return true;
 }
 
 std::string Player::version() const {
@@ -59,6 +95,7 @@ std::string Player::version() const {
 
 void Player::apply_manifest(protocol::Manifest m) {
     tz_ = zone_for(m.settings);
+    header_.set_settings(m.settings);
     manifest_ = std::move(m);
     history_ = player::LoopState{};  // a new loop starts with the new content
     prepared_.reset();
@@ -152,20 +189,31 @@ void Player::handle_item_end(Clock::time_point now) {
 void Player::handle_page_end(Clock::time_point now) {
     if (decision_.pages <= 1 || page_ + 1 >= decision_.pages || now < page_end_) return;
     ++page_;
-    page_end_ = std::min(item_end_, page_end_ + std::chrono::seconds{decision_.slide->duration_s});
+    // Pages keep to the item's wall-clock schedule: page k ends duration_s * (k + 1) in.
+    page_end_ = std::min(
+        item_end_, steady_at(decision_.start +
+                             std::chrono::seconds{decision_.slide->duration_s * (page_ + 1)}));
     show_slide(*decision_.slide, page_, now);
 }
 
 void Player::handle_frame(Clock::time_point now) {
-    if (!compositor_.in_transition() && !redraw_) return;
-    const auto end = compositor_.transition_end();
-    const bool final_frame = !end || now >= *end;
-    const bool snapshot = final_frame && snapshot_pending_ && !snapshot_.empty();
+    auto header =
+        header_.update(layout_, std::chrono::system_clock::now(), tz_.offset_at(wall_now()));
+    if (!header) {
+        spdlog::warn("header: {}", header.error().message);
+    } else if (*header) {
+        redraw_ = true;
+    }
+    if (!redraw_ && !compositor_.animating(now)) return;
     compositor_.draw(now);
+    // The snapshot shows the item once it is fully on screen: the crossfade
+    // and any reveal over.
+    const bool settled = !compositor_.in_transition() && !compositor_.reveal_end();
+    const bool snapshot = settled && snapshot_pending_ && !snapshot_.empty();
     if (snapshot) display_.keep_next_frame();
     display_.present();
     redraw_ = false;
-    if (final_frame && snapshot_pending_) {
+    if (settled && snapshot_pending_) {
         snapshot_pending_ = false;
         if (snapshot) write_snapshot();
     }
@@ -177,8 +225,15 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
         std::lock_guard lock(slot_mu_);
         if (slot_) return milliseconds{0};
     }
-    if (compositor_.in_transition()) return kFrameInterval;
+    if (auto frame = compositor_.next_frame_due(now)) {
+        return std::clamp(std::chrono::ceil<milliseconds>(*frame - now), milliseconds{0},
+                          kFrameInterval);
+    }
     auto due = item_end_;
+    // The header's clock changes at the next minute.
+    const auto wall = std::chrono::system_clock::now();
+    due = std::min(due, now + std::chrono::duration_cast<Clock::duration>(
+                                  render::ScreenHeader::next_change(wall) - wall));
     if (decision_.pages > 1 && page_ + 1 < decision_.pages) due = std::min(due, page_end_);
     const auto left = std::chrono::ceil<milliseconds>(due - now);
     return std::clamp(left, milliseconds{0}, kMaxWait);
@@ -196,16 +251,24 @@ void Player::show_next(Clock::time_point now, bool force) {
         showing_id_ = decision_.slide ? decision_.slide->id : std::string{};
     }
     const std::string v = version();
+    if (update_ticker(now)) force = true;
 
     if (decision_.mode == player::Mode::power_off) {
         if (previous.mode != player::Mode::power_off || force) {
             spdlog::info("screen off until {}", protocol::format_iso8601(decision_.until));
-            show_off(now);
+            show_off();
         }
         return;
     }
+    if (decision_.mode != player::Mode::emergency && compositor_.has_emergency()) {
+        compositor_.clear_emergency();  // the rotation underneath shows again
+        redraw_ = true;
+        snapshot_pending_ = true;
+    }
     const protocol::Slide& slide = *decision_.slide;
-    if (decision_.pages > 1) page_end_ = now + std::chrono::seconds{slide.duration_s};
+    if (decision_.pages > 1) {
+        page_end_ = steady_at(decision_.start + std::chrono::seconds{slide.duration_s});
+    }
     spdlog::info("showing {} from manifest {}", slide.id.empty() ? "default" : slide.id,
                  v.empty() ? "none" : v);
     std::string key = protocol::to_json(slide).dump();
@@ -223,8 +286,9 @@ void Player::show_next(Clock::time_point now, bool force) {
 }
 
 void Player::handle_prepare() {
-    if (prepared_ || compositor_.in_transition() || !compositor_.has_content() ||
-        decision_.mode == player::Mode::power_off || !decision_.slide) {
+    if (prepared_ || compositor_.in_transition() || compositor_.reveal_end() ||
+        !compositor_.has_content() || decision_.mode == player::Mode::power_off ||
+        !decision_.slide) {
         return;
     }
     // What the schedule will pick when this item (or page) ends, unless a
@@ -238,22 +302,31 @@ void Player::handle_prepare() {
         next = d.slide;
         page = 0;
     }
-    Prepared p{protocol::to_json(*next).dump(), page, nullptr};
+    Prepared p{protocol::to_json(*next).dump(), page, {}};
     if (p.key == shown_key_ && page == 0 && decision_.pages <= 1) return;  // stays on screen
-    auto rendered = render_page(*next, page);
+    auto rendered = render_page(*next, page, decision_.until);
     if (!rendered) return;
-    p.texture = std::move(rendered->texture);
+    p.rendered = std::move(*rendered);
     prepared_ = std::move(p);
 }
 
-Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, int page) {
+Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, int page,
+                                                  protocol::Timestamp at) {
     const auto t0 = Clock::now();
-    (void)page;
-    auto rendered = renderer_.render(slide, display_.size());
+    const bool full_screen = slide.type == protocol::SlideType::emergency;
+    render::RenderOptions options;
+    options.page = page;
+    options.now = at;
+    options.local_offset = tz_.offset_at(at);
+    auto rendered =
+        renderer_.render(slide, full_screen ? display_.size() : layout_.main_size(), options);
     if (!rendered) {
         spdlog::error("cannot render slide {}: {}", slide.id.empty() ? "default" : slide.id,
                       rendered.error().message);
         return rendered;
+    }
+    for (const auto& w : rendered->layout.warnings) {
+        spdlog::warn("slide {}: {}", slide.id.empty() ? "default" : slide.id, w);
     }
     spdlog::debug("rendered slide {} page {} in {} ms", slide.id.empty() ? "default" : slide.id,
                   page + 1, std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
@@ -261,25 +334,33 @@ Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, 
 }
 
 bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_point now) {
-    render::TexturePtr texture;
+    render::RenderedSlide rendered;
     if (prepared_ && prepared_->page == page && prepared_->key == protocol::to_json(slide).dump()) {
-        texture = std::move(prepared_->texture);
+        rendered = std::move(prepared_->rendered);
     } else {
-        auto rendered = render_page(slide, page);
-        if (!rendered) return false;
-        texture = std::move(rendered->texture);
+        auto fresh = render_page(slide, page, wall_now());
+        if (!fresh) return false;
+        rendered = std::move(*fresh);
     }
     prepared_.reset();
-    // The crossfade starts after rendering, so it is never cut short.
-    compositor_.show(std::move(texture), std::max(now, Clock::now()));
+    // The very first frame is the finished slide (a cold start shows content
+    // at once); reveals play when a slide replaces another.
+    if (!compositor_.has_content()) rendered.reveal_base.reset();
+    if (slide.type == protocol::SlideType::emergency) {
+        compositor_.show_emergency(std::move(rendered.texture));  // at once, no fade
+    } else {
+        // The crossfade starts after rendering, so it is never cut short.
+        compositor_.show(std::move(rendered), std::max(now, Clock::now()));
+    }
     redraw_ = true;
     snapshot_pending_ = true;
     return true;
 }
 
-// The power-off window: the panel shows black (a real screen is switched off
-// by its own timer or DPMS; a dark frame costs it nothing).
-void Player::show_off(Clock::time_point now) {
+// The power-off window: the whole panel dark (a real screen is switched off
+// by its own timer or DPMS; a dark frame costs it nothing). Drawn as a cover,
+// so the ticker stops and the loop sleeps until the window ends.
+void Player::show_off() {
     SDL_Renderer* r = display_.renderer();
     const render::Size size = display_.size();
     render::TexturePtr black(
@@ -293,7 +374,7 @@ void Player::show_off(Clock::time_point now) {
     SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
     SDL_RenderClear(r);
     SDL_SetRenderTarget(r, previous);
-    compositor_.show(std::move(black), now);
+    compositor_.show_emergency(std::move(black));
     shown_key_.clear();
     redraw_ = true;
     snapshot_pending_ = true;
@@ -302,9 +383,9 @@ void Player::show_off(Clock::time_point now) {
 void Player::rerender_current() {
     spdlog::info("output is now {}x{}: rendering again", display_.size().w, display_.size().h);
     compositor_.clear();
-    prepared_.reset();
+    update_layout(true);
     if (decision_.mode == player::Mode::power_off) {
-        show_off(Clock::now());
+        show_off();
     } else if (!show_slide(current_slide(), page_, Clock::now())) {
         show_slide(player::default_slide(), 0, Clock::now());
     }

@@ -6,7 +6,10 @@
 // no CPU.
 //
 // What to show comes from the schedule engine (core/schedule.hpp), asked
-// again at the end of every item with the loop's play history.
+// again at the end of every item with the loop's play history. The screen
+// is the header (unit, slogan, date and time; redrawn each minute), the main
+// zone and, while notices are valid, the ticker; an emergency notice, and the
+// dark of a power-off window, cover all of it.
 //
 // New manifests arrive from the sync thread through a mutex-protected slot
 // plus a registered SDL user event that wakes the wait. A new manifest is
@@ -33,10 +36,12 @@
 #include "core/schedule.hpp"
 #include "core/time_zone.hpp"
 #include "protocol/manifest.hpp"
+#include "render/chrome.hpp"
 #include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/fonts.hpp"
 #include "render/png.hpp"
+#include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
 
 namespace signage::app {
@@ -90,8 +95,15 @@ class Player {
     // Asks the schedule what comes next and puts it on screen.
     void show_next(Clock::time_point now, bool force);
     bool show_slide(const protocol::Slide& slide, int page, Clock::time_point now);
-    Result<render::RenderedSlide> render_page(const protocol::Slide& slide, int page);
-    void show_off(Clock::time_point now);
+    // Renders a page for the main zone, or an emergency for the whole screen,
+    // as it should look at wall time `at`.
+    Result<render::RenderedSlide> render_page(const protocol::Slide& slide, int page,
+                                              protocol::Timestamp at);
+    void show_off();
+    // Lays the screen out again when the ticker comes or goes, or the output
+    // size changed; true when it did (slides must be rendered anew).
+    bool update_layout(bool force);
+    bool update_ticker(Clock::time_point now);
     void apply_manifest(protocol::Manifest m);
     void rerender_current();
     void write_snapshot();
@@ -102,6 +114,9 @@ class Player {
     player::Cache& cache_;
     render::SlideRenderer renderer_;
     render::Compositor compositor_;
+    render::ScreenHeader header_;
+    render::Ticker ticker_;
+    render::ScreenLayout layout_;
     std::optional<protocol::Manifest> manifest_;
     player::TimeZone tz_;
     player::LoopState history_;
@@ -122,7 +137,7 @@ class Player {
     struct Prepared {
         std::string key;  // the slide's JSON
         int page = 0;
-        render::TexturePtr texture;
+        render::RenderedSlide rendered;
     };
     std::optional<Prepared> prepared_;
     Clock::time_point item_end_{};
