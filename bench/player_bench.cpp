@@ -29,6 +29,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/memory.hpp"
 #include "protocol/slide.hpp"
 #include "render/chrome.hpp"
 #include "render/compositor.hpp"
@@ -96,6 +97,7 @@ Result<Content> load_content(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    return_large_blocks_to_system();  // as signage-player does
     CLI::App cli{"signage-player-bench: frame times and memory of the screen engine"};
     std::string content_path = "assets/demo/content.json", size_text = "1920x1080";
     int transitions = 1000, frames = 90;
