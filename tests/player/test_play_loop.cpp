@@ -56,6 +56,25 @@ struct Loop {
         t.join();
     }
 
+    // Delivers `m` and collects the distinct snapshots written over `span`.
+    std::set<std::string> distinct_snapshots(const protocol::Manifest& m,
+                                             std::chrono::milliseconds span) {
+        std::set<std::string> seen;
+        run([&] {
+            player->deliver_manifest(m);
+            const auto until = std::chrono::steady_clock::now() + span;
+            while (std::chrono::steady_clock::now() < until) {
+                try {
+                    seen.insert(test::read_text_file(snapshot));
+                } catch (...) {
+                    // not written yet
+                }
+                std::this_thread::sleep_for(50ms);
+            }
+        });
+        return seen;
+    }
+
     // The snapshot's share of pixels that are pure black.
     double black_share() const {
         render::SurfacePtr png(IMG_Load(snapshot.c_str()));
@@ -225,18 +244,23 @@ TEST_CASE("play loop: an honour roll pages through its entries", "[player][loop]
         e.category = "助人为乐";
         roll.entries.push_back(e);
     }
-    std::set<std::string> seen;
-    loop.run([&] {
-        loop.player->deliver_manifest(manifest("roll", {roll}));
-        const auto until = std::chrono::steady_clock::now() + 4s;
-        while (std::chrono::steady_clock::now() < until) {
-            try {
-                seen.insert(test::read_text_file(loop.snapshot));
-            } catch (...) {
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-    });
+    const auto seen = loop.distinct_snapshots(manifest("roll", {roll}), 4s);
     // The built-in slide at start, then three different pages.
+    CHECK(seen.size() >= 4);
+}
+
+TEST_CASE("play loop: a long text pages through all of its pages", "[player][loop]") {
+    Loop loop;
+    auto notice = text_slide("long", "社区环境综合整治告居民书");
+    notice.body.clear();
+    for (int i = 1; i <= 12; ++i) {
+        if (i > 1) notice.body += "\n\n";
+        notice.body += "第" + std::to_string(i) +
+                       "条：请大家自觉清理楼道堆放的杂物，不在公共区域私拉电线，"
+                       "不高空抛物，文明饲养宠物，共同维护我们的美好家园。";
+    }
+    notice.duration_s = 1;  // a second a page
+    const auto seen = loop.distinct_snapshots(manifest("long", {notice}), 4s);
+    // The built-in slide at start, then at least three pages of the text.
     CHECK(seen.size() >= 4);
 }

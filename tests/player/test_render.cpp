@@ -552,3 +552,52 @@ TEST_CASE("player render: the play loop starts with a finished slide and switche
     SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
     CHECK(near(pixel_at(*rgba, 4, 300), SDL_Color{0x0D, 0x47, 0xA1, 255}, 0));
 }
+
+TEST_CASE("player render: a text too long for one page pages instead of losing words",
+          "[player][render]") {
+    SdlOnce sdl;
+    protocol::Slide s;
+    s.type = protocol::SlideType::text;
+    s.title = "社区环境综合整治告居民书";
+    std::string body;
+    for (int i = 1; i <= 12; ++i) {
+        if (i > 1) body += "\n\n";
+        body += "第" + std::to_string(i) +
+                "条：请大家自觉清理楼道堆放的杂物，不在公共区域私拉电线，不高空抛物，"
+                "文明饲养宠物，共同维护我们的美好家园。";
+    }
+    s.body = body;
+    for (Size size : {Size{960, 540}, Size{540, 960}}) {
+        INFO(size.w << "x" << size.h);
+        std::string shown;
+        int pages = 0;
+        std::vector<std::string> firsts;
+        for (int page = 0; pages == 0 || page < pages; ++page) {
+            RenderOptions options;
+            options.page = page;
+            const Shot shot = render_shot(s, size, options);
+            pages = shot.layout.pages;
+            CHECK(shot.layout.page == page);
+            const TextBlock* b = find_block(shot.layout, "body");
+            REQUIRE(b != nullptr);
+            CHECK_FALSE(b->truncated);
+            REQUIRE_FALSE(b->lines.empty());
+            firsts.push_back(b->lines.front().text);
+            for (const auto& line : b->lines) shown += line.text;
+            // Every line inside the body's box: nothing runs into the footer.
+            for (const auto& line : b->lines) CHECK(line.rect.y + line.rect.h <= size.h);
+            const TextBlock* mark = find_block(shot.layout, "page");
+            REQUIRE(mark != nullptr);
+            CHECK(mark->lines.front().text ==
+                  std::to_string(page + 1) + " / " + std::to_string(pages));
+        }
+        CHECK(pages >= 2);
+        // All of the text, in order, over the pages.
+        std::string expected;
+        for (char c : body) {
+            if (c != '\n') expected += c;
+        }
+        CHECK(shown == expected);
+        CHECK(firsts.front() != firsts.back());
+    }
+}

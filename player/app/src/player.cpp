@@ -272,11 +272,13 @@ void Player::show_next(Clock::time_point now, bool force) {
     spdlog::info("showing {} from manifest {}", slide.id.empty() ? "default" : slide.id,
                  v.empty() ? "none" : v);
     std::string key = protocol::to_json(slide).dump();
-    if (!force && decision_.pages <= 1 && key == shown_key_ && compositor_.has_content()) {
+    if (!force && decision_.pages <= 1 && shown_pages_ <= 1 && key == shown_key_ &&
+        compositor_.has_content()) {
         return;  // already on screen
     }
     if (show_slide(slide, 0, now)) {
         shown_key_ = std::move(key);
+        extend_for_text_pages(slide);
     } else if (!compositor_.has_content()) {
         // Never a black screen: fall back to the built-in slide.
         if (show_slide(player::default_slide(), 0, now)) {
@@ -333,6 +335,33 @@ Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, 
     return rendered;
 }
 
+// A text slide too long for one page at the minimum size pages too; only
+// its layout knows how many pages, so the item grows by duration_s for each
+// extra page (unless its expiry or another limit cut it short), and the
+// loop's history counts that airtime.
+void Player::extend_for_text_pages(const protocol::Slide& slide) {
+    if (slide.type != protocol::SlideType::text || shown_pages_ <= decision_.pages ||
+        decision_.airtime_s() != slide.duration_s) {
+        return;
+    }
+    // Not into a power-off window or an emergency that starts when it ends.
+    const player::Decision after =
+        player::decide(manifest_ ? &*manifest_ : nullptr, decision_.until, tz_, history_);
+    if (after.mode != player::Mode::item) return;
+    auto until =
+        decision_.until + std::chrono::seconds{slide.duration_s * (shown_pages_ - decision_.pages)};
+    if (auto expiry = slide.valid_until_at(tz_.offset_at(decision_.start))) {
+        until = std::min(until, *expiry);
+    }
+    const auto extra = until - decision_.until;
+    decision_.pages = shown_pages_;
+    decision_.until = until;
+    item_end_ = steady_at(decision_.until);
+    page_end_ = steady_at(decision_.start + std::chrono::seconds{slide.duration_s});
+    history_.played_s += extra.count();
+    if (slide.public_service) history_.public_s += extra.count();
+}
+
 bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_point now) {
     render::RenderedSlide rendered;
     if (prepared_ && prepared_->page == page && prepared_->key == protocol::to_json(slide).dump()) {
@@ -343,6 +372,7 @@ bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_poin
         rendered = std::move(*fresh);
     }
     prepared_.reset();
+    shown_pages_ = rendered.layout.pages;
     // The very first frame is the finished slide (a cold start shows content
     // at once); reveals play when a slide replaces another.
     if (!compositor_.has_content()) rendered.reveal_base.reset();

@@ -49,8 +49,9 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
     render::RenderOptions ropts;
     ropts.page = options.page;
     if (options.now) ropts.now = *options.now;
+    // A text slide's pages depend on its layout: checked once it is drawn.
     const int pages = slide->pages_at(ropts.now, ropts.local_offset);
-    if (options.page >= pages) {
+    if (slide->type != protocol::SlideType::text && options.page >= pages) {
         return input_error("--page: " + std::to_string(options.page) + " is past the slide's " +
                            std::to_string(pages) + " page(s) (pages count from 0)");
     }
@@ -105,6 +106,11 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             if (!rendered) {
                 std::cerr << "error: rendering failed: " << rendered.error().message << "\n";
                 return 1;
+            }
+            if (options.page >= rendered->layout.pages) {
+                return input_error(
+                    "--page: " + std::to_string(options.page) + " is past the slide's " +
+                    std::to_string(rendered->layout.pages) + " page(s) (pages count from 0)");
             }
             SDL_SetTextureBlendMode(rendered->texture.get(), SDL_BLENDMODE_NONE);
             SDL_RenderCopy(r, rendered->texture.get(), nullptr, nullptr);

@@ -47,6 +47,8 @@ Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size s
 
     out.layout.pages = std::max(1, slide.pages_at(options.now, options.local_offset));
     out.layout.page = std::clamp(options.page, 0, out.layout.pages - 1);
+    // Text pages depend on the layout: the text slide clamps its own.
+    if (slide.type == protocol::SlideType::text) out.layout.page = std::max(0, options.page);
     Status st;
     switch (slide.type) {
         case protocol::SlideType::text:
@@ -119,8 +121,60 @@ bool SlideRenderer::draw_background_media(const std::string& ref, Size size, Sli
 
 // ---------------------------------------------------------------- text
 
+Result<TextBlock> SlideRenderer::page_text_block(std::string_view text, const TextStyle& style,
+                                                 SDL_Rect box, int page, SlideLayout& layout) {
+    auto all = layout_text_at(fonts_, text, style, style.min_px, box.w, -1, "body");
+    if (!all) return all.error();
+    // Greedy pages: a line starts a new page when it would end below the box.
+    std::vector<std::size_t> starts{0};
+    int top = all->lines.empty() ? 0 : all->lines.front().rect.y;
+    for (std::size_t i = 1; i < all->lines.size(); ++i) {
+        const SDL_Rect& r = all->lines[i].rect;
+        if (r.y + r.h - top > box.h) {
+            starts.push_back(i);
+            top = r.y;
+        }
+    }
+    layout.pages = static_cast<int>(starts.size());
+    layout.page = std::clamp(page, 0, layout.pages - 1);
+    const std::size_t from = starts[static_cast<std::size_t>(layout.page)];
+    const std::size_t to = static_cast<std::size_t>(layout.page) + 1 < starts.size()
+                               ? starts[static_cast<std::size_t>(layout.page) + 1]
+                               : all->lines.size();
+    std::vector<LaidOutLine> lines(all->lines.begin() + static_cast<std::ptrdiff_t>(from),
+                                   all->lines.begin() + static_cast<std::ptrdiff_t>(to));
+    const int page_top = lines.empty() ? 0 : lines.front().rect.y;
+    all->lines = std::move(lines);
+    all->box = box;
+    all->truncated = false;
+    int width = 0, bottom = 0;
+    for (auto& line : all->lines) {
+        line.rect.x += box.x;
+        line.rect.y += box.y - page_top;
+        width = std::max(width, line.rect.w);
+        bottom = std::max(bottom, line.rect.y + line.rect.h - box.y);
+    }
+    all->width = width;
+    all->height = bottom;
+    return all;
+}
+
+void SlideRenderer::draw_page_number(SlideLayout& layout, SDL_Rect footer, SDL_Color color) {
+    if (layout.pages <= 1) return;
+    const int px = std::max(12, footer.h * 30 / 88);
+    TextStyle style = make_style(Weight::bold, px, px, 1.2, Align::center);
+    style.max_lines = 1;
+    const std::string label =
+        std::to_string(layout.page + 1) + " / " + std::to_string(layout.pages);
+    auto nb = layout_text(fonts_, label, style, footer, "page");
+    if (!nb) return;
+    center_ink_vertically(*nb, footer.y, footer.h);
+    if (draw_block(renderer_, fonts_, *nb, color)) layout.blocks.push_back(std::move(*nb));
+}
+
 Status SlideRenderer::draw_text_slide(const protocol::Slide& slide, Size size,
                                       SlideLayout& layout) {
+    const int requested_page = layout.page;
     const int W = size.w, H = size.h;
     const Scaler sc{scale_for(size)};
     const bool landscape = W >= H;
@@ -243,7 +297,13 @@ Status SlideRenderer::draw_text_slide(const protocol::Slide& slide, Size size,
     style.justify = true;
     auto bb = layout_text(fonts_, body, style, body_box, "body");
     if (!bb) return bb.error();
-    if (!bb->truncated && bb->height < body_box.h) {
+    if (bb->truncated) {
+        // Too long even at the minimum size: page through it (nothing is cut).
+        auto paged = page_text_block(body, style, body_box, requested_page, layout);
+        if (!paged) return paged.error();
+        bb = std::move(paged);
+        draw_page_number(layout, SDL_Rect{margin, footer_y, W - 2 * margin, footer_h}, muted);
+    } else if (bb->height < body_box.h) {
         // Optical placement: a third of the free space above, two thirds below.
         move_block(*bb, 0, (body_box.h - bb->height) / 3);
     }

@@ -100,6 +100,7 @@ class Player {
     Result<render::RenderedSlide> render_page(const protocol::Slide& slide, int page,
                                               protocol::Timestamp at);
     void show_off();
+    void extend_for_text_pages(const protocol::Slide& slide);
     // Lays the screen out again when the ticker comes or goes, or the output
     // size changed; true when it did (slides must be rendered anew).
     bool update_layout(bool force);
@@ -142,6 +143,7 @@ class Player {
     std::optional<Prepared> prepared_;
     Clock::time_point item_end_{};
     int page_ = 0;
+    int shown_pages_ = 1;  // pages of the slide last rendered for the screen
     Clock::time_point page_end_{};
     std::string shown_key_;  // the JSON of the slide on screen, to skip fading to itself
 };

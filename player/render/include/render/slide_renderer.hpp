@@ -107,7 +107,12 @@ class SlideRenderer {
     static Size qr_card_size(Size size, const protocol::QrCode& qr);
 
   private:
+    // `layout.page` on entry: the page asked for. A body too long for one
+    // page at the minimum size is paged (layout.pages, a "2 / 3" mark).
     Status draw_text_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
+    Result<TextBlock> page_text_block(std::string_view text, const TextStyle& style, SDL_Rect box,
+                                      int page, SlideLayout& layout);
+    void draw_page_number(SlideLayout& layout, SDL_Rect footer, SDL_Color color);
     Status draw_image_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
     Status draw_core_values_slide(const protocol::Slide& slide, Size size, SlideLayout& layout,
                                   TexturePtr* reveal_base);
