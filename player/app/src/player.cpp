@@ -29,6 +29,18 @@ player::TimeZone zone_for(const protocol::GroupSettings& settings) {
     return player::TimeZone::fixed(std::chrono::hours{8});
 }
 
+// The built-in slide's JSON, the key that says it is on screen.
+const std::string& default_key() {
+    static const std::string key = protocol::to_json(player::default_slide()).dump();
+    return key;
+}
+
+// How logs name a slide.
+const std::string& label(const protocol::Slide& slide) {
+    static const std::string builtin = "default";
+    return slide.id.empty() ? builtin : slide.id;
+}
+
 // The steady-clock time at which the wall clock reads `t`.
 Player::Clock::time_point steady_at(protocol::Timestamp t) {
     const auto left = t - std::chrono::system_clock::now();
@@ -65,15 +77,9 @@ bool Player::update_layout(bool force) {
     }
     layout_ = render::layout_screen(display_.size(), true, ticker);
     compositor_.set_layout(layout_);
-    if (ticker) {
-        if (auto st = ticker_.set_rect(layout_.ticker, layout_.scale); !st) {
-            spdlog::warn("ticker: {}", st.error().message);
-        }
-        if (auto st = compositor_.set_ticker(&ticker_); !st) {
-            spdlog::warn("ticker: {}", st.error().message);
-        }
-    } else {
-        (void)compositor_.set_ticker(nullptr);
+    // The compositor places the ticker in the layout's ticker zone.
+    if (auto st = compositor_.set_ticker(ticker ? &ticker_ : nullptr); !st) {
+        spdlog::warn("ticker: {}", st.error().message);
     }
     prepared_.reset();
     return true;
@@ -82,7 +88,7 @@ bool Player::update_layout(bool force) {
 // The notices valid now run on the ticker. True when the ticker came or
 // went: the layout changed and what was on screen no longer fits it.
 bool Player::update_ticker(Clock::time_point now) {
-    ticker_.set_texts(player::ticker_at(manifest_ ? &*manifest_ : nullptr, wall_now(), tz_), now);
+    ticker_.set_texts(player::ticker_at(playing(), wall_now(), tz_), now);
     for (const auto& w : ticker_.warnings()) spdlog::warn("ticker: {}", w);
     if (!update_layout(false)) return false;
     compositor_.clear();
@@ -193,7 +199,8 @@ void Player::handle_page_end(Clock::time_point now) {
     page_end_ = std::min(
         item_end_, steady_at(decision_.start +
                              std::chrono::seconds{decision_.slide->duration_s * (page_ + 1)}));
-    show_slide(*decision_.slide, page_, now);
+    const std::string key = shown_key_;  // the same slide, another page
+    show_slide(*decision_.slide, key, page_, now);
 }
 
 void Player::handle_frame(Clock::time_point now) {
@@ -242,7 +249,7 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
 void Player::show_next(Clock::time_point now, bool force) {
     const auto wall = wall_now();
     const player::Decision previous = decision_;
-    decision_ = player::decide(manifest_ ? &*manifest_ : nullptr, wall, tz_, history_);
+    decision_ = player::decide(playing(), wall, tz_, history_);
     player::record(history_, decision_);
     item_end_ = steady_at(decision_.until);
     page_ = 0;
@@ -269,21 +276,17 @@ void Player::show_next(Clock::time_point now, bool force) {
     if (decision_.pages > 1) {
         page_end_ = steady_at(decision_.start + std::chrono::seconds{slide.duration_s});
     }
-    spdlog::info("showing {} from manifest {}", slide.id.empty() ? "default" : slide.id,
-                 v.empty() ? "none" : v);
-    std::string key = protocol::to_json(slide).dump();
+    spdlog::info("showing {} from manifest {}", label(slide), v.empty() ? "none" : v);
+    const std::string key = protocol::to_json(slide).dump();
     if (!force && decision_.pages <= 1 && shown_pages_ <= 1 && key == shown_key_ &&
         compositor_.has_content()) {
         return;  // already on screen
     }
-    if (show_slide(slide, 0, now)) {
-        shown_key_ = std::move(key);
+    if (show_slide(slide, key, 0, now)) {
         extend_for_text_pages(slide);
     } else if (!compositor_.has_content()) {
         // Never a black screen: fall back to the built-in slide.
-        if (show_slide(player::default_slide(), 0, now)) {
-            shown_key_ = protocol::to_json(player::default_slide()).dump();
-        }
+        show_slide(player::default_slide(), default_key(), 0, now);
     }
 }
 
@@ -298,8 +301,7 @@ void Player::handle_prepare() {
     const protocol::Slide* next = decision_.slide;
     int page = page_ + 1;
     if (page >= decision_.pages) {
-        const player::Decision d =
-            player::decide(manifest_ ? &*manifest_ : nullptr, decision_.until, tz_, history_);
+        const player::Decision d = player::decide(playing(), decision_.until, tz_, history_);
         if (d.mode == player::Mode::power_off || !d.slide) return;
         next = d.slide;
         page = 0;
@@ -323,15 +325,14 @@ Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, 
     auto rendered =
         renderer_.render(slide, full_screen ? display_.size() : layout_.main_size(), options);
     if (!rendered) {
-        spdlog::error("cannot render slide {}: {}", slide.id.empty() ? "default" : slide.id,
-                      rendered.error().message);
+        spdlog::error("cannot render slide {}: {}", label(slide), rendered.error().message);
         return rendered;
     }
     for (const auto& w : rendered->layout.warnings) {
-        spdlog::warn("slide {}: {}", slide.id.empty() ? "default" : slide.id, w);
+        spdlog::warn("slide {}: {}", label(slide), w);
     }
-    spdlog::debug("rendered slide {} page {} in {} ms", slide.id.empty() ? "default" : slide.id,
-                  page + 1, std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
+    spdlog::debug("rendered slide {} page {} in {} ms", label(slide), page + 1,
+                  std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
     return rendered;
 }
 
@@ -345,8 +346,7 @@ void Player::extend_for_text_pages(const protocol::Slide& slide) {
         return;
     }
     // Not into a power-off window or an emergency that starts when it ends.
-    const player::Decision after =
-        player::decide(manifest_ ? &*manifest_ : nullptr, decision_.until, tz_, history_);
+    const player::Decision after = player::decide(playing(), decision_.until, tz_, history_);
     if (after.mode != player::Mode::item) return;
     auto until =
         decision_.until + std::chrono::seconds{slide.duration_s * (shown_pages_ - decision_.pages)};
@@ -362,9 +362,10 @@ void Player::extend_for_text_pages(const protocol::Slide& slide) {
     if (slide.public_service) history_.public_s += extra.count();
 }
 
-bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_point now) {
+bool Player::show_slide(const protocol::Slide& slide, const std::string& key, int page,
+                        Clock::time_point now) {
     render::RenderedSlide rendered;
-    if (prepared_ && prepared_->page == page && prepared_->key == protocol::to_json(slide).dump()) {
+    if (prepared_ && prepared_->page == page && prepared_->key == key) {
         rendered = std::move(prepared_->rendered);
     } else {
         auto fresh = render_page(slide, page, wall_now());
@@ -372,6 +373,7 @@ bool Player::show_slide(const protocol::Slide& slide, int page, Clock::time_poin
         rendered = std::move(*fresh);
     }
     prepared_.reset();
+    shown_key_ = key;
     shown_pages_ = rendered.layout.pages;
     // The very first frame is the finished slide (a cold start shows content
     // at once); reveals play when a slide replaces another.
@@ -416,8 +418,9 @@ void Player::rerender_current() {
     update_layout(true);
     if (decision_.mode == player::Mode::power_off) {
         show_off();
-    } else if (!show_slide(current_slide(), page_, Clock::now())) {
-        show_slide(player::default_slide(), 0, Clock::now());
+    } else if (!show_slide(current_slide(), protocol::to_json(current_slide()).dump(), page_,
+                           Clock::now())) {
+        show_slide(player::default_slide(), default_key(), 0, Clock::now());
     }
 }
 

@@ -94,7 +94,10 @@ class Player {
 
     // Asks the schedule what comes next and puts it on screen.
     void show_next(Clock::time_point now, bool force);
-    bool show_slide(const protocol::Slide& slide, int page, Clock::time_point now);
+    // Puts page `page` of `slide` (whose JSON is `key`) on screen, from the
+    // slide rendered ahead when it matches.
+    bool show_slide(const protocol::Slide& slide, const std::string& key, int page,
+                    Clock::time_point now);
     // Renders a page for the main zone, or an emergency for the whole screen,
     // as it should look at wall time `at`.
     Result<render::RenderedSlide> render_page(const protocol::Slide& slide, int page,
@@ -109,6 +112,7 @@ class Player {
     void rerender_current();
     void write_snapshot();
     std::string version() const;
+    const protocol::Manifest* playing() const { return manifest_ ? &*manifest_ : nullptr; }
 
     render::Display& display_;
     render::FontCache fonts_;
