@@ -99,11 +99,7 @@ TEST_CASE("a published slide reaches a headless screen, which keeps it without t
         {"duration_s", 600},
         {"public_service", true},
         {"background", kBackground}};
-    auto created = editor.post("/api/v1/slides", slide);
-    REQUIRE(created.status == 201);
-    const auto id = created.json()["id"].get<std::string>();
-    REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
-    REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    approve_slide(editor, reviewer, slide);
     REQUIRE(reviewer.post("/api/v1/publish").status == 200);
 
     INFO("player log:\n" << read_or_empty(log));

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "common/sha256.hpp"
-#include "png_bytes.hpp"
 #include "protocol/manifest.hpp"
+#include "support/png_bytes.hpp"
 #include "support/process.hpp"
 #include "support/server_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -109,11 +109,7 @@ TEST_CASE("faults: a player killed at 50 points of a 20-file sync keeps a whole 
                                 {"fit", "contain"},
                                 {"public_service", true},
                                 {"duration_s", 5}};
-        auto created = editor.post("/api/v1/slides", slide);
-        REQUIRE(created.status == 201);
-        const auto id = created.json()["id"].get<std::string>();
-        REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
-        REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+        approve_slide(editor, reviewer, slide);
     }
     auto published = reviewer.post("/api/v1/publish");
     REQUIRE(published.status == 200);
@@ -185,11 +181,7 @@ TEST_CASE(
                                 {"title", "第" + std::to_string(n) + "期 文明创建简报"},
                                 {"body", std::string(600, 'x')},
                                 {"public_service", true}};
-        auto created = editor.post("/api/v1/slides", slide);
-        REQUIRE(created.status == 201);
-        const auto id = created.json()["id"].get<std::string>();
-        REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
-        REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+        approve_slide(editor, reviewer, slide);
     };
     // What every screen has now: group → (version, number of items).
     auto versions = [&] {

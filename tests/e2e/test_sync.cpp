@@ -11,7 +11,7 @@
 #include "common/sha256.hpp"
 #include "core/cache.hpp"
 #include "core/sync_client.hpp"
-#include "png_bytes.hpp"
+#include "support/png_bytes.hpp"
 #include "support/server_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -46,11 +46,7 @@ struct World {
 
     // Creates, approves and publishes a slide; returns the publish response body.
     nlohmann::json publish(const nlohmann::json& slide) {
-        auto created = editor.post("/api/v1/slides", slide);
-        REQUIRE(created.status == 201);
-        const auto id = created.json()["id"].get<std::string>();
-        REQUIRE(editor.post("/api/v1/slides/" + id + "/submit").status == 200);
-        REQUIRE(reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+        approve_slide(editor, reviewer, slide);
         auto published = reviewer.post("/api/v1/publish");
         REQUIRE(published.status == 200);
         return published.json();

@@ -5,13 +5,10 @@
 
 #include <stb_image_write.h>
 
+#include "support/png_bytes.hpp"
+
 namespace signage::test {
 namespace {
-
-void append(void* context, void* data, int size) {
-    static_cast<std::string*>(context)->append(static_cast<const char*>(data),
-                                               static_cast<std::size_t>(size));
-}
 
 std::vector<unsigned char> pixels(int width, int height, int seed) {
     std::vector<unsigned char> rgb(static_cast<std::size_t>(width * height * 3));
@@ -33,17 +30,13 @@ void expect(bool ok, const std::string& what) {
 }  // namespace
 
 std::string make_png(int width, int height, int seed) {
-    std::string out;
-    auto rgb = pixels(width, height, seed);
-    expect(stbi_write_png_to_func(append, &out, width, height, 3, rgb.data(), width * 3) != 0,
-           "stbi_write_png_to_func failed");
-    return out;
+    return png_bytes(width, height, 3, pixels(width, height, seed));
 }
 
 std::string make_jpeg(int width, int height, int seed) {
     std::string out;
     auto rgb = pixels(width, height, seed);
-    expect(stbi_write_jpg_to_func(append, &out, width, height, 3, rgb.data(), 90) != 0,
+    expect(stbi_write_jpg_to_func(append_to_string, &out, width, height, 3, rgb.data(), 90) != 0,
            "stbi_write_jpg_to_func failed");
     return out;
 }
@@ -97,15 +90,7 @@ Staff::Staff(ServerOptions options)
       reviewer(server.url(), server.add_staff("reviewer", "reviewer")) {}
 
 std::string Staff::approved_slide(const nlohmann::json& slide) {
-    auto created = editor.post("/api/v1/slides", slide);
-    expect(created.status == 201,
-           "create slide: " + std::to_string(created.status) + " " + created.body);
-    const std::string id = created.json().at("id").get<std::string>();
-    auto submitted = editor.post("/api/v1/slides/" + id + "/submit");
-    expect(submitted.status == 200, "submit: " + submitted.body);
-    auto approved = reviewer.post("/api/v1/slides/" + id + "/approve");
-    expect(approved.status == 200, "approve: " + approved.body);
-    return id;
+    return approve_slide(editor, reviewer, slide);
 }
 
 nlohmann::json Staff::publish() {

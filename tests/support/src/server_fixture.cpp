@@ -120,4 +120,18 @@ std::string ServerFixture::add_screen(const std::string& name, const std::string
     return token;
 }
 
+std::string approve_slide(HttpClient& editor, HttpClient& reviewer, const nlohmann::json& slide) {
+    auto created = editor.post("/api/v1/slides", slide);
+    if (created.status != 201) {
+        throw std::runtime_error("create slide: " + std::to_string(created.status) + " " +
+                                 created.body);
+    }
+    const std::string id = created.json().at("id").get<std::string>();
+    auto submitted = editor.post("/api/v1/slides/" + id + "/submit");
+    if (submitted.status != 200) throw std::runtime_error("submit: " + submitted.body);
+    auto approved = reviewer.post("/api/v1/slides/" + id + "/approve");
+    if (approved.status != 200) throw std::runtime_error("approve: " + approved.body);
+    return id;
+}
+
 }  // namespace signage::test

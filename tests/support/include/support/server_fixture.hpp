@@ -87,4 +87,8 @@ class ServerFixture {
     std::uint16_t port_ = 0;
 };
 
+// Creates `slide` as `editor`, submits it and approves it as `reviewer`: the
+// slide's id. Throws std::runtime_error naming the step that failed.
+std::string approve_slide(HttpClient& editor, HttpClient& reviewer, const nlohmann::json& slide);
+
 }  // namespace signage::test
