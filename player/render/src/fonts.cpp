@@ -48,25 +48,26 @@ Status FontSet::check() const {
     return {};
 }
 
-FontCache::FontCache(FontSet fonts, std::size_t capacity)
-    : fonts_(std::move(fonts)), capacity_(capacity == 0 ? 1 : capacity) {}
+FontCache::FontCache(FontSet fonts) : fonts_(std::move(fonts)) {}
 
 Result<FontPtr> FontCache::get(Weight weight, int px) {
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-        if (it->weight == weight && it->px == px) {
-            entries_.splice(entries_.begin(), entries_, it);
-            return entries_.front().font;
+    if (px < 1) px = 1;
+    Slot& slot = slots_[static_cast<int>(weight)];
+    if (slot.font) {
+        if (slot.px != px) {
+            if (TTF_SetFontSize(slot.font.get(), px) != 0) return sdl_error("TTF_SetFontSize");
+            slot.px = px;
         }
+        return slot.font;
     }
     const FontFace& face = weight == Weight::regular ? fonts_.regular
                            : weight == Weight::bold  ? fonts_.bold
                                                      : fonts_.display;
     TTF_Font* raw = TTF_OpenFontIndex(face.path.c_str(), px, face.index);
     if (!raw) return sdl_error("TTF_OpenFontIndex " + face.path.string());
-    FontPtr font(raw, SdlDeleter{});
-    entries_.push_front(Entry{weight, px, font});
-    while (entries_.size() > capacity_) entries_.pop_back();
-    return font;
+    slot.font = FontPtr(raw, SdlDeleter{});
+    slot.px = px;
+    return slot.font;
 }
 
 char32_t next_code_point(std::string_view s, std::size_t& i) {

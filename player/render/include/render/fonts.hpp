@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,25 +40,30 @@ struct FontSet {
 
 using FontPtr = std::shared_ptr<TTF_Font>;
 
-// Opened fonts by (weight, pixel size), least recently used evicted beyond
-// `capacity`. A size is SDL_ttf's point size at 72 dpi, i.e. the em in pixels.
+// One opened face per weight, resized on demand. A size is SDL_ttf's point
+// size at 72 dpi, i.e. the em in pixels.
+//
+// A CJK face costs about 3 MB once FreeType has parsed it, and each further
+// size opened as its own face would cost as much again, so the cache opens
+// each weight once and changes its size with TTF_SetFontSize (which also
+// empties that face's glyph cache). The font that get() returns is therefore
+// at `px` only until the next get() of the same weight with another size:
+// use it right away. Memory stays flat however many sizes the slides use.
 // Not thread-safe; use from the render thread. Must die before SdlRuntime.
 class FontCache {
   public:
-    explicit FontCache(FontSet fonts, std::size_t capacity = 24);
+    explicit FontCache(FontSet fonts);
 
     Result<FontPtr> get(Weight weight, int px);
     const FontSet& fonts() const { return fonts_; }
 
   private:
-    struct Entry {
-        Weight weight;
-        int px;
+    struct Slot {
         FontPtr font;
+        int px = 0;
     };
     FontSet fonts_;
-    std::size_t capacity_;
-    std::list<Entry> entries_;  // most recently used first
+    Slot slots_[3];  // by Weight
 };
 
 // Decodes one UTF-8 code point at `i` (advancing it); U+FFFD on bad input.
