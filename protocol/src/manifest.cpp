@@ -69,6 +69,10 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
                 return make_error("invalid", "must be between 0 and 1 (0.3 is 30%)", field);
             }
             g.min_public_share = share;
+        } else if (key == "quiz") {
+            auto quiz = parse_quiz_settings(v, field);
+            if (!quiz) return quiz.error();
+            g.quiz = *quiz;
         } else if (key == "power_off") {
             if (!v.is_array()) return make_error("invalid", "must be an array", field);
             for (std::size_t i = 0; i < v.size(); ++i) {
@@ -108,7 +112,8 @@ json to_json(const GroupSettings& g) {
             {"slogan", g.slogan},
             {"min_public_share", g.min_public_share},
             {"power_off", std::move(off)},
-            {"timezone", g.timezone}};
+            {"timezone", g.timezone},
+            {"quiz", to_json(g.quiz)}};
 }
 
 Result<Manifest> parse_manifest(const json& j) {
@@ -182,6 +187,21 @@ Result<Manifest> parse_manifest(const json& j) {
             m.items.push_back(std::move(*slide));
         }
     }
+    if (auto it = j.find("quiz"); it != j.end() && !it->is_null()) {
+        if (!it->is_array()) return make_error("invalid", "must be an array", "quiz");
+        if (it->size() > QuizLimits::max_questions) {
+            return make_error("invalid", "has too many questions", "quiz");
+        }
+        QuestionParseOptions opt;
+        opt.reject_unknown_fields = false;
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const std::string path = "quiz[" + std::to_string(i) + "]";
+            auto q = parse_question((*it)[i], opt, path);
+            if (!q) return q.error();
+            if (q->id.empty()) return make_error("invalid", "is required", path + ".id");
+            m.quiz.push_back(std::move(*q));
+        }
+    }
     return m;
 }
 
@@ -203,9 +223,12 @@ json to_json(const Manifest& m) {
     for (const auto& r : m.media) {
         media.push_back({{"sha256", r.sha256}, {"size", r.size}, {"content_type", r.content_type}});
     }
+    json quiz = json::array();
+    for (const auto& q : m.quiz) quiz.push_back(to_json(q));
     return {{"version", m.version},           {"group", m.group},
             {"published_at", m.published_at}, {"settings", to_json(m.settings)},
-            {"items", std::move(items)},      {"media", std::move(media)}};
+            {"items", std::move(items)},      {"media", std::move(media)},
+            {"quiz", std::move(quiz)}};
 }
 
 std::string content_version(const Manifest& m) {

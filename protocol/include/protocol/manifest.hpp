@@ -3,7 +3,8 @@
 // publish time and fetched by players with a long-poll.
 //
 // {"version": "…", "group": "…", "published_at": "2026-…Z", "settings": {…},
-//  "items": [slide, …], "media": [{"sha256","size","content_type"}, …]}
+//  "items": [slide, …], "media": [{"sha256","size","content_type"}, …],
+//  "quiz": [question, …]}
 
 #include <cstdint>
 #include <string>
@@ -13,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/result.hpp"
+#include "protocol/quiz.hpp"
 #include "protocol/slide.hpp"
 
 namespace signage::protocol {
@@ -27,7 +29,7 @@ struct MediaRef {
 // them offline.
 //   "settings": {"unit_name", "slogan", "min_public_share": 0.3,
 //                "power_off": [{"from": "23:00", "to": "06:00"}],
-//                "timezone": "Asia/Shanghai"}
+//                "timezone": "Asia/Shanghai", "quiz": {…QuizSettings}}
 struct GroupSettings {
     static constexpr double default_min_public_share = 0.3;
     std::string unit_name;                               // shown in the header
@@ -35,6 +37,7 @@ struct GroupSettings {
     double min_public_share = default_min_public_share;  // of each loop's airtime, 0..1
     std::vector<DayPart> power_off;                      // screen off (local time)
     std::string timezone = "Asia/Shanghai";              // IANA name
+    QuizSettings quiz;
     bool operator==(const GroupSettings&) const = default;
 };
 
@@ -50,6 +53,7 @@ struct Manifest {
     std::string published_at;  // ISO 8601
     std::vector<Slide> items;  // in play order, each with an id
     std::vector<MediaRef> media;
+    std::vector<Question> quiz;  // the approved quiz bank ("quiz": [question, …])
 
     // The entry for a sha256, or nullptr.
     const MediaRef* find_media(std::string_view sha256) const;
