@@ -9,7 +9,6 @@ namespace signage::protocol {
 namespace {
 
 constexpr std::string_view kPrefix = "CS1-";
-constexpr std::string_view kSignedPrefix = "CS1";
 constexpr std::string_view kSeedKey = "civic-signage claim key v1";
 constexpr std::size_t kFieldsBytes = 12;  // key_id, day, serial
 constexpr std::size_t kCodeBytes = kFieldsBytes + crypto_sign_BYTES;

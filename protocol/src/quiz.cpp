@@ -104,7 +104,9 @@ std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
     for (int a : q.answers) {
         if (a < 0 || static_cast<std::size_t>(a) >= q.options.size()) {
             return make_error("invalid",
-                              "answer " + std::to_string(a) + " is not an option (there are " +
+                              "answer " + std::to_string(a) + " (" +
+                                  std::string(1, static_cast<char>('A' + std::clamp(a, 0, 25))) +
+                                  ") is not an option (there are " +
                                   std::to_string(q.options.size()) + ")",
                               field_of("answers"));
         }
@@ -332,10 +334,13 @@ struct CsvRecord {
     int line = 0;  // line the record starts on
 };
 
+// The text is fed to libcsv one physical line at a time, so a record starts
+// on the first line fed while no record was open.
 struct CsvReader {
     std::vector<CsvRecord> records;
     CsvRecord current;
-    int line = 1;  // current line while parsing
+    int line = 1;        // the line being fed
+    int start_line = 1;  // the line the open (or next) record starts on
     bool record_open = false;
 };
 
@@ -343,9 +348,15 @@ void on_field(void* s, std::size_t len, void* data) {
     auto* r = static_cast<CsvReader*>(data);
     if (!r->record_open) {
         r->current = CsvRecord{};
+        r->current.line = r->start_line;
         r->record_open = true;
     }
-    r->current.fields.emplace_back(static_cast<const char*>(s), len);
+    std::string field(len == 0 ? "" : static_cast<const char*>(s), len);
+    // Line breaks inside a quoted cell become \n, whichever system wrote them.
+    for (auto pos = field.find("\r\n"); pos != std::string::npos; pos = field.find("\r\n", pos)) {
+        field.erase(pos, 1);
+    }
+    r->current.fields.push_back(std::move(field));
 }
 
 void on_record(int, void* data) {
@@ -362,15 +373,26 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, e - b + 1));
 }
 
-// "ACD", "A,C,D", "a c d" → {0,2,3}; judge also 对/错/T/F/true/false.
-std::optional<std::vector<int>> parse_answer_letters(std::string_view text, QuestionType type) {
+// "ACD", "A,C,D", "a c d" → {0,2,3}. A judge answer may also be 对/错
+// (正确/错误, true/false, T/F, √/×): the option with that meaning, which is
+// the first (对) or second (错) when the row gives no options.
+std::optional<std::vector<int>> parse_answer_letters(std::string_view text, QuestionType type,
+                                                     const std::vector<std::string>& options) {
     const std::string t = trim(text);
     if (type == QuestionType::judge) {
-        if (t == kJudgeRight || t == "正确" || t == "true" || t == "T" || t == "√") {
-            return std::vector<int>{0};
-        }
-        if (t == kJudgeWrong || t == "错误" || t == "false" || t == "F" || t == "×") {
-            return std::vector<int>{1};
+        const auto is_right = [](std::string_view v) {
+            return v == kJudgeRight || v == "正确" || v == "true" || v == "T" || v == "√";
+        };
+        const auto is_wrong = [](std::string_view v) {
+            return v == kJudgeWrong || v == "错误" || v == "false" || v == "F" || v == "×";
+        };
+        for (const auto& meaning : {+is_right, +is_wrong}) {
+            if (!meaning(t)) continue;
+            if (options.empty()) return std::vector<int>{meaning == +is_right ? 0 : 1};
+            for (std::size_t k = 0; k < options.size(); ++k) {
+                if (meaning(options[k])) return std::vector<int>{static_cast<int>(k)};
+            }
+            return std::nullopt;
         }
     }
     std::vector<int> out;
@@ -404,7 +426,7 @@ CsvImport parse_questions_csv(std::string_view text) {
     // Parse line by line so each record knows the line it starts on; libcsv
     // keeps quoted fields that span lines together.
     csv_parser parser{};
-    if (csv_init(&parser, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         problem(0, {}, "the CSV reader could not start");
         return result;
     }
@@ -415,8 +437,7 @@ CsvImport parse_questions_csv(std::string_view text) {
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
         end = end == std::string_view::npos ? text.size() : end + 1;
-        if (!reader.record_open) reader.current.line = reader.line;
-        const auto before = reader.records.size();
+        if (!reader.record_open) reader.start_line = reader.line;
         const std::size_t chunk = end - pos;
         if (csv_parse(&parser, text.data() + pos, chunk, on_field, on_record, &reader) != chunk) {
             problem(reader.line, {},
@@ -425,16 +446,11 @@ CsvImport parse_questions_csv(std::string_view text) {
             parse_failed = true;
             break;
         }
-        // A record that ended in this chunk began where it was opened.
-        for (auto i = before; i < reader.records.size(); ++i) {
-            if (reader.records[i].line == 0) reader.records[i].line = reader.line;
-        }
-        if (reader.record_open && reader.current.line == 0) reader.current.line = reader.line;
         ++reader.line;
         pos = end;
     }
     if (!parse_failed && csv_fini(&parser, on_field, on_record, &reader) != 0) {
-        problem(reader.line - 1, {},
+        problem(reader.start_line, {},
                 std::string("is not valid CSV: ") + csv_strerror(csv_error(&parser)) +
                     " (is a quoted field left open?)");
         parse_failed = true;
@@ -542,7 +558,7 @@ CsvImport parse_questions_csv(std::string_view text) {
         }
         if (row_bad) continue;
         const std::string answer_text = cell(r, single_columns[Column::answer]);
-        auto answers = parse_answer_letters(answer_text, q.type);
+        auto answers = parse_answer_letters(answer_text, q.type, q.options);
         if (!answers) {
             problem(r.line, names[single_columns[Column::answer]],
                     answer_text.empty() ? "is empty (write the letters of the right options, "
