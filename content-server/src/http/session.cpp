@@ -1,5 +1,6 @@
 #include "http/session.hpp"
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,12 @@ class Session : public std::enable_shared_from_this<Session> {
     void read_header() {
         header_parser_.emplace();
         header_parser_->header_limit(limits_.header_limit);
+        // Beast checks Content-Length against the parser's body limit (1 MB by
+        // default) while it reads the header; the route's own limit is applied
+        // once the route is known, so lift it here. (Not boost::none: Beast
+        // 1.74 compares the length with the optional, and any length is
+        // greater than none.)
+        header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         body_parser_.reset();
         head_ = false;
         close_after_ = false;
