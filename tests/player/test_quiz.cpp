@@ -56,8 +56,7 @@ std::vector<protocol::Question> bank12() {
             id += std::to_string(c);
             id += '-';
             id += std::to_string(i);
-            bank.push_back(make_q(id,
-                                  protocol::QuestionType::single,
+            bank.push_back(make_q(id, protocol::QuestionType::single,
                                   std::string("类别") += std::to_string(c), {1}));
         }
     }
@@ -68,7 +67,8 @@ std::vector<protocol::Question> bank12() {
 struct FakeWall {
     protocol::Timestamp t = *protocol::parse_iso8601("2026-11-23T12:00:00Z");
     player::QuizWallClock clock() {
-        return {[this] { return t; }, [](protocol::Timestamp) { return std::chrono::seconds{8 * 3600}; }};
+        return {[this] { return t; },
+                [](protocol::Timestamp) { return std::chrono::seconds{8 * 3600}; }};
     }
 };
 
@@ -106,7 +106,8 @@ TEST_CASE("quiz: a round draws without repeats, round-robin over categories", "[
         // Each run of three takes one question of each category.
         for (int k = 0; k < 3; ++k) {
             std::set<std::string> cats;
-            for (int i = 0; i < 3; ++i) cats.insert(drawn[static_cast<std::size_t>(k * 3 + i)]->category);
+            for (int i = 0; i < 3; ++i)
+                cats.insert(drawn[static_cast<std::size_t>(k * 3 + i)]->category);
             CHECK(cats.size() == 3);
         }
     }
@@ -185,8 +186,7 @@ TEST_CASE("quiz: scoring, pass mark and the recorded round", "[quiz]") {
     CHECK(results[1].answers[6].correct == true);
 }
 
-TEST_CASE("quiz: multiple choice toggles and is right only for exactly the right set",
-          "[quiz]") {
+TEST_CASE("quiz: multiple choice toggles and is right only for exactly the right set", "[quiz]") {
     FakeWall wall;
     std::vector<protocol::Question> bank = {
         make_q("m", protocol::QuestionType::multiple, "A", {0, 1, 2})};
@@ -210,7 +210,7 @@ TEST_CASE("quiz: multiple choice toggles and is right only for exactly the right
     CHECK_FALSE(answer_with({0, 1}));
     CHECK_FALSE(answer_with({0, 1, 2, 3}));
     CHECK(answer_with({0, 3, 1, 2, 3}));  // 3 toggled on then off
-    CHECK_FALSE(quiz.choose(0, now));      // idle: nothing to choose
+    CHECK_FALSE(quiz.choose(0, now));     // idle: nothing to choose
 }
 
 TEST_CASE("quiz: the time limit answers as wrong, the idle timeout drops the round", "[quiz]") {
@@ -321,8 +321,8 @@ TEST_CASE("quiz: prizes up to the daily limit, serials survive a restart, codes 
         CHECK(claim->key_id == protocol::claim_key_id(keys.public_key));
     }
     // Another screen's key does not verify them.
-    CHECK_FALSE(protocol::verify_claim_code(codes[0],
-                                            protocol::derive_claim_keys("other").public_key));
+    CHECK_FALSE(
+        protocol::verify_claim_code(codes[0], protocol::derive_claim_keys("other").public_key));
 }
 
 namespace {
@@ -368,8 +368,9 @@ struct TinyHttp {
                     std::lock_guard lock(mu);
                     requests.push_back(req);
                 }
-                const std::string resp = std::string("HTTP/1.1 ") += std::to_string(status.load()) +
-                                         " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                const std::string resp = std::string("HTTP/1.1 ") +=
+                    std::to_string(status.load()) +
+                    " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
                 (void)!::write(c, resp.data(), resp.size());
                 ::close(c);
             }
@@ -391,9 +392,7 @@ TEST_CASE("outbox: items stay until a 2xx and corrupt files move aside", "[quiz]
     REQUIRE(box.ok());
     auto& outbox = **box;
     for (int i = 0; i < 3; ++i) REQUIRE(outbox.add(nlohmann::json{{"n", i}}).ok());
-    {
-        std::ofstream(dir.path / "outbox" / "00000000000000000000-bad.json") << "{not json";
-    }
+    { std::ofstream(dir.path / "outbox" / "00000000000000000000-bad.json") << "{not json"; }
     CHECK(outbox.size() == 4);
     auto items = outbox.pending(10);
     REQUIRE(items.size() == 3);  // the corrupt one moved aside

@@ -55,7 +55,8 @@ std::vector<Outbox::Item> Outbox::pending(std::size_t max) {
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
         const auto name = e.path().filename().string();
         // Only finished items: write_file_atomic's temporaries end otherwise.
-        if (e.is_regular_file() && e.path().extension() == ".json" && name.find(".tmp") == std::string::npos) {
+        if (e.is_regular_file() && e.path().extension() == ".json" &&
+            name.find(".tmp") == std::string::npos) {
             files.push_back(e.path());
         }
     }
@@ -155,14 +156,14 @@ Status OutboxUploader::send_pending() {
         curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
         const CURLcode rc = curl_easy_perform(easy.get());
         if (rc != CURLE_OK) {
-            return make_error("network", std::string("POST ") + options_.path + ": " +
-                                             curl_easy_strerror(rc));
+            return make_error("network",
+                              std::string("POST ") + options_.path + ": " + curl_easy_strerror(rc));
         }
         long status = 0;
         curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
         if (status < 200 || status > 299) {
-            return make_error("http", std::string("POST ") + options_.path + ": HTTP " +
-                                          std::to_string(status));
+            return make_error(
+                "http", std::string("POST ") + options_.path + ": HTTP " + std::to_string(status));
         }
         outbox_.remove(items);
         spdlog::info("outbox: sent {} item(s) to {}", items.size(), options_.path);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
 #include "common/random.hpp"
@@ -35,7 +35,8 @@ PrizeCount read_prize_count(const std::filesystem::path& file) {
 
 int local_day(protocol::Timestamp t, std::chrono::seconds offset) {
     const auto local = t + offset;
-    return static_cast<int>(std::chrono::floor<std::chrono::days>(local).time_since_epoch().count());
+    return static_cast<int>(
+        std::chrono::floor<std::chrono::days>(local).time_since_epoch().count());
 }
 
 PrizeBook::PrizeBook(std::filesystem::path file, std::string_view device_token)
@@ -207,13 +208,15 @@ std::optional<Quiz::Time> Quiz::next_deadline() const {
     if (screen_ == QuizScreen::idle) return std::nullopt;
     Time due = last_touch_ + std::chrono::seconds{settings_.idle_timeout_s};
     if (screen_ == QuizScreen::question && settings_.question_time_limit_s > 0) {
-        due = std::min(due, question_start_ + std::chrono::seconds{settings_.question_time_limit_s});
+        due =
+            std::min(due, question_start_ + std::chrono::seconds{settings_.question_time_limit_s});
     }
     return due;
 }
 
 std::optional<int> Quiz::seconds_left(Time now) const {
-    if (screen_ != QuizScreen::question || settings_.question_time_limit_s <= 0) return std::nullopt;
+    if (screen_ != QuizScreen::question || settings_.question_time_limit_s <= 0)
+        return std::nullopt;
     const auto end = question_start_ + std::chrono::seconds{settings_.question_time_limit_s};
     if (now >= end) return 0;
     return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(end - now).count());
