@@ -54,7 +54,8 @@ Status quiz_button(SDL_Renderer* r, FontCache& fonts, SlideLayout& layout, const
 
 // An answer option: a card with its letter in a disc and its text.
 Status quiz_option(SDL_Renderer* r, FontCache& fonts, SlideLayout& layout, const Scaler& sc,
-                   const SDL_Rect& rect, int index, const std::string& text, OptionLook look) {
+                   const SDL_Rect& rect, int index, const std::string& text, OptionLook look,
+                   bool big) {
     SDL_Color bg = rgb(0xFFFFFF), border = kQuizLine, disc = kRed, ink = kInk;
     switch (look) {
         case OptionLook::plain:
@@ -108,11 +109,18 @@ Status quiz_option(SDL_Renderer* r, FontCache& fonts, SlideLayout& layout, const
             return b.error();
         }
     }
-    TextStyle ts = make_style(Weight::bold, sc(48), sc(30), 1.25, Align::left);
+    // Judge questions' two words (对 / 错) are set large and centred.
+    TextStyle ts = big ? make_style(Weight::bold, sc(80), sc(40), 1.25, Align::center)
+                       : make_style(Weight::bold, sc(48), sc(30), 1.25, Align::left);
     ts.max_lines = 2;
     const int tx = disc_rect.x + d + sc(26);
-    const SDL_Rect tbox{tx, rect.y + sc(10), rect.x + rect.w - tx - sc(24) - mark_w,
-                        rect.h - sc(20)};
+    SDL_Rect tbox{tx, rect.y + sc(10), rect.x + rect.w - tx - sc(24) - mark_w, rect.h - sc(20)};
+    if (big) {
+        // Centred on the card: as much room on the right as the disc takes.
+        const int side = tx - rect.x;
+        tbox.x = tx;
+        tbox.w = rect.w - 2 * side;
+    }
     auto b = place_text(r, fonts, layout, text, ts, tbox, "option", ink, true);
     if (!b) return b.error();
     return {};
@@ -424,7 +432,8 @@ Status QuizRenderer::draw_question(const QuizQuestionView& view, Size size, bool
     const int cols = landscape ? 2 : 1;
     const int rows = (n + cols - 1) / cols;
     const int gap = sc(landscape ? 28 : 22);
-    const int opt_h = std::clamp((opts_h - (rows - 1) * gap) / std::max(1, rows), sc(136), sc(180));
+    const int opt_h = std::clamp((opts_h - (rows - 1) * gap) / std::max(1, rows), sc(136),
+                                 sc(q.type == protocol::QuestionType::judge ? 240 : 180));
     const int opt_w = (content.w - (cols - 1) * gap) / cols;
     const int grid_h = rows * opt_h + (rows - 1) * gap;
     const int grid_top = opts_top + std::max(0, (opts_h - grid_h) / 2);
@@ -443,8 +452,9 @@ Status QuizRenderer::draw_question(const QuizQuestionView& view, Size size, bool
         } else {
             look = chosen ? OptionLook::wrong : OptionLook::faded;
         }
-        if (auto st = quiz_option(r, fonts_, layout, sc, rc, i,
-                                  q.options[static_cast<std::size_t>(i)], look);
+        if (auto st =
+                quiz_option(r, fonts_, layout, sc, rc, i, q.options[static_cast<std::size_t>(i)],
+                            look, q.type == protocol::QuestionType::judge);
             !st) {
             return st;
         }
