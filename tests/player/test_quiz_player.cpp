@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/input_fifo.hpp"
 #include "common/fs.hpp"
 #include "core/cache.hpp"
 #include "protocol/claim.hpp"
@@ -241,4 +242,31 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
     const auto book = nlohmann::json::parse(file_bytes(cache_dir / "quiz-prizes.json"));
     CHECK(book["serial"] == 1);
     CHECK(book["day"] == claim->day);
+}
+
+TEST_CASE("quiz player: --input-fifo lines become touch and mouse events, bad lines none",
+          "[player][quiz]") {
+    const render::Size size{1920, 1080};
+    auto tap = app::parse_input_line("tap 960 270", size);
+    REQUIRE(tap);
+    REQUIRE(tap->size() == 2);
+    CHECK((*tap)[0].type == SDL_FINGERDOWN);
+    CHECK((*tap)[1].type == SDL_FINGERUP);
+    CHECK((*tap)[1].tfinger.fingerId == (*tap)[0].tfinger.fingerId);
+    // Normalized like SDL's touches: the pixel's centre.
+    CHECK(static_cast<int>((*tap)[1].tfinger.x * 1920.0F) == 960);
+    CHECK(static_cast<int>((*tap)[1].tfinger.y * 1080.0F) == 270);
+    auto click = app::parse_input_line("click 5 7", size);
+    REQUIRE(click);
+    REQUIRE(click->size() == 2);
+    CHECK((*click)[0].type == SDL_MOUSEBUTTONDOWN);
+    CHECK((*click)[1].type == SDL_MOUSEBUTTONUP);
+    CHECK((*click)[1].button.x == 5);
+    CHECK((*click)[1].button.y == 7);
+    CHECK((*click)[1].button.which != SDL_TOUCH_MOUSEID);
+    for (const char* bad :
+         {"tap", "tap 1", "tap 1920 5", "tap -1 5", "swipe 1 2", "tap 1 2 3", "tap x y"}) {
+        INFO(bad);
+        CHECK_FALSE(app::parse_input_line(bad, size));
+    }
 }
