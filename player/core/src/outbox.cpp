@@ -20,6 +20,17 @@ std::size_t outbox_discard_body(char*, std::size_t size, std::size_t n, void*) {
     return size * n;
 }
 
+// Aborts a transfer once the uploader is stopping.
+int outbox_progress(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;
+}
+
+void outbox_ensure_curl() {
+    // Reference-counted and thread-safe in the libcurl Debian 12 ships (7.88).
+    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    (void)initialised;
+}
+
 // "<microseconds since 1970, 20 digits>-<random>.json": names sort by age.
 std::string outbox_file_name() {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -98,7 +109,12 @@ std::size_t Outbox::size() const {
 }
 
 OutboxUploader::OutboxUploader(Outbox& outbox, UploaderOptions options)
-    : outbox_(outbox), options_(std::move(options)) {}
+    : outbox_(outbox), options_(std::move(options)) {
+    while (!options_.server_url.empty() && options_.server_url.back() == '/') {
+        options_.server_url.pop_back();
+    }
+    outbox_ensure_curl();
+}
 
 OutboxUploader::~OutboxUploader() {
     stop();
@@ -154,6 +170,9 @@ Status OutboxUploader::send_pending() {
         curl_easy_setopt(easy.get(), CURLOPT_CONNECTTIMEOUT_MS, 5000L);
         curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, 20000L);
         curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy.get(), CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(easy.get(), CURLOPT_XFERINFOFUNCTION, &outbox_progress);
+        curl_easy_setopt(easy.get(), CURLOPT_XFERINFODATA, &stopping_);
         const CURLcode rc = curl_easy_perform(easy.get());
         if (rc != CURLE_OK) {
             return make_error("network",
