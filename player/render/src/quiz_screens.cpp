@@ -561,8 +561,29 @@ Status QuizRenderer::draw_result(const QuizResultView& view, Size size, QuizFram
     hs.max_lines = 1;
     const std::string headline = view.passed ? "恭喜过关！" : "继续加油！";
     const int head_h = sc(150);
-    // The column (headline, score, note, button: about 610 px) centred.
-    int y = qr && !landscape ? score_box.y : score_box.y + std::max(0, (score_box.h - sc(610)) / 2);
+    // The column (headline, score, note, button: about 610 px; without a
+    // prize code a score medal above them) centred.
+    const int medal = qr ? 0 : sc(landscape ? 260 : 340);
+    const int column_h = sc(610) + (medal > 0 ? medal + sc(40) : 0);
+    int y =
+        qr && !landscape ? score_box.y : score_box.y + std::max(0, (score_box.h - column_h) / 2);
+    if (medal > 0) {
+        const SDL_Rect outer{score_box.x + (score_box.w - medal) / 2, y, medal, medal};
+        const int ring = sc(14);
+        fill_rounded_rect(r, outer, medal / 2, view.passed ? kGoldLight : kGold);
+        const SDL_Rect inner{outer.x + ring, outer.y + ring, medal - 2 * ring, medal - 2 * ring};
+        fill_rounded_rect(r, inner, inner.w / 2, kRedDeep);
+        TextStyle ms = make_style(Weight::bold, medal * 2 / 5, medal / 6, 1.0, Align::center);
+        ms.max_lines = 1;
+        const std::string fraction = std::to_string(view.score) + "/" + std::to_string(view.total);
+        if (auto b = place_text(r, fonts_, layout, fraction, ms,
+                                SDL_Rect{inner.x + sc(20), inner.y, inner.w - sc(40), inner.h},
+                                "medal", kGoldLight, true);
+            !b) {
+            return b.error();
+        }
+        y += medal + sc(40);
+    }
     if (auto b =
             place_text(r, fonts_, layout, headline, hs,
                        SDL_Rect{score_box.x, y, score_box.w, head_h}, "headline", kGoldLight, true);
