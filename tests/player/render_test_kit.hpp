@@ -15,6 +15,7 @@
 #include "common/random.hpp"
 #include "render/display.hpp"
 #include "render/fonts.hpp"
+#include "render/png.hpp"
 #include "render/sdl.hpp"
 #include "render/slide_renderer.hpp"
 
@@ -61,6 +62,20 @@ inline void write_text(const fs::path& p, const std::string& s) {
 inline int run_command(const std::string& cmd) {
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// What zbarimg reads in `frame` (saved as `png`, the result next to it),
+// without line ends; the test fails when zbarimg finds nothing.
+inline std::string zbar_decode(SDL_Surface& frame, const fs::path& png) {
+    REQUIRE(save_png_atomic(frame, png).ok());
+    const fs::path out = png.string() + ".txt";
+    REQUIRE(run_command("zbarimg --raw -q " + png.string() + " > " + out.string() +
+                        " 2>/dev/null") == 0);
+    std::string decoded = read_text(out);
+    while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
+        decoded.pop_back();
+    }
+    return decoded;
 }
 
 // Media references are local file paths (relative to `base` when given).

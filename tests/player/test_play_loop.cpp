@@ -264,3 +264,36 @@ TEST_CASE("play loop: a long text pages through all of its pages", "[player][loo
     // The built-in slide at start, then at least three pages of the text.
     CHECK(seen.size() >= 4);
 }
+
+TEST_CASE("play loop: the quiz invitation joins the rotation only with an enabled, non-empty bank",
+          "[player][loop][quiz]") {
+    auto quick = [](const std::string& id) {
+        protocol::Slide s = text_slide(id, id);
+        s.duration_s = 1;
+        return s;
+    };
+    protocol::Question q;
+    q.id = "1";
+    q.type = protocol::QuestionType::judge;
+    q.question = "过马路要走人行横道。";
+    q.options = {"对", "错"};
+    q.answers = {0};
+    for (const bool with_quiz : {true, false}) {
+        INFO(with_quiz);
+        Loop loop;
+        protocol::Manifest m = manifest("q", {quick("a"), quick("b")});
+        m.quiz = {q};
+        m.settings.quiz.enabled = with_quiz;
+        std::set<std::string> shown;
+        loop.run([&] {
+            loop.player->deliver_manifest(m);
+            const auto until = std::chrono::steady_clock::now() + 7s;
+            while (std::chrono::steady_clock::now() < until) {
+                shown.insert(loop.player->showing_id());
+                std::this_thread::sleep_for(20ms);
+            }
+        });
+        CHECK(shown.count("a") == 1);
+        CHECK(shown.count("quiz-invitation") == (with_quiz ? 1U : 0U));
+    }
+}

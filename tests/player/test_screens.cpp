@@ -26,6 +26,7 @@
 
 #include "common/random.hpp"
 #include "core/schedule.hpp"
+#include "protocol/claim.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 #include "render/chrome.hpp"
@@ -33,6 +34,7 @@
 #include "render/display.hpp"
 #include "render/fonts.hpp"
 #include "render/png.hpp"
+#include "render/quiz_screens.hpp"
 #include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
 #include "render_test_kit.hpp"
@@ -531,15 +533,8 @@ TEST_CASE("player screens: QR codes decode to their text on any slide type",
             INFO(protocol::to_string(s.type) << " at " << size.w << "x" << size.h);
             const Shot shot = render_slide(s, size, at_now());
             REQUIRE(shot.layout.qr_rect.has_value());
-            const fs::path png = dir.path / ("qr" + std::to_string(n++) + ".png");
-            REQUIRE(save_png_atomic(*shot.frame, png).ok());
-            const fs::path out = dir.path / "zbar.txt";
-            REQUIRE(run_command("zbarimg --raw -q " + png.string() + " > " + out.string() +
-                                " 2>/dev/null") == 0);
-            std::string decoded = read_text(out);
-            while (!decoded.empty() && (decoded.back() == '\n' || decoded.back() == '\r')) {
-                decoded.pop_back();
-            }
+            const std::string decoded =
+                zbar_decode(*shot.frame, dir.path / ("qr" + std::to_string(n++) + ".png"));
             CHECK(decoded == kQrText);
             // Crisp modules: only pure black and white inside the code.
             const SDL_Rect card = *shot.layout.qr_rect;
@@ -807,4 +802,199 @@ TEST_CASE("player screens: --render draws every type, --screen the whole screen,
           2);
     CHECK(read_text(dir.path / "err.txt").find("unit_name") != std::string::npos);
     CHECK(render(text_slide(), "--ticker 孤立") == 2);  // --ticker needs --screen
+}
+
+// ---------------------------------------------------------------- quiz
+
+namespace {
+
+protocol::Question quiz_single() {
+    protocol::Question q;
+    q.id = "3";
+    q.type = protocol::QuestionType::single;
+    q.question = "学雷锋纪念日是每年的哪一天？";
+    q.options = {"3月1日", "3月5日", "3月10日", "3月15日"};
+    q.answers = {1};
+    q.explanation =
+        "1963年3月5日，《人民日报》发表毛泽东同志“向雷锋同志学习”的题词，此后每年的3月5日定为"
+        "学雷锋纪念日。";
+    q.category = "文明风尚";
+    return q;
+}
+
+protocol::Question quiz_multiple() {
+    protocol::Question q;
+    q.id = "6";
+    q.type = protocol::QuestionType::multiple;
+    q.question = "下列哪些属于社会公德的内容？（请选出全部正确答案）";
+    q.options = {"文明礼貌", "助人为乐", "爱护公物", "爱岗敬业"};
+    q.answers = {0, 1, 2};
+    q.explanation =
+        "社会公德包括文明礼貌、助人为乐、爱护公物、保护环境、遵纪守法；爱岗敬业属于职业道德。";
+    q.category = "公民道德";
+    return q;
+}
+
+const std::string kQuizToken = "quiz-screen-token-for-the-golden-images";
+
+std::string quiz_claim_code() {
+    const auto keys = protocol::derive_claim_keys(kQuizToken);
+    return protocol::make_claim_code({protocol::claim_key_id(keys.public_key), 20780, 7},
+                                     keys.secret_key);
+}
+
+// The four quiz screens, by name, drawn for the main zone of `size`.
+Result<QuizFrame> draw_quiz_screen(QuizRenderer& qr, const std::string& name, Size size,
+                                   const protocol::Question& single,
+                                   const protocol::Question& multiple) {
+    if (name == "quiz_invitation") return qr.invitation({10, 8, true}, size);
+    if (name == "quiz_question") {
+        QuizQuestionView v{&multiple, 2, 10, {0, 2}, 18};
+        return qr.question(v, size);
+    }
+    if (name == "quiz_feedback") {
+        QuizQuestionView v{&single, 4, 10, {2}, std::nullopt};
+        v.correct = false;
+        return qr.feedback(v, size);
+    }
+    QuizResultView v;
+    v.score = 9;
+    v.total = 10;
+    v.passed = true;
+    v.pass_score = 8;
+    v.claim_code = quiz_claim_code();
+    return qr.result(v, size);
+}
+
+struct QuizShot {
+    SurfacePtr frame;
+    SlideLayout layout;
+    std::vector<QuizTarget> targets;
+};
+
+// A quiz screen read back; with `screen`, the whole screen (header above).
+QuizShot quiz_shot(const std::string& name, Size size, bool screen = false) {
+    auto display = make_offscreen_display(size);
+    REQUIRE(display.ok());
+    Display& d = **display;
+    FontCache fonts(FontSet::defaults());
+    QuizRenderer qr(d.renderer(), fonts);
+    const ScreenLayout layout = layout_screen(size, screen, false);
+    const auto single = quiz_single();
+    const auto multiple = quiz_multiple();
+    auto frame = draw_quiz_screen(qr, name, layout.main_size(), single, multiple);
+    REQUIRE(frame.ok());
+    Compositor compositor(d);
+    compositor.set_layout(layout);
+    ScreenHeader header(d.renderer(), fonts);
+    if (screen) {
+        protocol::GroupSettings settings;
+        settings.unit_name = "平江街道幸福社区";
+        settings.slogan = "创建全国文明城市 共建美好幸福家园";
+        header.set_settings(settings);
+        REQUIRE(header.update(layout, ScreenHeader::WallClock::time_point{kNow.time_since_epoch()})
+                    .ok());
+        compositor.set_header(&header);
+    }
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    compositor.show(std::move(frame->texture), t0);
+    compositor.draw(t0 + std::chrono::seconds{2});
+    d.present();
+    auto read = d.read_frame();
+    REQUIRE(read.ok());
+    return QuizShot{std::move(*read), std::move(frame->layout), std::move(frame->targets)};
+}
+
+const char* const kQuizScreens[] = {"quiz_invitation", "quiz_question", "quiz_feedback",
+                                    "quiz_prize"};
+
+}  // namespace
+
+TEST_CASE("player screens: the quiz screens match their golden images in both orientations",
+          "[player][screens][golden][quiz]") {
+    SdlOnce sdl;
+    for (const char* screen : kQuizScreens) {
+        for (const auto& [size, orientation] :
+             {std::pair{kLandscape, "landscape"}, std::pair{kPortrait, "portrait"}}) {
+            const std::string name = std::string(screen) + "_" + orientation;
+            SECTION(name) {
+                const QuizShot shot = quiz_shot(screen, size);
+                CHECK(shot.layout.warnings.empty());
+                check_golden(*shot.frame, name);
+            }
+        }
+    }
+    // The pictures in docs/screens: SIGNAGE_QUIZ_DOCS=<dir> writes the whole
+    // screens at full size.
+    if (const char* docs = std::getenv("SIGNAGE_QUIZ_DOCS"); docs != nullptr && *docs != '\0') {
+        for (const char* screen : kQuizScreens) {
+            for (const auto& [size, orientation] : {std::pair{Size{1920, 1080}, "landscape"},
+                                                    std::pair{Size{1080, 1920}, "portrait"}}) {
+                std::string file = screen;
+                std::replace(file.begin(), file.end(), '_', '-');
+                file += std::string("-") + orientation + ".png";
+                const QuizShot shot = quiz_shot(screen, size, true);
+                REQUIRE(save_png_atomic(*shot.frame, fs::path(docs) / file).ok());
+            }
+        }
+    }
+}
+
+TEST_CASE("player screens: quiz touch targets are large, apart and on screen; nothing is cut",
+          "[player][screens][quiz]") {
+    SdlOnce sdl;
+    for (Size size : {Size{1920, 1080}, Size{1080, 1920}}) {
+        for (const char* screen : kQuizScreens) {
+            INFO(screen << " at " << size.w << "x" << size.h);
+            const QuizShot shot = quiz_shot(screen, size, true);
+            CHECK(shot.layout.warnings.empty());
+            const ScreenLayout layout = layout_screen(size, true, false);
+            for (std::size_t i = 0; i < shot.targets.size(); ++i) {
+                const SDL_Rect& a = shot.targets[i].rect;
+                INFO(shot.targets[i].name);
+                CHECK(a.h >= 120);
+                CHECK(a.x >= 0);
+                CHECK(a.y >= 0);
+                CHECK(a.x + a.w <= layout.main.w);
+                CHECK(a.y + a.h <= layout.main.h);
+                for (std::size_t j = i + 1; j < shot.targets.size(); ++j) {
+                    CHECK_FALSE(SDL_HasIntersection(&a, &shot.targets[j].rect));
+                }
+            }
+            const std::string s = screen;
+            if (s == "quiz_question") {
+                // A–D and the confirm button of a multiple-choice question.
+                REQUIRE(shot.targets.size() == 5);
+                CHECK(shot.targets[0].name == "A");
+                CHECK(shot.targets[4].name == "confirm");
+                CHECK(contains(block_texts(shot.layout, "progress"), "第 3 题 / 共 10 题"));
+                CHECK(contains(block_texts(shot.layout, "countdown"), "18"));
+            }
+            if (s == "quiz_feedback") {
+                REQUIRE(shot.targets.size() == 1);
+                CHECK(shot.targets[0].name == "next");
+                CHECK(contains(block_texts(shot.layout, "verdict"), "× 回答错误"));
+                CHECK(contains(block_texts(shot.layout, "answer"), "正确答案：B"));
+            }
+        }
+    }
+}
+
+TEST_CASE("player screens: the prize QR code decodes to a claim code that verifies",
+          "[player][screens][quiz]") {
+    SdlOnce sdl;
+    TempDir dir;
+    const auto keys = protocol::derive_claim_keys(kQuizToken);
+    for (Size size : {Size{1920, 1080}, Size{1080, 1920}, Size{1280, 720}}) {
+        INFO(size.w << "x" << size.h);
+        const QuizShot shot = quiz_shot("quiz_prize", size, true);
+        REQUIRE(shot.layout.qr_rect.has_value());
+        const std::string decoded = zbar_decode(*shot.frame, dir.path / "prize.png");
+        CHECK(decoded == quiz_claim_code());
+        CHECK(protocol::verify_claim_code(decoded, keys.public_key));
+        // The code's text is on screen too, for staff without a camera.
+        std::string text;
+        for (const auto& t : block_texts(shot.layout, "claim_code")) text += t;
+        CHECK(text == quiz_claim_code());
+    }
 }

@@ -10,8 +10,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "app/input_fifo.hpp"
 #include "app/player.hpp"
 #include "core/cache.hpp"
+#include "core/outbox.hpp"
 #include "core/sync_client.hpp"
 #include "render/display.hpp"
 
@@ -79,6 +81,10 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
         spdlog::critical("{}", st.error().message);
         return 1;
     }
+    // One touch is one tap: no mouse events made from touches, no touches
+    // made from the mouse (both are handled, each once).
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     auto runtime = render::SdlRuntime::init(!options.headless);
     if (!runtime) {
         spdlog::critical("{}{}", runtime.error().message,
@@ -102,11 +108,38 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
     spdlog::info("display {} {}x{}, cache {}, server {}", (*display)->name(), size.w, size.h,
                  options.cache.string(), options.server);
 
+    // Finished quiz rounds wait on disk until the server has them.
+    auto outbox = player::Outbox::open(options.cache / "outbox" / "quiz-results");
+    if (!outbox) {
+        spdlog::critical("outbox: {}", outbox.error().to_string());
+        return 1;
+    }
+    player::UploaderOptions upload;
+    upload.server_url = options.server;
+    upload.token = options.token;
+    upload.path = "/api/v1/player/quiz-results";
+    upload.key = "rounds";
+    player::OutboxUploader uploader(**outbox, upload);
+
     int code = 0;
     {
         Player player(**display, fonts, **cache, options.snapshot);
+        player.enable_quiz(
+            QuizServices{options.token, outbox->get(), [&uploader] { uploader.notify(); }});
         const std::string version = player.start();
         SignalThread signals([&player] { player.post_quit(); });
+        uploader.start();
+        std::unique_ptr<InputFifo> fifo;
+        if (!options.input_fifo.empty()) {
+            render::Display& d = **display;
+            auto f =
+                InputFifo::open(options.input_fifo, size, [&d](SDL_Event ev) { d.post_event(ev); });
+            if (!f) {
+                spdlog::critical("{}", f.error().message);
+                return 1;
+            }
+            fifo = std::move(*f);
+        }
 
         player::SyncOptions sync_options;
         sync_options.server_url = options.server;
@@ -119,7 +152,9 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
         sync.start(version);
 
         code = player.run();
+        fifo.reset();
         sync.stop();
+        uploader.stop();
     }
     spdlog::info("stopped");
     return code;

@@ -31,7 +31,7 @@ ParsedArgs parse_args(int argc, char** argv) {
                                                   log_level = "info";
     bool headless = false, fullscreen = false, lines = false, screen = false;
     int page = 0;
-    std::string now, settings;
+    std::string now, settings, input_fifo;
     std::vector<std::string> tickers;
     std::int64_t max_rate_kb = 0;
 
@@ -49,6 +49,10 @@ ParsedArgs parse_args(int argc, char** argv) {
     auto* size_opt = cli.add_option("--size", size, "Output size WxH (default 1920x1080)");
     cli.add_option("--snapshot", snapshot,
                    "Rewrite this PNG (atomically) with the frame on screen at each new item");
+    auto* fifo_opt = cli.add_option(
+        "--input-fifo", input_fifo,
+        "Read 'tap X Y' and 'click X Y' lines (screen pixels) from this FIFO as touch and mouse "
+        "input (tests, diagnostics); created when missing");
     auto* render_opt = cli.add_option("--render", render, "Render this slide JSON file and exit");
     cli.add_option("--out", out, "PNG written by --render");
     cli.add_flag("--lines", lines, "With --render: print the laid-out text as JSON on stdout");
@@ -89,8 +93,8 @@ ParsedArgs parse_args(int argc, char** argv) {
 
     if (render_opt->count() > 0) {
         if (out.empty()) return usage_error("--render needs --out FILE.png");
-        if (!server.empty() || !cache.empty()) {
-            return usage_error("--render does not take --server or --cache");
+        if (!server.empty() || !cache.empty() || fifo_opt->count() > 0) {
+            return usage_error("--render does not take --server, --cache or --input-fifo");
         }
         RenderOptions r;
         r.slide = render;
@@ -136,6 +140,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     p.max_download_bytes_per_s = max_rate_kb * 1024;
     p.size = *parsed_size;
     p.snapshot = snapshot;
+    p.input_fifo = input_fifo;
     options.mode = p;
     return ParsedArgs{options, 0};
 }

@@ -1,6 +1,7 @@
 #include "app/player.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -63,14 +64,15 @@ Player::Player(render::Display& display, render::FontSet fonts, player::Cache& c
       header_(display.renderer(), fonts_),
       ticker_(display.renderer(), fonts_),
       tz_(zone_for(protocol::GroupSettings{})),
-      snapshot_(std::move(snapshot)) {
+      snapshot_(std::move(snapshot)),
+      quiz_renderer_(display.renderer(), fonts_) {
     manifest_event_ = SDL_RegisterEvents(1);
     compositor_.set_header(&header_);
     update_layout(true);
 }
 
 bool Player::update_layout(bool force) {
-    const bool ticker = !ticker_.empty();
+    const bool ticker = !ticker_.empty() && !quiz_on_screen_;
     if (!force && layout_.screen.w == display_.size().w && layout_.screen.h == display_.size().h &&
         layout_.has_ticker() == ticker) {
         return false;
@@ -105,6 +107,7 @@ void Player::apply_manifest(protocol::Manifest m) {
     manifest_ = std::move(m);
     history_ = player::LoopState{};  // a new loop starts with the new content
     prepared_.reset();
+    rebuild_quiz();
 }
 
 std::string Player::start() {
@@ -140,6 +143,7 @@ int Player::run() {
     while (!quit_) {
         const auto now = Clock::now();
         handle_new_manifest(now);
+        handle_quiz(now);
         handle_item_end(now);
         handle_page_end(now);
         handle_frame(now);
@@ -156,6 +160,25 @@ void Player::handle_events() {
         if (ev.type == SDL_QUIT) {
             spdlog::info("quit requested");
             quit_ = true;
+        } else if (ev.type == SDL_FINGERDOWN) {
+            fingers_down_.insert(ev.tfinger.fingerId);
+        } else if (ev.type == SDL_FINGERUP) {
+            // A finger down and up is one tap, where it was lifted.
+            if (fingers_down_.erase(ev.tfinger.fingerId) > 0) {
+                const render::Size size = display_.size();
+                on_tap(static_cast<int>(ev.tfinger.x * static_cast<float>(size.w)),
+                       static_cast<int>(ev.tfinger.y * static_cast<float>(size.h)), Clock::now());
+            }
+        } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_MOUSEBUTTONUP) {
+            // Mouse events SDL made from a touch were counted as the touch.
+            if (ev.button.which == SDL_TOUCH_MOUSEID || ev.button.button != SDL_BUTTON_LEFT) {
+                // ignored
+            } else if (ev.type == SDL_MOUSEBUTTONDOWN) {
+                mouse_down_ = true;
+            } else if (mouse_down_) {
+                mouse_down_ = false;
+                on_tap(ev.button.x, ev.button.y, Clock::now());
+            }
         } else if (ev.type != manifest_event_) {
             // The manifest slot is checked by handle_new_manifest() anyway.
             switch (display_.handle_event(ev)) {
@@ -183,16 +206,36 @@ void Player::handle_new_manifest(Clock::time_point now) {
     spdlog::info("switched to manifest {}", m->version);
     // A publish starts a new loop: the screen crossfades at once to the new
     // manifest's first item (core values first), whatever was playing before.
+    // A round in progress goes on when the quiz did not change.
     apply_manifest(std::move(*m));
+    if (quiz_on_screen_) return;
     show_next(now, true);
 }
 
 void Player::handle_item_end(Clock::time_point now) {
+    if (quiz_on_screen_) {
+        // The rotation waits; an emergency or a power-off window ends the round.
+        if (now < item_end_ && wall_now() < decision_.until) return;
+        const player::Decision d = player::decide(playing(), wall_now(), tz_, history_);
+        if (d.mode == player::Mode::item) {
+            item_end_ = now + std::chrono::seconds{5};
+            return;
+        }
+        spdlog::info("quiz: interrupted, back to rotation");
+        quiz_->abort();
+        leave_quiz(now);
+        return;
+    }
+    if (invitation_on_screen_) {
+        if (now >= item_end_) show_next(now, false);
+        return;
+    }
     // The wall clock decides too, in case it jumped since the item started.
     if (now >= item_end_ || wall_now() >= decision_.until) show_next(now, false);
 }
 
 void Player::handle_page_end(Clock::time_point now) {
+    if (quiz_on_screen_ || invitation_on_screen_) return;
     if (decision_.pages <= 1 || page_ + 1 >= decision_.pages || now < page_end_) return;
     ++page_;
     // Pages keep to the item's wall-clock schedule: page k ends duration_s * (k + 1) in.
@@ -237,6 +280,11 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
                           kFrameInterval);
     }
     auto due = item_end_;
+    if (quiz_on_screen_ && quiz_) {
+        if (auto q = quiz_->next_deadline()) due = std::min(due, *q);
+        // The countdown's next second.
+        if (quiz_->seconds_left(now)) due = std::min(due, now + milliseconds{200});
+    }
     // The header's clock changes at the next minute.
     const auto wall = std::chrono::system_clock::now();
     due = std::min(due, now + std::chrono::duration_cast<Clock::duration>(
@@ -248,6 +296,16 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
 
 void Player::show_next(Clock::time_point now, bool force) {
     const auto wall = wall_now();
+    // Every kInviteEvery items the quiz's invitation, when the schedule
+    // would show an ordinary item.
+    if (!force && !invitation_on_screen_ && quiz_ && quiz_->available() &&
+        items_since_invite_ >= kInviteEvery &&
+        player::decide(playing(), wall, tz_, history_).mode == player::Mode::item) {
+        show_invitation(now);
+        return;
+    }
+    invitation_on_screen_ = false;
+    ++items_since_invite_;
     const player::Decision previous = decision_;
     decision_ = player::decide(playing(), wall, tz_, history_);
     player::record(history_, decision_);
@@ -291,9 +349,9 @@ void Player::show_next(Clock::time_point now, bool force) {
 }
 
 void Player::handle_prepare() {
-    if (prepared_ || compositor_.in_transition() || compositor_.reveal_end() ||
-        !compositor_.has_content() || decision_.mode == player::Mode::power_off ||
-        !decision_.slide) {
+    if (quiz_on_screen_ || invitation_on_screen_ || prepared_ || compositor_.in_transition() ||
+        compositor_.reveal_end() || !compositor_.has_content() ||
+        decision_.mode == player::Mode::power_off || !decision_.slide) {
         return;
     }
     // What the schedule will pick when this item (or page) ends, unless a
@@ -416,7 +474,11 @@ void Player::rerender_current() {
     spdlog::info("output is now {}x{}: rendering again", display_.size().w, display_.size().h);
     compositor_.clear();
     update_layout(true);
-    if (decision_.mode == player::Mode::power_off) {
+    if (quiz_on_screen_) {
+        show_quiz(Clock::now(), false);
+    } else if (invitation_on_screen_) {
+        show_invitation(Clock::now());
+    } else if (decision_.mode == player::Mode::power_off) {
         show_off();
     } else if (!show_slide(current_slide(), protocol::to_json(current_slide()).dump(), page_,
                            Clock::now())) {
@@ -431,6 +493,252 @@ void Player::write_snapshot() {
         return;
     }
     snapshot_writer_.submit(std::move(*frame), snapshot_);
+}
+
+// ---------------------------------------------------------------- the quiz
+
+namespace {
+
+// "x,y,w,h" of a main-zone rect, in screen pixels.
+std::string quiz_rect_text(const SDL_Rect& r, const SDL_Rect& main) {
+    return fmt::format("{},{},{},{}", r.x + main.x, r.y + main.y, r.w, r.h);
+}
+
+}  // namespace
+
+void Player::enable_quiz(QuizServices services) {
+    quiz_services_ = std::move(services);
+    if (!quiz_services_.device_token.empty()) {
+        prizes_ = std::make_unique<player::PrizeBook>(cache_.dir() / "quiz-prizes.json",
+                                                      quiz_services_.device_token);
+    }
+    quiz_key_.clear();
+    rebuild_quiz();
+}
+
+// A new quiz when the bank or its settings changed (a round in progress is
+// dropped then); the same one otherwise.
+void Player::rebuild_quiz() {
+    if (!manifest_) return;
+    nlohmann::json key = nlohmann::json::array();
+    for (const auto& q : manifest_->quiz) key.push_back(protocol::to_json(q));
+    key.push_back(protocol::to_json(manifest_->settings.quiz));
+    std::string k = key.dump();
+    if (quiz_ && k == quiz_key_) return;
+    const bool was_on = quiz_on_screen_;
+    quiz_key_ = std::move(k);
+    player::QuizWallClock wall{[] { return wall_now(); },
+                               [this](protocol::Timestamp t) { return tz_.offset_at(t); }};
+    quiz_ = std::make_unique<player::Quiz>(manifest_->quiz, manifest_->settings.quiz,
+                                           std::random_device{}(), std::move(wall), prizes_.get());
+    if (was_on) {
+        spdlog::info("quiz: the bank changed, back to rotation");
+        quiz_on_screen_ = false;
+        quiz_targets_.clear();
+        quiz_logged_.clear();
+        update_layout(false);
+    }
+}
+
+void Player::on_tap(int x, int y, Clock::time_point now) {
+    spdlog::debug("tap at {},{}", x, y);
+    if (!quiz_ || decision_.mode != player::Mode::item) return;  // emergency, power-off
+    if (!quiz_on_screen_) {
+        if (!quiz_->start(now)) return;
+        spdlog::info("quiz: round of {} questions started", quiz_->total());
+        quiz_on_screen_ = true;
+        invitation_on_screen_ = false;
+        prepared_.reset();
+        if (update_layout(false)) compositor_.clear();  // the ticker hides
+        show_quiz(now, true);
+        return;
+    }
+    quiz_->touch(now);
+    const int mx = x - layout_.main.x, my = y - layout_.main.y;
+    const render::QuizTarget* hit = nullptr;
+    for (const auto& t : quiz_targets_) {
+        if (mx >= t.rect.x && mx < t.rect.x + t.rect.w && my >= t.rect.y &&
+            my < t.rect.y + t.rect.h) {
+            hit = &t;
+        }
+    }
+    if (hit == nullptr) return;
+    const player::QuizScreen before = quiz_->screen();
+    bool changed = false;
+    if (hit->name == "confirm") {
+        changed = quiz_->confirm(now);
+    } else if (hit->name == "next") {
+        changed = quiz_->next(now);
+    } else if (hit->name.size() == 1) {
+        changed = quiz_->choose(hit->name[0] - 'A', now);
+    }
+    // Toggling an option redraws at once; a new screen fades in.
+    if (changed) show_quiz(now, quiz_->screen() != before);
+}
+
+void Player::handle_quiz(Clock::time_point now) {
+    if (!quiz_on_screen_ || !quiz_) return;
+    if (quiz_->tick(now)) {
+        if (!quiz_->active()) {
+            spdlog::info("quiz: idle timeout, back to rotation");
+            leave_quiz(now);
+            return;
+        }
+        show_quiz(now, true);
+        return;
+    }
+    if (quiz_->seconds_left(now) != quiz_seconds_shown_) show_quiz(now, false, false);
+}
+
+void Player::queue_quiz_results() {
+    auto results = quiz_->take_results();
+    if (results.empty() || quiz_services_.results == nullptr) return;
+    for (const auto& r : results) {
+        if (auto st = quiz_services_.results->add(protocol::to_json(r)); !st) {
+            spdlog::error("quiz: cannot queue round {}: {}", r.id, st.error().message);
+        }
+    }
+    if (quiz_services_.results_added) quiz_services_.results_added();
+}
+
+void Player::show_quiz(Clock::time_point now, bool fade, bool snapshot) {
+    queue_quiz_results();
+    if (!quiz_->active()) {
+        leave_quiz(now);
+        return;
+    }
+    const render::Size size = layout_.main_size();
+    const protocol::QuizSettings& settings = quiz_->settings();
+    Result<render::QuizFrame> frame = make_error("invalid", "no quiz screen");
+    std::string log_key;
+    std::string log_line;
+    quiz_seconds_shown_.reset();
+    switch (quiz_->screen()) {
+        case player::QuizScreen::idle:
+            return;
+        case player::QuizScreen::question:
+        case player::QuizScreen::feedback: {
+            render::QuizQuestionView v;
+            v.question = &quiz_->question();
+            v.index = quiz_->index();
+            v.total = quiz_->total();
+            v.chosen = quiz_->chosen();
+            v.correct = quiz_->last_correct();
+            v.timed_out = quiz_->timed_out();
+            v.last = quiz_->index() + 1 >= quiz_->total();
+            const bool question = quiz_->screen() == player::QuizScreen::question;
+            if (question) {
+                v.seconds_left = quiz_->seconds_left(now);
+                quiz_seconds_shown_ = v.seconds_left;
+                frame = quiz_renderer_.question(v, size);
+            } else {
+                frame = quiz_renderer_.feedback(v, size);
+            }
+            if (!frame) break;
+            log_key = fmt::format("{}{}", question ? "q" : "f", v.index);
+            if (question) {
+                log_line =
+                    fmt::format("quiz: question {}/{} id={} type={} targets", v.index + 1, v.total,
+                                v.question->id, protocol::to_string(v.question->type));
+                std::string confirm;
+                for (const auto& t : frame->targets) {
+                    const std::string r = quiz_rect_text(t.rect, layout_.main);
+                    if (t.name == "confirm") {
+                        confirm = " confirm=" + r;
+                    } else {
+                        log_line += fmt::format(" {}={}", t.name, r);
+                    }
+                }
+                log_line += confirm;
+            } else {
+                const auto* next = frame->target("next");
+                log_line = fmt::format("quiz: feedback {} next={}", v.correct ? "correct" : "wrong",
+                                       next ? quiz_rect_text(next->rect, layout_.main) : "none");
+            }
+            break;
+        }
+        case player::QuizScreen::result: {
+            const player::QuizOutcome& o = quiz_->outcome();
+            render::QuizResultView v;
+            v.score = o.score;
+            v.total = o.total;
+            v.passed = o.passed;
+            v.pass_score = render::quiz_pass_score(o.total, settings.pass_mark);
+            v.prizes = settings.prizes;
+            v.claim_code = o.claim_code;
+            v.prize_limit_reached = o.prize_limit_reached;
+            frame = quiz_renderer_.result(v, size);
+            log_key = "r";
+            log_line = fmt::format("quiz: result {}/{} {}{}", o.score, o.total,
+                                   o.passed ? "passed" : "failed",
+                                   o.claim_code ? " claim=" + *o.claim_code : std::string{});
+            break;
+        }
+    }
+    if (!frame) {
+        spdlog::error("quiz: cannot draw: {}", frame.error().message);
+        quiz_->abort();
+        leave_quiz(now);
+        return;
+    }
+    for (const auto& w : frame->layout.warnings) spdlog::warn("quiz: {}", w);
+    if (log_key != quiz_logged_) {
+        spdlog::info("{}", log_line);
+        quiz_logged_ = log_key;
+    }
+    quiz_targets_ = std::move(frame->targets);
+    {
+        std::lock_guard lock(showing_mu_);
+        showing_id_ = "quiz";
+    }
+    shown_key_.clear();
+    if (fade && compositor_.has_content()) {
+        compositor_.show(std::move(frame->texture), std::max(now, Clock::now()));
+    } else if (compositor_.has_content()) {
+        compositor_.replace(std::move(frame->texture));
+    } else {
+        compositor_.show(std::move(frame->texture), now);
+    }
+    redraw_ = true;
+    // The snapshot follows every change of the screen but the countdown.
+    if (snapshot) snapshot_pending_ = true;
+}
+
+void Player::leave_quiz(Clock::time_point now) {
+    queue_quiz_results();
+    quiz_on_screen_ = false;
+    quiz_targets_.clear();
+    quiz_logged_.clear();
+    quiz_seconds_shown_.reset();
+    items_since_invite_ = 0;
+    if (update_layout(false)) compositor_.clear();  // the ticker comes back
+    show_next(now, true);
+}
+
+void Player::show_invitation(Clock::time_point now) {
+    const int questions = quiz_->round_size();
+    const render::QuizInvitationView view{
+        questions, render::quiz_pass_score(questions, quiz_->settings().pass_mark),
+        quiz_->settings().prizes && prizes_ != nullptr};
+    auto frame = quiz_renderer_.invitation(view, layout_.main_size());
+    if (!frame) {
+        spdlog::error("quiz: cannot draw the invitation: {}", frame.error().message);
+        return;
+    }
+    items_since_invite_ = 0;
+    invitation_on_screen_ = true;
+    item_end_ = now + kInviteSeconds;
+    {
+        std::lock_guard lock(showing_mu_);
+        showing_id_ = "quiz-invitation";
+    }
+    const std::string v = version();
+    spdlog::info("showing quiz-invitation from manifest {}", v.empty() ? "none" : v);
+    shown_key_.clear();
+    prepared_.reset();
+    compositor_.show(std::move(frame->texture), std::max(now, Clock::now()));
+    redraw_ = true;
+    snapshot_pending_ = true;
 }
 
 }  // namespace signage::app

@@ -1,7 +1,5 @@
 // Emergency notices, the notice (ticker) preview, and QR cards.
 
-#include <qrencode.h>
-
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -20,10 +18,6 @@ namespace {
 const SDL_Color kAmber = rgb(0xFFC107);
 const SDL_Color kEmergencyTop = rgb(0xB3121F);
 const SDL_Color kEmergencyBottom = rgb(0x5C0611);
-
-struct QrDeleter {
-    void operator()(QRcode* q) const { QRcode_free(q); }
-};
 
 // Black diagonal hazard stripes over `area`.
 void hazard_stripes(SDL_Renderer* r, const SDL_Rect& area, int stripe) {
@@ -63,40 +57,16 @@ Status SlideRenderer::draw_qr_card(const protocol::QrCode& qr, const SDL_Rect& c
                       rgb(0x000000, 60));  // shadow
     fill_rounded_rect(renderer_, card, sc(16), rgb(0xFFFFFF));
 
-    std::unique_ptr<QRcode, QrDeleter> code(
-        QRcode_encodeString(qr.text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+    auto code = draw_qr_code(renderer_, qr.text, SDL_Rect{card.x, card.y, card.w, card.w});
     if (!code) {
-        layout.warnings.push_back("qr: the text cannot be encoded as a QR code");
-        spdlog::warn("qr: cannot encode {} bytes as a QR code", qr.text.size());
+        const bool too_small = code.error().code == "too_small";
+        layout.warnings.push_back(too_small ? "qr: the screen is too small for this QR code"
+                                            : "qr: the text cannot be encoded as a QR code");
+        spdlog::warn("qr: {}", code.error().message);
         return {};
     }
-    const int n = code->width;
-    // Whole pixels per module and a quiet zone of at least 4 modules: crisp
-    // and scannable.
-    const int module = card.w / (n + 8);
-    if (module < 1) {
-        layout.warnings.push_back("qr: the screen is too small for this QR code");
-        spdlog::warn("qr: {} modules do not fit {} px", n, card.w);
-        return {};
-    }
-    const int code_px = module * n;
-    const int x0 = card.x + (card.w - code_px) / 2;
-    const int y0 = card.y + (card.w - code_px) / 2;
-    set_color(renderer_, rgb(0x000000));
-    for (int y = 0; y < n; ++y) {
-        const unsigned char* row = code->data + static_cast<std::ptrdiff_t>(y) * n;
-        for (int x = 0; x < n;) {
-            if ((row[x] & 1) == 0) {
-                ++x;
-                continue;
-            }
-            int run = 1;
-            while (x + run < n && (row[x + run] & 1) != 0) ++run;
-            const SDL_Rect m{x0 + x * module, y0 + y * module, run * module, module};
-            SDL_RenderFillRect(renderer_, &m);
-            x += run;
-        }
-    }
+    const int code_px = code->h;
+    const int y0 = code->y;
     if (!qr.label.empty()) {
         const int top = y0 + code_px + sc(4);
         TextStyle st = make_style(Weight::bold, sc(30), sc(24), 1.2, Align::center);

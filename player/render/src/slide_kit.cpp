@@ -1,6 +1,9 @@
 #include "slide_kit.hpp"
 
+#include <qrencode.h>
+
 #include <chrono>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -97,6 +100,48 @@ Result<int> draw_title_band(SDL_Renderer* r, FontCache& fonts, SlideLayout& layo
     note_block(layout, *tb);
     layout.blocks.push_back(std::move(*tb));
     return band_h + rule_h;
+}
+
+namespace {
+struct KitQrDeleter {
+    void operator()(QRcode* q) const { QRcode_free(q); }
+};
+}  // namespace
+
+Result<SDL_Rect> draw_qr_code(SDL_Renderer* r, const std::string& text, const SDL_Rect& square) {
+    std::unique_ptr<QRcode, KitQrDeleter> code(
+        QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+    if (!code) {
+        return make_error("invalid",
+                          "cannot encode " + std::to_string(text.size()) + " bytes as a QR code");
+    }
+    const int n = code->width;
+    // Whole pixels per module and a quiet zone of at least 4 modules: crisp
+    // and scannable.
+    const int module = std::min(square.w, square.h) / (n + 8);
+    if (module < 1) {
+        return make_error("too_small", std::to_string(n) + " modules do not fit " +
+                                           std::to_string(square.w) + " px");
+    }
+    const int code_px = module * n;
+    const int x0 = square.x + (square.w - code_px) / 2;
+    const int y0 = square.y + (square.h - code_px) / 2;
+    set_color(r, rgb(0x000000));
+    for (int y = 0; y < n; ++y) {
+        const unsigned char* row = code->data + static_cast<std::ptrdiff_t>(y) * n;
+        for (int x = 0; x < n;) {
+            if ((row[x] & 1) == 0) {
+                ++x;
+                continue;
+            }
+            int run = 1;
+            while (x + run < n && (row[x + run] & 1) != 0) ++run;
+            const SDL_Rect m{x0 + x * module, y0 + y * module, run * module, module};
+            SDL_RenderFillRect(r, &m);
+            x += run;
+        }
+    }
+    return SDL_Rect{x0, y0, code_px, code_px};
 }
 
 void stroke_rect(SDL_Renderer* r, SDL_Rect rect, int thickness, SDL_Color c) {

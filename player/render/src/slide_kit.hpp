@@ -73,6 +73,12 @@ std::optional<SDL_Rect> reserve_qr(const protocol::Slide& slide, Size size, SDL_
 Result<int> draw_title_band(SDL_Renderer* r, FontCache& fonts, SlideLayout& layout, Size size,
                             const std::string& title, int page, int pages);
 
+// Draws `text` as a QR code (ECC level M, whole-pixel modules, at least a
+// 4-module quiet zone) centred in `square`, black over what is there; the
+// code's rect. "invalid" when it cannot be encoded, "too_small" when it does
+// not fit.
+Result<SDL_Rect> draw_qr_code(SDL_Renderer* r, const std::string& text, const SDL_Rect& square);
+
 // A thick outline.
 void stroke_rect(SDL_Renderer* r, SDL_Rect rect, int thickness, SDL_Color c);
 // A small diamond centred at (cx, cy).

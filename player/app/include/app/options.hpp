@@ -2,7 +2,7 @@
 // signage-player's command line (shared/API.md):
 //   signage-player --server URL (--token TOKEN | --token-file F) --cache DIR
 //                  [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
-//                  [--font FILE] [--log-level LEVEL]
+//                  [--input-fifo PATH] [--font FILE] [--log-level LEVEL]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
 //                  [--page N] [--now ISO8601] [--screen [--settings FILE]
 //                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
@@ -29,6 +29,7 @@ struct PlayOptions {
     render::Size size{1920, 1080};
     std::filesystem::path snapshot;             // empty: none
     std::int64_t max_download_bytes_per_s = 0;  // 0: no cap
+    std::filesystem::path input_fifo;           // --input-fifo: injected taps; empty: none
 };
 
 struct RenderOptions {

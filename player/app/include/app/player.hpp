@@ -20,19 +20,37 @@
 //   showing <slide id | default> from manifest <version | none>
 //   switched to manifest <version>
 //   screen off until <ISO 8601>
+//   showing quiz-invitation from manifest <version>
+//   quiz: question N/M id=ID type=TYPE targets A=x,y,w,h B=… [confirm=x,y,w,h]
+//   quiz: feedback correct|wrong next=x,y,w,h
+//   quiz: result SCORE/TOTAL passed|failed [claim=CODE]
+//   quiz: idle timeout, back to rotation
+// (quiz rectangles in screen pixels).
+//
+// The quiz (core/quiz.hpp): while the group's quiz is enabled and its bank
+// is not empty, the invitation joins the rotation after every
+// kInviteEvery items, and a tap anywhere (finger or mouse, each touch once)
+// starts a round. During a round the header stays, the ticker hides, the
+// rotation pauses; an emergency or a power-off window ends the round.
+// Finished rounds go to the results outbox.
 //
 // Threading: construct, run() and destroy on the main thread; post_quit() and
 // the sync callbacks may come from any thread.
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "app/options.hpp"
 #include "core/cache.hpp"
+#include "core/outbox.hpp"
+#include "core/quiz.hpp"
 #include "core/schedule.hpp"
 #include "core/time_zone.hpp"
 #include "protocol/manifest.hpp"
@@ -41,14 +59,25 @@
 #include "render/display.hpp"
 #include "render/fonts.hpp"
 #include "render/png.hpp"
+#include "render/quiz_screens.hpp"
 #include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
 
 namespace signage::app {
 
+// What the quiz needs from outside the loop.
+struct QuizServices {
+    std::string device_token;           // the claim codes' keys; empty: no prize codes
+    player::Outbox* results = nullptr;  // finished rounds; null: not kept
+    std::function<void()> results_added;
+};
+
 class Player {
   public:
     using Clock = std::chrono::steady_clock;
+    // The invitation follows this many rotation items, for kInviteSeconds.
+    static constexpr int kInviteEvery = 3;
+    static constexpr std::chrono::seconds kInviteSeconds{15};
 
     // `display` and `cache` must outlive the player.
     Player(render::Display& display, render::FontSet fonts, player::Cache& cache,
@@ -60,6 +89,9 @@ class Player {
     std::string start();
     // Runs until quit; returns the exit code.
     int run();
+
+    // Prize codes and results for the quiz; call before start().
+    void enable_quiz(QuizServices services);
 
     // Hands a new manifest to the loop. Thread-safe (the sync thread).
     void deliver_manifest(protocol::Manifest m);
@@ -83,6 +115,7 @@ class Player {
   private:
     // The loop's steps.
     void handle_events();
+    void handle_quiz(Clock::time_point now);
     void handle_new_manifest(Clock::time_point now);
     void handle_item_end(Clock::time_point now);
     void handle_page_end(Clock::time_point now);
@@ -111,6 +144,16 @@ class Player {
     void apply_manifest(protocol::Manifest m);
     void rerender_current();
     void write_snapshot();
+    // The quiz.
+    void rebuild_quiz();
+    void on_tap(int x, int y, Clock::time_point now);
+    void show_invitation(Clock::time_point now);
+    // Puts the quiz's current screen up (or leaves the quiz when it is
+    // idle); `fade`: crossfade from what is shown; `snapshot`: write the
+    // snapshot once it is on screen (not for each second of a countdown).
+    void show_quiz(Clock::time_point now, bool fade, bool snapshot = true);
+    void leave_quiz(Clock::time_point now);
+    void queue_quiz_results();
     std::string version() const;
     const protocol::Manifest* playing() const { return manifest_ ? &*manifest_ : nullptr; }
 
@@ -150,6 +193,20 @@ class Player {
     int shown_pages_ = 1;  // pages of the slide last rendered for the screen
     Clock::time_point page_end_{};
     std::string shown_key_;  // the JSON of the slide on screen, to skip fading to itself
+
+    QuizServices quiz_services_;
+    std::unique_ptr<player::PrizeBook> prizes_;
+    std::unique_ptr<player::Quiz> quiz_;
+    std::string quiz_key_;  // the bank and settings quiz_ was made from
+    render::QuizRenderer quiz_renderer_;
+    std::vector<render::QuizTarget> quiz_targets_;  // in main-zone pixels
+    bool quiz_on_screen_ = false;
+    bool invitation_on_screen_ = false;
+    int items_since_invite_ = 0;
+    std::string quiz_logged_;                // the screen last logged
+    std::optional<int> quiz_seconds_shown_;  // the countdown drawn
+    std::set<SDL_FingerID> fingers_down_;
+    bool mouse_down_ = false;
 };
 
 }  // namespace signage::app

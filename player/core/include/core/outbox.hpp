@@ -1,0 +1,94 @@
+#pragma once
+// An outbox of reports the screen owes the server (quiz rounds now; play logs
+// and heartbeats can use the same), kept on disk so a restart or a long
+// outage loses none:
+//   DIR/<time>-<random>.json   one item each (atomic write + fsync)
+//   DIR/corrupt/               files that did not parse, moved aside
+// An uploader thread posts the pending items in batches as
+// {"<key>": [item, …]} to a server path with the device token, deletes them
+// only after a 2xx, and retries with a doubling back-off while the server is
+// unreachable or refuses.
+//
+// Threading: Outbox is guarded by an internal mutex; OutboxUploader runs its
+// own thread, woken by notify().
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+
+namespace signage::player {
+
+class Outbox {
+  public:
+    struct Item {
+        std::filesystem::path file;
+        nlohmann::json body;
+    };
+
+    // Creates the directory when missing.
+    static Result<std::unique_ptr<Outbox>> open(std::filesystem::path dir);
+
+    const std::filesystem::path& dir() const { return dir_; }
+    // Queues one item (written durably before this returns).
+    Status add(const nlohmann::json& item);
+    // Up to `max` pending items, oldest first. A file that does not parse is
+    // moved to DIR/corrupt/ with a log line and skipped.
+    std::vector<Item> pending(std::size_t max);
+    // Deletes items once the server has them.
+    void remove(const std::vector<Item>& items);
+    std::size_t size() const;
+
+  private:
+    explicit Outbox(std::filesystem::path dir) : dir_(std::move(dir)) {}
+    std::filesystem::path dir_;
+    mutable std::mutex mu_;
+};
+
+struct UploaderOptions {
+    std::string server_url;  // "http://host:port"
+    std::string token;       // device token (Authorization: Bearer)
+    std::string path;        // e.g. "/api/v1/player/quiz-results"
+    std::string key;         // the batch's array, e.g. "rounds"
+    std::size_t batch = 50;
+    std::chrono::milliseconds retry_min{1000};
+    std::chrono::milliseconds retry_max{60000};
+};
+
+class OutboxUploader {
+  public:
+    OutboxUploader(Outbox& outbox, UploaderOptions options);
+    ~OutboxUploader();  // stops
+    OutboxUploader(const OutboxUploader&) = delete;
+    OutboxUploader& operator=(const OutboxUploader&) = delete;
+
+    void start();
+    void stop();
+    // Something was added: send now (ends a back-off wait too).
+    void notify();
+    // Sends every pending item once, synchronously: ok when the outbox is
+    // empty afterwards (used by the thread and by tests).
+    Status send_pending();
+
+  private:
+    void run();
+
+    Outbox& outbox_;
+    UploaderOptions options_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool wake_ = false;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+}  // namespace signage::player
