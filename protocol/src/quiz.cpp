@@ -300,7 +300,7 @@ struct ColumnName {
     int option = -1;
 };
 
-constexpr std::array<ColumnName, 20> kColumnNames = {{
+constexpr std::array<ColumnName, 22> kColumnNames = {{
     {"type", Column::type},
     {"题型", Column::type},
     {"question", Column::question},
@@ -315,6 +315,8 @@ constexpr std::array<ColumnName, 20> kColumnNames = {{
     {"选项B", Column::option, 1},
     {"选项C", Column::option, 2},
     {"选项D", Column::option, 3},
+    {"选项E", Column::option, 4},
+    {"选项F", Column::option, 5},
     {"answer", Column::answer},
     {"答案", Column::answer},
     {"explanation", Column::explanation},
@@ -341,11 +343,17 @@ struct CsvReader {
 
 void on_field(void* s, std::size_t len, void* data) {
     auto* r = static_cast<CsvReader*>(data);
+    // libcsv passes NULL for an empty unquoted field (CSV_EMPTY_IS_NULL).
+    const std::string_view text =
+        s == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(s), len);
     if (!r->record_open) {
+        // The field ends on the line being parsed; a quoted field may have
+        // started lines before, and the record with it.
         r->current = CsvRecord{};
+        r->current.line = r->line - static_cast<int>(std::count(text.begin(), text.end(), '\n'));
         r->record_open = true;
     }
-    r->current.fields.emplace_back(static_cast<const char*>(s), len);
+    r->current.fields.emplace_back(text);
 }
 
 void on_record(int, void* data) {
@@ -415,8 +423,6 @@ CsvImport parse_questions_csv(std::string_view text) {
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
         end = end == std::string_view::npos ? text.size() : end + 1;
-        if (!reader.record_open) reader.current.line = reader.line;
-        const auto before = reader.records.size();
         const std::size_t chunk = end - pos;
         if (csv_parse(&parser, text.data() + pos, chunk, on_field, on_record, &reader) != chunk) {
             problem(reader.line, {},
@@ -425,16 +431,12 @@ CsvImport parse_questions_csv(std::string_view text) {
             parse_failed = true;
             break;
         }
-        // A record that ended in this chunk began where it was opened.
-        for (auto i = before; i < reader.records.size(); ++i) {
-            if (reader.records[i].line == 0) reader.records[i].line = reader.line;
-        }
-        if (reader.record_open && reader.current.line == 0) reader.current.line = reader.line;
         ++reader.line;
         pos = end;
     }
+    reader.line = std::max(1, reader.line - 1);  // a last record without a line end
     if (!parse_failed && csv_fini(&parser, on_field, on_record, &reader) != 0) {
-        problem(reader.line - 1, {},
+        problem(reader.line, {},
                 std::string("is not valid CSV: ") + csv_strerror(csv_error(&parser)) +
                     " (is a quoted field left open?)");
         parse_failed = true;
@@ -492,8 +494,14 @@ CsvImport parse_questions_csv(std::string_view text) {
         return result;
     }
 
+    // A cell's text, trimmed, with Windows line ends inside quoted cells as \n.
     const auto cell = [&](const CsvRecord& r, std::size_t c) -> std::string {
-        return c < r.fields.size() ? trim(r.fields[c]) : std::string();
+        if (c >= r.fields.size()) return {};
+        std::string value = trim(r.fields[c]);
+        for (auto at = value.find("\r\n"); at != std::string::npos; at = value.find("\r\n", at)) {
+            value.erase(at, 1);
+        }
+        return value;
     };
     for (std::size_t i = 1; i < reader.records.size(); ++i) {
         const CsvRecord& r = reader.records[i];
