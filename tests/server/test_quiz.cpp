@@ -3,6 +3,9 @@
 // real HTTP against the real server.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <future>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "protocol/claim.hpp"
@@ -398,6 +401,26 @@ TEST_CASE("quiz: prize claims are checked, redeemed once, and forgeries refused"
         staff.server.client(device).post("/api/v1/quiz/claims/redeem", {{"code", fresh}}).status ==
         403);
     CHECK(staff.server.client().post("/api/v1/quiz/claims/check", {{"code", fresh}}).status == 401);
+}
+
+TEST_CASE("quiz: of two desks redeeming one code at once, exactly one succeeds",
+          "[server][quiz][claims]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-2", "town");
+    const std::string editor_token = staff.editor.token();
+    const std::string reviewer_token = staff.reviewer.token();
+    for (int serial = 1; serial <= 5; ++serial) {
+        const std::string code = claim_for(device, today_day(), serial);
+        const auto redeem = [&](const std::string& token) {
+            HttpClient desk = staff.server.client(token);
+            return desk.post("/api/v1/quiz/claims/redeem", {{"code", code}}).status;
+        };
+        auto a = std::async(std::launch::async, redeem, editor_token);
+        auto b = std::async(std::launch::async, redeem, reviewer_token);
+        std::vector<long> statuses{a.get(), b.get()};
+        std::sort(statuses.begin(), statuses.end());
+        CHECK(statuses == std::vector<long>{200, 409});
+    }
 }
 
 TEST_CASE("quiz: a screen registered before claim keys gets its key when it next asks",
