@@ -166,6 +166,9 @@ TEST_CASE("quiz: questions are reviewed like slides, one by one and in bulk", "[
     CHECK(staff.editor.get("/api/v1/quiz/questions/" + ida).json().at("status") == "pending");
     CHECK(staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", json::array()}}).status ==
           400);
+    // A batch of one still names its id.
+    CHECK(error_field(staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", {own_id}}})) ==
+          "ids[0]");
     auto approved = staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", {ida, idb}}});
     REQUIRE(approved.status == 200);
     for (const auto& q : approved.json().at("questions")) CHECK(q.at("status") == "approved");

@@ -163,7 +163,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto id = question_id(req);
                    if (!id) return id.error();
-                   auto done = s.quiz.submit({*id}, *user);
+                   auto done = s.quiz.submit({*id}, *user, false);
                    if (!done) return done.error();
                    return question_response(done->front());
                });
@@ -174,7 +174,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto id = question_id(req);
                    if (!id) return id.error();
-                   auto done = s.quiz.approve({*id}, *user);
+                   auto done = s.quiz.approve({*id}, *user, false);
                    if (!done) return done.error();
                    return question_response(done->front());
                });
@@ -200,7 +200,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto ids = parse_ids(req);
                    if (!ids) return ids.error();
-                   return questions_response(s.quiz.submit(*ids, *user));
+                   return questions_response(s.quiz.submit(*ids, *user, true));
                });
 
     router.add(Method::post, "/api/v1/quiz/questions/approve",
@@ -209,7 +209,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto ids = parse_ids(req);
                    if (!ids) return ids.error();
-                   return questions_response(s.quiz.approve(*ids, *user));
+                   return questions_response(s.quiz.approve(*ids, *user, true));
                });
 
     router.add(

@@ -125,8 +125,8 @@ Result<std::size_t> seed_demo_quiz(Services& s, const std::filesystem::path& fil
         return make_error("invalid", file.string() + ": questions[" + std::to_string(p.row - 1) +
                                          "]." + p.column + ": " + p.message);
     }
-    if (auto r = s.quiz.submit(imported->ids, editor); !r) return r.error();
-    if (auto r = s.quiz.approve(imported->ids, reviewer); !r) return r.error();
+    if (auto r = s.quiz.submit(imported->ids, editor, true); !r) return r.error();
+    if (auto r = s.quiz.approve(imported->ids, reviewer, true); !r) return r.error();
     return imported->ids.size();
 }
 

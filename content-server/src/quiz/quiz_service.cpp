@@ -75,8 +75,8 @@ Result<QuestionRecord> QuizService::update(std::int64_t id, const nlohmann::json
                                            const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
-    auto updated =
-        store_.update_questions({id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); });
+    auto updated = store_.update_questions(
+        {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false);
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
@@ -94,21 +94,21 @@ Result<std::vector<QuestionRecord>> QuizService::list() {
 }
 
 Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::int64_t>& ids,
-                                                        const User& by) {
+                                                        const User& by, bool batch) {
     return store_.update_questions(
-        ids, [&](QuestionRecord& q) { return apply_submit(q, by, question_noun); });
+        ids, [&](QuestionRecord& q) { return apply_submit(q, by, question_noun); }, batch);
 }
 
 Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<std::int64_t>& ids,
-                                                         const User& by) {
+                                                         const User& by, bool batch) {
     return store_.update_questions(
-        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); });
+        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch);
 }
 
 Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,
                                            const std::string& reason) {
     auto updated = store_.update_questions(
-        {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); });
+        {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); }, false);
     if (!updated) return updated.error();
     return std::move(updated->front());
 }

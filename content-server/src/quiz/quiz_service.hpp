@@ -61,11 +61,12 @@ class QuizService {
     Status remove(std::int64_t id);
     Result<QuestionRecord> get(std::int64_t id);
     Result<std::vector<QuestionRecord>> list();
-    // Bulk review: all or nothing; the error names the offending "ids[i]".
-    Result<std::vector<QuestionRecord>> submit(const std::vector<std::int64_t>& ids,
-                                               const User& by);
+    // Review, of one question or a batch: all or nothing; in a batch the
+    // error names the offending "ids[i]".
+    Result<std::vector<QuestionRecord>> submit(const std::vector<std::int64_t>& ids, const User& by,
+                                               bool batch);
     Result<std::vector<QuestionRecord>> approve(const std::vector<std::int64_t>& ids,
-                                                const User& by);
+                                                const User& by, bool batch);
     Result<QuestionRecord> reject(std::int64_t id, const User& by, const std::string& reason);
 
     // Imports as drafts by `by`: a JSON array of questions (or {"questions":

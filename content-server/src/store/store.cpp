@@ -636,21 +636,20 @@ Result<std::vector<SlideRecord>> Store::list_reviews(const ReviewTable& table) {
 
 Result<std::vector<SlideRecord>> Store::update_reviews(
     const ReviewTable& table, const std::vector<std::int64_t>& ids,
-    const std::function<Status(SlideRecord&)>& change) {
+    const std::function<Status(SlideRecord&)>& change, bool batch) {
     return guarded(mutex_, [&]() -> Result<std::vector<SlideRecord>> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         std::vector<SlideRecord> out;
         for (std::size_t i = 0; i < ids.size(); ++i) {
             const std::int64_t id = ids[i];
-            const std::string field =
-                ids.size() == 1 ? std::string() : "ids[" + std::to_string(i) + "]";
+            const std::string field = batch ? "ids[" + std::to_string(i) + "]" : std::string();
             const std::string what = std::string(table.noun) + " " + std::to_string(id);
             bool found = false;
             SlideRecord s = read_review_locked(table, id, found);
             if (!found) return make_error("not_found", "no " + what, field);
             if (auto st = change(s); !st) {
                 // The transaction rolls back; in a batch the error names the item.
-                if (ids.size() == 1) return st.error();
+                if (!batch) return st.error();
                 return make_error(st.error().code, what + ": " + st.error().message, field);
             }
             SQLite::Statement q(*db_, std::string("UPDATE ") + table.table +
@@ -710,7 +709,7 @@ Result<std::vector<SlideRecord>> Store::list_slides() {
 
 Result<SlideRecord> Store::update_slide(std::int64_t id,
                                         const std::function<Status(SlideRecord&)>& change) {
-    auto updated = update_reviews(*slides_table(), {id}, change);
+    auto updated = update_reviews(*slides_table(), {id}, change, false);
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
@@ -828,8 +827,9 @@ Result<std::vector<QuestionRecord>> Store::list_questions() {
 }
 
 Result<std::vector<QuestionRecord>> Store::update_questions(
-    const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change) {
-    return update_reviews(*questions_table(), ids, change);
+    const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change,
+    bool batch) {
+    return update_reviews(*questions_table(), ids, change, batch);
 }
 
 Status Store::delete_question(std::int64_t id) {

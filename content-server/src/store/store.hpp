@@ -149,9 +149,11 @@ class Store {
     Result<QuestionRecord> get_question(std::int64_t id);  // "not_found"
     Result<std::vector<QuestionRecord>> list_questions();  // in id order
     // Like update_slide, for several questions in one transaction: the first
-    // unknown id or failing change aborts them all (its error names "ids[i]").
+    // unknown id or failing change aborts them all. In a `batch` its error
+    // names "ids[i]"; otherwise it is update_slide's.
     Result<std::vector<QuestionRecord>> update_questions(
-        const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change);
+        const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change,
+        bool batch);
     Status delete_question(std::int64_t id);  // "not_found"
     // Adds drafts by one author in one transaction; their ids in order.
     Result<std::vector<std::int64_t>> import_questions(const std::vector<std::string>& jsons,
@@ -190,7 +192,7 @@ class Store {
     Result<std::vector<SlideRecord>> list_reviews(const ReviewTable& table);
     Result<std::vector<SlideRecord>> update_reviews(
         const ReviewTable& table, const std::vector<std::int64_t>& ids,
-        const std::function<Status(SlideRecord&)>& change);
+        const std::function<Status(SlideRecord&)>& change, bool batch);
     Status delete_review(const ReviewTable& table, std::int64_t id);
     std::optional<Group> find_group_locked(const std::string& name);
     std::optional<StoredManifest> latest_manifest_locked(std::int64_t group_id);
