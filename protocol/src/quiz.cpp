@@ -302,7 +302,7 @@ struct ColumnName {
     int option = -1;
 };
 
-constexpr std::array<ColumnName, 20> kColumnNames = {{
+constexpr std::array<ColumnName, 22> kColumnNames = {{
     {"type", Column::type},
     {"题型", Column::type},
     {"question", Column::question},
@@ -317,6 +317,8 @@ constexpr std::array<ColumnName, 20> kColumnNames = {{
     {"选项B", Column::option, 1},
     {"选项C", Column::option, 2},
     {"选项D", Column::option, 3},
+    {"选项E", Column::option, 4},
+    {"选项F", Column::option, 5},
     {"answer", Column::answer},
     {"答案", Column::answer},
     {"explanation", Column::explanation},
@@ -334,29 +336,27 @@ struct CsvRecord {
     int line = 0;  // line the record starts on
 };
 
-// The text is fed to libcsv one physical line at a time, so a record starts
-// on the first line fed while no record was open.
+// The text is fed to libcsv one physical line at a time.
 struct CsvReader {
     std::vector<CsvRecord> records;
     CsvRecord current;
-    int line = 1;        // the line being fed
-    int start_line = 1;  // the line the open (or next) record starts on
+    int line = 1;  // the line being fed
     bool record_open = false;
 };
 
 void on_field(void* s, std::size_t len, void* data) {
     auto* r = static_cast<CsvReader*>(data);
+    // libcsv may pass NULL for an empty field.
+    const std::string_view text =
+        s == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(s), len);
     if (!r->record_open) {
+        // The field ends on the line being parsed; a quoted field may have
+        // started lines before, and the record with it.
         r->current = CsvRecord{};
-        r->current.line = r->start_line;
+        r->current.line = r->line - static_cast<int>(std::count(text.begin(), text.end(), '\n'));
         r->record_open = true;
     }
-    std::string field(len == 0 ? "" : static_cast<const char*>(s), len);
-    // Line breaks inside a quoted cell become \n, whichever system wrote them.
-    for (auto pos = field.find("\r\n"); pos != std::string::npos; pos = field.find("\r\n", pos)) {
-        field.erase(pos, 1);
-    }
-    r->current.fields.push_back(std::move(field));
+    r->current.fields.emplace_back(text);
 }
 
 void on_record(int, void* data) {
@@ -437,7 +437,6 @@ CsvImport parse_questions_csv(std::string_view text) {
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
         end = end == std::string_view::npos ? text.size() : end + 1;
-        if (!reader.record_open) reader.start_line = reader.line;
         const std::size_t chunk = end - pos;
         if (csv_parse(&parser, text.data() + pos, chunk, on_field, on_record, &reader) != chunk) {
             problem(reader.line, {},
@@ -449,8 +448,9 @@ CsvImport parse_questions_csv(std::string_view text) {
         ++reader.line;
         pos = end;
     }
+    reader.line = std::max(1, reader.line - 1);  // a last record without a line end
     if (!parse_failed && csv_fini(&parser, on_field, on_record, &reader) != 0) {
-        problem(reader.start_line, {},
+        problem(reader.line, {},
                 std::string("is not valid CSV: ") + csv_strerror(csv_error(&parser)) +
                     " (is a quoted field left open?)");
         parse_failed = true;
@@ -508,8 +508,14 @@ CsvImport parse_questions_csv(std::string_view text) {
         return result;
     }
 
+    // A cell's text, trimmed, with Windows line ends inside quoted cells as \n.
     const auto cell = [&](const CsvRecord& r, std::size_t c) -> std::string {
-        return c < r.fields.size() ? trim(r.fields[c]) : std::string();
+        if (c >= r.fields.size()) return {};
+        std::string value = trim(r.fields[c]);
+        for (auto at = value.find("\r\n"); at != std::string::npos; at = value.find("\r\n", at)) {
+            value.erase(at, 1);
+        }
+        return value;
     };
     for (std::size_t i = 1; i < reader.records.size(); ++i) {
         const CsvRecord& r = reader.records[i];

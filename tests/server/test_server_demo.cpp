@@ -27,17 +27,26 @@ bool is_png_or_jpeg(const std::string& bytes) {
     return bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0 || bytes.rfind("\xff\xd8\xff", 0) == 0;
 }
 
+ServerOptions demo_options() {
+    ServerOptions options;
+    options.demo = true;
+    options.assets = SIGNAGE_DEMO_ASSETS;
+    return options;
+}
+
+// The demo screen's device token, as --demo wrote it.
+std::string demo_device_token(const ServerFixture& server) {
+    std::string device = read_text_file(server.data_dir() / "demo-screen.token");
+    while (!device.empty() && device.back() == '\n') device.pop_back();
+    return device;
+}
+
 }  // namespace
 
 TEST_CASE("server: the demo set is a campaign the demo screen plays with its public share",
           "[server][demo]") {
-    ServerOptions options;
-    options.demo = true;
-    options.assets = SIGNAGE_DEMO_ASSETS;
-    ServerFixture server(options);
-    std::string device = read_text_file(server.data_dir() / "demo-screen.token");
-    while (!device.empty() && device.back() == '\n') device.pop_back();
-    auto screen = server.client(device);
+    ServerFixture server(demo_options());
+    auto screen = server.client(demo_device_token(server));
 
     auto res = screen.get("/api/v1/player/manifest");
     REQUIRE(res.status == 200);
@@ -178,4 +187,28 @@ TEST_CASE("server: the demo set is a campaign the demo screen plays with its pub
     CHECK(std::any_of(slides.begin(), slides.end(), [](const json& s) {
         return s.contains("groups") && !s.at("groups").empty();
     }));
+}
+
+TEST_CASE("server: the demo screen gets an approved quiz bank and can make prize codes",
+          "[server][demo][quiz]") {
+    ServerFixture server(demo_options());
+    auto screen = server.client(demo_device_token(server));
+    const protocol::Manifest m = fetch_manifest(screen);
+    REQUIRE(m.quiz.size() >= 20);
+    std::set<std::string> categories;
+    for (const auto& q : m.quiz) {
+        CHECK_FALSE(q.id.empty());
+        categories.insert(q.category);
+    }
+    CHECK(categories.size() >= 4);
+    const bool has_sample = std::any_of(m.quiz.begin(), m.quiz.end(), [](const auto& q) {
+        return q.question == "学雷锋纪念日是每年的哪一天？" && q.answers == std::vector<int>{1};
+    });
+    CHECK(has_sample);
+    CHECK(m.settings.quiz.enabled);
+
+    auto staff = server.client(server.login("reviewer", "demo-reviewer"));
+    auto bank = staff.get("/api/v1/quiz/questions").json().at("questions");
+    CHECK(bank.size() == m.quiz.size());
+    for (const auto& q : bank) CHECK(q.at("status") == "published");
 }

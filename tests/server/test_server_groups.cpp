@@ -18,7 +18,15 @@ const json community_settings = {{"unit_name", "幸福里社区"},
                                  {"slogan", "创建全国文明城市 共建美好家园"},
                                  {"min_public_share", 0.4},
                                  {"power_off", {{{"from", "23:00"}, {"to", "06:30"}}}},
-                                 {"timezone", "Asia/Shanghai"}};
+                                 {"timezone", "Asia/Shanghai"},
+                                 {"quiz",
+                                  {{"enabled", true},
+                                   {"questions_per_round", 5},
+                                   {"pass_mark", 1.0},
+                                   {"question_time_limit_s", 30},
+                                   {"idle_timeout_s", 45},
+                                   {"prizes", false},
+                                   {"daily_prize_limit", 20}}}};
 
 json find_group(const json& list, const std::string& name) {
     for (const auto& g : list.at("groups")) {
@@ -405,5 +413,7 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 2);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 3);
+    // The old screen got its claim key when it asked with its token.
+    CHECK_FALSE(db.execAndGet("SELECT claim_key_id FROM screens WHERE id = 1").isNull());
 }

@@ -12,6 +12,7 @@ class SlideService;
 class Publisher;
 class ManifestHub;
 class GroupService;
+class QuizService;
 
 struct Services {
     Store& store;
@@ -21,6 +22,7 @@ struct Services {
     Publisher& publisher;
     ManifestHub& hub;
     GroupService& groups;
+    QuizService& quiz;
     std::filesystem::path console_dir;  // static files of the admin console
 };
 

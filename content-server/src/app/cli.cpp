@@ -115,7 +115,7 @@ int screen_add(const std::string& data, const std::string& name, const std::stri
     auto store = open_data_store(data);
     if (!store) return failure(store.error().to_string());
     const std::string token = new_token();
-    auto screen = (*store)->add_screen(name, group, token_hash(token));
+    auto screen = (*store)->add_screen(name, group, device_credentials(token));
     if (!screen) return failure(screen.error().message);
     std::cout << token << std::endl;  // the only line on stdout: scripts read it
     spdlog::info("registered screen {} in group {}", name, group);

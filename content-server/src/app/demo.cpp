@@ -14,6 +14,7 @@
 #include "groups/group_service.hpp"
 #include "media/media_store.hpp"
 #include "publish/publisher.hpp"
+#include "quiz/quiz_service.hpp"
 #include "slides/slide_service.hpp"
 #include "store/store.hpp"
 
@@ -105,6 +106,30 @@ Result<nlohmann::json> read_demo_content(const std::filesystem::path& file) {
     return content;
 }
 
+// quiz.json ({"questions": [...]}): imported as drafts by the editor, then
+// submitted by the editor and approved by the reviewer, like any bank.
+Result<std::size_t> seed_demo_quiz(Services& s, const std::filesystem::path& file,
+                                   const User& editor, const User& reviewer) {
+    if (!std::filesystem::exists(file)) {
+        spdlog::warn("demo: {} is missing; no demo quiz", file.string());
+        return std::size_t{0};
+    }
+    auto text = read_file(file);
+    if (!text) return text.error();
+    auto imported = s.quiz.import_json(nlohmann::json::parse(*text, nullptr, false), editor);
+    if (!imported)
+        return make_error(imported.error().code,
+                          file.string() + ": " + imported.error().to_string());
+    if (!imported->problems.empty()) {
+        const auto& p = imported->problems.front();
+        return make_error("invalid", file.string() + ": questions[" + std::to_string(p.row - 1) +
+                                         "]." + p.column + ": " + p.message);
+    }
+    if (auto r = s.quiz.submit(imported->ids, editor, true); !r) return r.error();
+    if (auto r = s.quiz.approve(imported->ids, reviewer, true); !r) return r.error();
+    return imported->ids.size();
+}
+
 }  // namespace
 
 Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
@@ -145,7 +170,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     }
 
     const std::string token = new_token();
-    auto screen = s.store.add_screen("demo-screen", "demo", token_hash(token));
+    auto screen = s.store.add_screen("demo-screen", "demo", device_credentials(token));
     if (!screen) return screen.error();
     if (auto st = write_secret(seed.token_file, token + "\n"); !st) return st.error();
 
@@ -163,9 +188,12 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
         if (auto r = s.slides.approve(created->id, reviewer); !r) return r.error();
         ++count;
     }
+    auto questions = seed_demo_quiz(s, demo_dir / "quiz.json", editor, reviewer);
+    if (!questions) return questions.error();
     auto published = s.publisher.publish(reviewer);
     if (!published) return published.error();
-    spdlog::info("demo: seeded {} slide(s), published version {}", count, published->version);
+    spdlog::info("demo: seeded {} slide(s) and {} quiz question(s), published version {}", count,
+                 *questions, published->version);
     seed.seeded = true;
     return seed;
 }

@@ -18,6 +18,7 @@
 #include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
+#include "quiz/quiz_service.hpp"
 #include "slides/slide_service.hpp"
 #include "store/store.hpp"
 
@@ -50,6 +51,7 @@ struct Server::Impl {
     std::unique_ptr<ManifestHub> hub;
     std::unique_ptr<Publisher> publisher;
     std::unique_ptr<GroupService> groups;
+    std::unique_ptr<QuizService> quiz;
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -81,9 +83,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
         m.io, [&st](const std::string& group) { return load_manifest(st, group); });
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
+    m.quiz = std::make_unique<QuizService>(*m.store);
     m.services =
         std::make_unique<Services>(Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher,
-                                            *m.hub, *m.groups, config.console_dir});
+                                            *m.hub, *m.groups, *m.quiz, config.console_dir});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

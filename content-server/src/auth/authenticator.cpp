@@ -77,7 +77,17 @@ Result<Screen> Authenticator::device(std::string_view token) {
     const std::string hash = token_hash(token);
     auto screen = store_.screen_by_token(hash);
     if (!screen) return screen.error();
-    if (*screen) return **screen;
+    if (*screen) {
+        // A screen registered before claim keys gets its key now that the
+        // server sees its token again.
+        if ((*screen)->claim_key_id.empty()) {
+            DeviceCredentials device = device_credentials(token);
+            if (auto st = store_.set_claim_key((*screen)->id, device); st) {
+                (*screen)->claim_key_id = device.claim_key_id;
+            }
+        }
+        return **screen;
+    }
     auto user = store_.session_user(hash, now_unix());
     if (user && *user) {
         return make_error("forbidden", "this route is for screens; staff tokens are refused",

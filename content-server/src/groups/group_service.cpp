@@ -123,8 +123,8 @@ Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settin
     if (settings.is_null()) return protocol::GroupSettings{};
     if (!settings.is_object()) return make_error("invalid", "must be an object", "settings");
     if (auto st = check_body_keys(
-            settings, {"unit_name", "slogan", "min_public_share", "power_off", "timezone"}, {},
-            "settings.");
+            settings, {"unit_name", "slogan", "min_public_share", "power_off", "timezone", "quiz"},
+            {}, "settings.");
         !st) {
         return st.error();
     }

@@ -10,10 +10,10 @@ int status_for(const Error& error) {
     const std::string& c = error.code;
     if (c == "invalid") return 400;
     if (c == "unauthenticated") return 401;
-    if (c == "forbidden") return 403;
+    if (c == "forbidden" || c == "forged") return 403;
     if (c == "not_found") return 404;
     if (c == "method_not_allowed") return 405;
-    if (c == "conflict") return 409;
+    if (c == "conflict" || c == "already_redeemed") return 409;
     if (c == "too_large") return 413;
     if (c == "unsupported_media_type") return 415;
     if (c == "range_not_satisfiable") return 416;

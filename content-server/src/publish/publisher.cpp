@@ -64,6 +64,25 @@ Result<std::vector<protocol::Slide>> current_slides(const PublishInput& input, T
     return out;
 }
 
+// The approved quiz bank, each question with its id.
+Result<std::vector<protocol::Question>> current_questions(const PublishInput& input) {
+    std::vector<protocol::Question> out;
+    protocol::QuestionParseOptions lenient;
+    lenient.reject_unknown_fields = false;
+    for (const auto& approved : input.questions) {
+        auto parsed =
+            protocol::parse_question(nlohmann::json::parse(approved.json, nullptr, false), lenient);
+        if (!parsed) {
+            return make_error("internal",
+                              "the approved version of question " + std::to_string(approved.id) +
+                                  " no longer validates: " + parsed.error().to_string());
+        }
+        parsed->id = std::to_string(approved.id);
+        out.push_back(std::move(*parsed));
+    }
+    return out;
+}
+
 // A manifest for the group with its settings, no items and no version yet.
 Result<protocol::Manifest> manifest_base(const Group& group, const std::string& published_at) {
     auto settings = group_settings(group);
@@ -84,10 +103,12 @@ bool targets(const protocol::Slide& slide, const std::string& group) {
 // exactly the media they use.
 Result<CompiledManifest> compile_group(const PublishInput& input, const Group& group,
                                        const std::vector<protocol::Slide>& slides,
+                                       const std::vector<protocol::Question>& quiz,
                                        std::map<std::string, protocol::MediaRef>& media_cache) {
     auto base = manifest_base(group, input.now);
     if (!base) return base.error();
     protocol::Manifest& m = *base;
+    m.quiz = quiz;
     for (const protocol::Slide& slide : slides) {
         if (!targets(slide, group.name)) continue;
         for (const std::string& sha : slide.media_refs()) {
@@ -117,10 +138,12 @@ Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
     if (!now) return make_error("internal", "bad publish time " + input.now);
     auto slides = current_slides(input, *now);
     if (!slides) return slides.error();
+    auto quiz = current_questions(input);
+    if (!quiz) return quiz.error();
     std::map<std::string, protocol::MediaRef> media_cache;
     std::vector<CompiledManifest> out;
     for (const Group& group : input.groups) {
-        auto compiled = compile_group(input, group, *slides, media_cache);
+        auto compiled = compile_group(input, group, *slides, *quiz, media_cache);
         if (!compiled) return compiled.error();
         out.push_back(std::move(*compiled));
     }

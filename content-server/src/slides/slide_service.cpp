@@ -17,6 +17,10 @@ constexpr const char* server_fields[] = {
 
 }  // namespace
 
+void erase_review_fields(nlohmann::json& body) {
+    for (const char* field : server_fields) body.erase(field);
+}
+
 SlideService::SlideService(Store& store) : store_(store) {}
 
 Result<std::string> SlideService::validate(const nlohmann::json& body) {
@@ -24,7 +28,7 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
     // The fields slide_view() adds are the server's: a client may send a slide
     // back as it got it.
     nlohmann::json input = body;
-    for (const char* field : server_fields) input.erase(field);
+    erase_review_fields(input);
     protocol::SlideParseOptions options;
     options.reject_unknown_fields = true;
     options.allow_local_paths = false;

@@ -44,6 +44,10 @@ class SlideService {
 
 // The slide as the API shows it: its own fields plus id, status, author,
 // reviewer, reject_reason and timestamps.
+// Quiz questions are shown the same way (a QuestionRecord is a SlideRecord).
 nlohmann::json slide_view(const SlideRecord& slide);
+
+// Removes the fields slide_view() adds from a body a client sent back.
+void erase_review_fields(nlohmann::json& body);
 
 }  // namespace signage::server

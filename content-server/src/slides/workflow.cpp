@@ -3,9 +3,10 @@
 namespace signage::server {
 namespace {
 
-Error wrong_state(const SlideRecord& slide, const std::string& action, const std::string& allowed) {
+Error wrong_state(const SlideRecord& slide, std::string_view noun, const std::string& action,
+                  const std::string& allowed) {
     return make_error("conflict",
-                      "cannot " + action + " a slide that is " +
+                      "cannot " + action + " a " + std::string(noun) + " that is " +
                           std::string(to_string(slide.status)) + " (only " + allowed + ")",
                       "status");
 }
@@ -40,22 +41,25 @@ Status apply_edit(SlideRecord& slide, const std::string& json, const User& by) {
     return {};
 }
 
-Status apply_submit(SlideRecord& slide, const User& /*by*/) {
+Status apply_submit(SlideRecord& slide, const User& /*by*/, std::string_view noun) {
     if (slide.status != SlideStatus::draft && slide.status != SlideStatus::rejected) {
-        return wrong_state(slide, "submit", "draft or rejected slides can be submitted");
+        return wrong_state(slide, noun, "submit",
+                           "draft or rejected " + std::string(noun) + "s can be submitted");
     }
     slide.status = SlideStatus::pending;
     slide.updated_at = now_iso8601();
     return {};
 }
 
-Status apply_approve(SlideRecord& slide, const User& by) {
+Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun) {
     if (slide.status != SlideStatus::pending) {
-        return wrong_state(slide, "approve", "pending slides can be approved");
+        return wrong_state(slide, noun, "approve",
+                           "pending " + std::string(noun) + "s can be approved");
     }
     if (by.id == slide.author_id || by.id == slide.updated_by_id) {
-        return make_error("forbidden",
-                          "a slide must be approved by someone other than the person who wrote it");
+        return make_error("forbidden", "a " + std::string(noun) +
+                                           " must be approved by someone other than the person "
+                                           "who wrote it");
     }
     slide.status = SlideStatus::approved;
     slide.approved_json = slide.json;
@@ -67,15 +71,17 @@ Status apply_approve(SlideRecord& slide, const User& by) {
     return {};
 }
 
-Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason) {
+Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
+                    std::string_view noun) {
     if (only_whitespace(reason)) {
-        return make_error("invalid", "say why the slide is rejected", "reason");
+        return make_error("invalid", "say why the " + std::string(noun) + " is rejected", "reason");
     }
     if (reason.size() > 2000) {
         return make_error("invalid", "the reason may have at most 2000 bytes", "reason");
     }
     if (slide.status != SlideStatus::pending) {
-        return wrong_state(slide, "reject", "pending slides can be rejected");
+        return wrong_state(slide, noun, "reject",
+                           "pending " + std::string(noun) + "s can be rejected");
     }
     slide.status = SlideStatus::rejected;
     slide.reviewer_id = by.id;

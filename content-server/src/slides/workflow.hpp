@@ -9,9 +9,13 @@
 // approved version (approved_json) stays what publish uses until the new one
 // is approved. A slide is never approved by the person who wrote it.
 //
+// Quiz questions (store/records.hpp: QuestionRecord) follow the same rules;
+// `noun` names the kind of record in messages.
+//
 // Errors: "conflict" (wrong state, HTTP 409), "forbidden" (403), "invalid" (400).
 
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "store/records.hpp"
@@ -20,8 +24,9 @@ namespace signage::server {
 
 // Replaces the working copy with `json` (already validated and normalised).
 Status apply_edit(SlideRecord& slide, const std::string& json, const User& by);
-Status apply_submit(SlideRecord& slide, const User& by);
-Status apply_approve(SlideRecord& slide, const User& by);
-Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason);
+Status apply_submit(SlideRecord& slide, const User& by, std::string_view noun = "slide");
+Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun = "slide");
+Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
+                    std::string_view noun = "slide");
 
 }  // namespace signage::server

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace signage::server {
 
@@ -36,6 +38,18 @@ struct Screen {
     std::string group;
     std::string created_at;
     std::string last_seen;  // ISO 8601 UTC; empty when the screen never asked
+    // Hex of the first 8 bytes of the screen's claim public key
+    // (protocol/claim.hpp); empty for a screen registered before claim keys,
+    // until it next asks with its token.
+    std::string claim_key_id;
+};
+
+// What the server keeps of a device token it issues: its hash and the public
+// half of the claim key pair the screen derives from it (both hex).
+struct DeviceCredentials {
+    std::string token_hash;
+    std::string claim_public_key;
+    std::string claim_key_id;
 };
 
 struct MediaInfo {
@@ -65,6 +79,46 @@ struct SlideRecord {
     std::string created_at;
     std::string updated_at;
     std::string reviewed_at;  // empty until reviewed
+};
+
+// A quiz question goes through the same review as a slide, so it is kept in
+// the same shape: `json` is the question's own fields (protocol::Question).
+using QuestionRecord = SlideRecord;
+
+// A redeemed prize claim.
+struct Redemption {
+    std::string redeemed_at;  // ISO 8601 UTC
+    std::string redeemed_by;  // username
+};
+
+// One quiz round as a screen reported it, with the UTC date it finished on.
+struct QuizRoundRow {
+    std::string round_id;
+    std::string finished_at;
+    std::string date;  // YYYY-MM-DD (UTC)
+    int score = 0;
+    int total = 0;
+    bool passed = false;
+    std::vector<std::pair<std::string, bool>> answers;  // question id, answered right
+};
+
+struct QuestionStat {
+    std::string question_id;
+    std::string json;  // the question's current fields; empty when it was deleted
+    std::int64_t attempts = 0;
+    std::int64_t correct = 0;
+};
+
+struct RoundStat {
+    std::string screen;
+    std::string date;
+    std::int64_t rounds = 0;
+    std::int64_t passed = 0;
+};
+
+struct QuizStats {
+    std::vector<QuestionStat> questions;  // worst correct rate first
+    std::vector<RoundStat> rounds;        // by date, then screen
 };
 
 // A compiled manifest as stored: `json` is the manifest document itself.

@@ -70,6 +70,54 @@ ALTER TABLE groups ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX screens_by_group ON screens(group_id);
 )sql";
 
+// Version 3: the quiz. Screens keep their claim public key (hex) and its
+// id, indexed for redemption; questions are review records like slides; a
+// claim is redeemed once per (screen, day, serial); rounds are counted once
+// per (screen, round id), with one row per answer.
+const char* const schema_v3 = R"sql(
+ALTER TABLE screens ADD COLUMN claim_public_key TEXT;
+ALTER TABLE screens ADD COLUMN claim_key_id TEXT;
+CREATE INDEX screens_by_claim_key ON screens(claim_key_id);
+CREATE TABLE quiz_questions(
+    id INTEGER PRIMARY KEY,
+    json TEXT NOT NULL,
+    approved_json TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published')),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    reviewer_id INTEGER REFERENCES users(id),
+    reject_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE quiz_claims(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id),
+    day INTEGER NOT NULL,
+    serial INTEGER NOT NULL,
+    redeemed_at TEXT NOT NULL,
+    redeemed_by INTEGER NOT NULL REFERENCES users(id),
+    UNIQUE (screen_id, day, serial));
+CREATE TABLE quiz_rounds(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id),
+    round_id TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    date TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (screen_id, round_id));
+CREATE INDEX quiz_rounds_by_date ON quiz_rounds(date);
+CREATE TABLE quiz_answers(
+    round INTEGER NOT NULL REFERENCES quiz_rounds(id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    correct INTEGER NOT NULL);
+CREATE INDEX quiz_answers_by_round ON quiz_answers(round);
+)sql";
+
 Error internal(const std::exception& e) {
     spdlog::error("store: {}", e.what());
     return make_error("internal", std::string("database error: ") + e.what());
@@ -107,11 +155,12 @@ Screen read_screen(SQLite::Statement& q) {
     s.group = q.getColumn(3).getString();
     s.created_at = q.getColumn(4).getString();
     s.last_seen = text_or_empty(q.getColumn(5));
+    s.claim_key_id = text_or_empty(q.getColumn(6));
     return s;
 }
 
 const char* const screen_columns =
-    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen "
+    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, s.claim_key_id "
     "FROM screens s JOIN groups g ON g.id = s.group_id ";
 
 const char* const group_columns =
@@ -128,11 +177,16 @@ Group read_group(SQLite::Statement& q) {
     return g;
 }
 
-const char* const slide_columns =
-    "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, s.updated_by, "
-    "u.username, s.reviewer_id, r.username, s.reject_reason, s.created_at, s.updated_at, "
-    "s.reviewed_at FROM slides s JOIN users a ON a.id = s.author_id "
-    "JOIN users u ON u.id = s.updated_by LEFT JOIN users r ON r.id = s.reviewer_id ";
+// The columns of a review record (a slide or a question) from `table`.
+std::string review_columns(const char* table) {
+    return std::string(
+               "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, "
+               "s.updated_by, u.username, s.reviewer_id, r.username, s.reject_reason, "
+               "s.created_at, s.updated_at, s.reviewed_at FROM ") +
+           table +
+           " s JOIN users a ON a.id = s.author_id "
+           "JOIN users u ON u.id = s.updated_by LEFT JOIN users r ON r.id = s.reviewer_id ";
+}
 
 SlideRecord read_slide(SQLite::Statement& q) {
     SlideRecord s;
@@ -202,7 +256,11 @@ Status Store::migrate() {
             db_->exec(schema_v2);
             version = 2;
         }
-        // Later migrations go here: if (version < 3) { ...; version = 3; }
+        if (version < 3) {
+            db_->exec(schema_v3);
+            version = 3;
+        }
+        // Later migrations go here: if (version < 4) { ...; version = 4; }
         SQLite::Statement set(*db_, "UPDATE schema_version SET version = ?");
         set.bind(1, version);
         set.exec();
@@ -360,7 +418,7 @@ Result<GroupSettingsUpdate> Store::update_group_settings(const std::string& name
 }
 
 Result<Screen> Store::add_screen(const std::string& name, const std::string& group,
-                                 const std::string& token_hash) {
+                                 const DeviceCredentials& device) {
     return guarded(mutex_, [&]() -> Result<Screen> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string now = now_iso8601();
@@ -370,12 +428,15 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
         add_group.bind(2, now);
         add_group.exec();
         SQLite::Statement q(*db_,
-                            "INSERT INTO screens(name, group_id, token_hash, created_at) "
-                            "SELECT ?, id, ?, ? FROM groups WHERE name = ?");
+                            "INSERT INTO screens(name, group_id, token_hash, created_at, "
+                            "claim_public_key, claim_key_id) SELECT ?, id, ?, ?, ?, ? FROM groups "
+                            "WHERE name = ?");
         q.bind(1, name);
-        q.bind(2, token_hash);
+        q.bind(2, device.token_hash);
         q.bind(3, now);
-        q.bind(4, group);
+        q.bind(4, device.claim_public_key);
+        q.bind(5, device.claim_key_id);
+        q.bind(6, group);
         try {
             q.exec();
         } catch (const SQLite::Exception& e) {
@@ -415,6 +476,33 @@ Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string&
         move.screen.group_id = target->id;
         move.screen.group = target->name;
         return move;
+    });
+}
+
+Status Store::set_claim_key(std::int64_t screen_id, const DeviceCredentials& device) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(*db_,
+                            "UPDATE screens SET claim_public_key = ?, claim_key_id = ? "
+                            "WHERE id = ? AND claim_key_id IS NULL");
+        q.bind(1, device.claim_public_key);
+        q.bind(2, device.claim_key_id);
+        q.bind(3, screen_id);
+        q.exec();
+        return {};
+    });
+}
+
+Result<std::vector<std::pair<Screen, std::string>>> Store::screens_by_claim_key(
+    const std::string& key_id) {
+    return guarded(mutex_, [&]() -> Result<std::vector<std::pair<Screen, std::string>>> {
+        SQLite::Statement q(*db_, std::string("SELECT s.id, s.name, s.group_id, g.name, "
+                                              "s.created_at, s.last_seen, s.claim_key_id, "
+                                              "s.claim_public_key FROM screens s JOIN groups g "
+                                              "ON g.id = s.group_id WHERE s.claim_key_id = ?"));
+        q.bind(1, key_id);
+        std::vector<std::pair<Screen, std::string>> out;
+        while (q.executeStep()) out.emplace_back(read_screen(q), q.getColumn(7).getString());
+        return out;
     });
 }
 
@@ -486,19 +574,32 @@ Result<std::optional<MediaInfo>> Store::find_media(const std::string& sha256) {
                    [&]() -> Result<std::optional<MediaInfo>> { return find_media_locked(sha256); });
 }
 
-SlideRecord Store::read_slide_locked(std::int64_t id, bool& found) {
-    SQLite::Statement q(*db_, std::string(slide_columns) + "WHERE s.id = ?");
+struct Store::ReviewTable {
+    const char* table;
+    const char* noun;
+};
+
+namespace {
+const Store::ReviewTable* slides_table() {
+    static const Store::ReviewTable t{"slides", "slide"};
+    return &t;
+}
+}  // namespace
+
+SlideRecord Store::read_review_locked(const ReviewTable& table, std::int64_t id, bool& found) {
+    SQLite::Statement q(*db_, review_columns(table.table) + "WHERE s.id = ?");
     q.bind(1, id);
     found = q.executeStep();
     return found ? read_slide(q) : SlideRecord{};
 }
 
-Result<SlideRecord> Store::create_slide(const std::string& json, std::int64_t author_id) {
+Result<SlideRecord> Store::create_review(const ReviewTable& table, const std::string& json,
+                                         std::int64_t author_id) {
     return guarded(mutex_, [&]() -> Result<SlideRecord> {
         const std::string now = now_iso8601();
-        SQLite::Statement q(*db_,
-                            "INSERT INTO slides(json, status, author_id, updated_by, created_at, "
-                            "updated_at) VALUES (?, 'draft', ?, ?, ?, ?)");
+        SQLite::Statement q(*db_, std::string("INSERT INTO ") + table.table +
+                                      "(json, status, author_id, updated_by, created_at, "
+                                      "updated_at) VALUES (?, 'draft', ?, ?, ?, ?)");
         q.bind(1, json);
         q.bind(2, author_id);
         q.bind(3, author_id);
@@ -506,73 +607,115 @@ Result<SlideRecord> Store::create_slide(const std::string& json, std::int64_t au
         q.bind(5, now);
         q.exec();
         bool found = false;
-        SlideRecord s = read_slide_locked(db_->getLastInsertRowid(), found);
-        if (!found) return make_error("internal", "slide vanished after insert");
+        SlideRecord s = read_review_locked(table, db_->getLastInsertRowid(), found);
+        if (!found)
+            return make_error("internal", std::string(table.noun) + " vanished after insert");
         return s;
     });
 }
 
-Result<SlideRecord> Store::get_slide(std::int64_t id) {
+Result<SlideRecord> Store::get_review(const ReviewTable& table, std::int64_t id) {
     return guarded(mutex_, [&]() -> Result<SlideRecord> {
         bool found = false;
-        SlideRecord s = read_slide_locked(id, found);
-        if (!found) return make_error("not_found", "no slide " + std::to_string(id));
+        SlideRecord s = read_review_locked(table, id, found);
+        if (!found)
+            return make_error("not_found",
+                              "no " + std::string(table.noun) + " " + std::to_string(id));
         return s;
     });
 }
 
-Result<std::vector<SlideRecord>> Store::list_slides() {
+Result<std::vector<SlideRecord>> Store::list_reviews(const ReviewTable& table) {
     return guarded(mutex_, [&]() -> Result<std::vector<SlideRecord>> {
-        SQLite::Statement q(*db_, std::string(slide_columns) + "ORDER BY s.id");
+        SQLite::Statement q(*db_, review_columns(table.table) + "ORDER BY s.id");
         std::vector<SlideRecord> out;
         while (q.executeStep()) out.push_back(read_slide(q));
         return out;
     });
 }
 
-Result<SlideRecord> Store::update_slide(std::int64_t id,
-                                        const std::function<Status(SlideRecord&)>& change) {
-    return guarded(mutex_, [&]() -> Result<SlideRecord> {
+Result<std::vector<SlideRecord>> Store::update_reviews(
+    const ReviewTable& table, const std::vector<std::int64_t>& ids,
+    const std::function<Status(SlideRecord&)>& change, bool batch) {
+    return guarded(mutex_, [&]() -> Result<std::vector<SlideRecord>> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-        bool found = false;
-        SlideRecord s = read_slide_locked(id, found);
-        if (!found) return make_error("not_found", "no slide " + std::to_string(id));
-        if (auto st = change(s); !st) return st.error();  // the transaction rolls back
-        SQLite::Statement q(*db_,
-                            "UPDATE slides SET json = ?, approved_json = ?, status = ?, "
-                            "updated_by = ?, reviewer_id = ?, reject_reason = ?, updated_at = ?, "
-                            "reviewed_at = ? WHERE id = ?");
-        q.bind(1, s.json);
-        if (s.approved_json) {
-            q.bind(2, *s.approved_json);
-        } else {
-            q.bind(2);
+        std::vector<SlideRecord> out;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const std::int64_t id = ids[i];
+            const std::string field = batch ? "ids[" + std::to_string(i) + "]" : std::string();
+            const std::string what = std::string(table.noun) + " " + std::to_string(id);
+            bool found = false;
+            SlideRecord s = read_review_locked(table, id, found);
+            if (!found) return make_error("not_found", "no " + what, field);
+            if (auto st = change(s); !st) {
+                // The transaction rolls back; in a batch the error names the item.
+                if (!batch) return st.error();
+                return make_error(st.error().code, what + ": " + st.error().message, field);
+            }
+            SQLite::Statement q(*db_, std::string("UPDATE ") + table.table +
+                                          " SET json = ?, approved_json = ?, status = ?, "
+                                          "updated_by = ?, reviewer_id = ?, reject_reason = ?, "
+                                          "updated_at = ?, reviewed_at = ? WHERE id = ?");
+            q.bind(1, s.json);
+            if (s.approved_json) {
+                q.bind(2, *s.approved_json);
+            } else {
+                q.bind(2);
+            }
+            q.bind(3, std::string(to_string(s.status)));
+            q.bind(4, s.updated_by_id);
+            if (s.reviewer_id) {
+                q.bind(5, *s.reviewer_id);
+            } else {
+                q.bind(5);
+            }
+            q.bind(6, s.reject_reason);
+            q.bind(7, s.updated_at);
+            q.bind(8, s.reviewed_at);
+            q.bind(9, id);
+            q.exec();
         }
-        q.bind(3, std::string(to_string(s.status)));
-        q.bind(4, s.updated_by_id);
-        if (s.reviewer_id) {
-            q.bind(5, *s.reviewer_id);
-        } else {
-            q.bind(5);
-        }
-        q.bind(6, s.reject_reason);
-        q.bind(7, s.updated_at);
-        q.bind(8, s.reviewed_at);
-        q.bind(9, id);
-        q.exec();
         tx.commit();
-        SlideRecord fresh = read_slide_locked(id, found);
-        return fresh;
+        for (const std::int64_t id : ids) {
+            bool found = false;
+            out.push_back(read_review_locked(table, id, found));
+        }
+        return out;
     });
 }
 
-Status Store::delete_slide(std::int64_t id) {
+Status Store::delete_review(const ReviewTable& table, std::int64_t id) {
     return guarded(mutex_, [&]() -> Status {
-        SQLite::Statement q(*db_, "DELETE FROM slides WHERE id = ?");
+        SQLite::Statement q(*db_, std::string("DELETE FROM ") + table.table + " WHERE id = ?");
         q.bind(1, id);
-        if (q.exec() == 0) return make_error("not_found", "no slide " + std::to_string(id));
+        if (q.exec() == 0)
+            return make_error("not_found",
+                              "no " + std::string(table.noun) + " " + std::to_string(id));
         return {};
     });
+}
+
+Result<SlideRecord> Store::create_slide(const std::string& json, std::int64_t author_id) {
+    return create_review(*slides_table(), json, author_id);
+}
+
+Result<SlideRecord> Store::get_slide(std::int64_t id) {
+    return get_review(*slides_table(), id);
+}
+
+Result<std::vector<SlideRecord>> Store::list_slides() {
+    return list_reviews(*slides_table());
+}
+
+Result<SlideRecord> Store::update_slide(std::int64_t id,
+                                        const std::function<Status(SlideRecord&)>& change) {
+    auto updated = update_reviews(*slides_table(), {id}, change, false);
+    if (!updated) return updated.error();
+    return std::move(updated->front());
+}
+
+Status Store::delete_slide(std::int64_t id) {
+    return delete_review(*slides_table(), id);
 }
 
 Result<std::vector<PublishedGroup>> Store::publish(
@@ -594,6 +737,14 @@ Result<std::vector<PublishedGroup>> Store::publish(
                 input.slides.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString()});
             }
         }
+        {
+            SQLite::Statement q(*db_,
+                                "SELECT id, approved_json FROM quiz_questions "
+                                "WHERE approved_json IS NOT NULL ORDER BY id");
+            while (q.executeStep()) {
+                input.questions.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString()});
+            }
+        }
         input.find_media = [this](const std::string& sha) { return find_media_locked(sha); };
         auto compiled = compile(input);
         if (!compiled) return compiled.error();
@@ -603,6 +754,7 @@ Result<std::vector<PublishedGroup>> Store::publish(
             out.push_back(store_manifest_locked(m, input.now, published_by));
         }
         db_->exec("UPDATE slides SET status = 'published' WHERE status = 'approved'");
+        db_->exec("UPDATE quiz_questions SET status = 'published' WHERE status = 'approved'");
         tx.commit();
         return out;
     });
@@ -642,6 +794,189 @@ Result<std::optional<StoredManifest>> Store::latest_manifest(const std::string& 
         auto g = find_group_locked(group);
         if (!g) return std::optional<StoredManifest>{};
         return latest_manifest_locked(g->id);
+    });
+}
+
+// --- Quiz -------------------------------------------------------------------
+
+namespace {
+const Store::ReviewTable* questions_table() {
+    static const Store::ReviewTable t{"quiz_questions", "question"};
+    return &t;
+}
+
+Redemption read_redemption(SQLite::Statement& q) {
+    return Redemption{q.getColumn(0).getString(), q.getColumn(1).getString()};
+}
+
+const char* const redemption_columns =
+    "SELECT c.redeemed_at, u.username FROM quiz_claims c JOIN users u ON u.id = c.redeemed_by "
+    "WHERE c.screen_id = ? AND c.day = ? AND c.serial = ?";
+}  // namespace
+
+Result<QuestionRecord> Store::create_question(const std::string& json, std::int64_t author_id) {
+    return create_review(*questions_table(), json, author_id);
+}
+
+Result<QuestionRecord> Store::get_question(std::int64_t id) {
+    return get_review(*questions_table(), id);
+}
+
+Result<std::vector<QuestionRecord>> Store::list_questions() {
+    return list_reviews(*questions_table());
+}
+
+Result<std::vector<QuestionRecord>> Store::update_questions(
+    const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change,
+    bool batch) {
+    return update_reviews(*questions_table(), ids, change, batch);
+}
+
+Status Store::delete_question(std::int64_t id) {
+    return delete_review(*questions_table(), id);
+}
+
+Result<std::vector<std::int64_t>> Store::import_questions(const std::vector<std::string>& jsons,
+                                                          std::int64_t author_id) {
+    return guarded(mutex_, [&]() -> Result<std::vector<std::int64_t>> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        const std::string now = now_iso8601();
+        SQLite::Statement q(*db_,
+                            "INSERT INTO quiz_questions(json, status, author_id, updated_by, "
+                            "created_at, updated_at) VALUES (?, 'draft', ?, ?, ?, ?)");
+        std::vector<std::int64_t> ids;
+        for (const std::string& json : jsons) {
+            q.reset();
+            q.bind(1, json);
+            q.bind(2, author_id);
+            q.bind(3, author_id);
+            q.bind(4, now);
+            q.bind(5, now);
+            q.exec();
+            ids.push_back(db_->getLastInsertRowid());
+        }
+        tx.commit();
+        return ids;
+    });
+}
+
+Result<std::optional<Redemption>> Store::find_redemption(std::int64_t screen_id, int day,
+                                                         int serial) {
+    return guarded(mutex_, [&]() -> Result<std::optional<Redemption>> {
+        SQLite::Statement q(*db_, redemption_columns);
+        q.bind(1, screen_id);
+        q.bind(2, day);
+        q.bind(3, serial);
+        if (!q.executeStep()) return std::optional<Redemption>{};
+        return std::optional<Redemption>{read_redemption(q)};
+    });
+}
+
+Result<Redemption> Store::redeem_claim(std::int64_t screen_id, int day, int serial, const User& by,
+                                       std::optional<Redemption>& existing) {
+    return guarded(mutex_, [&]() -> Result<Redemption> {
+        Redemption r{now_iso8601(), by.username};
+        SQLite::Statement q(*db_,
+                            "INSERT INTO quiz_claims(screen_id, day, serial, redeemed_at, "
+                            "redeemed_by) VALUES (?, ?, ?, ?, ?)");
+        q.bind(1, screen_id);
+        q.bind(2, day);
+        q.bind(3, serial);
+        q.bind(4, r.redeemed_at);
+        q.bind(5, by.id);
+        try {
+            q.exec();
+            return r;
+        } catch (const SQLite::Exception& e) {
+            if (!is_unique_violation(e)) throw;
+        }
+        // The UNIQUE constraint decided: someone redeemed it first.
+        SQLite::Statement read(*db_, redemption_columns);
+        read.bind(1, screen_id);
+        read.bind(2, day);
+        read.bind(3, serial);
+        if (read.executeStep()) existing = read_redemption(read);
+        const Redemption shown = existing.value_or(Redemption{});
+        return make_error("already_redeemed",
+                          "this prize was already handed out at " + shown.redeemed_at + " by " +
+                              shown.redeemed_by,
+                          "code");
+    });
+}
+
+Result<int> Store::add_quiz_rounds(std::int64_t screen_id,
+                                   const std::vector<QuizRoundRow>& rounds) {
+    return guarded(mutex_, [&]() -> Result<int> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        const std::string now = now_iso8601();
+        SQLite::Statement round(*db_,
+                                "INSERT OR IGNORE INTO quiz_rounds(screen_id, round_id, "
+                                "finished_at, date, score, total, passed, received_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        SQLite::Statement answer(
+            *db_, "INSERT INTO quiz_answers(round, question, correct) VALUES (?, ?, ?)");
+        int added = 0;
+        for (const QuizRoundRow& r : rounds) {
+            round.reset();
+            round.bind(1, screen_id);
+            round.bind(2, r.round_id);
+            round.bind(3, r.finished_at);
+            round.bind(4, r.date);
+            round.bind(5, r.score);
+            round.bind(6, r.total);
+            round.bind(7, r.passed ? 1 : 0);
+            round.bind(8, now);
+            if (round.exec() == 0) continue;  // this round id was counted before
+            const std::int64_t row = db_->getLastInsertRowid();
+            for (const auto& [question, correct] : r.answers) {
+                answer.reset();
+                answer.bind(1, row);
+                answer.bind(2, question);
+                answer.bind(3, correct ? 1 : 0);
+                answer.exec();
+            }
+            ++added;
+        }
+        tx.commit();
+        return added;
+    });
+}
+
+Result<QuizStats> Store::quiz_stats(const std::string& from, const std::string& to) {
+    return guarded(mutex_, [&]() -> Result<QuizStats> {
+        QuizStats stats;
+        const std::string range = " (? = '' OR r.date >= ?) AND (? = '' OR r.date <= ?) ";
+        const auto bind_range = [&](SQLite::Statement& q) {
+            q.bind(1, from);
+            q.bind(2, from);
+            q.bind(3, to);
+            q.bind(4, to);
+        };
+        SQLite::Statement questions(
+            *db_,
+            "SELECT a.question, COALESCE(q.json, ''), COUNT(*), SUM(a.correct) "
+            "FROM quiz_answers a JOIN quiz_rounds r ON r.id = a.round "
+            "LEFT JOIN quiz_questions q ON CAST(q.id AS TEXT) = a.question WHERE" +
+                range +
+                "GROUP BY a.question "
+                "ORDER BY CAST(SUM(a.correct) AS REAL) / COUNT(*), COUNT(*) DESC, a.question");
+        bind_range(questions);
+        while (questions.executeStep()) {
+            stats.questions.push_back(
+                QuestionStat{questions.getColumn(0).getString(), questions.getColumn(1).getString(),
+                             questions.getColumn(2).getInt64(), questions.getColumn(3).getInt64()});
+        }
+        SQLite::Statement rounds(*db_,
+                                 "SELECT s.name, r.date, COUNT(*), SUM(r.passed) "
+                                 "FROM quiz_rounds r JOIN screens s ON s.id = r.screen_id WHERE" +
+                                     range + "GROUP BY s.name, r.date ORDER BY r.date, s.name");
+        bind_range(rounds);
+        while (rounds.executeStep()) {
+            stats.rounds.push_back(
+                RoundStat{rounds.getColumn(0).getString(), rounds.getColumn(1).getString(),
+                          rounds.getColumn(2).getInt64(), rounds.getColumn(3).getInt64()});
+        }
+        return stats;
     });
 }
 

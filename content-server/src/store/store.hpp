@@ -40,6 +40,7 @@ struct PublishInput {
     std::string now;            // ISO 8601 UTC: the publish time stored with new manifests
     std::vector<Group> groups;  // by name, with their settings
     std::vector<ApprovedSlide> slides;
+    std::vector<ApprovedSlide> questions;  // the approved quiz bank, in id order
     std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
 };
 
@@ -81,7 +82,10 @@ class Store {
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
+
+    // A table of review records (slides, quiz questions); defined in store.cpp.
+    struct ReviewTable;
 
     // Users and sessions.
     Result<std::int64_t> count_users();
@@ -110,7 +114,13 @@ class Store {
                                                       std::int64_t updated_by);
     // Registers a screen, creating its group when missing (one transaction).
     Result<Screen> add_screen(const std::string& name, const std::string& group,
-                              const std::string& token_hash);
+                              const DeviceCredentials& device);
+    // Records the claim key of a screen that has none yet (registered before
+    // claim keys); a screen's existing key is never replaced.
+    Status set_claim_key(std::int64_t screen_id, const DeviceCredentials& device);
+    // The screens whose claim key has this id, with their public keys (hex).
+    Result<std::vector<std::pair<Screen, std::string>>> screens_by_claim_key(
+        const std::string& key_id);
     // Moves a screen to another existing group: "not_found" for an unknown
     // screen, "unprocessable" (field "group") for an unknown group.
     Result<ScreenMove> move_screen(std::int64_t screen_id, const std::string& group);
@@ -134,9 +144,38 @@ class Store {
                                      const std::function<Status(SlideRecord&)>& change);
     Status delete_slide(std::int64_t id);  // "not_found"
 
+    // Quiz questions: the same review records as slides, in their own table.
+    Result<QuestionRecord> create_question(const std::string& json, std::int64_t author_id);
+    Result<QuestionRecord> get_question(std::int64_t id);  // "not_found"
+    Result<std::vector<QuestionRecord>> list_questions();  // in id order
+    // Like update_slide, for several questions in one transaction: the first
+    // unknown id or failing change aborts them all. In a `batch` its error
+    // names "ids[i]"; otherwise it is update_slide's.
+    Result<std::vector<QuestionRecord>> update_questions(
+        const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change,
+        bool batch);
+    Status delete_question(std::int64_t id);  // "not_found"
+    // Adds drafts by one author in one transaction; their ids in order.
+    Result<std::vector<std::int64_t>> import_questions(const std::vector<std::string>& jsons,
+                                                       std::int64_t author_id);
+
+    // Prize claims: the redemption of (screen, day, serial), if any.
+    Result<std::optional<Redemption>> find_redemption(std::int64_t screen_id, int day, int serial);
+    // Redeems a claim once: the new redemption, or "already_redeemed" whose
+    // message says when and by whom (then `existing` is filled in).
+    Result<Redemption> redeem_claim(std::int64_t screen_id, int day, int serial, const User& by,
+                                    std::optional<Redemption>& existing);
+
+    // Quiz results: stores the rounds whose id the screen has not reported
+    // before; returns how many were new.
+    Result<int> add_quiz_rounds(std::int64_t screen_id, const std::vector<QuizRoundRow>& rounds);
+    // Figures over rounds finished from `from` to `to` (UTC dates, inclusive;
+    // empty: unbounded).
+    Result<QuizStats> quiz_stats(const std::string& from, const std::string& to);
+
     // Publishing, in ONE transaction: hands the approved content to `compile`,
     // stores each group's manifest whose version differs from the group's
-    // latest, and marks approved slides published.
+    // latest, and marks approved slides and questions published.
     Result<std::vector<PublishedGroup>> publish(
         const std::function<Result<std::vector<CompiledManifest>>(const PublishInput&)>& compile,
         std::int64_t published_by);
@@ -146,7 +185,15 @@ class Store {
   private:
     explicit Store(std::unique_ptr<SQLite::Database> db);
     Status migrate();
-    SlideRecord read_slide_locked(std::int64_t id, bool& found);
+    SlideRecord read_review_locked(const ReviewTable& table, std::int64_t id, bool& found);
+    Result<SlideRecord> create_review(const ReviewTable& table, const std::string& json,
+                                      std::int64_t author_id);
+    Result<SlideRecord> get_review(const ReviewTable& table, std::int64_t id);
+    Result<std::vector<SlideRecord>> list_reviews(const ReviewTable& table);
+    Result<std::vector<SlideRecord>> update_reviews(
+        const ReviewTable& table, const std::vector<std::int64_t>& ids,
+        const std::function<Status(SlideRecord&)>& change, bool batch);
+    Status delete_review(const ReviewTable& table, std::int64_t id);
     std::optional<Group> find_group_locked(const std::string& name);
     std::optional<StoredManifest> latest_manifest_locked(std::int64_t group_id);
     // Stores `m` unless it is the group's latest version already.

@@ -14,7 +14,7 @@
 //   day    (2 bytes, big-endian: the local date, days since 1970-01-01)
 //   serial (2 bytes, big-endian: the screen's prize count that day, from 1)
 //   signature (64 bytes: Ed25519 over "CS1" + the 12 bytes before it)
-// 106 characters in all: a small QR code.
+// 106 characters in all (4 + 102 of base64url), which a QR code holds.
 
 #include <array>
 #include <cstdint>

@@ -1,0 +1,321 @@
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "http/responses.hpp"
+#include "quiz/quiz_service.hpp"
+#include "slides/slide_service.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+// A bank of QuizLimits::max_questions questions fits well within this.
+constexpr std::uint64_t quiz_import_limit = 4 * 1024 * 1024;
+// 100 rounds of up to 50 answers each.
+constexpr std::uint64_t quiz_results_limit = 1024 * 1024;
+
+Result<std::int64_t> question_id(const Request& req) {
+    return http::parse_path_id(req.params.at(0), "question");
+}
+
+Result<Response> question_response(const Result<QuestionRecord>& q, int status = 200) {
+    if (!q) return q.error();
+    return http::json_response(status, slide_view(*q));
+}
+
+Result<Response> questions_response(const Result<std::vector<QuestionRecord>>& list) {
+    if (!list) return list.error();
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& q : *list) out.push_back(slide_view(q));
+    return http::json_response(200, {{"questions", std::move(out)}});
+}
+
+// {"ids": [1, "2", …]}: ids as numbers or as the strings the API shows.
+Result<std::vector<std::int64_t>> parse_ids(const Request& req) {
+    auto body = http::parse_json_object(req);
+    if (!body) return body.error();
+    auto ids = body->find("ids");
+    if (ids == body->end() || !ids->is_array() || ids->empty()) {
+        return make_error("invalid", "is required (a list of question ids)", "ids");
+    }
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+        const auto& v = (*ids)[i];
+        const std::string field = "ids[" + std::to_string(i) + "]";
+        std::int64_t id = 0;
+        if (v.is_number_integer()) {
+            id = v.get<std::int64_t>();
+        } else if (v.is_string()) {
+            auto parsed = http::parse_path_id(v.get<std::string>(), "question");
+            if (parsed) id = *parsed;
+        }
+        if (id <= 0) return make_error("invalid", "is not a question id", field);
+        if (std::find(out.begin(), out.end(), id) != out.end()) {
+            return make_error("invalid", "names question " + std::to_string(id) + " twice", field);
+        }
+        out.push_back(id);
+    }
+    return out;
+}
+
+bool media_type_is(std::string_view header, std::string_view type) {
+    const auto end = header.find(';');
+    std::string_view base = header.substr(0, end);
+    while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+    return http::iequals(base, type);
+}
+
+Response import_problems(const std::vector<protocol::CsvProblem>& problems) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& p : problems) {
+        rows.push_back({{"row", p.row}, {"column", p.column}, {"message", p.message}});
+    }
+    const std::string message = std::to_string(problems.size()) +
+                                (problems.size() == 1 ? " problem" : " problems") +
+                                " found; nothing was imported";
+    return http::json_response(422, {{"error",
+                                      {{"code", "invalid"},
+                                       {"message", message},
+                                       {"field", "body"},
+                                       {"rows", std::move(rows)}}}});
+}
+
+nlohmann::json claim_json(const ClaimInfo& c) {
+    nlohmann::json j = {{"screen", c.screen}, {"date", c.date}, {"serial", c.serial}};
+    if (c.redemption) {
+        j["redeemed_at"] = c.redemption->redeemed_at;
+        j["redeemed_by"] = c.redemption->redeemed_by;
+    }
+    return j;
+}
+
+Result<std::string> claim_code(const Request& req) {
+    auto body = http::parse_json_object(req);
+    if (!body) return body.error();
+    auto code = body->find("code");
+    if (code == body->end() || !code->is_string()) {
+        return make_error("invalid", "is required (the claim code)", "code");
+    }
+    std::string text = code->get<std::string>();
+    // People paste codes with spaces or line breaks around them.
+    const auto b = text.find_first_not_of(" \t\r\n");
+    const auto e = text.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? std::string() : text.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+void add_quiz_routes(http::Router& router, Services& s) {
+    router.add(Method::get, "/api/v1/quiz/questions", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        return questions_response(s.quiz.list());
+    });
+
+    router.add(Method::post, "/api/v1/quiz/questions", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        return question_response(s.quiz.create(*body, *user), 201);
+    });
+
+    router.add(Method::get, "/api/v1/quiz/questions/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto id = question_id(req);
+        if (!id) return id.error();
+        return question_response(s.quiz.get(*id));
+    });
+
+    router.add(Method::put, "/api/v1/quiz/questions/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto id = question_id(req);
+        if (!id) return id.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        return question_response(s.quiz.update(*id, *body, *user));
+    });
+
+    router.add(Method::del, "/api/v1/quiz/questions/{id}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+        if (!user) return user.error();
+        auto id = question_id(req);
+        if (!id) return id.error();
+        if (auto st = s.quiz.remove(*id); !st) return st.error();
+        Response res;
+        res.status = 204;
+        return res;
+    });
+
+    router.add(Method::post, "/api/v1/quiz/questions/{id}/submit",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+                   if (!user) return user.error();
+                   auto id = question_id(req);
+                   if (!id) return id.error();
+                   auto done = s.quiz.submit({*id}, *user, false);
+                   if (!done) return done.error();
+                   return question_response(done->front());
+               });
+
+    router.add(Method::post, "/api/v1/quiz/questions/{id}/approve",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+                   if (!user) return user.error();
+                   auto id = question_id(req);
+                   if (!id) return id.error();
+                   auto done = s.quiz.approve({*id}, *user, false);
+                   if (!done) return done.error();
+                   return question_response(done->front());
+               });
+
+    router.add(Method::post, "/api/v1/quiz/questions/{id}/reject",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+                   if (!user) return user.error();
+                   auto id = question_id(req);
+                   if (!id) return id.error();
+                   auto body = http::parse_json_object(req);
+                   if (!body) return body.error();
+                   auto reason = body->find("reason");
+                   if (reason == body->end() || !reason->is_string()) {
+                       return make_error("invalid", "say why the question is rejected", "reason");
+                   }
+                   return question_response(s.quiz.reject(*id, *user, reason->get<std::string>()));
+               });
+
+    router.add(Method::post, "/api/v1/quiz/questions/submit",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+                   if (!user) return user.error();
+                   auto ids = parse_ids(req);
+                   if (!ids) return ids.error();
+                   return questions_response(s.quiz.submit(*ids, *user, true));
+               });
+
+    router.add(Method::post, "/api/v1/quiz/questions/approve",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+                   if (!user) return user.error();
+                   auto ids = parse_ids(req);
+                   if (!ids) return ids.error();
+                   return questions_response(s.quiz.approve(*ids, *user, true));
+               });
+
+    router.add(
+        Method::post, "/api/v1/quiz/import",
+        [&s](Request& req) -> Result<Response> {
+            auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
+            if (!user) return user.error();
+            const std::string_view type = req.header("content-type");
+            Result<QuizImport> imported = make_error("internal", "not imported");
+            if (media_type_is(type, "application/json")) {
+                auto body = nlohmann::json::parse(req.body, nullptr, false);
+                if (body.is_discarded()) {
+                    return make_error("invalid", "the body is not valid JSON", "body");
+                }
+                imported = s.quiz.import_json(body, *user);
+            } else if (media_type_is(type, "text/csv")) {
+                imported = s.quiz.import_csv(req.body, *user);
+            } else {
+                return make_error("unsupported_media_type",
+                                  "send application/json (a list of questions) or text/csv",
+                                  "Content-Type");
+            }
+            if (!imported) return imported.error();
+            if (!imported->problems.empty()) return import_problems(imported->problems);
+            nlohmann::json ids = nlohmann::json::array();
+            for (const auto id : imported->ids) ids.push_back(std::to_string(id));
+            return http::json_response(
+                201, {{"imported", imported->ids.size()}, {"ids", std::move(ids)}});
+        },
+        http::RouteOptions{quiz_import_limit});
+
+    router.add(Method::get, "/api/v1/quiz/export", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        const std::string format = req.query_param("format").value_or("json");
+        if (format != "json" && format != "csv") {
+            return make_error("invalid", "is json or csv", "format");
+        }
+        auto bank = s.quiz.bank();
+        if (!bank) return bank.error();
+        if (format == "json") {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& q : *bank) list.push_back(protocol::to_json(q));
+            return http::json_response(200, list);
+        }
+        Response res;
+        res.headers.set("Content-Type", "text/csv; charset=utf-8");
+        res.headers.set("Content-Disposition", "attachment; filename=\"quiz-questions.csv\"");
+        res.headers.set("Cache-Control", "no-store");
+        // The byte order mark tells Excel the file is UTF-8 (else Chinese is garbled).
+        res.body = "\xEF\xBB\xBF" + protocol::to_csv(*bank);
+        return res;
+    });
+
+    router.add(Method::get, "/api/v1/quiz/stats", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto stats =
+            s.quiz.stats(req.query_param("from").value_or(""), req.query_param("to").value_or(""));
+        if (!stats) return stats.error();
+        return http::json_response(200, *stats);
+    });
+
+    router.add(Method::post, "/api/v1/quiz/claims/check", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto code = claim_code(req);
+        if (!code) return code.error();
+        auto info = s.quiz.check_claim(*code);
+        if (!info) return info.error();
+        nlohmann::json out = claim_json(*info);
+        out["valid"] = true;
+        out["redeemed"] = info->redemption.has_value();
+        return http::json_response(200, out);
+    });
+
+    router.add(Method::post, "/api/v1/quiz/claims/redeem", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto code = claim_code(req);
+        if (!code) return code.error();
+        std::optional<ClaimInfo> already;
+        auto info = s.quiz.redeem_claim(*code, *user, already);
+        if (!info && already) {
+            nlohmann::json error = {
+                {"code", "already_redeemed"}, {"message", info.error().message}, {"field", "code"}};
+            error.update(claim_json(*already));
+            return http::json_response(409, {{"error", std::move(error)}});
+        }
+        if (!info) return info.error();
+        return http::json_response(200, claim_json(*info));
+    });
+
+    router.add(
+        Method::post, "/api/v1/player/quiz-results",
+        [&s](Request& req) -> Result<Response> {
+            auto screen = s.auth.device(req.bearer_token());
+            if (!screen) return screen.error();
+            auto body = http::parse_json_object(req);
+            if (!body) return body.error();
+            auto accepted = s.quiz.add_results(*screen, *body);
+            if (!accepted) return accepted.error();
+            return http::json_response(
+                200, {{"accepted", accepted->accepted}, {"duplicates", accepted->duplicates}});
+        },
+        http::RouteOptions{quiz_results_limit});
+}
+
+}  // namespace signage::server

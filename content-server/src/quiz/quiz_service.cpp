@@ -1,0 +1,308 @@
+#include "quiz/quiz_service.hpp"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/tokens.hpp"
+#include "common/sha256.hpp"
+#include "protocol/claim.hpp"
+#include "protocol/time.hpp"
+#include "slides/slide_service.hpp"
+#include "slides/workflow.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+namespace {
+
+constexpr std::string_view question_noun = "question";
+
+std::string quiz_dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A question's fields as stored (no id: the store's row id is the id).
+std::string question_text(protocol::Question q) {
+    q.id.clear();
+    return quiz_dump(protocol::to_json(q));
+}
+
+int today_utc_day() {
+    return static_cast<int>(now_unix() / 86400);
+}
+
+bool is_date(const std::string& s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    }
+    const std::chrono::year_month_day ymd{
+        std::chrono::year(std::stoi(s.substr(0, 4))),
+        std::chrono::month(static_cast<unsigned>(std::stoi(s.substr(5, 2)))),
+        std::chrono::day(static_cast<unsigned>(std::stoi(s.substr(8, 2))))};
+    return ymd.ok();
+}
+
+}  // namespace
+
+std::string day_to_date(int day) {
+    const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+QuizService::QuizService(Store& store) : store_(store) {}
+
+Result<std::string> QuizService::validate(const nlohmann::json& body) {
+    if (!body.is_object()) return make_error("invalid", "a question is a JSON object", "body");
+    // A client may send a question back as it got it: the server's fields go.
+    nlohmann::json input = body;
+    erase_review_fields(input);
+    auto q = protocol::parse_question(input);
+    if (!q) return make_error("invalid", q.error().message, q.error().field);
+    return question_text(std::move(*q));
+}
+
+Result<QuestionRecord> QuizService::create(const nlohmann::json& body, const User& by) {
+    auto json = validate(body);
+    if (!json) return json.error();
+    return store_.create_question(*json, by.id);
+}
+
+Result<QuestionRecord> QuizService::update(std::int64_t id, const nlohmann::json& body,
+                                           const User& by) {
+    auto json = validate(body);
+    if (!json) return json.error();
+    auto updated = store_.update_questions(
+        {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false);
+    if (!updated) return updated.error();
+    return std::move(updated->front());
+}
+
+Status QuizService::remove(std::int64_t id) {
+    return store_.delete_question(id);
+}
+
+Result<QuestionRecord> QuizService::get(std::int64_t id) {
+    return store_.get_question(id);
+}
+
+Result<std::vector<QuestionRecord>> QuizService::list() {
+    return store_.list_questions();
+}
+
+Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::int64_t>& ids,
+                                                        const User& by, bool batch) {
+    return store_.update_questions(
+        ids, [&](QuestionRecord& q) { return apply_submit(q, by, question_noun); }, batch);
+}
+
+Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<std::int64_t>& ids,
+                                                         const User& by, bool batch) {
+    return store_.update_questions(
+        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch);
+}
+
+Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,
+                                           const std::string& reason) {
+    auto updated = store_.update_questions(
+        {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); }, false);
+    if (!updated) return updated.error();
+    return std::move(updated->front());
+}
+
+Result<std::vector<std::int64_t>> QuizService::store_import(
+    const std::vector<protocol::Question>& questions, const User& by) {
+    std::vector<std::string> jsons;
+    jsons.reserve(questions.size());
+    for (const auto& q : questions) jsons.push_back(question_text(q));
+    return store_.import_questions(jsons, by.id);
+}
+
+Result<QuizImport> QuizService::import_json(const nlohmann::json& body, const User& by) {
+    const nlohmann::json* list = &body;
+    if (body.is_object() && body.contains("questions")) list = &body["questions"];
+    if (!list->is_array()) {
+        return make_error("invalid", "an import is a JSON array of questions", "body");
+    }
+    if (list->empty()) return make_error("invalid", "there are no questions to import", "body");
+    if (list->size() > protocol::QuizLimits::max_questions) {
+        return make_error("invalid",
+                          "at most " + std::to_string(protocol::QuizLimits::max_questions) +
+                              " questions can be imported at once",
+                          "body");
+    }
+    QuizImport out;
+    std::vector<protocol::Question> questions;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        nlohmann::json item = (*list)[i];
+        if (item.is_object()) erase_review_fields(item);
+        auto q = protocol::parse_question(item);
+        const int row = static_cast<int>(i) + 1;
+        if (!q) {
+            out.problems.push_back({row, q.error().field, q.error().message});
+        } else {
+            questions.push_back(std::move(*q));
+        }
+    }
+    if (!out.problems.empty()) return out;
+    auto ids = store_import(questions, by);
+    if (!ids) return ids.error();
+    out.ids = std::move(*ids);
+    return out;
+}
+
+Result<QuizImport> QuizService::import_csv(std::string_view text, const User& by) {
+    protocol::CsvImport parsed = protocol::parse_questions_csv(text);
+    QuizImport out;
+    out.problems = std::move(parsed.problems);
+    if (!out.problems.empty()) return out;
+    auto ids = store_import(parsed.questions, by);
+    if (!ids) return ids.error();
+    out.ids = std::move(*ids);
+    return out;
+}
+
+Result<std::vector<protocol::Question>> QuizService::bank() {
+    auto records = store_.list_questions();
+    if (!records) return records.error();
+    protocol::QuestionParseOptions lenient;
+    lenient.reject_unknown_fields = false;
+    std::vector<protocol::Question> out;
+    for (const auto& r : *records) {
+        auto q = protocol::parse_question(nlohmann::json::parse(r.json, nullptr, false), lenient);
+        if (!q) {
+            return make_error("internal", "question " + std::to_string(r.id) +
+                                              " no longer validates: " + q.error().to_string());
+        }
+        q->id = std::to_string(r.id);
+        out.push_back(std::move(*q));
+    }
+    return out;
+}
+
+Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
+    auto claim = protocol::parse_claim_code(code);
+    if (!claim) return make_error("invalid", claim.error().message, "code");
+    const std::string key_id = to_hex(claim->key_id.data(), claim->key_id.size());
+    auto owners = store_.screens_by_claim_key(key_id);
+    if (!owners) return owners.error();
+    const Screen* signer = nullptr;
+    for (const auto& [screen, public_hex] : *owners) {
+        protocol::ClaimPublicKey key{};
+        if (public_hex.size() != key.size() * 2) continue;
+        for (std::size_t i = 0; i < key.size(); ++i) {
+            key[i] =
+                static_cast<unsigned char>(std::stoi(public_hex.substr(i * 2, 2), nullptr, 16));
+        }
+        if (protocol::verify_claim_code(code, key)) {
+            signer = &screen;
+            break;
+        }
+    }
+    if (signer == nullptr) {
+        return make_error("forged", "no screen made this code: it is not genuine", "code");
+    }
+    if (claim->day > today_utc_day() + 1) {
+        return make_error("forbidden",
+                          "the code is dated " + day_to_date(claim->day) +
+                              ", after today: the screen's clock is wrong",
+                          "code");
+    }
+    ClaimInfo info{signer->id,    claim->day,  signer->name, day_to_date(claim->day),
+                   claim->serial, std::nullopt};
+    auto redemption = store_.find_redemption(signer->id, claim->day, claim->serial);
+    if (!redemption) return redemption.error();
+    info.redemption = std::move(*redemption);
+    return info;
+}
+
+Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& by,
+                                            std::optional<ClaimInfo>& already) {
+    auto info = check_claim(code);
+    if (!info) return info.error();
+    if (info->redemption) {
+        already = *info;
+        return make_error("already_redeemed",
+                          "this prize was already handed out at " + info->redemption->redeemed_at +
+                              " by " + info->redemption->redeemed_by,
+                          "code");
+    }
+    std::optional<Redemption> existing;
+    auto redeemed = store_.redeem_claim(info->screen_id, info->day, info->serial, by, existing);
+    if (!redeemed) {
+        if (existing) {
+            already = *info;
+            already->redemption = existing;
+        }
+        return redeemed.error();
+    }
+    info->redemption = std::move(*redeemed);
+    return info;
+}
+
+Result<ResultsAccepted> QuizService::add_results(const Screen& screen, const nlohmann::json& body) {
+    auto rounds = body.find("rounds");
+    if (rounds == body.end() || !rounds->is_array()) {
+        return make_error("invalid", "is required (a list of rounds)", "rounds");
+    }
+    if (rounds->size() > max_rounds_per_request) {
+        return make_error("invalid",
+                          "has more than " + std::to_string(max_rounds_per_request) +
+                              " rounds: send them in several requests",
+                          "rounds");
+    }
+    std::vector<QuizRoundRow> rows;
+    for (std::size_t i = 0; i < rounds->size(); ++i) {
+        auto r = protocol::parse_round_result((*rounds)[i], "rounds[" + std::to_string(i) + "]");
+        if (!r) return make_error("invalid", r.error().message, r.error().field);
+        auto at = protocol::parse_iso8601(r->finished_at);
+        const int day =
+            static_cast<int>(std::chrono::floor<std::chrono::days>(*at).time_since_epoch().count());
+        QuizRoundRow row{r->id, r->finished_at, day_to_date(day), r->score, r->total, r->passed,
+                         {}};
+        for (const auto& a : r->answers) row.answers.emplace_back(a.question, a.correct);
+        rows.push_back(std::move(row));
+    }
+    auto added = store_.add_quiz_rounds(screen.id, rows);
+    if (!added) return added.error();
+    return ResultsAccepted{*added, static_cast<int>(rows.size()) - *added};
+}
+
+Result<nlohmann::json> QuizService::stats(const std::string& from, const std::string& to) {
+    if (!from.empty() && !is_date(from)) {
+        return make_error("invalid", "must be a date (YYYY-MM-DD)", "from");
+    }
+    if (!to.empty() && !is_date(to))
+        return make_error("invalid", "must be a date (YYYY-MM-DD)", "to");
+    auto figures = store_.quiz_stats(from, to);
+    if (!figures) return figures.error();
+    nlohmann::json questions = nlohmann::json::array();
+    for (const QuestionStat& q : figures->questions) {
+        const auto fields = nlohmann::json::parse(q.json, nullptr, false);
+        const auto text = [&](const char* key) {
+            return fields.is_object() && fields.contains(key) && fields[key].is_string()
+                       ? fields[key].get<std::string>()
+                       : std::string();
+        };
+        questions.push_back(
+            {{"id", q.question_id},
+             {"question", text("question")},
+             {"category", text("category")},
+             {"attempts", q.attempts},
+             {"correct", q.correct},
+             {"correct_rate",
+              q.attempts == 0 ? 0.0
+                              : static_cast<double>(q.correct) / static_cast<double>(q.attempts)}});
+    }
+    nlohmann::json rounds = nlohmann::json::array();
+    for (const RoundStat& r : figures->rounds) {
+        rounds.push_back(
+            {{"screen", r.screen}, {"date", r.date}, {"rounds", r.rounds}, {"passed", r.passed}});
+    }
+    return nlohmann::json{{"questions", std::move(questions)}, {"rounds", std::move(rounds)}};
+}
+
+}  // namespace signage::server

@@ -1,0 +1,104 @@
+#pragma once
+// The touch quiz as staff and screens see it:
+// - the question bank: questions validated by protocol::parse_question and
+//   reviewed like slides (slides/workflow.hpp), single or in bulk;
+// - import (JSON list or CSV, all or nothing) and export (JSON or CSV);
+// - prize claim codes (protocol/claim.hpp): checked against the claim key of
+//   the screen that made them and redeemed once per (screen, day, serial);
+// - round results from screens, counted once per round id, and the figures
+//   staff read from them.
+//
+// Errors name the offending field: "invalid" (400), "not_found",
+// "conflict" (wrong review state), "forbidden" (approving one's own
+// question; a code dated in the future), "forged" (403: no screen signed
+// it), "already_redeemed" (409).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/result.hpp"
+#include "protocol/quiz.hpp"
+#include "store/records.hpp"
+
+namespace signage::server {
+
+class Store;
+
+// An import: the new questions' ids, or every problem found (nothing imported).
+struct QuizImport {
+    std::vector<std::int64_t> ids;
+    std::vector<protocol::CsvProblem> problems;
+};
+
+// A claim code that verified: whose and when, and its redemption if any.
+struct ClaimInfo {
+    std::int64_t screen_id = 0;
+    int day = 0;  // days since 1970-01-01
+    std::string screen;
+    std::string date;  // the screen's local date, YYYY-MM-DD
+    int serial = 0;
+    std::optional<Redemption> redemption;
+};
+
+struct ResultsAccepted {
+    int accepted = 0;
+    int duplicates = 0;
+};
+
+class QuizService {
+  public:
+    static constexpr std::size_t max_rounds_per_request = 100;
+
+    explicit QuizService(Store& store);
+
+    Result<QuestionRecord> create(const nlohmann::json& body, const User& by);
+    Result<QuestionRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
+    Status remove(std::int64_t id);
+    Result<QuestionRecord> get(std::int64_t id);
+    Result<std::vector<QuestionRecord>> list();
+    // Review, of one question or a batch: all or nothing; in a batch the
+    // error names the offending "ids[i]".
+    Result<std::vector<QuestionRecord>> submit(const std::vector<std::int64_t>& ids, const User& by,
+                                               bool batch);
+    Result<std::vector<QuestionRecord>> approve(const std::vector<std::int64_t>& ids,
+                                                const User& by, bool batch);
+    Result<QuestionRecord> reject(std::int64_t id, const User& by, const std::string& reason);
+
+    // Imports as drafts by `by`: a JSON array of questions (or {"questions":
+    // [...]}), or CSV text. Problems come back in QuizImport::problems.
+    Result<QuizImport> import_json(const nlohmann::json& body, const User& by);
+    Result<QuizImport> import_csv(std::string_view text, const User& by);
+    // Every question's working copy, in id order, with its id.
+    Result<std::vector<protocol::Question>> bank();
+
+    // Reads and verifies a claim code ("invalid", "forged", "forbidden").
+    Result<ClaimInfo> check_claim(std::string_view code);
+    // Verifies and redeems; "already_redeemed" with `info.redemption` set
+    // when it was redeemed before.
+    Result<ClaimInfo> redeem_claim(std::string_view code, const User& by,
+                                   std::optional<ClaimInfo>& already);
+
+    // Stores a screen's {"rounds": [...]}.
+    Result<ResultsAccepted> add_results(const Screen& screen, const nlohmann::json& body);
+    // {"questions": [...], "rounds": [...]} for rounds finished from..to
+    // (YYYY-MM-DD, UTC, either may be empty).
+    Result<nlohmann::json> stats(const std::string& from, const std::string& to);
+
+    // Validates a question body and returns its normalised JSON text.
+    Result<std::string> validate(const nlohmann::json& body);
+
+  private:
+    Result<std::vector<std::int64_t>> store_import(const std::vector<protocol::Question>& questions,
+                                                   const User& by);
+    Store& store_;
+};
+
+// YYYY-MM-DD for a day number (days since 1970-01-01).
+std::string day_to_date(int day);
+
+}  // namespace signage::server
