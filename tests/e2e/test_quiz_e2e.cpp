@@ -246,19 +246,23 @@ TEST_CASE("quiz: a resident passes a round by touch and the prize code redeems e
 
     // The round's anonymous results reach the statistics, counted once.
     bool counted = false;
+    std::string last_stats;
     for (int i = 0; i < 100 && !counted; ++i) {
         auto stats = reviewer.get("/api/v1/quiz/stats");
         REQUIRE(stats.status == 200);
+        last_stats = stats.body;
+        const json body = stats.json();
         long attempts = 0, correct = 0;
-        for (const auto& q : stats.json().at("questions")) {
+        for (const auto& q : body.at("questions")) {
             attempts += q.at("attempts").get<long>();
             correct += q.at("correct").get<long>();
         }
         long rounds = 0;
-        for (const auto& r : stats.json().at("rounds")) rounds += r.at("rounds").get<long>();
+        for (const auto& r : body.at("rounds")) rounds += r.at("rounds").get<long>();
         counted = attempts == 10 && correct == 9 && rounds == 1;
         if (!counted) std::this_thread::sleep_for(100ms);
     }
+    INFO("stats: " << last_stats);
     CHECK(counted);
 
     // Left alone, the screen returns to the rotation.
