@@ -227,7 +227,12 @@ void Player::handle_item_end(Clock::time_point now) {
         return;
     }
     if (invitation_on_screen_) {
-        if (now >= item_end_) show_next(now, false);
+        // An emergency or a power-off window that starts meanwhile takes the
+        // screen at once, as it would from any rotation item.
+        if (now >= item_end_ ||
+            player::decide(playing(), wall_now(), tz_, history_).mode != player::Mode::item) {
+            show_next(now, false);
+        }
         return;
     }
     // The wall clock decides too, in case it jumped since the item started.
@@ -280,6 +285,8 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
                           kFrameInterval);
     }
     auto due = item_end_;
+    // The invitation has no schedule of its own: look again soon.
+    if (invitation_on_screen_) due = std::min(due, now + kInvitationRecheck);
     if (quiz_on_screen_ && quiz_) {
         if (auto q = quiz_->next_deadline()) due = std::min(due, *q);
         // The countdown's next second.

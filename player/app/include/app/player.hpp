@@ -78,6 +78,9 @@ class Player {
     // The invitation follows this many rotation items, for kInviteSeconds.
     static constexpr int kInviteEvery = 3;
     static constexpr std::chrono::seconds kInviteSeconds{15};
+    // While it shows, the schedule is asked again this often, so an emergency
+    // or a power-off window that starts meanwhile is not kept waiting.
+    static constexpr std::chrono::milliseconds kInvitationRecheck{250};
 
     // `display` and `cache` must outlive the player.
     Player(render::Display& display, render::FontSet fonts, player::Cache& cache,
