@@ -138,8 +138,10 @@ TEST_CASE("signagectl: login saves a private session; create, submit, approve, p
 
     auto manifest = server.client(device).get("/api/v1/player/manifest");
     REQUIRE(manifest.status == 200);
+    INFO(manifest.body);
     bool found = false;
-    for (const auto& item : manifest.json().at("items")) {
+    const json live = manifest.json();
+    for (const auto& item : live.at("items")) {
         found = found || (item.at("id") == id && item.at("title") == "Hello ctl");
     }
     CHECK(found);
