@@ -79,7 +79,10 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("signagectl: login saves a private session; create, submit, approve, publish", "[ctl]") {
+TEST_CASE(
+    "signagectl: login saves a private session and a slide goes live through create submit approve "
+    "publish",
+    "[ctl]") {
     ServerFixture server;
     server.add_user("erin", "editor", "erin-password");
     const std::string reviewer = server.add_staff("rita", "reviewer");
@@ -161,7 +164,7 @@ TEST_CASE("signagectl: login saves a private session; create, submit, approve, p
     CHECK(after.status == 2);
 }
 
-TEST_CASE("signagectl: a bad slide names the field and exits 1; usage errors exit 2", "[ctl]") {
+TEST_CASE("signagectl: a bad slide names the field and exits 1 and usage errors exit 2", "[ctl]") {
     ServerFixture server;
     const std::string editor = server.add_staff("erin", "editor");
     CtlHome home;
