@@ -1,0 +1,428 @@
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client.hpp"
+#include "session.hpp"
+
+using nlohmann::json;
+
+namespace signage::ctl {
+
+namespace {
+
+struct Globals {
+    std::string server;
+    std::string token;
+    bool json_output = false;
+};
+
+// The client for a command: --server/--token (or SIGNAGE_SERVER/SIGNAGE_TOKEN),
+// else the saved session.
+Client connect(const Globals& g) {
+    const auto session = load_session();
+    std::string server = g.server;
+    std::string token = g.token;
+    if (server.empty() && session) server = session->server;
+    if (token.empty() && session && session->server == server) token = session->token;
+    if (server.empty()) {
+        throw CtlError(kUsage, "no server: sign in with `signagectl login` or give --server");
+    }
+    if (token.empty()) {
+        throw CtlError(kUsage, "not signed in: run `signagectl login` or give --token");
+    }
+    return Client(server, token);
+}
+
+std::string read_input(const std::string& file) {
+    std::ostringstream bytes;
+    if (file == "-") {
+        bytes << std::cin.rdbuf();
+        return bytes.str();
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw CtlError(kUsage, "cannot read " + file);
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+std::string text_of(const json& v) {
+    if (v.is_null()) return "-";
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+std::string field_of(const json& obj, const char* key) {
+    return obj.is_object() && obj.contains(key) ? text_of(obj[key]) : std::string("-");
+}
+
+// Columns on a terminal: wide (CJK, fullwidth) characters take two.
+std::size_t display_width(const std::string& s) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 1;
+        char32_t cp = c;
+        if (c >= 0xF0) {
+            len = 4;
+            cp = c & 0x07u;
+        } else if (c >= 0xE0) {
+            len = 3;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xC0) {
+            len = 2;
+            cp = c & 0x1Fu;
+        }
+        for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+        }
+        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                          (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        width += wide ? 2 : 1;
+        i += len;
+    }
+    return width;
+}
+
+void print_table(const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> widths(header.size(), 0);
+    auto measure = [&widths](const std::vector<std::string>& row) {
+        for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+            widths[i] = std::max(widths[i], display_width(row[i]));
+        }
+    };
+    measure(header);
+    for (const auto& row : rows) measure(row);
+    auto print_row = [&widths](const std::vector<std::string>& row) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += row[i];
+            if (i + 1 < row.size()) line.append(widths[i] - display_width(row[i]) + 2, ' ');
+        }
+        std::cout << line << '\n';
+    };
+    print_row(header);
+    for (const auto& row : rows) print_row(row);
+}
+
+void print_json(const json& j) {
+    std::cout << j.dump(2) << '\n';
+}
+
+json items_of(const json& body, const char* key) {
+    return body.is_object() && body.contains(key) && body[key].is_array() ? body[key]
+                                                                          : json::array();
+}
+
+// --- commands ---------------------------------------------------------------
+
+void cmd_login(const Globals& g, const std::string& user, const std::string& password_file) {
+    std::string server = g.server;
+    if (server.empty()) {
+        if (const auto session = load_session()) server = session->server;
+    }
+    if (server.empty()) throw CtlError(kUsage, "login needs --server URL (or SIGNAGE_SERVER)");
+    const std::string password = read_password(password_file);
+    Client client(server, {});
+    const json body =
+        client.post_json("/api/v1/auth/login", {{"username", user}, {"password", password}}).json();
+    Session session{client.server(), body.value("token", std::string()), user};
+    if (session.token.empty()) throw CtlError(kRefused, "the server gave no token");
+    save_session(session);
+    if (g.json_output) {
+        print_json(body);
+    } else {
+        std::cout << "signed in to " << session.server << " as " << user << " ("
+                  << body.value("role", std::string("?")) << ")\n";
+    }
+}
+
+void cmd_logout(const Globals& g) {
+    Client client = connect(g);
+    const bool removed = remove_session();
+    const Response res = client.request("POST", "/api/v1/auth/logout");
+    if (res.status >= 400 && res.status != 401) throw CtlError(kRefused, error_text(res));
+    if (!g.json_output) std::cout << (removed ? "signed out\n" : "token ended\n");
+}
+
+void cmd_upload(const Globals& g, const std::string& file) {
+    const std::string bytes = read_input(file);
+    const json body =
+        connect(g).checked("PUT", "/api/v1/media", bytes, "application/octet-stream").json();
+    if (g.json_output) return print_json(body);
+    std::cout << field_of(body, "sha256") << '\n';
+}
+
+void print_slide_state(const Globals& g, const json& slide) {
+    if (g.json_output) return print_json(slide);
+    std::cout << field_of(slide, "id") << ' ' << field_of(slide, "status") << '\n';
+}
+
+void cmd_slide_create(const Globals& g, const std::string& file) {
+    const std::string text = read_input(file);
+    const json body = connect(g).checked("POST", "/api/v1/slides", text, "application/json").json();
+    if (g.json_output) return print_json(body);
+    std::cout << field_of(body, "id") << '\n';
+}
+
+void cmd_slide_list(const Globals& g, const std::string& status) {
+    json body = connect(g).checked("GET", "/api/v1/slides").json();
+    json slides = json::array();
+    for (const auto& s : items_of(body, "slides")) {
+        if (status.empty() || s.value("status", std::string()) == status) slides.push_back(s);
+    }
+    if (g.json_output) return print_json(json{{"slides", slides}});
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : slides) {
+        rows.push_back({field_of(s, "id"), field_of(s, "status"), field_of(s, "type"),
+                        field_of(s, "author"), field_of(s, "title")});
+    }
+    print_table({"ID", "STATUS", "TYPE", "AUTHOR", "TITLE"}, rows);
+}
+
+void cmd_slide_show(const Globals& g, const std::string& id) {
+    const json body = connect(g).checked("GET", "/api/v1/slides/" + id).json();
+    if (g.json_output || !body.is_object()) return print_json(body);
+    for (const auto& [key, value] : body.items())
+        std::cout << key << ": " << text_of(value) << '\n';
+}
+
+void cmd_slide_action(const Globals& g, const std::string& id, const std::string& action,
+                      const json& payload) {
+    print_slide_state(g,
+                      connect(g).post_json("/api/v1/slides/" + id + "/" + action, payload).json());
+}
+
+void cmd_publish(const Globals& g) {
+    const json body = connect(g).post_json("/api/v1/publish", json::object()).json();
+    if (g.json_output) return print_json(body);
+    std::cout << field_of(body, "version") << '\n';
+}
+
+void cmd_screens(const Globals& g) {
+    const json body = connect(g).checked("GET", "/api/v1/screens").json();
+    if (g.json_output) return print_json(body);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : items_of(body, "screens")) {
+        rows.push_back({field_of(s, "name"), field_of(s, "group"), field_of(s, "last_seen"),
+                        field_of(s, "id")});
+    }
+    print_table({"NAME", "GROUP", "LAST SEEN", "ID"}, rows);
+}
+
+void cmd_groups(const Globals& g) {
+    const json body = connect(g).checked("GET", "/api/v1/groups").json();
+    if (g.json_output) return print_json(body);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& grp : items_of(body, "groups")) {
+        rows.push_back({field_of(grp, "name"), field_of(grp, "screens"), field_of(grp, "version")});
+    }
+    print_table({"NAME", "SCREENS", "VERSION"}, rows);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void cmd_quiz_import(const Globals& g, const std::string& file) {
+    std::string lower = file;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string type;
+    if (ends_with(lower, ".csv")) {
+        type = "text/csv; charset=utf-8";
+    } else if (ends_with(lower, ".json")) {
+        type = "application/json";
+    } else {
+        throw CtlError(kUsage, "quiz import takes a .csv or .json file: " + file);
+    }
+    const std::string bytes = read_input(file);
+    const json body = connect(g).checked("POST", "/api/v1/quiz/import", bytes, type).json();
+    if (g.json_output) return print_json(body);
+    std::cout << "imported " << field_of(body, "imported") << '\n';
+}
+
+void cmd_quiz_export(const Globals& g, const std::string& format, const std::string& out_file) {
+    const Response res = connect(g).checked("GET", "/api/v1/quiz/export?format=" + format);
+    if (out_file.empty() || out_file == "-") {
+        std::cout << res.body;
+        if (format == "json" && !res.body.empty() && res.body.back() != '\n') std::cout << '\n';
+        return;
+    }
+    std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
+    out << res.body;
+    out.close();
+    if (!out) throw CtlError(kRefused, "cannot write " + out_file);
+}
+
+void cmd_quiz_bulk(const Globals& g, const std::string& action,
+                   const std::vector<std::string>& ids) {
+    const json body =
+        connect(g).post_json("/api/v1/quiz/questions/" + action, json{{"ids", ids}}).json();
+    if (g.json_output) return print_json(body);
+    for (const auto& q : items_of(body, "questions")) {
+        std::cout << field_of(q, "id") << ' ' << field_of(q, "status") << '\n';
+    }
+}
+
+void cmd_claim(const Globals& g, const std::string& action, const std::string& code) {
+    Client client = connect(g);
+    const Response res = client.request("POST", "/api/v1/quiz/claims/" + action,
+                                        json{{"code", code}}.dump(), "application/json");
+    if (res.status >= 400) {
+        std::string text = error_text(res);
+        const auto parsed = json::parse(res.body, nullptr, false);
+        if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("error") &&
+            parsed["error"].is_object() && parsed["error"].contains("redeemed_at")) {
+            text += " (redeemed at " + field_of(parsed["error"], "redeemed_at") + " by " +
+                    field_of(parsed["error"], "redeemed_by") + ")";
+        }
+        throw CtlError(kRefused, text);
+    }
+    const json body = res.json();
+    if (g.json_output) return print_json(body);
+    std::cout << (action == "redeem" ? "redeemed" : "valid") << ": screen "
+              << field_of(body, "screen") << ", date " << field_of(body, "date") << ", serial "
+              << field_of(body, "serial") << '\n';
+    if (action == "check") {
+        if (body.value("redeemed", false)) {
+            std::cout << "already redeemed at " << field_of(body, "redeemed_at") << " by "
+                      << field_of(body, "redeemed_by") << '\n';
+        } else {
+            std::cout << "not redeemed yet\n";
+        }
+    }
+}
+
+}  // namespace
+
+int run_signagectl(int argc, char** argv) {
+    CLI::App app{"signagectl: the civic-signage staff command line"};
+    app.require_subcommand(1);
+    app.fallthrough();
+    Globals g;
+    app.add_option("--server", g.server, "server URL, e.g. http://127.0.0.1:8080")
+        ->envname("SIGNAGE_SERVER");
+    app.add_option("--token", g.token, "session token (instead of the saved session)")
+        ->envname("SIGNAGE_TOKEN");
+    app.add_flag("--json", g.json_output, "print the server's JSON");
+
+    std::function<void()> action;
+
+    std::string user, password_file;
+    auto* login = app.add_subcommand("login", "sign in and save the session");
+    login->add_option("--user", user, "staff user name")->required();
+    login->add_option("--password-file", password_file,
+                      "file whose first line is the password (else SIGNAGE_PASSWORD or a prompt)");
+    login->callback([&] { action = [&] { cmd_login(g, user, password_file); }; });
+
+    app.add_subcommand("logout", "end the session and forget it")->callback([&] {
+        action = [&] { cmd_logout(g); };
+    });
+
+    std::string file;
+    auto* upload = app.add_subcommand("upload", "upload an image; prints its sha256");
+    upload->add_option("FILE", file, "PNG or JPEG file")->required();
+    upload->callback([&] { action = [&] { cmd_upload(g, file); }; });
+
+    std::string id, status, reason;
+    auto* slide = app.add_subcommand("slide", "slides");
+    slide->require_subcommand(1);
+    auto* create = slide->add_subcommand("create", "create a draft from slide JSON; prints its id");
+    create->add_option("FILE", file, "slide JSON file, - for standard input")->required();
+    create->callback([&] { action = [&] { cmd_slide_create(g, file); }; });
+    auto* list = slide->add_subcommand("list", "list slides");
+    list->add_option("--status", status, "only slides with this status")
+        ->check(CLI::IsMember({"draft", "pending", "approved", "rejected", "published"}));
+    list->callback([&] { action = [&] { cmd_slide_list(g, status); }; });
+    auto* show = slide->add_subcommand("show", "one slide");
+    show->add_option("ID", id)->required();
+    show->callback([&] { action = [&] { cmd_slide_show(g, id); }; });
+    for (const char* name : {"submit", "approve"}) {
+        auto* sub = slide->add_subcommand(name, std::string(name) + " a slide");
+        sub->add_option("ID", id)->required();
+        sub->callback([&, sub] {
+            action = [&, sub] { cmd_slide_action(g, id, sub->get_name(), json::object()); };
+        });
+    }
+    auto* reject = slide->add_subcommand("reject", "reject a slide with a reason");
+    reject->add_option("ID", id)->required();
+    reject->add_option("--reason", reason, "why")->required();
+    reject->callback([&] {
+        action = [&] { cmd_slide_action(g, id, "reject", json{{"reason", reason}}); };
+    });
+
+    app.add_subcommand("publish", "make approved content live; prints the version")->callback([&] {
+        action = [&] { cmd_publish(g); };
+    });
+    app.add_subcommand("screens", "list screens")->callback([&] {
+        action = [&] { cmd_screens(g); };
+    });
+    app.add_subcommand("groups", "list screen groups")->callback([&] {
+        action = [&] { cmd_groups(g); };
+    });
+
+    std::string format = "json", out_file;
+    std::vector<std::string> ids;
+    auto* quiz = app.add_subcommand("quiz", "the quiz bank");
+    quiz->require_subcommand(1);
+    auto* import = quiz->add_subcommand("import", "import questions, all or nothing");
+    import->add_option("FILE", file, "FILE.csv or FILE.json")->required();
+    import->callback([&] { action = [&] { cmd_quiz_import(g, file);
+};
+}  // namespace signage::ctl
+);
+auto* exp = quiz->add_subcommand("export", "export the bank");
+exp->add_option("--format", format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+exp->add_option("-o,--output", out_file, "write to this file instead of standard output");
+exp->callback([&] { action = [&] { cmd_quiz_export(g, format, out_file); }; });
+for (const char* name : {"submit", "approve"}) {
+    auto* sub = quiz->add_subcommand(name, std::string(name) + " questions, all or nothing");
+    sub->add_option("ID", ids)->required();
+    sub->callback([&, sub] { action = [&, sub] { cmd_quiz_bulk(g, sub->get_name(), ids); }; });
+}
+
+std::string code;
+auto* claim = app.add_subcommand("claim", "prize claim codes");
+claim->require_subcommand(1);
+for (const char* name : {"check", "redeem"}) {
+    auto* sub = claim->add_subcommand(name, std::string(name) + " a claim code");
+    sub->add_option("CODE", code)->required();
+    sub->callback([&, sub] { action = [&, sub] { cmd_claim(g, sub->get_name(), code); }; });
+}
+
+try {
+    app.parse(argc, argv);
+} catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kOk : kUsage;
+}
+if (!action) return kUsage;
+try {
+    action();
+} catch (const CtlError& e) {
+    if (e.what()[0] != '\0') std::cerr << e.what() << '\n';
+    return e.status();
+} catch (const std::exception& e) {
+    std::cerr << "signagectl: " << e.what() << '\n';
+    return kRefused;
+}
+std::cout.flush();
+return kOk;
+}
+
+}  // namespace signage::ctl
