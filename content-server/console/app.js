@@ -15,7 +15,9 @@ const PAGES = [
 const $ = (id) => document.getElementById(id);
 let session = JSON.parse(sessionStorage.getItem('signage.session') || 'null');
 
+let saidAt = 0;
 function say(text, isError = false) {
+  saidAt = Date.now();
   const m = $('message');
   m.textContent = text;
   m.className = isError ? 'error' : 'ok';
@@ -308,18 +310,19 @@ function specificFields(type, s) {
 // Reads the editor form into slide JSON, leaving out empty optional fields.
 function readSlide(form) {
   const v = (n) => (form.elements[n] ? form.elements[n].value.trim() : '');
+  const checked = (n) => !!(form.elements[n] && form.elements[n].checked);
   const type = v('type');
   const s = { type };
   if (v('title')) s.title = v('title');
   if (v('duration_s')) s.duration_s = Number(v('duration_s'));
   if (v('category')) s.category = v('category');
-  s.public_service = form.elements.public_service.checked;
+  s.public_service = checked('public_service');
   if (v('valid_from')) s.valid_from = v('valid_from');
   if (v('valid_until')) s.valid_until = v('valid_until');
   if (v('priority')) s.priority = Number(v('priority'));
   const groups = [...form.querySelectorAll('input[name=groups]:checked')].map((c) => c.value);
   if (groups.length) s.groups = groups;
-  if (['text', 'notice', 'emergency'].includes(type)) s.body = form.elements.body.value;
+  if (['text', 'notice', 'emergency'].includes(type)) s.body = form.elements.body ? form.elements.body.value : '';
   if (type === 'image') {
     if (v('media')) s.media = v('media');
     s.fit = v('fit');
@@ -329,7 +332,7 @@ function readSlide(form) {
   if (type === 'red_black') {
     s.red = readRows(form, 'red');
     s.black = readRows(form, 'black');
-    s.mask_names = form.elements.mask_names.checked;
+    s.mask_names = checked('mask_names');
   }
   return s;
 }
@@ -598,7 +601,7 @@ async function statsPanel(from, to) {
     (st.questions || []).map((q) => el('tr', {}, td(q.id), td(q.question), td(q.category), td(String(q.attempts)),
       el('td', {}, el('span', { className: 'bar-graph', style: `--w:${Math.round(q.correct_rate * 100)}%` }), ` ${Math.round(q.correct_rate * 100)}%`))), 'quiz.no_stats'),
   el('h3', { textContent: t('quiz.rounds') }),
-  table(['quiz.screen', 'quiz.date', 'quiz.rounds', 'quiz.passed'],
+  table(['quiz.screen', 'quiz.date', 'quiz.round_count', 'quiz.passed'],
     (st.rounds || []).map((r) => el('tr', {}, td(r.screen), td(r.date), td(String(r.rounds)), td(String(r.passed)))), 'quiz.no_stats'));
   return box;
 }
@@ -761,7 +764,11 @@ $('lang').addEventListener('click', () => {
   show();
 });
 
-window.addEventListener('hashchange', () => route());
+// A message stays for the page an action led to, not for later pages.
+window.addEventListener('hashchange', () => {
+  if (Date.now() - saidAt > 1500) $('message').textContent = '';
+  route();
+});
 
 setLang(LANG);
 $('lang').textContent = t('lang.other');

@@ -2,7 +2,7 @@
 // playwright-core) against a real signage-server, with a headless
 // signage-player whose snapshot PNG shows what the screen plays.
 // Started by tests/browser/run, which sets the environment below.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,14 +20,21 @@ const WORK = env('SIGNAGE_WORK');
 const SHOTS = env('SIGNAGE_SCREENSHOTS');
 const editor = { user: env('EDITOR_USER'), password: env('EDITOR_PASSWORD') };
 const reviewer = { user: env('REVIEWER_USER'), password: env('REVIEWER_PASSWORD') };
+const admin = { user: env('ADMIN_USER'), password: env('ADMIN_PASSWORD') };
 
 let browser;
 let player;
+// Script errors in the page fail the run (checked after every test).
+const pageErrors = [];
 const snapshot = path.join(WORK, 'screen.png');
 
 before(async () => {
   browser = await chromium.launch({ executablePath: env('CHROMIUM'), headless: true, args: ['--no-sandbox'] });
   fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterEach(() => {
+  assert.deepEqual(pageErrors.splice(0), [], 'no script errors in the console page');
 });
 
 after(async () => {
@@ -38,7 +45,7 @@ after(async () => {
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('pageerror', (e) => { throw new Error('page error: ' + e.message); });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(URL_ + '/');
   return page;
 }
@@ -223,5 +230,155 @@ test('the English toggle is kept across reloads', async () => {
   assert.equal(await page.textContent('#logout'), 'Sign out');
   await page.click('#lang');
   await page.waitForSelector('#nav a:has-text("概览")');
+  await page.context().close();
+});
+
+// A small RGB PNG of one colour, for uploads.
+function makePng(width, height, rgb) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const sum = Buffer.alloc(4); sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(rgb, y * (width * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function newSlide(page, type, title) {
+  await go(page, '#editor', '#slide-form');
+  await page.selectOption('#slide-form select[name=type]', type);
+  await page.fill('#slide-form input[name=title]', title);
+}
+
+async function saveDraft(page, title) {
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector(`#message:has-text("草稿「${title}」已保存")`);
+}
+
+test('every slide type can be written, with image uploads showing progress', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+
+  await newSlide(page, 'image', '图片海报');
+  await page.setInputFiles('#slide-form .media-picker input[type=file]', { name: 'poster.png', mimeType: 'image/png', buffer: makePng(320, 180, [200, 16, 46]) });
+  await page.waitForSelector('#slide-form .media-picker small:has-text("已上传（320×180）")');
+  assert.equal(await page.$eval('#slide-form .media-picker progress', (p) => p.value), 100);
+  await page.fill('#slide-form input[name=caption]', '光盘行动');
+  await saveDraft(page, '图片海报');
+
+  await newSlide(page, 'honor_roll', '身边好人榜');
+  await page.fill('#slide-form tbody[data-list=honor] tr.entry input[name=name]', '李明');
+  await page.fill('#slide-form tbody[data-list=honor] tr.entry input[name=category]', '助人为乐');
+  await page.setInputFiles('#slide-form tbody[data-list=honor] tr.entry input[type=file]', { name: 'li.png', mimeType: 'image/png', buffer: makePng(60, 80, [30, 90, 160]) });
+  await page.waitForSelector('#slide-form tbody[data-list=honor] tr.entry small:has-text("已上传")');
+  await page.getByRole('button', { name: '添加一行' }).click();
+  await page.locator('#slide-form tbody[data-list=honor] tr.entry input[name=name]').nth(1).fill('王芳');
+  await saveDraft(page, '身边好人榜');
+  const honor = await page.evaluate(async () => {
+    const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
+    const r = await fetch('/api/v1/slides', { headers: { Authorization: 'Bearer ' + token } });
+    return (await r.json()).slides.find((s) => s.type === 'honor_roll');
+  });
+  assert.deepEqual(honor.entries.map((e) => e.name), ['李明', '王芳']);
+  assert.match(honor.entries[0].photo, /^[0-9a-f]{64}$/);
+
+  await newSlide(page, 'red_black', '红黑榜');
+  await page.fill('#slide-form tbody[data-list=red] tr.entry input[name=name]', '张三明');
+  await page.fill('#slide-form tbody[data-list=red] tr.entry input[name=valid_until]', '2099-12-31');
+  await saveDraft(page, '红黑榜');
+
+  await newSlide(page, 'notice', '停水通知');
+  await page.fill('#slide-form input[name=body]', '明日 9:00–12:00 幸福里小区停水');
+  await saveDraft(page, '停水通知');
+
+  await newSlide(page, 'core_values', '核心价值观');
+  await saveDraft(page, '核心价值观');
+
+  // An emergency without its end date: the error names the field.
+  await newSlide(page, 'emergency', '暴雨预警');
+  await page.fill('#slide-form textarea[name=body]', '请居民减少外出');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector('#message.error:has-text("valid_until")');
+  await page.fill('#slide-form input[name=valid_until]', '2099-01-01');
+  await saveDraft(page, '暴雨预警');
+
+  await go(page, '#content?status=draft&type=notice', '.page-content');
+  assert.equal(await page.locator('.page-content tbody tr').count(), 1);
+  await page.waitForSelector('.page-content tr:has-text("停水通知")');
+  await page.context().close();
+});
+
+test('a reviewer rejects with a reason; the editor sees it', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#content?type=notice', '.page-content tr:has-text("停水通知")');
+  await page.locator('.page-content tr', { hasText: '停水通知' }).getByRole('button', { name: '提交审核' }).click();
+  await page.waitForSelector('.page-content tr:has-text("停水通知") .status-pending');
+  await signOut(page);
+  await signIn(page, reviewer);
+  await go(page, '#review', '.page-review tr:has-text("停水通知")');
+  const row = page.locator('.page-review tr', { hasText: '停水通知' });
+  await row.getByRole('button', { name: '驳回' }).click();
+  await page.waitForSelector('#message.error:has-text("驳回需要填写原因")');
+  await row.locator('input.reason').fill('时间写错了');
+  await row.getByRole('button', { name: '驳回' }).click();
+  await page.waitForSelector('#message:has-text("已驳回")');
+  await signOut(page);
+  await signIn(page, editor);
+  await go(page, '#content?status=rejected', '.page-content tr:has-text("时间写错了")');
+  await page.context().close();
+});
+
+test('an admin changes group and quiz settings; planned pages show the server answer', async () => {
+  const page = await newPage();
+  await signIn(page, admin);
+  await go(page, '#groups', '.page-groups .group-form');
+  const form = page.locator('.page-groups section', { hasText: 'lobby' }).locator('form');
+  await form.locator('input[name=q_pass_mark]').fill('1.5');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#message.error:has-text("settings.quiz.pass_mark")');
+  await form.locator('input[name=q_pass_mark]').fill('0.6');
+  await form.locator('input[name=slogan]').fill('创建全国文明城市');
+  await form.locator('input[name=power_off]').fill('23:00-06:00');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#message:has-text("设置已保存")');
+  await page.reload();
+  await page.waitForSelector('.page-groups input[name=q_pass_mark]');
+  assert.equal(await page.inputValue('.page-groups input[name=q_pass_mark]'), '0.6');
+  assert.equal(await page.inputValue('.page-groups input[name=power_off]'), '23:00-06:00');
+
+  // Prize codes: a malformed one is refused with the field named.
+  await go(page, '#prizes', '#prize-code');
+  await page.fill('#prize-code', 'not-a-code');
+  await page.getByRole('button', { name: '核验' }).click();
+  await page.waitForSelector('#prize-result.bad:has-text("code")');
+
+  // Users, audit log, pairing: routes built in parallel. The page shows either
+  // the server's data or its error, never nothing.
+  for (const [hash, route] of [['#users', 'users'], ['#audit', 'audit']]) {
+    await go(page, hash, `.page-${route}`);
+    const text = await page.textContent(`.page-${route}`);
+    const shown = (await page.locator(`.page-${route} table`).count()) > 0 || /\/api\/v1\//.test(text);
+    assert.ok(shown, `${hash} shows a table or the server's error: ${text}`);
+  }
+  await go(page, '#pair', '.page-pair');
+  await page.fill('.page-pair input[name=code]', '123456');
+  await page.fill('.page-pair input[name=name]', 'gate');
+  await page.getByRole('button', { name: '配对' }).click();
+  await page.waitForSelector('#message:not(:empty)');
   await page.context().close();
 });
