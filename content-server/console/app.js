@@ -15,9 +15,7 @@ const PAGES = [
 const $ = (id) => document.getElementById(id);
 let session = JSON.parse(sessionStorage.getItem('signage.session') || 'null');
 
-let saidAt = 0;
 function say(text, isError = false) {
-  saidAt = Date.now();
   const m = $('message');
   m.textContent = text;
   m.className = isError ? 'error' : 'ok';
@@ -381,7 +379,7 @@ pages.editor = async (page, params, id) => {
     const saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
     if (andSubmit) await api('POST', `/slides/${saved.id}/submit`);
     say(t(andSubmit ? 'ed.saved_submitted' : 'ed.saved', saved.title || saved.id));
-    location.hash = andSubmit ? '#content' : '#editor/' + saved.id;
+    navigate(andSubmit ? '#content' : '#editor/' + saved.id);
   };
   form.append(el('div', { className: 'bar' },
     button(t('ed.save'), () => save(false), 'primary'), button(t('ed.save_submit'), () => save(true))));
@@ -638,7 +636,7 @@ pages.quiz = async (page, params) => {
   page.append(section('quiz.title', bulk,
     table(['content.id', 'quiz.type', 'quiz.question', 'quiz.category', 'content.status', 'content.actions'], rows, 'quiz.empty')));
   if (can('editor')) {
-    page.append(section({ text: editing ? t('quiz.edit', editing.id) : t('quiz.new') }, questionForm(editing || {}, async () => { location.hash = '#quiz'; await route(); })));
+    page.append(section({ text: editing ? t('quiz.edit', editing.id) : t('quiz.new') }, questionForm(editing || {}, async () => navigate('#quiz'))));
     page.append(section('quiz.import', importPanel()));
   }
   page.append(section('quiz.stats', await statsPanel('', '')));
@@ -700,7 +698,10 @@ pages.pair = async (page) => {
 
 function buildNav(current) {
   $('nav').replaceChildren(...PAGES.filter(([, , role]) => !role || can(role)).map(([name, key]) =>
-    el('a', { href: '#' + name, textContent: t(key), className: name === current ? 'current' : '' })));
+    el('a', {
+      href: '#' + name, textContent: t(key), className: name === current ? 'current' : '',
+      onclick: () => { if (location.hash === '#' + name) { say(''); route(); } },
+    })));
 }
 
 let routeSeq = 0;
@@ -729,7 +730,7 @@ function show() {
   $('who').hidden = !session;
   $('page').replaceChildren();
   if (!session) return;
-  $('who-name').textContent = `${session.username}（${t('role.' + session.role)}）`;
+  $('who-name').textContent = t('who', session.username, t('role.' + session.role));
   route();
 }
 
@@ -761,12 +762,20 @@ $('logout').addEventListener('click', () => {
 $('lang').addEventListener('click', () => {
   setLang(LANG === 'zh' ? 'en' : 'zh');
   $('lang').textContent = t('lang.other');
+  say('');
   show();
 });
 
-// A message stays for the page an action led to, not for later pages.
+// A message stays for the page an action led to (navigate), not for pages
+// the user goes to next.
+let keepMessage = false;
+function navigate(hash) {
+  keepMessage = true;
+  if (location.hash === hash) route(); else location.hash = hash;
+}
 window.addEventListener('hashchange', () => {
-  if (Date.now() - saidAt > 1500) $('message').textContent = '';
+  if (!keepMessage) say('');
+  keepMessage = false;
   route();
 });
 

@@ -6,7 +6,7 @@ const DICT = {
   zh: {
     'app.title': '文明城市信息屏 · 内容管理',
     'lang.other': 'English',
-    logout: '退出登录',
+    logout: '退出登录', who: '{0}（{1}）',
     'login.title': '登录', 'login.username': '用户名', 'login.password': '密码', 'login.submit': '登录',
     'login.ok': '登录成功', 'login.bad': '用户名或密码错误', 'login.expired': '登录已失效，请重新登录', 'logout.ok': '已退出登录',
     'role.admin': '管理员', 'role.editor': '编辑', 'role.reviewer': '审核员',
@@ -80,7 +80,7 @@ const DICT = {
   en: {
     'app.title': 'Civic Signage · Content Console',
     'lang.other': '中文',
-    logout: 'Sign out',
+    logout: 'Sign out', who: '{0} ({1})',
     'login.title': 'Sign in', 'login.username': 'Username', 'login.password': 'Password', 'login.submit': 'Sign in',
     'login.ok': 'Signed in', 'login.bad': 'Wrong username or password', 'login.expired': 'Your session has ended; please sign in again', 'logout.ok': 'Signed out',
     'role.admin': 'admin', 'role.editor': 'editor', 'role.reviewer': 'reviewer',

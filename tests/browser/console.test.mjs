@@ -64,7 +64,14 @@ async function signOut(page) {
 }
 
 async function go(page, hash, waitFor) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
+  // The same hash again re-renders the page, as a click on its menu entry does.
+  await page.evaluate((h) => {
+    const old = document.querySelector('#page > .page');
+    if (old) old.dataset.stale = '1';
+    if (location.hash === h) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = h;
+  }, hash);
+  await page.waitForFunction(() => !document.querySelector('#page > .page[data-stale]'));
   await page.waitForSelector(waitFor);
 }
 
@@ -168,6 +175,7 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
 
   await go(page, '#publish', '.page-publish');
   await page.waitForSelector('.page-publish tr:has-text("文明出行 从我做起") td.new');
+  await shot(page, 'publish');
   const before = readSnapshot();
   await page.getByRole('button', { name: '发布', exact: true }).click();
   await page.waitForSelector('#message:has-text("已发布")');
@@ -319,6 +327,12 @@ test('every slide type can be written, with image uploads showing progress', asy
   await go(page, '#content?status=draft&type=notice', '.page-content');
   assert.equal(await page.locator('.page-content tbody tr').count(), 1);
   await page.waitForSelector('.page-content tr:has-text("停水通知")');
+  await go(page, '#content', '.page-content tr:has-text("暴雨预警")');
+  await shot(page, 'content');
+  await page.click('#lang');
+  await page.waitForSelector('.page-content th:has-text("Title")');
+  await shot(page, 'content-en');
+  await page.click('#lang');
   await page.context().close();
 });
 
@@ -360,6 +374,7 @@ test('an admin changes group and quiz settings; planned pages show the server an
   await page.waitForSelector('.page-groups input[name=q_pass_mark]');
   assert.equal(await page.inputValue('.page-groups input[name=q_pass_mark]'), '0.6');
   assert.equal(await page.inputValue('.page-groups input[name=power_off]'), '23:00-06:00');
+  await shot(page, 'groups');
 
   // Prize codes: a malformed one is refused with the field named.
   await go(page, '#prizes', '#prize-code');
