@@ -631,8 +631,8 @@ pages.quiz = async (page, params) => {
   const bulk = el('div', { className: 'bar' });
   const drafts = questions.filter((q) => q.status === 'draft' || q.status === 'rejected').map((q) => q.id);
   const pending = questions.filter((q) => q.status === 'pending' && !mine(q)).map((q) => q.id);
-  if (can('editor') && drafts.length) bulk.append(button(`${t('quiz.submit_all')} (${drafts.length})`, async () => { await api('POST', '/quiz/questions/submit', { ids: drafts }); await route(); }));
-  if (can('reviewer') && pending.length) bulk.append(button(`${t('quiz.approve_all')} (${pending.length})`, async () => { await api('POST', '/quiz/questions/approve', { ids: pending }); await route(); }));
+  if (can('editor') && drafts.length) bulk.append(button(`${t('quiz.submit_all')} (${drafts.length})`, async () => { await api('POST', '/quiz/questions/submit', { ids: drafts }); say(t('done')); await route(); }));
+  if (can('reviewer') && pending.length) bulk.append(button(`${t('quiz.approve_all')} (${pending.length})`, async () => { await api('POST', '/quiz/questions/approve', { ids: pending }); say(t('done')); await route(); }));
   page.append(section('quiz.title', bulk,
     table(['content.id', 'quiz.type', 'quiz.question', 'quiz.category', 'content.status', 'content.actions'], rows, 'quiz.empty')));
   if (can('editor')) {

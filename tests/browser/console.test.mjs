@@ -225,6 +225,16 @@ test('a quiz CSV with an error shows its row and column; a good one imports', as
   await page.getByRole('button', { name: '导入', exact: true }).click();
   await page.locator('#import-result tr.import-error').first().waitFor();
   await shot(page, 'quiz');
+
+  // Submit them all; a reviewer approves them all.
+  await page.getByRole('button', { name: /提交全部草稿/ }).click();
+  await page.waitForSelector('.page-quiz tr:has-text("废电池属于哪一类") .status-pending');
+  await signOut(page);
+  await signIn(page, reviewer);
+  await go(page, '#review', '.page-review tr:has-text("行人可以闯红灯")');
+  await go(page, '#quiz', '.page-quiz');
+  await page.getByRole('button', { name: /通过全部待审/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.page-quiz .status-approved').length === 3);
   await page.context().close();
 });
 
@@ -354,6 +364,13 @@ test('a reviewer rejects with a reason; the editor sees it', async () => {
   await signOut(page);
   await signIn(page, editor);
   await go(page, '#content?status=rejected', '.page-content tr:has-text("时间写错了")');
+  // Editing a rejected slide makes it a draft again.
+  await page.locator('.page-content tr', { hasText: '停水通知' }).getByRole('link', { name: '编辑' }).click();
+  await page.waitForSelector('#slide-form input[name=body]');
+  assert.equal(await page.inputValue('#slide-form input[name=body]'), '明日 9:00–12:00 幸福里小区停水');
+  await page.fill('#slide-form input[name=body]', '明日 13:00–16:00 幸福里小区停水');
+  await saveDraft(page, '停水通知');
+  await go(page, '#content?type=notice', '.page-content tr:has-text("停水通知") .status-draft');
   await page.context().close();
 });
 
