@@ -251,7 +251,7 @@ function listRow(e = {}) {
     el('td', {}, input('plate', e.plate, { ariaLabel: t('ed.l.plate') })),
     el('td', {}, input('reason', e.reason, { ariaLabel: t('ed.l.reason') })),
     el('td', {}, input('decided_by', e.decided_by, { ariaLabel: t('ed.l.decided_by') })),
-    el('td', {}, input('valid_until', e.valid_until, { type: 'date', ariaLabel: t('ed.l.valid_until') })),
+    el('td', {}, input('valid_from', e.valid_from, { type: 'hidden' }), input('valid_until', e.valid_until, { type: 'date', ariaLabel: t('ed.l.valid_until') })),
     el('td', {}, button(t('remove'), async () => tr.remove())));
   return tr;
 }
@@ -307,8 +307,10 @@ function specificFields(type, s) {
 
 // Reads the editor form into slide JSON, leaving out empty optional fields.
 function readSlide(form) {
-  const v = (n) => (form.elements[n] ? form.elements[n].value.trim() : '');
-  const checked = (n) => !!(form.elements[n] && form.elements[n].checked);
+  // The slide's own fields, not the entry rows' fields of the same name (category, valid_until).
+  const one = (n) => [...form.querySelectorAll(`[name="${n}"]`)].find((x) => !x.closest('tr.entry'));
+  const v = (n) => (one(n) ? one(n).value.trim() : '');
+  const checked = (n) => !!(one(n) && one(n).checked);
   const type = v('type');
   const s = { type };
   if (v('title')) s.title = v('title');
@@ -320,7 +322,7 @@ function readSlide(form) {
   if (v('priority')) s.priority = Number(v('priority'));
   const groups = [...form.querySelectorAll('input[name=groups]:checked')].map((c) => c.value);
   if (groups.length) s.groups = groups;
-  if (['text', 'notice', 'emergency'].includes(type)) s.body = form.elements.body ? form.elements.body.value : '';
+  if (['text', 'notice', 'emergency'].includes(type)) s.body = one('body') ? one('body').value : '';
   if (type === 'image') {
     if (v('media')) s.media = v('media');
     s.fit = v('fit');
@@ -374,8 +376,11 @@ pages.editor = async (page, params, id) => {
   const fill = (type) => specific.replaceChildren(el('legend', { textContent: t('ed.specific') + ' · ' + t('type.' + type) }), ...specificFields(type, s.type === type ? s : {}));
   fill(s.type);
   typeSel.onchange = () => { fill(typeSel.value); updatePreview(); };
+  // Fields the form does not show (QR code, schedule, background) are kept as they are.
+  const keep = {};
+  for (const k of ['qr', 'schedule', 'background']) if (existing && existing[k] !== undefined) keep[k] = existing[k];
   const save = async (andSubmit) => {
-    const body = readSlide(form);
+    const body = { ...readSlide(form), ...keep };
     const saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
     if (andSubmit) await api('POST', `/slides/${saved.id}/submit`);
     say(t(andSubmit ? 'ed.saved_submitted' : 'ed.saved', saved.title || saved.id));
