@@ -1,11 +1,16 @@
-// The admin console (skeleton): sign in, list slides with their status, write
-// a text slide, submit, approve, reject, publish, list screens. Talks only to
-// /api/v1 with the session token kept in sessionStorage.
+// The staff console: one page per hash route (#dashboard, #content, #editor/ID,
+// #review, #publish, #groups, #quiz, #prizes, #users, #audit, #pair). Talks
+// only to /api/v1 with the session token kept in sessionStorage.
 'use strict';
 
-const STATUS = { draft: '草稿', pending: '待审核', approved: '已通过', rejected: '已驳回', published: '已发布' };
-const TYPE = { text: '文字', image: '图片', core_values: '核心价值观' };
-const ROLE = { admin: '管理员', editor: '编辑', reviewer: '审核员' };
+const SLIDE_TYPES = ['text', 'image', 'core_values', 'honor_roll', 'red_black', 'notice', 'emergency'];
+const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
+const PAGES = [
+  ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
+  ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['groups', 'nav.groups'],
+  ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
+  ['pair', 'nav.pair', 'admin'],
+];
 
 const $ = (id) => document.getElementById(id);
 let session = JSON.parse(sessionStorage.getItem('signage.session') || 'null');
@@ -13,32 +18,58 @@ let session = JSON.parse(sessionStorage.getItem('signage.session') || 'null');
 function say(text, isError = false) {
   const m = $('message');
   m.textContent = text;
-  m.className = isError ? 'error' : '';
+  m.className = isError ? 'error' : 'ok';
 }
 
-async function api(method, path, body) {
-  const headers = {};
-  if (session) headers.Authorization = 'Bearer ' + session.token;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch('/api/v1' + path, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
+class ApiError extends Error {
+  constructor(status, error, path) {
+    const e = error || {};
+    let text = e.message || String(status);
+    if (status === 404 && e.code === 'not_found' && /^nothing at /.test(e.message || '')) {
+      text = t('err.missing_route', path, e.message);
+    } else if (e.field) {
+      text = t('err.field', e.field, text);
+    }
+    super(text);
+    this.status = status;
+    this.error = e;
+  }
+}
+
+function authHeaders() {
+  return session ? { Authorization: 'Bearer ' + session.token } : {};
+}
+
+async function api(method, path, body, contentType) {
+  const headers = authHeaders();
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType || 'application/json';
+    payload = contentType ? body : JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, { method, headers, body: payload });
+  } catch (e) {
+    throw new Error(t('err.network', e.message));
+  }
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (res.status === 401 && session) {
+  if (res.status === 401 && session && path !== '/auth/login') {
     signOut();
-    throw new Error('登录已失效，请重新登录');
+    throw new Error(t('login.expired'));
   }
-  if (!res.ok) {
-    const e = data.error || {};
-    throw new Error((e.field ? e.field + '：' : '') + (e.message || res.statusText));
-  }
+  if (!res.ok) throw new ApiError(res.status, data.error, method + ' /api/v1' + path);
   return data;
 }
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
-  Object.assign(node, props);
-  for (const c of children) node.append(c);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('aria') || k === 'for' || k === 'role') node.setAttribute(k === 'for' ? 'for' : k.replace(/^aria/, 'aria-').toLowerCase(), v);
+    else node[k] = v;
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
   return node;
 }
 
@@ -46,73 +77,666 @@ function can(...roles) {
   return session && (session.role === 'admin' || roles.includes(session.role));
 }
 
-function button(label, action) {
-  return el('button', {
-    type: 'button', textContent: label,
-    onclick: () => action().then(refresh).catch((e) => say(e.message, true)),
-  });
+// A button whose action's error is shown in the message line.
+function button(label, action, className = '') {
+  const b = el('button', { type: 'button', textContent: label, className });
+  b.onclick = async () => {
+    b.disabled = true;
+    try { await action(); } catch (e) { say(e.message, true); } finally { b.disabled = false; }
+  };
+  return b;
 }
 
-function slideActions(s) {
-  const cell = el('td');
-  const mine = s.author === session.username || s.updated_by === session.username;
+function field(labelKey, input, hint) {
+  return el('label', {}, el('span', { textContent: t(labelKey) }), input, hint ? el('small', { className: 'muted', textContent: hint }) : null);
+}
+
+function input(name, value = '', props = {}) {
+  return el('input', { name, value: value ?? '', ...props });
+}
+
+function select(name, options, value) {
+  const s = el('select', { name });
+  for (const [v, label] of options) s.append(el('option', { value: v, textContent: label, selected: v === value }));
+  return s;
+}
+
+function statusBadge(status) {
+  return el('span', { className: 'status status-' + status, textContent: t('status.' + status) });
+}
+
+function table(headKeys, rows, emptyKey) {
+  const tbody = el('tbody');
+  for (const r of rows) tbody.append(r);
+  if (!rows.length) tbody.append(el('tr', {}, el('td', { colSpan: headKeys.length, className: 'muted', textContent: t(emptyKey) })));
+  return el('table', {}, el('thead', {}, el('tr', {}, ...headKeys.map((k) => el('th', { textContent: t(k) })))), tbody);
+}
+
+function td(text, className = '') { return el('td', { textContent: text ?? '', className }); }
+
+function fmtTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d) ? iso : d.toLocaleString(LANG === 'en' ? 'en-GB' : 'zh-CN');
+}
+
+function section(titleKey, ...children) {
+  return el('section', {}, el('h2', { textContent: typeof titleKey === 'string' ? t(titleKey) : titleKey.text }), ...children);
+}
+
+// --- pages ----------------------------------------------------------------
+
+const pages = {};
+
+pages.dashboard = async (page) => {
+  const [{ screens }, { slides }] = await Promise.all([api('GET', '/screens'), api('GET', '/slides')]);
+  const now = Date.now();
+  const rows = screens.map((s) => {
+    const seen = s.last_seen ? Date.parse(s.last_seen) : NaN;
+    const online = !isNaN(seen) && now - seen < 120000;
+    return el('tr', {}, td(s.name), td(s.group),
+      el('td', {}, el('span', { className: 'dot ' + (online ? 'on' : 'off'), textContent: t(online ? 'dash.online' : 'dash.offline') })),
+      td(s.last_seen ? fmtTime(s.last_seen) : t('dash.never'), 'muted'));
+  });
+  const counts = el('ul', { className: 'counts' }, ...STATUSES.map((st) => el('li', {},
+    el('a', { href: '#content?status=' + st }, statusBadge(st), ' ', String(slides.filter((s) => s.status === st).length)))));
+  page.append(
+    section('dash.title', table(['dash.name', 'dash.group', 'dash.state', 'dash.last_seen'], rows, 'dash.no_screens')),
+    section('dash.content', counts));
+};
+
+function slideActions(s, after) {
+  const cell = el('td', { className: 'actions' });
+  if (can('editor')) cell.append(el('a', { href: '#editor/' + s.id, className: 'btn', textContent: t('edit') }));
   if (can('editor') && (s.status === 'draft' || s.status === 'rejected')) {
-    cell.append(button('提交审核', async () => {
+    cell.append(button(t('submit'), async () => {
       await api('POST', `/slides/${s.id}/submit`);
-      say(`「${s.title || s.id}」已提交审核`);
-    }));
-  }
-  if (can('reviewer') && s.status === 'pending' && !mine) {
-    cell.append(button('通过', async () => {
-      await api('POST', `/slides/${s.id}/approve`);
-      say(`「${s.title || s.id}」已通过，发布后上屏`);
-    }));
-    cell.append(button('驳回', async () => {
-      const reason = prompt('驳回原因（必填）：');
-      if (!reason) throw new Error('驳回需要填写原因');
-      await api('POST', `/slides/${s.id}/reject`, { reason });
-      say(`「${s.title || s.id}」已驳回`);
+      say(t('submitted', s.title || s.id));
+      await after();
     }));
   }
   if (can('editor')) {
-    cell.append(button('删除', async () => {
-      if (!confirm(`删除「${s.title || s.id}」？`)) throw new Error('已取消');
+    cell.append(button(t('delete'), async () => {
+      if (!confirm(t('confirm_delete', s.title || s.id))) return;
       await api('DELETE', `/slides/${s.id}`);
-      say('已删除');
-    }));
+      say(t('deleted'));
+      await after();
+    }, 'danger'));
   }
   return cell;
 }
 
-async function refresh() {
+pages.content = async (page, params) => {
+  const status = params.get('status') || '';
+  const type = params.get('type') || '';
+  const { slides } = await api('GET', '/slides');
+  const statusSel = select('status', [['', t('all')], ...STATUSES.map((s) => [s, t('status.' + s)])], status);
+  const typeSel = select('type', [['', t('all')], ...SLIDE_TYPES.map((s) => [s, t('type.' + s)])], type);
+  const apply = () => { location.hash = `#content?status=${statusSel.value}&type=${typeSel.value}`; };
+  statusSel.onchange = apply;
+  typeSel.onchange = apply;
+  const shown = slides.filter((s) => (!status || s.status === status) && (!type || s.type === type));
+  const rows = shown.map((s) => el('tr', { dataset: { id: s.id } },
+    td(s.id), td(t('type.' + s.type)), td(s.title || t('untitled')),
+    el('td', {}, statusBadge(s.status), s.has_approved_version && s.status === 'pending' ? el('small', { className: 'muted block', textContent: t('content.live_copy') }) : null),
+    td(s.author), td(s.reject_reason || '', 'muted'), slideActions(s, () => route())));
+  page.append(section('content.title',
+    el('div', { className: 'filters' }, field('content.filter_status', statusSel), field('content.filter_type', typeSel),
+      can('editor') ? el('a', { href: '#editor', className: 'btn primary', textContent: t('content.new') }) : null),
+    table(['content.id', 'content.type', 'content.ttl', 'content.status', 'content.author', 'content.reason', 'content.actions'], rows, 'content.empty')));
+};
+
+// Uploads a file to PUT /api/v1/media with a progress bar; resolves to the media JSON.
+function upload(file, progress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', '/api/v1/media');
+    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    progress.hidden = false;
+    progress.value = 0;
+    xhr.upload.onprogress = (ev) => { if (ev.lengthComputable) progress.value = Math.round((100 * ev.loaded) / ev.total); };
+    xhr.onload = () => {
+      let data = {};
+      try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) { progress.value = 100; resolve(data); } else reject(new ApiError(xhr.status, data.error, 'PUT /api/v1/media'));
+    };
+    xhr.onerror = () => reject(new Error(t('err.network', 'upload')));
+    xhr.send(file);
+  });
+}
+
+// A media picker: hidden sha256 input, thumbnail, file chooser and progress bar.
+function mediaPicker(name, value, onChange) {
+  const hidden = input(name, value, { type: 'hidden' });
+  const thumb = el('img', { className: 'thumb', alt: '', hidden: !value, src: value ? '/media/' + value : '' });
+  const progress = el('progress', { max: 100, value: 0, hidden: true });
+  const note = el('small', { className: 'muted' });
+  const file = el('input', { type: 'file', accept: 'image/png,image/jpeg', className: 'file' });
+  file.onchange = async () => {
+    if (!file.files[0]) return;
+    note.textContent = t('ed.uploading', 0);
+    progress.oninput = null;
+    const timer = setInterval(() => { note.textContent = t('ed.uploading', progress.value); }, 100);
+    try {
+      const m = await upload(file.files[0], progress);
+      hidden.value = m.sha256;
+      thumb.src = '/media/' + m.sha256;
+      thumb.hidden = false;
+      note.textContent = t('ed.uploaded', m.width, m.height);
+      if (onChange) onChange();
+    } catch (e) {
+      note.textContent = '';
+      say(e.message, true);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  return el('div', { className: 'media-picker' }, hidden, thumb, file, progress, note);
+}
+
+function honorRow(e = {}) {
+  const tr = el('tr', { className: 'entry' });
+  const cells = ['name', 'category', 'level', 'unit', 'period'].map((k) => el('td', {}, input(k, e[k], { ariaLabel: t('ed.e.' + k) })));
+  tr.append(...cells.slice(0, 1), el('td', {}, mediaPicker('photo', e.photo)), ...cells.slice(1),
+    el('td', {}, el('textarea', { name: 'deed', value: e.deed || '', rows: 2, ariaLabel: t('ed.e.deed') })),
+    el('td', {}, button(t('remove'), async () => tr.remove())));
+  return tr;
+}
+
+function listRow(e = {}) {
+  const tr = el('tr', { className: 'entry' });
+  tr.append(el('td', {}, input('name', e.name, { ariaLabel: t('ed.l.name') })),
+    el('td', {}, select('kind', ['person', 'household', 'firm'].map((k) => [k, t('kind.' + k)]), e.kind || 'person')),
+    el('td', {}, input('plate', e.plate, { ariaLabel: t('ed.l.plate') })),
+    el('td', {}, input('reason', e.reason, { ariaLabel: t('ed.l.reason') })),
+    el('td', {}, input('decided_by', e.decided_by, { ariaLabel: t('ed.l.decided_by') })),
+    el('td', {}, input('valid_from', e.valid_from, { type: 'hidden' }), input('valid_until', e.valid_until, { type: 'date', ariaLabel: t('ed.l.valid_until') })),
+    el('td', {}, button(t('remove'), async () => tr.remove())));
+  return tr;
+}
+
+function entriesTable(kind, heads, entries, makeRow) {
+  const tbody = el('tbody', { dataset: { list: kind } }, ...entries.map(makeRow));
+  return el('div', { className: 'entries' },
+    el('table', {}, el('thead', {}, el('tr', {}, ...heads.map((k) => el('th', { textContent: t(k) })), el('th'))), tbody),
+    button(t('add_row'), async () => tbody.append(makeRow())));
+}
+
+function readRows(form, kind) {
+  const out = [];
+  for (const tr of form.querySelectorAll(`tbody[data-list="${kind}"] tr.entry`)) {
+    const e = {};
+    for (const inp of tr.querySelectorAll('input, select, textarea')) {
+      const v = inp.value.trim();
+      if (v && inp.type !== 'file') e[inp.name] = v;
+    }
+    if (kind !== 'honor' && e.kind === 'person') delete e.kind;
+    if (Object.keys(e).length) out.push(e);
+  }
+  return out;
+}
+
+function specificFields(type, s) {
+  const f = [];
+  if (type === 'text') f.push(field('ed.body', el('textarea', { name: 'body', rows: 8, maxLength: 4000, value: s.body || '' })));
+  if (type === 'notice') f.push(field('ed.notice_body', input('body', s.body, { maxLength: 200 })));
+  if (type === 'emergency') {
+    f.push(el('p', { className: 'hint', textContent: t('ed.emergency_hint') }));
+    f.push(field('ed.emergency_body', el('textarea', { name: 'body', rows: 5, maxLength: 4000, value: s.body || '' })));
+  }
+  if (type === 'core_values') f.push(el('p', { className: 'hint', textContent: t('ed.core_values_hint') }));
+  if (type === 'image') {
+    f.push(el('div', { className: 'label' }, el('span', { textContent: t('ed.media') }), mediaPicker('media', s.media, () => updatePreview())));
+    f.push(field('ed.fit', select('fit', [['contain', t('fit.contain')], ['cover', t('fit.cover')]], s.fit || 'contain')));
+    f.push(field('ed.caption', input('caption', s.caption, { maxLength: 200 })));
+  }
+  if (type === 'honor_roll') {
+    f.push(el('h3', { textContent: t('ed.entries') }),
+      entriesTable('honor', ['ed.e.name', 'ed.e.photo', 'ed.e.category', 'ed.e.level', 'ed.e.unit', 'ed.e.period', 'ed.e.deed'],
+        s.entries && s.entries.length ? s.entries : [{}], honorRow));
+  }
+  if (type === 'red_black') {
+    const heads = ['ed.l.name', 'ed.l.kind', 'ed.l.plate', 'ed.l.reason', 'ed.l.decided_by', 'ed.l.valid_until'];
+    f.push(el('h3', { textContent: t('ed.red') }), entriesTable('red', heads, s.red || [{}], listRow),
+      el('h3', { textContent: t('ed.black') }), entriesTable('black', heads, s.black || [], listRow),
+      el('label', { className: 'inline' }, el('input', { type: 'checkbox', name: 'mask_names', checked: s.mask_names !== false }), ' ', t('ed.mask_names')));
+  }
+  return f;
+}
+
+// Reads the editor form into slide JSON, leaving out empty optional fields.
+function readSlide(form) {
+  // The slide's own fields, not the entry rows' fields of the same name (category, valid_until).
+  const one = (n) => [...form.querySelectorAll(`[name="${n}"]`)].find((x) => !x.closest('tr.entry'));
+  const v = (n) => (one(n) ? one(n).value.trim() : '');
+  const checked = (n) => !!(one(n) && one(n).checked);
+  const type = v('type');
+  const s = { type };
+  if (v('title')) s.title = v('title');
+  if (v('duration_s')) s.duration_s = Number(v('duration_s'));
+  if (v('category')) s.category = v('category');
+  s.public_service = checked('public_service');
+  if (v('valid_from')) s.valid_from = v('valid_from');
+  if (v('valid_until')) s.valid_until = v('valid_until');
+  if (v('priority')) s.priority = Number(v('priority'));
+  const groups = [...form.querySelectorAll('input[name=groups]:checked')].map((c) => c.value);
+  if (groups.length) s.groups = groups;
+  if (['text', 'notice', 'emergency'].includes(type)) s.body = one('body') ? one('body').value : '';
+  if (type === 'image') {
+    if (v('media')) s.media = v('media');
+    s.fit = v('fit');
+    if (v('caption')) s.caption = v('caption');
+  }
+  if (type === 'honor_roll') s.entries = readRows(form, 'honor');
+  if (type === 'red_black') {
+    s.red = readRows(form, 'red');
+    s.black = readRows(form, 'black');
+    s.mask_names = checked('mask_names');
+  }
+  return s;
+}
+
+let updatePreview = () => {};
+
+function renderPreview(box, s) {
+  const screen = el('div', { className: 'screen-sketch' + (s.type === 'emergency' ? ' emergency' : '') });
+  screen.append(el('div', { className: 'sk-title', textContent: s.title || t('type.' + s.type) }));
+  if (s.body) for (const p of s.body.split(/\n\s*\n/)) screen.append(el('p', { textContent: p }));
+  if (s.type === 'image' && s.media) screen.append(el('img', { src: '/media/' + s.media, alt: '', className: 'sk-img ' + (s.fit || 'contain') }));
+  if (s.type === 'core_values') screen.append(el('p', { className: 'sk-values', textContent: '富强 民主 文明 和谐 · 自由 平等 公正 法治 · 爱国 敬业 诚信 友善' }));
+  if (s.type === 'honor_roll') screen.append(el('p', { textContent: (s.entries || []).map((e) => e.name).join('、') }));
+  if (s.type === 'red_black') screen.append(el('p', { textContent: `红榜 ${(s.red || []).length} · 黑榜 ${(s.black || []).length}` }));
+  if (s.caption) screen.append(el('p', { className: 'sk-caption', textContent: s.caption }));
+  box.replaceChildren(screen, el('p', { className: 'placeholder-note', textContent: t('ed.preview_placeholder') }));
+}
+
+pages.editor = async (page, params, id) => {
+  const [{ groups }, existing] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/slides/' + id) : Promise.resolve(null)]);
+  const s = existing || { type: params.get('type') || 'text', duration_s: 10, public_service: true };
+  const form = el('form', { id: 'slide-form', className: 'editor', noValidate: true });
+  const typeSel = select('type', SLIDE_TYPES.map((k) => [k, t('type.' + k)]), s.type);
+  if (existing) typeSel.disabled = true;
+  const specific = el('fieldset', { className: 'specific' });
+  const groupBoxes = el('div', { className: 'checks' }, ...groups.map((g) => el('label', { className: 'inline' },
+    el('input', { type: 'checkbox', name: 'groups', value: g.name, checked: (s.groups || []).includes(g.name) }), ' ', g.name)));
+  form.append(
+    el('fieldset', {}, el('legend', { textContent: t('ed.common') }),
+      el('div', { className: 'grid' },
+        field('ed.type', typeSel),
+        field('ed.title', input('title', s.title, { maxLength: 120 })),
+        field('ed.duration', input('duration_s', s.duration_s ?? 10, { type: 'number', min: 1, max: 3600 })),
+        field('ed.category', input('category', s.category, { maxLength: 40 })),
+        field('ed.valid_from', input('valid_from', s.valid_from, { placeholder: '2026-11-01' })),
+        field('ed.valid_until', input('valid_until', s.valid_until, { placeholder: '2026-12-31' })),
+        field('ed.priority', input('priority', s.priority ?? 0, { type: 'number', min: 0, max: 100 }))),
+      el('label', { className: 'inline' }, el('input', { type: 'checkbox', name: 'public_service', checked: !!s.public_service }), ' ', t('ed.public_service')),
+      el('div', { className: 'label' }, el('span', { textContent: t('ed.groups') }), groupBoxes)),
+    specific);
+  const fill = (type) => specific.replaceChildren(el('legend', { textContent: t('ed.specific') + ' · ' + t('type.' + type) }), ...specificFields(type, s.type === type ? s : {}));
+  fill(s.type);
+  typeSel.onchange = () => { fill(typeSel.value); updatePreview(); };
+  // Fields the form does not show (QR code, schedule, background) are kept as they are.
+  const keep = {};
+  for (const k of ['qr', 'schedule', 'background']) if (existing && existing[k] !== undefined) keep[k] = existing[k];
+  const save = async (andSubmit) => {
+    const body = { ...readSlide(form), ...keep };
+    const saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
+    if (andSubmit) await api('POST', `/slides/${saved.id}/submit`);
+    say(t(andSubmit ? 'ed.saved_submitted' : 'ed.saved', saved.title || saved.id));
+    navigate(andSubmit ? '#content' : '#editor/' + saved.id);
+  };
+  form.append(el('div', { className: 'bar' },
+    button(t('ed.save'), () => save(false), 'primary'), button(t('ed.save_submit'), () => save(true))));
+  const preview = el('div', { className: 'preview', id: 'preview' });
+  updatePreview = () => renderPreview(preview, readSlide(form));
+  form.addEventListener('input', () => updatePreview());
+  form.addEventListener('change', () => updatePreview());
+  updatePreview();
+  page.append(el('div', { className: 'two-col' },
+    section({ text: existing ? t('ed.edit', existing.id) : t('ed.new') }, existing ? el('p', {}, statusBadge(existing.status)) : null, form),
+    section('ed.preview', preview)));
+};
+
+function rejectControls(onReject) {
+  const reason = el('input', { placeholder: t('review.reason'), className: 'reason', ariaLabel: t('review.reason') });
+  return [reason, button(t('reject'), async () => {
+    if (!reason.value.trim()) throw new Error(t('review.reason_needed'));
+    await onReject(reason.value.trim());
+  }, 'danger')];
+}
+
+pages.review = async (page) => {
+  const [{ slides }, { questions }] = await Promise.all([api('GET', '/slides'), api('GET', '/quiz/questions')]);
+  const mine = (x) => x.author === session.username || x.updated_by === session.username;
+  const slideRows = slides.filter((s) => s.status === 'pending').map((s) => el('tr', { dataset: { id: s.id } },
+    td(s.id), td(t('type.' + s.type)),
+    el('td', {}, el('strong', { textContent: s.title || t('untitled') }), el('div', { className: 'muted clip', textContent: s.body || s.caption || '' })),
+    td(s.author),
+    el('td', { className: 'actions' }, ...(mine(s) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
+      button(t('approve'), async () => { await api('POST', `/slides/${s.id}/approve`); say(t('review.approved', s.title || s.id)); await route(); }, 'primary'),
+      ...rejectControls(async (reason) => { await api('POST', `/slides/${s.id}/reject`, { reason }); say(t('review.rejected', s.title || s.id)); await route(); })]))));
+  const qRows = questions.filter((q) => q.status === 'pending').map((q) => el('tr', {},
+    td(q.id), td(t('qtype.' + q.type)), td(q.question), td(q.author),
+    el('td', { className: 'actions' }, ...(mine(q) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
+      button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`); say(t('review.approved', q.id)); await route(); }, 'primary'),
+      ...rejectControls(async (reason) => { await api('POST', `/quiz/questions/${q.id}/reject`, { reason }); say(t('review.rejected', q.id)); await route(); })]))));
+  page.append(
+    section('review.title', table(['content.id', 'content.type', 'content.ttl', 'content.author', 'content.actions'], slideRows, 'review.empty')),
+    section('review.quiz', table(['content.id', 'quiz.type', 'quiz.question', 'content.author', 'content.actions'], qRows, 'review.empty')));
+};
+
+function ended(s) {
+  if (!s.valid_until) return false;
+  const end = /^\d{4}-\d{2}-\d{2}$/.test(s.valid_until) ? Date.parse(s.valid_until + 'T23:59:59') : Date.parse(s.valid_until);
+  return !isNaN(end) && end < Date.now();
+}
+
+pages.publish = async (page) => {
+  const { slides } = await api('GET', '/slides');
+  const live = slides.filter((s) => s.status === 'approved' || s.status === 'published' || s.has_approved_version);
+  const rows = live.map((s) => el('tr', {}, td(s.id), td(t('type.' + s.type)), td(s.title || t('untitled')),
+    td((s.groups || []).join('、') || t('all')),
+    td(ended(s) ? t('pub.ended') : s.status === 'approved' ? t('pub.new') : t('pub.live'), ended(s) ? 'muted' : s.status === 'approved' ? 'new' : '')));
+  const pending = slides.filter((s) => s.status === 'pending').length;
+  const result = el('div', { id: 'publish-result' });
+  page.append(section('pub.title',
+    el('h3', { textContent: t('pub.summary') }),
+    table(['content.id', 'content.type', 'content.ttl', 'ed.groups', 'content.status'], rows, 'pub.none'),
+    pending ? el('p', { className: 'muted', textContent: t('pub.pending_note', pending) }) : null,
+    el('div', { className: 'bar' }, button(t('pub.button'), async () => {
+      const r = await api('POST', '/publish');
+      const changed = r.groups.filter((g) => g.changed).map((g) => g.group);
+      say(changed.length ? t('pub.done', changed.join('、')) : t('pub.unchanged'));
+      result.replaceChildren(el('ul', {}, ...r.groups.map((g) => el('li', { textContent: `${g.group}: ${g.changed ? '✔ ' : ''}${g.version}` }))));
+    }, 'primary big')), result));
+};
+
+function parseWindows(text) {
+  return text.split(/[,，]/).map((x) => x.trim()).filter(Boolean).map((w) => {
+    const [from, to] = w.split(/\s*[-–~]\s*/);
+    return { from, to };
+  });
+}
+
+function groupForm(g) {
+  const st = g.settings || {};
+  const q = st.quiz || {};
+  const admin = can();
+  const num = (n, v, step = 'any') => input(n, v, { type: 'number', step });
+  const form = el('form', { className: 'group-form' },
+    el('div', { className: 'grid' },
+      field('g.unit_name', input('unit_name', st.unit_name)),
+      field('g.slogan', input('slogan', st.slogan)),
+      field('g.min_public_share', num('min_public_share', st.min_public_share ?? 0.3)),
+      field('g.timezone', input('timezone', st.timezone ?? 'Asia/Shanghai')),
+      field('g.power_off', input('power_off', (st.power_off || []).map((w) => `${w.from}-${w.to}`).join(', ')))),
+    el('fieldset', {}, el('legend', { textContent: t('g.quiz') }),
+      el('label', { className: 'inline' }, el('input', { type: 'checkbox', name: 'q_enabled', checked: q.enabled !== false }), ' ', t('q.enabled')),
+      el('label', { className: 'inline' }, el('input', { type: 'checkbox', name: 'q_prizes', checked: q.prizes !== false }), ' ', t('q.prizes')),
+      el('div', { className: 'grid' },
+        field('q.questions_per_round', num('q_questions_per_round', q.questions_per_round ?? 10, 1)),
+        field('q.pass_mark', num('q_pass_mark', q.pass_mark ?? 0.8)),
+        field('q.question_time_limit_s', num('q_question_time_limit_s', q.question_time_limit_s ?? 0, 1)),
+        field('q.idle_timeout_s', num('q_idle_timeout_s', q.idle_timeout_s ?? 30, 1)),
+        field('q.daily_prize_limit', num('q_daily_prize_limit', q.daily_prize_limit ?? 50, 1)))));
+  if (!admin) {
+    for (const i of form.querySelectorAll('input')) i.disabled = true;
+    form.append(el('p', { className: 'muted', textContent: t('g.admin_only') }));
+  } else {
+    form.append(button(t('save'), async () => {
+      const e = form.elements;
+      const settings = {
+        min_public_share: Number(e.min_public_share.value),
+        timezone: e.timezone.value.trim(),
+        power_off: parseWindows(e.power_off.value),
+        quiz: {
+          enabled: e.q_enabled.checked, prizes: e.q_prizes.checked,
+          questions_per_round: Number(e.q_questions_per_round.value), pass_mark: Number(e.q_pass_mark.value),
+          question_time_limit_s: Number(e.q_question_time_limit_s.value), idle_timeout_s: Number(e.q_idle_timeout_s.value),
+          daily_prize_limit: Number(e.q_daily_prize_limit.value),
+        },
+      };
+      if (e.unit_name.value.trim()) settings.unit_name = e.unit_name.value.trim();
+      if (e.slogan.value.trim()) settings.slogan = e.slogan.value.trim();
+      await api('PUT', '/groups/' + encodeURIComponent(g.name), { settings });
+      say(t('groups.saved', g.name));
+    }, 'primary'));
+  }
+  return form;
+}
+
+pages.groups = async (page) => {
+  const { groups } = await api('GET', '/groups');
+  for (const g of groups) {
+    page.append(el('section', {}, el('h2', {}, g.name, el('small', { className: 'muted', textContent: `  ${t('groups.screens')}: ${g.screens ?? 0}` })), groupForm(g)));
+  }
+  if (can()) {
+    const name = input('name', '', { placeholder: '幸福里-东门' });
+    page.append(section('groups.new', el('div', { className: 'filters' }, field('groups.name', name),
+      button(t('groups.create'), async () => {
+        await api('POST', '/groups', { name: name.value.trim() });
+        say(t('groups.created', name.value.trim()));
+        await route();
+      }, 'primary'))));
+  }
+};
+
+const LETTERS = 'ABCDEF';
+
+function questionForm(q, done) {
+  const form = el('form', { className: 'question-form' },
+    el('div', { className: 'grid' },
+      field('quiz.type', select('type', ['single', 'multiple', 'judge'].map((k) => [k, t('qtype.' + k)]), q.type || 'single')),
+      field('quiz.category', input('category', q.category, { maxLength: 20 })),
+      field('quiz.answers', input('answers', (q.answers || []).map((i) => LETTERS[i]).join(''), { placeholder: 'B' }))),
+    field('quiz.question', input('question', q.question, { maxLength: 200 })),
+    field('quiz.options', el('textarea', { name: 'options', rows: 4, value: (q.options || []).join('\n') })),
+    field('quiz.explanation', input('explanation', q.explanation, { maxLength: 300 })));
+  form.append(el('div', { className: 'bar' }, button(t('save'), async () => {
+    const e = form.elements;
+    const body = { type: e.type.value, question: e.question.value.trim() };
+    const options = e.options.value.split('\n').map((x) => x.trim()).filter(Boolean);
+    if (options.length) body.options = options;
+    body.answers = [...e.answers.value.toUpperCase().replace(/[^A-F]/g, '')].map((c) => LETTERS.indexOf(c));
+    if (e.explanation.value.trim()) body.explanation = e.explanation.value.trim();
+    if (e.category.value.trim()) body.category = e.category.value.trim();
+    if (q.id) await api('PUT', '/quiz/questions/' + q.id, body); else await api('POST', '/quiz/questions', body);
+    say(t('quiz.saved'));
+    await done();
+  }, 'primary')));
+  return form;
+}
+
+async function download(path, filename) {
+  const res = await fetch('/api/v1' + path, { headers: authHeaders() });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, data.error, 'GET /api/v1' + path);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = el('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function importPanel() {
+  const file = el('input', { type: 'file', accept: '.csv,text/csv', id: 'csv-file' });
+  const text = el('textarea', { id: 'csv-text', rows: 5, placeholder: 'type,question,option_a,option_b,answer\nsingle,…,…,…,A' });
+  const out = el('div', { id: 'import-result' });
+  const run = async () => {
+    const body = file.files[0] ? await file.files[0].text() : text.value;
+    out.replaceChildren();
+    try {
+      const r = await api('POST', '/quiz/import', body, 'text/csv; charset=utf-8');
+      say(t('quiz.imported', r.imported));
+      await route();
+    } catch (e) {
+      if (e.error && Array.isArray(e.error.rows)) {
+        say(t('quiz.import_failed'), true);
+        out.append(el('p', { className: 'error', textContent: t('quiz.import_failed') }),
+          table(['quiz.row', 'quiz.column', 'quiz.problem'],
+            e.error.rows.map((r) => el('tr', { className: 'import-error' }, td(String(r.row)), td(r.column || '—'), td(r.message))), 'none'));
+      } else throw e;
+    }
+  };
+  return el('div', { className: 'import' },
+    field('quiz.import_file', file), field('quiz.import_text', text),
+    el('div', { className: 'bar' }, button(t('quiz.import_button'), run, 'primary'),
+      el('a', { href: '#', className: 'btn', textContent: t('quiz.export_csv'), onclick: (ev) => { ev.preventDefault(); download('/quiz/export?format=csv', 'quiz.csv').catch((e) => say(e.message, true)); } }),
+      el('a', { href: '#', className: 'btn', textContent: t('quiz.export_json'), onclick: (ev) => { ev.preventDefault(); download('/quiz/export?format=json', 'quiz.json').catch((e) => say(e.message, true)); } })),
+    out);
+}
+
+async function statsPanel(from, to) {
+  const qs = new URLSearchParams();
+  if (from) qs.set('from', from);
+  if (to) qs.set('to', to);
+  const st = await api('GET', '/quiz/stats' + (qs.toString() ? '?' + qs : ''));
+  const fromIn = input('from', from, { type: 'date' });
+  const toIn = input('to', to, { type: 'date' });
+  const box = el('div', { id: 'stats' });
+  box.append(el('div', { className: 'filters' }, field('quiz.from', fromIn), field('quiz.to', toIn),
+    button(t('quiz.show'), async () => box.replaceWith(await statsPanel(fromIn.value, toIn.value)))),
+  table(['content.id', 'quiz.question', 'quiz.category', 'quiz.attempts', 'quiz.correct_rate'],
+    (st.questions || []).map((q) => el('tr', {}, td(q.id), td(q.question), td(q.category), td(String(q.attempts)),
+      el('td', {}, el('span', { className: 'bar-graph', style: `--w:${Math.round(q.correct_rate * 100)}%` }), ` ${Math.round(q.correct_rate * 100)}%`))), 'quiz.no_stats'),
+  el('h3', { textContent: t('quiz.rounds') }),
+  table(['quiz.screen', 'quiz.date', 'quiz.round_count', 'quiz.passed'],
+    (st.rounds || []).map((r) => el('tr', {}, td(r.screen), td(r.date), td(String(r.rounds)), td(String(r.passed)))), 'quiz.no_stats'));
+  return box;
+}
+
+pages.quiz = async (page, params) => {
+  const { questions } = await api('GET', '/quiz/questions');
+  const editId = params.get('edit');
+  const editing = editId ? questions.find((q) => String(q.id) === editId) : null;
+  const mine = (x) => x.author === session.username || x.updated_by === session.username;
+  const rows = questions.map((q) => {
+    const actions = el('td', { className: 'actions' });
+    if (can('editor')) actions.append(el('a', { href: '#quiz?edit=' + q.id, className: 'btn', textContent: t('edit') }));
+    if (can('editor') && (q.status === 'draft' || q.status === 'rejected')) {
+      actions.append(button(t('submit'), async () => { await api('POST', `/quiz/questions/${q.id}/submit`); say(t('submitted', q.id)); await route(); }));
+    }
+    if (can('reviewer') && q.status === 'pending' && !mine(q)) {
+      actions.append(button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`); say(t('review.approved', q.id)); await route(); }, 'primary'));
+    }
+    if (can('editor')) {
+      actions.append(button(t('delete'), async () => {
+        if (!confirm(t('confirm_delete', q.question))) return;
+        await api('DELETE', '/quiz/questions/' + q.id); say(t('deleted')); await route();
+      }, 'danger'));
+    }
+    return el('tr', {}, td(q.id), td(t('qtype.' + q.type)),
+      el('td', {}, q.question, el('div', { className: 'muted', textContent: (q.options || []).map((o, i) => `${LETTERS[i]}. ${o}${(q.answers || []).includes(i) ? ' ✔' : ''}`).join('  ') })),
+      td(q.category), el('td', {}, statusBadge(q.status)), actions);
+  });
+  const bulk = el('div', { className: 'bar' });
+  const drafts = questions.filter((q) => q.status === 'draft' || q.status === 'rejected').map((q) => q.id);
+  const pending = questions.filter((q) => q.status === 'pending' && !mine(q)).map((q) => q.id);
+  if (can('editor') && drafts.length) bulk.append(button(`${t('quiz.submit_all')} (${drafts.length})`, async () => { await api('POST', '/quiz/questions/submit', { ids: drafts }); say(t('done')); await route(); }));
+  if (can('reviewer') && pending.length) bulk.append(button(`${t('quiz.approve_all')} (${pending.length})`, async () => { await api('POST', '/quiz/questions/approve', { ids: pending }); say(t('done')); await route(); }));
+  page.append(section('quiz.title', bulk,
+    table(['content.id', 'quiz.type', 'quiz.question', 'quiz.category', 'content.status', 'content.actions'], rows, 'quiz.empty')));
+  if (can('editor')) {
+    page.append(section({ text: editing ? t('quiz.edit', editing.id) : t('quiz.new') }, questionForm(editing || {}, async () => navigate('#quiz'))));
+    page.append(section('quiz.import', importPanel()));
+  }
+  page.append(section('quiz.stats', await statsPanel('', '')));
+};
+
+pages.prizes = async (page) => {
+  const code = el('textarea', { id: 'prize-code', rows: 3, placeholder: 'CS1-…', className: 'mono' });
+  const out = el('div', { id: 'prize-result', className: 'result' });
+  const send = async (what) => {
+    out.className = 'result';
+    try {
+      const r = await api('POST', '/quiz/claims/' + what, { code: code.value.trim() });
+      if (what === 'check') {
+        out.textContent = t('prize.valid', r.screen, r.date, r.serial) + ' ' + (r.redeemed ? t('prize.was_redeemed', fmtTime(r.redeemed_at), r.redeemed_by) : t('prize.unredeemed'));
+      } else out.textContent = t('prize.redeemed', r.screen, r.date, r.serial);
+      out.className = 'result good';
+    } catch (e) {
+      out.className = 'result bad';
+      if (e.status === 409) out.textContent = t('prize.already', fmtTime(e.error.redeemed_at), e.error.redeemed_by);
+      else if (e.error && e.error.code === 'forged') out.textContent = t('prize.forged');
+      else out.textContent = e.message;
+    }
+  };
+  page.append(section('prize.title', field('prize.code', code),
+    el('div', { className: 'bar' }, button(t('prize.check'), () => send('check')), button(t('prize.redeem'), () => send('redeem'), 'primary')), out));
+};
+
+// Pages whose routes are being built alongside: they call the planned routes
+// and show the server's answer, including its error when a route is missing.
+pages.users = async (page) => {
+  page.append(el('p', { className: 'hint', textContent: t('planned') }));
+  const { users } = await api('GET', '/users');
+  page.append(section('users.title', table(['users.username', 'users.role'],
+    (users || []).map((u) => el('tr', {}, td(u.username), td(t('role.' + u.role)))), 'none')));
+};
+
+pages.audit = async (page) => {
+  page.append(el('p', { className: 'hint', textContent: t('planned') }));
+  const r = await api('GET', '/audit');
+  const entries = r.entries || r.audit || r.events || [];
+  page.append(section('audit.title', table(['audit.time', 'audit.user', 'audit.action', 'audit.target'],
+    entries.map((a) => el('tr', {}, td(fmtTime(a.at || a.time)), td(a.user || a.username), td(a.action), td(a.target || ''))), 'none')));
+};
+
+pages.pair = async (page) => {
+  const { groups } = await api('GET', '/groups');
+  const code = input('code', '', { className: 'mono', autocomplete: 'off' });
+  const name = input('name');
+  const group = select('group', groups.map((g) => [g.name, g.name]), groups[0] && groups[0].name);
+  page.append(el('p', { className: 'hint', textContent: t('planned') }), section('pair.title',
+    el('div', { className: 'grid' }, field('pair.code', code), field('pair.name', name), field('pair.group', group)),
+    button(t('pair.button'), async () => {
+      const r = await api('POST', '/screens/pair', { code: code.value.trim(), name: name.value.trim(), group: group.value });
+      say(t('pair.done', r.name || name.value, r.group || group.value));
+    }, 'primary')));
+};
+
+// --- shell ----------------------------------------------------------------
+
+function buildNav(current) {
+  $('nav').replaceChildren(...PAGES.filter(([, , role]) => !role || can(role)).map(([name, key]) =>
+    el('a', {
+      href: '#' + name, textContent: t(key), className: name === current ? 'current' : '',
+      onclick: () => { if (location.hash === '#' + name) { say(''); route(); } },
+    })));
+}
+
+let routeSeq = 0;
+async function route() {
+  const seq = ++routeSeq;
   if (!session) return;
-  const [{ slides }, { screens }] = await Promise.all([api('GET', '/slides'), api('GET', '/screens')]);
-  $('slides').replaceChildren(...slides.map((s) => el('tr', {},
-    el('td', { textContent: s.id }),
-    el('td', { textContent: TYPE[s.type] || s.type }),
-    el('td', { textContent: s.title || '（无标题）' }),
-    el('td', {}, el('span', { className: 'status status-' + s.status, textContent: STATUS[s.status] || s.status })),
-    el('td', { textContent: s.author }),
-    el('td', { className: 'muted', textContent: s.reject_reason || '' }),
-    slideActions(s))));
-  if (!slides.length) $('slides').append(el('tr', {}, el('td', { colSpan: 7, className: 'muted', textContent: '还没有幻灯片' })));
-  $('screens').replaceChildren(...screens.map((s) => el('tr', {},
-    el('td', { textContent: s.name }),
-    el('td', { textContent: s.group }),
-    el('td', { textContent: s.last_seen ? new Date(s.last_seen).toLocaleString('zh-CN') : '从未连接' }))));
-  if (!screens.length) $('screens').append(el('tr', {}, el('td', { colSpan: 3, className: 'muted', textContent: '还没有屏幕' })));
+  const hash = location.hash.replace(/^#/, '') || 'dashboard';
+  const [path, query] = hash.split('?');
+  const [name, id] = path.split('/');
+  const params = new URLSearchParams(query || '');
+  const render = pages[name] || pages.dashboard;
+  buildNav(pages[name] ? name : 'dashboard');
+  const page = el('div', { className: 'page page-' + name });
+  try {
+    await render(page, params, id);
+  } catch (e) {
+    page.append(el('p', { className: 'error', textContent: e.message }));
+    say(e.message, true);
+  }
+  if (seq === routeSeq) $('page').replaceChildren(page);
 }
 
 function show() {
   $('login-view').hidden = !!session;
-  $('app-view').hidden = !session;
+  $('nav').hidden = !session;
   $('who').hidden = !session;
+  $('page').replaceChildren();
   if (!session) return;
-  $('who-name').textContent = `${session.username}（${ROLE[session.role] || session.role}）`;
-  for (const node of document.querySelectorAll('[data-roles]')) {
-    node.hidden = !can(...node.dataset.roles.split(' '));
-  }
-  refresh().catch((e) => say(e.message, true));
+  $('who-name').textContent = t('who', session.username, t('role.' + session.role));
+  route();
 }
 
 function signOut() {
@@ -126,51 +750,40 @@ $('login-form').addEventListener('submit', async (ev) => {
   const form = new FormData(ev.target);
   try {
     const r = await api('POST', '/auth/login', { username: form.get('username'), password: form.get('password') });
-    session = { token: r.token, role: r.role, username: r.username };
+    session = { token: r.token, role: r.role, username: r.username || form.get('username') };
     sessionStorage.setItem('signage.session', JSON.stringify(session));
     ev.target.reset();
-    say('登录成功');
+    say(t('login.ok'));
     show();
   } catch (e) {
-    say(e.message === 'wrong username or password' ? '用户名或密码错误' : e.message, true);
+    say(e.status === 401 ? t('login.bad') : e.message, true);
   }
 });
 
 $('logout').addEventListener('click', () => {
-  api('POST', '/auth/logout').catch(() => {}).finally(() => { signOut(); say('已退出登录'); });
+  api('POST', '/auth/logout').catch(() => {}).finally(() => { signOut(); say(t('logout.ok')); });
 });
 
-$('refresh').addEventListener('click', () => refresh().then(() => say('已刷新')).catch((e) => say(e.message, true)));
-
-$('publish').addEventListener('click', async () => {
-  try {
-    const r = await api('POST', '/publish');
-    const changed = r.groups.filter((g) => g.changed).map((g) => g.group);
-    say(changed.length ? `已发布：${changed.join('、')} 的屏幕将立即更新` : '内容没有变化，屏幕无需更新');
-    await refresh();
-  } catch (e) {
-    say(e.message, true);
-  }
+$('lang').addEventListener('click', () => {
+  setLang(LANG === 'zh' ? 'en' : 'zh');
+  $('lang').textContent = t('lang.other');
+  say('');
+  show();
 });
 
-$('new-slide').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const form = new FormData(ev.target);
-  const slide = {
-    type: 'text',
-    title: form.get('title'),
-    body: form.get('body'),
-    duration_s: Number(form.get('duration_s')),
-    public_service: form.get('public_service') === 'on',
-  };
-  try {
-    const s = await api('POST', '/slides', slide);
-    ev.target.reset();
-    say(`草稿「${s.title}」已保存，可以提交审核`);
-    await refresh();
-  } catch (e) {
-    say(e.message, true);
-  }
+// A message stays for the page an action led to (navigate), not for pages
+// the user goes to next.
+let keepMessage = false;
+function navigate(hash) {
+  keepMessage = true;
+  if (location.hash === hash) route(); else location.hash = hash;
+}
+window.addEventListener('hashchange', () => {
+  if (!keepMessage) say('');
+  keepMessage = false;
+  route();
 });
 
+setLang(LANG);
+$('lang').textContent = t('lang.other');
 show();

@@ -1,0 +1,416 @@
+// The staff console in a real browser (Debian's chromium through
+// playwright-core) against a real signage-server, with a headless
+// signage-player whose snapshot PNG shows what the screen plays.
+// Started by tests/browser/run, which sets the environment below.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run tests/browser/run`);
+  return v;
+};
+const URL_ = env('SIGNAGE_URL');
+const WORK = env('SIGNAGE_WORK');
+const SHOTS = env('SIGNAGE_SCREENSHOTS');
+const editor = { user: env('EDITOR_USER'), password: env('EDITOR_PASSWORD') };
+const reviewer = { user: env('REVIEWER_USER'), password: env('REVIEWER_PASSWORD') };
+const admin = { user: env('ADMIN_USER'), password: env('ADMIN_PASSWORD') };
+
+let browser;
+let player;
+// Script errors in the page fail the run (checked after every test).
+const pageErrors = [];
+const snapshot = path.join(WORK, 'screen.png');
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: env('CHROMIUM'), headless: true, args: ['--no-sandbox'] });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterEach(() => {
+  assert.deepEqual(pageErrors.splice(0), [], 'no script errors in the console page');
+});
+
+after(async () => {
+  if (player) player.kill('SIGTERM');
+  if (browser) await browser.close();
+});
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(URL_ + '/');
+  return page;
+}
+
+async function signIn(page, who) {
+  await page.fill('#login-form input[name=username]', who.user);
+  await page.fill('#login-form input[name=password]', who.password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#nav a');
+  await assert.doesNotReject(page.waitForSelector('#who-name:has-text("' + who.user + '")'));
+}
+
+async function signOut(page) {
+  await page.click('#logout');
+  await page.waitForSelector('#login-form', { state: 'visible' });
+}
+
+async function go(page, hash, waitFor) {
+  // The same hash again re-renders the page, as a click on its menu entry does.
+  await page.evaluate((h) => {
+    const old = document.querySelector('#page > .page');
+    if (old) old.dataset.stale = '1';
+    if (location.hash === h) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = h;
+  }, hash);
+  await page.waitForFunction(() => !document.querySelector('#page > .page[data-stale]'));
+  await page.waitForSelector(waitFor);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
+}
+
+async function waitFor(check, ms, what) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+// A small PNG reader (8-bit RGB or RGBA, non-interlaced; what the player writes).
+function decodePng(buf) {
+  assert.equal(buf.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'PNG signature');
+  let pos = 8;
+  let width = 0, height = 0, colorType = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos);
+    const type = buf.toString('latin1', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      assert.equal(data[8], 8, 'bit depth'); colorType = data[9];
+      assert.equal(data[12], 0, 'not interlaced');
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    pos += 12 + len;
+  }
+  const bpp = { 2: 3, 6: 4 }[colorType];
+  assert.ok(bpp, 'colour type ' + colorType);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const out = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? out[y * stride + x - bpp] : 0;
+      const b = y > 0 ? out[(y - 1) * stride + x] : 0;
+      const c = x >= bpp && y > 0 ? out[(y - 1) * stride + x - bpp] : 0;
+      let p = line[x];
+      if (f === 1) p += a;
+      else if (f === 2) p += b;
+      else if (f === 3) p += (a + b) >> 1;
+      else if (f === 4) {
+        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
+        p += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      out[y * stride + x] = p & 0xff;
+    }
+  }
+  return { width, height, bpp, pixels: out };
+}
+
+function readSnapshot() {
+  try { return fs.readFileSync(snapshot); } catch { return null; }
+}
+
+test('an editor writes a text slide, a reviewer approves and publishes, the screen shows it', async () => {
+  player = spawn(path.join(env('SIGNAGE_BIN'), 'signage-player'), [
+    '--server', URL_, '--token', env('SIGNAGE_TOKEN'), '--cache', path.join(WORK, 'cache'),
+    '--headless', '--size', '640x360', '--snapshot', snapshot,
+  ], { stdio: ['ignore', 'ignore', fs.openSync(path.join(WORK, 'player.log'), 'w')] });
+  await waitFor(() => readSnapshot() !== null, 20000, 'the first snapshot');
+
+  const page = await newPage();
+  await signIn(page, editor);
+
+  // A field error names the field from the API's error JSON.
+  await go(page, '#editor', '#slide-form');
+  await page.fill('#slide-form input[name=title]', '无效时长');
+  await page.fill('#slide-form input[name=duration_s]', '0');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector('#message.error:has-text("duration_s")');
+
+  await go(page, '#editor', '#slide-form');
+  await page.fill('#slide-form input[name=title]', '文明出行 从我做起');
+  await page.fill('#slide-form input[name=duration_s]', '8');
+  await page.fill('#slide-form input[name=category]', '文明交通');
+  await page.fill('#slide-form textarea[name=body]', '过马路走斑马线，不闯红灯。\n\n礼让行人，文明驾驶。');
+  await page.waitForSelector('#preview .sk-title:has-text("文明出行")');
+  await shot(page, 'editor');
+  await page.getByRole('button', { name: '保存并提交审核' }).click();
+  await page.waitForSelector('#message:has-text("已保存并提交审核")');
+  await page.waitForSelector('.page-content tr:has-text("文明出行 从我做起") .status-pending');
+  await signOut(page);
+
+  await signIn(page, reviewer);
+  await go(page, '#review', '.page-review');
+  const row = page.locator('.page-review tr', { hasText: '文明出行 从我做起' });
+  await row.waitFor();
+  await shot(page, 'review');
+  await row.getByRole('button', { name: '通过' }).click();
+  await page.waitForSelector('#message:has-text("已通过")');
+
+  await go(page, '#publish', '.page-publish');
+  await page.waitForSelector('.page-publish tr:has-text("文明出行 从我做起") td.new');
+  await shot(page, 'publish');
+  const before = readSnapshot();
+  await page.getByRole('button', { name: '发布', exact: true }).click();
+  await page.waitForSelector('#message:has-text("已发布")');
+  await waitFor(() => { const now = readSnapshot(); return now && !now.equals(before); }, 15000, 'the snapshot to change after the publish');
+
+  const png = decodePng(readSnapshot());
+  assert.equal(png.width, 640);
+  assert.equal(png.height, 360);
+  const colours = new Set();
+  for (let i = 0; i < png.pixels.length; i += png.bpp * 7) colours.add(png.pixels.readUIntBE(i, 3));
+  assert.ok(colours.size > 10, `the published slide is drawn (${colours.size} colours sampled)`);
+
+  await go(page, '#dashboard', '.page-dashboard');
+  await page.waitForSelector('.page-dashboard tr:has-text("lobby") .dot.on');
+  await shot(page, 'dashboard');
+  await page.context().close();
+});
+
+test('a quiz CSV with an error shows its row and column; a good one imports', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#quiz', '#csv-text');
+  const header = 'type,question,option_a,option_b,option_c,answer,explanation,category';
+  await page.fill('#csv-text', [header,
+    'single,垃圾分类中，废电池属于哪一类？,有害垃圾,可回收物,厨余垃圾,A,废电池含重金属,垃圾分类',
+    'single,过马路应该走哪里？,斑马线,随意穿行,护栏缝隙,Z,,文明交通',
+  ].join('\n'));
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  const errRow = page.locator('#import-result tr.import-error').first();
+  await errRow.waitFor();
+  const cells = await errRow.locator('td').allTextContents();
+  assert.equal(cells[0], '3', 'the CSV line of the bad record');
+  assert.equal(cells[1], 'answer', 'the column named');
+  assert.ok(cells[2].length > 0, 'a message');
+  await page.waitForSelector('#message.error');
+
+  await page.fill('#csv-text', [header,
+    'single,垃圾分类中，废电池属于哪一类？,有害垃圾,可回收物,厨余垃圾,A,废电池含重金属,垃圾分类',
+    'judge,行人可以闯红灯。,对,错,,错,,文明交通',
+    'multiple,以下哪些属于文明行为？,排队候车,随地吐痰,礼让行人,AC,,文明礼仪',
+  ].join('\n'));
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.waitForSelector('#message:has-text("已导入 3 道题")');
+  await page.waitForSelector('.page-quiz tr:has-text("废电池属于哪一类")');
+  // Show the error table in the screenshot too.
+  await page.fill('#csv-text', [header, 'single,缺答案的题,甲,乙,,,,'].join('\n'));
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.locator('#import-result tr.import-error').first().waitFor();
+  await shot(page, 'quiz');
+
+  // Submit them all; a reviewer approves them all.
+  await page.getByRole('button', { name: /提交全部草稿/ }).click();
+  await page.waitForSelector('.page-quiz tr:has-text("废电池属于哪一类") .status-pending');
+  await signOut(page);
+  await signIn(page, reviewer);
+  await go(page, '#review', '.page-review tr:has-text("行人可以闯红灯")');
+  await go(page, '#quiz', '.page-quiz');
+  await page.getByRole('button', { name: /通过全部待审/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.page-quiz .status-approved').length === 3);
+  await page.context().close();
+});
+
+test('the English toggle is kept across reloads', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await page.click('#lang');
+  await page.waitForSelector('#nav a:has-text("Dashboard")');
+  await page.reload();
+  await page.waitForSelector('#nav a:has-text("Dashboard")');
+  assert.equal(await page.textContent('#logout'), 'Sign out');
+  await page.click('#lang');
+  await page.waitForSelector('#nav a:has-text("概览")');
+  await page.context().close();
+});
+
+// A small RGB PNG of one colour, for uploads.
+function makePng(width, height, rgb) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const sum = Buffer.alloc(4); sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(rgb, y * (width * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function newSlide(page, type, title) {
+  await go(page, '#editor', '#slide-form');
+  await page.selectOption('#slide-form select[name=type]', type);
+  await page.fill('#slide-form input[name=title]', title);
+}
+
+async function saveDraft(page, title) {
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector(`#message:has-text("草稿「${title}」已保存")`);
+}
+
+test('every slide type can be written, with image uploads showing progress', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+
+  await newSlide(page, 'image', '图片海报');
+  await page.setInputFiles('#slide-form .media-picker input[type=file]', { name: 'poster.png', mimeType: 'image/png', buffer: makePng(320, 180, [200, 16, 46]) });
+  await page.waitForSelector('#slide-form .media-picker small:has-text("已上传（320×180）")');
+  assert.equal(await page.$eval('#slide-form .media-picker progress', (p) => p.value), 100);
+  await page.fill('#slide-form input[name=caption]', '光盘行动');
+  await saveDraft(page, '图片海报');
+
+  await newSlide(page, 'honor_roll', '身边好人榜');
+  await page.fill('#slide-form tbody[data-list=honor] tr.entry input[name=name]', '李明');
+  await page.fill('#slide-form tbody[data-list=honor] tr.entry input[name=category]', '助人为乐');
+  await page.setInputFiles('#slide-form tbody[data-list=honor] tr.entry input[type=file]', { name: 'li.png', mimeType: 'image/png', buffer: makePng(60, 80, [30, 90, 160]) });
+  await page.waitForSelector('#slide-form tbody[data-list=honor] tr.entry small:has-text("已上传")');
+  await page.getByRole('button', { name: '添加一行' }).click();
+  await page.locator('#slide-form tbody[data-list=honor] tr.entry input[name=name]').nth(1).fill('王芳');
+  await saveDraft(page, '身边好人榜');
+  const honor = await page.evaluate(async () => {
+    const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
+    const r = await fetch('/api/v1/slides', { headers: { Authorization: 'Bearer ' + token } });
+    return (await r.json()).slides.find((s) => s.type === 'honor_roll');
+  });
+  assert.deepEqual(honor.entries.map((e) => e.name), ['李明', '王芳']);
+  assert.match(honor.entries[0].photo, /^[0-9a-f]{64}$/);
+
+  await newSlide(page, 'red_black', '红黑榜');
+  await page.fill('#slide-form tbody[data-list=red] tr.entry input[name=name]', '张三明');
+  await page.fill('#slide-form tbody[data-list=red] tr.entry input[name=valid_until]', '2099-12-31');
+  await saveDraft(page, '红黑榜');
+
+  await newSlide(page, 'notice', '停水通知');
+  await page.fill('#slide-form input[name=body]', '明日 9:00–12:00 幸福里小区停水');
+  await saveDraft(page, '停水通知');
+
+  await newSlide(page, 'core_values', '核心价值观');
+  await saveDraft(page, '核心价值观');
+
+  // An emergency without its end date: the error names the field.
+  await newSlide(page, 'emergency', '暴雨预警');
+  await page.fill('#slide-form textarea[name=body]', '请居民减少外出');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector('#message.error:has-text("valid_until")');
+  await page.fill('#slide-form input[name=valid_until]', '2099-01-01');
+  await saveDraft(page, '暴雨预警');
+
+  await go(page, '#content?status=draft&type=notice', '.page-content');
+  assert.equal(await page.locator('.page-content tbody tr').count(), 1);
+  await page.waitForSelector('.page-content tr:has-text("停水通知")');
+  await go(page, '#content', '.page-content tr:has-text("暴雨预警")');
+  await shot(page, 'content');
+  await page.click('#lang');
+  await page.waitForSelector('.page-content th:has-text("Title")');
+  await shot(page, 'content-en');
+  await page.click('#lang');
+  await page.context().close();
+});
+
+test('a reviewer rejects with a reason; the editor sees it', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#content?type=notice', '.page-content tr:has-text("停水通知")');
+  await page.locator('.page-content tr', { hasText: '停水通知' }).getByRole('button', { name: '提交审核' }).click();
+  await page.waitForSelector('.page-content tr:has-text("停水通知") .status-pending');
+  await signOut(page);
+  await signIn(page, reviewer);
+  await go(page, '#review', '.page-review tr:has-text("停水通知")');
+  const row = page.locator('.page-review tr', { hasText: '停水通知' });
+  await row.getByRole('button', { name: '驳回' }).click();
+  await page.waitForSelector('#message.error:has-text("驳回需要填写原因")');
+  await row.locator('input.reason').fill('时间写错了');
+  await row.getByRole('button', { name: '驳回' }).click();
+  await page.waitForSelector('#message:has-text("已驳回")');
+  await signOut(page);
+  await signIn(page, editor);
+  await go(page, '#content?status=rejected', '.page-content tr:has-text("时间写错了")');
+  // Editing a rejected slide makes it a draft again.
+  await page.locator('.page-content tr', { hasText: '停水通知' }).getByRole('link', { name: '编辑' }).click();
+  await page.waitForSelector('#slide-form input[name=body]');
+  assert.equal(await page.inputValue('#slide-form input[name=body]'), '明日 9:00–12:00 幸福里小区停水');
+  await page.fill('#slide-form input[name=body]', '明日 13:00–16:00 幸福里小区停水');
+  await saveDraft(page, '停水通知');
+  await go(page, '#content?type=notice', '.page-content tr:has-text("停水通知") .status-draft');
+  await page.context().close();
+});
+
+test('an admin changes group and quiz settings; planned pages show the server answer', async () => {
+  const page = await newPage();
+  await signIn(page, admin);
+  await go(page, '#groups', '.page-groups .group-form');
+  const form = page.locator('.page-groups section', { hasText: 'lobby' }).locator('form');
+  await form.locator('input[name=q_pass_mark]').fill('1.5');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#message.error:has-text("settings.quiz.pass_mark")');
+  await form.locator('input[name=q_pass_mark]').fill('0.6');
+  await form.locator('input[name=slogan]').fill('创建全国文明城市');
+  await form.locator('input[name=power_off]').fill('23:00-06:00');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#message:has-text("设置已保存")');
+  await page.reload();
+  await page.waitForSelector('.page-groups input[name=q_pass_mark]');
+  assert.equal(await page.inputValue('.page-groups input[name=q_pass_mark]'), '0.6');
+  assert.equal(await page.inputValue('.page-groups input[name=power_off]'), '23:00-06:00');
+  await shot(page, 'groups');
+
+  // Prize codes: a malformed one is refused with the field named.
+  await go(page, '#prizes', '#prize-code');
+  await page.fill('#prize-code', 'not-a-code');
+  await page.getByRole('button', { name: '核验' }).click();
+  await page.waitForSelector('#prize-result.bad:has-text("code")');
+
+  // Users, audit log, pairing: routes built in parallel. The page shows either
+  // the server's data or its error, never nothing.
+  for (const [hash, route] of [['#users', 'users'], ['#audit', 'audit']]) {
+    await go(page, hash, `.page-${route}`);
+    const text = await page.textContent(`.page-${route}`);
+    const shown = (await page.locator(`.page-${route} table`).count()) > 0 || /\/api\/v1\//.test(text);
+    assert.ok(shown, `${hash} shows a table or the server's error: ${text}`);
+  }
+  await go(page, '#pair', '.page-pair');
+  await page.fill('.page-pair input[name=code]', '123456');
+  await page.fill('.page-pair input[name=name]', 'gate');
+  await page.getByRole('button', { name: '配对' }).click();
+  await page.waitForSelector('#message:not(:empty)');
+  await page.context().close();
+});
