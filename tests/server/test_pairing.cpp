@@ -78,7 +78,9 @@ TEST_CASE("pairing: a screen gets a unique code, an admin claims it, the screen 
 
 TEST_CASE("pairing: wrong, malformed and expired codes are refused naming the code",
           "[server][pairing]") {
-    Staff staff(ServerOptions{{"--pairing-code-seconds", "5"}});
+    ServerOptions options;
+    options.args = {"--pairing-code-seconds", "5"};
+    Staff staff(options);
     auto anonymous = staff.server.client();
     json p = request_pairing(anonymous);
     std::string wrong = p.at("code");
