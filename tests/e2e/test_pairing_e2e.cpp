@@ -79,11 +79,14 @@ bool pair_shows_published(const fs::path& snapshot) {
     return bg > 0.3 && bg < 0.98;
 }
 
-// The pairing page: the code's cream tiles on campaign red.
+// The pairing page: the code's cream tiles and the gold pill on campaign
+// red, none of the published slide's green.
 bool pair_shows_pairing_page(const fs::path& snapshot) {
     auto img = Image::load(snapshot);
     if (!img) return false;
-    return img->share_of(0xFF, 0xFD, 0xF8, 6) > 0.05 && img->share_of(0xE9, 0xB9, 0x49, 6) > 0.002;
+    return img->share_of(0xFF, 0xFD, 0xF8, 6) > 0.05 &&
+           img->share_of(0xE9, 0xB9, 0x49, 6) > 0.002 &&
+           img->share_of(kPairR, kPairG, kPairB) < 0.01;
 }
 
 }  // namespace
