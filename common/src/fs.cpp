@@ -51,7 +51,7 @@ Status commit_file(const fs::path& tmp, const fs::path& to) {
     return fsync_dir(to.parent_path());
 }
 
-Status write_file_atomic(const fs::path& path, std::string_view bytes) {
+Status write_file_atomic(const fs::path& path, std::string_view bytes, unsigned mode) {
     std::error_code ec;
     if (path.has_parent_path()) {
         fs::create_directories(path.parent_path(), ec);
@@ -62,7 +62,8 @@ Status write_file_atomic(const fs::path& path, std::string_view bytes) {
     fs::path tmp = path;
     tmp += ".tmp-" + random_suffix();
     {
-        Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
+        Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                    static_cast<mode_t>(mode))};
         if (f.fd < 0) return errno_error("cannot create", tmp);
         const char* p = bytes.data();
         std::size_t left = bytes.size();

@@ -11,8 +11,10 @@
 namespace signage {
 
 // Writes bytes to `path.tmp-<random>`, fsyncs it, renames it over `path` and
-// fsyncs the directory. Creates the parent directory when missing.
-Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+// fsyncs the directory. Creates the parent directory when missing. `mode`:
+// the new file's permissions (before the umask), e.g. 0600 for secrets.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes,
+                         unsigned mode = 0644);
 
 // Makes a finished temporary file durable under its final name: fsync the file,
 // rename it over `to`, fsync the directory of `to`.

@@ -21,6 +21,9 @@ void add_group_routes(http::Router& router, Services& services);
 void add_publish_routes(http::Router& router, Services& services);
 // GET /api/v1/player/manifest (long-poll)
 void add_player_routes(http::Router& router, Services& services);
+// POST /api/v1/player/pair, GET /api/v1/player/pair/{pairing_id},
+// POST /api/v1/screens/pair, POST /api/v1/screens/{id}/revoke
+void add_pairing_routes(http::Router& router, Services& services);
 // /api/v1/quiz/questions[/{id}[/submit|/approve|/reject]], /api/v1/quiz/questions/submit
 // and /approve (bulk), /api/v1/quiz/import, /export, /stats, /claims/check,
 // /claims/redeem, and POST /api/v1/player/quiz-results
@@ -35,6 +38,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_group_routes(router, services);
     add_publish_routes(router, services);
     add_player_routes(router, services);
+    add_pairing_routes(router, services);
     add_quiz_routes(router, services);
     add_console_routes(router, services);
 }

@@ -13,6 +13,7 @@ class Publisher;
 class ManifestHub;
 class GroupService;
 class QuizService;
+class PairingService;
 
 struct Services {
     Store& store;
@@ -23,6 +24,7 @@ struct Services {
     ManifestHub& hub;
     GroupService& groups;
     QuizService& quiz;
+    PairingService& pairing;
     std::filesystem::path console_dir;  // static files of the admin console
 };
 

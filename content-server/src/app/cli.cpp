@@ -169,6 +169,11 @@ int run_cli(int argc, char** argv) {
                    "largest image (width x height) accepted")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    std::int64_t pairing_seconds = config.pairing_code_ttl.count();
+    app.add_option("--pairing-code-seconds", pairing_seconds,
+                   "how long a screen's pairing code is valid")
+        ->check(CLI::Range(std::int64_t{5}, std::int64_t{86400}))
+        ->capture_default_str();
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
@@ -218,6 +223,7 @@ int run_cli(int argc, char** argv) {
         return usage_error("--listen: expected HOST:PORT, got \"" + listen + "\"");
     }
     config.data_dir = data;
+    config.pairing_code_ttl = std::chrono::seconds{pairing_seconds};
     config.assets_dir = assets;
     config.console_dir = console;
     return serve(config, config.demo);

@@ -16,6 +16,7 @@
 #include "groups/group_service.hpp"
 #include "http/listener.hpp"
 #include "http/router.hpp"
+#include "pairing/pairing_service.hpp"
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "quiz/quiz_service.hpp"
@@ -52,6 +53,7 @@ struct Server::Impl {
     std::unique_ptr<Publisher> publisher;
     std::unique_ptr<GroupService> groups;
     std::unique_ptr<QuizService> quiz;
+    std::unique_ptr<PairingService> pairing;
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -84,9 +86,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.quiz = std::make_unique<QuizService>(*m.store);
-    m.services =
-        std::make_unique<Services>(Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher,
-                                            *m.hub, *m.groups, *m.quiz, config.console_dir});
+    m.pairing = std::make_unique<PairingService>(*m.store, config.pairing_code_ttl);
+    m.services = std::make_unique<Services>(Services{*m.store, *m.media, *m.auth, *m.slides,
+                                                     *m.publisher, *m.hub, *m.groups, *m.quiz,
+                                                     *m.pairing, config.console_dir});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

@@ -29,6 +29,7 @@ struct ServerConfig {
     MediaLimits media;
     std::chrono::seconds session_ttl{12 * 3600};
     unsigned worker_threads = 4;
+    std::chrono::seconds pairing_code_ttl{15 * 60};  // how long a pairing code is valid
 };
 
 // Opens DATA/signage.db, creating DATA when missing.

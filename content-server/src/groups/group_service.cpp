@@ -238,6 +238,7 @@ nlohmann::json screen_view(const Screen& screen) {
             {"name", screen.name},
             {"group", screen.group},
             {"created_at", screen.created_at},
+            {"revoked", screen.revoked},
             {"last_seen", screen.last_seen.empty() ? nlohmann::json(nullptr)
                                                    : nlohmann::json(screen.last_seen)}};
 }

@@ -99,6 +99,12 @@ struct ManifestHub::Impl {
 
     void reassign(std::int64_t screen_id, const SnapshotPtr& snap) {
         moved_to[screen_id] = snap->group;
+        answer_screen(screen_id, snap);
+    }
+
+    // Answers every waiter of one screen with `snap` (nullptr: as if the
+    // wait ran out).
+    void answer_screen(std::int64_t screen_id, const SnapshotPtr& snap) {
         auto s = by_screen.find(screen_id);
         if (s == by_screen.end()) return;
         const std::vector<std::uint64_t> ids(s->second.begin(), s->second.end());
@@ -167,6 +173,11 @@ void ManifestHub::reassign_screen(std::int64_t screen_id, SnapshotPtr snapshot) 
     net::post(impl_->strand, [impl = impl_.get(), screen_id, snapshot = std::move(snapshot)] {
         impl->reassign(screen_id, snapshot);
     });
+}
+
+void ManifestHub::release_screen(std::int64_t screen_id) {
+    net::post(impl_->strand,
+              [impl = impl_.get(), screen_id] { impl->answer_screen(screen_id, nullptr); });
 }
 
 void ManifestHub::shutdown() {

@@ -67,6 +67,10 @@ class ManifestHub {
     // when it moved) is answered at once too.
     void reassign_screen(std::int64_t screen_id, SnapshotPtr snapshot);
 
+    // Answers a screen's waiters at once as if their wait ran out (its token
+    // was revoked: the next request is refused).
+    void release_screen(std::int64_t screen_id);
+
     // Drops every waiter without calling it. For shutdown, while no thread runs
     // the I/O context.
     void shutdown();

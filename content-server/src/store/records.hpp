@@ -42,6 +42,8 @@ struct Screen {
     // (protocol/claim.hpp); empty for a screen registered before claim keys,
     // until it next asks with its token.
     std::string claim_key_id;
+    // Its device token was revoked; it may be paired again.
+    bool revoked = false;
 };
 
 // What the server keeps of a device token it issues: its hash and the public

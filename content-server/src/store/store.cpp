@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "common/random.hpp"
+
 namespace signage::server {
 namespace {
 
@@ -156,12 +158,34 @@ Screen read_screen(SQLite::Statement& q) {
     s.created_at = q.getColumn(4).getString();
     s.last_seen = text_or_empty(q.getColumn(5));
     s.claim_key_id = text_or_empty(q.getColumn(6));
+    s.revoked = q.getColumn(7).getInt() != 0;
     return s;
 }
 
 const char* const screen_columns =
-    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, s.claim_key_id "
-    "FROM screens s JOIN groups g ON g.id = s.group_id ";
+    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, s.claim_key_id, "
+    "s.token_hash LIKE 'revoked:%' FROM screens s JOIN groups g ON g.id = s.group_id ";
+
+// A revoked screen's token_hash is this prefix and random hex: it matches no
+// token's hash (64 hex digits), stays UNIQUE, and needs no schema change.
+constexpr const char* kRevokedPrefix = "revoked:";
+
+// Creates the group `name` unless it exists (screens name their group).
+void insert_group_if_missing(SQLite::Database& db, const std::string& name,
+                             const std::string& now) {
+    SQLite::Statement q(db, "INSERT OR IGNORE INTO groups(name, created_at) VALUES (?, ?)");
+    q.bind(1, name);
+    q.bind(2, now);
+    q.exec();
+}
+
+// The screen with this id, which exists.
+Screen read_screen_by_id(SQLite::Database& db, std::int64_t id) {
+    SQLite::Statement read(db, std::string(screen_columns) + "WHERE s.id = ?");
+    read.bind(1, id);
+    read.executeStep();
+    return read_screen(read);
+}
 
 const char* const group_columns =
     "SELECT g.id, g.name, g.created_at, g.settings, "
@@ -422,11 +446,7 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
     return guarded(mutex_, [&]() -> Result<Screen> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string now = now_iso8601();
-        SQLite::Statement add_group(*db_,
-                                    "INSERT OR IGNORE INTO groups(name, created_at) VALUES (?, ?)");
-        add_group.bind(1, group);
-        add_group.bind(2, now);
-        add_group.exec();
+        insert_group_if_missing(*db_, group, now);
         SQLite::Statement q(*db_,
                             "INSERT INTO screens(name, group_id, token_hash, created_at, "
                             "claim_public_key, claim_key_id) SELECT ?, id, ?, ?, ?, ? FROM groups "
@@ -447,10 +467,62 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
         }
         const std::int64_t id = db_->getLastInsertRowid();
         tx.commit();
-        SQLite::Statement read(*db_, std::string(screen_columns) + "WHERE s.id = ?");
-        read.bind(1, id);
-        read.executeStep();
-        return read_screen(read);
+        return read_screen_by_id(*db_, id);
+    });
+}
+
+Result<Screen> Store::pair_screen(const std::string& name, const std::string& group,
+                                  const DeviceCredentials& device) {
+    {
+        auto existing = guarded(mutex_, [&]() -> Result<std::optional<std::int64_t>> {
+            SQLite::Statement q(*db_,
+                                "SELECT id, token_hash LIKE 'revoked:%' FROM screens "
+                                "WHERE name = ?");
+            q.bind(1, name);
+            if (!q.executeStep()) return std::optional<std::int64_t>{};
+            if (q.getColumn(1).getInt() == 0) {
+                return make_error(
+                    "conflict",
+                    "screen " + name + " already exists and has a working token: revoke it first",
+                    "name");
+            }
+            return std::optional<std::int64_t>{q.getColumn(0).getInt64()};
+        });
+        if (!existing) return existing.error();
+        if (!*existing) return add_screen(name, group, device);
+        const std::int64_t id = **existing;
+        return guarded(mutex_, [&]() -> Result<Screen> {
+            SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+            insert_group_if_missing(*db_, group, now_iso8601());
+            SQLite::Statement q(*db_,
+                                "UPDATE screens SET token_hash = ?, claim_public_key = ?, "
+                                "claim_key_id = ?, group_id = (SELECT id FROM groups WHERE name "
+                                "= ?) WHERE id = ? AND token_hash LIKE 'revoked:%'");
+            q.bind(1, device.token_hash);
+            q.bind(2, device.claim_public_key);
+            q.bind(3, device.claim_key_id);
+            q.bind(4, group);
+            q.bind(5, id);
+            if (q.exec() != 1) {
+                return make_error("conflict", "screen " + name + " changed meanwhile: try again",
+                                  "name");
+            }
+            tx.commit();
+            last_touch_.erase(id);
+            return read_screen_by_id(*db_, id);
+        });
+    }
+}
+
+Result<Screen> Store::revoke_screen(std::int64_t screen_id) {
+    return guarded(mutex_, [&]() -> Result<Screen> {
+        SQLite::Statement q(*db_, "UPDATE screens SET token_hash = ? WHERE id = ?");
+        q.bind(1, std::string(kRevokedPrefix) + random_hex(16));
+        q.bind(2, screen_id);
+        if (q.exec() != 1) {
+            return make_error("not_found", "no screen " + std::to_string(screen_id));
+        }
+        return read_screen_by_id(*db_, screen_id);
     });
 }
 
@@ -497,11 +569,12 @@ Result<std::vector<std::pair<Screen, std::string>>> Store::screens_by_claim_key(
     return guarded(mutex_, [&]() -> Result<std::vector<std::pair<Screen, std::string>>> {
         SQLite::Statement q(*db_, std::string("SELECT s.id, s.name, s.group_id, g.name, "
                                               "s.created_at, s.last_seen, s.claim_key_id, "
+                                              "s.token_hash LIKE 'revoked:%', "
                                               "s.claim_public_key FROM screens s JOIN groups g "
                                               "ON g.id = s.group_id WHERE s.claim_key_id = ?"));
         q.bind(1, key_id);
         std::vector<std::pair<Screen, std::string>> out;
-        while (q.executeStep()) out.emplace_back(read_screen(q), q.getColumn(7).getString());
+        while (q.executeStep()) out.emplace_back(read_screen(q), q.getColumn(8).getString());
         return out;
     });
 }

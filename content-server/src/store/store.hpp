@@ -115,6 +115,15 @@ class Store {
     // Registers a screen, creating its group when missing (one transaction).
     Result<Screen> add_screen(const std::string& name, const std::string& group,
                               const DeviceCredentials& device);
+    // Pairing: registers a screen like add_screen(), or gives the revoked
+    // screen of that name new credentials and the group (created when
+    // missing). "conflict" (field "name") when the name has a working token.
+    Result<Screen> pair_screen(const std::string& name, const std::string& group,
+                               const DeviceCredentials& device);
+    // Revokes a screen's device token at once: it no longer authenticates;
+    // the screen keeps its name and history and may be paired again.
+    // "not_found" for an unknown screen.
+    Result<Screen> revoke_screen(std::int64_t screen_id);
     // Records the claim key of a screen that has none yet (registered before
     // claim keys); a screen's existing key is never replaced.
     Status set_claim_key(std::int64_t screen_id, const DeviceCredentials& device);

@@ -3,8 +3,11 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -14,6 +17,7 @@
 #include "app/player.hpp"
 #include "core/cache.hpp"
 #include "core/outbox.hpp"
+#include "core/pairing.hpp"
 #include "core/sync_client.hpp"
 #include "render/display.hpp"
 
@@ -59,6 +63,212 @@ class SignalThread {
     SignalThread& operator=(const SignalThread&) = delete;
 
   private:
+    std::thread thread_;
+};
+
+// Local wall time of `t` as "YYYY-MM-DD HH:MM" for the pairing log line.
+std::string pairing_local_time(protocol::Timestamp t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm local{};
+    localtime_r(&tt, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
+    return text;
+}
+
+// Who the screen is to the server, and the threads that speak for it: while
+// it has a device token, the manifest sync and the results upload; while it
+// has none, the pairing loop (code, page, poll). A token the server refuses
+// (revoked) is forgotten and the screen pairs again. Runs on its own thread.
+class ScreenSession {
+  public:
+    ScreenSession(const PlayOptions& options, player::Cache& cache, player::Outbox& outbox,
+                  Player& player, std::string version)
+        : options_(options),
+          cache_(cache),
+          outbox_(outbox),
+          player_(player),
+          version_(std::move(version)),
+          pairing_(options.server) {}
+    ~ScreenSession() { stop(); }
+    ScreenSession(const ScreenSession&) = delete;
+    ScreenSession& operator=(const ScreenSession&) = delete;
+
+    void start(std::string token, bool may_pair) {
+        thread_ = std::thread([this, token = std::move(token), may_pair]() mutable {
+            run(std::move(token), may_pair);
+        });
+    }
+    void stop() {
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+        }
+        pairing_.cancel();
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    // A finished quiz round was queued: upload now.
+    void results_added() {
+        std::lock_guard lock(mu_);
+        if (uploader_) uploader_->notify();
+    }
+
+  private:
+    bool stopping() {
+        std::lock_guard lock(mu_);
+        return stopping_;
+    }
+    // Sleeps up to `d`; false when stopping.
+    bool sleep_for(std::chrono::milliseconds d) {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, d, [this] { return stopping_; });
+        return !stopping_;
+    }
+
+    void run(std::string token, bool may_pair) {
+        while (!stopping()) {
+            if (token.empty()) {
+                token = pair();
+                if (token.empty()) return;  // stopping
+            }
+            player_.set_device_token(token);
+            if (!serve(token, may_pair)) return;
+            // The server refused the token: it was revoked.
+            spdlog::warn("pairing: the server refused this screen's token; pairing again");
+            player::forget_device_token(options_.cache);
+            token.clear();
+            player_.set_device_token({});
+        }
+    }
+
+    // Syncs and uploads with `token` until stopping (false) or, when
+    // `may_pair`, until the server refuses the token (true). A token given
+    // on the command line is kept and retried.
+    bool serve(const std::string& token, bool may_pair) {
+        player::UploaderOptions upload;
+        upload.server_url = options_.server;
+        upload.token = token;
+        upload.path = "/api/v1/player/quiz-results";
+        upload.key = "rounds";
+        {
+            std::lock_guard lock(mu_);
+            uploader_ = std::make_unique<player::OutboxUploader>(outbox_, upload);
+            uploader_->start();
+        }
+        player::SyncOptions sync_options;
+        sync_options.server_url = options_.server;
+        sync_options.token = token;
+        sync_options.max_download_bytes_per_s = options_.max_download_bytes_per_s;
+        bool refused = false;
+        {
+            player::SyncClient sync(
+                sync_options, cache_,
+                [this](protocol::Manifest m) {
+                    {
+                        std::lock_guard lock(mu_);
+                        version_ = m.version;
+                    }
+                    player_.deliver_manifest(std::move(m));
+                },
+                [this, &refused, may_pair](const Error& e) {
+                    spdlog::warn("sync: {}", e.to_string());
+                    if (e.code == "auth" && may_pair) {
+                        std::lock_guard lock(mu_);
+                        refused = true;
+                        cv_.notify_all();
+                    }
+                });
+            std::string version;
+            {
+                std::lock_guard lock(mu_);
+                version = version_;
+            }
+            sync.start(version);
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [this, &refused] { return stopping_ || refused; });
+            lock.unlock();
+            sync.stop();
+        }
+        std::unique_ptr<player::OutboxUploader> uploader;
+        {
+            std::lock_guard lock(mu_);
+            uploader = std::move(uploader_);
+        }
+        uploader->stop();
+        std::lock_guard lock(mu_);
+        return refused && !stopping_;
+    }
+
+    // Shows codes until staff claim one: the new token, saved in the cache;
+    // "" when stopping.
+    std::string pair() {
+        using namespace std::chrono;
+        render::PairingView view{{}, options_.server, "正在获取配对码…"};
+        player_.show_pairing(view);
+        auto backoff = milliseconds{1000};
+        while (!stopping()) {
+            auto code = pairing_.request_code(options_.name_hint);
+            if (!code) {
+                if (code.error().code == "stopped") break;
+                spdlog::warn("pairing: {}", code.error().to_string());
+                view.code.clear();
+                view.status = code.error().code == "rate_limited" ? "请求过于频繁，稍后自动重试"
+                                                                  : "暂时无法连接服务器，正在重试…";
+                player_.show_pairing(view);
+                if (!sleep_for(backoff)) break;
+                backoff = std::min(backoff * 2, milliseconds{30000});
+                continue;
+            }
+            backoff = milliseconds{1000};
+            spdlog::info("pairing: code {} (expires {})", code->code,
+                         pairing_local_time(code->expires_at));
+            view.code = code->code;
+            view.status.clear();
+            player_.show_pairing(view);
+            // Renew a little before the code expires (a tenth of its life,
+            // at most a minute), so the screen never shows a dead code.
+            // (At least a minute: a clock far ahead of the server's must not
+            // make the screen ask again and again; an expired code is noticed
+            // by the poll anyway.)
+            const auto life = std::max<seconds>(
+                code->expires_at - time_point_cast<seconds>(system_clock::now()), minutes{1});
+            const auto margin = std::min<system_clock::duration>(life / 10, minutes{1});
+            const auto renew_at = steady_clock::now() + (life - margin);
+            while (steady_clock::now() < renew_at) {
+                auto outcome = pairing_.poll(code->pairing_id);
+                if (outcome && outcome->paired) {
+                    if (auto st = player::save_device_token(options_.cache, outcome->token); !st) {
+                        spdlog::error("pairing: cannot save the device token: {}",
+                                      st.error().to_string());
+                    }
+                    spdlog::info("pairing: paired as {} in group {}", outcome->screen,
+                                 outcome->group);
+                    player_.end_pairing();
+                    return outcome->token;
+                }
+                if (!outcome && outcome.error().code == "stopped") return {};
+                if (!outcome && outcome.error().code == "expired") break;
+                if (!outcome) spdlog::warn("pairing: {}", outcome.error().to_string());
+                if (!sleep_for(kPollEvery)) return {};
+            }
+            spdlog::info("pairing: code {} is about to expire; asking for a new one", code->code);
+        }
+        return {};
+    }
+
+    static constexpr std::chrono::milliseconds kPollEvery{1000};
+
+    const PlayOptions& options_;
+    player::Cache& cache_;
+    player::Outbox& outbox_;
+    Player& player_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;                             // guarded by mu_
+    std::string version_;                               // guarded by mu_
+    std::unique_ptr<player::OutboxUploader> uploader_;  // guarded by mu_
+    player::PairingClient pairing_;
     std::thread thread_;
 };
 
@@ -114,21 +324,24 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
         spdlog::critical("outbox: {}", outbox.error().to_string());
         return 1;
     }
-    player::UploaderOptions upload;
-    upload.server_url = options.server;
-    upload.token = options.token;
-    upload.path = "/api/v1/player/quiz-results";
-    upload.key = "rounds";
-    player::OutboxUploader uploader(**outbox, upload);
+    // The token: --token / --token-file, else the one saved at pairing,
+    // else the screen pairs first.
+    std::string token = options.token;
+    const bool may_pair = token.empty();
+    if (token.empty()) {
+        token = player::load_device_token(options.cache);
+        if (!token.empty()) spdlog::info("pairing: using the saved device token");
+    }
 
     int code = 0;
     {
         Player player(**display, fonts, **cache, options.snapshot);
-        player.enable_quiz(
-            QuizServices{options.token, outbox->get(), [&uploader] { uploader.notify(); }});
+        ScreenSession* session_ptr = nullptr;
+        player.enable_quiz(QuizServices{token, outbox->get(), [&session_ptr] {
+                                            if (session_ptr) session_ptr->results_added();
+                                        }});
         const std::string version = player.start();
         SignalThread signals([&player] { player.post_quit(); });
-        uploader.start();
         std::unique_ptr<InputFifo> fifo;
         if (!options.input_fifo.empty()) {
             render::Display& d = **display;
@@ -141,20 +354,14 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
             fifo = std::move(*f);
         }
 
-        player::SyncOptions sync_options;
-        sync_options.server_url = options.server;
-        sync_options.token = options.token;
-        sync_options.max_download_bytes_per_s = options.max_download_bytes_per_s;
-        player::SyncClient sync(
-            sync_options, **cache,
-            [&player](protocol::Manifest m) { player.deliver_manifest(std::move(m)); },
-            [](const Error& e) { spdlog::warn("sync: {}", e.to_string()); });
-        sync.start(version);
+        ScreenSession session(options, **cache, **outbox, player, version);
+        session_ptr = &session;
+        session.start(token, may_pair);
 
         code = player.run();
         fifo.reset();
-        sync.stop();
-        uploader.stop();
+        session.stop();
+        session_ptr = nullptr;
     }
     spdlog::info("stopped");
     return code;

@@ -31,16 +31,21 @@ ParsedArgs parse_args(int argc, char** argv) {
                                                   log_level = "info";
     bool headless = false, fullscreen = false, lines = false, screen = false;
     int page = 0;
-    std::string now, settings, input_fifo;
+    std::string now, settings, input_fifo, name_hint;
     std::vector<std::string> tickers;
     std::int64_t max_rate_kb = 0;
 
     cli.add_option("--server", server, "Content server URL, e.g. http://127.0.0.1:8080");
-    auto* token_opt = cli.add_option("--token", token, "Device token of this screen");
+    auto* token_opt = cli.add_option(
+        "--token", token,
+        "Device token of this screen (default: the one saved in the cache at pairing; without "
+        "one the screen shows a pairing code)");
     auto* token_file_opt =
         cli.add_option("--token-file", token_file, "File holding the device token");
     token_opt->excludes(token_file_opt);
     cli.add_option("--cache", cache, "Cache directory (manifest and media; survives restarts)");
+    cli.add_option("--name-hint", name_hint,
+                   "A name suggested to staff with this screen's pairing code");
     cli.add_flag("--headless", headless, "Render offscreen (no display needed)");
     cli.add_flag("--fullscreen", fullscreen, "Fullscreen window");
     cli.add_option("--max-download-rate", max_rate_kb,
@@ -130,10 +135,13 @@ ParsedArgs parse_args(int argc, char** argv) {
         if (!text) return usage_error("--token-file: " + text.error().message);
         token = trim(*text);
     }
-    if (token.empty()) return usage_error("--token TOKEN or --token-file F is required");
+    if (token_file_opt->count() > 0 && token.empty()) {
+        return usage_error("--token-file: the file is empty");
+    }
     PlayOptions p;
     p.server = server;
     p.token = token;
+    p.name_hint = name_hint;
     p.cache = cache;
     p.headless = headless;
     p.fullscreen = fullscreen;

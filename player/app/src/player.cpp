@@ -133,6 +133,76 @@ void Player::deliver_manifest(protocol::Manifest m) {
     display_.post_event(ev);
 }
 
+void Player::show_pairing(render::PairingView view) {
+    {
+        std::lock_guard lock(slot_mu_);
+        pairing_slot_.emplace(std::move(view));
+    }
+    SDL_Event ev{};
+    ev.type = manifest_event_;
+    display_.post_event(ev);
+}
+
+void Player::end_pairing() {
+    {
+        std::lock_guard lock(slot_mu_);
+        pairing_slot_.emplace(std::nullopt);
+    }
+    SDL_Event ev{};
+    ev.type = manifest_event_;
+    display_.post_event(ev);
+}
+
+void Player::set_device_token(std::string token) {
+    {
+        std::lock_guard lock(slot_mu_);
+        token_slot_ = std::move(token);
+    }
+    SDL_Event ev{};
+    ev.type = manifest_event_;
+    display_.post_event(ev);
+}
+
+void Player::handle_pairing() {
+    std::optional<std::optional<render::PairingView>> change;
+    std::optional<std::string> token;
+    {
+        std::lock_guard lock(slot_mu_);
+        change.swap(pairing_slot_);
+        token.swap(token_slot_);
+    }
+    if (token && *token != quiz_services_.device_token) {
+        quiz_services_.device_token = std::move(*token);
+        quiz_.reset();  // it points at the old prize book
+        prizes_ = quiz_services_.device_token.empty()
+                      ? nullptr
+                      : std::make_unique<player::PrizeBook>(cache_.dir() / "quiz-prizes.json",
+                                                            quiz_services_.device_token);
+        rebuild_quiz();
+    }
+    if (!change || *change == pairing_) return;
+    pairing_ = std::move(*change);
+    if (pairing_) {
+        draw_pairing();
+    } else {
+        compositor_.clear_cover();
+        spdlog::info("pairing: page closed");
+    }
+    redraw_ = true;
+    snapshot_pending_ = true;
+}
+
+void Player::draw_pairing() {
+    auto page =
+        render::render_pairing_page(display_.renderer(), fonts_, *pairing_, display_.size());
+    if (!page) {
+        spdlog::error("pairing page: {}", page.error().message);
+        return;
+    }
+    compositor_.show_cover(std::move(*page));
+    spdlog::info("pairing: showing the pairing page");
+}
+
 void Player::post_quit() {
     SDL_Event ev{};
     ev.type = SDL_QUIT;
@@ -142,6 +212,7 @@ void Player::post_quit() {
 int Player::run() {
     while (!quit_) {
         const auto now = Clock::now();
+        handle_pairing();
         handle_new_manifest(now);
         handle_quiz(now);
         handle_item_end(now);
@@ -278,7 +349,7 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
     if (quit_ || redraw_) return milliseconds{0};
     {
         std::lock_guard lock(slot_mu_);
-        if (slot_) return milliseconds{0};
+        if (slot_ || pairing_slot_ || token_slot_) return milliseconds{0};
     }
     if (auto frame = compositor_.next_frame_due(now)) {
         return std::clamp(std::chrono::ceil<milliseconds>(*frame - now), milliseconds{0},
@@ -481,6 +552,7 @@ void Player::rerender_current() {
     spdlog::info("output is now {}x{}: rendering again", display_.size().w, display_.size().h);
     compositor_.clear();
     update_layout(true);
+    if (pairing_) draw_pairing();
     if (quiz_on_screen_) {
         show_quiz(Clock::now(), false);
     } else if (invitation_on_screen_) {
@@ -549,6 +621,7 @@ void Player::rebuild_quiz() {
 
 void Player::on_tap(int x, int y, Clock::time_point now) {
     spdlog::debug("tap at {},{}", x, y);
+    if (pairing_) return;  // nothing to touch on the pairing page
     if (!quiz_ || decision_.mode != player::Mode::item) return;  // emergency, power-off
     if (!quiz_on_screen_) {
         if (!quiz_->start(now)) return;

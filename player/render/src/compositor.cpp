@@ -67,7 +67,7 @@ std::optional<Compositor::Clock::time_point> Compositor::reveal_end() const {
 }
 
 bool Compositor::animating(Clock::time_point now) const {
-    if (emergency_) return false;
+    if (emergency_ || cover_) return false;
     if (previous_) return true;
     if (const auto end = reveal_end(); end && now < *end) return true;
     return ticker_ != nullptr && layout_.has_ticker() && !ticker_->empty();
@@ -206,6 +206,12 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
 void Compositor::draw(Clock::time_point now) {
     SDL_Renderer* r = display_.renderer();
     const Size out = display_.size();
+    if (cover_) {
+        SDL_SetTextureBlendMode(cover_.get(), SDL_BLENDMODE_NONE);
+        SDL_SetTextureAlphaMod(cover_.get(), 255);
+        SDL_RenderCopy(r, cover_.get(), nullptr, nullptr);
+        return;
+    }
     if (emergency_) {
         SDL_SetTextureBlendMode(emergency_.get(), SDL_BLENDMODE_NONE);
         SDL_SetTextureAlphaMod(emergency_.get(), 255);

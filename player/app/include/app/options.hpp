@@ -1,12 +1,14 @@
 #pragma once
 // signage-player's command line (shared/API.md):
-//   signage-player --server URL (--token TOKEN | --token-file F) --cache DIR
-//                  [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
+//   signage-player --server URL [--token TOKEN | --token-file F] --cache DIR
+//                  [--name-hint NAME] [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
 //                  [--input-fifo PATH] [--font FILE] [--log-level LEVEL]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
 //                  [--page N] [--now ISO8601] [--screen [--settings FILE]
 //                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
-// The font defaults to $SIGNAGE_FONT, else Noto Sans CJK SC.
+// Without a token the saved one (CACHE/device-token) is used, else the
+// screen pairs (core/pairing.hpp). The font defaults to $SIGNAGE_FONT, else
+// Noto Sans CJK SC.
 
 #include <cstdint>
 #include <filesystem>
@@ -22,7 +24,8 @@ namespace signage::app {
 
 struct PlayOptions {
     std::string server;
-    std::string token;
+    std::string token;      // empty: the saved one (CACHE/device-token), else pair
+    std::string name_hint;  // --name-hint: sent when asking for a pairing code
     std::filesystem::path cache;
     bool headless = false;
     bool fullscreen = false;

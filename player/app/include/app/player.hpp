@@ -25,6 +25,7 @@
 //   quiz: feedback correct|wrong next=x,y,w,h
 //   quiz: result SCORE/TOTAL passed|failed [claim=CODE]
 //   quiz: idle timeout, back to rotation
+//   pairing: showing the pairing page
 // (quiz rectangles in screen pixels).
 //
 // The quiz (core/quiz.hpp): while the group's quiz is enabled and its bank
@@ -58,6 +59,7 @@
 #include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/fonts.hpp"
+#include "render/pairing_screen.hpp"
 #include "render/png.hpp"
 #include "render/quiz_screens.hpp"
 #include "render/screen_layout.hpp"
@@ -101,6 +103,15 @@ class Player {
     // Asks the loop to stop. Thread-safe.
     void post_quit();
 
+    // The pairing page (render/pairing_screen.hpp) covers the whole screen
+    // until end_pairing(); a new view replaces it. The rotation (the built-in
+    // slide, or the cached manifest) carries on underneath. Thread-safe.
+    void show_pairing(render::PairingView view);
+    void end_pairing();
+    // The screen has a new device token (paired again): the quiz's prize
+    // codes are signed with keys derived from it from now on. Thread-safe.
+    void set_device_token(std::string token);
+
     // What is on screen: for tests. The built-in slide while the screen is off.
     const protocol::Slide& current_slide() const {
         return decision_.slide ? *decision_.slide : player::default_slide();
@@ -120,6 +131,8 @@ class Player {
     void handle_events();
     void handle_quiz(Clock::time_point now);
     void handle_new_manifest(Clock::time_point now);
+    void handle_pairing();
+    void draw_pairing();
     void handle_item_end(Clock::time_point now);
     void handle_page_end(Clock::time_point now);
     // While the screen is idle, renders what comes next, so the switch
@@ -181,6 +194,10 @@ class Player {
 
     mutable std::mutex slot_mu_;
     std::optional<protocol::Manifest> slot_;  // guarded by slot_mu_
+    // A pairing change not yet applied: a view to show, or nullopt to end.
+    std::optional<std::optional<render::PairingView>> pairing_slot_;  // guarded by slot_mu_
+    std::optional<render::PairingView> pairing_;                      // shown now (main thread)
+    std::optional<std::string> token_slot_;                           // guarded by slot_mu_
 
     bool quit_ = false;
     bool redraw_ = false;            // present the current frame again

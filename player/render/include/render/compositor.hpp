@@ -67,6 +67,12 @@ class Compositor {
     // the rotation underneath keeps its state.
     void show_emergency(TexturePtr full_screen);
     void clear_emergency() { emergency_.reset(); }
+    // A page of the whole output's size over everything, emergencies
+    // included (the pairing page of a screen without a token). clear()
+    // leaves it; clear_cover() removes it.
+    void show_cover(TexturePtr full_screen) { cover_ = std::move(full_screen); }
+    void clear_cover() { cover_.reset(); }
+    bool has_cover() const { return cover_ != nullptr; }
     bool has_emergency() const { return emergency_ != nullptr; }
 
     // Draws the frame for `now` onto the display's default target (does not
@@ -115,6 +121,7 @@ class Compositor {
     std::vector<SDL_Rect> reveal_rects_;
     TexturePtr scratch_;
     TexturePtr emergency_;
+    TexturePtr cover_;
 };
 
 }  // namespace signage::render

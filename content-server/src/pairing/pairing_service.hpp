@@ -1,0 +1,83 @@
+#pragma once
+// Screen pairing: a screen without a device token asks for a six-digit code
+// and shows it; an admin types the code into the console with a name and a
+// group; the screen, polling with its long secret pairing id, then collects
+// its new device token, once.
+//
+// Pairing requests live in memory only (15 minutes each): a server restart
+// simply makes the screens ask for new codes. Tokens are made and stored
+// (hashed, with the claim public key) when the code is claimed; the plain
+// token waits here until the screen collects it, and is dropped then.
+//
+// Errors: "rate_limited" (HTTP 429: too many requests from one address),
+// "not_found" (unknown, expired or already collected pairing id; a wrong or
+// expired code, field "code"), the store's errors for claim().
+// Threading: every method may be called from any thread (one mutex).
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/result.hpp"
+#include "store/records.hpp"
+
+namespace signage::server {
+
+class Store;
+
+struct PairingRequest {
+    std::string pairing_id;       // 32 random bytes as hex: the screen's secret
+    std::string code;             // six digits
+    std::int64_t expires_at = 0;  // Unix seconds
+};
+
+struct PairingPoll {
+    bool paired = false;
+    std::string token;  // set once paired
+    Screen screen;
+};
+
+class PairingService {
+  public:
+    using Clock = std::chrono::steady_clock;
+    static constexpr int kRequestsPerMinute = 10;  // per client address
+    // How long a claimed request waits for its screen to collect the token.
+    static constexpr std::chrono::seconds kCollectWindow{15 * 60};
+
+    // `code_ttl`: how long a code is valid (15 minutes in service).
+    PairingService(Store& store, std::chrono::seconds code_ttl);
+
+    // A new code for the screen at `remote`; `name_hint` is kept for the log.
+    Result<PairingRequest> request(const std::string& remote, const std::string& name_hint);
+    // What the screen sees: waiting, or paired with its token (once; after
+    // that the id is unknown).
+    Result<PairingPoll> poll(const std::string& pairing_id);
+    // Staff claim a live code: registers the screen `name` in `group`
+    // (created when missing) with a new device token, or gives a revoked
+    // screen of that name a new one.
+    Result<Screen> claim(const std::string& code, const std::string& name,
+                         const std::string& group);
+
+  private:
+    struct Pending {
+        std::string code;
+        std::string name_hint;
+        Clock::time_point expires;
+        std::int64_t expires_unix = 0;
+        std::optional<PairingPoll> result;  // set once claimed
+    };
+    void purge_locked(Clock::time_point now);
+
+    Store& store_;
+    std::chrono::seconds code_ttl_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Pending> pending_;      // by pairing id
+    std::unordered_map<std::string, std::string> by_code_;  // live code -> pairing id
+    std::unordered_map<std::string, std::deque<Clock::time_point>> recent_;  // by address
+};
+
+}  // namespace signage::server
