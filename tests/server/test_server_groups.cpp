@@ -413,7 +413,13 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 3);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 4);
+    // Version 4: users written before it are enabled; the move above was audited.
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM users WHERE disabled = 0").getInt() ==
+          db.execAndGet("SELECT COUNT(*) FROM users").getInt());
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM audit_log WHERE object_type = 'screen' AND "
+                        "action = 'move'")
+              .getInt() >= 1);
     // The old screen got its claim key when it asked with its token.
     CHECK_FALSE(db.execAndGet("SELECT claim_key_id FROM screens WHERE id = 1").isNull());
 }
