@@ -240,7 +240,8 @@ TEST_CASE("server: admins manage users; the last admin stays", "[server][access]
     auto users = staff.admin.get("/api/v1/users");
     REQUIRE(users.status == 200);
     std::vector<std::string> names;
-    for (const auto& u : users.json().at("users")) names.push_back(u.at("username"));
+    const json listed = users.json();
+    for (const auto& u : listed.at("users")) names.push_back(u.at("username"));
     CHECK(names == std::vector<std::string>{"admin", "editor", "gail", "reviewer"});
 
     // Disabling ends the user's sessions and stops sign-in.
@@ -391,13 +392,13 @@ TEST_CASE("server: red/black entries without an end date are refused", "[server]
         SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
                             SQLite::OPEN_READWRITE);
         SQLite::Statement q(db, "SELECT json FROM slides WHERE id = ?");
-        q.bind(1, std::stoll(id));
+        q.bind(1, static_cast<std::int64_t>(std::stoll(id)));
         REQUIRE(q.executeStep());
         auto j = json::parse(q.getColumn(0).getString());
         j["black"][0].erase("valid_until");
         SQLite::Statement u(db, "UPDATE slides SET json = ? WHERE id = ?");
         u.bind(1, j.dump());
-        u.bind(2, std::stoll(id));
+        u.bind(2, static_cast<std::int64_t>(std::stoll(id)));
         REQUIRE(u.exec() == 1);
     }
     auto refused = staff.editor.post("/api/v1/slides/" + id + "/submit");
