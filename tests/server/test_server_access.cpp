@@ -218,7 +218,7 @@ TEST_CASE("server: password change checks the old one and ends other sessions",
               .status == 200);
 }
 
-TEST_CASE("server: admins manage users; the last admin stays", "[server][access]") {
+TEST_CASE("server: admins manage users, and the last admin stays", "[server][access]") {
     Staff staff;
     auto created = staff.admin.post(
         "/api/v1/users", {{"username", "gail"}, {"role", "editor"}, {"password", "gail-secret-1"}});
@@ -325,7 +325,7 @@ TEST_CASE("server: audit log records create, submit, approve and publish", "[ser
     CHECK(staff.editor.get("/api/v1/audit").status == 403);
 }
 
-TEST_CASE("server: forbidden words block a submit; traditional characters warn",
+TEST_CASE("server: forbidden words block a submit, traditional characters warn",
           "[server][access]") {
     Staff staff;
     CHECK(staff.editor.put("/api/v1/settings/forbidden-words", {{"words", {"x"}}}).status == 403);
