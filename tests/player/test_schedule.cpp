@@ -261,7 +261,7 @@ TEST_CASE("schedule: notices go to the ticker while valid", "[player][schedule]"
     CHECK(ticker_at(nullptr, local(11, 29, 12), kChina).empty());
 }
 
-TEST_CASE("schedule: honour rolls play a page each duration; ended lists leave",
+TEST_CASE("schedule: honour rolls play a page each duration, ended lists leave",
           "[player][schedule]") {
     auto roll = item("roll", 8, true, SlideType::honor_roll);
     for (int i = 0; i < 9; ++i) {

@@ -940,7 +940,7 @@ TEST_CASE("player screens: the quiz screens match their golden images in both or
     }
 }
 
-TEST_CASE("player screens: quiz touch targets are large, apart and on screen; nothing is cut",
+TEST_CASE("player screens: quiz touch targets are large, apart and on screen, nothing is cut",
           "[player][screens][quiz]") {
     SdlOnce sdl;
     for (Size size : {Size{1920, 1080}, Size{1080, 1920}}) {

@@ -123,7 +123,7 @@ TEST_CASE("pairing: requests are rate-limited per client address", "[server][pai
     CHECK(error_code(res) == "rate_limited");
 }
 
-TEST_CASE("pairing: a revoked token is refused at once; the screen can be paired again",
+TEST_CASE("pairing: a revoked token is refused at once, the screen can be paired again",
           "[server][pairing][revoke]") {
     Staff staff;
     const std::string device = staff.server.add_screen("gate", "town");
@@ -146,6 +146,13 @@ TEST_CASE("pairing: a revoked token is refused at once; the screen can be paired
     CHECK(answered.done - revoked_at < std::chrono::seconds(2));
     CHECK(screen.get("/api/v1/player/manifest").status == 401);
     CHECK(staff.admin.post("/api/v1/screens/999/revoke").status == 404);
+    // The revocation is in the audit log, with who did it.
+    auto audit = staff.admin.get("/api/v1/audit?object_type=screen&object_id=" + id);
+    REQUIRE(audit.status == 200);
+    const auto entries = audit.json().at("entries");
+    REQUIRE(!entries.empty());
+    CHECK(entries.at(0).at("action") == "revoke");
+    CHECK(entries.at(0).at("actor") == "admin");
 
     // Pairing an active screen's name is a conflict; the revoked one pairs again.
     auto anonymous = staff.server.client();

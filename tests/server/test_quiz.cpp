@@ -72,7 +72,7 @@ json quiz_round(const std::string& id, std::vector<std::pair<std::string, bool>>
 
 }  // namespace
 
-TEST_CASE("quiz: questions are created, read, edited and deleted; errors name the field",
+TEST_CASE("quiz: questions are created, read, edited and deleted, errors name the field",
           "[server][quiz]") {
     Staff staff;
     auto created =

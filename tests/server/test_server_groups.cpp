@@ -161,7 +161,7 @@ TEST_CASE("server: bad group input is refused naming the field, and nothing chan
     CHECK(staff.admin.get("/api/v1/groups/town").json().at("settings") == community_settings);
 }
 
-TEST_CASE("server: only admins change groups and move screens; every role reads them",
+TEST_CASE("server: only admins change groups and move screens, every role reads them",
           "[server][groups][auth]") {
     Staff staff;
     staff.server.add_screen("gate", "town");
@@ -413,7 +413,13 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 3);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 4);
+    // Version 4: users written before it are enabled; the move above was audited.
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM users WHERE disabled = 0").getInt() ==
+          db.execAndGet("SELECT COUNT(*) FROM users").getInt());
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM audit_log WHERE object_type = 'screen' AND "
+                        "action = 'move'")
+              .getInt() >= 1);
     // The old screen got its claim key when it asked with its token.
     CHECK_FALSE(db.execAndGet("SELECT claim_key_id FROM screens WHERE id = 1").isNull());
 }

@@ -5,6 +5,15 @@
 #include "http/responses.hpp"
 
 namespace signage::server {
+namespace {
+
+// The client's address without its port ("127.0.0.1:5000" -> "127.0.0.1").
+std::string client_address(const std::string& remote) {
+    const auto colon = remote.rfind(':');
+    return colon == std::string::npos ? remote : remote.substr(0, colon);
+}
+
+}  // namespace
 
 using http::Method;
 using http::Request;
@@ -22,9 +31,16 @@ void add_auth_routes(http::Router& router, Services& s) {
         if (!j.contains("password") || !j["password"].is_string()) {
             return make_error("invalid", "password is required", "password");
         }
+        std::int64_t retry_after = 0;
         auto login = s.auth.login(j["username"].get<std::string>(),
-                                  j["password"].get_ref<const std::string&>());
-        if (!login) return login.error();
+                                  j["password"].get_ref<const std::string&>(),
+                                  client_address(req.remote), &retry_after);
+        if (!login) {
+            if (login.error().code != "too_many_requests") return login.error();
+            Response res = http::error_response(login.error());
+            res.headers.set("Retry-After", std::to_string(retry_after));
+            return res;
+        }
         return http::json_response(200, {{"token", login->token},
                                          {"role", to_string(login->user.role)},
                                          {"username", login->user.username},
@@ -35,6 +51,26 @@ void add_auth_routes(http::Router& router, Services& s) {
         auto user = s.auth.staff(req.bearer_token());
         if (!user) return user.error();
         if (auto st = s.auth.logout(req.bearer_token()); !st) return st.error();
+        return http::json_response(200, nlohmann::json::object());
+    });
+
+    router.add(Method::post, "/api/v1/auth/password", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        const auto& j = *body;
+        for (const char* field : {"old_password", "new_password"}) {
+            if (!j.contains(field) || !j[field].is_string()) {
+                return make_error("invalid", "is required (a string)", field);
+            }
+        }
+        if (auto st = s.auth.change_password(req.bearer_token(),
+                                             j["old_password"].get_ref<const std::string&>(),
+                                             j["new_password"].get_ref<const std::string&>());
+            !st) {
+            return st.error();
+        }
         return http::json_response(200, nlohmann::json::object());
     });
 

@@ -31,7 +31,7 @@ void add_group_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto body = http::parse_json_object(req);
         if (!body) return body.error();
-        auto group = s.groups.create(*body);
+        auto group = s.groups.create(*body, user->id);
         if (!group) return group.error();
         return http::json_response(201, s.groups.view(*group));
     });
@@ -71,7 +71,7 @@ void add_group_routes(http::Router& router, Services& s) {
         if (!id) return id.error();
         auto body = http::parse_json_object(req);
         if (!body) return body.error();
-        auto screen = s.groups.move_screen(*id, *body);
+        auto screen = s.groups.move_screen(*id, *body, user->id);
         if (!screen) return screen.error();
         return http::json_response(200, screen_view(*screen));
     });

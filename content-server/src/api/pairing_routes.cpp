@@ -78,7 +78,7 @@ void add_pairing_routes(http::Router& router, Services& s) {
         if (!name) return name.error();
         auto group = pairing_string(*body, "group", true);
         if (!group) return group.error();
-        auto screen = s.pairing.claim(*code, *name, *group);
+        auto screen = s.pairing.claim(*code, *name, *group, user->id);
         if (!screen) return screen.error();
         spdlog::info("{} paired screen {} in group {}", user->username, screen->name,
                      screen->group);
@@ -90,7 +90,7 @@ void add_pairing_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto id = http::parse_path_id(req.params.at(0), "screen");
         if (!id) return id.error();
-        auto screen = s.store.revoke_screen(*id);
+        auto screen = s.store.revoke_screen(*id, user->id);
         if (!screen) return screen.error();
         // Its waiting manifest requests end now; the next one is refused.
         s.hub.release_screen(screen->id);

@@ -5,6 +5,7 @@
 
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "checks/content_checks.hpp"
 #include "http/responses.hpp"
 #include "quiz/quiz_service.hpp"
 #include "slides/slide_service.hpp"
@@ -151,7 +152,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto id = question_id(req);
         if (!id) return id.error();
-        if (auto st = s.quiz.remove(*id); !st) return st.error();
+        if (auto st = s.quiz.remove(*id, *user); !st) return st.error();
         Response res;
         res.status = 204;
         return res;
@@ -163,9 +164,12 @@ void add_quiz_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto id = question_id(req);
                    if (!id) return id.error();
-                   auto done = s.quiz.submit({*id}, *user, false);
+                   std::vector<CheckWarning> warnings;
+                   auto done = s.quiz.submit({*id}, *user, false, &warnings);
                    if (!done) return done.error();
-                   return question_response(done->front());
+                   nlohmann::json view = slide_view(done->front());
+                   view["warnings"] = warnings_json(warnings);
+                   return http::json_response(200, view);
                });
 
     router.add(Method::post, "/api/v1/quiz/questions/{id}/approve",
@@ -200,7 +204,13 @@ void add_quiz_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto ids = parse_ids(req);
                    if (!ids) return ids.error();
-                   return questions_response(s.quiz.submit(*ids, *user, true));
+                   std::vector<CheckWarning> warnings;
+                   auto done = s.quiz.submit(*ids, *user, true, &warnings);
+                   if (!done) return done.error();
+                   nlohmann::json out = nlohmann::json::array();
+                   for (const auto& q : *done) out.push_back(slide_view(q));
+                   return http::json_response(
+                       200, {{"questions", std::move(out)}, {"warnings", warnings_json(warnings)}});
                });
 
     router.add(Method::post, "/api/v1/quiz/questions/approve",

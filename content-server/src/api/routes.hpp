@@ -8,7 +8,8 @@
 
 namespace signage::server {
 
-// POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me
+// POST /api/v1/auth/login, POST /api/v1/auth/logout, POST /api/v1/auth/password,
+// GET /api/v1/auth/me
 void add_auth_routes(http::Router& router, Services& services);
 // PUT /api/v1/media, GET|HEAD /media/{sha256}
 void add_media_routes(http::Router& router, Services& services);
@@ -28,6 +29,9 @@ void add_pairing_routes(http::Router& router, Services& services);
 // and /approve (bulk), /api/v1/quiz/import, /export, /stats, /claims/check,
 // /claims/redeem, and POST /api/v1/player/quiz-results
 void add_quiz_routes(http::Router& router, Services& services);
+// GET|POST /api/v1/users, PUT /api/v1/users/{name}, GET /api/v1/audit,
+// GET|PUT /api/v1/settings/forbidden-words
+void add_account_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
 
@@ -40,6 +44,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_player_routes(router, services);
     add_pairing_routes(router, services);
     add_quiz_routes(router, services);
+    add_account_routes(router, services);
     add_console_routes(router, services);
 }
 

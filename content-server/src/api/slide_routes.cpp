@@ -2,6 +2,7 @@
 
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "checks/content_checks.hpp"
 #include "http/responses.hpp"
 #include "slides/slide_service.hpp"
 
@@ -66,7 +67,7 @@ void add_slide_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto id = slide_id(req);
         if (!id) return id.error();
-        if (auto st = s.slides.remove(*id); !st) return st.error();
+        if (auto st = s.slides.remove(*id, *user); !st) return st.error();
         Response res;
         res.status = 204;
         return res;
@@ -77,7 +78,12 @@ void add_slide_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto id = slide_id(req);
         if (!id) return id.error();
-        return view(s.slides.submit(*id, *user));
+        std::vector<CheckWarning> warnings;
+        auto done = s.slides.submit(*id, *user, &warnings);
+        if (!done) return done.error();
+        nlohmann::json out = slide_view(*done);
+        out["warnings"] = warnings_json(warnings);
+        return http::json_response(200, out);
     });
 
     router.add(Method::post, "/api/v1/slides/{id}/approve", [&s](Request& req) -> Result<Response> {

@@ -200,6 +200,12 @@ int run_cli(int argc, char** argv) {
     screen_add_cmd->add_option("--group", group, "screen group (created if missing)")->required();
     screen_add_cmd->add_option("--data", screen_data, "data directory")->required();
 
+    auto* routes_cmd = app.add_subcommand(
+        "routes", "print every route the server registers (METHOD PATTERN, one a line)");
+    std::string routes_data;
+    routes_cmd->add_option("--data", routes_data, "data directory (opened, as when serving)")
+        ->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -216,6 +222,18 @@ int run_cli(int argc, char** argv) {
 
     if (user_add_cmd->parsed()) return user_add(user_data, user_name, role, password_file);
     if (screen_add_cmd->parsed()) return screen_add(screen_data, screen_name, group);
+    if (routes_cmd->parsed()) {
+        ServerConfig routes_config;
+        routes_config.host = "127.0.0.1";
+        routes_config.port = 0;
+        routes_config.data_dir = routes_data;
+        routes_config.console_dir = console;
+        routes_config.assets_dir = assets;
+        auto server = Server::create(routes_config);
+        if (!server) return failure(server.error().to_string());
+        for (const auto& line : (*server)->routes()) std::cout << line << '\n';
+        return 0;
+    }
 
     if (data.empty()) return usage_error("--data is required");
     if (listen.empty()) return usage_error("--listen is required");

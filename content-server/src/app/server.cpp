@@ -159,4 +159,8 @@ Services& Server::services() {
     return *impl_->services;
 }
 
+std::vector<std::string> Server::routes() const {
+    return impl_->router->route_list();
+}
+
 }  // namespace signage::server

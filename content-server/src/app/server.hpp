@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/services.hpp"
 #include "common/result.hpp"
@@ -53,6 +54,8 @@ class Server {
     void stop();  // from any thread
 
     Services& services();
+    // The router's routes ("METHOD PATTERN"), for `signage-server routes`.
+    std::vector<std::string> routes() const;
 
   private:
     struct Impl;

@@ -4,6 +4,7 @@
 
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
+#include "protocol/time.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -18,7 +19,63 @@ Error unauthenticated(std::string message) {
 Authenticator::Authenticator(Store& store, std::chrono::seconds session_ttl)
     : store_(store), session_ttl_(session_ttl) {}
 
-Result<LoginResult> Authenticator::login(const std::string& username, std::string_view password) {
+std::int64_t Authenticator::throttled_locked(const std::string& key, std::int64_t now) {
+    auto it = failures_.find(key);
+    if (it == failures_.end()) return 0;
+    auto& times = it->second;
+    while (!times.empty() && times.front() + kFailureWindow.count() <= now) times.pop_front();
+    if (times.empty()) {
+        failures_.erase(it);
+        return 0;
+    }
+    if (times.size() < static_cast<std::size_t>(kMaxFailures)) return 0;
+    // Free again when the oldest failure that still counts leaves the window.
+    const std::int64_t oldest = times[times.size() - static_cast<std::size_t>(kMaxFailures)];
+    return std::max<std::int64_t>(1, oldest + kFailureWindow.count() - now);
+}
+
+void Authenticator::record_failure(const std::string& username, const std::string& client) {
+    const std::int64_t now = now_unix();
+    std::lock_guard lock(throttle_mutex_);
+    for (const std::string& key :
+         {std::string("user:") += username, std::string("addr:") += client}) {
+        if (key == "addr:") continue;
+        auto& times = failures_[key];
+        times.push_back(now);
+        while (times.size() > static_cast<std::size_t>(kMaxFailures)) times.pop_front();
+    }
+    // Keep the table small: drop keys whose failures have all expired.
+    if (failures_.size() > 10000) {
+        for (auto it = failures_.begin(); it != failures_.end();) {
+            if (it->second.empty() || it->second.back() + kFailureWindow.count() <= now) {
+                it = failures_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+}
+
+Result<LoginResult> Authenticator::login(const std::string& username, std::string_view password,
+                                         const std::string& client, std::int64_t* retry_after) {
+    {
+        const std::int64_t now = now_unix();
+        std::lock_guard lock(throttle_mutex_);
+        std::int64_t wait = throttled_locked(std::string("user:") += username, now);
+        if (!client.empty()) {
+            wait = std::max(wait, throttled_locked(std::string("addr:") += client, now));
+        }
+        if (wait > 0) {
+            if (retry_after) *retry_after = wait;
+            const std::int64_t minutes = (wait + 59) / 60;
+            return make_error(
+                "too_many_requests",
+                std::string("too many failed sign-ins: try again in ") +=
+                std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") + " (after " +
+                protocol::format_iso8601(protocol::Timestamp(std::chrono::seconds(now + wait))) +
+                ")");
+        }
+    }
     auto found = store_.find_user(username);
     if (!found) return found.error();
     if (!*found) {
@@ -27,11 +84,16 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
             if (h) dummy_hash_ = *h;
         });
         (void)verify_password(dummy_hash_, password);
+        record_failure(username, client);
         return make_error("unauthenticated", "wrong username or password");
     }
     const auto& [user, hash] = **found;
     if (!verify_password(hash, password)) {
+        record_failure(username, client);
         return make_error("unauthenticated", "wrong username or password");
+    }
+    if (user.disabled) {
+        return make_error("unauthenticated", "this account is disabled: ask an admin");
     }
     const std::int64_t now = now_unix();
     (void)store_.purge_expired_sessions(now);
@@ -44,6 +106,27 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
 
 Status Authenticator::logout(std::string_view token) {
     return store_.delete_session(token_hash(token));
+}
+
+Status Authenticator::change_password(std::string_view token, std::string_view old_password,
+                                      std::string_view new_password) {
+    auto user = staff(token);
+    if (!user) return user.error();
+    if (new_password.size() < 10) {
+        return make_error("invalid", "a new password needs at least 10 characters", "new_password");
+    }
+    if (auto st = check_password_policy(new_password); !st) {
+        return make_error("invalid", st.error().message, "new_password");
+    }
+    auto found = store_.find_user(user->username);
+    if (!found) return found.error();
+    if (!*found) return unauthenticated("the session's user no longer exists");
+    if (!verify_password((*found)->second, old_password)) {
+        return make_error("forbidden", "the old password is wrong", "old_password");
+    }
+    auto hash = hash_password(new_password);
+    if (!hash) return hash.error();
+    return store_.set_password(user->id, *hash, token_hash(token));
 }
 
 Result<User> Authenticator::staff(std::string_view token) {

@@ -3,12 +3,22 @@
 // role rules of the staff routes.
 //
 // Errors: "unauthenticated" (no or unknown token, bad credentials: HTTP 401),
-// "forbidden" (a known caller without the right: HTTP 403).
+// "forbidden" (a known caller without the right: HTTP 403),
+// "too_many_requests" (HTTP 429, sign-in throttled; see login()).
+//
+// Sign-in throttling, kept in memory (a restart forgets it): after
+// kMaxFailures failed sign-ins for one username, or from one client address,
+// within kFailureWindow, every further attempt for that username or from that
+// address is refused, even with the right password, until the oldest of those
+// failures is kFailureWindow old. Successful sign-ins do not clear failures.
 // Threading: any thread; login() is slow (argon2) and belongs on a worker.
 
 #include <chrono>
+#include <deque>
 #include <initializer_list>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,10 +37,21 @@ struct LoginResult {
 
 class Authenticator {
   public:
+    static constexpr int kMaxFailures = 5;
+    static constexpr std::chrono::seconds kFailureWindow{15 * 60};
+
     Authenticator(Store& store, std::chrono::seconds session_ttl);
 
-    Result<LoginResult> login(const std::string& username, std::string_view password);
+    // `client` is the caller's address (without port), for throttling.
+    // Throttled: "too_many_requests", and `retry_after` (seconds) is set.
+    Result<LoginResult> login(const std::string& username, std::string_view password,
+                              const std::string& client = {}, std::int64_t* retry_after = nullptr);
     Status logout(std::string_view token);
+    // Changes the password of the session's user after checking the old one
+    // (field "old_password"; the new one: at least 10 characters, field
+    // "new_password"), and ends the user's other sessions.
+    Status change_password(std::string_view token, std::string_view old_password,
+                           std::string_view new_password);
 
     // The staff member behind a session token. A device token gives "forbidden".
     Result<User> staff(std::string_view token);
@@ -42,6 +63,12 @@ class Authenticator {
   private:
     Store& store_;
     std::chrono::seconds session_ttl_;
+    // Seconds until `key` may try again; 0 when it may now. Under throttle_mutex_.
+    std::int64_t throttled_locked(const std::string& key, std::int64_t now);
+    void record_failure(const std::string& username, const std::string& client);
+
+    std::mutex throttle_mutex_;
+    std::map<std::string, std::deque<std::int64_t>> failures_;  // key -> failure times (unix s)
     std::once_flag dummy_once_;
     std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
 };

@@ -147,7 +147,7 @@ Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settin
 GroupService::GroupService(Store& store, Publisher& publisher, ManifestHub& hub)
     : store_(store), publisher_(publisher), hub_(hub) {}
 
-Result<Group> GroupService::create(const nlohmann::json& body) {
+Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std::int64_t> by) {
     if (auto st =
             check_body_keys(body, {"name", "settings"}, {"created_at", "screens", "version"}, "");
         !st) {
@@ -158,9 +158,10 @@ Result<Group> GroupService::create(const nlohmann::json& body) {
     if (auto st = check_group_name(name.get_ref<const std::string&>()); !st) return st.error();
     auto settings = read_group_settings(member_or_null(body, "settings"));
     if (!settings) return settings.error();
-    auto group = store_.add_group(name.get<std::string>(),
-                                  protocol::to_json(*settings).dump(
-                                      -1, ' ', false, nlohmann::json::error_handler_t::replace));
+    auto group = store_.add_group(
+        name.get<std::string>(),
+        protocol::to_json(*settings).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        by);
     if (group) spdlog::info("group {} created", group->name);
     return group;
 }
@@ -194,7 +195,8 @@ Result<Group> GroupService::replace_settings(const std::string& name, const nloh
     return publisher_.set_group_settings(name, *settings, by);
 }
 
-Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann::json& body) {
+Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann::json& body,
+                                         std::optional<std::int64_t> by) {
     if (auto st = check_body_keys(body, {"group"}, {"id", "name", "created_at", "last_seen"}, "");
         !st) {
         return st.error();
@@ -204,7 +206,7 @@ Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann:
     if (auto st = check_group_name(group.get_ref<const std::string&>(), "group"); !st) {
         return st.error();
     }
-    auto moved = store_.move_screen(screen_id, group.get<std::string>());
+    auto moved = store_.move_screen(screen_id, group.get<std::string>(), by);
     if (!moved) return moved.error();
     const Screen& screen = moved->screen;
     if (moved->previous_group != screen.group) {

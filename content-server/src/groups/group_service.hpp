@@ -11,6 +11,7 @@
 // Threading: any thread (worker: it reads and writes the database).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +44,7 @@ class GroupService {
     GroupService(Store& store, Publisher& publisher, ManifestHub& hub);
 
     // POST /api/v1/groups: {"name", "settings"?}.
-    Result<Group> create(const nlohmann::json& body);
+    Result<Group> create(const nlohmann::json& body, std::optional<std::int64_t> by = std::nullopt);
     Result<Group> get(const std::string& name);
     Result<std::vector<Group>> list();
     // PUT /api/v1/groups/{name}: {"settings"}; the group's screens get them at once.
@@ -51,7 +52,8 @@ class GroupService {
                                    const User& by);
     // PUT /api/v1/screens/{id}: {"group"}. A screen waiting on the long-poll is
     // answered at once with its new group's manifest.
-    Result<Screen> move_screen(std::int64_t screen_id, const nlohmann::json& body);
+    Result<Screen> move_screen(std::int64_t screen_id, const nlohmann::json& body,
+                               std::optional<std::int64_t> by = std::nullopt);
 
     // The group as the API shows it: name, created_at, screens, version, settings.
     nlohmann::json view(const Group& group);

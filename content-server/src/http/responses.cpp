@@ -19,6 +19,7 @@ int status_for(const Error& error) {
     if (c == "range_not_satisfiable") return 416;
     if (c == "unprocessable") return 422;
     if (c == "rate_limited") return 429;
+    if (c == "too_many_requests") return 429;
     if (c == "header_too_large") return 431;
     return 500;
 }

@@ -26,6 +26,21 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 Router::Router(Runner run_on_worker) : run_(std::move(run_on_worker)) {}
 
+std::vector<std::string> Router::route_list() const {
+    std::vector<std::string> out;
+    for (const Route& r : routes_) {
+        std::string line(to_string(r.method));
+        line += ' ';
+        for (const std::string& segment : r.segments) {
+            line += '/';
+            line += segment;
+        }
+        if (r.segments.empty()) line += '/';
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
     Route r{method, {}, false, std::move(handler), {}, options};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);

@@ -63,6 +63,10 @@ class Router {
 
     void dispatch(Request request, Responder respond) const;
 
+    // Every registered route as "METHOD PATTERN" ("GET /api/v1/slides/{id}"),
+    // in registration order.
+    std::vector<std::string> route_list() const;
+
   private:
     struct Route {
         Method method;

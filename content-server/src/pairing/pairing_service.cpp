@@ -90,7 +90,7 @@ Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
 }
 
 Result<Screen> PairingService::claim(const std::string& code, const std::string& name,
-                                     const std::string& group) {
+                                     const std::string& group, std::optional<std::int64_t> actor) {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
         return make_error("invalid", "the code is six digits", "code");
     }
@@ -112,7 +112,7 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
     auto it = pending_.find(c->second);
     if (it == pending_.end() || it->second.result) return unknown_code();
     const std::string token = new_token();
-    auto screen = store_.pair_screen(name, group, device_credentials(token));
+    auto screen = store_.pair_screen(name, group, device_credentials(token), actor);
     if (!screen) return screen.error();
     it->second.result = PairingPoll{true, token, *screen};
     by_code_.erase(c);

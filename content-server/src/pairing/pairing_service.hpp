@@ -59,8 +59,9 @@ class PairingService {
     // Staff claim a live code: registers the screen `name` in `group`
     // (created when missing) with a new device token, or gives a revoked
     // screen of that name a new one.
-    Result<Screen> claim(const std::string& code, const std::string& name,
-                         const std::string& group);
+    // `actor`: the admin who claims it, for the audit log.
+    Result<Screen> claim(const std::string& code, const std::string& name, const std::string& group,
+                         std::optional<std::int64_t> actor);
 
   private:
     struct Pending {

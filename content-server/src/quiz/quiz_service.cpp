@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/tokens.hpp"
+#include "checks/content_checks.hpp"
 #include "common/sha256.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/time.hpp"
@@ -76,13 +77,13 @@ Result<QuestionRecord> QuizService::update(std::int64_t id, const nlohmann::json
     auto json = validate(body);
     if (!json) return json.error();
     auto updated = store_.update_questions(
-        {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false);
+        {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false, by.id, "edit");
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
 
-Status QuizService::remove(std::int64_t id) {
-    return store_.delete_question(id);
+Status QuizService::remove(std::int64_t id, const User& by) {
+    return store_.delete_question(id, by.id);
 }
 
 Result<QuestionRecord> QuizService::get(std::int64_t id) {
@@ -94,21 +95,46 @@ Result<std::vector<QuestionRecord>> QuizService::list() {
 }
 
 Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::int64_t>& ids,
-                                                        const User& by, bool batch) {
+                                                        const User& by, bool batch,
+                                                        std::vector<CheckWarning>* warnings) {
+    auto words = load_forbidden_words(store_);
+    if (!words) return words.error();
+    std::size_t index = 0;
     return store_.update_questions(
-        ids, [&](QuestionRecord& q) { return apply_submit(q, by, question_noun); }, batch);
+        ids,
+        [&](QuestionRecord& q) -> Status {
+            const std::size_t i = index++;
+            if (auto st = apply_submit(q, by, question_noun); !st) return st;
+            auto checked = check_for_submit(q.json, *words);
+            if (!checked) return checked.error();
+            if (warnings) {
+                for (auto& w : *checked) {
+                    if (batch) {
+                        std::string field("ids[");
+                        field += std::to_string(i);
+                        field += "].";
+                        w.field = field + w.field;
+                    }
+                    warnings->push_back(std::move(w));
+                }
+            }
+            return {};
+        },
+        batch, by.id, "submit");
 }
 
 Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<std::int64_t>& ids,
                                                          const User& by, bool batch) {
     return store_.update_questions(
-        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch);
+        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch, by.id,
+        "approve");
 }
 
 Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,
                                            const std::string& reason) {
     auto updated = store_.update_questions(
-        {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); }, false);
+        {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); }, false,
+        by.id, "reject");
     if (!updated) return updated.error();
     return std::move(updated->front());
 }

@@ -28,6 +28,7 @@
 namespace signage::server {
 
 class Store;
+struct CheckWarning;
 
 // An import: the new questions' ids, or every problem found (nothing imported).
 struct QuizImport {
@@ -58,13 +59,16 @@ class QuizService {
 
     Result<QuestionRecord> create(const nlohmann::json& body, const User& by);
     Result<QuestionRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
-    Status remove(std::int64_t id);
+    Status remove(std::int64_t id, const User& by);
     Result<QuestionRecord> get(std::int64_t id);
     Result<std::vector<QuestionRecord>> list();
     // Review, of one question or a batch: all or nothing; in a batch the
     // error names the offending "ids[i]".
+    // Runs the submit checks (checks/content_checks.hpp) on each question;
+    // their warnings go to `warnings` when given.
     Result<std::vector<QuestionRecord>> submit(const std::vector<std::int64_t>& ids, const User& by,
-                                               bool batch);
+                                               bool batch,
+                                               std::vector<CheckWarning>* warnings = nullptr);
     Result<std::vector<QuestionRecord>> approve(const std::vector<std::int64_t>& ids,
                                                 const User& by, bool batch);
     Result<QuestionRecord> reject(std::int64_t id, const User& by, const std::string& reason);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checks/content_checks.hpp"
 #include "protocol/slide.hpp"
 #include "slides/workflow.hpp"
 #include "store/store.hpp"
@@ -87,24 +88,39 @@ Result<SlideRecord> SlideService::update(std::int64_t id, const nlohmann::json& 
                                          const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
-    return store_.update_slide(id, [&](SlideRecord& s) { return apply_edit(s, *json, by); });
+    return store_.update_slide(
+        id, [&](SlideRecord& s) { return apply_edit(s, *json, by); }, by.id, "edit");
 }
 
-Status SlideService::remove(std::int64_t id) {
-    return store_.delete_slide(id);
+Status SlideService::remove(std::int64_t id, const User& by) {
+    return store_.delete_slide(id, by.id);
 }
 
-Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by) {
-    return store_.update_slide(id, [&](SlideRecord& s) { return apply_submit(s, by); });
+Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
+                                         std::vector<CheckWarning>* warnings) {
+    auto words = load_forbidden_words(store_);
+    if (!words) return words.error();
+    return store_.update_slide(
+        id,
+        [&](SlideRecord& s) -> Status {
+            if (auto st = apply_submit(s, by); !st) return st;
+            auto checked = check_for_submit(s.json, *words);
+            if (!checked) return checked.error();
+            if (warnings) *warnings = std::move(*checked);
+            return {};
+        },
+        by.id, "submit");
 }
 
 Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by) {
-    return store_.update_slide(id, [&](SlideRecord& s) { return apply_approve(s, by); });
+    return store_.update_slide(
+        id, [&](SlideRecord& s) { return apply_approve(s, by); }, by.id, "approve");
 }
 
 Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,
                                          const std::string& reason) {
-    return store_.update_slide(id, [&](SlideRecord& s) { return apply_reject(s, by, reason); });
+    return store_.update_slide(
+        id, [&](SlideRecord& s) { return apply_reject(s, by, reason); }, by.id, "reject");
 }
 
 Result<SlideRecord> SlideService::get(std::int64_t id) {

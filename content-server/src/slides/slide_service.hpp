@@ -21,6 +21,7 @@
 namespace signage::server {
 
 class Store;
+struct CheckWarning;
 
 class SlideService {
   public:
@@ -28,8 +29,11 @@ class SlideService {
 
     Result<SlideRecord> create(const nlohmann::json& body, const User& by);
     Result<SlideRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
-    Status remove(std::int64_t id);
-    Result<SlideRecord> submit(std::int64_t id, const User& by);
+    Status remove(std::int64_t id, const User& by);
+    // Runs the submit checks (checks/content_checks.hpp); their warnings go
+    // to `warnings` when given.
+    Result<SlideRecord> submit(std::int64_t id, const User& by,
+                               std::vector<CheckWarning>* warnings = nullptr);
     Result<SlideRecord> approve(std::int64_t id, const User& by);
     Result<SlideRecord> reject(std::int64_t id, const User& by, const std::string& reason);
     Result<SlideRecord> get(std::int64_t id);

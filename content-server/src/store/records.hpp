@@ -19,6 +19,28 @@ struct User {
     std::int64_t id = 0;
     std::string username;
     Role role = Role::editor;
+    bool disabled = false;  // cannot sign in; has no sessions
+    std::string created_at;
+};
+
+// One row of the audit log. `before` and `after` are JSON text, empty for
+// none (null in the API).
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::string at;     // ISO 8601 UTC
+    std::string actor;  // username; empty for the command line
+    std::string action;
+    std::string object_type;
+    std::string object_id;
+    std::string before;
+    std::string after;
+};
+
+struct AuditQuery {
+    int limit = 50;
+    std::int64_t before_id = 0;  // 0: from the newest
+    std::string object_type;     // empty: any
+    std::string object_id;       // empty: any
 };
 
 struct Group {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <nlohmann/json.hpp>
 #include "common/random.hpp"
 
 namespace signage::server {
@@ -120,6 +121,26 @@ CREATE TABLE quiz_answers(
 CREATE INDEX quiz_answers_by_round ON quiz_answers(round);
 )sql";
 
+// Version 4: accounts, audit and checks. Users can be disabled; every state
+// change is written to audit_log in its own transaction; settings holds
+// admin-configured values (JSON) by key, e.g. "forbidden_words".
+const char* const schema_v4 = R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE audit_log(
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT,
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id TEXT,
+    before TEXT,
+    after TEXT);
+CREATE INDEX audit_by_object ON audit_log(object_type, object_id, id);
+CREATE TABLE settings(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL);
+)sql";
+
 Error internal(const std::exception& e) {
     spdlog::error("store: {}", e.what());
     return make_error("internal", std::string("database error: ") + e.what());
@@ -147,6 +168,39 @@ User read_user(SQLite::Statement& q, int first) {
     u.username = q.getColumn(first + 1).getString();
     u.role = parse_role(q.getColumn(first + 2).getString()).value_or(Role::editor);
     return u;
+}
+
+// id, username, role, disabled, created_at
+const char* const user_columns = "SELECT id, username, role, disabled, created_at FROM users ";
+
+User read_full_user(SQLite::Statement& q) {
+    User u = read_user(q, 0);
+    u.disabled = q.getColumn(3).getInt() != 0;
+    u.created_at = q.getColumn(4).getString();
+    return u;
+}
+
+std::string user_audit_json(const User& u) {
+    return nlohmann::json{
+        {"username", u.username}, {"role", to_string(u.role)}, {"disabled", u.disabled}}
+        .dump();
+}
+
+std::string dump_audit(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A review record (slide or question) as the audit log keeps it.
+std::string review_audit_json(const SlideRecord& s) {
+    auto parse = [](const std::string& text) {
+        auto j = nlohmann::json::parse(text, nullptr, false);
+        return j.is_discarded() ? nlohmann::json(text) : j;
+    };
+    nlohmann::json j{{"status", to_string(s.status)},
+                     {"content", parse(s.json)},
+                     {"approved", s.approved_json ? parse(*s.approved_json) : nullptr}};
+    if (!s.reject_reason.empty()) j["reject_reason"] = s.reject_reason;
+    return dump_audit(j);
 }
 
 Screen read_screen(SQLite::Statement& q) {
@@ -284,7 +338,11 @@ Status Store::migrate() {
             db_->exec(schema_v3);
             version = 3;
         }
-        // Later migrations go here: if (version < 4) { ...; version = 4; }
+        if (version < 4) {
+            db_->exec(schema_v4);
+            version = 4;
+        }
+        // Later migrations go here: if (version < 5) { ...; version = 5; }
         SQLite::Statement set(*db_, "UPDATE schema_version SET version = ?");
         set.bind(1, version);
         set.exec();
@@ -300,8 +358,9 @@ Result<std::int64_t> Store::count_users() {
 }
 
 Result<User> Store::add_user(const std::string& username, const std::string& password_hash,
-                             Role role) {
+                             Role role, std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<User> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(*db_,
                             "INSERT INTO users(username, password_hash, role, created_at) "
                             "VALUES (?, ?, ?, ?)");
@@ -317,7 +376,168 @@ Result<User> Store::add_user(const std::string& username, const std::string& pas
             }
             throw;
         }
-        return User{db_->getLastInsertRowid(), username, role};
+        User user{db_->getLastInsertRowid(), username, role, false, now_iso8601()};
+        audit_locked(actor, "create", "user", username, "", user_audit_json(user));
+        tx.commit();
+        return user;
+    });
+}
+
+Result<std::vector<User>> Store::list_users() {
+    return guarded(mutex_, [&]() -> Result<std::vector<User>> {
+        SQLite::Statement q(*db_, std::string(user_columns) + "ORDER BY username");
+        std::vector<User> out;
+        while (q.executeStep()) out.push_back(read_full_user(q));
+        return out;
+    });
+}
+
+Result<User> Store::update_user(const std::string& username, std::optional<Role> role,
+                                std::optional<bool> disabled, std::int64_t actor) {
+    return guarded(mutex_, [&]() -> Result<User> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement find(*db_, std::string(user_columns) + "WHERE username = ?");
+        find.bind(1, username);
+        if (!find.executeStep()) return make_error("not_found", "no user " + username);
+        const User before = read_full_user(find);
+        User after = before;
+        if (role) after.role = *role;
+        if (disabled) after.disabled = *disabled;
+        const bool was_admin = before.role == Role::admin && !before.disabled;
+        const bool is_admin = after.role == Role::admin && !after.disabled;
+        if (was_admin && !is_admin) {
+            const auto admins = db_->execAndGet(
+                                       "SELECT COUNT(*) FROM users WHERE role = 'admin' "
+                                       "AND disabled = 0")
+                                    .getInt64();
+            if (admins <= 1) {
+                return make_error("conflict",
+                                  username + " is the last admin: make another admin first",
+                                  disabled && *disabled ? "disabled" : "role");
+            }
+        }
+        SQLite::Statement q(*db_, "UPDATE users SET role = ?, disabled = ? WHERE id = ?");
+        q.bind(1, std::string(to_string(after.role)));
+        q.bind(2, after.disabled ? 1 : 0);
+        q.bind(3, after.id);
+        q.exec();
+        if (after.disabled) {
+            SQLite::Statement end(*db_, "DELETE FROM sessions WHERE user_id = ?");
+            end.bind(1, after.id);
+            end.exec();
+        }
+        if (before.role != after.role || before.disabled != after.disabled) {
+            audit_locked(actor, "update", "user", username, user_audit_json(before),
+                         user_audit_json(after));
+        }
+        tx.commit();
+        return after;
+    });
+}
+
+Status Store::set_password(std::int64_t user_id, const std::string& password_hash,
+                           const std::string& keep_session) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement q(*db_, "UPDATE users SET password_hash = ? WHERE id = ?");
+        q.bind(1, password_hash);
+        q.bind(2, user_id);
+        if (q.exec() == 0) return make_error("not_found", "no such user");
+        SQLite::Statement end(*db_, "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?");
+        end.bind(1, user_id);
+        end.bind(2, keep_session);
+        const int ended = end.exec();
+        SQLite::Statement name(*db_, "SELECT username FROM users WHERE id = ?");
+        name.bind(1, user_id);
+        const std::string username = name.executeStep() ? name.getColumn(0).getString() : "";
+        audit_locked(user_id, "change_password", "user", username, "",
+                     dump_audit({{"other_sessions_ended", ended}}));
+        tx.commit();
+        return {};
+    });
+}
+
+void Store::audit_locked(std::optional<std::int64_t> actor, const std::string& action,
+                         const std::string& object_type, const std::string& object_id,
+                         const std::string& before, const std::string& after) {
+    std::string actor_name;
+    if (actor) {
+        SQLite::Statement name(*db_, "SELECT username FROM users WHERE id = ?");
+        name.bind(1, *actor);
+        if (name.executeStep()) actor_name = name.getColumn(0).getString();
+    }
+    SQLite::Statement q(*db_,
+                        "INSERT INTO audit_log(at, actor, action, object_type, object_id, before, "
+                        "after) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    // Empty text is stored as NULL.
+    const auto bind_or_null = [&q](int index, const std::string& text) {
+        if (text.empty()) {
+            q.bind(index);
+        } else {
+            q.bind(index, text);
+        }
+    };
+    q.bind(1, now_iso8601());
+    bind_or_null(2, actor_name);
+    q.bind(3, action);
+    q.bind(4, object_type);
+    bind_or_null(5, object_id);
+    bind_or_null(6, before);
+    bind_or_null(7, after);
+    q.exec();
+}
+
+Result<std::vector<AuditEntry>> Store::list_audit(const AuditQuery& query) {
+    return guarded(mutex_, [&]() -> Result<std::vector<AuditEntry>> {
+        SQLite::Statement q(*db_,
+                            "SELECT id, at, actor, action, object_type, object_id, before, after "
+                            "FROM audit_log WHERE (? = 0 OR id < ?) AND (? = '' OR object_type = "
+                            "?) AND (? = '' OR object_id = ?) ORDER BY id DESC LIMIT ?");
+        q.bind(1, query.before_id);
+        q.bind(2, query.before_id);
+        q.bind(3, query.object_type);
+        q.bind(4, query.object_type);
+        q.bind(5, query.object_id);
+        q.bind(6, query.object_id);
+        q.bind(7, query.limit);
+        std::vector<AuditEntry> out;
+        while (q.executeStep()) {
+            out.push_back(AuditEntry{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                                     text_or_empty(q.getColumn(2)), q.getColumn(3).getString(),
+                                     q.getColumn(4).getString(), text_or_empty(q.getColumn(5)),
+                                     text_or_empty(q.getColumn(6)), text_or_empty(q.getColumn(7))});
+        }
+        return out;
+    });
+}
+
+Result<std::optional<std::string>> Store::get_setting(const std::string& key) {
+    return guarded(mutex_, [&]() -> Result<std::optional<std::string>> {
+        SQLite::Statement q(*db_, "SELECT value FROM settings WHERE key = ?");
+        q.bind(1, key);
+        if (!q.executeStep()) return std::optional<std::string>{};
+        return std::optional<std::string>{q.getColumn(0).getString()};
+    });
+}
+
+Status Store::put_setting(const std::string& key, const std::string& json, std::int64_t actor) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        std::string before;
+        {
+            SQLite::Statement q(*db_, "SELECT value FROM settings WHERE key = ?");
+            q.bind(1, key);
+            if (q.executeStep()) before = q.getColumn(0).getString();
+        }
+        SQLite::Statement q(*db_,
+                            "INSERT INTO settings(key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        q.bind(1, key);
+        q.bind(2, json);
+        q.exec();
+        audit_locked(actor, "update", "setting", key, before, json);
+        tx.commit();
+        return {};
     });
 }
 
@@ -325,10 +545,13 @@ Result<std::optional<std::pair<User, std::string>>> Store::find_user(const std::
     using R = std::optional<std::pair<User, std::string>>;
     return guarded(mutex_, [&]() -> Result<R> {
         SQLite::Statement q(
-            *db_, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
+            *db_,
+            "SELECT id, username, role, password_hash, disabled FROM users WHERE username = ?");
         q.bind(1, username);
         if (!q.executeStep()) return R{};
-        return R{std::pair{read_user(q, 0), q.getColumn(3).getString()}};
+        User u = read_user(q, 0);
+        u.disabled = q.getColumn(4).getInt() != 0;
+        return R{std::pair{u, q.getColumn(3).getString()}};
     });
 }
 
@@ -352,7 +575,7 @@ Result<std::optional<User>> Store::session_user(const std::string& token_hash, s
         SQLite::Statement q(*db_,
                             "SELECT u.id, u.username, u.role FROM sessions s "
                             "JOIN users u ON u.id = s.user_id "
-                            "WHERE s.token_hash = ? AND s.expires_at > ?");
+                            "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0");
         q.bind(1, token_hash);
         q.bind(2, now);
         if (!q.executeStep()) return std::optional<User>{};
@@ -378,8 +601,10 @@ Status Store::purge_expired_sessions(std::int64_t now) {
     });
 }
 
-Result<Group> Store::add_group(const std::string& name, const std::string& settings_json) {
+Result<Group> Store::add_group(const std::string& name, const std::string& settings_json,
+                               std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Group> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         Group g{0, name, now_iso8601(), settings_json, 0};
         SQLite::Statement q(*db_,
                             "INSERT INTO groups(name, created_at, settings) VALUES (?, ?, ?)");
@@ -395,6 +620,11 @@ Result<Group> Store::add_group(const std::string& name, const std::string& setti
             throw;
         }
         g.id = db_->getLastInsertRowid();
+        audit_locked(
+            actor, "create", "group", name, "",
+            dump_audit({{"name", name},
+                        {"settings", nlohmann::json::parse(settings_json, nullptr, false)}}));
+        tx.commit();
         return g;
     });
 }
@@ -428,6 +658,10 @@ Result<GroupSettingsUpdate> Store::update_group_settings(const std::string& name
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         auto group = find_group_locked(name);
         if (!group) return make_error("not_found", "no group " + name);
+        audit_locked(
+            updated_by, "update", "group", name,
+            dump_audit({{"settings", nlohmann::json::parse(group->settings_json, nullptr, false)}}),
+            dump_audit({{"settings", nlohmann::json::parse(settings_json, nullptr, false)}}));
         SQLite::Statement q(*db_, "UPDATE groups SET settings = ? WHERE id = ?");
         q.bind(1, settings_json);
         q.bind(2, group->id);
@@ -442,7 +676,8 @@ Result<GroupSettingsUpdate> Store::update_group_settings(const std::string& name
 }
 
 Result<Screen> Store::add_screen(const std::string& name, const std::string& group,
-                                 const DeviceCredentials& device) {
+                                 const DeviceCredentials& device,
+                                 std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Screen> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string now = now_iso8601();
@@ -466,13 +701,16 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
             throw;
         }
         const std::int64_t id = db_->getLastInsertRowid();
+        audit_locked(actor, "create", "screen", std::to_string(id), "",
+                     dump_audit({{"name", name}, {"group", group}}));
         tx.commit();
         return read_screen_by_id(*db_, id);
     });
 }
 
 Result<Screen> Store::pair_screen(const std::string& name, const std::string& group,
-                                  const DeviceCredentials& device) {
+                                  const DeviceCredentials& device,
+                                  std::optional<std::int64_t> actor) {
     {
         auto existing = guarded(mutex_, [&]() -> Result<std::optional<std::int64_t>> {
             SQLite::Statement q(*db_,
@@ -489,7 +727,7 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
             return std::optional<std::int64_t>{q.getColumn(0).getInt64()};
         });
         if (!existing) return existing.error();
-        if (!*existing) return add_screen(name, group, device);
+        if (!*existing) return add_screen(name, group, device, actor);
         const std::int64_t id = **existing;
         return guarded(mutex_, [&]() -> Result<Screen> {
             SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -507,6 +745,9 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
                 return make_error("conflict", "screen " + name + " changed meanwhile: try again",
                                   "name");
             }
+            audit_locked(actor, "pair", "screen", std::to_string(id),
+                         dump_audit({{"name", name}, {"revoked", true}}),
+                         dump_audit({{"name", name}, {"group", group}}));
             tx.commit();
             last_touch_.erase(id);
             return read_screen_by_id(*db_, id);
@@ -514,19 +755,26 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
     }
 }
 
-Result<Screen> Store::revoke_screen(std::int64_t screen_id) {
+Result<Screen> Store::revoke_screen(std::int64_t screen_id, std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Screen> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(*db_, "UPDATE screens SET token_hash = ? WHERE id = ?");
         q.bind(1, std::string(kRevokedPrefix) + random_hex(16));
         q.bind(2, screen_id);
         if (q.exec() != 1) {
             return make_error("not_found", "no screen " + std::to_string(screen_id));
         }
-        return read_screen_by_id(*db_, screen_id);
+        Screen screen = read_screen_by_id(*db_, screen_id);
+        audit_locked(actor, "revoke", "screen", std::to_string(screen_id),
+                     dump_audit({{"name", screen.name}, {"revoked", false}}),
+                     dump_audit({{"name", screen.name}, {"revoked", true}}));
+        tx.commit();
+        return screen;
     });
 }
 
-Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string& group) {
+Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string& group,
+                                      std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<ScreenMove> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement find(*db_, std::string(screen_columns) + "WHERE s.id = ?");
@@ -544,6 +792,9 @@ Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string&
         q.bind(1, target->id);
         q.bind(2, screen_id);
         q.exec();
+        audit_locked(actor, "move", "screen", std::to_string(screen_id),
+                     dump_audit({{"name", move.screen.name}, {"group", move.previous_group}}),
+                     dump_audit({{"name", move.screen.name}, {"group", target->name}}));
         tx.commit();
         move.screen.group_id = target->id;
         move.screen.group = target->name;
@@ -669,6 +920,7 @@ SlideRecord Store::read_review_locked(const ReviewTable& table, std::int64_t id,
 Result<SlideRecord> Store::create_review(const ReviewTable& table, const std::string& json,
                                          std::int64_t author_id) {
     return guarded(mutex_, [&]() -> Result<SlideRecord> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string now = now_iso8601();
         SQLite::Statement q(*db_, std::string("INSERT INTO ") + table.table +
                                       "(json, status, author_id, updated_by, created_at, "
@@ -683,6 +935,9 @@ Result<SlideRecord> Store::create_review(const ReviewTable& table, const std::st
         SlideRecord s = read_review_locked(table, db_->getLastInsertRowid(), found);
         if (!found)
             return make_error("internal", std::string(table.noun) + " vanished after insert");
+        audit_locked(author_id, "create", table.noun, std::to_string(s.id), "",
+                     review_audit_json(s));
+        tx.commit();
         return s;
     });
 }
@@ -709,7 +964,8 @@ Result<std::vector<SlideRecord>> Store::list_reviews(const ReviewTable& table) {
 
 Result<std::vector<SlideRecord>> Store::update_reviews(
     const ReviewTable& table, const std::vector<std::int64_t>& ids,
-    const std::function<Status(SlideRecord&)>& change, bool batch) {
+    const std::function<Status(SlideRecord&)>& change, bool batch, std::int64_t actor,
+    const std::string& action) {
     return guarded(mutex_, [&]() -> Result<std::vector<SlideRecord>> {
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         std::vector<SlideRecord> out;
@@ -720,6 +976,7 @@ Result<std::vector<SlideRecord>> Store::update_reviews(
             bool found = false;
             SlideRecord s = read_review_locked(table, id, found);
             if (!found) return make_error("not_found", "no " + what, field);
+            const std::string before = review_audit_json(s);
             if (auto st = change(s); !st) {
                 // The transaction rolls back; in a batch the error names the item.
                 if (!batch) return st.error();
@@ -747,6 +1004,10 @@ Result<std::vector<SlideRecord>> Store::update_reviews(
             q.bind(8, s.reviewed_at);
             q.bind(9, id);
             q.exec();
+            const std::string after = review_audit_json(s);
+            if (after != before) {
+                audit_locked(actor, action, table.noun, std::to_string(id), before, after);
+            }
         }
         tx.commit();
         for (const std::int64_t id : ids) {
@@ -757,13 +1018,18 @@ Result<std::vector<SlideRecord>> Store::update_reviews(
     });
 }
 
-Status Store::delete_review(const ReviewTable& table, std::int64_t id) {
+Status Store::delete_review(const ReviewTable& table, std::int64_t id, std::int64_t actor) {
     return guarded(mutex_, [&]() -> Status {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        bool found = false;
+        const SlideRecord s = read_review_locked(table, id, found);
         SQLite::Statement q(*db_, std::string("DELETE FROM ") + table.table + " WHERE id = ?");
         q.bind(1, id);
-        if (q.exec() == 0)
+        if (!found || q.exec() == 0)
             return make_error("not_found",
                               "no " + std::string(table.noun) + " " + std::to_string(id));
+        audit_locked(actor, "delete", table.noun, std::to_string(id), review_audit_json(s), "");
+        tx.commit();
         return {};
     });
 }
@@ -781,14 +1047,15 @@ Result<std::vector<SlideRecord>> Store::list_slides() {
 }
 
 Result<SlideRecord> Store::update_slide(std::int64_t id,
-                                        const std::function<Status(SlideRecord&)>& change) {
-    auto updated = update_reviews(*slides_table(), {id}, change, false);
+                                        const std::function<Status(SlideRecord&)>& change,
+                                        std::int64_t actor, const std::string& action) {
+    auto updated = update_reviews(*slides_table(), {id}, change, false, actor, action);
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
 
-Status Store::delete_slide(std::int64_t id) {
-    return delete_review(*slides_table(), id);
+Status Store::delete_slide(std::int64_t id, std::int64_t actor) {
+    return delete_review(*slides_table(), id, actor);
 }
 
 Result<std::vector<PublishedGroup>> Store::publish(
@@ -823,9 +1090,27 @@ Result<std::vector<PublishedGroup>> Store::publish(
         if (!compiled) return compiled.error();
 
         std::vector<PublishedGroup> out;
+        nlohmann::json before_groups = nlohmann::json::object();
         for (const CompiledManifest& m : *compiled) {
+            auto latest = latest_manifest_locked(m.group_id);
+            before_groups[m.group] = latest ? nlohmann::json(latest->version) : nullptr;
             out.push_back(store_manifest_locked(m, input.now, published_by));
         }
+        nlohmann::json after_groups = nlohmann::json::object();
+        for (const PublishedGroup& g : out) after_groups[g.group] = g.version;
+        nlohmann::json newly_published = nlohmann::json::object();
+        for (const char* table : {"slides", "quiz_questions"}) {
+            SQLite::Statement q(*db_, std::string("SELECT id FROM ") + table +
+                                          " WHERE status = 'approved' ORDER BY id");
+            nlohmann::json ids = nlohmann::json::array();
+            while (q.executeStep()) ids.push_back(std::to_string(q.getColumn(0).getInt64()));
+            newly_published[table == std::string("slides") ? "slides" : "questions"] =
+                std::move(ids);
+        }
+        audit_locked(published_by, "publish", "publish", "",
+                     dump_audit({{"versions", std::move(before_groups)}}),
+                     dump_audit({{"versions", std::move(after_groups)},
+                                 {"published", std::move(newly_published)}}));
         db_->exec("UPDATE slides SET status = 'published' WHERE status = 'approved'");
         db_->exec("UPDATE quiz_questions SET status = 'published' WHERE status = 'approved'");
         tx.commit();
@@ -901,12 +1186,12 @@ Result<std::vector<QuestionRecord>> Store::list_questions() {
 
 Result<std::vector<QuestionRecord>> Store::update_questions(
     const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change,
-    bool batch) {
-    return update_reviews(*questions_table(), ids, change, batch);
+    bool batch, std::int64_t actor, const std::string& action) {
+    return update_reviews(*questions_table(), ids, change, batch, actor, action);
 }
 
-Status Store::delete_question(std::int64_t id) {
-    return delete_review(*questions_table(), id);
+Status Store::delete_question(std::int64_t id, std::int64_t actor) {
+    return delete_review(*questions_table(), id, actor);
 }
 
 Result<std::vector<std::int64_t>> Store::import_questions(const std::vector<std::string>& jsons,
@@ -927,6 +1212,10 @@ Result<std::vector<std::int64_t>> Store::import_questions(const std::vector<std:
             q.bind(5, now);
             q.exec();
             ids.push_back(db_->getLastInsertRowid());
+            bool found = false;
+            const SlideRecord s = read_review_locked(*questions_table(), ids.back(), found);
+            audit_locked(author_id, "import", "question", std::to_string(ids.back()), "",
+                         review_audit_json(s));
         }
         tx.commit();
         return ids;
@@ -958,7 +1247,16 @@ Result<Redemption> Store::redeem_claim(std::int64_t screen_id, int day, int seri
         q.bind(4, r.redeemed_at);
         q.bind(5, by.id);
         try {
+            SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
             q.exec();
+            const std::string claim = std::to_string(screen_id) + "/" + std::to_string(day) + "/" +
+                                      std::to_string(serial);
+            audit_locked(by.id, "redeem", "prize_claim", claim, "",
+                         dump_audit({{"screen_id", screen_id},
+                                     {"day", day},
+                                     {"serial", serial},
+                                     {"redeemed_at", r.redeemed_at}}));
+            tx.commit();
             return r;
         } catch (const SQLite::Exception& e) {
             if (!is_unique_violation(e)) throw;

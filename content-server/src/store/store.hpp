@@ -82,14 +82,25 @@ class Store {
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     // A table of review records (slides, quiz questions); defined in store.cpp.
     struct ReviewTable;
 
     // Users and sessions.
     Result<std::int64_t> count_users();
-    Result<User> add_user(const std::string& username, const std::string& password_hash, Role role);
+    // `actor`: the admin who adds it (nullopt: the command line), for the audit log.
+    Result<User> add_user(const std::string& username, const std::string& password_hash, Role role,
+                          std::optional<std::int64_t> actor = std::nullopt);
+    Result<std::vector<User>> list_users();  // by username
+    // Changes a user's role and/or disabled flag. Disabling ends the user's
+    // sessions. "not_found"; "conflict" when it would leave no enabled admin.
+    Result<User> update_user(const std::string& username, std::optional<Role> role,
+                             std::optional<bool> disabled, std::int64_t actor);
+    // Replaces a user's password hash and ends every session of the user but
+    // the one whose hash is `keep_session`.
+    Status set_password(std::int64_t user_id, const std::string& password_hash,
+                        const std::string& keep_session);
     // The user and its password hash; nullopt when there is no such user.
     Result<std::optional<std::pair<User, std::string>>> find_user(const std::string& username);
     Status add_session(const std::string& token_hash, std::int64_t user_id,
@@ -101,7 +112,8 @@ class Store {
 
     // Groups and screens. Group reads fill in the screen count.
     // "conflict" when the name is taken.
-    Result<Group> add_group(const std::string& name, const std::string& settings_json = "{}");
+    Result<Group> add_group(const std::string& name, const std::string& settings_json = "{}",
+                            std::optional<std::int64_t> actor = std::nullopt);
     Result<std::optional<Group>> find_group(const std::string& name);
     Result<std::vector<Group>> list_groups();  // by name
     // Replaces a group's settings and, in the same transaction, stores the
@@ -114,16 +126,19 @@ class Store {
                                                       std::int64_t updated_by);
     // Registers a screen, creating its group when missing (one transaction).
     Result<Screen> add_screen(const std::string& name, const std::string& group,
-                              const DeviceCredentials& device);
+                              const DeviceCredentials& device,
+                              std::optional<std::int64_t> actor = std::nullopt);
     // Pairing: registers a screen like add_screen(), or gives the revoked
     // screen of that name new credentials and the group (created when
     // missing). "conflict" (field "name") when the name has a working token.
     Result<Screen> pair_screen(const std::string& name, const std::string& group,
-                               const DeviceCredentials& device);
+                               const DeviceCredentials& device,
+                               std::optional<std::int64_t> actor = std::nullopt);
     // Revokes a screen's device token at once: it no longer authenticates;
     // the screen keeps its name and history and may be paired again.
     // "not_found" for an unknown screen.
-    Result<Screen> revoke_screen(std::int64_t screen_id);
+    Result<Screen> revoke_screen(std::int64_t screen_id,
+                                 std::optional<std::int64_t> actor = std::nullopt);
     // Records the claim key of a screen that has none yet (registered before
     // claim keys); a screen's existing key is never replaced.
     Status set_claim_key(std::int64_t screen_id, const DeviceCredentials& device);
@@ -132,7 +147,8 @@ class Store {
         const std::string& key_id);
     // Moves a screen to another existing group: "not_found" for an unknown
     // screen, "unprocessable" (field "group") for an unknown group.
-    Result<ScreenMove> move_screen(std::int64_t screen_id, const std::string& group);
+    Result<ScreenMove> move_screen(std::int64_t screen_id, const std::string& group,
+                                   std::optional<std::int64_t> actor = std::nullopt);
     Result<std::optional<Screen>> screen_by_token(const std::string& token_hash);
     Result<std::vector<Screen>> list_screens();
     // Records that a screen asked; writes at most once per screen every
@@ -149,9 +165,11 @@ class Store {
     Result<std::vector<SlideRecord>> list_slides();  // in id order
     // Reads the slide, lets `change` edit it (its error aborts and is returned),
     // and writes the editable fields back, in one transaction.
+    // `actor` and `action` ("edit", "submit", ...) go to the audit log.
     Result<SlideRecord> update_slide(std::int64_t id,
-                                     const std::function<Status(SlideRecord&)>& change);
-    Status delete_slide(std::int64_t id);  // "not_found"
+                                     const std::function<Status(SlideRecord&)>& change,
+                                     std::int64_t actor, const std::string& action);
+    Status delete_slide(std::int64_t id, std::int64_t actor);  // "not_found"
 
     // Quiz questions: the same review records as slides, in their own table.
     Result<QuestionRecord> create_question(const std::string& json, std::int64_t author_id);
@@ -162,8 +180,8 @@ class Store {
     // names "ids[i]"; otherwise it is update_slide's.
     Result<std::vector<QuestionRecord>> update_questions(
         const std::vector<std::int64_t>& ids, const std::function<Status(QuestionRecord&)>& change,
-        bool batch);
-    Status delete_question(std::int64_t id);  // "not_found"
+        bool batch, std::int64_t actor, const std::string& action);
+    Status delete_question(std::int64_t id, std::int64_t actor);  // "not_found"
     // Adds drafts by one author in one transaction; their ids in order.
     Result<std::vector<std::int64_t>> import_questions(const std::vector<std::string>& jsons,
                                                        std::int64_t author_id);
@@ -188,6 +206,13 @@ class Store {
     Result<std::vector<PublishedGroup>> publish(
         const std::function<Result<std::vector<CompiledManifest>>(const PublishInput&)>& compile,
         std::int64_t published_by);
+    // Admin-configured settings: JSON text by key; nullopt when never set.
+    Result<std::optional<std::string>> get_setting(const std::string& key);
+    Status put_setting(const std::string& key, const std::string& json, std::int64_t actor);
+
+    // The audit log, newest first.
+    Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query);
+
     // A group's latest manifest; nullopt when the group was never published.
     Result<std::optional<StoredManifest>> latest_manifest(const std::string& group);
 
@@ -201,8 +226,14 @@ class Store {
     Result<std::vector<SlideRecord>> list_reviews(const ReviewTable& table);
     Result<std::vector<SlideRecord>> update_reviews(
         const ReviewTable& table, const std::vector<std::int64_t>& ids,
-        const std::function<Status(SlideRecord&)>& change, bool batch);
-    Status delete_review(const ReviewTable& table, std::int64_t id);
+        const std::function<Status(SlideRecord&)>& change, bool batch, std::int64_t actor,
+        const std::string& action);
+    Status delete_review(const ReviewTable& table, std::int64_t id, std::int64_t actor);
+    // Appends to the audit log (in the caller's transaction). `before` and
+    // `after` are JSON text, empty for none.
+    void audit_locked(std::optional<std::int64_t> actor, const std::string& action,
+                      const std::string& object_type, const std::string& object_id,
+                      const std::string& before, const std::string& after);
     std::optional<Group> find_group_locked(const std::string& name);
     std::optional<StoredManifest> latest_manifest_locked(std::int64_t group_id);
     // Stores `m` unless it is the group's latest version already.

@@ -1,0 +1,213 @@
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/password.hpp"
+#include "checks/content_checks.hpp"
+#include "http/responses.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr std::size_t kMinNewPassword = 10;
+constexpr int kMaxAuditPage = 500;
+
+nlohmann::json account_view(const User& u) {
+    return {{"username", u.username},
+            {"role", to_string(u.role)},
+            {"disabled", u.disabled},
+            {"created_at", u.created_at}};
+}
+
+Status check_username(const nlohmann::json& j) {
+    if (!j.is_string() || j.get_ref<const std::string&>().empty()) {
+        return make_error("invalid", "is required (a string)", "username");
+    }
+    const auto& name = j.get_ref<const std::string&>();
+    if (name.size() > 64) return make_error("invalid", "may have at most 64 bytes", "username");
+    for (const unsigned char c : name) {
+        if (c <= 0x20 || c == 0x7f || c == '/') {
+            return make_error("invalid", "may not contain spaces, control characters or '/'",
+                              "username");
+        }
+    }
+    return {};
+}
+
+Result<Role> read_role(const nlohmann::json& j) {
+    if (!j.is_string()) return make_error("invalid", "must be admin, editor or reviewer", "role");
+    auto role = parse_role(j.get_ref<const std::string&>());
+    if (!role) return make_error("invalid", "must be admin, editor or reviewer", "role");
+    return *role;
+}
+
+Status only_fields(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        bool known = false;
+        for (const char* a : allowed) known = known || it.key() == a;
+        if (!known) return make_error("invalid", "is not a known field", it.key());
+    }
+    return {};
+}
+
+// A query parameter as a positive integer; `fallback` when absent.
+Result<std::int64_t> audit_number(const Request& req, const std::string& name,
+                                  std::int64_t fallback) {
+    const auto text = req.query_param(name);
+    if (!text) return fallback;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || p != text->data() + text->size() || v <= 0) {
+        return make_error("invalid", "must be a positive whole number", name);
+    }
+    return v;
+}
+
+nlohmann::json audit_json_or_null(const std::string& text) {
+    if (text.empty()) return nullptr;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_discarded() ? nlohmann::json(text) : j;
+}
+
+}  // namespace
+
+void add_account_routes(http::Router& router, Services& s) {
+    router.add(Method::get, "/api/v1/users", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {});
+        if (!user) return user.error();
+        auto users = s.store.list_users();
+        if (!users) return users.error();
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& u : *users) list.push_back(account_view(u));
+        return http::json_response(200, {{"users", std::move(list)}});
+    });
+
+    router.add(Method::post, "/api/v1/users", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {});
+        if (!user) return user.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        const auto& j = *body;
+        if (auto st = only_fields(j, {"username", "role", "password"}); !st) return st.error();
+        if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
+            return st.error();
+        }
+        auto role = read_role(j.value("role", nlohmann::json()));
+        if (!role) return role.error();
+        const auto password = j.value("password", nlohmann::json());
+        if (!password.is_string())
+            return make_error("invalid", "is required (a string)", "password");
+        const auto& pw = password.get_ref<const std::string&>();
+        if (pw.size() < kMinNewPassword) {
+            return make_error("invalid", "a password needs at least 10 characters", "password");
+        }
+        if (auto st = check_password_policy(pw); !st) return st.error();
+        auto hash = hash_password(pw);
+        if (!hash) return hash.error();
+        auto added = s.store.add_user(j["username"].get<std::string>(), *hash, *role, user->id);
+        if (!added) return added.error();
+        return http::json_response(201, account_view(*added));
+    });
+
+    router.add(Method::put, "/api/v1/users/{name}", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {});
+        if (!user) return user.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        const auto& j = *body;
+        // A user as GET shows it may come back: its read-only fields are ignored.
+        if (auto st = only_fields(j, {"username", "role", "disabled", "created_at"}); !st) {
+            return st.error();
+        }
+        if (j.contains("username") && j["username"] != req.params.at(0)) {
+            return make_error("invalid", "a user cannot be renamed", "username");
+        }
+        std::optional<Role> role;
+        if (j.contains("role")) {
+            auto r = read_role(j["role"]);
+            if (!r) return r.error();
+            role = *r;
+        }
+        std::optional<bool> disabled;
+        if (j.contains("disabled")) {
+            if (!j["disabled"].is_boolean()) {
+                return make_error("invalid", "must be true or false", "disabled");
+            }
+            disabled = j["disabled"].get<bool>();
+        }
+        if (!role && !disabled) {
+            return make_error("invalid", "give a role or disabled to change", "role");
+        }
+        auto updated = s.store.update_user(req.params.at(0), role, disabled, user->id);
+        if (!updated) return updated.error();
+        return http::json_response(200, account_view(*updated));
+    });
+
+    router.add(Method::get, "/api/v1/audit", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+        if (!user) return user.error();
+        auto limit = audit_number(req, "limit", 50);
+        if (!limit) return limit.error();
+        if (*limit > kMaxAuditPage) {
+            return make_error("invalid", "may be at most 500", "limit");
+        }
+        auto before = audit_number(req, "before_id", 0);
+        if (!before) return before.error();
+        AuditQuery query;
+        query.limit = static_cast<int>(*limit);
+        query.before_id = *before;
+        query.object_type = req.query_param("object_type").value_or("");
+        query.object_id = req.query_param("object_id").value_or("");
+        auto entries = s.store.list_audit(query);
+        if (!entries) return entries.error();
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& e : *entries) {
+            list.push_back(
+                {{"id", std::to_string(e.id)},
+                 {"at", e.at},
+                 {"actor", e.actor.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.actor)},
+                 {"action", e.action},
+                 {"object_type", e.object_type},
+                 {"object_id",
+                  e.object_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.object_id)},
+                 {"before", audit_json_or_null(e.before)},
+                 {"after", audit_json_or_null(e.after)}});
+        }
+        // The next page: entries older than the last one here.
+        nlohmann::json next = nullptr;
+        if (static_cast<std::int64_t>(entries->size()) == *limit && !entries->empty()) {
+            next = std::to_string(entries->back().id);
+        }
+        return http::json_response(200, {{"entries", std::move(list)}, {"next_before_id", next}});
+    });
+
+    router.add(Method::get, "/api/v1/settings/forbidden-words",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff(req.bearer_token());
+                   if (!user) return user.error();
+                   auto words = load_forbidden_words(s.store);
+                   if (!words) return words.error();
+                   return http::json_response(200, {{"words", *words}});
+               });
+
+    router.add(Method::put, "/api/v1/settings/forbidden-words",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {});
+                   if (!user) return user.error();
+                   auto body = http::parse_json_object(req);
+                   if (!body) return body.error();
+                   auto words = save_forbidden_words(s.store, *body, user->id);
+                   if (!words) return words.error();
+                   return http::json_response(200, {{"words", *words}});
+               });
+}
+
+}  // namespace signage::server

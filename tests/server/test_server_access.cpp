@@ -1,0 +1,412 @@
+// Accounts, audit log and submit checks, over real HTTP against the real server.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/sha256.hpp"
+#include "server_test_helpers.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+namespace {
+
+// Expected answer per caller: U = 401, F = 403, K = allowed (2xx, or a 4xx
+// other than 401/403 for the test's empty or made-up input).
+// Callers, in order: no token, expired staff token, device token, editor,
+// reviewer, admin.
+const std::map<std::string, std::string>& access_matrix() {
+    static const std::map<std::string, std::string> m = {
+        {"POST /api/v1/auth/login", "KKKKKK"},
+        {"POST /api/v1/auth/logout", "UUFKKK"},
+        {"POST /api/v1/auth/password", "UUFKKK"},
+        {"GET /api/v1/auth/me", "UUFKKK"},
+        {"PUT /api/v1/media", "UUFKFK"},
+        {"GET /media/{sha256}", "KKKKKK"},
+        {"GET /api/v1/slides", "UUFKKK"},
+        {"POST /api/v1/slides", "UUFKFK"},
+        {"GET /api/v1/slides/{id}", "UUFKKK"},
+        {"PUT /api/v1/slides/{id}", "UUFKFK"},
+        {"DELETE /api/v1/slides/{id}", "UUFKFK"},
+        {"POST /api/v1/slides/{id}/submit", "UUFKFK"},
+        {"POST /api/v1/slides/{id}/approve", "UUFFKK"},
+        {"POST /api/v1/slides/{id}/reject", "UUFFKK"},
+        {"GET /api/v1/groups", "UUFKKK"},
+        {"POST /api/v1/groups", "UUFFFK"},
+        {"GET /api/v1/groups/{name}", "UUFKKK"},
+        {"PUT /api/v1/groups/{name}", "UUFFFK"},
+        {"GET /api/v1/screens", "UUFKKK"},
+        {"PUT /api/v1/screens/{id}", "UUFFFK"},
+        {"POST /api/v1/publish", "UUFFKK"},
+        {"GET /api/v1/player/manifest", "UUKFFF"},
+        {"POST /api/v1/player/pair", "KKKKKK"},
+        {"GET /api/v1/player/pair/{pairing_id}", "KKKKKK"},
+        {"POST /api/v1/screens/pair", "UUFFFK"},
+        {"POST /api/v1/screens/{id}/revoke", "UUFFFK"},
+        {"GET /api/v1/quiz/questions", "UUFKKK"},
+        {"POST /api/v1/quiz/questions", "UUFKFK"},
+        {"GET /api/v1/quiz/questions/{id}", "UUFKKK"},
+        {"PUT /api/v1/quiz/questions/{id}", "UUFKFK"},
+        {"DELETE /api/v1/quiz/questions/{id}", "UUFKFK"},
+        {"POST /api/v1/quiz/questions/{id}/submit", "UUFKFK"},
+        {"POST /api/v1/quiz/questions/{id}/approve", "UUFFKK"},
+        {"POST /api/v1/quiz/questions/{id}/reject", "UUFFKK"},
+        {"POST /api/v1/quiz/questions/submit", "UUFKFK"},
+        {"POST /api/v1/quiz/questions/approve", "UUFFKK"},
+        {"POST /api/v1/quiz/import", "UUFKFK"},
+        {"GET /api/v1/quiz/export", "UUFKKK"},
+        {"GET /api/v1/quiz/stats", "UUFKKK"},
+        {"POST /api/v1/quiz/claims/check", "UUFKKK"},
+        {"POST /api/v1/quiz/claims/redeem", "UUFKKK"},
+        {"POST /api/v1/player/quiz-results", "UUKFFF"},
+        {"GET /api/v1/users", "UUFFFK"},
+        {"POST /api/v1/users", "UUFFFK"},
+        {"PUT /api/v1/users/{name}", "UUFFFK"},
+        {"GET /api/v1/audit", "UUFFKK"},
+        {"GET /api/v1/settings/forbidden-words", "UUFKKK"},
+        {"PUT /api/v1/settings/forbidden-words", "UUFFFK"},
+        {"GET /{*}", "KKKKKK"},
+    };
+    return m;
+}
+
+std::vector<std::string> registered_routes() {
+    TempDir dir;
+    auto res = ServerFixture::run_cli({"routes", "--data", dir.path().string()});
+    REQUIRE(res.status == 0);
+    std::vector<std::string> out;
+    std::istringstream in(res.out);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) out.push_back(line);
+    }
+    return out;
+}
+
+std::string concrete_path(std::string pattern) {
+    const std::pair<const char*, const char*> params[] = {
+        {"{sha256}", "0000000000000000000000000000000000000000000000000000000000000000"},
+        {"{id}", "999"},
+        {"{pairing_id}", "00000000000000000000000000000000"},
+        {"{name}", "nobody"},
+        {"{*}", "no-such-file.txt"}};
+    for (const auto& [from, to] : params) {
+        if (auto at = pattern.find(from); at != std::string::npos) {
+            pattern.replace(at, std::string(from).size(), to);
+        }
+    }
+    return pattern;
+}
+
+char access_class(long status) {
+    if (status == 401) return 'U';
+    if (status == 403) return 'F';
+    if (status >= 200 && status < 500) return 'K';
+    return '?';
+}
+
+// Makes a session token stale by moving its expiry into the past.
+void expire_session(const ServerFixture& server, const std::string& token) {
+    SQLite::Database db((server.data_dir() / "signage.db").string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement q(db, "UPDATE sessions SET expires_at = 1 WHERE token_hash = ?");
+    q.bind(1, signage::sha256_hex(token));
+    REQUIRE(q.exec() == 1);
+}
+
+json audit_for(HttpClient& client, const std::string& type, const std::string& id) {
+    auto res = client.get("/api/v1/audit?object_type=" + type + "&object_id=" + id);
+    REQUIRE(res.status == 200);
+    return res.json().at("entries");
+}
+
+}  // namespace
+
+TEST_CASE("server: authorization matrix over every registered route", "[server][access]") {
+    const auto routes = registered_routes();
+    // The table covers exactly the router's routes.
+    std::set<std::string> registered(routes.begin(), routes.end());
+    std::set<std::string> tabled;
+    for (const auto& [route, expected] : access_matrix()) tabled.insert(route);
+    CHECK(registered == tabled);
+
+    Staff staff;
+    const std::string device = staff.server.add_screen("lobby", "hall");
+    staff.server.add_user("stale", "editor", "stale-password");
+    const std::string expired = staff.server.login("stale", "stale-password");
+    expire_session(staff.server, expired);
+
+    // Logout last: it ends the sessions the other rows use.
+    std::vector<std::string> order;
+    for (const auto& r : routes) {
+        if (r != "POST /api/v1/auth/logout") order.push_back(r);
+    }
+    order.push_back("POST /api/v1/auth/logout");
+
+    const std::string tokens[] = {
+        "", expired, device, staff.editor.token(), staff.reviewer.token(), staff.admin.token()};
+    const char* const callers[] = {"none", "expired", "device", "editor", "reviewer", "admin"};
+    for (const auto& route : order) {
+        const auto space = route.find(' ');
+        const std::string method = route.substr(0, space);
+        const std::string path = concrete_path(route.substr(space + 1));
+        const auto it = access_matrix().find(route);
+        if (it == access_matrix().end()) continue;  // reported by the set comparison
+        for (int c = 0; c < 6; ++c) {
+            auto client = staff.server.client(tokens[c]);
+            const std::string body = method == "GET" || method == "DELETE" ? "" : "{}";
+            auto res = client.request(method, path, body, {{"Content-Type", "application/json"}});
+            INFO(route << " as " << callers[c] << ": " << res.status << " " << res.body);
+            CHECK(access_class(res.status) == it->second[static_cast<std::size_t>(c)]);
+        }
+    }
+}
+
+TEST_CASE("server: sign-in is throttled after 5 failures per user or address", "[server][access]") {
+    ServerFixture server;
+    server.add_user("erin", "editor", "erin-secret-1");
+    server.add_user("finn", "editor", "finn-secret-1");
+    auto anon = server.client();
+    for (int i = 0; i < 5; ++i) {
+        auto wrong =
+            anon.post("/api/v1/auth/login", {{"username", "erin"}, {"password", "wrong-one"}});
+        CHECK(wrong.status == 401);
+    }
+    // The right password no longer helps, for this user or from this address.
+    auto blocked =
+        anon.post("/api/v1/auth/login", {{"username", "erin"}, {"password", "erin-secret-1"}});
+    CHECK(blocked.status == 429);
+    CHECK(error_code(blocked) == "too_many_requests");
+    const int retry = std::stoi(blocked.header("retry-after"));
+    CHECK(retry > 0);
+    CHECK(retry <= 15 * 60);
+    const std::string message = blocked.json().at("error").at("message").get<std::string>();
+    CHECK(message.find("try again in 15 minutes") != std::string::npos);
+    CHECK(message.find("after 20") != std::string::npos);
+    auto other =
+        anon.post("/api/v1/auth/login", {{"username", "finn"}, {"password", "finn-secret-1"}});
+    CHECK(other.status == 429);
+    CHECK_FALSE(other.header("retry-after").empty());
+}
+
+TEST_CASE("server: password change checks the old one and ends other sessions",
+          "[server][access]") {
+    ServerFixture server;
+    server.add_user("erin", "editor", "erin-secret-1");
+    auto first = server.client(server.login("erin", "erin-secret-1"));
+    auto second = server.client(server.login("erin", "erin-secret-1"));
+
+    auto missing = first.post("/api/v1/auth/password", {{"new_password", "long-enough-1"}});
+    CHECK(missing.status == 400);
+    CHECK(error_field(missing) == "old_password");
+    auto short_one = first.post("/api/v1/auth/password",
+                                {{"old_password", "erin-secret-1"}, {"new_password", "short"}});
+    CHECK(short_one.status == 400);
+    CHECK(error_field(short_one) == "new_password");
+    auto wrong_old = first.post("/api/v1/auth/password", {{"old_password", "not-it-at-all"},
+                                                          {"new_password", "long-enough-1"}});
+    CHECK(wrong_old.status == 403);
+    CHECK(error_field(wrong_old) == "old_password");
+    CHECK(second.get("/api/v1/auth/me").status == 200);
+
+    auto changed = first.post("/api/v1/auth/password", {{"old_password", "erin-secret-1"},
+                                                        {"new_password", "long-enough-1"}});
+    CHECK(changed.status == 200);
+    CHECK(first.get("/api/v1/auth/me").status == 200);
+    CHECK(second.get("/api/v1/auth/me").status == 401);
+    auto anon = server.client();
+    CHECK(anon.post("/api/v1/auth/login", {{"username", "erin"}, {"password", "erin-secret-1"}})
+              .status == 401);
+    CHECK(anon.post("/api/v1/auth/login", {{"username", "erin"}, {"password", "long-enough-1"}})
+              .status == 200);
+}
+
+TEST_CASE("server: admins manage users, and the last admin stays", "[server][access]") {
+    Staff staff;
+    auto created = staff.admin.post(
+        "/api/v1/users", {{"username", "gail"}, {"role", "editor"}, {"password", "gail-secret-1"}});
+    REQUIRE(created.status == 201);
+    CHECK(created.json().at("role") == "editor");
+    CHECK(created.json().at("disabled") == false);
+    CHECK(staff.admin
+              .post("/api/v1/users",
+                    {{"username", "gail"}, {"role", "editor"}, {"password", "gail-secret-1"}})
+              .status == 409);
+    auto short_pw = staff.admin.post(
+        "/api/v1/users", {{"username", "hank"}, {"role", "editor"}, {"password", "short"}});
+    CHECK(short_pw.status == 400);
+    CHECK(error_field(short_pw) == "password");
+    auto bad_role = staff.admin.post(
+        "/api/v1/users", {{"username", "hank"}, {"role", "boss"}, {"password", "hank-secret-1"}});
+    CHECK(error_field(bad_role) == "role");
+
+    auto users = staff.admin.get("/api/v1/users");
+    REQUIRE(users.status == 200);
+    std::vector<std::string> names;
+    const json listed = users.json();
+    for (const auto& u : listed.at("users")) names.push_back(u.at("username"));
+    CHECK(names == std::vector<std::string>{"admin", "editor", "gail", "reviewer"});
+
+    // Disabling ends the user's sessions and stops sign-in.
+    auto gail = staff.server.client(staff.server.login("gail", "gail-secret-1"));
+    CHECK(gail.get("/api/v1/auth/me").status == 200);
+    auto disabled = staff.admin.put("/api/v1/users/gail", {{"disabled", true}});
+    REQUIRE(disabled.status == 200);
+    CHECK(disabled.json().at("disabled") == true);
+    CHECK(gail.get("/api/v1/auth/me").status == 401);
+    CHECK(staff.server.client()
+              .post("/api/v1/auth/login", {{"username", "gail"}, {"password", "gail-secret-1"}})
+              .status == 401);
+    CHECK(staff.admin.put("/api/v1/users/gail", {{"disabled", false}}).status == 200);
+    CHECK(staff.server.client()
+              .post("/api/v1/auth/login", {{"username", "gail"}, {"password", "gail-secret-1"}})
+              .status == 200);
+
+    CHECK(staff.admin.put("/api/v1/users/nobody", {{"role", "editor"}}).status == 404);
+    // The last admin can be neither demoted nor disabled.
+    auto demote = staff.admin.put("/api/v1/users/admin", {{"role", "editor"}});
+    CHECK(demote.status == 409);
+    CHECK(error_field(demote) == "role");
+    auto disable = staff.admin.put("/api/v1/users/admin", {{"disabled", true}});
+    CHECK(disable.status == 409);
+    CHECK(error_field(disable) == "disabled");
+    // With a second admin, the first may step down.
+    CHECK(staff.admin.put("/api/v1/users/gail", {{"role", "admin"}}).status == 200);
+    CHECK(staff.admin.put("/api/v1/users/admin", {{"role", "editor"}}).status == 200);
+
+    auto trail = audit_for(staff.reviewer, "user", "gail");
+    REQUIRE(trail.size() >= 4);
+    CHECK(trail.at(0).at("action") == "update");
+    CHECK(trail.at(0).at("before").at("role") == "editor");
+    CHECK(trail.at(0).at("after").at("role") == "admin");
+    CHECK(trail.back().at("action") == "create");
+    CHECK(trail.back().at("before").is_null());
+}
+
+TEST_CASE("server: audit log records create, submit, approve and publish", "[server][access]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/slides", text_slide("审计"));
+    REQUIRE(created.status == 201);
+    const std::string id = created.json().at("id");
+    REQUIRE(staff.editor.post("/api/v1/slides/" + id + "/submit").status == 200);
+    REQUIRE(staff.reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    staff.publish();
+
+    auto trail = audit_for(staff.admin, "slide", id);
+    REQUIRE(trail.size() == 3);
+    // Newest first.
+    CHECK(trail[0].at("action") == "approve");
+    CHECK(trail[0].at("actor") == "reviewer");
+    CHECK(trail[0].at("before").at("status") == "pending");
+    CHECK(trail[0].at("after").at("status") == "approved");
+    CHECK(trail[0].at("after").at("approved").at("title") == "审计");
+    CHECK(trail[1].at("action") == "submit");
+    CHECK(trail[1].at("actor") == "editor");
+    CHECK(trail[1].at("before").at("status") == "draft");
+    CHECK(trail[1].at("after").at("status") == "pending");
+    CHECK(trail[2].at("action") == "create");
+    CHECK(trail[2].at("before").is_null());
+    CHECK(trail[2].at("after").at("content").at("title") == "审计");
+    const std::string at = trail[2].at("at");
+    CHECK(at.size() == 20);
+    CHECK(at.back() == 'Z');
+
+    auto publishes = staff.admin.get("/api/v1/audit?object_type=publish").json().at("entries");
+    REQUIRE(publishes.size() == 1);
+    CHECK(publishes[0].at("actor") == "reviewer");
+    CHECK(publishes[0].at("after").at("published").at("slides") == json::array({id}));
+
+    // Paging: newest first, next_before_id continues.
+    auto page1 = staff.admin.get("/api/v1/audit?limit=2").json();
+    REQUIRE(page1.at("entries").size() == 2);
+    CHECK(page1.at("entries")[0].at("action") == "publish");
+    const std::string next = page1.at("next_before_id");
+    auto page2 = staff.admin.get("/api/v1/audit?limit=2&before_id=" + next).json();
+    REQUIRE_FALSE(page2.at("entries").empty());
+    CHECK(std::stoll(page2.at("entries")[0].at("id").get<std::string>()) < std::stoll(next));
+    CHECK(error_field(staff.admin.get("/api/v1/audit?limit=0")) == "limit");
+    CHECK(staff.editor.get("/api/v1/audit").status == 403);
+}
+
+TEST_CASE("server: forbidden words block a submit, traditional characters warn",
+          "[server][access]") {
+    Staff staff;
+    CHECK(staff.editor.put("/api/v1/settings/forbidden-words", {{"words", {"x"}}}).status == 403);
+    auto bad = staff.admin.put("/api/v1/settings/forbidden-words", {{"words", {"ok", " "}}});
+    CHECK(error_field(bad) == "words[1]");
+    auto set = staff.admin.put("/api/v1/settings/forbidden-words", {{"words", {"赌博", "Casino"}}});
+    REQUIRE(set.status == 200);
+    CHECK(staff.editor.get("/api/v1/settings/forbidden-words").json().at("words") ==
+          json::array({"赌博", "Casino"}));
+
+    auto slide = staff.editor.post("/api/v1/slides", text_slide("通知", "远离赌博，健康生活。"));
+    const std::string id = slide.json().at("id");
+    auto refused = staff.editor.post("/api/v1/slides/" + id + "/submit");
+    CHECK(refused.status == 422);
+    CHECK(error_field(refused) == "body");
+    CHECK(refused.json().at("error").at("message").get<std::string>().find("赌博") !=
+          std::string::npos);
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "draft");
+    auto question =
+        staff.editor.post("/api/v1/quiz/questions", {{"type", "judge"},
+                                                     {"question", "The casino is a safe place."},
+                                                     {"answers", {1}},
+                                                     {"category", "安全"}});
+    REQUIRE(question.status == 201);
+    auto q_refused = staff.editor.post("/api/v1/quiz/questions/" +
+                                       question.json().at("id").get<std::string>() + "/submit");
+    CHECK(q_refused.status == 422);
+    CHECK(error_field(q_refused) == "question");
+
+    // Traditional characters: submitted, with a warning naming the field.
+    auto trad = staff.editor.post("/api/v1/slides", text_slide("這個通知", "文明出行。"));
+    auto warned =
+        staff.editor.post("/api/v1/slides/" + trad.json().at("id").get<std::string>() + "/submit");
+    REQUIRE(warned.status == 200);
+    CHECK(warned.json().at("status") == "pending");
+    REQUIRE(warned.json().at("warnings").size() == 1);
+    CHECK(warned.json().at("warnings")[0].at("field") == "title");
+    CHECK(warned.json().at("warnings")[0].at("message").get<std::string>().find("這") !=
+          std::string::npos);
+    auto clean = staff.editor.post("/api/v1/slides", text_slide("这个通知"));
+    auto ok =
+        staff.editor.post("/api/v1/slides/" + clean.json().at("id").get<std::string>() + "/submit");
+    CHECK(ok.json().at("warnings").empty());
+}
+
+TEST_CASE("server: red/black entries without an end date are refused", "[server][access]") {
+    Staff staff;
+    auto no_end = staff.editor.post(
+        "/api/v1/slides",
+        {{"type", "red_black"}, {"title", "红黑榜"}, {"red", {{{"name", "李建华"}}}}});
+    CHECK(no_end.status == 400);
+    CHECK(error_field(no_end) == "red[0].valid_until");
+
+    // One stored before the rule (or changed behind the API's back) is
+    // refused at submit.
+    auto slide = staff.editor.post(
+        "/api/v1/slides", {{"type", "red_black"},
+                           {"title", "红黑榜"},
+                           {"red", {{{"name", "李建华"}, {"valid_until", "2099-12-31"}}}},
+                           {"black", {{{"name", "赵立强"}, {"valid_until", "2099-12-31"}}}}});
+    REQUIRE(slide.status == 201);
+    const std::string id = slide.json().at("id");
+    {
+        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
+                            SQLite::OPEN_READWRITE);
+        SQLite::Statement q(db, "SELECT json FROM slides WHERE id = ?");
+        q.bind(1, static_cast<std::int64_t>(std::stoll(id)));
+        REQUIRE(q.executeStep());
+        auto j = json::parse(q.getColumn(0).getString());
+        j["black"][0].erase("valid_until");
+        SQLite::Statement u(db, "UPDATE slides SET json = ? WHERE id = ?");
+        u.bind(1, j.dump());
+        u.bind(2, static_cast<std::int64_t>(std::stoll(id)));
+        REQUIRE(u.exec() == 1);
+    }
+    auto refused = staff.editor.post("/api/v1/slides/" + id + "/submit");
+    CHECK(refused.status == 422);
+    CHECK(error_field(refused) == "black[0].valid_until");
+}
