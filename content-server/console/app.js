@@ -669,21 +669,18 @@ pages.prizes = async (page) => {
     el('div', { className: 'bar' }, button(t('prize.check'), () => send('check')), button(t('prize.redeem'), () => send('redeem'), 'primary')), out));
 };
 
-// Pages whose routes are being built alongside: they call the planned routes
-// and show the server's answer, including its error when a route is missing.
+// Accounts, the audit log and screen pairing (admins).
 pages.users = async (page) => {
-  page.append(el('p', { className: 'hint', textContent: t('planned') }));
   const { users } = await api('GET', '/users');
   page.append(section('users.title', table(['users.username', 'users.role'],
     (users || []).map((u) => el('tr', {}, td(u.username), td(t('role.' + u.role)))), 'none')));
 };
 
 pages.audit = async (page) => {
-  page.append(el('p', { className: 'hint', textContent: t('planned') }));
-  const r = await api('GET', '/audit');
-  const entries = r.entries || r.audit || r.events || [];
+  const { entries } = await api('GET', '/audit?limit=200');
   page.append(section('audit.title', table(['audit.time', 'audit.user', 'audit.action', 'audit.target'],
-    entries.map((a) => el('tr', {}, td(fmtTime(a.at || a.time)), td(a.user || a.username), td(a.action), td(a.target || ''))), 'none')));
+    (entries || []).map((a) => el('tr', {}, td(fmtTime(a.at)), td(a.actor || '—'), td(a.action),
+      td(`${a.object_type} ${a.object_id}`))), 'none')));
 };
 
 pages.pair = async (page) => {
@@ -691,7 +688,7 @@ pages.pair = async (page) => {
   const code = input('code', '', { className: 'mono', autocomplete: 'off' });
   const name = input('name');
   const group = select('group', groups.map((g) => [g.name, g.name]), groups[0] && groups[0].name);
-  page.append(el('p', { className: 'hint', textContent: t('planned') }), section('pair.title',
+  page.append(section('pair.title',
     el('div', { className: 'grid' }, field('pair.code', code), field('pair.name', name), field('pair.group', group)),
     button(t('pair.button'), async () => {
       const r = await api('POST', '/screens/pair', { code: code.value.trim(), name: name.value.trim(), group: group.value });

@@ -75,7 +75,6 @@ const DICT = {
     'audit.title': '操作日志', 'audit.time': '时间', 'audit.user': '用户', 'audit.action': '操作', 'audit.target': '对象',
     'pair.title': '屏幕配对', 'pair.code': '屏幕上显示的配对码', 'pair.name': '屏幕名称', 'pair.group': '分组',
     'pair.button': '配对', 'pair.done': '屏幕「{0}」已配对到分组 {1}',
-    'planned': '此页面使用的接口正在开发中；若服务器尚未提供，会在上方显示服务器返回的错误。',
   },
   en: {
     'app.title': 'Civic Signage · Content Console',
@@ -149,7 +148,6 @@ const DICT = {
     'audit.title': 'Audit log', 'audit.time': 'Time', 'audit.user': 'User', 'audit.action': 'Action', 'audit.target': 'Target',
     'pair.title': 'Pair a screen', 'pair.code': 'Code shown on the screen', 'pair.name': 'Screen name', 'pair.group': 'Group',
     'pair.button': 'Pair', 'pair.done': 'Screen "{0}" paired to group {1}',
-    'planned': 'This page uses routes still being built; if the server lacks them, its error shows above.',
   },
 };
 
