@@ -171,7 +171,8 @@ TEST_CASE("quiz: questions are reviewed like slides, one by one and in bulk", "[
           "ids[0]");
     auto approved = staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", {ida, idb}}});
     REQUIRE(approved.status == 200);
-    for (const auto& q : approved.json().at("questions")) CHECK(q.at("status") == "approved");
+    const auto approved_body = approved.json();
+    for (const auto& q : approved_body.at("questions")) CHECK(q.at("status") == "approved");
 
     // Editing approved content sends it back to review, as with slides.
     auto edited = staff.editor.put("/api/v1/quiz/questions/" + ida, quiz_question("第一题（改）"));
