@@ -9,8 +9,9 @@ const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
   ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['groups', 'nav.groups'],
   ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
-  ['pair', 'nav.pair', 'admin'],
+  ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'],
 ];
+const ROLES = ['editor', 'reviewer', 'admin'];
 
 const $ = (id) => document.getElementById(id);
 let session = JSON.parse(sessionStorage.getItem('signage.session') || 'null');
@@ -669,11 +670,72 @@ pages.prizes = async (page) => {
     el('div', { className: 'bar' }, button(t('prize.check'), () => send('check')), button(t('prize.redeem'), () => send('redeem'), 'primary')), out));
 };
 
-// Accounts, the audit log and screen pairing (admins).
+// Accounts, the audit log, screens and pairing (admins); one's own password (everyone).
+function roleSelect(name, value) {
+  return select(name, ROLES.map((r) => [r, t('role.' + r)]), value);
+}
+
 pages.users = async (page) => {
   const { users } = await api('GET', '/users');
-  page.append(section('users.title', table(['users.username', 'users.role'],
-    (users || []).map((u) => el('tr', {}, td(u.username), td(t('role.' + u.role)))), 'none')));
+  const rows = (users || []).map((u) => {
+    const role = roleSelect('role', u.role);
+    role.onchange = async () => {
+      try {
+        await api('PUT', '/users/' + encodeURIComponent(u.username), { role: role.value });
+        say(t('users.role_changed', u.username, t('role.' + role.value)));
+      } catch (e) { role.value = u.role; say(e.message, true); }
+    };
+    const toggle = button(t(u.disabled ? 'users.enable' : 'users.disable'), async () => {
+      await api('PUT', '/users/' + encodeURIComponent(u.username), { disabled: !u.disabled });
+      say(t(u.disabled ? 'users.enabled' : 'users.disabled', u.username));
+      await route();
+    });
+    return el('tr', { className: u.disabled ? 'muted' : '' }, td(u.username), el('td', {}, role),
+      td(t(u.disabled ? 'users.state_disabled' : 'users.state_active')), td(fmtTime(u.created_at), 'muted'),
+      el('td', {}, u.username === session.username ? null : toggle));
+  });
+  const name = input('username', '', { autocomplete: 'off' });
+  const role = roleSelect('new-role', 'editor');
+  const pw = input('password', '', { type: 'password', autocomplete: 'new-password' });
+  page.append(
+    section('users.title', table(['users.username', 'users.role', 'users.state', 'users.created', 'content.actions'], rows, 'none')),
+    section('users.new',
+      el('div', { className: 'grid' }, field('users.username', name), field('users.role', role),
+        field('users.password', pw, t('users.password_hint'))),
+      button(t('users.create'), async () => {
+        await api('POST', '/users', { username: name.value.trim(), role: role.value, password: pw.value });
+        say(t('users.created_ok', name.value.trim(), t('role.' + role.value)));
+        navigate('#users');
+      }, 'primary')));
+};
+
+pages.account = async (page) => {
+  const old = input('old_password', '', { type: 'password', autocomplete: 'current-password' });
+  const fresh = input('new_password', '', { type: 'password', autocomplete: 'new-password' });
+  const again = input('new_password_again', '', { type: 'password', autocomplete: 'new-password' });
+  page.append(section({ text: t('account.title', session.username) },
+    el('p', { className: 'muted', textContent: t('account.role', t('role.' + session.role)) }),
+    el('div', { className: 'grid' }, field('account.old', old), field('account.new', fresh, t('users.password_hint')),
+      field('account.again', again)),
+    button(t('account.change'), async () => {
+      if (fresh.value !== again.value) { say(t('account.mismatch'), true); return; }
+      await api('POST', '/auth/password', { old_password: old.value, new_password: fresh.value });
+      old.value = fresh.value = again.value = '';
+      say(t('account.changed'));
+    }, 'primary')));
+};
+
+pages.settings = async (page) => {
+  const { words } = await api('GET', '/settings/forbidden-words');
+  const box = el('textarea', { name: 'words', rows: 12, value: (words || []).join('\n'), readOnly: !can('admin') });
+  page.append(section('settings.words',
+    el('p', { className: 'muted', textContent: t('settings.words_hint') }), box,
+    can('admin') ? el('div', { className: 'bar' }, button(t('save'), async () => {
+      const list = box.value.split('\n').map((w) => w.trim()).filter((w) => w);
+      const r = await api('PUT', '/settings/forbidden-words', { words: list });
+      box.value = r.words.join('\n');
+      say(t('settings.words_saved', r.words.length));
+    }, 'primary')) : null));
 };
 
 pages.audit = async (page) => {
@@ -684,16 +746,48 @@ pages.audit = async (page) => {
 };
 
 pages.pair = async (page) => {
-  const { groups } = await api('GET', '/groups');
+  const [{ groups }, { screens }] = await Promise.all([api('GET', '/groups'), api('GET', '/screens')]);
+  const groupOptions = groups.map((g) => [g.name, g.name]);
   const code = input('code', '', { className: 'mono', autocomplete: 'off' });
   const name = input('name');
-  const group = select('group', groups.map((g) => [g.name, g.name]), groups[0] && groups[0].name);
+  const group = select('group', groupOptions, groups[0] && groups[0].name);
+  const rows = (screens || []).map((s) => {
+    const move = select('screen-group', groupOptions, s.group);
+    move.onchange = async () => {
+      try {
+        await api('PUT', '/screens/' + s.id, { group: move.value });
+        say(t('screens.moved', s.name, move.value));
+      } catch (e) { move.value = s.group; say(e.message, true); }
+    };
+    // Revoking takes two clicks: the first arms the button for five seconds.
+    const revoke = el('button', { type: 'button', className: 'danger', textContent: t('screens.revoke') });
+    let armed = null;
+    revoke.onclick = async () => {
+      if (!armed) {
+        revoke.textContent = t('screens.revoke_confirm', s.name);
+        armed = setTimeout(() => { armed = null; revoke.textContent = t('screens.revoke'); }, 5000);
+        return;
+      }
+      clearTimeout(armed);
+      revoke.disabled = true;
+      try {
+        await api('POST', `/screens/${s.id}/revoke`);
+        say(t('screens.revoked', s.name));
+        await route();
+      } catch (e) { say(e.message, true); revoke.disabled = false; }
+    };
+    return el('tr', { dataset: { screen: s.name }, className: s.revoked ? 'muted' : '' }, td(s.name), el('td', {}, move),
+      td(s.last_seen ? fmtTime(s.last_seen) : t('dash.never'), 'muted'),
+      s.revoked ? td(t('screens.is_revoked')) : el('td', {}, revoke));
+  });
   page.append(section('pair.title',
     el('div', { className: 'grid' }, field('pair.code', code), field('pair.name', name), field('pair.group', group)),
     button(t('pair.button'), async () => {
       const r = await api('POST', '/screens/pair', { code: code.value.trim(), name: name.value.trim(), group: group.value });
       say(t('pair.done', r.name || name.value, r.group || group.value));
-    }, 'primary')));
+    }, 'primary')),
+    section('screens.title', el('p', { className: 'muted', textContent: t('screens.hint') }),
+      table(['dash.name', 'dash.group', 'dash.last_seen', 'content.actions'], rows, 'dash.no_screens')));
 };
 
 // --- shell ----------------------------------------------------------------

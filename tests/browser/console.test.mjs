@@ -415,3 +415,77 @@ test('an admin changes group and quiz settings, sees users and the audit log, an
   await page.waitForSelector('#message.error:has-text("code")');
   await page.context().close();
 });
+
+test('an admin manages accounts, forbidden words and screens; a user changes their own password', async () => {
+  const page = await newPage();
+  await signIn(page, admin);
+
+  // A new account: a too-short password is refused naming the field, then it is made.
+  await go(page, '#users', '.page-users table');
+  await page.fill('.page-users input[name=username]', 'editor2');
+  await page.selectOption('.page-users select[name=new-role]', 'editor');
+  await page.fill('.page-users input[name=password]', 'short');
+  await page.getByRole('button', { name: '创建账号' }).click();
+  await page.waitForSelector('#message.error:has-text("password")');
+  await page.fill('.page-users input[name=password]', 'editor2-first-pass');
+  await page.getByRole('button', { name: '创建账号' }).click();
+  await page.waitForSelector('.page-users tr:has-text("editor2")');
+  const row = page.locator('.page-users tr', { hasText: 'editor2' });
+  await row.locator('select[name=role]').selectOption('reviewer');
+  await page.waitForSelector('#message:has-text("editor2 的角色已改为审核员")');
+  await shot(page, 'users');
+
+  // Forbidden words: saved, then a slide using one is refused at submit.
+  await go(page, '#settings', '.page-settings textarea[name=words]');
+  await page.fill('.page-settings textarea[name=words]', '违禁测试词\n  \n另一个词');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#message:has-text("已保存 2 个敏感词")');
+
+  // Screens: the spare screen is revoked (two clicks); its token stops working.
+  await go(page, '#pair', '.page-pair tr[data-screen=hall]');
+  const hall = page.locator('.page-pair tr[data-screen=hall]');
+  await hall.getByRole('button', { name: '吊销' }).click();
+  await hall.getByRole('button', { name: /确认吊销/ }).click();
+  await page.waitForSelector('#message:has-text("屏幕 hall 的令牌已吊销")');
+  await page.waitForSelector('.page-pair tr[data-screen=hall]:has-text("已吊销")');
+  const refused = await fetch(URL_ + '/api/v1/player/manifest', { headers: { Authorization: 'Bearer ' + env('SPARE_TOKEN') } });
+  assert.equal(refused.status, 401, 'a revoked screen token is refused');
+  await shot(page, 'screens');
+  await signOut(page);
+
+  await signIn(page, editor);
+  await go(page, '#editor', '#slide-form');
+  await page.fill('#slide-form input[name=title]', '含有违禁测试词的标题');
+  await page.fill('#slide-form textarea[name=body]', '正文');
+  await page.getByRole('button', { name: '保存并提交审核' }).click();
+  await page.waitForSelector('#message.error:has-text("违禁测试词")');
+  await signOut(page);
+
+  // The new reviewer changes the first password; the old one stops working.
+  await signIn(page, { user: 'editor2', password: 'editor2-first-pass' });
+  assert.match(await page.textContent('#who-name'), /审核员/);
+  await page.click('#who-name');
+  await page.waitForSelector('.page-account input[name=old_password]');
+  await page.fill('.page-account input[name=old_password]', 'editor2-first-pass');
+  await page.fill('.page-account input[name=new_password]', 'editor2-second-pass');
+  await page.fill('.page-account input[name=new_password_again]', 'editor2-typo-pass');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await page.waitForSelector('#message.error:has-text("不一致")');
+  await page.fill('.page-account input[name=new_password_again]', 'editor2-second-pass');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await page.waitForSelector('#message:has-text("密码已修改")');
+  await signOut(page);
+  const login = (password) => fetch(URL_ + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'editor2', password }),
+  });
+  assert.equal((await login('editor2-first-pass')).status, 401, 'the old password no longer signs in');
+  assert.equal((await login('editor2-second-pass')).status, 200, 'the new password signs in');
+
+  // Disabled by an admin, the account can no longer sign in.
+  await signIn(page, admin);
+  await go(page, '#users', '.page-users tr:has-text("editor2")');
+  await page.locator('.page-users tr', { hasText: 'editor2' }).getByRole('button', { name: '停用' }).click();
+  await page.waitForSelector('#message:has-text("账号 editor2 已停用")');
+  assert.equal((await login('editor2-second-pass')).status, 401, 'a disabled account cannot sign in');
+  await page.context().close();
+});
