@@ -7,7 +7,7 @@ const SLIDE_TYPES = ['text', 'image', 'core_values', 'honor_roll', 'red_black', 
 const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
 const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
-  ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['groups', 'nav.groups'],
+  ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'],
   ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
   ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'],
 ];
@@ -399,9 +399,9 @@ pages.editor = async (page, params, id) => {
     section('ed.preview', preview)));
 };
 
-function rejectControls(onReject) {
+function rejectControls(onReject, labelKey = 'reject') {
   const reason = el('input', { placeholder: t('review.reason'), className: 'reason', ariaLabel: t('review.reason') });
-  return [reason, button(t('reject'), async () => {
+  return [reason, button(t(labelKey), async () => {
     if (!reason.value.trim()) throw new Error(t('review.reason_needed'));
     await onReject(reason.value.trim());
   }, 'danger')];
@@ -451,6 +451,76 @@ pages.publish = async (page) => {
       say(changed.length ? t('pub.done', changed.join('、')) : t('pub.unchanged'));
       result.replaceChildren(el('ul', {}, ...r.groups.map((g) => el('li', { textContent: `${g.group}: ${g.changed ? '✔ ' : ''}${g.version}` }))));
     }, 'primary big')), result));
+};
+
+// Emergency notices: written and submitted in one step, approved and sent
+// to the screens in one click by a reviewer (not the author), withdrawn in
+// one click by any reviewer.
+function isoWithOffset(local) {
+  const d = new Date(local);
+  const off = -d.getTimezoneOffset();
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `${local.length === 16 ? local + ':00' : local}${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
+}
+
+function localInputValue(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+pages.emergency = async (page) => {
+  const [{ slides }, { groups }] = await Promise.all([api('GET', '/slides'), api('GET', '/groups')]);
+  const notices = slides.filter((s) => s.type === 'emergency');
+  const mine = (s) => s.author === session.username || s.updated_by === session.username;
+  const rows = notices.map((s) => {
+    const live = !ended(s) && (s.status === 'approved' || s.status === 'published' || s.has_approved_version);
+    const actions = el('td', { className: 'actions' });
+    if (s.status === 'pending' && can('reviewer')) {
+      if (mine(s)) actions.append(el('span', { className: 'muted', textContent: t('review.own') }));
+      else {
+        actions.append(button(t('em.send'), async () => {
+          await api('POST', `/slides/${s.id}/approve`);
+          const r = await api('POST', '/publish');
+          const changed = r.groups.filter((g) => g.changed).map((g) => g.group);
+          say(t('em.sent', s.title || s.id, changed.join('、') || '—'));
+          await route();
+        }, 'primary'));
+      }
+    }
+    if (live && can('reviewer')) {
+      actions.append(...rejectControls(async (reason) => {
+        await api('POST', `/slides/${s.id}/withdraw`, { reason });
+        say(t('em.withdrawn', s.title || s.id));
+        await route();
+      }, 'em.withdraw'));
+    }
+    return el('tr', { dataset: { id: s.id }, className: ended(s) ? 'muted' : '' },
+      td(s.id), el('td', {}, el('strong', { textContent: s.title || t('untitled') }), el('div', { className: 'muted clip', textContent: s.body || '' })),
+      td((s.groups || []).join('、') || t('all')), td(fmtTime(s.valid_until)),
+      el('td', {}, live ? el('span', { className: 'status status-emergency-live', textContent: t('em.live') }) : statusBadge(s.status)),
+      actions);
+  });
+  page.append(section('em.title', el('p', { className: 'muted', textContent: t('em.hint') }),
+    table(['content.id', 'em.notice', 'ed.groups', 'em.until', 'content.status', 'content.actions'], rows, 'em.none')));
+  if (!can('editor')) return;
+  const title = input('title', '紧急通知');
+  const body = el('textarea', { name: 'body', rows: 4, maxLength: 4000 });
+  const until = input('valid_until', localInputValue(new Date(Date.now() + 2 * 3600e3)), { type: 'datetime-local' });
+  const boxes = groups.map((g) => el('label', { className: 'inline' }, el('input', { type: 'checkbox', name: 'group', value: g.name }), ' ' + g.name));
+  page.append(section('em.new',
+    el('div', { className: 'grid' }, field('ed.title', title), field('em.until', until)),
+    field('ed.emergency_body', body),
+    el('div', { className: 'label' }, el('span', { textContent: t('em.groups') }), el('div', { className: 'checks' }, ...boxes)),
+    button(t('em.submit'), async () => {
+      const chosen = boxes.map((b) => b.querySelector('input')).filter((b) => b.checked).map((b) => b.value);
+      const created = await api('POST', '/slides', {
+        type: 'emergency', title: title.value.trim(), body: body.value, groups: chosen,
+        valid_until: until.value ? isoWithOffset(until.value) : '',
+      });
+      await api('POST', `/slides/${created.id}/submit`);
+      say(t('em.submitted', created.title || created.id));
+      navigate('#emergency');
+    }, 'primary')));
 };
 
 function parseWindows(text) {

@@ -489,3 +489,41 @@ test('an admin manages accounts, forbidden words and screens; a user changes the
   assert.equal((await login('editor2-second-pass')).status, 401, 'a disabled account cannot sign in');
   await page.context().close();
 });
+
+test('an emergency notice: an editor submits, a reviewer sends it to the screen, then withdraws it', async () => {
+  // The emergency page draws a yellow warning band across the top of the screen.
+  const banded = () => {
+    const buf = readSnapshot();
+    if (!buf) return false;
+    const png = decodePng(buf);
+    const at = (png.width * Math.round(png.height * 0.02) + Math.round(png.width * 0.2)) * png.bpp;
+    const [r, g, b] = png.pixels.subarray(at, at + 3);
+    return r > 200 && g > 150 && b < 90;
+  };
+  assert.ok(!banded(), 'no emergency on screen before');
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#emergency', '.page-emergency textarea[name=body]');
+  await page.fill('.page-emergency input[name=title]', '停电通知');
+  await page.fill('.page-emergency textarea[name=body]', '因线路抢修，今日 14:00–16:00 幸福里小区停电，请提前做好准备。');
+  await page.check('.page-emergency input[name=group][value=lobby]');
+  await page.getByRole('button', { name: '提交，请审核员批准播发' }).click();
+  await page.waitForSelector('#message:has-text("已提交")');
+  await page.waitForSelector('.page-emergency tr:has-text("停电通知") .status-pending');
+  await signOut(page);
+
+  await signIn(page, reviewer);
+  await go(page, '#emergency', '.page-emergency tr:has-text("停电通知")');
+  const row = page.locator('.page-emergency tr', { hasText: '停电通知' });
+  await row.getByRole('button', { name: '批准并立即播发' }).click();
+  await page.waitForSelector('#message:has-text("已播发到分组：lobby")');
+  await waitFor(async () => banded(), 15000, 'the emergency notice on the screen');
+  await page.waitForSelector('.page-emergency tr:has-text("停电通知") .status-emergency-live');
+  await shot(page, 'emergency');
+
+  await row.locator('input.reason').fill('抢修提前完成');
+  await row.getByRole('button', { name: '撤销' }).click();
+  await page.waitForSelector('#message:has-text("已撤销")');
+  await waitFor(async () => !banded(), 15000, 'the screen back to its rotation');
+  await page.context().close();
+});

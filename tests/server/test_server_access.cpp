@@ -35,6 +35,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"POST /api/v1/slides/{id}/submit", "UUFKFK"},
         {"POST /api/v1/slides/{id}/approve", "UUFFKK"},
         {"POST /api/v1/slides/{id}/reject", "UUFFKK"},
+        {"POST /api/v1/slides/{id}/withdraw", "UUFFKK"},
         {"GET /api/v1/groups", "UUFKKK"},
         {"POST /api/v1/groups", "UUFFFK"},
         {"GET /api/v1/groups/{name}", "UUFKKK"},

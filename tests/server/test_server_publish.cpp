@@ -167,3 +167,71 @@ TEST_CASE("server: the manifest is for screens only and checks its wait", "[serv
     }
     CHECK(screen.get("/api/v1/player/manifest?wait=0").status == 200);
 }
+
+TEST_CASE(
+    "server: an emergency notice reaches a waiting screen within a second and a withdraw "
+    "takes it off as fast",
+    "[server][publish][longpoll][emergency]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("station", "town");
+    staff.approved_slide(text_slide("文明出行"));
+    const std::string calm = staff.publish().at("version").get<std::string>();
+
+    const json notice = {{"type", "emergency"},
+                         {"title", "紧急通知"},
+                         {"body", "燃气管道抢修，请勿靠近幸福路一带。"},
+                         {"valid_until", "2099-01-01T00:00:00+08:00"}};
+    const std::string id = staff.approved_slide(notice);
+    auto poll = start_poll(staff.server.url(), device, calm, 30);
+    REQUIRE(poll.wait_for(300ms) == std::future_status::timeout);
+    const std::string alarm = staff.publish().at("version").get<std::string>();
+    const auto published_at = Clock::now();
+    REQUIRE(poll.wait_for(5s) == std::future_status::ready);
+    Poll got = poll.get();
+    INFO("emergency answered "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(got.done - published_at).count()
+         << " ms after the publish returned");
+    CHECK(got.done - published_at < 1000ms);
+    REQUIRE(got.res.status == 200);
+    auto with = signage::protocol::parse_manifest_text(got.res.body);
+    REQUIRE(with.ok());
+    REQUIRE(with->items.size() == 2);
+    CHECK(with->items[1].id == id);
+
+    // A withdraw names its reason, and only what is live can be withdrawn.
+    const std::string path = "/api/v1/slides/" + id + "/withdraw";
+    auto no_reason = staff.reviewer.post(path, json{{"reason", "  "}});
+    CHECK(no_reason.status == 400);
+    CHECK(error_field(no_reason) == "reason");
+    const std::string draft =
+        staff.editor.post("/api/v1/slides", text_slide("草稿")).json().at("id").get<std::string>();
+    auto not_live =
+        staff.reviewer.post("/api/v1/slides/" + draft + "/withdraw", json{{"reason", "撤下"}});
+    CHECK(not_live.status == 409);
+
+    // Withdrawn: the waiting screen gets the manifest without it at once.
+    auto second = start_poll(staff.server.url(), device, alarm, 30);
+    REQUIRE(second.wait_for(300ms) == std::future_status::timeout);
+    auto withdrawn = staff.reviewer.post(path, json{{"reason", "抢修完毕"}});
+    const auto withdrawn_at = Clock::now();
+    REQUIRE(withdrawn.status == 200);
+    CHECK(withdrawn.json().at("slide").at("status") == "rejected");
+    CHECK(withdrawn.json().at("slide").at("reject_reason") == "抢修完毕");
+    CHECK(withdrawn.json().at("publish").at("version") == calm);
+    REQUIRE(second.wait_for(5s) == std::future_status::ready);
+    got = second.get();
+    CHECK(got.done - withdrawn_at < 1000ms);
+    REQUIRE(got.res.status == 200);
+    CHECK(unquote(got.res.header("etag")) == calm);
+    auto without = signage::protocol::parse_manifest_text(got.res.body);
+    REQUIRE(without.ok());
+    REQUIRE(without->items.size() == 1);
+    CHECK(without->items[0].title == "文明出行");
+
+    // The audit log shows who withdrew it and why.
+    auto audit = staff.admin.get("/api/v1/audit?object_type=slide&object_id=" + id).json();
+    const json entries = audit.at("entries");
+    REQUIRE_FALSE(entries.empty());
+    CHECK(entries[0].at("action") == "withdraw");
+    CHECK(entries[0].at("actor") == "reviewer");
+}

@@ -17,12 +17,7 @@ void add_publish_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto result = s.publisher.publish(*user);
         if (!result) return result.error();
-        nlohmann::json groups = nlohmann::json::array();
-        for (const auto& g : result->groups) {
-            groups.push_back({{"group", g.group}, {"version", g.version}, {"changed", g.changed}});
-        }
-        return http::json_response(200,
-                                   {{"version", result->version}, {"groups", std::move(groups)}});
+        return http::json_response(200, publish_view(*result));
     });
 }
 

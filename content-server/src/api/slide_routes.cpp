@@ -4,6 +4,7 @@
 #include "auth/authenticator.hpp"
 #include "checks/content_checks.hpp"
 #include "http/responses.hpp"
+#include "publish/publisher.hpp"
 #include "slides/slide_service.hpp"
 
 namespace signage::server {
@@ -107,6 +108,28 @@ void add_slide_routes(http::Router& router, Services& s) {
         }
         return view(s.slides.reject(*id, *user, j["reason"].get<std::string>()));
     });
+
+    // Takes a live slide off the screens at once: withdraws its approved
+    // version and publishes. Used to cancel an emergency notice.
+    router.add(Method::post, "/api/v1/slides/{id}/withdraw",
+               [&s](Request& req) -> Result<Response> {
+                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
+                   if (!user) return user.error();
+                   auto id = slide_id(req);
+                   if (!id) return id.error();
+                   auto body = http::parse_json_object(req);
+                   if (!body) return body.error();
+                   const auto& j = *body;
+                   if (!j.contains("reason") || !j["reason"].is_string()) {
+                       return make_error("invalid", "say why the slide is withdrawn", "reason");
+                   }
+                   auto slide = s.slides.withdraw(*id, *user, j["reason"].get<std::string>());
+                   if (!slide) return slide.error();
+                   auto published = s.publisher.publish(*user);
+                   if (!published) return published.error();
+                   return http::json_response(
+                       200, {{"slide", slide_view(*slide)}, {"publish", publish_view(*published)}});
+               });
 }
 
 }  // namespace signage::server

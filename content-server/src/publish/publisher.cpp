@@ -159,6 +159,14 @@ Result<protocol::Manifest> empty_manifest(const Group& group) {
 
 }  // namespace
 
+nlohmann::json publish_view(const PublishResult& result) {
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& g : result.groups) {
+        groups.push_back({{"group", g.group}, {"version", g.version}, {"changed", g.changed}});
+    }
+    return {{"version", result.version}, {"groups", std::move(groups)}};
+}
+
 Result<protocol::GroupSettings> group_settings(const Group& group) {
     auto settings =
         protocol::parse_group_settings(nlohmann::json::parse(group.settings_json, nullptr, false));

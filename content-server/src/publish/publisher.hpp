@@ -12,6 +12,7 @@
 //
 // Threading: any thread (worker: it writes the database).
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ class Publisher {
     Store& store_;
     ManifestHub& hub_;
 };
+
+// The answer to a publish: {"version", "groups": [{"group","version","changed"}]}.
+nlohmann::json publish_view(const PublishResult& result);
 
 // A group's stored settings; "internal" when they no longer parse.
 Result<protocol::GroupSettings> group_settings(const Group& group);

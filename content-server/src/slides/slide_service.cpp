@@ -123,6 +123,12 @@ Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,
         id, [&](SlideRecord& s) { return apply_reject(s, by, reason); }, by.id, "reject");
 }
 
+Result<SlideRecord> SlideService::withdraw(std::int64_t id, const User& by,
+                                           const std::string& reason) {
+    return store_.update_slide(
+        id, [&](SlideRecord& s) { return apply_withdraw(s, by, reason); }, by.id, "withdraw");
+}
+
 Result<SlideRecord> SlideService::get(std::int64_t id) {
     return store_.get_slide(id);
 }

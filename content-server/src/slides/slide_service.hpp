@@ -36,6 +36,7 @@ class SlideService {
                                std::vector<CheckWarning>* warnings = nullptr);
     Result<SlideRecord> approve(std::int64_t id, const User& by);
     Result<SlideRecord> reject(std::int64_t id, const User& by, const std::string& reason);
+    Result<SlideRecord> withdraw(std::int64_t id, const User& by, const std::string& reason);
     Result<SlideRecord> get(std::int64_t id);
     Result<std::vector<SlideRecord>> list();
 

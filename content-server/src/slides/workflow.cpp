@@ -71,18 +71,42 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun) 
     return {};
 }
 
-Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
-                    std::string_view noun) {
+Status check_reason(const std::string& reason, std::string_view noun, std::string_view done) {
     if (only_whitespace(reason)) {
-        return make_error("invalid", "say why the " + std::string(noun) + " is rejected", "reason");
+        return make_error(
+            "invalid", "say why the " + std::string(noun) + " is " + std::string(done), "reason");
     }
     if (reason.size() > 2000) {
         return make_error("invalid", "the reason may have at most 2000 bytes", "reason");
     }
+    return {};
+}
+
+Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
+                    std::string_view noun) {
+    if (auto st = check_reason(reason, noun, "rejected"); !st) return st;
     if (slide.status != SlideStatus::pending) {
         return wrong_state(slide, noun, "reject",
                            "pending " + std::string(noun) + "s can be rejected");
     }
+    slide.status = SlideStatus::rejected;
+    slide.reviewer_id = by.id;
+    slide.reviewer = by.username;
+    slide.reject_reason = reason;
+    slide.reviewed_at = now_iso8601();
+    slide.updated_at = slide.reviewed_at;
+    return {};
+}
+
+Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
+                      std::string_view noun) {
+    if (auto st = check_reason(reason, noun, "withdrawn"); !st) return st;
+    if (!slide.approved_json) {
+        return make_error("conflict",
+                          "the " + std::string(noun) + " has no approved version to withdraw",
+                          "status");
+    }
+    slide.approved_json.reset();
     slide.status = SlideStatus::rejected;
     slide.reviewer_id = by.id;
     slide.reviewer = by.username;

@@ -4,6 +4,8 @@
 //   draft ──submit──▶ pending ──approve──▶ approved ──publish──▶ published
 //     ▲                  │
 //     └──edit── rejected ◀┘ reject (with a reason)
+//                    ▲
+//                    └── withdraw (with a reason) ── approved / published
 //
 // Editing approved or published content sends it back to pending; the last
 // approved version (approved_json) stays what publish uses until the new one
@@ -28,5 +30,10 @@ Status apply_submit(SlideRecord& slide, const User& by, std::string_view noun = 
 Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun = "slide");
 Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
                     std::string_view noun = "slide");
+// Takes the approved version off (the next publish removes it from screens);
+// the working copy becomes rejected with the reason. Any reviewer may
+// withdraw, the author too: taking content down publishes nothing new.
+Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
+                      std::string_view noun = "slide");
 
 }  // namespace signage::server

@@ -679,6 +679,7 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
                                  const DeviceCredentials& device,
                                  std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Screen> {
+        token_cache_.clear();  // the screens change: every cached token is re-read
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string now = now_iso8601();
         insert_group_if_missing(*db_, group, now);
@@ -730,6 +731,7 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
         if (!*existing) return add_screen(name, group, device, actor);
         const std::int64_t id = **existing;
         return guarded(mutex_, [&]() -> Result<Screen> {
+            token_cache_.clear();  // the screens change: every cached token is re-read
             SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
             insert_group_if_missing(*db_, group, now_iso8601());
             SQLite::Statement q(*db_,
@@ -757,6 +759,7 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
 
 Result<Screen> Store::revoke_screen(std::int64_t screen_id, std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Screen> {
+        token_cache_.clear();  // the screens change: every cached token is re-read
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(*db_, "UPDATE screens SET token_hash = ? WHERE id = ?");
         q.bind(1, std::string(kRevokedPrefix) + random_hex(16));
@@ -776,6 +779,7 @@ Result<Screen> Store::revoke_screen(std::int64_t screen_id, std::optional<std::i
 Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string& group,
                                       std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<ScreenMove> {
+        token_cache_.clear();  // the screens change: every cached token is re-read
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement find(*db_, std::string(screen_columns) + "WHERE s.id = ?");
         find.bind(1, screen_id);
@@ -804,6 +808,7 @@ Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string&
 
 Status Store::set_claim_key(std::int64_t screen_id, const DeviceCredentials& device) {
     return guarded(mutex_, [&]() -> Status {
+        token_cache_.clear();  // the screens change: every cached token is re-read
         SQLite::Statement q(*db_,
                             "UPDATE screens SET claim_public_key = ?, claim_key_id = ? "
                             "WHERE id = ? AND claim_key_id IS NULL");
@@ -832,10 +837,16 @@ Result<std::vector<std::pair<Screen, std::string>>> Store::screens_by_claim_key(
 
 Result<std::optional<Screen>> Store::screen_by_token(const std::string& token_hash) {
     return guarded(mutex_, [&]() -> Result<std::optional<Screen>> {
+        if (auto hit = token_cache_.find(token_hash); hit != token_cache_.end()) {
+            return std::optional<Screen>{hit->second};
+        }
         SQLite::Statement q(*db_, std::string(screen_columns) + "WHERE s.token_hash = ?");
         q.bind(1, token_hash);
         if (!q.executeStep()) return std::optional<Screen>{};
-        return std::optional<Screen>{read_screen(q)};
+        Screen screen = read_screen(q);
+        if (token_cache_.size() >= kTokenCacheLimit) token_cache_.clear();
+        token_cache_.emplace(token_hash, screen);
+        return std::optional<Screen>{std::move(screen)};
     });
 }
 

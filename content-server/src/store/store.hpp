@@ -244,6 +244,11 @@ class Store {
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
     std::unordered_map<std::int64_t, std::int64_t> last_touch_;  // screen id -> unix seconds
+    // Device token hash -> its screen, so a screen's poll does not read the
+    // database. Every change to the screens table clears it; last_seen in a
+    // cached screen may be stale (the lists read the table).
+    static constexpr std::size_t kTokenCacheLimit = 100000;
+    std::unordered_map<std::string, Screen> token_cache_;
 };
 
 }  // namespace signage::server
