@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "e2e_kit.hpp"
 #include "image_check.hpp"
 #include "support/process.hpp"
 #include "support/server_fixture.hpp"
@@ -25,26 +26,10 @@ constexpr std::uint8_t kR = 0x0b, kG = 0x6e, kB = 0x4f;
 const char* const kBackground = "#0b6e4f";
 const char* const kSize = "640x360";
 
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return pred();
-}
-
 std::unique_ptr<Process> start_player(const std::string& url, const std::string& token,
                                       const fs::path& cache, const fs::path& snapshot,
                                       const fs::path& log) {
-    ProcessOptions opt;
-    opt.stderr_file = log;
-    return std::make_unique<Process>(
-        kPlayer,
-        std::vector<std::string>{"--server", url, "--token", token, "--cache", cache.string(),
-                                 "--headless", "--size", kSize, "--snapshot", snapshot.string()},
-        opt);
+    return start_headless_player(kPlayer, url, token, cache, snapshot, log);
 }
 
 // The snapshot shows the published slide: its background fills much of the
@@ -54,14 +39,6 @@ bool shows_published_slide(const fs::path& snapshot) {
     if (!img) return false;
     const double bg = img->share_of(kR, kG, kB);
     return bg > 0.3 && bg < 0.98;
-}
-
-std::string read_or_empty(const fs::path& p) {
-    try {
-        return read_text_file(p);
-    } catch (...) {
-        return {};
-    }
 }
 
 }  // namespace

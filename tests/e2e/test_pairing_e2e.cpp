@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "e2e_kit.hpp"
 #include "image_check.hpp"
 #include "support/process.hpp"
 #include "support/server_fixture.hpp"
@@ -26,27 +27,9 @@ namespace {
 const fs::path kPairPlayer = SIGNAGE_PLAYER_BINARY;
 constexpr std::uint8_t kPairR = 0x0b, kPairG = 0x6e, kPairB = 0x4f;
 
-std::string pair_read_log(const fs::path& p) {
-    try {
-        return read_text_file(p);
-    } catch (...) {
-        return {};
-    }
-}
-
-template <class Pred>
-bool pair_wait_until(Pred pred, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return pred();
-}
-
 // The last match of `pattern`'s first group in the log; "" when none.
 std::string pair_last_match(const fs::path& log, const std::regex& pattern) {
-    const std::string text = pair_read_log(log);
+    const std::string text = read_or_empty(log);
     std::string last;
     for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) {
         last = (*it)[1].str();
@@ -55,7 +38,7 @@ std::string pair_last_match(const fs::path& log, const std::regex& pattern) {
 }
 
 int pair_count(const fs::path& log, const std::string& needle) {
-    const std::string text = pair_read_log(log);
+    const std::string text = read_or_empty(log);
     int n = 0;
     for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
     return n;
@@ -105,10 +88,10 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
     auto player = start_unpaired_player(server.url(), cache, snapshot, log);
     const std::regex code_line(R"(pairing: code (\d{6}) \(expires [^)]+\))");
 
-    INFO("player log:\n" << pair_read_log(log));
-    REQUIRE(pair_wait_until([&] { return !pair_last_match(log, code_line).empty(); }, 20s));
+    INFO("player log:\n" << read_or_empty(log));
+    REQUIRE(wait_until([&] { return !pair_last_match(log, code_line).empty(); }, 20s));
     const std::string code = pair_last_match(log, code_line);
-    REQUIRE(pair_wait_until([&] { return pair_shows_pairing_page(snapshot); }, 10s));
+    REQUIRE(wait_until([&] { return pair_shows_pairing_page(snapshot); }, 10s));
 
     // A wrong code is refused; the right one pairs the screen.
     std::string wrong = code;
@@ -121,8 +104,8 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
                               {{"code", code}, {"name", "lobby"}, {"group", "community"}});
     REQUIRE(claimed.status == 201);
     const std::string screen_id = claimed.json().at("id");
-    INFO("player log:\n" << pair_read_log(log));
-    REQUIRE(pair_wait_until(
+    INFO("player log:\n" << read_or_empty(log));
+    REQUIRE(wait_until(
         [&] { return pair_count(log, "pairing: paired as lobby in group community") == 1; }, 10s));
 
     // The token is saved, for the owner only.
@@ -142,30 +125,30 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
                                   {"background", "#0b6e4f"}};
     approve_slide(editor, reviewer, slide);
     REQUIRE(reviewer.post("/api/v1/publish").status == 200);
-    INFO("player log:\n" << pair_read_log(log));
-    REQUIRE(pair_wait_until([&] { return pair_shows_published(snapshot); }, 15s));
-    CHECK(pair_read_log(log).find("switched to manifest") != std::string::npos);
+    INFO("player log:\n" << read_or_empty(log));
+    REQUIRE(wait_until([&] { return pair_shows_published(snapshot); }, 15s));
+    CHECK(read_or_empty(log).find("switched to manifest") != std::string::npos);
 
     // A restart uses the saved token: no new code.
     REQUIRE(player->terminate() == 0);
     fs::remove(snapshot);
     const auto log2 = dir / "player2.log";
     player = start_unpaired_player(server.url(), cache, snapshot, log2);
-    INFO("second player log:\n" << pair_read_log(log2));
-    REQUIRE(pair_wait_until(
+    INFO("second player log:\n" << read_or_empty(log2));
+    REQUIRE(wait_until(
         [&] { return pair_count(log2, "pairing: using the saved device token") == 1; }, 15s));
-    REQUIRE(pair_wait_until([&] { return pair_shows_published(snapshot); }, 15s));
+    REQUIRE(wait_until([&] { return pair_shows_published(snapshot); }, 15s));
     std::this_thread::sleep_for(1500ms);
     CHECK(pair_count(log2, "pairing: code ") == 0);
     CHECK(admin.get("/api/v1/screens").json().at("screens").at(0).at("last_seen") != nullptr);
 
     // Revoked: the player forgets the token and shows a new code.
     REQUIRE(admin.post("/api/v1/screens/" + screen_id + "/revoke").status == 200);
-    INFO("second player log:\n" << pair_read_log(log2));
-    REQUIRE(pair_wait_until([&] { return !pair_last_match(log2, code_line).empty(); }, 15s));
+    INFO("second player log:\n" << read_or_empty(log2));
+    REQUIRE(wait_until([&] { return !pair_last_match(log2, code_line).empty(); }, 15s));
     CHECK(pair_count(log2, "pairing: the server refused this screen's token") == 1);
     CHECK(!fs::exists(token_file));
-    REQUIRE(pair_wait_until([&] { return pair_shows_pairing_page(snapshot); }, 10s));
+    REQUIRE(wait_until([&] { return pair_shows_pairing_page(snapshot); }, 10s));
 
     // Paired again (same name, it was revoked): back to the content.
     const std::string code2 = pair_last_match(log2, code_line);
@@ -173,9 +156,9 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
                 .post("/api/v1/screens/pair",
                       {{"code", code2}, {"name", "lobby"}, {"group", "community"}})
                 .status == 201);
-    REQUIRE(pair_wait_until(
+    REQUIRE(wait_until(
         [&] { return pair_count(log2, "pairing: paired as lobby in group community") == 1; }, 10s));
-    REQUIRE(pair_wait_until([&] { return pair_shows_published(snapshot); }, 15s));
+    REQUIRE(wait_until([&] { return pair_shows_published(snapshot); }, 15s));
     CHECK(fs::exists(token_file));
     CHECK(player->terminate() == 0);
 }
