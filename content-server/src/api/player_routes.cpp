@@ -49,11 +49,42 @@ Response not_modified(const std::string& version) {
     return res;
 }
 
+// Answers from the current snapshot: at once, or when it changes or the wait
+// runs out.
+void answer_manifest(Services& s, const Request& req, const Screen& screen, int wait,
+                     const SnapshotPtr& current, const http::Responder& respond) {
+    if (!http::if_none_match_names(req.header("if-none-match"), current->version)) {
+        return respond(manifest_response(*current));
+    }
+    if (wait == 0) return respond(not_modified(current->version));
+    s.hub.wait_for_change(
+        screen.group, screen.id, current->version, std::chrono::seconds(wait),
+        [respond, version = current->version](SnapshotPtr changed) {
+            respond(changed ? manifest_response(*changed) : not_modified(version));
+        });
+}
+
 }  // namespace
 
 void add_player_routes(http::Router& router, Services& s) {
     router.add_async(
-        Method::get, "/api/v1/player/manifest", [&s](Request& req, const http::Responder& respond) {
+        Method::get, "/api/v1/player/manifest",
+        // The usual poll, answered on the I/O thread from memory: a known
+        // token, a screen whose last_seen is fresh, a loaded group.
+        [&s](Request& req, const http::Responder& respond) -> bool {
+            auto screen = s.auth.cached_device(req.bearer_token());
+            if (!screen || !s.store.seen_within(screen->id)) return false;
+            auto current = s.hub.loaded(screen->group);
+            if (!current) return false;
+            auto wait = parse_wait(req);
+            if (!wait) {
+                respond(http::error_response(wait.error()));
+                return true;
+            }
+            answer_manifest(s, req, *screen, *wait, current, respond);
+            return true;
+        },
+        [&s](Request& req, const http::Responder& respond) {
             auto screen = s.auth.device(req.bearer_token());
             if (!screen) return respond(http::error_response(screen.error()));
             auto wait = parse_wait(req);
@@ -64,16 +95,7 @@ void add_player_routes(http::Router& router, Services& s) {
             }
             auto snap = s.hub.current(screen->group);
             if (!snap) return respond(http::error_response(snap.error()));
-            const SnapshotPtr current = *snap;
-            if (!http::if_none_match_names(req.header("if-none-match"), current->version)) {
-                return respond(manifest_response(*current));
-            }
-            if (*wait == 0) return respond(not_modified(current->version));
-            s.hub.wait_for_change(
-                screen->group, screen->id, current->version, std::chrono::seconds(*wait),
-                [respond, version = current->version](SnapshotPtr changed) {
-                    respond(changed ? manifest_response(*changed) : not_modified(version));
-                });
+            answer_manifest(s, req, *screen, *wait, *snap, respond);
         });
 }
 

@@ -155,6 +155,14 @@ Result<User> Authenticator::staff_with_role(std::string_view token,
                       "the role " + std::string(to_string(user->role)) + " may not do this");
 }
 
+std::optional<Screen> Authenticator::cached_device(std::string_view token) {
+    if (token.empty()) return std::nullopt;
+    auto screen = store_.cached_screen(token_hash(token));
+    // A screen still without its claim key gets it through device().
+    if (!screen || screen->claim_key_id.empty()) return std::nullopt;
+    return screen;
+}
+
 Result<Screen> Authenticator::device(std::string_view token) {
     if (token.empty()) return unauthenticated("a device token is required");
     const std::string hash = token_hash(token);

@@ -59,6 +59,9 @@ class Authenticator {
     Result<User> staff_with_role(std::string_view token, std::initializer_list<Role> roles);
     // The screen behind a device token. A staff token gives "forbidden".
     Result<Screen> device(std::string_view token);
+    // The same from memory only, never waiting on the database: nullopt when
+    // the store has not resolved this token since the screens last changed.
+    std::optional<Screen> cached_device(std::string_view token);
 
   private:
     Store& store_;

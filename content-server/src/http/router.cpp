@@ -42,7 +42,7 @@ std::vector<std::string> Router::route_list() const {
 }
 
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
-    Route r{method, {}, false, std::move(handler), {}, options};
+    Route r{method, {}, false, std::move(handler), {}, options, {}};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
     routes_.push_back(std::move(r));
@@ -50,7 +50,12 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
 
 void Router::add_async(Method method, std::string_view pattern, AsyncHandler handler,
                        RouteOptions options) {
-    Route r{method, {}, false, {}, std::move(handler), options};
+    add_async(method, pattern, FastHandler{}, std::move(handler), options);
+}
+
+void Router::add_async(Method method, std::string_view pattern, FastHandler fast,
+                       AsyncHandler handler, RouteOptions options) {
+    Route r{method, {}, false, {}, std::move(handler), options, std::move(fast)};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
     routes_.push_back(std::move(r));
@@ -129,8 +134,16 @@ void Router::dispatch(Request request, Responder respond) const {
         return;
     }
     request.params = std::move(m.params);
-    auto shared = std::make_shared<Request>(std::move(request));
     const Route* route = m.route;
+    if (route->fast_handler) {
+        try {
+            if (route->fast_handler(request, respond)) return;
+        } catch (const std::exception& e) {
+            spdlog::warn("{} {}: fast path failed, trying the worker: {}", request.method_text,
+                         request.path, e.what());
+        }
+    }
+    auto shared = std::make_shared<Request>(std::move(request));
     run_([route, shared, respond = std::move(respond)] {
         try {
             if (route->async_handler) {

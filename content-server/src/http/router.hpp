@@ -44,6 +44,10 @@ using Handler = std::function<Result<Response>(Request&)>;
 using AsyncHandler = std::function<void(Request&, const Responder&)>;
 // Runs a task on a worker thread.
 using Runner = std::function<void(std::function<void()>)>;
+// Tried first, on the I/O thread, for routes that can often answer from
+// memory: must never block (no database, no disk). Returns false to hand the
+// request to the route's AsyncHandler on a worker, having answered nothing.
+using FastHandler = std::function<bool(Request&, const Responder&)>;
 
 class Router {
   public:
@@ -55,6 +59,9 @@ class Router {
     // used only when no other route's path matches, and never a cause of 405.
     void add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
     void add_async(Method method, std::string_view pattern, AsyncHandler handler,
+                   RouteOptions options = {});
+    // An async route with a fast path (see FastHandler).
+    void add_async(Method method, std::string_view pattern, FastHandler fast, AsyncHandler handler,
                    RouteOptions options = {});
 
     // The body limit of the route for this request; the default limit when no
@@ -75,6 +82,7 @@ class Router {
         Handler handler;
         AsyncHandler async_handler;
         RouteOptions options;
+        FastHandler fast_handler;
     };
     struct Match {
         const Route* route = nullptr;

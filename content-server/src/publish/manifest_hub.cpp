@@ -136,6 +136,10 @@ ManifestHub::~ManifestHub() {
     shutdown();
 }
 
+SnapshotPtr ManifestHub::loaded(const std::string& group) {
+    return impl_->cached(group);
+}
+
 Result<SnapshotPtr> ManifestHub::current(const std::string& group) {
     if (auto snap = impl_->cached(group)) return snap;
     auto loaded = impl_->loader(group);  // outside the lock: it reads the database

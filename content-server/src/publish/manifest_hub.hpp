@@ -48,6 +48,8 @@ class ManifestHub {
 
     // The group's current snapshot (loaded through the Loader the first time).
     Result<SnapshotPtr> current(const std::string& group);
+    // The group's snapshot if it is loaded; nullptr otherwise (never loads).
+    SnapshotPtr loaded(const std::string& group);
 
     // Calls `done` as soon as the group's version differs from `known_version`
     // (at once when it already does), or with nullptr after `wait`. `screen_id`

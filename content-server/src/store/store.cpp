@@ -679,7 +679,7 @@ Result<Screen> Store::add_screen(const std::string& name, const std::string& gro
                                  const DeviceCredentials& device,
                                  std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Screen> {
-        token_cache_.clear();  // the screens change: every cached token is re-read
+        forget_screens();  // the screens change: every cached token is re-read
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         const std::string now = now_iso8601();
         insert_group_if_missing(*db_, group, now);
@@ -731,7 +731,7 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
         if (!*existing) return add_screen(name, group, device, actor);
         const std::int64_t id = **existing;
         return guarded(mutex_, [&]() -> Result<Screen> {
-            token_cache_.clear();  // the screens change: every cached token is re-read
+            forget_screens();  // the screens change: every cached token is re-read
             SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
             insert_group_if_missing(*db_, group, now_iso8601());
             SQLite::Statement q(*db_,
@@ -751,7 +751,10 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
                          dump_audit({{"name", name}, {"revoked", true}}),
                          dump_audit({{"name", name}, {"group", group}}));
             tx.commit();
-            last_touch_.erase(id);
+            {
+                std::lock_guard cache_lock(cache_mutex_);
+                last_touch_.erase(id);
+            }
             return read_screen_by_id(*db_, id);
         });
     }
@@ -759,7 +762,7 @@ Result<Screen> Store::pair_screen(const std::string& name, const std::string& gr
 
 Result<Screen> Store::revoke_screen(std::int64_t screen_id, std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<Screen> {
-        token_cache_.clear();  // the screens change: every cached token is re-read
+        forget_screens();  // the screens change: every cached token is re-read
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement q(*db_, "UPDATE screens SET token_hash = ? WHERE id = ?");
         q.bind(1, std::string(kRevokedPrefix) + random_hex(16));
@@ -779,7 +782,7 @@ Result<Screen> Store::revoke_screen(std::int64_t screen_id, std::optional<std::i
 Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string& group,
                                       std::optional<std::int64_t> actor) {
     return guarded(mutex_, [&]() -> Result<ScreenMove> {
-        token_cache_.clear();  // the screens change: every cached token is re-read
+        forget_screens();  // the screens change: every cached token is re-read
         SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
         SQLite::Statement find(*db_, std::string(screen_columns) + "WHERE s.id = ?");
         find.bind(1, screen_id);
@@ -808,7 +811,7 @@ Result<ScreenMove> Store::move_screen(std::int64_t screen_id, const std::string&
 
 Status Store::set_claim_key(std::int64_t screen_id, const DeviceCredentials& device) {
     return guarded(mutex_, [&]() -> Status {
-        token_cache_.clear();  // the screens change: every cached token is re-read
+        forget_screens();  // the screens change: every cached token is re-read
         SQLite::Statement q(*db_,
                             "UPDATE screens SET claim_public_key = ?, claim_key_id = ? "
                             "WHERE id = ? AND claim_key_id IS NULL");
@@ -836,18 +839,37 @@ Result<std::vector<std::pair<Screen, std::string>>> Store::screens_by_claim_key(
 }
 
 Result<std::optional<Screen>> Store::screen_by_token(const std::string& token_hash) {
+    if (auto hit = cached_screen(token_hash)) return hit;
     return guarded(mutex_, [&]() -> Result<std::optional<Screen>> {
-        if (auto hit = token_cache_.find(token_hash); hit != token_cache_.end()) {
-            return std::optional<Screen>{hit->second};
-        }
         SQLite::Statement q(*db_, std::string(screen_columns) + "WHERE s.token_hash = ?");
         q.bind(1, token_hash);
         if (!q.executeStep()) return std::optional<Screen>{};
         Screen screen = read_screen(q);
+        // Filled under mutex_, which every change to the screens holds while
+        // it clears the cache: what goes in here is what the table holds.
+        std::lock_guard cache_lock(cache_mutex_);
         if (token_cache_.size() >= kTokenCacheLimit) token_cache_.clear();
         token_cache_.emplace(token_hash, screen);
         return std::optional<Screen>{std::move(screen)};
     });
+}
+
+std::optional<Screen> Store::cached_screen(const std::string& token_hash) {
+    std::lock_guard cache_lock(cache_mutex_);
+    auto hit = token_cache_.find(token_hash);
+    if (hit == token_cache_.end()) return std::nullopt;
+    return hit->second;
+}
+
+bool Store::seen_within(std::int64_t screen_id, std::int64_t seconds) {
+    std::lock_guard cache_lock(cache_mutex_);
+    auto it = last_touch_.find(screen_id);
+    return it != last_touch_.end() && now_unix() - it->second < seconds;
+}
+
+void Store::forget_screens() {
+    std::lock_guard cache_lock(cache_mutex_);
+    token_cache_.clear();
 }
 
 Result<std::vector<Screen>> Store::list_screens() {
@@ -860,15 +882,14 @@ Result<std::vector<Screen>> Store::list_screens() {
 }
 
 Status Store::touch_screen(std::int64_t screen_id, std::int64_t min_interval_s) {
+    if (seen_within(screen_id, min_interval_s)) return {};
     return guarded(mutex_, [&]() -> Status {
-        const std::int64_t now = now_unix();
-        auto it = last_touch_.find(screen_id);
-        if (it != last_touch_.end() && now - it->second < min_interval_s) return {};
         SQLite::Statement q(*db_, "UPDATE screens SET last_seen = ? WHERE id = ?");
         q.bind(1, now_iso8601());
         q.bind(2, screen_id);
         q.exec();
-        last_touch_[screen_id] = now;
+        std::lock_guard cache_lock(cache_mutex_);
+        last_touch_[screen_id] = now_unix();
         return {};
     });
 }

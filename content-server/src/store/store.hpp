@@ -154,6 +154,12 @@ class Store {
     // Records that a screen asked; writes at most once per screen every
     // `min_interval_s` seconds so thousands of polling screens cost few writes.
     Status touch_screen(std::int64_t screen_id, std::int64_t min_interval_s = 30);
+    // From memory only, never waiting on the database (the I/O thread's fast
+    // path): the screen of a token hash screen_by_token has seen and no change
+    // to the screens has forgotten since; whether touch_screen wrote this
+    // screen's last_seen less than `seconds` ago.
+    std::optional<Screen> cached_screen(const std::string& token_hash);
+    bool seen_within(std::int64_t screen_id, std::int64_t seconds = 30);
 
     // Media. add_media ignores a sha256 that is already recorded.
     Status add_media(const MediaInfo& media, std::optional<std::int64_t> uploaded_by);
@@ -243,12 +249,16 @@ class Store {
 
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
-    std::unordered_map<std::int64_t, std::int64_t> last_touch_;  // screen id -> unix seconds
     // Device token hash -> its screen, so a screen's poll does not read the
     // database. Every change to the screens table clears it; last_seen in a
     // cached screen may be stale (the lists read the table).
     static constexpr std::size_t kTokenCacheLimit = 100000;
     std::unordered_map<std::string, Screen> token_cache_;
+    std::unordered_map<std::int64_t, std::int64_t> last_touch_;  // screen id -> unix seconds
+    // Guards token_cache_ and last_touch_; taken alone by the fast path, or
+    // inside mutex_ (never the other way round).
+    std::mutex cache_mutex_;
+    void forget_screens();  // clears token_cache_; call holding mutex_
 };
 
 }  // namespace signage::server

@@ -58,7 +58,8 @@ class SyncClient {
                                                         int wait_s);
 
   private:
-    Status download_media(const protocol::MediaRef& ref);
+    // Adds the bytes it received (resumed parts count only what came now).
+    Status download_media(const protocol::MediaRef& ref, std::int64_t& received);
     void run(std::string version);
     // Runs one libcurl easy transfer, interruptible by stop(); returns its CURLcode.
     int perform(void* easy);
