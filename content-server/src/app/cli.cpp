@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -83,9 +84,22 @@ Status check_name(const std::string& name, const char* what) {
     return {};
 }
 
-std::string env_or(const char* name, const char* fallback) {
+std::string env_or(const char* name, const std::string& fallback) {
     const char* v = std::getenv(name);
     return v && *v ? v : fallback;
+}
+
+// An installed server (PREFIX/bin/signage-server) finds its console and assets
+// in PREFIX/share/civic-signage/; run from the build tree it uses the source
+// folders compiled in.
+std::string installed_dir_or(const char* name, const char* build_tree_dir) {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto dir = exe.parent_path().parent_path() / "share" / "civic-signage" / name;
+        if (std::filesystem::is_directory(dir, ec)) return dir.string();
+    }
+    return build_tree_dir;
 }
 
 int user_add(const std::string& data, const std::string& name, const std::string& role_text,
@@ -155,8 +169,9 @@ int run_cli(int argc, char** argv) {
 
     ServerConfig config;
     std::string data, listen, log_level = "info";
-    std::string assets = env_or("SIGNAGE_ASSETS", SIGNAGE_ASSETS_DIR);
-    std::string console = env_or("SIGNAGE_CONSOLE", SIGNAGE_CONSOLE_DIR);
+    std::string assets = env_or("SIGNAGE_ASSETS", installed_dir_or("assets", SIGNAGE_ASSETS_DIR));
+    std::string console =
+        env_or("SIGNAGE_CONSOLE", installed_dir_or("console", SIGNAGE_CONSOLE_DIR));
     app.add_option("--data", data, "data directory (database and media), created if missing");
     app.add_option("--listen", listen, "address to serve on, HOST:PORT (port 0: any free port)");
     app.add_flag("--demo", config.demo, "seed the demo content into an empty database");
