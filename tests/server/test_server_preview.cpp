@@ -8,9 +8,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/stat.h>
@@ -250,6 +252,31 @@ TEST_CASE("server: a preview that takes too long is stopped with a 504", "[serve
           std::string::npos);
     // The server goes on answering.
     CHECK(staff.editor.get("/api/v1/slides").status == 200);
+}
+
+TEST_CASE("server: stopping the server stops a render in progress", "[server][preview]") {
+    TempDir dir;
+    const auto slow = dir.path() / "slow-player";
+    const auto started = dir.path() / "started";
+    {
+        std::ofstream f(slow);
+        f << "#!/bin/sh\ntouch '" << started.string() << "'\nexec sleep 120\n";
+    }
+    ::chmod(slow.c_str(), 0755);
+    ServerOptions options;
+    options.args = {"--player", slow.string(), "--preview-timeout", "120"};
+    Staff staff(options);
+    auto pending =
+        std::async(std::launch::async, [url = staff.server.url(), token = staff.editor.token()] {
+            return HttpClient(url, token).post("/api/v1/preview", text_slide("文明出行"));
+        });
+    for (int i = 0; i < 200 && !std::filesystem::exists(started); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(std::filesystem::exists(started));
+    // A clean exit (0), not the SIGKILL the fixture sends a server that hangs.
+    CHECK(staff.server.stop() == 0);
+    CHECK(pending.get().status != 200);
 }
 
 TEST_CASE("server: --player must name an executable", "[server][preview]") {

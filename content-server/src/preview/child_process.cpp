@@ -103,6 +103,10 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
             result.timed_out = true;
             break;
         }
+        if (limits.cancel != nullptr && limits.cancel->load()) {
+            result.cancelled = true;
+            break;
+        }
         pollfd p[2];
         nfds_t n = 0;
         int which[2] = {0, 0};
@@ -111,7 +115,9 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
             p[n] = pollfd{*fds[k], POLLIN, 0};
             which[n++] = k;
         }
-        const int ready = ::poll(p, n, static_cast<int>(left.count()));
+        const auto slice =
+            limits.cancel != nullptr ? std::min(left, std::chrono::milliseconds{100}) : left;
+        const int ready = ::poll(p, n, static_cast<int>(slice.count()));
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0) break;
         for (nfds_t i = 0; i < n; ++i) {
@@ -128,7 +134,7 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
             sinks[k]->append(buffer, std::min(room, static_cast<std::size_t>(got)));
         }
     }
-    if (result.timed_out) ::kill(pid, SIGKILL);
+    if (result.timed_out || result.cancelled) ::kill(pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }

@@ -8,6 +8,7 @@
 // Threading: any thread; blocks the caller until the child exits or is
 // killed (SIGKILL) at the deadline.
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -20,6 +21,7 @@ namespace signage::server {
 struct ChildResult {
     int exit_code = -1;      // the exit status; -1 when killed by a signal
     bool timed_out = false;  // killed at the deadline
+    bool cancelled = false;  // killed because ChildLimits::cancel was set
     std::string out;         // standard output (at most ChildLimits::output_bytes)
     std::string err;         // standard error (at most ChildLimits::output_bytes)
 };
@@ -27,6 +29,8 @@ struct ChildResult {
 struct ChildLimits {
     std::chrono::milliseconds timeout{20000};
     std::size_t output_bytes = 1 << 20;  // per stream; the rest is read and dropped
+    // When set, looked at every 100 ms: true kills the child (a server stopping).
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // `env` holds "NAME=value" entries: the child's whole environment. Errors

@@ -121,6 +121,7 @@ PreviewService::~PreviewService() {
         }
         queue_.clear();
     }
+    cancel_ = true;
     wake_.notify_all();
     for (auto& [key, dones] : left) {
         for (auto& done : dones) done(make_error("unavailable", "the server is stopping"));
@@ -237,6 +238,7 @@ PreviewResult PreviewService::render_now(const Job& job) const {
     }
     ChildLimits limits;
     limits.timeout = config_.timeout;
+    limits.cancel = &cancel_;
     const auto started = std::chrono::steady_clock::now();
     auto child = run_child(config_.player, args, preview_child_env(scratch_), limits);
     if (!child) {
@@ -253,6 +255,7 @@ PreviewResult PreviewService::render_now(const Job& job) const {
                                          std::to_string(config_.timeout.count() / 1000) +
                                          " s limit)");
     }
+    if (child->cancelled) return make_error("unavailable", "the server is stopping");
     if (child->exit_code == 2) {
         // The server validated the slide; the player refused it all the same.
         return make_error("unprocessable", last_error_line(child->err), "body");

@@ -19,6 +19,7 @@
 //
 // Threading: every public method is safe from any thread.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -75,7 +76,8 @@ class PreviewService {
     using Done = std::function<void(PreviewResult)>;
 
     explicit PreviewService(PreviewConfig config);
-    ~PreviewService();  // waiting requests are answered "unavailable"; the running render finishes
+    // Waiting requests are answered "unavailable"; running renders are killed.
+    ~PreviewService();
     PreviewService(const PreviewService&) = delete;
     PreviewService& operator=(const PreviewService&) = delete;
 
@@ -102,6 +104,7 @@ class PreviewService {
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    std::atomic<bool> cancel_{false};  // kills running renders (at destruction)
     std::deque<Job> queue_;
     std::map<std::string, std::vector<Done>> waiting_;  // by key: queued or rendering
     // Cache, most recently used first.
