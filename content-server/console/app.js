@@ -151,8 +151,7 @@ function slideActions(s, after) {
   if (can('editor')) cell.append(el('a', { href: '#editor/' + s.id, className: 'btn', textContent: t('edit') }));
   if (can('editor') && (s.status === 'draft' || s.status === 'rejected')) {
     cell.append(button(t('submit'), async () => {
-      await api('POST', `/slides/${s.id}/submit`);
-      say(t('submitted', s.title || s.id));
+      saySubmitted(t('submitted', s.title || s.id), await api('POST', `/slides/${s.id}/submit`));
       await after();
     }));
   }
@@ -340,16 +339,64 @@ function readSlide(form) {
 
 let updatePreview = () => {};
 
-function renderPreview(box, s) {
-  const screen = el('div', { className: 'screen-sketch' + (s.type === 'emergency' ? ' emergency' : '') });
-  screen.append(el('div', { className: 'sk-title', textContent: s.title || t('type.' + s.type) }));
-  if (s.body) for (const p of s.body.split(/\n\s*\n/)) screen.append(el('p', { textContent: p }));
-  if (s.type === 'image' && s.media) screen.append(el('img', { src: '/media/' + s.media, alt: '', className: 'sk-img ' + (s.fit || 'contain') }));
-  if (s.type === 'core_values') screen.append(el('p', { className: 'sk-values', textContent: '富强 民主 文明 和谐 · 自由 平等 公正 法治 · 爱国 敬业 诚信 友善' }));
-  if (s.type === 'honor_roll') screen.append(el('p', { textContent: (s.entries || []).map((e) => e.name).join('、') }));
-  if (s.type === 'red_black') screen.append(el('p', { textContent: `红榜 ${(s.red || []).length} · 黑榜 ${(s.black || []).length}` }));
-  if (s.caption) screen.append(el('p', { className: 'sk-caption', textContent: s.caption }));
-  box.replaceChildren(screen, el('p', { className: 'placeholder-note', textContent: t('ed.preview_placeholder') }));
+// The preview is the slide drawn by the screen's own engine (POST /api/v1/preview
+// runs signage-player on the server), asked for 400 ms after the last change;
+// only the newest answer is shown. Characters the screen's font lacks come back
+// as warnings in the X-Signage-Warnings header (percent-encoded JSON).
+const PREVIEW_DELAY_MS = 400;
+
+function previewPane(box) {
+  const img = el('img', { id: 'preview-img', className: 'preview-img', alt: t('ed.preview_alt') });
+  const state = el('p', { id: 'preview-state', className: 'preview-state', role: 'status' });
+  const warnings = el('ul', { id: 'preview-warnings', className: 'warnings' });
+  box.replaceChildren(img, state, warnings);
+  let timer = null;
+  let seq = 0;
+  let url = null;
+  const show = (text, kind) => { state.textContent = text; box.dataset.state = kind; };
+  const load = async (slide, mine) => {
+    let res;
+    try {
+      res = await fetch('/api/v1/preview?size=960x540', {
+        method: 'POST', headers: { ...authHeaders(), 'Content-Type': 'application/json' }, body: JSON.stringify(slide),
+      });
+    } catch (e) {
+      if (mine === seq) show(t('err.network', e.message), 'error');
+      return;
+    }
+    if (mine !== seq) return;
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      if (mine !== seq) return;
+      if (res.status === 401 && session) { signOut(); return; }
+      show(t('ed.preview_failed', new ApiError(res.status, data.error, 'POST /api/v1/preview').message), 'error');
+      return;
+    }
+    const blob = await res.blob();
+    if (mine !== seq) return;
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(blob);
+    img.src = url;
+    let found = [];
+    try { found = JSON.parse(decodeURIComponent(res.headers.get('X-Signage-Warnings') || '%5B%5D')); } catch (e) { found = []; }
+    warnings.replaceChildren(...found.map((w) => el('li', { textContent: w.field ? t('warn.field', w.field, w.message) : w.message })));
+    const pages = Number(res.headers.get('X-Signage-Pages') || 1);
+    show(pages > 1 ? t('ed.preview_pages', pages) : '', 'ready');
+  };
+  return (slide) => {
+    clearTimeout(timer);
+    const mine = ++seq;
+    show(t('ed.preview_rendering'), 'rendering');
+    timer = setTimeout(() => load(slide, mine), PREVIEW_DELAY_MS);
+  };
+}
+
+// After a submit: the checks' warnings (traditional characters, characters the
+// screen's font lacks) do not block it, but the author should see them.
+function saySubmitted(text, result) {
+  const warnings = (result && result.warnings) || [];
+  if (!warnings.length) return say(text);
+  say(text + ' · ' + t('submit.warnings', warnings.map((w) => (w.field ? t('warn.field', w.field, w.message) : w.message)).join('；')), true);
 }
 
 pages.editor = async (page, params, id) => {
@@ -383,14 +430,15 @@ pages.editor = async (page, params, id) => {
   const save = async (andSubmit) => {
     const body = { ...readSlide(form), ...keep };
     const saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
-    if (andSubmit) await api('POST', `/slides/${saved.id}/submit`);
-    say(t(andSubmit ? 'ed.saved_submitted' : 'ed.saved', saved.title || saved.id));
+    if (andSubmit) saySubmitted(t('ed.saved_submitted', saved.title || saved.id), await api('POST', `/slides/${saved.id}/submit`));
+    else say(t('ed.saved', saved.title || saved.id));
     navigate(andSubmit ? '#content' : '#editor/' + saved.id);
   };
   form.append(el('div', { className: 'bar' },
     button(t('ed.save'), () => save(false), 'primary'), button(t('ed.save_submit'), () => save(true))));
   const preview = el('div', { className: 'preview', id: 'preview' });
-  updatePreview = () => renderPreview(preview, readSlide(form));
+  const askPreview = previewPane(preview);
+  updatePreview = () => askPreview({ ...readSlide(form), ...keep });
   form.addEventListener('input', () => updatePreview());
   form.addEventListener('change', () => updatePreview());
   updatePreview();

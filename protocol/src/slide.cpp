@@ -595,6 +595,39 @@ std::vector<std::string> Slide::media_refs() const {
     return refs;
 }
 
+std::vector<std::pair<std::string, std::string>> Slide::text_fields() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto add = [&](std::string field, const std::string& text) {
+        if (!text.empty()) out.emplace_back(std::move(field), text);
+    };
+    add("title", title);
+    add("body", body);
+    add("caption", caption);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const std::string at = "entries[" + std::to_string(i) + "].";
+        const HonorEntry& e = entries[i];
+        for (const auto& [name, value] :
+             {std::pair{"name", &e.name}, std::pair{"category", &e.category},
+              std::pair{"level", &e.level}, std::pair{"unit", &e.unit},
+              std::pair{"period", &e.period}, std::pair{"deed", &e.deed}}) {
+            add(at + name, *value);
+        }
+    }
+    for (const auto& [list_name, list] : {std::pair{"red", &red}, std::pair{"black", &black}}) {
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const std::string at = std::string(list_name) + "[" + std::to_string(i) + "].";
+            const ListEntry& e = (*list)[i];
+            for (const auto& [name, value] :
+                 {std::pair{"name", &e.name}, std::pair{"plate", &e.plate},
+                  std::pair{"reason", &e.reason}, std::pair{"decided_by", &e.decided_by}}) {
+                add(at + name, *value);
+            }
+        }
+    }
+    if (qr) add("qr.label", qr->label);
+    return out;
+}
+
 std::optional<Timestamp> Slide::valid_until_at(std::chrono::seconds local_offset) const {
     if (valid_until.empty()) return std::nullopt;
     auto until = parse_iso8601(valid_until, local_offset, true);

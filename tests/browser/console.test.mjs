@@ -158,7 +158,28 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   await page.fill('#slide-form input[name=duration_s]', '8');
   await page.fill('#slide-form input[name=category]', '文明交通');
   await page.fill('#slide-form textarea[name=body]', '过马路走斑马线，不闯红灯。\n\n礼让行人，文明驾驶。');
-  await page.waitForSelector('#preview .sk-title:has-text("文明出行")');
+  // The preview is the screen's own engine drawing what was typed: a real PNG.
+  const previewShown = () => page.waitForFunction(() => {
+    const box = document.querySelector('#preview');
+    const img = document.querySelector('#preview-img');
+    return box.dataset.state === 'ready' && img.complete && img.naturalWidth > 0;
+  }, null, { timeout: 60000 });
+  await previewShown();
+  const drawn = await page.$eval('#preview-img', (img) => ({ w: img.naturalWidth, h: img.naturalHeight, src: img.src }));
+  assert.deepEqual([drawn.w, drawn.h], [960, 540]);
+  // A character the screen's font lacks is named with its field.
+  await page.fill('#slide-form input[name=title]', '文明出行 \u{1F600}');
+  await page.waitForSelector('#preview-warnings li:has-text("title")', { timeout: 60000 });
+  await previewShown();
+  const redrawn = await page.$eval('#preview-img', (img) => img.src);
+  assert.notEqual(redrawn, drawn.src, 'a new picture after typing');
+  // A field the server refuses shows its message instead of a picture.
+  await page.fill('#slide-form input[name=duration_s]', '0');
+  await page.waitForSelector('#preview[data-state="error"] #preview-state:has-text("duration_s")', { timeout: 60000 });
+  await page.fill('#slide-form input[name=duration_s]', '8');
+  await page.fill('#slide-form input[name=title]', '文明出行 从我做起');
+  await previewShown();
+  assert.equal(await page.locator('#preview-warnings li').count(), 0);
   await shot(page, 'editor');
   await page.getByRole('button', { name: '保存并提交审核' }).click();
   await page.waitForSelector('#message:has-text("已保存并提交审核")');

@@ -447,6 +447,40 @@ TEST_CASE("player render: --render writes a PNG of the requested size and --line
     CHECK(saw_body);
 }
 
+TEST_CASE("player render: --lines names every field with characters the fonts lack, on any page",
+          "[player][render][cli]") {
+    TempDir dir;
+    // U+1F600 and U+20000 (CJK Extension B) are in none of the Noto CJK faces.
+    std::string body;
+    for (int i = 1; i <= 12; ++i) {
+        if (i > 1) body += "\n\n";
+        body += "第" + std::to_string(i) + "条：请大家自觉清理楼道堆放的杂物，文明饲养宠物。";
+    }
+    body += "最后一页：\xF0\xA0\x80\x80";  // U+20000, on the last page only
+    const nlohmann::json slide = {
+        {"type", "text"}, {"title", "文明\xF0\x9F\x98\x80出行"}, {"body", body}};
+    write_text(dir.path / "slide.json", slide.dump());
+    const nlohmann::json plain = {
+        {"type", "text"}, {"title", "文明出行"}, {"body", "礼让斑马线。"}};
+    write_text(dir.path / "plain.json", plain.dump());
+    auto lines_of = [&](const std::string& name) {
+        const fs::path lines = dir.path / (name + "-lines.json");
+        REQUIRE(run_command(std::string(SIGNAGE_PLAYER_EXE) + " --render " +
+                            (dir.path / (name + ".json")).string() + " --out " +
+                            (dir.path / (name + ".png")).string() + " --size 960x540 --lines > " +
+                            lines.string() + " 2>/dev/null") == 0);
+        return nlohmann::json::parse(read_text(lines));
+    };
+    const auto j = lines_of("slide");
+    CHECK(j.at("pages").get<int>() >= 2);  // the U+20000 is not on the page drawn
+    CHECK(j.at("missing_glyphs") ==
+          nlohmann::json::array({{{"field", "title"}, {"glyphs", "\xF0\x9F\x98\x80"}},
+                                 {{"field", "body"}, {"glyphs", "\xF0\xA0\x80\x80"}}}));
+    const auto ok = lines_of("plain");
+    CHECK(ok.at("missing_glyphs") == nlohmann::json::array());
+    CHECK(ok.at("pages") == 1);
+}
+
 TEST_CASE("player render: --render resolves local images next to the slide file",
           "[player][render][cli]") {
     TempDir dir;

@@ -236,3 +236,44 @@ TEST_CASE("a manifest lists every honour-roll photo it uses", "[protocol][manife
     j["media"].push_back({{"sha256", kPhoto}, {"size", 10}, {"content_type", "image/png"}});
     CHECK(parse_manifest(j).ok());
 }
+
+TEST_CASE("a slide's text fields are named as validation names them, every entry included",
+          "[protocol][slide]") {
+    const json honor = {{"type", "honor_roll"},
+                        {"title", "光荣榜"},
+                        {"entries",
+                         {{{"name", "张小明"}, {"deed", "拾金不昧"}},
+                          {{"name", "李华"}, {"unit", "幸福里社区"}},
+                          {{"name", "王芳"}},
+                          {{"name", "赵强"}},
+                          {{"name", "孙丽"}, {"deed", "义务巡逻"}}}},
+                        {"qr", {{"text", "https://example.org"}, {"label", "扫码了解"}}}};
+    auto slide = parse_slide(honor);
+    REQUIRE(slide);
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"title", "光荣榜"},
+        {"entries[0].name", "张小明"},
+        {"entries[0].deed", "拾金不昧"},
+        {"entries[1].name", "李华"},
+        {"entries[1].unit", "幸福里社区"},
+        {"entries[2].name", "王芳"},
+        {"entries[3].name", "赵强"},
+        {"entries[4].name", "孙丽"},  // on the second page
+        {"entries[4].deed", "义务巡逻"},
+        {"qr.label", "扫码了解"}};
+    CHECK(slide->text_fields() == expected);
+
+    const json lists = {{"type", "red_black"},
+                        {"title", "红黑榜"},
+                        {"black",
+                         {{{"name", "某公司"},
+                           {"kind", "firm"},
+                           {"reason", "占道经营"},
+                           {"valid_until", "2020-01-01"}}}}};
+    auto rb = parse_slide(lists);
+    REQUIRE(rb);
+    // Entries that have ended are still checked: the text is the author's to fix.
+    const std::vector<std::pair<std::string, std::string>> rb_expected = {
+        {"title", "红黑榜"}, {"black[0].name", "某公司"}, {"black[0].reason", "占道经营"}};
+    CHECK(rb->text_fields() == rb_expected);
+}

@@ -3,7 +3,11 @@
 // (and their body limits) on the router; handlers turn requests into calls on
 // the services and results into JSON.
 
+#include <string>
+#include <vector>
+
 #include "api/services.hpp"
+#include "checks/content_checks.hpp"
 #include "http/router.hpp"
 
 namespace signage::server {
@@ -32,6 +36,13 @@ void add_quiz_routes(http::Router& router, Services& services);
 // GET|POST /api/v1/users, PUT /api/v1/users/{name}, GET /api/v1/audit,
 // GET|PUT /api/v1/settings/forbidden-words
 void add_account_routes(http::Router& router, Services& services);
+// POST /api/v1/preview, GET /api/v1/slides/{id}/preview.png: slides drawn
+// by the player's engine (preview/preview_service.hpp)
+void add_preview_routes(http::Router& router, Services& services);
+// Submit-time warnings for characters the screen's fonts lack in a stored
+// slide's JSON (rendered through the preview service; blocks until it is).
+// When the check cannot run, one warning says so.
+std::vector<CheckWarning> missing_glyph_warnings(Services& services, const std::string& slide_json);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
 
@@ -39,6 +50,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_auth_routes(router, services);
     add_media_routes(router, services);
     add_slide_routes(router, services);
+    add_preview_routes(router, services);
     add_group_routes(router, services);
     add_publish_routes(router, services);
     add_player_routes(router, services);

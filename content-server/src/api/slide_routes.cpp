@@ -82,6 +82,7 @@ void add_slide_routes(http::Router& router, Services& s) {
         std::vector<CheckWarning> warnings;
         auto done = s.slides.submit(*id, *user, &warnings);
         if (!done) return done.error();
+        for (auto& w : missing_glyph_warnings(s, done->json)) warnings.push_back(std::move(w));
         nlohmann::json out = slide_view(*done);
         out["warnings"] = warnings_json(warnings);
         return http::json_response(200, out);

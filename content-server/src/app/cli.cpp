@@ -189,6 +189,15 @@ int run_cli(int argc, char** argv) {
                    "how long a screen's pairing code is valid")
         ->check(CLI::Range(std::int64_t{5}, std::int64_t{86400}))
         ->capture_default_str();
+    std::string player;
+    app.add_option("--player", player,
+                   "signage-player program that draws previews (default: the one next to "
+                   "signage-server, else on PATH)");
+    std::int64_t preview_seconds = config.preview_timeout.count() / 1000;
+    app.add_option("--preview-timeout", preview_seconds,
+                   "seconds a preview may take to render before it is stopped")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{300}))
+        ->capture_default_str();
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
@@ -257,6 +266,8 @@ int run_cli(int argc, char** argv) {
     }
     config.data_dir = data;
     config.pairing_code_ttl = std::chrono::seconds{pairing_seconds};
+    config.player = player;
+    config.preview_timeout = std::chrono::seconds{preview_seconds};
     config.assets_dir = assets;
     config.console_dir = console;
     return serve(config, config.demo);

@@ -31,6 +31,10 @@ struct ServerConfig {
     std::chrono::seconds session_ttl{12 * 3600};
     unsigned worker_threads = 4;
     std::chrono::seconds pairing_code_ttl{15 * 60};  // how long a pairing code is valid
+    // --player: the signage-player that draws previews; empty: the one next
+    // to this program, else on PATH (preview/preview_service.hpp).
+    std::filesystem::path player;
+    std::chrono::milliseconds preview_timeout{20000};
 };
 
 // Opens DATA/signage.db, creating DATA when missing.

@@ -21,6 +21,8 @@ int status_for(const Error& error) {
     if (c == "rate_limited") return 429;
     if (c == "too_many_requests") return 429;
     if (c == "header_too_large") return 431;
+    if (c == "unavailable") return 503;
+    if (c == "timeout") return 504;
     return 500;
 }
 
@@ -36,8 +38,9 @@ Response json_response(int status, const nlohmann::json& body) {
 Response error_response(const Error& error) {
     const int status = status_for(error);
     // Internal details stay in the log; the client learns only that it failed.
+    // 503 and 504 messages are written for people (busy, too slow).
     const std::string message =
-        status >= 500 ? std::string("internal error: see the server log") : error.message;
+        status == 500 ? std::string("internal error: see the server log") : error.message;
     Response r = json_response(
         status, {{"error", {{"code", error.code}, {"message", message}, {"field", error.field}}}});
     if (status == 401) r.headers.set("WWW-Authenticate", "Bearer");

@@ -100,6 +100,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             });
         SDL_Renderer* r = (*display)->renderer();
         nlohmann::json lines;
+        int pages_drawn = pages;
 
         if (!options.screen) {
             auto rendered = renderer.render(*slide, options.size, ropts);
@@ -115,6 +116,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             SDL_SetTextureBlendMode(rendered->texture.get(), SDL_BLENDMODE_NONE);
             SDL_RenderCopy(r, rendered->texture.get(), nullptr, nullptr);
             lines = rendered->layout.to_json();
+            pages_drawn = rendered->layout.pages;
         } else {
             // The full screen as the player shows it: a notice runs on the
             // ticker (with the built-in slide in the main zone); an
@@ -143,6 +145,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
                 return 1;
             }
             lines = rendered->layout.to_json();
+            pages_drawn = rendered->layout.pages;
             if (emergency) {
                 compositor.show_emergency(std::move(rendered->texture));
             } else {
@@ -179,7 +182,20 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             std::cerr << "error: " << st.error().message << "\n";
             code = 1;
         }
-        if (options.lines) std::cout << lines.dump() << std::endl;
+        if (options.lines) {
+            // Every field's characters the fonts lack, whatever the page:
+            // the server turns these into warnings at submit and in previews.
+            auto missing = render::slide_missing_glyphs(font_cache, *slide);
+            if (!missing) {
+                std::cerr << "error: " << missing.error().message << "\n";
+                return 1;
+            }
+            nlohmann::json m = nlohmann::json::array();
+            for (const auto& g : *missing) m.push_back({{"field", g.field}, {"glyphs", g.glyphs}});
+            lines["missing_glyphs"] = std::move(m);
+            lines["pages"] = pages_drawn;
+            std::cout << lines.dump() << std::endl;
+        }
     }
     return code;
 }

@@ -26,6 +26,33 @@ nlohmann::json SlideLayout::to_json() const {
     return blocks_to_json(blocks);
 }
 
+Result<std::vector<MissingGlyphs>> slide_missing_glyphs(FontCache& fonts,
+                                                        const protocol::Slide& slide) {
+    std::vector<FontPtr> faces;
+    for (Weight w : {Weight::regular, Weight::bold, Weight::display}) {
+        auto font = fonts.get(w, 32);
+        if (!font) return font.error();
+        faces.push_back(*font);
+    }
+    std::vector<MissingGlyphs> out;
+    for (const auto& [field, text] : slide.text_fields()) {
+        std::vector<char32_t> seen;
+        MissingGlyphs found{field, {}};
+        for (std::size_t i = 0; i < text.size();) {
+            const char32_t cp = next_code_point(text, i);
+            if (cp < 0x20 || cp == U' ' || cp == 0x3000) continue;
+            if (std::find(seen.begin(), seen.end(), cp) != seen.end()) continue;
+            seen.push_back(cp);
+            const bool lacking = std::any_of(faces.begin(), faces.end(), [cp](const FontPtr& f) {
+                return TTF_GlyphIsProvided32(f.get(), static_cast<Uint32>(cp)) == 0;
+            });
+            if (lacking) append_utf8(found.glyphs, cp);
+        }
+        if (!found.glyphs.empty()) out.push_back(std::move(found));
+    }
+    return out;
+}
+
 SlideRenderer::SlideRenderer(SDL_Renderer* renderer, FontCache& fonts, MediaResolver resolve_media)
     : renderer_(renderer), fonts_(fonts), resolve_media_(std::move(resolve_media)) {}
 

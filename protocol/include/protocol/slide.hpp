@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -142,6 +143,10 @@ struct Slide {
 
     // Every media reference (image, background), in order, without repeats.
     std::vector<std::string> media_refs() const;
+    // Every non-empty text a screen may draw for this slide, with its field
+    // path as validation names it ("entries[2].deed", "qr.label"), in field
+    // order; whatever the page or the time (all entries, every page).
+    std::vector<std::pair<std::string, std::string>> text_fields() const;
     // Inside valid_from/valid_until at `now`, reading offset-less times in `local_offset`.
     bool is_valid_at(Timestamp now, std::chrono::seconds local_offset) const;
     // The end of validity, if any.

@@ -148,6 +148,20 @@ class SlideRenderer {
     MediaResolver resolve_media_;
 };
 
+// Characters of one text field that the screen's fonts cannot draw.
+struct MissingGlyphs {
+    std::string field;   // as validation names it: "title", "entries[2].deed"
+    std::string glyphs;  // the characters, each once, in the order they appear
+};
+
+// Every text field of `slide` (protocol::Slide::text_fields: all pages, all
+// entries) checked against every face the renderer draws with (regular,
+// bold, display): a character counts as missing when one of them lacks it,
+// since which face draws a field depends on the slide type and the layout.
+// Errors only when a face cannot be opened.
+Result<std::vector<MissingGlyphs>> slide_missing_glyphs(FontCache& fonts,
+                                                        const protocol::Slide& slide);
+
 // The exact core-values text (shared/domain/CONTENT.md).
 struct CoreValuesLevel {
     const char* level;  // 国家层面

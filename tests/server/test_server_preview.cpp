@@ -1,0 +1,287 @@
+// Previews drawn by the real signage-player (from the build's bin directory,
+// next to the server) over real HTTP, and the missing-glyph warnings.
+#include <catch2/catch.hpp>
+
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb_image.h>
+#undef STB_IMAGE_IMPLEMENTATION
+
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include "server_test_helpers.hpp"
+#include "support/png_bytes.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+namespace {
+
+const char* const kGrin = "\xF0\x9F\x98\x80";  // U+1F600: in none of the Noto CJK faces
+
+struct Pixels {
+    int w = 0;
+    int h = 0;
+    std::vector<unsigned char> rgb;
+
+    // Share of pixels of the most common colour.
+    double flattest_share() const {
+        std::map<unsigned, std::size_t> counts;
+        for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
+            ++counts[(unsigned{rgb[i]} << 16) | (unsigned{rgb[i + 1]} << 8) | rgb[i + 2]];
+        }
+        std::size_t most = 0;
+        for (const auto& [colour, n] : counts) most = std::max(most, n);
+        return static_cast<double>(most) / static_cast<double>(w * h);
+    }
+    // Share of pixels within 40 of the colour on every channel.
+    double share_near(int r, int g, int b) const {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
+            if (std::abs(rgb[i] - r) < 40 && std::abs(rgb[i + 1] - g) < 40 &&
+                std::abs(rgb[i + 2] - b) < 40) {
+                ++n;
+            }
+        }
+        return static_cast<double>(n) / static_cast<double>(w * h);
+    }
+    std::size_t differing_pixels(const Pixels& other) const {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 2 < rgb.size() && i + 2 < other.rgb.size(); i += 3) {
+            if (rgb[i] != other.rgb[i] || rgb[i + 1] != other.rgb[i + 1] ||
+                rgb[i + 2] != other.rgb[i + 2]) {
+                ++n;
+            }
+        }
+        return n;
+    }
+};
+
+// Decodes a PNG answer; fails the test when it is not one.
+Pixels decode_png(const HttpResponse& res) {
+    INFO(res.status << " " << res.header("content-type") << " " << res.body.substr(0, 300));
+    REQUIRE(res.status == 200);
+    REQUIRE(res.header("content-type") == "image/png");
+    REQUIRE(res.body.size() > 8);
+    REQUIRE(res.body.compare(1, 3, "PNG") == 0);
+    Pixels p;
+    int channels = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> data(
+        stbi_load_from_memory(reinterpret_cast<const unsigned char*>(res.body.data()),
+                              static_cast<int>(res.body.size()), &p.w, &p.h, &channels, 3),
+        stbi_image_free);
+    REQUIRE(data);
+    p.rgb.assign(data.get(), data.get() + static_cast<std::size_t>(p.w) * p.h * 3);
+    return p;
+}
+
+std::string percent_decoded(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// The X-Signage-Warnings header: [{"field","message"}].
+json preview_warnings(const HttpResponse& res) {
+    return json::parse(percent_decoded(res.header("x-signage-warnings")));
+}
+
+}  // namespace
+
+TEST_CASE("server: a preview is the slide drawn by the player, at the size asked for",
+          "[server][preview]") {
+    Staff staff;
+    auto first = staff.editor.post("/api/v1/preview?size=960x540", text_slide("文明出行 从我做起"));
+    const Pixels a = decode_png(first);
+    CHECK(a.w == 960);
+    CHECK(a.h == 540);
+    CHECK(a.flattest_share() < 0.9);  // drawn, not one flat colour
+    CHECK(preview_warnings(first) == json::array());
+    CHECK(first.header("x-signage-pages") == "1");
+
+    auto second =
+        staff.reviewer.post("/api/v1/preview?size=960x540", text_slide("垃圾分类 人人有责"));
+    const Pixels b = decode_png(second);
+    REQUIRE(b.w == 960);
+    CHECK(a.differing_pixels(b) > 2000);  // another title, other pixels
+
+    // Portrait by default size rules: the size is the screen's.
+    auto portrait = staff.admin.post("/api/v1/preview?size=540x960", text_slide("文明出行"));
+    const Pixels p = decode_png(portrait);
+    CHECK(p.w == 540);
+    CHECK(p.h == 960);
+
+    // The same slide again is the same picture.
+    auto again = staff.editor.post("/api/v1/preview?size=960x540", text_slide("文明出行 从我做起"));
+    REQUIRE(again.status == 200);
+    CHECK(again.body == first.body);
+
+    // With a group: the whole screen, its header showing the group's unit name.
+    REQUIRE(
+        staff.admin
+            .post("/api/v1/groups", {{"name", "hall"}, {"settings", {{"unit_name", "幸福里社区"}}}})
+            .status == 201);
+    auto screen = staff.editor.post("/api/v1/preview?size=960x540&group=hall",
+                                    text_slide("文明出行 从我做起"));
+    const Pixels s = decode_png(screen);
+    CHECK(s.differing_pixels(a) > 2000);
+}
+
+TEST_CASE("server: a preview draws uploaded media from the media store", "[server][preview]") {
+    Staff staff;
+    std::vector<unsigned char> green(64 * 64 * 3, 0);
+    for (std::size_t i = 1; i < green.size(); i += 3) green[i] = 200;
+    auto up = staff.editor.put_bytes("/api/v1/media", png_bytes(64, 64, 3, green), "image/png");
+    REQUIRE(up.status == 201);
+    const std::string sha = up.json().at("sha256");
+    auto res = staff.editor.post(
+        "/api/v1/preview?size=480x270",
+        {{"type", "image"}, {"title", "绿色出行"}, {"media", sha}, {"fit", "cover"}});
+    const Pixels p = decode_png(res);
+    CHECK(p.share_near(0, 200, 0) > 0.5);
+}
+
+TEST_CASE("server: a bad preview request names the field and draws nothing", "[server][preview]") {
+    Staff staff;
+    // The same reader as saving a slide.
+    auto bad = staff.editor.post("/api/v1/preview",
+                                 {{"type", "text"}, {"title", "t"}, {"duration_s", "ten"}});
+    CHECK(bad.status == 400);
+    CHECK(error_field(bad) == "duration_s");
+    auto no_type = staff.editor.post("/api/v1/preview", {{"title", "t"}});
+    CHECK(no_type.status == 400);
+    CHECK(error_field(no_type) == "type");
+    auto broken = staff.editor.request("POST", "/api/v1/preview",
+                                       "{\"type\": ", {{"Content-Type", "application/json"}});
+    CHECK(broken.status == 400);
+    CHECK(error_field(broken) == "body");
+
+    const std::string unknown(64, 'a');
+    auto media = staff.editor.post("/api/v1/preview",
+                                   {{"type", "image"}, {"title", "t"}, {"media", unknown}});
+    CHECK(media.status == 422);
+    CHECK(error_field(media) == "media");
+    auto photo =
+        staff.editor.post("/api/v1/preview", {{"type", "honor_roll"},
+                                              {"title", "光荣榜"},
+                                              {"entries", {{{"name", "李"}, {"photo", unknown}}}}});
+    CHECK(photo.status == 422);
+    CHECK(error_field(photo) == "entries[0].photo");
+
+    for (const char* size : {"0x0", "1920", "99999x1080", "x", "1920x1080x2", "-5x100"}) {
+        INFO(size);
+        auto res =
+            staff.editor.post(std::string("/api/v1/preview?size=") + size, text_slide("文明出行"));
+        CHECK(res.status == 400);
+        CHECK(error_field(res) == "size");
+    }
+    auto page = staff.editor.post("/api/v1/preview?page=-1", text_slide("文明出行"));
+    CHECK(error_field(page) == "page");
+    auto group = staff.editor.post("/api/v1/preview?group=nowhere", text_slide("文明出行"));
+    CHECK(group.status == 422);
+    CHECK(error_field(group) == "group");
+
+    auto none = staff.server.client().post("/api/v1/preview", text_slide("文明出行"));
+    CHECK(none.status == 401);
+    // Nothing was stored by any of it.
+    CHECK(staff.editor.get("/api/v1/slides").json().at("slides").empty());
+}
+
+TEST_CASE("server: characters the screen's font lacks warn in the preview and at submit",
+          "[server][preview]") {
+    Staff staff;
+    const json slide = text_slide(std::string("文明") + kGrin + "出行", "礼让斑马线。");
+    auto res = staff.editor.post("/api/v1/preview?size=480x270", slide);
+    decode_png(res);
+    const json warnings = preview_warnings(res);
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].at("field") == "title");
+    CHECK(warnings[0].at("message").get<std::string>().find(kGrin) != std::string::npos);
+
+    auto created = staff.editor.post("/api/v1/slides", slide);
+    REQUIRE(created.status == 201);
+    const std::string id = created.json().at("id");
+    // The stored slide's own preview.
+    auto stored = staff.reviewer.get("/api/v1/slides/" + id + "/preview.png?size=480x270");
+    const Pixels p = decode_png(stored);
+    CHECK(p.w == 480);
+    CHECK(preview_warnings(stored).size() == 1);
+    CHECK(staff.editor.get("/api/v1/slides/" + id + "/preview.png?version=approved").status == 404);
+    CHECK(staff.editor.get("/api/v1/slides/999/preview.png").status == 404);
+
+    auto submitted = staff.editor.post("/api/v1/slides/" + id + "/submit");
+    REQUIRE(submitted.status == 200);
+    CHECK(submitted.json().at("status") == "pending");  // a warning, not a block
+    const json at_submit = submitted.json().at("warnings");
+    REQUIRE(at_submit.size() == 1);
+    CHECK(at_submit[0].at("field") == "title");
+    CHECK(at_submit[0].at("message").get<std::string>().find(kGrin) != std::string::npos);
+}
+
+TEST_CASE("server: a preview that takes too long is stopped with a 504", "[server][preview]") {
+    TempDir dir;
+    const auto slow = dir.path() / "slow-player";
+    {
+        std::ofstream f(slow);
+        f << "#!/bin/sh\nexec sleep 30\n";
+    }
+    ::chmod(slow.c_str(), 0755);
+    ServerOptions options;
+    options.args = {"--player", slow.string(), "--preview-timeout", "1"};
+    Staff staff(options);
+    auto res = staff.editor.post("/api/v1/preview", text_slide("文明出行"));
+    CHECK(res.status == 504);
+    CHECK(error_code(res) == "timeout");
+    CHECK(res.json().at("error").at("message").get<std::string>().find("too long") !=
+          std::string::npos);
+    // The server goes on answering.
+    CHECK(staff.editor.get("/api/v1/slides").status == 200);
+}
+
+TEST_CASE("server: stopping the server stops a render in progress", "[server][preview]") {
+    TempDir dir;
+    const auto slow = dir.path() / "slow-player";
+    const auto started = dir.path() / "started";
+    {
+        std::ofstream f(slow);
+        f << "#!/bin/sh\ntouch '" << started.string() << "'\nexec sleep 120\n";
+    }
+    ::chmod(slow.c_str(), 0755);
+    ServerOptions options;
+    options.args = {"--player", slow.string(), "--preview-timeout", "120"};
+    Staff staff(options);
+    auto pending =
+        std::async(std::launch::async, [url = staff.server.url(), token = staff.editor.token()] {
+            return HttpClient(url, token).post("/api/v1/preview", text_slide("文明出行"));
+        });
+    for (int i = 0; i < 200 && !std::filesystem::exists(started); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(std::filesystem::exists(started));
+    // A clean exit (0), not the SIGKILL the fixture sends a server that hangs.
+    CHECK(staff.server.stop() == 0);
+    CHECK(pending.get().status != 200);
+}
+
+TEST_CASE("server: --player must name an executable", "[server][preview]") {
+    TempDir dir;
+    auto res = ServerFixture::run_cli({"--data", dir.path().string(), "--listen", "127.0.0.1:0",
+                                       "--player", (dir.path() / "nothing").string()});
+    CHECK(res.status != 0);
+}
