@@ -32,6 +32,8 @@ void add_quiz_routes(http::Router& router, Services& services);
 // GET|POST /api/v1/users, PUT /api/v1/users/{name}, GET /api/v1/audit,
 // GET|PUT /api/v1/settings/forbidden-words
 void add_account_routes(http::Router& router, Services& services);
+// POST /api/v1/player/plays, GET /api/v1/reports/plays
+void add_report_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
 
@@ -45,6 +47,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_pairing_routes(router, services);
     add_quiz_routes(router, services);
     add_account_routes(router, services);
+    add_report_routes(router, services);
     add_console_routes(router, services);
 }
 

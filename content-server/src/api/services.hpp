@@ -14,6 +14,7 @@ class ManifestHub;
 class GroupService;
 class QuizService;
 class PairingService;
+class PlayReports;
 
 struct Services {
     Store& store;
@@ -25,6 +26,7 @@ struct Services {
     GroupService& groups;
     QuizService& quiz;
     PairingService& pairing;
+    PlayReports& plays;
     std::filesystem::path console_dir;  // static files of the admin console
 };
 

@@ -20,6 +20,7 @@
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "quiz/quiz_service.hpp"
+#include "reports/play_reports.hpp"
 #include "slides/slide_service.hpp"
 #include "store/store.hpp"
 
@@ -54,6 +55,7 @@ struct Server::Impl {
     std::unique_ptr<GroupService> groups;
     std::unique_ptr<QuizService> quiz;
     std::unique_ptr<PairingService> pairing;
+    std::unique_ptr<PlayReports> plays;
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -87,9 +89,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.quiz = std::make_unique<QuizService>(*m.store);
     m.pairing = std::make_unique<PairingService>(*m.store, config.pairing_code_ttl);
+    m.plays = std::make_unique<PlayReports>(*m.store);
     m.services = std::make_unique<Services>(Services{*m.store, *m.media, *m.auth, *m.slides,
                                                      *m.publisher, *m.hub, *m.groups, *m.quiz,
-                                                     *m.pairing, config.console_dir});
+                                                     *m.pairing, *m.plays, config.console_dir});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });
