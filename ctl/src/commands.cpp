@@ -321,7 +321,7 @@ void cmd_report(const Globals& g, const ReportArgs& a) {
                         std::to_string(h.at("airtime_ms").get<long long>() / 1000),
                         pct(h.at("share")), h.at("short").get<bool>() ? "SHORT" : "ok"});
     }
-    print_table({"DATE", "HOUR", "PLAYS", "AIRTIME_S", "SHARE", "MINIMUM"}, rows);
+    print_table({"DATE", "HOUR", "PLAYS", "AIRTIME_S", "SHARE", "MINIMUM_MET"}, rows);
 }
 
 void cmd_quiz_bulk(const Globals& g, const std::string& action,

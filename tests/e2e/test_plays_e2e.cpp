@@ -54,17 +54,18 @@ TEST_CASE("plays: a headless player's plays reach the server's report and surviv
                                         {{"type", "text"},
                                          {"title", "礼让行人"},
                                          {"body", "文明出行。"},
-                                         {"duration_s", 1},
+                                         {"duration_s", 2},
                                          {"public_service", true}});
     const std::string b = approve_slide(editor, reviewer,
                                         {{"type", "text"},
                                          {"title", "社区通知"},
                                          {"body", "周六义诊。"},
-                                         {"duration_s", 1},
+                                         {"duration_s", 2},
                                          {"public_service", false}});
     REQUIRE(reviewer.post("/api/v1/publish").status == 200);
     std::string screen_id;
-    for (const auto& s : reviewer.get("/api/v1/screens").json().at("screens")) {
+    const json screens = reviewer.get("/api/v1/screens").json();
+    for (const auto& s : screens.at("screens")) {
         if (s.at("name") == "lobby") screen_id = s.at("id").dump();
     }
     if (!screen_id.empty() && screen_id.front() == '"') {

@@ -382,7 +382,15 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
 }
 
 void Player::show_next(Clock::time_point now, bool force) {
-    const auto wall = wall_now();
+    // A forced switch (start, a new manifest, the end of a quiz round) comes
+    // at any fraction of a second: its item's schedule starts at the next
+    // whole second, so it shows for at least its duration instead of up to a
+    // second less (proof of play measured such first items cutting a loop's
+    // public-service share). An item that ends on time starts the next one
+    // on its second as before.
+    const auto wall =
+        force ? std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now())
+              : wall_now();
     // Every kInviteEvery items the quiz's invitation, when the schedule
     // would show an ordinary item.
     if (!force && !invitation_on_screen_ && quiz_ && quiz_->available() &&
