@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client.hpp"
+#include "common/url.hpp"
 #include "session.hpp"
 
 using nlohmann::json;
@@ -269,6 +271,59 @@ void cmd_quiz_export(const Globals& g, const std::string& format, const std::str
     if (!out) throw CtlError(kRefused, "cannot write " + out_file);
 }
 
+struct ReportArgs {
+    std::string screen, group, day, to, csv_file, table = "hours";
+};
+
+void cmd_report(const Globals& g, const ReportArgs& a) {
+    if (a.screen.empty() == a.group.empty()) {
+        throw CtlError(kUsage, "report takes --screen ID or --group NAME");
+    }
+    std::string path = "/api/v1/reports/plays?";
+    path += a.screen.empty() ? "group=" : "screen=";
+    path += percent_encode(a.screen.empty() ? a.group : a.screen);
+    path += "&from=";
+    path += percent_encode(a.day);
+    if (!a.to.empty()) {
+        path += "&to=";
+        path += percent_encode(a.to);
+    }
+    Client client = connect(g);
+    if (!a.csv_file.empty()) {
+        const Response res =
+            client.checked("GET", path + "&format=csv&table=" + percent_encode(a.table));
+        if (a.csv_file == "-") {
+            std::cout << res.body;
+            return;
+        }
+        std::ofstream out(a.csv_file, std::ios::binary | std::ios::trunc);
+        out << res.body;
+        out.close();
+        if (!out) throw CtlError(kRefused, "cannot write " + a.csv_file);
+        return;
+    }
+    const json body = client.checked("GET", path).json();
+    if (g.json_output) return print_json(body);
+    const json& sum = body.at("summary");
+    const auto pct = [](const json& v) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.1f%%", v.get<double>() * 100.0);
+        return std::string(buf);
+    };
+    std::cout << "plays " << field_of(sum, "plays") << ", public service " << pct(sum.at("share"))
+              << " (minimum " << pct(body.at("min_public_share")) << "), loops complete "
+              << field_of(sum, "loops_complete") << ", short " << field_of(sum, "loops_short")
+              << '\n';
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& h : body.at("hours")) {
+        if (h.at("airtime_ms").get<long long>() == 0) continue;
+        rows.push_back({field_of(h, "date"), field_of(h, "hour"), field_of(h, "plays"),
+                        std::to_string(h.at("airtime_ms").get<long long>() / 1000),
+                        pct(h.at("share")), h.at("short").get<bool>() ? "SHORT" : "ok"});
+    }
+    print_table({"DATE", "HOUR", "PLAYS", "AIRTIME_S", "SHARE", "MINIMUM_MET"}, rows);
+}
+
 void cmd_quiz_bulk(const Globals& g, const std::string& action,
                    const std::vector<std::string>& ids) {
     const json body =
@@ -395,6 +450,18 @@ for (const char* name : {"submit", "approve"}) {
     sub->add_option("ID", ids)->required();
     sub->callback([&, sub] { action = [&, sub] { cmd_quiz_bulk(g, sub->get_name(), ids); }; });
 }
+
+ReportArgs report_args;
+auto* report = app.add_subcommand("report", "proof-of-play compliance report of a day");
+report->add_option("--screen", report_args.screen, "screen id");
+report->add_option("--group", report_args.group, "group name (every screen in it)");
+report->add_option("--day", report_args.day, "local day, YYYY-MM-DD (the first, with --to)")
+    ->required();
+report->add_option("--to", report_args.to, "last local day (default: --day)");
+report->add_option("--csv", report_args.csv_file, "write a CSV table to this file (- : stdout)");
+report->add_option("--table", report_args.table, "the CSV table: hours, loops, items or plays")
+    ->check(CLI::IsMember({"hours", "loops", "items", "plays"}));
+report->callback([&] { action = [&] { cmd_report(g, report_args); }; });
 
 std::string code;
 auto* claim = app.add_subcommand("claim", "prize claim codes");

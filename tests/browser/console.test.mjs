@@ -548,3 +548,43 @@ test('an emergency notice: an editor submits, a reviewer sends it to the screen,
   await waitFor(async () => !banded(), 15000, 'the screen back to its rotation');
   await page.context().close();
 });
+
+test('the play report shows the hours against the minimum, short ones in red, and downloads the CSV', async () => {
+  // The screen reports two plays at 09:00 Beijing time on a past day (the
+  // running player's own plays are today's): 10 s of public service and 30 s
+  // of other content, one closed loop (25 % < 30 %).
+  const play = (id, ps, start, ms, end) => ({
+    id, kind: 'item', loop_id: 'browser-L1', loop_end: end, slide_id: ps ? '1' : '2',
+    title: ps ? '文明出行' : '社区通知', start, duration_ms: ms, public_service: ps, manifest_version: 'v',
+  });
+  const res = await fetch(URL_ + '/api/v1/player/plays', {
+    method: 'POST',
+    headers: { Authorization: 'Bearer ' + env('SIGNAGE_TOKEN'), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ plays: [
+      play('browser-play-1', true, '2026-01-15T01:00:00.000Z', 10000, false),
+      play('browser-play-2', false, '2026-01-15T01:00:10.000Z', 30000, true)] }),
+  });
+  assert.equal(res.status, 200);
+
+  const page = await newPage();
+  await signIn(page, reviewer);
+  await go(page, '#reports?day=2026-01-15', '#report-summary');
+  assert.match(await page.textContent('#report-summary'), /25\.0%.*30\.0%/);
+  // The hour 09:00 and the loop that started then, both short.
+  const short = page.locator('.page-reports tr.short', { hasText: '2026-01-15 09:00' });
+  assert.equal(await short.count(), 2);
+  assert.equal(await short.first().evaluate((tr) => getComputedStyle(tr.querySelector('td')).backgroundColor), 'rgb(248, 215, 218)');
+  assert.match(await page.textContent('.page-reports'), /browser-L1/);
+  await shot(page, 'reports');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载 CSV：按小时' }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path());
+  assert.equal(csv.subarray(0, 3).toString('hex'), 'efbbbf', 'a byte order mark for Excel');
+  const lines = csv.subarray(3).toString('utf8').split('\r\n');
+  assert.equal(lines[0].split(',')[0], '日期 date');
+  assert.ok(lines.includes('2026-01-15,9,2,40000,10000,0.2500,0.3000,yes'), lines.join('\n'));
+  await page.context().close();
+});

@@ -254,3 +254,55 @@ TEST_CASE("signagectl: quiz import lists every row problem and imports nothing",
     CHECK(forged.status == 1);
     CHECK_FALSE(forged.err.empty());
 }
+
+TEST_CASE("signagectl: report prints a group's day against the minimum and writes its CSV",
+          "[ctl][plays]") {
+    ServerFixture server;
+    const std::string reviewer = server.add_staff("rita", "reviewer");
+    const std::string device = server.add_screen("lobby", "幸福里");
+    HttpClient screen = server.client(device);
+    // 08:00 local (UTC+8): 10 s public service and 30 s other, one closed loop.
+    const auto play = [](const std::string& id, bool ps, const std::string& start, int ms,
+                         bool end) {
+        return json{{"id", id},
+                    {"kind", "item"},
+                    {"loop_id", "boot-L1"},
+                    {"loop_end", end},
+                    {"slide_id", ps ? "1" : "2"},
+                    {"title", ps ? "文明出行" : "社区通知"},
+                    {"start", start},
+                    {"duration_ms", ms},
+                    {"public_service", ps},
+                    {"manifest_version", "v"}};
+    };
+    REQUIRE(screen
+                .post("/api/v1/player/plays",
+                      {{"plays",
+                        {play("ctl-play-1", true, "2026-11-28T00:00:00.000Z", 10000, false),
+                         play("ctl-play-2", false, "2026-11-28T00:00:10.000Z", 30000, true)}}})
+                .status == 200);
+    CtlHome home;
+    auto text = home.run({"--server", server.url(), "--token", reviewer, "report", "--group",
+                          "幸福里", "--day", "2026-11-28"});
+    INFO(text.err);
+    REQUIRE(text.status == 0);
+    CHECK(contains(text.out, "public service 25.0% (minimum 30.0%)"));
+    CHECK(contains(text.out, "short 1"));
+    CHECK(contains(text.out, "2026-11-28  8"));
+    CHECK(contains(text.out, "SHORT"));
+
+    const fs::path csv = home.file("report.csv", "");
+    auto file =
+        home.run({"--server", server.url(), "--token", reviewer, "report", "--group", "幸福里",
+                  "--day", "2026-11-28", "--csv", csv.string(), "--table", "loops"});
+    REQUIRE(file.status == 0);
+    const std::string body = read_text_file(csv);
+    CHECK(body.rfind("\xEF\xBB\xBF", 0) == 0);
+    CHECK(contains(body, "boot-L1"));
+    CHECK(home.run({"--server", server.url(), "--token", reviewer, "report", "--day", "2026-11-28"})
+              .status == 2);
+    auto bad = home.run({"--server", server.url(), "--token", reviewer, "report", "--group",
+                         "幸福里", "--day", "28/11/2026"});
+    CHECK(bad.status == 1);
+    CHECK(contains(bad.err, "from"));
+}

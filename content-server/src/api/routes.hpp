@@ -43,6 +43,8 @@ void add_preview_routes(http::Router& router, Services& services);
 // slide's JSON (rendered through the preview service; blocks until it is).
 // When the check cannot run, one warning says so.
 std::vector<CheckWarning> missing_glyph_warnings(Services& services, const std::string& slide_json);
+// POST /api/v1/player/plays, GET /api/v1/reports/plays
+void add_report_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
 
@@ -57,6 +59,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_pairing_routes(router, services);
     add_quiz_routes(router, services);
     add_account_routes(router, services);
+    add_report_routes(router, services);
     add_console_routes(router, services);
 }
 

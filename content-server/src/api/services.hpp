@@ -15,6 +15,7 @@ class GroupService;
 class QuizService;
 class PairingService;
 class PreviewService;
+class PlayReports;
 
 struct Services {
     Store& store;
@@ -27,6 +28,7 @@ struct Services {
     QuizService& quiz;
     PairingService& pairing;
     PreviewService& preview;
+    PlayReports& plays;
     std::filesystem::path console_dir;  // static files of the admin console
 };
 

@@ -21,6 +21,7 @@
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "quiz/quiz_service.hpp"
+#include "reports/play_reports.hpp"
 #include "slides/slide_service.hpp"
 #include "store/store.hpp"
 
@@ -56,6 +57,7 @@ struct Server::Impl {
     std::unique_ptr<QuizService> quiz;
     std::unique_ptr<PairingService> pairing;
     std::unique_ptr<PreviewService> preview;
+    std::unique_ptr<PlayReports> plays;
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -97,9 +99,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
                           "--player");
     }
     m.preview = std::make_unique<PreviewService>(std::move(preview));
-    m.services = std::make_unique<Services>(Services{*m.store, *m.media, *m.auth, *m.slides,
-                                                     *m.publisher, *m.hub, *m.groups, *m.quiz,
-                                                     *m.pairing, *m.preview, config.console_dir});
+    m.plays = std::make_unique<PlayReports>(*m.store);
+    m.services = std::make_unique<Services>(Services{
+        *m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, *m.groups, *m.quiz,
+        *m.pairing, *m.preview, *m.plays, config.console_dir});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

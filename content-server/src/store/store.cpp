@@ -141,6 +141,28 @@ CREATE TABLE settings(
     value TEXT NOT NULL);
 )sql";
 
+// Version 5: proof of play. One row per play a screen reports
+// (protocol::Play), once per (screen, play id) so a retried batch counts
+// once; start_ms (UTC milliseconds) orders and ranges the reports.
+const char* const schema_v5_plays = R"sql(
+CREATE TABLE plays(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id),
+    play_id TEXT NOT NULL,
+    loop_id TEXT NOT NULL,
+    loop_end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    slide_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    public_service INTEGER NOT NULL,
+    manifest_version TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (screen_id, play_id));
+CREATE INDEX plays_by_screen_start ON plays(screen_id, start_ms);
+)sql";
+
 Error internal(const std::exception& e) {
     spdlog::error("store: {}", e.what());
     return make_error("internal", std::string("database error: ") + e.what());
@@ -342,7 +364,11 @@ Status Store::migrate() {
             db_->exec(schema_v4);
             version = 4;
         }
-        // Later migrations go here: if (version < 5) { ...; version = 5; }
+        if (version < 5) {
+            db_->exec(schema_v5_plays);
+            version = 5;
+        }
+        // Later migrations go here: if (version < 6) { ...; version = 6; }
         SQLite::Statement set(*db_, "UPDATE schema_version SET version = ?");
         set.bind(1, version);
         set.exec();
@@ -1380,6 +1406,81 @@ Result<QuizStats> Store::quiz_stats(const std::string& from, const std::string& 
                           rounds.getColumn(2).getInt64(), rounds.getColumn(3).getInt64()});
         }
         return stats;
+    });
+}
+
+}  // namespace signage::server
+
+namespace signage::server {
+
+Result<int> Store::add_plays(std::int64_t screen_id, const std::vector<protocol::Play>& plays) {
+    return guarded(mutex_, [&]() -> Result<int> {
+        SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+        const std::string now = now_iso8601();
+        SQLite::Statement q(*db_,
+                            "INSERT OR IGNORE INTO plays(screen_id, play_id, loop_id, loop_end, "
+                            "kind, slide_id, title, start_ms, duration_ms, public_service, "
+                            "manifest_version, received_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        int added = 0;
+        for (const protocol::Play& p : plays) {
+            q.reset();
+            q.bind(1, screen_id);
+            q.bind(2, p.id);
+            q.bind(3, p.loop_id);
+            q.bind(4, p.loop_end ? 1 : 0);
+            q.bind(5, std::string(protocol::to_string(p.kind)));
+            q.bind(6, p.slide_id);
+            q.bind(7, p.title);
+            q.bind(8, static_cast<std::int64_t>(p.start_ms));
+            q.bind(9, static_cast<std::int64_t>(p.duration_ms));
+            q.bind(10, p.public_service ? 1 : 0);
+            q.bind(11, p.manifest_version);
+            q.bind(12, now);
+            added += q.exec();  // 0: this play id was counted before
+        }
+        tx.commit();
+        return added;
+    });
+}
+
+Result<std::vector<StoredPlay>> Store::plays_between(const std::vector<std::int64_t>& screen_ids,
+                                                     std::int64_t from_ms, std::int64_t to_ms) {
+    return guarded(mutex_, [&]() -> Result<std::vector<StoredPlay>> {
+        SQLite::Statement q(*db_,
+                            "SELECT p.screen_id, s.name, p.play_id, p.loop_id, p.loop_end, p.kind, "
+                            "p.slide_id, p.title, p.start_ms, p.duration_ms, p.public_service, "
+                            "p.manifest_version FROM plays p JOIN screens s ON s.id = p.screen_id "
+                            "WHERE p.screen_id = ? AND p.start_ms >= ? AND p.start_ms < ? "
+                            "ORDER BY p.start_ms, p.id");
+        std::vector<StoredPlay> out;
+        for (const std::int64_t id : screen_ids) {
+            q.reset();
+            q.bind(1, id);
+            q.bind(2, static_cast<std::int64_t>(from_ms));
+            q.bind(3, static_cast<std::int64_t>(to_ms));
+            while (q.executeStep()) {
+                StoredPlay r;
+                r.screen_id = q.getColumn(0).getInt64();
+                r.screen = q.getColumn(1).getString();
+                protocol::Play& p = r.play;
+                p.id = q.getColumn(2).getString();
+                p.loop_id = q.getColumn(3).getString();
+                p.loop_end = q.getColumn(4).getInt() != 0;
+                const std::string kind = q.getColumn(5).getString();
+                p.kind = kind == "emergency"         ? protocol::PlayKind::emergency
+                         : kind == "quiz_invitation" ? protocol::PlayKind::quiz_invitation
+                                                     : protocol::PlayKind::item;
+                p.slide_id = q.getColumn(6).getString();
+                p.title = q.getColumn(7).getString();
+                p.start_ms = q.getColumn(8).getInt64();
+                p.duration_ms = q.getColumn(9).getInt64();
+                p.public_service = q.getColumn(10).getInt() != 0;
+                p.manifest_version = q.getColumn(11).getString();
+                out.push_back(std::move(r));
+            }
+        }
+        return out;
     });
 }
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "protocol/play.hpp"
 #include "store/records.hpp"
 
 namespace SQLite {
@@ -32,6 +33,13 @@ namespace signage::server {
 
 // What publish() hands to the compile step: the approved versions of every
 // slide that has one (in id order) and a way to look media up.
+// A play as stored, with the screen that reported it.
+struct StoredPlay {
+    std::int64_t screen_id = 0;
+    std::string screen;
+    protocol::Play play;
+};
+
 struct PublishInput {
     struct ApprovedSlide {
         std::int64_t id = 0;
@@ -82,7 +90,7 @@ class Store {
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int schema_version = 4;
+    static constexpr int schema_version = 5;
 
     // A table of review records (slides, quiz questions); defined in store.cpp.
     struct ReviewTable;
@@ -205,6 +213,14 @@ class Store {
     // Figures over rounds finished from `from` to `to` (UTC dates, inclusive;
     // empty: unbounded).
     Result<QuizStats> quiz_stats(const std::string& from, const std::string& to);
+
+    // Proof of play: stores the plays a screen reports, ignoring play ids the
+    // screen sent before; returns how many were new.
+    Result<int> add_plays(std::int64_t screen_id, const std::vector<protocol::Play>& plays);
+    // The plays of these screens that started in [from_ms, to_ms) (UTC
+    // milliseconds), in start order per screen.
+    Result<std::vector<StoredPlay>> plays_between(const std::vector<std::int64_t>& screen_ids,
+                                                  std::int64_t from_ms, std::int64_t to_ms);
 
     // Publishing, in ONE transaction: hands the approved content to `compile`,
     // stores each group's manifest whose version differs from the group's

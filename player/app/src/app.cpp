@@ -83,10 +83,11 @@ std::string pairing_local_time(protocol::Timestamp t) {
 class ScreenSession {
   public:
     ScreenSession(const PlayOptions& options, player::Cache& cache, player::Outbox& outbox,
-                  Player& player, std::string version)
+                  player::Outbox& plays, Player& player, std::string version)
         : options_(options),
           cache_(cache),
           outbox_(outbox),
+          plays_(plays),
           player_(player),
           version_(std::move(version)),
           pairing_(options.server) {}
@@ -112,6 +113,13 @@ class ScreenSession {
     void results_added() {
         std::lock_guard lock(mu_);
         if (uploader_) uploader_->notify();
+    }
+    // A play was logged: the plays go in batches (every kPlaysFlush, or at
+    // once when a batch is full).
+    void play_added() {
+        if (plays_.size() < kPlaysBatch) return;
+        std::lock_guard lock(mu_);
+        if (plays_uploader_) plays_uploader_->notify();
     }
 
   private:
@@ -151,10 +159,17 @@ class ScreenSession {
         upload.token = token;
         upload.path = "/api/v1/player/quiz-results";
         upload.key = "rounds";
+        player::UploaderOptions plays_upload = upload;
+        plays_upload.path = "/api/v1/player/plays";
+        plays_upload.key = "plays";
+        plays_upload.batch = kPlaysBatch;
+        plays_upload.flush_every = plays_flush_every();
         {
             std::lock_guard lock(mu_);
             uploader_ = std::make_unique<player::OutboxUploader>(outbox_, upload);
             uploader_->start();
+            plays_uploader_ = std::make_unique<player::OutboxUploader>(plays_, plays_upload);
+            plays_uploader_->start();
         }
         player::SyncOptions sync_options;
         sync_options.server_url = options_.server;
@@ -191,11 +206,14 @@ class ScreenSession {
             sync.stop();
         }
         std::unique_ptr<player::OutboxUploader> uploader;
+        std::unique_ptr<player::OutboxUploader> plays_uploader;
         {
             std::lock_guard lock(mu_);
             uploader = std::move(uploader_);
+            plays_uploader = std::move(plays_uploader_);
         }
         uploader->stop();
+        plays_uploader->stop();
         std::lock_guard lock(mu_);
         return refused && !stopping_;
     }
@@ -258,16 +276,28 @@ class ScreenSession {
     }
 
     static constexpr std::chrono::milliseconds kPollEvery{1000};
+    static constexpr std::size_t kPlaysBatch = 200;
+    // How often logged plays are sent: a minute, or $SIGNAGE_PLAY_UPLOAD_SECONDS
+    // (tests and demos).
+    static std::chrono::milliseconds plays_flush_every() {
+        if (const char* env = std::getenv("SIGNAGE_PLAY_UPLOAD_SECONDS")) {
+            const long s = std::strtol(env, nullptr, 10);
+            if (s > 0 && s <= 3600) return std::chrono::seconds{s};
+        }
+        return std::chrono::seconds{60};
+    }
 
     const PlayOptions& options_;
     player::Cache& cache_;
     player::Outbox& outbox_;
+    player::Outbox& plays_;
     Player& player_;
     std::mutex mu_;
     std::condition_variable cv_;
-    bool stopping_ = false;                             // guarded by mu_
-    std::string version_;                               // guarded by mu_
-    std::unique_ptr<player::OutboxUploader> uploader_;  // guarded by mu_
+    bool stopping_ = false;                                   // guarded by mu_
+    std::string version_;                                     // guarded by mu_
+    std::unique_ptr<player::OutboxUploader> uploader_;        // guarded by mu_
+    std::unique_ptr<player::OutboxUploader> plays_uploader_;  // guarded by mu_
     player::PairingClient pairing_;
     std::thread thread_;
 };
@@ -324,6 +354,14 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
         spdlog::critical("outbox: {}", outbox.error().to_string());
         return 1;
     }
+    // Proof of play: every item shown, until the server has it (at most
+    // kMaxQueuedPlays; beyond that the oldest go, with a log line).
+    constexpr std::size_t kMaxQueuedPlays = 100000;
+    auto plays = player::Outbox::open(options.cache / "outbox" / "plays", kMaxQueuedPlays);
+    if (!plays) {
+        spdlog::critical("outbox: {}", plays.error().to_string());
+        return 1;
+    }
     // The token: --token / --token-file, else the one saved at pairing,
     // else the screen pairs first.
     std::string token = options.token;
@@ -340,6 +378,9 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
         player.enable_quiz(QuizServices{token, outbox->get(), [&session_ptr] {
                                             if (session_ptr) session_ptr->results_added();
                                         }});
+        player.enable_play_log(plays->get(), [&session_ptr] {
+            if (session_ptr) session_ptr->play_added();
+        });
         const std::string version = player.start();
         SignalThread signals([&player] { player.post_quit(); });
         std::unique_ptr<InputFifo> fifo;
@@ -354,7 +395,7 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
             fifo = std::move(*f);
         }
 
-        ScreenSession session(options, **cache, **outbox, player, version);
+        ScreenSession session(options, **cache, **outbox, **plays, player, version);
         session_ptr = &session;
         session.start(token, may_pair);
 

@@ -23,6 +23,13 @@ protocol::Timestamp wall_now() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+// The wall clock in milliseconds since 1970, for the play log.
+std::int64_t wall_now_ms() {
+    return std::chrono::duration_cast<milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 player::TimeZone zone_for(const protocol::GroupSettings& settings) {
     auto tz = player::TimeZone::named(settings.timezone);
     if (tz) return *tz;
@@ -106,6 +113,7 @@ void Player::apply_manifest(protocol::Manifest m) {
     header_.set_settings(m.settings);
     manifest_ = std::move(m);
     history_ = player::LoopState{};  // a new loop starts with the new content
+    plays_.break_loop();             // and the loop in progress ends unfinished
     prepared_.reset();
     rebuild_quiz();
 }
@@ -221,6 +229,7 @@ int Player::run() {
         handle_prepare();
         handle_events();
     }
+    plays_.stop(wall_now_ms());  // the item on screen ends with the player
     return 0;
 }
 
@@ -373,20 +382,32 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
 }
 
 void Player::show_next(Clock::time_point now, bool force) {
-    const auto wall = wall_now();
+    // A forced switch (start, a new manifest, the end of a quiz round) comes
+    // at any fraction of a second: its item's schedule starts at the next
+    // whole second, so it shows for at least its duration instead of up to a
+    // second less (proof of play measured such first items cutting a loop's
+    // public-service share). An item that ends on time starts the next one
+    // on its second as before.
+    const auto wall =
+        force ? std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now())
+              : wall_now();
     // Every kInviteEvery items the quiz's invitation, when the schedule
     // would show an ordinary item.
     if (!force && !invitation_on_screen_ && quiz_ && quiz_->available() &&
-        items_since_invite_ >= kInviteEvery &&
-        player::decide(playing(), wall, tz_, history_).mode == player::Mode::item) {
-        show_invitation(now);
-        return;
+        items_since_invite_ >= kInviteEvery) {
+        const player::Decision next = player::decide(playing(), wall, tz_, history_);
+        if (next.mode == player::Mode::item) {
+            plays_.show_invitation(wall_now_ms(), version(), next.starts_loop);
+            show_invitation(now);
+            return;
+        }
     }
     invitation_on_screen_ = false;
     ++items_since_invite_;
     const player::Decision previous = decision_;
     decision_ = player::decide(playing(), wall, tz_, history_);
     player::record(history_, decision_);
+    plays_.show(decision_, wall_now_ms(), version());
     item_end_ = steady_at(decision_.until);
     page_ = 0;
     {
@@ -595,6 +616,21 @@ void Player::enable_quiz(QuizServices services) {
     rebuild_quiz();
 }
 
+void Player::enable_play_log(player::Outbox* plays, std::function<void()> added) {
+    plays_outbox_ = plays;
+    plays_added_ = std::move(added);
+}
+
+void Player::log_play(const protocol::Play& p) {
+    spdlog::debug("play {} {} {} ms", p.id, p.slide_id, p.duration_ms);
+    if (plays_outbox_ == nullptr) return;
+    if (auto st = plays_outbox_->add(protocol::to_json(p)); !st) {
+        spdlog::error("play log: cannot queue play {}: {}", p.id, st.error().message);
+        return;
+    }
+    if (plays_added_) plays_added_();
+}
+
 // A new quiz when the bank or its settings changed (a round in progress is
 // dropped then); the same one otherwise.
 void Player::rebuild_quiz() {
@@ -626,6 +662,7 @@ void Player::on_tap(int x, int y, Clock::time_point now) {
     if (!quiz_on_screen_) {
         if (!quiz_->start(now)) return;
         spdlog::info("quiz: round of {} questions started", quiz_->total());
+        plays_.stop(wall_now_ms());  // the item under the tap ends; a round is not a play
         quiz_on_screen_ = true;
         invitation_on_screen_ = false;
         prepared_.reset();

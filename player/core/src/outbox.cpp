@@ -47,31 +47,60 @@ std::string outbox_file_name() {
 
 }  // namespace
 
-Result<std::unique_ptr<Outbox>> Outbox::open(fs::path dir) {
+Result<std::unique_ptr<Outbox>> Outbox::open(fs::path dir, std::size_t max_items) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return make_error("io", "cannot create " + dir.string() + ": " + ec.message());
-    return std::unique_ptr<Outbox>(new Outbox(std::move(dir)));
+    std::unique_ptr<Outbox> box(new Outbox(std::move(dir), max_items));
+    box->count_ = box->files_locked().size();
+    return box;
 }
 
-Status Outbox::add(const nlohmann::json& item) {
-    std::lock_guard lock(mu_);
-    return write_file_atomic(dir_ / outbox_file_name(), item.dump());
-}
-
-std::vector<Outbox::Item> Outbox::pending(std::size_t max) {
-    std::lock_guard lock(mu_);
+// The finished items, oldest first (write_file_atomic's temporaries are not).
+std::vector<fs::path> Outbox::files_locked() const {
     std::vector<fs::path> files;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
         const auto name = e.path().filename().string();
-        // Only finished items: write_file_atomic's temporaries end otherwise.
         if (e.is_regular_file() && e.path().extension() == ".json" &&
             name.find(".tmp") == std::string::npos) {
             files.push_back(e.path());
         }
     }
     std::sort(files.begin(), files.end());
+    return files;
+}
+
+Status Outbox::add(const nlohmann::json& item) {
+    std::lock_guard lock(mu_);
+    if (auto st = write_file_atomic(dir_ / outbox_file_name(), item.dump()); !st) return st;
+    ++count_;
+    if (max_items_ == 0 || count_ <= max_items_) return {};
+    // Over the limit: drop the oldest, down to nine tenths of it.
+    const auto files = files_locked();
+    const std::size_t keep = max_items_ - max_items_ / 10;
+    std::size_t n = 0;
+    std::error_code ec;
+    for (std::size_t i = 0; i + keep < files.size(); ++i) {
+        if (fs::remove(files[i], ec)) ++n;
+    }
+    fsync_dir(dir_).ok();
+    count_ = files.size() - n;
+    dropped_ += n;
+    spdlog::warn("outbox: {} holds more than {} items: dropped the {} oldest ({} so far)",
+                 dir_.string(), max_items_, n, dropped_);
+    return {};
+}
+
+std::size_t Outbox::dropped() const {
+    std::lock_guard lock(mu_);
+    return dropped_;
+}
+
+std::vector<Outbox::Item> Outbox::pending(std::size_t max) {
+    std::lock_guard lock(mu_);
+    const std::vector<fs::path> files = files_locked();
+    std::error_code ec;
     std::vector<Item> out;
     for (const auto& f : files) {
         if (out.size() >= max) break;
@@ -83,6 +112,7 @@ std::vector<Outbox::Item> Outbox::pending(std::size_t max) {
             fs::create_directories(aside.parent_path(), ec);
             fs::rename(f, aside, ec);
             if (ec) fs::remove(f, ec);
+            if (count_ > 0) --count_;
             spdlog::warn("outbox: {} is corrupt; moved to {}", f.string(), aside.string());
             continue;
         }
@@ -94,7 +124,21 @@ std::vector<Outbox::Item> Outbox::pending(std::size_t max) {
 void Outbox::remove(const std::vector<Item>& items) {
     std::lock_guard lock(mu_);
     std::error_code ec;
-    for (const auto& i : items) fs::remove(i.file, ec);
+    for (const auto& i : items) {
+        if (fs::remove(i.file, ec) && count_ > 0) --count_;
+    }
+    fsync_dir(dir_).ok();
+}
+
+void Outbox::set_aside(const std::vector<Item>& items, const std::string& folder) {
+    std::lock_guard lock(mu_);
+    std::error_code ec;
+    fs::create_directories(dir_ / folder, ec);
+    for (const auto& i : items) {
+        fs::rename(i.file, dir_ / folder / i.file.filename(), ec);
+        if (ec) fs::remove(i.file, ec);
+        if (count_ > 0) --count_;
+    }
     fsync_dir(dir_).ok();
 }
 
@@ -180,6 +224,14 @@ Status OutboxUploader::send_pending() {
         }
         long status = 0;
         curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+        if (status == 422) {
+            // The server will never take these as they are: keep them aside
+            // for a person to look at, and let the rest of the queue go.
+            outbox_.set_aside(items, "rejected");
+            spdlog::error("outbox: {} refused {} item(s) (HTTP 422); moved to {}", options_.path,
+                          items.size(), (outbox_.dir() / "rejected").string());
+            continue;
+        }
         if (status < 200 || status > 299) {
             return make_error(
                 "http", std::string("POST ") + options_.path + ": HTTP " + std::to_string(status));
@@ -195,6 +247,8 @@ void OutboxUploader::run() {
     for (;;) {
         {
             std::unique_lock lock(mu_);
+            // Idle: wait for notify(), or the next periodic flush.
+            if (wait.count() == 0) wait = options_.flush_every;
             if (wait.count() > 0) {
                 cv_.wait_for(lock, wait, [this] { return wake_; });
             } else {

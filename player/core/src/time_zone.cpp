@@ -30,7 +30,7 @@ TimeZone TimeZone::fixed(std::chrono::seconds offset) {
     const char sign = total_min < 0 ? '-' : '+';
     const auto a = total_min < 0 ? -total_min : total_min;
     out.name_ = std::string("UTC") + sign + std::to_string(a / 60) +
-                (a % 60 ? ":" + std::to_string(a % 60) : std::string{});
+                (a % 60 ? std::string{":"} + std::to_string(a % 60) : std::string{});
     return out;
 }
 

@@ -35,6 +35,10 @@
 // rotation pauses; an emergency or a power-off window ends the round.
 // Finished rounds go to the results outbox.
 //
+// Proof of play: each item that leaves the screen (or is cut short) is one
+// protocol::Play in the plays outbox; a quiz round is not a play (its result
+// is), a power-off window is none. Quit ends the item on screen.
+//
 // Threading: construct, run() and destroy on the main thread; post_quit() and
 // the sync callbacks may come from any thread.
 
@@ -51,6 +55,7 @@
 #include "app/options.hpp"
 #include "core/cache.hpp"
 #include "core/outbox.hpp"
+#include "core/play_log.hpp"
 #include "core/quiz.hpp"
 #include "core/schedule.hpp"
 #include "core/time_zone.hpp"
@@ -97,6 +102,10 @@ class Player {
 
     // Prize codes and results for the quiz; call before start().
     void enable_quiz(QuizServices services);
+    // Proof of play: every item shown (rotation items, emergencies, the quiz
+    // invitation) goes to `plays` when it ends (core/play_log.hpp); `added`
+    // is called after each. Call before start().
+    void enable_play_log(player::Outbox* plays, std::function<void()> added);
 
     // Hands a new manifest to the loop. Thread-safe (the sync thread).
     void deliver_manifest(protocol::Manifest m);
@@ -213,6 +222,13 @@ class Player {
     int shown_pages_ = 1;  // pages of the slide last rendered for the screen
     Clock::time_point page_end_{};
     std::string shown_key_;  // the JSON of the slide on screen, to skip fading to itself
+
+    // Proof of play.
+    void log_play(const protocol::Play& p);
+    player::PlayLog plays_{player::PlayLog::new_boot_id(),
+                           [this](const protocol::Play& p) { log_play(p); }};
+    player::Outbox* plays_outbox_ = nullptr;
+    std::function<void()> plays_added_;
 
     QuizServices quiz_services_;
     std::unique_ptr<player::PrizeBook> prizes_;

@@ -6,7 +6,8 @@
 //   DIR/corrupt/               files that did not parse, moved aside
 // An uploader thread posts the pending items in batches as
 // {"<key>": [item, …]} to a server path with the device token, deletes them
-// only after a 2xx, and retries with a doubling back-off while the server is
+// only after a 2xx (a 422, which no retry can fix, moves the batch to
+// DIR/rejected/), and retries with a doubling back-off while the server is
 // unreachable or refuses.
 //
 // Threading: Outbox is guarded by an internal mutex; OutboxUploader runs its
@@ -35,8 +36,12 @@ class Outbox {
         nlohmann::json body;
     };
 
-    // Creates the directory when missing.
-    static Result<std::unique_ptr<Outbox>> open(std::filesystem::path dir);
+    // Creates the directory when missing. `max_items` (0: no limit) bounds
+    // the queue: when an add goes over it, the oldest items are dropped (a
+    // tenth of the limit at once, so a long outage costs one directory scan
+    // per tenth) and the count is logged.
+    static Result<std::unique_ptr<Outbox>> open(std::filesystem::path dir,
+                                                std::size_t max_items = 0);
 
     const std::filesystem::path& dir() const { return dir_; }
     // Queues one item (written durably before this returns).
@@ -46,11 +51,20 @@ class Outbox {
     std::vector<Item> pending(std::size_t max);
     // Deletes items once the server has them.
     void remove(const std::vector<Item>& items);
+    // Moves items the server refused for good into DIR/<folder>/.
+    void set_aside(const std::vector<Item>& items, const std::string& folder);
     std::size_t size() const;
+    // Items dropped for the limit since open().
+    std::size_t dropped() const;
 
   private:
-    explicit Outbox(std::filesystem::path dir) : dir_(std::move(dir)) {}
+    Outbox(std::filesystem::path dir, std::size_t max_items)
+        : dir_(std::move(dir)), max_items_(max_items) {}
+    std::vector<std::filesystem::path> files_locked() const;
     std::filesystem::path dir_;
+    std::size_t max_items_ = 0;
+    std::size_t count_ = 0;    // items on disk, as far as add() knows; guarded by mu_
+    std::size_t dropped_ = 0;  // guarded by mu_
     mutable std::mutex mu_;
 };
 
@@ -60,6 +74,9 @@ struct UploaderOptions {
     std::string path;        // e.g. "/api/v1/player/quiz-results"
     std::string key;         // the batch's array, e.g. "rounds"
     std::size_t batch = 50;
+    // Also send this often without notify() (0: only when notified), so
+    // frequent small items (plays) go in batches rather than one by one.
+    std::chrono::milliseconds flush_every{0};
     std::chrono::milliseconds retry_min{1000};
     std::chrono::milliseconds retry_max{60000};
 };

@@ -1,0 +1,460 @@
+#include "reports/play_reports.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "core/time_zone.hpp"
+#include "protocol/manifest.hpp"
+#include "protocol/play.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+constexpr std::int64_t kHourMs = 60LL * 60 * 1000;
+
+// "YYYY-MM-DD" → the day; nullopt when it is not a real date.
+std::optional<sys_days> report_day(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    int y = 0, m = 0, d = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i == 4 || i == 7) continue;
+        if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    }
+    y = std::stoi(text.substr(0, 4));
+    m = std::stoi(text.substr(5, 2));
+    d = std::stoi(text.substr(8, 2));
+    const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                          std::chrono::month{static_cast<unsigned>(m)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return sys_days{ymd};
+}
+
+std::string report_date_text(sys_days d) {
+    const std::chrono::year_month_day ymd{d};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+std::int64_t offset_ms_at(const player::TimeZone& tz, std::int64_t utc_ms) {
+    const auto t = protocol::Timestamp{std::chrono::seconds{utc_ms / 1000}};
+    return std::chrono::duration_cast<std::chrono::milliseconds>(tz.offset_at(t)).count();
+}
+
+// UTC milliseconds of local midnight starting `day`.
+std::int64_t local_midnight_ms(const player::TimeZone& tz, sys_days day) {
+    const std::int64_t wall =
+        std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch()).count();
+    // The offset at the guess, then at the corrected time (daylight saving).
+    std::int64_t utc = wall - offset_ms_at(tz, wall);
+    utc = wall - offset_ms_at(tz, utc);
+    return utc;
+}
+
+// The local hour starting at or before `utc_ms`: its UTC start, its local
+// date and hour.
+struct LocalHour {
+    std::int64_t start_ms = 0;
+    std::string date;
+    int hour = 0;
+};
+
+LocalHour local_hour(const player::TimeZone& tz, std::int64_t utc_ms) {
+    const std::int64_t off = offset_ms_at(tz, utc_ms);
+    const std::int64_t local = utc_ms + off;
+    const std::int64_t local_hour_start = local - ((local % kHourMs) + kHourMs) % kHourMs;
+    const auto day = std::chrono::floor<days>(
+        std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{local}});
+    LocalHour h;
+    h.start_ms = local_hour_start - off;
+    h.date = report_date_text(day);
+    h.hour = static_cast<int>(
+        (local -
+         std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch()).count()) /
+        kHourMs);
+    return h;
+}
+
+double share_of(std::int64_t part, std::int64_t whole) {
+    return whole <= 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+// The local time of a UTC instant, "YYYY-MM-DD HH:MM:SS".
+std::string local_text(const player::TimeZone& tz, std::int64_t utc_ms) {
+    const std::int64_t local = utc_ms + offset_ms_at(tz, utc_ms);
+    std::string iso = protocol::format_iso8601_ms(local);  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+    iso = iso.substr(0, 19);
+    iso[10] = ' ';
+    return iso;
+}
+
+}  // namespace
+
+Result<PlaysAccepted> PlayReports::add(const Screen& screen, const nlohmann::json& body) {
+    auto list = body.find("plays");
+    if (list == body.end() || !list->is_array()) {
+        return make_error("unprocessable", "is required (a list of plays)", "plays");
+    }
+    if (list->size() > protocol::kMaxPlaysPerRequest) {
+        return make_error("unprocessable",
+                          std::string{"has more than "} +
+                              std::to_string(protocol::kMaxPlaysPerRequest) +
+                              " plays: send them in several requests",
+                          "plays");
+    }
+    std::vector<protocol::Play> plays;
+    plays.reserve(list->size());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        auto p = protocol::parse_play((*list)[i], std::string{"plays["} + std::to_string(i) + "]");
+        if (!p) return make_error("unprocessable", p.error().message, p.error().field);
+        plays.push_back(std::move(*p));
+    }
+    auto added = store_.add_plays(screen.id, plays);
+    if (!added) return added.error();
+    return PlaysAccepted{*added, static_cast<int>(plays.size()) - *added};
+}
+
+Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
+    const auto from = report_day(q.from);
+    if (!from) return make_error("invalid", "must be a date (YYYY-MM-DD)", "from");
+    const auto to = report_day(q.to.empty() ? q.from : q.to);
+    if (!to) return make_error("invalid", "must be a date (YYYY-MM-DD)", "to");
+    if (*to < *from) return make_error("invalid", "is before from", "to");
+    if ((*to - *from).count() >= max_days) {
+        return make_error(
+            "invalid", std::string{"is more than "} + std::to_string(max_days) + " days after from",
+            "to");
+    }
+
+    auto screens = store_.list_screens();
+    if (!screens) return screens.error();
+    std::vector<Screen> chosen;
+    std::string group = q.group;
+    if (q.screen) {
+        for (const Screen& s : *screens) {
+            if (s.id == *q.screen) chosen.push_back(s);
+        }
+        if (chosen.empty()) return make_error("not_found", "no such screen", "screen");
+        group = chosen.front().group;
+    } else {
+        if (group.empty()) return make_error("invalid", "name a screen or a group", "group");
+        for (const Screen& s : *screens) {
+            if (s.group == group) chosen.push_back(s);
+        }
+    }
+    auto g = store_.find_group(group);
+    if (!g) return g.error();
+    if (!*g) return make_error("not_found", "no such group", "group");
+    protocol::GroupSettings settings;
+    {
+        const auto j = nlohmann::json::parse((*g)->settings_json, nullptr, false);
+        if (auto parsed =
+                protocol::parse_group_settings(j.is_discarded() ? nlohmann::json::object() : j)) {
+            settings = *parsed;
+        }
+    }
+    auto zone = player::TimeZone::named(settings.timezone);
+    const player::TimeZone tz = zone ? *zone : player::TimeZone::fixed(std::chrono::hours{8});
+    const double minimum = settings.min_public_share;
+
+    const std::int64_t from_ms = local_midnight_ms(tz, *from);
+    const std::int64_t to_ms = local_midnight_ms(tz, *to + days{1});
+    std::vector<std::int64_t> ids;
+    for (const Screen& s : chosen) ids.push_back(s.id);
+    auto plays = store_.plays_between(ids, from_ms, to_ms);
+    if (!plays) return plays.error();
+
+    // Per item.
+    struct ItemSum {
+        std::string slide_id, title, kind;
+        bool public_service = false;
+        std::int64_t plays = 0, airtime = 0;
+    };
+    std::map<std::pair<std::string, std::string>, ItemSum> items;  // (kind, slide id)
+    // Per local hour, keyed by its UTC start.
+    struct HourSum {
+        LocalHour at;
+        std::int64_t plays = 0, airtime = 0, pub = 0;
+    };
+    std::map<std::int64_t, HourSum> hours;
+    for (std::int64_t t = from_ms; t < to_ms;) {
+        LocalHour h = local_hour(tz, t);
+        if (h.start_ms < t) h.start_ms = t;  // a zone whose offset is not whole hours
+        auto& slot = hours[h.start_ms];
+        slot.at = h;
+        const LocalHour next = local_hour(tz, h.start_ms + kHourMs);
+        t = std::max(next.start_ms, h.start_ms + 1);
+    }
+    // Per loop, keyed by (screen, loop id).
+    struct LoopSum {
+        std::string screen, loop_id;
+        std::int64_t start = 0, end = 0, items = 0, airtime = 0, pub = 0;
+        bool complete = false;
+    };
+    std::map<std::pair<std::int64_t, std::string>, LoopSum> loops;
+    std::int64_t total = 0, total_pub = 0, emergency_ms = 0;
+
+    for (const StoredPlay& sp : *plays) {
+        const protocol::Play& p = sp.play;
+        const std::string kind(protocol::to_string(p.kind));
+        auto& it = items[{kind, p.slide_id}];
+        it.slide_id = p.slide_id;
+        it.title = p.title;
+        it.kind = kind;
+        it.public_service = p.public_service;
+        ++it.plays;
+        it.airtime += p.duration_ms;
+        total += p.duration_ms;
+        if (p.public_service) total_pub += p.duration_ms;
+        if (p.kind == protocol::PlayKind::emergency) emergency_ms += p.duration_ms;
+
+        // Airtime into the hours it overlaps (within the report's days).
+        auto h = hours.upper_bound(p.start_ms);
+        if (h != hours.begin()) --h;
+        if (h != hours.end()) ++h->second.plays;
+        const std::int64_t end = std::min(p.start_ms + p.duration_ms, to_ms);
+        for (; h != hours.end() && h->first < end; ++h) {
+            auto next = std::next(h);
+            const std::int64_t hour_end = next == hours.end() ? to_ms : next->first;
+            const std::int64_t overlap = std::min(end, hour_end) - std::max(p.start_ms, h->first);
+            if (overlap <= 0) continue;
+            h->second.airtime += overlap;
+            if (p.public_service) h->second.pub += overlap;
+        }
+
+        if (p.kind == protocol::PlayKind::item) {
+            auto& l = loops[{sp.screen_id, p.loop_id}];
+            if (l.items == 0) {
+                l.screen = sp.screen;
+                l.loop_id = p.loop_id;
+                l.start = p.start_ms;
+            }
+            ++l.items;
+            l.end = std::max(l.end, p.start_ms + p.duration_ms);
+            l.airtime += p.duration_ms;
+            if (p.public_service) l.pub += p.duration_ms;
+            l.complete = l.complete || p.loop_end;
+        }
+    }
+
+    nlohmann::json out;
+    nlohmann::json screens_json = nlohmann::json::array();
+    for (const Screen& s : chosen) screens_json.push_back({{"id", s.id}, {"name", s.name}});
+    out["screen"] = q.screen ? nlohmann::json(*q.screen) : nlohmann::json(nullptr);
+    out["group"] = group;
+    out["screens"] = std::move(screens_json);
+    out["from"] = report_date_text(*from);
+    out["to"] = report_date_text(*to);
+    out["timezone"] = settings.timezone;
+    out["min_public_share"] = minimum;
+
+    nlohmann::json items_json = nlohmann::json::array();
+    std::vector<const ItemSum*> sorted;
+    for (const auto& [k, v] : items) sorted.push_back(&v);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const ItemSum* a, const ItemSum* b) { return a->airtime > b->airtime; });
+    for (const ItemSum* i : sorted) {
+        items_json.push_back({{"slide_id", i->slide_id},
+                              {"title", i->title},
+                              {"kind", i->kind},
+                              {"public_service", i->public_service},
+                              {"plays", i->plays},
+                              {"airtime_ms", i->airtime}});
+    }
+    out["items"] = std::move(items_json);
+
+    nlohmann::json hours_json = nlohmann::json::array();
+    int hours_short = 0;
+    for (const auto& [start, h] : hours) {
+        const double share = share_of(h.pub, h.airtime);
+        const bool is_short = h.airtime > 0 && share + 1e-9 < minimum;
+        if (is_short) ++hours_short;
+        hours_json.push_back({{"date", h.at.date},
+                              {"hour", h.at.hour},
+                              {"plays", h.plays},
+                              {"airtime_ms", h.airtime},
+                              {"public_service_ms", h.pub},
+                              {"share", share},
+                              {"short", is_short}});
+    }
+    out["hours"] = std::move(hours_json);
+
+    std::vector<const LoopSum*> loop_list;
+    for (const auto& [k, v] : loops) loop_list.push_back(&v);
+    std::stable_sort(loop_list.begin(), loop_list.end(), [](const LoopSum* a, const LoopSum* b) {
+        return a->start != b->start ? a->start < b->start : a->screen < b->screen;
+    });
+    nlohmann::json loops_json = nlohmann::json::array();
+    nlohmann::json short_json = nlohmann::json::array();
+    int complete = 0;
+    for (const LoopSum* l : loop_list) {
+        const double share = share_of(l->pub, l->airtime);
+        const bool is_short = l->complete && share + 1e-9 < minimum;
+        if (l->complete) ++complete;
+        nlohmann::json j{{"screen", l->screen},
+                         {"loop_id", l->loop_id},
+                         {"start", protocol::format_iso8601_ms(l->start)},
+                         {"start_local", local_text(tz, l->start)},
+                         {"items", l->items},
+                         {"airtime_ms", l->airtime},
+                         {"public_service_ms", l->pub},
+                         {"share", share},
+                         {"complete", l->complete},
+                         {"short", is_short}};
+        if (is_short) short_json.push_back(j);
+        loops_json.push_back(std::move(j));
+    }
+    out["loops"] = std::move(loops_json);
+    out["short_loops"] = std::move(short_json);
+
+    out["summary"] = {{"plays", static_cast<std::int64_t>(plays->size())},
+                      {"airtime_ms", total},
+                      {"public_service_ms", total_pub},
+                      {"share", share_of(total_pub, total)},
+                      {"emergency_ms", emergency_ms},
+                      {"loops", static_cast<std::int64_t>(loop_list.size())},
+                      {"loops_complete", complete},
+                      {"loops_short", static_cast<std::int64_t>(out["short_loops"].size())},
+                      {"hours_short", hours_short}};
+
+    nlohmann::json raw = nlohmann::json::array();
+    for (const StoredPlay& sp : *plays) {
+        nlohmann::json j = protocol::to_json(sp.play);
+        j["screen"] = sp.screen;
+        j["start_local"] = local_text(tz, sp.play.start_ms);
+        raw.push_back(std::move(j));
+    }
+    out["plays"] = std::move(raw);
+    return out;
+}
+
+namespace {
+
+std::string csv_cell(const nlohmann::json& v) {
+    std::string text;
+    if (v.is_string()) {
+        text = v.get<std::string>();
+    } else if (v.is_boolean()) {
+        text = v.get<bool>() ? "yes" : "no";
+    } else if (v.is_number_float()) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
+        text = buf;
+    } else if (v.is_null()) {
+        text.clear();
+    } else {
+        text = v.dump();
+    }
+    // Excel would run a cell starting with these as a formula.
+    if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '@')) {
+        text.insert(0, 1, '\'');
+    }
+    if (text.find_first_of(",\"\r\n") != std::string::npos) {
+        std::string quoted = "\"";
+        for (char c : text) {
+            if (c == '"') quoted += '"';
+            quoted += c;
+        }
+        quoted += '"';
+        return quoted;
+    }
+    return text;
+}
+
+struct CsvColumn {
+    const char* header;
+    const char* key;
+};
+
+}  // namespace
+
+std::string PlayReports::to_csv(const nlohmann::json& report, PlayCsvTable table) {
+    static const std::vector<CsvColumn> hours_cols = {
+        {"日期 date", "date"},
+        {"小时 hour", "hour"},
+        {"播放次数 plays", "plays"},
+        {"播放时长(毫秒) airtime_ms", "airtime_ms"},
+        {"公益时长(毫秒) public_service_ms", "public_service_ms"},
+        {"公益占比 share", "share"},
+        {"最低占比 minimum", ""},
+        {"未达标 short", "short"}};
+    static const std::vector<CsvColumn> loops_cols = {
+        {"屏幕 screen", "screen"},
+        {"轮播编号 loop_id", "loop_id"},
+        {"开始(当地) start_local", "start_local"},
+        {"节目数 items", "items"},
+        {"播放时长(毫秒) airtime_ms", "airtime_ms"},
+        {"公益时长(毫秒) public_service_ms", "public_service_ms"},
+        {"公益占比 share", "share"},
+        {"最低占比 minimum", ""},
+        {"完整轮播 complete", "complete"},
+        {"未达标 short", "short"}};
+    static const std::vector<CsvColumn> items_cols = {{"内容编号 slide_id", "slide_id"},
+                                                      {"标题 title", "title"},
+                                                      {"类别 kind", "kind"},
+                                                      {"公益 public_service", "public_service"},
+                                                      {"播放次数 plays", "plays"},
+                                                      {"播放时长(毫秒) airtime_ms", "airtime_ms"}};
+    static const std::vector<CsvColumn> plays_cols = {
+        {"屏幕 screen", "screen"},
+        {"播放编号 play_id", "id"},
+        {"轮播编号 loop_id", "loop_id"},
+        {"开始(UTC) start", "start"},
+        {"开始(当地) start_local", "start_local"},
+        {"时长(毫秒) duration_ms", "duration_ms"},
+        {"类别 kind", "kind"},
+        {"内容编号 slide_id", "slide_id"},
+        {"标题 title", "title"},
+        {"公益 public_service", "public_service"},
+        {"节目单版本 manifest_version", "manifest_version"}};
+    const std::vector<CsvColumn>* cols = &hours_cols;
+    const char* rows_key = "hours";
+    switch (table) {
+        case PlayCsvTable::hours:
+            break;
+        case PlayCsvTable::loops:
+            cols = &loops_cols;
+            rows_key = "loops";
+            break;
+        case PlayCsvTable::items:
+            cols = &items_cols;
+            rows_key = "items";
+            break;
+        case PlayCsvTable::plays:
+            cols = &plays_cols;
+            rows_key = "plays";
+            break;
+    }
+    std::string out = "\xEF\xBB\xBF";
+    for (std::size_t i = 0; i < cols->size(); ++i) {
+        if (i > 0) out += ',';
+        out += csv_cell((*cols)[i].header);
+    }
+    out += "\r\n";
+    const nlohmann::json& rows = report.at(rows_key);
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < cols->size(); ++i) {
+            if (i > 0) out += ',';
+            const std::string key = (*cols)[i].key;
+            if (key.empty()) {
+                out += csv_cell(report.at("min_public_share"));
+            } else {
+                auto v = row.find(key);
+                out += v == row.end() ? std::string{} : csv_cell(*v);
+            }
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
+}  // namespace signage::server
