@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
@@ -49,6 +50,25 @@ Response not_modified(const std::string& version) {
     return res;
 }
 
+// A command for this screen instead of a manifest: 200, told apart by the
+// Signage-Command header (only players that sent Signage-Commands get one).
+Response command_response(const ManifestSnapshot& cmd) {
+    Response res;
+    res.headers.set("Content-Type", "application/json; charset=utf-8");
+    res.headers.set("Cache-Control", "no-store");
+    auto j = nlohmann::json::parse(cmd.json, nullptr, false);
+    res.headers.set("Signage-Command", j.is_object() && j.contains("command")
+                                           ? j["command"].get<std::string>()
+                                           : std::string{"unknown"});
+    res.body = cmd.json;
+    return res;
+}
+
+// The player lists the commands it understands: "Signage-Commands: screenshot".
+bool accepts_commands(const Request& req) {
+    return req.header("signage-commands").find("screenshot") != std::string_view::npos;
+}
+
 }  // namespace
 
 void add_player_routes(http::Router& router, Services& s) {
@@ -72,8 +92,10 @@ void add_player_routes(http::Router& router, Services& s) {
             s.hub.wait_for_change(
                 screen->group, screen->id, current->version, std::chrono::seconds(*wait),
                 [respond, version = current->version](SnapshotPtr changed) {
+                    if (changed && changed->command) return respond(command_response(*changed));
                     respond(changed ? manifest_response(*changed) : not_modified(version));
-                });
+                },
+                accepts_commands(req));
         });
 }
 

@@ -3,7 +3,12 @@
 // (and their body limits) on the router; handlers turn requests into calls on
 // the services and results into JSON.
 
+#include <cstdint>
+
+#include <nlohmann/json_fwd.hpp>
+
 #include "api/services.hpp"
+#include "common/result.hpp"
 #include "http/router.hpp"
 
 namespace signage::server {
@@ -32,8 +37,15 @@ void add_quiz_routes(http::Router& router, Services& services);
 // GET|POST /api/v1/users, PUT /api/v1/users/{name}, GET /api/v1/audit,
 // GET|PUT /api/v1/settings/forbidden-words
 void add_account_routes(http::Router& router, Services& services);
+// POST /api/v1/player/heartbeat, PUT /api/v1/player/screenshot,
+// GET /api/v1/screens/{id}, POST|GET /api/v1/screens/{id}/screenshot, GET /metrics
+void add_health_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
+
+// Every screen with its state (online/offline/never), latest heartbeat and
+// screenshot time, by name; counts the online ones into `online` when given.
+Result<nlohmann::json> screen_status_list(const Services& services, std::int64_t* online = nullptr);
 
 inline void add_all_routes(http::Router& router, Services& services) {
     add_auth_routes(router, services);
@@ -45,6 +57,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_pairing_routes(router, services);
     add_quiz_routes(router, services);
     add_account_routes(router, services);
+    add_health_routes(router, services);
     add_console_routes(router, services);
 }
 

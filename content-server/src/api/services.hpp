@@ -1,6 +1,7 @@
 #pragma once
 // What the route handlers work with. Owned by the Server; outlives every request.
 
+#include <cstdint>
 #include <filesystem>
 
 namespace signage::server {
@@ -14,6 +15,16 @@ class ManifestHub;
 class GroupService;
 class QuizService;
 class PairingService;
+class Metrics;
+
+// Screen health settings (signage-server flags).
+struct HealthConfig {
+    // A screen is offline once this many of its heartbeats are missing
+    // (--offline-after-missed).
+    int offline_after_missed = 3;
+    std::uint64_t max_screenshot_bytes = 8u << 20;  // --max-screenshot-bytes
+    bool metrics_enabled = true;                    // --no-metrics turns GET /metrics off
+};
 
 struct Services {
     Store& store;
@@ -26,6 +37,8 @@ struct Services {
     QuizService& quiz;
     PairingService& pairing;
     std::filesystem::path console_dir;  // static files of the admin console
+    Metrics& metrics;
+    HealthConfig health;
 };
 
 }  // namespace signage::server

@@ -31,6 +31,7 @@ struct ServerConfig {
     std::chrono::seconds session_ttl{12 * 3600};
     unsigned worker_threads = 4;
     std::chrono::seconds pairing_code_ttl{15 * 60};  // how long a pairing code is valid
+    HealthConfig health;  // offline rule, screenshot size, /metrics on or off
 };
 
 // Opens DATA/signage.db, creating DATA when missing.

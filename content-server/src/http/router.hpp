@@ -44,6 +44,11 @@ using Handler = std::function<Result<Response>(Request&)>;
 using AsyncHandler = std::function<void(Request&, const Responder&)>;
 // Runs a task on a worker thread.
 using Runner = std::function<void(std::function<void()>)>;
+// Told of every answer: the method, the route's pattern ("unmatched" when no
+// route matched), the status and the seconds since dispatch. Runs on the
+// thread that answers; must be quick.
+using Observer = std::function<void(const std::string& method, const std::string& route, int status,
+                                    double seconds)>;
 
 class Router {
   public:
@@ -56,6 +61,8 @@ class Router {
     void add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
     void add_async(Method method, std::string_view pattern, AsyncHandler handler,
                    RouteOptions options = {});
+    // Set before serving.
+    void set_observer(Observer observer) { observer_ = std::move(observer); }
 
     // The body limit of the route for this request; the default limit when no
     // route matches (the request then gets its 404 or 405).
@@ -86,7 +93,10 @@ class Router {
     static bool match_path(const Route& route, const std::vector<std::string_view>& segments,
                            std::vector<std::string>& params);
 
+    static std::string pattern_text(const Route& route);
+
     Runner run_;
+    Observer observer_;
     std::vector<Route> routes_;
 };
 
