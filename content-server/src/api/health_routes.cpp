@@ -146,6 +146,22 @@ bool valid_shot_id(const std::string& id) {
     return true;
 }
 
+struct StaffScreen {
+    User user;
+    Screen screen;
+};
+
+// A staff member (any role) and the screen named by the path's {id}.
+Result<StaffScreen> staff_and_screen(Services& s, Request& req) {
+    auto user = s.auth.staff(req.bearer_token());
+    if (!user) return user.error();
+    auto id = http::parse_path_id(req.params.at(0), "screen");
+    if (!id) return id.error();
+    auto screen = s.store.get_screen(*id);
+    if (!screen) return screen.error();
+    return StaffScreen{std::move(*user), std::move(*screen)};
+}
+
 }  // namespace
 
 std::string screen_state(const Services& s, const Screen& screen, const ScreenHealth* health,
@@ -248,50 +264,43 @@ void add_health_routes(http::Router& router, Services& s) {
         shot_upload);
 
     router.add(Method::get, "/api/v1/screens/{id}", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        auto id = http::parse_path_id(req.params.at(0), "screen");
-        if (!id) return id.error();
-        auto screen = s.store.get_screen(*id);
-        if (!screen) return screen.error();
-        auto health = s.store.screen_health(*id);
+        auto found = staff_and_screen(s, req);
+        if (!found) return found.error();
+        const std::int64_t id = found->screen.id;
+        auto health = s.store.screen_health(id);
         if (!health) return health.error();
         auto shots = s.store.screenshot_times();
         if (!shots) return shots.error();
-        auto shot = shots->find(*id);
+        auto shot = shots->find(id);
         return http::json_response(
-            200, screen_status_view(s, *screen, *health ? &**health : nullptr,
+            200, screen_status_view(s, found->screen, *health ? &**health : nullptr,
                                     shot == shots->end() ? nullptr : &shot->second));
     });
 
     // Any staff role may look at what a screen shows.
     router.add(
         Method::post, "/api/v1/screens/{id}/screenshot", [&s](Request& req) -> Result<Response> {
-            auto user = s.auth.staff(req.bearer_token());
-            if (!user) return user.error();
-            auto id = http::parse_path_id(req.params.at(0), "screen");
-            if (!id) return id.error();
-            auto screen = s.store.get_screen(*id);
-            if (!screen) return screen.error();
-            if (screen->revoked) {
+            auto found = staff_and_screen(s, req);
+            if (!found) return found.error();
+            const Screen& screen = found->screen;
+            if (screen.revoked) {
                 return make_error("conflict", "the screen's token was revoked", "id");
             }
             const std::string shot_id = random_hex(8);
-            const bool waiting = s.hub.is_waiting(*id);
-            s.hub.send_command(*id, json{{"command", "screenshot"}, {"id", shot_id}}.dump());
-            spdlog::info("screenshot: requested screen={} id={} by={} waiting={}", screen->name,
-                         shot_id, user->username, waiting);
+            const bool waiting = s.hub.is_waiting(screen.id);
+            s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot_id}}.dump());
+            spdlog::info("screenshot: requested screen={} id={} by={} waiting={}", screen.name,
+                         shot_id, found->user.username, waiting);
             return http::json_response(
-                202, {{"id", shot_id}, {"screen", std::to_string(*id)}, {"waiting", waiting}});
+                202,
+                {{"id", shot_id}, {"screen", std::to_string(screen.id)}, {"waiting", waiting}});
         });
 
     router.add(Method::get, "/api/v1/screens/{id}/screenshot",
                [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff(req.bearer_token());
-                   if (!user) return user.error();
-                   auto id = http::parse_path_id(req.params.at(0), "screen");
-                   if (!id) return id.error();
-                   auto shot = s.store.get_screenshot(*id);
+                   auto found = staff_and_screen(s, req);
+                   if (!found) return found.error();
+                   auto shot = s.store.get_screenshot(found->screen.id);
                    if (!shot) return shot.error();
                    if (!*shot)
                        return make_error("not_found", "no screenshot of this screen yet", "id");
