@@ -26,6 +26,7 @@
 //   quiz: result SCORE/TOTAL passed|failed [claim=CODE]
 //   quiz: idle timeout, back to rotation
 //   pairing: showing the pairing page
+//   screenshot: sent id=ID|periodic bytes=N ms=N   (app/health_reporter.hpp)
 // (quiz rectangles in screen pixels).
 //
 // The quiz (core/quiz.hpp): while the group's quiz is enabled and its bank
