@@ -1,5 +1,7 @@
 // Screen health over real HTTP: heartbeats and the screens' state,
 // screenshots on demand through the long-poll, and /metrics.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -8,6 +10,8 @@
 #include <thread>
 
 #include "server_test_helpers.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace signage::test;
 using nlohmann::json;
@@ -276,4 +280,34 @@ TEST_CASE("health: --no-metrics turns /metrics off", "[server][health]") {
     options.args = {"--no-metrics"};
     ServerFixture server(options);
     CHECK(server.client().get("/metrics").status == 404);
+}
+
+TEST_CASE("health: with the journal as standard error, log lines carry a priority, no timestamp",
+          "[server][health]") {
+    TempDir dir;
+    const auto log = dir.path() / "server.log";
+    write_text_file(log, "");
+    struct stat st {};
+    REQUIRE(::stat(log.c_str(), &st) == 0);
+    const std::string stream = std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+                               std::to_string(static_cast<unsigned long long>(st.st_ino));
+    for (const bool journal : {true, false}) {
+        ProcessOptions opt;
+        opt.stderr_file = log;
+        // Another stream (not this file) must not count as the journal.
+        opt.env = {{"JOURNAL_STREAM", journal ? stream : std::string{"1:1"}}};
+        Process server(ServerFixture::binary(),
+                       {"--data", (dir.path() / "data").string(), "--listen", "127.0.0.1:0"}, opt);
+        REQUIRE(server.wait_for_line(std::regex("listening on"), std::chrono::seconds(15)));
+        CHECK(server.terminate() == 0);
+        const std::string text = read_text_file(log);
+        INFO(text);
+        if (journal) {
+            CHECK(std::regex_search(text, std::regex("(^|\n)<6>serving http://")));
+            CHECK_FALSE(std::regex_search(text, std::regex("(^|\n)[0-9]{4}-[0-9]{2}-[0-9]{2} ")));
+        } else {
+            CHECK(std::regex_search(text, std::regex("\n[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ info "
+                                                     "serving http://")));
+        }
+    }
 }

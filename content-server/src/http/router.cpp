@@ -123,7 +123,11 @@ void Router::dispatch(Request request, Responder respond) const {
     Match m = match(request.method, request.path);
     if (observer_) {
         respond = Responder{[inner = std::move(respond), observer = observer_,
-                             method = request.method_text,
+                             // Known methods only: a client's made-up method
+                             // must not add series.
+                             method = request.method == Method::other
+                                          ? std::string{"other"}
+                                          : std::string(to_string(request.method)),
                              route = m.route ? pattern_text(*m.route) : std::string{"unmatched"},
                              start = std::chrono::steady_clock::now()](Response r) {
             const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
