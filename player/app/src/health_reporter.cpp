@@ -89,11 +89,13 @@ void HealthReporter::run() {
             shared_->frame.reset();
             periodic_shot = options_.screenshot_s > 0 && now >= next_shot;
         }
-        if (frame) send_screenshot(std::move(frame->first), frame->second);
-        if (heartbeat) {
+        // A screenshot goes with a heartbeat, sent first, so whoever looks at
+        // the picture sees the item, memory and errors of that moment.
+        if (heartbeat || frame) {
             send_heartbeat();
             next_heartbeat = Clock::now() + heartbeat_every;
         }
+        if (frame) send_screenshot(std::move(frame->first), frame->second);
         if (periodic_shot) {
             request_screenshot({});
             next_shot = Clock::now() + shot_every;

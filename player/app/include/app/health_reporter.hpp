@@ -8,7 +8,8 @@
 //   change; it goes with the next heartbeat.
 // - screenshots: request_screenshot() (the server's "screenshot" command)
 //   asks the play loop for its current frame, encodes it as PNG here and
-//   uploads it; with `screenshot_s` > 0 one is also sent that often.
+//   uploads it, right after a heartbeat (so the item shown beside the
+//   picture is current); with `screenshot_s` > 0 one is also sent that often.
 // A heartbeat or screenshot that fails is dropped (logged); only the latest
 // matters, so nothing queues on disk.
 //
