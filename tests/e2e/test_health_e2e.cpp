@@ -138,3 +138,40 @@ TEST_CASE("e2e health: heartbeats show the screen online and a screenshot comes 
     CHECK(health_screen(admin, "gate").at("screenshot_at").is_string());
     CHECK(player.terminate() == 0);
 }
+
+TEST_CASE("e2e health: --screenshot-seconds sends screenshots with nobody asking",
+          "[e2e][health]") {
+    ServerFixture server;
+    auto reviewer = server.client(server.add_staff("rita", "reviewer"));
+    const std::string token = server.add_screen("square", "lobby");
+    TempDir dir;
+    ProcessOptions opt;
+    opt.stderr_file = dir.path() / "player.log";
+    Process player(
+        kHealthPlayer,
+        {"--server", server.url(), "--token", token, "--cache", (dir.path() / "cache").string(),
+         "--headless", "--size", "320x180", "--screenshot-seconds", "1"},
+        opt);
+    const json screen = [&] {
+        json s;
+        health_wait_until([&] { return (s = health_screen(reviewer, "square")).is_object(); }, 5s);
+        return s;
+    }();
+    REQUIRE(screen.is_object());
+    const std::string id = screen.at("id").get<std::string>();
+    HttpResponse shot;
+    const bool arrived = health_wait_until(
+        [&] {
+            shot = reviewer.get("/api/v1/screens/" + id + "/screenshot");
+            return shot.status == 200;
+        },
+        15s);
+    INFO(read_text_file(dir.path() / "player.log"));
+    REQUIRE(arrived);
+    CHECK(shot.header("signage-screenshot-id").empty());  // periodic: no request
+    write_text_file(dir.path() / "shot.png", shot.body);
+    auto img = Image::load(dir.path() / "shot.png");
+    REQUIRE(img);
+    CHECK(img->width == 320);
+    CHECK(player.terminate() == 0);
+}
