@@ -211,6 +211,18 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
 
   await go(page, '#dashboard', '.page-dashboard');
   await page.waitForSelector('.page-dashboard tr:has-text("lobby") .dot.on');
+  // The screen's state comes from its heartbeats: version and memory show.
+  await page.waitForSelector('.page-dashboard tr:has-text("lobby") td.hb-memory:has-text("MB")');
+  // A screenshot on demand reaches the player through its waiting long-poll
+  // and shows in the row: the screen's own 640x360 frame.
+  await page.locator('.page-dashboard tr:has-text("lobby") button.take-shot').click();
+  await page.waitForFunction(() => {
+    const row = [...document.querySelectorAll('.page-dashboard tr')].find((r) => r.textContent.includes('lobby'));
+    const img = row && row.querySelector('img.shot');
+    return img && !img.hidden && img.complete && img.naturalWidth > 0;
+  }, null, { timeout: 20000 });
+  const shotWidth = await page.$eval('.page-dashboard tr:has-text("lobby") img.shot', (img) => img.naturalWidth);
+  assert.equal(shotWidth, 640);
   await shot(page, 'dashboard');
   await page.context().close();
 });

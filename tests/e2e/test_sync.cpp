@@ -4,12 +4,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "common/sha256.hpp"
 #include "core/cache.hpp"
+#include "core/heartbeat.hpp"
 #include "core/sync_client.hpp"
 #include "support/png_bytes.hpp"
 #include "support/server_fixture.hpp"
@@ -179,4 +181,72 @@ TEST_CASE("the background loop delivers a publish and stops promptly mid-poll", 
     const auto t0 = std::chrono::steady_clock::now();
     sync.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 3s);
+}
+
+TEST_CASE("a screenshot command reaches the command handler and the poll goes on",
+          "[sync][e2e][health]") {
+    World w;
+    auto cache = Cache::open(w.dir / "cache");
+    REQUIRE(cache.ok());
+    SyncClient sync(w.options(), **cache, {});
+    auto first = sync.sync_once("", 0);
+    REQUIRE(first.ok());
+    REQUIRE(first->has_value());
+    const std::string version = (*first)->version;
+
+    std::vector<std::pair<std::string, std::string>> commands;
+    sync.set_command_handler([&](const std::string& command, const std::string& id) {
+        commands.emplace_back(command, id);
+    });
+    // No screen is waiting yet: the command is kept for its next poll.
+    HttpClient admin = w.server.client(w.server.add_staff("ada", "admin"));
+    auto screens = admin.get("/api/v1/screens");
+    REQUIRE(screens.status == 200);
+    const std::string screen_id = screens.json().at("screens").at(0).at("id").get<std::string>();
+    auto asked = admin.post("/api/v1/screens/" + screen_id + "/screenshot");
+    REQUIRE(asked.status == 202);
+    auto polled = sync.sync_once(version, 30);
+    REQUIRE(polled.ok());
+    CHECK_FALSE(polled->has_value());  // no manifest: the cached one stays
+    REQUIRE(commands.size() == 1);
+    CHECK(commands[0].first == "screenshot");
+    CHECK(commands[0].second == asked.json().at("id").get<std::string>());
+    REQUIRE((*cache)->load_manifest().has_value());
+    CHECK((*cache)->load_manifest()->version == version);
+}
+
+TEST_CASE("a heartbeat reaches the server and gives the clock offset", "[sync][e2e][health]") {
+    World w;
+    HeartbeatReport report{.manifest_version = "abc",
+                           .item_id = "3",
+                           .item_title = "讲文明",
+                           .uptime_s = 5,
+                           .rss_bytes = resident_bytes(),
+                           .cache_bytes = directory_bytes(w.dir.path()),
+                           .free_disk_bytes = free_disk_bytes(w.dir.path()),
+                           .last_sync_error = std::nullopt,
+                           .clock_offset_ms = std::nullopt,
+                           .interval_s = 30,
+                           .sent_at = "2026-11-28T08:00:00Z"};
+    CHECK(report.rss_bytes > 0);
+    CHECK(report.free_disk_bytes > 0);
+    auto answer = post_heartbeat(ReportTarget{w.server.url(), w.token}, report);
+    REQUIRE(answer.ok());
+    REQUIRE(answer->clock_offset_ms.has_value());
+    // Same machine, same clock: the offset is the rounding of a round trip.
+    CHECK(std::abs(*answer->clock_offset_ms) < 1000);
+
+    HttpClient admin = w.server.client(w.server.add_staff("ada", "admin"));
+    const auto screen = admin.get("/api/v1/screens").json().at("screens").at(0);
+    CHECK(screen.at("heartbeat").at("item_title") == "讲文明");
+    CHECK(screen.at("heartbeat").at("last_sync_error").is_null());
+    CHECK(screen.at("heartbeat").at("clock_offset_ms").is_null());
+
+    auto refused = post_heartbeat(ReportTarget{w.server.url(), "not-a-token"}, report);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "auth");
+    report.interval_s = 1;
+    auto invalid = post_heartbeat(ReportTarget{w.server.url(), w.token}, report);
+    REQUIRE_FALSE(invalid.ok());
+    CHECK(invalid.error().message.find("interval_s") != std::string::npos);
 }

@@ -74,6 +74,12 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/audit", "UUFFKK"},
         {"GET /api/v1/settings/forbidden-words", "UUFKKK"},
         {"PUT /api/v1/settings/forbidden-words", "UUFFFK"},
+        {"POST /api/v1/player/heartbeat", "UUKFFF"},
+        {"PUT /api/v1/player/screenshot", "UUKFFF"},
+        {"GET /api/v1/screens/{id}", "UUFKKK"},
+        {"POST /api/v1/screens/{id}/screenshot", "UUFKKK"},
+        {"GET /api/v1/screens/{id}/screenshot", "UUFKKK"},
+        {"GET /metrics", "KKKKKK"},
         {"GET /{*}", "KKKKKK"},
     };
     return m;

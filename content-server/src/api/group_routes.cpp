@@ -57,11 +57,9 @@ void add_group_routes(http::Router& router, Services& s) {
     router.add(Method::get, "/api/v1/screens", [&s](Request& req) -> Result<Response> {
         auto user = s.auth.staff(req.bearer_token());
         if (!user) return user.error();
-        auto screens = s.store.list_screens();
-        if (!screens) return screens.error();
-        nlohmann::json list = nlohmann::json::array();
-        for (const Screen& sc : *screens) list.push_back(screen_view(sc));
-        return http::json_response(200, {{"screens", std::move(list)}});
+        auto list = screen_status_list(s);
+        if (!list) return list.error();
+        return http::json_response(200, {{"screens", std::move(*list)}});
     });
 
     router.add(Method::put, "/api/v1/screens/{id}", [&s](Request& req) -> Result<Response> {

@@ -7,6 +7,7 @@
 #include "http/range.hpp"
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
+#include "metrics/metrics.hpp"
 
 namespace signage::server {
 
@@ -37,6 +38,7 @@ void add_media_routes(http::Router& router, Services& s) {
             bool created = false;
             auto media = s.media.ingest(req.body, user->id, &created);
             if (!media) return media.error();
+            s.metrics.add_upload_bytes(req.body.size());
             return http::json_response(created ? 201 : 200, media_json(*media));
         },
         upload);

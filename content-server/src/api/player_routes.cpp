@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
@@ -49,8 +50,27 @@ Response not_modified(const std::string& version) {
     return res;
 }
 
-// Answers from the current snapshot: at once, or when it changes or the wait
-// runs out.
+// A command for this screen instead of a manifest: 200, told apart by the
+// Signage-Command header (only players that sent Signage-Commands get one).
+Response command_response(const ManifestSnapshot& cmd) {
+    Response res;
+    res.headers.set("Content-Type", "application/json; charset=utf-8");
+    res.headers.set("Cache-Control", "no-store");
+    auto j = nlohmann::json::parse(cmd.json, nullptr, false);
+    res.headers.set("Signage-Command", j.is_object() && j.contains("command")
+                                           ? j["command"].get<std::string>()
+                                           : std::string{"unknown"});
+    res.body = cmd.json;
+    return res;
+}
+
+// The player lists the commands it understands: "Signage-Commands: screenshot".
+bool accepts_commands(const Request& req) {
+    return req.header("signage-commands").find("screenshot") != std::string_view::npos;
+}
+
+// Answers from the current snapshot: at once, or when it changes (a new
+// manifest, or a command for this screen) or the wait runs out.
 void answer_manifest(Services& s, const Request& req, const Screen& screen, int wait,
                      const SnapshotPtr& current, const http::Responder& respond) {
     if (!http::if_none_match_names(req.header("if-none-match"), current->version)) {
@@ -60,8 +80,10 @@ void answer_manifest(Services& s, const Request& req, const Screen& screen, int 
     s.hub.wait_for_change(
         screen.group, screen.id, current->version, std::chrono::seconds(wait),
         [respond, version = current->version](SnapshotPtr changed) {
+            if (changed && changed->command) return respond(command_response(*changed));
             respond(changed ? manifest_response(*changed) : not_modified(version));
-        });
+        },
+        accepts_commands(req));
 }
 
 }  // namespace

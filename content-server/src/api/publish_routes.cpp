@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "http/responses.hpp"
+#include "metrics/metrics.hpp"
 #include "publish/publisher.hpp"
 
 namespace signage::server {
@@ -17,6 +18,7 @@ void add_publish_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto result = s.publisher.publish(*user);
         if (!result) return result.error();
+        s.metrics.add_publish();
         return http::json_response(200, publish_view(*result));
     });
 }

@@ -3,11 +3,15 @@
 // (and their body limits) on the router; handlers turn requests into calls on
 // the services and results into JSON.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "api/services.hpp"
 #include "checks/content_checks.hpp"
+#include "common/result.hpp"
 #include "http/router.hpp"
 
 namespace signage::server {
@@ -45,8 +49,15 @@ void add_preview_routes(http::Router& router, Services& services);
 std::vector<CheckWarning> missing_glyph_warnings(Services& services, const std::string& slide_json);
 // POST /api/v1/player/plays, GET /api/v1/reports/plays
 void add_report_routes(http::Router& router, Services& services);
+// POST /api/v1/player/heartbeat, PUT /api/v1/player/screenshot,
+// GET /api/v1/screens/{id}, POST|GET /api/v1/screens/{id}/screenshot, GET /metrics
+void add_health_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
+
+// Every screen with its state (online/offline/never), latest heartbeat and
+// screenshot time, by name; counts the online ones into `online` when given.
+Result<nlohmann::json> screen_status_list(const Services& services, std::int64_t* online = nullptr);
 
 inline void add_all_routes(http::Router& router, Services& services) {
     add_auth_routes(router, services);
@@ -60,6 +71,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_quiz_routes(router, services);
     add_account_routes(router, services);
     add_report_routes(router, services);
+    add_health_routes(router, services);
     add_console_routes(router, services);
 }
 

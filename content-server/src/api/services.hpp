@@ -1,6 +1,7 @@
 #pragma once
 // What the route handlers work with. Owned by the Server; outlives every request.
 
+#include <cstdint>
 #include <filesystem>
 
 namespace signage::server {
@@ -16,6 +17,16 @@ class QuizService;
 class PairingService;
 class PreviewService;
 class PlayReports;
+class Metrics;
+
+// Screen health settings (signage-server flags).
+struct HealthConfig {
+    // A screen is offline once this many of its heartbeats are missing
+    // (--offline-after-missed).
+    int offline_after_missed = 3;
+    std::uint64_t max_screenshot_bytes = 8u << 20;  // --max-screenshot-bytes
+    bool metrics_enabled = true;                    // --no-metrics turns GET /metrics off
+};
 
 struct Services {
     Store& store;
@@ -30,6 +41,8 @@ struct Services {
     PreviewService& preview;
     PlayReports& plays;
     std::filesystem::path console_dir;  // static files of the admin console
+    Metrics& metrics;
+    HealthConfig health;
 };
 
 }  // namespace signage::server

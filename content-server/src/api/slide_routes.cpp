@@ -4,6 +4,7 @@
 #include "auth/authenticator.hpp"
 #include "checks/content_checks.hpp"
 #include "http/responses.hpp"
+#include "metrics/metrics.hpp"
 #include "publish/publisher.hpp"
 #include "slides/slide_service.hpp"
 
@@ -128,6 +129,7 @@ void add_slide_routes(http::Router& router, Services& s) {
                    if (!slide) return slide.error();
                    auto published = s.publisher.publish(*user);
                    if (!published) return published.error();
+                   s.metrics.add_publish();
                    return http::json_response(
                        200, {{"slide", slide_view(*slide)}, {"publish", publish_view(*published)}});
                });

@@ -10,7 +10,6 @@
 #include <string>
 
 #include <sodium.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -19,6 +18,7 @@
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "common/fs.hpp"
+#include "common/logging.hpp"
 #include "groups/group_service.hpp"
 #include "protocol/slide.hpp"
 #include "store/store.hpp"
@@ -36,12 +36,9 @@ namespace {
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
-void setup_logging(const std::string& level) {
-    auto logger = spdlog::stderr_color_mt("signage-server");
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(level));
-    spdlog::flush_on(spdlog::level::info);
+// Journald-friendly under systemd (common/logging.hpp).
+void setup_server_logging(const std::string& level) {
+    signage::setup_logging("signage-server", level, "%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
 }
 
 int usage_error(const std::string& message) {
@@ -198,6 +195,16 @@ int run_cli(int argc, char** argv) {
                    "seconds a preview may take to render before it is stopped")
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{300}))
         ->capture_default_str();
+    app.add_option("--offline-after-missed", config.health.offline_after_missed,
+                   "a screen is offline after this many missing heartbeats")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    app.add_option("--max-screenshot-bytes", config.health.max_screenshot_bytes,
+                   "largest screenshot a screen may upload, in bytes")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    bool no_metrics = false;
+    app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
         ->capture_default_str();
@@ -241,7 +248,7 @@ int run_cli(int argc, char** argv) {
         return exit_usage;
     }
 
-    setup_logging(log_level);
+    setup_server_logging(log_level);
     if (sodium_init() < 0) return failure("libsodium could not be initialised");
 
     if (user_add_cmd->parsed()) return user_add(user_data, user_name, role, password_file);
@@ -265,6 +272,7 @@ int run_cli(int argc, char** argv) {
         return usage_error("--listen: expected HOST:PORT, got \"" + listen + "\"");
     }
     config.data_dir = data;
+    config.health.metrics_enabled = !no_metrics;
     config.pairing_code_ttl = std::chrono::seconds{pairing_seconds};
     config.player = player;
     config.preview_timeout = std::chrono::seconds{preview_seconds};

@@ -16,6 +16,7 @@
 #include "groups/group_service.hpp"
 #include "http/listener.hpp"
 #include "http/router.hpp"
+#include "metrics/metrics.hpp"
 #include "pairing/pairing_service.hpp"
 #include "preview/preview_service.hpp"
 #include "publish/manifest_hub.hpp"
@@ -47,6 +48,7 @@ struct Server::Impl {
     ServerConfig config;
     // Declared first, destroyed last: everything below may hold its handlers.
     net::io_context io{1};
+    Metrics metrics;
     std::unique_ptr<Store> store;
     std::unique_ptr<MediaStore> media;
     std::unique_ptr<Authenticator> auth;
@@ -102,11 +104,16 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.plays = std::make_unique<PlayReports>(*m.store);
     m.services = std::make_unique<Services>(Services{
         *m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, *m.groups, *m.quiz,
-        *m.pairing, *m.preview, *m.plays, config.console_dir});
+        *m.pairing, *m.preview, *m.plays, config.console_dir, m.metrics, config.health});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });
     add_all_routes(*m.router, *m.services);
+    m.router->set_observer([&metrics = m.metrics](const std::string& method,
+                                                  const std::string& route, int status,
+                                                  double seconds) {
+        metrics.observe_request(method, route, status, seconds);
+    });
 
     boost::system::error_code ec;
     tcp::endpoint endpoint;

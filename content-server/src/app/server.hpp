@@ -35,6 +35,7 @@ struct ServerConfig {
     // to this program, else on PATH (preview/preview_service.hpp).
     std::filesystem::path player;
     std::chrono::milliseconds preview_timeout{20000};
+    HealthConfig health;  // offline rule, screenshot size, /metrics on or off
 };
 
 // Opens DATA/signage.db, creating DATA when missing.

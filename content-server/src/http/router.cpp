@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -26,17 +27,20 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 Router::Router(Runner run_on_worker) : run_(std::move(run_on_worker)) {}
 
+std::string Router::pattern_text(const Route& route) {
+    std::string text;
+    for (const std::string& segment : route.segments) {
+        text += '/';
+        text += segment;
+    }
+    if (route.segments.empty()) text += '/';
+    return text;
+}
+
 std::vector<std::string> Router::route_list() const {
     std::vector<std::string> out;
     for (const Route& r : routes_) {
-        std::string line(to_string(r.method));
-        line += ' ';
-        for (const std::string& segment : r.segments) {
-            line += '/';
-            line += segment;
-        }
-        if (r.segments.empty()) line += '/';
-        out.push_back(std::move(line));
+        out.push_back(std::string(to_string(r.method)) + ' ' + pattern_text(r));
     }
     return out;
 }
@@ -122,6 +126,20 @@ std::uint64_t Router::body_limit(Method method, std::string_view path) const {
 
 void Router::dispatch(Request request, Responder respond) const {
     Match m = match(request.method, request.path);
+    if (observer_) {
+        respond = Responder{[inner = std::move(respond), observer = observer_,
+                             // Known methods only: a client's made-up method
+                             // must not add series.
+                             method = request.method == Method::other
+                                          ? std::string{"other"}
+                                          : std::string(to_string(request.method)),
+                             route = m.route ? pattern_text(*m.route) : std::string{"unmatched"},
+                             start = std::chrono::steady_clock::now()](Response r) {
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            observer(method, route, r.status, took.count());
+            inner(std::move(r));
+        }};
+    }
     if (!m.route) {
         if (!m.allow.empty()) {
             Response r = error_response(make_error(

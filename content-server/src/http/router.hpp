@@ -48,6 +48,11 @@ using Runner = std::function<void(std::function<void()>)>;
 // memory: must never block (no database, no disk). Returns false to hand the
 // request to the route's AsyncHandler on a worker, having answered nothing.
 using FastHandler = std::function<bool(Request&, const Responder&)>;
+// Told of every answer: the method, the route's pattern ("unmatched" when no
+// route matched), the status and the seconds since dispatch. Runs on the
+// thread that answers; must be quick.
+using Observer = std::function<void(const std::string& method, const std::string& route, int status,
+                                    double seconds)>;
 
 class Router {
   public:
@@ -63,6 +68,8 @@ class Router {
     // An async route with a fast path (see FastHandler).
     void add_async(Method method, std::string_view pattern, FastHandler fast, AsyncHandler handler,
                    RouteOptions options = {});
+    // Set before serving.
+    void set_observer(Observer observer) { observer_ = std::move(observer); }
 
     // The body limit of the route for this request; the default limit when no
     // route matches (the request then gets its 404 or 405).
@@ -94,7 +101,10 @@ class Router {
     static bool match_path(const Route& route, const std::vector<std::string_view>& segments,
                            std::vector<std::string>& params);
 
+    static std::string pattern_text(const Route& route);
+
     Runner run_;
+    Observer observer_;
     std::vector<Route> routes_;
 };
 

@@ -246,8 +246,8 @@ class Session : public std::enable_shared_from_this<Session> {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started_)
                             .count();
-        spdlog::debug("{} \"{} {}\" {} {} {}ms", remote_, method_text_, target_, status_, bytes_,
-                      ms);
+        spdlog::debug("http: remote={} method={} target=\"{}\" status={} bytes={} ms={}", remote_,
+                      method_text_, target_, status_, bytes_, ms);
         if (close) return linger_close();
         read_header();
     }

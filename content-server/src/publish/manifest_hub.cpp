@@ -21,6 +21,7 @@ struct ManifestHub::Impl {
         std::string known_version;
         WaitCallback done;
         std::unique_ptr<net::steady_timer> timer;
+        bool accepts_commands = false;
     };
 
     Impl(net::io_context& io, Loader load)
@@ -34,7 +35,15 @@ struct ManifestHub::Impl {
 
     // Strand only from here on.
     void add_waiter(const std::string& group, std::int64_t screen_id, const std::string& known,
-                    std::chrono::milliseconds wait, WaitCallback done) {
+                    std::chrono::milliseconds wait, WaitCallback done, bool accepts_commands) {
+        if (accepts_commands) {
+            if (auto cmd = pending_commands.find(screen_id); cmd != pending_commands.end()) {
+                SnapshotPtr command = std::move(cmd->second);
+                pending_commands.erase(cmd);
+                done(std::move(command));
+                return;
+            }
+        }
         if (auto moved = moved_to.find(screen_id);
             moved != moved_to.end() && moved->second != group) {
             // The screen was moved after this request read its group.
@@ -53,10 +62,13 @@ struct ManifestHub::Impl {
             if (ec) return;  // cancelled: woken by a publish or dropped
             expire(id);
         });
-        waiters.emplace(id, Waiter{group, screen_id, known, std::move(done), std::move(timer)});
+        waiters.emplace(id, Waiter{group, screen_id, known, std::move(done), std::move(timer),
+                                   accepts_commands});
         by_group[group].insert(id);
         by_screen[screen_id].insert(id);
         count.fetch_add(1, std::memory_order_relaxed);
+        std::lock_guard lock(mutex);
+        ++waiting_screens[screen_id];
     }
 
     template <class Index, class Key>
@@ -74,6 +86,11 @@ struct ManifestHub::Impl {
         forget(by_group, w.group, id);
         forget(by_screen, w.screen_id, id);
         count.fetch_sub(1, std::memory_order_relaxed);
+        std::lock_guard lock(mutex);
+        if (auto ws = waiting_screens.find(w.screen_id);
+            ws != waiting_screens.end() && --ws->second == 0) {
+            waiting_screens.erase(ws);
+        }
         return w;
     }
 
@@ -115,16 +132,37 @@ struct ManifestHub::Impl {
         }
     }
 
+    void command(std::int64_t screen_id, const SnapshotPtr& cmd) {
+        std::vector<std::uint64_t> ids;
+        if (auto s = by_screen.find(screen_id); s != by_screen.end()) {
+            for (std::uint64_t id : s->second) {
+                if (waiters.at(id).accepts_commands) ids.push_back(id);
+            }
+        }
+        if (ids.empty()) {
+            pending_commands[screen_id] = cmd;
+            return;
+        }
+        for (std::uint64_t id : ids) {
+            Waiter w = take(id);
+            w.timer->cancel();
+            w.done(cmd);
+        }
+    }
+
     net::strand<net::io_context::executor_type> strand;
     Loader loader;
-    std::mutex mutex;  // guards snapshots
+    mutable std::mutex mutex;  // guards snapshots and waiting_screens
     std::unordered_map<std::string, SnapshotPtr> snapshots;
+    std::unordered_map<std::int64_t, int> waiting_screens;  // screen id -> its waits
     // Strand only:
     std::unordered_map<std::uint64_t, Waiter> waiters;
     std::unordered_map<std::string, std::unordered_set<std::uint64_t>> by_group;
     std::unordered_map<std::int64_t, std::unordered_set<std::uint64_t>> by_screen;
     // Screens moved while this server runs: screen id -> its group now.
     std::unordered_map<std::int64_t, std::string> moved_to;
+    // Commands for screens that were not waiting: screen id -> the newest.
+    std::unordered_map<std::int64_t, SnapshotPtr> pending_commands;
     std::uint64_t next_id = 1;
     std::atomic<std::size_t> count{0};
 };
@@ -152,11 +190,25 @@ Result<SnapshotPtr> ManifestHub::current(const std::string& group) {
 
 void ManifestHub::wait_for_change(const std::string& group, std::int64_t screen_id,
                                   const std::string& known_version, std::chrono::milliseconds wait,
-                                  WaitCallback done) {
+                                  WaitCallback done, bool accepts_commands) {
     net::post(impl_->strand, [impl = impl_.get(), group, screen_id, known_version, wait,
-                              done = std::move(done)]() mutable {
-        impl->add_waiter(group, screen_id, known_version, wait, std::move(done));
+                              done = std::move(done), accepts_commands]() mutable {
+        impl->add_waiter(group, screen_id, known_version, wait, std::move(done), accepts_commands);
     });
+}
+
+void ManifestHub::send_command(std::int64_t screen_id, std::string command_json) {
+    auto cmd = std::make_shared<ManifestSnapshot>();
+    cmd->json = std::move(command_json);
+    cmd->command = true;
+    net::post(impl_->strand, [impl = impl_.get(), screen_id, cmd = SnapshotPtr(std::move(cmd))] {
+        impl->command(screen_id, cmd);
+    });
+}
+
+bool ManifestHub::is_waiting(std::int64_t screen_id) const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->waiting_screens.count(screen_id) > 0;
 }
 
 void ManifestHub::update(SnapshotPtr snapshot) {
@@ -188,7 +240,10 @@ void ManifestHub::shutdown() {
     impl_->by_screen.clear();
     impl_->by_group.clear();
     impl_->waiters.clear();
+    impl_->pending_commands.clear();
     impl_->count.store(0);
+    std::lock_guard lock(impl_->mutex);
+    impl_->waiting_screens.clear();
 }
 
 std::size_t ManifestHub::waiting() const {

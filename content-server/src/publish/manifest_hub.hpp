@@ -30,6 +30,9 @@ struct ManifestSnapshot {
     std::string group;
     std::string version;  // the ETag, without quotes
     std::string json;     // the manifest document as served
+    // Not a manifest but a command for one screen (json is the command,
+    // {"command":"screenshot","id":"…"}); group and version are empty.
+    bool command = false;
 };
 using SnapshotPtr = std::shared_ptr<const ManifestSnapshot>;
 
@@ -53,11 +56,21 @@ class ManifestHub {
 
     // Calls `done` as soon as the group's version differs from `known_version`
     // (at once when it already does), or with nullptr after `wait`. `screen_id`
-    // identifies the waiting screen for reassign_screen().
+    // identifies the waiting screen for reassign_screen(). A waiter that
+    // `accepts_commands` may also be answered with a command snapshot
+    // (send_command); old players never ask for commands and never get one.
     // Call current(group) first so the group is loaded.
     void wait_for_change(const std::string& group, std::int64_t screen_id,
                          const std::string& known_version, std::chrono::milliseconds wait,
-                         WaitCallback done);
+                         WaitCallback done, bool accepts_commands = false);
+
+    // Hands a command (JSON text) to a screen: its waiters that accept
+    // commands are answered with it at once; when none is waiting it is kept
+    // (the newest replaces an older one) and answers the screen's next wait.
+    void send_command(std::int64_t screen_id, std::string command_json);
+
+    // True while the screen holds a long-poll here (it is alive). Thread-safe.
+    bool is_waiting(std::int64_t screen_id) const;
 
     // Makes `snapshot` its group's current manifest and wakes that group's
     // waiters whose version differs.

@@ -68,6 +68,22 @@ struct Screen {
     bool revoked = false;
 };
 
+// The latest heartbeat of a screen (schema version 6).
+struct ScreenHealth {
+    std::int64_t screen_id = 0;
+    std::string received_at;  // ISO 8601 UTC, the server's clock
+    std::int64_t received_unix = 0;
+    int interval_s = 60;         // the heartbeat interval the screen reported
+    std::string heartbeat_json;  // the heartbeat as the server accepted it
+};
+
+// The latest screenshot of a screen.
+struct Screenshot {
+    std::string taken_at;    // ISO 8601 UTC, when the server received it
+    std::string request_id;  // the request it answers; empty for a periodic one
+    std::string png;
+};
+
 // What the server keeps of a device token it issues: its hash and the public
 // half of the claim key pair the screen derives from it (both hex).
 struct DeviceCredentials {

@@ -161,6 +161,21 @@ CREATE TABLE plays(
     received_at TEXT NOT NULL,
     UNIQUE (screen_id, play_id));
 CREATE INDEX plays_by_screen_start ON plays(screen_id, start_ms);
+// Version 6: screen health. The latest heartbeat of each screen (the JSON the
+// server accepted, with the interval the screen reported and when it came)
+// and the latest screenshot (a PNG, replaced by the next one).
+const char* const schema_v6_screen_health = R"sql(
+CREATE TABLE screen_health(
+    screen_id INTEGER PRIMARY KEY REFERENCES screens(id) ON DELETE CASCADE,
+    received_at TEXT NOT NULL,
+    received_unix INTEGER NOT NULL,
+    interval_s INTEGER NOT NULL,
+    heartbeat TEXT NOT NULL);
+CREATE TABLE screen_screenshots(
+    screen_id INTEGER PRIMARY KEY REFERENCES screens(id) ON DELETE CASCADE,
+    taken_at TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    png BLOB NOT NULL);
 )sql";
 
 Error internal(const std::exception& e) {
@@ -368,7 +383,11 @@ Status Store::migrate() {
             db_->exec(schema_v5_plays);
             version = 5;
         }
-        // Later migrations go here: if (version < 6) { ...; version = 6; }
+        if (version < 6) {
+            db_->exec(schema_v6_screen_health);
+            version = 6;
+        }
+        // Later migrations go here: if (version < 7) { ...; version = 7; }
         SQLite::Statement set(*db_, "UPDATE schema_version SET version = ?");
         set.bind(1, version);
         set.exec();
@@ -917,6 +936,122 @@ Status Store::touch_screen(std::int64_t screen_id, std::int64_t min_interval_s) 
         std::lock_guard cache_lock(cache_mutex_);
         last_touch_[screen_id] = now_unix();
         return {};
+    });
+}
+
+Status Store::record_heartbeat(std::int64_t screen_id, int interval_s,
+                               const std::string& heartbeat_json) {
+    return guarded(mutex_, [&]() -> Status {
+        const std::string now = now_iso8601();
+        const std::int64_t unix_now = now_unix();
+        SQLite::Transaction tx(*db_);
+        SQLite::Statement q(
+            *db_,
+            "INSERT INTO screen_health(screen_id, received_at, received_unix, "
+            "interval_s, heartbeat) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(screen_id) DO UPDATE SET received_at = excluded.received_at, "
+            "received_unix = excluded.received_unix, interval_s = excluded.interval_s, "
+            "heartbeat = excluded.heartbeat");
+        q.bind(1, screen_id);
+        q.bind(2, now);
+        q.bind(3, unix_now);
+        q.bind(4, interval_s);
+        q.bind(5, heartbeat_json);
+        q.exec();
+        SQLite::Statement seen(*db_, "UPDATE screens SET last_seen = ? WHERE id = ?");
+        seen.bind(1, now);
+        seen.bind(2, screen_id);
+        seen.exec();
+        tx.commit();
+        std::lock_guard cache_lock(cache_mutex_);
+        last_touch_[screen_id] = unix_now;
+        return {};
+    });
+}
+
+namespace {
+
+const char* const health_columns =
+    "SELECT screen_id, received_at, received_unix, interval_s, heartbeat FROM screen_health ";
+
+ScreenHealth read_health(SQLite::Statement& q) {
+    ScreenHealth h;
+    h.screen_id = q.getColumn(0).getInt64();
+    h.received_at = q.getColumn(1).getString();
+    h.received_unix = q.getColumn(2).getInt64();
+    h.interval_s = q.getColumn(3).getInt();
+    h.heartbeat_json = q.getColumn(4).getString();
+    return h;
+}
+
+}  // namespace
+
+Result<std::vector<ScreenHealth>> Store::list_screen_health() {
+    return guarded(mutex_, [&]() -> Result<std::vector<ScreenHealth>> {
+        SQLite::Statement q(*db_, std::string(health_columns) + "ORDER BY screen_id");
+        std::vector<ScreenHealth> out;
+        while (q.executeStep()) out.push_back(read_health(q));
+        return out;
+    });
+}
+
+Result<std::optional<ScreenHealth>> Store::screen_health(std::int64_t screen_id) {
+    return guarded(mutex_, [&]() -> Result<std::optional<ScreenHealth>> {
+        SQLite::Statement q(*db_, std::string(health_columns) + "WHERE screen_id = ?");
+        q.bind(1, screen_id);
+        if (!q.executeStep()) return std::optional<ScreenHealth>{};
+        return std::optional<ScreenHealth>{read_health(q)};
+    });
+}
+
+Result<Screen> Store::get_screen(std::int64_t screen_id) {
+    return guarded(mutex_, [&]() -> Result<Screen> {
+        SQLite::Statement q(*db_, std::string(screen_columns) + "WHERE s.id = ?");
+        q.bind(1, screen_id);
+        if (!q.executeStep()) return make_error("not_found", "no such screen", "id");
+        return read_screen(q);
+    });
+}
+
+Status Store::put_screenshot(std::int64_t screen_id, const std::string& request_id,
+                             const std::string& png) {
+    return guarded(mutex_, [&]() -> Status {
+        SQLite::Statement q(*db_,
+                            "INSERT INTO screen_screenshots(screen_id, taken_at, request_id, png) "
+                            "VALUES (?, ?, ?, ?) ON CONFLICT(screen_id) DO UPDATE SET "
+                            "taken_at = excluded.taken_at, request_id = excluded.request_id, "
+                            "png = excluded.png");
+        q.bind(1, screen_id);
+        q.bind(2, now_iso8601());
+        q.bind(3, request_id);
+        q.bind(4, png.data(), static_cast<int>(png.size()));
+        q.exec();
+        return {};
+    });
+}
+
+Result<std::optional<Screenshot>> Store::get_screenshot(std::int64_t screen_id) {
+    return guarded(mutex_, [&]() -> Result<std::optional<Screenshot>> {
+        SQLite::Statement q(
+            *db_, "SELECT taken_at, request_id, png FROM screen_screenshots WHERE screen_id = ?");
+        q.bind(1, screen_id);
+        if (!q.executeStep()) return std::optional<Screenshot>{};
+        Screenshot shot;
+        shot.taken_at = q.getColumn(0).getString();
+        shot.request_id = q.getColumn(1).getString();
+        const SQLite::Column png = q.getColumn(2);
+        shot.png.assign(static_cast<const char*>(png.getBlob()),
+                        static_cast<std::size_t>(png.getBytes()));
+        return std::optional<Screenshot>{std::move(shot)};
+    });
+}
+
+Result<std::unordered_map<std::int64_t, std::string>> Store::screenshot_times() {
+    return guarded(mutex_, [&]() -> Result<std::unordered_map<std::int64_t, std::string>> {
+        SQLite::Statement q(*db_, "SELECT screen_id, taken_at FROM screen_screenshots");
+        std::unordered_map<std::int64_t, std::string> out;
+        while (q.executeStep()) out[q.getColumn(0).getInt64()] = q.getColumn(1).getString();
+        return out;
     });
 }
 

@@ -90,7 +90,7 @@ class Store {
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    static constexpr int schema_version = 5;
+    static constexpr int schema_version = 6;
 
     // A table of review records (slides, quiz questions); defined in store.cpp.
     struct ReviewTable;
@@ -168,6 +168,19 @@ class Store {
     // screen's last_seen less than `seconds` ago.
     std::optional<Screen> cached_screen(const std::string& token_hash);
     bool seen_within(std::int64_t screen_id, std::int64_t seconds = 30);
+
+    // Screen health: the latest heartbeat (which also counts as being seen)
+    // and the latest screenshot of each screen; older ones are replaced.
+    Status record_heartbeat(std::int64_t screen_id, int interval_s,
+                            const std::string& heartbeat_json);
+    Result<std::vector<ScreenHealth>> list_screen_health();
+    Result<std::optional<ScreenHealth>> screen_health(std::int64_t screen_id);
+    Result<Screen> get_screen(std::int64_t screen_id);  // "not_found"
+    Status put_screenshot(std::int64_t screen_id, const std::string& request_id,
+                          const std::string& png);
+    Result<std::optional<Screenshot>> get_screenshot(std::int64_t screen_id);
+    // When each screen's latest screenshot arrived (screen id -> ISO 8601).
+    Result<std::unordered_map<std::int64_t, std::string>> screenshot_times();
 
     // Media. add_media ignores a sha256 that is already recorded.
     Status add_media(const MediaInfo& media, std::optional<std::int64_t> uploaded_by);

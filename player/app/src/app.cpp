@@ -10,11 +10,12 @@
 #include <mutex>
 #include <thread>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "app/health_reporter.hpp"
 #include "app/input_fifo.hpp"
 #include "app/player.hpp"
+#include "common/logging.hpp"
 #include "core/cache.hpp"
 #include "core/outbox.hpp"
 #include "core/pairing.hpp"
@@ -83,8 +84,10 @@ std::string pairing_local_time(protocol::Timestamp t) {
 class ScreenSession {
   public:
     ScreenSession(const PlayOptions& options, player::Cache& cache, player::Outbox& outbox,
-                  player::Outbox& plays, Player& player, std::string version)
+                  player::Outbox& plays, Player& player, std::string version,
+                  std::chrono::steady_clock::time_point started)
         : options_(options),
+          started_(started),
           cache_(cache),
           outbox_(outbox),
           plays_(plays),
@@ -171,6 +174,20 @@ class ScreenSession {
             plays_uploader_ = std::make_unique<player::OutboxUploader>(plays_, plays_upload);
             plays_uploader_->start();
         }
+        HealthOptions health;
+        health.heartbeat_s = options_.heartbeat_s;
+        health.screenshot_s = options_.screenshot_s;
+        health.cache = options_.cache;
+        health.started = started_;
+        HealthReporter reporter(health, player::ReportTarget{options_.server, token}, player_,
+                                [this](player::HeartbeatReport& r) {
+                                    r.item_id = player_.showing_id();
+                                    r.item_title = player_.showing_title();
+                                    std::lock_guard lock(mu_);
+                                    r.manifest_version = version_;
+                                    r.last_sync_error = last_sync_error_;
+                                });
+        reporter.start();
         player::SyncOptions sync_options;
         sync_options.server_url = options_.server;
         sync_options.token = token;
@@ -179,19 +196,44 @@ class ScreenSession {
         {
             player::SyncClient sync(
                 sync_options, cache_,
-                [this](protocol::Manifest m) {
+                [this, &reporter](protocol::Manifest m) {
                     {
                         std::lock_guard lock(mu_);
                         version_ = m.version;
                     }
                     player_.deliver_manifest(std::move(m));
+                    reporter.notify_change();
                 },
-                [this, &refused, may_pair](const Error& e) {
+                [this, &refused, may_pair, &reporter](const Error& e) {
                     spdlog::warn("sync: {}", e.to_string());
+                    bool changed = false;
+                    {
+                        std::lock_guard lock(mu_);
+                        changed = last_sync_error_ != e.to_string();
+                        last_sync_error_ = e.to_string();
+                    }
+                    if (changed) reporter.notify_change();
                     if (e.code == "auth" && may_pair) {
                         std::lock_guard lock(mu_);
                         refused = true;
                         cv_.notify_all();
+                    }
+                });
+            sync.set_success_handler([this, &reporter] {
+                bool cleared = false;
+                {
+                    std::lock_guard lock(mu_);
+                    cleared = last_sync_error_.has_value();
+                    last_sync_error_.reset();
+                }
+                if (cleared) reporter.notify_change();
+            });
+            sync.set_command_handler(
+                [&reporter](const std::string& command, const std::string& id) {
+                    if (command == "screenshot") {
+                        reporter.request_screenshot(id);
+                    } else {
+                        spdlog::info("sync: ignoring unknown command={}", command);
                     }
                 });
             std::string version;
@@ -205,6 +247,7 @@ class ScreenSession {
             lock.unlock();
             sync.stop();
         }
+        reporter.stop();
         std::unique_ptr<player::OutboxUploader> uploader;
         std::unique_ptr<player::OutboxUploader> plays_uploader;
         {
@@ -288,6 +331,7 @@ class ScreenSession {
     }
 
     const PlayOptions& options_;
+    std::chrono::steady_clock::time_point started_;
     player::Cache& cache_;
     player::Outbox& outbox_;
     player::Outbox& plays_;
@@ -296,6 +340,7 @@ class ScreenSession {
     std::condition_variable cv_;
     bool stopping_ = false;                                   // guarded by mu_
     std::string version_;                                     // guarded by mu_
+    std::optional<std::string> last_sync_error_;              // guarded by mu_
     std::unique_ptr<player::OutboxUploader> uploader_;        // guarded by mu_
     std::unique_ptr<player::OutboxUploader> plays_uploader_;  // guarded by mu_
     player::PairingClient pairing_;
@@ -305,14 +350,11 @@ class ScreenSession {
 }  // namespace
 
 void setup_logging(const std::string& level) {
-    auto logger = spdlog::stderr_color_mt("signage-player");
-    logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(level));
-    spdlog::flush_on(spdlog::level::info);
+    signage::setup_logging("signage-player", level, "[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
 }
 
 int play_command(const PlayOptions& options, const std::filesystem::path& font) {
+    const auto started = std::chrono::steady_clock::now();
     const sigset_t set = stop_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
@@ -395,7 +437,7 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
             fifo = std::move(*f);
         }
 
-        ScreenSession session(options, **cache, **outbox, **plays, player, version);
+        ScreenSession session(options, **cache, **outbox, **plays, player, version, started);
         session_ptr = &session;
         session.start(token, may_pair);
 

@@ -34,6 +34,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     std::string now, settings, input_fifo, name_hint;
     std::vector<std::string> tickers;
     std::int64_t max_rate_kb = 0;
+    int heartbeat_s = 60, screenshot_s = 600;
 
     cli.add_option("--server", server, "Content server URL, e.g. http://127.0.0.1:8080");
     auto* token_opt = cli.add_option(
@@ -51,6 +52,14 @@ ParsedArgs parse_args(int argc, char** argv) {
     cli.add_option("--max-download-rate", max_rate_kb,
                    "Cap media downloads at this many KB/s (metered links); 0: no cap")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}));
+    cli.add_option("--heartbeat-seconds", heartbeat_s,
+                   "Seconds between heartbeats (one is also sent at once on a change)")
+        ->check(CLI::Range(5, 3600))
+        ->capture_default_str();
+    cli.add_option("--screenshot-seconds", screenshot_s,
+                   "Seconds between periodic screenshots sent to the server (0: none)")
+        ->check(CLI::Range(0, 86400))
+        ->capture_default_str();
     auto* size_opt = cli.add_option("--size", size, "Output size WxH (default 1920x1080)");
     cli.add_option("--snapshot", snapshot,
                    "Rewrite this PNG (atomically) with the frame on screen at each new item");
@@ -149,6 +158,8 @@ ParsedArgs parse_args(int argc, char** argv) {
     p.size = *parsed_size;
     p.snapshot = snapshot;
     p.input_fifo = input_fifo;
+    p.heartbeat_s = heartbeat_s;
+    p.screenshot_s = screenshot_s;
     options.mode = p;
     return ParsedArgs{options, 0};
 }

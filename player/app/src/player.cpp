@@ -136,9 +136,37 @@ void Player::deliver_manifest(protocol::Manifest m) {
         std::lock_guard lock(slot_mu_);
         slot_ = std::move(m);  // a newer one replaces one not yet taken
     }
+    wake_loop();
+}
+
+void Player::wake_loop() {
     SDL_Event ev{};
     ev.type = manifest_event_;
     display_.post_event(ev);
+}
+
+void Player::request_frame(FrameHandler handler) {
+    {
+        std::lock_guard lock(slot_mu_);
+        frame_request_ = std::move(handler);
+    }
+    wake_loop();
+}
+
+void Player::handle_frame_request() {
+    FrameHandler handler;
+    {
+        std::lock_guard lock(slot_mu_);
+        if (!frame_request_) return;
+        handler = std::move(frame_request_);
+        frame_request_ = nullptr;
+    }
+    auto frame = display_.read_frame();
+    if (!frame) {
+        spdlog::warn("screenshot: cannot read the frame: {}", frame.error().message);
+        return;
+    }
+    handler(std::move(*frame));
 }
 
 void Player::show_pairing(render::PairingView view) {
@@ -146,9 +174,7 @@ void Player::show_pairing(render::PairingView view) {
         std::lock_guard lock(slot_mu_);
         pairing_slot_.emplace(std::move(view));
     }
-    SDL_Event ev{};
-    ev.type = manifest_event_;
-    display_.post_event(ev);
+    wake_loop();
 }
 
 void Player::end_pairing() {
@@ -156,9 +182,7 @@ void Player::end_pairing() {
         std::lock_guard lock(slot_mu_);
         pairing_slot_.emplace(std::nullopt);
     }
-    SDL_Event ev{};
-    ev.type = manifest_event_;
-    display_.post_event(ev);
+    wake_loop();
 }
 
 void Player::set_device_token(std::string token) {
@@ -166,9 +190,7 @@ void Player::set_device_token(std::string token) {
         std::lock_guard lock(slot_mu_);
         token_slot_ = std::move(token);
     }
-    SDL_Event ev{};
-    ev.type = manifest_event_;
-    display_.post_event(ev);
+    wake_loop();
 }
 
 void Player::handle_pairing() {
@@ -226,6 +248,7 @@ int Player::run() {
         handle_item_end(now);
         handle_page_end(now);
         handle_frame(now);
+        handle_frame_request();
         handle_prepare();
         handle_events();
     }
@@ -358,7 +381,7 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
     if (quit_ || redraw_) return milliseconds{0};
     {
         std::lock_guard lock(slot_mu_);
-        if (slot_ || pairing_slot_ || token_slot_) return milliseconds{0};
+        if (slot_ || pairing_slot_ || token_slot_ || frame_request_) return milliseconds{0};
     }
     if (auto frame = compositor_.next_frame_due(now)) {
         return std::clamp(std::chrono::ceil<milliseconds>(*frame - now), milliseconds{0},
@@ -413,6 +436,7 @@ void Player::show_next(Clock::time_point now, bool force) {
     {
         std::lock_guard lock(showing_mu_);
         showing_id_ = decision_.slide ? decision_.slide->id : std::string{};
+        showing_title_ = decision_.slide ? decision_.slide->title : std::string{};
     }
     const std::string v = version();
     if (update_ticker(now)) force = true;
@@ -807,6 +831,7 @@ void Player::show_quiz(Clock::time_point now, bool fade, bool snapshot) {
     {
         std::lock_guard lock(showing_mu_);
         showing_id_ = "quiz";
+        showing_title_ = "文明知识有奖问答";
     }
     shown_key_.clear();
     if (fade && compositor_.has_content()) {
@@ -848,6 +873,7 @@ void Player::show_invitation(Clock::time_point now) {
     {
         std::lock_guard lock(showing_mu_);
         showing_id_ = "quiz-invitation";
+        showing_title_ = "文明知识有奖问答";
     }
     const std::string v = version();
     spdlog::info("showing quiz-invitation from manifest {}", v.empty() ? "none" : v);

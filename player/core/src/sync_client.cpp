@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 
 #include <spdlog/spdlog.h>
+#include <cctype>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -95,11 +97,30 @@ std::size_t write_file(char* ptr, std::size_t size, std::size_t n, void* userdat
 
 struct HeaderSink {
     std::string etag;
+    std::string command;  // Signage-Command
 };
+
+bool header_is(const std::string& line, const char* name) {
+    const std::size_t n = std::char_traits<char>::length(name);
+    if (line.size() <= n || line[n] != ':') return false;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::tolower(static_cast<unsigned char>(line[i])) !=
+            std::tolower(static_cast<unsigned char>(name[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
 
 std::size_t read_header(char* buffer, std::size_t size, std::size_t n, void* userdata) {
     auto* sink = static_cast<HeaderSink*>(userdata);
     std::string line(buffer, size * n);
+    if (header_is(line, "signage-command")) {
+        auto v = line.substr(16);
+        auto b = v.find_first_not_of(" \t");
+        auto e = v.find_last_not_of(" \t\r\n");
+        sink->command = (b == std::string::npos) ? "" : v.substr(b, e - b + 1);
+    }
     if (line.size() > 5 && (line.compare(0, 5, "ETag:") == 0 || line.compare(0, 5, "etag:") == 0)) {
         auto v = line.substr(5);
         auto b = v.find_first_not_of(" \t\"");
@@ -207,6 +228,7 @@ Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::strin
     };
     add_header("Authorization: Bearer " + options_.token);
     if (!known_version.empty()) add_header("If-None-Match: \"" + known_version + "\"");
+    if (on_command_) add_header("Signage-Commands: screenshot");
 
     MemorySink body;
     HeaderSink hdrs;
@@ -237,6 +259,17 @@ Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::strin
     }
     if (status != 200) {
         return make_error("network", "manifest request answered HTTP " + std::to_string(status));
+    }
+    if (!hdrs.command.empty()) {
+        // A command instead of a manifest; unknown ones are ignored.
+        auto cmd = nlohmann::json::parse(body.data, nullptr, false);
+        std::string id;
+        if (cmd.is_object() && cmd.contains("id") && cmd["id"].is_string()) {
+            id = cmd["id"].get<std::string>();
+        }
+        spdlog::info("sync: command={} id={}", hdrs.command, id);
+        if (on_command_) on_command_(hdrs.command, id);
+        return std::optional<protocol::Manifest>{};
     }
     auto manifest = protocol::parse_manifest_text(body.data);
     if (!manifest) {
@@ -332,6 +365,7 @@ void SyncClient::run(std::string version) {
         if (stopping_) break;
         if (r) {
             backoff = options_.retry_min;
+            if (on_success_) on_success_();
             if (*r) {
                 version = (*r)->version;
                 cache_.prune_media(**r, previous ? &*previous : nullptr);

@@ -16,7 +16,8 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
 // Playing on a screen until SIGINT/SIGTERM or the window closes (exit 0).
 int play_command(const PlayOptions& options, const std::filesystem::path& font);
 
-// Sets up spdlog on stderr: "[2026-11-22 08:30:00.123] [info] message".
+// Sets up spdlog on stderr: "[2026-11-22 08:30:00.123] [info] message", or
+// "<6>message" when stderr is the systemd journal (common/logging.hpp).
 void setup_logging(const std::string& level);
 
 }  // namespace signage::app

@@ -3,6 +3,7 @@
 //   signage-player --server URL [--token TOKEN | --token-file F] --cache DIR
 //                  [--name-hint NAME] [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
 //                  [--input-fifo PATH] [--font FILE] [--log-level LEVEL]
+//                  [--heartbeat-seconds N] [--screenshot-seconds N]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
 //                  [--page N] [--now ISO8601] [--screen [--settings FILE]
 //                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
@@ -33,6 +34,8 @@ struct PlayOptions {
     std::filesystem::path snapshot;             // empty: none
     std::int64_t max_download_bytes_per_s = 0;  // 0: no cap
     std::filesystem::path input_fifo;           // --input-fifo: injected taps; empty: none
+    int heartbeat_s = 60;                       // --heartbeat-seconds
+    int screenshot_s = 600;                     // --screenshot-seconds; 0: no periodic ones
 };
 
 struct RenderOptions {

@@ -26,6 +26,7 @@
 //   quiz: result SCORE/TOTAL passed|failed [claim=CODE]
 //   quiz: idle timeout, back to rotation
 //   pairing: showing the pairing page
+//   screenshot: sent id=ID|periodic bytes=N ms=N   (app/health_reporter.hpp)
 // (quiz rectangles in screen pixels).
 //
 // The quiz (core/quiz.hpp): while the group's quiz is enabled and its bank
@@ -131,11 +132,24 @@ class Player {
         std::lock_guard lock(showing_mu_);
         return showing_id_;
     }
+    // The title of the item on screen ("" when none). Thread-safe.
+    std::string showing_title() const {
+        std::lock_guard lock(showing_mu_);
+        return showing_title_;
+    }
+    // Asks for a copy of the next frame on screen: `handler` gets it on the
+    // main thread, once, and must only hand it over (encoding belongs
+    // elsewhere). A newer request replaces one not yet served. Thread-safe.
+    using FrameHandler = std::function<void(render::SurfacePtr)>;
+    void request_frame(FrameHandler handler);
+
     // Waits until the snapshots taken so far are on disk (they are written on
     // a background thread).
     void flush_snapshots() { snapshot_writer_.flush(); }
 
   private:
+    // Wakes the loop's wait (thread-safe): a slot has something.
+    void wake_loop();
     // The loop's steps.
     void handle_events();
     void handle_quiz(Clock::time_point now);
@@ -148,6 +162,7 @@ class Player {
     // itself costs no more than any other frame.
     void handle_prepare();
     void handle_frame(Clock::time_point now);
+    void handle_frame_request();
     std::chrono::milliseconds time_to_next_deadline(Clock::time_point now) const;
 
     // Asks the schedule what comes next and puts it on screen.
@@ -199,7 +214,8 @@ class Player {
     Uint32 manifest_event_ = 0;
 
     mutable std::mutex showing_mu_;
-    std::string showing_id_;  // guarded by showing_mu_
+    std::string showing_id_;     // guarded by showing_mu_
+    std::string showing_title_;  // guarded by showing_mu_
 
     mutable std::mutex slot_mu_;
     std::optional<protocol::Manifest> slot_;  // guarded by slot_mu_
@@ -207,6 +223,7 @@ class Player {
     std::optional<std::optional<render::PairingView>> pairing_slot_;  // guarded by slot_mu_
     std::optional<render::PairingView> pairing_;                      // shown now (main thread)
     std::optional<std::string> token_slot_;                           // guarded by slot_mu_
+    FrameHandler frame_request_;                                      // guarded by slot_mu_
 
     bool quit_ = false;
     bool redraw_ = false;            // present the current frame again

@@ -40,6 +40,11 @@ class SyncClient {
     using ManifestHandler = std::function<void(protocol::Manifest)>;
     // Called with a description of each failure (network, HTTP status, bad manifest).
     using ErrorHandler = std::function<void(const Error&)>;
+    // Called with a command the server sent instead of a manifest (the
+    // long-poll's 200 with a Signage-Command header): its name and id.
+    using CommandHandler = std::function<void(const std::string& command, const std::string& id)>;
+    // Called after each poll the server answered as expected (200 or 304).
+    using SuccessHandler = std::function<void()>;
 
     SyncClient(SyncOptions options, Cache& cache, ManifestHandler on_manifest,
                ErrorHandler on_error = {});
@@ -50,6 +55,10 @@ class SyncClient {
     // `known_version`: the version already playing (from the cache), sent as
     // If-None-Match so an unchanged manifest costs a 304.
     void start(std::string known_version);
+    // Set before start(). With a command handler the poll tells the server
+    // it takes commands ("Signage-Commands: screenshot").
+    void set_command_handler(CommandHandler handler) { on_command_ = std::move(handler); }
+    void set_success_handler(SuccessHandler handler) { on_success_ = std::move(handler); }
     void stop();
 
     // One poll-and-sync step, synchronously (used by start()'s loop and by
@@ -68,6 +77,8 @@ class SyncClient {
     Cache& cache_;
     ManifestHandler on_manifest_;
     ErrorHandler on_error_;
+    CommandHandler on_command_;
+    SuccessHandler on_success_;
     std::atomic<bool> stopping_{false};
     std::mutex wake_mu_;  // guards active_; wake_cv_ interrupts the retry back-off
     std::condition_variable wake_cv_;

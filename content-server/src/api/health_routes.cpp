@@ -1,0 +1,335 @@
+// Screen health: heartbeats, the screens' state, screenshots on demand, and
+// the Prometheus metrics.
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
+#include "common/random.hpp"
+#include "groups/group_service.hpp"
+#include "http/responses.hpp"
+#include "media/sniff.hpp"
+#include "metrics/metrics.hpp"
+#include "protocol/time.hpp"
+#include "publish/manifest_hub.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+
+using http::Method;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kDefaultHeartbeatS = 60;
+
+Error heartbeat_invalid(const std::string& field, const std::string& message) {
+    return make_error("unprocessable", field + ": " + message, field);
+}
+
+// A string field: required or nullable, at most `max` bytes.
+Status check_text(const json& body, const char* field, bool required, bool nullable,
+                  std::size_t max, json& out) {
+    auto it = body.find(field);
+    if (it == body.end()) {
+        if (required) return heartbeat_invalid(field, "is required");
+        out[field] = nullptr;
+        return {};
+    }
+    if (it->is_null() && nullable) {
+        out[field] = nullptr;
+        return {};
+    }
+    if (!it->is_string()) {
+        return heartbeat_invalid(field, nullable ? "is a string or null" : "is a string");
+    }
+    const auto& text = it->get_ref<const std::string&>();
+    if (required && text.empty()) return heartbeat_invalid(field, "must not be empty");
+    if (text.size() > max) {
+        return heartbeat_invalid(field, "has at most " + std::to_string(max) + " bytes");
+    }
+    out[field] = text;
+    return {};
+}
+
+// A whole number field within [lo, hi].
+Status check_integer(const json& body, const char* field, bool nullable, std::int64_t lo,
+                     std::int64_t hi, json& out) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) {
+        if (nullable) {
+            out[field] = nullptr;
+            return {};
+        }
+        return heartbeat_invalid(field, "is required");
+    }
+    if (!it->is_number_integer()) return heartbeat_invalid(field, "is a whole number");
+    const bool too_big =
+        it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
+    const std::int64_t v = too_big ? hi : it->get<std::int64_t>();
+    if (too_big || v < lo || v > hi) {
+        return heartbeat_invalid(field,
+                                 "is from " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    out[field] = v;
+    return {};
+}
+
+// The heartbeat as stored: the known fields, checked; unknown ones dropped.
+Result<json> read_heartbeat(const json& body) {
+    constexpr std::int64_t max_bytes = std::int64_t{1} << 50;  // a petabyte
+    constexpr std::int64_t ten_years_ms = std::int64_t{10} * 366 * 24 * 3600 * 1000;
+    json out = json::object();
+    if (auto st = check_text(body, "software_version", true, false, 64, out); !st)
+        return st.error();
+    if (auto st = check_text(body, "manifest_version", false, true, 128, out); !st)
+        return st.error();
+    if (auto st = check_text(body, "item_id", false, true, 128, out); !st) return st.error();
+    if (auto st = check_text(body, "item_title", false, true, 512, out); !st) return st.error();
+    if (auto st = check_text(body, "last_sync_error", false, true, 1000, out); !st)
+        return st.error();
+    if (auto st = check_integer(body, "interval_s", false, 5, 3600, out); !st) return st.error();
+    if (auto st = check_integer(body, "uptime_s", false, 0, std::int64_t{1} << 40, out); !st)
+        return st.error();
+    for (const char* field : {"rss_bytes", "cache_bytes", "free_disk_bytes"}) {
+        if (auto st = check_integer(body, field, false, 0, max_bytes, out); !st) return st.error();
+    }
+    if (auto st = check_integer(body, "clock_offset_ms", true, -ten_years_ms, ten_years_ms, out);
+        !st) {
+        return st.error();
+    }
+    if (auto st = check_text(body, "sent_at", true, false, 64, out); !st) return st.error();
+    if (!protocol::parse_iso8601(out["sent_at"].get<std::string>())) {
+        return heartbeat_invalid("sent_at", "is not an ISO 8601 time");
+    }
+    return out;
+}
+
+// Now as ISO 8601 UTC with milliseconds, for the players' clock offset.
+std::string server_time_ms() {
+    const auto now = std::chrono::system_clock::now();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03lldZ", buf, static_cast<long long>(ms));
+    return out;
+}
+
+std::int64_t unix_of(const std::string& iso) {
+    if (iso.empty()) return 0;
+    auto t = protocol::parse_iso8601(iso);
+    return t ? static_cast<std::int64_t>(t->time_since_epoch().count()) : 0;
+}
+
+// A screenshot request's id: 1 to 64 of [A-Za-z0-9-].
+bool valid_shot_id(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (unsigned char c : id) {
+        if (!std::isalnum(c) && c != '-') return false;
+    }
+    return true;
+}
+
+struct StaffScreen {
+    User user;
+    Screen screen;
+};
+
+// A staff member (any role) and the screen named by the path's {id}.
+Result<StaffScreen> staff_and_screen(Services& s, Request& req) {
+    auto user = s.auth.staff(req.bearer_token());
+    if (!user) return user.error();
+    auto id = http::parse_path_id(req.params.at(0), "screen");
+    if (!id) return id.error();
+    auto screen = s.store.get_screen(*id);
+    if (!screen) return screen.error();
+    return StaffScreen{std::move(*user), std::move(*screen)};
+}
+
+}  // namespace
+
+std::string screen_state(const Services& s, const Screen& screen, const ScreenHealth* health,
+                         std::int64_t now) {
+    if (s.hub.is_waiting(screen.id)) return "online";
+    const std::int64_t seen = unix_of(screen.last_seen);
+    if (seen == 0 && !health) return "never";
+    const std::int64_t interval = health ? health->interval_s : kDefaultHeartbeatS;
+    const std::int64_t last = std::max(seen, health ? health->received_unix : 0);
+    return now - last <= interval * s.health.offline_after_missed ? "online" : "offline";
+}
+
+json screen_status_view(const Services& s, const Screen& screen, const ScreenHealth* health,
+                        const std::string* screenshot_at) {
+    json view = screen_view(screen);
+    view["state"] = screen_state(s, screen, health, now_unix());
+    view["waiting"] = s.hub.is_waiting(screen.id);
+    const std::int64_t interval = health ? health->interval_s : kDefaultHeartbeatS;
+    view["offline_after_s"] = interval * s.health.offline_after_missed;
+    if (health) {
+        auto hb = json::parse(health->heartbeat_json, nullptr, false);
+        view["heartbeat"] = hb.is_discarded() ? json(nullptr) : hb;
+        view["heartbeat_at"] = health->received_at;
+    } else {
+        view["heartbeat"] = nullptr;
+        view["heartbeat_at"] = nullptr;
+    }
+    view["screenshot_at"] = screenshot_at ? json(*screenshot_at) : json(nullptr);
+    return view;
+}
+
+Result<json> screen_status_list(const Services& s, std::int64_t* online) {
+    auto screens = s.store.list_screens();
+    if (!screens) return screens.error();
+    auto health = s.store.list_screen_health();
+    if (!health) return health.error();
+    auto shots = s.store.screenshot_times();
+    if (!shots) return shots.error();
+    std::unordered_map<std::int64_t, const ScreenHealth*> by_id;
+    for (const ScreenHealth& h : *health) by_id[h.screen_id] = &h;
+    json list = json::array();
+    for (const Screen& sc : *screens) {
+        auto h = by_id.find(sc.id);
+        auto shot = shots->find(sc.id);
+        json view = screen_status_view(s, sc, h == by_id.end() ? nullptr : h->second,
+                                       shot == shots->end() ? nullptr : &shot->second);
+        if (online && view["state"] == "online") ++*online;
+        list.push_back(std::move(view));
+    }
+    return list;
+}
+
+void add_health_routes(http::Router& router, Services& s) {
+    router.add(Method::post, "/api/v1/player/heartbeat", [&s](Request& req) -> Result<Response> {
+        auto screen = s.auth.device(req.bearer_token());
+        if (!screen) return screen.error();
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        auto hb = read_heartbeat(*body);
+        if (!hb) return hb.error();
+        const int interval = (*hb)["interval_s"].get<int>();
+        if (auto st = s.store.record_heartbeat(screen->id, interval, hb->dump()); !st) {
+            return st.error();
+        }
+        spdlog::debug("heartbeat: screen={} manifest={} item={}", screen->name,
+                      (*hb)["manifest_version"].dump(), (*hb)["item_id"].dump());
+        return http::json_response(
+            200, {{"server_time", server_time_ms()},
+                  {"server_time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count()},
+                  {"offline_after_s", interval * s.health.offline_after_missed}});
+    });
+
+    http::RouteOptions shot_upload;
+    shot_upload.body_limit = s.health.max_screenshot_bytes;
+    router.add(
+        Method::put, "/api/v1/player/screenshot",
+        [&s](Request& req) -> Result<Response> {
+            auto screen = s.auth.device(req.bearer_token());
+            if (!screen) return screen.error();
+            std::string id = std::string(req.header("signage-screenshot-id"));
+            if (!id.empty() && !valid_shot_id(id)) {
+                return make_error("invalid",
+                                  "Signage-Screenshot-Id is 1 to 64 letters, digits or '-'",
+                                  "Signage-Screenshot-Id");
+            }
+            auto image = sniff_image(req.body);
+            if (!image || image->content_type != "image/png") {
+                return make_error("unsupported_media_type", "a screenshot is a PNG image", "body");
+            }
+            if (auto st = s.store.put_screenshot(screen->id, id, req.body); !st) return st.error();
+            spdlog::info("screenshot: screen={} id={} bytes={}", screen->name,
+                         id.empty() ? "periodic" : id, req.body.size());
+            return http::json_response(201, {{"size", req.body.size()},
+                                             {"width", image->width},
+                                             {"height", image->height},
+                                             {"id", id.empty() ? json(nullptr) : json(id)}});
+        },
+        shot_upload);
+
+    router.add(Method::get, "/api/v1/screens/{id}", [&s](Request& req) -> Result<Response> {
+        auto found = staff_and_screen(s, req);
+        if (!found) return found.error();
+        const std::int64_t id = found->screen.id;
+        auto health = s.store.screen_health(id);
+        if (!health) return health.error();
+        auto shots = s.store.screenshot_times();
+        if (!shots) return shots.error();
+        auto shot = shots->find(id);
+        return http::json_response(
+            200, screen_status_view(s, found->screen, *health ? &**health : nullptr,
+                                    shot == shots->end() ? nullptr : &shot->second));
+    });
+
+    // Any staff role may look at what a screen shows.
+    router.add(
+        Method::post, "/api/v1/screens/{id}/screenshot", [&s](Request& req) -> Result<Response> {
+            auto found = staff_and_screen(s, req);
+            if (!found) return found.error();
+            const Screen& screen = found->screen;
+            if (screen.revoked) {
+                return make_error("conflict", "the screen's token was revoked", "id");
+            }
+            const std::string shot_id = random_hex(8);
+            const bool waiting = s.hub.is_waiting(screen.id);
+            s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot_id}}.dump());
+            spdlog::info("screenshot: requested screen={} id={} by={} waiting={}", screen.name,
+                         shot_id, found->user.username, waiting);
+            return http::json_response(
+                202,
+                {{"id", shot_id}, {"screen", std::to_string(screen.id)}, {"waiting", waiting}});
+        });
+
+    router.add(Method::get, "/api/v1/screens/{id}/screenshot",
+               [&s](Request& req) -> Result<Response> {
+                   auto found = staff_and_screen(s, req);
+                   if (!found) return found.error();
+                   auto shot = s.store.get_screenshot(found->screen.id);
+                   if (!shot) return shot.error();
+                   if (!*shot)
+                       return make_error("not_found", "no screenshot of this screen yet", "id");
+                   Response res;
+                   res.headers.set("Content-Type", "image/png");
+                   res.headers.set("Cache-Control", "no-store");
+                   res.headers.set("Signage-Taken-At", (*shot)->taken_at);
+                   if (!(*shot)->request_id.empty()) {
+                       res.headers.set("Signage-Screenshot-Id", (*shot)->request_id);
+                   }
+                   res.body = std::move((*shot)->png);
+                   return res;
+               });
+
+    // Open like a health check: scrape it on loopback or behind the proxy;
+    // --no-metrics turns it off.
+    router.add(Method::get, "/metrics", [&s](Request&) -> Result<Response> {
+        if (!s.health.metrics_enabled) return make_error("not_found", "metrics are turned off");
+        Metrics::Gauges gauges;
+        gauges.waiting_screens = static_cast<std::int64_t>(s.hub.waiting());
+        auto list = screen_status_list(s, &gauges.online_screens);
+        if (!list) return list.error();
+        gauges.screens = static_cast<std::int64_t>(list->size());
+        Response res;
+        res.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        res.headers.set("Cache-Control", "no-store");
+        res.body = s.metrics.render(gauges);
+        return res;
+    });
+}
+
+}  // namespace signage::server

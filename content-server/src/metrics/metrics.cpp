@@ -1,0 +1,95 @@
+#include "metrics/metrics.hpp"
+
+#include <spdlog/fmt/fmt.h>
+
+namespace signage::server {
+namespace {
+
+// A label value as the text format wants it: backslash, quote and newline escaped.
+std::string metric_label(const std::string& v) {
+    std::string out;
+    out.reserve(v.size());
+    for (char c : v) {
+        if (c == '\\' || c == '"') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void Metrics::observe_request(const std::string& method, const std::string& route, int status,
+                              double seconds) {
+    std::lock_guard lock(mu_);
+    ++requests_[{method, route, status}];
+    Histogram& h = latency_[route];
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        if (seconds <= kBuckets[i]) ++h.buckets[i];
+    }
+    ++h.count;
+    h.sum += seconds;
+}
+
+void Metrics::add_publish() {
+    std::lock_guard lock(mu_);
+    ++publishes_;
+}
+
+void Metrics::add_upload_bytes(std::uint64_t bytes) {
+    std::lock_guard lock(mu_);
+    upload_bytes_ += bytes;
+}
+
+std::string Metrics::render(const Gauges& gauges) const {
+    std::lock_guard lock(mu_);
+    std::string out;
+    out +=
+        "# HELP signage_http_requests_total HTTP requests answered, by method, route and "
+        "status.\n# TYPE signage_http_requests_total counter\n";
+    for (const auto& [key, n] : requests_) {
+        const auto& [method, route, status] = key;
+        out += fmt::format(
+            "signage_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+            metric_label(method), metric_label(route), status, n);
+    }
+    out +=
+        "# HELP signage_http_request_duration_seconds Time from a request's arrival at "
+        "the router to its answer, by route.\n"
+        "# TYPE signage_http_request_duration_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+        const std::string r = metric_label(route);
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            out += fmt::format(
+                "signage_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r,
+                kBuckets[i], h.buckets[i]);
+        }
+        out += fmt::format(
+            "signage_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r,
+            h.count);
+        out +=
+            fmt::format("signage_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, h.sum);
+        out += fmt::format("signage_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
+                           h.count);
+    }
+    out += fmt::format(
+        "# HELP signage_screens_waiting Screens holding the manifest long-poll now.\n"
+        "# TYPE signage_screens_waiting gauge\nsignage_screens_waiting {}\n"
+        "# HELP signage_screens_online Screens online now (see GET /api/v1/screens).\n"
+        "# TYPE signage_screens_online gauge\nsignage_screens_online {}\n"
+        "# HELP signage_screens Registered screens.\n"
+        "# TYPE signage_screens gauge\nsignage_screens {}\n"
+        "# HELP signage_publishes_total Successful publishes.\n"
+        "# TYPE signage_publishes_total counter\nsignage_publishes_total {}\n"
+        "# HELP signage_upload_bytes_total Bytes of media uploads accepted.\n"
+        "# TYPE signage_upload_bytes_total counter\nsignage_upload_bytes_total {}\n",
+        gauges.waiting_screens, gauges.online_screens, gauges.screens, publishes_, upload_bytes_);
+    return out;
+}
+
+}  // namespace signage::server

@@ -1,0 +1,55 @@
+#pragma once
+// Server metrics in the Prometheus text format (version 0.0.4), served at
+// GET /metrics: HTTP requests by route and status, a request latency
+// histogram by route, publishes and media upload bytes. Gauges that belong
+// to other parts (screens waiting on the long-poll, screens online) are read
+// at scrape time through the callbacks given to render().
+//
+// Routes are their patterns ("/api/v1/slides/{id}"), never the raw path, so
+// the number of series stays bounded; requests that match no route count as
+// "unmatched". The long-poll's latency is the time a screen waited.
+//
+// Threading: every method is safe from any thread.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+namespace signage::server {
+
+class Metrics {
+  public:
+    // Upper bounds of the latency histogram's buckets, in seconds.
+    static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1,  0.25,
+                                                        0.5,   1.0,  2.5,   5.0,  10.0, 60.0};
+
+    void observe_request(const std::string& method, const std::string& route, int status,
+                         double seconds);
+    void add_publish();
+    void add_upload_bytes(std::uint64_t bytes);
+
+    struct Gauges {
+        std::int64_t waiting_screens = 0;
+        std::int64_t online_screens = 0;
+        std::int64_t screens = 0;
+    };
+    // The whole exposition.
+    std::string render(const Gauges& gauges) const;
+
+  private:
+    struct Histogram {
+        std::array<std::uint64_t, kBuckets.size()> buckets{};
+        std::uint64_t count = 0;
+        double sum = 0;
+    };
+    mutable std::mutex mu_;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+    std::map<std::string, Histogram> latency_;  // by route
+    std::uint64_t publishes_ = 0;
+    std::uint64_t upload_bytes_ = 0;
+};
+
+}  // namespace signage::server

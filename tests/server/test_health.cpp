@@ -1,0 +1,313 @@
+// Screen health over real HTTP: heartbeats and the screens' state,
+// screenshots on demand through the long-poll, and /metrics.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <regex>
+#include <thread>
+
+#include "server_test_helpers.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+namespace {
+
+json good_heartbeat() {
+    return {{"software_version", "0.1.0"},
+            {"manifest_version", "v1"},
+            {"item_id", "7"},
+            {"item_title", "文明出行"},
+            {"uptime_s", 120},
+            {"rss_bytes", 52'000'000},
+            {"cache_bytes", 3'000'000},
+            {"free_disk_bytes", 9'000'000'000},
+            {"last_sync_error", nullptr},
+            {"clock_offset_ms", -42},
+            {"interval_s", 60},
+            {"sent_at", "2026-11-28T08:30:00Z"}};
+}
+
+json screen_named(HttpClient& staff, const std::string& name) {
+    auto res = staff.get("/api/v1/screens");
+    REQUIRE(res.status == 200);
+    const json body = res.json();
+    for (const json& s : body.at("screens")) {
+        if (s.at("name") == name) return s;
+    }
+    FAIL("no screen " << name);
+    return nullptr;
+}
+
+// GET /api/v1/player/manifest that says it takes commands, on its own thread.
+std::future<Poll> start_command_poll(const std::string& url, const std::string& device,
+                                     const std::string& version, int wait_s) {
+    return std::async(std::launch::async, [=] {
+        auto res =
+            http_request("GET", url + "/api/v1/player/manifest?wait=" + std::to_string(wait_s),
+                         {{"Authorization", "Bearer " + device},
+                          {"If-None-Match", "\"" + version + "\""},
+                          {"Signage-Commands", "screenshot"}},
+                         {}, std::chrono::seconds(wait_s + 10));
+        return Poll{std::move(res), Clock::now()};
+    });
+}
+
+// The value of one sample line ("name{labels} value") of an exposition; -1 when absent.
+double metric_value(const std::string& text, const std::string& series) {
+    const auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + series.size() + 2));
+}
+
+template <class Pred>
+bool health_wait(Pred pred) {
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pred();
+}
+
+}  // namespace
+
+TEST_CASE("health: a heartbeat is checked field by field and a bad one changes nothing",
+          "[server][health]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("gate", "lobby");
+    auto screen = staff.server.client(device);
+    CHECK(screen_named(staff.admin, "gate").at("state") == "never");
+
+    const std::pair<const char*, json> bad[] = {
+        {"software_version", nullptr},
+        {"software_version", ""},
+        {"interval_s", 2},
+        {"interval_s", "60"},
+        {"uptime_s", -1},
+        {"rss_bytes", 1.5},
+        {"free_disk_bytes", "lots"},
+        {"clock_offset_ms", "soon"},
+        {"last_sync_error", 12},
+        {"item_title", std::string(600, 'x')},
+        {"sent_at", "yesterday"},
+        {"manifest_version", json::array()},
+        {"cache_bytes", 18446744073709551615u},
+    };
+    for (const auto& [field, value] : bad) {
+        json body = good_heartbeat();
+        body[field] = value;
+        auto res = screen.post("/api/v1/player/heartbeat", body);
+        INFO(field << " = " << value.dump() << ": " << res.body);
+        CHECK(res.status == 422);
+        CHECK(error_field(res) == field);
+    }
+    json missing = good_heartbeat();
+    missing.erase("interval_s");
+    auto res = screen.post("/api/v1/player/heartbeat", missing);
+    CHECK(res.status == 422);
+    CHECK(error_field(res) == "interval_s");
+    CHECK(screen
+              .request("POST", "/api/v1/player/heartbeat", "[1]",
+                       {{"Content-Type", "application/json"}})
+              .status == 400);
+
+    const json after = screen_named(staff.admin, "gate");
+    CHECK(after.at("state") == "never");
+    CHECK(after.at("heartbeat").is_null());
+    CHECK(after.at("last_seen").is_null());
+}
+
+TEST_CASE("health: the latest heartbeat shows on the screen and it goes offline after missed ones",
+          "[server][health]") {
+    ServerOptions options;
+    options.args = {"--offline-after-missed", "2"};
+    Staff staff(options);
+    const std::string device = staff.server.add_screen("gate", "lobby");
+    auto screen = staff.server.client(device);
+
+    auto res = screen.post("/api/v1/player/heartbeat", good_heartbeat());
+    REQUIRE(res.status == 200);
+    CHECK(res.json().at("server_time").is_string());
+    CHECK(res.json().at("server_time_ms").get<std::int64_t>() > 1'700'000'000'000);
+    CHECK(res.json().at("offline_after_s") == 120);
+
+    json later = good_heartbeat();
+    later["item_id"] = "8";
+    later["last_sync_error"] = "cannot reach http://server: timeout";
+    later["interval_s"] = 30;
+    REQUIRE(screen.post("/api/v1/player/heartbeat", later).status == 200);
+
+    json s = screen_named(staff.admin, "gate");
+    CHECK(s.at("state") == "online");
+    CHECK(s.at("last_seen").is_string());
+    CHECK(s.at("heartbeat").at("item_id") == "8");
+    CHECK(s.at("heartbeat").at("last_sync_error") == "cannot reach http://server: timeout");
+    CHECK(s.at("heartbeat").at("clock_offset_ms") == -42);
+    CHECK(s.at("offline_after_s") == 60);
+    auto one = staff.reviewer.get("/api/v1/screens/" + s.at("id").get<std::string>());
+    REQUIRE(one.status == 200);
+    CHECK(one.json().at("heartbeat") == s.at("heartbeat"));
+    CHECK(one.json().at("state") == "online");
+    CHECK(staff.reviewer.get("/api/v1/screens/999").status == 404);
+
+    // Two intervals (30 s each) without a word: offline. The clock is moved
+    // in the database rather than waited for.
+    {
+        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
+                            SQLite::OPEN_READWRITE);
+        db.exec("UPDATE screen_health SET received_unix = received_unix - 61");
+        db.exec("UPDATE screens SET last_seen = '2026-01-01T00:00:00Z'");
+    }
+    CHECK(screen_named(staff.admin, "gate").at("state") == "offline");
+    {
+        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
+                            SQLite::OPEN_READWRITE);
+        db.exec("UPDATE screen_health SET received_unix = received_unix + 2");
+    }
+    CHECK(screen_named(staff.admin, "gate").at("state") == "online");
+}
+
+TEST_CASE("health: a screenshot request answers the screen's waiting poll with a command",
+          "[server][health]") {
+    Staff staff;
+    staff.approved_slide(text_slide("文明出行"));
+    staff.publish();
+    const std::string device = staff.server.add_screen("gate", "lobby");
+    auto screen = staff.server.client(device);
+    const std::string version = unquote(screen.get("/api/v1/player/manifest").header("etag"));
+    const std::string id = staff.screen_id("gate");
+
+    CHECK(staff.editor.get("/api/v1/screens/" + id + "/screenshot").status == 404);
+
+    // A player that takes commands is answered at once.
+    auto poll = start_command_poll(staff.server.url(), device, version, 30);
+    REQUIRE(health_wait([&] { return screen_named(staff.admin, "gate").at("waiting") == true; }));
+    CHECK(screen_named(staff.admin, "gate").at("state") == "online");
+    const auto asked = Clock::now();
+    auto req = staff.editor.post("/api/v1/screens/" + id + "/screenshot");
+    REQUIRE(req.status == 202);
+    CHECK(req.json().at("waiting") == true);
+    const std::string shot_id = req.json().at("id").get<std::string>();
+    Poll answered = poll.get();
+    CHECK(answered.res.status == 200);
+    CHECK(answered.res.header("signage-command") == "screenshot");
+    CHECK(answered.res.json().at("id") == shot_id);
+    CHECK(answered.done - asked < std::chrono::seconds(5));
+
+    // The screen uploads a PNG; staff fetch it with its time and id.
+    CHECK(screen.put_bytes("/api/v1/player/screenshot", make_jpeg(64, 36), "image/png").status ==
+          415);
+    const std::string png = make_png(64, 36, 3);
+    auto up = staff.server.client(device).request(
+        "PUT", "/api/v1/player/screenshot", png,
+        {{"Content-Type", "image/png"}, {"Signage-Screenshot-Id", shot_id}});
+    REQUIRE(up.status == 201);
+    CHECK(up.json().at("width") == 64);
+    auto got = staff.reviewer.get("/api/v1/screens/" + id + "/screenshot");
+    REQUIRE(got.status == 200);
+    CHECK(got.header("content-type") == "image/png");
+    CHECK(got.header("signage-screenshot-id") == shot_id);
+    CHECK_FALSE(got.header("signage-taken-at").empty());
+    CHECK(got.body == png);
+    CHECK(screen_named(staff.admin, "gate").at("screenshot_at").is_string());
+
+    // A player that does not take commands (an old one) only ever gets
+    // manifests; the command waits for a poll that takes it.
+    auto old_poll = start_poll(staff.server.url(), device, version, 1);
+    REQUIRE(health_wait([&] { return screen_named(staff.admin, "gate").at("waiting") == true; }));
+    REQUIRE(staff.editor.post("/api/v1/screens/" + id + "/screenshot").status == 202);
+    CHECK(old_poll.get().res.status == 304);
+    auto later = start_command_poll(staff.server.url(), device, version, 30).get();
+    CHECK(later.res.status == 200);
+    CHECK(later.res.header("signage-command") == "screenshot");
+
+    CHECK(staff.editor.post("/api/v1/screens/999/screenshot").status == 404);
+}
+
+TEST_CASE("health: /metrics counts requests, publishes, uploads and waiting screens",
+          "[server][health]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("gate", "lobby");
+    auto anon = staff.server.client();
+    auto first = anon.get("/metrics");
+    REQUIRE(first.status == 200);
+    CHECK(first.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
+    const std::string slides_ok =
+        "signage_http_requests_total{method=\"GET\",route=\"/api/v1/slides\",status=\"200\"}";
+    const double slides_before = std::max(0.0, metric_value(first.body, slides_ok));
+    const double publishes_before = metric_value(first.body, "signage_publishes_total");
+    CHECK(metric_value(first.body, "signage_screens") == 1);
+
+    for (int i = 0; i < 3; ++i) REQUIRE(staff.editor.get("/api/v1/slides").status == 200);
+    CHECK(staff.editor.get("/api/v1/slides/424242").status == 404);
+    const std::string png = make_png(40, 30, 9);
+    REQUIRE(staff.editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
+    staff.publish();
+    auto waiting = start_poll(
+        staff.server.url(), device,
+        unquote(staff.server.client(device).get("/api/v1/player/manifest").header("etag")), 2);
+    REQUIRE(health_wait([&] { return screen_named(staff.admin, "gate").at("waiting") == true; }));
+
+    auto second = anon.get("/metrics");
+    REQUIRE(second.status == 200);
+    const std::string& text = second.body;
+    INFO(text);
+    CHECK(metric_value(text, slides_ok) == slides_before + 3);
+    CHECK(metric_value(text,
+                       "signage_http_requests_total{method=\"GET\",route=\"/api/v1/slides/"
+                       "{id}\",status=\"404\"}") >= 1);
+    CHECK(metric_value(text, "signage_publishes_total") == publishes_before + 1);
+    CHECK(metric_value(text, "signage_upload_bytes_total") == static_cast<double>(png.size()));
+    CHECK(metric_value(text, "signage_screens_waiting") == 1);
+    CHECK(metric_value(text, "signage_screens_online") == 1);
+    CHECK(metric_value(text,
+                       "signage_http_request_duration_seconds_count{route=\"/api/v1/"
+                       "slides\"}") >= 3);
+    CHECK(std::regex_search(
+        text, std::regex("signage_http_request_duration_seconds_bucket\\{route=\"/api/v1/"
+                         "slides\",le=\"\\+Inf\"\\} [0-9]+")));
+    waiting.get();
+}
+
+TEST_CASE("health: --no-metrics turns /metrics off", "[server][health]") {
+    ServerOptions options;
+    options.args = {"--no-metrics"};
+    ServerFixture server(options);
+    CHECK(server.client().get("/metrics").status == 404);
+}
+
+TEST_CASE("health: with the journal as standard error, log lines carry a priority, no timestamp",
+          "[server][health]") {
+    TempDir dir;
+    const auto log = dir.path() / "server.log";
+    write_text_file(log, "");
+    struct stat st {};
+    REQUIRE(::stat(log.c_str(), &st) == 0);
+    const std::string stream = std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+                               std::to_string(static_cast<unsigned long long>(st.st_ino));
+    for (const bool journal : {true, false}) {
+        ProcessOptions opt;
+        opt.stderr_file = log;
+        // Another stream (not this file) must not count as the journal.
+        opt.env = {{"JOURNAL_STREAM", journal ? stream : std::string{"1:1"}}};
+        Process server(ServerFixture::binary(),
+                       {"--data", (dir.path() / "data").string(), "--listen", "127.0.0.1:0"}, opt);
+        REQUIRE(server.wait_for_line(std::regex("listening on"), std::chrono::seconds(15)));
+        CHECK(server.terminate() == 0);
+        const std::string text = read_text_file(log);
+        INFO(text);
+        if (journal) {
+            CHECK(std::regex_search(text, std::regex("(^|\n)<6>serving http://")));
+            CHECK_FALSE(std::regex_search(text, std::regex("(^|\n)[0-9]{4}-[0-9]{2}-[0-9]{2} ")));
+        } else {
+            CHECK(std::regex_search(text, std::regex("\n[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ info "
+                                                     "serving http://")));
+        }
+    }
+}
