@@ -102,9 +102,9 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     }
     m.preview = std::make_unique<PreviewService>(std::move(preview));
     m.plays = std::make_unique<PlayReports>(*m.store);
-    m.services = std::make_unique<Services>(Services{
-        *m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, *m.groups, *m.quiz,
-        *m.pairing, *m.preview, *m.plays, config.console_dir, m.metrics, config.health});
+    m.services = std::make_unique<Services>(
+        Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, *m.groups, *m.quiz,
+                 *m.pairing, *m.preview, *m.plays, config.console_dir, m.metrics, config.health});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

@@ -161,6 +161,8 @@ CREATE TABLE plays(
     received_at TEXT NOT NULL,
     UNIQUE (screen_id, play_id));
 CREATE INDEX plays_by_screen_start ON plays(screen_id, start_ms);
+)sql";
+
 // Version 6: screen health. The latest heartbeat of each screen (the JSON the
 // server accepted, with the interval the screen reported and when it came)
 // and the latest screenshot (a PNG, replaced by the next one).
