@@ -210,18 +210,18 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   assert.ok(colours.size > 10, `the published slide is drawn (${colours.size} colours sampled)`);
 
   await go(page, '#dashboard', '.page-dashboard');
-  await page.waitForSelector('.page-dashboard tr:has-text("lobby") .dot.on');
+  await page.waitForSelector('.page-dashboard tr[data-screen=lobby] .dot.on');
   // The screen's state comes from its heartbeats: version and memory show.
-  await page.waitForSelector('.page-dashboard tr:has-text("lobby") td.hb-memory:has-text("MB")');
+  await page.waitForSelector('.page-dashboard tr[data-screen=lobby] td.hb-memory:has-text("MB")');
   // A screenshot on demand reaches the player through its waiting long-poll
   // and shows in the row: the screen's own 640x360 frame.
-  await page.locator('.page-dashboard tr:has-text("lobby") button.take-shot').click();
+  await page.locator('.page-dashboard tr[data-screen=lobby] button.take-shot').click();
   await page.waitForFunction(() => {
-    const row = [...document.querySelectorAll('.page-dashboard tr')].find((r) => r.textContent.includes('lobby'));
+    const row = document.querySelector('.page-dashboard tr[data-screen=lobby]');
     const img = row && row.querySelector('img.shot');
     return img && !img.hidden && img.complete && img.naturalWidth > 0;
   }, null, { timeout: 20000 });
-  const shotWidth = await page.$eval('.page-dashboard tr:has-text("lobby") img.shot', (img) => img.naturalWidth);
+  const shotWidth = await page.$eval('.page-dashboard tr[data-screen=lobby] img.shot', (img) => img.naturalWidth);
   assert.equal(shotWidth, 640);
   await shot(page, 'dashboard');
   await page.context().close();
@@ -580,7 +580,7 @@ test('the play report shows the hours against the minimum, short ones in red, an
 
   const page = await newPage();
   await signIn(page, reviewer);
-  await go(page, '#reports?day=2026-01-15', '#report-summary');
+  await go(page, '#reports?scope=' + encodeURIComponent('group=lobby') + '&day=2026-01-15', '#report-summary');
   assert.match(await page.textContent('#report-summary'), /25\.0%.*30\.0%/);
   // The hour 09:00 and the loop that started then, both short.
   const short = page.locator('.page-reports tr.short', { hasText: '2026-01-15 09:00' });

@@ -4,9 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/mount.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "common/sha256.hpp"
 #include "e2e_kit.hpp"
@@ -48,6 +52,44 @@ std::string solid_png(int w, int h, const Colour& c) {
     px.reserve(static_cast<std::size_t>(w * h * 3));
     for (int i = 0; i < w * h; ++i) px.insert(px.end(), {c.r, c.g, c.b});
     return png_bytes(w, h, 3, px);
+}
+
+// A small tmpfs mounted for the test's life (root only), so a disk can fill.
+class SmallDisk {
+  public:
+    SmallDisk(const fs::path& dir, const std::string& size) : dir_(dir) {
+        fs::create_directories(dir_);
+        const std::string options = "size=" + size;
+        mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0;
+    }
+    ~SmallDisk() {
+        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+    }
+    SmallDisk(const SmallDisk&) = delete;
+    SmallDisk& operator=(const SmallDisk&) = delete;
+    bool mounted() const { return mounted_; }
+
+  private:
+    fs::path dir_;
+    bool mounted_ = false;
+};
+
+std::string offline_noise_png(int w, int h) {
+    std::mt19937 rng(42);
+    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
+    for (auto& b : px) b = static_cast<unsigned char>(rng());
+    return png_bytes(w, h, 3, px);
+}
+
+// The screen as GET /api/v1/screens shows it to staff; null when missing.
+nlohmann::json screen_named(HttpClient& staff, const std::string& name) {
+    auto res = staff.get("/api/v1/screens");
+    if (res.status != 200) return nullptr;
+    const nlohmann::json all = res.json();
+    for (const auto& s : all.at("screens")) {
+        if (s.at("name") == name) return s;
+    }
+    return nullptr;
 }
 
 }  // namespace
@@ -186,4 +228,70 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
         CHECK(*now == sha);
         CHECK(player->terminate() == 0);
     }
+}
+
+TEST_CASE(
+    "faults: the disk filling up during a download keeps the old content on screen and the "
+    "heartbeat reports it",
+    "[e2e][faults]") {
+    if (::geteuid() != 0) {
+        WARN("skipped: mounting a small disk needs root (scripts/test runs as root)");
+        return;
+    }
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("erin", "editor"));
+    auto reviewer = server.client(server.add_staff("rita", "reviewer"));
+    auto admin = server.client(server.add_staff("ada", "admin"));
+    const auto token = server.add_screen("kiosk", "street");
+    approve_slide(editor, reviewer, coloured_slide("礼让斑马线", kGreen));
+    REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+
+    TempDir dir("signage-diskfull");
+    const auto cache = dir / "cache";
+    SmallDisk disk(cache, "3m");
+    REQUIRE(disk.mounted());
+    const auto snapshot = dir / "screen.png";
+    const auto log = dir / "player.log";
+    auto player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log,
+                                        {"--heartbeat-seconds", "5", "--screenshot-seconds", "0"});
+    INFO("player log:\n" << read_or_empty(log));
+    REQUIRE(wait_until([&] { return shows(snapshot, kGreen); }, 20s));
+
+    // A 4 MB image does not fit on the 3 MB disk.
+    auto up = editor.put_bytes("/api/v1/media", offline_noise_png(1200, 1150), "image/png");
+    REQUIRE(up.status == 201);
+    approve_slide(editor, reviewer,
+                  {{"type", "image"},
+                   {"media", up.json().at("sha256").get<std::string>()},
+                   {"duration_s", 30},
+                   {"public_service", true}});
+    REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+
+    nlohmann::json screen;
+    const bool reported = wait_until(
+        [&] {
+            screen = screen_named(admin, "kiosk");
+            return screen.is_object() && screen.at("heartbeat").is_object() &&
+                   screen.at("heartbeat").at("last_sync_error").is_string();
+        },
+        30s);
+    INFO("screen: " << screen.dump());
+    REQUIRE(reported);
+    const std::string error = screen.at("heartbeat").at("last_sync_error").get<std::string>();
+    CHECK(error.find("disk full") != std::string::npos);
+    CHECK(screen.at("heartbeat").at("free_disk_bytes").get<std::int64_t>() < 1'000'000);
+    CHECK(screen.at("state") == "online");
+
+    // The old content keeps playing; the half-fetched manifest is not used.
+    std::this_thread::sleep_for(3s);
+    CHECK(player->running());
+    CHECK(shows(snapshot, kGreen));
+    const std::string text = read_or_empty(log);
+    std::size_t switches = 0;
+    for (auto at = text.find("switched to manifest"); at != std::string::npos;
+         at = text.find("switched to manifest", at + 1)) {
+        ++switches;
+    }
+    CHECK(switches == 1);
+    CHECK(player->terminate() == 0);
 }
