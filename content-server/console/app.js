@@ -8,7 +8,7 @@ const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
 const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
   ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'],
-  ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['reports', 'nav.reports'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
+  ['media', 'nav.media'], ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['reports', 'nav.reports'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
   ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'],
 ];
 const ROLES = ['editor', 'reviewer', 'admin'];
@@ -289,8 +289,54 @@ function mediaPicker(name, value, onChange) {
       clearInterval(timer);
     }
   };
-  return el('div', { className: 'media-picker' }, hidden, thumb, file, progress, note);
+  // Or one already in the library.
+  const grid = el('div', { className: 'media-grid', hidden: true });
+  const browse = button(t('media.choose'), async () => {
+    if (!grid.hidden) { grid.hidden = true; return; }
+    const { media } = await api('GET', '/media');
+    grid.replaceChildren(...media.map((m) => el('button', {
+      type: 'button', className: 'media-tile', title: `${m.width}×${m.height}`,
+      onclick: () => {
+        hidden.value = m.sha256; thumb.src = '/media/' + m.sha256; thumb.hidden = false;
+        note.textContent = t('ed.uploaded', m.width, m.height); grid.hidden = true;
+        if (onChange) onChange();
+      },
+    }, el('img', { src: '/media/' + m.sha256, alt: '', loading: 'lazy' }))));
+    if (!media.length) grid.append(el('p', { className: 'muted', textContent: t('media.empty') }));
+    grid.hidden = false;
+  });
+  return el('div', { className: 'media-picker' }, hidden, thumb, file, browse, progress, note, grid);
 }
+
+function fmtBytes(n) {
+  return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB';
+}
+
+pages.media = async (page) => {
+  const { media } = await api('GET', '/media');
+  const tiles = media.map((m) => el('figure', { className: 'media-card', dataset: { sha: m.sha256 } },
+    el('a', { href: '/media/' + m.sha256, target: '_blank' }, el('img', { src: '/media/' + m.sha256, alt: '', loading: 'lazy' })),
+    el('figcaption', {}, `${m.width}×${m.height} · ${fmtBytes(m.size)}`, el('br'),
+      el('small', { className: 'muted', textContent: `${m.uploaded_by || '—'} · ${fmtTime(m.created_at)}` }),
+      el('br'), el('code', { className: 'muted', textContent: m.sha256.slice(0, 12) + '…' }))));
+  if (can('editor')) {
+    const progress = el('progress', { max: 100, value: 0, hidden: true });
+    const note = el('small', { className: 'muted' });
+    const file = el('input', { type: 'file', accept: 'image/png,image/jpeg', multiple: true, className: 'file', id: 'media-upload' });
+    file.onchange = async () => {
+      const files = [...file.files];
+      for (const [i, f] of files.entries()) {
+        const timer = setInterval(() => { note.textContent = t('media.uploading', i + 1, files.length, progress.value); }, 100);
+        try { await upload(f, progress); } catch (e) { say(`${f.name}: ${e.message}`, true); return; } finally { clearInterval(timer); }
+      }
+      say(t('media.uploaded', files.length));
+      navigate('#media');
+    };
+    page.append(section('media.upload', el('p', { className: 'muted', textContent: t('media.hint') }), file, progress, note));
+  }
+  page.append(section({ text: t('media.title', media.length) },
+    media.length ? el('div', { className: 'media-library' }, ...tiles) : el('p', { className: 'muted', textContent: t('media.empty') })));
+};
 
 function honorRow(e = {}) {
   const tr = el('tr', { className: 'entry' });
@@ -334,6 +380,82 @@ function readRows(form, kind) {
   return out;
 }
 
+// A CSV file (RFC 4180: quoted fields, "" for a quote, CRLF or LF) as rows of
+// fields. Throws naming the line of an unclosed quote.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false, line = 1, started = 1;
+  text = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false;
+      else { if (c === '\n') line++; field += c; }
+    } else if (c === '"' && field === '') { quoted = true; started = line; }
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); field = '';
+      if (row.some((f) => f.trim())) rows.push({ line, fields: row });
+      row = []; line++;
+    } else field += c;
+  }
+  if (quoted) throw new Error(t('csv.open_quote', started));
+  row.push(field);
+  if (row.some((f) => f.trim())) rows.push({ line, fields: row });
+  return rows;
+}
+
+// Honour-roll rows from a CSV with a header naming the columns in Chinese or
+// English; the server checks every value when the slide is saved.
+const HONOR_COLUMNS = {
+  name: ['姓名', 'name'], category: ['类别', 'category'], level: ['级别', 'level'], unit: ['单位', 'unit'],
+  period: ['期间', '时间', 'period'], deed: ['事迹', 'deed'], photo: ['照片', 'photo'],
+};
+
+function honorEntriesFromCsv(text) {
+  const rows = parseCsv(text);
+  if (!rows.length) throw new Error(t('csv.empty'));
+  const header = rows[0].fields.map((h) => h.trim().toLowerCase());
+  const index = {};
+  for (const [key, names] of Object.entries(HONOR_COLUMNS)) {
+    const at = header.findIndex((h) => names.includes(h));
+    if (at >= 0) index[key] = at;
+  }
+  const unknown = header.filter((h) => h && !Object.values(HONOR_COLUMNS).some((names) => names.includes(h)));
+  if (unknown.length) throw new Error(t('csv.unknown_column', unknown.join('、')));
+  if (index.name === undefined) throw new Error(t('csv.needs_name'));
+  return rows.slice(1).map((r) => {
+    if (r.fields.length > header.length) throw new Error(t('csv.too_many', r.line, r.fields.length, header.length));
+    const e = {};
+    for (const [key, at] of Object.entries(index)) {
+      const v = (r.fields[at] || '').trim();
+      if (v) e[key] = v;
+    }
+    return e;
+  });
+}
+
+function honorCsvImport() {
+  const file = el('input', { type: 'file', accept: '.csv,text/csv', className: 'file', id: 'honor-csv' });
+  file.onchange = async () => {
+    if (!file.files[0]) return;
+    try {
+      const entries = honorEntriesFromCsv(await file.files[0].text());
+      const tbody = file.closest('fieldset').querySelector('tbody[data-list="honor"]');
+      tbody.replaceChildren(...entries.map(honorRow));
+      say(t('csv.honor_loaded', entries.length));
+      updatePreview();
+    } catch (e) {
+      say(e.message, true);
+    } finally {
+      file.value = '';
+    }
+  };
+  return el('div', { className: 'label' }, el('span', { textContent: t('csv.honor_import') }), file,
+    el('small', { className: 'muted', textContent: t('csv.honor_hint') }));
+}
+
 function specificFields(type, s) {
   const f = [];
   if (type === 'text') f.push(field('ed.body', el('textarea', { name: 'body', rows: 8, maxLength: 4000, value: s.body || '' })));
@@ -349,7 +471,7 @@ function specificFields(type, s) {
     f.push(field('ed.caption', input('caption', s.caption, { maxLength: 200 })));
   }
   if (type === 'honor_roll') {
-    f.push(el('h3', { textContent: t('ed.entries') }),
+    f.push(el('h3', { textContent: t('ed.entries') }), honorCsvImport(),
       entriesTable('honor', ['ed.e.name', 'ed.e.photo', 'ed.e.category', 'ed.e.level', 'ed.e.unit', 'ed.e.period', 'ed.e.deed'],
         s.entries && s.entries.length ? s.entries : [{}], honorRow));
   }

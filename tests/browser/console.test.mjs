@@ -600,3 +600,46 @@ test('the play report shows the hours against the minimum, short ones in red, an
   assert.ok(lines.includes('2026-01-15,9,2,40000,10000,0.2500,0.3000,yes'), lines.join('\n'));
   await page.context().close();
 });
+
+test('the media library takes several uploads, and an honour roll is filled from a CSV and a library photo', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#media', '.page-media');
+  await page.setInputFiles('#media-upload', [
+    { name: 'a.png', mimeType: 'image/png', buffer: makePng(90, 60, [12, 120, 70]) },
+    { name: 'b.png', mimeType: 'image/png', buffer: makePng(60, 90, [150, 40, 120]) },
+  ]);
+  await page.waitForSelector('#message:has-text("已上传 2 张图片")');
+  await page.waitForSelector('.page-media figure:has-text("90×60")');
+  await page.waitForSelector('.page-media figure:has-text("60×90")');
+  assert.match(await page.textContent('.page-media figure:has-text("90×60")'), /editor1/);
+  await shot(page, 'media');
+
+  await newSlide(page, 'honor_roll', '好人榜（导入）');
+  const csv = (text) => ({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  // An unknown column is named, and the table is left alone.
+  await page.setInputFiles('#honor-csv', csv('姓名,爱好\n李明,读书\n'));
+  await page.waitForSelector('#message.error:has-text("爱好")');
+  await page.setInputFiles('#honor-csv', csv('\uFEFF姓名,类别,单位,事迹\r\n李明,助人为乐,幸福里社区,"坚持十年照顾孤寡老人，""随叫随到"""\r\n王芳,孝老爱亲,"幸福里社区, 3 号楼",悉心照料瘫痪婆婆\r\n'));
+  await page.waitForSelector('#message:has-text("已从 CSV 读入 2 人")');
+  const names = await page.$$eval('#slide-form tbody[data-list=honor] tr.entry input[name=name]', (xs) => xs.map((x) => x.value));
+  assert.deepEqual(names, ['李明', '王芳']);
+  assert.equal(await page.inputValue('#slide-form tbody[data-list=honor] tr.entry:nth-child(2) input[name=unit]'), '幸福里社区, 3 号楼');
+  assert.equal(await page.inputValue('#slide-form tbody[data-list=honor] tr.entry:nth-child(1) textarea[name=deed]'), '坚持十年照顾孤寡老人，"随叫随到"');
+
+  // The first person's photo comes from the library.
+  const first = page.locator('#slide-form tbody[data-list=honor] tr.entry').first();
+  await first.getByRole('button', { name: '从媒体库选择' }).click();
+  await first.locator('.media-grid .media-tile').first().click();
+  await first.locator('img.thumb:not([hidden])').waitFor();
+  await saveDraft(page, '好人榜（导入）');
+  const saved = await page.evaluate(async () => {
+    const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
+    const r = await fetch('/api/v1/slides', { headers: { Authorization: 'Bearer ' + token } });
+    return (await r.json()).slides.find((s) => s.title === '好人榜（导入）');
+  });
+  assert.equal(saved.entries.length, 2);
+  assert.match(saved.entries[0].photo, /^[0-9a-f]{64}$/);
+  assert.equal(saved.entries[1].unit, '幸福里社区, 3 号楼');
+  await page.context().close();
+});

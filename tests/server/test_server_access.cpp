@@ -26,6 +26,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"POST /api/v1/auth/password", "UUFKKK"},
         {"GET /api/v1/auth/me", "UUFKKK"},
         {"PUT /api/v1/media", "UUFKFK"},
+        {"GET /api/v1/media", "UUFKKK"},
         {"GET /media/{sha256}", "KKKKKK"},
         {"GET /api/v1/slides", "UUFKKK"},
         {"POST /api/v1/slides", "UUFKFK"},

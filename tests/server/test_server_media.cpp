@@ -58,6 +58,20 @@ TEST_CASE("server: PNG and JPEG uploads are stored once, by content, with their 
         CHECK((name == signage::sha256_hex(png) || name == signage::sha256_hex(jpeg)));
         CHECK(read_text_file(f) == (name == signage::sha256_hex(png) ? png : jpeg));
     }
+
+    // The library lists each once, with who uploaded it and when.
+    auto reviewer = server.client(server.add_staff("rita", "reviewer"));
+    auto listed = reviewer.get("/api/v1/media");
+    REQUIRE(listed.status == 200);
+    const nlohmann::json library = listed.json().at("media");
+    REQUIRE(library.size() == 2);
+    for (const auto& m : library) {
+        CHECK((m.at("sha256") == signage::sha256_hex(png) ||
+               m.at("sha256") == signage::sha256_hex(jpeg)));
+        CHECK(m.at("uploaded_by") == "editor");
+        CHECK(m.at("created_at").get<std::string>().size() >= 20);
+        CHECK(m.at("width").get<int>() > 0);
+    }
 }
 
 TEST_CASE("server: non-images, oversize and over-pixel uploads are refused and nothing is stored",

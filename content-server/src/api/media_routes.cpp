@@ -8,6 +8,7 @@
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
 #include "metrics/metrics.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 
@@ -16,6 +17,8 @@ using http::Request;
 using http::Response;
 
 namespace {
+
+constexpr int kMediaListLimit = 500;
 
 nlohmann::json media_json(const MediaInfo& m) {
     return {{"sha256", m.sha256},
@@ -42,6 +45,23 @@ void add_media_routes(http::Router& router, Services& s) {
             return http::json_response(created ? 201 : 200, media_json(*media));
         },
         upload);
+
+    // The media library (any staff role): what has been uploaded, newest first.
+    router.add(Method::get, "/api/v1/media", [&s](Request& req) -> Result<Response> {
+        auto user = s.auth.staff(req.bearer_token());
+        if (!user) return user.error();
+        auto entries = s.store.list_media(kMediaListLimit);
+        if (!entries) return entries.error();
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& e : *entries) {
+            auto j = media_json(e.info);
+            j["uploaded_by"] =
+                e.uploaded_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.uploaded_by);
+            j["created_at"] = e.created_at;
+            list.push_back(std::move(j));
+        }
+        return http::json_response(200, {{"media", std::move(list)}});
+    });
 
     // Public and immutable: the URL names the content, so caches keep it for a year.
     router.add(Method::get, "/media/{sha256}", [&s](Request& req) -> Result<Response> {

@@ -100,6 +100,13 @@ struct MediaInfo {
     int height = 0;
 };
 
+// A media file as the library lists it.
+struct MediaEntry {
+    MediaInfo info;
+    std::string uploaded_by;  // username; "" when unknown
+    std::string created_at;   // ISO 8601 UTC
+};
+
 enum class SlideStatus { draft, pending, approved, rejected, published };
 std::string_view to_string(SlideStatus status);
 std::optional<SlideStatus> parse_slide_status(std::string_view text);

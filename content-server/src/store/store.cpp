@@ -1093,6 +1093,25 @@ Result<std::optional<MediaInfo>> Store::find_media(const std::string& sha256) {
                    [&]() -> Result<std::optional<MediaInfo>> { return find_media_locked(sha256); });
 }
 
+Result<std::vector<MediaEntry>> Store::list_media(int limit) {
+    return guarded(mutex_, [&]() -> Result<std::vector<MediaEntry>> {
+        SQLite::Statement q(*db_,
+                            "SELECT m.sha256, m.size, m.content_type, m.width, m.height, "
+                            "COALESCE(u.username, ''), m.created_at FROM media m "
+                            "LEFT JOIN users u ON u.id = m.uploaded_by "
+                            "ORDER BY m.created_at DESC, m.sha256 LIMIT ?");
+        q.bind(1, limit);
+        std::vector<MediaEntry> out;
+        while (q.executeStep()) {
+            out.push_back({MediaInfo{q.getColumn(0).getString(), q.getColumn(1).getInt64(),
+                                     q.getColumn(2).getString(), q.getColumn(3).getInt(),
+                                     q.getColumn(4).getInt()},
+                           q.getColumn(5).getString(), q.getColumn(6).getString()});
+        }
+        return out;
+    });
+}
+
 struct Store::ReviewTable {
     const char* table;
     const char* noun;

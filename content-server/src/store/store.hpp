@@ -185,6 +185,8 @@ class Store {
     // Media. add_media ignores a sha256 that is already recorded.
     Status add_media(const MediaInfo& media, std::optional<std::int64_t> uploaded_by);
     Result<std::optional<MediaInfo>> find_media(const std::string& sha256);
+    // The media library, newest first: at most `limit` entries.
+    Result<std::vector<MediaEntry>> list_media(int limit);
 
     // Slides.
     Result<SlideRecord> create_slide(const std::string& json, std::int64_t author_id);
