@@ -140,7 +140,8 @@ async function screenshotUrl(id) {
 function fmtBytes(n) {
   if (n === null || n === undefined) return '';
   if (n >= 1e9) return (n / 1e9).toFixed(1) + ' GB';
-  return Math.round(n / 1e6) + ' MB';
+  if (n >= 1e6) return (n / 1e6).toFixed(n >= 1e8 ? 0 : 1) + ' MB';
+  return Math.max(1, Math.round(n / 1e3)) + ' KB';
 }
 
 // The screenshot cell: the latest picture and a button that asks for a new
@@ -306,10 +307,6 @@ function mediaPicker(name, value, onChange) {
     grid.hidden = false;
   });
   return el('div', { className: 'media-picker' }, hidden, thumb, file, browse, progress, note, grid);
-}
-
-function fmtBytes(n) {
-  return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB';
 }
 
 pages.media = async (page) => {
