@@ -12,6 +12,16 @@ std::string read_or_empty(const std::filesystem::path& path) {
     }
 }
 
+nlohmann::json screen_named(HttpClient& staff, const std::string& name) {
+    auto res = staff.get("/api/v1/screens");
+    if (res.status != 200) return nullptr;
+    const nlohmann::json all = res.json();
+    for (const auto& s : all.at("screens")) {
+        if (s.at("name") == name) return s;
+    }
+    return nullptr;
+}
+
 std::unique_ptr<Process> start_headless_player(const std::filesystem::path& binary,
                                                const std::string& url, const std::string& token,
                                                const std::filesystem::path& cache,

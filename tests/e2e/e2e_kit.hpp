@@ -9,6 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "support/http_client.hpp"
 #include "support/process.hpp"
 
 namespace signage::test {
@@ -26,6 +29,10 @@ bool wait_until(Pred pred, std::chrono::milliseconds timeout) {
 
 // The file's text, or "" when it cannot be read (yet).
 std::string read_or_empty(const std::filesystem::path& path);
+
+// The screen named `name` as GET /api/v1/screens shows it to `staff`; null
+// when it is not there (or the list cannot be read).
+nlohmann::json screen_named(HttpClient& staff, const std::string& name);
 
 // A headless player (640x360 unless `extra` says otherwise) with its
 // standard error in `log` and its snapshot in `snapshot`.

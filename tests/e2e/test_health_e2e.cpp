@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "e2e_kit.hpp"
 #include "image_check.hpp"
 #include "support/process.hpp"
 #include "support/server_fixture.hpp"
@@ -24,27 +25,6 @@ using nlohmann::json;
 namespace {
 
 const fs::path kHealthPlayer = SIGNAGE_PLAYER_BINARY;
-
-template <class Pred>
-bool health_wait_until(Pred pred, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return pred();
-}
-
-// The screen named `name` from GET /api/v1/screens; null when absent.
-json health_screen(HttpClient& staff, const std::string& name) {
-    auto res = staff.get("/api/v1/screens");
-    if (res.status != 200) return nullptr;
-    const json body = res.json();
-    for (const json& s : body.at("screens")) {
-        if (s.at("name") == name) return s;
-    }
-    return nullptr;
-}
 
 }  // namespace
 
@@ -75,9 +55,9 @@ TEST_CASE("e2e health: heartbeats show the screen online and a screenshot comes 
     // The first heartbeat goes at start; the manifest switch sends another
     // at once, with the new version.
     json screen;
-    const bool reported = health_wait_until(
+    const bool reported = wait_until(
         [&] {
-            screen = health_screen(admin, "gate");
+            screen = screen_named(admin, "gate");
             return screen.is_object() && screen.at("heartbeat").is_object() &&
                    screen.at("heartbeat").at("manifest_version").is_string();
         },
@@ -97,8 +77,7 @@ TEST_CASE("e2e health: heartbeats show the screen online and a screenshot comes 
     CHECK(screen.at("offline_after_s") == 15);
 
     // The screen is waiting on its long-poll: the request answers it.
-    REQUIRE(
-        health_wait_until([&] { return health_screen(admin, "gate").at("waiting") == true; }, 10s));
+    REQUIRE(wait_until([&] { return screen_named(admin, "gate").at("waiting") == true; }, 10s));
     const std::string id = screen.at("id").get<std::string>();
     CHECK(admin.get("/api/v1/screens/" + id + "/screenshot").status == 404);
     const auto asked = std::chrono::steady_clock::now();
@@ -106,7 +85,7 @@ TEST_CASE("e2e health: heartbeats show the screen online and a screenshot comes 
     REQUIRE(req.status == 202);
     const std::string shot_id = req.json().at("id").get<std::string>();
     HttpResponse shot;
-    const bool arrived = health_wait_until(
+    const bool arrived = wait_until(
         [&] {
             shot = editor.get("/api/v1/screens/" + id + "/screenshot");
             return shot.status == 200 && shot.header("signage-screenshot-id") == shot_id;
@@ -135,7 +114,7 @@ TEST_CASE("e2e health: heartbeats show the screen online and a screenshot comes 
     CHECK(colours.size() > 10);
 
     // The console's view knows when it was taken.
-    CHECK(health_screen(admin, "gate").at("screenshot_at").is_string());
+    CHECK(screen_named(admin, "gate").at("screenshot_at").is_string());
     CHECK(player.terminate() == 0);
 }
 
@@ -154,13 +133,13 @@ TEST_CASE("e2e health: --screenshot-seconds sends screenshots with nobody asking
         opt);
     const json screen = [&] {
         json s;
-        health_wait_until([&] { return (s = health_screen(reviewer, "square")).is_object(); }, 5s);
+        wait_until([&] { return (s = screen_named(reviewer, "square")).is_object(); }, 5s);
         return s;
     }();
     REQUIRE(screen.is_object());
     const std::string id = screen.at("id").get<std::string>();
     HttpResponse shot;
-    const bool arrived = health_wait_until(
+    const bool arrived = wait_until(
         [&] {
             shot = reviewer.get("/api/v1/screens/" + id + "/screenshot");
             return shot.status == 200;

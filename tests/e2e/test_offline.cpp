@@ -81,17 +81,6 @@ std::string offline_noise_png(int w, int h) {
     return png_bytes(w, h, 3, px);
 }
 
-// The screen as GET /api/v1/screens shows it to staff; null when missing.
-nlohmann::json screen_named(HttpClient& staff, const std::string& name) {
-    auto res = staff.get("/api/v1/screens");
-    if (res.status != 200) return nullptr;
-    const nlohmann::json all = res.json();
-    for (const auto& s : all.at("screens")) {
-        if (s.at("name") == name) return s;
-    }
-    return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE(

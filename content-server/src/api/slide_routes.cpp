@@ -20,6 +20,18 @@ Result<std::int64_t> slide_id(const Request& req) {
     return http::parse_path_id(req.params.at(0), "slide");
 }
 
+// The body's {"reason"}: 400 naming it when missing or not a string. The
+// workflow checks that it says something.
+Result<std::string> reason_of(const Request& req, const char* done) {
+    auto body = http::parse_json_object(req);
+    if (!body) return body.error();
+    auto reason = body->find("reason");
+    if (reason == body->end() || !reason->is_string()) {
+        return make_error("invalid", std::string("say why the slide is ") + done, "reason");
+    }
+    return reason->get<std::string>();
+}
+
 Result<Response> view(const Result<SlideRecord>& slide, int status = 200) {
     if (!slide) return slide.error();
     return http::json_response(status, slide_view(*slide));
@@ -102,13 +114,9 @@ void add_slide_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto id = slide_id(req);
         if (!id) return id.error();
-        auto body = http::parse_json_object(req);
-        if (!body) return body.error();
-        const auto& j = *body;
-        if (!j.contains("reason") || !j["reason"].is_string()) {
-            return make_error("invalid", "say why the slide is rejected", "reason");
-        }
-        return view(s.slides.reject(*id, *user, j["reason"].get<std::string>()));
+        auto reason = reason_of(req, "rejected");
+        if (!reason) return reason.error();
+        return view(s.slides.reject(*id, *user, *reason));
     });
 
     // Takes a live slide off the screens at once: withdraws its approved
@@ -119,13 +127,9 @@ void add_slide_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto id = slide_id(req);
                    if (!id) return id.error();
-                   auto body = http::parse_json_object(req);
-                   if (!body) return body.error();
-                   const auto& j = *body;
-                   if (!j.contains("reason") || !j["reason"].is_string()) {
-                       return make_error("invalid", "say why the slide is withdrawn", "reason");
-                   }
-                   auto slide = s.slides.withdraw(*id, *user, j["reason"].get<std::string>());
+                   auto reason = reason_of(req, "withdrawn");
+                   if (!reason) return reason.error();
+                   auto slide = s.slides.withdraw(*id, *user, *reason);
                    if (!slide) return slide.error();
                    auto published = s.publisher.publish(*user);
                    if (!published) return published.error();

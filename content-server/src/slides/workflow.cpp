@@ -71,6 +71,8 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun) 
     return {};
 }
 
+namespace {
+
 Status check_reason(const std::string& reason, std::string_view noun, std::string_view done) {
     if (only_whitespace(reason)) {
         return make_error(
@@ -82,6 +84,18 @@ Status check_reason(const std::string& reason, std::string_view noun, std::strin
     return {};
 }
 
+// Rejected by `by` for `reason`, now.
+void mark_rejected(SlideRecord& slide, const User& by, const std::string& reason) {
+    slide.status = SlideStatus::rejected;
+    slide.reviewer_id = by.id;
+    slide.reviewer = by.username;
+    slide.reject_reason = reason;
+    slide.reviewed_at = now_iso8601();
+    slide.updated_at = slide.reviewed_at;
+}
+
+}  // namespace
+
 Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
                     std::string_view noun) {
     if (auto st = check_reason(reason, noun, "rejected"); !st) return st;
@@ -89,12 +103,7 @@ Status apply_reject(SlideRecord& slide, const User& by, const std::string& reaso
         return wrong_state(slide, noun, "reject",
                            "pending " + std::string(noun) + "s can be rejected");
     }
-    slide.status = SlideStatus::rejected;
-    slide.reviewer_id = by.id;
-    slide.reviewer = by.username;
-    slide.reject_reason = reason;
-    slide.reviewed_at = now_iso8601();
-    slide.updated_at = slide.reviewed_at;
+    mark_rejected(slide, by, reason);
     return {};
 }
 
@@ -107,12 +116,7 @@ Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& rea
                           "status");
     }
     slide.approved_json.reset();
-    slide.status = SlideStatus::rejected;
-    slide.reviewer_id = by.id;
-    slide.reviewer = by.username;
-    slide.reject_reason = reason;
-    slide.reviewed_at = now_iso8601();
-    slide.updated_at = slide.reviewed_at;
+    mark_rejected(slide, by, reason);
     return {};
 }
 
