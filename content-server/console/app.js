@@ -687,6 +687,7 @@ function isoWithOffset(local) {
   return `${local.length === 16 ? local + ':00' : local}${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
 }
 
+// A local time as a datetime-local input holds it: YYYY-MM-DDTHH:MM.
 function localInputValue(date) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
@@ -970,8 +971,7 @@ pages.prizes = async (page) => {
 function pct(x) { return (x * 100).toFixed(1) + '%'; }
 
 function localToday() {
-  const d = new Date();
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  return localInputValue(new Date()).slice(0, 10);
 }
 
 async function downloadCsv(query, table) {
