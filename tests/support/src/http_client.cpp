@@ -42,9 +42,11 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 HttpResponse perform(CURL* curl, const std::string& method, const std::string& url,
                      const HttpHeaders& headers, const std::string& body,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout, const std::string& local_address = {}) {
     HttpResponse res;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    const std::string interface = "host!" + local_address;
+    curl_easy_setopt(curl, CURLOPT_INTERFACE, local_address.empty() ? nullptr : interface.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
@@ -138,6 +140,12 @@ HttpClient::HttpClient(std::string base_url, std::string token)
 }
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
+
+void HttpClient::set_local_address(std::string address) {
+    // A kept-alive connection from the old address must not be reused.
+    if (address != local_address_) handle_ = std::make_unique<Handle>();
+    local_address_ = std::move(address);
+}
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& path,
@@ -146,7 +154,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     HttpHeaders all = headers;
     if (!token_.empty()) all.emplace_back("Authorization", "Bearer " + token_);
     if (!handle_ || !handle_->curl) return HttpResponse{0, "no curl handle", {}, {}};
-    return perform(handle_->curl, method, base_url_ + path, all, body, timeout);
+    return perform(handle_->curl, method, base_url_ + path, all, body, timeout, local_address_);
 }
 
 HttpResponse HttpClient::get(const std::string& path, const HttpHeaders& headers,

@@ -1,5 +1,7 @@
 #include "support/process.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -44,7 +47,8 @@ int decode_status(int raw) {
 }  // namespace
 
 Process::Process(std::filesystem::path program, std::vector<std::string> args,
-                 ProcessOptions options) {
+                 ProcessOptions options)
+    : program_(program.filename().string()) {
     // Everything the child needs is prepared before fork: after it, only
     // async-signal-safe calls.
     std::vector<std::string> argv_s;
@@ -90,7 +94,15 @@ Process::Process(std::filesystem::path program, std::vector<std::string> args,
 }
 
 Process::~Process() {
-    if (!status_) {
+    const std::string problem = finish();
+    if (!problem.empty()) {
+        try {
+            FAIL_CHECK(problem);
+        } catch (...) {
+            std::fprintf(stderr, "%s\n", problem.c_str());
+        }
+    }
+    if (!status_) {  // finish() could not reap it: never leave a zombie
         ::kill(pid_, SIGKILL);
         reap(true);
     }
@@ -197,6 +209,7 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    status_seen_ = true;
     return status_;
 }
 
@@ -210,6 +223,38 @@ int Process::terminate(std::chrono::milliseconds timeout) {
 void Process::kill9() {
     if (!status_) ::kill(pid_, SIGKILL);
     reap(true);
+    status_seen_ = true;
+}
+
+std::string Process::finish(std::chrono::milliseconds timeout) {
+    if (judged_) return {};
+    judged_ = true;
+    const bool seen = status_seen_;
+    bool stopped = false;
+    bool hung = false;
+    if (!reap(false)) {
+        stopped = true;
+        ::kill(pid_, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!reap(false) && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        if (!status_) {
+            hung = true;
+            ::kill(pid_, SIGKILL);
+            reap(true);
+        }
+    }
+    if (seen || status_ == 0) return {};
+    std::string what = program_ + " (pid " + std::to_string(pid_) + ")";
+    if (hung) {
+        return what + " did not exit within " + std::to_string(timeout.count()) +
+               " ms of SIGTERM at the end of the test and was killed";
+    }
+    return what + " ended with status " + std::to_string(*status_) +
+           (stopped ? " when stopped with SIGTERM at the end of the test"
+                    : " on its own, and the test never looked") +
+           " (a crash, or a sanitizer report: see its standard error)";
 }
 
 void Process::signal(int signo) {

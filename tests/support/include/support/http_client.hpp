@@ -43,6 +43,9 @@ class HttpClient {
     HttpClient& operator=(HttpClient&&) noexcept;
 
     void set_token(std::string token) { token_ = std::move(token); }
+    // Connect from this local address (e.g. "127.0.0.2": all of 127.0.0.0/8
+    // is loopback on Linux), so the server sees another client address.
+    void set_local_address(std::string address);
     const std::string& token() const { return token_; }
     const std::string& base_url() const { return base_url_; }
 
@@ -66,6 +69,7 @@ class HttpClient {
     struct Handle;
     std::string base_url_;
     std::string token_;
+    std::string local_address_;
     std::unique_ptr<Handle> handle_;
 };
 

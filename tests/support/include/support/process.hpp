@@ -4,9 +4,15 @@
 // background thread, so a chatty child never blocks), standard error passed
 // through to the test's (so it shows in ctest's output) or sent to a file.
 //
-// The child is killed (SIGKILL) when the Process is destroyed while it runs,
-// and also when the test process dies (PR_SET_PDEATHSIG; note: tied to the
-// thread that started it, so start children from the test's main thread).
+// A child still running when the Process is destroyed is stopped as a service
+// manager would stop it: SIGTERM, then SIGKILL if it has not exited within 15 s.
+// How every child ended is judged unless the test asked for its exit status
+// itself (wait, terminate, kill9): anything but a clean exit 0 fails the test
+// that started it, so a crash, a sanitizer report at exit (AddressSanitizer's
+// leak check runs when a program returns from main) or a hang on SIGTERM is
+// never lost. The child is also killed when the test process dies
+// (PR_SET_PDEATHSIG; note: tied to the thread that started it, so start
+// children from the test's main thread).
 //
 // Exit statuses: the exit code (0-255) for a normal exit, minus the signal
 // number (-9, -15) for a child killed by a signal.
@@ -41,7 +47,8 @@ class Process {
     // std::runtime_error when it cannot be started (exec failure shows as exit 127).
     Process(std::filesystem::path program, std::vector<std::string> args,
             ProcessOptions options = {});
-    ~Process();  // SIGKILL if still running, then reaps it
+    // finish(), and a failed check in the running test when it found a problem.
+    ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
 
@@ -74,12 +81,21 @@ class Process {
     // Waits until the whole standard output has been read (the child closed it).
     void wait_for_output_end(std::chrono::milliseconds timeout);
 
+    // Stops the child if it still runs (SIGTERM; SIGKILL after `timeout`) and
+    // judges its end: "" when it exited with status 0 or the test already took
+    // its status, else what went wrong ("signage-server (pid 42) ended with
+    // status -6 ..."). Only the first call judges; later ones return "".
+    std::string finish(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
   private:
     void read_loop(int fd);
     bool reap(bool block);
 
+    std::string program_;
     pid_t pid_ = -1;
     std::optional<int> status_;
+    bool status_seen_ = false;  // the test took the status (wait, terminate, kill9)
+    bool judged_ = false;
     std::thread reader_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;

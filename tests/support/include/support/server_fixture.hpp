@@ -1,6 +1,7 @@
 #pragma once
 // The real signage-server binary, started for a test on 127.0.0.1 with a free
-// port and a temporary data directory, stopped (SIGTERM) at the end.
+// port and a temporary data directory, stopped (SIGTERM) at the end; the test
+// fails when it then exits with anything but status 0 (see Process).
 //
 //   signage::test::ServerFixture server;              // started and listening
 //   server.add_user("erin", "editor", "erin-password");
