@@ -1,14 +1,20 @@
 // Every slide type and the full screen, looked at through real pixels:
-// golden images (with a tolerance) in both orientations, and region checks
-// that a golden image cannot fake: masking, expiry, paging, QR decoding, the
-// ticker's motion, the core-values reveal, missing glyphs.
+// golden images in both orientations, and region checks that a golden image
+// cannot fake: masking, expiry, paging, QR decoding, the ticker's motion, the
+// core-values reveal, missing glyphs.
 //
-// Golden images live in tests/player/golden/. After a deliberate change of
-// the design, regenerate them with
+// Golden images live in tests/player/golden/. Rendering is deterministic, so
+// the comparison is tight (GoldenBudget in render_test_kit.hpp): a few
+// pixels in the whole frame, and none inside any element the renderer
+// reports (titles, badges, labels, the QR card, the header's unit name and
+// clock, the ticker), so a missing, moved or recoloured element fails and
+// is named. After a deliberate change of the design, regenerate them with
 //     SIGNAGE_UPDATE_GOLDEN=1 ctest --preset default -R golden
-// and look at every changed PNG before committing it. A failing comparison
-// writes the actual frame and a diff image (differing pixels in magenta) to
-// <build>/tests/player/golden-out/ and prints their paths.
+// That run writes the goldens that changed and fails on purpose; look at
+// every written PNG, then run again without the variable before committing.
+// A failing comparison writes the actual frame and a diff image (differing
+// pixels in magenta) to <build>/tests/player/golden-out/ and prints their
+// paths.
 
 #include <catch2/catch.hpp>
 
@@ -227,8 +233,16 @@ Shot render_slide(const protocol::Slide& slide, Size size, const RenderOptions& 
     return render_shot(slide, size, options);
 }
 
+// The full screen read back, and where its elements are: the header's
+// (roles "header unit", "header time", ...), the ticker's ("ticker label",
+// "ticker text") and the main zone's slide.
+struct ScreenShot {
+    SurfacePtr frame;
+    std::vector<GoldenElement> elements;
+};
+
 // The full screen: header (fixed settings and time), main zone, ticker.
-SurfacePtr render_screen(const protocol::Slide& slide, Size size) {
+ScreenShot render_screen(const protocol::Slide& slide, Size size) {
     auto display = make_offscreen_display(size);
     REQUIRE(display.ok());
     Display& d = **display;
@@ -253,12 +267,22 @@ SurfacePtr render_screen(const protocol::Slide& slide, Size size) {
     REQUIRE(compositor.set_ticker(&ticker).ok());
     auto rendered = renderer.render(slide, layout.main_size(), at_now());
     REQUIRE(rendered.ok());
+    ScreenShot shot;
+    shot.elements = layout_elements(header.layout(), {layout.header.x, layout.header.y}, "header ");
+    for (auto& e : layout_elements(rendered->layout, {layout.main.x, layout.main.y})) {
+        shot.elements.push_back(std::move(e));
+    }
+    const SDL_Rect strip = ticker.rect(), clip = ticker.text_clip();
+    shot.elements.push_back(GoldenElement{"ticker label", "ticker label “通知”",
+                                          SDL_Rect{strip.x, strip.y, clip.x - strip.x, strip.h}});
+    shot.elements.push_back(GoldenElement{"ticker text", "ticker text (2 s in)", clip});
     compositor.show(std::move(*rendered), t0);
     compositor.draw(t0 + std::chrono::seconds{2});  // reveal over; ticker 2 s in
     d.present();
     auto frame = d.read_frame();
     REQUIRE(frame.ok());
-    return std::move(*frame);
+    shot.frame = std::move(*frame);
+    return shot;
 }
 
 SurfacePtr load_rgba(const fs::path& p) {
@@ -267,62 +291,54 @@ SurfacePtr load_rgba(const fs::path& p) {
     return SurfacePtr(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
 }
 
-int channel_diff(SDL_Color a, SDL_Color b) {
-    return std::max({std::abs(a.r - b.r), std::abs(a.g - b.g), std::abs(a.b - b.b)});
-}
-
-// Fraction of pixels of `a` and `b` (same size) that differ by more than
-// `tolerance` in some channel; writes the diff image when `diff` is given.
-double differing_fraction(const SDL_Surface& a, const SDL_Surface& b, int tolerance,
-                          SDL_Surface* diff = nullptr) {
-    long bad = 0;
-    for (int y = 0; y < a.h; ++y) {
-        for (int x = 0; x < a.w; ++x) {
-            const SDL_Color pa = pixel_at(a, x, y), pb = pixel_at(b, x, y);
-            const bool differs = channel_diff(pa, pb) > tolerance;
-            bad += differs ? 1 : 0;
-            if (diff != nullptr) {
-                auto* p = static_cast<Uint8*>(diff->pixels) + y * diff->pitch + x * 4;
-                const auto grey = static_cast<Uint8>((pa.r + pa.g + pa.b) / 12 + 150);
-                p[0] = differs ? 255 : grey;
-                p[1] = differs ? 0 : grey;
-                p[2] = differs ? 255 : grey;
-                p[3] = 255;
-            }
-        }
-    }
-    return static_cast<double>(bad) / (static_cast<double>(a.w) * a.h);
-}
-
-// Compares `frame` with tests/player/golden/<name>.png: a pixel may differ by
-// up to 48 per channel (font hinting, blending), and at most 0.5% of the
-// pixels may differ by more.
-void check_golden(const SDL_Surface& frame, const std::string& name) {
+// Compares `frame` with tests/player/golden/<name>.png under GoldenBudget:
+// the whole frame, and each of `elements` on its own; every role of
+// `must_show` must be among the elements (the renderer reported it). With
+// SIGNAGE_UPDATE_GOLDEN=1 it writes the frame as the new golden instead
+// (when a pixel differs) and fails all the same: a regenerating run is
+// never a passing one.
+void check_golden(const SDL_Surface& frame, const std::string& name,
+                  const std::vector<GoldenElement>& elements,
+                  const std::vector<std::string>& must_show) {
     const fs::path golden = fs::path(SIGNAGE_GOLDEN_DIR) / (name + ".png");
+    for (const auto& role : must_show) {
+        const bool shown = std::any_of(elements.begin(), elements.end(),
+                                       [&](const GoldenElement& e) { return e.role == role; });
+        if (!shown) FAIL_CHECK(golden.string() << ": no " << role << " in the frame's layout");
+    }
+    SurfacePtr expected = load_rgba(golden);
     const char* update = std::getenv("SIGNAGE_UPDATE_GOLDEN");
     if (update != nullptr && std::string(update) == "1") {
-        SurfacePtr copy(SDL_DuplicateSurface(const_cast<SDL_Surface*>(&frame)));
-        REQUIRE(save_png_atomic(*copy, golden).ok());
-        WARN("golden image written: " << golden.string());
+        const bool unchanged =
+            expected && compare_with_golden(frame, *expected, {}, GoldenBudget{0, 0, 0}).same();
+        if (!unchanged) {
+            SurfacePtr copy(SDL_DuplicateSurface(const_cast<SDL_Surface*>(&frame)));
+            REQUIRE(save_png_atomic(*copy, golden).ok());
+        }
+        FAIL_CHECK(golden.string()
+                   << (unchanged ? ": unchanged, not written" : ": WRITTEN as the new golden image")
+                   << ". SIGNAGE_UPDATE_GOLDEN=1 always fails: look at each written PNG, then "
+                      "run the tests again without it.");
         return;
     }
-    INFO("golden " << golden.string()
-                   << " (regenerate with SIGNAGE_UPDATE_GOLDEN=1 after a deliberate change)");
-    SurfacePtr expected = load_rgba(golden);
-    REQUIRE(expected);
-    REQUIRE(expected->w == frame.w);
-    REQUIRE(expected->h == frame.h);
-    SurfacePtr diff = make_rgba_surface(frame.w, frame.h);
-    const double bad = differing_fraction(frame, *expected, 48, diff.get());
-    if (bad > 0.005) {
-        const fs::path out = fs::path(SIGNAGE_GOLDEN_OUT_DIR);
-        SurfacePtr copy(SDL_DuplicateSurface(const_cast<SDL_Surface*>(&frame)));
-        REQUIRE(save_png_atomic(*copy, out / (name + ".actual.png")).ok());
-        REQUIRE(save_png_atomic(*diff, out / (name + ".diff.png")).ok());
-        FAIL_CHECK(name << ": " << bad * 100 << "% of the pixels differ from the golden image; "
-                        << "actual: " << (out / (name + ".actual.png")).string()
-                        << ", diff: " << (out / (name + ".diff.png")).string());
+    if (!expected) {
+        FAIL_CHECK(golden.string() << ": no such golden image (SIGNAGE_UPDATE_GOLDEN=1 writes it)");
+        return;
     }
+    SurfacePtr diff = make_rgba_surface(frame.w, frame.h);
+    const GoldenVerdict verdict = compare_with_golden(frame, *expected, elements, {}, diff.get());
+    if (verdict.same()) return;
+    const fs::path out = fs::path(SIGNAGE_GOLDEN_OUT_DIR);
+    SurfacePtr copy(SDL_DuplicateSurface(const_cast<SDL_Surface*>(&frame)));
+    REQUIRE(save_png_atomic(*copy, out / (name + ".actual.png")).ok());
+    REQUIRE(save_png_atomic(*diff, out / (name + ".diff.png")).ok());
+    std::string failures;
+    for (const auto& f : verdict.failures) failures += "\n  " + f;
+    FAIL_CHECK(golden.string() << " differs from the frame:" << failures
+                               << "\nactual: " << (out / (name + ".actual.png")).string()
+                               << ", diff: " << (out / (name + ".diff.png")).string()
+                               << " (regenerate with SIGNAGE_UPDATE_GOLDEN=1 only after a "
+                                  "deliberate change)");
 }
 
 const TextBlock* find_block(const SlideLayout& layout, const std::string& role,
@@ -373,18 +389,23 @@ TEST_CASE("player screens: every slide type matches its golden image in both ori
         std::string name;
         protocol::Slide slide;
         int page = 0;
+        std::vector<std::string> must_show;  // roles of the elements a resident looks for
     };
     const std::vector<Case> cases = {
-        {"text", text_slide()},
-        {"image_contain", image_slide(poster, protocol::Fit::contain)},
-        {"image_cover", image_slide(poster, protocol::Fit::cover)},
-        {"core_values", core_values_slide()},
-        {"honor_roll_p1", honor, 0},
-        {"honor_roll_p2", honor, 1},
-        {"red_black", red_black_slide()},
-        {"emergency", emergency_slide()},
-        {"notice", notice_slide()},
-        {"qr", qr_slide()},
+        {"text", text_slide(), 0, {"title", "body", "category", "mark"}},
+        {"image_contain", image_slide(poster, protocol::Fit::contain), 0, {"image", "caption"}},
+        {"image_cover", image_slide(poster, protocol::Fit::cover), 0, {"image", "caption"}},
+        {"core_values", core_values_slide(), 0, {"title", "level", "level_label", "values"}},
+        {"honor_roll_p1", honor, 0, {"title", "name", "category", "level", "deed", "page"}},
+        {"honor_roll_p2", honor, 1, {"title", "name", "initial", "category", "level", "page"}},
+        {"red_black",
+         red_black_slide(),
+         0,
+         {"title", "red_header", "black_header", "subtitle", "red_name", "black_name",
+          "black_plate", "black_reason"}},
+        {"emergency", emergency_slide(), 0, {"label", "title", "body", "category", "expiry"}},
+        {"notice", notice_slide(), 0, {"preview_label", "title", "notice", "full_text"}},
+        {"qr", qr_slide(), 0, {"title", "body", "mark", "qr", "qr_label"}},
     };
     for (const auto& c : cases) {
         for (const auto& [size, orientation] :
@@ -392,7 +413,7 @@ TEST_CASE("player screens: every slide type matches its golden image in both ori
             const std::string name = c.name + "_" + orientation;
             SECTION(name) {
                 const Shot shot = render_slide(c.slide, size, at_now(c.page));
-                check_golden(*shot.frame, name);
+                check_golden(*shot.frame, name, layout_elements(shot.layout), c.must_show);
             }
         }
     }
@@ -404,8 +425,10 @@ TEST_CASE("player screens: the full screen with header and ticker matches its go
     for (const auto& [size, orientation] :
          {std::pair{kLandscape, "landscape"}, std::pair{kPortrait, "portrait"}}) {
         SECTION(orientation) {
-            const SurfacePtr frame = render_screen(core_values_slide(), size);
-            check_golden(*frame, std::string("screen_") + orientation);
+            const ScreenShot shot = render_screen(core_values_slide(), size);
+            check_golden(*shot.frame, std::string("screen_") + orientation, shot.elements,
+                         {"header unit", "header slogan", "header date", "header time",
+                          "ticker label", "ticker text", "title", "level", "values"});
         }
     }
 }
@@ -870,6 +893,7 @@ struct QuizShot {
     SurfacePtr frame;
     SlideLayout layout;
     std::vector<QuizTarget> targets;
+    std::vector<GoldenElement> elements;  // the layout's, "button A".., the header's
 };
 
 // A quiz screen read back; with `screen`, the whole screen (header above).
@@ -896,17 +920,44 @@ QuizShot quiz_shot(const std::string& name, Size size, bool screen = false) {
                     .ok());
         compositor.set_header(&header);
     }
+    const SDL_Point origin{layout.main.x, layout.main.y};
+    std::vector<GoldenElement> elements = layout_elements(frame->layout, origin);
+    for (const auto& t : frame->targets) {
+        const SDL_Rect r{t.rect.x + origin.x, t.rect.y + origin.y, t.rect.w, t.rect.h};
+        elements.push_back(GoldenElement{"button " + t.name, "button " + t.name, r});
+    }
+    if (screen) {
+        for (auto& e :
+             layout_elements(header.layout(), {layout.header.x, layout.header.y}, "header ")) {
+            elements.push_back(std::move(e));
+        }
+    }
     const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
     compositor.show(std::move(frame->texture), t0);
     compositor.draw(t0 + std::chrono::seconds{2});
     d.present();
     auto read = d.read_frame();
     REQUIRE(read.ok());
-    return QuizShot{std::move(*read), std::move(frame->layout), std::move(frame->targets)};
+    return QuizShot{std::move(*read), std::move(frame->layout), std::move(frame->targets),
+                    std::move(elements)};
 }
 
 const char* const kQuizScreens[] = {"quiz_invitation", "quiz_question", "quiz_feedback",
                                     "quiz_prize"};
+
+// What a player looks for on each quiz screen.
+std::vector<std::string> quiz_must_show(const std::string& screen) {
+    if (screen == "quiz_invitation") return {"tag", "title", "hint", "fact"};
+    if (screen == "quiz_question") {
+        return {"progress",      "countdown", "category", "question",
+                "option_letter", "option",    "button A", "button confirm"};
+    }
+    if (screen == "quiz_feedback") {
+        return {"progress", "verdict",     "question",   "option_mark",
+                "answer",   "explanation", "button next"};
+    }
+    return {"headline", "score", "note", "qr", "qr_title", "claim_code", "button next"};
+}
 
 }  // namespace
 
@@ -920,7 +971,7 @@ TEST_CASE("player screens: the quiz screens match their golden images in both or
             SECTION(name) {
                 const QuizShot shot = quiz_shot(screen, size);
                 CHECK(shot.layout.warnings.empty());
-                check_golden(*shot.frame, name);
+                check_golden(*shot.frame, name, shot.elements, quiz_must_show(screen));
             }
         }
     }
