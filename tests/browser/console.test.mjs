@@ -4,9 +4,10 @@
 // Started by tests/browser/run, which sets the environment below.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
@@ -38,9 +39,29 @@ afterEach(() => {
 });
 
 after(async () => {
-  if (player) player.kill('SIGTERM');
   if (browser) await browser.close();
+  // Stopped as its service manager stops it; anything but exit status 0 (a
+  // crash, a hang, a sanitizer's report at exit) fails the run.
+  if (player) {
+    const how = await stopPlayer(player);
+    fs.rmSync(path.join(WORK, 'player.pid'), { force: true });
+    assert.equal(how, 'exit status 0', 'signage-player stopped with SIGTERM');
+  }
 });
+
+// SIGTERM, then SIGKILL after 15 s: how the player ended.
+async function stopPlayer(child) {
+  const ended = child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve([child.exitCode, child.signalCode])
+    : new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+  const early = child.exitCode !== null || child.signalCode !== null;
+  if (!early) child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+  const [code, signal] = await ended;
+  clearTimeout(timer);
+  const how = signal ? `signal ${signal}` : `exit status ${code}`;
+  return early ? `${how} before the end of the run` : how;
+}
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
@@ -136,11 +157,60 @@ function readSnapshot() {
   try { return fs.readFileSync(snapshot); } catch { return null; }
 }
 
-test('an editor writes a text slide, a reviewer approves and publishes, the screen shows it', async () => {
+// Two pictures of a 640x360 screen show the same thing when less than
+// SAME_SCREEN of their pixels differ by more than 32 on some channel (as in
+// tests/e2e/image_check.hpp). The allowance is the header's clock, for two
+// frames taken at different times: a minute ticking over changes up to
+// 0.16 % of the pixels. The same slide under another title changes 0.8 % to
+// 1.5 %; a decoy must be at least CLEARLY_OTHER away.
+const SAME_SCREEN = 0.003;
+const CLEARLY_OTHER = 2 * SAME_SCREEN;
+function differingShare(a, b) {
+  if (a.width !== b.width || a.height !== b.height) return 1;
+  let differ = 0;
+  for (let p = 0; p < a.width * a.height; p++) {
+    for (let c = 0; c < 3; c++) {
+      if (Math.abs(a.pixels[p * a.bpp + c] - b.pixels[p * b.bpp + c]) > 32) { differ++; break; }
+    }
+  }
+  return differ / (a.width * a.height);
+}
+
+// The slide drawn as the full screen the way a screen playing it alone
+// shows it at `when`: signage-player --render FILE --screen with the group's
+// settings. `slide` is as the API returns it; its bookkeeping fields, which
+// --render does not take, are dropped.
+async function renderScreen(name, slide, settings, when) {
+  const { has_approved_version, warnings, reviewed_at, updated_by, ...content } = slide;
+  const file = path.join(WORK, name + '.json');
+  const settingsFile = path.join(WORK, name + '-settings.json');
+  const out = path.join(WORK, name + '.png');
+  fs.writeFileSync(file, JSON.stringify(content));
+  fs.writeFileSync(settingsFile, JSON.stringify(settings));
+  await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-player'), [
+    '--render', file, '--screen', '--settings', settingsFile, '--size', '640x360',
+    '--now', new Date(when).toISOString(), '--out', out,
+  ]);
+  return decodePng(fs.readFileSync(out));
+}
+
+// A GET of the API with the page's session, as JSON.
+async function apiGet(page, route) {
+  return page.evaluate(async (r) => {
+    const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
+    const res = await fetch(r, { headers: { Authorization: 'Bearer ' + token } });
+    if (!res.ok) throw new Error(r + ': HTTP ' + res.status);
+    return res.json();
+  }, route);
+}
+
+test('an editor writes a text slide, a reviewer approves and publishes, the screen shows it', async (t) => {
   player = spawn(path.join(env('SIGNAGE_BIN'), 'signage-player'), [
     '--server', URL_, '--token', env('SIGNAGE_TOKEN'), '--cache', path.join(WORK, 'cache'),
     '--headless', '--size', '640x360', '--snapshot', snapshot,
   ], { stdio: ['ignore', 'ignore', fs.openSync(path.join(WORK, 'player.log'), 'w')] });
+  // tests/browser/run stops it should this process die first.
+  fs.writeFileSync(path.join(WORK, 'player.pid'), String(player.pid));
   await waitFor(() => readSnapshot() !== null, 20000, 'the first snapshot');
 
   const page = await newPage();
@@ -202,12 +272,23 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   await page.waitForSelector('#message:has-text("已发布")');
   await waitFor(() => { const now = readSnapshot(); return now && !now.equals(before); }, 15000, 'the snapshot to change after the publish');
 
-  const png = decodePng(readSnapshot());
-  assert.equal(png.width, 640);
-  assert.equal(png.height, 360);
-  const colours = new Set();
-  for (let i = 0; i < png.pixels.length; i += png.bpp * 7) colours.add(png.pixels.readUIntBE(i, 3));
-  assert.ok(colours.size > 10, `the published slide is drawn (${colours.size} colours sampled)`);
+  // The screen shows that slide: the snapshot is the slide as the server
+  // holds it, drawn alone with the group's header at the snapshot's time,
+  // and the same slide under another title is clearly not it.
+  const shownBytes = readSnapshot();
+  const shownAt = fs.statSync(snapshot).mtimeMs;
+  const shown = decodePng(shownBytes);
+  assert.deepEqual([shown.width, shown.height], [640, 360]);
+  const published = (await apiGet(page, '/api/v1/slides')).slides.find((s) => s.title === '文明出行 从我做起');
+  assert.ok(published, 'the published slide is in the list');
+  const settings = (await apiGet(page, '/api/v1/groups/lobby')).settings;
+  const expected = await renderScreen('expected', published, settings, shownAt);
+  const decoy = await renderScreen('decoy', { ...published, title: '垃圾分类 人人有责' }, settings, shownAt);
+  const same = differingShare(shown, expected);
+  const other = differingShare(shown, decoy);
+  assert.ok(same < SAME_SCREEN, `the snapshot is the published slide (${same} of the pixels differ)`);
+  assert.ok(other > CLEARLY_OTHER, `the decoy is clearly not it (${other} of the pixels differ)`);
+  t.diagnostic(`snapshot: ${same} of the pixels differ from the slide drawn alone, ${other} from the decoy`);
 
   await go(page, '#dashboard', '.page-dashboard');
   await page.waitForSelector('.page-dashboard tr[data-screen=lobby] .dot.on');
@@ -216,13 +297,29 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   // A screenshot on demand reaches the player through its waiting long-poll
   // and shows in the row: the screen's own 640x360 frame.
   await page.locator('.page-dashboard tr[data-screen=lobby] button.take-shot').click();
+  // The row is drawn again once the new picture is there.
+  await page.waitForSelector('#message:has-text("lobby 的截屏已更新")', { timeout: 20000 });
   await page.waitForFunction(() => {
     const row = document.querySelector('.page-dashboard tr[data-screen=lobby]');
     const img = row && row.querySelector('img.shot');
     return img && !img.hidden && img.complete && img.naturalWidth > 0;
   }, null, { timeout: 20000 });
-  const shotWidth = await page.$eval('.page-dashboard tr[data-screen=lobby] img.shot', (img) => img.naturalWidth);
-  assert.equal(shotWidth, 640);
+  // The picture the row shows, as the browser decoded it.
+  const shotUrl = await page.$eval('.page-dashboard tr[data-screen=lobby] img.shot', (img) => {
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth; c.height = img.naturalHeight;
+    c.getContext('2d').drawImage(img, 0, 0);
+    return c.toDataURL('image/png');
+  });
+  const screenshot = decodePng(Buffer.from(shotUrl.split(',')[1], 'base64'));
+  assert.deepEqual([screenshot.width, screenshot.height], [640, 360]);
+  // What the screen shows: nothing else went on screen since the snapshot.
+  assert.ok(readSnapshot().equals(shownBytes), 'the screen still shows the published slide');
+  const shotSame = differingShare(screenshot, shown);
+  const shotOther = differingShare(screenshot, decoy);
+  assert.ok(shotSame < SAME_SCREEN, `the screenshot is the screen's frame (${shotSame} of the pixels differ from the snapshot)`);
+  assert.ok(shotOther > CLEARLY_OTHER, `the decoy is clearly not it (${shotOther} of the pixels differ)`);
+  t.diagnostic(`screenshot: ${shotSame} of the pixels differ from the snapshot, ${shotOther} from the decoy`);
   await shot(page, 'dashboard');
   await page.context().close();
 });

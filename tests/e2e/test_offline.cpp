@@ -7,16 +7,20 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
+#include <sstream>
 
 #include "common/sha256.hpp"
 #include "e2e_kit.hpp"
 #include "image_check.hpp"
 #include "support/png_bytes.hpp"
 #include "support/server_fixture.hpp"
+#include "support/show_on_failure.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -81,6 +85,54 @@ std::string offline_noise_png(int w, int h) {
     return png_bytes(w, h, 3, px);
 }
 
+// Watches the screen until `done()` (which reads the player's log) holds:
+// every poll reads the snapshot first and the log after it, so a snapshot
+// judged was written before the log said what `done` looks for. False when
+// a snapshot read before that shows `hidden` or is mostly black, or when
+// `done` does not hold within `timeout`.
+struct OfflineWatch {
+    std::size_t snapshots = 0;  // distinct snapshots seen
+    double most_hidden = 0;     // the largest share of the hidden colour in one
+    bool dark = false;          // one was mostly black
+};
+
+template <class Done>
+bool offline_watch_until(const fs::path& snapshot, const Colour& hidden,
+                         std::chrono::milliseconds timeout, OfflineWatch& watch, Done done) {
+    std::string last;
+    const bool happened = wait_until(
+        [&] {
+            const std::string png = read_or_empty(snapshot);
+            if (done()) return true;
+            if (png.empty() || png == last) return false;
+            auto img = Image::decode(png);
+            if (!img) return false;
+            last = png;
+            ++watch.snapshots;
+            watch.most_hidden =
+                std::max(watch.most_hidden, img->share_of(hidden.r, hidden.g, hidden.b));
+            watch.dark = watch.dark || img->share_darker_than(16) > 0.5;
+            return false;
+        },
+        timeout, 20ms);
+    return happened && watch.most_hidden < 0.05 && !watch.dark;
+}
+
+// The log's lines that put `slide_id` on screen ("showing ID from manifest
+// V") before the first line matching `verified`; -1 when `verified` never
+// comes.
+int offline_shown_before(const fs::path& log, const std::string& slide_id,
+                         const std::regex& verified) {
+    const std::regex showing("showing " + slide_id + " from manifest ");
+    int shown = 0;
+    std::istringstream in(read_or_empty(log));
+    for (std::string line; std::getline(in, line);) {
+        if (std::regex_search(line, verified)) return shown;
+        if (std::regex_search(line, showing)) ++shown;
+    }
+    return -1;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -99,9 +151,9 @@ TEST_CASE(
     const auto cache = dir / "cache";
     const auto snapshot = dir / "screen.png";
     {
+        ShowOnFailure shown_log("first player log", file_text(dir / "player1.log"));
         auto first = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot,
                                            dir / "player1.log");
-        INFO("player log:\n" << read_or_empty(dir / "player1.log"));
         REQUIRE(wait_until([&] { return shows(snapshot, kGreen) || shows(snapshot, kBlue); }, 20s));
         REQUIRE(first->terminate() == 0);
     }
@@ -110,20 +162,37 @@ TEST_CASE(
     REQUIRE(server.stop() == 0);
     fs::remove(snapshot);
     const auto log = dir / "player2.log";
+    ShowOnFailure shown_log("player log", file_text(log));
     auto player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log);
-    INFO("player log:\n" << read_or_empty(log));
-    bool green = false, blue = false;
+    bool green = false, blue = false, other = false;
+    const auto look = [&] {
+        if (auto img = Image::load(snapshot)) {
+            const bool g = img->share_of(kGreen.r, kGreen.g, kGreen.b) > 0.3;
+            const bool b = img->share_of(kBlue.r, kBlue.g, kBlue.b) > 0.3;
+            green = green || g;
+            blue = blue || b;
+            other = other || (!g && !b);
+        }
+    };
     REQUIRE(wait_until(
         [&] {
-            green = green || shows(snapshot, kGreen);
-            blue = blue || shows(snapshot, kBlue);
+            look();
             return green && blue;
         },
         20s));
-    // Long enough for the player's retries to back off to their longest.
-    std::this_thread::sleep_for(12s);
+    // Until its retries have backed off to their longest: the sync client
+    // waits 0.5 s after the first failure, doubling up to 15 s, which it
+    // waits after the sixth. The rotation goes on all the while.
+    const std::regex unreachable("sync: cannot reach");
+    REQUIRE(wait_until(
+        [&] {
+            look();
+            return count_log_lines(log, unreachable) >= 6;
+        },
+        40s));
     CHECK(player->running());
-    CHECK((shows(snapshot, kGreen) || shows(snapshot, kBlue)));
+    CHECK_FALSE(other);  // nothing but the two cached slides was on screen
+    CHECK(count_log_lines(log, std::regex("starting from cached manifest")) == 1);
 
     // The server comes back with new content: the screen has it within one
     // poll (its longest back-off is 15 s) of the publish.
@@ -149,26 +218,34 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
     auto up = editor.put_bytes("/api/v1/media", png, "image/png");
     REQUIRE(up.status == 201);
     const std::string sha = up.json().at("sha256").get<std::string>();
-    approve_slide(editor, reviewer,
-                  {{"type", "image"},
-                   {"media", sha},
-                   {"fit", "cover"},
-                   {"duration_s", 600},
-                   {"public_service", true}});
-    REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+    const nlohmann::json slide = {{"type", "image"},
+                                  {"media", sha},
+                                  {"fit", "cover"},
+                                  {"duration_s", 600},
+                                  {"public_service", true}};
+    const std::string slide_id = approve_slide(editor, reviewer, slide);
+    auto publish = reviewer.post("/api/v1/publish");
+    REQUIRE(publish.status == 200);
+    const std::string version = publish.json().at("version").get<std::string>();
 
     TempDir dir("signage-corrupt");
     const auto cache = dir / "cache";
     const auto snapshot = dir / "screen.png";
     const auto cached = cache / "media" / sha;
     {
+        ShowOnFailure shown_log("first player log", file_text(dir / "player1.log"));
         auto first = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot,
                                            dir / "player1.log");
-        INFO("player log:\n" << read_or_empty(dir / "player1.log"));
         REQUIRE(wait_until([&] { return shows(snapshot, kPlum, 0.5); }, 20s));
         REQUIRE(first->terminate() == 0);
     }
     REQUIRE(fs::file_size(cached) == png.size());
+
+    // The intact picture as the screen draws it: the image slide with the
+    // original file.
+    write_text_file(dir / "intact.png", png);
+    nlohmann::json local = slide;
+    local["media"] = (dir / "intact.png").string();
 
     // Bytes in the middle of the cached image change; its size does not.
     {
@@ -179,44 +256,60 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
     }
     REQUIRE(*sha256_file(cached) != sha);
 
-    SECTION("with the server there, it is fetched again at once") {
+    // The player logs this once the file is downloaded and its sha256 checked.
+    const std::regex verified("sync: manifest " + version + " ready: fetched " +
+                              std::to_string(png.size()) + " media bytes in 1 files");
+    fs::path log;
+    const auto is_verified = [&] { return count_log_lines(log, verified) > 0; };
+    OfflineWatch watch;
+    std::unique_ptr<Process> player;
+    const auto start = [&](const std::string& name) {
         fs::remove(snapshot);
-        const auto log = dir / "player2.log";
-        auto player =
-            start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log);
-        INFO("player log:\n" << read_or_empty(log));
-        REQUIRE(wait_until([&] { return shows(snapshot, kPlum, 0.5); }, 20s));
-        CHECK(read_or_empty(log).find("does not match its sha256") != std::string::npos);
-        auto now = sha256_file(cached);
-        REQUIRE(now.ok());
-        CHECK(*now == sha);
-        CHECK(player->terminate() == 0);
+        log = dir / name;
+        player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log);
+    };
+
+    SECTION("with the server there, it is fetched again at once") {
+        start("player2.log");
+        ShowOnFailure shown_log("player log", file_text(log));
+        CHECK(offline_watch_until(snapshot, kPlum, 20s, watch, is_verified));
     }
 
     SECTION("with the server away, the screen shows its own content until it is back") {
         REQUIRE(server.stop() == 0);
-        fs::remove(snapshot);
-        const auto log = dir / "player3.log";
-        auto player =
-            start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log);
-        INFO("player log:\n" << read_or_empty(log));
-        // Something is on screen, and it is not the damaged image.
-        REQUIRE(wait_until([&] { return Image::load(snapshot).has_value(); }, 15s));
-        std::this_thread::sleep_for(2s);
-        auto img = Image::load(snapshot);
-        REQUIRE(img);
-        CHECK(img->share_darker_than(16) < 0.5);
-        CHECK(img->share_of(kPlum.r, kPlum.g, kPlum.b) < 0.05);
-        CHECK(read_or_empty(log).find("does not match its sha256") != std::string::npos);
+        start("player3.log");
+        ShowOnFailure shown_log("player log", file_text(log));
+        // Away: the screen shows its own content, never the damaged picture,
+        // while the player tries the server again and again.
+        const std::regex unreachable("sync: cannot reach");
+        CHECK(offline_watch_until(snapshot, kPlum, 15s, watch, [&] {
+            return watch.snapshots >= 1 && count_log_lines(log, unreachable) >= 3;
+        }));
         CHECK_FALSE(fs::exists(cached));
-
         server.start();
-        REQUIRE(wait_until([&] { return shows(snapshot, kPlum, 0.5); }, 30s));
-        auto now = sha256_file(cached);
-        REQUIRE(now.ok());
-        CHECK(*now == sha);
-        CHECK(player->terminate() == 0);
+        CHECK(offline_watch_until(snapshot, kPlum, 30s, watch, is_verified));
     }
+
+    ShowOnFailure shown_log("player log", file_text(log));
+    INFO("snapshots seen before the file was verified: "
+         << watch.snapshots << ", largest share of its colour: " << watch.most_hidden);
+    CHECK(read_or_empty(log).find("does not match its sha256") != std::string::npos);
+    // The log names every item the player put on screen: the damaged one not
+    // until its file came again and matched.
+    CHECK(offline_shown_before(log, slide_id, verified) == 0);
+    REQUIRE(wait_until([&] { return shows(snapshot, kPlum, 0.5); }, 10s));
+    auto now = sha256_file(cached);
+    REQUIRE(now.ok());
+    CHECK(*now == sha);
+    // What shows then is the intact picture.
+    auto shown = Image::load(snapshot);
+    REQUIRE(shown);
+    const nlohmann::json settings = reviewer.get("/api/v1/groups/community").json().at("settings");
+    const Image intact =
+        render_screen(kOfflinePlayer, ScreenRender{local, settings, *modified_at(snapshot)},
+                      dir.path(), "intact");
+    CHECK(shown->differing_share(intact) < kSameScreen);
+    CHECK(player->terminate() == 0);
 }
 
 TEST_CASE(
@@ -224,8 +317,9 @@ TEST_CASE(
     "heartbeat reports it",
     "[e2e][faults]") {
     if (::geteuid() != 0) {
-        WARN("skipped: mounting a small disk needs root (scripts/test runs as root)");
-        return;
+        FAIL(
+            "this test mounts a small tmpfs to fill, which needs root; scripts/test runs the "
+            "tests as root");
     }
     ServerFixture server;
     auto editor = server.client(server.add_staff("erin", "editor"));
@@ -241,10 +335,13 @@ TEST_CASE(
     REQUIRE(disk.mounted());
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
+    ShowOnFailure shown_log("player log", file_text(log));
     auto player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log,
                                         {"--heartbeat-seconds", "5", "--screenshot-seconds", "0"});
-    INFO("player log:\n" << read_or_empty(log));
     REQUIRE(wait_until([&] { return shows(snapshot, kGreen); }, 20s));
+    // The one 3 s item comes round again and again without being drawn anew:
+    // the snapshot changes only when something else goes on screen.
+    const auto green_at = modified_at(snapshot);
 
     // A 4 MB image does not fit on the 3 MB disk.
     auto up = editor.put_bytes("/api/v1/media", offline_noise_png(1200, 1150), "image/png");
@@ -257,30 +354,41 @@ TEST_CASE(
     REQUIRE(reviewer.post("/api/v1/publish").status == 200);
 
     nlohmann::json screen;
+    ShowOnFailure shown_screen("the screen as the API shows it", [&] { return screen.dump(2); });
+    bool left_green = false;
+    const auto still_green = [&] {
+        left_green = left_green || !shows(snapshot, kGreen);
+        return !left_green;
+    };
     const bool reported = wait_until(
         [&] {
+            still_green();
             screen = screen_named(admin, "kiosk");
             return screen.is_object() && screen.at("heartbeat").is_object() &&
                    screen.at("heartbeat").at("last_sync_error").is_string();
         },
         30s);
-    INFO("screen: " << screen.dump());
     REQUIRE(reported);
     const std::string error = screen.at("heartbeat").at("last_sync_error").get<std::string>();
     CHECK(error.find("disk full") != std::string::npos);
     CHECK(screen.at("heartbeat").at("free_disk_bytes").get<std::int64_t>() < 1'000'000);
     CHECK(screen.at("state") == "online");
 
-    // The old content keeps playing; the half-fetched manifest is not used.
-    std::this_thread::sleep_for(3s);
+    // The old content keeps playing through the player's next tries; the
+    // half-fetched manifest is not used. The log names every switch at once
+    // (a snapshot follows a switch only once its crossfade and reveal are
+    // over, up to seconds later).
+    const std::regex disk_full("sync: cannot write .*\\(disk full\\?\\)");
+    REQUIRE(wait_until(
+        [&] {
+            still_green();
+            return count_log_lines(log, disk_full) >= 2;
+        },
+        30s));
     CHECK(player->running());
+    CHECK_FALSE(left_green);
     CHECK(shows(snapshot, kGreen));
-    const std::string text = read_or_empty(log);
-    std::size_t switches = 0;
-    for (auto at = text.find("switched to manifest"); at != std::string::npos;
-         at = text.find("switched to manifest", at + 1)) {
-        ++switches;
-    }
-    CHECK(switches == 1);
+    CHECK(modified_at(snapshot) == green_at);
+    CHECK(count_log_lines(log, std::regex("switched to manifest")) == 1);
     CHECK(player->terminate() == 0);
 }

@@ -10,12 +10,12 @@
 #include <chrono>
 #include <filesystem>
 #include <regex>
-#include <thread>
 
 #include "e2e_kit.hpp"
 #include "image_check.hpp"
 #include "support/process.hpp"
 #include "support/server_fixture.hpp"
+#include "support/show_on_failure.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -45,14 +45,15 @@ int pair_count(const fs::path& log, const std::string& needle) {
 }
 
 std::unique_ptr<Process> start_unpaired_player(const std::string& url, const fs::path& cache,
-                                               const fs::path& snapshot, const fs::path& log) {
+                                               const fs::path& snapshot, const fs::path& log,
+                                               const std::vector<std::string>& extra = {}) {
     ProcessOptions opt;
     opt.stderr_file = log;
-    return std::make_unique<Process>(
-        kPairPlayer,
-        std::vector<std::string>{"--server", url, "--cache", cache.string(), "--headless", "--size",
-                                 "640x360", "--snapshot", snapshot.string()},
-        opt);
+    std::vector<std::string> args{"--server",     url,          "--cache",
+                                  cache.string(), "--headless", "--size",
+                                  "640x360",      "--snapshot", snapshot.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<Process>(kPairPlayer, args, opt);
 }
 
 bool pair_shows_published(const fs::path& snapshot) {
@@ -85,10 +86,10 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
     const auto cache = dir / "cache";
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
+    ShowOnFailure shown_log("player log", file_text(log));
     auto player = start_unpaired_player(server.url(), cache, snapshot, log);
     const std::regex code_line(R"(pairing: code (\d{6}) \(expires [^)]+\))");
 
-    INFO("player log:\n" << read_or_empty(log));
     REQUIRE(wait_until([&] { return !pair_last_match(log, code_line).empty(); }, 20s));
     const std::string code = pair_last_match(log, code_line);
     REQUIRE(wait_until([&] { return pair_shows_pairing_page(snapshot); }, 10s));
@@ -104,7 +105,6 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
                               {{"code", code}, {"name", "lobby"}, {"group", "community"}});
     REQUIRE(claimed.status == 201);
     const std::string screen_id = claimed.json().at("id");
-    INFO("player log:\n" << read_or_empty(log));
     REQUIRE(wait_until(
         [&] { return pair_count(log, "pairing: paired as lobby in group community") == 1; }, 10s));
 
@@ -125,7 +125,6 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
                                   {"background", "#0b6e4f"}};
     approve_slide(editor, reviewer, slide);
     REQUIRE(reviewer.post("/api/v1/publish").status == 200);
-    INFO("player log:\n" << read_or_empty(log));
     REQUIRE(wait_until([&] { return pair_shows_published(snapshot); }, 15s));
     CHECK(read_or_empty(log).find("switched to manifest") != std::string::npos);
 
@@ -133,18 +132,20 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
     REQUIRE(player->terminate() == 0);
     fs::remove(snapshot);
     const auto log2 = dir / "player2.log";
-    player = start_unpaired_player(server.url(), cache, snapshot, log2);
-    INFO("second player log:\n" << read_or_empty(log2));
+    ShowOnFailure shown_log2("second player log", file_text(log2));
+    // At debug level the player logs each heartbeat the server accepted.
+    player = start_unpaired_player(server.url(), cache, snapshot, log2, {"--log-level", "debug"});
     REQUIRE(wait_until(
         [&] { return pair_count(log2, "pairing: using the saved device token") == 1; }, 15s));
     REQUIRE(wait_until([&] { return pair_shows_published(snapshot); }, 15s));
-    std::this_thread::sleep_for(1500ms);
+    // The server took the saved token (it accepted the heartbeat sent at
+    // start with it), and the player never asked for a code on the way.
+    REQUIRE(wait_until([&] { return pair_count(log2, "heartbeat: sent ") >= 1; }, 15s));
     CHECK(pair_count(log2, "pairing: code ") == 0);
     CHECK(admin.get("/api/v1/screens").json().at("screens").at(0).at("last_seen") != nullptr);
 
     // Revoked: the player forgets the token and shows a new code.
     REQUIRE(admin.post("/api/v1/screens/" + screen_id + "/revoke").status == 200);
-    INFO("second player log:\n" << read_or_empty(log2));
     REQUIRE(wait_until([&] { return !pair_last_match(log2, code_line).empty(); }, 15s));
     CHECK(pair_count(log2, "pairing: the server refused this screen's token") == 1);
     CHECK(!fs::exists(token_file));

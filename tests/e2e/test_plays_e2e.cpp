@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "e2e_kit.hpp"
 #include "support/process.hpp"
 #include "support/server_fixture.hpp"
+#include "support/show_on_failure.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -92,6 +94,7 @@ TEST_CASE("plays: a headless player's plays reach the server's report and surviv
     };
 
     TempDir dir("signage-plays-e2e");
+    ShowOnFailure shown_log("player log", file_text(dir / "player.log"));
     auto player = start_logging_player(server.url(), token, dir.path());
 
     // Both slides have played and arrived, each with its flag.

@@ -5,9 +5,11 @@
 
 #include <SDL_image.h>
 
-#include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
+#include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -45,8 +47,10 @@ struct Loop {
         player->start();
     }
 
-    // Runs the loop while `script` delivers manifests and checks; quits when
-    // `script` returns.
+    // Runs the loop while `script` delivers manifests and looks at the
+    // screen; quits when `script` returns. The script runs on another thread,
+    // where Catch's assertions are not safe: it records what it saw, and the
+    // test asserts once run() has returned.
     void run(const std::function<void()>& script) {
         std::thread t([&] {
             script();
@@ -75,21 +79,41 @@ struct Loop {
         return seen;
     }
 
-    // The snapshot's share of pixels that are pure black.
-    double black_share() const {
+    // The snapshot's share of pixels of exactly this colour; -1 when there
+    // is no snapshot (yet).
+    double snapshot_share(std::uint8_t r, std::uint8_t g, std::uint8_t b) const {
         render::SurfacePtr png(IMG_Load(snapshot.c_str()));
         if (!png) return -1;
         render::SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
         if (!rgba) return -1;
-        std::size_t black = 0;
+        std::size_t hits = 0;
         const auto* px = static_cast<const std::uint8_t*>(rgba->pixels);
         for (int y = 0; y < rgba->h; ++y) {
             for (int x = 0; x < rgba->w; ++x) {
                 const auto* p = px + y * rgba->pitch + x * 4;
-                if (p[0] == 0 && p[1] == 0 && p[2] == 0) ++black;
+                if (p[0] == r && p[1] == g && p[2] == b) ++hits;
             }
         }
-        return static_cast<double>(black) / (rgba->w * rgba->h);
+        return static_cast<double>(hits) / (rgba->w * rgba->h);
+    }
+    // The snapshot's share of pixels that are pure black.
+    double black_share() const { return snapshot_share(0, 0, 0); }
+
+    // From the script's thread: `measure` applied to the frame on screen now,
+    // read by the loop's own thread (Player::request_frame); nullopt when the
+    // loop does not hand it over within 10 s or cannot read it.
+    std::optional<double> measure_frame(std::function<double(const SDL_Surface&)> measure) {
+        auto result = std::make_shared<std::promise<double>>();
+        auto answer = result->get_future();
+        player->request_frame([result, measure](render::SurfacePtr frame) {
+            result->set_value(frame ? measure(*frame) : -1);
+        });
+        if (answer.wait_for(10s) != std::future_status::ready) return std::nullopt;
+        try {
+            return answer.get();
+        } catch (const std::future_error&) {  // dropped: the frame could not be read
+            return std::nullopt;
+        }
     }
 };
 
@@ -135,16 +159,23 @@ TEST_CASE("play loop: the screen goes dark in its power-off window and wakes aft
     night.settings.power_off = {{(minute + 1440 - 1) % 1440, (minute + 60) % 1440}};
     auto day = manifest("day", {text_slide("a", "夜间关屏")});
 
+    bool lit_before = false, dark = false, lit_after = false;
     loop.run([&] {
-        CHECK(eventually([&] { return loop.black_share() >= 0 && loop.black_share() < 0.5; }));
-        loop.player->deliver_manifest(night);
-        CHECK(eventually([&] { return loop.black_share() > 0.999; }));
-        loop.player->deliver_manifest(day);
-        CHECK(eventually([&] {
+        lit_before = eventually([&] {
             const double b = loop.black_share();
             return b >= 0 && b < 0.5;
-        }));
+        });
+        loop.player->deliver_manifest(night);
+        dark = eventually([&] { return loop.black_share() > 0.999; });
+        loop.player->deliver_manifest(day);
+        lit_after = eventually([&] {
+            const double b = loop.black_share();
+            return b >= 0 && b < 0.5;
+        });
     });
+    CHECK(lit_before);
+    CHECK(dark);
+    CHECK(lit_after);
 }
 
 TEST_CASE("play loop: an emergency notice takes the screen at once and leaves when cancelled",
@@ -165,29 +196,38 @@ TEST_CASE("play loop: an emergency notice takes the screen at once and leaves wh
     auto cancelled = normal;
     cancelled.version = "v3";
 
-    std::atomic<bool> saw_alert{false}, saw_back{false};
+    // Measured on the loop's thread and asserted after it: "at once" is
+    // within a second of the manifest's arrival, each way.
+    bool normal_up = false, saw_alert = false, saw_back = false;
+    std::chrono::milliseconds to_alert{-1}, to_back{-1};
+    const auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - t);
+    };
     loop.run([&] {
         loop.player->deliver_manifest(normal);
-        REQUIRE(eventually([&] { return loop.player->showing_id() == "a"; }));
-        const auto sent = std::chrono::steady_clock::now();
+        normal_up = eventually([&] { return loop.player->showing_id() == "a"; });
+        if (!normal_up) return;
+        auto sent = std::chrono::steady_clock::now();
         loop.player->deliver_manifest(with_alert);
         saw_alert = eventually([&] { return loop.player->showing_id() == "storm"; }, 5s);
-        INFO("the alert showed after " << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::steady_clock::now() - sent)
-                                              .count()
-                                       << " ms");
+        to_alert = since(sent);
+        sent = std::chrono::steady_clock::now();
         loop.player->deliver_manifest(cancelled);
         saw_back = eventually([&] { return loop.player->showing_id() == "a"; }, 5s);
+        to_back = since(sent);
     });
+    INFO("the alert showed after " << to_alert.count() << " ms, the rotation came back after "
+                                   << to_back.count() << " ms");
+    REQUIRE(normal_up);
     CHECK(saw_alert);
     CHECK(saw_back);
+    CHECK(to_alert < 1s);
+    CHECK(to_back < 1s);
 }
 
 TEST_CASE("play loop: valid notices run on a ticker under the main zone", "[player][loop]") {
-    auto bottom_red_share = [](render::Display& display) {
-        auto frame = display.read_frame();
-        REQUIRE(frame.ok());
-        const SDL_Surface& f = **frame;
+    const auto bottom_red_share = [](const SDL_Surface& f) {
         std::size_t red = 0, n = 0;
         const auto* px = static_cast<const std::uint8_t*>(f.pixels);
         for (int y = f.h - f.h / 30; y < f.h; ++y) {
@@ -205,27 +245,28 @@ TEST_CASE("play loop: valid notices run on a ticker under the main zone", "[play
     notice.type = protocol::SlideType::notice;
     notice.body = "本周六上午8:00至12:00停水，请提前储水。";
 
-    double without = -1, with = -1;
-    {
+    // The bottom strip once the slide is fully on screen: its snapshot (its
+    // light background) is written when the crossfade is over, with the
+    // ticker, if any, drawn.
+    const auto bottom_once_shown = [&](const protocol::Manifest& m) {
         Loop loop;
+        std::optional<double> share;
         loop.run([&] {
-            loop.player->deliver_manifest(manifest("plain", {slide}));
-            std::this_thread::sleep_for(1500ms);
+            loop.player->deliver_manifest(m);
+            if (eventually([&] { return loop.snapshot_share(0xF5, 0xF5, 0xF5) > 0.3; })) {
+                share = loop.measure_frame(bottom_red_share);
+            }
         });
-        without = bottom_red_share(*loop.display);
-    }
-    {
-        Loop loop;
-        loop.run([&] {
-            loop.player->deliver_manifest(manifest("notices", {slide, notice}));
-            std::this_thread::sleep_for(1500ms);
-        });
-        with = bottom_red_share(*loop.display);
-    }
-    INFO("campaign-red share of the bottom strip: " << without << " without notices, " << with
+        return share;
+    };
+    const auto without = bottom_once_shown(manifest("plain", {slide}));
+    const auto with = bottom_once_shown(manifest("notices", {slide, notice}));
+    REQUIRE(without);
+    REQUIRE(with);
+    INFO("campaign-red share of the bottom strip: " << *without << " without notices, " << *with
                                                     << " with");
-    CHECK(without < 0.05);
-    CHECK(with > 0.3);
+    CHECK(*without < 0.05);
+    CHECK(*with > 0.3);
 }
 
 TEST_CASE("play loop: an honour roll pages through its entries", "[player][loop]") {
@@ -278,13 +319,22 @@ TEST_CASE("play loop: the quiz invitation joins the rotation only with an enable
     q.question = "过马路要走人行横道。";
     q.options = {"对", "错"};
     q.answers = {0};
-    for (const bool with_quiz : {true, false}) {
-        INFO(with_quiz);
+    struct Case {
+        const char* what;
+        bool enabled;
+        bool with_bank;
+        bool invited;
+    };
+    for (const Case& c : {Case{"enabled, with a bank", true, true, true},
+                          Case{"disabled, with a bank", false, true, false},
+                          Case{"enabled, with an empty bank", true, false, false}}) {
+        INFO(c.what);
         Loop loop;
         protocol::Manifest m = manifest("q", {quick("a"), quick("b")});
-        m.quiz = {q};
-        m.settings.quiz.enabled = with_quiz;
+        if (c.with_bank) m.quiz = {q};
+        m.settings.quiz.enabled = c.enabled;
         std::set<std::string> shown;
+        // Seven 1 s items: the invitation comes every kInviteEvery of them.
         loop.run([&] {
             loop.player->deliver_manifest(m);
             const auto until = std::chrono::steady_clock::now() + 7s;
@@ -294,6 +344,7 @@ TEST_CASE("play loop: the quiz invitation joins the rotation only with an enable
             }
         });
         CHECK(shown.count("a") == 1);
-        CHECK(shown.count("quiz-invitation") == (with_quiz ? 1U : 0U));
+        CHECK(shown.count("b") == 1);
+        CHECK(shown.count("quiz-invitation") == (c.invited ? 1U : 0U));
     }
 }

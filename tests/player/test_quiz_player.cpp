@@ -25,6 +25,7 @@
 #include "protocol/claim.hpp"
 #include "protocol/manifest.hpp"
 #include "support/process.hpp"
+#include "support/show_on_failure.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace signage;
@@ -135,6 +136,7 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
          "--token", kToken, "--cache", cache_dir.string(), "--headless", "--size", "1920x1080",
          "--snapshot", snapshot.string(), "--input-fifo", fifo.string()},
         opt);
+    test::ShowOnFailure shown_log("player log", [&] { return player.output(); });
     REQUIRE(player.wait_for_line(std::regex("starting from cached manifest quiz-v1"), 15s));
     REQUIRE(player.wait_for_line(std::regex("input: reading taps"), 15s));
 
@@ -172,9 +174,9 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
         for (int a : q.answers) {
             send(fifo, "tap " + targets[static_cast<char>('A' + a)].center());
         }
+        // The player takes the lines in order: the confirm after the choices.
         if (q.type == protocol::QuestionType::multiple) {
             REQUIRE(m[7].matched);
-            std::this_thread::sleep_for(300ms);
             send(fifo, "click " + parse_rect(m[7]).center());  // the mouse works too
         } else {
             CHECK_FALSE(m[7].matched);
@@ -185,7 +187,6 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
         REQUIRE(std::regex_search(
             *fb, fm, std::regex(R"(quiz: feedback (correct|wrong) next=(\d+,\d+,\d+,\d+)$)")));
         CHECK(fm[1] == "correct");
-        std::this_thread::sleep_for(200ms);
         send(fifo, "tap " + parse_rect(fm[2]).center());
     }
     auto result = player.wait_for_line(std::regex("quiz: result "), 15s);
@@ -228,11 +229,20 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
     REQUIRE(player.wait_for_line(std::regex("quiz: idle timeout, back to rotation"), 15s));
     REQUIRE(player.wait_for_line(std::regex("showing welcome from manifest quiz-v1"), 5s));
 
-    // A round dropped half-way records nothing; the prize serial survives a
-    // restart.
+    // A round dropped half-way records nothing, and the prize serial is kept
+    // on disk for the next start. The round ends the bank's idle timeout
+    // (5 s) after the last touch, not before (the clock starts before the
+    // click is sent, so it never reads less than the player's own wait).
+    const auto clicked = std::chrono::steady_clock::now();
     send(fifo, "click 100 900");
     REQUIRE(player.wait_for_line(std::regex("quiz: question 1/3 "), 15s));
     REQUIRE(player.wait_for_line(std::regex("quiz: idle timeout, back to rotation"), 15s));
+    const auto idle = std::chrono::steady_clock::now() - clicked;
+    INFO("back to the rotation "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(idle).count()
+         << " ms after the last touch");
+    CHECK(idle >= 5s);
+    CHECK(idle < 8s);
     CHECK(player.terminate() == 0);
     std::size_t files = 0;
     for (const auto& e : fs::directory_iterator(cache_dir / "outbox" / "quiz-results")) {
