@@ -44,7 +44,7 @@ inline std::string read_or_empty(const std::filesystem::path& path) {
 }
 
 // The file's text at the moment it is called, for ShowOnFailure:
-//   ShowOnFailure shown("player log", file_text(log));
+//   ShowOnFailure shown("player log", log);
 inline std::function<std::string()> file_text(std::filesystem::path path) {
     return [path = std::move(path)] { return read_or_empty(path); };
 }

@@ -54,7 +54,7 @@ TEST_CASE("a published slide reaches a headless screen, which keeps it without t
     const auto cache = dir / "cache";
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player = start_player(server.url(), token, cache, snapshot, log);
 
     // Before anything is published the screen shows the built-in core values,
@@ -115,7 +115,7 @@ TEST_CASE("a published slide reaches a headless screen, which keeps it without t
         REQUIRE(server.stop() == 0);
         fs::remove(snapshot);
         const auto log2 = dir / "player2.log";
-        ShowOnFailure shown_log2("second player log", file_text(log2));
+        ShowOnFailure shown_log2("second player log", log2);
         auto again = start_player(server.url(), token, cache, snapshot, log2);
         REQUIRE(wait_until([&] { return Image::load(snapshot).has_value(); }, 15s));
         CHECK(shows_published_slide(snapshot));
@@ -130,7 +130,7 @@ TEST_CASE("a screen with a revoked or wrong token keeps its default content", "[
     TempDir dir("signage-e2e");
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player = start_player(server.url(), "not-a-device-token", dir / "cache", snapshot, log);
     REQUIRE(wait_until([&] { return Image::load(snapshot).has_value(); }, 15s));
     // The server refused the token, and the player asked again and was

@@ -50,7 +50,7 @@ TEST_CASE(
     TempDir dir;
     const auto log = dir / "player.log";
     const auto snapshot = dir / "screen.png";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player = start_headless_player(
         kHealthPlayer, server.url(), token, dir / "cache", snapshot, log,
         {"--size", "640x360", "--heartbeat-seconds", "5", "--screenshot-seconds", "0"});
@@ -146,7 +146,7 @@ TEST_CASE("e2e health: --screenshot-seconds sends screenshots with nobody asking
     const std::string token = server.add_screen("square", "lobby");
     TempDir dir;
     const auto snapshot = dir / "screen.png";
-    ShowOnFailure shown_log("player log", file_text(dir / "player.log"));
+    ShowOnFailure shown_log("player log", dir / "player.log");
     auto player = start_headless_player(kHealthPlayer, server.url(), token, dir / "cache", snapshot,
                                         dir / "player.log",
                                         {"--size", "320x180", "--screenshot-seconds", "1"});

@@ -151,7 +151,7 @@ TEST_CASE(
     const auto cache = dir / "cache";
     const auto snapshot = dir / "screen.png";
     {
-        ShowOnFailure shown_log("first player log", file_text(dir / "player1.log"));
+        ShowOnFailure shown_log("first player log", dir / "player1.log");
         auto first = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot,
                                            dir / "player1.log");
         REQUIRE(wait_until([&] { return shows(snapshot, kGreen) || shows(snapshot, kBlue); }, 20s));
@@ -162,7 +162,7 @@ TEST_CASE(
     REQUIRE(server.stop() == 0);
     fs::remove(snapshot);
     const auto log = dir / "player2.log";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log);
     bool green = false, blue = false, other = false;
     const auto look = [&] {
@@ -233,7 +233,7 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
     const auto snapshot = dir / "screen.png";
     const auto cached = cache / "media" / sha;
     {
-        ShowOnFailure shown_log("first player log", file_text(dir / "player1.log"));
+        ShowOnFailure shown_log("first player log", dir / "player1.log");
         auto first = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot,
                                            dir / "player1.log");
         REQUIRE(wait_until([&] { return shows(snapshot, kPlum, 0.5); }, 20s));
@@ -271,14 +271,14 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
 
     SECTION("with the server there, it is fetched again at once") {
         start("player2.log");
-        ShowOnFailure shown_log("player log", file_text(log));
+        ShowOnFailure shown_log("player log", log);
         CHECK(offline_watch_until(snapshot, kPlum, 20s, watch, is_verified));
     }
 
     SECTION("with the server away, the screen shows its own content until it is back") {
         REQUIRE(server.stop() == 0);
         start("player3.log");
-        ShowOnFailure shown_log("player log", file_text(log));
+        ShowOnFailure shown_log("player log", log);
         // Away: the screen shows its own content, never the damaged picture,
         // while the player tries the server again and again.
         const std::regex unreachable("sync: cannot reach");
@@ -290,7 +290,7 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
         CHECK(offline_watch_until(snapshot, kPlum, 30s, watch, is_verified));
     }
 
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     INFO("snapshots seen before the file was verified: "
          << watch.snapshots << ", largest share of its colour: " << watch.most_hidden);
     CHECK(read_or_empty(log).find("does not match its sha256") != std::string::npos);
@@ -335,7 +335,7 @@ TEST_CASE(
     REQUIRE(disk.mounted());
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log,
                                         {"--heartbeat-seconds", "5", "--screenshot-seconds", "0"});
     REQUIRE(wait_until([&] { return shows(snapshot, kGreen); }, 20s));

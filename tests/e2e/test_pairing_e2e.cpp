@@ -86,7 +86,7 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
     const auto cache = dir / "cache";
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player = start_unpaired_player(server.url(), cache, snapshot, log);
     const std::regex code_line(R"(pairing: code (\d{6}) \(expires [^)]+\))");
 
@@ -132,7 +132,7 @@ TEST_CASE("a screen without a token pairs, plays, keeps its token and pairs agai
     REQUIRE(player->terminate() == 0);
     fs::remove(snapshot);
     const auto log2 = dir / "player2.log";
-    ShowOnFailure shown_log2("second player log", file_text(log2));
+    ShowOnFailure shown_log2("second player log", log2);
     // At debug level the player logs each heartbeat the server accepted.
     player = start_unpaired_player(server.url(), cache, snapshot, log2, {"--log-level", "debug"});
     REQUIRE(wait_until(

@@ -94,7 +94,7 @@ TEST_CASE("plays: a headless player's plays reach the server's report and surviv
     };
 
     TempDir dir("signage-plays-e2e");
-    ShowOnFailure shown_log("player log", file_text(dir / "player.log"));
+    ShowOnFailure shown_log("player log", dir / "player.log");
     auto player = start_logging_player(server.url(), token, dir.path());
 
     // Both slides have played and arrived, each with its flag.

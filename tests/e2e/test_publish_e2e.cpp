@@ -84,7 +84,7 @@ TEST_CASE("a screen waiting on its long-poll shows a publish within a second", "
     TempDir dir("signage-latency");
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
     auto player =
         start_headless_player(kLatencyPlayer, server.url(), token, dir / "cache", snapshot, log);
     REQUIRE(wait_until([&] { return latency_shows(snapshot, 0); }, 20s));

@@ -167,7 +167,7 @@ TEST_CASE("quiz: a resident passes a round by touch and the prize code redeems e
     std::ofstream fifo(fifo_path);  // blocks until the player reads taps from its end
     REQUIRE(fifo.good());
     LogFollower follow(log);
-    ShowOnFailure shown_log("player log", file_text(log));
+    ShowOnFailure shown_log("player log", log);
 
     // Once the bank has arrived, a tap anywhere starts a round.
     REQUIRE(follow.wait(std::regex("switched to manifest"), 20s));

@@ -62,7 +62,14 @@ class ShowOnFailure {
   private:
     static std::string read_file(const std::filesystem::path& file) {
         std::ifstream in(file, std::ios::binary);
-        if (!in) return "(" + file.string() + " does not exist)\n";
+        if (!in) {
+            // Built piece by piece: GCC 12 at -O3 reports a false -Wrestrict
+            // for "(" + path + "...".
+            std::string missing = "(";
+            missing += file.string();
+            missing += " does not exist)\n";
+            return missing;
+        }
         std::ostringstream ss;
         ss << in.rdbuf();
         return ss.str();
