@@ -292,31 +292,88 @@ TEST_CASE("server: authorization matrix over every registered route", "[server][
     }
 }
 
-TEST_CASE("server: sign-in is throttled after 5 failures per user or address", "[server][access]") {
-    ServerFixture server;
-    server.add_user("erin", "editor", "erin-secret-1");
-    server.add_user("finn", "editor", "finn-secret-1");
-    auto anon = server.client();
-    for (int i = 0; i < 5; ++i) {
-        auto wrong =
-            anon.post("/api/v1/auth/login", {{"username", "erin"}, {"password", "wrong-one"}});
-        CHECK(wrong.status == 401);
+namespace {
+
+// A server with two editors, erin and finn, for the sign-in throttle.
+struct TwoAccounts {
+    TwoAccounts() {
+        server.add_user("erin", "editor", "erin-secret-1");
+        server.add_user("finn", "editor", "finn-secret-1");
     }
-    // The right password no longer helps, for this user or from this address.
-    auto blocked =
-        anon.post("/api/v1/auth/login", {{"username", "erin"}, {"password", "erin-secret-1"}});
-    CHECK(blocked.status == 429);
-    CHECK(error_code(blocked) == "too_many_requests");
-    const int retry = std::stoi(blocked.header("retry-after"));
-    CHECK(retry > 0);
-    CHECK(retry <= 15 * 60);
-    const std::string message = blocked.json().at("error").at("message").get<std::string>();
+    ServerFixture server;
+};
+
+// A sign-in from 127.0.0.N: the server sees each N as another client address.
+HttpResponse sign_in_from(const ServerFixture& server, int n, const std::string& user,
+                          const std::string& password) {
+    HttpClient client = server.client();
+    client.set_local_address("127.0.0." + std::to_string(n));
+    return client.post("/api/v1/auth/login", {{"username", user}, {"password", password}});
+}
+
+// A 429 as the throttle gives it: with Retry-After within the window and the
+// time to come back in the message.
+void check_throttled(const HttpResponse& res) {
+    INFO(res.status << " " << res.body);
+    CHECK(res.status == 429);
+    CHECK(error_code(res) == "too_many_requests");
+    const std::string retry = res.header("retry-after");
+    REQUIRE_FALSE(retry.empty());
+    CHECK(std::stoi(retry) > 0);
+    CHECK(std::stoi(retry) <= 15 * 60);
+    const std::string message = res.json().at("error").at("message").get<std::string>();
     CHECK(message.find("try again in 15 minutes") != std::string::npos);
     CHECK(message.find("after 20") != std::string::npos);
-    auto other =
-        anon.post("/api/v1/auth/login", {{"username", "finn"}, {"password", "finn-secret-1"}});
-    CHECK(other.status == 429);
-    CHECK_FALSE(other.header("retry-after").empty());
+}
+
+}  // namespace
+
+// The rule (auth/authenticator.hpp): 5 failed sign-ins within 15 minutes for
+// one username, or from one address, refuse every further attempt for that
+// username, or from that address, even with the right password.
+TEST_CASE("server: 5 failed sign-ins for one account from 5 addresses lock it everywhere, only it",
+          "[server][access][throttle]") {
+    TwoAccounts accounts;
+    const ServerFixture& server = accounts.server;
+    // Four failures, each from another address: not locked yet, and the
+    // sign-in that follows does not clear them.
+    for (int n = 11; n <= 14; ++n) {
+        CHECK(sign_in_from(server, n, "erin", "wrong-one").status == 401);
+    }
+    CHECK(sign_in_from(server, 20, "erin", "erin-secret-1").status == 200);
+    CHECK(sign_in_from(server, 15, "erin", "wrong-one").status == 401);  // the fifth
+
+    // Locked from everywhere, addresses that never failed included.
+    for (int n : {11, 15, 20, 21, 1}) {
+        INFO("from 127.0.0." << n);
+        check_throttled(sign_in_from(server, n, "erin", "erin-secret-1"));
+    }
+    // No address is locked (one failure each): another account signs in from all of them.
+    for (int n = 11; n <= 15; ++n) {
+        INFO("from 127.0.0." << n);
+        CHECK(sign_in_from(server, n, "finn", "finn-secret-1").status == 200);
+    }
+}
+
+TEST_CASE("server: 5 failed sign-ins with made-up names from one address lock it for everyone",
+          "[server][access][throttle]") {
+    TwoAccounts accounts;
+    const ServerFixture& server = accounts.server;
+    // Four made-up names from one address: not locked yet.
+    for (int i = 1; i <= 4; ++i) {
+        CHECK(sign_in_from(server, 30, "ghost-" + std::to_string(i), "guess").status == 401);
+    }
+    CHECK(sign_in_from(server, 30, "erin", "erin-secret-1").status == 200);
+    CHECK(sign_in_from(server, 30, "ghost-5", "guess").status == 401);  // the fifth
+
+    // That address is locked for every account, real or not.
+    check_throttled(sign_in_from(server, 30, "erin", "erin-secret-1"));
+    check_throttled(sign_in_from(server, 30, "finn", "finn-secret-1"));
+    check_throttled(sign_in_from(server, 30, "ghost-6", "guess"));
+    // Other addresses are not, and the names (one failure each) are not locked either.
+    CHECK(sign_in_from(server, 31, "erin", "erin-secret-1").status == 200);
+    CHECK(sign_in_from(server, 1, "finn", "finn-secret-1").status == 200);
+    CHECK(sign_in_from(server, 31, "ghost-1", "guess").status == 401);
 }
 
 TEST_CASE("server: password change checks the old one and ends other sessions",
