@@ -211,8 +211,14 @@ TEST_CASE("the background loop delivers a publish and stops promptly mid-poll", 
         std::lock_guard lock(mu);
         CHECK(versions[1] != versions[0]);
     }
-    // The loop is now inside a 60 s long-poll; stop must not wait for it.
-    std::this_thread::sleep_for(200ms);
+    // Once the server holds the loop's 60 s long-poll, stop must not wait for it.
+    HttpClient admin = w.server.client(w.server.add_staff("ada", "admin"));
+    const auto waiting = [&] {
+        auto res = admin.get("/api/v1/screens");
+        return res.status == 200 && res.json().at("screens").at(0).at("waiting") == true;
+    };
+    for (int i = 0; i < 200 && !waiting(); ++i) std::this_thread::sleep_for(25ms);
+    REQUIRE(waiting());
     const auto t0 = std::chrono::steady_clock::now();
     sync.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 3s);
