@@ -882,13 +882,39 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     return s;
 }
 
+namespace {
+
+// "not valid JSON at byte offset 15 (line 1, column 16): syntax error while
+// parsing object key - unexpected end of input; expected string literal".
+// The offset counts from 0 and names the byte at which the text stopped
+// being JSON: a bad byte itself, the last byte of a token that cannot be
+// there, or the text's length when it stops short. (nlohmann's `byte` is
+// the 1-based position of the last byte it read.)
+std::string json_syntax_message(const json::parse_error& e) {
+    const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    // e.what(): "[json.exception.parse_error.101] parse error at line 1, column 16: reason".
+    const std::string what = e.what();
+    std::string where;
+    std::string reason = what;
+    const std::string at = "parse error at ";
+    if (const auto from = what.find(at); from != std::string::npos) {
+        const auto start = from + at.size();
+        if (const auto colon = what.find(": ", start); colon != std::string::npos) {
+            where = " (" + what.substr(start, colon - start) + ")";
+            reason = what.substr(colon + 2);
+        }
+    }
+    return "not valid JSON at byte offset " + std::to_string(offset) + where + ": " + reason;
+}
+
+}  // namespace
+
 Result<Slide> parse_slide_text(std::string_view text, const SlideParseOptions& options) {
     json j;
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        return make_error("invalid",
-                          "not valid JSON (at byte " + std::to_string(e.byte) + "): " + e.what());
+        return make_error("invalid", json_syntax_message(e));
     } catch (const json::exception& e) {
         // A number too large for a double, for one.
         return make_error("invalid", std::string("not usable JSON: ") + e.what());

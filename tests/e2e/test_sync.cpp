@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "common/sha256.hpp"
@@ -39,6 +40,14 @@ std::string make_png(int w, int h) {
     return png_bytes(w, h, 3, px);
 }
 
+// A PNG of noise: it does not compress, so it is about w*h*3 bytes.
+std::string noise_png(int w, int h) {
+    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
+    std::mt19937 rng(20261203);
+    for (auto& b : px) b = static_cast<unsigned char>(rng());
+    return png_bytes(w, h, 3, px);
+}
+
 struct World {
     ServerFixture server;
     HttpClient editor = server.client(server.add_staff("erin", "editor"));
@@ -58,6 +67,17 @@ struct World {
         auto res = editor.put_bytes("/api/v1/media", bytes, "image/png");
         REQUIRE(res.status == 201);
         return res.json()["sha256"].get<std::string>();
+    }
+
+    // signage_media_sent_bytes_total from GET /metrics: media body bytes the
+    // server has written, counted where the client cannot fake it.
+    std::uint64_t media_sent_bytes() const {
+        auto res = server.client().get("/metrics");
+        REQUIRE(res.status == 200);
+        const std::string series = "\nsignage_media_sent_bytes_total ";
+        const auto at = res.body.find(series);
+        REQUIRE(at != std::string::npos);
+        return std::stoull(res.body.substr(at + series.size()));
     }
 
     SyncOptions options(std::string tok = {}) const {
@@ -110,16 +130,20 @@ TEST_CASE("sync fetches a manifest and its media, then answers 304 until a publi
 
 TEST_CASE("an interrupted download resumes from the bytes already on disk", "[sync][e2e]") {
     World w;
-    const auto png = make_png(300, 200);
+    // Large enough to go out in many pieces.
+    const auto png = noise_png(300, 200);
     const auto sha = w.upload(png);
     w.publish({{"type", "image"}, {"media", sha}});
 
     auto cache = Cache::open(w.dir / "cache");
     REQUIRE(cache.ok());
-    // Half the file arrived before the power went.
+    // Part of the file arrived before the power went.
     const auto part = (*cache)->partial_path(sha);
-    write_text_file(part, png.substr(0, png.size() / 2));
+    const std::size_t have = png.size() / 2 + 77;
+    write_text_file(part, png.substr(0, have));
+    const std::uint64_t missing = png.size() - have;
 
+    const std::uint64_t sent_before = w.media_sent_bytes();
     SyncClient sync(w.options(), **cache, {});
     auto r = sync.sync_once("", 0);
     REQUIRE(r.ok());
@@ -127,6 +151,17 @@ TEST_CASE("an interrupted download resumes from the bytes already on disk", "[sy
     CHECK((*cache)->has_media(sha));
     CHECK(read_text_file((*cache)->media_path(sha)) == png);
     CHECK_FALSE(fs::exists(part));
+
+    // Only the missing bytes crossed the wire: the server's own count of
+    // media body bytes grew by exactly them (waited for, as the count is
+    // made once the server's write completes).
+    const auto sent = [&] { return w.media_sent_bytes() - sent_before; };
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (sent() < missing && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+    }
+    INFO("file " << png.size() << " bytes, " << have << " on disk");
+    CHECK(sent() == missing);
 }
 
 TEST_CASE("sync failures are reported as values, and nothing is switched", "[sync][e2e]") {
@@ -176,8 +211,14 @@ TEST_CASE("the background loop delivers a publish and stops promptly mid-poll", 
         std::lock_guard lock(mu);
         CHECK(versions[1] != versions[0]);
     }
-    // The loop is now inside a 60 s long-poll; stop must not wait for it.
-    std::this_thread::sleep_for(200ms);
+    // Once the server holds the loop's 60 s long-poll, stop must not wait for it.
+    HttpClient admin = w.server.client(w.server.add_staff("ada", "admin"));
+    const auto waiting = [&] {
+        auto res = admin.get("/api/v1/screens");
+        return res.status == 200 && res.json().at("screens").at(0).at("waiting") == true;
+    };
+    for (int i = 0; i < 200 && !waiting(); ++i) std::this_thread::sleep_for(25ms);
+    REQUIRE(waiting());
     const auto t0 = std::chrono::steady_clock::now();
     sync.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 3s);

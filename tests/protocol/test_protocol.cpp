@@ -148,9 +148,41 @@ TEST_CASE("slides survive a JSON round trip", "[protocol][slide]") {
 }
 
 TEST_CASE("JSON syntax errors name the byte offset", "[protocol][slide]") {
-    auto s = parse_slide_text(R"({"type":"text",)");
-    REQUIRE_FALSE(s.ok());
-    CHECK_THAT(s.error().message, Catch::Contains("not valid JSON"));
+    struct Row {
+        const char* what;
+        std::string text;
+        std::size_t offset;  // from 0, in bytes
+        const char* line_column;
+    };
+    const std::string nested =
+        "{\"type\":\"honor_roll\",\"title\":\"身边好人榜\",\"entries\":[{\"name\":\"王秀兰\"},"
+        "{\"name\":\"李建国\",\"deed\":\"救人\x01\"}]}";
+    const std::string multiline =
+        "{\n  \"type\": \"text\",\n  \"title\": \"t\"\n  \"body\": \"b\"\n}";
+    const Row rows[] = {
+        // Cut short: the offset is the length, where more was expected.
+        {"cut short", R"({"type":"text",)", 15, "line 1, column 16"},
+        {"empty", "", 0, "line 1, column 1"},
+        // A bad byte in the middle: the offset is that byte's.
+        {"bad byte", R"({"type":"text", "title": @"t"})", 25, "line 1, column 26"},
+        // In a nested value after multi-byte characters: bytes, not characters.
+        {"nested", nested, nested.find('\x01'), nullptr},
+        // A missing comma at the end of the third line: the offset is where the
+        // unexpected "body" ends, and newlines count as bytes.
+        {"multi-line", multiline, multiline.find("\"body\"") + 5, "line 4, column 8"},
+    };
+    for (const Row& r : rows) {
+        INFO(r.what << ": " << r.text);
+        auto s = parse_slide_text(r.text);
+        REQUIRE_FALSE(s.ok());
+        const std::string& message = s.error().message;
+        CHECK_THAT(message, Catch::StartsWith("not valid JSON at byte offset " +
+                                              std::to_string(r.offset) + " ("));
+        if (r.line_column != nullptr) CHECK_THAT(message, Catch::Contains(r.line_column));
+        CHECK_THAT(message, Catch::Contains("syntax error"));
+        // Only what a person needs: no library prefix.
+        CHECK_THAT(message, !Catch::Contains("json.exception"));
+    }
 }
 
 TEST_CASE("validity dates decide when a slide plays", "[protocol][slide]") {

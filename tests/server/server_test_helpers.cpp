@@ -72,6 +72,23 @@ std::string unquote(std::string etag) {
     return etag;
 }
 
+nlohmann::json screen_named(HttpClient& staff, const std::string& name) {
+    auto res = staff.get("/api/v1/screens");
+    expect(res.status == 200, "list screens: " + std::to_string(res.status) + " " + res.body);
+    const nlohmann::json body = res.json();
+    for (const auto& screen : body.at("screens")) {
+        if (screen.at("name") == name) return screen;
+    }
+    return nullptr;
+}
+
+bool wait_for_waiting(HttpClient& staff, const std::string& name) {
+    return wait_until([&] {
+        const nlohmann::json screen = screen_named(staff, name);
+        return screen.is_object() && screen.at("waiting") == true;
+    });
+}
+
 std::future<Poll> start_poll(const std::string& url, const std::string& device,
                              const std::string& version, int wait_s) {
     return std::async(std::launch::async, [=] {
@@ -100,13 +117,9 @@ nlohmann::json Staff::publish() {
 }
 
 std::string Staff::screen_id(const std::string& name) {
-    auto res = admin.get("/api/v1/screens");
-    expect(res.status == 200, "list screens: " + res.body);
-    const nlohmann::json list = res.json();
-    for (const auto& screen : list.at("screens")) {
-        if (screen.at("name") == name) return screen.at("id").get<std::string>();
-    }
-    throw std::runtime_error("no screen named " + name);
+    const nlohmann::json screen = screen_named(admin, name);
+    expect(screen.is_object(), "no screen named " + name);
+    return screen.at("id").get<std::string>();
 }
 
 }  // namespace signage::test

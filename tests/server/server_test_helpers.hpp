@@ -5,6 +5,7 @@
 #include <chrono>
 #include <future>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,26 @@ signage::protocol::Manifest fetch_manifest(HttpClient& screen);
 std::string unquote(std::string etag);
 
 using Clock = std::chrono::steady_clock;
+
+// Polls `pred` every 20 ms until it holds or `timeout` passes: its last answer.
+template <class Pred>
+bool wait_until(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pred();
+}
+
+// The screen named `name` as GET /api/v1/screens shows it to `staff`; null
+// when it is not listed.
+nlohmann::json screen_named(HttpClient& staff, const std::string& name);
+
+// Waits (up to 10 s) until the server holds a manifest long-poll of the
+// screen named `name`, as its "waiting" in GET /api/v1/screens says: the
+// condition a test needs before a publish that should, or should not, wake it.
+bool wait_for_waiting(HttpClient& staff, const std::string& name);
 
 // A long-poll's answer and when it came.
 struct Poll {

@@ -33,17 +33,6 @@ json good_heartbeat() {
             {"sent_at", "2026-11-28T08:30:00Z"}};
 }
 
-json screen_named(HttpClient& staff, const std::string& name) {
-    auto res = staff.get("/api/v1/screens");
-    REQUIRE(res.status == 200);
-    const json body = res.json();
-    for (const json& s : body.at("screens")) {
-        if (s.at("name") == name) return s;
-    }
-    FAIL("no screen " << name);
-    return nullptr;
-}
-
 // GET /api/v1/player/manifest that says it takes commands, on its own thread.
 std::future<Poll> start_command_poll(const std::string& url, const std::string& device,
                                      const std::string& version, int wait_s) {
@@ -63,16 +52,6 @@ double metric_value(const std::string& text, const std::string& series) {
     const auto at = text.find("\n" + series + " ");
     if (at == std::string::npos) return -1;
     return std::stod(text.substr(at + series.size() + 2));
-}
-
-template <class Pred>
-bool health_wait(Pred pred) {
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (Clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return pred();
 }
 
 }  // namespace
@@ -187,7 +166,7 @@ TEST_CASE("health: a screenshot request answers the screen's waiting poll with a
 
     // A player that takes commands is answered at once.
     auto poll = start_command_poll(staff.server.url(), device, version, 30);
-    REQUIRE(health_wait([&] { return screen_named(staff.admin, "gate").at("waiting") == true; }));
+    REQUIRE(wait_for_waiting(staff.admin, "gate"));
     CHECK(screen_named(staff.admin, "gate").at("state") == "online");
     const auto asked = Clock::now();
     auto req = staff.editor.post("/api/v1/screens/" + id + "/screenshot");
@@ -218,10 +197,13 @@ TEST_CASE("health: a screenshot request answers the screen's waiting poll with a
     CHECK(screen_named(staff.admin, "gate").at("screenshot_at").is_string());
 
     // A player that does not take commands (an old one) only ever gets
-    // manifests; the command waits for a poll that takes it.
-    auto old_poll = start_poll(staff.server.url(), device, version, 1);
-    REQUIRE(health_wait([&] { return screen_named(staff.admin, "gate").at("waiting") == true; }));
-    REQUIRE(staff.editor.post("/api/v1/screens/" + id + "/screenshot").status == 202);
+    // manifests: its poll, held when the command comes, is not answered with
+    // it; the command waits for a poll that takes it.
+    auto old_poll = start_poll(staff.server.url(), device, version, 3);
+    REQUIRE(wait_for_waiting(staff.admin, "gate"));
+    auto queued = staff.editor.post("/api/v1/screens/" + id + "/screenshot");
+    REQUIRE(queued.status == 202);
+    CHECK(queued.json().at("waiting") == true);
     CHECK(old_poll.get().res.status == 304);
     auto later = start_command_poll(staff.server.url(), device, version, 30).get();
     CHECK(later.res.status == 200);
@@ -252,7 +234,7 @@ TEST_CASE("health: /metrics counts requests, publishes, uploads and waiting scre
     auto waiting = start_poll(
         staff.server.url(), device,
         unquote(staff.server.client(device).get("/api/v1/player/manifest").header("etag")), 2);
-    REQUIRE(health_wait([&] { return screen_named(staff.admin, "gate").at("waiting") == true; }));
+    REQUIRE(wait_for_waiting(staff.admin, "gate"));
 
     auto second = anon.get("/metrics");
     REQUIRE(second.status == 200);

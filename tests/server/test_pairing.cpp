@@ -2,10 +2,10 @@
 // collected once; revoking a device token.
 
 #include <set>
-#include <thread>
 
 #include <catch2/catch.hpp>
 
+#include "protocol/time.hpp"
 #include "server_test_helpers.hpp"
 
 using namespace signage::test;
@@ -83,6 +83,7 @@ TEST_CASE("pairing: wrong, malformed and expired codes are refused naming the co
     Staff staff(options);
     auto anonymous = staff.server.client();
     json p = request_pairing(anonymous);
+    const json in_time = request_pairing(anonymous);  // claimed before it expires
     std::string wrong = p.at("code");
     wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
     auto res =
@@ -102,14 +103,26 @@ TEST_CASE("pairing: wrong, malformed and expired codes are refused naming the co
     CHECK(error_field(res) == "group");
     CHECK(anonymous.get("/api/v1/player/pair/not-a-pairing").status == 404);
 
-    std::this_thread::sleep_for(std::chrono::milliseconds(5500));
+    // A code works within its 5 seconds...
+    res = staff.admin.post("/api/v1/screens/pair",
+                           {{"code", in_time.at("code")}, {"name", "b"}, {"group", "g"}});
+    CHECK(res.status == 201);
+    // ...and is refused once they are over: waited for (the pairing is gone),
+    // then checked against the expiry the screen was told.
+    const std::string pairing = "/api/v1/player/pair/" + p.at("pairing_id").get<std::string>();
+    CHECK(anonymous.get(pairing).status == 200);  // still waiting
+    REQUIRE(
+        wait_until([&] { return anonymous.get(pairing).status == 404; }, std::chrono::seconds(15)));
+    const auto expires_at = signage::protocol::parse_iso8601(p.at("expires_at").get<std::string>());
+    REQUIRE(expires_at.ok());
+    CHECK(std::chrono::system_clock::now() >= *expires_at);
     res = staff.admin.post("/api/v1/screens/pair",
                            {{"code", p.at("code")}, {"name", "a"}, {"group", "g"}});
     CHECK(res.status == 404);
     CHECK(error_field(res) == "code");
-    CHECK(anonymous.get("/api/v1/player/pair/" + p.at("pairing_id").get<std::string>()).status ==
-          404);
-    CHECK(staff.admin.get("/api/v1/screens").json().at("screens").empty());
+    const json screens = staff.admin.get("/api/v1/screens").json().at("screens");
+    REQUIRE(screens.size() == 1);
+    CHECK(screens[0].at("name") == "b");
 }
 
 TEST_CASE("pairing: requests are rate-limited per client address", "[server][pairing]") {
@@ -135,7 +148,7 @@ TEST_CASE("pairing: a revoked token is refused at once, the screen can be paired
 
     // A screen holding the long-poll is answered at once.
     auto poll = start_poll(staff.server.url(), device, manifest.version, 30);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(wait_for_waiting(staff.admin, "gate"));
     CHECK(staff.editor.post("/api/v1/screens/" + id + "/revoke").status == 403);
     const auto revoked_at = Clock::now();
     auto revoked = staff.admin.post("/api/v1/screens/" + id + "/revoke");

@@ -203,7 +203,10 @@ TEST_CASE("server: new settings reach the group's screens at once, content uncha
 
     auto town_poll = start_poll(staff.server.url(), device, before.version, 30);
     auto plaza_poll = start_poll(staff.server.url(), other, plaza_version, 2);
-    REQUIRE(town_poll.wait_for(300ms) == std::future_status::timeout);
+    // Both screens are held by the server, and neither is answered yet.
+    REQUIRE(wait_for_waiting(staff.admin, "gate"));
+    REQUIRE(wait_for_waiting(staff.admin, "square"));
+    REQUIRE(town_poll.wait_for(0s) == std::future_status::timeout);
 
     auto put = staff.admin.put("/api/v1/groups/town", {{"settings", community_settings}});
     REQUIRE(put.status == 200);
@@ -261,7 +264,8 @@ TEST_CASE("server: a moved screen gets its new group's manifest, at once when it
 
     const std::string id = staff.screen_id("gate");
     auto poll = start_poll(staff.server.url(), device, town.version, 30);
-    REQUIRE(poll.wait_for(300ms) == std::future_status::timeout);
+    REQUIRE(wait_for_waiting(staff.admin, "gate"));
+    REQUIRE(poll.wait_for(0s) == std::future_status::timeout);
     auto moved = staff.admin.put("/api/v1/screens/" + id, {{"group", "plaza"}});
     const auto moved_at = Clock::now();
     REQUIRE(moved.status == 200);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "server_test_helpers.hpp"
 #include "support/png_bytes.hpp"
@@ -97,6 +98,35 @@ std::string percent_decoded(const std::string& text) {
     return out;
 }
 
+// A stand-in for signage-player: a script that writes its process id to
+// `pid_file` (so a test knows it ran, and which process it is), then runs
+// `then` in its place.
+std::filesystem::path stub_player(const TempDir& dir, const std::filesystem::path& pid_file,
+                                  const std::string& then) {
+    const auto path = dir.path() / "stub-player";
+    {
+        std::ofstream f(path);
+        f << "#!/bin/sh\necho $$ > '" << pid_file.string() << ".tmp'\nmv '" << pid_file.string()
+          << ".tmp' '" << pid_file.string() << "'\nexec " << then << "\n";
+    }
+    ::chmod(path.c_str(), 0755);
+    return path;
+}
+
+// The process id a stub player wrote.
+pid_t stub_pid(const std::filesystem::path& pid_file) {
+    return static_cast<pid_t>(std::stol(read_text_file(pid_file)));
+}
+
+// True while the process exists and has not ended (a zombie has ended).
+bool process_running(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(stat, text)) return false;
+    const auto name_end = text.rfind(')');
+    return name_end != std::string::npos && name_end + 2 < text.size() && text[name_end + 2] != 'Z';
+}
+
 // The X-Signage-Warnings header: [{"field","message"}].
 json preview_warnings(const HttpResponse& res) {
     return json::parse(percent_decoded(res.header("x-signage-warnings")));
@@ -158,7 +188,12 @@ TEST_CASE("server: a preview draws uploaded media from the media store", "[serve
 }
 
 TEST_CASE("server: a bad preview request names the field and draws nothing", "[server][preview]") {
-    Staff staff;
+    // A stand-in player shows whether anything was drawn.
+    TempDir dir;
+    const auto ran = dir.path() / "player.pid";
+    ServerOptions options;
+    options.args = {"--player", stub_player(dir, ran, "true").string()};
+    Staff staff(options);
     // The same reader as saving a slide.
     auto bad = staff.editor.post("/api/v1/preview",
                                  {{"type", "text"}, {"title", "t"}, {"duration_s", "ten"}});
@@ -199,8 +234,12 @@ TEST_CASE("server: a bad preview request names the field and draws nothing", "[s
 
     auto none = staff.server.client().post("/api/v1/preview", text_slide("文明出行"));
     CHECK(none.status == 401);
-    // Nothing was stored by any of it.
+    // Nothing was stored or drawn by any of it...
     CHECK(staff.editor.get("/api/v1/slides").json().at("slides").empty());
+    CHECK_FALSE(std::filesystem::exists(ran));
+    // ...while a good request does start the player (which here draws nothing).
+    (void)staff.editor.post("/api/v1/preview", text_slide("文明出行"));
+    CHECK(std::filesystem::exists(ran));
 }
 
 TEST_CASE("server: characters the screen's font lacks warn in the preview and at submit",
@@ -236,47 +275,43 @@ TEST_CASE("server: characters the screen's font lacks warn in the preview and at
 
 TEST_CASE("server: a preview that takes too long is stopped with a 504", "[server][preview]") {
     TempDir dir;
-    const auto slow = dir.path() / "slow-player";
-    {
-        std::ofstream f(slow);
-        f << "#!/bin/sh\nexec sleep 30\n";
-    }
-    ::chmod(slow.c_str(), 0755);
+    const auto started = dir.path() / "player.pid";
     ServerOptions options;
-    options.args = {"--player", slow.string(), "--preview-timeout", "1"};
+    options.args = {"--player", stub_player(dir, started, "sleep 30").string(), "--preview-timeout",
+                    "1"};
     Staff staff(options);
     auto res = staff.editor.post("/api/v1/preview", text_slide("文明出行"));
     CHECK(res.status == 504);
     CHECK(error_code(res) == "timeout");
     CHECK(res.json().at("error").at("message").get<std::string>().find("too long") !=
           std::string::npos);
+    // The player it started is stopped, not left running.
+    REQUIRE(std::filesystem::exists(started));
+    const pid_t player = stub_pid(started);
+    CHECK(wait_until([&] { return !process_running(player); }, std::chrono::seconds(5)));
     // The server goes on answering.
     CHECK(staff.editor.get("/api/v1/slides").status == 200);
 }
 
 TEST_CASE("server: stopping the server stops a render in progress", "[server][preview]") {
     TempDir dir;
-    const auto slow = dir.path() / "slow-player";
-    const auto started = dir.path() / "started";
-    {
-        std::ofstream f(slow);
-        f << "#!/bin/sh\ntouch '" << started.string() << "'\nexec sleep 120\n";
-    }
-    ::chmod(slow.c_str(), 0755);
+    const auto started = dir.path() / "player.pid";
     ServerOptions options;
-    options.args = {"--player", slow.string(), "--preview-timeout", "120"};
+    options.args = {"--player", stub_player(dir, started, "sleep 120").string(),
+                    "--preview-timeout", "120"};
     Staff staff(options);
     auto pending =
         std::async(std::launch::async, [url = staff.server.url(), token = staff.editor.token()] {
             return HttpClient(url, token).post("/api/v1/preview", text_slide("文明出行"));
         });
-    for (int i = 0; i < 200 && !std::filesystem::exists(started); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(std::filesystem::exists(started));
+    REQUIRE(wait_until([&] { return std::filesystem::exists(started); }));
+    const pid_t player = stub_pid(started);
+    CHECK(process_running(player));
     // A clean exit (0), not the SIGKILL the fixture sends a server that hangs.
     CHECK(staff.server.stop() == 0);
     CHECK(pending.get().status != 200);
+    // The render was stopped, not left behind.
+    CHECK(wait_until([&] { return !process_running(player); }, std::chrono::seconds(5)));
 }
 
 TEST_CASE("server: --player must name an executable", "[server][preview]") {

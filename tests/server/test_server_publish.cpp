@@ -75,7 +75,8 @@ TEST_CASE("server: a waiting screen is answered within a second of a publish",
 
     auto poll = start_poll(staff.server.url(), device, before, 30);
     // The screen is waiting, not answered.
-    REQUIRE(poll.wait_for(500ms) == std::future_status::timeout);
+    REQUIRE(wait_for_waiting(staff.admin, "square"));
+    REQUIRE(poll.wait_for(0s) == std::future_status::timeout);
 
     // Measured from the publish's answer (what the staff member sees), so a
     // slow disk on a loaded machine does not count against the long-poll.
@@ -108,7 +109,7 @@ TEST_CASE("server: a wait that runs out answers 304 and an unchanged publish wak
 
     const auto poll_started = Clock::now();
     auto poll = start_poll(staff.server.url(), device, version, 2);
-    std::this_thread::sleep_for(300ms);
+    REQUIRE(wait_for_waiting(staff.admin, "park"));
     CHECK(staff.publish().at("groups")[0].at("changed") == false);
     const auto republished = Clock::now();
     const Poll result = poll.get();
@@ -183,7 +184,8 @@ TEST_CASE(
                          {"valid_until", "2099-01-01T00:00:00+08:00"}};
     const std::string id = staff.approved_slide(notice);
     auto poll = start_poll(staff.server.url(), device, calm, 30);
-    REQUIRE(poll.wait_for(300ms) == std::future_status::timeout);
+    REQUIRE(wait_for_waiting(staff.admin, "station"));
+    REQUIRE(poll.wait_for(0s) == std::future_status::timeout);
     const std::string alarm = staff.publish().at("version").get<std::string>();
     const auto published_at = Clock::now();
     REQUIRE(poll.wait_for(5s) == std::future_status::ready);
@@ -211,7 +213,8 @@ TEST_CASE(
 
     // Withdrawn: the waiting screen gets the manifest without it at once.
     auto second = start_poll(staff.server.url(), device, alarm, 30);
-    REQUIRE(second.wait_for(300ms) == std::future_status::timeout);
+    REQUIRE(wait_for_waiting(staff.admin, "station"));
+    REQUIRE(second.wait_for(0s) == std::future_status::timeout);
     auto withdrawn = staff.reviewer.post(path, json{{"reason", "抢修完毕"}});
     const auto withdrawn_at = Clock::now();
     REQUIRE(withdrawn.status == 200);

@@ -85,9 +85,11 @@ void add_media_routes(http::Router& router, Services& s) {
         }
         const auto size = static_cast<std::uint64_t>(m.size);
         const http::ByteRange range = http::parse_range(req.header("range"), size);
+        Metrics& metrics = s.metrics;
+        auto count_sent = [&metrics](std::uint64_t bytes) { metrics.add_media_sent_bytes(bytes); };
         switch (range.kind) {
             case http::ByteRange::Kind::whole:
-                res.file = http::FileSlice{s.media.path_for(sha), 0, size};
+                res.file = http::FileSlice{s.media.path_for(sha), 0, size, count_sent};
                 break;
             case http::ByteRange::Kind::partial:
                 res.status = 206;
@@ -95,7 +97,8 @@ void add_media_routes(http::Router& router, Services& s) {
                                 "bytes " + std::to_string(range.offset) + "-" +
                                     std::to_string(range.offset + range.length - 1) + "/" +
                                     std::to_string(size));
-                res.file = http::FileSlice{s.media.path_for(sha), range.offset, range.length};
+                res.file =
+                    http::FileSlice{s.media.path_for(sha), range.offset, range.length, count_sent};
                 break;
             case http::ByteRange::Kind::unsatisfiable: {
                 Response r = http::error_response(make_error(

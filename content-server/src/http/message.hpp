@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@ struct FileSlice {
     std::filesystem::path path;
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
+    // When set, told once the body has been written, or its connection has
+    // failed, how many of the slice's bytes the client's socket took: all of
+    // them, or fewer when it failed part way. Not called for HEAD and other
+    // bodiless answers. Runs on the I/O thread; must be quick.
+    std::function<void(std::uint64_t bytes)> on_sent = nullptr;
 };
 
 struct Response {

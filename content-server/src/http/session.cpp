@@ -1,5 +1,7 @@
 #include "http/session.hpp"
 
+#include <algorithm>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -42,6 +44,14 @@ Method to_method(bhttp::verb v) {
         default:
             return Method::other;
     }
+}
+
+// The size of the response header as the serializer writes it: the bytes
+// that go out before the body.
+template <class Body>
+std::uint64_t header_bytes(const bhttp::response<Body>& msg) {
+    bhttp::fields::writer header(msg, msg.version(), msg.result_int());
+    return beast::buffer_bytes(header.get());
 }
 
 bool is_disconnect(const beast::error_code& ec) {
@@ -209,6 +219,8 @@ class Session : public std::enable_shared_from_this<Session> {
             apply_head(*msg, res);
             msg->prepare_payload();
             bytes_ = res.file->length;
+            on_body_sent_ = std::move(res.file->on_sent);
+            header_bytes_ = header_bytes(*msg);
             return write(std::move(msg));
         }
         auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
@@ -221,6 +233,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     template <class Body>
     void write(std::shared_ptr<bhttp::response<Body>> msg) {
+        written_ = 0;
         auto sr = std::make_shared<bhttp::response_serializer<Body>>(*msg);
         write_some(std::move(msg), std::move(sr));
     }
@@ -231,15 +244,27 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.expires_after(limits_.write_timeout);  // inactivity, re-armed per piece
         bhttp::async_write_some(
             stream_, *sr,
-            [self = shared_from_this(), msg, sr](beast::error_code ec, std::size_t) mutable {
+            [self = shared_from_this(), msg, sr](beast::error_code ec, std::size_t n) mutable {
+                self->written_ += n;
                 if (ec) {
                     spdlog::debug("{} {} {}: write failed: {}", self->remote_, self->method_text_,
                                   self->target_, ec.message());
+                    self->report_body_sent();
                     return self->close();
                 }
                 if (!sr->is_done()) return self->write_some(std::move(msg), std::move(sr));
+                self->report_body_sent();
                 self->on_written(msg->need_eof());
             });
+    }
+
+    // Tells a file body's on_sent what the socket took of it.
+    void report_body_sent() {
+        if (!on_body_sent_) return;
+        const std::uint64_t body = written_ > header_bytes_ ? written_ - header_bytes_ : 0;
+        auto told = std::move(on_body_sent_);
+        on_body_sent_ = nullptr;
+        told(std::min(body, bytes_));
     }
 
     void on_written(bool close) {
@@ -291,6 +316,9 @@ class Session : public std::enable_shared_from_this<Session> {
     bool close_after_ = false;
     int status_ = 0;
     std::uint64_t bytes_ = 0;
+    std::uint64_t written_ = 0;       // bytes of the response the socket has taken
+    std::uint64_t header_bytes_ = 0;  // of which the header (file bodies only)
+    std::function<void(std::uint64_t)> on_body_sent_;
     std::chrono::steady_clock::time_point started_{};
     char drain_buf_[4096];
 };

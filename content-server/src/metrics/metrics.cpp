@@ -46,6 +46,11 @@ void Metrics::add_upload_bytes(std::uint64_t bytes) {
     upload_bytes_ += bytes;
 }
 
+void Metrics::add_media_sent_bytes(std::uint64_t bytes) {
+    std::lock_guard lock(mu_);
+    media_sent_bytes_ += bytes;
+}
+
 std::string Metrics::render(const Gauges& gauges) const {
     std::lock_guard lock(mu_);
     std::string out;
@@ -87,8 +92,12 @@ std::string Metrics::render(const Gauges& gauges) const {
         "# HELP signage_publishes_total Successful publishes.\n"
         "# TYPE signage_publishes_total counter\nsignage_publishes_total {}\n"
         "# HELP signage_upload_bytes_total Bytes of media uploads accepted.\n"
-        "# TYPE signage_upload_bytes_total counter\nsignage_upload_bytes_total {}\n",
-        gauges.waiting_screens, gauges.online_screens, gauges.screens, publishes_, upload_bytes_);
+        "# TYPE signage_upload_bytes_total counter\nsignage_upload_bytes_total {}\n"
+        "# HELP signage_media_sent_bytes_total Bytes of media bodies (GET /media/..., whole or "
+        "ranges) written to clients.\n"
+        "# TYPE signage_media_sent_bytes_total counter\nsignage_media_sent_bytes_total {}\n",
+        gauges.waiting_screens, gauges.online_screens, gauges.screens, publishes_, upload_bytes_,
+        media_sent_bytes_);
     return out;
 }
 

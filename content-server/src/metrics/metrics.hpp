@@ -1,7 +1,8 @@
 #pragma once
 // Server metrics in the Prometheus text format (version 0.0.4), served at
 // GET /metrics: HTTP requests by route and status, a request latency
-// histogram by route, publishes and media upload bytes. Gauges that belong
+// histogram by route, publishes, media upload bytes and media body bytes
+// sent (what a cache or a resumed download saves shows here). Gauges that belong
 // to other parts (screens waiting on the long-poll, screens online) are read
 // at scrape time through the callbacks given to render().
 //
@@ -30,6 +31,8 @@ class Metrics {
                          double seconds);
     void add_publish();
     void add_upload_bytes(std::uint64_t bytes);
+    // Bytes of media bodies (whole files and ranges) written to clients.
+    void add_media_sent_bytes(std::uint64_t bytes);
 
     struct Gauges {
         std::int64_t waiting_screens = 0;
@@ -50,6 +53,7 @@ class Metrics {
     std::map<std::string, Histogram> latency_;  // by route
     std::uint64_t publishes_ = 0;
     std::uint64_t upload_bytes_ = 0;
+    std::uint64_t media_sent_bytes_ = 0;
 };
 
 }  // namespace signage::server

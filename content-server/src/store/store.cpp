@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
+#include "common/fault.hpp"
 #include "common/random.hpp"
 
 namespace signage::server {
@@ -1327,6 +1328,9 @@ Result<std::vector<PublishedGroup>> Store::publish(
                                  {"published", std::move(newly_published)}}));
         db_->exec("UPDATE slides SET status = 'published' WHERE status = 'approved'");
         db_->exec("UPDATE quiz_questions SET status = 'published' WHERE status = 'approved'");
+        // Every manifest is written, nothing is committed: a test kills the
+        // server here to prove a publish lands whole or not at all.
+        fault::pause("publish.before_commit");
         tx.commit();
         return out;
     });

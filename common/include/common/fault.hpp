@@ -1,0 +1,24 @@
+#pragma once
+// Fault-injection points, for tests only: they let a test stop a program at a
+// named moment (inside a transaction, say) and kill it there, instead of
+// hoping a random delay lands at that moment.
+//
+//   SIGNAGE_FAULT_PAUSE=publish.before_commit:3000[,other.point:MS...]
+//
+// makes fault::pause("publish.before_commit") print the line
+// "fault: paused at publish.before_commit" on standard output (flushed, so a
+// test reading the output sees it at once) and sleep 3000 ms before going on.
+// The variable is read once, when the first point is reached; unset or
+// empty, a point costs one check of an empty table. Entries that do not
+// parse are reported on the log and ignored.
+//
+// Points: "publish.before_commit" (the store, after a publish has written
+// every manifest, before its transaction commits).
+
+#include <string_view>
+
+namespace signage::fault {
+
+void pause(std::string_view point);
+
+}  // namespace signage::fault
