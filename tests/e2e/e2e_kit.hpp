@@ -19,20 +19,9 @@
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 namespace signage::test {
-
-// Polls `pred` every `every` until it holds or `timeout` passes; its last answer.
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout,
-                std::chrono::milliseconds every = std::chrono::milliseconds(50)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(every);
-    }
-    return pred();
-}
 
 // The file's text, or "" when it cannot be read (yet).
 inline std::string read_or_empty(const std::filesystem::path& path) {

@@ -30,13 +30,6 @@ namespace {
 
 const fs::path kPlayer = SIGNAGE_PLAYER_BINARY;
 
-// A PNG of noise: it does not compress, so its size is about w*h*3 bytes.
-std::string noise_png(int w, int h, std::mt19937& rng) {
-    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
-    for (auto& b : px) b = static_cast<unsigned char>(rng());
-    return png_bytes(w, h, 3, px);
-}
-
 std::string text_or_empty(const fs::path& p) {
     try {
         return read_text_file(p);
@@ -107,7 +100,9 @@ TEST_CASE("faults: a player killed at 50 points of a 20-file sync keeps a whole 
     // 20 images of about 60 KB, one image slide each, published at once.
     std::mt19937 rng(20261123);
     for (int i = 0; i < 20; ++i) {
-        auto up = editor.put_bytes("/api/v1/media", noise_png(136 + i, 140, rng), "image/png");
+        auto up = editor.put_bytes("/api/v1/media",
+                                   noise_png(136 + i, 140, static_cast<std::uint32_t>(rng())),
+                                   "image/png");
         REQUIRE(up.status == 201);
         nlohmann::json slide = {{"type", "image"},
                                 {"media", up.json()["sha256"]},
@@ -169,25 +164,6 @@ TEST_CASE("faults: a player killed at 50 points of a 20-file sync keeps a whole 
     CHECK(player->terminate() == 0);
 }
 
-namespace {
-
-// Sets an environment variable for the children started while it lives (they
-// inherit the test's environment), and unsets it again.
-class ScopedEnv {
-  public:
-    ScopedEnv(std::string name, const std::string& value) : name_(std::move(name)) {
-        ::setenv(name_.c_str(), value.c_str(), 1);
-    }
-    ~ScopedEnv() { ::unsetenv(name_.c_str()); }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-  private:
-    std::string name_;
-};
-
-}  // namespace
-
 TEST_CASE(
     "faults: a server killed during publishes restarts with the old or the new version, "
     "never a mix",
@@ -245,11 +221,10 @@ TEST_CASE(
         INFO("paused round " << round);
         const auto before = versions();
         approve_new_slide(100 + round);
-        {
-            ScopedEnv pause("SIGNAGE_FAULT_PAUSE", "publish.before_commit:60000");
-            REQUIRE(server.stop() == 0);
-            server.start();
-        }
+        server.set_env({{"SIGNAGE_FAULT_PAUSE", "publish.before_commit:60000"}});
+        REQUIRE(server.stop() == 0);
+        server.start();
+        server.set_env({});
         long answered = -1;
         std::thread publish([&] { answered = reviewer.post("/api/v1/publish").status; });
         const bool in_transaction = server.process().wait_for_line(paused, 30s).has_value();

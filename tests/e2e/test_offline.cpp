@@ -78,13 +78,6 @@ class SmallDisk {
     bool mounted_ = false;
 };
 
-std::string offline_noise_png(int w, int h) {
-    std::mt19937 rng(42);
-    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
-    for (auto& b : px) b = static_cast<unsigned char>(rng());
-    return png_bytes(w, h, 3, px);
-}
-
 // Watches the screen until `done()` (which reads the player's log) holds:
 // every poll reads the snapshot first and the log after it, so a snapshot
 // judged was written before the log said what `done` looks for. False when
@@ -344,7 +337,7 @@ TEST_CASE(
     const auto green_at = modified_at(snapshot);
 
     // A 4 MB image does not fit on the 3 MB disk.
-    auto up = editor.put_bytes("/api/v1/media", offline_noise_png(1200, 1150), "image/png");
+    auto up = editor.put_bytes("/api/v1/media", noise_png(1200, 1150, 42), "image/png");
     REQUIRE(up.status == 201);
     approve_slide(editor, reviewer,
                   {{"type", "image"},

@@ -40,14 +40,6 @@ std::string make_png(int w, int h) {
     return png_bytes(w, h, 3, px);
 }
 
-// A PNG of noise: it does not compress, so it is about w*h*3 bytes.
-std::string noise_png(int w, int h) {
-    std::vector<unsigned char> px(static_cast<std::size_t>(w * h * 3));
-    std::mt19937 rng(20261203);
-    for (auto& b : px) b = static_cast<unsigned char>(rng());
-    return png_bytes(w, h, 3, px);
-}
-
 struct World {
     ServerFixture server;
     HttpClient editor = server.client(server.add_staff("erin", "editor"));
@@ -131,7 +123,7 @@ TEST_CASE("sync fetches a manifest and its media, then answers 304 until a publi
 TEST_CASE("an interrupted download resumes from the bytes already on disk", "[sync][e2e]") {
     World w;
     // Large enough to go out in many pieces.
-    const auto png = noise_png(300, 200);
+    const auto png = noise_png(300, 200, 20261203);
     const auto sha = w.upload(png);
     w.publish({{"type", "image"}, {"media", sha}});
 

@@ -12,6 +12,7 @@
 #include "protocol/manifest.hpp"
 #include "support/http_client.hpp"
 #include "support/server_fixture.hpp"
+#include "support/wait.hpp"
 
 namespace signage::test {
 
@@ -35,17 +36,6 @@ signage::protocol::Manifest fetch_manifest(HttpClient& screen);
 std::string unquote(std::string etag);
 
 using Clock = std::chrono::steady_clock;
-
-// Polls `pred` every 20 ms until it holds or `timeout` passes: its last answer.
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return pred();
-}
 
 // The screen named `name` as GET /api/v1/screens shows it to `staff`; null
 // when it is not listed.

@@ -39,7 +39,9 @@ void ServerFixture::start() {
         args.push_back(options_.assets.string());
     }
     args.insert(args.end(), options_.args.begin(), options_.args.end());
-    process_ = std::make_unique<Process>(binary(), args);
+    ProcessOptions process_options;
+    process_options.env = options_.env;
+    process_ = std::make_unique<Process>(binary(), args, process_options);
     static const std::regex listening(R"(^listening on (http://127\.0\.0\.1:(\d+))$)");
     auto line = process_->wait_for_line(listening, options_.start_timeout);
     if (!line) {

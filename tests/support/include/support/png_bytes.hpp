@@ -4,6 +4,8 @@
 #include <stb_image_write.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +27,15 @@ inline std::string png_bytes(int w, int h, int channels, const std::vector<unsig
         throw std::runtime_error("stbi_write_png_to_func failed");
     }
     return out;
+}
+
+// A PNG of random noise: it does not compress, so it is about w*h*3 bytes;
+// the same seed gives the same picture.
+inline std::string noise_png(int w, int h, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::vector<unsigned char> px(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+    for (auto& b : px) b = static_cast<unsigned char>(rng());
+    return png_bytes(w, h, 3, px);
 }
 
 }  // namespace signage::test

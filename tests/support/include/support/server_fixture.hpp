@@ -30,6 +30,8 @@ struct ServerOptions {
     bool demo = false;               // --demo
     std::filesystem::path assets;    // --assets, when set
     std::filesystem::path data_dir;  // empty: a fresh temporary directory
+    // Added to the server's environment (e.g. a fault point: common/fault.hpp).
+    std::vector<std::pair<std::string, std::string>> env;
     std::chrono::milliseconds start_timeout{15000};
 };
 
@@ -74,6 +76,10 @@ class ServerFixture {
     int stop();
     // Starts again with the same data directory, on the same port.
     void start();
+    // The environment additions of the next start() (replacing ServerOptions::env).
+    void set_env(std::vector<std::pair<std::string, std::string>> env) {
+        options_.env = std::move(env);
+    }
     void restart();
     // SIGKILL: stops with no chance to clean up.
     void kill9();
