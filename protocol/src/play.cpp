@@ -200,4 +200,25 @@ json to_json(const Play& p) {
     return j;
 }
 
+Result<std::vector<Play>> parse_play_batch(const json& body) {
+    auto list = body.is_object() ? body.find("plays") : body.end();
+    if (!body.is_object() || list == body.end() || !list->is_array()) {
+        return make_error("unprocessable", "is required (a list of plays)", "plays");
+    }
+    if (list->size() > kMaxPlaysPerRequest) {
+        return make_error("unprocessable",
+                          std::string{"has more than "} + std::to_string(kMaxPlaysPerRequest) +
+                              " plays: send them in several requests",
+                          "plays");
+    }
+    std::vector<Play> plays;
+    plays.reserve(list->size());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        auto p = parse_play((*list)[i], std::string{"plays["} + std::to_string(i) + "]");
+        if (!p) return make_error("unprocessable", p.error().message, p.error().field);
+        plays.push_back(std::move(*p));
+    }
+    return plays;
+}
+
 }  // namespace signage::protocol

@@ -18,6 +18,7 @@
 #include "http/responses.hpp"
 #include "media/sniff.hpp"
 #include "metrics/metrics.hpp"
+#include "protocol/heartbeat.hpp"
 #include "protocol/time.hpp"
 #include "publish/manifest_hub.hpp"
 #include "store/store.hpp"
@@ -32,88 +33,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::int64_t kDefaultHeartbeatS = 60;
-
-Error heartbeat_invalid(const std::string& field, const std::string& message) {
-    return make_error("unprocessable", field + ": " + message, field);
-}
-
-// A string field: required or nullable, at most `max` bytes.
-Status check_text(const json& body, const char* field, bool required, bool nullable,
-                  std::size_t max, json& out) {
-    auto it = body.find(field);
-    if (it == body.end()) {
-        if (required) return heartbeat_invalid(field, "is required");
-        out[field] = nullptr;
-        return {};
-    }
-    if (it->is_null() && nullable) {
-        out[field] = nullptr;
-        return {};
-    }
-    if (!it->is_string()) {
-        return heartbeat_invalid(field, nullable ? "is a string or null" : "is a string");
-    }
-    const auto& text = it->get_ref<const std::string&>();
-    if (required && text.empty()) return heartbeat_invalid(field, "must not be empty");
-    if (text.size() > max) {
-        return heartbeat_invalid(field, "has at most " + std::to_string(max) + " bytes");
-    }
-    out[field] = text;
-    return {};
-}
-
-// A whole number field within [lo, hi].
-Status check_integer(const json& body, const char* field, bool nullable, std::int64_t lo,
-                     std::int64_t hi, json& out) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) {
-        if (nullable) {
-            out[field] = nullptr;
-            return {};
-        }
-        return heartbeat_invalid(field, "is required");
-    }
-    if (!it->is_number_integer()) return heartbeat_invalid(field, "is a whole number");
-    const bool too_big =
-        it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
-    const std::int64_t v = too_big ? hi : it->get<std::int64_t>();
-    if (too_big || v < lo || v > hi) {
-        return heartbeat_invalid(field,
-                                 "is from " + std::to_string(lo) + " to " + std::to_string(hi));
-    }
-    out[field] = v;
-    return {};
-}
-
-// The heartbeat as stored: the known fields, checked; unknown ones dropped.
-Result<json> read_heartbeat(const json& body) {
-    constexpr std::int64_t max_bytes = std::int64_t{1} << 50;  // a petabyte
-    constexpr std::int64_t ten_years_ms = std::int64_t{10} * 366 * 24 * 3600 * 1000;
-    json out = json::object();
-    if (auto st = check_text(body, "software_version", true, false, 64, out); !st)
-        return st.error();
-    if (auto st = check_text(body, "manifest_version", false, true, 128, out); !st)
-        return st.error();
-    if (auto st = check_text(body, "item_id", false, true, 128, out); !st) return st.error();
-    if (auto st = check_text(body, "item_title", false, true, 512, out); !st) return st.error();
-    if (auto st = check_text(body, "last_sync_error", false, true, 1000, out); !st)
-        return st.error();
-    if (auto st = check_integer(body, "interval_s", false, 5, 3600, out); !st) return st.error();
-    if (auto st = check_integer(body, "uptime_s", false, 0, std::int64_t{1} << 40, out); !st)
-        return st.error();
-    for (const char* field : {"rss_bytes", "cache_bytes", "free_disk_bytes"}) {
-        if (auto st = check_integer(body, field, false, 0, max_bytes, out); !st) return st.error();
-    }
-    if (auto st = check_integer(body, "clock_offset_ms", true, -ten_years_ms, ten_years_ms, out);
-        !st) {
-        return st.error();
-    }
-    if (auto st = check_text(body, "sent_at", true, false, 64, out); !st) return st.error();
-    if (!protocol::parse_iso8601(out["sent_at"].get<std::string>())) {
-        return heartbeat_invalid("sent_at", "is not an ISO 8601 time");
-    }
-    return out;
-}
 
 // Now as ISO 8601 UTC with milliseconds, for the players' clock offset.
 std::string server_time_ms() {
@@ -220,14 +139,15 @@ void add_health_routes(http::Router& router, Services& s) {
         if (!screen) return screen.error();
         auto body = http::parse_json_object(req);
         if (!body) return body.error();
-        auto hb = read_heartbeat(*body);
+        auto hb = protocol::parse_heartbeat(*body);
         if (!hb) return hb.error();
-        const int interval = (*hb)["interval_s"].get<int>();
-        if (auto st = s.store.record_heartbeat(screen->id, interval, hb->dump()); !st) {
+        const int interval = static_cast<int>(hb->interval_s);
+        if (auto st = s.store.record_heartbeat(screen->id, interval, protocol::to_json(*hb).dump());
+            !st) {
             return st.error();
         }
         spdlog::debug("heartbeat: screen={} manifest={} item={}", screen->name,
-                      (*hb)["manifest_version"].dump(), (*hb)["item_id"].dump());
+                      hb->manifest_version.value_or("null"), hb->item_id.value_or("null"));
         return http::json_response(
             200, {{"server_time", server_time_ms()},
                   {"server_time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(

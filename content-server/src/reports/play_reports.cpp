@@ -100,24 +100,9 @@ std::string local_text(const player::TimeZone& tz, std::int64_t utc_ms) {
 }  // namespace
 
 Result<PlaysAccepted> PlayReports::add(const Screen& screen, const nlohmann::json& body) {
-    auto list = body.find("plays");
-    if (list == body.end() || !list->is_array()) {
-        return make_error("unprocessable", "is required (a list of plays)", "plays");
-    }
-    if (list->size() > protocol::kMaxPlaysPerRequest) {
-        return make_error("unprocessable",
-                          std::string{"has more than "} +
-                              std::to_string(protocol::kMaxPlaysPerRequest) +
-                              " plays: send them in several requests",
-                          "plays");
-    }
-    std::vector<protocol::Play> plays;
-    plays.reserve(list->size());
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        auto p = protocol::parse_play((*list)[i], std::string{"plays["} + std::to_string(i) + "]");
-        if (!p) return make_error("unprocessable", p.error().message, p.error().field);
-        plays.push_back(std::move(*p));
-    }
+    auto parsed = protocol::parse_play_batch(body);
+    if (!parsed) return parsed.error();
+    const std::vector<protocol::Play>& plays = *parsed;
     auto added = store_.add_plays(screen.id, plays);
     if (!added) return added.error();
     return PlaysAccepted{*added, static_cast<int>(plays.size()) - *added};

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <memory>
 
+#include "protocol/heartbeat.hpp"
+
 #ifndef SIGNAGE_VERSION
 #define SIGNAGE_VERSION "0.0.0"
 #endif
@@ -100,22 +102,22 @@ const char* software_version() {
 
 nlohmann::json heartbeat_json(const HeartbeatReport& r) {
     auto text_or_null = [](const std::string& s) {
-        return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+        return s.empty() ? std::nullopt : std::optional<std::string>(s);
     };
-    return {{"software_version", software_version()},
-            {"manifest_version", text_or_null(r.manifest_version)},
-            {"item_id", text_or_null(r.item_id)},
-            {"item_title", text_or_null(r.item_title)},
-            {"uptime_s", r.uptime_s},
-            {"rss_bytes", r.rss_bytes},
-            {"cache_bytes", r.cache_bytes},
-            {"free_disk_bytes", r.free_disk_bytes},
-            {"last_sync_error",
-             r.last_sync_error ? nlohmann::json(*r.last_sync_error) : nlohmann::json(nullptr)},
-            {"clock_offset_ms",
-             r.clock_offset_ms ? nlohmann::json(*r.clock_offset_ms) : nlohmann::json(nullptr)},
-            {"interval_s", r.interval_s},
-            {"sent_at", r.sent_at}};
+    protocol::Heartbeat hb;
+    hb.software_version = software_version();
+    hb.manifest_version = text_or_null(r.manifest_version);
+    hb.item_id = text_or_null(r.item_id);
+    hb.item_title = text_or_null(r.item_title);
+    hb.last_sync_error = r.last_sync_error;
+    hb.interval_s = r.interval_s;
+    hb.uptime_s = r.uptime_s;
+    hb.rss_bytes = r.rss_bytes;
+    hb.cache_bytes = r.cache_bytes;
+    hb.free_disk_bytes = r.free_disk_bytes;
+    hb.clock_offset_ms = r.clock_offset_ms;
+    hb.sent_at = r.sent_at;
+    return protocol::to_json(hb);
 }
 
 std::int64_t resident_bytes() {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,5 +54,10 @@ Result<std::int64_t> parse_iso8601_ms(std::string_view text);
 // `path` prefixes field names in errors ("plays[3]" → "plays[3].duration_ms").
 Result<Play> parse_play(const nlohmann::json& j, const std::string& path = {});
 nlohmann::json to_json(const Play& p);
+
+// The body of POST /api/v1/player/plays: {"plays": [...]}, at most
+// kMaxPlaysPerRequest of them. Errors are "unprocessable", naming "plays" or
+// "plays[i].field".
+Result<std::vector<Play>> parse_play_batch(const nlohmann::json& body);
 
 }  // namespace signage::protocol
