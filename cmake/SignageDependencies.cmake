@@ -10,6 +10,8 @@ find_package(SDL2 REQUIRED)
 find_package(SDL2_ttf REQUIRED)
 find_package(SDL2_image REQUIRED)
 find_package(CURL REQUIRED)
+find_package(PNG REQUIRED)
+find_package(JPEG REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc i18n data)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 # libcsv (libcsv-dev) has no pkg-config file.

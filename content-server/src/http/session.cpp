@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 
 #include "http/file_range_body.hpp"
+#include "http/request_head.hpp"
 #include "http/responses.hpp"
 #include "http/router.hpp"
 
@@ -24,27 +25,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-Method to_method(bhttp::verb v) {
-    switch (v) {
-        case bhttp::verb::get:
-            return Method::get;
-        case bhttp::verb::head:
-            return Method::head;
-        case bhttp::verb::post:
-            return Method::post;
-        case bhttp::verb::put:
-            return Method::put;
-        case bhttp::verb::patch:
-            return Method::patch;
-        case bhttp::verb::delete_:
-            return Method::del;
-        case bhttp::verb::options:
-            return Method::options;
-        default:
-            return Method::other;
-    }
-}
 
 // The size of the response header as the serializer writes it: the bytes
 // that go out before the body.
@@ -106,15 +86,7 @@ class Session : public std::enable_shared_from_this<Session> {
             return fail(make_error("invalid", "malformed HTTP request: " + ec.message()));
         }
         auto& head = header_parser_->get();
-        Request req;
-        req.method = to_method(head.method());
-        req.method_text = std::string(head.method_string());
-        req.target = std::string(head.target());
-        split_target(req.target, req.path, req.query);
-        for (const auto& field : head) {
-            req.headers.add(std::string(field.name_string()), std::string(field.value()));
-        }
-        req.remote = remote_;
+        Request req = request_from_header(head, remote_);
         version_ = head.version();
         keep_alive_ = head.keep_alive();
         head_ = req.method == Method::head;

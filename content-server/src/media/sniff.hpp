@@ -1,6 +1,7 @@
 #pragma once
 // Recognises images by their bytes, never by a name or a declared type: PNG and
-// JPEG only, with their pixel size read from the header.
+// JPEG only, with their pixel size read from the header by the libraries the
+// screens decode them with (libpng, libjpeg-turbo, under SDL_image).
 
 #include <string>
 #include <string_view>
