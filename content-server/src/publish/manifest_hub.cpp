@@ -101,6 +101,9 @@ struct ManifestHub::Impl {
     }
 
     void wake(const SnapshotPtr& snap) {
+        // A later snapshot replaced this one before its turn came: that one
+        // wakes the group (its wake is queued behind this one).
+        if (cached(snap->group) != snap) return;
         auto g = by_group.find(snap->group);
         if (g == by_group.end()) return;
         std::vector<std::uint64_t> ids;
@@ -214,7 +217,9 @@ bool ManifestHub::is_waiting(std::int64_t screen_id) const {
 void ManifestHub::update(SnapshotPtr snapshot) {
     {
         std::lock_guard lock(impl_->mutex);
-        impl_->snapshots[snapshot->group] = snapshot;
+        SnapshotPtr& current = impl_->snapshots[snapshot->group];
+        if (current && current->sequence >= snapshot->sequence) return;  // older or the same
+        current = snapshot;
     }
     net::post(impl_->strand,
               [impl = impl_.get(), snapshot = std::move(snapshot)] { impl->wake(snapshot); });

@@ -30,6 +30,10 @@ struct ManifestSnapshot {
     std::string group;
     std::string version;  // the ETag, without quotes
     std::string json;     // the manifest document as served
+    // The order in which the store kept the group's manifests: a later one
+    // has a larger number; 0 for the empty manifest of a group that never
+    // had one stored.
+    std::int64_t sequence = 0;
     // Not a manifest but a command for one screen (json is the command,
     // {"command":"screenshot","id":"…"}); group and version are empty.
     bool command = false;
@@ -73,7 +77,10 @@ class ManifestHub {
     bool is_waiting(std::int64_t screen_id) const;
 
     // Makes `snapshot` its group's current manifest and wakes that group's
-    // waiters whose version differs.
+    // waiters whose version differs, unless the hub already holds that
+    // group's manifest of the same or a later sequence: writers that hand in
+    // their manifests in another order than the store kept them can never
+    // leave the hub, or a waiter, on the older one.
     void update(SnapshotPtr snapshot);
 
     // A screen now belongs to `snapshot`'s group: its waiters (in its old

@@ -191,7 +191,7 @@ Result<PublishResult> Publisher::publish(const User& by) {
         all += g.group + '=' + g.version + '\n';
         if (g.changed) {
             hub_.update(std::make_shared<const ManifestSnapshot>(
-                ManifestSnapshot{g.group, g.version, g.json}));
+                ManifestSnapshot{g.group, g.version, g.json, g.sequence}));
         }
     }
     if (versions.size() == 1) {
@@ -235,7 +235,7 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
     const PublishedGroup& manifest = updated->manifest;
     if (manifest.changed) {
         hub_.update(std::make_shared<const ManifestSnapshot>(
-            ManifestSnapshot{manifest.group, manifest.version, manifest.json}));
+            ManifestSnapshot{manifest.group, manifest.version, manifest.json, manifest.sequence}));
     }
     spdlog::info("group {}: settings changed by {}, manifest {}{}", group, by.username,
                  manifest.version, manifest.changed ? " (re-issued)" : " (unchanged)");
@@ -246,7 +246,8 @@ Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
     auto stored = store.latest_manifest(group);
     if (!stored) return stored.error();
     if (*stored) {
-        return ManifestSnapshot{(*stored)->group, (*stored)->version, (*stored)->json};
+        return ManifestSnapshot{(*stored)->group, (*stored)->version, (*stored)->json,
+                                (*stored)->sequence};
     }
     auto g = store.find_group(group);
     if (!g) return g.error();

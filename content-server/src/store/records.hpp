@@ -174,6 +174,7 @@ struct StoredManifest {
     std::string version;
     std::string json;
     std::string published_at;
+    std::int64_t sequence = 0;  // the row's id: a later manifest has a larger one
 };
 
 // Current time as ISO 8601 UTC ("2026-11-22T08:30:00Z") and as Unix seconds.

@@ -1338,20 +1338,25 @@ Result<std::vector<PublishedGroup>> Store::publish(
 
 std::optional<StoredManifest> Store::latest_manifest_locked(std::int64_t group_id) {
     SQLite::Statement q(*db_,
-                        "SELECT g.name, m.version, m.json, m.published_at FROM manifests m "
+                        "SELECT g.name, m.version, m.json, m.published_at, m.id FROM manifests m "
                         "JOIN groups g ON g.id = m.group_id WHERE m.group_id = ? "
                         "ORDER BY m.id DESC LIMIT 1");
     q.bind(1, group_id);
     if (!q.executeStep()) return std::nullopt;
     return StoredManifest{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                          q.getColumn(2).getString(), q.getColumn(3).getString()};
+                          q.getColumn(2).getString(), q.getColumn(3).getString(),
+                          q.getColumn(4).getInt64()};
 }
 
 PublishedGroup Store::store_manifest_locked(const CompiledManifest& m, const std::string& now,
                                             std::int64_t published_by) {
     if (auto latest = latest_manifest_locked(m.group_id); latest && latest->version == m.version) {
-        return PublishedGroup{m.group, m.version, false, std::move(latest->json),
-                              std::move(latest->published_at)};
+        return PublishedGroup{m.group,
+                              m.version,
+                              false,
+                              std::move(latest->json),
+                              std::move(latest->published_at),
+                              latest->sequence};
     }
     SQLite::Statement ins(*db_,
                           "INSERT INTO manifests(group_id, version, json, published_at, "
@@ -1362,7 +1367,7 @@ PublishedGroup Store::store_manifest_locked(const CompiledManifest& m, const std
     ins.bind(4, now);
     ins.bind(5, published_by);
     ins.exec();
-    return PublishedGroup{m.group, m.version, true, m.json, now};
+    return PublishedGroup{m.group, m.version, true, m.json, now, db_->getLastInsertRowid()};
 }
 
 Result<std::optional<StoredManifest>> Store::latest_manifest(const std::string& group) {

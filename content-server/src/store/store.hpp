@@ -66,6 +66,7 @@ struct PublishedGroup {
     bool changed = false;  // false: the group already had this version; nothing was stored
     std::string json;      // the group's current manifest document
     std::string published_at;
+    std::int64_t sequence = 0;  // the stored manifest's order (StoredManifest::sequence)
 };
 
 // What update_group_settings() hands to its reissue step, and what it returns.
