@@ -410,7 +410,11 @@ TEST_CASE("quiz: prize claims are checked, redeemed once, and forgeries refused"
 
 TEST_CASE("quiz: of two desks redeeming one code at once, exactly one succeeds",
           "[server][quiz][claims]") {
-    Staff staff;
+    // Each redeem that passed the check waits there 300 ms, so both desks are
+    // past the check before either stores: the store alone must decide.
+    ServerOptions options;
+    options.env = {{"SIGNAGE_FAULT_PAUSE", "quiz.redeem.after_check:300"}};
+    Staff staff(options);
     const std::string device = staff.server.add_screen("kiosk-2", "town");
     constexpr int kRounds = 12;
     std::vector<std::string> codes;
@@ -450,6 +454,14 @@ TEST_CASE("quiz: of two desks redeeming one code at once, exactly one succeeds",
         std::sort(statuses.begin(), statuses.end());
         CHECK(statuses == std::vector<long>{200, 409});
     }
+    // Both desks were past the check together in every round.
+    const std::string out = staff.server.process().output();
+    std::size_t paused = 0;
+    for (auto at = out.find("fault: paused at quiz.redeem.after_check\n"); at != std::string::npos;
+         at = out.find("fault: paused at quiz.redeem.after_check\n", at + 1)) {
+        ++paused;
+    }
+    CHECK(paused == 2 * kRounds);
 }
 
 TEST_CASE("quiz: a screen registered before claim keys gets its key when it next asks",

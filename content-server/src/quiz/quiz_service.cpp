@@ -6,6 +6,7 @@
 
 #include "auth/tokens.hpp"
 #include "checks/content_checks.hpp"
+#include "common/fault.hpp"
 #include "common/sha256.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/time.hpp"
@@ -256,6 +257,10 @@ Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& b
                               " by " + info->redemption->redeemed_by,
                           "code");
     }
+    // Checked, not yet stored: two desks may both be here; the store's single
+    // redemption per code decides between them. A test pauses here to make
+    // both arrive.
+    fault::pause("quiz.redeem.after_check");
     std::optional<Redemption> existing;
     auto redeemed = store_.redeem_claim(info->screen_id, info->day, info->serial, by, existing);
     if (!redeemed) {
