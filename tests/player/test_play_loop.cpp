@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "app/player.hpp"
+#include "common/time_zone.hpp"
 #include "core/cache.hpp"
-#include "core/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "render/display.hpp"
 #include "render/fonts.hpp"
@@ -150,7 +150,7 @@ TEST_CASE("play loop: the screen goes dark in its power-off window and wakes aft
           "[player][loop]") {
     Loop loop;
     // A window around the current local time.
-    const auto tz = player::TimeZone::named("Asia/Shanghai");
+    const auto tz = signage::TimeZone::named("Asia/Shanghai");
     REQUIRE(tz.ok());
     const int minute =
         tz->local(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()))

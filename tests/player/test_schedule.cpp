@@ -9,6 +9,7 @@
 #include "core/schedule.hpp"
 
 using namespace signage::player;
+using signage::TimeZone;
 using namespace signage::protocol;
 using namespace std::chrono;
 

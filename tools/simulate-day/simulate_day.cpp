@@ -30,11 +30,11 @@
 
 #include "common/fs.hpp"
 #include "common/random.hpp"
+#include "common/time_zone.hpp"
 #include "common/url.hpp"
 #include "core/outbox.hpp"
 #include "core/play_log.hpp"
 #include "core/schedule.hpp"
-#include "core/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/play.hpp"
 
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     }
     auto manifest = protocol::parse_manifest_text(got.body);
     if (!manifest) return sim_fail("manifest: " + manifest.error().message);
-    auto zone = player::TimeZone::named(manifest->settings.timezone);
+    auto zone = signage::TimeZone::named(manifest->settings.timezone);
     if (!zone) return sim_fail(zone.error().message);
 
     // Local midnight to midnight.

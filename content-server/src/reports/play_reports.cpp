@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "core/time_zone.hpp"
+#include "common/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/play.hpp"
 #include "store/store.hpp"
@@ -45,13 +45,13 @@ std::string report_date_text(sys_days d) {
     return buf;
 }
 
-std::int64_t offset_ms_at(const player::TimeZone& tz, std::int64_t utc_ms) {
+std::int64_t offset_ms_at(const signage::TimeZone& tz, std::int64_t utc_ms) {
     const auto t = protocol::Timestamp{std::chrono::seconds{utc_ms / 1000}};
     return std::chrono::duration_cast<std::chrono::milliseconds>(tz.offset_at(t)).count();
 }
 
 // UTC milliseconds of local midnight starting `day`.
-std::int64_t local_midnight_ms(const player::TimeZone& tz, sys_days day) {
+std::int64_t local_midnight_ms(const signage::TimeZone& tz, sys_days day) {
     const std::int64_t wall =
         std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch()).count();
     // The offset at the guess, then at the corrected time (daylight saving).
@@ -68,7 +68,7 @@ struct LocalHour {
     int hour = 0;
 };
 
-LocalHour local_hour(const player::TimeZone& tz, std::int64_t utc_ms) {
+LocalHour local_hour(const signage::TimeZone& tz, std::int64_t utc_ms) {
     const std::int64_t off = offset_ms_at(tz, utc_ms);
     const std::int64_t local = utc_ms + off;
     const std::int64_t local_hour_start = local - ((local % kHourMs) + kHourMs) % kHourMs;
@@ -89,7 +89,7 @@ double share_of(std::int64_t part, std::int64_t whole) {
 }
 
 // The local time of a UTC instant, "YYYY-MM-DD HH:MM:SS".
-std::string local_text(const player::TimeZone& tz, std::int64_t utc_ms) {
+std::string local_text(const signage::TimeZone& tz, std::int64_t utc_ms) {
     const std::int64_t local = utc_ms + offset_ms_at(tz, utc_ms);
     std::string iso = protocol::format_iso8601_ms(local);  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
     iso = iso.substr(0, 19);
@@ -147,8 +147,8 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
             settings = *parsed;
         }
     }
-    auto zone = player::TimeZone::named(settings.timezone);
-    const player::TimeZone tz = zone ? *zone : player::TimeZone::fixed(std::chrono::hours{8});
+    auto zone = signage::TimeZone::named(settings.timezone);
+    const signage::TimeZone tz = zone ? *zone : signage::TimeZone::fixed(std::chrono::hours{8});
     const double minimum = settings.min_public_share;
 
     const std::int64_t from_ms = local_midnight_ms(tz, *from);

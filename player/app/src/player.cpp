@@ -30,11 +30,11 @@ std::int64_t wall_now_ms() {
         .count();
 }
 
-player::TimeZone zone_for(const protocol::GroupSettings& settings) {
-    auto tz = player::TimeZone::named(settings.timezone);
+signage::TimeZone zone_for(const protocol::GroupSettings& settings) {
+    auto tz = signage::TimeZone::named(settings.timezone);
     if (tz) return *tz;
     spdlog::warn("{}; using UTC+8", tz.error().message);
-    return player::TimeZone::fixed(std::chrono::hours{8});
+    return signage::TimeZone::fixed(std::chrono::hours{8});
 }
 
 // The built-in slide's JSON, the key that says it is on screen.

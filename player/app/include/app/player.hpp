@@ -54,12 +54,12 @@
 #include <vector>
 
 #include "app/options.hpp"
+#include "common/time_zone.hpp"
 #include "core/cache.hpp"
 #include "core/outbox.hpp"
 #include "core/play_log.hpp"
 #include "core/quiz.hpp"
 #include "core/schedule.hpp"
-#include "core/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "render/chrome.hpp"
 #include "render/compositor.hpp"
@@ -206,7 +206,7 @@ class Player {
     render::Ticker ticker_;
     render::ScreenLayout layout_;
     std::optional<protocol::Manifest> manifest_;
-    player::TimeZone tz_;
+    signage::TimeZone tz_;
     player::LoopState history_;
     player::Decision decision_;
     std::filesystem::path snapshot_;

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "core/time_zone.hpp"
+#include "common/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 

@@ -1,9 +1,9 @@
-#include "core/time_zone.hpp"
+#include "common/time_zone.hpp"
 
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
-namespace signage::player {
+namespace signage {
 
 struct TimeZone::Impl {
     std::unique_ptr<icu::TimeZone> tz;
@@ -34,7 +34,7 @@ TimeZone TimeZone::fixed(std::chrono::seconds offset) {
     return out;
 }
 
-std::chrono::seconds TimeZone::offset_at(protocol::Timestamp t) const {
+std::chrono::seconds TimeZone::offset_at(std::chrono::sys_seconds t) const {
     if (!impl_) return fixed_;
     int32_t raw = 0, dst = 0;
     UErrorCode status = U_ZERO_ERROR;
@@ -44,7 +44,7 @@ std::chrono::seconds TimeZone::offset_at(protocol::Timestamp t) const {
     return std::chrono::seconds{(raw + dst) / 1000};
 }
 
-LocalTime TimeZone::local(protocol::Timestamp t) const {
+LocalTime TimeZone::local(std::chrono::sys_seconds t) const {
     using namespace std::chrono;
     LocalTime out;
     out.offset = offset_at(t);
@@ -55,4 +55,4 @@ LocalTime TimeZone::local(protocol::Timestamp t) const {
     return out;
 }
 
-}  // namespace signage::player
+}  // namespace signage

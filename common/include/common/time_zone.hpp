@@ -1,16 +1,16 @@
 #pragma once
-// The screen's local time zone (ICU's time zone data), so dayparts, weekdays,
-// power-off windows and offset-less validity dates follow local time, with
-// daylight saving where a zone has it.
+// A group's local time zone (ICU's time zone data), so the screen's dayparts,
+// weekdays, power-off windows and offset-less validity dates, and the
+// server's play reports, follow local time, with daylight saving where a zone
+// has it.
 
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "common/result.hpp"
-#include "protocol/time.hpp"
 
-namespace signage::player {
+namespace signage {
 
 struct LocalTime {
     int weekday = 1;        // ISO: 1 = Monday … 7 = Sunday
@@ -25,8 +25,8 @@ class TimeZone {
     // A fixed offset from UTC (tests, and the fallback for an unknown name).
     static TimeZone fixed(std::chrono::seconds offset);
 
-    std::chrono::seconds offset_at(protocol::Timestamp t) const;
-    LocalTime local(protocol::Timestamp t) const;
+    std::chrono::seconds offset_at(std::chrono::sys_seconds t) const;
+    LocalTime local(std::chrono::sys_seconds t) const;
     const std::string& name() const { return name_; }
 
   private:
@@ -36,4 +36,4 @@ class TimeZone {
     std::string name_;
 };
 
-}  // namespace signage::player
+}  // namespace signage
