@@ -6,6 +6,7 @@
 
 #include "protocol/heartbeat.hpp"
 #include "protocol/play.hpp"
+#include "protocol/render_report.hpp"
 
 using namespace signage::protocol;
 using nlohmann::json;
@@ -119,4 +120,26 @@ TEST_CASE("a batch of plays is read in order and refused naming the entry", "[pr
     REQUIRE_FALSE(too_many);
     CHECK(too_many.error().field == "plays");
     CHECK(too_many.error().message.find("several requests") != std::string::npos);
+}
+
+TEST_CASE("the renderer's --lines report is read back with its pages and missing glyphs",
+          "[protocol][render_report]") {
+    RenderReport report;
+    report.blocks = json::array({{{"role", "title"}, {"font_px", 72}, {"lines", {"光盘行动"}}}});
+    report.pages = 3;
+    report.missing_glyphs = {{"title", "😀"}, {"entries[1].deed", "𠀀"}};
+    auto back = parse_render_report(to_json(report).dump());
+    REQUIRE(back);
+    CHECK(back->pages == 3);
+    CHECK(back->missing_glyphs == report.missing_glyphs);
+    CHECK(back->blocks == report.blocks);
+
+    CHECK(parse_render_report("not json").error().field == "report");
+    CHECK(parse_render_report(R"({"pages":0})").error().field == "pages");
+    CHECK(parse_render_report(R"({"missing_glyphs":[{"field":"title"}]})").error().field ==
+          "missing_glyphs[0]");
+    auto plain = parse_render_report(R"({"blocks":[]})");
+    REQUIRE(plain);
+    CHECK(plain->pages == 1);
+    CHECK(plain->missing_glyphs.empty());
 }

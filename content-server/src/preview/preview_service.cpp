@@ -12,6 +12,7 @@
 #include "common/fs.hpp"
 #include "common/sha256.hpp"
 #include "preview/child_process.hpp"
+#include "protocol/render_report.hpp"
 
 namespace signage::server {
 namespace {
@@ -269,19 +270,15 @@ PreviewResult PreviewService::render_now(const Job& job) const {
     if (!png) return make_error("unavailable", "the preview renderer wrote no image");
     auto preview = std::make_shared<Preview>();
     preview->png = std::move(*png);
-    const auto lines = nlohmann::json::parse(child->out, nullptr, false);
-    if (lines.is_object()) {
-        preview->pages = lines.value("pages", 1);
-        if (auto it = lines.find("missing_glyphs"); it != lines.end() && it->is_array()) {
-            for (const auto& m : *it) {
-                if (!m.is_object()) continue;
-                preview->warnings.push_back({m.value("field", std::string{}),
-                                             "has characters the screen's font cannot show: " +
-                                                 m.value("glyphs", std::string{})});
-            }
+    if (auto report = protocol::parse_render_report(child->out)) {
+        preview->pages = report->pages;
+        for (const protocol::FieldGlyphs& g : report->missing_glyphs) {
+            preview->warnings.push_back(
+                {g.field, "has characters the screen's font cannot show: " + g.glyphs});
         }
     } else {
-        spdlog::warn("previews: the renderer's --lines output is not JSON");
+        spdlog::warn("previews: the renderer's --lines report is unreadable: {}",
+                     report.error().to_string());
     }
     spdlog::debug("previews: rendered {}x{} in {} ms", r.width, r.height, took.count());
     return std::shared_ptr<const Preview>(std::move(preview));

@@ -11,6 +11,7 @@
 #include "common/fs.hpp"
 #include "core/schedule.hpp"
 #include "protocol/manifest.hpp"
+#include "protocol/render_report.hpp"
 #include "protocol/slide.hpp"
 #include "render/chrome.hpp"
 #include "render/compositor.hpp"
@@ -190,11 +191,11 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
                 std::cerr << "error: " << missing.error().message << "\n";
                 return 1;
             }
-            nlohmann::json m = nlohmann::json::array();
-            for (const auto& g : *missing) m.push_back({{"field", g.field}, {"glyphs", g.glyphs}});
-            lines["missing_glyphs"] = std::move(m);
-            lines["pages"] = pages_drawn;
-            std::cout << lines.dump() << std::endl;
+            protocol::RenderReport report;
+            report.blocks = std::move(lines["blocks"]);
+            report.pages = pages_drawn;
+            for (const auto& g : *missing) report.missing_glyphs.push_back({g.field, g.glyphs});
+            std::cout << protocol::to_json(report).dump() << std::endl;
         }
     }
     return code;
