@@ -1,7 +1,7 @@
 // The staff console: one page per hash route (#dashboard, #content, #editor/ID,
 // #review, #publish, #groups, #quiz, #prizes, #reports, #users, #audit, #pair). Talks
 // only to /api/v1 with the session token kept in sessionStorage.
-'use strict';
+import { currentLang, setLang, t } from './i18n.js';
 
 const SLIDE_TYPES = ['text', 'image', 'core_values', 'honor_roll', 'red_black', 'notice', 'emergency'];
 const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
@@ -118,7 +118,7 @@ function td(text, className = '') { return el('td', { textContent: text ?? '', c
 function fmtTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  return isNaN(d) ? iso : d.toLocaleString(LANG === 'en' ? 'en-GB' : 'zh-CN');
+  return isNaN(d) ? iso : d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN');
 }
 
 function section(titleKey, ...children) {
@@ -1204,7 +1204,7 @@ $('logout').addEventListener('click', () => {
 });
 
 $('lang').addEventListener('click', () => {
-  setLang(LANG === 'zh' ? 'en' : 'zh');
+  setLang(currentLang() === 'zh' ? 'en' : 'zh');
   $('lang').textContent = t('lang.other');
   say('');
   show();
@@ -1223,6 +1223,6 @@ window.addEventListener('hashchange', () => {
   route();
 });
 
-setLang(LANG);
+setLang(currentLang());
 $('lang').textContent = t('lang.other');
 show();
