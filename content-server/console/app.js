@@ -1,10 +1,19 @@
 // The staff console: one page per hash route (#dashboard, #content, #editor/ID,
 // #review, #publish, #groups, #quiz, #prizes, #reports, #users, #audit, #pair). Talks
-// only to /api/v1 with the session token kept in sessionStorage.
+// only to /api/v1 with the session token kept in sessionStorage. What the
+// pages share is in lib/.
 import { currentLang, setLang, t } from './i18n.js';
+import { api, download } from './lib/api.js';
+import { honorEntriesFromCsv } from './lib/csv.js';
+import { $, button, el, field, input, say, section, select, statusBadge, table, td } from './lib/dom.js';
+import { fmtBytes, fmtTime, isoWithOffset, localInputValue, localToday, pct } from './lib/format.js';
+import { previewPane } from './lib/preview.js';
+import { navigate, route, startRouter } from './lib/router.js';
+import { authHeaders, can, isOwn, onSignOut, session, signIn, signOut } from './lib/session.js';
+import { mediaPicker, upload } from './lib/upload.js';
+import { ended, rejectControls, saySubmitted, SLIDE_TYPES, STATUSES } from './lib/workflow.js';
 
-const SLIDE_TYPES = ['text', 'image', 'core_values', 'honor_roll', 'red_black', 'notice', 'emergency'];
-const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
+// The menu: route, label, the role it needs (none: everyone).
 const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
   ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'],
@@ -12,118 +21,6 @@ const PAGES = [
   ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'],
 ];
 const ROLES = ['editor', 'reviewer', 'admin'];
-
-const $ = (id) => document.getElementById(id);
-let session = JSON.parse(sessionStorage.getItem('signage.session') || 'null');
-
-function say(text, isError = false) {
-  const m = $('message');
-  m.textContent = text;
-  m.className = isError ? 'error' : 'ok';
-}
-
-class ApiError extends Error {
-  constructor(status, error, path) {
-    const e = error || {};
-    let text = e.message || String(status);
-    if (status === 404 && e.code === 'not_found' && /^nothing at /.test(e.message || '')) {
-      text = t('err.missing_route', path, e.message);
-    } else if (e.field) {
-      text = t('err.field', e.field, text);
-    }
-    super(text);
-    this.status = status;
-    this.error = e;
-  }
-}
-
-function authHeaders() {
-  return session ? { Authorization: 'Bearer ' + session.token } : {};
-}
-
-async function api(method, path, body, contentType) {
-  const headers = authHeaders();
-  let payload;
-  if (body !== undefined) {
-    headers['Content-Type'] = contentType || 'application/json';
-    payload = contentType ? body : JSON.stringify(body);
-  }
-  let res;
-  try {
-    res = await fetch('/api/v1' + path, { method, headers, body: payload });
-  } catch (e) {
-    throw new Error(t('err.network', e.message));
-  }
-  const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (res.status === 401 && session && path !== '/auth/login') {
-    signOut();
-    throw new Error(t('login.expired'));
-  }
-  if (!res.ok) throw new ApiError(res.status, data.error, method + ' /api/v1' + path);
-  return data;
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k.startsWith('aria') || k === 'for' || k === 'role') node.setAttribute(k === 'for' ? 'for' : k.replace(/^aria/, 'aria-').toLowerCase(), v);
-    else node[k] = v;
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
-  return node;
-}
-
-function can(...roles) {
-  return session && (session.role === 'admin' || roles.includes(session.role));
-}
-
-// A button whose action's error is shown in the message line.
-function button(label, action, className = '') {
-  const b = el('button', { type: 'button', textContent: label, className });
-  b.onclick = async () => {
-    b.disabled = true;
-    try { await action(); } catch (e) { say(e.message, true); } finally { b.disabled = false; }
-  };
-  return b;
-}
-
-function field(labelKey, input, hint) {
-  return el('label', {}, el('span', { textContent: t(labelKey) }), input, hint ? el('small', { className: 'muted', textContent: hint }) : null);
-}
-
-function input(name, value = '', props = {}) {
-  return el('input', { name, value: value ?? '', ...props });
-}
-
-function select(name, options, value) {
-  const s = el('select', { name });
-  for (const [v, label] of options) s.append(el('option', { value: v, textContent: label, selected: v === value }));
-  return s;
-}
-
-function statusBadge(status) {
-  return el('span', { className: 'status status-' + status, textContent: t('status.' + status) });
-}
-
-function table(headKeys, rows, emptyKey) {
-  const tbody = el('tbody');
-  for (const r of rows) tbody.append(r);
-  if (!rows.length) tbody.append(el('tr', {}, el('td', { colSpan: headKeys.length, className: 'muted', textContent: t(emptyKey) })));
-  return el('table', {}, el('thead', {}, el('tr', {}, ...headKeys.map((k) => el('th', { textContent: t(k) })))), tbody);
-}
-
-function td(text, className = '') { return el('td', { textContent: text ?? '', className }); }
-
-function fmtTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return isNaN(d) ? iso : d.toLocaleString(currentLang() === 'en' ? 'en-GB' : 'zh-CN');
-}
-
-function section(titleKey, ...children) {
-  return el('section', {}, el('h2', { textContent: typeof titleKey === 'string' ? t(titleKey) : titleKey.text }), ...children);
-}
 
 // --- pages ----------------------------------------------------------------
 
@@ -135,13 +32,6 @@ async function screenshotUrl(id) {
   const res = await fetch(`/api/v1/screens/${id}/screenshot`, { headers: authHeaders() });
   if (!res.ok) return null;
   return URL.createObjectURL(await res.blob());
-}
-
-function fmtBytes(n) {
-  if (n === null || n === undefined) return '';
-  if (n >= 1e9) return (n / 1e9).toFixed(1) + ' GB';
-  if (n >= 1e6) return (n / 1e6).toFixed(n >= 1e8 ? 0 : 1) + ' MB';
-  return Math.max(1, Math.round(n / 1e3)) + ' KB';
 }
 
 // The screenshot cell: the latest picture and a button that asks for a new
@@ -244,71 +134,6 @@ pages.content = async (page, params) => {
     table(['content.id', 'content.type', 'content.ttl', 'content.status', 'content.author', 'content.reason', 'content.actions'], rows, 'content.empty')));
 };
 
-// Uploads a file to PUT /api/v1/media with a progress bar; resolves to the media JSON.
-function upload(file, progress) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('PUT', '/api/v1/media');
-    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
-    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
-    progress.hidden = false;
-    progress.value = 0;
-    xhr.upload.onprogress = (ev) => { if (ev.lengthComputable) progress.value = Math.round((100 * ev.loaded) / ev.total); };
-    xhr.onload = () => {
-      let data = {};
-      try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-      if (xhr.status >= 200 && xhr.status < 300) { progress.value = 100; resolve(data); } else reject(new ApiError(xhr.status, data.error, 'PUT /api/v1/media'));
-    };
-    xhr.onerror = () => reject(new Error(t('err.network', 'upload')));
-    xhr.send(file);
-  });
-}
-
-// A media picker: hidden sha256 input, thumbnail, file chooser and progress bar.
-function mediaPicker(name, value, onChange) {
-  const hidden = input(name, value, { type: 'hidden' });
-  const thumb = el('img', { className: 'thumb', alt: '', hidden: !value, src: value ? '/media/' + value : '' });
-  const progress = el('progress', { max: 100, value: 0, hidden: true });
-  const note = el('small', { className: 'muted' });
-  const file = el('input', { type: 'file', accept: 'image/png,image/jpeg', className: 'file' });
-  file.onchange = async () => {
-    if (!file.files[0]) return;
-    note.textContent = t('ed.uploading', 0);
-    progress.oninput = null;
-    const timer = setInterval(() => { note.textContent = t('ed.uploading', progress.value); }, 100);
-    try {
-      const m = await upload(file.files[0], progress);
-      hidden.value = m.sha256;
-      thumb.src = '/media/' + m.sha256;
-      thumb.hidden = false;
-      note.textContent = t('ed.uploaded', m.width, m.height);
-      if (onChange) onChange();
-    } catch (e) {
-      note.textContent = '';
-      say(e.message, true);
-    } finally {
-      clearInterval(timer);
-    }
-  };
-  // Or one already in the library.
-  const grid = el('div', { className: 'media-grid', hidden: true });
-  const browse = button(t('media.choose'), async () => {
-    if (!grid.hidden) { grid.hidden = true; return; }
-    const { media } = await api('GET', '/media');
-    grid.replaceChildren(...media.map((m) => el('button', {
-      type: 'button', className: 'media-tile', title: `${m.width}×${m.height}`,
-      onclick: () => {
-        hidden.value = m.sha256; thumb.src = '/media/' + m.sha256; thumb.hidden = false;
-        note.textContent = t('ed.uploaded', m.width, m.height); grid.hidden = true;
-        if (onChange) onChange();
-      },
-    }, el('img', { src: '/media/' + m.sha256, alt: '', loading: 'lazy' }))));
-    if (!media.length) grid.append(el('p', { className: 'muted', textContent: t('media.empty') }));
-    grid.hidden = false;
-  });
-  return el('div', { className: 'media-picker' }, hidden, thumb, file, browse, progress, note, grid);
-}
-
 pages.media = async (page) => {
   const { media } = await api('GET', '/media');
   const tiles = media.map((m) => el('figure', { className: 'media-card', dataset: { sha: m.sha256 } },
@@ -375,62 +200,6 @@ function readRows(form, kind) {
     if (Object.keys(e).length) out.push(e);
   }
   return out;
-}
-
-// A CSV file (RFC 4180: quoted fields, "" for a quote, CRLF or LF) as rows of
-// fields. Throws naming the line of an unclosed quote.
-function parseCsv(text) {
-  const rows = [];
-  let row = [], field = '', quoted = false, line = 1, started = 1;
-  text = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false;
-      else { if (c === '\n') line++; field += c; }
-    } else if (c === '"' && field === '') { quoted = true; started = line; }
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      if (row.some((f) => f.trim())) rows.push({ line, fields: row });
-      row = []; line++;
-    } else field += c;
-  }
-  if (quoted) throw new Error(t('csv.open_quote', started));
-  row.push(field);
-  if (row.some((f) => f.trim())) rows.push({ line, fields: row });
-  return rows;
-}
-
-// Honour-roll rows from a CSV with a header naming the columns in Chinese or
-// English; the server checks every value when the slide is saved.
-const HONOR_COLUMNS = {
-  name: ['姓名', 'name'], category: ['类别', 'category'], level: ['级别', 'level'], unit: ['单位', 'unit'],
-  period: ['期间', '时间', 'period'], deed: ['事迹', 'deed'], photo: ['照片', 'photo'],
-};
-
-function honorEntriesFromCsv(text) {
-  const rows = parseCsv(text);
-  if (!rows.length) throw new Error(t('csv.empty'));
-  const header = rows[0].fields.map((h) => h.trim().toLowerCase());
-  const index = {};
-  for (const [key, names] of Object.entries(HONOR_COLUMNS)) {
-    const at = header.findIndex((h) => names.includes(h));
-    if (at >= 0) index[key] = at;
-  }
-  const unknown = header.filter((h) => h && !Object.values(HONOR_COLUMNS).some((names) => names.includes(h)));
-  if (unknown.length) throw new Error(t('csv.unknown_column', unknown.join('、')));
-  if (index.name === undefined) throw new Error(t('csv.needs_name'));
-  return rows.slice(1).map((r) => {
-    if (r.fields.length > header.length) throw new Error(t('csv.too_many', r.line, r.fields.length, header.length));
-    const e = {};
-    for (const [key, at] of Object.entries(index)) {
-      const v = (r.fields[at] || '').trim();
-      if (v) e[key] = v;
-    }
-    return e;
-  });
 }
 
 function honorCsvImport() {
@@ -515,66 +284,6 @@ function readSlide(form) {
 
 let updatePreview = () => {};
 
-// The preview is the slide drawn by the screen's own engine (POST /api/v1/preview
-// runs signage-player on the server), asked for 400 ms after the last change;
-// only the newest answer is shown. Characters the screen's font lacks come back
-// as warnings in the X-Signage-Warnings header (percent-encoded JSON).
-const PREVIEW_DELAY_MS = 400;
-
-function previewPane(box) {
-  const img = el('img', { id: 'preview-img', className: 'preview-img', alt: t('ed.preview_alt') });
-  const state = el('p', { id: 'preview-state', className: 'preview-state', role: 'status' });
-  const warnings = el('ul', { id: 'preview-warnings', className: 'warnings' });
-  box.replaceChildren(img, state, warnings);
-  let timer = null;
-  let seq = 0;
-  let url = null;
-  const show = (text, kind) => { state.textContent = text; box.dataset.state = kind; };
-  const load = async (slide, mine) => {
-    let res;
-    try {
-      res = await fetch('/api/v1/preview?size=960x540', {
-        method: 'POST', headers: { ...authHeaders(), 'Content-Type': 'application/json' }, body: JSON.stringify(slide),
-      });
-    } catch (e) {
-      if (mine === seq) show(t('err.network', e.message), 'error');
-      return;
-    }
-    if (mine !== seq) return;
-    if (!res.ok) {
-      const data = await res.json().catch(() => ({}));
-      if (mine !== seq) return;
-      if (res.status === 401 && session) { signOut(); return; }
-      show(t('ed.preview_failed', new ApiError(res.status, data.error, 'POST /api/v1/preview').message), 'error');
-      return;
-    }
-    const blob = await res.blob();
-    if (mine !== seq) return;
-    if (url) URL.revokeObjectURL(url);
-    url = URL.createObjectURL(blob);
-    img.src = url;
-    let found = [];
-    try { found = JSON.parse(decodeURIComponent(res.headers.get('X-Signage-Warnings') || '%5B%5D')); } catch (e) { found = []; }
-    warnings.replaceChildren(...found.map((w) => el('li', { textContent: w.field ? t('warn.field', w.field, w.message) : w.message })));
-    const pages = Number(res.headers.get('X-Signage-Pages') || 1);
-    show(pages > 1 ? t('ed.preview_pages', pages) : '', 'ready');
-  };
-  return (slide) => {
-    clearTimeout(timer);
-    const mine = ++seq;
-    show(t('ed.preview_rendering'), 'rendering');
-    timer = setTimeout(() => load(slide, mine), PREVIEW_DELAY_MS);
-  };
-}
-
-// After a submit: the checks' warnings (traditional characters, characters the
-// screen's font lacks) do not block it, but the author should see them.
-function saySubmitted(text, result) {
-  const warnings = (result && result.warnings) || [];
-  if (!warnings.length) return say(text);
-  say(text + ' · ' + t('submit.warnings', warnings.map((w) => (w.field ? t('warn.field', w.field, w.message) : w.message)).join('；')), true);
-}
-
 pages.editor = async (page, params, id) => {
   const [{ groups }, existing] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/slides/' + id) : Promise.resolve(null)]);
   const s = existing || { type: params.get('type') || 'text', duration_s: 10, public_service: true };
@@ -623,39 +332,24 @@ pages.editor = async (page, params, id) => {
     section('ed.preview', preview)));
 };
 
-function rejectControls(onReject, labelKey = 'reject') {
-  const reason = el('input', { placeholder: t('review.reason'), className: 'reason', ariaLabel: t('review.reason') });
-  return [reason, button(t(labelKey), async () => {
-    if (!reason.value.trim()) throw new Error(t('review.reason_needed'));
-    await onReject(reason.value.trim());
-  }, 'danger')];
-}
-
 pages.review = async (page) => {
   const [{ slides }, { questions }] = await Promise.all([api('GET', '/slides'), api('GET', '/quiz/questions')]);
-  const mine = (x) => x.author === session.username || x.updated_by === session.username;
-  const slideRows = slides.filter((s) => s.status === 'pending').map((s) => el('tr', { dataset: { id: s.id } },
+    const slideRows = slides.filter((s) => s.status === 'pending').map((s) => el('tr', { dataset: { id: s.id } },
     td(s.id), td(t('type.' + s.type)),
     el('td', {}, el('strong', { textContent: s.title || t('untitled') }), el('div', { className: 'muted clip', textContent: s.body || s.caption || '' })),
     td(s.author),
-    el('td', { className: 'actions' }, ...(mine(s) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
+    el('td', { className: 'actions' }, ...(isOwn(s) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
       button(t('approve'), async () => { await api('POST', `/slides/${s.id}/approve`); say(t('review.approved', s.title || s.id)); await route(); }, 'primary'),
       ...rejectControls(async (reason) => { await api('POST', `/slides/${s.id}/reject`, { reason }); say(t('review.rejected', s.title || s.id)); await route(); })]))));
   const qRows = questions.filter((q) => q.status === 'pending').map((q) => el('tr', {},
     td(q.id), td(t('qtype.' + q.type)), td(q.question), td(q.author),
-    el('td', { className: 'actions' }, ...(mine(q) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
+    el('td', { className: 'actions' }, ...(isOwn(q) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
       button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`); say(t('review.approved', q.id)); await route(); }, 'primary'),
       ...rejectControls(async (reason) => { await api('POST', `/quiz/questions/${q.id}/reject`, { reason }); say(t('review.rejected', q.id)); await route(); })]))));
   page.append(
     section('review.title', table(['content.id', 'content.type', 'content.ttl', 'content.author', 'content.actions'], slideRows, 'review.empty')),
     section('review.quiz', table(['content.id', 'quiz.type', 'quiz.question', 'content.author', 'content.actions'], qRows, 'review.empty')));
 };
-
-function ended(s) {
-  if (!s.valid_until) return false;
-  const end = /^\d{4}-\d{2}-\d{2}$/.test(s.valid_until) ? Date.parse(s.valid_until + 'T23:59:59') : Date.parse(s.valid_until);
-  return !isNaN(end) && end < Date.now();
-}
 
 pages.publish = async (page) => {
   const { slides } = await api('GET', '/slides');
@@ -680,28 +374,15 @@ pages.publish = async (page) => {
 // Emergency notices: written and submitted in one step, approved and sent
 // to the screens in one click by a reviewer (not the author), withdrawn in
 // one click by any reviewer.
-function isoWithOffset(local) {
-  const d = new Date(local);
-  const off = -d.getTimezoneOffset();
-  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
-  return `${local.length === 16 ? local + ':00' : local}${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
-}
-
-// A local time as a datetime-local input holds it: YYYY-MM-DDTHH:MM.
-function localInputValue(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 pages.emergency = async (page) => {
   const [{ slides }, { groups }] = await Promise.all([api('GET', '/slides'), api('GET', '/groups')]);
   const notices = slides.filter((s) => s.type === 'emergency');
-  const mine = (s) => s.author === session.username || s.updated_by === session.username;
   const rows = notices.map((s) => {
     const live = !ended(s) && (s.status === 'approved' || s.status === 'published' || s.has_approved_version);
     const actions = el('td', { className: 'actions' });
     if (s.status === 'pending' && can('reviewer')) {
-      if (mine(s)) actions.append(el('span', { className: 'muted', textContent: t('review.own') }));
+      if (isOwn(s)) actions.append(el('span', { className: 'muted', textContent: t('review.own') }));
       else {
         actions.append(button(t('em.send'), async () => {
           await api('POST', `/slides/${s.id}/approve`);
@@ -844,20 +525,6 @@ function questionForm(q, done) {
   return form;
 }
 
-async function download(path, filename) {
-  const res = await fetch('/api/v1' + path, { headers: authHeaders() });
-  if (!res.ok) {
-    const data = await res.json().catch(() => ({}));
-    throw new ApiError(res.status, data.error, 'GET /api/v1' + path);
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = el('a', { href: url, download: filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
 function importPanel() {
   const file = el('input', { type: 'file', accept: '.csv,text/csv', id: 'csv-file' });
   const text = el('textarea', { id: 'csv-text', rows: 5, placeholder: 'type,question,option_a,option_b,answer\nsingle,…,…,…,A' });
@@ -909,14 +576,13 @@ pages.quiz = async (page, params) => {
   const { questions } = await api('GET', '/quiz/questions');
   const editId = params.get('edit');
   const editing = editId ? questions.find((q) => String(q.id) === editId) : null;
-  const mine = (x) => x.author === session.username || x.updated_by === session.username;
-  const rows = questions.map((q) => {
+    const rows = questions.map((q) => {
     const actions = el('td', { className: 'actions' });
     if (can('editor')) actions.append(el('a', { href: '#quiz?edit=' + q.id, className: 'btn', textContent: t('edit') }));
     if (can('editor') && (q.status === 'draft' || q.status === 'rejected')) {
       actions.append(button(t('submit'), async () => { await api('POST', `/quiz/questions/${q.id}/submit`); say(t('submitted', q.id)); await route(); }));
     }
-    if (can('reviewer') && q.status === 'pending' && !mine(q)) {
+    if (can('reviewer') && q.status === 'pending' && !isOwn(q)) {
       actions.append(button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`); say(t('review.approved', q.id)); await route(); }, 'primary'));
     }
     if (can('editor')) {
@@ -931,7 +597,7 @@ pages.quiz = async (page, params) => {
   });
   const bulk = el('div', { className: 'bar' });
   const drafts = questions.filter((q) => q.status === 'draft' || q.status === 'rejected').map((q) => q.id);
-  const pending = questions.filter((q) => q.status === 'pending' && !mine(q)).map((q) => q.id);
+  const pending = questions.filter((q) => q.status === 'pending' && !isOwn(q)).map((q) => q.id);
   if (can('editor') && drafts.length) bulk.append(button(`${t('quiz.submit_all')} (${drafts.length})`, async () => { await api('POST', '/quiz/questions/submit', { ids: drafts }); say(t('done')); await route(); }));
   if (can('reviewer') && pending.length) bulk.append(button(`${t('quiz.approve_all')} (${pending.length})`, async () => { await api('POST', '/quiz/questions/approve', { ids: pending }); say(t('done')); await route(); }));
   page.append(section('quiz.title', bulk,
@@ -968,25 +634,6 @@ pages.prizes = async (page) => {
 // Proof of play: a screen's or group's day, hour by hour against the
 // group's minimum public-service share, per item, and the loops that fell
 // short; the CSV tables for inspectors (fetched with the session, saved as files).
-function pct(x) { return (x * 100).toFixed(1) + '%'; }
-
-function localToday() {
-  return localInputValue(new Date()).slice(0, 10);
-}
-
-async function downloadCsv(query, table) {
-  const res = await fetch(`/api/v1/reports/plays?${query}&format=csv&table=${table}`, { headers: authHeaders() });
-  if (!res.ok) {
-    const data = await res.json().catch(() => ({}));
-    throw new ApiError(res.status, data.error, 'GET /api/v1/reports/plays');
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = el('a', { href: url, download: `plays-${table}.csv` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
 
 pages.reports = async (page, params) => {
   const [{ screens }, { groups }] = await Promise.all([api('GET', '/screens'), api('GET', '/groups')]);
@@ -1005,7 +652,7 @@ pages.reports = async (page, params) => {
   page.append(section({ text: t('rep.summary', r.from, r.timezone) },
     el('p', { id: 'report-summary', textContent: t('rep.totals', s.plays, Math.round(s.airtime_ms / 60000), pct(s.share), pct(r.min_public_share), s.loops_complete, s.loops_short, s.hours_short) }),
     el('div', { className: 'bar' }, ...['hours', 'loops', 'items', 'plays'].map((table) =>
-      button(t('rep.csv', t('rep.table.' + table)), () => downloadCsv(query, table))))));
+      button(t('rep.csv', t('rep.table.' + table)), () => download(`/reports/plays?${query}&format=csv&table=${table}`, `plays-${table}.csv`))))));
   const hours = r.hours.filter((h) => h.airtime_ms > 0);
   page.append(section('rep.hours', table(['rep.hour', 'rep.plays', 'rep.airtime', 'rep.share', 'rep.minimum', 'rep.state'],
     hours.map((h) => el('tr', { className: h.short ? 'short' : '' }, td(`${h.date} ${String(h.hour).padStart(2, '0')}:00`), td(h.plays),
@@ -1040,7 +687,7 @@ pages.users = async (page) => {
     });
     return el('tr', { className: u.disabled ? 'muted' : '' }, td(u.username), el('td', {}, role),
       td(t(u.disabled ? 'users.state_disabled' : 'users.state_active')), td(fmtTime(u.created_at), 'muted'),
-      el('td', {}, u.username === session.username ? null : toggle));
+      el('td', {}, u.username === session().username ? null : toggle));
   });
   const name = input('username', '', { autocomplete: 'off' });
   const role = roleSelect('new-role', 'editor');
@@ -1061,8 +708,8 @@ pages.account = async (page) => {
   const old = input('old_password', '', { type: 'password', autocomplete: 'current-password' });
   const fresh = input('new_password', '', { type: 'password', autocomplete: 'new-password' });
   const again = input('new_password_again', '', { type: 'password', autocomplete: 'new-password' });
-  page.append(section({ text: t('account.title', session.username) },
-    el('p', { className: 'muted', textContent: t('account.role', t('role.' + session.role)) }),
+  page.append(section({ text: t('account.title', session().username) },
+    el('p', { className: 'muted', textContent: t('account.role', t('role.' + session().role)) }),
     el('div', { className: 'grid' }, field('account.old', old), field('account.new', fresh, t('users.password_hint')),
       field('account.again', again)),
     button(t('account.change'), async () => {
@@ -1148,40 +795,15 @@ function buildNav(current) {
     })));
 }
 
-let routeSeq = 0;
-async function route() {
-  const seq = ++routeSeq;
-  if (!session) return;
-  const hash = location.hash.replace(/^#/, '') || 'dashboard';
-  const [path, query] = hash.split('?');
-  const [name, id] = path.split('/');
-  const params = new URLSearchParams(query || '');
-  const render = pages[name] || pages.dashboard;
-  buildNav(pages[name] ? name : 'dashboard');
-  const page = el('div', { className: 'page page-' + name });
-  try {
-    await render(page, params, id);
-  } catch (e) {
-    page.append(el('p', { className: 'error', textContent: e.message }));
-    say(e.message, true);
-  }
-  if (seq === routeSeq) $('page').replaceChildren(page);
-}
-
 function show() {
-  $('login-view').hidden = !!session;
-  $('nav').hidden = !session;
-  $('who').hidden = !session;
+  const s = session();
+  $('login-view').hidden = !!s;
+  $('nav').hidden = !s;
+  $('who').hidden = !s;
   $('page').replaceChildren();
-  if (!session) return;
-  $('who-name').textContent = t('who', session.username, t('role.' + session.role));
+  if (!s) return;
+  $('who-name').textContent = t('who', s.username, t('role.' + s.role));
   route();
-}
-
-function signOut() {
-  session = null;
-  sessionStorage.removeItem('signage.session');
-  show();
 }
 
 $('login-form').addEventListener('submit', async (ev) => {
@@ -1189,8 +811,7 @@ $('login-form').addEventListener('submit', async (ev) => {
   const form = new FormData(ev.target);
   try {
     const r = await api('POST', '/auth/login', { username: form.get('username'), password: form.get('password') });
-    session = { token: r.token, role: r.role, username: r.username || form.get('username') };
-    sessionStorage.setItem('signage.session', JSON.stringify(session));
+    signIn({ token: r.token, role: r.role, username: r.username || form.get('username') });
     ev.target.reset();
     say(t('login.ok'));
     show();
@@ -1210,19 +831,8 @@ $('lang').addEventListener('click', () => {
   show();
 });
 
-// A message stays for the page an action led to (navigate), not for pages
-// the user goes to next.
-let keepMessage = false;
-function navigate(hash) {
-  keepMessage = true;
-  if (location.hash === hash) route(); else location.hash = hash;
-}
-window.addEventListener('hashchange', () => {
-  if (!keepMessage) say('');
-  keepMessage = false;
-  route();
-});
-
+onSignOut(show);
+startRouter(pages, buildNav);
 setLang(currentLang());
 $('lang').textContent = t('lang.other');
 show();
