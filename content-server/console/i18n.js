@@ -1,6 +1,5 @@
 // The console's words in Chinese (default) and English. t('key', a, b)
 // replaces {0}, {1} with the arguments. The choice is kept in localStorage.
-'use strict';
 
 const DICT = {
   zh: {
@@ -231,12 +230,17 @@ const DICT = {
 
 let LANG = localStorage.getItem('signage.lang') === 'en' ? 'en' : 'zh';
 
-function t(key, ...args) {
+// The language in use: 'zh' or 'en'.
+export function currentLang() {
+  return LANG;
+}
+
+export function t(key, ...args) {
   const s = DICT[LANG][key] ?? DICT.zh[key] ?? key;
   return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 }
 
-function setLang(lang) {
+export function setLang(lang) {
   LANG = lang === 'en' ? 'en' : 'zh';
   localStorage.setItem('signage.lang', LANG);
   document.documentElement.lang = LANG === 'en' ? 'en' : 'zh-CN';

@@ -1,0 +1,58 @@
+// The server's API (/api/v1), with the session's token: JSON requests, and
+// files fetched with the token and saved.
+import { t } from '../i18n.js';
+import { el } from './dom.js';
+import { authHeaders, session, signOut } from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, error, path) {
+    const e = error || {};
+    let text = e.message || String(status);
+    if (status === 404 && e.code === 'not_found' && /^nothing at /.test(e.message || '')) {
+      text = t('err.missing_route', path, e.message);
+    } else if (e.field) {
+      text = t('err.field', e.field, text);
+    }
+    super(text);
+    this.status = status;
+    this.error = e;
+  }
+}
+
+export async function api(method, path, body, contentType) {
+  const headers = authHeaders();
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType || 'application/json';
+    payload = contentType ? body : JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, { method, headers, body: payload });
+  } catch (e) {
+    throw new Error(t('err.network', e.message));
+  }
+  const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
+  if (res.status === 401 && session() && path !== '/auth/login') {
+    signOut();
+    throw new Error(t('login.expired'));
+  }
+  if (!res.ok) throw new ApiError(res.status, data.error, method + ' /api/v1' + path);
+  return data;
+}
+
+// A GET whose answer is saved as a file (the request needs the token, so a
+// plain link cannot fetch it itself).
+export async function download(path, filename) {
+  const res = await fetch('/api/v1' + path, { headers: authHeaders() });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, data.error, 'GET /api/v1' + path);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = el('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

@@ -1,0 +1,63 @@
+// Building the pages: elements, form fields, tables, sections, and the
+// message line under the header.
+import { t } from '../i18n.js';
+
+export const $ = (id) => document.getElementById(id);
+
+export function say(text, isError = false) {
+  const m = $('message');
+  m.textContent = text;
+  m.className = isError ? 'error' : 'ok';
+}
+
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('aria') || k === 'for' || k === 'role') node.setAttribute(k === 'for' ? 'for' : k.replace(/^aria/, 'aria-').toLowerCase(), v);
+    else node[k] = v;
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+}
+
+// A button whose action's error is shown in the message line.
+export function button(label, action, className = '') {
+  const b = el('button', { type: 'button', textContent: label, className });
+  b.onclick = async () => {
+    b.disabled = true;
+    try { await action(); } catch (e) { say(e.message, true); } finally { b.disabled = false; }
+  };
+  return b;
+}
+
+export function field(labelKey, input, hint) {
+  return el('label', {}, el('span', { textContent: t(labelKey) }), input, hint ? el('small', { className: 'muted', textContent: hint }) : null);
+}
+
+export function input(name, value = '', props = {}) {
+  return el('input', { name, value: value ?? '', ...props });
+}
+
+export function select(name, options, value) {
+  const s = el('select', { name });
+  for (const [v, label] of options) s.append(el('option', { value: v, textContent: label, selected: v === value }));
+  return s;
+}
+
+export function statusBadge(status) {
+  return el('span', { className: 'status status-' + status, textContent: t('status.' + status) });
+}
+
+export function table(headKeys, rows, emptyKey) {
+  const tbody = el('tbody');
+  for (const r of rows) tbody.append(r);
+  if (!rows.length) tbody.append(el('tr', {}, el('td', { colSpan: headKeys.length, className: 'muted', textContent: t(emptyKey) })));
+  return el('table', {}, el('thead', {}, el('tr', {}, ...headKeys.map((k) => el('th', { textContent: t(k) })))), tbody);
+}
+
+export function td(text, className = '') { return el('td', { textContent: text ?? '', className }); }
+
+export function section(titleKey, ...children) {
+  return el('section', {}, el('h2', { textContent: typeof titleKey === 'string' ? t(titleKey) : titleKey.text }), ...children);
+}

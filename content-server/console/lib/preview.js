@@ -1,0 +1,56 @@
+// The preview is the slide drawn by the screen's own engine (POST /api/v1/preview
+// runs signage-player on the server), asked for 400 ms after the last change;
+// only the newest answer is shown. Characters the screen's font lacks come back
+// as warnings in the X-Signage-Warnings header (percent-encoded JSON).
+import { t } from '../i18n.js';
+import { ApiError } from './api.js';
+import { el } from './dom.js';
+import { authHeaders, session, signOut } from './session.js';
+
+const PREVIEW_DELAY_MS = 400;
+
+export function previewPane(box) {
+  const img = el('img', { id: 'preview-img', className: 'preview-img', alt: t('ed.preview_alt') });
+  const state = el('p', { id: 'preview-state', className: 'preview-state', role: 'status' });
+  const warnings = el('ul', { id: 'preview-warnings', className: 'warnings' });
+  box.replaceChildren(img, state, warnings);
+  let timer = null;
+  let seq = 0;
+  let url = null;
+  const show = (text, kind) => { state.textContent = text; box.dataset.state = kind; };
+  const load = async (slide, mine) => {
+    let res;
+    try {
+      res = await fetch('/api/v1/preview?size=960x540', {
+        method: 'POST', headers: { ...authHeaders(), 'Content-Type': 'application/json' }, body: JSON.stringify(slide),
+      });
+    } catch (e) {
+      if (mine === seq) show(t('err.network', e.message), 'error');
+      return;
+    }
+    if (mine !== seq) return;
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      if (mine !== seq) return;
+      if (res.status === 401 && session()) { signOut(); return; }
+      show(t('ed.preview_failed', new ApiError(res.status, data.error, 'POST /api/v1/preview').message), 'error');
+      return;
+    }
+    const blob = await res.blob();
+    if (mine !== seq) return;
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(blob);
+    img.src = url;
+    let found = [];
+    try { found = JSON.parse(decodeURIComponent(res.headers.get('X-Signage-Warnings') || '%5B%5D')); } catch (e) { found = []; }
+    warnings.replaceChildren(...found.map((w) => el('li', { textContent: w.field ? t('warn.field', w.field, w.message) : w.message })));
+    const pages = Number(res.headers.get('X-Signage-Pages') || 1);
+    show(pages > 1 ? t('ed.preview_pages', pages) : '', 'ready');
+  };
+  return (slide) => {
+    clearTimeout(timer);
+    const mine = ++seq;
+    show(t('ed.preview_rendering'), 'rendering');
+    timer = setTimeout(() => load(slide, mine), PREVIEW_DELAY_MS);
+  };
+}

@@ -1,0 +1,31 @@
+// What the pages share about the content workflow: the slide types and
+// statuses, submitting, rejecting with a reason, and a slide's end.
+import { t } from '../i18n.js';
+import { button, el, say } from './dom.js';
+
+export const SLIDE_TYPES = ['text', 'image', 'core_values', 'honor_roll', 'red_black', 'notice', 'emergency'];
+export const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
+
+// After a submit: the checks' warnings (traditional characters, characters the
+// screen's font lacks) do not block it, but the author should see them.
+export function saySubmitted(text, result) {
+  const warnings = (result && result.warnings) || [];
+  if (!warnings.length) return say(text);
+  say(text + ' · ' + t('submit.warnings', warnings.map((w) => (w.field ? t('warn.field', w.field, w.message) : w.message)).join('；')), true);
+}
+
+// A reason box and a button that rejects (or withdraws) with that reason.
+export function rejectControls(onReject, labelKey = 'reject') {
+  const reason = el('input', { placeholder: t('review.reason'), className: 'reason', ariaLabel: t('review.reason') });
+  return [reason, button(t(labelKey), async () => {
+    if (!reason.value.trim()) throw new Error(t('review.reason_needed'));
+    await onReject(reason.value.trim());
+  }, 'danger')];
+}
+
+// A slide whose valid_until has passed (a date alone lasts to its end).
+export function ended(s) {
+  if (!s.valid_until) return false;
+  const end = /^\d{4}-\d{2}-\d{2}$/.test(s.valid_until) ? Date.parse(s.valid_until + 'T23:59:59') : Date.parse(s.valid_until);
+  return !isNaN(end) && end < Date.now();
+}

@@ -1,0 +1,76 @@
+// Dashboard: every screen with its state, heartbeat and latest screenshot,
+// and how many slides are in each status.
+import { t } from '../i18n.js';
+import { api } from '../lib/api.js';
+import { button, el, say, section, statusBadge, table, td } from '../lib/dom.js';
+import { fmtBytes, fmtTime } from '../lib/format.js';
+import { authHeaders } from '../lib/session.js';
+import { STATUSES } from '../lib/workflow.js';
+
+// A screen's latest screenshot as an object URL (the request needs the token,
+// so an <img src> cannot fetch it itself).
+async function screenshotUrl(id) {
+  const res = await fetch(`/api/v1/screens/${id}/screenshot`, { headers: authHeaders() });
+  if (!res.ok) return null;
+  return URL.createObjectURL(await res.blob());
+}
+
+// The screenshot cell: the latest picture and a button that asks for a new
+// one; when it arrives the whole row is drawn again, since the screen sends
+// a heartbeat with it (the item on screen, memory and so on are current).
+function screenshotCell(s, replaceRow) {
+  const img = el('img', { className: 'shot', alt: t('dash.screenshot_of', s.name), hidden: true });
+  const when = el('small', { className: 'muted shot-time' });
+  if (s.screenshot_at) {
+    screenshotUrl(s.id).then((url) => {
+      if (!url) return;
+      img.src = url;
+      img.hidden = false;
+      when.textContent = t('dash.taken_at', fmtTime(s.screenshot_at));
+    });
+  }
+  const take = button(t('dash.take_screenshot'), async () => {
+    const before = (await api('GET', '/screens/' + s.id)).screenshot_at;
+    await api('POST', `/screens/${s.id}/screenshot`);
+    say(t('dash.screenshot_asked', s.name));
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const now = await api('GET', '/screens/' + s.id);
+      if (now.screenshot_at && now.screenshot_at !== before) {
+        replaceRow(now);
+        say(t('dash.screenshot_arrived', s.name));
+        return;
+      }
+    }
+    say(t('dash.screenshot_late', s.name), true);
+  }, 'take-shot');
+  return el('td', { className: 'shot-cell' }, img, el('div', {}, when), take);
+}
+
+function screenRow(s) {
+  const hb = s.heartbeat || {};
+  const state = s.state || 'never';
+  const version = [hb.software_version, hb.manifest_version ? hb.manifest_version.slice(0, 8) : null].filter(Boolean).join(' · ');
+  const row = el('tr', { dataset: { screen: s.name } });
+  row.append(td(s.name), td(s.group),
+    el('td', {}, el('span', { className: 'dot state-' + state + (state === 'online' ? ' on' : ' off'), textContent: t('dash.' + state) })),
+    td(s.last_seen ? fmtTime(s.last_seen) : t('dash.never'), 'muted'),
+    td(version, 'muted hb-version'),
+    td(hb.item_title || hb.item_id || '', 'hb-item'),
+    td(fmtBytes(hb.rss_bytes), 'hb-memory'),
+    td(fmtBytes(hb.free_disk_bytes), 'hb-disk'),
+    td(hb.last_sync_error || '', 'hb-error'),
+    screenshotCell(s, (fresh) => row.replaceWith(screenRow(fresh))));
+  return row;
+}
+
+export async function dashboardPage(page) {
+  const [{ screens }, { slides }] = await Promise.all([api('GET', '/screens'), api('GET', '/slides')]);
+  const rows = screens.map(screenRow);
+  const counts = el('ul', { className: 'counts' }, ...STATUSES.map((st) => el('li', {},
+    el('a', { href: '#content?status=' + st }, statusBadge(st), ' ', String(slides.filter((s) => s.status === st).length)))));
+  page.append(
+    section('dash.title', table(['dash.name', 'dash.group', 'dash.state', 'dash.last_seen', 'dash.version',
+      'dash.item', 'dash.memory', 'dash.disk', 'dash.last_error', 'dash.screenshot'], rows, 'dash.no_screens')),
+    section('dash.content', counts));
+}
