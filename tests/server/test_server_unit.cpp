@@ -1,5 +1,6 @@
 // The server's parts in-process, without a socket: the manifest hub's order
-// under concurrent writers.
+// under concurrent writers, the store's publish on a temporary SQLite file,
+// the router.
 #include <catch2/catch.hpp>
 
 #include <barrier>
@@ -10,7 +11,10 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
 using namespace signage::server;
@@ -113,4 +117,126 @@ TEST_CASE("hub: two writers released together always leave the later manifest",
     older.join();
     later.join();
     CHECK(left_on_older == 0);
+}
+
+TEST_CASE("store: a publish stores a group's manifest once per version, in order, or nothing",
+          "[server][unit][store]") {
+    signage::test::TempDir dir("store-unit");
+    auto opened = Store::open(dir / "signage.db");
+    REQUIRE(opened);
+    Store& store = **opened;
+    auto admin = store.add_user("admin", "hash", Role::admin);
+    REQUIRE(admin);
+    REQUIRE(store.add_group("plaza"));
+    REQUIRE(store.add_group("lobby"));
+
+    // The compile step gives every group the version it is told to.
+    std::string version = "a";
+    auto compile = [&](const PublishInput& in) -> signage::Result<std::vector<CompiledManifest>> {
+        std::vector<CompiledManifest> out;
+        for (const Group& g : in.groups) {
+            out.push_back({g.id, g.name, version + "-" + g.name, "{\"v\":\"" + version + "\"}"});
+        }
+        return out;
+    };
+    auto first = store.publish(compile, admin->id);
+    REQUIRE(first);
+    REQUIRE(first->size() == 2);
+    for (const PublishedGroup& g : *first) {
+        CHECK(g.changed);
+        CHECK(g.sequence > 0);
+    }
+
+    // The same versions again: nothing stored, the same sequence.
+    auto same = store.publish(compile, admin->id);
+    REQUIRE(same);
+    for (std::size_t i = 0; i < same->size(); ++i) {
+        CHECK_FALSE((*same)[i].changed);
+        CHECK((*same)[i].sequence == (*first)[i].sequence);
+    }
+
+    // New versions: a later sequence for every group, and the latest is it.
+    version = "b";
+    auto second = store.publish(compile, admin->id);
+    REQUIRE(second);
+    for (std::size_t i = 0; i < second->size(); ++i) {
+        CHECK((*second)[i].changed);
+        CHECK((*second)[i].sequence > (*first)[i].sequence);
+        auto latest = store.latest_manifest((*second)[i].group);
+        REQUIRE(latest);
+        REQUIRE(latest->has_value());
+        CHECK((*latest)->version == (*second)[i].version);
+        CHECK((*latest)->sequence == (*second)[i].sequence);
+    }
+
+    // A compile step that fails leaves every group on what it had.
+    version = "c";
+    auto failed = store.publish(
+        [&](const PublishInput& in) -> signage::Result<std::vector<CompiledManifest>> {
+            auto out = compile(in);
+            if (!out) return out;
+            return signage::make_error("invalid", "a slide no longer validates", "slides[0]");
+        },
+        admin->id);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().field == "slides[0]");
+    for (const PublishedGroup& g : *second) {
+        auto latest = store.latest_manifest(g.group);
+        REQUIRE(latest);
+        CHECK((*latest)->version == g.version);
+    }
+}
+
+TEST_CASE("router: paths, methods, parameters and body limits in-process",
+          "[server][unit][router]") {
+    using namespace signage::server::http;
+    Router router([](std::function<void()> task) { task(); });
+    std::vector<std::string> seen;
+    router.add(Method::get, "/api/v1/slides/{id}", [&](Request& req) -> signage::Result<Response> {
+        seen = req.params;
+        return Response{};
+    });
+    router.add(
+        Method::put, "/api/v1/media",
+        [](Request&) -> signage::Result<Response> { return Response{}; }, RouteOptions{4096});
+    router.add(Method::get, "/{*}", [&](Request& req) -> signage::Result<Response> {
+        seen = req.params;
+        Response r;
+        r.status = 203;
+        return r;
+    });
+    auto call = [&](Method method, const std::string& target) {
+        Request req;
+        req.method = method;
+        req.method_text = std::string(to_string(method));
+        req.target = target;
+        split_target(target, req.path, req.query);
+        Response answer;
+        int answers = 0;
+        router.dispatch(std::move(req), Responder{[&](Response r) {
+                            answer = std::move(r);
+                            ++answers;
+                        }});
+        CHECK(answers == 1);
+        return answer;
+    };
+    // A parameter is percent-decoded; HEAD is served by the GET route.
+    CHECK(call(Method::get, "/api/v1/slides/%E5%85%AC?x=1").status == 200);
+    CHECK(seen == std::vector<std::string>{"公"});
+    CHECK(call(Method::head, "/api/v1/slides/7").status == 200);
+    // Another method on a known path: 405 naming what is allowed.
+    auto wrong = call(Method::del, "/api/v1/slides/7");
+    CHECK(wrong.status == 405);
+    CHECK(wrong.headers.get("Allow") == "GET, HEAD");
+    // The fallback answers what nothing else matches, and never causes a 405.
+    CHECK(call(Method::get, "/console/pages/editor.js").status == 203);
+    CHECK(seen == std::vector<std::string>{"console/pages/editor.js"});
+    CHECK(call(Method::post, "/console/app.js").status == 404);
+    // An empty parameter does not match its route; a broken escape matches nothing.
+    CHECK(call(Method::get, "/api/v1/slides/").status == 203);
+    CHECK(seen == std::vector<std::string>{"api/v1/slides/"});
+    CHECK(call(Method::get, "/api/v1/slides/%zz").status == 404);
+    // Body limits are the route's, or the default where no route matches.
+    CHECK(router.body_limit(Method::put, "/api/v1/media") == 4096);
+    CHECK(router.body_limit(Method::post, "/nowhere") == RouteOptions{}.body_limit);
 }
