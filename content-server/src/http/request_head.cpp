@@ -4,6 +4,8 @@ namespace signage::server::http {
 
 namespace bhttp = boost::beast::http;
 
+namespace {
+
 Method method_of(bhttp::verb verb) {
     switch (verb) {
         case bhttp::verb::get:
@@ -24,6 +26,8 @@ Method method_of(bhttp::verb verb) {
             return Method::other;
     }
 }
+
+}  // namespace
 
 Request request_from_header(const bhttp::request_header<>& head, std::string remote) {
     Request req;

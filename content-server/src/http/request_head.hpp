@@ -12,8 +12,6 @@
 
 namespace signage::server::http {
 
-Method method_of(boost::beast::http::verb verb);
-
 // Method, target (split into path and query), header fields in order, and
 // `remote`; the body and the path parameters stay empty.
 Request request_from_header(const boost::beast::http::request_header<>& head, std::string remote);
