@@ -12,24 +12,13 @@ Error heartbeat_invalid(const std::string& field, const std::string& message) {
     return make_error("unprocessable", field + ": " + message, field);
 }
 
-// A string field: required or nullable, at most `max` bytes.
-Status read_text(const json& body, const char* field, bool required, bool nullable, std::size_t max,
-                 std::optional<std::string>& out) {
+// A required string field: 1 to `max` bytes.
+Status read_text(const json& body, const char* field, std::size_t max, std::string& out) {
     auto it = body.find(field);
-    if (it == body.end()) {
-        if (required) return heartbeat_invalid(field, "is required");
-        out.reset();
-        return {};
-    }
-    if (it->is_null() && nullable) {
-        out.reset();
-        return {};
-    }
-    if (!it->is_string()) {
-        return heartbeat_invalid(field, nullable ? "is a string or null" : "is a string");
-    }
+    if (it == body.end()) return heartbeat_invalid(field, "is required");
+    if (!it->is_string()) return heartbeat_invalid(field, "is a string");
     const auto& text = it->get_ref<const std::string&>();
-    if (required && text.empty()) return heartbeat_invalid(field, "must not be empty");
+    if (text.empty()) return heartbeat_invalid(field, "must not be empty");
     if (text.size() > max) {
         return heartbeat_invalid(field, "has at most " + std::to_string(max) + " bytes");
     }
@@ -37,24 +26,28 @@ Status read_text(const json& body, const char* field, bool required, bool nullab
     return {};
 }
 
-Status read_text(const json& body, const char* field, std::size_t max, std::string& out) {
-    std::optional<std::string> text;
-    if (auto st = read_text(body, field, true, false, max, text); !st) return st;
-    out = std::move(*text);
+// A string field that may be absent or null: at most `max` bytes.
+Status read_text(const json& body, const char* field, std::size_t max,
+                 std::optional<std::string>& out) {
+    auto it = body.find(field);
+    out.reset();
+    if (it == body.end() || it->is_null()) return {};
+    if (!it->is_string()) return heartbeat_invalid(field, "is a string or null");
+    const auto& text = it->get_ref<const std::string&>();
+    if (text.size() > max) {
+        return heartbeat_invalid(field, "has at most " + std::to_string(max) + " bytes");
+    }
+    out = text;
     return {};
 }
 
-// A whole number field within [lo, hi]; null or absent only when nullable.
-Status read_integer(const json& body, const char* field, bool nullable, std::int64_t lo,
-                    std::int64_t hi, std::optional<std::int64_t>& out) {
+// A whole number field within [lo, hi]; null or absent only when `out` is
+// optional.
+Status read_integer(const json& body, const char* field, std::int64_t lo, std::int64_t hi,
+                    std::optional<std::int64_t>& out) {
     auto it = body.find(field);
-    if (it == body.end() || it->is_null()) {
-        if (nullable) {
-            out.reset();
-            return {};
-        }
-        return heartbeat_invalid(field, "is required");
-    }
+    out.reset();
+    if (it == body.end() || it->is_null()) return {};
     if (!it->is_number_integer()) return heartbeat_invalid(field, "is a whole number");
     const bool too_big =
         it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
@@ -70,7 +63,8 @@ Status read_integer(const json& body, const char* field, bool nullable, std::int
 Status read_integer(const json& body, const char* field, std::int64_t lo, std::int64_t hi,
                     std::int64_t& out) {
     std::optional<std::int64_t> v;
-    if (auto st = read_integer(body, field, false, lo, hi, v); !st) return st;
+    if (auto st = read_integer(body, field, lo, hi, v); !st) return st;
+    if (!v) return heartbeat_invalid(field, "is required");
     out = *v;
     return {};
 }
@@ -88,12 +82,11 @@ Result<Heartbeat> parse_heartbeat(const json& body) {
     Heartbeat hb;
     if (auto st = read_text(body, "software_version", 64, hb.software_version); !st)
         return st.error();
-    if (auto st = read_text(body, "manifest_version", false, true, 128, hb.manifest_version); !st)
+    if (auto st = read_text(body, "manifest_version", 128, hb.manifest_version); !st)
         return st.error();
-    if (auto st = read_text(body, "item_id", false, true, 128, hb.item_id); !st) return st.error();
-    if (auto st = read_text(body, "item_title", false, true, 512, hb.item_title); !st)
-        return st.error();
-    if (auto st = read_text(body, "last_sync_error", false, true, 1000, hb.last_sync_error); !st)
+    if (auto st = read_text(body, "item_id", 128, hb.item_id); !st) return st.error();
+    if (auto st = read_text(body, "item_title", 512, hb.item_title); !st) return st.error();
+    if (auto st = read_text(body, "last_sync_error", 1000, hb.last_sync_error); !st)
         return st.error();
     if (auto st = read_integer(body, "interval_s", 5, 3600, hb.interval_s); !st) return st.error();
     if (auto st = read_integer(body, "uptime_s", 0, std::int64_t{1} << 40, hb.uptime_s); !st)
@@ -104,8 +97,8 @@ Result<Heartbeat> parse_heartbeat(const json& body) {
         return st.error();
     if (auto st = read_integer(body, "free_disk_bytes", 0, max_bytes, hb.free_disk_bytes); !st)
         return st.error();
-    if (auto st = read_integer(body, "clock_offset_ms", true, -ten_years_ms, ten_years_ms,
-                               hb.clock_offset_ms);
+    if (auto st =
+            read_integer(body, "clock_offset_ms", -ten_years_ms, ten_years_ms, hb.clock_offset_ms);
         !st) {
         return st.error();
     }

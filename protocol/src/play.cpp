@@ -201,8 +201,8 @@ json to_json(const Play& p) {
 }
 
 Result<std::vector<Play>> parse_play_batch(const json& body) {
-    auto list = body.is_object() ? body.find("plays") : body.end();
-    if (!body.is_object() || list == body.end() || !list->is_array()) {
+    auto list = body.find("plays");  // end() when the body is not an object
+    if (list == body.end() || !list->is_array()) {
         return make_error("unprocessable", "is required (a list of plays)", "plays");
     }
     if (list->size() > kMaxPlaysPerRequest) {

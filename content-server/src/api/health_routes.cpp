@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <limits>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
