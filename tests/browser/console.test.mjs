@@ -620,6 +620,36 @@ test('an admin manages accounts, forbidden words and screens; a user changes the
   await page.context().close();
 });
 
+test('an answer that arrives after its user signed out does not sign out the next user', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#editor', '#slide-form');
+  await page.waitForSelector('#preview[data-state]:not([data-state="rendering"])', { timeout: 60000 });
+  // The preview asked for after the typing is held until the next user is in:
+  // it then reaches the server with the first user's ended session (401).
+  let held;
+  const caught = new Promise((resolve) => { held = resolve; });
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route('**/api/v1/preview*', async (route) => { held(); await released; await route.continue(); });
+  // Typed without focus, so that leaving the field asks for no second preview.
+  await page.$eval('#slide-form input[name=title]', (e) => {
+    e.value = '离开前的预览';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await caught;
+  await signOut(page);
+  await signIn(page, reviewer);
+  const late = page.waitForResponse((r) => r.url().includes('/api/v1/preview'));
+  release();
+  assert.equal((await late).status(), 401, 'the held preview went with the ended session');
+  await page.waitForTimeout(500);
+  assert.equal(await page.isVisible('#nav a'), true, 'the reviewer is still signed in');
+  await go(page, '#review', '.page-review');
+  assert.match(await page.textContent('#who-name'), new RegExp(reviewer.user));
+  await page.context().close();
+});
+
 test('an emergency notice: an editor submits, a reviewer sends it to the screen, then withdraws it', async () => {
   // The emergency page draws a yellow warning band across the top of the screen.
   const banded = () => {

@@ -2,7 +2,7 @@
 // files fetched with the token and saved.
 import { t } from '../i18n.js';
 import { el } from './dom.js';
-import { authHeaders, session, signOut } from './session.js';
+import { authHeaders, expired, session } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, error, path) {
@@ -20,6 +20,7 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body, contentType) {
+  const token = session() && session().token;
   const headers = authHeaders();
   let payload;
   if (body !== undefined) {
@@ -33,8 +34,8 @@ export async function api(method, path, body, contentType) {
     throw new Error(t('err.network', e.message));
   }
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (res.status === 401 && session() && path !== '/auth/login') {
-    signOut();
+  if (res.status === 401 && token && path !== '/auth/login') {
+    expired(token);
     throw new Error(t('login.expired'));
   }
   if (!res.ok) throw new ApiError(res.status, data.error, method + ' /api/v1' + path);

@@ -5,7 +5,7 @@
 import { t } from '../i18n.js';
 import { ApiError } from './api.js';
 import { el } from './dom.js';
-import { authHeaders, session, signOut } from './session.js';
+import { authHeaders, expired, session } from './session.js';
 
 const PREVIEW_DELAY_MS = 400;
 
@@ -19,6 +19,9 @@ export function previewPane(box) {
   let url = null;
   const show = (text, kind) => { state.textContent = text; box.dataset.state = kind; };
   const load = async (slide, mine) => {
+    // A pane no longer on the page (its user left it or signed out) asks nothing.
+    if (!box.isConnected || !session()) return;
+    const token = session().token;
     let res;
     try {
       res = await fetch('/api/v1/preview?size=960x540', {
@@ -32,7 +35,7 @@ export function previewPane(box) {
     if (!res.ok) {
       const data = await res.json().catch(() => ({}));
       if (mine !== seq) return;
-      if (res.status === 401 && session()) { signOut(); return; }
+      if (res.status === 401) { expired(token); return; }
       show(t('ed.preview_failed', new ApiError(res.status, data.error, 'POST /api/v1/preview').message), 'error');
       return;
     }

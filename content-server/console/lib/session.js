@@ -23,6 +23,13 @@ export function signOut() {
   afterSignOut();
 }
 
+// A request made with `token` was refused as unauthorised: that session is
+// over. A newer session (signed in while the request was on its way) stays.
+export function expired(token) {
+  if (current && current.token === token) signOut();
+  return !current;
+}
+
 export function onSignOut(then) {
   afterSignOut = then;
 }

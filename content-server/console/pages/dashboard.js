@@ -35,6 +35,7 @@ function screenshotCell(s, replaceRow) {
     say(t('dash.screenshot_asked', s.name));
     for (let i = 0; i < 60; i++) {
       await new Promise((r) => setTimeout(r, 500));
+      if (!img.isConnected) return; // the user went to another page
       const now = await api('GET', '/screens/' + s.id);
       if (now.screenshot_at && now.screenshot_at !== before) {
         replaceRow(now);
