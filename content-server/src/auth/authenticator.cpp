@@ -144,7 +144,7 @@ Result<User> Authenticator::staff(std::string_view token) {
 }
 
 Result<User> Authenticator::staff_with_role(std::string_view token,
-                                            std::initializer_list<Role> roles) {
+                                            const std::vector<Role>& roles) {
     auto user = staff(token);
     if (!user) return user;
     if (user->role == Role::admin ||

@@ -15,12 +15,12 @@
 
 #include <chrono>
 #include <deque>
-#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 #include "store/records.hpp"
@@ -55,8 +55,9 @@ class Authenticator {
 
     // The staff member behind a session token. A device token gives "forbidden".
     Result<User> staff(std::string_view token);
-    // staff(), and the user's role is one of `roles` (admin always passes).
-    Result<User> staff_with_role(std::string_view token, std::initializer_list<Role> roles);
+    // staff(), and the user's role is one of `roles` (admin always passes;
+    // no roles: admins only).
+    Result<User> staff_with_role(std::string_view token, const std::vector<Role>& roles);
     // The screen behind a device token. A staff token gives "forbidden".
     Result<Screen> device(std::string_view token);
     // The same from memory only, never waiting on the database: nullopt when

@@ -39,14 +39,20 @@ std::string Router::pattern_text(const Route& route) {
 
 std::vector<std::string> Router::route_list() const {
     std::vector<std::string> out;
+    for (const RouteInfo& r : routes()) out.push_back(r.method + ' ' + r.pattern);
+    return out;
+}
+
+std::vector<RouteInfo> Router::routes() const {
+    std::vector<RouteInfo> out;
     for (const Route& r : routes_) {
-        out.push_back(std::string(to_string(r.method)) + ' ' + pattern_text(r));
+        out.push_back({std::string(to_string(r.method)), pattern_text(r), r.options.access});
     }
     return out;
 }
 
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
-    Route r{method, {}, false, std::move(handler), {}, options, {}};
+    Route r{method, {}, false, std::move(handler), {}, std::move(options), {}};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
     routes_.push_back(std::move(r));
@@ -54,12 +60,12 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
 
 void Router::add_async(Method method, std::string_view pattern, AsyncHandler handler,
                        RouteOptions options) {
-    add_async(method, pattern, FastHandler{}, std::move(handler), options);
+    add_async(method, pattern, FastHandler{}, std::move(handler), std::move(options));
 }
 
 void Router::add_async(Method method, std::string_view pattern, FastHandler fast,
                        AsyncHandler handler, RouteOptions options) {
-    Route r{method, {}, false, {}, std::move(handler), options, std::move(fast)};
+    Route r{method, {}, false, {}, std::move(handler), std::move(options), std::move(fast)};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
     routes_.push_back(std::move(r));

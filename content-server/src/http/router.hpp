@@ -36,6 +36,17 @@ struct RouteOptions {
     // Largest request body in bytes; the session answers 413 for a larger
     // Content-Length before reading the body, and stops reading past it.
     std::uint64_t body_limit = 64 * 1024;
+    // Who may call the route, as the layer that registers it names it
+    // ("staff", "admin", ...: api/access.hpp, which also checks it). The
+    // router only lists it (routes()).
+    std::string access = {};
+};
+
+// A registered route as routes() lists it.
+struct RouteInfo {
+    std::string method;   // "GET"
+    std::string pattern;  // "/api/v1/slides/{id}"
+    std::string access;   // RouteOptions::access
 };
 
 // Answers at once (on a worker thread).
@@ -80,6 +91,8 @@ class Router {
     // Every registered route as "METHOD PATTERN" ("GET /api/v1/slides/{id}"),
     // in registration order.
     std::vector<std::string> route_list() const;
+    // The same with each route's declared access.
+    std::vector<RouteInfo> routes() const;
 
   private:
     struct Route {
