@@ -1,6 +1,6 @@
 // The server's parts in-process, without a socket: the manifest hub's order
 // under concurrent writers, the store's publish on a temporary SQLite file,
-// the router.
+// the router and the access every route declares.
 #include <catch2/catch.hpp>
 
 #include <barrier>
@@ -11,6 +11,15 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "api/access.hpp"
+#include "app/server.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/password.hpp"
+#include "auth/tokens.hpp"
 #include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
 #include "store/store.hpp"
@@ -239,4 +248,140 @@ TEST_CASE("router: paths, methods, parameters and body limits in-process",
     // Body limits are the route's, or the default where no route matches.
     CHECK(router.body_limit(Method::put, "/api/v1/media") == 4096);
     CHECK(router.body_limit(Method::post, "/nowhere") == RouteOptions{}.body_limit);
+}
+
+namespace {
+
+// A server opened on a temporary data directory (bound, not serving), with an
+// editor and an admin signed in and a screen registered.
+struct AccessFixture {
+    signage::test::TempDir dir;
+    std::unique_ptr<Server> server;
+    std::string editor, admin, device;
+
+    AccessFixture() {
+        ServerConfig config;
+        config.data_dir = dir.path();
+        config.port = 0;
+        auto created = Server::create(config);
+        REQUIRE(created);
+        server = std::move(*created);
+        Services& s = server->services();
+        for (const auto& [name, role] : {std::pair{"ed", Role::editor}, {"ad", Role::admin}}) {
+            auto hash = hash_password(std::string(name) + "-secret-1");
+            REQUIRE(hash);
+            REQUIRE(s.store.add_user(name, *hash, role));
+        }
+        editor = s.auth.login("ed", "ed-secret-1")->token;
+        admin = s.auth.login("ad", "ad-secret-1")->token;
+        device = new_token();
+        REQUIRE(s.store.add_screen("lobby", "hall", device_credentials(device)));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("routes: every route of the server declares its access", "[server][unit][access]") {
+    AccessFixture f;
+    const std::set<std::string> known = {"anyone", "device",   "staff",
+                                         "editor", "reviewer", "admin"};
+    const auto table = f.server->route_table();
+    REQUIRE(table.size() == f.server->routes().size());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        INFO(table[i].method << " " << table[i].pattern << ": " << table[i].access);
+        CHECK(table[i].method + " " + table[i].pattern == f.server->routes()[i]);
+        CHECK(known.count(table[i].access) == 1);
+    }
+}
+
+TEST_CASE("routes: the caller, then the path id, then the body, before the handler",
+          "[server][unit][access]") {
+    using namespace signage::server::http;
+    AccessFixture f;
+    Router router([](std::function<void()> task) { task(); });
+    ApiRoutes api(router, f.server->services());
+    std::vector<std::string> ran;
+    api.add(Method::put, "/things/{id}",
+            {.access = Access::admin(), .path_id = "thing", .body = RouteSpec::Body::object},
+            [&](Call& c) -> signage::Result<Response> {
+                ran.push_back(c.user().username + " " + std::to_string(c.id) + " " + c.body.dump());
+                return Response{};
+            });
+    api.add(Method::post, "/edits", {.access = Access::roles({Role::editor})},
+            [&](Call& c) -> signage::Result<Response> {
+                ran.push_back(c.user().username);
+                return Response{};
+            });
+    api.add(Method::post, "/beats",
+            {.access = Access::device(), .body = RouteSpec::Body::optional_object},
+            [&](Call& c) -> signage::Result<Response> {
+                ran.push_back(c.screen().name + " " + c.body.dump());
+                return Response{};
+            });
+    api.add(Method::get, "/open", {.access = Access::anyone()},
+            [&](Call&) -> signage::Result<Response> {
+                ran.push_back("open");
+                return Response{};
+            });
+    auto call = [&](Method method, const std::string& target, const std::string& token,
+                    const std::string& body) {
+        Request req;
+        req.method = method;
+        req.method_text = std::string(to_string(method));
+        req.target = target;
+        split_target(target, req.path, req.query);
+        if (!token.empty()) req.headers.set("authorization", "Bearer " + token);
+        req.body = body;
+        Response answer;
+        router.dispatch(std::move(req), Responder{[&](Response r) { answer = std::move(r); }});
+        return answer;
+    };
+    auto code = [](const Response& r) {
+        return nlohmann::json::parse(r.body).at("error").at("code").get<std::string>();
+    };
+    auto field = [](const Response& r) {
+        return nlohmann::json::parse(r.body).at("error").at("field");
+    };
+
+    // The caller first: no token is 401 (with its challenge) whatever the id and body.
+    auto none = call(Method::put, "/things/x", "", "not json");
+    CHECK(none.status == 401);
+    CHECK(none.headers.get("WWW-Authenticate") == "Bearer");
+    CHECK(field(none) == "Authorization");
+    CHECK(call(Method::put, "/things/x", "made-up", "not json").status == 401);
+    // A screen's token on a staff route, and the wrong role: 403.
+    CHECK(call(Method::put, "/things/x", f.device, "not json").status == 403);
+    auto editor = call(Method::put, "/things/x", f.editor, "not json");
+    CHECK(editor.status == 403);
+    CHECK(code(editor) == "forbidden");
+    // Then the path id: 404 naming the noun, before the body.
+    auto bad_id = call(Method::put, "/things/x", f.admin, "not json");
+    CHECK(bad_id.status == 404);
+    CHECK(nlohmann::json::parse(bad_id.body).at("error").at("message") == "no thing x");
+    // Then the body.
+    auto bad_body = call(Method::put, "/things/7", f.admin, "[1]");
+    CHECK(bad_body.status == 400);
+    CHECK(field(bad_body) == "body");
+    CHECK(ran.empty());
+    CHECK(call(Method::put, "/things/7", f.admin, "{\"a\":1}").status == 200);
+    CHECK(ran == std::vector<std::string>{"ad 7 {\"a\":1}"});
+
+    // A role set lets admins through too.
+    CHECK(call(Method::post, "/edits", f.editor, "").status == 200);
+    CHECK(call(Method::post, "/edits", f.admin, "").status == 200);
+    // Device routes refuse staff tokens; an optional body may be empty.
+    CHECK(call(Method::post, "/beats", f.editor, "").status == 403);
+    CHECK(call(Method::post, "/beats", "", "").status == 401);
+    CHECK(call(Method::post, "/beats", f.device, "").status == 200);
+    CHECK(call(Method::post, "/beats", f.device, "x").status == 400);
+    // Anyone: the token is not looked at.
+    CHECK(call(Method::get, "/open", "made-up", "").status == 200);
+    CHECK(ran == std::vector<std::string>{"ad 7 {\"a\":1}", "ed", "ad", "lobby {}", "open"});
+
+    // The route list carries each route's access.
+    std::vector<std::string> listed;
+    for (const auto& r : router.routes())
+        listed.push_back(r.method + " " + r.pattern + " " + r.access);
+    CHECK(listed == std::vector<std::string>{"PUT /things/{id} admin", "POST /edits editor",
+                                             "POST /beats device", "GET /open anyone"});
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
@@ -80,134 +81,128 @@ nlohmann::json audit_json_or_null(const std::string& text) {
 }  // namespace
 
 void add_account_routes(http::Router& router, Services& s) {
-    router.add(Method::get, "/api/v1/users", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {});
-        if (!user) return user.error();
-        auto users = s.store.list_users();
-        if (!users) return users.error();
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& u : *users) list.push_back(account_view(u));
-        return http::json_response(200, {{"users", std::move(list)}});
-    });
+    ApiRoutes api(router, s);
+    using Body = RouteSpec::Body;
+    api.add(Method::get, "/api/v1/users", {.access = Access::admin()},
+            [&s](Call&) -> Result<Response> {
+                auto users = s.store.list_users();
+                if (!users) return users.error();
+                nlohmann::json list = nlohmann::json::array();
+                for (const auto& u : *users) list.push_back(account_view(u));
+                return http::json_response(200, {{"users", std::move(list)}});
+            });
 
-    router.add(Method::post, "/api/v1/users", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {});
-        if (!user) return user.error();
-        auto body = http::parse_json_object(req);
-        if (!body) return body.error();
-        const auto& j = *body;
-        if (auto st = only_fields(j, {"username", "role", "password"}); !st) return st.error();
-        if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
-            return st.error();
-        }
-        auto role = read_role(j.value("role", nlohmann::json()));
-        if (!role) return role.error();
-        const auto password = j.value("password", nlohmann::json());
-        if (!password.is_string())
-            return make_error("invalid", "is required (a string)", "password");
-        const auto& pw = password.get_ref<const std::string&>();
-        if (pw.size() < kMinNewPassword) {
-            return make_error("invalid", "a password needs at least 10 characters", "password");
-        }
-        if (auto st = check_password_policy(pw); !st) return st.error();
-        auto hash = hash_password(pw);
-        if (!hash) return hash.error();
-        auto added = s.store.add_user(j["username"].get<std::string>(), *hash, *role, user->id);
-        if (!added) return added.error();
-        return http::json_response(201, account_view(*added));
-    });
+    api.add(Method::post, "/api/v1/users", {.access = Access::admin(), .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                const auto& j = c.body;
+                if (auto st = only_fields(j, {"username", "role", "password"}); !st)
+                    return st.error();
+                if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
+                    return st.error();
+                }
+                auto role = read_role(j.value("role", nlohmann::json()));
+                if (!role) return role.error();
+                const auto password = j.value("password", nlohmann::json());
+                if (!password.is_string())
+                    return make_error("invalid", "is required (a string)", "password");
+                const auto& pw = password.get_ref<const std::string&>();
+                if (pw.size() < kMinNewPassword) {
+                    return make_error("invalid", "a password needs at least 10 characters",
+                                      "password");
+                }
+                if (auto st = check_password_policy(pw); !st) return st.error();
+                auto hash = hash_password(pw);
+                if (!hash) return hash.error();
+                auto added =
+                    s.store.add_user(j["username"].get<std::string>(), *hash, *role, c.user().id);
+                if (!added) return added.error();
+                return http::json_response(201, account_view(*added));
+            });
 
-    router.add(Method::put, "/api/v1/users/{name}", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {});
-        if (!user) return user.error();
-        auto body = http::parse_json_object(req);
-        if (!body) return body.error();
-        const auto& j = *body;
-        // A user as GET shows it may come back: its read-only fields are ignored.
-        if (auto st = only_fields(j, {"username", "role", "disabled", "created_at"}); !st) {
-            return st.error();
-        }
-        if (j.contains("username") && j["username"] != req.params.at(0)) {
-            return make_error("invalid", "a user cannot be renamed", "username");
-        }
-        std::optional<Role> role;
-        if (j.contains("role")) {
-            auto r = read_role(j["role"]);
-            if (!r) return r.error();
-            role = *r;
-        }
-        std::optional<bool> disabled;
-        if (j.contains("disabled")) {
-            if (!j["disabled"].is_boolean()) {
-                return make_error("invalid", "must be true or false", "disabled");
+    api.add(Method::put, "/api/v1/users/{name}", {.access = Access::admin(), .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                const auto& j = c.body;
+                // A user as GET shows it may come back: its read-only fields are ignored.
+                if (auto st = only_fields(j, {"username", "role", "disabled", "created_at"}); !st) {
+                    return st.error();
+                }
+                if (j.contains("username") && j["username"] != c.req.params.at(0)) {
+                    return make_error("invalid", "a user cannot be renamed", "username");
+                }
+                std::optional<Role> role;
+                if (j.contains("role")) {
+                    auto r = read_role(j["role"]);
+                    if (!r) return r.error();
+                    role = *r;
+                }
+                std::optional<bool> disabled;
+                if (j.contains("disabled")) {
+                    if (!j["disabled"].is_boolean()) {
+                        return make_error("invalid", "must be true or false", "disabled");
+                    }
+                    disabled = j["disabled"].get<bool>();
+                }
+                if (!role && !disabled) {
+                    return make_error("invalid", "give a role or disabled to change", "role");
+                }
+                auto updated = s.store.update_user(c.req.params.at(0), role, disabled, c.user().id);
+                if (!updated) return updated.error();
+                return http::json_response(200, account_view(*updated));
+            });
+
+    api.add(
+        Method::get, "/api/v1/audit", {.access = Access::roles({Role::reviewer})},
+        [&s](Call& c) -> Result<Response> {
+            const Request& req = c.req;
+            auto limit = audit_number(req, "limit", 50);
+            if (!limit) return limit.error();
+            if (*limit > kMaxAuditPage) {
+                return make_error("invalid", "may be at most 500", "limit");
             }
-            disabled = j["disabled"].get<bool>();
-        }
-        if (!role && !disabled) {
-            return make_error("invalid", "give a role or disabled to change", "role");
-        }
-        auto updated = s.store.update_user(req.params.at(0), role, disabled, user->id);
-        if (!updated) return updated.error();
-        return http::json_response(200, account_view(*updated));
-    });
+            auto before = audit_number(req, "before_id", 0);
+            if (!before) return before.error();
+            AuditQuery query;
+            query.limit = static_cast<int>(*limit);
+            query.before_id = *before;
+            query.object_type = req.query_param("object_type").value_or("");
+            query.object_id = req.query_param("object_id").value_or("");
+            auto entries = s.store.list_audit(query);
+            if (!entries) return entries.error();
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& e : *entries) {
+                list.push_back(
+                    {{"id", std::to_string(e.id)},
+                     {"at", e.at},
+                     {"actor", e.actor.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.actor)},
+                     {"action", e.action},
+                     {"object_type", e.object_type},
+                     {"object_id",
+                      e.object_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.object_id)},
+                     {"before", audit_json_or_null(e.before)},
+                     {"after", audit_json_or_null(e.after)}});
+            }
+            // The next page: entries older than the last one here.
+            nlohmann::json next = nullptr;
+            if (static_cast<std::int64_t>(entries->size()) == *limit && !entries->empty()) {
+                next = std::to_string(entries->back().id);
+            }
+            return http::json_response(200,
+                                       {{"entries", std::move(list)}, {"next_before_id", next}});
+        });
 
-    router.add(Method::get, "/api/v1/audit", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
-        if (!user) return user.error();
-        auto limit = audit_number(req, "limit", 50);
-        if (!limit) return limit.error();
-        if (*limit > kMaxAuditPage) {
-            return make_error("invalid", "may be at most 500", "limit");
-        }
-        auto before = audit_number(req, "before_id", 0);
-        if (!before) return before.error();
-        AuditQuery query;
-        query.limit = static_cast<int>(*limit);
-        query.before_id = *before;
-        query.object_type = req.query_param("object_type").value_or("");
-        query.object_id = req.query_param("object_id").value_or("");
-        auto entries = s.store.list_audit(query);
-        if (!entries) return entries.error();
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& e : *entries) {
-            list.push_back(
-                {{"id", std::to_string(e.id)},
-                 {"at", e.at},
-                 {"actor", e.actor.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.actor)},
-                 {"action", e.action},
-                 {"object_type", e.object_type},
-                 {"object_id",
-                  e.object_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.object_id)},
-                 {"before", audit_json_or_null(e.before)},
-                 {"after", audit_json_or_null(e.after)}});
-        }
-        // The next page: entries older than the last one here.
-        nlohmann::json next = nullptr;
-        if (static_cast<std::int64_t>(entries->size()) == *limit && !entries->empty()) {
-            next = std::to_string(entries->back().id);
-        }
-        return http::json_response(200, {{"entries", std::move(list)}, {"next_before_id", next}});
-    });
+    api.add(Method::get, "/api/v1/settings/forbidden-words", {.access = Access::staff()},
+            [&s](Call&) -> Result<Response> {
+                auto words = load_forbidden_words(s.store);
+                if (!words) return words.error();
+                return http::json_response(200, {{"words", *words}});
+            });
 
-    router.add(Method::get, "/api/v1/settings/forbidden-words",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff(req.bearer_token());
-                   if (!user) return user.error();
-                   auto words = load_forbidden_words(s.store);
-                   if (!words) return words.error();
-                   return http::json_response(200, {{"words", *words}});
-               });
-
-    router.add(Method::put, "/api/v1/settings/forbidden-words",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff_with_role(req.bearer_token(), {});
-                   if (!user) return user.error();
-                   auto body = http::parse_json_object(req);
-                   if (!body) return body.error();
-                   auto words = save_forbidden_words(s.store, *body, user->id);
-                   if (!words) return words.error();
-                   return http::json_response(200, {{"words", *words}});
-               });
+    api.add(Method::put, "/api/v1/settings/forbidden-words",
+            {.access = Access::admin(), .body = Body::object}, [&s](Call& c) -> Result<Response> {
+                auto words = save_forbidden_words(s.store, c.body, c.user().id);
+                if (!words) return words.error();
+                return http::json_response(200, {{"words", *words}});
+            });
 }
 
 }  // namespace signage::server

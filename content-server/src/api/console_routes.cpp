@@ -3,6 +3,7 @@
 #include <optional>
 #include <system_error>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "http/responses.hpp"
 
@@ -50,7 +51,9 @@ std::optional<std::filesystem::path> safe_relative(const std::string& decoded) {
 }  // namespace
 
 void add_console_routes(http::Router& router, Services& s) {
-    router.add(Method::get, "/{*}", [&s](Request& req) -> Result<Response> {
+    ApiRoutes api(router, s);
+    api.add(Method::get, "/{*}", {.access = Access::anyone()}, [&s](Call& c) -> Result<Response> {
+        const Request& req = c.req;
         const std::string& rel_text = req.params.at(0);
         const auto not_found = make_error("not_found", "nothing at " + req.path);
         if (rel_text.rfind("api/", 0) == 0 || rel_text.rfind("media/", 0) == 0) return not_found;

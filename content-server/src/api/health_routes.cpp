@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "common/random.hpp"
@@ -62,22 +63,6 @@ bool valid_shot_id(const std::string& id) {
         if (!std::isalnum(c) && c != '-') return false;
     }
     return true;
-}
-
-struct StaffScreen {
-    User user;
-    Screen screen;
-};
-
-// A staff member (any role) and the screen named by the path's {id}.
-Result<StaffScreen> staff_and_screen(Services& s, Request& req) {
-    auto user = s.auth.staff(req.bearer_token());
-    if (!user) return user.error();
-    auto id = http::parse_path_id(req.params.at(0), "screen");
-    if (!id) return id.error();
-    auto screen = s.store.get_screen(*id);
-    if (!screen) return screen.error();
-    return StaffScreen{std::move(*user), std::move(*screen)};
 }
 
 }  // namespace
@@ -133,75 +118,80 @@ Result<json> screen_status_list(const Services& s, std::int64_t* online) {
 }
 
 void add_health_routes(http::Router& router, Services& s) {
-    router.add(Method::post, "/api/v1/player/heartbeat", [&s](Request& req) -> Result<Response> {
-        auto screen = s.auth.device(req.bearer_token());
-        if (!screen) return screen.error();
-        auto body = http::parse_json_object(req);
-        if (!body) return body.error();
-        auto hb = protocol::parse_heartbeat(*body);
-        if (!hb) return hb.error();
-        const int interval = static_cast<int>(hb->interval_s);
-        if (auto st = s.store.record_heartbeat(screen->id, interval, protocol::to_json(*hb).dump());
-            !st) {
-            return st.error();
-        }
-        spdlog::debug("heartbeat: screen={} manifest={} item={}", screen->name,
-                      hb->manifest_version.value_or("null"), hb->item_id.value_or("null"));
-        return http::json_response(
-            200, {{"server_time", server_time_ms()},
-                  {"server_time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count()},
-                  {"offline_after_s", interval * s.health.offline_after_missed}});
-    });
-
-    http::RouteOptions shot_upload;
-    shot_upload.body_limit = s.health.max_screenshot_bytes;
-    router.add(
-        Method::put, "/api/v1/player/screenshot",
-        [&s](Request& req) -> Result<Response> {
-            auto screen = s.auth.device(req.bearer_token());
-            if (!screen) return screen.error();
-            std::string id = std::string(req.header("signage-screenshot-id"));
-            if (!id.empty() && !valid_shot_id(id)) {
-                return make_error("invalid",
-                                  "Signage-Screenshot-Id is 1 to 64 letters, digits or '-'",
-                                  "Signage-Screenshot-Id");
+    ApiRoutes api(router, s);
+    // Staff (any role) reading or asking about the screen named by the path's {id}.
+    const RouteSpec staff_on_screen = {.access = Access::staff(), .path_id = "screen"};
+    api.add(
+        Method::post, "/api/v1/player/heartbeat",
+        {.access = Access::device(), .body = RouteSpec::Body::object},
+        [&s](Call& c) -> Result<Response> {
+            const Screen& screen = c.screen();
+            auto hb = protocol::parse_heartbeat(c.body);
+            if (!hb) return hb.error();
+            const int interval = static_cast<int>(hb->interval_s);
+            if (auto st =
+                    s.store.record_heartbeat(screen.id, interval, protocol::to_json(*hb).dump());
+                !st) {
+                return st.error();
             }
-            auto image = sniff_image(req.body);
-            if (!image || image->content_type != "image/png") {
-                return make_error("unsupported_media_type", "a screenshot is a PNG image", "body");
-            }
-            if (auto st = s.store.put_screenshot(screen->id, id, req.body); !st) return st.error();
-            spdlog::info("screenshot: screen={} id={} bytes={}", screen->name,
-                         id.empty() ? "periodic" : id, req.body.size());
-            return http::json_response(201, {{"size", req.body.size()},
-                                             {"width", image->width},
-                                             {"height", image->height},
-                                             {"id", id.empty() ? json(nullptr) : json(id)}});
-        },
-        shot_upload);
+            spdlog::debug("heartbeat: screen={} manifest={} item={}", screen.name,
+                          hb->manifest_version.value_or("null"), hb->item_id.value_or("null"));
+            return http::json_response(
+                200, {{"server_time", server_time_ms()},
+                      {"server_time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()},
+                      {"offline_after_s", interval * s.health.offline_after_missed}});
+        });
 
-    router.add(Method::get, "/api/v1/screens/{id}", [&s](Request& req) -> Result<Response> {
-        auto found = staff_and_screen(s, req);
-        if (!found) return found.error();
-        const std::int64_t id = found->screen.id;
-        auto health = s.store.screen_health(id);
-        if (!health) return health.error();
-        auto shots = s.store.screenshot_times();
-        if (!shots) return shots.error();
-        auto shot = shots->find(id);
-        return http::json_response(
-            200, screen_status_view(s, found->screen, *health ? &**health : nullptr,
-                                    shot == shots->end() ? nullptr : &shot->second));
-    });
+    api.add(Method::put, "/api/v1/player/screenshot",
+            {.access = Access::device(), .body_limit = s.health.max_screenshot_bytes},
+            [&s](Call& c) -> Result<Response> {
+                const Request& req = c.req;
+                const Screen& screen = c.screen();
+                std::string id = std::string(req.header("signage-screenshot-id"));
+                if (!id.empty() && !valid_shot_id(id)) {
+                    return make_error("invalid",
+                                      "Signage-Screenshot-Id is 1 to 64 letters, digits or '-'",
+                                      "Signage-Screenshot-Id");
+                }
+                auto image = sniff_image(req.body);
+                if (!image || image->content_type != "image/png") {
+                    return make_error("unsupported_media_type", "a screenshot is a PNG image",
+                                      "body");
+                }
+                if (auto st = s.store.put_screenshot(screen.id, id, req.body); !st)
+                    return st.error();
+                spdlog::info("screenshot: screen={} id={} bytes={}", screen.name,
+                             id.empty() ? "periodic" : id, req.body.size());
+                return http::json_response(201, {{"size", req.body.size()},
+                                                 {"width", image->width},
+                                                 {"height", image->height},
+                                                 {"id", id.empty() ? json(nullptr) : json(id)}});
+            });
+
+    api.add(Method::get, "/api/v1/screens/{id}", staff_on_screen,
+            [&s](Call& c) -> Result<Response> {
+                auto found = s.store.get_screen(c.id);
+                if (!found) return found.error();
+                const std::int64_t id = found->id;
+                auto health = s.store.screen_health(id);
+                if (!health) return health.error();
+                auto shots = s.store.screenshot_times();
+                if (!shots) return shots.error();
+                auto shot = shots->find(id);
+                return http::json_response(
+                    200, screen_status_view(s, *found, *health ? &**health : nullptr,
+                                            shot == shots->end() ? nullptr : &shot->second));
+            });
 
     // Any staff role may look at what a screen shows.
-    router.add(
-        Method::post, "/api/v1/screens/{id}/screenshot", [&s](Request& req) -> Result<Response> {
-            auto found = staff_and_screen(s, req);
+    api.add(
+        Method::post, "/api/v1/screens/{id}/screenshot", staff_on_screen,
+        [&s](Call& c) -> Result<Response> {
+            auto found = s.store.get_screen(c.id);
             if (!found) return found.error();
-            const Screen& screen = found->screen;
+            const Screen& screen = *found;
             if (screen.revoked) {
                 return make_error("conflict", "the screen's token was revoked", "id");
             }
@@ -209,34 +199,34 @@ void add_health_routes(http::Router& router, Services& s) {
             const bool waiting = s.hub.is_waiting(screen.id);
             s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot_id}}.dump());
             spdlog::info("screenshot: requested screen={} id={} by={} waiting={}", screen.name,
-                         shot_id, found->user.username, waiting);
+                         shot_id, c.user().username, waiting);
             return http::json_response(
                 202,
                 {{"id", shot_id}, {"screen", std::to_string(screen.id)}, {"waiting", waiting}});
         });
 
-    router.add(Method::get, "/api/v1/screens/{id}/screenshot",
-               [&s](Request& req) -> Result<Response> {
-                   auto found = staff_and_screen(s, req);
-                   if (!found) return found.error();
-                   auto shot = s.store.get_screenshot(found->screen.id);
-                   if (!shot) return shot.error();
-                   if (!*shot)
-                       return make_error("not_found", "no screenshot of this screen yet", "id");
-                   Response res;
-                   res.headers.set("Content-Type", "image/png");
-                   res.headers.set("Cache-Control", "no-store");
-                   res.headers.set("Signage-Taken-At", (*shot)->taken_at);
-                   if (!(*shot)->request_id.empty()) {
-                       res.headers.set("Signage-Screenshot-Id", (*shot)->request_id);
-                   }
-                   res.body = std::move((*shot)->png);
-                   return res;
-               });
+    api.add(Method::get, "/api/v1/screens/{id}/screenshot", staff_on_screen,
+            [&s](Call& c) -> Result<Response> {
+                auto found = s.store.get_screen(c.id);
+                if (!found) return found.error();
+                auto shot = s.store.get_screenshot(found->id);
+                if (!shot) return shot.error();
+                if (!*shot)
+                    return make_error("not_found", "no screenshot of this screen yet", "id");
+                Response res;
+                res.headers.set("Content-Type", "image/png");
+                res.headers.set("Cache-Control", "no-store");
+                res.headers.set("Signage-Taken-At", (*shot)->taken_at);
+                if (!(*shot)->request_id.empty()) {
+                    res.headers.set("Signage-Screenshot-Id", (*shot)->request_id);
+                }
+                res.body = std::move((*shot)->png);
+                return res;
+            });
 
     // Open like a health check: scrape it on loopback or behind the proxy;
     // --no-metrics turns it off.
-    router.add(Method::get, "/metrics", [&s](Request&) -> Result<Response> {
+    api.add(Method::get, "/metrics", {.access = Access::anyone()}, [&s](Call&) -> Result<Response> {
         if (!s.health.metrics_enabled) return make_error("not_found", "metrics are turned off");
         Metrics::Gauges gauges;
         gauges.waiting_screens = static_cast<std::int64_t>(s.hub.waiting());

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "http/etag.hpp"
@@ -89,35 +90,39 @@ void answer_manifest(Services& s, const Request& req, const Screen& screen, int 
 }  // namespace
 
 void add_player_routes(http::Router& router, Services& s) {
-    router.add_async(
+    ApiRoutes api(router, s);
+    api.add_async(
         Method::get, "/api/v1/player/manifest",
-        // The usual poll, answered on the I/O thread from memory: a known
-        // token, a screen whose last_seen is fresh, a loaded group.
-        [&s](Request& req, const http::Responder& respond) -> bool {
-            auto screen = s.auth.cached_device(req.bearer_token());
-            if (!screen || !s.store.seen_within(screen->id)) return false;
-            auto current = s.hub.loaded(screen->group);
+        {.access =
+             Access::device()},  // The usual poll, answered on the I/O thread from memory: a
+                                 // known token (the device comes from the authenticator's
+                                 // memory), a screen whose last_seen is fresh, a loaded group.
+        [&s](Call& c, const http::Responder& respond) -> bool {
+            const Request& req = c.req;
+            const Screen& screen = c.screen();
+            if (!s.store.seen_within(screen.id)) return false;
+            auto current = s.hub.loaded(screen.group);
             if (!current) return false;
             auto wait = parse_wait(req);
             if (!wait) {
                 respond(http::error_response(wait.error()));
                 return true;
             }
-            answer_manifest(s, req, *screen, *wait, current, respond);
+            answer_manifest(s, req, screen, *wait, current, respond);
             return true;
         },
-        [&s](Request& req, const http::Responder& respond) {
-            auto screen = s.auth.device(req.bearer_token());
-            if (!screen) return respond(http::error_response(screen.error()));
+        [&s](Call& c, const http::Responder& respond) {
+            const Request& req = c.req;
+            const Screen& screen = c.screen();
             auto wait = parse_wait(req);
             if (!wait) return respond(http::error_response(wait.error()));
-            if (auto st = s.store.touch_screen(screen->id); !st) {
-                spdlog::warn("cannot record that screen {} was seen: {}", screen->name,
+            if (auto st = s.store.touch_screen(screen.id); !st) {
+                spdlog::warn("cannot record that screen {} was seen: {}", screen.name,
                              st.error().to_string());
             }
-            auto snap = s.hub.current(screen->group);
+            auto snap = s.hub.current(screen.group);
             if (!snap) return respond(http::error_response(snap.error()));
-            answer_manifest(s, req, *screen, *wait, *snap, respond);
+            answer_manifest(s, req, screen, *wait, *snap, respond);
         });
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "groups/group_service.hpp"
@@ -176,29 +177,25 @@ std::vector<CheckWarning> missing_glyph_warnings(Services& s, const std::string&
 }
 
 void add_preview_routes(http::Router& router, Services& s) {
-    router.add_async(Method::post, "/api/v1/preview",
-                     [&s](Request& req, const http::Responder& respond) {
-                         auto user = s.auth.staff(req.bearer_token());
-                         if (!user) return respond(http::error_response(user.error()));
-                         auto body = http::parse_json_object(req);
-                         if (!body) return respond(http::error_response(body.error()));
-                         answer_preview(s, slide_preview_request(s, *body, &req), respond);
-                     });
+    ApiRoutes api(router, s);
+    api.add_async(Method::post, "/api/v1/preview",
+                  {.access = Access::staff(), .body = RouteSpec::Body::object},
+                  [&s](Call& c, const http::Responder& respond) {
+                      answer_preview(s, slide_preview_request(s, c.body, &c.req), respond);
+                  });
 
-    router.add_async(
+    api.add_async(
         Method::get, "/api/v1/slides/{id}/preview.png",
-        [&s](Request& req, const http::Responder& respond) {
-            auto user = s.auth.staff(req.bearer_token());
-            if (!user) return respond(http::error_response(user.error()));
-            auto id = http::parse_path_id(req.params.at(0), "slide");
-            if (!id) return respond(http::error_response(id.error()));
-            auto slide = s.slides.get(*id);
+        {.access = Access::staff(), .path_id = "slide"},
+        [&s](Call& c, const http::Responder& respond) {
+            const Request& req = c.req;
+            auto slide = s.slides.get(c.id);
             if (!slide) return respond(http::error_response(slide.error()));
             // ?version=approved: what screens show (or will at the next publish).
             const bool approved = req.query_param("version").value_or("") == "approved";
             if (approved && !slide->approved_json) {
                 return respond(http::error_response(make_error(
-                    "not_found", "slide " + std::to_string(*id) + " has no approved version")));
+                    "not_found", "slide " + std::to_string(c.id) + " has no approved version")));
             }
             const std::string& text = approved ? *slide->approved_json : slide->json;
             answer_preview(

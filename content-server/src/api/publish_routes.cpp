@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "http/responses.hpp"
@@ -9,18 +10,17 @@
 namespace signage::server {
 
 using http::Method;
-using http::Request;
 using http::Response;
 
 void add_publish_routes(http::Router& router, Services& s) {
-    router.add(Method::post, "/api/v1/publish", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
-        if (!user) return user.error();
-        auto result = s.publisher.publish(*user);
-        if (!result) return result.error();
-        s.metrics.add_publish();
-        return http::json_response(200, publish_view(*result));
-    });
+    ApiRoutes api(router, s);
+    api.add(Method::post, "/api/v1/publish", {.access = Access::roles({Role::reviewer})},
+            [&s](Call& c) -> Result<Response> {
+                auto result = s.publisher.publish(c.user());
+                if (!result) return result.error();
+                s.metrics.add_publish();
+                return http::json_response(200, publish_view(*result));
+            });
 }
 
 }  // namespace signage::server

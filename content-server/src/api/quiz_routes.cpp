@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "checks/content_checks.hpp"
@@ -23,10 +24,6 @@ constexpr std::uint64_t quiz_import_limit = 4 * 1024 * 1024;
 // 100 rounds of up to 50 answers each.
 constexpr std::uint64_t quiz_results_limit = 1024 * 1024;
 
-Result<std::int64_t> question_id(const Request& req) {
-    return http::parse_path_id(req.params.at(0), "question");
-}
-
 Result<Response> question_response(const Result<QuestionRecord>& q, int status = 200) {
     if (!q) return q.error();
     return http::json_response(status, slide_view(*q));
@@ -40,11 +37,9 @@ Result<Response> questions_response(const Result<std::vector<QuestionRecord>>& l
 }
 
 // {"ids": [1, "2", …]}: ids as numbers or as the strings the API shows.
-Result<std::vector<std::int64_t>> parse_ids(const Request& req) {
-    auto body = http::parse_json_object(req);
-    if (!body) return body.error();
-    auto ids = body->find("ids");
-    if (ids == body->end() || !ids->is_array() || ids->empty()) {
+Result<std::vector<std::int64_t>> parse_ids(const nlohmann::json& body) {
+    auto ids = body.find("ids");
+    if (ids == body.end() || !ids->is_array() || ids->empty()) {
         return make_error("invalid", "is required (a list of question ids)", "ids");
     }
     std::vector<std::int64_t> out;
@@ -98,11 +93,9 @@ nlohmann::json claim_json(const ClaimInfo& c) {
     return j;
 }
 
-Result<std::string> claim_code(const Request& req) {
-    auto body = http::parse_json_object(req);
-    if (!body) return body.error();
-    auto code = body->find("code");
-    if (code == body->end() || !code->is_string()) {
+Result<std::string> claim_code(const nlohmann::json& body) {
+    auto code = body.find("code");
+    if (code == body.end() || !code->is_string()) {
         return make_error("invalid", "is required (the claim code)", "code");
     }
     std::string text = code->get<std::string>();
@@ -115,217 +108,179 @@ Result<std::string> claim_code(const Request& req) {
 }  // namespace
 
 void add_quiz_routes(http::Router& router, Services& s) {
-    router.add(Method::get, "/api/v1/quiz/questions", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        return questions_response(s.quiz.list());
-    });
+    ApiRoutes api(router, s);
+    using Body = RouteSpec::Body;
+    const Access editor = Access::roles({Role::editor});
+    const Access reviewer = Access::roles({Role::reviewer});
 
-    router.add(Method::post, "/api/v1/quiz/questions", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
-        if (!user) return user.error();
-        auto body = http::parse_json_object(req);
-        if (!body) return body.error();
-        return question_response(s.quiz.create(*body, *user), 201);
-    });
+    api.add(Method::get, "/api/v1/quiz/questions", {.access = Access::staff()},
+            [&s](Call&) -> Result<Response> { return questions_response(s.quiz.list()); });
 
-    router.add(Method::get, "/api/v1/quiz/questions/{id}", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        auto id = question_id(req);
-        if (!id) return id.error();
-        return question_response(s.quiz.get(*id));
-    });
+    api.add(Method::post, "/api/v1/quiz/questions", {.access = editor, .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                return question_response(s.quiz.create(c.body, c.user()), 201);
+            });
 
-    router.add(Method::put, "/api/v1/quiz/questions/{id}", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
-        if (!user) return user.error();
-        auto id = question_id(req);
-        if (!id) return id.error();
-        auto body = http::parse_json_object(req);
-        if (!body) return body.error();
-        return question_response(s.quiz.update(*id, *body, *user));
-    });
+    api.add(Method::get, "/api/v1/quiz/questions/{id}",
+            {.access = Access::staff(), .path_id = "question"},
+            [&s](Call& c) -> Result<Response> { return question_response(s.quiz.get(c.id)); });
 
-    router.add(Method::del, "/api/v1/quiz/questions/{id}", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
-        if (!user) return user.error();
-        auto id = question_id(req);
-        if (!id) return id.error();
-        if (auto st = s.quiz.remove(*id, *user); !st) return st.error();
-        Response res;
-        res.status = 204;
-        return res;
-    });
+    api.add(Method::put, "/api/v1/quiz/questions/{id}",
+            {.access = editor, .path_id = "question", .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                return question_response(s.quiz.update(c.id, c.body, c.user()));
+            });
 
-    router.add(Method::post, "/api/v1/quiz/questions/{id}/submit",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
-                   if (!user) return user.error();
-                   auto id = question_id(req);
-                   if (!id) return id.error();
-                   std::vector<CheckWarning> warnings;
-                   auto done = s.quiz.submit({*id}, *user, false, &warnings);
-                   if (!done) return done.error();
-                   nlohmann::json view = slide_view(done->front());
-                   view["warnings"] = warnings_json(warnings);
-                   return http::json_response(200, view);
-               });
+    api.add(Method::del, "/api/v1/quiz/questions/{id}", {.access = editor, .path_id = "question"},
+            [&s](Call& c) -> Result<Response> {
+                if (auto st = s.quiz.remove(c.id, c.user()); !st) return st.error();
+                Response res;
+                res.status = 204;
+                return res;
+            });
 
-    router.add(Method::post, "/api/v1/quiz/questions/{id}/approve",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
-                   if (!user) return user.error();
-                   auto id = question_id(req);
-                   if (!id) return id.error();
-                   auto done = s.quiz.approve({*id}, *user, false);
-                   if (!done) return done.error();
-                   return question_response(done->front());
-               });
+    api.add(Method::post, "/api/v1/quiz/questions/{id}/submit",
+            {.access = editor, .path_id = "question"}, [&s](Call& c) -> Result<Response> {
+                std::vector<CheckWarning> warnings;
+                auto done = s.quiz.submit({c.id}, c.user(), false, &warnings);
+                if (!done) return done.error();
+                nlohmann::json view = slide_view(done->front());
+                view["warnings"] = warnings_json(warnings);
+                return http::json_response(200, view);
+            });
 
-    router.add(Method::post, "/api/v1/quiz/questions/{id}/reject",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
-                   if (!user) return user.error();
-                   auto id = question_id(req);
-                   if (!id) return id.error();
-                   auto body = http::parse_json_object(req);
-                   if (!body) return body.error();
-                   auto reason = body->find("reason");
-                   if (reason == body->end() || !reason->is_string()) {
-                       return make_error("invalid", "say why the question is rejected", "reason");
-                   }
-                   return question_response(s.quiz.reject(*id, *user, reason->get<std::string>()));
-               });
+    api.add(Method::post, "/api/v1/quiz/questions/{id}/approve",
+            {.access = reviewer, .path_id = "question"}, [&s](Call& c) -> Result<Response> {
+                auto done = s.quiz.approve({c.id}, c.user(), false);
+                if (!done) return done.error();
+                return question_response(done->front());
+            });
 
-    router.add(Method::post, "/api/v1/quiz/questions/submit",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
-                   if (!user) return user.error();
-                   auto ids = parse_ids(req);
-                   if (!ids) return ids.error();
-                   std::vector<CheckWarning> warnings;
-                   auto done = s.quiz.submit(*ids, *user, true, &warnings);
-                   if (!done) return done.error();
-                   nlohmann::json out = nlohmann::json::array();
-                   for (const auto& q : *done) out.push_back(slide_view(q));
-                   return http::json_response(
-                       200, {{"questions", std::move(out)}, {"warnings", warnings_json(warnings)}});
-               });
-
-    router.add(Method::post, "/api/v1/quiz/questions/approve",
-               [&s](Request& req) -> Result<Response> {
-                   auto user = s.auth.staff_with_role(req.bearer_token(), {Role::reviewer});
-                   if (!user) return user.error();
-                   auto ids = parse_ids(req);
-                   if (!ids) return ids.error();
-                   return questions_response(s.quiz.approve(*ids, *user, true));
-               });
-
-    router.add(
-        Method::post, "/api/v1/quiz/import",
-        [&s](Request& req) -> Result<Response> {
-            auto user = s.auth.staff_with_role(req.bearer_token(), {Role::editor});
-            if (!user) return user.error();
-            const std::string_view type = req.header("content-type");
-            Result<QuizImport> imported = make_error("internal", "not imported");
-            if (media_type_is(type, "application/json")) {
-                auto body = nlohmann::json::parse(req.body, nullptr, false);
-                if (body.is_discarded()) {
-                    return make_error("invalid", "the body is not valid JSON", "body");
+    api.add(Method::post, "/api/v1/quiz/questions/{id}/reject",
+            {.access = reviewer, .path_id = "question", .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                auto reason = c.body.find("reason");
+                if (reason == c.body.end() || !reason->is_string()) {
+                    return make_error("invalid", "say why the question is rejected", "reason");
                 }
-                imported = s.quiz.import_json(body, *user);
-            } else if (media_type_is(type, "text/csv")) {
-                imported = s.quiz.import_csv(req.body, *user);
-            } else {
-                return make_error("unsupported_media_type",
-                                  "send application/json (a list of questions) or text/csv",
-                                  "Content-Type");
-            }
-            if (!imported) return imported.error();
-            if (!imported->problems.empty()) return import_problems(imported->problems);
-            nlohmann::json ids = nlohmann::json::array();
-            for (const auto id : imported->ids) ids.push_back(std::to_string(id));
-            return http::json_response(
-                201, {{"imported", imported->ids.size()}, {"ids", std::move(ids)}});
-        },
-        http::RouteOptions{quiz_import_limit});
+                return question_response(s.quiz.reject(c.id, c.user(), reason->get<std::string>()));
+            });
 
-    router.add(Method::get, "/api/v1/quiz/export", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        const std::string format = req.query_param("format").value_or("json");
-        if (format != "json" && format != "csv") {
-            return make_error("invalid", "is json or csv", "format");
-        }
-        auto bank = s.quiz.bank();
-        if (!bank) return bank.error();
-        if (format == "json") {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& q : *bank) list.push_back(protocol::to_json(q));
-            return http::json_response(200, list);
-        }
-        Response res;
-        res.headers.set("Content-Type", "text/csv; charset=utf-8");
-        res.headers.set("Content-Disposition", "attachment; filename=\"quiz-questions.csv\"");
-        res.headers.set("Cache-Control", "no-store");
-        // The byte order mark tells Excel the file is UTF-8 (else Chinese is garbled).
-        res.body = "\xEF\xBB\xBF" + protocol::to_csv(*bank);
-        return res;
-    });
+    api.add(Method::post, "/api/v1/quiz/questions/submit", {.access = editor, .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                auto ids = parse_ids(c.body);
+                if (!ids) return ids.error();
+                std::vector<CheckWarning> warnings;
+                auto done = s.quiz.submit(*ids, c.user(), true, &warnings);
+                if (!done) return done.error();
+                nlohmann::json out = nlohmann::json::array();
+                for (const auto& q : *done) out.push_back(slide_view(q));
+                return http::json_response(
+                    200, {{"questions", std::move(out)}, {"warnings", warnings_json(warnings)}});
+            });
 
-    router.add(Method::get, "/api/v1/quiz/stats", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        auto stats =
-            s.quiz.stats(req.query_param("from").value_or(""), req.query_param("to").value_or(""));
-        if (!stats) return stats.error();
-        return http::json_response(200, *stats);
-    });
+    api.add(Method::post, "/api/v1/quiz/questions/approve",
+            {.access = reviewer, .body = Body::object}, [&s](Call& c) -> Result<Response> {
+                auto ids = parse_ids(c.body);
+                if (!ids) return ids.error();
+                return questions_response(s.quiz.approve(*ids, c.user(), true));
+            });
 
-    router.add(Method::post, "/api/v1/quiz/claims/check", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        auto code = claim_code(req);
-        if (!code) return code.error();
-        auto info = s.quiz.check_claim(*code);
-        if (!info) return info.error();
-        nlohmann::json out = claim_json(*info);
-        out["valid"] = true;
-        out["redeemed"] = info->redemption.has_value();
-        return http::json_response(200, out);
-    });
+    // The body is JSON (a list) or CSV: read here, by its Content-Type.
+    api.add(Method::post, "/api/v1/quiz/import",
+            {.access = editor, .body_limit = quiz_import_limit}, [&s](Call& c) -> Result<Response> {
+                const Request& req = c.req;
+                const std::string_view type = req.header("content-type");
+                Result<QuizImport> imported = make_error("internal", "not imported");
+                if (media_type_is(type, "application/json")) {
+                    auto body = nlohmann::json::parse(req.body, nullptr, false);
+                    if (body.is_discarded()) {
+                        return make_error("invalid", "the body is not valid JSON", "body");
+                    }
+                    imported = s.quiz.import_json(body, c.user());
+                } else if (media_type_is(type, "text/csv")) {
+                    imported = s.quiz.import_csv(req.body, c.user());
+                } else {
+                    return make_error("unsupported_media_type",
+                                      "send application/json (a list of questions) or text/csv",
+                                      "Content-Type");
+                }
+                if (!imported) return imported.error();
+                if (!imported->problems.empty()) return import_problems(imported->problems);
+                nlohmann::json ids = nlohmann::json::array();
+                for (const auto id : imported->ids) ids.push_back(std::to_string(id));
+                return http::json_response(
+                    201, {{"imported", imported->ids.size()}, {"ids", std::move(ids)}});
+            });
 
-    router.add(Method::post, "/api/v1/quiz/claims/redeem", [&s](Request& req) -> Result<Response> {
-        auto user = s.auth.staff(req.bearer_token());
-        if (!user) return user.error();
-        auto code = claim_code(req);
-        if (!code) return code.error();
-        std::optional<ClaimInfo> already;
-        auto info = s.quiz.redeem_claim(*code, *user, already);
-        if (!info && already) {
-            nlohmann::json error = {
-                {"code", "already_redeemed"}, {"message", info.error().message}, {"field", "code"}};
-            error.update(claim_json(*already));
-            return http::json_response(409, {{"error", std::move(error)}});
-        }
-        if (!info) return info.error();
-        return http::json_response(200, claim_json(*info));
-    });
+    api.add(Method::get, "/api/v1/quiz/export", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                const std::string format = c.req.query_param("format").value_or("json");
+                if (format != "json" && format != "csv") {
+                    return make_error("invalid", "is json or csv", "format");
+                }
+                auto bank = s.quiz.bank();
+                if (!bank) return bank.error();
+                if (format == "json") {
+                    nlohmann::json list = nlohmann::json::array();
+                    for (const auto& q : *bank) list.push_back(protocol::to_json(q));
+                    return http::json_response(200, list);
+                }
+                Response res;
+                res.headers.set("Content-Type", "text/csv; charset=utf-8");
+                res.headers.set("Content-Disposition",
+                                "attachment; filename=\"quiz-questions.csv\"");
+                res.headers.set("Cache-Control", "no-store");
+                // The byte order mark tells Excel the file is UTF-8 (else Chinese is garbled).
+                res.body = "\xEF\xBB\xBF" + protocol::to_csv(*bank);
+                return res;
+            });
 
-    router.add(
-        Method::post, "/api/v1/player/quiz-results",
-        [&s](Request& req) -> Result<Response> {
-            auto screen = s.auth.device(req.bearer_token());
-            if (!screen) return screen.error();
-            auto body = http::parse_json_object(req);
-            if (!body) return body.error();
-            auto accepted = s.quiz.add_results(*screen, *body);
-            if (!accepted) return accepted.error();
-            return http::json_response(
-                200, {{"accepted", accepted->accepted}, {"duplicates", accepted->duplicates}});
-        },
-        http::RouteOptions{quiz_results_limit});
+    api.add(Method::get, "/api/v1/quiz/stats", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                auto stats = s.quiz.stats(c.req.query_param("from").value_or(""),
+                                          c.req.query_param("to").value_or(""));
+                if (!stats) return stats.error();
+                return http::json_response(200, *stats);
+            });
+
+    api.add(Method::post, "/api/v1/quiz/claims/check",
+            {.access = Access::staff(), .body = Body::object}, [&s](Call& c) -> Result<Response> {
+                auto code = claim_code(c.body);
+                if (!code) return code.error();
+                auto info = s.quiz.check_claim(*code);
+                if (!info) return info.error();
+                nlohmann::json out = claim_json(*info);
+                out["valid"] = true;
+                out["redeemed"] = info->redemption.has_value();
+                return http::json_response(200, out);
+            });
+
+    api.add(Method::post, "/api/v1/quiz/claims/redeem",
+            {.access = Access::staff(), .body = Body::object}, [&s](Call& c) -> Result<Response> {
+                auto code = claim_code(c.body);
+                if (!code) return code.error();
+                std::optional<ClaimInfo> already;
+                auto info = s.quiz.redeem_claim(*code, c.user(), already);
+                if (!info && already) {
+                    nlohmann::json error = {{"code", "already_redeemed"},
+                                            {"message", info.error().message},
+                                            {"field", "code"}};
+                    error.update(claim_json(*already));
+                    return http::json_response(409, {{"error", std::move(error)}});
+                }
+                if (!info) return info.error();
+                return http::json_response(200, claim_json(*info));
+            });
+
+    api.add(Method::post, "/api/v1/player/quiz-results",
+            {.access = Access::device(), .body = Body::object, .body_limit = quiz_results_limit},
+            [&s](Call& c) -> Result<Response> {
+                auto accepted = s.quiz.add_results(c.screen(), c.body);
+                if (!accepted) return accepted.error();
+                return http::json_response(
+                    200, {{"accepted", accepted->accepted}, {"duplicates", accepted->duplicates}});
+            });
 }
 
 }  // namespace signage::server

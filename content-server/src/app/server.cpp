@@ -183,4 +183,8 @@ std::vector<std::string> Server::routes() const {
     return impl_->router->route_list();
 }
 
+std::vector<http::RouteInfo> Server::route_table() const {
+    return impl_->router->routes();
+}
+
 }  // namespace signage::server

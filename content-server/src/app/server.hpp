@@ -14,6 +14,7 @@
 
 #include "api/services.hpp"
 #include "common/result.hpp"
+#include "http/router.hpp"
 #include "media/media_store.hpp"
 
 namespace signage::server {
@@ -61,6 +62,9 @@ class Server {
     Services& services();
     // The router's routes ("METHOD PATTERN"), for `signage-server routes`.
     std::vector<std::string> routes() const;
+    // The same with each route's access (api/access.hpp), for `signage-server
+    // routes --json` and the tests of the access table.
+    std::vector<http::RouteInfo> route_table() const;
 
   private:
     struct Impl;

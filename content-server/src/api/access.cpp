@@ -1,0 +1,137 @@
+#include "api/access.hpp"
+
+#include <memory>
+
+#include "auth/authenticator.hpp"
+#include "http/responses.hpp"
+
+namespace signage::server {
+namespace {
+
+// The caller, the path id and the body, in that order (see access.hpp).
+Status prepare_call(Authenticator& auth, const RouteSpec& spec, Call& call,
+                    std::optional<User>& user, std::optional<Screen>& screen) {
+    const http::Request& req = call.req;
+    switch (spec.access.kind()) {
+        case Access::Kind::anyone:
+            break;
+        case Access::Kind::device: {
+            auto found = auth.device(req.bearer_token());
+            if (!found) return found.error();
+            screen = std::move(*found);
+            break;
+        }
+        case Access::Kind::staff: {
+            auto found = auth.staff(req.bearer_token());
+            if (!found) return found.error();
+            user = std::move(*found);
+            break;
+        }
+        case Access::Kind::roles:
+        case Access::Kind::admin: {
+            // No roles: admins only.
+            auto found = auth.staff_with_role(req.bearer_token(), spec.access.roles());
+            if (!found) return found.error();
+            user = std::move(*found);
+            break;
+        }
+    }
+    if (spec.path_id) {
+        auto id = http::parse_path_id(req.params.at(0), spec.path_id);
+        if (!id) return id.error();
+        call.id = *id;
+    }
+    if (spec.body == RouteSpec::Body::optional_object && req.body.empty()) {
+        call.body = nlohmann::json::object();
+    } else if (spec.body != RouteSpec::Body::none) {
+        auto body = http::parse_json_object(req);
+        if (!body) return body.error();
+        call.body = std::move(*body);
+    }
+    return {};
+}
+
+http::RouteOptions options_of(const RouteSpec& spec) {
+    http::RouteOptions options;
+    options.body_limit = spec.body_limit;
+    options.access = spec.access.name();
+    return options;
+}
+
+}  // namespace
+
+std::string Access::name() const {
+    switch (kind_) {
+        case Kind::anyone:
+            return "anyone";
+        case Kind::device:
+            return "device";
+        case Kind::staff:
+            return "staff";
+        case Kind::admin:
+            return "admin";
+        case Kind::roles:
+            break;
+    }
+    std::string out;
+    for (Role r : roles_) {
+        if (!out.empty()) out += '|';
+        out += to_string(r);
+    }
+    return out;
+}
+
+void ApiRoutes::add(http::Method method, std::string_view pattern, RouteSpec spec,
+                    CallHandler handler) {
+    const http::RouteOptions options = options_of(spec);
+    router_.add(
+        method, pattern,
+        [&auth = s_.auth, spec = std::move(spec),
+         handler = std::move(handler)](http::Request& req) -> Result<http::Response> {
+            Call call(req);
+            if (auto st = prepare_call(auth, spec, call, call.user_, call.screen_); !st) {
+                return st.error();
+            }
+            return handler(call);
+        },
+        options);
+}
+
+void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSpec spec,
+                          AsyncCallHandler handler) {
+    add_async(method, pattern, std::move(spec), FastCallHandler{}, std::move(handler));
+}
+
+void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSpec spec,
+                          FastCallHandler fast, AsyncCallHandler handler) {
+    const http::RouteOptions options = options_of(spec);
+    http::FastHandler fast_route;
+    if (fast) {
+        fast_route = [&auth = s_.auth, spec, fast = std::move(fast)](
+                         http::Request& req, const http::Responder& respond) -> bool {
+            Call call(req);
+            if (spec.access.kind() == Access::Kind::device) {
+                call.screen_ = auth.cached_device(req.bearer_token());
+                if (!call.screen_) return false;
+            } else if (spec.access.kind() != Access::Kind::anyone) {
+                return false;
+            }
+            // Anything else to check is left to the worker, which answers it.
+            if (spec.path_id || spec.body != RouteSpec::Body::none) return false;
+            return fast(call, respond);
+        };
+    }
+    router_.add_async(
+        method, pattern, std::move(fast_route),
+        [&auth = s_.auth, spec = std::move(spec), handler = std::move(handler)](
+            http::Request& req, const http::Responder& respond) {
+            Call call(req);
+            if (auto st = prepare_call(auth, spec, call, call.user_, call.screen_); !st) {
+                return respond(http::error_response(st.error()));
+            }
+            handler(call, respond);
+        },
+        options);
+}
+
+}  // namespace signage::server
