@@ -5,7 +5,6 @@
 
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "common/sha256.hpp"
 #include "server_test_helpers.hpp"
@@ -86,16 +85,35 @@ const std::map<std::string, std::string>& access_matrix() {
     return m;
 }
 
-std::vector<std::string> registered_routes() {
+// A registered route ("METHOD PATTERN") and the access it declares.
+struct RegisteredRoute {
+    std::string route;
+    std::string access;
+};
+
+// The server's own route table: every route with who may call it.
+std::vector<RegisteredRoute> registered_routes() {
     TempDir dir;
-    auto res = ServerFixture::run_cli({"routes", "--data", dir.path().string()});
+    auto res = ServerFixture::run_cli({"routes", "--json", "--data", dir.path().string()});
     REQUIRE(res.status == 0);
-    std::vector<std::string> out;
-    std::istringstream in(res.out);
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) out.push_back(line);
+    std::vector<RegisteredRoute> out;
+    for (const auto& r : json::parse(res.out)) {
+        out.push_back({r.at("method").get<std::string>() + " " + r.at("pattern").get<std::string>(),
+                       r.at("access").get<std::string>()});
     }
     return out;
+}
+
+// What a declared access means for the matrix's callers (none, expired,
+// device, editor, reviewer, admin); "" for an access this test does not know.
+std::string columns_for(const std::string& access) {
+    static const std::map<std::string, std::string> m = {
+        {"anyone", "KKKKKK"},          {"device", "UUKFFF"},   {"staff", "UUFKKK"},
+        {"editor", "UUFKFK"},          {"reviewer", "UUFFKK"}, {"admin", "UUFFFK"},
+        {"editor|reviewer", "UUFKKK"},
+    };
+    const auto it = m.find(access);
+    return it == m.end() ? std::string() : it->second;
 }
 
 // U = 401, F = 403, K = allowed: the handler ran and answered 2xx, or a 4xx
@@ -267,13 +285,21 @@ struct AccessWorld {
 TEST_CASE("server: authorization matrix over every registered route", "[server][access]") {
     const auto routes = registered_routes();
     // The table covers exactly the router's routes.
-    std::set<std::string> registered(routes.begin(), routes.end());
+    std::set<std::string> registered;
+    for (const auto& r : routes) registered.insert(r.route);
     std::set<std::string> tabled;
     for (const auto& [route, expected] : access_matrix()) tabled.insert(route);
     CHECK(registered == tabled);
+    // Each route declares the access the table expects of it.
+    for (const auto& r : routes) {
+        const auto it = access_matrix().find(r.route);
+        if (it == access_matrix().end()) continue;
+        INFO(r.route << " declares " << r.access);
+        CHECK(columns_for(r.access) == it->second);
+    }
 
     AccessWorld world;
-    for (const auto& route : routes) {
+    for (const auto& [route, access] : routes) {
         const auto space = route.find(' ');
         const std::string method = route.substr(0, space);
         const auto it = access_matrix().find(route);

@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "app/demo.hpp"
 #include "app/server.hpp"
@@ -236,6 +237,9 @@ int run_cli(int argc, char** argv) {
     std::string routes_data;
     routes_cmd->add_option("--data", routes_data, "data directory (opened, as when serving)")
         ->required();
+    bool routes_json = false;
+    routes_cmd->add_flag("--json", routes_json,
+                         "a JSON list of {method, pattern, access}: who may call each route");
 
     try {
         app.parse(argc, argv);
@@ -262,7 +266,15 @@ int run_cli(int argc, char** argv) {
         routes_config.assets_dir = assets;
         auto server = Server::create(routes_config);
         if (!server) return failure(server.error().to_string());
-        for (const auto& line : (*server)->routes()) std::cout << line << '\n';
+        if (!routes_json) {
+            for (const auto& line : (*server)->routes()) std::cout << line << '\n';
+            return 0;
+        }
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& r : (*server)->route_table()) {
+            list.push_back({{"method", r.method}, {"pattern", r.pattern}, {"access", r.access}});
+        }
+        std::cout << list.dump(2) << '\n';
         return 0;
     }
 
