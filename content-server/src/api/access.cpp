@@ -1,6 +1,6 @@
 #include "api/access.hpp"
 
-#include <memory>
+#include <utility>
 
 #include "auth/authenticator.hpp"
 #include "http/responses.hpp"
