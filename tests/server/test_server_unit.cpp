@@ -11,8 +11,11 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "auth/account_service.hpp"
 #include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
+#include "publish/publisher.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -53,6 +56,39 @@ SnapshotPtr wait_answer(ManifestHub& hub, const std::string& group, const std::s
     hub.wait_for_change(group, 1, known, wait,
                         [&answer](SnapshotPtr snap) { answer.set_value(std::move(snap)); });
     return future.get();
+}
+
+// A store on a SQLite file in `dir`, and its first admin.
+std::unique_ptr<Store> open_store(const signage::test::TempDir& dir) {
+    auto opened = open_sqlite_store(dir / "signage.db");
+    REQUIRE(opened);
+    return std::move(*opened);
+}
+
+// A store on a temporary SQLite file.
+struct StoreFile {
+    signage::test::TempDir dir{"store-unit"};
+    std::unique_ptr<Store> opened = open_store(dir);
+    Store& store = *opened;
+};
+
+User add_admin(Store& store) {
+    auto admin = AccountService(store).add_user("admin", "hash", Role::admin);
+    REQUIRE(admin);
+    return *admin;
+}
+
+signage::Result<Group> add_group(Store& store, const std::string& name) {
+    return store.write([&](Tx& tx) { return tx.groups().add(name, "{}"); });
+}
+
+// A group's latest manifest; nullopt when the group was never published.
+signage::Result<std::optional<StoredManifest>> latest_of(Store& store, const std::string& group) {
+    return store.read([&](Tx& tx) -> signage::Result<std::optional<StoredManifest>> {
+        auto g = tx.groups().find(group);
+        if (!g) return std::optional<StoredManifest>{};
+        return tx.manifests().latest(g->id);
+    });
 }
 
 }  // namespace
@@ -121,14 +157,12 @@ TEST_CASE("hub: two writers released together always leave the later manifest",
 
 TEST_CASE("store: a publish stores a group's manifest once per version, in order, or nothing",
           "[server][unit][store]") {
-    signage::test::TempDir dir("store-unit");
-    auto opened = Store::open(dir / "signage.db");
-    REQUIRE(opened);
-    Store& store = **opened;
-    auto admin = store.add_user("admin", "hash", Role::admin);
-    REQUIRE(admin);
-    REQUIRE(store.add_group("plaza"));
-    REQUIRE(store.add_group("lobby"));
+    StoreFile file;
+    Store& store = file.store;
+    const User admin = add_admin(store);
+    REQUIRE(add_group(store, "plaza"));
+    REQUIRE(add_group(store, "lobby"));
+    auto latest_manifest = [&](const std::string& group) { return latest_of(store, group); };
 
     // The compile step gives every group the version it is told to.
     std::string version = "a";
@@ -139,7 +173,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
         }
         return out;
     };
-    auto first = store.publish(compile, admin->id);
+    auto first = publish_manifests(store, compile, admin.id);
     REQUIRE(first);
     REQUIRE(first->size() == 2);
     for (const PublishedGroup& g : *first) {
@@ -148,7 +182,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
     }
 
     // The same versions again: nothing stored, the same sequence.
-    auto same = store.publish(compile, admin->id);
+    auto same = publish_manifests(store, compile, admin.id);
     REQUIRE(same);
     for (std::size_t i = 0; i < same->size(); ++i) {
         CHECK_FALSE((*same)[i].changed);
@@ -157,12 +191,12 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
 
     // New versions: a later sequence for every group, and the latest is it.
     version = "b";
-    auto second = store.publish(compile, admin->id);
+    auto second = publish_manifests(store, compile, admin.id);
     REQUIRE(second);
     for (std::size_t i = 0; i < second->size(); ++i) {
         CHECK((*second)[i].changed);
         CHECK((*second)[i].sequence > (*first)[i].sequence);
-        auto latest = store.latest_manifest((*second)[i].group);
+        auto latest = latest_manifest((*second)[i].group);
         REQUIRE(latest);
         REQUIRE(latest->has_value());
         CHECK((*latest)->version == (*second)[i].version);
@@ -171,17 +205,18 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
 
     // A compile step that fails leaves every group on what it had.
     version = "c";
-    auto failed = store.publish(
+    auto failed = publish_manifests(
+        store,
         [&](const PublishInput& in) -> signage::Result<std::vector<CompiledManifest>> {
             auto out = compile(in);
             if (!out) return out;
             return signage::make_error("invalid", "a slide no longer validates", "slides[0]");
         },
-        admin->id);
+        admin.id);
     REQUIRE_FALSE(failed);
     CHECK(failed.error().field == "slides[0]");
     for (const PublishedGroup& g : *second) {
-        auto latest = store.latest_manifest(g.group);
+        auto latest = latest_manifest(g.group);
         REQUIRE(latest);
         CHECK((*latest)->version == g.version);
     }

@@ -3,11 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
+#include "auth/account_service.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
 #include "checks/content_checks.hpp"
 #include "http/responses.hpp"
-#include "store/store.hpp"
+#include "slides/slide_service.hpp"
 
 namespace signage::server {
 
@@ -83,7 +84,7 @@ void add_account_routes(http::Router& router, Services& s) {
     router.add(Method::get, "/api/v1/users", [&s](Request& req) -> Result<Response> {
         auto user = s.auth.staff_with_role(req.bearer_token(), {});
         if (!user) return user.error();
-        auto users = s.store.list_users();
+        auto users = s.accounts.list_users();
         if (!users) return users.error();
         nlohmann::json list = nlohmann::json::array();
         for (const auto& u : *users) list.push_back(account_view(u));
@@ -112,7 +113,7 @@ void add_account_routes(http::Router& router, Services& s) {
         if (auto st = check_password_policy(pw); !st) return st.error();
         auto hash = hash_password(pw);
         if (!hash) return hash.error();
-        auto added = s.store.add_user(j["username"].get<std::string>(), *hash, *role, user->id);
+        auto added = s.accounts.add_user(j["username"].get<std::string>(), *hash, *role, user->id);
         if (!added) return added.error();
         return http::json_response(201, account_view(*added));
     });
@@ -146,7 +147,7 @@ void add_account_routes(http::Router& router, Services& s) {
         if (!role && !disabled) {
             return make_error("invalid", "give a role or disabled to change", "role");
         }
-        auto updated = s.store.update_user(req.params.at(0), role, disabled, user->id);
+        auto updated = s.accounts.update_user(req.params.at(0), role, disabled, user->id);
         if (!updated) return updated.error();
         return http::json_response(200, account_view(*updated));
     });
@@ -166,7 +167,7 @@ void add_account_routes(http::Router& router, Services& s) {
         query.before_id = *before;
         query.object_type = req.query_param("object_type").value_or("");
         query.object_id = req.query_param("object_id").value_or("");
-        auto entries = s.store.list_audit(query);
+        auto entries = s.accounts.audit(query);
         if (!entries) return entries.error();
         nlohmann::json list = nlohmann::json::array();
         for (const auto& e : *entries) {
@@ -193,7 +194,7 @@ void add_account_routes(http::Router& router, Services& s) {
                [&s](Request& req) -> Result<Response> {
                    auto user = s.auth.staff(req.bearer_token());
                    if (!user) return user.error();
-                   auto words = load_forbidden_words(s.store);
+                   auto words = s.slides.forbidden_words();
                    if (!words) return words.error();
                    return http::json_response(200, {{"words", *words}});
                });
@@ -204,7 +205,7 @@ void add_account_routes(http::Router& router, Services& s) {
                    if (!user) return user.error();
                    auto body = http::parse_json_object(req);
                    if (!body) return body.error();
-                   auto words = save_forbidden_words(s.store, *body, user->id);
+                   auto words = s.slides.set_forbidden_words(*body, user->id);
                    if (!words) return words.error();
                    return http::json_response(200, {{"words", *words}});
                });

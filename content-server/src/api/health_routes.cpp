@@ -20,7 +20,7 @@
 #include "protocol/heartbeat.hpp"
 #include "protocol/time.hpp"
 #include "publish/manifest_hub.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -75,7 +75,7 @@ Result<StaffScreen> staff_and_screen(Services& s, Request& req) {
     if (!user) return user.error();
     auto id = http::parse_path_id(req.params.at(0), "screen");
     if (!id) return id.error();
-    auto screen = s.store.get_screen(*id);
+    auto screen = s.screens.get(*id);
     if (!screen) return screen.error();
     return StaffScreen{std::move(*user), std::move(*screen)};
 }
@@ -112,11 +112,11 @@ json screen_status_view(const Services& s, const Screen& screen, const ScreenHea
 }
 
 Result<json> screen_status_list(const Services& s, std::int64_t* online) {
-    auto screens = s.store.list_screens();
+    auto screens = s.screens.list();
     if (!screens) return screens.error();
-    auto health = s.store.list_screen_health();
+    auto health = s.screens.health();
     if (!health) return health.error();
-    auto shots = s.store.screenshot_times();
+    auto shots = s.screens.screenshot_times();
     if (!shots) return shots.error();
     std::unordered_map<std::int64_t, const ScreenHealth*> by_id;
     for (const ScreenHealth& h : *health) by_id[h.screen_id] = &h;
@@ -141,7 +141,8 @@ void add_health_routes(http::Router& router, Services& s) {
         auto hb = protocol::parse_heartbeat(*body);
         if (!hb) return hb.error();
         const int interval = static_cast<int>(hb->interval_s);
-        if (auto st = s.store.record_heartbeat(screen->id, interval, protocol::to_json(*hb).dump());
+        if (auto st =
+                s.screens.record_heartbeat(screen->id, interval, protocol::to_json(*hb).dump());
             !st) {
             return st.error();
         }
@@ -172,7 +173,8 @@ void add_health_routes(http::Router& router, Services& s) {
             if (!image || image->content_type != "image/png") {
                 return make_error("unsupported_media_type", "a screenshot is a PNG image", "body");
             }
-            if (auto st = s.store.put_screenshot(screen->id, id, req.body); !st) return st.error();
+            if (auto st = s.screens.put_screenshot(screen->id, id, req.body); !st)
+                return st.error();
             spdlog::info("screenshot: screen={} id={} bytes={}", screen->name,
                          id.empty() ? "periodic" : id, req.body.size());
             return http::json_response(201, {{"size", req.body.size()},
@@ -186,9 +188,9 @@ void add_health_routes(http::Router& router, Services& s) {
         auto found = staff_and_screen(s, req);
         if (!found) return found.error();
         const std::int64_t id = found->screen.id;
-        auto health = s.store.screen_health(id);
+        auto health = s.screens.health(id);
         if (!health) return health.error();
-        auto shots = s.store.screenshot_times();
+        auto shots = s.screens.screenshot_times();
         if (!shots) return shots.error();
         auto shot = shots->find(id);
         return http::json_response(
@@ -219,7 +221,7 @@ void add_health_routes(http::Router& router, Services& s) {
                [&s](Request& req) -> Result<Response> {
                    auto found = staff_and_screen(s, req);
                    if (!found) return found.error();
-                   auto shot = s.store.get_screenshot(found->screen.id);
+                   auto shot = s.screens.screenshot(found->screen.id);
                    if (!shot) return shot.error();
                    if (!*shot)
                        return make_error("not_found", "no screenshot of this screen yet", "id");

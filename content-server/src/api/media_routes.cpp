@@ -8,7 +8,6 @@
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
 #include "metrics/metrics.hpp"
-#include "store/store.hpp"
 
 namespace signage::server {
 
@@ -50,7 +49,7 @@ void add_media_routes(http::Router& router, Services& s) {
     router.add(Method::get, "/api/v1/media", [&s](Request& req) -> Result<Response> {
         auto user = s.auth.staff(req.bearer_token());
         if (!user) return user.error();
-        auto entries = s.store.list_media(kMediaListLimit);
+        auto entries = s.media.library(kMediaListLimit);
         if (!entries) return entries.error();
         nlohmann::json list = nlohmann::json::array();
         for (const auto& e : *entries) {

@@ -8,7 +8,7 @@
 #include "pairing/pairing_service.hpp"
 #include "protocol/time.hpp"
 #include "publish/manifest_hub.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -90,7 +90,7 @@ void add_pairing_routes(http::Router& router, Services& s) {
         if (!user) return user.error();
         auto id = http::parse_path_id(req.params.at(0), "screen");
         if (!id) return id.error();
-        auto screen = s.store.revoke_screen(*id, user->id);
+        auto screen = s.screens.revoke(*id, user->id);
         if (!screen) return screen.error();
         // Its waiting manifest requests end now; the next one is refused.
         s.hub.release_screen(screen->id);

@@ -9,7 +9,7 @@
 #include "http/etag.hpp"
 #include "http/responses.hpp"
 #include "publish/manifest_hub.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -95,7 +95,7 @@ void add_player_routes(http::Router& router, Services& s) {
         // token, a screen whose last_seen is fresh, a loaded group.
         [&s](Request& req, const http::Responder& respond) -> bool {
             auto screen = s.auth.cached_device(req.bearer_token());
-            if (!screen || !s.store.seen_within(screen->id)) return false;
+            if (!screen || !s.screens.seen_within(screen->id)) return false;
             auto current = s.hub.loaded(screen->group);
             if (!current) return false;
             auto wait = parse_wait(req);
@@ -111,7 +111,7 @@ void add_player_routes(http::Router& router, Services& s) {
             if (!screen) return respond(http::error_response(screen.error()));
             auto wait = parse_wait(req);
             if (!wait) return respond(http::error_response(wait.error()));
-            if (auto st = s.store.touch_screen(screen->id); !st) {
+            if (auto st = s.screens.touch(screen->id); !st) {
                 spdlog::warn("cannot record that screen {} was seen: {}", screen->name,
                              st.error().to_string());
             }
