@@ -1,6 +1,6 @@
 // The server's parts in-process, without a socket: the manifest hub's order
-// under concurrent writers, the store's publish on a temporary SQLite file,
-// the router.
+// under concurrent writers, the store on a temporary SQLite file (publish,
+// transactions that roll back whole, repositories' round trips), the router.
 #include <catch2/catch.hpp>
 
 #include <barrier>
@@ -220,6 +220,175 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
         REQUIRE(latest);
         CHECK((*latest)->version == g.version);
     }
+}
+
+TEST_CASE("store: a transaction that fails half way leaves nothing behind",
+          "[server][unit][store]") {
+    StoreFile file;
+    Store& store = file.store;
+    const User admin = add_admin(store);
+    const DeviceCredentials device{std::string(64, 'a'), std::string(64, 'b'), "0123456789abcdef"};
+
+    // Every repository written to, then an error result: all of it rolls back.
+    std::int64_t slide_id = 0;
+    signage::Status failed = store.write([&](Tx& tx) -> signage::Status {
+        REQUIRE(tx.users().add("editor", "hash", Role::editor));
+        REQUIRE(tx.groups().add("plaza", "{}"));
+        REQUIRE(tx.screens().add("lobby-1", "plaza", device));
+        slide_id = tx.slides().create("{\"type\":\"notice\"}", admin.id, now_iso8601()).id;
+        tx.media().add(MediaInfo{std::string(64, 'c'), 10, "image/png", 1, 1}, admin.id);
+        tx.settings().put("forbidden_words", "[\"x\"]");
+        tx.audit().record(admin.id, "create", "group", "plaza", "", "{}");
+        return signage::make_error("invalid", "the last step refused", "name");
+    });
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().field == "name");
+
+    // A throw half way (as a database failure would) rolls back too, and
+    // comes back as "internal".
+    signage::Result<Group> thrown = store.write([&](Tx& tx) -> signage::Result<Group> {
+        auto g = tx.groups().add("lobby", "{}");
+        REQUIRE(g);
+        throw std::runtime_error("disk gone");
+    });
+    REQUIRE_FALSE(thrown);
+    CHECK(thrown.error().code == "internal");
+
+    auto left = store.read([&](Tx& tx) -> signage::Result<bool> {
+        CHECK(tx.users().count() == 1);
+        CHECK_FALSE(tx.users().find("editor"));
+        CHECK(tx.groups().list().empty());
+        CHECK(tx.screens().list().empty());
+        CHECK_FALSE(tx.screens().find_by_token(device.token_hash));
+        CHECK_FALSE(tx.slides().find(slide_id));
+        CHECK(tx.slides().list().empty());
+        CHECK_FALSE(tx.media().find(std::string(64, 'c')));
+        CHECK_FALSE(tx.settings().get("forbidden_words"));
+        auto audit = tx.audit().list(AuditQuery{});
+        REQUIRE(audit.size() == 1);  // the admin's creation only
+        CHECK(audit.front().object_type == "user");
+        return true;
+    });
+    REQUIRE(left);
+
+    // The store still works after both.
+    REQUIRE(add_group(store, "plaza"));
+}
+
+TEST_CASE("store: users, sessions and screens round trip through their repositories",
+          "[server][unit][store]") {
+    signage::test::TempDir dir("store-unit");
+    const DeviceCredentials device{std::string(64, 'a'), std::string(64, 'b'), "0123456789abcdef"};
+    std::int64_t screen_id = 0;
+    {
+        auto opened = open_store(dir);
+        Store& store = *opened;
+        auto done = store.write([&](Tx& tx) -> signage::Status {
+            auto user = tx.users().add("rev", "hash-1", Role::reviewer);
+            REQUIRE(user);
+            CHECK(tx.users().add("rev", "hash-2", Role::editor).error().code == "conflict");
+            auto creds = tx.users().find_credentials("rev");
+            REQUIRE(creds);
+            CHECK(creds->first.role == Role::reviewer);
+            CHECK(creds->second == "hash-1");
+            tx.users().add_session("s1", user->id, now_unix() + 60);
+            tx.users().add_session("s2", user->id, now_unix() + 60);
+            tx.users().add_session("old", user->id, now_unix() - 1);
+            CHECK(tx.users().session_user("s1", now_unix())->username == "rev");
+            CHECK_FALSE(tx.users().session_user("old", now_unix()));
+            CHECK(tx.users().end_sessions(user->id, "s1") == 2);
+            CHECK_FALSE(tx.users().session_user("s2", now_unix()));
+            User disabled = *tx.users().find("rev");
+            disabled.disabled = true;
+            tx.users().update(disabled);
+            CHECK_FALSE(tx.users().session_user("s1", now_unix()));
+
+            tx.groups().add_if_missing("plaza");
+            tx.groups().add_if_missing("plaza");
+            auto screen = tx.screens().add("lobby-1", "plaza", device);
+            REQUIRE(screen);
+            screen_id = screen->id;
+            CHECK(screen->group == "plaza");
+            CHECK(tx.groups().find("plaza")->screens == 1);
+            CHECK(tx.screens().add("lobby-1", "plaza", device).error().code == "conflict");
+            return {};
+        });
+        REQUIRE(done);
+    }
+    // Opened again: the schema is current and the rows are there.
+    auto opened = open_store(dir);
+    Store& store = *opened;
+    auto checked = store.write([&](Tx& tx) -> signage::Status {
+        auto by_token = tx.screens().find_by_token(device.token_hash);
+        REQUIRE(by_token);
+        CHECK(by_token->id == screen_id);
+        CHECK(by_token->claim_key_id == device.claim_key_id);
+        CHECK(tx.screens().find_by_claim_key(device.claim_key_id).front().second ==
+              device.claim_public_key);
+        CHECK_FALSE(tx.screens().reissue(screen_id, "plaza", device));  // not revoked
+        CHECK(tx.screens().revoke(screen_id));
+        CHECK_FALSE(tx.screens().find_by_token(device.token_hash));
+        CHECK(tx.screens().find(screen_id)->revoked);
+        DeviceCredentials fresh{std::string(64, 'd'), std::string(64, 'e'), "fedcba9876543210"};
+        tx.groups().add_if_missing("hall");
+        CHECK(tx.screens().reissue(screen_id, "hall", fresh));
+        auto again = tx.screens().find_by_token(fresh.token_hash);
+        REQUIRE(again);
+        CHECK(again->group == "hall");
+        CHECK_FALSE(again->revoked);
+        return {};
+    });
+    REQUIRE(checked);
+}
+
+TEST_CASE("store: review records, manifests and the screen cache", "[server][unit][store]") {
+    StoreFile file;
+    Store& store = file.store;
+    const User admin = add_admin(store);
+    auto done = store.write([&](Tx& tx) -> signage::Status {
+        SlideRecord s = tx.questions().create("{\"q\":1}", admin.id, "2026-12-01T00:00:00Z");
+        CHECK(s.status == SlideStatus::draft);
+        CHECK(s.author == "admin");
+        s.status = SlideStatus::approved;
+        s.approved_json = s.json;
+        s.reviewer_id = admin.id;
+        tx.questions().save(s);
+        auto read = tx.questions().find(s.id);
+        REQUIRE(read);
+        CHECK(read->reviewer == "admin");
+        CHECK(tx.questions().approved_ids() == std::vector<std::int64_t>{s.id});
+        CHECK(tx.questions().approved_versions().front().second == "{\"q\":1}");
+        CHECK(tx.slides().list().empty());  // questions and slides are apart
+        tx.questions().mark_approved_published();
+        CHECK(tx.questions().find(s.id)->status == SlideStatus::published);
+        CHECK(tx.questions().approved_ids().empty());
+
+        auto g = tx.groups().add("plaza", "{}");
+        REQUIRE(g);
+        CHECK_FALSE(tx.manifests().latest(g->id));
+        const auto first = tx.manifests().add(g->id, "v1", "{}", "2026-12-01T00:00:00Z", admin.id);
+        const auto second = tx.manifests().add(g->id, "v2", "{}", "2026-12-01T00:00:01Z", admin.id);
+        CHECK(second > first);
+        CHECK(tx.manifests().latest(g->id)->version == "v2");
+        CHECK(tx.manifests().latest(g->id)->sequence == second);
+        return {};
+    });
+    REQUIRE(done);
+
+    // A lookup that started before a screen changed cannot cache its answer.
+    ScreenCache& cache = store.screen_cache();
+    const auto before = cache.generation();
+    auto changed = store.write([&](Tx& tx) -> signage::Status {
+        tx.groups().add_if_missing("plaza");
+        auto screen =
+            tx.screens().add("lobby-1", "plaza", {std::string(64, 'a'), std::string(64, 'b'), "k"});
+        return screen ? signage::Status{} : screen.error();
+    });
+    REQUIRE(changed);
+    cache.put("hash", Screen{}, before);
+    CHECK_FALSE(cache.find("hash"));
+    cache.put("hash", Screen{}, cache.generation());
+    CHECK(cache.find("hash"));
 }
 
 TEST_CASE("router: paths, methods, parameters and body limits in-process",
