@@ -1,6 +1,7 @@
 // The server's parts in-process, without a socket: the manifest hub's order
-// under concurrent writers, the store's publish on a temporary SQLite file,
-// the router and the access every route declares.
+// under concurrent writers, the store on a temporary SQLite file (publish,
+// transactions that roll back whole, repositories' round trips), the router
+// and the access every route declares.
 #include <catch2/catch.hpp>
 
 #include <barrier>
@@ -17,11 +18,15 @@
 
 #include "api/access.hpp"
 #include "app/server.hpp"
+#include "auth/account_service.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
+#include "publish/publisher.hpp"
+#include "screens/screen_service.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -62,6 +67,39 @@ SnapshotPtr wait_answer(ManifestHub& hub, const std::string& group, const std::s
     hub.wait_for_change(group, 1, known, wait,
                         [&answer](SnapshotPtr snap) { answer.set_value(std::move(snap)); });
     return future.get();
+}
+
+// A store on a SQLite file in `dir`, and its first admin.
+std::unique_ptr<Store> open_store(const signage::test::TempDir& dir) {
+    auto opened = open_sqlite_store(dir / "signage.db");
+    REQUIRE(opened);
+    return std::move(*opened);
+}
+
+// A store on a temporary SQLite file.
+struct StoreFile {
+    signage::test::TempDir dir{"store-unit"};
+    std::unique_ptr<Store> opened = open_store(dir);
+    Store& store = *opened;
+};
+
+User add_admin(Store& store) {
+    auto admin = AccountService(store).add_user("admin", "hash", Role::admin);
+    REQUIRE(admin);
+    return *admin;
+}
+
+signage::Result<Group> add_group(Store& store, const std::string& name) {
+    return store.write([&](Tx& tx) { return tx.groups().add(name, "{}"); });
+}
+
+// A group's latest manifest; nullopt when the group was never published.
+signage::Result<std::optional<StoredManifest>> latest_of(Store& store, const std::string& group) {
+    return store.read([&](Tx& tx) -> signage::Result<std::optional<StoredManifest>> {
+        auto g = tx.groups().find(group);
+        if (!g) return std::optional<StoredManifest>{};
+        return tx.manifests().latest(g->id);
+    });
 }
 
 }  // namespace
@@ -130,14 +168,12 @@ TEST_CASE("hub: two writers released together always leave the later manifest",
 
 TEST_CASE("store: a publish stores a group's manifest once per version, in order, or nothing",
           "[server][unit][store]") {
-    signage::test::TempDir dir("store-unit");
-    auto opened = Store::open(dir / "signage.db");
-    REQUIRE(opened);
-    Store& store = **opened;
-    auto admin = store.add_user("admin", "hash", Role::admin);
-    REQUIRE(admin);
-    REQUIRE(store.add_group("plaza"));
-    REQUIRE(store.add_group("lobby"));
+    StoreFile file;
+    Store& store = file.store;
+    const User admin = add_admin(store);
+    REQUIRE(add_group(store, "plaza"));
+    REQUIRE(add_group(store, "lobby"));
+    auto latest_manifest = [&](const std::string& group) { return latest_of(store, group); };
 
     // The compile step gives every group the version it is told to.
     std::string version = "a";
@@ -148,7 +184,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
         }
         return out;
     };
-    auto first = store.publish(compile, admin->id);
+    auto first = publish_manifests(store, compile, admin.id);
     REQUIRE(first);
     REQUIRE(first->size() == 2);
     for (const PublishedGroup& g : *first) {
@@ -157,7 +193,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
     }
 
     // The same versions again: nothing stored, the same sequence.
-    auto same = store.publish(compile, admin->id);
+    auto same = publish_manifests(store, compile, admin.id);
     REQUIRE(same);
     for (std::size_t i = 0; i < same->size(); ++i) {
         CHECK_FALSE((*same)[i].changed);
@@ -166,12 +202,12 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
 
     // New versions: a later sequence for every group, and the latest is it.
     version = "b";
-    auto second = store.publish(compile, admin->id);
+    auto second = publish_manifests(store, compile, admin.id);
     REQUIRE(second);
     for (std::size_t i = 0; i < second->size(); ++i) {
         CHECK((*second)[i].changed);
         CHECK((*second)[i].sequence > (*first)[i].sequence);
-        auto latest = store.latest_manifest((*second)[i].group);
+        auto latest = latest_manifest((*second)[i].group);
         REQUIRE(latest);
         REQUIRE(latest->has_value());
         CHECK((*latest)->version == (*second)[i].version);
@@ -180,20 +216,190 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
 
     // A compile step that fails leaves every group on what it had.
     version = "c";
-    auto failed = store.publish(
+    auto failed = publish_manifests(
+        store,
         [&](const PublishInput& in) -> signage::Result<std::vector<CompiledManifest>> {
             auto out = compile(in);
             if (!out) return out;
             return signage::make_error("invalid", "a slide no longer validates", "slides[0]");
         },
-        admin->id);
+        admin.id);
     REQUIRE_FALSE(failed);
     CHECK(failed.error().field == "slides[0]");
     for (const PublishedGroup& g : *second) {
-        auto latest = store.latest_manifest(g.group);
+        auto latest = latest_manifest(g.group);
         REQUIRE(latest);
         CHECK((*latest)->version == g.version);
     }
+}
+
+TEST_CASE("store: a transaction that fails half way leaves nothing behind",
+          "[server][unit][store]") {
+    StoreFile file;
+    Store& store = file.store;
+    const User admin = add_admin(store);
+    const DeviceCredentials device{std::string(64, 'a'), std::string(64, 'b'), "0123456789abcdef"};
+
+    // Every repository written to, then an error result: all of it rolls back.
+    std::int64_t slide_id = 0;
+    signage::Status failed = store.write([&](Tx& tx) -> signage::Status {
+        REQUIRE(tx.users().add("editor", "hash", Role::editor));
+        REQUIRE(tx.groups().add("plaza", "{}"));
+        REQUIRE(tx.screens().add("lobby-1", "plaza", device));
+        slide_id = tx.slides().create("{\"type\":\"notice\"}", admin.id, now_iso8601()).id;
+        tx.media().add(MediaInfo{std::string(64, 'c'), 10, "image/png", 1, 1}, admin.id);
+        tx.settings().put("forbidden_words", "[\"x\"]");
+        tx.audit().record(admin.id, "create", "group", "plaza", "", "{}");
+        return signage::make_error("invalid", "the last step refused", "name");
+    });
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().field == "name");
+
+    // A throw half way (as a database failure would) rolls back too, and
+    // comes back as "internal".
+    signage::Result<Group> thrown = store.write([&](Tx& tx) -> signage::Result<Group> {
+        auto g = tx.groups().add("lobby", "{}");
+        REQUIRE(g);
+        throw std::runtime_error("disk gone");
+    });
+    REQUIRE_FALSE(thrown);
+    CHECK(thrown.error().code == "internal");
+
+    auto left = store.read([&](Tx& tx) -> signage::Result<bool> {
+        CHECK(tx.users().count() == 1);
+        CHECK_FALSE(tx.users().find("editor"));
+        CHECK(tx.groups().list().empty());
+        CHECK(tx.screens().list().empty());
+        CHECK_FALSE(tx.screens().find_by_token(device.token_hash));
+        CHECK_FALSE(tx.slides().find(slide_id));
+        CHECK(tx.slides().list().empty());
+        CHECK_FALSE(tx.media().find(std::string(64, 'c')));
+        CHECK_FALSE(tx.settings().get("forbidden_words"));
+        auto audit = tx.audit().list(AuditQuery{});
+        REQUIRE(audit.size() == 1);  // the admin's creation only
+        CHECK(audit.front().object_type == "user");
+        return true;
+    });
+    REQUIRE(left);
+
+    // The store still works after both.
+    REQUIRE(add_group(store, "plaza"));
+}
+
+TEST_CASE("store: users, sessions and screens round trip through their repositories",
+          "[server][unit][store]") {
+    signage::test::TempDir dir("store-unit");
+    const DeviceCredentials device{std::string(64, 'a'), std::string(64, 'b'), "0123456789abcdef"};
+    std::int64_t screen_id = 0;
+    {
+        auto opened = open_store(dir);
+        Store& store = *opened;
+        auto done = store.write([&](Tx& tx) -> signage::Status {
+            auto user = tx.users().add("rev", "hash-1", Role::reviewer);
+            REQUIRE(user);
+            CHECK(tx.users().add("rev", "hash-2", Role::editor).error().code == "conflict");
+            auto creds = tx.users().find_credentials("rev");
+            REQUIRE(creds);
+            CHECK(creds->first.role == Role::reviewer);
+            CHECK(creds->second == "hash-1");
+            tx.users().add_session("s1", user->id, now_unix() + 60);
+            tx.users().add_session("s2", user->id, now_unix() + 60);
+            tx.users().add_session("old", user->id, now_unix() - 1);
+            CHECK(tx.users().session_user("s1", now_unix())->username == "rev");
+            CHECK_FALSE(tx.users().session_user("old", now_unix()));
+            CHECK(tx.users().end_sessions(user->id, "s1") == 2);
+            CHECK_FALSE(tx.users().session_user("s2", now_unix()));
+            User disabled = *tx.users().find("rev");
+            disabled.disabled = true;
+            tx.users().update(disabled);
+            CHECK_FALSE(tx.users().session_user("s1", now_unix()));
+
+            tx.groups().add_if_missing("plaza");
+            tx.groups().add_if_missing("plaza");
+            auto screen = tx.screens().add("lobby-1", "plaza", device);
+            REQUIRE(screen);
+            screen_id = screen->id;
+            CHECK(screen->group == "plaza");
+            CHECK(tx.groups().find("plaza")->screens == 1);
+            CHECK(tx.screens().add("lobby-1", "plaza", device).error().code == "conflict");
+            return {};
+        });
+        REQUIRE(done);
+    }
+    // Opened again: the schema is current and the rows are there.
+    auto opened = open_store(dir);
+    Store& store = *opened;
+    auto checked = store.write([&](Tx& tx) -> signage::Status {
+        auto by_token = tx.screens().find_by_token(device.token_hash);
+        REQUIRE(by_token);
+        CHECK(by_token->id == screen_id);
+        CHECK(by_token->claim_key_id == device.claim_key_id);
+        CHECK(tx.screens().find_by_claim_key(device.claim_key_id).front().second ==
+              device.claim_public_key);
+        CHECK_FALSE(tx.screens().reissue(screen_id, "plaza", device));  // not revoked
+        CHECK(tx.screens().revoke(screen_id));
+        CHECK_FALSE(tx.screens().find_by_token(device.token_hash));
+        CHECK(tx.screens().find(screen_id)->revoked);
+        DeviceCredentials fresh{std::string(64, 'd'), std::string(64, 'e'), "fedcba9876543210"};
+        tx.groups().add_if_missing("hall");
+        CHECK(tx.screens().reissue(screen_id, "hall", fresh));
+        auto again = tx.screens().find_by_token(fresh.token_hash);
+        REQUIRE(again);
+        CHECK(again->group == "hall");
+        CHECK_FALSE(again->revoked);
+        return {};
+    });
+    REQUIRE(checked);
+}
+
+TEST_CASE("store: review records, manifests and the screen cache", "[server][unit][store]") {
+    StoreFile file;
+    Store& store = file.store;
+    const User admin = add_admin(store);
+    auto done = store.write([&](Tx& tx) -> signage::Status {
+        SlideRecord s = tx.questions().create("{\"q\":1}", admin.id, "2026-12-01T00:00:00Z");
+        CHECK(s.status == SlideStatus::draft);
+        CHECK(s.author == "admin");
+        s.status = SlideStatus::approved;
+        s.approved_json = s.json;
+        s.reviewer_id = admin.id;
+        tx.questions().save(s);
+        auto read = tx.questions().find(s.id);
+        REQUIRE(read);
+        CHECK(read->reviewer == "admin");
+        CHECK(tx.questions().approved_ids() == std::vector<std::int64_t>{s.id});
+        CHECK(tx.questions().approved_versions().front().second == "{\"q\":1}");
+        CHECK(tx.slides().list().empty());  // questions and slides are apart
+        tx.questions().mark_approved_published();
+        CHECK(tx.questions().find(s.id)->status == SlideStatus::published);
+        CHECK(tx.questions().approved_ids().empty());
+
+        auto g = tx.groups().add("plaza", "{}");
+        REQUIRE(g);
+        CHECK_FALSE(tx.manifests().latest(g->id));
+        const auto first = tx.manifests().add(g->id, "v1", "{}", "2026-12-01T00:00:00Z", admin.id);
+        const auto second = tx.manifests().add(g->id, "v2", "{}", "2026-12-01T00:00:01Z", admin.id);
+        CHECK(second > first);
+        CHECK(tx.manifests().latest(g->id)->version == "v2");
+        CHECK(tx.manifests().latest(g->id)->sequence == second);
+        return {};
+    });
+    REQUIRE(done);
+
+    // A lookup that started before a screen changed cannot cache its answer.
+    ScreenCache& cache = store.screen_cache();
+    const auto before = cache.generation();
+    auto changed = store.write([&](Tx& tx) -> signage::Status {
+        tx.groups().add_if_missing("plaza");
+        auto screen =
+            tx.screens().add("lobby-1", "plaza", {std::string(64, 'a'), std::string(64, 'b'), "k"});
+        return screen ? signage::Status{} : screen.error();
+    });
+    REQUIRE(changed);
+    cache.put("hash", Screen{}, before);
+    CHECK_FALSE(cache.find("hash"));
+    cache.put("hash", Screen{}, cache.generation());
+    CHECK(cache.find("hash"));
 }
 
 TEST_CASE("router: paths, methods, parameters and body limits in-process",
@@ -270,12 +476,12 @@ struct AccessFixture {
         for (const auto& [name, role] : {std::pair{"ed", Role::editor}, {"ad", Role::admin}}) {
             auto hash = hash_password(std::string(name) + "-secret-1");
             REQUIRE(hash);
-            REQUIRE(s.store.add_user(name, *hash, role));
+            REQUIRE(s.accounts.add_user(name, *hash, role));
         }
         editor = s.auth.login("ed", "ed-secret-1")->token;
         admin = s.auth.login("ad", "ad-secret-1")->token;
         device = new_token();
-        REQUIRE(s.store.add_screen("lobby", "hall", device_credentials(device)));
+        REQUIRE(s.screens.add("lobby", "hall", device_credentials(device)));
     }
 };
 

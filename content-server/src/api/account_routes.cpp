@@ -4,11 +4,12 @@
 
 #include "api/access.hpp"
 #include "api/routes.hpp"
+#include "auth/account_service.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
 #include "checks/content_checks.hpp"
 #include "http/responses.hpp"
-#include "store/store.hpp"
+#include "slides/slide_service.hpp"
 
 namespace signage::server {
 
@@ -85,39 +86,38 @@ void add_account_routes(http::Router& router, Services& s) {
     using Body = RouteSpec::Body;
     api.add(Method::get, "/api/v1/users", {.access = Access::admin()},
             [&s](Call&) -> Result<Response> {
-                auto users = s.store.list_users();
+                auto users = s.accounts.list_users();
                 if (!users) return users.error();
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& u : *users) list.push_back(account_view(u));
                 return http::json_response(200, {{"users", std::move(list)}});
             });
 
-    api.add(Method::post, "/api/v1/users", {.access = Access::admin(), .body = Body::object},
-            [&s](Call& c) -> Result<Response> {
-                const auto& j = c.body;
-                if (auto st = only_fields(j, {"username", "role", "password"}); !st)
-                    return st.error();
-                if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
-                    return st.error();
-                }
-                auto role = read_role(j.value("role", nlohmann::json()));
-                if (!role) return role.error();
-                const auto password = j.value("password", nlohmann::json());
-                if (!password.is_string())
-                    return make_error("invalid", "is required (a string)", "password");
-                const auto& pw = password.get_ref<const std::string&>();
-                if (pw.size() < kMinNewPassword) {
-                    return make_error("invalid", "a password needs at least 10 characters",
-                                      "password");
-                }
-                if (auto st = check_password_policy(pw); !st) return st.error();
-                auto hash = hash_password(pw);
-                if (!hash) return hash.error();
-                auto added =
-                    s.store.add_user(j["username"].get<std::string>(), *hash, *role, c.user().id);
-                if (!added) return added.error();
-                return http::json_response(201, account_view(*added));
-            });
+    api.add(
+        Method::post, "/api/v1/users", {.access = Access::admin(), .body = Body::object},
+        [&s](Call& c) -> Result<Response> {
+            const auto& j = c.body;
+            if (auto st = only_fields(j, {"username", "role", "password"}); !st) return st.error();
+            if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
+                return st.error();
+            }
+            auto role = read_role(j.value("role", nlohmann::json()));
+            if (!role) return role.error();
+            const auto password = j.value("password", nlohmann::json());
+            if (!password.is_string())
+                return make_error("invalid", "is required (a string)", "password");
+            const auto& pw = password.get_ref<const std::string&>();
+            if (pw.size() < kMinNewPassword) {
+                return make_error("invalid", "a password needs at least 10 characters", "password");
+            }
+            if (auto st = check_password_policy(pw); !st) return st.error();
+            auto hash = hash_password(pw);
+            if (!hash) return hash.error();
+            auto added =
+                s.accounts.add_user(j["username"].get<std::string>(), *hash, *role, c.user().id);
+            if (!added) return added.error();
+            return http::json_response(201, account_view(*added));
+        });
 
     api.add(Method::put, "/api/v1/users/{name}", {.access = Access::admin(), .body = Body::object},
             [&s](Call& c) -> Result<Response> {
@@ -145,7 +145,8 @@ void add_account_routes(http::Router& router, Services& s) {
                 if (!role && !disabled) {
                     return make_error("invalid", "give a role or disabled to change", "role");
                 }
-                auto updated = s.store.update_user(c.req.params.at(0), role, disabled, c.user().id);
+                auto updated =
+                    s.accounts.update_user(c.req.params.at(0), role, disabled, c.user().id);
                 if (!updated) return updated.error();
                 return http::json_response(200, account_view(*updated));
             });
@@ -166,7 +167,7 @@ void add_account_routes(http::Router& router, Services& s) {
             query.before_id = *before;
             query.object_type = req.query_param("object_type").value_or("");
             query.object_id = req.query_param("object_id").value_or("");
-            auto entries = s.store.list_audit(query);
+            auto entries = s.accounts.audit(query);
             if (!entries) return entries.error();
             nlohmann::json list = nlohmann::json::array();
             for (const auto& e : *entries) {
@@ -192,14 +193,14 @@ void add_account_routes(http::Router& router, Services& s) {
 
     api.add(Method::get, "/api/v1/settings/forbidden-words", {.access = Access::staff()},
             [&s](Call&) -> Result<Response> {
-                auto words = load_forbidden_words(s.store);
+                auto words = s.slides.forbidden_words();
                 if (!words) return words.error();
                 return http::json_response(200, {{"words", *words}});
             });
 
     api.add(Method::put, "/api/v1/settings/forbidden-words",
             {.access = Access::admin(), .body = Body::object}, [&s](Call& c) -> Result<Response> {
-                auto words = save_forbidden_words(s.store, c.body, c.user().id);
+                auto words = s.slides.set_forbidden_words(c.body, c.user().id);
                 if (!words) return words.error();
                 return http::json_response(200, {{"words", *words}});
             });

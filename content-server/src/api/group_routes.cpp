@@ -5,7 +5,6 @@
 #include "auth/authenticator.hpp"
 #include "groups/group_service.hpp"
 #include "http/responses.hpp"
-#include "store/store.hpp"
 
 namespace signage::server {
 

@@ -21,7 +21,7 @@
 #include "protocol/heartbeat.hpp"
 #include "protocol/time.hpp"
 #include "publish/manifest_hub.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -97,11 +97,11 @@ json screen_status_view(const Services& s, const Screen& screen, const ScreenHea
 }
 
 Result<json> screen_status_list(const Services& s, std::int64_t* online) {
-    auto screens = s.store.list_screens();
+    auto screens = s.screens.list();
     if (!screens) return screens.error();
-    auto health = s.store.list_screen_health();
+    auto health = s.screens.health();
     if (!health) return health.error();
-    auto shots = s.store.screenshot_times();
+    auto shots = s.screens.screenshot_times();
     if (!shots) return shots.error();
     std::unordered_map<std::int64_t, const ScreenHealth*> by_id;
     for (const ScreenHealth& h : *health) by_id[h.screen_id] = &h;
@@ -130,7 +130,7 @@ void add_health_routes(http::Router& router, Services& s) {
             if (!hb) return hb.error();
             const int interval = static_cast<int>(hb->interval_s);
             if (auto st =
-                    s.store.record_heartbeat(screen.id, interval, protocol::to_json(*hb).dump());
+                    s.screens.record_heartbeat(screen.id, interval, protocol::to_json(*hb).dump());
                 !st) {
                 return st.error();
             }
@@ -160,7 +160,7 @@ void add_health_routes(http::Router& router, Services& s) {
                     return make_error("unsupported_media_type", "a screenshot is a PNG image",
                                       "body");
                 }
-                if (auto st = s.store.put_screenshot(screen.id, id, req.body); !st)
+                if (auto st = s.screens.put_screenshot(screen.id, id, req.body); !st)
                     return st.error();
                 spdlog::info("screenshot: screen={} id={} bytes={}", screen.name,
                              id.empty() ? "periodic" : id, req.body.size());
@@ -172,12 +172,12 @@ void add_health_routes(http::Router& router, Services& s) {
 
     api.add(Method::get, "/api/v1/screens/{id}", staff_on_screen,
             [&s](Call& c) -> Result<Response> {
-                auto found = s.store.get_screen(c.id);
+                auto found = s.screens.get(c.id);
                 if (!found) return found.error();
                 const std::int64_t id = found->id;
-                auto health = s.store.screen_health(id);
+                auto health = s.screens.health(id);
                 if (!health) return health.error();
-                auto shots = s.store.screenshot_times();
+                auto shots = s.screens.screenshot_times();
                 if (!shots) return shots.error();
                 auto shot = shots->find(id);
                 return http::json_response(
@@ -189,7 +189,7 @@ void add_health_routes(http::Router& router, Services& s) {
     api.add(
         Method::post, "/api/v1/screens/{id}/screenshot", staff_on_screen,
         [&s](Call& c) -> Result<Response> {
-            auto found = s.store.get_screen(c.id);
+            auto found = s.screens.get(c.id);
             if (!found) return found.error();
             const Screen& screen = *found;
             if (screen.revoked) {
@@ -207,9 +207,9 @@ void add_health_routes(http::Router& router, Services& s) {
 
     api.add(Method::get, "/api/v1/screens/{id}/screenshot", staff_on_screen,
             [&s](Call& c) -> Result<Response> {
-                auto found = s.store.get_screen(c.id);
+                auto found = s.screens.get(c.id);
                 if (!found) return found.error();
-                auto shot = s.store.get_screenshot(found->id);
+                auto shot = s.screens.screenshot(found->id);
                 if (!shot) return shot.error();
                 if (!*shot)
                     return make_error("not_found", "no screenshot of this screen yet", "id");

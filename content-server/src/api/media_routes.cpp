@@ -9,7 +9,6 @@
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
 #include "metrics/metrics.hpp"
-#include "store/store.hpp"
 
 namespace signage::server {
 
@@ -46,7 +45,7 @@ void add_media_routes(http::Router& router, Services& s) {
     // The media library (any staff role): what has been uploaded, newest first.
     api.add(
         Method::get, "/api/v1/media", {.access = Access::staff()}, [&s](Call&) -> Result<Response> {
-            auto entries = s.store.list_media(kMediaListLimit);
+            auto entries = s.media.library(kMediaListLimit);
             if (!entries) return entries.error();
             nlohmann::json list = nlohmann::json::array();
             for (const auto& e : *entries) {

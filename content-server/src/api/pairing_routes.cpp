@@ -9,7 +9,7 @@
 #include "pairing/pairing_service.hpp"
 #include "protocol/time.hpp"
 #include "publish/manifest_hub.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -85,7 +85,7 @@ void add_pairing_routes(http::Router& router, Services& s) {
 
     api.add(Method::post, "/api/v1/screens/{id}/revoke",
             {.access = Access::admin(), .path_id = "screen"}, [&s](Call& c) -> Result<Response> {
-                auto screen = s.store.revoke_screen(c.id, c.user().id);
+                auto screen = s.screens.revoke(c.id, c.user().id);
                 if (!screen) return screen.error();
                 // Its waiting manifest requests end now; the next one is refused.
                 s.hub.release_screen(screen->id);

@@ -10,7 +10,7 @@
 #include "http/etag.hpp"
 #include "http/responses.hpp"
 #include "publish/manifest_hub.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -100,7 +100,7 @@ void add_player_routes(http::Router& router, Services& s) {
         [&s](Call& c, const http::Responder& respond) -> bool {
             const Request& req = c.req;
             const Screen& screen = c.screen();
-            if (!s.store.seen_within(screen.id)) return false;
+            if (!s.screens.seen_within(screen.id)) return false;
             auto current = s.hub.loaded(screen.group);
             if (!current) return false;
             auto wait = parse_wait(req);
@@ -116,7 +116,7 @@ void add_player_routes(http::Router& router, Services& s) {
             const Screen& screen = c.screen();
             auto wait = parse_wait(req);
             if (!wait) return respond(http::error_response(wait.error()));
-            if (auto st = s.store.touch_screen(screen.id); !st) {
+            if (auto st = s.screens.touch(screen.id); !st) {
                 spdlog::warn("cannot record that screen {} was seen: {}", screen.name,
                              st.error().to_string());
             }

@@ -6,9 +6,10 @@
 
 namespace signage::server {
 
-class Store;
 class MediaStore;
 class Authenticator;
+class AccountService;
+class ScreenService;
 class SlideService;
 class Publisher;
 class ManifestHub;
@@ -29,9 +30,10 @@ struct HealthConfig {
 };
 
 struct Services {
-    Store& store;
     MediaStore& media;
     Authenticator& auth;
+    AccountService& accounts;
+    ScreenService& screens;
     SlideService& slides;
     Publisher& publisher;
     ManifestHub& hub;

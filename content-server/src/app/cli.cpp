@@ -16,12 +16,14 @@
 
 #include "app/demo.hpp"
 #include "app/server.hpp"
+#include "auth/account_service.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "common/fs.hpp"
 #include "common/logging.hpp"
 #include "groups/group_service.hpp"
 #include "protocol/slide.hpp"
+#include "screens/screen_service.hpp"
 #include "store/store.hpp"
 
 #ifndef SIGNAGE_ASSETS_DIR
@@ -113,7 +115,7 @@ int user_add(const std::string& data, const std::string& name, const std::string
     if (!store) return failure(store.error().to_string());
     auto hash = hash_password(pw);
     if (!hash) return failure(hash.error().message);
-    auto user = (*store)->add_user(name, *hash, *parse_role(role_text));
+    auto user = AccountService(**store).add_user(name, *hash, *parse_role(role_text));
     if (!user) return failure(user.error().message);
     spdlog::info("created {} {}", role_text, name);
     return 0;
@@ -127,7 +129,7 @@ int screen_add(const std::string& data, const std::string& name, const std::stri
     auto store = open_data_store(data);
     if (!store) return failure(store.error().to_string());
     const std::string token = new_token();
-    auto screen = (*store)->add_screen(name, group, device_credentials(token));
+    auto screen = ScreenService(**store).add(name, group, device_credentials(token));
     if (!screen) return failure(screen.error().message);
     std::cout << token << std::endl;  // the only line on stdout: scripts read it
     spdlog::info("registered screen {} in group {}", name, group);

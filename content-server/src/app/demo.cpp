@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/account_service.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "common/fs.hpp"
@@ -15,8 +16,8 @@
 #include "media/media_store.hpp"
 #include "publish/publisher.hpp"
 #include "quiz/quiz_service.hpp"
+#include "screens/screen_service.hpp"
 #include "slides/slide_service.hpp"
-#include "store/store.hpp"
 
 namespace signage::server {
 namespace {
@@ -136,7 +137,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
                            const std::filesystem::path& assets_dir) {
     DemoSeed seed;
     seed.token_file = data_dir / "demo-screen.token";
-    auto users = s.store.count_users();
+    auto users = s.accounts.count_users();
     if (!users) return users.error();
     if (*users > 0) {
         spdlog::info("demo: the database already has data; nothing seeded");
@@ -146,7 +147,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     for (std::size_t i = 0; i < 3; ++i) {
         auto hash = hash_password(demo_users[i].password);
         if (!hash) return hash.error();
-        auto user = s.store.add_user(demo_users[i].name, *hash, demo_users[i].role);
+        auto user = s.accounts.add_user(demo_users[i].name, *hash, demo_users[i].role);
         if (!user) return user.error();
         accounts[i] = *user;
     }
@@ -170,7 +171,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     }
 
     const std::string token = new_token();
-    auto screen = s.store.add_screen("demo-screen", "demo", device_credentials(token));
+    auto screen = s.screens.add("demo-screen", "demo", device_credentials(token));
     if (!screen) return screen.error();
     if (auto st = write_secret(seed.token_file, token + "\n"); !st) return st.error();
 

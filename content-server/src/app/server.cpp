@@ -12,6 +12,7 @@
 
 #include "api/routes.hpp"
 #include "app/demo.hpp"
+#include "auth/account_service.hpp"
 #include "auth/authenticator.hpp"
 #include "groups/group_service.hpp"
 #include "http/listener.hpp"
@@ -23,8 +24,9 @@
 #include "publish/publisher.hpp"
 #include "quiz/quiz_service.hpp"
 #include "reports/play_reports.hpp"
+#include "screens/screen_service.hpp"
 #include "slides/slide_service.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace signage::server {
 
@@ -38,7 +40,7 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
         return make_error(
             "io", "cannot create the data directory " + data_dir.string() + ": " + ec.message());
     }
-    return Store::open(data_dir / "signage.db");
+    return open_sqlite_store(data_dir / "signage.db");
 }
 
 struct Server::Impl {
@@ -52,6 +54,8 @@ struct Server::Impl {
     std::unique_ptr<Store> store;
     std::unique_ptr<MediaStore> media;
     std::unique_ptr<Authenticator> auth;
+    std::unique_ptr<AccountService> accounts;
+    std::unique_ptr<ScreenService> screens;
     std::unique_ptr<SlideService> slides;
     std::unique_ptr<ManifestHub> hub;
     std::unique_ptr<Publisher> publisher;
@@ -85,6 +89,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.store = std::move(*store);
     m.media = std::make_unique<MediaStore>(config.data_dir / "media", *m.store, config.media);
     m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
+    m.accounts = std::make_unique<AccountService>(*m.store);
+    m.screens = std::make_unique<ScreenService>(*m.store);
     m.slides = std::make_unique<SlideService>(*m.store);
     Store& st = *m.store;
     m.hub = std::make_unique<ManifestHub>(
@@ -92,7 +98,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.quiz = std::make_unique<QuizService>(*m.store);
-    m.pairing = std::make_unique<PairingService>(*m.store, config.pairing_code_ttl);
+    m.pairing = std::make_unique<PairingService>(*m.screens, config.pairing_code_ttl);
     PreviewConfig preview;
     preview.player = find_player(config.player);
     preview.timeout = config.preview_timeout;
@@ -102,9 +108,9 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     }
     m.preview = std::make_unique<PreviewService>(std::move(preview));
     m.plays = std::make_unique<PlayReports>(*m.store);
-    m.services = std::make_unique<Services>(
-        Services{*m.store, *m.media, *m.auth, *m.slides, *m.publisher, *m.hub, *m.groups, *m.quiz,
-                 *m.pairing, *m.preview, *m.plays, config.console_dir, m.metrics, config.health});
+    m.services = std::make_unique<Services>(Services{
+        *m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub, *m.groups,
+        *m.quiz, *m.pairing, *m.preview, *m.plays, config.console_dir, m.metrics, config.health});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "protocol/time.hpp"
+#include "store/audit_json.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -18,6 +21,30 @@ Error unauthenticated(std::string message) {
 
 Authenticator::Authenticator(Store& store, std::chrono::seconds session_ttl)
     : store_(store), session_ttl_(session_ttl) {}
+
+Result<std::optional<Screen>> Authenticator::screen_by_token(const std::string& hash) {
+    ScreenCache& cache = store_.screen_cache();
+    if (auto hit = cache.find(hash)) return hit;
+    // Taken before reading: a screen change meanwhile keeps this answer out.
+    const std::uint64_t generation = cache.generation();
+    auto screen = store_.read(
+        [&](Tx& tx) -> Result<std::optional<Screen>> { return tx.screens().find_by_token(hash); });
+    if (screen && *screen) cache.put(hash, **screen, generation);
+    return screen;
+}
+
+Result<std::optional<User>> Authenticator::session_user(const std::string& hash) {
+    return store_.read([&](Tx& tx) -> Result<std::optional<User>> {
+        return tx.users().session_user(hash, now_unix());
+    });
+}
+
+Result<std::optional<std::pair<User, std::string>>> Authenticator::credentials(
+    const std::string& username) {
+    return store_.read([&](Tx& tx) -> Result<std::optional<std::pair<User, std::string>>> {
+        return tx.users().find_credentials(username);
+    });
+}
 
 std::int64_t Authenticator::throttled_locked(const std::string& key, std::int64_t now) {
     auto it = failures_.find(key);
@@ -76,7 +103,7 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
                 ")");
         }
     }
-    auto found = store_.find_user(username);
+    auto found = credentials(username);
     if (!found) return found.error();
     if (!*found) {
         std::call_once(dummy_once_, [this] {
@@ -96,16 +123,23 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
         return make_error("unauthenticated", "this account is disabled: ask an admin");
     }
     const std::int64_t now = now_unix();
-    (void)store_.purge_expired_sessions(now);
     LoginResult out{new_token(), user, now + session_ttl_.count()};
-    if (auto st = store_.add_session(token_hash(out.token), user.id, out.expires_at); !st) {
+    if (auto st = store_.write([&](Tx& tx) -> Status {
+            tx.users().purge_expired_sessions(now);
+            tx.users().add_session(token_hash(out.token), user.id, out.expires_at);
+            return {};
+        });
+        !st) {
         return st.error();
     }
     return out;
 }
 
 Status Authenticator::logout(std::string_view token) {
-    return store_.delete_session(token_hash(token));
+    return store_.write([&](Tx& tx) -> Status {
+        tx.users().delete_session(token_hash(token));
+        return {};
+    });
 }
 
 Status Authenticator::change_password(std::string_view token, std::string_view old_password,
@@ -118,7 +152,7 @@ Status Authenticator::change_password(std::string_view token, std::string_view o
     if (auto st = check_password_policy(new_password); !st) {
         return make_error("invalid", st.error().message, "new_password");
     }
-    auto found = store_.find_user(user->username);
+    auto found = credentials(user->username);
     if (!found) return found.error();
     if (!*found) return unauthenticated("the session's user no longer exists");
     if (!verify_password((*found)->second, old_password)) {
@@ -126,16 +160,24 @@ Status Authenticator::change_password(std::string_view token, std::string_view o
     }
     auto hash = hash_password(new_password);
     if (!hash) return hash.error();
-    return store_.set_password(user->id, *hash, token_hash(token));
+    return store_.write([&](Tx& tx) -> Status {
+        if (!tx.users().set_password_hash(user->id, *hash)) {
+            return make_error("not_found", "no such user");
+        }
+        const int ended = tx.users().end_sessions(user->id, token_hash(token));
+        tx.audit().record(user->id, "change_password", "user", tx.users().username(user->id), "",
+                          dump_audit({{"other_sessions_ended", ended}}));
+        return {};
+    });
 }
 
 Result<User> Authenticator::staff(std::string_view token) {
     if (token.empty()) return unauthenticated("sign in first: no bearer token");
     const std::string hash = token_hash(token);
-    auto user = store_.session_user(hash, now_unix());
+    auto user = session_user(hash);
     if (!user) return user.error();
     if (*user) return **user;
-    auto screen = store_.screen_by_token(hash);
+    auto screen = screen_by_token(hash);
     if (screen && *screen) {
         return make_error("forbidden", "a screen's device token cannot be used for staff routes",
                           "Authorization");
@@ -157,7 +199,7 @@ Result<User> Authenticator::staff_with_role(std::string_view token,
 
 std::optional<Screen> Authenticator::cached_device(std::string_view token) {
     if (token.empty()) return std::nullopt;
-    auto screen = store_.cached_screen(token_hash(token));
+    auto screen = store_.screen_cache().find(token_hash(token));
     // A screen still without its claim key gets it through device().
     if (!screen || screen->claim_key_id.empty()) return std::nullopt;
     return screen;
@@ -166,20 +208,24 @@ std::optional<Screen> Authenticator::cached_device(std::string_view token) {
 Result<Screen> Authenticator::device(std::string_view token) {
     if (token.empty()) return unauthenticated("a device token is required");
     const std::string hash = token_hash(token);
-    auto screen = store_.screen_by_token(hash);
+    auto screen = screen_by_token(hash);
     if (!screen) return screen.error();
     if (*screen) {
         // A screen registered before claim keys gets its key now that the
         // server sees its token again.
         if ((*screen)->claim_key_id.empty()) {
             DeviceCredentials device = device_credentials(token);
-            if (auto st = store_.set_claim_key((*screen)->id, device); st) {
+            if (auto st = store_.write([&](Tx& tx) -> Status {
+                    tx.screens().set_claim_key_if_missing((*screen)->id, device);
+                    return {};
+                });
+                st) {
                 (*screen)->claim_key_id = device.claim_key_id;
             }
         }
         return **screen;
     }
-    auto user = store_.session_user(hash, now_unix());
+    auto user = session_user(hash);
     if (user && *user) {
         return make_error("forbidden", "this route is for screens; staff tokens are refused",
                           "Authorization");

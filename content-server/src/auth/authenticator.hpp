@@ -65,6 +65,12 @@ class Authenticator {
     std::optional<Screen> cached_device(std::string_view token);
 
   private:
+    // The screen of a device token hash: from the store's screen cache, else
+    // read (and cached).
+    Result<std::optional<Screen>> screen_by_token(const std::string& hash);
+    Result<std::optional<User>> session_user(const std::string& hash);
+    Result<std::optional<std::pair<User, std::string>>> credentials(const std::string& username);
+
     Store& store_;
     std::chrono::seconds session_ttl_;
     // Seconds until `key` may try again; 0 when it may now. Under throttle_mutex_.

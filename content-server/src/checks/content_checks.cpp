@@ -166,7 +166,9 @@ Result<std::vector<CheckWarning>> check_for_submit(
 }
 
 Result<std::vector<std::string>> load_forbidden_words(Store& store) {
-    auto text = store.get_setting(forbidden_words_key);
+    auto text = store.read([](Tx& tx) -> Result<std::optional<std::string>> {
+        return tx.settings().get(forbidden_words_key);
+    });
     if (!text) return text.error();
     std::vector<std::string> words;
     if (!*text) return words;
@@ -208,7 +210,13 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
         }
         if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
     }
-    if (auto st = store.put_setting(forbidden_words_key, nlohmann::json(words).dump(), actor);
+    const std::string json = nlohmann::json(words).dump();
+    if (auto st = store.write([&](Tx& tx) -> Status {
+            const std::string before = tx.settings().get(forbidden_words_key).value_or("");
+            tx.settings().put(forbidden_words_key, json);
+            tx.audit().record(actor, "update", "setting", forbidden_words_key, before, json);
+            return {};
+        });
         !st) {
         return st.error();
     }

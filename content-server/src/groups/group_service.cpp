@@ -9,10 +9,16 @@
 
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
+#include "store/audit_json.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
 namespace {
+
+struct ScreenMove {
+    Screen screen;  // in its new group
+    std::string previous_group;
+};
 
 constexpr std::size_t max_group_name_chars = 64;
 
@@ -158,23 +164,30 @@ Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std
     if (auto st = check_group_name(name.get_ref<const std::string&>()); !st) return st.error();
     auto settings = read_group_settings(member_or_null(body, "settings"));
     if (!settings) return settings.error();
-    auto group = store_.add_group(
-        name.get<std::string>(),
-        protocol::to_json(*settings).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-        by);
+    const std::string settings_json = dump_audit(protocol::to_json(*settings));
+    auto group = store_.write([&](Tx& tx) -> Result<Group> {
+        auto added = tx.groups().add(name.get<std::string>(), settings_json);
+        if (!added) return added;
+        tx.audit().record(
+            by, "create", "group", added->name, "",
+            dump_audit({{"name", added->name},
+                        {"settings", nlohmann::json::parse(settings_json, nullptr, false)}}));
+        return added;
+    });
     if (group) spdlog::info("group {} created", group->name);
     return group;
 }
 
 Result<Group> GroupService::get(const std::string& name) {
-    auto group = store_.find_group(name);
+    auto group =
+        store_.read([&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
     if (!group) return group.error();
     if (!*group) return make_error("not_found", "no group " + name);
     return std::move(**group);
 }
 
 Result<std::vector<Group>> GroupService::list() {
-    return store_.list_groups();
+    return store_.read([](Tx& tx) -> Result<std::vector<Group>> { return tx.groups().list(); });
 }
 
 Result<Group> GroupService::replace_settings(const std::string& name, const nlohmann::json& body,
@@ -206,7 +219,25 @@ Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann:
     if (auto st = check_group_name(group.get_ref<const std::string&>(), "group"); !st) {
         return st.error();
     }
-    auto moved = store_.move_screen(screen_id, group.get<std::string>(), by);
+    auto moved = store_.write([&](Tx& tx) -> Result<ScreenMove> {
+        auto screen = tx.screens().find(screen_id);
+        if (!screen) return make_error("not_found", "no screen " + std::to_string(screen_id));
+        ScreenMove move{std::move(*screen), {}};
+        move.previous_group = move.screen.group;
+        auto target = tx.groups().find(group.get<std::string>());
+        if (!target) {
+            return make_error("unprocessable",
+                              "no group " + group.get<std::string>() + ": create it first",
+                              "group");
+        }
+        tx.screens().set_group(screen_id, target->id);
+        tx.audit().record(by, "move", "screen", std::to_string(screen_id),
+                          dump_audit({{"name", move.screen.name}, {"group", move.previous_group}}),
+                          dump_audit({{"name", move.screen.name}, {"group", target->name}}));
+        move.screen.group_id = target->id;
+        move.screen.group = target->name;
+        return move;
+    });
     if (!moved) return moved.error();
     const Screen& screen = moved->screen;
     if (moved->previous_group != screen.group) {

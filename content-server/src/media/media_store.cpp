@@ -51,16 +51,20 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
             return make_error("internal", "the media file could not be stored");
         }
     }
-    auto existing = store_.find_media(info.sha256);
-    if (!existing) return existing.error();
-    if (*existing) return **existing;
-    if (auto st = store_.add_media(info, uploaded_by); !st) return st.error();
-    if (created) *created = true;
-    return info;
+    bool added = false;
+    auto recorded = store_.write([&](Tx& tx) -> Result<MediaInfo> {
+        if (auto existing = tx.media().find(info.sha256)) return std::move(*existing);
+        tx.media().add(info, uploaded_by);
+        added = true;
+        return info;
+    });
+    if (recorded && added && created) *created = true;
+    return recorded;
 }
 
 Result<std::optional<MediaInfo>> MediaStore::find(const std::string& sha256) {
-    auto row = store_.find_media(sha256);
+    auto row = store_.read(
+        [&](Tx& tx) -> Result<std::optional<MediaInfo>> { return tx.media().find(sha256); });
     if (!row || !*row) return row;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path_for(sha256), ec)) {
@@ -68,6 +72,11 @@ Result<std::optional<MediaInfo>> MediaStore::find(const std::string& sha256) {
         return std::optional<MediaInfo>{};
     }
     return row;
+}
+
+Result<std::vector<MediaEntry>> MediaStore::library(int limit) {
+    return store_.read(
+        [&](Tx& tx) -> Result<std::vector<MediaEntry>> { return tx.media().list(limit); });
 }
 
 }  // namespace signage::server

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 #include "store/records.hpp"
@@ -38,6 +39,9 @@ class MediaStore {
 
     // The record of a stored media file; nullopt when unknown or its file is gone.
     Result<std::optional<MediaInfo>> find(const std::string& sha256);
+
+    // The media library, newest first: at most `limit` entries.
+    Result<std::vector<MediaEntry>> library(int limit);
 
     std::filesystem::path path_for(std::string_view sha256) const;
 

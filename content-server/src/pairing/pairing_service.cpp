@@ -9,7 +9,7 @@
 #include "common/random.hpp"
 #include "groups/group_service.hpp"
 #include "protocol/slide.hpp"
-#include "store/store.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 namespace {
@@ -27,8 +27,8 @@ Error unknown_code() {
 
 }  // namespace
 
-PairingService::PairingService(Store& store, std::chrono::seconds code_ttl)
-    : store_(store), code_ttl_(code_ttl) {}
+PairingService::PairingService(ScreenService& screens, std::chrono::seconds code_ttl)
+    : screens_(screens), code_ttl_(code_ttl) {}
 
 void PairingService::purge_locked(Clock::time_point now) {
     for (auto it = pending_.begin(); it != pending_.end();) {
@@ -112,7 +112,7 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
     auto it = pending_.find(c->second);
     if (it == pending_.end() || it->second.result) return unknown_code();
     const std::string token = new_token();
-    auto screen = store_.pair_screen(name, group, device_credentials(token), actor);
+    auto screen = screens_.pair(name, group, device_credentials(token), actor);
     if (!screen) return screen.error();
     it->second.result = PairingPoll{true, token, *screen};
     by_code_.erase(c);

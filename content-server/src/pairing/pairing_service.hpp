@@ -27,7 +27,7 @@
 
 namespace signage::server {
 
-class Store;
+class ScreenService;
 
 struct PairingRequest {
     std::string pairing_id;       // 32 random bytes as hex: the screen's secret
@@ -49,7 +49,7 @@ class PairingService {
     static constexpr std::chrono::seconds kCollectWindow{15 * 60};
 
     // `code_ttl`: how long a code is valid (15 minutes in service).
-    PairingService(Store& store, std::chrono::seconds code_ttl);
+    PairingService(ScreenService& screens, std::chrono::seconds code_ttl);
 
     // A new code for the screen at `remote`; `name_hint` is kept for the log.
     Result<PairingRequest> request(const std::string& remote, const std::string& name_hint);
@@ -73,7 +73,7 @@ class PairingService {
     };
     void purge_locked(Clock::time_point now);
 
-    Store& store_;
+    ScreenService& screens_;
     std::chrono::seconds code_ttl_;
     std::mutex mutex_;
     std::unordered_map<std::string, Pending> pending_;      // by pairing id

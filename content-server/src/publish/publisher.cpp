@@ -8,9 +8,11 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "common/fault.hpp"
 #include "common/sha256.hpp"
 #include "protocol/slide.hpp"
 #include "protocol/time.hpp"
+#include "store/audit_json.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -150,6 +152,22 @@ Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
     return out;
 }
 
+// Stores `m` unless it is the group's latest version already.
+PublishedGroup store_manifest(Tx& tx, const CompiledManifest& m, const std::string& now,
+                              std::int64_t published_by) {
+    if (auto latest = tx.manifests().latest(m.group_id); latest && latest->version == m.version) {
+        return PublishedGroup{m.group,
+                              m.version,
+                              false,
+                              std::move(latest->json),
+                              std::move(latest->published_at),
+                              latest->sequence};
+    }
+    const std::int64_t sequence =
+        tx.manifests().add(m.group_id, m.version, m.json, now, published_by);
+    return PublishedGroup{m.group, m.version, true, m.json, now, sequence};
+}
+
 // A group's manifest when it was never published: empty, with its settings.
 Result<protocol::Manifest> empty_manifest(const Group& group) {
     auto m = manifest_base(group, group.created_at);
@@ -180,7 +198,7 @@ Result<protocol::GroupSettings> group_settings(const Group& group) {
 Publisher::Publisher(Store& store, ManifestHub& hub) : store_(store), hub_(hub) {}
 
 Result<PublishResult> Publisher::publish(const User& by) {
-    auto published = store_.publish(compile, by.id);
+    auto published = publish_manifests(store_, compile, by.id);
     if (!published) return published.error();
     PublishResult result;
     std::set<std::string> versions;
@@ -229,32 +247,89 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
         m.version = protocol::content_version(m);
         return CompiledManifest{g.id, g.name, m.version, dump(protocol::to_json(m))};
     };
-    auto updated =
-        store_.update_group_settings(group, dump(protocol::to_json(settings)), reissue, by.id);
+    // The new settings and the manifest re-issued with them, in one transaction.
+    const std::string settings_json = dump(protocol::to_json(settings));
+    PublishedGroup manifest;
+    auto updated = store_.write([&](Tx& tx) -> Result<Group> {
+        auto g = tx.groups().find(group);
+        if (!g) return make_error("not_found", "no group " + group);
+        tx.audit().record(
+            by.id, "update", "group", group,
+            dump_audit({{"settings", nlohmann::json::parse(g->settings_json, nullptr, false)}}),
+            dump_audit({{"settings", nlohmann::json::parse(settings_json, nullptr, false)}}));
+        tx.groups().set_settings(g->id, settings_json);
+        g->settings_json = settings_json;
+        auto compiled = reissue(*g, tx.manifests().latest(g->id));
+        if (!compiled) return compiled.error();  // the transaction rolls back
+        manifest = store_manifest(tx, *compiled, now_iso8601(), by.id);
+        return std::move(*g);
+    });
     if (!updated) return updated.error();
-    const PublishedGroup& manifest = updated->manifest;
     if (manifest.changed) {
         hub_.update(std::make_shared<const ManifestSnapshot>(
             ManifestSnapshot{manifest.group, manifest.version, manifest.json, manifest.sequence}));
     }
     spdlog::info("group {}: settings changed by {}, manifest {}{}", group, by.username,
                  manifest.version, manifest.changed ? " (re-issued)" : " (unchanged)");
-    return std::move(updated->group);
+    return updated;
 }
 
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
-    auto stored = store.latest_manifest(group);
-    if (!stored) return stored.error();
-    if (*stored) {
-        return ManifestSnapshot{(*stored)->group, (*stored)->version, (*stored)->json,
-                                (*stored)->sequence};
-    }
-    auto g = store.find_group(group);
-    if (!g) return g.error();
-    if (!*g) return make_error("not_found", "no group " + group);
-    auto m = empty_manifest(**g);
-    if (!m) return m.error();
-    return ManifestSnapshot{group, m->version, dump(protocol::to_json(*m))};
+    return store.read([&](Tx& tx) -> Result<ManifestSnapshot> {
+        auto g = tx.groups().find(group);
+        if (!g) return make_error("not_found", "no group " + group);
+        if (auto stored = tx.manifests().latest(g->id)) {
+            return ManifestSnapshot{stored->group, stored->version, stored->json, stored->sequence};
+        }
+        auto m = empty_manifest(*g);
+        if (!m) return m.error();
+        return ManifestSnapshot{group, m->version, dump(protocol::to_json(*m))};
+    });
+}
+
+Result<std::vector<PublishedGroup>> publish_manifests(Store& store, const CompileFn& compile,
+                                                      std::int64_t published_by) {
+    return store.write([&](Tx& tx) -> Result<std::vector<PublishedGroup>> {
+        PublishInput input;
+        input.now = now_iso8601();
+        input.groups = tx.groups().list();
+        for (auto& [id, json] : tx.slides().approved_versions()) {
+            input.slides.push_back({id, std::move(json)});
+        }
+        for (auto& [id, json] : tx.questions().approved_versions()) {
+            input.questions.push_back({id, std::move(json)});
+        }
+        input.find_media = [&tx](const std::string& sha) { return tx.media().find(sha); };
+        auto compiled = compile(input);
+        if (!compiled) return compiled.error();
+
+        std::vector<PublishedGroup> out;
+        nlohmann::json before_groups = nlohmann::json::object();
+        for (const CompiledManifest& m : *compiled) {
+            auto latest = tx.manifests().latest(m.group_id);
+            before_groups[m.group] = latest ? nlohmann::json(latest->version) : nullptr;
+            out.push_back(store_manifest(tx, m, input.now, published_by));
+        }
+        nlohmann::json after_groups = nlohmann::json::object();
+        for (const PublishedGroup& g : out) after_groups[g.group] = g.version;
+        const auto id_texts = [](const std::vector<std::int64_t>& ids) {
+            nlohmann::json texts = nlohmann::json::array();
+            for (const std::int64_t id : ids) texts.push_back(std::to_string(id));
+            return texts;
+        };
+        nlohmann::json newly_published{{"slides", id_texts(tx.slides().approved_ids())},
+                                       {"questions", id_texts(tx.questions().approved_ids())}};
+        tx.audit().record(published_by, "publish", "publish", "",
+                          dump_audit({{"versions", std::move(before_groups)}}),
+                          dump_audit({{"versions", std::move(after_groups)},
+                                      {"published", std::move(newly_published)}}));
+        tx.slides().mark_approved_published();
+        tx.questions().mark_approved_published();
+        // Every manifest is written, nothing is committed: a test kills the
+        // server here to prove a publish lands whole or not at all.
+        fault::pause("publish.before_commit");
+        return out;
+    });
 }
 
 }  // namespace signage::server

@@ -12,7 +12,10 @@
 //
 // Threading: any thread (worker: it writes the database).
 
+#include <cstdint>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,47 @@
 namespace signage::server {
 
 class Store;
+
+// What the compile step gets: the approved versions of every slide that has
+// one (in id order), the approved quiz bank and a way to look media up, all
+// read in the publish's transaction.
+struct PublishInput {
+    struct ApprovedSlide {
+        std::int64_t id = 0;
+        std::string json;  // the approved version
+    };
+    std::string now;            // ISO 8601 UTC: the publish time stored with new manifests
+    std::vector<Group> groups;  // by name, with their settings
+    std::vector<ApprovedSlide> slides;
+    std::vector<ApprovedSlide> questions;  // the approved quiz bank, in id order
+    std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
+};
+
+// One compiled manifest per group, produced by the compile step.
+struct CompiledManifest {
+    std::int64_t group_id = 0;
+    std::string group;
+    std::string version;
+    std::string json;
+};
+
+struct PublishedGroup {
+    std::string group;
+    std::string version;
+    bool changed = false;  // false: the group already had this version; nothing was stored
+    std::string json;      // the group's current manifest document
+    std::string published_at;
+    std::int64_t sequence = 0;  // the stored manifest's order (StoredManifest::sequence)
+};
+
+using CompileFn = std::function<Result<std::vector<CompiledManifest>>(const PublishInput&)>;
+
+// The store's part of a publish, in ONE transaction: hands the approved
+// content to `compile`, stores each group's manifest whose version differs
+// from the group's latest, marks approved slides and questions published and
+// audits it. A failing compile stores nothing.
+Result<std::vector<PublishedGroup>> publish_manifests(Store& store, const CompileFn& compile,
+                                                      std::int64_t published_by);
 
 struct GroupPublishResult {
     std::string group;

@@ -12,6 +12,7 @@
 #include "protocol/time.hpp"
 #include "slides/slide_service.hpp"
 #include "slides/workflow.hpp"
+#include "store/audit_json.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -55,7 +56,10 @@ std::string day_to_date(int day) {
     return buf;
 }
 
-QuizService::QuizService(Store& store) : store_(store) {}
+QuizService::QuizService(Store& store)
+    : store_(store),
+      records_(
+          store, [](Tx& tx) -> ReviewRepository& { return tx.questions(); }, "question") {}
 
 Result<std::string> QuizService::validate(const nlohmann::json& body) {
     if (!body.is_object()) return make_error("invalid", "a question is a JSON object", "body");
@@ -70,29 +74,29 @@ Result<std::string> QuizService::validate(const nlohmann::json& body) {
 Result<QuestionRecord> QuizService::create(const nlohmann::json& body, const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
-    return store_.create_question(*json, by.id);
+    return records_.create(*json, by.id);
 }
 
 Result<QuestionRecord> QuizService::update(std::int64_t id, const nlohmann::json& body,
                                            const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
-    auto updated = store_.update_questions(
+    auto updated = records_.update(
         {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false, by.id, "edit");
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
 
 Status QuizService::remove(std::int64_t id, const User& by) {
-    return store_.delete_question(id, by.id);
+    return records_.remove(id, by.id);
 }
 
 Result<QuestionRecord> QuizService::get(std::int64_t id) {
-    return store_.get_question(id);
+    return records_.get(id);
 }
 
 Result<std::vector<QuestionRecord>> QuizService::list() {
-    return store_.list_questions();
+    return records_.list();
 }
 
 Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::int64_t>& ids,
@@ -101,7 +105,7 @@ Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::i
     auto words = load_forbidden_words(store_);
     if (!words) return words.error();
     std::size_t index = 0;
-    return store_.update_questions(
+    return records_.update(
         ids,
         [&](QuestionRecord& q) -> Status {
             const std::size_t i = index++;
@@ -126,14 +130,14 @@ Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::i
 
 Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<std::int64_t>& ids,
                                                          const User& by, bool batch) {
-    return store_.update_questions(
+    return records_.update(
         ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch, by.id,
         "approve");
 }
 
 Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,
                                            const std::string& reason) {
-    auto updated = store_.update_questions(
+    auto updated = records_.update(
         {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); }, false,
         by.id, "reject");
     if (!updated) return updated.error();
@@ -145,7 +149,7 @@ Result<std::vector<std::int64_t>> QuizService::store_import(
     std::vector<std::string> jsons;
     jsons.reserve(questions.size());
     for (const auto& q : questions) jsons.push_back(question_text(q));
-    return store_.import_questions(jsons, by.id);
+    return records_.import(jsons, by.id);
 }
 
 Result<QuizImport> QuizService::import_json(const nlohmann::json& body, const User& by) {
@@ -193,7 +197,7 @@ Result<QuizImport> QuizService::import_csv(std::string_view text, const User& by
 }
 
 Result<std::vector<protocol::Question>> QuizService::bank() {
-    auto records = store_.list_questions();
+    auto records = records_.list();
     if (!records) return records.error();
     protocol::QuestionParseOptions lenient;
     lenient.reject_unknown_fields = false;
@@ -214,7 +218,9 @@ Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
     auto claim = protocol::parse_claim_code(code);
     if (!claim) return make_error("invalid", claim.error().message, "code");
     const std::string key_id = to_hex(claim->key_id.data(), claim->key_id.size());
-    auto owners = store_.screens_by_claim_key(key_id);
+    auto owners = store_.read([&](Tx& tx) -> Result<std::vector<std::pair<Screen, std::string>>> {
+        return tx.screens().find_by_claim_key(key_id);
+    });
     if (!owners) return owners.error();
     const Screen* signer = nullptr;
     for (const auto& [screen, public_hex] : *owners) {
@@ -240,7 +246,9 @@ Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
     }
     ClaimInfo info{signer->id,    claim->day,  signer->name, day_to_date(claim->day),
                    claim->serial, std::nullopt};
-    auto redemption = store_.find_redemption(signer->id, claim->day, claim->serial);
+    auto redemption = store_.read([&](Tx& tx) -> Result<std::optional<Redemption>> {
+        return tx.quiz_results().find_redemption(signer->id, claim->day, claim->serial);
+    });
     if (!redemption) return redemption.error();
     info.redemption = std::move(*redemption);
     return info;
@@ -262,7 +270,27 @@ Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& b
     // both arrive.
     fault::pause("quiz.redeem.after_check");
     std::optional<Redemption> existing;
-    auto redeemed = store_.redeem_claim(info->screen_id, info->day, info->serial, by, existing);
+    auto redeemed = store_.write([&](Tx& tx) -> Result<Redemption> {
+        Redemption r{now_iso8601(), by.username};
+        if (!tx.quiz_results().redeem(info->screen_id, info->day, info->serial, by.id,
+                                      r.redeemed_at)) {
+            // The single redemption per code decided: someone redeemed it first.
+            existing = tx.quiz_results().find_redemption(info->screen_id, info->day, info->serial);
+            const Redemption shown = existing.value_or(Redemption{});
+            return make_error("already_redeemed",
+                              "this prize was already handed out at " + shown.redeemed_at + " by " +
+                                  shown.redeemed_by,
+                              "code");
+        }
+        const std::string claim = std::to_string(info->screen_id) + "/" +
+                                  std::to_string(info->day) + "/" + std::to_string(info->serial);
+        tx.audit().record(by.id, "redeem", "prize_claim", claim, "",
+                          dump_audit({{"screen_id", info->screen_id},
+                                      {"day", info->day},
+                                      {"serial", info->serial},
+                                      {"redeemed_at", r.redeemed_at}}));
+        return r;
+    });
     if (!redeemed) {
         if (existing) {
             already = *info;
@@ -297,7 +325,8 @@ Result<ResultsAccepted> QuizService::add_results(const Screen& screen, const nlo
         for (const auto& a : r->answers) row.answers.emplace_back(a.question, a.correct);
         rows.push_back(std::move(row));
     }
-    auto added = store_.add_quiz_rounds(screen.id, rows);
+    auto added = store_.write(
+        [&](Tx& tx) -> Result<int> { return tx.quiz_results().add_rounds(screen.id, rows); });
     if (!added) return added.error();
     return ResultsAccepted{*added, static_cast<int>(rows.size()) - *added};
 }
@@ -308,7 +337,8 @@ Result<nlohmann::json> QuizService::stats(const std::string& from, const std::st
     }
     if (!to.empty() && !is_date(to))
         return make_error("invalid", "must be a date (YYYY-MM-DD)", "to");
-    auto figures = store_.quiz_stats(from, to);
+    auto figures =
+        store_.read([&](Tx& tx) -> Result<QuizStats> { return tx.quiz_results().stats(from, to); });
     if (!figures) return figures.error();
     nlohmann::json questions = nlohmann::json::array();
     for (const QuestionStat& q : figures->questions) {

@@ -23,6 +23,7 @@
 
 #include "common/result.hpp"
 #include "protocol/quiz.hpp"
+#include "slides/review_records.hpp"
 #include "store/records.hpp"
 
 namespace signage::server {
@@ -100,6 +101,7 @@ class QuizService {
     Result<std::vector<std::int64_t>> store_import(const std::vector<protocol::Question>& questions,
                                                    const User& by);
     Store& store_;
+    ReviewRecords records_;
 };
 
 // YYYY-MM-DD for a day number (days since 1970-01-01).

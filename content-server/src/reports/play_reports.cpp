@@ -103,7 +103,8 @@ Result<PlaysAccepted> PlayReports::add(const Screen& screen, const nlohmann::jso
     auto parsed = protocol::parse_play_batch(body);
     if (!parsed) return parsed.error();
     const std::vector<protocol::Play>& plays = *parsed;
-    auto added = store_.add_plays(screen.id, plays);
+    auto added =
+        store_.write([&](Tx& tx) -> Result<int> { return tx.plays().add(screen.id, plays); });
     if (!added) return added.error();
     return PlaysAccepted{*added, static_cast<int>(plays.size()) - *added};
 }
@@ -120,7 +121,8 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
             "to");
     }
 
-    auto screens = store_.list_screens();
+    auto screens =
+        store_.read([](Tx& tx) -> Result<std::vector<Screen>> { return tx.screens().list(); });
     if (!screens) return screens.error();
     std::vector<Screen> chosen;
     std::string group = q.group;
@@ -136,7 +138,8 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
             if (s.group == group) chosen.push_back(s);
         }
     }
-    auto g = store_.find_group(group);
+    auto g = store_.read(
+        [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(group); });
     if (!g) return g.error();
     if (!*g) return make_error("not_found", "no such group", "group");
     protocol::GroupSettings settings;
@@ -155,7 +158,9 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     const std::int64_t to_ms = local_midnight_ms(tz, *to + days{1});
     std::vector<std::int64_t> ids;
     for (const Screen& s : chosen) ids.push_back(s.id);
-    auto plays = store_.plays_between(ids, from_ms, to_ms);
+    auto plays = store_.read([&](Tx& tx) -> Result<std::vector<StoredPlay>> {
+        return tx.plays().between(ids, from_ms, to_ms);
+    });
     if (!plays) return plays.error();
 
     // Per item.

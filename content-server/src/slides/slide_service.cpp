@@ -22,7 +22,10 @@ void erase_review_fields(nlohmann::json& body) {
     for (const char* field : server_fields) body.erase(field);
 }
 
-SlideService::SlideService(Store& store) : store_(store) {}
+SlideService::SlideService(Store& store)
+    : store_(store),
+      records_(
+          store, [](Tx& tx) -> ReviewRepository& { return tx.slides(); }, "slide") {}
 
 Result<std::string> SlideService::validate(const nlohmann::json& body) {
     if (!body.is_object()) return make_error("invalid", "a slide is a JSON object", "body");
@@ -42,7 +45,8 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
     slide->id.clear();
     auto check_media = [&](const std::string& sha, const char* field) -> Status {
         if (sha.empty()) return {};
-        auto found = store_.find_media(sha);
+        auto found = store_.read(
+            [&](Tx& tx) -> Result<std::optional<MediaInfo>> { return tx.media().find(sha); });
         if (!found) return found.error();
         if (!*found) {
             return make_error("unprocessable",
@@ -68,7 +72,8 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
             slide->groups.begin() + static_cast<long>(i)) {
             return make_error("invalid", "names the group " + name + " twice", field);
         }
-        auto group = store_.find_group(name);
+        auto group = store_.read(
+            [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
         if (!group) return group.error();
         if (!*group) {
             return make_error("unprocessable",
@@ -81,26 +86,26 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
 Result<SlideRecord> SlideService::create(const nlohmann::json& body, const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
-    return store_.create_slide(*json, by.id);
+    return records_.create(*json, by.id);
 }
 
 Result<SlideRecord> SlideService::update(std::int64_t id, const nlohmann::json& body,
                                          const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
-    return store_.update_slide(
+    return records_.update_one(
         id, [&](SlideRecord& s) { return apply_edit(s, *json, by); }, by.id, "edit");
 }
 
 Status SlideService::remove(std::int64_t id, const User& by) {
-    return store_.delete_slide(id, by.id);
+    return records_.remove(id, by.id);
 }
 
 Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
                                          std::vector<CheckWarning>* warnings) {
     auto words = load_forbidden_words(store_);
     if (!words) return words.error();
-    return store_.update_slide(
+    return records_.update_one(
         id,
         [&](SlideRecord& s) -> Status {
             if (auto st = apply_submit(s, by); !st) return st;
@@ -113,28 +118,37 @@ Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
 }
 
 Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by) {
-    return store_.update_slide(
+    return records_.update_one(
         id, [&](SlideRecord& s) { return apply_approve(s, by); }, by.id, "approve");
 }
 
 Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,
                                          const std::string& reason) {
-    return store_.update_slide(
+    return records_.update_one(
         id, [&](SlideRecord& s) { return apply_reject(s, by, reason); }, by.id, "reject");
 }
 
 Result<SlideRecord> SlideService::withdraw(std::int64_t id, const User& by,
                                            const std::string& reason) {
-    return store_.update_slide(
+    return records_.update_one(
         id, [&](SlideRecord& s) { return apply_withdraw(s, by, reason); }, by.id, "withdraw");
 }
 
 Result<SlideRecord> SlideService::get(std::int64_t id) {
-    return store_.get_slide(id);
+    return records_.get(id);
 }
 
 Result<std::vector<SlideRecord>> SlideService::list() {
-    return store_.list_slides();
+    return records_.list();
+}
+
+Result<std::vector<std::string>> SlideService::forbidden_words() {
+    return load_forbidden_words(store_);
+}
+
+Result<std::vector<std::string>> SlideService::set_forbidden_words(const nlohmann::json& body,
+                                                                   std::int64_t actor) {
+    return save_forbidden_words(store_, body, actor);
 }
 
 nlohmann::json slide_view(const SlideRecord& slide) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/result.hpp"
+#include "slides/review_records.hpp"
 #include "store/records.hpp"
 
 namespace signage::server {
@@ -43,8 +44,15 @@ class SlideService {
     // Validates a slide body and returns its normalised JSON text.
     Result<std::string> validate(const nlohmann::json& body);
 
+    // The forbidden words the submit checks look for (checks/content_checks.hpp),
+    // and replacing them (admins; validated, normalised, audited).
+    Result<std::vector<std::string>> forbidden_words();
+    Result<std::vector<std::string>> set_forbidden_words(const nlohmann::json& body,
+                                                         std::int64_t actor);
+
   private:
     Store& store_;
+    ReviewRecords records_;
 };
 
 // The slide as the API shows it: its own fields plus id, status, author,

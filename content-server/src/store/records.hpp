@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/play.hpp"
+
 namespace signage::server {
 
 enum class Role { admin, editor, reviewer };
@@ -175,6 +177,13 @@ struct StoredManifest {
     std::string json;
     std::string published_at;
     std::int64_t sequence = 0;  // the row's id: a later manifest has a larger one
+};
+
+// A play as stored, with the screen that reported it.
+struct StoredPlay {
+    std::int64_t screen_id = 0;
+    std::string screen;
+    protocol::Play play;
 };
 
 // Current time as ISO 8601 UTC ("2026-11-22T08:30:00Z") and as Unix seconds.

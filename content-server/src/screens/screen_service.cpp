@@ -1,0 +1,137 @@
+#include "screens/screen_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "store/audit_json.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+namespace {
+
+Result<Screen> add_screen(Tx& tx, const std::string& name, const std::string& group,
+                          const DeviceCredentials& device, std::optional<std::int64_t> actor) {
+    tx.groups().add_if_missing(group);
+    auto screen = tx.screens().add(name, group, device);
+    if (!screen) return screen;
+    tx.audit().record(actor, "create", "screen", std::to_string(screen->id), "",
+                      dump_audit({{"name", name}, {"group", group}}));
+    return screen;
+}
+
+}  // namespace
+
+Result<Screen> ScreenService::add(const std::string& name, const std::string& group,
+                                  const DeviceCredentials& device,
+                                  std::optional<std::int64_t> actor) {
+    return store_.write(
+        [&](Tx& tx) -> Result<Screen> { return add_screen(tx, name, group, device, actor); });
+}
+
+Result<Screen> ScreenService::pair(const std::string& name, const std::string& group,
+                                   const DeviceCredentials& device,
+                                   std::optional<std::int64_t> actor) {
+    auto paired = store_.write([&](Tx& tx) -> Result<Screen> {
+        auto existing = tx.screens().find_by_name(name);
+        if (!existing) return add_screen(tx, name, group, device, actor);
+        if (!existing->revoked) {
+            return make_error(
+                "conflict",
+                "screen " + name + " already exists and has a working token: revoke it first",
+                "name");
+        }
+        tx.groups().add_if_missing(group);
+        if (!tx.screens().reissue(existing->id, group, device)) {
+            return make_error("conflict", "screen " + name + " changed meanwhile: try again",
+                              "name");
+        }
+        tx.audit().record(actor, "pair", "screen", std::to_string(existing->id),
+                          dump_audit({{"name", name}, {"revoked", true}}),
+                          dump_audit({{"name", name}, {"group", group}}));
+        return *tx.screens().find(existing->id);
+    });
+    if (paired) store_.screen_cache().forget_touch(paired->id);
+    return paired;
+}
+
+Result<Screen> ScreenService::revoke(std::int64_t screen_id, std::optional<std::int64_t> actor) {
+    return store_.write([&](Tx& tx) -> Result<Screen> {
+        if (!tx.screens().revoke(screen_id)) {
+            return make_error("not_found", "no screen " + std::to_string(screen_id));
+        }
+        Screen screen = *tx.screens().find(screen_id);
+        tx.audit().record(actor, "revoke", "screen", std::to_string(screen_id),
+                          dump_audit({{"name", screen.name}, {"revoked", false}}),
+                          dump_audit({{"name", screen.name}, {"revoked", true}}));
+        return screen;
+    });
+}
+
+Result<Screen> ScreenService::get(std::int64_t screen_id) {
+    return store_.read([&](Tx& tx) -> Result<Screen> {
+        auto screen = tx.screens().find(screen_id);
+        if (!screen) return make_error("not_found", "no such screen", "id");
+        return std::move(*screen);
+    });
+}
+
+Result<std::vector<Screen>> ScreenService::list() {
+    return store_.read([](Tx& tx) -> Result<std::vector<Screen>> { return tx.screens().list(); });
+}
+
+Status ScreenService::touch(std::int64_t screen_id, std::int64_t min_interval_s) {
+    if (seen_within(screen_id, min_interval_s)) return {};
+    auto st = store_.write([&](Tx& tx) -> Status {
+        tx.screens().set_last_seen(screen_id, now_iso8601());
+        return {};
+    });
+    if (st) store_.screen_cache().touched(screen_id, now_unix());
+    return st;
+}
+
+bool ScreenService::seen_within(std::int64_t screen_id, std::int64_t seconds) {
+    return store_.screen_cache().seen_within(screen_id, seconds);
+}
+
+Status ScreenService::record_heartbeat(std::int64_t screen_id, int interval_s,
+                                       const std::string& heartbeat_json) {
+    const ScreenHealth health{screen_id, now_iso8601(), now_unix(), interval_s, heartbeat_json};
+    auto st = store_.write([&](Tx& tx) -> Status {
+        tx.health().put_heartbeat(health);
+        tx.screens().set_last_seen(screen_id, health.received_at);
+        return {};
+    });
+    if (st) store_.screen_cache().touched(screen_id, health.received_unix);
+    return st;
+}
+
+Result<std::vector<ScreenHealth>> ScreenService::health() {
+    return store_.read(
+        [](Tx& tx) -> Result<std::vector<ScreenHealth>> { return tx.health().list(); });
+}
+
+Result<std::optional<ScreenHealth>> ScreenService::health(std::int64_t screen_id) {
+    return store_.read(
+        [&](Tx& tx) -> Result<std::optional<ScreenHealth>> { return tx.health().find(screen_id); });
+}
+
+Status ScreenService::put_screenshot(std::int64_t screen_id, const std::string& request_id,
+                                     const std::string& png) {
+    return store_.write([&](Tx& tx) -> Status {
+        tx.health().put_screenshot(screen_id, Screenshot{now_iso8601(), request_id, png});
+        return {};
+    });
+}
+
+Result<std::optional<Screenshot>> ScreenService::screenshot(std::int64_t screen_id) {
+    return store_.read([&](Tx& tx) -> Result<std::optional<Screenshot>> {
+        return tx.health().screenshot(screen_id);
+    });
+}
+
+Result<std::unordered_map<std::int64_t, std::string>> ScreenService::screenshot_times() {
+    return store_.read([](Tx& tx) -> Result<std::unordered_map<std::int64_t, std::string>> {
+        return tx.health().screenshot_times();
+    });
+}
+
+}  // namespace signage::server

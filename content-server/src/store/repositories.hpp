@@ -1,0 +1,215 @@
+#pragma once
+// The repositories: what the services read and write, one small interface per
+// concern, and the transaction that hands them out (Tx). The SQLite backend
+// implements them (store/sqlite/); a second SQL backend implements the same
+// interfaces without touching services or routes.
+//
+// A repository is only reachable inside Store::write() or Store::read(), so
+// everything it does belongs to that call's transaction. Database failures
+// are thrown (the transaction rolls back and the call returns "internal");
+// expected outcomes are values: nullopt for a missing row, false when a
+// change matched nothing, "conflict" (a unique name taken).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "protocol/play.hpp"
+#include "store/records.hpp"
+
+namespace signage::server {
+
+// Users and their sessions.
+class UserRepository {
+  public:
+    virtual ~UserRepository() = default;
+    virtual std::int64_t count() = 0;
+    // "conflict" (field "username") when the name is taken.
+    virtual Result<User> add(const std::string& username, const std::string& password_hash,
+                             Role role) = 0;
+    virtual std::vector<User> list() = 0;  // by username
+    virtual std::optional<User> find(const std::string& username) = 0;
+    // The user and its password hash.
+    virtual std::optional<std::pair<User, std::string>> find_credentials(
+        const std::string& username) = 0;
+    virtual std::string username(std::int64_t id) = 0;  // "" when unknown
+    virtual std::int64_t enabled_admins() = 0;
+    // Writes a user's role and disabled flag.
+    virtual void update(const User& user) = 0;
+    virtual bool set_password_hash(std::int64_t id, const std::string& password_hash) = 0;
+
+    virtual void add_session(const std::string& token_hash, std::int64_t user_id,
+                             std::int64_t expires_unix) = 0;
+    // The enabled user owning an unexpired session.
+    virtual std::optional<User> session_user(const std::string& token_hash, std::int64_t now) = 0;
+    virtual void delete_session(const std::string& token_hash) = 0;
+    // Ends every session of the user but `keep` (a token hash; "" keeps none);
+    // how many ended.
+    virtual int end_sessions(std::int64_t user_id, const std::string& keep = {}) = 0;
+    virtual void purge_expired_sessions(std::int64_t now) = 0;
+};
+
+// Screen groups and their settings. Reads fill in the screen count.
+class GroupRepository {
+  public:
+    virtual ~GroupRepository() = default;
+    // "conflict" (field "name") when the name is taken.
+    virtual Result<Group> add(const std::string& name, const std::string& settings_json) = 0;
+    virtual void add_if_missing(const std::string& name) = 0;
+    virtual std::optional<Group> find(const std::string& name) = 0;
+    virtual std::vector<Group> list() = 0;  // by name
+    virtual void set_settings(std::int64_t id, const std::string& settings_json) = 0;
+};
+
+// Screens and their device credentials. Every change clears the store's
+// screen cache (ScreenCache) when its transaction ends.
+class ScreenRepository {
+  public:
+    virtual ~ScreenRepository() = default;
+    // In an existing group; "conflict" (field "name") when the name is taken.
+    virtual Result<Screen> add(const std::string& name, const std::string& group,
+                               const DeviceCredentials& device) = 0;
+    virtual std::optional<Screen> find(std::int64_t id) = 0;
+    virtual std::optional<Screen> find_by_name(const std::string& name) = 0;
+    virtual std::optional<Screen> find_by_token(const std::string& token_hash) = 0;
+    virtual std::vector<Screen> list() = 0;  // by name
+    // The screens whose claim key has this id, with their public keys (hex).
+    virtual std::vector<std::pair<Screen, std::string>> find_by_claim_key(
+        const std::string& key_id) = 0;
+    // Gives a revoked screen new credentials in an existing group; false when
+    // the screen is not revoked.
+    virtual bool reissue(std::int64_t id, const std::string& group,
+                         const DeviceCredentials& device) = 0;
+    // Replaces the token hash with one that matches no token; false when unknown.
+    virtual bool revoke(std::int64_t id) = 0;
+    virtual void set_group(std::int64_t id, std::int64_t group_id) = 0;
+    // Records the claim key of a screen that has none yet.
+    virtual void set_claim_key_if_missing(std::int64_t id, const DeviceCredentials& device) = 0;
+    virtual void set_last_seen(std::int64_t id, const std::string& at) = 0;
+};
+
+// The latest heartbeat and screenshot of each screen.
+class ScreenHealthRepository {
+  public:
+    virtual ~ScreenHealthRepository() = default;
+    virtual void put_heartbeat(const ScreenHealth& health) = 0;
+    virtual std::vector<ScreenHealth> list() = 0;  // by screen id
+    virtual std::optional<ScreenHealth> find(std::int64_t screen_id) = 0;
+    virtual void put_screenshot(std::int64_t screen_id, const Screenshot& shot) = 0;
+    virtual std::optional<Screenshot> screenshot(std::int64_t screen_id) = 0;
+    // When each screen's latest screenshot arrived (screen id -> ISO 8601).
+    virtual std::unordered_map<std::int64_t, std::string> screenshot_times() = 0;
+};
+
+// Reviewable content: slides or quiz questions (one repository each), their
+// working copy, approved version and review state.
+class ReviewRepository {
+  public:
+    virtual ~ReviewRepository() = default;
+    // A new draft; its record as read back.
+    virtual SlideRecord create(const std::string& json, std::int64_t author_id,
+                               const std::string& now) = 0;
+    virtual std::optional<SlideRecord> find(std::int64_t id) = 0;
+    virtual std::vector<SlideRecord> list() = 0;  // in id order
+    // Writes the editable fields (everything but id, author and created_at).
+    virtual void save(const SlideRecord& record) = 0;
+    virtual bool remove(std::int64_t id) = 0;
+    // The approved versions, in id order.
+    virtual std::vector<std::pair<std::int64_t, std::string>> approved_versions() = 0;
+    // The ids whose status is `approved`, and marking them published.
+    virtual std::vector<std::int64_t> approved_ids() = 0;
+    virtual void mark_approved_published() = 0;
+};
+
+// Groups' compiled manifests. A later manifest has a larger sequence.
+class ManifestRepository {
+  public:
+    virtual ~ManifestRepository() = default;
+    virtual std::optional<StoredManifest> latest(std::int64_t group_id) = 0;
+    // Stores a manifest; its sequence.
+    virtual std::int64_t add(std::int64_t group_id, const std::string& version,
+                             const std::string& json, const std::string& published_at,
+                             std::int64_t published_by) = 0;
+};
+
+// What is recorded of uploaded media.
+class MediaRepository {
+  public:
+    virtual ~MediaRepository() = default;
+    // Ignores a sha256 that is already recorded.
+    virtual void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) = 0;
+    virtual std::optional<MediaInfo> find(const std::string& sha256) = 0;
+    virtual std::vector<MediaEntry> list(int limit) = 0;  // newest first
+};
+
+// Prize claims and quiz results as screens report them.
+class QuizResultRepository {
+  public:
+    virtual ~QuizResultRepository() = default;
+    virtual std::optional<Redemption> find_redemption(std::int64_t screen_id, int day,
+                                                      int serial) = 0;
+    // Records a redemption; false when (screen, day, serial) was redeemed before.
+    virtual bool redeem(std::int64_t screen_id, int day, int serial, std::int64_t by,
+                        const std::string& at) = 0;
+    // Stores the rounds whose id the screen has not reported before; how many.
+    virtual int add_rounds(std::int64_t screen_id, const std::vector<QuizRoundRow>& rounds) = 0;
+    // Figures over rounds finished from `from` to `to` (UTC dates, inclusive;
+    // empty: unbounded).
+    virtual QuizStats stats(const std::string& from, const std::string& to) = 0;
+};
+
+// Proof of play.
+class PlayRepository {
+  public:
+    virtual ~PlayRepository() = default;
+    // Ignores play ids the screen sent before; how many were new.
+    virtual int add(std::int64_t screen_id, const std::vector<protocol::Play>& plays) = 0;
+    // The plays of these screens that started in [from_ms, to_ms) (UTC
+    // milliseconds), in start order per screen.
+    virtual std::vector<StoredPlay> between(const std::vector<std::int64_t>& screen_ids,
+                                            std::int64_t from_ms, std::int64_t to_ms) = 0;
+};
+
+// The audit log.
+class AuditRepository {
+  public:
+    virtual ~AuditRepository() = default;
+    // `before` and `after` are JSON text, empty for none; `actor` nullopt: the
+    // command line.
+    virtual void record(std::optional<std::int64_t> actor, const std::string& action,
+                        const std::string& object_type, const std::string& object_id,
+                        const std::string& before, const std::string& after) = 0;
+    virtual std::vector<AuditEntry> list(const AuditQuery& query) = 0;  // newest first
+};
+
+// Admin-configured settings: JSON text by key.
+class SettingsRepository {
+  public:
+    virtual ~SettingsRepository() = default;
+    virtual std::optional<std::string> get(const std::string& key) = 0;
+    virtual void put(const std::string& key, const std::string& json) = 0;
+};
+
+// One transaction's access to every repository.
+class Tx {
+  public:
+    virtual ~Tx() = default;
+    virtual UserRepository& users() = 0;
+    virtual GroupRepository& groups() = 0;
+    virtual ScreenRepository& screens() = 0;
+    virtual ScreenHealthRepository& health() = 0;
+    virtual ReviewRepository& slides() = 0;
+    virtual ReviewRepository& questions() = 0;
+    virtual ManifestRepository& manifests() = 0;
+    virtual MediaRepository& media() = 0;
+    virtual QuizResultRepository& quiz_results() = 0;
+    virtual PlayRepository& plays() = 0;
+    virtual AuditRepository& audit() = 0;
+    virtual SettingsRepository& settings() = 0;
+};
+
+}  // namespace signage::server

@@ -1,0 +1,190 @@
+// Reviewable content (slides, quiz questions), manifests and media in SQLite.
+#include "store/sqlite/sqlite_repositories.hpp"
+
+namespace signage::server::sqlite {
+namespace {
+
+// The columns of a review record (a slide or a question) from `table`.
+std::string review_columns(const std::string& table) {
+    return "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, "
+           "s.updated_by, u.username, s.reviewer_id, r.username, s.reject_reason, "
+           "s.created_at, s.updated_at, s.reviewed_at FROM " +
+           table +
+           " s JOIN users a ON a.id = s.author_id "
+           "JOIN users u ON u.id = s.updated_by LEFT JOIN users r ON r.id = s.reviewer_id ";
+}
+
+SlideRecord read_review(SQLite::Statement& q) {
+    SlideRecord s;
+    s.id = q.getColumn(0).getInt64();
+    s.json = q.getColumn(1).getString();
+    if (!q.getColumn(2).isNull()) s.approved_json = q.getColumn(2).getString();
+    s.status = parse_slide_status(q.getColumn(3).getString()).value_or(SlideStatus::draft);
+    s.author_id = q.getColumn(4).getInt64();
+    s.author = q.getColumn(5).getString();
+    s.updated_by_id = q.getColumn(6).getInt64();
+    s.updated_by = q.getColumn(7).getString();
+    if (!q.getColumn(8).isNull()) s.reviewer_id = q.getColumn(8).getInt64();
+    s.reviewer = text_or_empty(q.getColumn(9));
+    s.reject_reason = q.getColumn(10).getString();
+    s.created_at = q.getColumn(11).getString();
+    s.updated_at = q.getColumn(12).getString();
+    s.reviewed_at = q.getColumn(13).getString();
+    return s;
+}
+
+MediaInfo read_media(SQLite::Statement& q) {
+    return MediaInfo{q.getColumn(0).getString(), q.getColumn(1).getInt64(),
+                     q.getColumn(2).getString(), q.getColumn(3).getInt(), q.getColumn(4).getInt()};
+}
+
+}  // namespace
+
+SlideRecord Reviews::create(const std::string& json, std::int64_t author_id,
+                            const std::string& now) {
+    SQLite::Statement q(db_, "INSERT INTO " + table_ +
+                                 "(json, status, author_id, updated_by, created_at, "
+                                 "updated_at) VALUES (?, 'draft', ?, ?, ?, ?)");
+    q.bind(1, json);
+    q.bind(2, author_id);
+    q.bind(3, author_id);
+    q.bind(4, now);
+    q.bind(5, now);
+    q.exec();
+    auto created = find(db_.getLastInsertRowid());
+    if (!created) throw std::runtime_error(table_ + ": a new row vanished after its insert");
+    return std::move(*created);
+}
+
+std::optional<SlideRecord> Reviews::find(std::int64_t id) {
+    SQLite::Statement q(db_, review_columns(table_) + "WHERE s.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_review(q);
+}
+
+std::vector<SlideRecord> Reviews::list() {
+    SQLite::Statement q(db_, review_columns(table_) + "ORDER BY s.id");
+    std::vector<SlideRecord> out;
+    while (q.executeStep()) out.push_back(read_review(q));
+    return out;
+}
+
+void Reviews::save(const SlideRecord& s) {
+    SQLite::Statement q(db_, "UPDATE " + table_ +
+                                 " SET json = ?, approved_json = ?, status = ?, "
+                                 "updated_by = ?, reviewer_id = ?, reject_reason = ?, "
+                                 "updated_at = ?, reviewed_at = ? WHERE id = ?");
+    q.bind(1, s.json);
+    if (s.approved_json) {
+        q.bind(2, *s.approved_json);
+    } else {
+        q.bind(2);
+    }
+    q.bind(3, std::string(to_string(s.status)));
+    q.bind(4, s.updated_by_id);
+    if (s.reviewer_id) {
+        q.bind(5, *s.reviewer_id);
+    } else {
+        q.bind(5);
+    }
+    q.bind(6, s.reject_reason);
+    q.bind(7, s.updated_at);
+    q.bind(8, s.reviewed_at);
+    q.bind(9, s.id);
+    q.exec();
+}
+
+bool Reviews::remove(std::int64_t id) {
+    SQLite::Statement q(db_, "DELETE FROM " + table_ + " WHERE id = ?");
+    q.bind(1, id);
+    return q.exec() != 0;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> Reviews::approved_versions() {
+    SQLite::Statement q(db_, "SELECT id, approved_json FROM " + table_ +
+                                 " WHERE approved_json IS NOT NULL ORDER BY id");
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (q.executeStep()) out.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+    return out;
+}
+
+std::vector<std::int64_t> Reviews::approved_ids() {
+    SQLite::Statement q(db_, "SELECT id FROM " + table_ + " WHERE status = 'approved' ORDER BY id");
+    std::vector<std::int64_t> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return out;
+}
+
+void Reviews::mark_approved_published() {
+    db_.exec("UPDATE " + table_ + " SET status = 'published' WHERE status = 'approved'");
+}
+
+std::optional<StoredManifest> Manifests::latest(std::int64_t group_id) {
+    SQLite::Statement q(db_,
+                        "SELECT g.name, m.version, m.json, m.published_at, m.id FROM manifests m "
+                        "JOIN groups g ON g.id = m.group_id WHERE m.group_id = ? "
+                        "ORDER BY m.id DESC LIMIT 1");
+    q.bind(1, group_id);
+    if (!q.executeStep()) return std::nullopt;
+    return StoredManifest{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                          q.getColumn(2).getString(), q.getColumn(3).getString(),
+                          q.getColumn(4).getInt64()};
+}
+
+std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
+                            const std::string& json, const std::string& published_at,
+                            std::int64_t published_by) {
+    SQLite::Statement ins(db_,
+                          "INSERT INTO manifests(group_id, version, json, published_at, "
+                          "published_by) VALUES (?, ?, ?, ?, ?)");
+    ins.bind(1, group_id);
+    ins.bind(2, version);
+    ins.bind(3, json);
+    ins.bind(4, published_at);
+    ins.bind(5, published_by);
+    ins.exec();
+    return db_.getLastInsertRowid();
+}
+
+void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {
+    SQLite::Statement q(db_,
+                        "INSERT OR IGNORE INTO media(sha256, size, content_type, width, height, "
+                        "uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, media.sha256);
+    q.bind(2, media.size);
+    q.bind(3, media.content_type);
+    q.bind(4, media.width);
+    q.bind(5, media.height);
+    if (uploaded_by) {
+        q.bind(6, *uploaded_by);
+    } else {
+        q.bind(6);
+    }
+    q.bind(7, now_iso8601());
+    q.exec();
+}
+
+std::optional<MediaInfo> Media::find(const std::string& sha256) {
+    SQLite::Statement q(
+        db_, "SELECT sha256, size, content_type, width, height FROM media WHERE sha256 = ?");
+    q.bind(1, sha256);
+    if (!q.executeStep()) return std::nullopt;
+    return read_media(q);
+}
+
+std::vector<MediaEntry> Media::list(int limit) {
+    SQLite::Statement q(db_,
+                        "SELECT m.sha256, m.size, m.content_type, m.width, m.height, "
+                        "COALESCE(u.username, ''), m.created_at FROM media m "
+                        "LEFT JOIN users u ON u.id = m.uploaded_by "
+                        "ORDER BY m.created_at DESC, m.sha256 LIMIT ?");
+    q.bind(1, limit);
+    std::vector<MediaEntry> out;
+    while (q.executeStep()) {
+        out.push_back({read_media(q), q.getColumn(5).getString(), q.getColumn(6).getString()});
+    }
+    return out;
+}
+
+}  // namespace signage::server::sqlite

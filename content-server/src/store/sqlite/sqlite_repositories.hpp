@@ -1,0 +1,183 @@
+#pragma once
+// The SQLite implementations of the repositories (store/repositories.hpp),
+// each over the store's one connection, inside the transaction the store
+// opened. Internal to the SQLite backend.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/repositories.hpp"
+#include "store/screen_cache.hpp"
+
+namespace signage::server::sqlite {
+
+std::string text_or_empty(const SQLite::Column& c);
+bool is_unique_violation(const SQLite::Exception& e);
+
+class Users final : public UserRepository {
+  public:
+    explicit Users(SQLite::Database& db) : db_(db) {}
+    std::int64_t count() override;
+    Result<User> add(const std::string& username, const std::string& password_hash,
+                     Role role) override;
+    std::vector<User> list() override;
+    std::optional<User> find(const std::string& username) override;
+    std::optional<std::pair<User, std::string>> find_credentials(
+        const std::string& username) override;
+    std::string username(std::int64_t id) override;
+    std::int64_t enabled_admins() override;
+    void update(const User& user) override;
+    bool set_password_hash(std::int64_t id, const std::string& password_hash) override;
+    void add_session(const std::string& token_hash, std::int64_t user_id,
+                     std::int64_t expires_unix) override;
+    std::optional<User> session_user(const std::string& token_hash, std::int64_t now) override;
+    void delete_session(const std::string& token_hash) override;
+    int end_sessions(std::int64_t user_id, const std::string& keep) override;
+    void purge_expired_sessions(std::int64_t now) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class Groups final : public GroupRepository {
+  public:
+    explicit Groups(SQLite::Database& db) : db_(db) {}
+    Result<Group> add(const std::string& name, const std::string& settings_json) override;
+    void add_if_missing(const std::string& name) override;
+    std::optional<Group> find(const std::string& name) override;
+    std::vector<Group> list() override;
+    void set_settings(std::int64_t id, const std::string& settings_json) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class Screens final : public ScreenRepository {
+  public:
+    // `changed` is set by every change, and the cache forgotten at once.
+    Screens(SQLite::Database& db, ScreenCache& cache, bool& changed)
+        : db_(db), cache_(cache), changed_(changed) {}
+    Result<Screen> add(const std::string& name, const std::string& group,
+                       const DeviceCredentials& device) override;
+    std::optional<Screen> find(std::int64_t id) override;
+    std::optional<Screen> find_by_name(const std::string& name) override;
+    std::optional<Screen> find_by_token(const std::string& token_hash) override;
+    std::vector<Screen> list() override;
+    std::vector<std::pair<Screen, std::string>> find_by_claim_key(
+        const std::string& key_id) override;
+    bool reissue(std::int64_t id, const std::string& group,
+                 const DeviceCredentials& device) override;
+    bool revoke(std::int64_t id) override;
+    void set_group(std::int64_t id, std::int64_t group_id) override;
+    void set_claim_key_if_missing(std::int64_t id, const DeviceCredentials& device) override;
+    void set_last_seen(std::int64_t id, const std::string& at) override;
+
+  private:
+    void changing();
+    std::optional<Screen> find_where(const char* where, const std::string& value);
+    SQLite::Database& db_;
+    ScreenCache& cache_;
+    bool& changed_;
+};
+
+class Health final : public ScreenHealthRepository {
+  public:
+    explicit Health(SQLite::Database& db) : db_(db) {}
+    void put_heartbeat(const ScreenHealth& health) override;
+    std::vector<ScreenHealth> list() override;
+    std::optional<ScreenHealth> find(std::int64_t screen_id) override;
+    void put_screenshot(std::int64_t screen_id, const Screenshot& shot) override;
+    std::optional<Screenshot> screenshot(std::int64_t screen_id) override;
+    std::unordered_map<std::int64_t, std::string> screenshot_times() override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+// Slides and quiz questions: the same columns in two tables.
+class Reviews final : public ReviewRepository {
+  public:
+    Reviews(SQLite::Database& db, const char* table) : db_(db), table_(table) {}
+    SlideRecord create(const std::string& json, std::int64_t author_id,
+                       const std::string& now) override;
+    std::optional<SlideRecord> find(std::int64_t id) override;
+    std::vector<SlideRecord> list() override;
+    void save(const SlideRecord& record) override;
+    bool remove(std::int64_t id) override;
+    std::vector<std::pair<std::int64_t, std::string>> approved_versions() override;
+    std::vector<std::int64_t> approved_ids() override;
+    void mark_approved_published() override;
+
+  private:
+    SQLite::Database& db_;
+    std::string table_;
+};
+
+class Manifests final : public ManifestRepository {
+  public:
+    explicit Manifests(SQLite::Database& db) : db_(db) {}
+    std::optional<StoredManifest> latest(std::int64_t group_id) override;
+    std::int64_t add(std::int64_t group_id, const std::string& version, const std::string& json,
+                     const std::string& published_at, std::int64_t published_by) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class Media final : public MediaRepository {
+  public:
+    explicit Media(SQLite::Database& db) : db_(db) {}
+    void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) override;
+    std::optional<MediaInfo> find(const std::string& sha256) override;
+    std::vector<MediaEntry> list(int limit) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class QuizResults final : public QuizResultRepository {
+  public:
+    explicit QuizResults(SQLite::Database& db) : db_(db) {}
+    std::optional<Redemption> find_redemption(std::int64_t screen_id, int day, int serial) override;
+    bool redeem(std::int64_t screen_id, int day, int serial, std::int64_t by,
+                const std::string& at) override;
+    int add_rounds(std::int64_t screen_id, const std::vector<QuizRoundRow>& rounds) override;
+    QuizStats stats(const std::string& from, const std::string& to) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class Plays final : public PlayRepository {
+  public:
+    explicit Plays(SQLite::Database& db) : db_(db) {}
+    int add(std::int64_t screen_id, const std::vector<protocol::Play>& plays) override;
+    std::vector<StoredPlay> between(const std::vector<std::int64_t>& screen_ids,
+                                    std::int64_t from_ms, std::int64_t to_ms) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class Audit final : public AuditRepository {
+  public:
+    explicit Audit(SQLite::Database& db) : db_(db) {}
+    void record(std::optional<std::int64_t> actor, const std::string& action,
+                const std::string& object_type, const std::string& object_id,
+                const std::string& before, const std::string& after) override;
+    std::vector<AuditEntry> list(const AuditQuery& query) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+class Settings final : public SettingsRepository {
+  public:
+    explicit Settings(SQLite::Database& db) : db_(db) {}
+    std::optional<std::string> get(const std::string& key) override;
+    void put(const std::string& key, const std::string& json) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
+}  // namespace signage::server::sqlite

@@ -1,0 +1,327 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "store/sqlite/sqlite_repositories.hpp"
+
+namespace signage::server {
+namespace {
+
+constexpr int busy_timeout_ms = 5000;
+
+const char* const schema_v1 = R"sql(
+CREATE TABLE users(
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'reviewer')),
+    created_at TEXT NOT NULL);
+CREATE TABLE sessions(
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at INTEGER NOT NULL);
+CREATE TABLE groups(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL);
+CREATE TABLE screens(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_seen TEXT);
+CREATE TABLE media(
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    uploaded_by INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL);
+CREATE TABLE slides(
+    id INTEGER PRIMARY KEY,
+    json TEXT NOT NULL,
+    approved_json TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published')),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    reviewer_id INTEGER REFERENCES users(id),
+    reject_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE manifests(
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    version TEXT NOT NULL,
+    json TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    published_by INTEGER REFERENCES users(id));
+CREATE INDEX manifests_by_group ON manifests(group_id, id);
+)sql";
+
+// Version 2: per-group settings (protocol::GroupSettings as JSON), and an
+// index for counting and listing a group's screens.
+const char* const schema_v2 = R"sql(
+ALTER TABLE groups ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX screens_by_group ON screens(group_id);
+)sql";
+
+// Version 3: the quiz. Screens keep their claim public key (hex) and its
+// id, indexed for redemption; questions are review records like slides; a
+// claim is redeemed once per (screen, day, serial); rounds are counted once
+// per (screen, round id), with one row per answer.
+const char* const schema_v3 = R"sql(
+ALTER TABLE screens ADD COLUMN claim_public_key TEXT;
+ALTER TABLE screens ADD COLUMN claim_key_id TEXT;
+CREATE INDEX screens_by_claim_key ON screens(claim_key_id);
+CREATE TABLE quiz_questions(
+    id INTEGER PRIMARY KEY,
+    json TEXT NOT NULL,
+    approved_json TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published')),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    reviewer_id INTEGER REFERENCES users(id),
+    reject_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE quiz_claims(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id),
+    day INTEGER NOT NULL,
+    serial INTEGER NOT NULL,
+    redeemed_at TEXT NOT NULL,
+    redeemed_by INTEGER NOT NULL REFERENCES users(id),
+    UNIQUE (screen_id, day, serial));
+CREATE TABLE quiz_rounds(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id),
+    round_id TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    date TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (screen_id, round_id));
+CREATE INDEX quiz_rounds_by_date ON quiz_rounds(date);
+CREATE TABLE quiz_answers(
+    round INTEGER NOT NULL REFERENCES quiz_rounds(id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    correct INTEGER NOT NULL);
+CREATE INDEX quiz_answers_by_round ON quiz_answers(round);
+)sql";
+
+// Version 4: accounts, audit and checks. Users can be disabled; every state
+// change is written to audit_log in its own transaction; settings holds
+// admin-configured values (JSON) by key, e.g. "forbidden_words".
+const char* const schema_v4 = R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE audit_log(
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT,
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id TEXT,
+    before TEXT,
+    after TEXT);
+CREATE INDEX audit_by_object ON audit_log(object_type, object_id, id);
+CREATE TABLE settings(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL);
+)sql";
+
+// Version 5: proof of play. One row per play a screen reports
+// (protocol::Play), once per (screen, play id) so a retried batch counts
+// once; start_ms (UTC milliseconds) orders and ranges the reports.
+const char* const schema_v5_plays = R"sql(
+CREATE TABLE plays(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id),
+    play_id TEXT NOT NULL,
+    loop_id TEXT NOT NULL,
+    loop_end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    slide_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    public_service INTEGER NOT NULL,
+    manifest_version TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (screen_id, play_id));
+CREATE INDEX plays_by_screen_start ON plays(screen_id, start_ms);
+)sql";
+
+// Version 6: screen health. The latest heartbeat of each screen (the JSON the
+// server accepted, with the interval the screen reported and when it came)
+// and the latest screenshot (a PNG, replaced by the next one).
+const char* const schema_v6_screen_health = R"sql(
+CREATE TABLE screen_health(
+    screen_id INTEGER PRIMARY KEY REFERENCES screens(id) ON DELETE CASCADE,
+    received_at TEXT NOT NULL,
+    received_unix INTEGER NOT NULL,
+    interval_s INTEGER NOT NULL,
+    heartbeat TEXT NOT NULL);
+CREATE TABLE screen_screenshots(
+    screen_id INTEGER PRIMARY KEY REFERENCES screens(id) ON DELETE CASCADE,
+    taken_at TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    png BLOB NOT NULL);
+)sql";
+
+Status migrate(SQLite::Database& db) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int version = 0;
+    if (db.tableExists("schema_version")) {
+        version = db.execAndGet("SELECT version FROM schema_version").getInt();
+    } else {
+        db.exec("CREATE TABLE schema_version(version INTEGER NOT NULL)");
+        db.exec("INSERT INTO schema_version(version) VALUES (0)");
+    }
+    if (version > sqlite_schema_version) {
+        return make_error("internal",
+                          "the database was written by a newer signage-server (schema " +
+                              std::to_string(version) + ", this one knows " +
+                              std::to_string(sqlite_schema_version) + ")");
+    }
+    if (version < 1) {
+        db.exec(schema_v1);
+        version = 1;
+    }
+    if (version < 2) {
+        db.exec(schema_v2);
+        version = 2;
+    }
+    if (version < 3) {
+        db.exec(schema_v3);
+        version = 3;
+    }
+    if (version < 4) {
+        db.exec(schema_v4);
+        version = 4;
+    }
+    if (version < 5) {
+        db.exec(schema_v5_plays);
+        version = 5;
+    }
+    if (version < 6) {
+        db.exec(schema_v6_screen_health);
+        version = 6;
+    }
+    // Later migrations go here: if (version < 7) { ...; version = 7; }
+    SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
+    set.bind(1, version);
+    set.exec();
+    tx.commit();
+    return {};
+}
+
+// One transaction's repositories over the connection.
+class SqliteTx final : public Tx {
+  public:
+    SqliteTx(SQLite::Database& db, ScreenCache& cache)
+        : users_(db),
+          groups_(db),
+          screens_(db, cache, screens_changed),
+          health_(db),
+          slides_(db, "slides"),
+          questions_(db, "quiz_questions"),
+          manifests_(db),
+          media_(db),
+          quiz_results_(db),
+          plays_(db),
+          audit_(db),
+          settings_(db) {}
+
+    UserRepository& users() override { return users_; }
+    GroupRepository& groups() override { return groups_; }
+    ScreenRepository& screens() override { return screens_; }
+    ScreenHealthRepository& health() override { return health_; }
+    ReviewRepository& slides() override { return slides_; }
+    ReviewRepository& questions() override { return questions_; }
+    ManifestRepository& manifests() override { return manifests_; }
+    MediaRepository& media() override { return media_; }
+    QuizResultRepository& quiz_results() override { return quiz_results_; }
+    PlayRepository& plays() override { return plays_; }
+    AuditRepository& audit() override { return audit_; }
+    SettingsRepository& settings() override { return settings_; }
+
+    bool screens_changed = false;
+
+  private:
+    sqlite::Users users_;
+    sqlite::Groups groups_;
+    sqlite::Screens screens_;
+    sqlite::Health health_;
+    sqlite::Reviews slides_;
+    sqlite::Reviews questions_;
+    sqlite::Manifests manifests_;
+    sqlite::Media media_;
+    sqlite::QuizResults quiz_results_;
+    sqlite::Plays plays_;
+    sqlite::Audit audit_;
+    sqlite::Settings settings_;
+};
+
+class SqliteStore final : public Store {
+  public:
+    explicit SqliteStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+
+  protected:
+    Status transact(Mode mode, const std::function<bool(Tx&)>& body) override {
+        std::lock_guard lock(mutex_);
+        SqliteTx tx(*db_, screen_cache());
+        try {
+            SQLite::Transaction transaction(*db_, mode == Mode::write
+                                                      ? SQLite::TransactionBehavior::IMMEDIATE
+                                                      : SQLite::TransactionBehavior::DEFERRED);
+            if (body(tx)) transaction.commit();
+        } catch (const std::exception& e) {
+            if (tx.screens_changed) screen_cache().forget();
+            spdlog::error("store: {}", e.what());
+            return make_error("internal", std::string("database error: ") + e.what());
+        }
+        // Forgotten again once the change is visible (or undone).
+        if (tx.screens_changed) screen_cache().forget();
+        return {};
+    }
+
+  private:
+    std::mutex mutex_;
+    std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_file) {
+    std::unique_ptr<SQLite::Database> db;
+    try {
+        db = std::make_unique<SQLite::Database>(
+            db_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms);
+        db->exec("PRAGMA journal_mode = WAL");
+        db->exec("PRAGMA synchronous = FULL");
+        db->exec("PRAGMA foreign_keys = ON");
+    } catch (const std::exception& e) {
+        return make_error("io", "cannot open database " + db_file.string() + ": " + e.what());
+    }
+    try {
+        if (auto st = migrate(*db); !st) return st.error();
+    } catch (const std::exception& e) {
+        spdlog::error("store: {}", e.what());
+        return make_error("internal", std::string("database error: ") + e.what());
+    }
+    return std::unique_ptr<Store>(new SqliteStore(std::move(db)));
+}
+
+}  // namespace signage::server
