@@ -20,8 +20,8 @@
 //
 // Ownership: the controller owns the quiz (the round, its idle timeout), the
 // prize book, the invitation's count of rotation items and the quiz
-// renderer; the results outbox and the fonts are borrowed and must outlive
-// it. Threading: none of its own. It lives on the play loop's (main) thread,
+// renderer; the SDL renderer, the fonts and the results outbox are borrowed
+// and must outlive it. Threading: none of its own. It lives on the play loop's (main) thread,
 // which makes every call; results_added is called there too, so it must
 // only hand over (e.g. wake the uploader's thread).
 
@@ -99,8 +99,9 @@ class QuizController {
     // The rotation's next item should be the invitation: the quiz is
     // available and kInviteEvery items were shown since the last one.
     bool invitation_due() const;
-    // Draws the invitation for a main zone of `size`; from now on it is on
-    // screen. Null (logged) when it cannot be drawn.
+    // Draws the invitation for a main zone of `size` (when it is due or on
+    // screen); from now on it is on screen. Null (logged) when it cannot be
+    // drawn.
     render::TexturePtr invite(render::Size size);
     // A rotation item (not the invitation) took the screen.
     void rotation_item_shown();
@@ -117,8 +118,8 @@ class QuizController {
     QuizStep tap(int x, int y, Clock::time_point now, const render::ScreenLayout& layout);
     // The loop's step: the time limit, the idle timeout and the countdown.
     QuizStep handle(Clock::time_point now, const render::ScreenLayout& layout);
-    // An emergency or a power-off window ends the round; the caller goes
-    // back to the rotation.
+    // An emergency or a power-off window ends the round on screen; the
+    // caller goes back to the rotation.
     void interrupt();
     // When handle() next has something to do; nullopt: nothing pending.
     std::optional<Clock::time_point> next_deadline(Clock::time_point now) const;
