@@ -1,7 +1,6 @@
 #include "app/player.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -72,14 +71,16 @@ Player::Player(render::Display& display, render::FontSet fonts, player::Cache& c
       ticker_(display.renderer(), fonts_),
       tz_(zone_for(protocol::GroupSettings{})),
       snapshot_(std::move(snapshot)),
-      quiz_renderer_(display.renderer(), fonts_) {
+      quiz_(display.renderer(), fonts_, cache_.dir() / "quiz-prizes.json",
+            player::QuizWallClock{[] { return wall_now(); },
+                                  [this](protocol::Timestamp t) { return tz_.offset_at(t); }}) {
     manifest_event_ = SDL_RegisterEvents(1);
     compositor_.set_header(&header_);
     update_layout(true);
 }
 
 bool Player::update_layout(bool force) {
-    const bool ticker = !ticker_.empty() && !quiz_on_screen_;
+    const bool ticker = !ticker_.empty() && !quiz_.round_on_screen();
     if (!force && layout_.screen.w == display_.size().w && layout_.screen.h == display_.size().h &&
         layout_.has_ticker() == ticker) {
         return false;
@@ -115,7 +116,7 @@ void Player::apply_manifest(protocol::Manifest m) {
     history_ = player::LoopState{};  // a new loop starts with the new content
     plays_.break_loop();             // and the loop in progress ends unfinished
     prepared_.reset();
-    rebuild_quiz();
+    if (quiz_.update(playing())) update_layout(false);
 }
 
 std::string Player::start() {
@@ -201,15 +202,7 @@ void Player::handle_pairing() {
         change.swap(pairing_slot_);
         token.swap(token_slot_);
     }
-    if (token && *token != quiz_services_.device_token) {
-        quiz_services_.device_token = std::move(*token);
-        quiz_.reset();  // it points at the old prize book
-        prizes_ = quiz_services_.device_token.empty()
-                      ? nullptr
-                      : std::make_unique<player::PrizeBook>(cache_.dir() / "quiz-prizes.json",
-                                                            quiz_services_.device_token);
-        rebuild_quiz();
-    }
+    if (token && quiz_.set_device_token(std::move(*token), playing())) update_layout(false);
     if (!change || *change == pairing_) return;
     pairing_ = std::move(*change);
     if (pairing_) {
@@ -311,12 +304,12 @@ void Player::handle_new_manifest(Clock::time_point now) {
     // manifest's first item (core values first), whatever was playing before.
     // A round in progress goes on when the quiz did not change.
     apply_manifest(std::move(*m));
-    if (quiz_on_screen_) return;
+    if (quiz_.round_on_screen()) return;
     show_next(now, true);
 }
 
 void Player::handle_item_end(Clock::time_point now) {
-    if (quiz_on_screen_) {
+    if (quiz_.round_on_screen()) {
         // The rotation waits; an emergency or a power-off window ends the round.
         if (now < item_end_ && wall_now() < decision_.until) return;
         const player::Decision d = player::decide(playing(), wall_now(), tz_, history_);
@@ -324,12 +317,11 @@ void Player::handle_item_end(Clock::time_point now) {
             item_end_ = now + std::chrono::seconds{5};
             return;
         }
-        spdlog::info("quiz: interrupted, back to rotation");
-        quiz_->abort();
+        quiz_.interrupt();
         leave_quiz(now);
         return;
     }
-    if (invitation_on_screen_) {
+    if (quiz_.invitation_on_screen()) {
         // An emergency or a power-off window that starts meanwhile takes the
         // screen at once, as it would from any rotation item.
         if (now >= item_end_ ||
@@ -343,7 +335,7 @@ void Player::handle_item_end(Clock::time_point now) {
 }
 
 void Player::handle_page_end(Clock::time_point now) {
-    if (quiz_on_screen_ || invitation_on_screen_) return;
+    if (quiz_.on_screen()) return;
     if (decision_.pages <= 1 || page_ + 1 >= decision_.pages || now < page_end_) return;
     ++page_;
     // Pages keep to the item's wall-clock schedule: page k ends duration_s * (k + 1) in.
@@ -388,13 +380,7 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
                           kFrameInterval);
     }
     auto due = item_end_;
-    // The invitation has no schedule of its own: look again soon.
-    if (invitation_on_screen_) due = std::min(due, now + kInvitationRecheck);
-    if (quiz_on_screen_ && quiz_) {
-        if (auto q = quiz_->next_deadline()) due = std::min(due, *q);
-        // The countdown's next second.
-        if (quiz_->seconds_left(now)) due = std::min(due, now + milliseconds{200});
-    }
+    if (auto quiz = quiz_.next_deadline(now)) due = std::min(due, *quiz);
     // The header's clock changes at the next minute.
     const auto wall = std::chrono::system_clock::now();
     due = std::min(due, now + std::chrono::duration_cast<Clock::duration>(
@@ -414,10 +400,9 @@ void Player::show_next(Clock::time_point now, bool force) {
     const auto wall =
         force ? std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now())
               : wall_now();
-    // Every kInviteEvery items the quiz's invitation, when the schedule
-    // would show an ordinary item.
-    if (!force && !invitation_on_screen_ && quiz_ && quiz_->available() &&
-        items_since_invite_ >= kInviteEvery) {
+    // Every few items the quiz's invitation, when the schedule would show an
+    // ordinary item.
+    if (!force && quiz_.invitation_due()) {
         const player::Decision next = player::decide(playing(), wall, tz_, history_);
         if (next.mode == player::Mode::item) {
             plays_.show_invitation(wall_now_ms(), version(), next.starts_loop);
@@ -425,19 +410,15 @@ void Player::show_next(Clock::time_point now, bool force) {
             return;
         }
     }
-    invitation_on_screen_ = false;
-    ++items_since_invite_;
+    quiz_.rotation_item_shown();
     const player::Decision previous = decision_;
     decision_ = player::decide(playing(), wall, tz_, history_);
     player::record(history_, decision_);
     plays_.show(decision_, wall_now_ms(), version());
     item_end_ = steady_at(decision_.until);
     page_ = 0;
-    {
-        std::lock_guard lock(showing_mu_);
-        showing_id_ = decision_.slide ? decision_.slide->id : std::string{};
-        showing_title_ = decision_.slide ? decision_.slide->title : std::string{};
-    }
+    set_showing(decision_.slide ? decision_.slide->id : std::string{},
+                decision_.slide ? decision_.slide->title : std::string{});
     const std::string v = version();
     if (update_ticker(now)) force = true;
 
@@ -472,9 +453,9 @@ void Player::show_next(Clock::time_point now, bool force) {
 }
 
 void Player::handle_prepare() {
-    if (quiz_on_screen_ || invitation_on_screen_ || prepared_ || compositor_.in_transition() ||
-        compositor_.reveal_end() || !compositor_.has_content() ||
-        decision_.mode == player::Mode::power_off || !decision_.slide) {
+    if (quiz_.on_screen() || prepared_ || compositor_.in_transition() || compositor_.reveal_end() ||
+        !compositor_.has_content() || decision_.mode == player::Mode::power_off ||
+        !decision_.slide) {
         return;
     }
     // What the schedule will pick when this item (or page) ends, unless a
@@ -598,9 +579,10 @@ void Player::rerender_current() {
     compositor_.clear();
     update_layout(true);
     if (pairing_) draw_pairing();
-    if (quiz_on_screen_) {
-        show_quiz(Clock::now(), false);
-    } else if (invitation_on_screen_) {
+    if (quiz_.round_on_screen()) {
+        const auto now = Clock::now();
+        apply_quiz(quiz_.draw(now, layout_, false), now);
+    } else if (quiz_.invitation_on_screen()) {
         show_invitation(Clock::now());
     } else if (decision_.mode == player::Mode::power_off) {
         show_off();
@@ -619,25 +601,14 @@ void Player::write_snapshot() {
     snapshot_writer_.submit(std::move(*frame), snapshot_);
 }
 
-// ---------------------------------------------------------------- the quiz
-
-namespace {
-
-// "x,y,w,h" of a main-zone rect, in screen pixels.
-std::string quiz_rect_text(const SDL_Rect& r, const SDL_Rect& main) {
-    return fmt::format("{},{},{},{}", r.x + main.x, r.y + main.y, r.w, r.h);
+void Player::set_showing(std::string id, std::string title) {
+    std::lock_guard lock(showing_mu_);
+    showing_id_ = std::move(id);
+    showing_title_ = std::move(title);
 }
 
-}  // namespace
-
 void Player::enable_quiz(QuizServices services) {
-    quiz_services_ = std::move(services);
-    if (!quiz_services_.device_token.empty()) {
-        prizes_ = std::make_unique<player::PrizeBook>(cache_.dir() / "quiz-prizes.json",
-                                                      quiz_services_.device_token);
-    }
-    quiz_key_.clear();
-    rebuild_quiz();
+    if (quiz_.enable(std::move(services), playing())) update_layout(false);
 }
 
 void Player::enable_play_log(player::Outbox* plays, std::function<void()> added) {
@@ -655,231 +626,68 @@ void Player::log_play(const protocol::Play& p) {
     if (plays_added_) plays_added_();
 }
 
-// A new quiz when the bank or its settings changed (a round in progress is
-// dropped then); the same one otherwise.
-void Player::rebuild_quiz() {
-    if (!manifest_) return;
-    nlohmann::json key = nlohmann::json::array();
-    for (const auto& q : manifest_->quiz) key.push_back(protocol::to_json(q));
-    key.push_back(protocol::to_json(manifest_->settings.quiz));
-    std::string k = key.dump();
-    if (quiz_ && k == quiz_key_) return;
-    const bool was_on = quiz_on_screen_;
-    quiz_key_ = std::move(k);
-    player::QuizWallClock wall{[] { return wall_now(); },
-                               [this](protocol::Timestamp t) { return tz_.offset_at(t); }};
-    quiz_ = std::make_unique<player::Quiz>(manifest_->quiz, manifest_->settings.quiz,
-                                           std::random_device{}(), std::move(wall), prizes_.get());
-    if (was_on) {
-        spdlog::info("quiz: the bank changed, back to rotation");
-        quiz_on_screen_ = false;
-        quiz_targets_.clear();
-        quiz_logged_.clear();
-        update_layout(false);
-    }
+// ---------------------------------------------------------------- the quiz
+
+void Player::handle_quiz(Clock::time_point now) {
+    apply_quiz(quiz_.handle(now, layout_), now);
 }
 
 void Player::on_tap(int x, int y, Clock::time_point now) {
     spdlog::debug("tap at {},{}", x, y);
-    if (pairing_) return;  // nothing to touch on the pairing page
-    if (!quiz_ || decision_.mode != player::Mode::item) return;  // emergency, power-off
-    if (!quiz_on_screen_) {
-        if (!quiz_->start(now)) return;
-        spdlog::info("quiz: round of {} questions started", quiz_->total());
-        plays_.stop(wall_now_ms());  // the item under the tap ends; a round is not a play
-        quiz_on_screen_ = true;
-        invitation_on_screen_ = false;
-        prepared_.reset();
-        if (update_layout(false)) compositor_.clear();  // the ticker hides
-        show_quiz(now, true);
+    if (pairing_) return;                              // nothing to touch on the pairing page
+    if (decision_.mode != player::Mode::item) return;  // emergency, power-off
+    if (quiz_.round_on_screen()) {
+        apply_quiz(quiz_.tap(x, y, now, layout_), now);
         return;
     }
-    quiz_->touch(now);
-    const int mx = x - layout_.main.x, my = y - layout_.main.y;
-    const render::QuizTarget* hit = nullptr;
-    for (const auto& t : quiz_targets_) {
-        if (mx >= t.rect.x && mx < t.rect.x + t.rect.w && my >= t.rect.y &&
-            my < t.rect.y + t.rect.h) {
-            hit = &t;
-        }
-    }
-    if (hit == nullptr) return;
-    const player::QuizScreen before = quiz_->screen();
-    bool changed = false;
-    if (hit->name == "confirm") {
-        changed = quiz_->confirm(now);
-    } else if (hit->name == "next") {
-        changed = quiz_->next(now);
-    } else if (hit->name.size() == 1) {
-        changed = quiz_->choose(hit->name[0] - 'A', now);
-    }
-    // Toggling an option redraws at once; a new screen fades in.
-    if (changed) show_quiz(now, quiz_->screen() != before);
+    if (!quiz_.start_round(now)) return;
+    plays_.stop(wall_now_ms());  // the item under the tap ends; a round is not a play
+    prepared_.reset();
+    if (update_layout(false)) compositor_.clear();  // the ticker hides
+    apply_quiz(quiz_.draw(now, layout_, true), now);
 }
 
-void Player::handle_quiz(Clock::time_point now) {
-    if (!quiz_on_screen_ || !quiz_) return;
-    if (quiz_->tick(now)) {
-        if (!quiz_->active()) {
-            spdlog::info("quiz: idle timeout, back to rotation");
+void Player::apply_quiz(QuizStep step, Clock::time_point now) {
+    switch (step.kind) {
+        case QuizStep::Kind::none:
+            return;
+        case QuizStep::Kind::leave:
             leave_quiz(now);
             return;
-        }
-        show_quiz(now, true);
-        return;
-    }
-    if (quiz_->seconds_left(now) != quiz_seconds_shown_) show_quiz(now, false, false);
-}
-
-void Player::queue_quiz_results() {
-    auto results = quiz_->take_results();
-    if (results.empty() || quiz_services_.results == nullptr) return;
-    for (const auto& r : results) {
-        if (auto st = quiz_services_.results->add(protocol::to_json(r)); !st) {
-            spdlog::error("quiz: cannot queue round {}: {}", r.id, st.error().message);
-        }
-    }
-    if (quiz_services_.results_added) quiz_services_.results_added();
-}
-
-void Player::show_quiz(Clock::time_point now, bool fade, bool snapshot) {
-    queue_quiz_results();
-    if (!quiz_->active()) {
-        leave_quiz(now);
-        return;
-    }
-    const render::Size size = layout_.main_size();
-    const protocol::QuizSettings& settings = quiz_->settings();
-    Result<render::QuizFrame> frame = make_error("invalid", "no quiz screen");
-    std::string log_key;
-    std::string log_line;
-    quiz_seconds_shown_.reset();
-    switch (quiz_->screen()) {
-        case player::QuizScreen::idle:
-            return;
-        case player::QuizScreen::question:
-        case player::QuizScreen::feedback: {
-            render::QuizQuestionView v;
-            v.question = &quiz_->question();
-            v.index = quiz_->index();
-            v.total = quiz_->total();
-            v.chosen = quiz_->chosen();
-            v.correct = quiz_->last_correct();
-            v.timed_out = quiz_->timed_out();
-            v.last = quiz_->index() + 1 >= quiz_->total();
-            const bool question = quiz_->screen() == player::QuizScreen::question;
-            if (question) {
-                v.seconds_left = quiz_->seconds_left(now);
-                quiz_seconds_shown_ = v.seconds_left;
-                frame = quiz_renderer_.question(v, size);
-            } else {
-                frame = quiz_renderer_.feedback(v, size);
-            }
-            if (!frame) break;
-            log_key = fmt::format("{}{}", question ? "q" : "f", v.index);
-            if (question) {
-                log_line =
-                    fmt::format("quiz: question {}/{} id={} type={} targets", v.index + 1, v.total,
-                                v.question->id, protocol::to_string(v.question->type));
-                std::string confirm;
-                for (const auto& t : frame->targets) {
-                    const std::string r = quiz_rect_text(t.rect, layout_.main);
-                    if (t.name == "confirm") {
-                        confirm = " confirm=" + r;
-                    } else {
-                        log_line += fmt::format(" {}={}", t.name, r);
-                    }
-                }
-                log_line += confirm;
-            } else {
-                const auto* next = frame->target("next");
-                log_line = fmt::format("quiz: feedback {} next={}", v.correct ? "correct" : "wrong",
-                                       next ? quiz_rect_text(next->rect, layout_.main) : "none");
-            }
+        case QuizStep::Kind::show:
             break;
-        }
-        case player::QuizScreen::result: {
-            const player::QuizOutcome& o = quiz_->outcome();
-            render::QuizResultView v;
-            v.score = o.score;
-            v.total = o.total;
-            v.passed = o.passed;
-            v.pass_score = render::quiz_pass_score(o.total, settings.pass_mark);
-            v.prizes = settings.prizes;
-            v.claim_code = o.claim_code;
-            v.prize_limit_reached = o.prize_limit_reached;
-            frame = quiz_renderer_.result(v, size);
-            log_key = "r";
-            log_line = fmt::format("quiz: result {}/{} {}{}", o.score, o.total,
-                                   o.passed ? "passed" : "failed",
-                                   o.claim_code ? " claim=" + *o.claim_code : std::string{});
-            break;
-        }
     }
-    if (!frame) {
-        spdlog::error("quiz: cannot draw: {}", frame.error().message);
-        quiz_->abort();
-        leave_quiz(now);
-        return;
-    }
-    for (const auto& w : frame->layout.warnings) spdlog::warn("quiz: {}", w);
-    if (log_key != quiz_logged_) {
-        spdlog::info("{}", log_line);
-        quiz_logged_ = log_key;
-    }
-    quiz_targets_ = std::move(frame->targets);
-    {
-        std::lock_guard lock(showing_mu_);
-        showing_id_ = "quiz";
-        showing_title_ = "文明知识有奖问答";
-    }
+    set_showing("quiz", QuizController::kTitle);
     shown_key_.clear();
-    if (fade && compositor_.has_content()) {
-        compositor_.show(std::move(frame->texture), std::max(now, Clock::now()));
+    if (step.fade && compositor_.has_content()) {
+        compositor_.show(std::move(step.texture), std::max(now, Clock::now()));
     } else if (compositor_.has_content()) {
-        compositor_.replace(std::move(frame->texture));
+        compositor_.replace(std::move(step.texture));
     } else {
-        compositor_.show(std::move(frame->texture), now);
+        compositor_.show(std::move(step.texture), now);
     }
     redraw_ = true;
     // The snapshot follows every change of the screen but the countdown.
-    if (snapshot) snapshot_pending_ = true;
+    if (step.snapshot) snapshot_pending_ = true;
 }
 
+// The round is over (the controller has let it go): the rotation takes the
+// screen again.
 void Player::leave_quiz(Clock::time_point now) {
-    queue_quiz_results();
-    quiz_on_screen_ = false;
-    quiz_targets_.clear();
-    quiz_logged_.clear();
-    quiz_seconds_shown_.reset();
-    items_since_invite_ = 0;
     if (update_layout(false)) compositor_.clear();  // the ticker comes back
     show_next(now, true);
 }
 
 void Player::show_invitation(Clock::time_point now) {
-    const int questions = quiz_->round_size();
-    const render::QuizInvitationView view{
-        questions, render::quiz_pass_score(questions, quiz_->settings().pass_mark),
-        quiz_->settings().prizes && prizes_ != nullptr};
-    auto frame = quiz_renderer_.invitation(view, layout_.main_size());
-    if (!frame) {
-        spdlog::error("quiz: cannot draw the invitation: {}", frame.error().message);
-        return;
-    }
-    items_since_invite_ = 0;
-    invitation_on_screen_ = true;
-    item_end_ = now + kInviteSeconds;
-    {
-        std::lock_guard lock(showing_mu_);
-        showing_id_ = "quiz-invitation";
-        showing_title_ = "文明知识有奖问答";
-    }
+    auto texture = quiz_.invite(layout_.main_size());
+    if (!texture) return;
+    item_end_ = now + QuizController::kInviteSeconds;
+    set_showing("quiz-invitation", QuizController::kTitle);
     const std::string v = version();
     spdlog::info("showing quiz-invitation from manifest {}", v.empty() ? "none" : v);
     shown_key_.clear();
     prepared_.reset();
-    compositor_.show(std::move(frame->texture), std::max(now, Clock::now()));
+    compositor_.show(std::move(texture), std::max(now, Clock::now()));
     redraw_ = true;
     snapshot_pending_ = true;
 }

@@ -21,20 +21,17 @@
 //   switched to manifest <version>
 //   screen off until <ISO 8601>
 //   showing quiz-invitation from manifest <version>
-//   quiz: question N/M id=ID type=TYPE targets A=x,y,w,h B=… [confirm=x,y,w,h]
-//   quiz: feedback correct|wrong next=x,y,w,h
-//   quiz: result SCORE/TOTAL passed|failed [claim=CODE]
-//   quiz: idle timeout, back to rotation
+//   quiz: …   (app/quiz_controller.hpp)
 //   pairing: showing the pairing page
 //   screenshot: sent id=ID|periodic bytes=N ms=N   (app/health_reporter.hpp)
-// (quiz rectangles in screen pixels).
 //
-// The quiz (core/quiz.hpp): while the group's quiz is enabled and its bank
-// is not empty, the invitation joins the rotation after every
-// kInviteEvery items, and a tap anywhere (finger or mouse, each touch once)
-// starts a round. During a round the header stays, the ticker hides, the
-// rotation pauses; an emergency or a power-off window ends the round.
-// Finished rounds go to the results outbox.
+// The quiz (app/quiz_controller.hpp) has its own step, handle_quiz(): while
+// the group's quiz is enabled and its bank is not empty, the invitation joins
+// the rotation after every QuizController::kInviteEvery items, and a tap
+// anywhere (finger or mouse, each touch once) starts a round. During a round
+// the header stays, the ticker hides, the rotation pauses; an emergency or a
+// power-off window ends the round. The loop keeps the rotation and the
+// screen; the controller keeps the round and its results.
 //
 // Proof of play: each item that leaves the screen (or is cut short) is one
 // protocol::Play in the plays outbox; a quiz round is not a play (its result
@@ -54,11 +51,11 @@
 #include <vector>
 
 #include "app/options.hpp"
+#include "app/quiz_controller.hpp"
 #include "common/time_zone.hpp"
 #include "core/cache.hpp"
 #include "core/outbox.hpp"
 #include "core/play_log.hpp"
-#include "core/quiz.hpp"
 #include "core/schedule.hpp"
 #include "protocol/manifest.hpp"
 #include "render/chrome.hpp"
@@ -67,28 +64,14 @@
 #include "render/fonts.hpp"
 #include "render/pairing_screen.hpp"
 #include "render/png.hpp"
-#include "render/quiz_screens.hpp"
 #include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
 
 namespace signage::app {
 
-// What the quiz needs from outside the loop.
-struct QuizServices {
-    std::string device_token;           // the claim codes' keys; empty: no prize codes
-    player::Outbox* results = nullptr;  // finished rounds; null: not kept
-    std::function<void()> results_added;
-};
-
 class Player {
   public:
     using Clock = std::chrono::steady_clock;
-    // The invitation follows this many rotation items, for kInviteSeconds.
-    static constexpr int kInviteEvery = 3;
-    static constexpr std::chrono::seconds kInviteSeconds{15};
-    // While it shows, the schedule is asked again this often, so an emergency
-    // or a power-off window that starts meanwhile is not kept waiting.
-    static constexpr std::chrono::milliseconds kInvitationRecheck{250};
 
     // `display` and `cache` must outlive the player.
     Player(render::Display& display, render::FontSet fonts, player::Cache& cache,
@@ -184,16 +167,15 @@ class Player {
     void apply_manifest(protocol::Manifest m);
     void rerender_current();
     void write_snapshot();
-    // The quiz.
-    void rebuild_quiz();
+    // What the screen reports as showing (showing_id(), showing_title()).
+    void set_showing(std::string id, std::string title);
+    // The quiz: a tap starts a round or goes to it; the invitation is a
+    // rotation item; a quiz step is put on screen, and a round that is over
+    // gives the screen back to the rotation.
     void on_tap(int x, int y, Clock::time_point now);
     void show_invitation(Clock::time_point now);
-    // Puts the quiz's current screen up (or leaves the quiz when it is
-    // idle); `fade`: crossfade from what is shown; `snapshot`: write the
-    // snapshot once it is on screen (not for each second of a countdown).
-    void show_quiz(Clock::time_point now, bool fade, bool snapshot = true);
+    void apply_quiz(QuizStep step, Clock::time_point now);
     void leave_quiz(Clock::time_point now);
-    void queue_quiz_results();
     std::string version() const;
     const protocol::Manifest* playing() const { return manifest_ ? &*manifest_ : nullptr; }
 
@@ -247,17 +229,7 @@ class Player {
     player::Outbox* plays_outbox_ = nullptr;
     std::function<void()> plays_added_;
 
-    QuizServices quiz_services_;
-    std::unique_ptr<player::PrizeBook> prizes_;
-    std::unique_ptr<player::Quiz> quiz_;
-    std::string quiz_key_;  // the bank and settings quiz_ was made from
-    render::QuizRenderer quiz_renderer_;
-    std::vector<render::QuizTarget> quiz_targets_;  // in main-zone pixels
-    bool quiz_on_screen_ = false;
-    bool invitation_on_screen_ = false;
-    int items_since_invite_ = 0;
-    std::string quiz_logged_;                // the screen last logged
-    std::optional<int> quiz_seconds_shown_;  // the countdown drawn
+    QuizController quiz_;  // the touch quiz: its round, invitation and results
     std::set<SDL_FingerID> fingers_down_;
     bool mouse_down_ = false;
 };
