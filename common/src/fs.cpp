@@ -17,7 +17,7 @@ namespace signage {
 namespace {
 
 Error errno_error(const std::string& what, const fs::path& path) {
-    return make_error("io", what + " " + path.string() + ": " + std::strerror(errno));
+    return make_error(ErrorCode::io, what + " " + path.string() + ": " + std::strerror(errno));
 }
 
 // Closes a descriptor when it goes out of scope.
@@ -56,7 +56,7 @@ Status write_file_atomic(const fs::path& path, std::string_view bytes, unsigned 
     if (path.has_parent_path()) {
         fs::create_directories(path.parent_path(), ec);
         if (ec)
-            return make_error("io",
+            return make_error(ErrorCode::io,
                               "cannot create " + path.parent_path().string() + ": " + ec.message());
     }
     fs::path tmp = path;
@@ -96,12 +96,12 @@ Result<std::string> read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         std::error_code ec;
-        if (!fs::exists(path, ec)) return make_error("not_found", "no such file: " + path.string());
-        return make_error("io", "cannot open " + path.string());
+        if (!fs::exists(path, ec)) return make_error(ErrorCode::not_found, "no such file: " + path.string());
+        return make_error(ErrorCode::io, "cannot open " + path.string());
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    if (in.bad()) return make_error("io", "read error on " + path.string());
+    if (in.bad()) return make_error(ErrorCode::io, "read error on " + path.string());
     return ss.str();
 }
 

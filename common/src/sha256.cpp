@@ -36,7 +36,7 @@ std::string sha256_hex(std::string_view bytes) {
 
 Result<std::string> sha256_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error("io", "cannot open " + path.string());
+    if (!in) return make_error(ErrorCode::io, "cannot open " + path.string());
     Sha256 h;
     std::array<char, 1 << 16> buf{};
     while (in) {
@@ -44,7 +44,7 @@ Result<std::string> sha256_file(const std::filesystem::path& path) {
         const auto n = in.gcount();
         if (n > 0) h.update(buf.data(), static_cast<std::size_t>(n));
     }
-    if (in.bad()) return make_error("io", "read error on " + path.string());
+    if (in.bad()) return make_error(ErrorCode::io, "read error on " + path.string());
     return h.hex();
 }
 

@@ -9,10 +9,12 @@
 #include <utility>
 #include <variant>
 
+#include "common/error_code.hpp"
+
 namespace signage {
 
 struct Error {
-    std::string code;     // machine-readable: "invalid", "not_found", "io", "network", ...
+    ErrorCode code = ErrorCode::internal;  // what kind of failure (common/error_code.hpp)
     std::string message;  // for people: what was wrong
     std::string field;    // offending field path, empty when there is none
 
@@ -20,8 +22,8 @@ struct Error {
     std::string to_string() const { return field.empty() ? message : field + ": " + message; }
 };
 
-inline Error make_error(std::string code, std::string message, std::string field = {}) {
-    return Error{std::move(code), std::move(message), std::move(field)};
+inline Error make_error(ErrorCode code, std::string message, std::string field = {}) {
+    return Error{code, std::move(message), std::move(field)};
 }
 
 template <class T>

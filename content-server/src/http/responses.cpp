@@ -7,23 +7,7 @@
 namespace signage::server::http {
 
 int status_for(const Error& error) {
-    const std::string& c = error.code;
-    if (c == "invalid") return 400;
-    if (c == "unauthenticated") return 401;
-    if (c == "forbidden" || c == "forged") return 403;
-    if (c == "not_found") return 404;
-    if (c == "method_not_allowed") return 405;
-    if (c == "conflict" || c == "already_redeemed") return 409;
-    if (c == "too_large") return 413;
-    if (c == "unsupported_media_type") return 415;
-    if (c == "range_not_satisfiable") return 416;
-    if (c == "unprocessable") return 422;
-    if (c == "rate_limited") return 429;
-    if (c == "too_many_requests") return 429;
-    if (c == "header_too_large") return 431;
-    if (c == "unavailable") return 503;
-    if (c == "timeout") return 504;
-    return 500;
+    return error_code_status(error.code);
 }
 
 Response json_response(int status, const nlohmann::json& body) {
@@ -42,15 +26,19 @@ Response error_response(const Error& error) {
     const std::string message =
         status == 500 ? std::string("internal error: see the server log") : error.message;
     Response r = json_response(
-        status, {{"error", {{"code", error.code}, {"message", message}, {"field", error.field}}}});
+        status,
+        {{"error",
+          {{"code", error_code_name(error.code)}, {"message", message}, {"field", error.field}}}});
     if (status == 401) r.headers.set("WWW-Authenticate", "Bearer");
     return r;
 }
 
 Result<nlohmann::json> parse_json_object(const Request& request) {
     auto j = nlohmann::json::parse(request.body, nullptr, false);
-    if (j.is_discarded()) return make_error("invalid", "the body is not valid JSON", "body");
-    if (!j.is_object()) return make_error("invalid", "the body must be a JSON object", "body");
+    if (j.is_discarded())
+        return make_error(ErrorCode::invalid, "the body is not valid JSON", "body");
+    if (!j.is_object())
+        return make_error(ErrorCode::invalid, "the body must be a JSON object", "body");
     return j;
 }
 
@@ -58,7 +46,7 @@ Result<std::int64_t> parse_path_id(const std::string& text, const std::string& w
     std::int64_t id = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc{} || p != text.data() + text.size() || id <= 0) {
-        return make_error("not_found", "no " + what + " " + text);
+        return make_error(ErrorCode::not_found, "no " + what + " " + text);
     }
     return id;
 }

@@ -12,11 +12,8 @@
 
 namespace signage::server::http {
 
-// invalid 400, unauthenticated 401, forbidden and forged 403, not_found 404,
-// method_not_allowed 405, conflict and already_redeemed 409, too_large 413,
-// unsupported_media_type 415, range_not_satisfiable 416, unprocessable 422,
-// header_too_large 431, unavailable 503, timeout 504, anything else 500
-// (whose message stays in the log).
+// The status of the error's code, from the table in common/error_code.hpp
+// (a 500's message stays in the log).
 int status_for(const Error& error);
 Response error_response(const Error& error);
 
