@@ -71,26 +71,26 @@ struct Content {
 
 Result<Content> load_content(const std::string& path) {
     std::ifstream in(path);
-    if (!in) return make_error("not_found", "cannot read " + path);
+    if (!in) return make_error(ErrorCode::not_found, "cannot read " + path);
     std::stringstream text;
     text << in.rdbuf();
     const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
     if (doc.is_discarded() || !doc.contains("slides") || !doc["slides"].is_array()) {
-        return make_error("invalid", path + ": not demo content JSON");
+        return make_error(ErrorCode::invalid, path + ": not demo content JSON");
     }
     protocol::SlideParseOptions opt;
     opt.allow_local_paths = true;
     Content c;
     for (const auto& j : doc["slides"]) {
         auto s = protocol::parse_slide(j, opt);
-        if (!s) return make_error("invalid", path + ": " + s.error().to_string());
+        if (!s) return make_error(ErrorCode::invalid, path + ": " + s.error().to_string());
         if (s->type == protocol::SlideType::notice) {
             c.notices.push_back(s->body);
         } else if (s->type != protocol::SlideType::emergency) {
             c.rotation.push_back(std::move(*s));
         }
     }
-    if (c.rotation.empty()) return make_error("invalid", path + ": no slides to rotate");
+    if (c.rotation.empty()) return make_error(ErrorCode::invalid, path + ": no slides to rotate");
     return c;
 }
 

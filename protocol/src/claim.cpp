@@ -70,7 +70,8 @@ namespace {
 Result<std::array<unsigned char, kCodeBytes>> decode(std::string_view code) {
     ensure_sodium();
     if (code.substr(0, kPrefix.size()) != kPrefix) {
-        return make_error("invalid", "is not a claim code (it must start with CS1-)", "code");
+        return make_error(ErrorCode::invalid, "is not a claim code (it must start with CS1-)",
+                          "code");
     }
     code.remove_prefix(kPrefix.size());
     std::array<unsigned char, kCodeBytes> bin{};
@@ -79,8 +80,8 @@ Result<std::array<unsigned char, kCodeBytes>> decode(std::string_view code) {
     if (sodium_base642bin(bin.data(), bin.size(), code.data(), code.size(), nullptr, &len, &end,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         end != code.data() + code.size() || len != kCodeBytes) {
-        return make_error("invalid", "is not a whole claim code (wrong length or characters)",
-                          "code");
+        return make_error(ErrorCode::invalid,
+                          "is not a whole claim code (wrong length or characters)", "code");
     }
     return bin;
 }
@@ -94,7 +95,8 @@ Result<Claim> parse_claim_code(std::string_view code) {
     std::copy_n(bin->begin(), c.key_id.size(), c.key_id.begin());
     c.day = ((*bin)[8] << 8) | (*bin)[9];
     c.serial = ((*bin)[10] << 8) | (*bin)[11];
-    if (c.serial == 0) return make_error("invalid", "has serial 0, which no screen makes", "code");
+    if (c.serial == 0)
+        return make_error(ErrorCode::invalid, "has serial 0, which no screen makes", "code");
     return c;
 }
 

@@ -9,7 +9,7 @@ using nlohmann::json;
 namespace {
 
 Error heartbeat_invalid(const std::string& field, const std::string& message) {
-    return make_error("unprocessable", field + ": " + message, field);
+    return make_error(ErrorCode::unprocessable, field + ": " + message, field);
 }
 
 // A required string field: 1 to `max` bytes.
@@ -78,7 +78,8 @@ json text_or_null(const std::optional<std::string>& text) {
 Result<Heartbeat> parse_heartbeat(const json& body) {
     constexpr std::int64_t max_bytes = std::int64_t{1} << 50;  // a petabyte
     constexpr std::int64_t ten_years_ms = std::int64_t{10} * 366 * 24 * 3600 * 1000;
-    if (!body.is_object()) return make_error("unprocessable", "must be a JSON object", "body");
+    if (!body.is_object())
+        return make_error(ErrorCode::unprocessable, "must be a JSON object", "body");
     Heartbeat hb;
     if (auto st = read_text(body, "software_version", 64, hb.software_version); !st)
         return st.error();

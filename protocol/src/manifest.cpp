@@ -22,10 +22,10 @@ namespace {
 Status read_string_field(const json& j, const char* name, bool required, std::string& out) {
     auto it = j.find(name);
     if (it == j.end() || it->is_null()) {
-        if (required) return make_error("invalid", "is required", name);
+        if (required) return make_error(ErrorCode::invalid, "is required", name);
         return {};
     }
-    if (!it->is_string()) return make_error("invalid", "must be a string", name);
+    if (!it->is_string()) return make_error(ErrorCode::invalid, "must be a string", name);
     out = it->get<std::string>();
     return {};
 }
@@ -35,14 +35,14 @@ Status read_string_field(const json& j, const char* name, bool required, std::st
 Result<GroupSettings> parse_group_settings(const json& j, const std::string& path) {
     GroupSettings g;
     if (j.is_null()) return g;
-    if (!j.is_object()) return make_error("invalid", "must be an object", path);
+    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be an object", path);
     for (const auto& [key, v] : j.items()) {
         const std::string field = path + "." + key;
         if (key == "unit_name" || key == "slogan" || key == "timezone") {
-            if (!v.is_string()) return make_error("invalid", "must be a string", field);
+            if (!v.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
             const auto text = v.get<std::string>();
             if (utf8_length(text) > SlideLimits::short_field_chars) {
-                return make_error("invalid",
+                return make_error(ErrorCode::invalid,
                                   "is longer than " +
                                       std::to_string(SlideLimits::short_field_chars) +
                                       " characters",
@@ -51,7 +51,7 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
             for (const char ch : text) {
                 const auto c = static_cast<unsigned char>(ch);
                 if (c < 0x20 || c == 0x7f) {
-                    return make_error("invalid", "contains a control character", field);
+                    return make_error(ErrorCode::invalid, "contains a control character", field);
                 }
             }
             if (key == "unit_name") {
@@ -59,14 +59,17 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
             } else if (key == "slogan") {
                 g.slogan = text;
             } else {
-                if (text.empty()) return make_error("invalid", "must name a time zone", field);
+                if (text.empty())
+                    return make_error(ErrorCode::invalid, "must name a time zone", field);
                 g.timezone = text;
             }
         } else if (key == "min_public_share") {
-            if (!v.is_number()) return make_error("invalid", "must be a number from 0 to 1", field);
+            if (!v.is_number())
+                return make_error(ErrorCode::invalid, "must be a number from 0 to 1", field);
             const double share = v.get<double>();
             if (!(share >= 0.0 && share <= 1.0)) {
-                return make_error("invalid", "must be between 0 and 1 (0.3 is 30%)", field);
+                return make_error(ErrorCode::invalid, "must be between 0 and 1 (0.3 is 30%)",
+                                  field);
             }
             g.min_public_share = share;
         } else if (key == "quiz") {
@@ -74,24 +77,26 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
             if (!quiz) return quiz.error();
             g.quiz = *quiz;
         } else if (key == "power_off") {
-            if (!v.is_array()) return make_error("invalid", "must be an array", field);
+            if (!v.is_array()) return make_error(ErrorCode::invalid, "must be an array", field);
             for (std::size_t i = 0; i < v.size(); ++i) {
                 const auto& e = v[i];
                 const std::string p = field + "[" + std::to_string(i) + "]";
-                if (!e.is_object()) return make_error("invalid", "must be an object", p);
+                if (!e.is_object()) return make_error(ErrorCode::invalid, "must be an object", p);
                 DayPart d;
                 for (auto [name, target] :
                      {std::pair{"from", &d.from_min}, std::pair{"to", &d.to_min}}) {
                     auto it = e.find(name);
                     if (it == e.end() || !it->is_string()) {
-                        return make_error("invalid", "is required (HH:MM)", p + "." + name);
+                        return make_error(ErrorCode::invalid, "is required (HH:MM)",
+                                          p + "." + name);
                     }
                     auto m = parse_clock(it->get<std::string>());
-                    if (!m) return make_error("invalid", m.error().message, p + "." + name);
+                    if (!m)
+                        return make_error(ErrorCode::invalid, m.error().message, p + "." + name);
                     *target = *m;
                 }
                 if (d.from_min == d.to_min) {
-                    return make_error("invalid",
+                    return make_error(ErrorCode::invalid,
                                       "must differ from from (a screen cannot be off all day)",
                                       p + ".to");
                 }
@@ -117,10 +122,10 @@ json to_json(const GroupSettings& g) {
 }
 
 Result<Manifest> parse_manifest(const json& j) {
-    if (!j.is_object()) return make_error("invalid", "must be a JSON object", "manifest");
+    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be a JSON object", "manifest");
     Manifest m;
     if (auto st = read_string_field(j, "version", true, m.version); !st) return st.error();
-    if (m.version.empty()) return make_error("invalid", "must not be empty", "version");
+    if (m.version.empty()) return make_error(ErrorCode::invalid, "must not be empty", "version");
     if (auto st = read_string_field(j, "group", false, m.group); !st) return st.error();
     if (auto st = read_string_field(j, "published_at", false, m.published_at); !st) {
         return st.error();
@@ -133,54 +138,57 @@ Result<Manifest> parse_manifest(const json& j) {
     }
 
     if (auto it = j.find("media"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return make_error("invalid", "must be an array", "media");
+        if (!it->is_array()) return make_error(ErrorCode::invalid, "must be an array", "media");
         for (std::size_t i = 0; i < it->size(); ++i) {
             const auto& e = (*it)[i];
             const std::string path = "media[" + std::to_string(i) + "]";
-            if (!e.is_object()) return make_error("invalid", "must be an object", path);
+            if (!e.is_object()) return make_error(ErrorCode::invalid, "must be an object", path);
             MediaRef ref;
             auto sha = e.find("sha256");
             if (sha == e.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>())) {
-                return make_error("invalid", "must be 64 lowercase hex digits", path + ".sha256");
+                return make_error(ErrorCode::invalid, "must be 64 lowercase hex digits",
+                                  path + ".sha256");
             }
             ref.sha256 = sha->get<std::string>();
             auto size = e.find("size");
             if (size == e.end() || !size->is_number_integer() || size->get<long long>() < 0) {
-                return make_error("invalid", "must be a non-negative whole number", path + ".size");
+                return make_error(ErrorCode::invalid, "must be a non-negative whole number",
+                                  path + ".size");
             }
             ref.size = size->get<std::int64_t>();
             if (auto ct = e.find("content_type"); ct != e.end() && ct->is_string()) {
                 ref.content_type = ct->get<std::string>();
             }
             if (m.find_media(ref.sha256) != nullptr) {
-                return make_error("invalid", "is listed twice", path + ".sha256");
+                return make_error(ErrorCode::invalid, "is listed twice", path + ".sha256");
             }
             m.media.push_back(std::move(ref));
         }
     }
 
     if (auto it = j.find("items"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return make_error("invalid", "must be an array", "items");
+        if (!it->is_array()) return make_error(ErrorCode::invalid, "must be an array", "items");
         SlideParseOptions opt;
         opt.reject_unknown_fields = false;
         for (std::size_t i = 0; i < it->size(); ++i) {
             const std::string path = "items[" + std::to_string(i) + "]";
             auto slide = parse_slide((*it)[i], opt, path);
             if (!slide) return slide.error();
-            if (slide->id.empty()) return make_error("invalid", "is required", path + ".id");
+            if (slide->id.empty())
+                return make_error(ErrorCode::invalid, "is required", path + ".id");
             if (slide->type == SlideType::image && m.find_media(slide->media) == nullptr) {
-                return make_error("invalid", "is not listed in the manifest's media",
+                return make_error(ErrorCode::invalid, "is not listed in the manifest's media",
                                   path + ".media");
             }
             if (!slide->background.media.empty() &&
                 m.find_media(slide->background.media) == nullptr) {
-                return make_error("invalid", "is not listed in the manifest's media",
+                return make_error(ErrorCode::invalid, "is not listed in the manifest's media",
                                   path + ".background.media");
             }
             for (std::size_t k = 0; k < slide->entries.size(); ++k) {
                 const auto& photo = slide->entries[k].photo;
                 if (!photo.empty() && m.find_media(photo) == nullptr) {
-                    return make_error("invalid", "is not listed in the manifest's media",
+                    return make_error(ErrorCode::invalid, "is not listed in the manifest's media",
                                       path + ".entries[" + std::to_string(k) + "].photo");
                 }
             }
@@ -188,9 +196,9 @@ Result<Manifest> parse_manifest(const json& j) {
         }
     }
     if (auto it = j.find("quiz"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return make_error("invalid", "must be an array", "quiz");
+        if (!it->is_array()) return make_error(ErrorCode::invalid, "must be an array", "quiz");
         if (it->size() > QuizLimits::max_questions) {
-            return make_error("invalid", "has too many questions", "quiz");
+            return make_error(ErrorCode::invalid, "has too many questions", "quiz");
         }
         QuestionParseOptions opt;
         opt.reject_unknown_fields = false;
@@ -198,7 +206,7 @@ Result<Manifest> parse_manifest(const json& j) {
             const std::string path = "quiz[" + std::to_string(i) + "]";
             auto q = parse_question((*it)[i], opt, path);
             if (!q) return q.error();
-            if (q->id.empty()) return make_error("invalid", "is required", path + ".id");
+            if (q->id.empty()) return make_error(ErrorCode::invalid, "is required", path + ".id");
             m.quiz.push_back(std::move(*q));
         }
     }
@@ -211,7 +219,8 @@ Result<Manifest> parse_manifest_text(std::string_view text) {
         j = json::parse(text);
     } catch (const json::exception& e) {
         // parse_error, or out_of_range for a number too large for a double.
-        return make_error("invalid", std::string("manifest is not valid JSON: ") + e.what());
+        return make_error(ErrorCode::invalid,
+                          std::string("manifest is not valid JSON: ") + e.what());
     }
     return parse_manifest(j);
 }

@@ -60,36 +60,37 @@ std::optional<QuestionType> type_from_name(std::string_view name) {
 template <class FieldOf>
 std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
     if (auto m = check_text(q.question, QuizLimits::question_chars, true, true); !m.empty()) {
-        return make_error("invalid", m, field_of("question"));
+        return make_error(ErrorCode::invalid, m, field_of("question"));
     }
     if (auto m = check_text(q.explanation, QuizLimits::explanation_chars, false, true);
         !m.empty()) {
-        return make_error("invalid", m, field_of("explanation"));
+        return make_error(ErrorCode::invalid, m, field_of("explanation"));
     }
     if (auto m = check_text(q.category, QuizLimits::category_chars, false, false); !m.empty()) {
-        return make_error("invalid", m, field_of("category"));
+        return make_error(ErrorCode::invalid, m, field_of("category"));
     }
     if (q.type == QuestionType::judge && q.options.empty()) {
         q.options = {std::string(kJudgeRight), std::string(kJudgeWrong)};
     }
     if (q.type == QuestionType::judge && q.options.size() != 2) {
-        return make_error("invalid", "a judge question has exactly two options (对 and 错)",
+        return make_error(ErrorCode::invalid,
+                          "a judge question has exactly two options (对 and 错)",
                           field_of("options"));
     }
     if (q.options.size() < QuizLimits::min_options || q.options.size() > QuizLimits::max_options) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "must have " + std::to_string(QuizLimits::min_options) + " to " +
                               std::to_string(QuizLimits::max_options) + " options",
                           field_of("options"));
     }
     for (std::size_t i = 0; i < q.options.size(); ++i) {
         if (auto m = check_text(q.options[i], QuizLimits::option_chars, true, false); !m.empty()) {
-            return make_error("invalid", "option " + std::to_string(i + 1) + " " + m,
+            return make_error(ErrorCode::invalid, "option " + std::to_string(i + 1) + " " + m,
                               field_of("options"));
         }
         for (std::size_t k = 0; k < i; ++k) {
             if (q.options[k] == q.options[i]) {
-                return make_error("invalid",
+                return make_error(ErrorCode::invalid,
                                   "options " + std::to_string(k + 1) + " and " +
                                       std::to_string(i + 1) + " are the same",
                                   field_of("options"));
@@ -97,13 +98,14 @@ std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
         }
     }
     std::sort(q.answers.begin(), q.answers.end());
-    if (q.answers.empty()) return make_error("invalid", "names no answer", field_of("answers"));
+    if (q.answers.empty())
+        return make_error(ErrorCode::invalid, "names no answer", field_of("answers"));
     if (std::adjacent_find(q.answers.begin(), q.answers.end()) != q.answers.end()) {
-        return make_error("invalid", "names an answer twice", field_of("answers"));
+        return make_error(ErrorCode::invalid, "names an answer twice", field_of("answers"));
     }
     for (int a : q.answers) {
         if (a < 0 || static_cast<std::size_t>(a) >= q.options.size()) {
-            return make_error("invalid",
+            return make_error(ErrorCode::invalid,
                               "answer " + std::to_string(a) + " (" +
                                   std::string(1, static_cast<char>('A' + std::clamp(a, 0, 25))) +
                                   ") is not an option (there are " +
@@ -112,13 +114,13 @@ std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
         }
     }
     if (q.type != QuestionType::multiple && q.answers.size() != 1) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           std::string("a ") +=
                           std::string(to_string(q.type)) + " question has exactly one answer",
                           field_of("answers"));
     }
     if (q.type == QuestionType::multiple && q.answers.size() < 2) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "a multiple choice question has two or more answers (use single for one)",
                           field_of("answers"));
     }
@@ -148,7 +150,8 @@ bool Question::is_right(std::vector<int> chosen) const {
 Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
                                 const std::string& path) {
     if (!j.is_object()) {
-        return make_error("invalid", "must be a JSON object", path.empty() ? "question" : path);
+        return make_error(ErrorCode::invalid, "must be a JSON object",
+                          path.empty() ? "question" : path);
     }
     Question q;
     bool have_type = false;
@@ -164,10 +167,10 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
             continue;
         }
         if (key == "type") {
-            if (!v.is_string()) return make_error("invalid", "must be a string", field);
+            if (!v.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
             auto t = type_from_name(v.get<std::string>());
             if (!t) {
-                return make_error("invalid",
+                return make_error(ErrorCode::invalid,
                                   "unknown question type \"" + v.get<std::string>() +
                                       "\" (expected single, multiple or judge)",
                                   field);
@@ -175,50 +178,53 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
             q.type = *t;
             have_type = true;
         } else if (key == "question" || key == "explanation" || key == "category") {
-            if (!v.is_string()) return make_error("invalid", "must be a string", field);
+            if (!v.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
             (key == "question"      ? q.question
              : key == "explanation" ? q.explanation
                                     : q.category) = v.get<std::string>();
         } else if (key == "options") {
-            if (!v.is_array()) return make_error("invalid", "must be an array of strings", field);
+            if (!v.is_array())
+                return make_error(ErrorCode::invalid, "must be an array of strings", field);
             if (v.size() > QuizLimits::max_options) {
-                return make_error("invalid",
+                return make_error(ErrorCode::invalid,
                                   "must have " + std::to_string(QuizLimits::min_options) + " to " +
                                       std::to_string(QuizLimits::max_options) + " options",
                                   field);
             }
             for (std::size_t i = 0; i < v.size(); ++i) {
                 if (!v[i].is_string()) {
-                    return make_error("invalid", "must be a string",
+                    return make_error(ErrorCode::invalid, "must be a string",
                                       field + "[" + std::to_string(i) + "]");
                 }
                 q.options.push_back(v[i].get<std::string>());
             }
         } else if (key == "answers") {
             if (!v.is_array()) {
-                return make_error("invalid", "must be an array of option indexes (from 0)", field);
+                return make_error(ErrorCode::invalid, "must be an array of option indexes (from 0)",
+                                  field);
             }
             if (v.size() > QuizLimits::max_options) {
-                return make_error("invalid", "names more answers than there are options", field);
+                return make_error(ErrorCode::invalid, "names more answers than there are options",
+                                  field);
             }
             for (std::size_t i = 0; i < v.size(); ++i) {
                 if (!v[i].is_number_integer()) {
-                    return make_error("invalid", "must be an option index (from 0)",
+                    return make_error(ErrorCode::invalid, "must be an option index (from 0)",
                                       field + "[" + std::to_string(i) + "]");
                 }
                 const auto a = v[i].get<long long>();
                 if (a < 0 || a >= static_cast<long long>(QuizLimits::max_options)) {
-                    return make_error("invalid", "is not an option index",
+                    return make_error(ErrorCode::invalid, "is not an option index",
                                       field + "[" + std::to_string(i) + "]");
                 }
                 q.answers.push_back(static_cast<int>(a));
             }
         } else if (opt.reject_unknown_fields) {
-            return make_error("invalid", "unknown field for a question", field);
+            return make_error(ErrorCode::invalid, "unknown field for a question", field);
         }
     }
     if (!have_type) {
-        return make_error("invalid", "is required (single, multiple or judge)",
+        return make_error(ErrorCode::invalid, "is required (single, multiple or judge)",
                           join_path(path, "type"));
     }
     if (auto e = check_question(q, [&](std::string_view f) { return join_path(path, f); })) {
@@ -238,12 +244,12 @@ json to_json(const Question& q) {
 Result<QuizSettings> parse_quiz_settings(const json& j, const std::string& path) {
     QuizSettings s;
     if (j.is_null()) return s;
-    if (!j.is_object()) return make_error("invalid", "must be an object", path);
+    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be an object", path);
     const auto int_in = [&](const json& v, const std::string& field, int lo, int hi,
                             int& out) -> Status {
         if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi) {
             return make_error(
-                "invalid",
+                ErrorCode::invalid,
                 "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi),
                 field);
         }
@@ -254,26 +260,29 @@ Result<QuizSettings> parse_quiz_settings(const json& j, const std::string& path)
         const std::string field = path + "." + key;
         Status st;
         if (key == "enabled" || key == "prizes") {
-            if (!v.is_boolean()) return make_error("invalid", "must be true or false", field);
+            if (!v.is_boolean())
+                return make_error(ErrorCode::invalid, "must be true or false", field);
             (key == "enabled" ? s.enabled : s.prizes) = v.get<bool>();
         } else if (key == "questions_per_round") {
             st = int_in(v, field, 1, 50, s.questions_per_round);
         } else if (key == "pass_mark") {
             if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 1.0)) {
-                return make_error("invalid", "must be a number from 0 to 1 (0.8 is 80%)", field);
+                return make_error(ErrorCode::invalid, "must be a number from 0 to 1 (0.8 is 80%)",
+                                  field);
             }
             s.pass_mark = v.get<double>();
         } else if (key == "question_time_limit_s") {
             st = int_in(v, field, 0, 600, s.question_time_limit_s);
             if (st && s.question_time_limit_s != 0 && s.question_time_limit_s < 5) {
-                return make_error("invalid", "must be 0 (no limit) or from 5 to 600", field);
+                return make_error(ErrorCode::invalid, "must be 0 (no limit) or from 5 to 600",
+                                  field);
             }
         } else if (key == "idle_timeout_s") {
             st = int_in(v, field, 5, 600, s.idle_timeout_s);
         } else if (key == "daily_prize_limit") {
             st = int_in(v, field, 0, 10000, s.daily_prize_limit);
         } else {
-            return make_error("invalid", "unknown quiz setting", field);
+            return make_error(ErrorCode::invalid, "unknown quiz setting", field);
         }
         if (!st) return st.error();
     }
@@ -631,40 +640,42 @@ std::string to_csv(const std::vector<Question>& questions) {
 
 Result<RoundResult> parse_round_result(const json& j, const std::string& path) {
     const std::string where = path.empty() ? std::string("round") : path;
-    if (!j.is_object()) return make_error("invalid", "must be an object", where);
+    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be an object", where);
     RoundResult r;
     const auto field = [&](std::string_view k) { return join_path(path, k); };
     auto id = j.find("id");
-    if (id == j.end() || !id->is_string()) return make_error("invalid", "is required", field("id"));
+    if (id == j.end() || !id->is_string())
+        return make_error(ErrorCode::invalid, "is required", field("id"));
     r.id = id->get<std::string>();
     if (r.id.size() < 8 || r.id.size() > 64 || !std::all_of(r.id.begin(), r.id.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                    c == '-' || c == '_';
         })) {
-        return make_error("invalid", "must be 8 to 64 characters of A-Z, a-z, 0-9, - and _",
-                          field("id"));
+        return make_error(ErrorCode::invalid,
+                          "must be 8 to 64 characters of A-Z, a-z, 0-9, - and _", field("id"));
     }
     auto at = j.find("finished_at");
     if (at == j.end() || !at->is_string() || !parse_iso8601(at->get<std::string>())) {
-        return make_error("invalid", "must be an ISO 8601 time", field("finished_at"));
+        return make_error(ErrorCode::invalid, "must be an ISO 8601 time", field("finished_at"));
     }
     r.finished_at = at->get<std::string>();
     auto answers = j.find("answers");
     if (answers == j.end() || !answers->is_array() || answers->empty() || answers->size() > 50) {
-        return make_error("invalid", "must be a list of 1 to 50 answers", field("answers"));
+        return make_error(ErrorCode::invalid, "must be a list of 1 to 50 answers",
+                          field("answers"));
     }
     for (std::size_t i = 0; i < answers->size(); ++i) {
         const auto& a = (*answers)[i];
         const std::string p = field("answers") + "[" + std::to_string(i) + "]";
-        if (!a.is_object()) return make_error("invalid", "must be an object", p);
+        if (!a.is_object()) return make_error(ErrorCode::invalid, "must be an object", p);
         auto q = a.find("question");
         if (q == a.end() || !q->is_string() || q->get<std::string>().empty() ||
             q->get<std::string>().size() > 64) {
-            return make_error("invalid", "must be a question id", p + ".question");
+            return make_error(ErrorCode::invalid, "must be a question id", p + ".question");
         }
         auto c = a.find("correct");
         if (c == a.end() || !c->is_boolean()) {
-            return make_error("invalid", "must be true or false", p + ".correct");
+            return make_error(ErrorCode::invalid, "must be true or false", p + ".correct");
         }
         r.answers.push_back(AnswerOutcome{q->get<std::string>(), c->get<bool>()});
     }
@@ -673,16 +684,16 @@ Result<RoundResult> parse_round_result(const json& j, const std::string& path) {
                                              [](const AnswerOutcome& a) { return a.correct; }));
     auto score = j.find("score");
     if (score != j.end() && (!score->is_number_integer() || score->get<long long>() != r.score)) {
-        return make_error("invalid", "does not match the answers", field("score"));
+        return make_error(ErrorCode::invalid, "does not match the answers", field("score"));
     }
     auto total = j.find("total");
     if (total != j.end() && (!total->is_number_integer() || total->get<long long>() != r.total)) {
-        return make_error("invalid", "does not match the answers", field("total"));
+        return make_error(ErrorCode::invalid, "does not match the answers", field("total"));
     }
     auto passed = j.find("passed");
     if (passed != j.end()) {
         if (!passed->is_boolean())
-            return make_error("invalid", "must be true or false", field("passed"));
+            return make_error(ErrorCode::invalid, "must be true or false", field("passed"));
         r.passed = passed->get<bool>();
     }
     return r;

@@ -91,7 +91,7 @@ std::string_view json_type_name(const json& v) {
 }
 
 Error wrong_type(const std::string& field, std::string_view want, const json& got) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       "must be " + std::string(want) + ", not " + std::string(json_type_name(got)),
                       field);
 }
@@ -115,7 +115,7 @@ Status read_string(const json& j, std::string_view name, const std::string& path
         const auto c = static_cast<unsigned char>(ch);
         if (c == '\n' && allow_newlines) continue;
         if (c < 0x20 || c == 0x7f) {
-            return make_error("invalid",
+            return make_error(ErrorCode::invalid,
                               allow_newlines ? "contains a control character"
                                              : "contains a line break or control character",
                               field);
@@ -123,7 +123,7 @@ Status read_string(const json& j, std::string_view name, const std::string& path
     }
     const std::size_t n = utf8_length(norm);
     if (n > max_chars) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "is " + std::to_string(n) + " characters long; at most " +
                               std::to_string(max_chars) + " are allowed",
                           field);
@@ -144,8 +144,8 @@ Status read_media_ref(const json& v, const std::string& field, const SlideParseO
         out = std::move(s);
         return {};
     }
-    return make_error("invalid", "must be the sha256 of uploaded media (64 lowercase hex digits)",
-                      field);
+    return make_error(ErrorCode::invalid,
+                      "must be the sha256 of uploaded media (64 lowercase hex digits)", field);
 }
 
 Status read_background(const json& v, const std::string& field, const SlideParseOptions& opt,
@@ -155,7 +155,7 @@ Status read_background(const json& v, const std::string& field, const SlideParse
         const auto s = v.get<std::string>();
         if (!s.empty() && s[0] == '#') {
             auto c = parse_color(s);
-            if (!c) return make_error("invalid", c.error().message, field);
+            if (!c) return make_error(ErrorCode::invalid, c.error().message, field);
             out.color = *c;
             return {};
         }
@@ -166,12 +166,12 @@ Status read_background(const json& v, const std::string& field, const SlideParse
         if (key == "color" || key == "colour") {
             if (!val.is_string()) return wrong_type(field + "." + key, "a string", val);
             auto c = parse_color(val.get<std::string>());
-            if (!c) return make_error("invalid", c.error().message, field + "." + key);
+            if (!c) return make_error(ErrorCode::invalid, c.error().message, field + "." + key);
             out.color = *c;
         } else if (key == "media") {
             if (auto st = read_media_ref(val, field + ".media", opt, out.media); !st) return st;
         } else if (opt.reject_unknown_fields) {
-            return make_error("invalid", "unknown field (expected color or media)",
+            return make_error(ErrorCode::invalid, "unknown field (expected color or media)",
                               field + "." + key);
         }
     }
@@ -204,19 +204,20 @@ Status read_period(const json& j, const std::string& path, std::string& valid_fr
         if (!it->is_string()) return wrong_type(field, "an ISO 8601 date string", *it);
         auto text = it->get<std::string>();
         auto t = parse_iso8601(text, std::chrono::seconds{0}, end_of_day);
-        if (!t) return make_error("invalid", t.error().message, field);
+        if (!t) return make_error(ErrorCode::invalid, t.error().message, field);
         (end_of_day ? until : from) = *t;
         *target = std::move(text);
     }
     if (from && until && *until <= *from) {
-        return make_error("invalid", "must be after valid_from", join(path, "valid_until"));
+        return make_error(ErrorCode::invalid, "must be after valid_from",
+                          join(path, "valid_until"));
     }
     return {};
 }
 
 Status require_nonempty(const std::string& value, const std::string& field) {
     if (value.find_first_not_of(" \t\n") == std::string::npos) {
-        return make_error("invalid", "is required", field);
+        return make_error(ErrorCode::invalid, "is required", field);
     }
     return {};
 }
@@ -228,11 +229,11 @@ Status read_int(const json& j, std::string_view name, const std::string& path, l
     const std::string field = join(path, name);
     const std::string want =
         "a whole number" + std::string(unit.empty() ? "" : " of ") + std::string(unit);
-    if (it->is_number_float()) return make_error("invalid", "must be " + want, field);
+    if (it->is_number_float()) return make_error(ErrorCode::invalid, "must be " + want, field);
     if (!it->is_number_integer()) return wrong_type(field, want, *it);
     const auto v = it->get<long long>();
     if (v < min || v > max) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "must be between " + std::to_string(min) + " and " + std::to_string(max) +
                               ", not " + std::to_string(v),
                           field);
@@ -250,7 +251,7 @@ Status read_array(const json& j, std::string_view name, const std::string& path,
     const std::string field = join(path, name);
     if (!it->is_array()) return wrong_type(field, "an array", *it);
     if (it->size() > max_size) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "has " + std::to_string(it->size()) + " entries; at most " +
                               std::to_string(max_size) + " are allowed",
                           field);
@@ -268,7 +269,7 @@ Status check_keys(const json& e, const std::string& path,
     if (!opt.reject_unknown_fields) return {};
     for (const auto& [key, val] : e.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-            return make_error("invalid", "unknown field", path + "." + key);
+            return make_error(ErrorCode::invalid, "unknown field", path + "." + key);
         }
     }
     return {};
@@ -281,10 +282,10 @@ Status read_daypart(const json& e, const std::string& path, const SlideParseOpti
         auto it = e.find(name);
         const std::string field = path + "." + name;
         if (it == e.end() || it->is_null())
-            return make_error("invalid", "is required (HH:MM)", field);
+            return make_error(ErrorCode::invalid, "is required (HH:MM)", field);
         if (!it->is_string()) return wrong_type(field, "a time \"HH:MM\"", *it);
         auto m = parse_clock(it->get<std::string>());
-        if (!m) return make_error("invalid", m.error().message, field);
+        if (!m) return make_error(ErrorCode::invalid, m.error().message, field);
         *target = *m;
     }
     return {};
@@ -298,13 +299,13 @@ Status read_schedule(const json& v, const std::string& field, const SlideParseOp
             v, "weekdays", field, 7,
             [&](const json& d, const std::string& p) -> Status {
                 if (!d.is_number_integer() || d.get<long long>() < 1 || d.get<long long>() > 7) {
-                    return make_error("invalid", "must be a weekday from 1 (Monday) to 7 (Sunday)",
-                                      p);
+                    return make_error(ErrorCode::invalid,
+                                      "must be a weekday from 1 (Monday) to 7 (Sunday)", p);
                 }
                 const int day = d.get<int>();
                 if (std::find(out.weekdays.begin(), out.weekdays.end(), day) !=
                     out.weekdays.end()) {
-                    return make_error("invalid", "is listed twice", p);
+                    return make_error(ErrorCode::invalid, "is listed twice", p);
                 }
                 out.weekdays.push_back(day);
                 return {};
@@ -331,7 +332,7 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
         if (auto st = check_keys(v, field, {"text", "label"}, opt); !st) return st;
         auto t = v.find("text");
         if (t == v.end() || t->is_null())
-            return make_error("invalid", "is required", field + ".text");
+            return make_error(ErrorCode::invalid, "is required", field + ".text");
         if (!t->is_string()) return wrong_type(field + ".text", "a string", *t);
         qr.text = t->get<std::string>();
         if (auto st = read_string(v, "label", field, SlideLimits::caption_chars, false, qr.label);
@@ -340,9 +341,9 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
         }
     }
     const std::string tfield = v.is_string() ? field : field + ".text";
-    if (qr.text.empty()) return make_error("invalid", "must not be empty", tfield);
+    if (qr.text.empty()) return make_error(ErrorCode::invalid, "must not be empty", tfield);
     if (qr.text.size() > SlideLimits::qr_text_bytes) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "is " + std::to_string(qr.text.size()) +
                               " bytes; a QR code on a screen holds at most " +
                               std::to_string(SlideLimits::qr_text_bytes),
@@ -351,7 +352,7 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
     for (const char ch : qr.text) {
         const auto c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f)
-            return make_error("invalid", "contains a control character", tfield);
+            return make_error(ErrorCode::invalid, "contains a control character", tfield);
     }
     out = std::move(qr);
     return {};
@@ -407,12 +408,12 @@ Status read_list_entry(const json& e, const std::string& path, const SlideParseO
         } else if (k == "firm") {
             out.kind = ListEntry::Kind::firm;
         } else {
-            return make_error("invalid", "must be person, household or firm", field);
+            return make_error(ErrorCode::invalid, "must be person, household or firm", field);
         }
     }
     if (auto st = read_period(e, path, out.valid_from, out.valid_until); !st) return st;
     if (out.valid_until.empty()) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "is required: every red/black entry ends with its publication period",
                           path + ".valid_until");
     }
@@ -479,7 +480,7 @@ bool Schedule::active_at(int weekday, int minute_of_day) const {
 
 Result<int> parse_clock(std::string_view t) {
     auto bad = [&] {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "not a time of day: \"" + std::string(t) + "\" (expected HH:MM)");
     };
     if (t.size() != 5 || t[2] != ':') return bad();
@@ -541,8 +542,8 @@ std::string_view to_string(Fit f) {
 
 Result<Color> parse_color(std::string_view text) {
     auto bad = [&] {
-        return make_error("invalid", "not a colour: \"" + std::string(text) +
-                                         "\" (expected #RRGGBB or #RRGGBBAA)");
+        return make_error(ErrorCode::invalid, "not a colour: \"" + std::string(text) +
+                                                  "\" (expected #RRGGBB or #RRGGBBAA)");
     };
     if ((text.size() != 7 && text.size() != 9) || text[0] != '#') return bad();
     auto nibble = [](char c) -> int {
@@ -670,7 +671,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     auto type_it = j.find("type");
     const std::string type_field = join(path, "type");
     if (type_it == j.end() || type_it->is_null()) {
-        return make_error("invalid", "is required (" + std::string(kTypeList) + ")", type_field);
+        return make_error(ErrorCode::invalid, "is required (" + std::string(kTypeList) + ")",
+                          type_field);
     }
     if (!type_it->is_string()) return wrong_type(type_field, "a string", *type_it);
     const auto type = type_it->get<std::string>();
@@ -679,7 +681,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                                   [&](const auto& p) { return p.second == type; });
         if (known == kTypeNames.end()) {
             return make_error(
-                "invalid",
+                ErrorCode::invalid,
                 "unknown slide type \"" + type + "\" (expected " + std::string(kTypeList) + ")",
                 type_field);
         }
@@ -699,7 +701,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         if (is_common(key) || is_server_managed(key)) continue;
         if (std::find(own.begin(), own.end(), key) != own.end()) continue;
         if (opt.reject_unknown_fields) {
-            return make_error("invalid", "unknown field for a " + type + " slide", join(path, key));
+            return make_error(ErrorCode::invalid, "unknown field for a " + type + " slide",
+                              join(path, key));
         }
     }
 
@@ -714,12 +717,12 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     if (auto it = j.find("duration_s"); it != j.end() && !it->is_null()) {
         const std::string field = join(path, "duration_s");
         if (it->is_number_float()) {
-            return make_error("invalid", "must be a whole number of seconds", field);
+            return make_error(ErrorCode::invalid, "must be a whole number of seconds", field);
         }
         if (!it->is_number_integer()) return wrong_type(field, "a whole number of seconds", *it);
         const auto d = it->get<long long>();
         if (d < SlideLimits::min_duration_s || d > SlideLimits::max_duration_s) {
-            return make_error("invalid",
+            return make_error(ErrorCode::invalid,
                               "must be between " + std::to_string(SlideLimits::min_duration_s) +
                                   " and " + std::to_string(SlideLimits::max_duration_s) +
                                   " seconds, not " + std::to_string(d),
@@ -749,7 +752,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     if (auto st = read_array(j, "groups", path, SlideLimits::max_groups,
                              [&](const json& g, const std::string& p) -> Status {
                                  if (!g.is_string() || g.get<std::string>().empty()) {
-                                     return make_error("invalid", "must be a group name", p);
+                                     return make_error(ErrorCode::invalid, "must be a group name",
+                                                       p);
                                  }
                                  s.groups.push_back(g.get<std::string>());
                                  return {};
@@ -774,7 +778,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                 return st.error();
             }
             if (s.title.empty() && s.body.find_first_not_of(" \n\t") == std::string::npos) {
-                return make_error("invalid", "a text slide needs a title or a body",
+                return make_error(ErrorCode::invalid, "a text slide needs a title or a body",
                                   join(path, "body"));
             }
             break;
@@ -782,7 +786,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
             auto it = j.find("media");
             const std::string field = join(path, "media");
             if (it == j.end() || it->is_null()) {
-                return make_error("invalid", "is required for an image slide", field);
+                return make_error(ErrorCode::invalid, "is required for an image slide", field);
             }
             if (auto st = read_media_ref(*it, field, opt, s.media); !st) return st.error();
             if (auto fit = j.find("fit"); fit != j.end() && !fit->is_null()) {
@@ -794,8 +798,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                 } else if (f == "cover") {
                     s.fit = Fit::cover;
                 } else {
-                    return make_error("invalid", "must be contain or cover, not \"" + f + "\"",
-                                      ffield);
+                    return make_error(ErrorCode::invalid,
+                                      "must be contain or cover, not \"" + f + "\"", ffield);
                 }
             }
             if (auto st =
@@ -821,7 +825,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                 return st.error();
             }
             if (s.entries.empty()) {
-                return make_error("invalid", "an honour roll needs at least one entry",
+                return make_error(ErrorCode::invalid, "an honour roll needs at least one entry",
                                   join(path, "entries"));
             }
             break;
@@ -845,7 +849,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                 }
             }
             if (s.red.empty() && s.black.empty()) {
-                return make_error("invalid", "a red/black list needs at least one entry",
+                return make_error(ErrorCode::invalid, "a red/black list needs at least one entry",
                                   join(path, "red"));
             }
             if (auto it = j.find("mask_names"); it != j.end() && !it->is_null()) {
@@ -869,11 +873,11 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                 return st.error();
             }
             if (s.title.empty() && s.body.find_first_not_of(" \n\t") == std::string::npos) {
-                return make_error("invalid", "an emergency notice needs a title or a body",
+                return make_error(ErrorCode::invalid, "an emergency notice needs a title or a body",
                                   join(path, "body"));
             }
             if (s.valid_until.empty()) {
-                return make_error("invalid",
+                return make_error(ErrorCode::invalid,
                                   "is required: an emergency notice holds the screen until it",
                                   join(path, "valid_until"));
             }
@@ -914,10 +918,10 @@ Result<Slide> parse_slide_text(std::string_view text, const SlideParseOptions& o
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        return make_error("invalid", json_syntax_message(e));
+        return make_error(ErrorCode::invalid, json_syntax_message(e));
     } catch (const json::exception& e) {
         // A number too large for a double, for one.
-        return make_error("invalid", std::string("not usable JSON: ") + e.what());
+        return make_error(ErrorCode::invalid, std::string("not usable JSON: ") + e.what());
     }
     return parse_slide(j, options);
 }

@@ -19,8 +19,9 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 }
 
 Error not_a_date(std::string_view text) {
-    return make_error("invalid", "not an ISO 8601 date or date-time: \"" + std::string(text) +
-                                     "\" (expected e.g. 2026-12-31 or 2026-12-31T18:00:00+08:00)");
+    return make_error(ErrorCode::invalid,
+                      "not an ISO 8601 date or date-time: \"" + std::string(text) +
+                          "\" (expected e.g. 2026-12-31 or 2026-12-31T18:00:00+08:00)");
 }
 
 }  // namespace
@@ -35,7 +36,7 @@ Result<Timestamp> parse_iso8601(std::string_view s, std::chrono::seconds default
     }
     const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
                              day{static_cast<unsigned>(d)}};
-    if (!ymd.ok()) return make_error("invalid", "no such day: \"" + std::string(s) + "\"");
+    if (!ymd.ok()) return make_error(ErrorCode::invalid, "no such day: \"" + std::string(s) + "\"");
     sys_seconds t = sys_days{ymd};
     std::size_t pos = 10;
     if (pos == s.size()) {
@@ -60,7 +61,8 @@ Result<Timestamp> parse_iso8601(std::string_view s, std::chrono::seconds default
         }
     }
     if (hh > 23 || mm > 59 || ss > 60) {
-        return make_error("invalid", "time of day out of range: \"" + std::string(s) + "\"");
+        return make_error(ErrorCode::invalid,
+                          "time of day out of range: \"" + std::string(s) + "\"");
     }
     t += hours{hh} + minutes{mm} + seconds{ss};
     seconds offset = default_offset;

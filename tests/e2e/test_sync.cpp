@@ -165,14 +165,14 @@ TEST_CASE("sync failures are reported as values, and nothing is switched", "[syn
         SyncClient sync(w.options("0123456789abcdef"), **cache, {});
         auto r = sync.sync_once("", 0);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().code == "auth");
+        CHECK(r.error().code == signage::ErrorCode::auth);
     }
     SECTION("the server is down") {
         REQUIRE(w.server.stop() == 0);
         SyncClient sync(w.options(), **cache, {});
         auto r = sync.sync_once("", 0);
         REQUIRE_FALSE(r.ok());
-        CHECK(r.error().code == "network");
+        CHECK(r.error().code == signage::ErrorCode::network);
     }
     CHECK_FALSE((*cache)->load_manifest().has_value());
 }
@@ -277,7 +277,7 @@ TEST_CASE("a heartbeat reaches the server and gives the clock offset", "[sync][e
 
     auto refused = post_heartbeat(ReportTarget{w.server.url(), "not-a-token"}, report);
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error().code == "auth");
+    CHECK(refused.error().code == signage::ErrorCode::auth);
     report.interval_s = 1;
     auto invalid = post_heartbeat(ReportTarget{w.server.url(), w.token}, report);
     REQUIRE_FALSE(invalid.ok());

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto hb = parse_heartbeat(body);
     if (!hb) {
         const auto& e = hb.error();
-        if (e.code != "unprocessable" || e.field.empty()) std::abort();
+        if (e.code != signage::ErrorCode::unprocessable || e.field.empty()) std::abort();
         if (e.field != "body" && e.message.rfind(e.field + ": ", 0) != 0) std::abort();
         return 0;
     }

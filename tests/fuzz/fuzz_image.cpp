@@ -20,7 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!info) {
         const auto& e = info.error();
         if (e.field != "body" || e.message.empty()) std::abort();
-        if (e.code != "unsupported_media_type" && e.code != "too_large") std::abort();
+        if (e.code != signage::ErrorCode::unsupported_media_type &&
+            e.code != signage::ErrorCode::too_large)
+            std::abort();
         return 0;
     }
     const bool png = bytes.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);

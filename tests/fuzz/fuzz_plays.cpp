@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto plays = parse_play_batch(body);
     if (!plays) {
         const auto& e = plays.error();
-        if (e.code != "unprocessable" || e.message.empty()) std::abort();
+        if (e.code != signage::ErrorCode::unprocessable || e.message.empty()) std::abort();
         const bool listed = body.is_object() && body.contains("plays") && body["plays"].is_array();
         const std::size_t n = listed ? body["plays"].size() : 0;
         if (e.field != "plays" && !names_an_entry(e.field, n)) std::abort();

@@ -69,7 +69,7 @@ TEST_CASE("a manifest whose media are not all cached cannot be switched to", "[p
     CHECK_FALSE((*cache)->has_all_media(m));
     auto refused = (*cache)->commit_manifest(m);
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error().code == "missing_media");
+    CHECK(refused.error().code == signage::ErrorCode::missing_media);
     CHECK_FALSE((*cache)->load_manifest().has_value());
 
     add_media(**cache, bytes);
@@ -91,13 +91,13 @@ TEST_CASE("a download that does not match its sha256 is refused and removed", "[
         write_bytes((*cache)->partial_path(sha), "the fake image");
         auto st = (*cache)->commit_media(sha, static_cast<std::int64_t>(good.size()));
         REQUIRE_FALSE(st.ok());
-        CHECK(st.error().code == "corrupt");
+        CHECK(st.error().code == signage::ErrorCode::corrupt);
     }
     SECTION("truncated") {
         write_bytes((*cache)->partial_path(sha), good.substr(0, 4));
         auto st = (*cache)->commit_media(sha, static_cast<std::int64_t>(good.size()));
         REQUIRE_FALSE(st.ok());
-        CHECK(st.error().code == "corrupt");
+        CHECK(st.error().code == signage::ErrorCode::corrupt);
     }
     CHECK_FALSE((*cache)->has_media(sha));
     CHECK_FALSE(fs::exists((*cache)->media_path(sha)));

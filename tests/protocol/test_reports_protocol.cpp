@@ -86,7 +86,7 @@ TEST_CASE("a bad heartbeat is refused naming the field", "[protocol][heartbeat]"
         auto hb = parse_heartbeat(body);
         INFO(c.field << " = " << c.value.dump());
         REQUIRE_FALSE(hb);
-        CHECK(hb.error().code == "unprocessable");
+        CHECK(hb.error().code == signage::ErrorCode::unprocessable);
         CHECK(hb.error().field == c.field);
         CHECK(hb.error().message == c.message);
     }
@@ -109,7 +109,7 @@ TEST_CASE("a batch of plays is read in order and refused naming the entry", "[pr
     body["plays"][1]["duration_ms"] = 86'400'001;
     plays = parse_play_batch(body);
     REQUIRE_FALSE(plays);
-    CHECK(plays.error().code == "unprocessable");
+    CHECK(plays.error().code == signage::ErrorCode::unprocessable);
     CHECK(plays.error().field == "plays[1].duration_ms");
 
     CHECK(parse_play_batch(json{{"plays", json::object()}}).error().field == "plays");

@@ -221,7 +221,8 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
         [&](const PublishInput& in) -> signage::Result<std::vector<CompiledManifest>> {
             auto out = compile(in);
             if (!out) return out;
-            return signage::make_error("invalid", "a slide no longer validates", "slides[0]");
+            return signage::make_error(signage::ErrorCode::invalid, "a slide no longer validates",
+                                       "slides[0]");
         },
         admin.id);
     REQUIRE_FALSE(failed);
@@ -250,7 +251,7 @@ TEST_CASE("store: a transaction that fails half way leaves nothing behind",
         tx.media().add(MediaInfo{std::string(64, 'c'), 10, "image/png", 1, 1}, admin.id);
         tx.settings().put("forbidden_words", "[\"x\"]");
         tx.audit().record(admin.id, "create", "group", "plaza", "", "{}");
-        return signage::make_error("invalid", "the last step refused", "name");
+        return signage::make_error(signage::ErrorCode::invalid, "the last step refused", "name");
     });
     REQUIRE_FALSE(failed);
     CHECK(failed.error().field == "name");
@@ -263,7 +264,7 @@ TEST_CASE("store: a transaction that fails half way leaves nothing behind",
         throw std::runtime_error("disk gone");
     });
     REQUIRE_FALSE(thrown);
-    CHECK(thrown.error().code == "internal");
+    CHECK(thrown.error().code == signage::ErrorCode::internal);
 
     auto left = store.read([&](Tx& tx) -> signage::Result<bool> {
         CHECK(tx.users().count() == 1);
@@ -297,7 +298,8 @@ TEST_CASE("store: users, sessions and screens round trip through their repositor
         auto done = store.write([&](Tx& tx) -> signage::Status {
             auto user = tx.users().add("rev", "hash-1", Role::reviewer);
             REQUIRE(user);
-            CHECK(tx.users().add("rev", "hash-2", Role::editor).error().code == "conflict");
+            CHECK(tx.users().add("rev", "hash-2", Role::editor).error().code ==
+                  signage::ErrorCode::conflict);
             auto creds = tx.users().find_credentials("rev");
             REQUIRE(creds);
             CHECK(creds->first.role == Role::reviewer);
@@ -321,7 +323,8 @@ TEST_CASE("store: users, sessions and screens round trip through their repositor
             screen_id = screen->id;
             CHECK(screen->group == "plaza");
             CHECK(tx.groups().find("plaza")->screens == 1);
-            CHECK(tx.screens().add("lobby-1", "plaza", device).error().code == "conflict");
+            CHECK(tx.screens().add("lobby-1", "plaza", device).error().code ==
+                  signage::ErrorCode::conflict);
             return {};
         });
         REQUIRE(done);

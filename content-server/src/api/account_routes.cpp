@@ -31,23 +31,25 @@ nlohmann::json account_view(const User& u) {
 
 Status check_username(const nlohmann::json& j) {
     if (!j.is_string() || j.get_ref<const std::string&>().empty()) {
-        return make_error("invalid", "is required (a string)", "username");
+        return make_error(ErrorCode::invalid, "is required (a string)", "username");
     }
     const auto& name = j.get_ref<const std::string&>();
-    if (name.size() > 64) return make_error("invalid", "may have at most 64 bytes", "username");
+    if (name.size() > 64)
+        return make_error(ErrorCode::invalid, "may have at most 64 bytes", "username");
     for (const unsigned char c : name) {
         if (c <= 0x20 || c == 0x7f || c == '/') {
-            return make_error("invalid", "may not contain spaces, control characters or '/'",
-                              "username");
+            return make_error(ErrorCode::invalid,
+                              "may not contain spaces, control characters or '/'", "username");
         }
     }
     return {};
 }
 
 Result<Role> read_role(const nlohmann::json& j) {
-    if (!j.is_string()) return make_error("invalid", "must be admin, editor or reviewer", "role");
+    if (!j.is_string())
+        return make_error(ErrorCode::invalid, "must be admin, editor or reviewer", "role");
     auto role = parse_role(j.get_ref<const std::string&>());
-    if (!role) return make_error("invalid", "must be admin, editor or reviewer", "role");
+    if (!role) return make_error(ErrorCode::invalid, "must be admin, editor or reviewer", "role");
     return *role;
 }
 
@@ -55,7 +57,7 @@ Status only_fields(const nlohmann::json& body, std::initializer_list<const char*
     for (auto it = body.begin(); it != body.end(); ++it) {
         bool known = false;
         for (const char* a : allowed) known = known || it.key() == a;
-        if (!known) return make_error("invalid", "is not a known field", it.key());
+        if (!known) return make_error(ErrorCode::invalid, "is not a known field", it.key());
     }
     return {};
 }
@@ -68,7 +70,7 @@ Result<std::int64_t> audit_number(const Request& req, const std::string& name,
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
     if (ec != std::errc{} || p != text->data() + text->size() || v <= 0) {
-        return make_error("invalid", "must be a positive whole number", name);
+        return make_error(ErrorCode::invalid, "must be a positive whole number", name);
     }
     return v;
 }
@@ -93,63 +95,64 @@ void add_account_routes(http::Router& router, Services& s) {
                 return http::json_response(200, {{"users", std::move(list)}});
             });
 
-    api.add(
-        Method::post, "/api/v1/users", {.access = Access::admin(), .body = Body::object},
-        [&s](Call& c) -> Result<Response> {
-            const auto& j = c.body;
-            if (auto st = only_fields(j, {"username", "role", "password"}); !st) return st.error();
-            if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
-                return st.error();
-            }
-            auto role = read_role(j.value("role", nlohmann::json()));
-            if (!role) return role.error();
-            const auto password = j.value("password", nlohmann::json());
-            if (!password.is_string())
-                return make_error("invalid", "is required (a string)", "password");
-            const auto& pw = password.get_ref<const std::string&>();
-            if (pw.size() < kMinNewPassword) {
-                return make_error("invalid", "a password needs at least 10 characters", "password");
-            }
-            if (auto st = check_password_policy(pw); !st) return st.error();
-            auto hash = hash_password(pw);
-            if (!hash) return hash.error();
-            auto added =
-                s.accounts.add_user(j["username"].get<std::string>(), *hash, *role, c.user().id);
-            if (!added) return added.error();
-            return http::json_response(201, account_view(*added));
-        });
-
-    api.add(Method::put, "/api/v1/users/{name}", {.access = Access::admin(), .body = Body::object},
+    api.add(Method::post, "/api/v1/users", {.access = Access::admin(), .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 const auto& j = c.body;
-                // A user as GET shows it may come back: its read-only fields are ignored.
-                if (auto st = only_fields(j, {"username", "role", "disabled", "created_at"}); !st) {
+                if (auto st = only_fields(j, {"username", "role", "password"}); !st)
+                    return st.error();
+                if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
                     return st.error();
                 }
-                if (j.contains("username") && j["username"] != c.req.params.at(0)) {
-                    return make_error("invalid", "a user cannot be renamed", "username");
+                auto role = read_role(j.value("role", nlohmann::json()));
+                if (!role) return role.error();
+                const auto password = j.value("password", nlohmann::json());
+                if (!password.is_string())
+                    return make_error(ErrorCode::invalid, "is required (a string)", "password");
+                const auto& pw = password.get_ref<const std::string&>();
+                if (pw.size() < kMinNewPassword) {
+                    return make_error(ErrorCode::invalid, "a password needs at least 10 characters",
+                                      "password");
                 }
-                std::optional<Role> role;
-                if (j.contains("role")) {
-                    auto r = read_role(j["role"]);
-                    if (!r) return r.error();
-                    role = *r;
-                }
-                std::optional<bool> disabled;
-                if (j.contains("disabled")) {
-                    if (!j["disabled"].is_boolean()) {
-                        return make_error("invalid", "must be true or false", "disabled");
-                    }
-                    disabled = j["disabled"].get<bool>();
-                }
-                if (!role && !disabled) {
-                    return make_error("invalid", "give a role or disabled to change", "role");
-                }
-                auto updated =
-                    s.accounts.update_user(c.req.params.at(0), role, disabled, c.user().id);
-                if (!updated) return updated.error();
-                return http::json_response(200, account_view(*updated));
+                if (auto st = check_password_policy(pw); !st) return st.error();
+                auto hash = hash_password(pw);
+                if (!hash) return hash.error();
+                auto added = s.accounts.add_user(j["username"].get<std::string>(), *hash, *role,
+                                                 c.user().id);
+                if (!added) return added.error();
+                return http::json_response(201, account_view(*added));
             });
+
+    api.add(
+        Method::put, "/api/v1/users/{name}", {.access = Access::admin(), .body = Body::object},
+        [&s](Call& c) -> Result<Response> {
+            const auto& j = c.body;
+            // A user as GET shows it may come back: its read-only fields are ignored.
+            if (auto st = only_fields(j, {"username", "role", "disabled", "created_at"}); !st) {
+                return st.error();
+            }
+            if (j.contains("username") && j["username"] != c.req.params.at(0)) {
+                return make_error(ErrorCode::invalid, "a user cannot be renamed", "username");
+            }
+            std::optional<Role> role;
+            if (j.contains("role")) {
+                auto r = read_role(j["role"]);
+                if (!r) return r.error();
+                role = *r;
+            }
+            std::optional<bool> disabled;
+            if (j.contains("disabled")) {
+                if (!j["disabled"].is_boolean()) {
+                    return make_error(ErrorCode::invalid, "must be true or false", "disabled");
+                }
+                disabled = j["disabled"].get<bool>();
+            }
+            if (!role && !disabled) {
+                return make_error(ErrorCode::invalid, "give a role or disabled to change", "role");
+            }
+            auto updated = s.accounts.update_user(c.req.params.at(0), role, disabled, c.user().id);
+            if (!updated) return updated.error();
+            return http::json_response(200, account_view(*updated));
+        });
 
     api.add(
         Method::get, "/api/v1/audit", {.access = Access::roles({Role::reviewer})},
@@ -158,7 +161,7 @@ void add_account_routes(http::Router& router, Services& s) {
             auto limit = audit_number(req, "limit", 50);
             if (!limit) return limit.error();
             if (*limit > kMaxAuditPage) {
-                return make_error("invalid", "may be at most 500", "limit");
+                return make_error(ErrorCode::invalid, "may be at most 500", "limit");
             }
             auto before = audit_number(req, "before_id", 0);
             if (!before) return before.error();

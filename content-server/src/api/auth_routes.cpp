@@ -28,17 +28,17 @@ void add_auth_routes(http::Router& router, Services& s) {
                 const auto& j = c.body;
                 if (!j.contains("username") || !j["username"].is_string() ||
                     j["username"].get_ref<const std::string&>().empty()) {
-                    return make_error("invalid", "username is required", "username");
+                    return make_error(ErrorCode::invalid, "username is required", "username");
                 }
                 if (!j.contains("password") || !j["password"].is_string()) {
-                    return make_error("invalid", "password is required", "password");
+                    return make_error(ErrorCode::invalid, "password is required", "password");
                 }
                 std::int64_t retry_after = 0;
                 auto login = s.auth.login(j["username"].get<std::string>(),
                                           j["password"].get_ref<const std::string&>(),
                                           client_address(c.req.remote), &retry_after);
                 if (!login) {
-                    if (login.error().code != "too_many_requests") return login.error();
+                    if (login.error().code != ErrorCode::too_many_requests) return login.error();
                     Response res = http::error_response(login.error());
                     res.headers.set("Retry-After", std::to_string(retry_after));
                     return res;
@@ -60,7 +60,7 @@ void add_auth_routes(http::Router& router, Services& s) {
                 const auto& j = c.body;
                 for (const char* field : {"old_password", "new_password"}) {
                     if (!j.contains(field) || !j[field].is_string()) {
-                        return make_error("invalid", "is required (a string)", field);
+                        return make_error(ErrorCode::invalid, "is required (a string)", field);
                     }
                 }
                 if (auto st = s.auth.change_password(

@@ -151,14 +151,14 @@ void add_health_routes(http::Router& router, Services& s) {
                 const Screen& screen = c.screen();
                 std::string id = std::string(req.header("signage-screenshot-id"));
                 if (!id.empty() && !valid_shot_id(id)) {
-                    return make_error("invalid",
+                    return make_error(ErrorCode::invalid,
                                       "Signage-Screenshot-Id is 1 to 64 letters, digits or '-'",
                                       "Signage-Screenshot-Id");
                 }
                 auto image = sniff_image(req.body);
                 if (!image || image->content_type != "image/png") {
-                    return make_error("unsupported_media_type", "a screenshot is a PNG image",
-                                      "body");
+                    return make_error(ErrorCode::unsupported_media_type,
+                                      "a screenshot is a PNG image", "body");
                 }
                 if (auto st = s.screens.put_screenshot(screen.id, id, req.body); !st)
                     return st.error();
@@ -193,7 +193,7 @@ void add_health_routes(http::Router& router, Services& s) {
             if (!found) return found.error();
             const Screen& screen = *found;
             if (screen.revoked) {
-                return make_error("conflict", "the screen's token was revoked", "id");
+                return make_error(ErrorCode::conflict, "the screen's token was revoked", "id");
             }
             const std::string shot_id = random_hex(8);
             const bool waiting = s.hub.is_waiting(screen.id);
@@ -212,7 +212,8 @@ void add_health_routes(http::Router& router, Services& s) {
                 auto shot = s.screens.screenshot(found->id);
                 if (!shot) return shot.error();
                 if (!*shot)
-                    return make_error("not_found", "no screenshot of this screen yet", "id");
+                    return make_error(ErrorCode::not_found, "no screenshot of this screen yet",
+                                      "id");
                 Response res;
                 res.headers.set("Content-Type", "image/png");
                 res.headers.set("Cache-Control", "no-store");
@@ -227,7 +228,8 @@ void add_health_routes(http::Router& router, Services& s) {
     // Open like a health check: scrape it on loopback or behind the proxy;
     // --no-metrics turns it off.
     api.add(Method::get, "/metrics", {.access = Access::anyone()}, [&s](Call&) -> Result<Response> {
-        if (!s.health.metrics_enabled) return make_error("not_found", "metrics are turned off");
+        if (!s.health.metrics_enabled)
+            return make_error(ErrorCode::not_found, "metrics are turned off");
         Metrics::Gauges gauges;
         gauges.waiting_screens = static_cast<std::int64_t>(s.hub.waiting());
         auto list = screen_status_list(s, &gauges.online_screens);

@@ -64,12 +64,12 @@ void add_media_routes(http::Router& router, Services& s) {
                 const Request& req = c.req;
                 const std::string& sha = req.params.at(0);
                 if (!is_sha256_hex(sha)) {
-                    return make_error("invalid", "a media address is 64 lowercase hex digits",
-                                      "sha256");
+                    return make_error(ErrorCode::invalid,
+                                      "a media address is 64 lowercase hex digits", "sha256");
                 }
                 auto media = s.media.find(sha);
                 if (!media) return media.error();
-                if (!*media) return make_error("not_found", "no media " + sha);
+                if (!*media) return make_error(ErrorCode::not_found, "no media " + sha);
                 const MediaInfo& m = **media;
                 const std::string etag = "\"" + m.sha256 + "\"";
                 Response res;
@@ -102,7 +102,7 @@ void add_media_routes(http::Router& router, Services& s) {
                         break;
                     case http::ByteRange::Kind::unsatisfiable: {
                         Response r = http::error_response(make_error(
-                            "range_not_satisfiable",
+                            ErrorCode::range_not_satisfiable,
                             "the range is outside the media's " + std::to_string(size) + " bytes",
                             "Range"));
                         r.headers.set("Content-Range", "bytes */" + std::to_string(size));

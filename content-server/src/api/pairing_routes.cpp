@@ -23,10 +23,12 @@ namespace {
 Result<std::string> pairing_string(const nlohmann::json& body, const char* field, bool required) {
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) {
-        if (required) return make_error("invalid", std::string(field) + " is required", field);
+        if (required)
+            return make_error(ErrorCode::invalid, std::string(field) + " is required", field);
         return std::string{};
     }
-    if (!it->is_string()) return make_error("invalid", std::string(field) + " is a string", field);
+    if (!it->is_string())
+        return make_error(ErrorCode::invalid, std::string(field) + " is a string", field);
     return it->get<std::string>();
 }
 

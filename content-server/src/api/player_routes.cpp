@@ -29,7 +29,8 @@ Result<int> parse_wait(const Request& req) {
     auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), wait);
     if (text->empty() || ec != std::errc{} || p != text->data() + text->size() || wait < 0 ||
         wait > max_wait_s) {
-        return make_error("invalid", "wait is a whole number of seconds from 0 to 60", "wait");
+        return make_error(ErrorCode::invalid, "wait is a whole number of seconds from 0 to 60",
+                          "wait");
     }
     return wait;
 }

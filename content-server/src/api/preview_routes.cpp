@@ -39,7 +39,7 @@ Result<std::pair<int, int>> preview_size(const Request& req) {
                     x + 1 < text->size();
     if (!ok || w < kPreviewMinSide || h < kPreviewMinSide || w > kPreviewMaxSide ||
         h > kPreviewMaxSide) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "must be WIDTHxHEIGHT, each from " + std::to_string(kPreviewMinSide) +
                               " to " + std::to_string(kPreviewMaxSide) + " pixels, e.g. 1920x1080",
                           "size");
@@ -54,7 +54,7 @@ Result<int> preview_page(const Request& req) {
     const char* end = text->data() + text->size();
     if (text->empty() || std::from_chars(text->data(), end, page).ptr != end || page < 0 ||
         page > kPreviewMaxPage) {
-        return make_error("invalid", "must be a page number from 0", "page");
+        return make_error(ErrorCode::invalid, "must be a page number from 0", "page");
     }
     return page;
 }
@@ -66,7 +66,7 @@ Status media_to_path(Services& s, std::string& ref, const std::string& field) {
     auto found = s.media.find(ref);
     if (!found) return found.error();
     if (!*found) {
-        return make_error("unprocessable",
+        return make_error(ErrorCode::unprocessable,
                           "no uploaded media has sha256 " + ref + ": upload it first", field);
     }
     ref = s.media.path_for(ref).string();
@@ -80,7 +80,7 @@ Result<PreviewRequest> slide_preview_request(Services& s, const nlohmann::json& 
     auto normalised = s.slides.validate(body);
     if (!normalised) return normalised.error();
     auto slide = protocol::parse_slide_text(*normalised);
-    if (!slide) return make_error("invalid", slide.error().message, slide.error().field);
+    if (!slide) return make_error(ErrorCode::invalid, slide.error().message, slide.error().field);
     if (slide->type == protocol::SlideType::image) {
         if (auto st = media_to_path(s, slide->media, "media"); !st) return st.error();
     }
@@ -107,8 +107,9 @@ Result<PreviewRequest> slide_preview_request(Services& s, const nlohmann::json& 
         r.page = *page;
         if (auto group = query->query_param("group"); group && !group->empty()) {
             auto g = s.groups.get(*group);
-            if (!g && g.error().code == "not_found") {
-                return make_error("unprocessable", "no screen group is named " + *group, "group");
+            if (!g && g.error().code == ErrorCode::not_found) {
+                return make_error(ErrorCode::unprocessable, "no screen group is named " + *group,
+                                  "group");
             }
             if (!g) return g.error();
             r.settings_json = g->settings_json;
@@ -194,8 +195,9 @@ void add_preview_routes(http::Router& router, Services& s) {
             // ?version=approved: what screens show (or will at the next publish).
             const bool approved = req.query_param("version").value_or("") == "approved";
             if (approved && !slide->approved_json) {
-                return respond(http::error_response(make_error(
-                    "not_found", "slide " + std::to_string(c.id) + " has no approved version")));
+                return respond(http::error_response(
+                    make_error(ErrorCode::not_found,
+                               "slide " + std::to_string(c.id) + " has no approved version")));
             }
             const std::string& text = approved ? *slide->approved_json : slide->json;
             answer_preview(

@@ -40,7 +40,7 @@ Result<Response> questions_response(const Result<std::vector<QuestionRecord>>& l
 Result<std::vector<std::int64_t>> parse_ids(const nlohmann::json& body) {
     auto ids = body.find("ids");
     if (ids == body.end() || !ids->is_array() || ids->empty()) {
-        return make_error("invalid", "is required (a list of question ids)", "ids");
+        return make_error(ErrorCode::invalid, "is required (a list of question ids)", "ids");
     }
     std::vector<std::int64_t> out;
     for (std::size_t i = 0; i < ids->size(); ++i) {
@@ -53,9 +53,10 @@ Result<std::vector<std::int64_t>> parse_ids(const nlohmann::json& body) {
             auto parsed = http::parse_path_id(v.get<std::string>(), "question");
             if (parsed) id = *parsed;
         }
-        if (id <= 0) return make_error("invalid", "is not a question id", field);
+        if (id <= 0) return make_error(ErrorCode::invalid, "is not a question id", field);
         if (std::find(out.begin(), out.end(), id) != out.end()) {
-            return make_error("invalid", "names question " + std::to_string(id) + " twice", field);
+            return make_error(ErrorCode::invalid, "names question " + std::to_string(id) + " twice",
+                              field);
         }
         out.push_back(id);
     }
@@ -78,7 +79,7 @@ Response import_problems(const std::vector<protocol::CsvProblem>& problems) {
                                 (problems.size() == 1 ? " problem" : " problems") +
                                 " found; nothing was imported";
     return http::json_response(422, {{"error",
-                                      {{"code", "invalid"},
+                                      {{"code", error_code_name(ErrorCode::invalid)},
                                        {"message", message},
                                        {"field", "body"},
                                        {"rows", std::move(rows)}}}});
@@ -96,7 +97,7 @@ nlohmann::json claim_json(const ClaimInfo& c) {
 Result<std::string> claim_code(const nlohmann::json& body) {
     auto code = body.find("code");
     if (code == body.end() || !code->is_string()) {
-        return make_error("invalid", "is required (the claim code)", "code");
+        return make_error(ErrorCode::invalid, "is required (the claim code)", "code");
     }
     std::string text = code->get<std::string>();
     // People paste codes with spaces or line breaks around them.
@@ -161,7 +162,8 @@ void add_quiz_routes(http::Router& router, Services& s) {
             [&s](Call& c) -> Result<Response> {
                 auto reason = c.body.find("reason");
                 if (reason == c.body.end() || !reason->is_string()) {
-                    return make_error("invalid", "say why the question is rejected", "reason");
+                    return make_error(ErrorCode::invalid, "say why the question is rejected",
+                                      "reason");
                 }
                 return question_response(s.quiz.reject(c.id, c.user(), reason->get<std::string>()));
             });
@@ -191,17 +193,17 @@ void add_quiz_routes(http::Router& router, Services& s) {
             {.access = editor, .body_limit = quiz_import_limit}, [&s](Call& c) -> Result<Response> {
                 const Request& req = c.req;
                 const std::string_view type = req.header("content-type");
-                Result<QuizImport> imported = make_error("internal", "not imported");
+                Result<QuizImport> imported = make_error(ErrorCode::internal, "not imported");
                 if (media_type_is(type, "application/json")) {
                     auto body = nlohmann::json::parse(req.body, nullptr, false);
                     if (body.is_discarded()) {
-                        return make_error("invalid", "the body is not valid JSON", "body");
+                        return make_error(ErrorCode::invalid, "the body is not valid JSON", "body");
                     }
                     imported = s.quiz.import_json(body, c.user());
                 } else if (media_type_is(type, "text/csv")) {
                     imported = s.quiz.import_csv(req.body, c.user());
                 } else {
-                    return make_error("unsupported_media_type",
+                    return make_error(ErrorCode::unsupported_media_type,
                                       "send application/json (a list of questions) or text/csv",
                                       "Content-Type");
                 }
@@ -217,7 +219,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
             [&s](Call& c) -> Result<Response> {
                 const std::string format = c.req.query_param("format").value_or("json");
                 if (format != "json" && format != "csv") {
-                    return make_error("invalid", "is json or csv", "format");
+                    return make_error(ErrorCode::invalid, "is json or csv", "format");
                 }
                 auto bank = s.quiz.bank();
                 if (!bank) return bank.error();

@@ -22,7 +22,8 @@ namespace {
 Result<std::string> reason_of(const nlohmann::json& body, const char* done) {
     auto reason = body.find("reason");
     if (reason == body.end() || !reason->is_string()) {
-        return make_error("invalid", std::string("say why the slide is ") + done, "reason");
+        return make_error(ErrorCode::invalid, std::string("say why the slide is ") + done,
+                          "reason");
     }
     return reason->get<std::string>();
 }

@@ -74,10 +74,10 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
 Status check_name(const std::string& name, const char* what) {
     const std::size_t n = protocol::utf8_length(name);
     if (n == 0 || n > 64)
-        return make_error("invalid", std::string(what) + " has 1 to 64 characters");
+        return make_error(ErrorCode::invalid, std::string(what) + " has 1 to 64 characters");
     for (unsigned char c : name) {
         if (c <= 0x20 || c == 0x7f || c == '/') {
-            return make_error("invalid",
+            return make_error(ErrorCode::invalid,
                               std::string(what) + " has no spaces, control characters or '/'");
         }
     }

@@ -35,12 +35,12 @@ constexpr DemoUser demo_users[] = {{"admin", "demo-admin", Role::admin},
 Status write_secret(const std::filesystem::path& path, const std::string& text) {
     const std::filesystem::path tmp = path.string() + ".tmp-" + random_suffix();
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error("io", "cannot create " + tmp.string());
+    if (fd < 0) return make_error(ErrorCode::io, "cannot create " + tmp.string());
     const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ::close(fd);
     if (!ok) {
         std::filesystem::remove(tmp);
-        return make_error("io", "cannot write " + tmp.string());
+        return make_error(ErrorCode::io, "cannot write " + tmp.string());
     }
     return commit_file(tmp, path);
 }
@@ -52,7 +52,8 @@ Status import_media(nlohmann::json& holder, const char* key, const std::string& 
     const std::string value = holder[key].get<std::string>();
     if (value.empty() || is_sha256_hex(value)) return {};
     auto bytes = read_file(demo_dir / value);
-    if (!bytes) return make_error("io", "cannot read " + (demo_dir / value).string(), field);
+    if (!bytes)
+        return make_error(ErrorCode::io, "cannot read " + (demo_dir / value).string(), field);
     auto info = media.ingest(*bytes, by);
     if (!info) return make_error(info.error().code, value + ": " + info.error().message, field);
     holder[key] = info->sha256;
@@ -96,11 +97,12 @@ Result<nlohmann::json> read_demo_content(const std::filesystem::path& file) {
     auto text = read_file(file);
     if (!text) return text.error();
     auto parsed = nlohmann::json::parse(*text, nullptr, false);
-    if (!parsed.is_object()) return make_error("invalid", file.string() + ": not a JSON object");
+    if (!parsed.is_object())
+        return make_error(ErrorCode::invalid, file.string() + ": not a JSON object");
     for (const char* key : {"groups", "slides"}) {
         if (!parsed.contains(key)) continue;
         if (!parsed[key].is_array()) {
-            return make_error("invalid", file.string() + ": " + key + " must be an array");
+            return make_error(ErrorCode::invalid, file.string() + ": " + key + " must be an array");
         }
         content[key] = parsed[key];
     }
@@ -123,8 +125,9 @@ Result<std::size_t> seed_demo_quiz(Services& s, const std::filesystem::path& fil
                           file.string() + ": " + imported.error().to_string());
     if (!imported->problems.empty()) {
         const auto& p = imported->problems.front();
-        return make_error("invalid", file.string() + ": questions[" + std::to_string(p.row - 1) +
-                                         "]." + p.column + ": " + p.message);
+        return make_error(ErrorCode::invalid, file.string() + ": questions[" +
+                                                  std::to_string(p.row - 1) + "]." + p.column +
+                                                  ": " + p.message);
     }
     if (auto r = s.quiz.submit(imported->ids, editor, true); !r) return r.error();
     if (auto r = s.quiz.approve(imported->ids, reviewer, true); !r) return r.error();
@@ -164,7 +167,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     for (std::size_t i = 0; i < (*content)["groups"].size(); ++i) {
         const auto& group = (*content)["groups"][i];
         const std::string where = content_file.string() + ": groups[" + std::to_string(i) + "]";
-        if (!group.is_object()) return make_error("invalid", where + " must be an object");
+        if (!group.is_object()) return make_error(ErrorCode::invalid, where + " must be an object");
         if (auto created = s.groups.create(group); !created) {
             return make_error(created.error().code, where + "." + created.error().to_string());
         }

@@ -37,8 +37,8 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);
     if (ec) {
-        return make_error(
-            "io", "cannot create the data directory " + data_dir.string() + ": " + ec.message());
+        return make_error(ErrorCode::io, "cannot create the data directory " + data_dir.string() +
+                                             ": " + ec.message());
     }
     return open_sqlite_store(data_dir / "signage.db");
 }
@@ -103,7 +103,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     preview.player = find_player(config.player);
     preview.timeout = config.preview_timeout;
     if (!config.player.empty() && preview.player.empty()) {
-        return make_error("invalid", config.player.string() + " is not an executable file",
+        return make_error(ErrorCode::invalid, config.player.string() + " is not an executable file",
                           "--player");
     }
     m.preview = std::make_unique<PreviewService>(std::move(preview));
@@ -130,8 +130,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
         tcp::resolver resolver(m.io);
         auto results = resolver.resolve(config.host, std::to_string(config.port), ec);
         if (ec || results.empty()) {
-            return make_error("invalid", "cannot resolve " + config.host + ": " + ec.message(),
-                              "--listen");
+            return make_error(ErrorCode::invalid,
+                              "cannot resolve " + config.host + ": " + ec.message(), "--listen");
         }
         endpoint = results.begin()->endpoint();
     }

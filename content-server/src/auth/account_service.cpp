@@ -27,7 +27,7 @@ Result<User> AccountService::update_user(const std::string& username, std::optio
                                          std::optional<bool> disabled, std::int64_t actor) {
     return store_.write([&](Tx& tx) -> Result<User> {
         auto found = tx.users().find(username);
-        if (!found) return make_error("not_found", "no user " + username);
+        if (!found) return make_error(ErrorCode::not_found, "no user " + username);
         const User before = *found;
         User after = before;
         if (role) after.role = *role;
@@ -35,7 +35,8 @@ Result<User> AccountService::update_user(const std::string& username, std::optio
         const bool was_admin = before.role == Role::admin && !before.disabled;
         const bool is_admin = after.role == Role::admin && !after.disabled;
         if (was_admin && !is_admin && tx.users().enabled_admins() <= 1) {
-            return make_error("conflict", username + " is the last admin: make another admin first",
+            return make_error(ErrorCode::conflict,
+                              username + " is the last admin: make another admin first",
                               disabled && *disabled ? "disabled" : "role");
         }
         tx.users().update(after);

@@ -14,7 +14,7 @@ namespace signage::server {
 namespace {
 
 Error unauthenticated(std::string message) {
-    return make_error("unauthenticated", std::move(message), "Authorization");
+    return make_error(ErrorCode::unauthenticated, std::move(message), "Authorization");
 }
 
 }  // namespace
@@ -96,7 +96,7 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
             if (retry_after) *retry_after = wait;
             const std::int64_t minutes = (wait + 59) / 60;
             return make_error(
-                "too_many_requests",
+                ErrorCode::too_many_requests,
                 std::string("too many failed sign-ins: try again in ") +=
                 std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") + " (after " +
                 protocol::format_iso8601(protocol::Timestamp(std::chrono::seconds(now + wait))) +
@@ -112,15 +112,15 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
         });
         (void)verify_password(dummy_hash_, password);
         record_failure(username, client);
-        return make_error("unauthenticated", "wrong username or password");
+        return make_error(ErrorCode::unauthenticated, "wrong username or password");
     }
     const auto& [user, hash] = **found;
     if (!verify_password(hash, password)) {
         record_failure(username, client);
-        return make_error("unauthenticated", "wrong username or password");
+        return make_error(ErrorCode::unauthenticated, "wrong username or password");
     }
     if (user.disabled) {
-        return make_error("unauthenticated", "this account is disabled: ask an admin");
+        return make_error(ErrorCode::unauthenticated, "this account is disabled: ask an admin");
     }
     const std::int64_t now = now_unix();
     LoginResult out{new_token(), user, now + session_ttl_.count()};
@@ -147,22 +147,23 @@ Status Authenticator::change_password(std::string_view token, std::string_view o
     auto user = staff(token);
     if (!user) return user.error();
     if (new_password.size() < 10) {
-        return make_error("invalid", "a new password needs at least 10 characters", "new_password");
+        return make_error(ErrorCode::invalid, "a new password needs at least 10 characters",
+                          "new_password");
     }
     if (auto st = check_password_policy(new_password); !st) {
-        return make_error("invalid", st.error().message, "new_password");
+        return make_error(ErrorCode::invalid, st.error().message, "new_password");
     }
     auto found = credentials(user->username);
     if (!found) return found.error();
     if (!*found) return unauthenticated("the session's user no longer exists");
     if (!verify_password((*found)->second, old_password)) {
-        return make_error("forbidden", "the old password is wrong", "old_password");
+        return make_error(ErrorCode::forbidden, "the old password is wrong", "old_password");
     }
     auto hash = hash_password(new_password);
     if (!hash) return hash.error();
     return store_.write([&](Tx& tx) -> Status {
         if (!tx.users().set_password_hash(user->id, *hash)) {
-            return make_error("not_found", "no such user");
+            return make_error(ErrorCode::not_found, "no such user");
         }
         const int ended = tx.users().end_sessions(user->id, token_hash(token));
         tx.audit().record(user->id, "change_password", "user", tx.users().username(user->id), "",
@@ -179,7 +180,8 @@ Result<User> Authenticator::staff(std::string_view token) {
     if (*user) return **user;
     auto screen = screen_by_token(hash);
     if (screen && *screen) {
-        return make_error("forbidden", "a screen's device token cannot be used for staff routes",
+        return make_error(ErrorCode::forbidden,
+                          "a screen's device token cannot be used for staff routes",
                           "Authorization");
     }
     return unauthenticated("the session is unknown or has expired: sign in again");
@@ -193,7 +195,7 @@ Result<User> Authenticator::staff_with_role(std::string_view token,
         std::find(roles.begin(), roles.end(), user->role) != roles.end()) {
         return user;
     }
-    return make_error("forbidden",
+    return make_error(ErrorCode::forbidden,
                       "the role " + std::string(to_string(user->role)) + " may not do this");
 }
 
@@ -227,8 +229,8 @@ Result<Screen> Authenticator::device(std::string_view token) {
     }
     auto user = session_user(hash);
     if (user && *user) {
-        return make_error("forbidden", "this route is for screens; staff tokens are refused",
-                          "Authorization");
+        return make_error(ErrorCode::forbidden,
+                          "this route is for screens; staff tokens are refused", "Authorization");
     }
     return unauthenticated("unknown device token");
 }

@@ -6,10 +6,10 @@ namespace signage::server {
 
 Status check_password_policy(std::string_view password) {
     if (password.size() < 8) {
-        return make_error("invalid", "a password needs at least 8 characters", "password");
+        return make_error(ErrorCode::invalid, "a password needs at least 8 characters", "password");
     }
     if (password.size() > 1024) {
-        return make_error("invalid", "a password may have at most 1024 bytes", "password");
+        return make_error(ErrorCode::invalid, "a password may have at most 1024 bytes", "password");
     }
     return {};
 }
@@ -19,7 +19,7 @@ Result<std::string> hash_password(std::string_view password) {
     if (crypto_pwhash_str_alg(
             out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
             crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-        return make_error("internal", "out of memory while hashing a password");
+        return make_error(ErrorCode::internal, "out of memory while hashing a password");
     }
     return std::string(out);
 }

@@ -128,7 +128,7 @@ Result<std::vector<CheckWarning>> check_for_submit(
                     field += '[';
                     field += std::to_string(i);
                     field += "].valid_until";
-                    return make_error("unprocessable",
+                    return make_error(ErrorCode::unprocessable,
                                       "a red/black entry needs an end date (valid_until): entries "
                                       "are published for a limited period",
                                       field);
@@ -147,7 +147,7 @@ Result<std::vector<CheckWarning>> check_for_submit(
         for (std::size_t w = 0; w < lowered.size(); ++w) {
             if (!lowered[w].empty() && lower.find(lowered[w]) != std::string::npos) {
                 return make_error(
-                    "unprocessable",
+                    ErrorCode::unprocessable,
                     std::string("contains the forbidden word \"") += forbidden_words[w] + "\"",
                     field);
             }
@@ -185,13 +185,14 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
                                                       std::int64_t actor) {
     const auto it = body.find("words");
     if (it == body.end() || !it->is_array()) {
-        return make_error("invalid", "is required: a list of words", "words");
+        return make_error(ErrorCode::invalid, "is required: a list of words", "words");
     }
     for (auto k = body.begin(); k != body.end(); ++k) {
-        if (k.key() != "words") return make_error("invalid", "is not a known field", k.key());
+        if (k.key() != "words")
+            return make_error(ErrorCode::invalid, "is not a known field", k.key());
     }
     if (it->size() > max_forbidden_words) {
-        return make_error("invalid", "may hold at most 1000 words", "words");
+        return make_error(ErrorCode::invalid, "may hold at most 1000 words", "words");
     }
     std::vector<std::string> words;
     for (std::size_t i = 0; i < it->size(); ++i) {
@@ -199,14 +200,15 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
         std::string field("words[");
         field += std::to_string(i);
         field += ']';
-        if (!w.is_string()) return make_error("invalid", "must be a string", field);
+        if (!w.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
         std::string word = w.get<std::string>();
         const auto first = word.find_first_not_of(" \t\r\n");
         const auto last = word.find_last_not_of(" \t\r\n");
-        if (first == std::string::npos) return make_error("invalid", "must not be blank", field);
+        if (first == std::string::npos)
+            return make_error(ErrorCode::invalid, "must not be blank", field);
         word = word.substr(first, last - first + 1);
         if (word.size() > max_forbidden_word_bytes) {
-            return make_error("invalid", "may have at most 200 bytes", field);
+            return make_error(ErrorCode::invalid, "may have at most 200 bytes", field);
         }
         if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
     }

@@ -74,13 +74,14 @@ Status check_time_zone(const std::string& zone, const std::string& field) {
                     c == '/' || c == '_' || c == '-' || c == '+');
     }
     if (!ok) {
-        return make_error("invalid", "must be an IANA time zone name such as Asia/Shanghai", field);
+        return make_error(ErrorCode::invalid,
+                          "must be an IANA time zone name such as Asia/Shanghai", field);
     }
     const std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
     std::error_code ec;
     if (std::filesystem::is_directory(zoneinfo, ec) &&
         !std::filesystem::is_regular_file(zoneinfo / zone, ec)) {
-        return make_error("invalid", "is not a known time zone (" + zone + ")", field);
+        return make_error(ErrorCode::invalid, "is not a known time zone (" + zone + ")", field);
     }
     return {};
 }
@@ -92,7 +93,7 @@ Status check_body_keys(const nlohmann::json& body, std::initializer_list<std::st
     for (const auto& [key, value] : body.items()) {
         const bool fine = std::find(known.begin(), known.end(), key) != known.end() ||
                           std::find(ignored.begin(), ignored.end(), key) != ignored.end();
-        if (!fine) return make_error("invalid", "unknown field", prefix + key);
+        if (!fine) return make_error(ErrorCode::invalid, "unknown field", prefix + key);
     }
     return {};
 }
@@ -109,25 +110,26 @@ Status check_group_name(std::string_view name, const std::string& field) {
     for (std::size_t i = 0; i < name.size(); ++chars) {
         char32_t cp = 0;
         if (!next_code_point(name, i, cp)) {
-            return make_error("invalid", "is not valid UTF-8", field);
+            return make_error(ErrorCode::invalid, "is not valid UTF-8", field);
         }
         const bool ascii_ok = cp < 0x80 && is_name_ascii(cp) && !(chars == 0 && cp == '.');
         if ((cp < 0x80 && !ascii_ok) || is_blank_or_invisible(cp)) {
-            return make_error("invalid",
+            return make_error(ErrorCode::invalid,
                               "a group name has letters, digits, '-', '_' and '.' (not first); "
                               "no spaces or other punctuation",
                               field);
         }
     }
     if (chars == 0 || chars > max_group_name_chars) {
-        return make_error("invalid", "a group name has 1 to 64 characters", field);
+        return make_error(ErrorCode::invalid, "a group name has 1 to 64 characters", field);
     }
     return {};
 }
 
 Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settings) {
     if (settings.is_null()) return protocol::GroupSettings{};
-    if (!settings.is_object()) return make_error("invalid", "must be an object", "settings");
+    if (!settings.is_object())
+        return make_error(ErrorCode::invalid, "must be an object", "settings");
     if (auto st = check_body_keys(
             settings, {"unit_name", "slogan", "min_public_share", "power_off", "timezone", "quiz"},
             {}, "settings.");
@@ -145,7 +147,8 @@ Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settin
         }
     }
     auto parsed = protocol::parse_group_settings(settings, "settings");
-    if (!parsed) return make_error("invalid", parsed.error().message, parsed.error().field);
+    if (!parsed)
+        return make_error(ErrorCode::invalid, parsed.error().message, parsed.error().field);
     if (auto st = check_time_zone(parsed->timezone, "settings.timezone"); !st) return st.error();
     return parsed;
 }
@@ -160,7 +163,7 @@ Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std
         return st.error();
     }
     const nlohmann::json name = member_or_null(body, "name");
-    if (!name.is_string()) return make_error("invalid", "is required (a string)", "name");
+    if (!name.is_string()) return make_error(ErrorCode::invalid, "is required (a string)", "name");
     if (auto st = check_group_name(name.get_ref<const std::string&>()); !st) return st.error();
     auto settings = read_group_settings(member_or_null(body, "settings"));
     if (!settings) return settings.error();
@@ -182,7 +185,7 @@ Result<Group> GroupService::get(const std::string& name) {
     auto group =
         store_.read([&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
     if (!group) return group.error();
-    if (!*group) return make_error("not_found", "no group " + name);
+    if (!*group) return make_error(ErrorCode::not_found, "no group " + name);
     return std::move(**group);
 }
 
@@ -198,10 +201,10 @@ Result<Group> GroupService::replace_settings(const std::string& name, const nloh
         return st.error();
     }
     if (auto it = body.find("name"); it != body.end() && *it != name) {
-        return make_error("invalid", "a group cannot be renamed", "name");
+        return make_error(ErrorCode::invalid, "a group cannot be renamed", "name");
     }
     if (!body.contains("settings")) {
-        return make_error("invalid", "is required (the group's settings)", "settings");
+        return make_error(ErrorCode::invalid, "is required (the group's settings)", "settings");
     }
     auto settings = read_group_settings(body["settings"]);
     if (!settings) return settings.error();
@@ -215,18 +218,20 @@ Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann:
         return st.error();
     }
     const nlohmann::json group = member_or_null(body, "group");
-    if (!group.is_string()) return make_error("invalid", "is required (a group name)", "group");
+    if (!group.is_string())
+        return make_error(ErrorCode::invalid, "is required (a group name)", "group");
     if (auto st = check_group_name(group.get_ref<const std::string&>(), "group"); !st) {
         return st.error();
     }
     auto moved = store_.write([&](Tx& tx) -> Result<ScreenMove> {
         auto screen = tx.screens().find(screen_id);
-        if (!screen) return make_error("not_found", "no screen " + std::to_string(screen_id));
+        if (!screen)
+            return make_error(ErrorCode::not_found, "no screen " + std::to_string(screen_id));
         ScreenMove move{std::move(*screen), {}};
         move.previous_group = move.screen.group;
         auto target = tx.groups().find(group.get<std::string>());
         if (!target) {
-            return make_error("unprocessable",
+            return make_error(ErrorCode::unprocessable,
                               "no group " + group.get<std::string>() + ": create it first",
                               "group");
         }

@@ -26,9 +26,9 @@ Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io, const tcp:
     l->acceptor_.open(endpoint.protocol(), ec);
     if (!ec) l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) l->acceptor_.bind(endpoint, ec);
-    if (ec) return make_error("io", "cannot bind " + where() + ": " + ec.message());
+    if (ec) return make_error(ErrorCode::io, "cannot bind " + where() + ": " + ec.message());
     l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) return make_error("io", "cannot listen on " + where() + ": " + ec.message());
+    if (ec) return make_error(ErrorCode::io, "cannot listen on " + where() + ": " + ec.message());
     return l;
 }
 

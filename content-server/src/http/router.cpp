@@ -148,12 +148,13 @@ void Router::dispatch(Request request, Responder respond) const {
     }
     if (!m.route) {
         if (!m.allow.empty()) {
-            Response r = error_response(make_error(
-                "method_not_allowed", request.method_text + " is not allowed on " + request.path));
+            Response r = error_response(
+                make_error(ErrorCode::method_not_allowed,
+                           request.method_text + " is not allowed on " + request.path));
             r.headers.set("Allow", m.allow);
             respond(std::move(r));
         } else {
-            respond(error_response(make_error("not_found", "nothing at " + request.path)));
+            respond(error_response(make_error(ErrorCode::not_found, "nothing at " + request.path)));
         }
         return;
     }
@@ -179,7 +180,7 @@ void Router::dispatch(Request request, Responder respond) const {
         } catch (const std::exception& e) {
             spdlog::error("{} {}: unexpected exception: {}", shared->method_text, shared->path,
                           e.what());
-            respond(error_response(make_error("internal", e.what())));
+            respond(error_response(make_error(ErrorCode::internal, e.what())));
         }
     });
 }

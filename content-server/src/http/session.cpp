@@ -81,9 +81,10 @@ class Session : public std::enable_shared_from_this<Session> {
             method_text_ = "?";
             target_ = "?";
             if (ec == bhttp::error::header_limit) {
-                return fail(make_error("header_too_large", "the request headers are too large"));
+                return fail(
+                    make_error(ErrorCode::header_too_large, "the request headers are too large"));
             }
-            return fail(make_error("invalid", "malformed HTTP request: " + ec.message()));
+            return fail(make_error(ErrorCode::invalid, "malformed HTTP request: " + ec.message()));
         }
         auto& head = header_parser_->get();
         Request req = request_from_header(head, remote_);
@@ -95,7 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
         const std::uint64_t limit = router_.body_limit(req.method, req.path);
         if (auto length = header_parser_->content_length(); length && *length > limit) {
-            return fail(make_error("too_large",
+            return fail(make_error(ErrorCode::too_large,
                                    "the body has " + std::to_string(*length) +
                                        " bytes; this route accepts at most " +
                                        std::to_string(limit),
@@ -129,12 +130,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_body(beast::error_code ec, std::size_t) {
         if (ec == bhttp::error::body_limit) {
-            return fail(
-                make_error("too_large", "the body is larger than this route accepts", "body"));
+            return fail(make_error(ErrorCode::too_large,
+                                   "the body is larger than this route accepts", "body"));
         }
         if (ec) {
             if (is_disconnect(ec)) return close();
-            return fail(make_error("invalid", "malformed request body: " + ec.message(), "body"));
+            return fail(
+                make_error(ErrorCode::invalid, "malformed request body: " + ec.message(), "body"));
         }
         read_body();
     }
@@ -184,7 +186,7 @@ class Session : public std::enable_shared_from_this<Session> {
             msg->body().file.open(res.file->path.c_str(), beast::file_mode::scan, ec);
             if (ec) {
                 spdlog::error("cannot open {}: {}", res.file->path.string(), ec.message());
-                return send(error_response(make_error("not_found", "the file is gone")));
+                return send(error_response(make_error(ErrorCode::not_found, "the file is gone")));
             }
             msg->body().offset = res.file->offset;
             msg->body().length = res.file->length;

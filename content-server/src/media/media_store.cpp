@@ -22,7 +22,7 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
                                      std::optional<std::int64_t> uploaded_by, bool* created) {
     if (created) *created = false;
     if (bytes.size() > limits_.max_bytes) {
-        return make_error("too_large",
+        return make_error(ErrorCode::too_large,
                           "the upload has " + std::to_string(bytes.size()) +
                               " bytes; the limit is " + std::to_string(limits_.max_bytes),
                           "body");
@@ -32,7 +32,7 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
     const auto pixels =
         static_cast<std::uint64_t>(image->width) * static_cast<std::uint64_t>(image->height);
     if (pixels > limits_.max_pixels) {
-        return make_error("unprocessable",
+        return make_error(ErrorCode::unprocessable,
                           "the image has " + std::to_string(image->width) + "x" +
                               std::to_string(image->height) + " pixels; the limit is " +
                               std::to_string(limits_.max_pixels) + " pixels",
@@ -48,7 +48,7 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
     if (!have_file) {
         if (auto st = write_file_atomic(path, bytes); !st) {
             spdlog::error("media: cannot write {}: {}", path.string(), st.error().to_string());
-            return make_error("internal", "the media file could not be stored");
+            return make_error(ErrorCode::internal, "the media file could not be stored");
         }
     }
     bool added = false;

@@ -107,11 +107,11 @@ Result<ImageInfo> sniff_image(std::string_view bytes) {
         info.content_type = "image/jpeg";
         read = jpeg_size(data, bytes.size(), info.width, info.height);
     } else {
-        return make_error("unsupported_media_type", "only PNG and JPEG images are accepted",
-                          "body");
+        return make_error(ErrorCode::unsupported_media_type,
+                          "only PNG and JPEG images are accepted", "body");
     }
     if (!read || info.width <= 0 || info.height <= 0) {
-        return make_error("unsupported_media_type",
+        return make_error(ErrorCode::unsupported_media_type,
                           "the " + info.content_type + " header cannot be read", "body");
     }
     return info;

@@ -21,8 +21,8 @@ std::string six_digit_code() {
 }
 
 Error unknown_code() {
-    return make_error("not_found", "no screen is showing this code: check it, or it has expired",
-                      "code");
+    return make_error(ErrorCode::not_found,
+                      "no screen is showing this code: check it, or it has expired", "code");
 }
 
 }  // namespace
@@ -58,7 +58,7 @@ Result<PairingRequest> PairingService::request(const std::string& remote,
     purge_locked(t);
     auto& times = recent_[remote];
     if (static_cast<int>(times.size()) >= kRequestsPerMinute) {
-        return make_error("rate_limited",
+        return make_error(ErrorCode::rate_limited,
                           "too many pairing requests from this address: try again in a minute");
     }
     times.push_back(t);
@@ -80,7 +80,7 @@ Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
     purge_locked(Clock::now());
     auto it = pending_.find(pairing_id);
     if (it == pending_.end()) {
-        return make_error("not_found",
+        return make_error(ErrorCode::not_found,
                           "unknown pairing: it expired or was collected; ask for a new code");
     }
     if (!it->second.result) return PairingPoll{};
@@ -92,14 +92,14 @@ Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
 Result<Screen> PairingService::claim(const std::string& code, const std::string& name,
                                      const std::string& group, std::optional<std::int64_t> actor) {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-        return make_error("invalid", "the code is six digits", "code");
+        return make_error(ErrorCode::invalid, "the code is six digits", "code");
     }
     // The rule of `signage-server screen add`.
     const std::size_t length = protocol::utf8_length(name);
     bool clean = length >= 1 && length <= 64;
     for (unsigned char ch : name) clean = clean && ch > 0x20 && ch != 0x7f && ch != '/';
     if (!clean) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "a screen name has 1 to 64 characters, no spaces, control characters "
                           "or '/'",
                           "name");

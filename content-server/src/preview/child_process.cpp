@@ -53,7 +53,7 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
     ChildPipe out_pipe;
     ChildPipe err_pipe;
     if (::pipe2(out_pipe.fd, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fd, O_CLOEXEC) != 0) {
-        return make_error("unavailable", errno_text("pipe", errno));
+        return make_error(ErrorCode::unavailable, errno_text("pipe", errno));
     }
     SpawnActions spawn;
     posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
@@ -86,7 +86,7 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
     const int spawned =
         ::posix_spawn(&pid, program.c_str(), &spawn.actions, &spawn.attr, argv.data(), envp.data());
     if (spawned != 0) {
-        return make_error("unavailable", errno_text(program.c_str(), spawned));
+        return make_error(ErrorCode::unavailable, errno_text(program.c_str(), spawned));
     }
     ChildPipe::close_end(out_pipe.fd[1]);
     ChildPipe::close_end(err_pipe.fd[1]);

@@ -125,7 +125,7 @@ PreviewService::~PreviewService() {
     cancel_ = true;
     wake_.notify_all();
     for (auto& [key, dones] : left) {
-        for (auto& done : dones) done(make_error("unavailable", "the server is stopping"));
+        for (auto& done : dones) done(make_error(ErrorCode::unavailable, "the server is stopping"));
     }
     for (auto& t : threads_) t.join();
     if (!scratch_.empty()) {
@@ -136,7 +136,7 @@ PreviewService::~PreviewService() {
 
 void PreviewService::render(PreviewRequest request, Done done) {
     if (config_.player.empty()) {
-        done(make_error("unavailable",
+        done(make_error(ErrorCode::unavailable,
                         "previews are unavailable: the server found no signage-player program "
                         "(start it with --player PATH)"));
         return;
@@ -156,7 +156,7 @@ void PreviewService::render(PreviewRequest request, Done done) {
     }
     if (stopping_ || queue_.size() >= config_.max_waiting) {
         lock.unlock();
-        done(make_error("unavailable",
+        done(make_error(ErrorCode::unavailable,
                         "too many previews are being rendered: try again in a moment"));
         return;
     }
@@ -245,29 +245,29 @@ PreviewResult PreviewService::render_now(const Job& job) const {
     if (!child) {
         spdlog::error("previews: cannot run {}: {}", config_.player.string(),
                       child.error().message);
-        return make_error("unavailable", "the preview renderer cannot be started");
+        return make_error(ErrorCode::unavailable, "the preview renderer cannot be started");
     }
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     if (child->timed_out) {
         spdlog::error("previews: the renderer took more than {} ms and was stopped",
                       config_.timeout.count());
-        return make_error("timeout", "the preview took too long to render and was stopped (" +
-                                         std::to_string(config_.timeout.count() / 1000) +
-                                         " s limit)");
+        return make_error(ErrorCode::timeout,
+                          "the preview took too long to render and was stopped (" +
+                              std::to_string(config_.timeout.count() / 1000) + " s limit)");
     }
-    if (child->cancelled) return make_error("unavailable", "the server is stopping");
+    if (child->cancelled) return make_error(ErrorCode::unavailable, "the server is stopping");
     if (child->exit_code == 2) {
         // The server validated the slide; the player refused it all the same.
-        return make_error("unprocessable", last_error_line(child->err), "body");
+        return make_error(ErrorCode::unprocessable, last_error_line(child->err), "body");
     }
     if (child->exit_code != 0) {
         spdlog::error("previews: the renderer failed (exit {}): {}", child->exit_code, child->err);
-        return make_error("unavailable",
+        return make_error(ErrorCode::unavailable,
                           "the preview renderer failed: " + last_error_line(child->err));
     }
     auto png = read_file(png_file);
-    if (!png) return make_error("unavailable", "the preview renderer wrote no image");
+    if (!png) return make_error(ErrorCode::unavailable, "the preview renderer wrote no image");
     auto preview = std::make_shared<Preview>();
     preview->png = std::move(*png);
     if (auto report = protocol::parse_render_report(child->out)) {

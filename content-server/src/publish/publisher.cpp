@@ -46,7 +46,7 @@ Result<std::vector<protocol::Slide>> current_slides(const PublishInput& input, T
         auto parsed = protocol::parse_slide(nlohmann::json::parse(approved.json, nullptr, false),
                                             lenient, "slides[" + std::to_string(approved.id) + "]");
         if (!parsed) {
-            return make_error("internal",
+            return make_error(ErrorCode::internal,
                               "the approved version of slide " + std::to_string(approved.id) +
                                   " no longer validates: " + parsed.error().to_string());
         }
@@ -75,7 +75,7 @@ Result<std::vector<protocol::Question>> current_questions(const PublishInput& in
         auto parsed =
             protocol::parse_question(nlohmann::json::parse(approved.json, nullptr, false), lenient);
         if (!parsed) {
-            return make_error("internal",
+            return make_error(ErrorCode::internal,
                               "the approved version of question " + std::to_string(approved.id) +
                                   " no longer validates: " + parsed.error().to_string());
         }
@@ -119,8 +119,9 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
             if (cached == media_cache.end()) {
                 auto info = input.find_media(sha);
                 if (!info) {
-                    return make_error("internal", "slide " + slide.id + " uses media " + sha +
-                                                      " that is not in the media store");
+                    return make_error(ErrorCode::internal, "slide " + slide.id + " uses media " +
+                                                               sha +
+                                                               " that is not in the media store");
                 }
                 cached = media_cache
                              .emplace(sha, protocol::MediaRef{info->sha256, info->size,
@@ -137,7 +138,7 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
 
 Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
     auto now = protocol::parse_iso8601(input.now);
-    if (!now) return make_error("internal", "bad publish time " + input.now);
+    if (!now) return make_error(ErrorCode::internal, "bad publish time " + input.now);
     auto slides = current_slides(input, *now);
     if (!slides) return slides.error();
     auto quiz = current_questions(input);
@@ -189,8 +190,9 @@ Result<protocol::GroupSettings> group_settings(const Group& group) {
     auto settings =
         protocol::parse_group_settings(nlohmann::json::parse(group.settings_json, nullptr, false));
     if (!settings) {
-        return make_error("internal", "the stored settings of group " + group.name +
-                                          " no longer validate: " + settings.error().to_string());
+        return make_error(ErrorCode::internal,
+                          "the stored settings of group " + group.name +
+                              " no longer validate: " + settings.error().to_string());
     }
     return settings;
 }
@@ -232,7 +234,7 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
         if (latest) {
             auto parsed = protocol::parse_manifest_text(latest->json);
             if (!parsed) {
-                return make_error("internal",
+                return make_error(ErrorCode::internal,
                                   "the latest manifest of group " + g.name +
                                       " no longer parses: " + parsed.error().to_string());
             }
@@ -252,7 +254,7 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
     PublishedGroup manifest;
     auto updated = store_.write([&](Tx& tx) -> Result<Group> {
         auto g = tx.groups().find(group);
-        if (!g) return make_error("not_found", "no group " + group);
+        if (!g) return make_error(ErrorCode::not_found, "no group " + group);
         tx.audit().record(
             by.id, "update", "group", group,
             dump_audit({{"settings", nlohmann::json::parse(g->settings_json, nullptr, false)}}),
@@ -277,7 +279,7 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
     return store.read([&](Tx& tx) -> Result<ManifestSnapshot> {
         auto g = tx.groups().find(group);
-        if (!g) return make_error("not_found", "no group " + group);
+        if (!g) return make_error(ErrorCode::not_found, "no group " + group);
         if (auto stored = tx.manifests().latest(g->id)) {
             return ManifestSnapshot{stored->group, stored->version, stored->json, stored->sequence};
         }

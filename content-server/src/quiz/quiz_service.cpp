@@ -62,12 +62,13 @@ QuizService::QuizService(Store& store)
           store, [](Tx& tx) -> ReviewRepository& { return tx.questions(); }, "question") {}
 
 Result<std::string> QuizService::validate(const nlohmann::json& body) {
-    if (!body.is_object()) return make_error("invalid", "a question is a JSON object", "body");
+    if (!body.is_object())
+        return make_error(ErrorCode::invalid, "a question is a JSON object", "body");
     // A client may send a question back as it got it: the server's fields go.
     nlohmann::json input = body;
     erase_review_fields(input);
     auto q = protocol::parse_question(input);
-    if (!q) return make_error("invalid", q.error().message, q.error().field);
+    if (!q) return make_error(ErrorCode::invalid, q.error().message, q.error().field);
     return question_text(std::move(*q));
 }
 
@@ -156,11 +157,12 @@ Result<QuizImport> QuizService::import_json(const nlohmann::json& body, const Us
     const nlohmann::json* list = &body;
     if (body.is_object() && body.contains("questions")) list = &body["questions"];
     if (!list->is_array()) {
-        return make_error("invalid", "an import is a JSON array of questions", "body");
+        return make_error(ErrorCode::invalid, "an import is a JSON array of questions", "body");
     }
-    if (list->empty()) return make_error("invalid", "there are no questions to import", "body");
+    if (list->empty())
+        return make_error(ErrorCode::invalid, "there are no questions to import", "body");
     if (list->size() > protocol::QuizLimits::max_questions) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "at most " + std::to_string(protocol::QuizLimits::max_questions) +
                               " questions can be imported at once",
                           "body");
@@ -205,8 +207,9 @@ Result<std::vector<protocol::Question>> QuizService::bank() {
     for (const auto& r : *records) {
         auto q = protocol::parse_question(nlohmann::json::parse(r.json, nullptr, false), lenient);
         if (!q) {
-            return make_error("internal", "question " + std::to_string(r.id) +
-                                              " no longer validates: " + q.error().to_string());
+            return make_error(ErrorCode::internal,
+                              "question " + std::to_string(r.id) +
+                                  " no longer validates: " + q.error().to_string());
         }
         q->id = std::to_string(r.id);
         out.push_back(std::move(*q));
@@ -216,7 +219,7 @@ Result<std::vector<protocol::Question>> QuizService::bank() {
 
 Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
     auto claim = protocol::parse_claim_code(code);
-    if (!claim) return make_error("invalid", claim.error().message, "code");
+    if (!claim) return make_error(ErrorCode::invalid, claim.error().message, "code");
     const std::string key_id = to_hex(claim->key_id.data(), claim->key_id.size());
     auto owners = store_.read([&](Tx& tx) -> Result<std::vector<std::pair<Screen, std::string>>> {
         return tx.screens().find_by_claim_key(key_id);
@@ -236,10 +239,10 @@ Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
         }
     }
     if (signer == nullptr) {
-        return make_error("forged", "no screen made this code: it is not genuine", "code");
+        return make_error(ErrorCode::forged, "no screen made this code: it is not genuine", "code");
     }
     if (claim->day > today_utc_day() + 1) {
-        return make_error("forbidden",
+        return make_error(ErrorCode::forbidden,
                           "the code is dated " + day_to_date(claim->day) +
                               ", after today: the screen's clock is wrong",
                           "code");
@@ -260,7 +263,7 @@ Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& b
     if (!info) return info.error();
     if (info->redemption) {
         already = *info;
-        return make_error("already_redeemed",
+        return make_error(ErrorCode::already_redeemed,
                           "this prize was already handed out at " + info->redemption->redeemed_at +
                               " by " + info->redemption->redeemed_by,
                           "code");
@@ -277,7 +280,7 @@ Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& b
             // The single redemption per code decided: someone redeemed it first.
             existing = tx.quiz_results().find_redemption(info->screen_id, info->day, info->serial);
             const Redemption shown = existing.value_or(Redemption{});
-            return make_error("already_redeemed",
+            return make_error(ErrorCode::already_redeemed,
                               "this prize was already handed out at " + shown.redeemed_at + " by " +
                                   shown.redeemed_by,
                               "code");
@@ -305,10 +308,10 @@ Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& b
 Result<ResultsAccepted> QuizService::add_results(const Screen& screen, const nlohmann::json& body) {
     auto rounds = body.find("rounds");
     if (rounds == body.end() || !rounds->is_array()) {
-        return make_error("invalid", "is required (a list of rounds)", "rounds");
+        return make_error(ErrorCode::invalid, "is required (a list of rounds)", "rounds");
     }
     if (rounds->size() > max_rounds_per_request) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "has more than " + std::to_string(max_rounds_per_request) +
                               " rounds: send them in several requests",
                           "rounds");
@@ -316,7 +319,7 @@ Result<ResultsAccepted> QuizService::add_results(const Screen& screen, const nlo
     std::vector<QuizRoundRow> rows;
     for (std::size_t i = 0; i < rounds->size(); ++i) {
         auto r = protocol::parse_round_result((*rounds)[i], "rounds[" + std::to_string(i) + "]");
-        if (!r) return make_error("invalid", r.error().message, r.error().field);
+        if (!r) return make_error(ErrorCode::invalid, r.error().message, r.error().field);
         auto at = protocol::parse_iso8601(r->finished_at);
         const int day =
             static_cast<int>(std::chrono::floor<std::chrono::days>(*at).time_since_epoch().count());
@@ -333,10 +336,10 @@ Result<ResultsAccepted> QuizService::add_results(const Screen& screen, const nlo
 
 Result<nlohmann::json> QuizService::stats(const std::string& from, const std::string& to) {
     if (!from.empty() && !is_date(from)) {
-        return make_error("invalid", "must be a date (YYYY-MM-DD)", "from");
+        return make_error(ErrorCode::invalid, "must be a date (YYYY-MM-DD)", "from");
     }
     if (!to.empty() && !is_date(to))
-        return make_error("invalid", "must be a date (YYYY-MM-DD)", "to");
+        return make_error(ErrorCode::invalid, "must be a date (YYYY-MM-DD)", "to");
     auto figures =
         store_.read([&](Tx& tx) -> Result<QuizStats> { return tx.quiz_results().stats(from, to); });
     if (!figures) return figures.error();

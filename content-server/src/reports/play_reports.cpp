@@ -111,14 +111,14 @@ Result<PlaysAccepted> PlayReports::add(const Screen& screen, const nlohmann::jso
 
 Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     const auto from = report_day(q.from);
-    if (!from) return make_error("invalid", "must be a date (YYYY-MM-DD)", "from");
+    if (!from) return make_error(ErrorCode::invalid, "must be a date (YYYY-MM-DD)", "from");
     const auto to = report_day(q.to.empty() ? q.from : q.to);
-    if (!to) return make_error("invalid", "must be a date (YYYY-MM-DD)", "to");
-    if (*to < *from) return make_error("invalid", "is before from", "to");
+    if (!to) return make_error(ErrorCode::invalid, "must be a date (YYYY-MM-DD)", "to");
+    if (*to < *from) return make_error(ErrorCode::invalid, "is before from", "to");
     if ((*to - *from).count() >= max_days) {
         return make_error(
-            "invalid", std::string{"is more than "} + std::to_string(max_days) + " days after from",
-            "to");
+            ErrorCode::invalid,
+            std::string{"is more than "} + std::to_string(max_days) + " days after from", "to");
     }
 
     auto screens =
@@ -130,10 +130,11 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
         for (const Screen& s : *screens) {
             if (s.id == *q.screen) chosen.push_back(s);
         }
-        if (chosen.empty()) return make_error("not_found", "no such screen", "screen");
+        if (chosen.empty()) return make_error(ErrorCode::not_found, "no such screen", "screen");
         group = chosen.front().group;
     } else {
-        if (group.empty()) return make_error("invalid", "name a screen or a group", "group");
+        if (group.empty())
+            return make_error(ErrorCode::invalid, "name a screen or a group", "group");
         for (const Screen& s : *screens) {
             if (s.group == group) chosen.push_back(s);
         }
@@ -141,7 +142,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     auto g = store_.read(
         [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(group); });
     if (!g) return g.error();
-    if (!*g) return make_error("not_found", "no such group", "group");
+    if (!*g) return make_error(ErrorCode::not_found, "no such group", "group");
     protocol::GroupSettings settings;
     {
         const auto j = nlohmann::json::parse((*g)->settings_json, nullptr, false);

@@ -35,14 +35,14 @@ Result<Screen> ScreenService::pair(const std::string& name, const std::string& g
         if (!existing) return add_screen(tx, name, group, device, actor);
         if (!existing->revoked) {
             return make_error(
-                "conflict",
+                ErrorCode::conflict,
                 "screen " + name + " already exists and has a working token: revoke it first",
                 "name");
         }
         tx.groups().add_if_missing(group);
         if (!tx.screens().reissue(existing->id, group, device)) {
-            return make_error("conflict", "screen " + name + " changed meanwhile: try again",
-                              "name");
+            return make_error(ErrorCode::conflict,
+                              "screen " + name + " changed meanwhile: try again", "name");
         }
         tx.audit().record(actor, "pair", "screen", std::to_string(existing->id),
                           dump_audit({{"name", name}, {"revoked", true}}),
@@ -56,7 +56,7 @@ Result<Screen> ScreenService::pair(const std::string& name, const std::string& g
 Result<Screen> ScreenService::revoke(std::int64_t screen_id, std::optional<std::int64_t> actor) {
     return store_.write([&](Tx& tx) -> Result<Screen> {
         if (!tx.screens().revoke(screen_id)) {
-            return make_error("not_found", "no screen " + std::to_string(screen_id));
+            return make_error(ErrorCode::not_found, "no screen " + std::to_string(screen_id));
         }
         Screen screen = *tx.screens().find(screen_id);
         tx.audit().record(actor, "revoke", "screen", std::to_string(screen_id),
@@ -69,7 +69,7 @@ Result<Screen> ScreenService::revoke(std::int64_t screen_id, std::optional<std::
 Result<Screen> ScreenService::get(std::int64_t screen_id) {
     return store_.read([&](Tx& tx) -> Result<Screen> {
         auto screen = tx.screens().find(screen_id);
-        if (!screen) return make_error("not_found", "no such screen", "id");
+        if (!screen) return make_error(ErrorCode::not_found, "no such screen", "id");
         return std::move(*screen);
     });
 }

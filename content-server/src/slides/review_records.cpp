@@ -9,7 +9,7 @@ ReviewRecords::ReviewRecords(Store& store, Repository repository, std::string no
     : store_(store), repository_(repository), noun_(std::move(noun)) {}
 
 Error ReviewRecords::not_found(std::int64_t id, const std::string& field) const {
-    return make_error("not_found", "no " + noun_ + " " + std::to_string(id), field);
+    return make_error(ErrorCode::not_found, "no " + noun_ + " " + std::to_string(id), field);
 }
 
 Result<SlideRecord> ReviewRecords::create(const std::string& json, std::int64_t author_id) {

@@ -28,7 +28,8 @@ SlideService::SlideService(Store& store)
           store, [](Tx& tx) -> ReviewRepository& { return tx.slides(); }, "slide") {}
 
 Result<std::string> SlideService::validate(const nlohmann::json& body) {
-    if (!body.is_object()) return make_error("invalid", "a slide is a JSON object", "body");
+    if (!body.is_object())
+        return make_error(ErrorCode::invalid, "a slide is a JSON object", "body");
     // The fields slide_view() adds are the server's: a client may send a slide
     // back as it got it.
     nlohmann::json input = body;
@@ -40,7 +41,7 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
     if (!slide) {
         // Validation errors are the client's: report them as such, whatever
         // code the protocol layer chose, with its field path.
-        return make_error("invalid", slide.error().message, slide.error().field);
+        return make_error(ErrorCode::invalid, slide.error().message, slide.error().field);
     }
     slide->id.clear();
     auto check_media = [&](const std::string& sha, const char* field) -> Status {
@@ -49,7 +50,7 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
             [&](Tx& tx) -> Result<std::optional<MediaInfo>> { return tx.media().find(sha); });
         if (!found) return found.error();
         if (!*found) {
-            return make_error("unprocessable",
+            return make_error(ErrorCode::unprocessable,
                               "no uploaded media has sha256 " + sha + ": upload it first", field);
         }
         return {};
@@ -70,13 +71,13 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
         const std::string field = "groups[" + std::to_string(i) + "]";
         if (std::find(slide->groups.begin(), slide->groups.begin() + static_cast<long>(i), name) !=
             slide->groups.begin() + static_cast<long>(i)) {
-            return make_error("invalid", "names the group " + name + " twice", field);
+            return make_error(ErrorCode::invalid, "names the group " + name + " twice", field);
         }
         auto group = store_.read(
             [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
         if (!group) return group.error();
         if (!*group) {
-            return make_error("unprocessable",
+            return make_error(ErrorCode::unprocessable,
                               "no screen group is named " + name + ": create it first", field);
         }
     }

@@ -5,7 +5,7 @@ namespace {
 
 Error wrong_state(const SlideRecord& slide, std::string_view noun, const std::string& action,
                   const std::string& allowed) {
-    return make_error("conflict",
+    return make_error(ErrorCode::conflict,
                       "cannot " + action + " a " + std::string(noun) + " that is " +
                           std::string(to_string(slide.status)) + " (only " + allowed + ")",
                       "status");
@@ -57,9 +57,10 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun) 
                            "pending " + std::string(noun) + "s can be approved");
     }
     if (by.id == slide.author_id || by.id == slide.updated_by_id) {
-        return make_error("forbidden", "a " + std::string(noun) +
-                                           " must be approved by someone other than the person "
-                                           "who wrote it");
+        return make_error(ErrorCode::forbidden,
+                          "a " + std::string(noun) +
+                              " must be approved by someone other than the person "
+                              "who wrote it");
     }
     slide.status = SlideStatus::approved;
     slide.approved_json = slide.json;
@@ -75,11 +76,12 @@ namespace {
 
 Status check_reason(const std::string& reason, std::string_view noun, std::string_view done) {
     if (only_whitespace(reason)) {
-        return make_error(
-            "invalid", "say why the " + std::string(noun) + " is " + std::string(done), "reason");
+        return make_error(ErrorCode::invalid,
+                          "say why the " + std::string(noun) + " is " + std::string(done),
+                          "reason");
     }
     if (reason.size() > 2000) {
-        return make_error("invalid", "the reason may have at most 2000 bytes", "reason");
+        return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason");
     }
     return {};
 }
@@ -111,7 +113,7 @@ Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& rea
                       std::string_view noun) {
     if (auto st = check_reason(reason, noun, "withdrawn"); !st) return st;
     if (!slide.approved_json) {
-        return make_error("conflict",
+        return make_error(ErrorCode::conflict,
                           "the " + std::string(noun) + " has no approved version to withdraw",
                           "status");
     }

@@ -213,7 +213,7 @@ class ScreenSession {
                         last_sync_error_ = e.to_string();
                     }
                     if (changed) reporter.notify_change();
-                    if (e.code == "auth" && may_pair) {
+                    if (e.code == ErrorCode::auth && may_pair) {
                         std::lock_guard lock(mu_);
                         refused = true;
                         cv_.notify_all();
@@ -271,11 +271,12 @@ class ScreenSession {
         while (!stopping()) {
             auto code = pairing_.request_code(options_.name_hint);
             if (!code) {
-                if (code.error().code == "stopped") break;
+                if (code.error().code == ErrorCode::stopped) break;
                 spdlog::warn("pairing: {}", code.error().to_string());
                 view.code.clear();
-                view.status = code.error().code == "rate_limited" ? "请求过于频繁，稍后自动重试"
-                                                                  : "暂时无法连接服务器，正在重试…";
+                view.status = code.error().code == ErrorCode::rate_limited
+                                  ? "请求过于频繁，稍后自动重试"
+                                  : "暂时无法连接服务器，正在重试…";
                 player_.show_pairing(view);
                 if (!sleep_for(backoff)) break;
                 backoff = std::min(backoff * 2, milliseconds{30000});
@@ -308,8 +309,8 @@ class ScreenSession {
                     player_.end_pairing();
                     return outcome->token;
                 }
-                if (!outcome && outcome.error().code == "stopped") return {};
-                if (!outcome && outcome.error().code == "expired") break;
+                if (!outcome && outcome.error().code == ErrorCode::stopped) return {};
+                if (!outcome && outcome.error().code == ErrorCode::expired) break;
                 if (!outcome) spdlog::warn("pairing: {}", outcome.error().to_string());
                 if (!sleep_for(kPollEvery)) return {};
             }

@@ -61,16 +61,18 @@ Result<std::unique_ptr<InputFifo>> InputFifo::open(const std::filesystem::path& 
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         if (::mkfifo(path.c_str(), 0600) != 0) {
-            return make_error("io", "--input-fifo " + path.string() + ": " + std::strerror(errno));
+            return make_error(ErrorCode::io,
+                              "--input-fifo " + path.string() + ": " + std::strerror(errno));
         }
     } else if (!S_ISFIFO(st.st_mode)) {
-        return make_error("invalid", "--input-fifo " + path.string() + ": not a FIFO");
+        return make_error(ErrorCode::invalid, "--input-fifo " + path.string() + ": not a FIFO");
     }
     // Read-write: the FIFO always has a writer (this one), so a test's writer
     // closing never turns into an endless end-of-file.
     const int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        return make_error("io", "--input-fifo " + path.string() + ": " + std::strerror(errno));
+        return make_error(ErrorCode::io,
+                          "--input-fifo " + path.string() + ": " + std::strerror(errno));
     }
     spdlog::info("input: reading taps and clicks from {}", path.string());
     return std::unique_ptr<InputFifo>(new InputFifo(fd, size, std::move(post)));

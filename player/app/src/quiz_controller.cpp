@@ -191,7 +191,7 @@ QuizStep QuizController::draw(Clock::time_point now, const render::ScreenLayout&
     }
     const render::Size size = layout.main_size();
     const protocol::QuizSettings& settings = quiz_->settings();
-    Result<render::QuizFrame> frame = make_error("invalid", "no quiz screen");
+    Result<render::QuizFrame> frame = make_error(ErrorCode::invalid, "no quiz screen");
     std::string log_key;
     std::string log_line;
     seconds_shown_.reset();

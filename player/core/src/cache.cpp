@@ -17,7 +17,7 @@ Result<std::unique_ptr<Cache>> Cache::open(const fs::path& dir) {
     for (const auto& sub : {dir, dir / "media", dir / "tmp"}) {
         fs::create_directories(sub, ec);
         if (ec)
-            return make_error("io",
+            return make_error(ErrorCode::io,
                               "cannot create cache folder " + sub.string() + ": " + ec.message());
     }
     std::unique_ptr<Cache> cache(new Cache(dir));
@@ -73,21 +73,22 @@ bool Cache::has_all_media(const protocol::Manifest& m) const {
 }
 
 Status Cache::commit_media(const std::string& sha256, std::int64_t expected_size) {
-    if (!is_sha256_hex(sha256)) return make_error("invalid", "not a sha256: " + sha256);
+    if (!is_sha256_hex(sha256)) return make_error(ErrorCode::invalid, "not a sha256: " + sha256);
     const auto part = partial_path(sha256);
     std::error_code ec;
     const auto size = fs::file_size(part, ec);
-    if (ec) return make_error("io", "no download for " + sha256 + ": " + ec.message());
+    if (ec) return make_error(ErrorCode::io, "no download for " + sha256 + ": " + ec.message());
     if (static_cast<std::int64_t>(size) != expected_size) {
         fs::remove(part, ec);
-        return make_error("corrupt", "download of " + sha256 + " has " + std::to_string(size) +
-                                         " bytes, expected " + std::to_string(expected_size));
+        return make_error(ErrorCode::corrupt, "download of " + sha256 + " has " +
+                                                  std::to_string(size) + " bytes, expected " +
+                                                  std::to_string(expected_size));
     }
     auto hash = sha256_file(part);
     if (!hash) return hash.error();
     if (*hash != sha256) {
         fs::remove(part, ec);
-        return make_error("corrupt", "download of " + sha256 + " hashes to " + *hash);
+        return make_error(ErrorCode::corrupt, "download of " + sha256 + " hashes to " + *hash);
     }
     if (auto st = commit_file(part, media_path(sha256)); !st) return st;
     std::lock_guard lock(mu_);
@@ -98,7 +99,8 @@ Status Cache::commit_media(const std::string& sha256, std::int64_t expected_size
 std::optional<protocol::Manifest> Cache::load_manifest() const {
     auto text = read_file(dir_ / "manifest.json");
     if (!text) {
-        if (text.error().code != "not_found") spdlog::warn("cache: {}", text.error().to_string());
+        if (text.error().code != ErrorCode::not_found)
+            spdlog::warn("cache: {}", text.error().to_string());
         return std::nullopt;
     }
     auto m = protocol::parse_manifest_text(*text);
@@ -115,7 +117,8 @@ std::optional<protocol::Manifest> Cache::load_manifest() const {
 
 Status Cache::commit_manifest(const protocol::Manifest& m) {
     if (!has_all_media(m)) {
-        return make_error("missing_media", "manifest " + m.version + " needs media not yet cached");
+        return make_error(ErrorCode::missing_media,
+                          "manifest " + m.version + " needs media not yet cached");
     }
     return write_file_atomic(dir_ / "manifest.json", protocol::to_json(m).dump());
 }

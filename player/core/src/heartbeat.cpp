@@ -43,9 +43,9 @@ Result<HbResponse> hb_request(const ReportTarget& target, const char* method, co
                               const std::string& body, const std::string& content_type,
                               const std::string& extra_header) {
     static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    if (!curl_ready) return make_error("network", "libcurl could not be initialised");
+    if (!curl_ready) return make_error(ErrorCode::network, "libcurl could not be initialised");
     HbEasyPtr easy(curl_easy_init(), &curl_easy_cleanup);
-    if (!easy) return make_error("network", "cannot create a libcurl handle");
+    if (!easy) return make_error(ErrorCode::network, "cannot create a libcurl handle");
     HbSlistPtr headers(nullptr, &curl_slist_free_all);
     auto add = [&](const std::string& h) {
         headers.reset(curl_slist_append(headers.release(), h.c_str()));
@@ -69,13 +69,13 @@ Result<HbResponse> hb_request(const ReportTarget& target, const char* method, co
     curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
     const CURLcode rc = curl_easy_perform(easy.get());
     if (rc != CURLE_OK) {
-        return make_error("network", std::string("cannot reach ") + target.server_url + ": " +
-                                         curl_easy_strerror(rc));
+        return make_error(ErrorCode::network, std::string("cannot reach ") + target.server_url +
+                                                  ": " + curl_easy_strerror(rc));
     }
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &res.status);
     if (res.status == 401 || res.status == 403) {
-        return make_error("auth", "the server refused this screen's token (HTTP " +
-                                      std::to_string(res.status) + ")");
+        return make_error(ErrorCode::auth, "the server refused this screen's token (HTTP " +
+                                               std::to_string(res.status) + ")");
     }
     if (res.status < 200 || res.status >= 300) {
         std::string message = std::string(path) + " answered HTTP " + std::to_string(res.status);
@@ -83,7 +83,7 @@ Result<HbResponse> hb_request(const ReportTarget& target, const char* method, co
         if (j.is_object() && j.contains("error") && j["error"].is_object()) {
             message += ": " + j["error"].value("message", std::string{});
         }
-        return make_error("network", message);
+        return make_error(ErrorCode::network, message);
     }
     return res;
 }

@@ -50,7 +50,7 @@ std::string outbox_file_name() {
 Result<std::unique_ptr<Outbox>> Outbox::open(fs::path dir, std::size_t max_items) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return make_error("io", "cannot create " + dir.string() + ": " + ec.message());
+    if (ec) return make_error(ErrorCode::io, "cannot create " + dir.string() + ": " + ec.message());
     std::unique_ptr<Outbox> box(new Outbox(std::move(dir), max_items));
     box->count_ = box->files_locked().size();
     return box;
@@ -198,7 +198,7 @@ Status OutboxUploader::send_pending() {
 
         std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(),
                                                                  &curl_easy_cleanup);
-        if (!easy) return make_error("network", "cannot create a libcurl handle");
+        if (!easy) return make_error(ErrorCode::network, "cannot create a libcurl handle");
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
                                                                             &curl_slist_free_all);
         const std::string auth = "Authorization: Bearer " + options_.token;
@@ -219,7 +219,7 @@ Status OutboxUploader::send_pending() {
         curl_easy_setopt(easy.get(), CURLOPT_XFERINFODATA, &stopping_);
         const CURLcode rc = curl_easy_perform(easy.get());
         if (rc != CURLE_OK) {
-            return make_error("network",
+            return make_error(ErrorCode::network,
                               std::string("POST ") + options_.path + ": " + curl_easy_strerror(rc));
         }
         long status = 0;
@@ -233,8 +233,8 @@ Status OutboxUploader::send_pending() {
             continue;
         }
         if (status < 200 || status > 299) {
-            return make_error(
-                "http", std::string("POST ") + options_.path + ": HTTP " + std::to_string(status));
+            return make_error(ErrorCode::http, std::string("POST ") + options_.path + ": HTTP " +
+                                                   std::to_string(status));
         }
         outbox_.remove(items);
         spdlog::info("outbox: sent {} item(s) to {}", items.size(), options_.path);

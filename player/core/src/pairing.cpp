@@ -39,9 +39,9 @@ PairingClient::PairingClient(std::string server_url) : server_url_(std::move(ser
 
 Result<PairingClient::Reply> PairingClient::send(const std::string& method, const std::string& path,
                                                  const std::string& body) {
-    if (cancelled_) return make_error("stopped", "pairing stopped");
+    if (cancelled_) return make_error(ErrorCode::stopped, "pairing stopped");
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), &curl_easy_cleanup);
-    if (!easy) return make_error("network", "cannot create a libcurl handle");
+    if (!easy) return make_error(ErrorCode::network, "cannot create a libcurl handle");
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
         curl_slist_append(nullptr, "Content-Type: application/json"), &curl_slist_free_all);
     const std::string url = server_url_ + path;
@@ -62,9 +62,10 @@ Result<PairingClient::Reply> PairingClient::send(const std::string& method, cons
     curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, 10000L);
     curl_easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
     const CURLcode rc = curl_easy_perform(easy.get());
-    if (cancelled_) return make_error("stopped", "pairing stopped");
+    if (cancelled_) return make_error(ErrorCode::stopped, "pairing stopped");
     if (rc != CURLE_OK) {
-        return make_error("network", "cannot reach " + server_url_ + ": " + curl_easy_strerror(rc));
+        return make_error(ErrorCode::network,
+                          "cannot reach " + server_url_ + ": " + curl_easy_strerror(rc));
     }
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply.status);
     return reply;
@@ -76,10 +77,11 @@ Result<PairingCode> PairingClient::request_code(const std::string& name_hint) {
     auto reply = send("POST", "/api/v1/player/pair", req.dump());
     if (!reply) return reply.error();
     if (reply->status == 429) {
-        return make_error("rate_limited", "the server asks this address to wait before a new code");
+        return make_error(ErrorCode::rate_limited,
+                          "the server asks this address to wait before a new code");
     }
     if (reply->status != 201) {
-        return make_error("network",
+        return make_error(ErrorCode::network,
                           "pairing request answered HTTP " + std::to_string(reply->status));
     }
     try {
@@ -89,11 +91,11 @@ Result<PairingCode> PairingClient::request_code(const std::string& name_hint) {
         out.code = j.at("code").get<std::string>();
         out.expires_text = j.at("expires_at").get<std::string>();
         auto t = protocol::parse_iso8601(out.expires_text);
-        if (!t) return make_error("network", "pairing answer: expires_at is not ISO 8601");
+        if (!t) return make_error(ErrorCode::network, "pairing answer: expires_at is not ISO 8601");
         out.expires_at = *t;
         return out;
     } catch (const std::exception& e) {
-        return make_error("network", std::string("pairing answer: ") + e.what());
+        return make_error(ErrorCode::network, std::string("pairing answer: ") + e.what());
     }
 }
 
@@ -101,10 +103,11 @@ Result<PairingOutcome> PairingClient::poll(const std::string& pairing_id) {
     auto reply = send("GET", "/api/v1/player/pair/" + pairing_id, {});
     if (!reply) return reply.error();
     if (reply->status == 404 || reply->status == 410) {
-        return make_error("expired", "the server no longer knows this pairing code");
+        return make_error(ErrorCode::expired, "the server no longer knows this pairing code");
     }
     if (reply->status != 200) {
-        return make_error("network", "pairing poll answered HTTP " + std::to_string(reply->status));
+        return make_error(ErrorCode::network,
+                          "pairing poll answered HTTP " + std::to_string(reply->status));
     }
     try {
         const auto j = nlohmann::json::parse(reply->body);
@@ -114,10 +117,10 @@ Result<PairingOutcome> PairingClient::poll(const std::string& pairing_id) {
         out.token = j.at("token").get<std::string>();
         out.screen = j.at("screen").get<std::string>();
         out.group = j.at("group").get<std::string>();
-        if (out.token.empty()) return make_error("network", "pairing answer: empty token");
+        if (out.token.empty()) return make_error(ErrorCode::network, "pairing answer: empty token");
         return out;
     } catch (const std::exception& e) {
-        return make_error("network", std::string("pairing answer: ") + e.what());
+        return make_error(ErrorCode::network, std::string("pairing answer: ") + e.what());
     }
 }
 

@@ -219,7 +219,7 @@ int SyncClient::perform(void* easy) {
 Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::string& known_version,
                                                                 int wait_s) {
     EasyPtr easy(curl_easy_init(), &curl_easy_cleanup);
-    if (!easy) return make_error("network", "cannot create a libcurl handle");
+    if (!easy) return make_error(ErrorCode::network, "cannot create a libcurl handle");
     const std::string url =
         options_.server_url + "/api/v1/player/manifest?wait=" + std::to_string(wait_s);
     SlistPtr headers(nullptr, &curl_slist_free_all);
@@ -244,21 +244,22 @@ Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::strin
     curl_easy_setopt(easy.get(), CURLOPT_ACCEPT_ENCODING, "");
 
     const auto rc = static_cast<CURLcode>(perform(easy.get()));
-    if (stopping_) return make_error("stopped", "sync stopped");
+    if (stopping_) return make_error(ErrorCode::stopped, "sync stopped");
     if (rc != CURLE_OK) {
-        if (body.overflow) return make_error("network", "manifest response is too large");
-        return make_error("network", std::string("cannot reach ") + options_.server_url + ": " +
-                                         curl_easy_strerror(rc));
+        if (body.overflow) return make_error(ErrorCode::network, "manifest response is too large");
+        return make_error(ErrorCode::network, std::string("cannot reach ") + options_.server_url +
+                                                  ": " + curl_easy_strerror(rc));
     }
     long status = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
     if (status == 304) return std::optional<protocol::Manifest>{};
     if (status == 401 || status == 403) {
-        return make_error(
-            "auth", "the server refused this screen's token (HTTP " + std::to_string(status) + ")");
+        return make_error(ErrorCode::auth, "the server refused this screen's token (HTTP " +
+                                               std::to_string(status) + ")");
     }
     if (status != 200) {
-        return make_error("network", "manifest request answered HTTP " + std::to_string(status));
+        return make_error(ErrorCode::network,
+                          "manifest request answered HTTP " + std::to_string(status));
     }
     if (!hdrs.command.empty()) {
         // A command instead of a manifest; unknown ones are ignored.
@@ -273,7 +274,7 @@ Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::strin
     }
     auto manifest = protocol::parse_manifest_text(body.data);
     if (!manifest) {
-        return make_error("bad_manifest",
+        return make_error(ErrorCode::bad_manifest,
                           "the server sent an unusable manifest: " + manifest.error().to_string());
     }
     if (manifest->version == known_version) return std::optional<protocol::Manifest>{};
@@ -306,7 +307,7 @@ Status SyncClient::download_media(const protocol::MediaRef& ref, std::int64_t& r
         if (have < ref.size) {
             std::unique_ptr<std::FILE, decltype(&std::fclose)> file(
                 std::fopen(part.c_str(), have > 0 ? "ab" : "wb"), &std::fclose);
-            if (!file) return make_error("io", "cannot write " + part.string());
+            if (!file) return make_error(ErrorCode::io, "cannot write " + part.string());
             EasyPtr easy(curl_easy_init(), &curl_easy_cleanup);
             const std::string url = options_.server_url + "/media/" + ref.sha256;
             FileSink sink{file.get(), have, ref.size};
@@ -328,9 +329,9 @@ Status SyncClient::download_media(const protocol::MediaRef& ref, std::int64_t& r
             if (std::fflush(file.get()) != 0) sink.io_error = true;
             file.reset();
             received += sink.received;
-            if (stopping_) return make_error("stopped", "sync stopped");
+            if (stopping_) return make_error(ErrorCode::stopped, "sync stopped");
             if (sink.io_error) {
-                return make_error("io", "cannot write " + part.string() + " (disk full?)");
+                return make_error(ErrorCode::io, "cannot write " + part.string() + " (disk full?)");
             }
             if (have > 0 && status == 200) {
                 // The server ignored the range: the body starts from byte 0.
@@ -339,20 +340,21 @@ Status SyncClient::download_media(const protocol::MediaRef& ref, std::int64_t& r
                 continue;
             }
             if (rc != CURLE_OK && !sink.overflow) {
-                return make_error(
-                    "network", "download of " + ref.sha256 + " failed: " + curl_easy_strerror(rc));
+                return make_error(ErrorCode::network, "download of " + ref.sha256 +
+                                                          " failed: " + curl_easy_strerror(rc));
             }
             if (status != 200 && status != 206) {
-                return make_error("network", "download of " + ref.sha256 + " answered HTTP " +
-                                                 std::to_string(status));
+                return make_error(
+                    ErrorCode::network,
+                    "download of " + ref.sha256 + " answered HTTP " + std::to_string(status));
             }
         }
         auto st = cache_.commit_media(ref.sha256, ref.size);
-        if (st || st.error().code != "corrupt") return st;
+        if (st || st.error().code != ErrorCode::corrupt) return st;
         spdlog::warn("sync: {}; fetching it again", st.error().message);
         have = 0;
     }
-    return make_error("corrupt", "media " + ref.sha256 + " does not match its sha256");
+    return make_error(ErrorCode::corrupt, "media " + ref.sha256 + " does not match its sha256");
 }
 
 void SyncClient::run(std::string version) {

@@ -55,7 +55,7 @@ class OffscreenDisplay final : public Display {
     }
 
     Result<SurfacePtr> read_frame() override {
-        if (!presented_) return make_error("sdl", "no frame has been presented yet");
+        if (!presented_) return make_error(ErrorCode::sdl, "no frame has been presented yet");
         SurfacePtr copy(SDL_ConvertSurfaceFormat(front_.get(), SDL_PIXELFORMAT_RGBA32, 0));
         if (!copy) return sdl_error("SDL_ConvertSurfaceFormat");
         return copy;
@@ -137,7 +137,8 @@ class WindowDisplay final : public Display {
     }
 
     Result<SurfacePtr> read_frame() override {
-        if (!kept_) return make_error("sdl", "no kept frame (call keep_next_frame() first)");
+        if (!kept_)
+            return make_error(ErrorCode::sdl, "no kept frame (call keep_next_frame() first)");
         SurfacePtr copy(SDL_DuplicateSurface(kept_.get()));
         if (!copy) return sdl_error("SDL_DuplicateSurface");
         return copy;
@@ -199,7 +200,7 @@ Result<std::unique_ptr<Display>> make_offscreen_display(Size size) {
     if (!renderer) return sdl_error("SDL_CreateSoftwareRenderer");
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
-        return make_error("io", std::string("pipe2: ") + std::strerror(errno));
+        return make_error(ErrorCode::io, std::string("pipe2: ") + std::strerror(errno));
     }
     return std::unique_ptr<Display>(new OffscreenDisplay(std::move(target), std::move(renderer),
                                                          std::move(front), fds[0], fds[1]));

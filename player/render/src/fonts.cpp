@@ -39,7 +39,7 @@ FontSet FontSet::defaults(const std::filesystem::path& regular_override, long in
 Status FontSet::check() const {
     for (const FontFace* f : {&regular, &bold, &display}) {
         if (!file_exists(f->path)) {
-            return make_error("not_found",
+            return make_error(ErrorCode::not_found,
                               "font file not found: " + f->path.string() +
                                   " (install fonts-noto-cjk or pass --font)",
                               "font");

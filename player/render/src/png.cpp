@@ -15,7 +15,8 @@ Status save_png_atomic(SDL_Surface& surface, const std::filesystem::path& path) 
     const std::filesystem::path tmp = path.string() + ".tmp-" + random_suffix();
     if (IMG_SavePNG(&surface, tmp.c_str()) != 0) {
         std::filesystem::remove(tmp, ec);
-        return make_error("io", "cannot write PNG " + tmp.string() + ": " + IMG_GetError());
+        return make_error(ErrorCode::io,
+                          "cannot write PNG " + tmp.string() + ": " + IMG_GetError());
     }
     auto st = commit_file(tmp, path);
     if (!st) {

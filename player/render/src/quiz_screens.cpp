@@ -313,7 +313,7 @@ Result<QuizFrame> QuizRenderer::feedback(const QuizQuestionView& view, Size size
 
 Result<QuizFrame> QuizRenderer::question_screen(const QuizQuestionView& view, Size size,
                                                 bool feedback) {
-    if (view.question == nullptr) return make_error("invalid", "no question to draw");
+    if (view.question == nullptr) return make_error(ErrorCode::invalid, "no question to draw");
     return draw_frame(size, false,
                       [&](QuizFrame& f) { return draw_question(view, size, feedback, f); });
 }

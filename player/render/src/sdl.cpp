@@ -5,13 +5,14 @@
 namespace signage::render {
 
 Error sdl_error(const std::string& what) {
-    return make_error("sdl", what + ": " + SDL_GetError());
+    return make_error(ErrorCode::sdl, what + ": " + SDL_GetError());
 }
 
 Result<Size> parse_size(const std::string& text) {
     const auto x = text.find_first_of("xX");
     if (x == std::string::npos) {
-        return make_error("invalid", "size must look like 1920x1080, got '" + text + "'", "size");
+        return make_error(ErrorCode::invalid, "size must look like 1920x1080, got '" + text + "'",
+                          "size");
     }
     Size s;
     const char* b = text.data();
@@ -20,7 +21,8 @@ Result<Size> parse_size(const std::string& text) {
     auto r2 = std::from_chars(b + x + 1, e, s.h);
     if (r1.ec != std::errc{} || r1.ptr != b + x || r2.ec != std::errc{} || r2.ptr != e || s.w < 1 ||
         s.h < 1 || s.w > 16384 || s.h > 16384) {
-        return make_error("invalid", "size must look like 1920x1080, got '" + text + "'", "size");
+        return make_error(ErrorCode::invalid, "size must look like 1920x1080, got '" + text + "'",
+                          "size");
     }
     return s;
 }

@@ -59,7 +59,7 @@ Status SlideRenderer::draw_qr_card(const protocol::QrCode& qr, const SDL_Rect& c
 
     auto code = draw_qr_code(renderer_, qr.text, SDL_Rect{card.x, card.y, card.w, card.w});
     if (!code) {
-        const bool too_small = code.error().code == "too_small";
+        const bool too_small = code.error().code == ErrorCode::too_small;
         layout.warnings.push_back(too_small ? "qr: the screen is too small for this QR code"
                                             : "qr: the text cannot be encoded as a QR code");
         spdlog::warn("qr: {}", code.error().message);

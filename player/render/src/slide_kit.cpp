@@ -112,7 +112,7 @@ Result<SDL_Rect> draw_qr_code(SDL_Renderer* r, const std::string& text, const SD
     std::unique_ptr<QRcode, KitQrDeleter> code(
         QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
     if (!code) {
-        return make_error("invalid",
+        return make_error(ErrorCode::invalid,
                           "cannot encode " + std::to_string(text.size()) + " bytes as a QR code");
     }
     const int n = code->width;
@@ -120,8 +120,8 @@ Result<SDL_Rect> draw_qr_code(SDL_Renderer* r, const std::string& text, const SD
     // and scannable.
     const int module = std::min(square.w, square.h) / (n + 8);
     if (module < 1) {
-        return make_error("too_small", std::to_string(n) + " modules do not fit " +
-                                           std::to_string(square.w) + " px");
+        return make_error(ErrorCode::too_small, std::to_string(n) + " modules do not fit " +
+                                                    std::to_string(square.w) + " px");
     }
     const int code_px = module * n;
     const int x0 = square.x + (square.w - code_px) / 2;

@@ -65,7 +65,7 @@ Result<Group> Groups::add(const std::string& name, const std::string& settings_j
         q.exec();
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) {
-            return make_error("conflict", "group " + name + " already exists", "name");
+            return make_error(ErrorCode::conflict, "group " + name + " already exists", "name");
         }
         throw;
     }
@@ -120,10 +120,11 @@ Result<Screen> Screens::add(const std::string& name, const std::string& group,
     q.bind(5, device.claim_key_id);
     q.bind(6, group);
     try {
-        if (q.exec() != 1) return make_error("unprocessable", "no group " + group, "group");
+        if (q.exec() != 1)
+            return make_error(ErrorCode::unprocessable, "no group " + group, "group");
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) {
-            return make_error("conflict", "screen " + name + " already exists", "name");
+            return make_error(ErrorCode::conflict, "screen " + name + " already exists", "name");
         }
         throw;
     }

@@ -190,7 +190,7 @@ Status migrate(SQLite::Database& db) {
         db.exec("INSERT INTO schema_version(version) VALUES (0)");
     }
     if (version > sqlite_schema_version) {
-        return make_error("internal",
+        return make_error(ErrorCode::internal,
                           "the database was written by a newer signage-server (schema " +
                               std::to_string(version) + ", this one knows " +
                               std::to_string(sqlite_schema_version) + ")");
@@ -290,7 +290,7 @@ class SqliteStore final : public Store {
         } catch (const std::exception& e) {
             if (tx.screens_changed) screen_cache().forget();
             spdlog::error("store: {}", e.what());
-            return make_error("internal", std::string("database error: ") + e.what());
+            return make_error(ErrorCode::internal, std::string("database error: ") + e.what());
         }
         // Forgotten again once the change is visible (or undone).
         if (tx.screens_changed) screen_cache().forget();
@@ -313,13 +313,14 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db
         db->exec("PRAGMA synchronous = FULL");
         db->exec("PRAGMA foreign_keys = ON");
     } catch (const std::exception& e) {
-        return make_error("io", "cannot open database " + db_file.string() + ": " + e.what());
+        return make_error(ErrorCode::io,
+                          "cannot open database " + db_file.string() + ": " + e.what());
     }
     try {
         if (auto st = migrate(*db); !st) return st.error();
     } catch (const std::exception& e) {
         spdlog::error("store: {}", e.what());
-        return make_error("internal", std::string("database error: ") + e.what());
+        return make_error(ErrorCode::internal, std::string("database error: ") + e.what());
     }
     return std::unique_ptr<Store>(new SqliteStore(std::move(db)));
 }

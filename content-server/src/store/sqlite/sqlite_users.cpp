@@ -52,7 +52,8 @@ Result<User> Users::add(const std::string& username, const std::string& password
         q.exec();
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) {
-            return make_error("conflict", "user " + username + " already exists", "username");
+            return make_error(ErrorCode::conflict, "user " + username + " already exists",
+                              "username");
         }
         throw;
     }
