@@ -107,22 +107,44 @@ class SlideRenderer {
     static Size qr_card_size(Size size, const protocol::QrCode& qr);
 
   private:
-    // `layout.page` on entry: the page asked for. A body too long for one
-    // page at the minimum size is paged (layout.pages, a "2 / 3" mark).
-    Status draw_text_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
+    // What a slide type's drawing is given: the slide, the output size, the
+    // options, the layout to fill (`layout.page`: the page asked for), and
+    // where a drawing with a reveal leaves the slide before it.
+    struct DrawCall {
+        const protocol::Slide& slide;
+        Size size;
+        const RenderOptions& options;
+        SlideLayout& layout;
+        TexturePtr* reveal_base;
+    };
+    // One slide type's drawing: an entry of the table in slide_drawings.cpp.
+    struct Drawing {
+        protocol::SlideType type;
+        Status (SlideRenderer::*draw)(const DrawCall& call);
+        // Its pages depend on the layout (a text body too long for one page
+        // at the minimum size): it sets layout.pages and clamps the page itself.
+        bool pages_itself = false;
+    };
+    // The table: nullptr for a type without a drawing.
+    static const Drawing* drawing_for(protocol::SlideType type);
+
+    // The drawings, one file each (<type>_slide.cpp).
+    Status draw_text_slide(const DrawCall& call);
+    Status draw_image_slide(const DrawCall& call);
+    Status draw_core_values_slide(const DrawCall& call);
+    Status draw_honor_roll_slide(const DrawCall& call);
+    Status draw_red_black_slide(const DrawCall& call);
+    Status draw_emergency_slide(const DrawCall& call);
+    Status draw_notice_slide(const DrawCall& call);
+
+    // Shared by the drawings.
     Result<TextBlock> page_text_block(std::string_view text, const TextStyle& style, SDL_Rect box,
                                       int page, SlideLayout& layout);
     void draw_page_number(SlideLayout& layout, SDL_Rect footer, SDL_Color color);
-    Status draw_image_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
-    Status draw_core_values_slide(const protocol::Slide& slide, Size size, SlideLayout& layout,
-                                  TexturePtr* reveal_base);
     // The background and title band of a board (honour roll, red/black);
     // returns the area left for its content.
     Result<SDL_Rect> draw_board(const protocol::Slide& slide, Size size, const char* default_title,
                                 SlideLayout& layout);
-    Status draw_honor_roll_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
-    Status draw_red_black_slide(const protocol::Slide& slide, Size size,
-                                const RenderOptions& options, SlideLayout& layout);
     Status draw_honor_card(const protocol::HonorEntry& entry, const SDL_Rect& card, Size size,
                            SlideLayout& layout);
     // Draws `ref` cover-cropped into `frame`; false when it is unavailable.
@@ -130,9 +152,6 @@ class SlideRenderer {
     Status draw_list_column(bool red, const std::vector<const protocol::ListEntry*>& rows,
                             bool mask_names, const SDL_Rect& column, Size size,
                             SlideLayout& layout);
-    Status draw_emergency_slide(const protocol::Slide& slide, Size size,
-                                const RenderOptions& options, SlideLayout& layout);
-    Status draw_notice_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
     // Draws the slide's QR card at `card` (of qr_card_size()).
     Status draw_qr_card(const protocol::QrCode& qr, const SDL_Rect& card, Size size,
                         SlideLayout& layout);
