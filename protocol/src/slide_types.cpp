@@ -35,6 +35,15 @@ FieldSpec multiline_field(std::string name, Label label, std::size_t max_chars, 
     return f;
 }
 
+// Each defined in its own file (slide_types/<type>.cpp).
+SlideTypeSpec text();
+SlideTypeSpec image();
+SlideTypeSpec core_values();
+SlideTypeSpec honor_roll();
+SlideTypeSpec red_black();
+SlideTypeSpec notice();
+SlideTypeSpec emergency();
+
 }  // namespace types
 
 const std::vector<SlideTypeSpec>& slide_types() {

@@ -1,4 +1,6 @@
-// core_values: the 24 characters in their three levels, revealed one by one.
+// core_values: the 24 characters in their three levels with their labels,
+// gold on red, plus the full 倡导… sentence; the three levels are reported in
+// SlideLayout::reveal for the compositor's reveal animation.
 
 #include <algorithm>
 #include <cmath>
@@ -22,7 +24,8 @@ const char* const kCoreValuesSentence =
     "倡导富强、民主、文明、和谐，倡导自由、平等、公正、法治，倡导爱国、敬业、诚信、友善。";
 const char* const kCoreValuesTitle = "社会主义核心价值观";
 
-Status SlideRenderer::draw_core_values_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::core_values>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     SlideLayout& layout = call.layout;

@@ -1,4 +1,5 @@
-// emergency: full screen, a warning band, the title, the body and the expiry.
+// emergency: full screen: deep red, a warning band with 紧急通知, a huge
+// title, the auto-fitted body and the expiry time.
 
 #include <algorithm>
 #include <cmath>
@@ -45,7 +46,8 @@ std::string format_expiry(protocol::Timestamp t, std::chrono::seconds local_offs
 
 }  // namespace
 
-Status SlideRenderer::draw_emergency_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::emergency>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     const RenderOptions& options = call.options;

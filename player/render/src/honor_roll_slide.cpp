@@ -1,4 +1,7 @@
-// honor_roll (光荣榜): a board of cards, kHonorCardsPerPage a page.
+// honor_roll (光荣榜): a title band and kHonorCardsPerPage cards per page
+// (2x2 in landscape, 1x4 in portrait): photo (cover-cropped, or a placeholder
+// with the name's first character), name, category and level badges, unit
+// and period, the deed cut with "……"; page indicator "1/3".
 
 #include <algorithm>
 #include <cmath>
@@ -110,7 +113,8 @@ Status SlideRenderer::draw_honor_card(const protocol::HonorEntry& entry, const S
     return {};
 }
 
-Status SlideRenderer::draw_honor_roll_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::honor_roll>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     SlideLayout& layout = call.layout;

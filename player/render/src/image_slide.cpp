@@ -1,4 +1,5 @@
-// image: contain (over a blurred copy or a colour) or cover, with a caption band.
+// image: contain (over a blurred, darkened copy of the image, or the slide's
+// background colour) or cover (centre-cropped); an optional caption band.
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,8 @@ namespace signage::render {
 
 using namespace kit;
 
-Status SlideRenderer::draw_image_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::image>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     SlideLayout& layout = call.layout;

@@ -1,4 +1,5 @@
-// notice: a preview of the ticker strip (notices run on the ticker).
+// notice: a preview of the ticker strip (notices normally run on the ticker,
+// not in the rotation).
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,8 @@ namespace signage::render {
 
 using namespace kit;
 
-Status SlideRenderer::draw_notice_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::notice>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     SlideLayout& layout = call.layout;

@@ -1,4 +1,7 @@
-// red_black (红黑榜): red and black columns of the entries valid now, masked.
+// red_black (红黑榜): 红榜 and 黑榜 columns (stacked in portrait), up to
+// kRedBlackRowsPerPage rows each per page; only entries valid at
+// RenderOptions::now; personal and household names and all plates masked
+// unless mask_names is false.
 
 #include <algorithm>
 #include <cmath>
@@ -147,7 +150,8 @@ Status SlideRenderer::draw_list_column(bool red,
     return {};
 }
 
-Status SlideRenderer::draw_red_black_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::red_black>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     const RenderOptions& options = call.options;

@@ -8,16 +8,33 @@
 
 namespace signage::render {
 
+using protocol::SlideType;
+
+// Each defined in its own file (<type>_slide.cpp).
+template <>
+Status SlideRenderer::draw<SlideType::text>(const DrawCall& call);
+template <>
+Status SlideRenderer::draw<SlideType::image>(const DrawCall& call);
+template <>
+Status SlideRenderer::draw<SlideType::core_values>(const DrawCall& call);
+template <>
+Status SlideRenderer::draw<SlideType::honor_roll>(const DrawCall& call);
+template <>
+Status SlideRenderer::draw<SlideType::red_black>(const DrawCall& call);
+template <>
+Status SlideRenderer::draw<SlideType::notice>(const DrawCall& call);
+template <>
+Status SlideRenderer::draw<SlideType::emergency>(const DrawCall& call);
+
 const SlideRenderer::Drawing* SlideRenderer::drawing_for(protocol::SlideType type) {
-    using protocol::SlideType;
     static const std::array<Drawing, 7> table = {{
-        {SlideType::text, &SlideRenderer::draw_text_slide, true},
-        {SlideType::image, &SlideRenderer::draw_image_slide},
-        {SlideType::core_values, &SlideRenderer::draw_core_values_slide},
-        {SlideType::honor_roll, &SlideRenderer::draw_honor_roll_slide},
-        {SlideType::red_black, &SlideRenderer::draw_red_black_slide},
-        {SlideType::notice, &SlideRenderer::draw_notice_slide},
-        {SlideType::emergency, &SlideRenderer::draw_emergency_slide},
+        {SlideType::text, &SlideRenderer::draw<SlideType::text>, true},
+        {SlideType::image, &SlideRenderer::draw<SlideType::image>},
+        {SlideType::core_values, &SlideRenderer::draw<SlideType::core_values>},
+        {SlideType::honor_roll, &SlideRenderer::draw<SlideType::honor_roll>},
+        {SlideType::red_black, &SlideRenderer::draw<SlideType::red_black>},
+        {SlideType::notice, &SlideRenderer::draw<SlideType::notice>},
+        {SlideType::emergency, &SlideRenderer::draw<SlideType::emergency>},
     }};
     auto it = std::find_if(table.begin(), table.end(),
                            [type](const Drawing& d) { return d.type == type; });

@@ -1,4 +1,7 @@
-// text: a title band and the body, auto-fitted; paged when too long.
+// text: a header band (campaign red, gold rule) with the title, the body
+// below with generous margins, dark on warm white; both auto-fitted (the body
+// down to 40 px at 1080p). A body too long for one page at that size is paged
+// (layout.pages, a "2 / 3" mark); a title alone is a poster line.
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +16,8 @@ namespace signage::render {
 
 using namespace kit;
 
-Status SlideRenderer::draw_text_slide(const DrawCall& call) {
+template <>
+Status SlideRenderer::draw<protocol::SlideType::text>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
     const Size size = call.size;
     SlideLayout& layout = call.layout;

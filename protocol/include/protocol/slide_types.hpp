@@ -73,7 +73,7 @@ struct TypeMedia {
 
 struct SlideTypeSpec {
     SlideType type = SlideType::text;
-    std::string name;  // as in JSON ("honor_roll")
+    std::string name;  // as in JSON: the value of "type"
     Label label;
     Label hint;  // what the editor says about the type; may be empty
     // Main-zone types take turns; the others (notice, emergency) are shown apart.

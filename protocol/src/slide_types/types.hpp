@@ -1,17 +1,11 @@
 #pragma once
-// The slide types, one file each; slide_types.cpp puts them in the table.
+// What the slide type files (one a type, each defining its
+// `SlideTypeSpec types::<type>()`) share; slide_types.cpp declares them and
+// puts them in the table.
 
 #include "protocol/slide_types.hpp"
 
 namespace signage::protocol::types {
-
-SlideTypeSpec text();
-SlideTypeSpec image();
-SlideTypeSpec core_values();
-SlideTypeSpec honor_roll();
-SlideTypeSpec red_black();
-SlideTypeSpec notice();
-SlideTypeSpec emergency();
 
 // Field descriptions the types share.
 FieldSpec make_field(std::string name, FieldKind kind, Label label, bool required = false);

@@ -3,29 +3,9 @@
 // Designed for 1920x1080 and 1080x1920 and scaled to other sizes (lengths
 // scale with the shorter side / 1080).
 //
-//   text         header band (campaign red, gold rule) with the title, body
-//                below with generous margins, dark on warm white; both
-//                auto-fitted (body down to 40 px at 1080p)
-//   image        contain (over a blurred, darkened copy of the image, or the
-//                slide's background colour) or cover (centre-cropped); an
-//                optional caption band
-//   core_values  the 24 characters in their three levels with their labels,
-//                gold on red, plus the full 倡导… sentence; the three levels
-//                are reported in SlideLayout::reveal for the compositor's
-//                reveal animation
-//   honor_roll   a title band and kHonorCardsPerPage cards per page (2x2 in
-//                landscape, 1x4 in portrait): photo (cover-cropped, or a
-//                placeholder with the name's first character), name, category
-//                and level badges, unit and period, the deed cut with "……";
-//                page indicator "1/3"
-//   red_black    红榜 and 黑榜 columns (stacked in portrait), up to
-//                kRedBlackRowsPerPage rows each per page; only entries valid
-//                at RenderOptions::now; personal and household names and all
-//                plates masked unless mask_names is false
-//   emergency    full screen: deep red, a warning band with 紧急通知, a huge
-//                title, the auto-fitted body and the expiry time
-//   notice       a preview of the ticker strip (notices normally run on the
-//                ticker, not in the rotation)
+// Each slide type has its drawing in its own file (<type>_slide.cpp), which
+// says how it looks; slide_drawings.cpp is the table of them.
+//
 // Any slide with a `qr` gets a QR code on a white card in the bottom-right
 // corner of its content, with its label under it; the content makes room.
 //
@@ -128,14 +108,10 @@ class SlideRenderer {
     // The table: nullptr for a type without a drawing.
     static const Drawing* drawing_for(protocol::SlideType type);
 
-    // The drawings, one file each (<type>_slide.cpp).
-    Status draw_text_slide(const DrawCall& call);
-    Status draw_image_slide(const DrawCall& call);
-    Status draw_core_values_slide(const DrawCall& call);
-    Status draw_honor_roll_slide(const DrawCall& call);
-    Status draw_red_black_slide(const DrawCall& call);
-    Status draw_emergency_slide(const DrawCall& call);
-    Status draw_notice_slide(const DrawCall& call);
+    // The drawing of one slide type: an explicit specialisation in the type's
+    // own file (<type>_slide.cpp), declared and registered in slide_drawings.cpp.
+    template <protocol::SlideType type>
+    Status draw(const DrawCall& call);
 
     // Shared by the drawings.
     Result<TextBlock> page_text_block(std::string_view text, const TextStyle& style, SDL_Rect box,
