@@ -9,6 +9,7 @@ import { api } from './lib/api.js';
 import { $, el, say } from './lib/dom.js';
 import { route, startRouter } from './lib/router.js';
 import { can, onSignOut, session, signIn, signOut } from './lib/session.js';
+import { loadSlideTypes } from './lib/slide_types.js';
 import { accountPage } from './pages/account.js';
 import { auditPage } from './pages/audit.js';
 import { contentPage } from './pages/content.js';
@@ -34,11 +35,15 @@ const PAGES = [
   ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'],
 ];
 
-const pages = {
+const pageTable = {
   dashboard: dashboardPage, content: contentPage, editor: editorPage, review: reviewPage, publish: publishPage,
   emergency: emergencyPage, groups: groupsPage, media: mediaPage, quiz: quizPage, prizes: prizesPage,
   reports: reportsPage, users: usersPage, audit: auditPage, pair: pairPage, settings: settingsPage, account: accountPage,
 };
+// Pages name slide types and build editors from their descriptors: those
+// are loaded first (once per sign-in).
+const pages = Object.fromEntries(Object.entries(pageTable).map(([name, draw]) =>
+  [name, async (...args) => { await loadSlideTypes(); return draw(...args); }]));
 
 function buildNav(current) {
   $('nav').replaceChildren(...PAGES.filter(([, , role]) => !role || can(role)).map(([name, key]) =>

@@ -8,11 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sha256.hpp"
+#include "protocol/slide_types.hpp"
+#include "slide_read.hpp"
 
 namespace signage::protocol {
 
 using nlohmann::json;
+using namespace slide_read;
 
 namespace {
 
@@ -32,120 +34,15 @@ bool is_common(std::string_view key) {
     return std::find(kCommonFields.begin(), kCommonFields.end(), key) != kCommonFields.end();
 }
 
-// Fields each type adds to the common ones.
-std::vector<std::string_view> own_fields(SlideType t) {
-    switch (t) {
-        case SlideType::text:
-            return {"body"};
-        case SlideType::image:
-            return {"media", "fit", "caption"};
-        case SlideType::core_values:
-            return {};
-        case SlideType::honor_roll:
-            return {"entries"};
-        case SlideType::red_black:
-            return {"red", "black", "mask_names"};
-        case SlideType::notice:
-        case SlideType::emergency:
-            return {"body"};
+// "text, image, … or emergency": every type's name, from the table.
+std::string type_list() {
+    std::string out;
+    const auto& all = slide_types();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (i > 0) out += i + 1 == all.size() ? " or " : ", ";
+        out += all[i].name;
     }
-    return {};
-}
-
-constexpr std::array<std::pair<SlideType, std::string_view>, 7> kTypeNames = {{
-    {SlideType::text, "text"},
-    {SlideType::image, "image"},
-    {SlideType::core_values, "core_values"},
-    {SlideType::honor_roll, "honor_roll"},
-    {SlideType::red_black, "red_black"},
-    {SlideType::notice, "notice"},
-    {SlideType::emergency, "emergency"},
-}};
-
-constexpr std::string_view kTypeList =
-    "text, image, core_values, honor_roll, red_black, notice or emergency";
-
-std::string join(const std::string& path, std::string_view name) {
-    return path.empty() ? std::string(name) : path + "." + std::string(name);
-}
-
-std::string_view json_type_name(const json& v) {
-    switch (v.type()) {
-        case json::value_t::null:
-            return "null";
-        case json::value_t::boolean:
-            return "a boolean";
-        case json::value_t::number_integer:
-        case json::value_t::number_unsigned:
-        case json::value_t::number_float:
-            return "a number";
-        case json::value_t::string:
-            return "a string";
-        case json::value_t::array:
-            return "an array";
-        case json::value_t::object:
-            return "an object";
-        default:
-            return "an unsupported value";
-    }
-}
-
-Error wrong_type(const std::string& field, std::string_view want, const json& got) {
-    return make_error(ErrorCode::invalid,
-                      "must be " + std::string(want) + ", not " + std::string(json_type_name(got)),
-                      field);
-}
-
-// Reads an optional string field, checking control characters and length.
-Status read_string(const json& j, std::string_view name, const std::string& path,
-                   std::size_t max_chars, bool allow_newlines, std::string& out) {
-    auto it = j.find(name);
-    if (it == j.end() || it->is_null()) return {};
-    const std::string field = join(path, name);
-    if (!it->is_string()) return wrong_type(field, "a string", *it);
-    std::string s = it->get<std::string>();
-    // Normalise CRLF to LF so text measures the same whatever wrote it.
-    std::string norm;
-    norm.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
-        norm.push_back(s[i]);
-    }
-    for (const char ch : norm) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '\n' && allow_newlines) continue;
-        if (c < 0x20 || c == 0x7f) {
-            return make_error(ErrorCode::invalid,
-                              allow_newlines ? "contains a control character"
-                                             : "contains a line break or control character",
-                              field);
-        }
-    }
-    const std::size_t n = utf8_length(norm);
-    if (n > max_chars) {
-        return make_error(ErrorCode::invalid,
-                          "is " + std::to_string(n) + " characters long; at most " +
-                              std::to_string(max_chars) + " are allowed",
-                          field);
-    }
-    out = std::move(norm);
-    return {};
-}
-
-Status read_media_ref(const json& v, const std::string& field, const SlideParseOptions& opt,
-                      std::string& out) {
-    if (!v.is_string()) return wrong_type(field, "a string (sha256 of uploaded media)", v);
-    auto s = v.get<std::string>();
-    if (is_sha256_hex(s)) {
-        out = std::move(s);
-        return {};
-    }
-    if (opt.allow_local_paths && !s.empty() && s.find('\0') == std::string::npos) {
-        out = std::move(s);
-        return {};
-    }
-    return make_error(ErrorCode::invalid,
-                      "must be the sha256 of uploaded media (64 lowercase hex digits)", field);
+    return out;
 }
 
 Status read_background(const json& v, const std::string& field, const SlideParseOptions& opt,
@@ -173,103 +70,6 @@ Status read_background(const json& v, const std::string& field, const SlideParse
         } else if (opt.reject_unknown_fields) {
             return make_error(ErrorCode::invalid, "unknown field (expected color or media)",
                               field + "." + key);
-        }
-    }
-    return {};
-}
-
-// Inside [from, until) at `now`; empty ends are open.
-bool within_period(const std::string& valid_from, const std::string& valid_until, Timestamp now,
-                   std::chrono::seconds local_offset) {
-    if (!valid_from.empty()) {
-        auto from = parse_iso8601(valid_from, local_offset, false);
-        if (from && now < *from) return false;
-    }
-    if (!valid_until.empty()) {
-        auto until = parse_iso8601(valid_until, local_offset, true);
-        if (until && now >= *until) return false;
-    }
-    return true;
-}
-
-// Reads valid_from and valid_until of the object at `path`, checking order.
-Status read_period(const json& j, const std::string& path, std::string& valid_from,
-                   std::string& valid_until) {
-    std::optional<Timestamp> from, until;
-    for (auto [name, target, end_of_day] : {std::tuple{"valid_from", &valid_from, false},
-                                            std::tuple{"valid_until", &valid_until, true}}) {
-        auto it = j.find(name);
-        if (it == j.end() || it->is_null()) continue;
-        const std::string field = join(path, name);
-        if (!it->is_string()) return wrong_type(field, "an ISO 8601 date string", *it);
-        auto text = it->get<std::string>();
-        auto t = parse_iso8601(text, std::chrono::seconds{0}, end_of_day);
-        if (!t) return make_error(ErrorCode::invalid, t.error().message, field);
-        (end_of_day ? until : from) = *t;
-        *target = std::move(text);
-    }
-    if (from && until && *until <= *from) {
-        return make_error(ErrorCode::invalid, "must be after valid_from",
-                          join(path, "valid_until"));
-    }
-    return {};
-}
-
-Status require_nonempty(const std::string& value, const std::string& field) {
-    if (value.find_first_not_of(" \t\n") == std::string::npos) {
-        return make_error(ErrorCode::invalid, "is required", field);
-    }
-    return {};
-}
-
-Status read_int(const json& j, std::string_view name, const std::string& path, long long min,
-                long long max, std::string_view unit, int& out) {
-    auto it = j.find(name);
-    if (it == j.end() || it->is_null()) return {};
-    const std::string field = join(path, name);
-    const std::string want =
-        "a whole number" + std::string(unit.empty() ? "" : " of ") + std::string(unit);
-    if (it->is_number_float()) return make_error(ErrorCode::invalid, "must be " + want, field);
-    if (!it->is_number_integer()) return wrong_type(field, want, *it);
-    const auto v = it->get<long long>();
-    if (v < min || v > max) {
-        return make_error(ErrorCode::invalid,
-                          "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                              ", not " + std::to_string(v),
-                          field);
-    }
-    out = static_cast<int>(v);
-    return {};
-}
-
-// An object array field: checks the type and size, then calls `each(element, path)`.
-template <typename F>
-Status read_array(const json& j, std::string_view name, const std::string& path,
-                  std::size_t max_size, F&& each) {
-    auto it = j.find(name);
-    if (it == j.end() || it->is_null()) return {};
-    const std::string field = join(path, name);
-    if (!it->is_array()) return wrong_type(field, "an array", *it);
-    if (it->size() > max_size) {
-        return make_error(ErrorCode::invalid,
-                          "has " + std::to_string(it->size()) + " entries; at most " +
-                              std::to_string(max_size) + " are allowed",
-                          field);
-    }
-    for (std::size_t i = 0; i < it->size(); ++i) {
-        if (auto st = each((*it)[i], field + "[" + std::to_string(i) + "]"); !st) return st;
-    }
-    return {};
-}
-
-// Rejects keys of an entry object that are not in `known`.
-Status check_keys(const json& e, const std::string& path,
-                  std::initializer_list<std::string_view> known, const SlideParseOptions& opt) {
-    if (!e.is_object()) return wrong_type(path, "an object", e);
-    if (!opt.reject_unknown_fields) return {};
-    for (const auto& [key, val] : e.items()) {
-        if (std::find(known.begin(), known.end(), key) == known.end()) {
-            return make_error(ErrorCode::invalid, "unknown field", path + "." + key);
         }
     }
     return {};
@@ -358,80 +158,6 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
     return {};
 }
 
-Status read_honor_entry(const json& e, const std::string& path, const SlideParseOptions& opt,
-                        HonorEntry& out) {
-    if (auto st = check_keys(e, path,
-                             {"name", "photo", "category", "level", "unit", "period", "deed"}, opt);
-        !st) {
-        return st;
-    }
-    using L = SlideLimits;
-    for (auto [name, max, target] : {std::tuple{"name", L::name_chars, &out.name},
-                                     std::tuple{"category", L::category_chars, &out.category},
-                                     std::tuple{"level", L::category_chars, &out.level},
-                                     std::tuple{"unit", L::short_field_chars, &out.unit},
-                                     std::tuple{"period", L::category_chars, &out.period}}) {
-        if (auto st = read_string(e, name, path, max, false, *target); !st) return st;
-    }
-    if (auto st = read_string(e, "deed", path, L::deed_chars, true, out.deed); !st) return st;
-    if (auto st = require_nonempty(out.name, path + ".name"); !st) return st;
-    if (auto it = e.find("photo"); it != e.end() && !it->is_null()) {
-        if (auto st = read_media_ref(*it, path + ".photo", opt, out.photo); !st) return st;
-    }
-    return {};
-}
-
-Status read_list_entry(const json& e, const std::string& path, const SlideParseOptions& opt,
-                       ListEntry& out) {
-    if (auto st = check_keys(
-            e, path, {"name", "kind", "plate", "reason", "decided_by", "valid_from", "valid_until"},
-            opt);
-        !st) {
-        return st;
-    }
-    using L = SlideLimits;
-    for (auto [name, max, target] :
-         {std::tuple{"name", L::short_field_chars, &out.name},
-          std::tuple{"plate", std::size_t{16}, &out.plate},
-          std::tuple{"reason", L::reason_chars, &out.reason},
-          std::tuple{"decided_by", L::short_field_chars, &out.decided_by}}) {
-        if (auto st = read_string(e, name, path, max, false, *target); !st) return st;
-    }
-    if (auto st = require_nonempty(out.name, path + ".name"); !st) return st;
-    if (auto it = e.find("kind"); it != e.end() && !it->is_null()) {
-        const std::string field = path + ".kind";
-        const std::string k = it->is_string() ? it->get<std::string>() : std::string{};
-        if (k == "person") {
-            out.kind = ListEntry::Kind::person;
-        } else if (k == "household") {
-            out.kind = ListEntry::Kind::household;
-        } else if (k == "firm") {
-            out.kind = ListEntry::Kind::firm;
-        } else {
-            return make_error(ErrorCode::invalid, "must be person, household or firm", field);
-        }
-    }
-    if (auto st = read_period(e, path, out.valid_from, out.valid_until); !st) return st;
-    if (out.valid_until.empty()) {
-        return make_error(ErrorCode::invalid,
-                          "is required: every red/black entry ends with its publication period",
-                          path + ".valid_until");
-    }
-    return {};
-}
-
-std::string_view kind_name(ListEntry::Kind k) {
-    switch (k) {
-        case ListEntry::Kind::household:
-            return "household";
-        case ListEntry::Kind::firm:
-            return "firm";
-        case ListEntry::Kind::person:
-            break;
-    }
-    return "person";
-}
-
 // Splits valid UTF-8 into code points (as byte strings).
 std::vector<std::string_view> code_points(std::string_view s) {
     std::vector<std::string_view> out;
@@ -456,10 +182,7 @@ std::vector<std::string_view> code_points(std::string_view s) {
 }  // namespace
 
 std::string_view to_string(SlideType t) {
-    for (const auto& [type, name] : kTypeNames) {
-        if (type == t) return name;
-    }
-    return "text";
+    return slide_type(t).name;
 }
 
 bool DayPart::contains(int minute) const {
@@ -590,43 +313,24 @@ std::vector<std::string> Slide::media_refs() const {
     auto add = [&](const std::string& r) {
         if (!r.empty() && std::find(refs.begin(), refs.end(), r) == refs.end()) refs.push_back(r);
     };
-    if (type == SlideType::image) add(media);
+    TypeMedia own;
+    if (const auto& spec = slide_type(type); spec.media) spec.media(*this, own);
+    for (const auto& r : own.lead) add(r);
     add(background.media);
-    for (const auto& e : entries) add(e.photo);
+    for (const auto& r : own.rest) add(r);
     return refs;
 }
 
 std::vector<std::pair<std::string, std::string>> Slide::text_fields() const {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto add = [&](std::string field, const std::string& text) {
-        if (!text.empty()) out.emplace_back(std::move(field), text);
-    };
-    add("title", title);
-    add("body", body);
-    add("caption", caption);
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const std::string at = "entries[" + std::to_string(i) + "].";
-        const HonorEntry& e = entries[i];
-        for (const auto& [name, value] :
-             {std::pair{"name", &e.name}, std::pair{"category", &e.category},
-              std::pair{"level", &e.level}, std::pair{"unit", &e.unit},
-              std::pair{"period", &e.period}, std::pair{"deed", &e.deed}}) {
-            add(at + name, *value);
-        }
-    }
-    for (const auto& [list_name, list] : {std::pair{"red", &red}, std::pair{"black", &black}}) {
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const std::string at = std::string(list_name) + "[" + std::to_string(i) + "].";
-            const ListEntry& e = (*list)[i];
-            for (const auto& [name, value] :
-                 {std::pair{"name", &e.name}, std::pair{"plate", &e.plate},
-                  std::pair{"reason", &e.reason}, std::pair{"decided_by", &e.decided_by}}) {
-                add(at + name, *value);
-            }
-        }
-    }
-    if (qr) add("qr.label", qr->label);
+    TextFields out;
+    if (!title.empty()) out.emplace_back("title", title);
+    slide_type(type).text_fields(*this, out);
+    if (qr && !qr->label.empty()) out.emplace_back("qr.label", qr->label);
     return out;
+}
+
+bool Slide::in_rotation() const {
+    return slide_type(type).in_rotation;
 }
 
 std::optional<Timestamp> Slide::valid_until_at(std::chrono::seconds local_offset) const {
@@ -637,24 +341,8 @@ std::optional<Timestamp> Slide::valid_until_at(std::chrono::seconds local_offset
 }
 
 int Slide::pages_at(Timestamp now, std::chrono::seconds local_offset) const {
-    auto pages = [](std::size_t n, int per_page) {
-        const auto per = static_cast<std::size_t>(per_page);
-        return std::max(1, static_cast<int>((n + per - 1) / per));
-    };
-    switch (type) {
-        case SlideType::honor_roll:
-            return pages(entries.size(), kHonorCardsPerPage);
-        case SlideType::red_black: {
-            auto count = [&](const std::vector<ListEntry>& list) {
-                return static_cast<std::size_t>(std::count_if(
-                    list.begin(), list.end(),
-                    [&](const ListEntry& e) { return e.is_valid_at(now, local_offset); }));
-            };
-            return pages(std::max(count(red), count(black)), kRedBlackRowsPerPage);
-        }
-        default:
-            return 1;
-    }
+    const auto& spec = slide_type(type);
+    return spec.pages_at ? spec.pages_at(*this, now, local_offset) : 1;
 }
 
 bool Slide::is_valid_at(Timestamp now, std::chrono::seconds local_offset) const {
@@ -671,24 +359,19 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     auto type_it = j.find("type");
     const std::string type_field = join(path, "type");
     if (type_it == j.end() || type_it->is_null()) {
-        return make_error(ErrorCode::invalid, "is required (" + std::string(kTypeList) + ")",
-                          type_field);
+        return make_error(ErrorCode::invalid, "is required (" + type_list() + ")", type_field);
     }
     if (!type_it->is_string()) return wrong_type(type_field, "a string", *type_it);
     const auto type = type_it->get<std::string>();
-    {
-        auto known = std::find_if(kTypeNames.begin(), kTypeNames.end(),
-                                  [&](const auto& p) { return p.second == type; });
-        if (known == kTypeNames.end()) {
-            return make_error(
-                ErrorCode::invalid,
-                "unknown slide type \"" + type + "\" (expected " + std::string(kTypeList) + ")",
-                type_field);
-        }
-        s.type = known->first;
+    const SlideTypeSpec* spec = find_slide_type(type);
+    if (spec == nullptr) {
+        return make_error(ErrorCode::invalid,
+                          "unknown slide type \"" + type + "\" (expected " + type_list() + ")",
+                          type_field);
     }
+    s.type = spec->type;
 
-    const auto own = own_fields(s.type);
+    const auto& own = spec->fields;
     for (const auto& [key, val] : j.items()) {
         if (key == "id") {
             if (val.is_string()) {
@@ -699,7 +382,10 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
             continue;
         }
         if (is_common(key) || is_server_managed(key)) continue;
-        if (std::find(own.begin(), own.end(), key) != own.end()) continue;
+        if (std::any_of(own.begin(), own.end(),
+                        [&](const FieldSpec& f) { return f.name == key; })) {
+            continue;
+        }
         if (opt.reject_unknown_fields) {
             return make_error(ErrorCode::invalid, "unknown field for a " + type + " slide",
                               join(path, key));
@@ -731,12 +417,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         s.duration_s = static_cast<int>(d);
     }
 
-    if (auto it = j.find("public_service"); it != j.end() && !it->is_null()) {
-        if (!it->is_boolean()) {
-            return wrong_type(join(path, "public_service"), "true or false", *it);
-        }
-        s.public_service = it->get<bool>();
-    }
+    if (auto st = read_bool(j, "public_service", path, s.public_service); !st) return st.error();
 
     if (auto st = read_period(j, path, s.valid_from, s.valid_until); !st) return st.error();
 
@@ -771,118 +452,7 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         }
     }
 
-    switch (s.type) {
-        case SlideType::text:
-            if (auto st = read_string(j, "body", path, SlideLimits::body_chars, true, s.body);
-                !st) {
-                return st.error();
-            }
-            if (s.title.empty() && s.body.find_first_not_of(" \n\t") == std::string::npos) {
-                return make_error(ErrorCode::invalid, "a text slide needs a title or a body",
-                                  join(path, "body"));
-            }
-            break;
-        case SlideType::image: {
-            auto it = j.find("media");
-            const std::string field = join(path, "media");
-            if (it == j.end() || it->is_null()) {
-                return make_error(ErrorCode::invalid, "is required for an image slide", field);
-            }
-            if (auto st = read_media_ref(*it, field, opt, s.media); !st) return st.error();
-            if (auto fit = j.find("fit"); fit != j.end() && !fit->is_null()) {
-                const std::string ffield = join(path, "fit");
-                if (!fit->is_string()) return wrong_type(ffield, "a string", *fit);
-                const auto f = fit->get<std::string>();
-                if (f == "contain") {
-                    s.fit = Fit::contain;
-                } else if (f == "cover") {
-                    s.fit = Fit::cover;
-                } else {
-                    return make_error(ErrorCode::invalid,
-                                      "must be contain or cover, not \"" + f + "\"", ffield);
-                }
-            }
-            if (auto st =
-                    read_string(j, "caption", path, SlideLimits::caption_chars, false, s.caption);
-                !st) {
-                return st.error();
-            }
-            break;
-        }
-        case SlideType::core_values:
-            break;
-        case SlideType::honor_roll: {
-            if (auto st = read_array(j, "entries", path, SlideLimits::max_entries,
-                                     [&](const json& e, const std::string& p) -> Status {
-                                         HonorEntry entry;
-                                         if (auto bad = read_honor_entry(e, p, opt, entry); !bad) {
-                                             return bad;
-                                         }
-                                         s.entries.push_back(std::move(entry));
-                                         return {};
-                                     });
-                !st) {
-                return st.error();
-            }
-            if (s.entries.empty()) {
-                return make_error(ErrorCode::invalid, "an honour roll needs at least one entry",
-                                  join(path, "entries"));
-            }
-            break;
-        }
-        case SlideType::red_black: {
-            for (const auto& column : {std::pair{"red", &s.red}, std::pair{"black", &s.black}}) {
-                auto* list = column.second;  // a plain variable: lambdas may capture it
-                const char* name = column.first;
-                if (auto st = read_array(j, name, path, SlideLimits::max_entries,
-                                         [&](const json& e, const std::string& p) -> Status {
-                                             ListEntry entry;
-                                             if (auto bad = read_list_entry(e, p, opt, entry);
-                                                 !bad) {
-                                                 return bad;
-                                             }
-                                             list->push_back(std::move(entry));
-                                             return {};
-                                         });
-                    !st) {
-                    return st.error();
-                }
-            }
-            if (s.red.empty() && s.black.empty()) {
-                return make_error(ErrorCode::invalid, "a red/black list needs at least one entry",
-                                  join(path, "red"));
-            }
-            if (auto it = j.find("mask_names"); it != j.end() && !it->is_null()) {
-                if (!it->is_boolean()) {
-                    return wrong_type(join(path, "mask_names"), "true or false", *it);
-                }
-                s.mask_names = it->get<bool>();
-            }
-            break;
-        }
-        case SlideType::notice:
-            if (auto st = read_string(j, "body", path, SlideLimits::notice_chars, false, s.body);
-                !st) {
-                return st.error();
-            }
-            if (auto st = require_nonempty(s.body, join(path, "body")); !st) return st.error();
-            break;
-        case SlideType::emergency:
-            if (auto st = read_string(j, "body", path, SlideLimits::body_chars, true, s.body);
-                !st) {
-                return st.error();
-            }
-            if (s.title.empty() && s.body.find_first_not_of(" \n\t") == std::string::npos) {
-                return make_error(ErrorCode::invalid, "an emergency notice needs a title or a body",
-                                  join(path, "body"));
-            }
-            if (s.valid_until.empty()) {
-                return make_error(ErrorCode::invalid,
-                                  "is required: an emergency notice holds the screen until it",
-                                  join(path, "valid_until"));
-            }
-            break;
-    }
+    if (auto st = spec->parse(j, path, opt, s); !st) return st.error();
     return s;
 }
 
@@ -963,58 +533,7 @@ json to_json(const Slide& s) {
         if (s.background.color) bg["color"] = format_color(*s.background.color);
         j["background"] = std::move(bg);
     }
-    switch (s.type) {
-        case SlideType::text:
-            j["body"] = s.body;
-            break;
-        case SlideType::image:
-            j["media"] = s.media;
-            j["fit"] = to_string(s.fit);
-            if (!s.caption.empty()) j["caption"] = s.caption;
-            break;
-        case SlideType::core_values:
-            break;
-        case SlideType::honor_roll: {
-            json entries = json::array();
-            for (const auto& e : s.entries) {
-                json o = {{"name", e.name}};
-                for (auto [key, value] :
-                     {std::pair{"photo", &e.photo}, std::pair{"category", &e.category},
-                      std::pair{"level", &e.level}, std::pair{"unit", &e.unit},
-                      std::pair{"period", &e.period}, std::pair{"deed", &e.deed}}) {
-                    if (!value->empty()) o[key] = *value;
-                }
-                entries.push_back(std::move(o));
-            }
-            j["entries"] = std::move(entries);
-            break;
-        }
-        case SlideType::red_black: {
-            auto list = [](const std::vector<ListEntry>& entries) {
-                json out = json::array();
-                for (const auto& e : entries) {
-                    json o = {{"name", e.name}, {"kind", kind_name(e.kind)}};
-                    for (auto [key, value] :
-                         {std::pair{"plate", &e.plate}, std::pair{"reason", &e.reason},
-                          std::pair{"decided_by", &e.decided_by},
-                          std::pair{"valid_from", &e.valid_from},
-                          std::pair{"valid_until", &e.valid_until}}) {
-                        if (!value->empty()) o[key] = *value;
-                    }
-                    out.push_back(std::move(o));
-                }
-                return out;
-            };
-            j["red"] = list(s.red);
-            j["black"] = list(s.black);
-            j["mask_names"] = s.mask_names;
-            break;
-        }
-        case SlideType::notice:
-        case SlideType::emergency:
-            j["body"] = s.body;
-            break;
-    }
+    slide_type(s.type).to_json(s, j);
     return j;
 }
 

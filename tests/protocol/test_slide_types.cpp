@@ -5,6 +5,7 @@
 
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
+#include "protocol/slide_types.hpp"
 
 using namespace signage::protocol;
 using nlohmann::json;
@@ -276,4 +277,34 @@ TEST_CASE("a slide's text fields are named as validation names them, every entry
     const std::vector<std::pair<std::string, std::string>> rb_expected = {
         {"title", "红黑榜"}, {"black[0].name", "某公司"}, {"black[0].reason", "占道经营"}};
     CHECK(rb->text_fields() == rb_expected);
+}
+
+TEST_CASE("the slide type table holds every type once, in SlideType order", "[protocol][slide]") {
+    const auto& all = slide_types();
+    REQUIRE(all.size() == 7);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const auto type = static_cast<SlideType>(i);
+        CHECK(all[i].type == type);
+        CHECK(&slide_type(type) == &all[i]);
+        CHECK(to_string(type) == all[i].name);
+        CHECK(find_slide_type(all[i].name) == &all[i]);
+        CHECK(all[i].parse != nullptr);
+        CHECK(all[i].to_json != nullptr);
+        CHECK(all[i].text_fields != nullptr);
+    }
+    CHECK(find_slide_type("video") == nullptr);
+    // The descriptors name the limits validation enforces.
+    const auto& text_body = slide_type(SlideType::text).fields.at(0);
+    CHECK(text_body.name == "body");
+    CHECK(text_body.kind == FieldKind::multiline_text);
+    CHECK(text_body.max_chars == SlideLimits::body_chars);
+    std::string too_long(SlideLimits::body_chars + 1, 'x');
+    auto refused = parse_slide(json{{"type", "text"}, {"body", too_long}});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "body");
+    // Their JSON: the common fields and every type with its fields.
+    const json j = slide_types_json();
+    CHECK(j.at("types").size() == all.size());
+    CHECK(j.at("common_fields").at(0).at("name") == "title");
+    CHECK(j.at("common_fields").at(0).at("max_chars") == SlideLimits::title_chars);
 }

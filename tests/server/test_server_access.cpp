@@ -37,6 +37,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"POST /api/v1/slides/{id}/reject", "UUFFKK"},
         {"POST /api/v1/slides/{id}/withdraw", "UUFFKK"},
         {"GET /api/v1/slides/{id}/preview.png", "UUFKKK"},
+        {"GET /api/v1/slide-types", "UUFKKK"},
         {"POST /api/v1/preview", "UUFKKK"},
         {"GET /api/v1/groups", "UUFKKK"},
         {"POST /api/v1/groups", "UUFFFK"},

@@ -22,6 +22,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
+#include "http/responses.hpp"
 #include "http/router.hpp"
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
@@ -593,4 +594,24 @@ TEST_CASE("routes: the caller, then the path id, then the body, before the handl
         listed.push_back(r.method + " " + r.pattern + " " + r.access);
     CHECK(listed == std::vector<std::string>{"PUT /things/{id} admin", "POST /edits editor",
                                              "POST /beats device", "GET /open anyone"});
+}
+
+TEST_CASE("errors: every code has one name that reads back, and answers with its table's status",
+          "[server][unit][errors]") {
+    using signage::ErrorCode;
+    std::set<std::string> names;
+    for (int i = 0; i < signage::kErrorCodeCount; ++i) {
+        const auto code = static_cast<ErrorCode>(i);
+        const std::string name(signage::error_code_name(code));
+        CHECK(names.insert(name).second);
+        CHECK(signage::error_code_from_name(name) == code);
+        const auto answer = signage::server::http::error_response(signage::make_error(code, "m"));
+        CHECK(answer.status == signage::error_code_status(code));
+        CHECK(nlohmann::json::parse(answer.body)["error"]["code"] == name);
+    }
+    CHECK_FALSE(signage::error_code_from_name("Invalid"));
+    CHECK(signage::error_code_status(ErrorCode::invalid) == 400);
+    CHECK(signage::error_code_status(ErrorCode::not_found) == 404);
+    CHECK(signage::error_code_status(ErrorCode::too_many_requests) == 429);
+    CHECK(signage::error_code_status(ErrorCode::io) == 500);
 }

@@ -55,6 +55,13 @@ enum class ErrorCode : std::uint8_t {
 #undef SIGNAGE_ERROR_ENUM
 };
 
+// How many codes there are (ErrorCode values run from 0 to this, exclusive).
+inline constexpr int kErrorCodeCount = 0
+#define SIGNAGE_ERROR_COUNT(code, status, meaning) +1
+    SIGNAGE_ERROR_CODES(SIGNAGE_ERROR_COUNT)
+#undef SIGNAGE_ERROR_COUNT
+    ;
+
 // "not_found" for ErrorCode::not_found.
 std::string_view error_code_name(ErrorCode code);
 // The HTTP status the server answers with.

@@ -31,8 +31,10 @@ export function button(label, action, className = '') {
   return b;
 }
 
+// A labelled control; the label is an i18n key or { text }.
 export function field(labelKey, input, hint) {
-  return el('label', {}, el('span', { textContent: t(labelKey) }), input, hint ? el('small', { className: 'muted', textContent: hint }) : null);
+  const text = typeof labelKey === 'string' ? t(labelKey) : labelKey.text;
+  return el('label', {}, el('span', { textContent: text }), input, hint ? el('small', { className: 'muted', textContent: hint }) : null);
 }
 
 export function input(name, value = '', props = {}) {

@@ -1,9 +1,8 @@
-// What the pages share about the content workflow: the slide types and
-// statuses, submitting, rejecting with a reason, and a slide's end.
+// What the pages share about the content workflow: the statuses,
+// submitting, rejecting with a reason, and a slide's end.
 import { t } from '../i18n.js';
 import { button, el, say } from './dom.js';
 
-export const SLIDE_TYPES = ['text', 'image', 'core_values', 'honor_roll', 'red_black', 'notice', 'emergency'];
 export const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
 
 // After a submit: the checks' warnings (traditional characters, characters the

@@ -4,7 +4,8 @@ import { api } from '../lib/api.js';
 import { button, el, field, say, section, select, statusBadge, table, td } from '../lib/dom.js';
 import { route } from '../lib/router.js';
 import { can } from '../lib/session.js';
-import { saySubmitted, SLIDE_TYPES, STATUSES } from '../lib/workflow.js';
+import { slideTypes, typeLabel } from '../lib/slide_types.js';
+import { saySubmitted, STATUSES } from '../lib/workflow.js';
 
 function slideActions(s, after) {
   const cell = el('td', { className: 'actions' });
@@ -31,13 +32,13 @@ export async function contentPage(page, params) {
   const type = params.get('type') || '';
   const { slides } = await api('GET', '/slides');
   const statusSel = select('status', [['', t('all')], ...STATUSES.map((s) => [s, t('status.' + s)])], status);
-  const typeSel = select('type', [['', t('all')], ...SLIDE_TYPES.map((s) => [s, t('type.' + s)])], type);
+  const typeSel = select('type', [['', t('all')], ...slideTypes().map((x) => [x.name, typeLabel(x.name)])], type);
   const apply = () => { location.hash = `#content?status=${statusSel.value}&type=${typeSel.value}`; };
   statusSel.onchange = apply;
   typeSel.onchange = apply;
   const shown = slides.filter((s) => (!status || s.status === status) && (!type || s.type === type));
   const rows = shown.map((s) => el('tr', { dataset: { id: s.id } },
-    td(s.id), td(t('type.' + s.type)), td(s.title || t('untitled')),
+    td(s.id), td(typeLabel(s.type)), td(s.title || t('untitled')),
     el('td', {}, statusBadge(s.status), s.has_approved_version && s.status === 'pending' ? el('small', { className: 'muted block', textContent: t('content.live_copy') }) : null),
     td(s.author), td(s.reject_reason || '', 'muted'), slideActions(s, () => route())));
   page.append(section('content.title',

@@ -7,6 +7,7 @@ import { button, el, field, input, say, section, statusBadge, table, td } from '
 import { fmtTime, isoWithOffset, localInputValue } from '../lib/format.js';
 import { navigate, route } from '../lib/router.js';
 import { can, isOwn } from '../lib/session.js';
+import { commonFields, label, slideType } from '../lib/slide_types.js';
 import { ended, rejectControls } from '../lib/workflow.js';
 
 export async function emergencyPage(page) {
@@ -43,13 +44,17 @@ export async function emergencyPage(page) {
   page.append(section('em.title', el('p', { className: 'muted', textContent: t('em.hint') }),
     table(['content.id', 'em.notice', 'ed.groups', 'em.until', 'content.status', 'content.actions'], rows, 'em.none')));
   if (!can('editor')) return;
-  const title = input('title', '紧急通知');
-  const body = el('textarea', { name: 'body', rows: 4, maxLength: 4000 });
+  const spec = slideType('emergency');
+  const bodyField = spec.fields.find((f) => f.name === 'body');
+  const titleField = commonFields().find((f) => f.name === 'title');
+  // Screens speak Chinese: the default title is the type's Chinese name.
+  const title = input('title', spec.label['zh-CN'], { maxLength: titleField.max_chars });
+  const body = el('textarea', { name: 'body', rows: 4, maxLength: bodyField.max_chars });
   const until = input('valid_until', localInputValue(new Date(Date.now() + 2 * 3600e3)), { type: 'datetime-local' });
   const boxes = groups.map((g) => el('label', { className: 'inline' }, el('input', { type: 'checkbox', name: 'group', value: g.name }), ' ' + g.name));
   page.append(section('em.new',
-    el('div', { className: 'grid' }, field('ed.title', title), field('em.until', until)),
-    field('ed.emergency_body', body),
+    el('div', { className: 'grid' }, field({ text: label(titleField.label) }, title), field('em.until', until)),
+    field({ text: label(bodyField.label) }, body),
     el('div', { className: 'label' }, el('span', { textContent: t('em.groups') }), el('div', { className: 'checks' }, ...boxes)),
     button(t('em.submit'), async () => {
       const chosen = boxes.map((b) => b.querySelector('input')).filter((b) => b.checked).map((b) => b.value);

@@ -2,12 +2,13 @@
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
 import { button, el, say, section, table, td } from '../lib/dom.js';
+import { typeLabel } from '../lib/slide_types.js';
 import { ended } from '../lib/workflow.js';
 
 export async function publishPage(page) {
   const { slides } = await api('GET', '/slides');
   const live = slides.filter((s) => s.status === 'approved' || s.status === 'published' || s.has_approved_version);
-  const rows = live.map((s) => el('tr', {}, td(s.id), td(t('type.' + s.type)), td(s.title || t('untitled')),
+  const rows = live.map((s) => el('tr', {}, td(s.id), td(typeLabel(s.type)), td(s.title || t('untitled')),
     td((s.groups || []).join('、') || t('all')),
     td(ended(s) ? t('pub.ended') : s.status === 'approved' ? t('pub.new') : t('pub.live'), ended(s) ? 'muted' : s.status === 'approved' ? 'new' : '')));
   const pending = slides.filter((s) => s.status === 'pending').length;

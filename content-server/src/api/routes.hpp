@@ -19,6 +19,8 @@ namespace signage::server {
 // POST /api/v1/auth/login, POST /api/v1/auth/logout, POST /api/v1/auth/password,
 // GET /api/v1/auth/me
 void add_auth_routes(http::Router& router, Services& services);
+// GET /api/v1/slide-types: the slide type descriptors (protocol/slide_types.hpp)
+void add_slide_type_routes(http::Router& router, Services& services);
 // PUT /api/v1/media, GET|HEAD /media/{sha256}
 void add_media_routes(http::Router& router, Services& services);
 // /api/v1/slides[/{id}[/submit|/approve|/reject]]
@@ -63,6 +65,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_auth_routes(router, services);
     add_media_routes(router, services);
     add_slide_routes(router, services);
+    add_slide_type_routes(router, services);
     add_preview_routes(router, services);
     add_group_routes(router, services);
     add_publish_routes(router, services);

@@ -144,6 +144,25 @@ Result<SDL_Rect> draw_qr_code(SDL_Renderer* r, const std::string& text, const SD
     return SDL_Rect{x0, y0, code_px, code_px};
 }
 
+Result<int> draw_badge(SDL_Renderer* r, FontCache& fonts, SlideLayout& layout,
+                       std::string_view text, int x, int y, int h, int max_w, int px,
+                       SDL_Color fill, SDL_Color ink, const std::string& role) {
+    TextStyle st = make_style(Weight::bold, px, px, 1.2, Align::left);
+    st.max_lines = 1;
+    auto b = layout_text(fonts, text, st, SDL_Rect{0, 0, 4 * max_w + 1000, h * 2}, role);
+    if (!b) return b.error();
+    const int pad = static_cast<int>(std::lround(px * 0.55));
+    const int w = b->width + 2 * pad;
+    if (w > max_w) return 0;
+    fill_rounded_rect(r, SDL_Rect{x, y, w, h}, h / 4, fill);
+    move_block(*b, x + pad - b->box.x, 0);
+    center_ink_vertically(*b, y, h);
+    if (auto st2 = draw_block(r, fonts, *b, ink); !st2) return st2.error();
+    note_block(layout, *b);
+    layout.blocks.push_back(std::move(*b));
+    return w;
+}
+
 void stroke_rect(SDL_Renderer* r, SDL_Rect rect, int thickness, SDL_Color c) {
     set_color(r, c);
     for (int i = 0; i < thickness; ++i) {

@@ -30,6 +30,9 @@ inline const SDL_Color kPaper = rgb(0xFFFDF8);
 inline const SDL_Color kBlack = rgb(0x000000);
 inline const SDL_Color kSlate = rgb(0x2A2F36);
 inline const SDL_Color kCharcoal = rgb(0x23262B);
+// Boards (honour roll, red/black).
+inline const SDL_Color kBoardPaper = rgb(0xF6EFE1);
+inline const SDL_Color kHairline = rgb(0xE6DCCB);
 
 // Lengths designed at 1080 px on the shorter side.
 struct Scaler {
@@ -78,6 +81,12 @@ Result<int> draw_title_band(SDL_Renderer* r, FontCache& fonts, SlideLayout& layo
 // code's rect. "invalid" when it cannot be encoded, "too_small" when it does
 // not fit.
 Result<SDL_Rect> draw_qr_code(SDL_Renderer* r, const std::string& text, const SDL_Rect& square);
+
+// A rounded badge with one line of text; returns its width (0 when it does
+// not fit in `max_w` and was not drawn).
+Result<int> draw_badge(SDL_Renderer* r, FontCache& fonts, SlideLayout& layout,
+                       std::string_view text, int x, int y, int h, int max_w, int px,
+                       SDL_Color fill, SDL_Color ink, const std::string& role);
 
 // A thick outline.
 void stroke_rect(SDL_Renderer* r, SDL_Rect rect, int thickness, SDL_Color c);

@@ -18,7 +18,8 @@ namespace signage::protocol {
 
 // text, image, core_values, honor_roll and red_black take turns in the main
 // zone; notice is a line on the ticker (跑马灯) while it is valid; emergency
-// pre-empts everything, full screen, until its valid_until.
+// pre-empts everything, full screen, until its valid_until. Each type is
+// described once in protocol/slide_types.hpp (one file per type).
 enum class SlideType { text, image, core_values, honor_roll, red_black, notice, emergency };
 enum class Fit { contain, cover };
 
@@ -104,6 +105,7 @@ struct SlideLimits {
     static constexpr std::size_t short_field_chars = 60;
     static constexpr std::size_t deed_chars = 400;
     static constexpr std::size_t reason_chars = 200;
+    static constexpr std::size_t plate_chars = 16;
     static constexpr std::size_t qr_text_bytes = 500;
     static constexpr std::size_t max_entries = 500;
     static constexpr std::size_t max_groups = 50;
@@ -152,7 +154,7 @@ struct Slide {
     // The end of validity, if any.
     std::optional<Timestamp> valid_until_at(std::chrono::seconds local_offset) const;
     // Main-zone items rotate; notices and emergencies are shown apart.
-    bool in_rotation() const { return type != SlideType::notice && type != SlideType::emergency; }
+    bool in_rotation() const;
     // Pages at `now` (honour rolls and red/black lists page; others have 1).
     int pages_at(Timestamp now, std::chrono::seconds local_offset) const;
     // Airtime of one play: duration_s for each page.

@@ -3,29 +3,9 @@
 // Designed for 1920x1080 and 1080x1920 and scaled to other sizes (lengths
 // scale with the shorter side / 1080).
 //
-//   text         header band (campaign red, gold rule) with the title, body
-//                below with generous margins, dark on warm white; both
-//                auto-fitted (body down to 40 px at 1080p)
-//   image        contain (over a blurred, darkened copy of the image, or the
-//                slide's background colour) or cover (centre-cropped); an
-//                optional caption band
-//   core_values  the 24 characters in their three levels with their labels,
-//                gold on red, plus the full 倡导… sentence; the three levels
-//                are reported in SlideLayout::reveal for the compositor's
-//                reveal animation
-//   honor_roll   a title band and kHonorCardsPerPage cards per page (2x2 in
-//                landscape, 1x4 in portrait): photo (cover-cropped, or a
-//                placeholder with the name's first character), name, category
-//                and level badges, unit and period, the deed cut with "……";
-//                page indicator "1/3"
-//   red_black    红榜 and 黑榜 columns (stacked in portrait), up to
-//                kRedBlackRowsPerPage rows each per page; only entries valid
-//                at RenderOptions::now; personal and household names and all
-//                plates masked unless mask_names is false
-//   emergency    full screen: deep red, a warning band with 紧急通知, a huge
-//                title, the auto-fitted body and the expiry time
-//   notice       a preview of the ticker strip (notices normally run on the
-//                ticker, not in the rotation)
+// Each slide type has its drawing in its own file (<type>_slide.cpp), which
+// says how it looks; slide_drawings.cpp is the table of them.
+//
 // Any slide with a `qr` gets a QR code on a white card in the bottom-right
 // corner of its content, with its label under it; the content makes room.
 //
@@ -107,22 +87,40 @@ class SlideRenderer {
     static Size qr_card_size(Size size, const protocol::QrCode& qr);
 
   private:
-    // `layout.page` on entry: the page asked for. A body too long for one
-    // page at the minimum size is paged (layout.pages, a "2 / 3" mark).
-    Status draw_text_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
+    // What a slide type's drawing is given: the slide, the output size, the
+    // options, the layout to fill (`layout.page`: the page asked for), and
+    // where a drawing with a reveal leaves the slide before it.
+    struct DrawCall {
+        const protocol::Slide& slide;
+        Size size;
+        const RenderOptions& options;
+        SlideLayout& layout;
+        TexturePtr* reveal_base;
+    };
+    // One slide type's drawing: an entry of the table in slide_drawings.cpp.
+    struct Drawing {
+        protocol::SlideType type;
+        Status (SlideRenderer::*draw)(const DrawCall& call);
+        // Its pages depend on the layout (a text body too long for one page
+        // at the minimum size): it sets layout.pages and clamps the page itself.
+        bool pages_itself = false;
+    };
+    // The table: nullptr for a type without a drawing.
+    static const Drawing* drawing_for(protocol::SlideType type);
+
+    // The drawing of one slide type: an explicit specialisation in the type's
+    // own file (<type>_slide.cpp), declared and registered in slide_drawings.cpp.
+    template <protocol::SlideType type>
+    Status draw(const DrawCall& call);
+
+    // Shared by the drawings.
     Result<TextBlock> page_text_block(std::string_view text, const TextStyle& style, SDL_Rect box,
                                       int page, SlideLayout& layout);
     void draw_page_number(SlideLayout& layout, SDL_Rect footer, SDL_Color color);
-    Status draw_image_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
-    Status draw_core_values_slide(const protocol::Slide& slide, Size size, SlideLayout& layout,
-                                  TexturePtr* reveal_base);
     // The background and title band of a board (honour roll, red/black);
     // returns the area left for its content.
     Result<SDL_Rect> draw_board(const protocol::Slide& slide, Size size, const char* default_title,
                                 SlideLayout& layout);
-    Status draw_honor_roll_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
-    Status draw_red_black_slide(const protocol::Slide& slide, Size size,
-                                const RenderOptions& options, SlideLayout& layout);
     Status draw_honor_card(const protocol::HonorEntry& entry, const SDL_Rect& card, Size size,
                            SlideLayout& layout);
     // Draws `ref` cover-cropped into `frame`; false when it is unavailable.
@@ -130,9 +128,6 @@ class SlideRenderer {
     Status draw_list_column(bool red, const std::vector<const protocol::ListEntry*>& rows,
                             bool mask_names, const SDL_Rect& column, Size size,
                             SlideLayout& layout);
-    Status draw_emergency_slide(const protocol::Slide& slide, Size size,
-                                const RenderOptions& options, SlideLayout& layout);
-    Status draw_notice_slide(const protocol::Slide& slide, Size size, SlideLayout& layout);
     // Draws the slide's QR card at `card` (of qr_card_size()).
     Status draw_qr_card(const protocol::QrCode& qr, const SDL_Rect& card, Size size,
                         SlideLayout& layout);

@@ -1,0 +1,148 @@
+// The editors of slide fields, built from their descriptors (lib/slide_types.js)
+// by kind, and the reader that turns them back into slide JSON. Special
+// widgets are chosen by kind (media: the picker; entries: a table of rows);
+// a type's entries field may add tools above its table (ENTRY_TOOLS).
+import { t } from '../i18n.js';
+import { honorEntriesFromCsv } from './csv.js';
+import { button, el, field, input, say, select } from './dom.js';
+import { label } from './slide_types.js';
+import { mediaPicker } from './upload.js';
+
+// Entries tables by "type.field": their data-list name and the tools shown
+// above them. Others are named after their field.
+const ENTRY_TOOLS = {
+  'honor_roll.entries': { list: 'honor', tools: csvImport },
+};
+
+function listName(type, f) {
+  const tools = ENTRY_TOOLS[type + '.' + f.name];
+  return tools ? tools.list : f.name;
+}
+
+const limit = (f) => (f.max_chars ? { maxLength: f.max_chars } : {});
+
+// The control of one field (not entries) holding `value`; `inRow`: a cell of
+// an entries table (labelled for assistive technology, compact).
+function control(f, value, inRow, onChange) {
+  const aria = inRow ? { ariaLabel: label(f.label) } : {};
+  switch (f.kind) {
+    case 'multiline_text':
+      return el('textarea', { name: f.name, rows: inRow ? 2 : 8, value: value ?? '', ...limit(f), ...aria });
+    case 'integer':
+      return input(f.name, value ?? f.default, { type: 'number', min: f.min, max: f.max, ...aria });
+    case 'boolean':
+      return el('input', { type: 'checkbox', name: f.name, checked: value ?? f.default ?? false });
+    case 'choice':
+      return select(f.name, f.choices.map((c) => [c.value, label(c.label)]), value || f.default);
+    case 'media':
+      return mediaPicker(f.name, value, onChange);
+    case 'date':
+      return inRow ? input(f.name, value, { type: f.advanced ? 'hidden' : 'date', ...(f.advanced ? {} : aria) })
+        : input(f.name, value, { placeholder: 'YYYY-MM-DD' });
+    default:
+      return input(f.name, value, { ...limit(f), ...aria });
+  }
+}
+
+// A field with its label, as a form shows it.
+export function fieldEditor(f, value, onChange) {
+  const c = control(f, value, false, onChange);
+  if (f.kind === 'boolean') return el('label', { className: 'inline' }, c, ' ', label(f.label));
+  if (f.kind === 'media') return el('div', { className: 'label' }, el('span', { textContent: label(f.label) }), c);
+  return field({ text: label(f.label) }, c);
+}
+
+// One row of an entries table; advanced fields ride hidden in the next cell.
+function entryRow(f, e = {}) {
+  const tr = el('tr', { className: 'entry' });
+  let hidden = [];
+  for (const ef of f.entry_fields) {
+    const c = control(ef, e[ef.name], true);
+    if (ef.advanced) { hidden.push(c); continue; }
+    tr.append(el('td', {}, ...hidden, c));
+    hidden = [];
+  }
+  tr.append(el('td', {}, ...hidden, button(t('remove'), async () => tr.remove())));
+  return tr;
+}
+
+// An entries field: its heading, tools, and a table with a row per entry.
+function entriesEditor(type, f, value, first, onChange) {
+  const rows = value && value.length ? value : first ? [{}] : [];
+  const makeRow = (e) => entryRow(f, e);
+  const tbody = el('tbody', { dataset: { list: listName(type, f) } }, ...rows.map(makeRow));
+  const heads = f.entry_fields.filter((ef) => !ef.advanced).map((ef) => el('th', { textContent: label(ef.label) }));
+  const tools = ENTRY_TOOLS[type + '.' + f.name];
+  return [el('h3', { textContent: label(f.label) }), tools ? tools.tools(tbody, makeRow, onChange) : null,
+    el('div', { className: 'entries' },
+      el('table', {}, el('thead', {}, el('tr', {}, ...heads, el('th'))), tbody),
+      button(t('add_row'), async () => tbody.append(makeRow())))].filter(Boolean);
+}
+
+// The editors of a type's own fields for slide `s`: its hint, then each field.
+export function typeEditors(type, s, onChange) {
+  const out = [];
+  if (type.hint) out.push(el('p', { className: 'hint', textContent: label(type.hint) }));
+  let first = true;
+  for (const f of type.fields) {
+    if (f.kind === 'entries') {
+      out.push(...entriesEditor(type.name, f, s[f.name], first, onChange));
+      first = false;
+    } else {
+      out.push(fieldEditor(f, s[f.name], f.kind === 'media' ? onChange : undefined));
+    }
+  }
+  return out;
+}
+
+function readRows(form, list, f) {
+  const out = [];
+  for (const tr of form.querySelectorAll(`tbody[data-list="${list}"] tr.entry`)) {
+    const e = {};
+    for (const inp of tr.querySelectorAll('input, select, textarea')) {
+      const v = inp.value.trim();
+      if (v && inp.type !== 'file') e[inp.name] = v;
+    }
+    // A choice left at its default is left out.
+    for (const ef of f.entry_fields) if (ef.kind === 'choice' && e[ef.name] === ef.default) delete e[ef.name];
+    if (Object.keys(e).length) out.push(e);
+  }
+  return out;
+}
+
+// Reads `fields` from the form into slide JSON `s` (of type `type`), leaving
+// out empty optional ones. A field of the slide itself, not an entry row's
+// field of the same name (category, valid_until).
+export function readFields(form, type, fields, s) {
+  const one = (n) => [...form.querySelectorAll(`[name="${n}"]`)].find((x) => !x.closest('tr.entry'));
+  for (const f of fields) {
+    const node = one(f.name);
+    const v = node ? node.value.trim() : '';
+    if (f.kind === 'boolean') s[f.name] = !!(node && node.checked);
+    else if (f.kind === 'multiline_text') s[f.name] = node ? node.value : '';
+    else if (f.kind === 'entries') s[f.name] = readRows(form, listName(type, f), f);
+    else if (f.kind === 'choice') s[f.name] = v;
+    else if (f.kind === 'integer') { if (v) s[f.name] = Number(v); } else if (v) s[f.name] = v;
+  }
+  return s;
+}
+
+// The honour roll's list from a CSV file (replaces the table's rows).
+function csvImport(tbody, makeRow, onChange) {
+  const file = el('input', { type: 'file', accept: '.csv,text/csv', className: 'file', id: 'honor-csv' });
+  file.onchange = async () => {
+    if (!file.files[0]) return;
+    try {
+      const entries = honorEntriesFromCsv(await file.files[0].text());
+      tbody.replaceChildren(...entries.map(makeRow));
+      say(t('csv.honor_loaded', entries.length));
+      if (onChange) onChange();
+    } catch (e) {
+      say(e.message, true);
+    } finally {
+      file.value = '';
+    }
+  };
+  return el('div', { className: 'label' }, el('span', { textContent: t('csv.honor_import') }), file,
+    el('small', { className: 'muted', textContent: t('csv.honor_hint') }));
+}
