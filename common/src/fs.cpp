@@ -96,7 +96,8 @@ Result<std::string> read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         std::error_code ec;
-        if (!fs::exists(path, ec)) return make_error(ErrorCode::not_found, "no such file: " + path.string());
+        if (!fs::exists(path, ec))
+            return make_error(ErrorCode::not_found, "no such file: " + path.string());
         return make_error(ErrorCode::io, "cannot open " + path.string());
     }
     std::ostringstream ss;

@@ -13,7 +13,8 @@ Result<TimeZone> TimeZone::named(const std::string& iana) {
     std::unique_ptr<icu::TimeZone> tz(
         icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(iana)));
     if (!tz || *tz == icu::TimeZone::getUnknown()) {
-        return make_error(ErrorCode::not_found, "unknown time zone \"" + iana + "\"", "settings.timezone");
+        return make_error(ErrorCode::not_found, "unknown time zone \"" + iana + "\"",
+                          "settings.timezone");
     }
     TimeZone out;
     auto impl = std::make_shared<Impl>();

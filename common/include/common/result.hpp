@@ -15,8 +15,8 @@ namespace signage {
 
 struct Error {
     ErrorCode code = ErrorCode::internal;  // what kind of failure (common/error_code.hpp)
-    std::string message;  // for people: what was wrong
-    std::string field;    // offending field path, empty when there is none
+    std::string message;                   // for people: what was wrong
+    std::string field;                     // offending field path, empty when there is none
 
     // "field: message", or just "message" when there is no field.
     std::string to_string() const { return field.empty() ? message : field + ": " + message; }
