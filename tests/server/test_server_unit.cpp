@@ -27,6 +27,7 @@
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "screens/screen_service.hpp"
+#include "slides/slide_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
@@ -594,6 +595,51 @@ TEST_CASE("routes: the caller, then the path id, then the body, before the handl
         listed.push_back(r.method + " " + r.pattern + " " + r.access);
     CHECK(listed == std::vector<std::string>{"PUT /things/{id} admin", "POST /edits editor",
                                              "POST /beats device", "GET /open anyone"});
+}
+
+TEST_CASE("workflow: a slide goes from draft to a screen's manifest only through review",
+          "[server][unit][workflow]") {
+    using signage::ErrorCode;
+    AccessFixture f;
+    Services& s = f.server->services();
+    const User editor = *s.auth.staff(f.editor);
+    const User admin = *s.auth.staff(f.admin);
+    auto before = s.hub.current("hall");
+    REQUIRE(before);
+    const std::string empty_version = (*before)->version;
+
+    auto slide = s.slides.create(
+        {{"type", "text"}, {"title", "文明出行"}, {"body", "礼让行人"}, {"groups", {"hall"}}},
+        editor);
+    REQUIRE(slide);
+    const std::int64_t id = slide->id;
+    CHECK(slide->status == SlideStatus::draft);
+    // Nothing is approved before it is submitted, nor by its own author.
+    CHECK(s.slides.approve(id, admin).error().code == ErrorCode::conflict);
+    REQUIRE(s.slides.submit(id, editor));
+    CHECK(s.slides.approve(id, editor).error().code == ErrorCode::forbidden);
+    const auto no_reason = s.slides.reject(id, admin, "  ");
+    CHECK(no_reason.error().code == ErrorCode::invalid);
+    CHECK(s.slides.get(id)->status == SlideStatus::pending);
+
+    // A publish before the approval leaves the screens' manifest as it was.
+    REQUIRE(s.publisher.publish(admin));
+    CHECK((*s.hub.current("hall"))->version == empty_version);
+
+    auto approved = s.slides.approve(id, admin);
+    REQUIRE(approved);
+    CHECK(approved->status == SlideStatus::approved);
+    auto published = s.publisher.publish(admin);
+    REQUIRE(published);
+    const auto now = *s.hub.current("hall");
+    CHECK(now->version != empty_version);
+    CHECK(now->json.find("文明出行") != std::string::npos);
+    CHECK(s.slides.get(id)->status == SlideStatus::published);
+
+    // Withdrawn, it leaves the screens at the next publish.
+    REQUIRE(s.slides.withdraw(id, admin, "内容过期"));
+    REQUIRE(s.publisher.publish(admin));
+    CHECK((*s.hub.current("hall"))->json.find("文明出行") == std::string::npos);
 }
 
 TEST_CASE("errors: every code has one name that reads back, and answers with its table's status",
