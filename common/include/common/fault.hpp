@@ -12,8 +12,10 @@
 // empty, a point costs one check of an empty table. Entries that do not
 // parse are reported on the log and ignored.
 //
-// Points: "publish.before_commit" (the store, after a publish has written
-// every manifest, before its transaction commits).
+// Points: "publish.before_commit" (the publisher, inside the store's write,
+// after a publish has written every manifest, before the transaction
+// commits); "quiz.redeem.after_check" (the quiz service's
+// redeem, after it found the code not yet redeemed and before its write).
 
 #include <string_view>
 
