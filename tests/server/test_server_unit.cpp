@@ -456,6 +456,20 @@ TEST_CASE("router: paths, methods, parameters and body limits in-process",
     CHECK(call(Method::get, "/api/v1/slides/").status == 203);
     CHECK(seen == std::vector<std::string>{"api/v1/slides/"});
     CHECK(call(Method::get, "/api/v1/slides/%zz").status == 404);
+    // Without a fallback, a path no route has is a 404 that names the path.
+    Router bare([](std::function<void()> task) { task(); });
+    Response missing;
+    bare.dispatch(
+        [] {
+            Request req;
+            req.method = Method::get;
+            req.method_text = "GET";
+            req.target = req.path = "/api/v1/not-yet";
+            return req;
+        }(),
+        Responder{[&](Response r) { missing = std::move(r); }});
+    CHECK(missing.status == 404);
+    CHECK(nlohmann::json::parse(missing.body)["error"]["field"] == "path");
     // Body limits are the route's, or the default where no route matches.
     CHECK(router.body_limit(Method::put, "/api/v1/media") == 4096);
     CHECK(router.body_limit(Method::post, "/nowhere") == RouteOptions{}.body_limit);

@@ -8,7 +8,9 @@ export class ApiError extends Error {
   constructor(status, error, path) {
     const e = error || {};
     let text = e.message || String(status);
-    if (status === 404 && e.code === 'not_found' && /^nothing at /.test(e.message || '')) {
+    // No route at the path (the server is older than this console): the
+    // server names the path itself as what was wrong.
+    if (status === 404 && e.code === 'not_found' && e.field === 'path') {
       text = t('err.missing_route', path, e.message);
     } else if (e.field) {
       text = t('err.field', e.field, text);

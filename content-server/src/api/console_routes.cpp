@@ -55,7 +55,7 @@ void add_console_routes(http::Router& router, Services& s) {
     api.add(Method::get, "/{*}", {.access = Access::anyone()}, [&s](Call& c) -> Result<Response> {
         const Request& req = c.req;
         const std::string& rel_text = req.params.at(0);
-        const auto not_found = make_error(ErrorCode::not_found, "nothing at " + req.path);
+        const auto not_found = make_error(ErrorCode::not_found, "nothing at " + req.path, "path");
         if (rel_text.rfind("api/", 0) == 0 || rel_text.rfind("media/", 0) == 0) return not_found;
         auto rel = safe_relative(rel_text);
         if (!rel) return not_found;

@@ -154,7 +154,8 @@ void Router::dispatch(Request request, Responder respond) const {
             r.headers.set("Allow", m.allow);
             respond(std::move(r));
         } else {
-            respond(error_response(make_error(ErrorCode::not_found, "nothing at " + request.path)));
+            respond(error_response(
+                make_error(ErrorCode::not_found, "nothing at " + request.path, "path")));
         }
         return;
     }
