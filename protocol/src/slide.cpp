@@ -382,8 +382,9 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
             continue;
         }
         if (is_common(key) || is_server_managed(key)) continue;
+        const std::string& name = key;  // a lambda cannot capture a structured binding (clang 14)
         if (std::any_of(own.begin(), own.end(),
-                        [&](const FieldSpec& f) { return f.name == key; })) {
+                        [&name](const FieldSpec& f) { return f.name == name; })) {
             continue;
         }
         if (opt.reject_unknown_fields) {
