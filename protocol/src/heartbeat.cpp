@@ -87,6 +87,11 @@ Result<Heartbeat> parse_heartbeat(const json& body) {
         return st.error();
     if (auto st = read_text(body, "item_id", 128, hb.item_id); !st) return st.error();
     if (auto st = read_text(body, "item_title", 512, hb.item_title); !st) return st.error();
+    if (auto st = read_text(body, "manifest_shows_at", 64, hb.manifest_shows_at); !st)
+        return st.error();
+    if (hb.manifest_shows_at && !parse_iso8601(*hb.manifest_shows_at)) {
+        return heartbeat_invalid("manifest_shows_at", "is not an ISO 8601 time");
+    }
     if (auto st = read_text(body, "last_sync_error", 1000, hb.last_sync_error); !st)
         return st.error();
     if (auto st = read_integer(body, "interval_s", 5, 3600, hb.interval_s); !st) return st.error();
@@ -113,6 +118,7 @@ json to_json(const Heartbeat& hb) {
             {"manifest_version", text_or_null(hb.manifest_version)},
             {"item_id", text_or_null(hb.item_id)},
             {"item_title", text_or_null(hb.item_title)},
+            {"manifest_shows_at", text_or_null(hb.manifest_shows_at)},
             {"last_sync_error", text_or_null(hb.last_sync_error)},
             {"interval_s", hb.interval_s},
             {"uptime_s", hb.uptime_s},

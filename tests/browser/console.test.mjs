@@ -270,6 +270,12 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   const before = readSnapshot();
   await page.getByRole('button', { name: '发布', exact: true }).click();
   await page.waitForSelector('#message:has-text("已发布")');
+  // The page follows the group's screens: the one playing had only its
+  // built-in slide, which makes way at once, so the slide is on screen
+  // already; the group's other screen never connected.
+  const lobbyLine = page.locator('.publish-groups li[data-group=lobby]');
+  await lobbyLine.filter({ hasText: '1/2 块屏幕已接收' }).waitFor({ timeout: 10000 });
+  assert.match(await lobbyLine.textContent(), /^lobby：已上屏；1\/2 块屏幕已接收；1 块屏幕离线，恢复连接后更新$/);
   await waitFor(() => { const now = readSnapshot(); return now && !now.equals(before); }, 15000, 'the snapshot to change after the publish');
 
   // The screen shows that slide: the snapshot is the slide as the server

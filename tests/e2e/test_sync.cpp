@@ -253,6 +253,7 @@ TEST_CASE("a heartbeat reaches the server and gives the clock offset", "[sync][e
     HeartbeatReport report{.manifest_version = "abc",
                            .item_id = "3",
                            .item_title = "讲文明",
+                           .manifest_shows_at = "2026-11-28T08:00:40Z",
                            .uptime_s = 5,
                            .rss_bytes = resident_bytes(),
                            .cache_bytes = directory_bytes(w.dir.path()),
@@ -274,6 +275,12 @@ TEST_CASE("a heartbeat reaches the server and gives the clock offset", "[sync][e
     CHECK(screen.at("heartbeat").at("item_title") == "讲文明");
     CHECK(screen.at("heartbeat").at("last_sync_error").is_null());
     CHECK(screen.at("heartbeat").at("clock_offset_ms").is_null());
+    // The new content shows 40 s after the heartbeat was sent, on the
+    // screen's own clock (days off ours here): so many seconds are left,
+    // less the time since the heartbeat arrived.
+    REQUIRE(screen.at("shows_in_s").is_number_integer());
+    CHECK(screen.at("shows_in_s").get<int>() <= 40);
+    CHECK(screen.at("shows_in_s").get<int>() >= 38);
 
     auto refused = post_heartbeat(ReportTarget{w.server.url(), "not-a-token"}, report);
     REQUIRE_FALSE(refused.ok());

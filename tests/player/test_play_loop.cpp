@@ -348,3 +348,46 @@ TEST_CASE("play loop: the quiz invitation joins the rotation only with an enable
         CHECK(shown.count("quiz-invitation") == (c.invited ? 1U : 0U));
     }
 }
+
+TEST_CASE("play loop: a publish plays out the item on screen and shows what it brings next",
+          "[player][loop]") {
+    Loop loop;
+    auto a = text_slide("a", "文明出行");
+    a.duration_s = 4;
+    auto b = text_slide("b", "礼让行人");
+    auto c = text_slide("c", "新发布的内容");
+    c.background.color = protocol::Color{0x1d, 0x3f, 0x8f};
+    const auto v1 = manifest("v1", {a, b});
+    const auto v2 = manifest("v2", {a, b, c});
+
+    bool up = false, kept = false, same_end = false, saw_c = false;
+    std::string after_a;
+    std::chrono::milliseconds remaining{-1}, visible{-1};
+    loop.run([&] {
+        loop.player->deliver_manifest(v1);
+        up = eventually([&] { return loop.player->showing_id() == "a"; });
+        if (!up) return;
+        std::this_thread::sleep_for(1s);  // into "a"
+        const auto end = loop.player->next_switch();
+        if (!end) return;
+        const auto sent = std::chrono::system_clock::now();
+        remaining = std::chrono::duration_cast<std::chrono::milliseconds>(*end - sent);
+        loop.player->deliver_manifest(v2);
+        std::this_thread::sleep_for(500ms);
+        kept = loop.player->showing_id() == "a";
+        same_end = loop.player->next_switch() == end;
+        saw_c = eventually([&] { return loop.snapshot_share(0x1d, 0x3f, 0x8f) > 0.3; }, 10s);
+        visible = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now() - sent);
+        after_a = loop.player->showing_id();
+    });
+    INFO("\"a\" had " << remaining.count() << " ms left at the publish; the new slide was fully"
+                      << " on screen after " << visible.count() << " ms");
+    REQUIRE(up);
+    CHECK(kept);      // the publish did not cut the item on screen
+    CHECK(same_end);  // nor shorten it
+    REQUIRE(saw_c);
+    CHECK(after_a == "c");  // what the publish brought came next, before "b"
+    CHECK(visible <= remaining + 1s);
+    CHECK(visible >= remaining);
+}

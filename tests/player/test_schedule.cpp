@@ -346,3 +346,129 @@ TEST_CASE("schedule: the public-service share holds over a simulated day", "[pla
         }
     }
 }
+
+namespace {
+
+// Runs the engine as the player does, handing it the manifests in `publishes`
+// (by the time each arrives) as they come: the loop goes on, the history
+// carries over.
+std::vector<Play> simulate_publishes(
+    const std::vector<std::pair<Timestamp, const Manifest*>>& publishes, Timestamp to) {
+    std::vector<Play> plays;
+    LoopState h;
+    const Manifest* m = nullptr;
+    std::size_t next = 0;
+    for (Timestamp now = publishes.front().first; now < to;) {
+        while (next < publishes.size() && publishes[next].first <= now) {
+            carry_over(h, m, *publishes[next].second);
+            m = publishes[next++].second;
+        }
+        const Decision d = decide(m, now, kChina, h);
+        REQUIRE(d.until > now);
+        record(h, d);
+        plays.push_back({d.slide ? d.slide->id : "", d.start, d.until, d.loop,
+                         d.slide && d.slide->public_service, d.mode});
+        now = d.until;
+    }
+    return plays;
+}
+
+}  // namespace
+
+TEST_CASE("schedule: a publish does not restart the loop, what it brings plays next once",
+          "[player][schedule]") {
+    const auto before = manifest({item("cv", 15, true, SlideType::core_values), item("a", 10, true),
+                                  item("b", 10, false), item("c", 10, false)},
+                                 0.3);
+    auto changed_c = item("c", 10, false);
+    changed_c.title = "c, corrected";
+    const auto after = manifest({item("cv", 15, true, SlideType::core_values), item("a", 10, true),
+                                 item("b", 10, false), changed_c, item("n", 10, false)},
+                                0.3);
+    // The publish arrives while "a" is on screen (it started at 9:00:15).
+    const auto plays = simulate_publishes(
+        {{local(11, 23, 9), &before}, {local(11, 23, 9, 0, 20), &after}}, local(11, 23, 9, 3));
+    // "a" plays out; the changed "c" and the new "n" come next, in manifest
+    // order; the loop then goes on with "b" where it was, and the next loop
+    // has everything in its place.
+    CHECK(ids(plays, 10) ==
+          std::vector<std::string>{"cv", "a", "c", "n", "b", "cv", "a", "b", "c", "n"});
+    CHECK(plays[1].until == local(11, 23, 9, 0, 25));  // not cut
+    CHECK(plays[2].start == plays[1].until);
+    CHECK(plays[4].loop == 1);  // the same loop
+    CHECK(plays[5].loop == 2);
+}
+
+TEST_CASE("schedule: items a publish brings keep every loop's public-service share",
+          "[player][schedule]") {
+    // Publishes of notices only, mid-loop, at a high minimum: they play next,
+    // and the repeats that follow still bring each whole loop to the minimum.
+    std::vector<Manifest> versions;
+    std::vector<Slide> items{item("cv", 20, true, SlideType::core_values), item("ps", 10, true),
+                             item("n0", 30, false)};
+    for (int v = 0; v < 12; ++v) {
+        items.push_back(item(std::string("new").append(std::to_string(v)), 25, false));
+        items[2].title = std::string("n0 v").append(std::to_string(v));  // changed each time
+        versions.push_back(manifest(items, 0.5));
+    }
+    std::vector<std::pair<Timestamp, const Manifest*>> publishes;
+    for (std::size_t v = 0; v < versions.size(); ++v) {
+        publishes.emplace_back(local(11, 23, 10) + seconds{97 * static_cast<int>(v)}, &versions[v]);
+    }
+    const auto plays = simulate_publishes(publishes, local(11, 23, 11, 30));
+    const auto shares = loop_shares(plays);
+    REQUIRE(shares.size() >= 5);
+    for (const auto& [loop, share] : shares) {
+        INFO("loop " << loop);
+        CHECK(share >= 0.5 - 1e-9);
+    }
+    // Each new item played at the first switch after its publish.
+    for (std::size_t v = 1; v < versions.size(); ++v) {
+        const std::string id = std::string("new").append(std::to_string(v));
+        auto first =
+            std::find_if(plays.begin(), plays.end(), [&](const Play& p) { return p.id == id; });
+        REQUIRE(first != plays.end());
+        const Timestamp published = publishes[v].first;
+        auto on_screen = std::find_if(plays.begin(), plays.end(), [&](const Play& p) {
+            return p.start <= published && published < p.until;
+        });
+        REQUIRE(on_screen != plays.end());
+        INFO(id);
+        // Fresh items go in manifest order: the changed n0 first, then the new one.
+        CHECK(std::distance(on_screen, first) <= 2);
+    }
+}
+
+TEST_CASE("schedule: the first manifest after none starts a new loop", "[player][schedule]") {
+    LoopState h;
+    h.loop = 3;
+    h.played = {"x"};
+    h.fresh = {"y"};
+    const auto m = manifest({item("a", 10, true)});
+    CHECK_FALSE(carry_over(h, nullptr, m));
+    CHECK(h.loop == 0);
+    CHECK(h.played.empty());
+    CHECK(h.fresh.empty());
+    // An item a publish withdraws no longer waits to play.
+    h.fresh = {"a", "gone"};
+    CHECK(carry_over(h, &m, m));
+    CHECK(h.fresh == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("schedule: a new minimum share starts a new loop", "[player][schedule]") {
+    const auto low = manifest({item("a", 10, true), item("b", 10, false)}, 0.3);
+    const auto high = manifest({item("a", 10, true), item("b", 10, false)}, 1.0);
+    LoopState h;
+    h.loop = 2;
+    h.played = {"a", "b"};
+    h.played_s = 20;
+    h.public_s = 10;
+    CHECK(carry_over(h, &low, low));
+    CHECK(h.played.size() == 2);
+    // A loop half played for 30 % cannot be made up to 100 %: it ends.
+    CHECK_FALSE(carry_over(h, &low, high));
+    CHECK(h.played.empty());
+    const Decision d = decide(&high, local(11, 23, 9), kChina, h);
+    CHECK(d.starts_loop);
+    CHECK(d.slide->id == "a");
+}

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -65,6 +66,21 @@ bool valid_shot_id(const std::string& id) {
     return true;
 }
 
+// Seconds until what the screen's manifest brought is on screen, from its
+// last heartbeat: that time and the time sent are both the screen's clock, so
+// its offset from ours does not count.
+std::optional<std::int64_t> shows_in_s(const json& hb, std::int64_t received_unix,
+                                       std::int64_t now) {
+    if (!hb.is_object() || !hb.contains("manifest_shows_at") ||
+        !hb["manifest_shows_at"].is_string()) {
+        return std::nullopt;
+    }
+    const std::int64_t until = unix_of(hb["manifest_shows_at"].get<std::string>());
+    const std::int64_t sent = unix_of(hb.value("sent_at", std::string{}));
+    if (until == 0 || sent == 0) return std::nullopt;
+    return std::max<std::int64_t>(0, until - sent - (now - received_unix));
+}
+
 }  // namespace
 
 std::string screen_state(const Services& s, const Screen& screen, const ScreenHealth* health,
@@ -84,10 +100,14 @@ json screen_status_view(const Services& s, const Screen& screen, const ScreenHea
     view["waiting"] = s.hub.is_waiting(screen.id);
     const std::int64_t interval = health ? health->interval_s : kDefaultHeartbeatS;
     view["offline_after_s"] = interval * s.health.offline_after_missed;
+    view["shows_in_s"] = nullptr;
     if (health) {
         auto hb = json::parse(health->heartbeat_json, nullptr, false);
         view["heartbeat"] = hb.is_discarded() ? json(nullptr) : hb;
         view["heartbeat_at"] = health->received_at;
+        if (auto in = shows_in_s(view["heartbeat"], health->received_unix, now_unix())) {
+            view["shows_in_s"] = *in;
+        }
     } else {
         view["heartbeat"] = nullptr;
         view["heartbeat_at"] = nullptr;

@@ -125,6 +125,13 @@ class ScreenSession {
         if (plays_uploader_) plays_uploader_->notify();
     }
 
+    // The play loop applied a new manifest: the server hears at once when it
+    // will show (the heartbeat's manifest_shows_at).
+    void manifest_applied() {
+        std::lock_guard lock(mu_);
+        if (reporter_) reporter_->notify_change();
+    }
+
   private:
     bool stopping() {
         std::lock_guard lock(mu_);
@@ -183,11 +190,18 @@ class ScreenSession {
                                 [this](player::HeartbeatReport& r) {
                                     r.item_id = player_.showing_id();
                                     r.item_title = player_.showing_title();
+                                    if (auto at = player_.manifest_shows_at()) {
+                                        r.manifest_shows_at = protocol::format_iso8601(*at);
+                                    }
                                     std::lock_guard lock(mu_);
                                     r.manifest_version = version_;
                                     r.last_sync_error = last_sync_error_;
                                 });
         reporter.start();
+        {
+            std::lock_guard lock(mu_);
+            reporter_ = &reporter;
+        }
         player::SyncOptions sync_options;
         sync_options.server_url = options_.server;
         sync_options.token = token;
@@ -201,8 +215,7 @@ class ScreenSession {
                         std::lock_guard lock(mu_);
                         version_ = m.version;
                     }
-                    player_.deliver_manifest(std::move(m));
-                    reporter.notify_change();
+                    player_.deliver_manifest(std::move(m));  // manifest_applied() follows
                 },
                 [this, &refused, may_pair, &reporter](const Error& e) {
                     spdlog::warn("sync: {}", e.to_string());
@@ -246,6 +259,10 @@ class ScreenSession {
             cv_.wait(lock, [this, &refused] { return stopping_ || refused; });
             lock.unlock();
             sync.stop();
+        }
+        {
+            std::lock_guard lock(mu_);
+            reporter_ = nullptr;
         }
         reporter.stop();
         std::unique_ptr<player::OutboxUploader> uploader;
@@ -344,6 +361,7 @@ class ScreenSession {
     std::optional<std::string> last_sync_error_;              // guarded by mu_
     std::unique_ptr<player::OutboxUploader> uploader_;        // guarded by mu_
     std::unique_ptr<player::OutboxUploader> plays_uploader_;  // guarded by mu_
+    HealthReporter* reporter_ = nullptr;                      // guarded by mu_
     player::PairingClient pairing_;
     std::thread thread_;
 };
@@ -423,6 +441,9 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
                                         }});
         player.enable_play_log(plays->get(), [&session_ptr] {
             if (session_ptr) session_ptr->play_added();
+        });
+        player.on_manifest_applied([&session_ptr] {
+            if (session_ptr) session_ptr->manifest_applied();
         });
         const std::string version = player.start();
         SignalThread signals([&player] { player.post_quit(); });

@@ -112,9 +112,17 @@ std::string Player::version() const {
 void Player::apply_manifest(protocol::Manifest m) {
     tz_ = zone_for(m.settings);
     header_.set_settings(m.settings);
+    // The item on screen outlives the manifest it came from.
+    if (decision_.slide && decision_.slide != &player::default_slide() &&
+        (!kept_slide_ || decision_.slide != &*kept_slide_)) {
+        kept_slide_ = *decision_.slide;
+        decision_.slide = &*kept_slide_;
+    }
+    // The loop goes on, what is new or changed plays next; with nothing
+    // before or a new minimum share, a new loop starts (and the one in
+    // progress ends unfinished).
+    if (!player::carry_over(history_, playing(), m)) plays_.break_loop();
     manifest_ = std::move(m);
-    history_ = player::LoopState{};  // a new loop starts with the new content
-    plays_.break_loop();             // and the loop in progress ends unfinished
     prepared_.reset();
     if (quiz_.update(playing())) update_layout(false);
 }
@@ -299,13 +307,43 @@ void Player::handle_new_manifest(Clock::time_point now) {
         m.swap(slot_);
     }
     if (!m) return;
-    spdlog::info("switched to manifest {}", m->version);
-    // A publish starts a new loop: the screen crossfades at once to the new
-    // manifest's first item (core values first), whatever was playing before.
-    // A round in progress goes on when the quiz did not change.
+    // A publish cuts nothing (see the header): what it brings shows at the
+    // next switch. A round in progress goes on when the quiz did not change.
+    const bool keep = quiz_.round_on_screen() || keeps_screen(*m);
+    const std::string v = m->version;
     apply_manifest(std::move(*m));
-    if (quiz_.round_on_screen()) return;
-    show_next(now, true);
+    std::optional<protocol::Timestamp> shows_at;
+    if (!keep) {
+        shows_at = wall_now();
+        spdlog::info("switched to manifest {}: new content shows now", v);
+        show_next(now, true);
+    } else if (!quiz_.round_on_screen() && (shows_at = next_switch())) {
+        spdlog::info("switched to manifest {}: new content shows at {}", v,
+                     protocol::format_iso8601(*shows_at));
+    } else {
+        spdlog::info("switched to manifest {}: new content shows after the quiz round", v);
+    }
+    {
+        std::lock_guard lock(showing_mu_);
+        manifest_shows_at_ = shows_at;
+    }
+    if (manifest_applied_) manifest_applied_();
+}
+
+bool Player::keeps_screen(const protocol::Manifest& next) const {
+    if (quiz_.invitation_on_screen()) return true;  // it ends on its own time
+    if (decision_.mode != player::Mode::item || !decision_.slide ||
+        decision_.slide == &player::default_slide()) {
+        return false;  // an emergency or the dark decide anew; the built-in slide makes way
+    }
+    const bool held =
+        std::any_of(next.items.begin(), next.items.end(),
+                    [&](const protocol::Slide& s) { return s.id == decision_.slide->id; });
+    if (!held) return false;  // withdrawn: it leaves the screen at once
+    // An emergency that is valid now, or a power-off window that has begun,
+    // takes the screen at once.
+    const auto d = player::decide(&next, wall_now(), zone_for(next.settings), history_);
+    return d.mode == player::Mode::item;
 }
 
 void Player::handle_item_end(Clock::time_point now) {
@@ -404,7 +442,10 @@ void Player::show_next(Clock::time_point now, bool force) {
     // ordinary item.
     if (!force && quiz_.invitation_due()) {
         const player::Decision next = player::decide(playing(), wall, tz_, history_);
-        if (next.mode == player::Mode::item) {
+        // What a publish brought goes first; the invitation comes after it.
+        const bool fresh = next.slide && std::find(history_.fresh.begin(), history_.fresh.end(),
+                                                   next.slide->id) != history_.fresh.end();
+        if (next.mode == player::Mode::item && !fresh) {
             plays_.show_invitation(wall_now_ms(), version(), next.starts_loop);
             show_invitation(now);
             return;
@@ -418,7 +459,7 @@ void Player::show_next(Clock::time_point now, bool force) {
     item_end_ = steady_at(decision_.until);
     page_ = 0;
     set_showing(decision_.slide ? decision_.slide->id : std::string{},
-                decision_.slide ? decision_.slide->title : std::string{});
+                decision_.slide ? decision_.slide->title : std::string{}, decision_.until);
     const std::string v = version();
     if (update_ticker(now)) force = true;
 
@@ -522,6 +563,8 @@ void Player::extend_for_text_pages(const protocol::Slide& slide) {
     page_end_ = steady_at(decision_.start + std::chrono::seconds{slide.duration_s});
     history_.played_s += extra.count();
     if (slide.public_service) history_.public_s += extra.count();
+    std::lock_guard lock(showing_mu_);
+    showing_until_ = decision_.until;
 }
 
 bool Player::show_slide(const protocol::Slide& slide, const std::string& key, int page,
@@ -601,10 +644,12 @@ void Player::write_snapshot() {
     snapshot_writer_.submit(std::move(*frame), snapshot_);
 }
 
-void Player::set_showing(std::string id, std::string title) {
+void Player::set_showing(std::string id, std::string title,
+                         std::optional<protocol::Timestamp> until) {
     std::lock_guard lock(showing_mu_);
     showing_id_ = std::move(id);
     showing_title_ = std::move(title);
+    showing_until_ = until;
 }
 
 void Player::enable_quiz(QuizServices services) {
@@ -657,7 +702,7 @@ void Player::apply_quiz(QuizStep step, Clock::time_point now) {
         case QuizStep::Kind::show:
             break;
     }
-    set_showing("quiz", QuizController::kTitle);
+    set_showing("quiz", QuizController::kTitle, std::nullopt);
     shown_key_.clear();
     if (step.fade && compositor_.has_content()) {
         compositor_.show(std::move(step.texture), std::max(now, Clock::now()));
@@ -682,7 +727,9 @@ void Player::show_invitation(Clock::time_point now) {
     auto texture = quiz_.invite(layout_.main_size());
     if (!texture) return;
     item_end_ = now + QuizController::kInviteSeconds;
-    set_showing("quiz-invitation", QuizController::kTitle);
+    set_showing("quiz-invitation", QuizController::kTitle,
+                wall_now() + std::chrono::duration_cast<std::chrono::seconds>(
+                                 QuizController::kInviteSeconds));
     const std::string v = version();
     spdlog::info("showing quiz-invitation from manifest {}", v.empty() ? "none" : v);
     shown_key_.clear();

@@ -109,6 +109,7 @@ nlohmann::json heartbeat_json(const HeartbeatReport& r) {
     hb.manifest_version = text_or_null(r.manifest_version);
     hb.item_id = text_or_null(r.item_id);
     hb.item_title = text_or_null(r.item_title);
+    hb.manifest_shows_at = text_or_null(r.manifest_shows_at);
     hb.last_sync_error = r.last_sync_error;
     hb.interval_s = r.interval_s;
     hb.uptime_s = r.uptime_s;

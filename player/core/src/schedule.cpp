@@ -95,6 +95,7 @@ std::optional<Timestamp> next_emergency_start(const protocol::Manifest* m, Times
 struct Candidate {
     const Slide* slide;
     std::int64_t airtime;
+    bool fresh = false;  // new or changed by a publish: plays next (rule 6)
 };
 
 // The order of what is left of a loop (see the header's rule 3).
@@ -124,20 +125,33 @@ std::vector<Candidate> remaining_plan(const protocol::Manifest* m, Timestamp now
     auto played_count = [&](const std::string& id) {
         return std::count(h.played.begin(), h.played.end(), id);
     };
+    auto is_fresh = [&](const Slide* s) {
+        return std::find(h.fresh.begin(), h.fresh.end(), s->id) != h.fresh.end();
+    };
     std::vector<Candidate> natural;  // what is left of the loop, in its order
     std::int64_t ps_total = h.public_s, total = h.played_s;
-    for (const Slide* s : tier) {
-        if (played_count(s->id) > 0) continue;
-        if (!s->public_service && share >= 1.0) continue;
+    auto add = [&](const Slide* s, bool fresh) {
+        if (!s->public_service && share >= 1.0) return;
         const auto a = airtime(*s);
         total += a;
         if (s->public_service) ps_total += a;
-        natural.push_back({s, a});
+        natural.push_back({s, a, fresh});
+    };
+    // What a publish brought plays first, in the order it was published.
+    for (const std::string& id : h.fresh) {
+        auto s =
+            std::find_if(tier.begin(), tier.end(), [&](const Slide* t) { return t->id == id; });
+        if (s != tier.end()) add(*s, true);
+    }
+    for (const Slide* s : tier) {
+        if (played_count(s->id) == 0 && !is_fresh(s)) add(s, false);
     }
     std::vector<Candidate> extra;
     // Repeat public-service items until the loop reaches the minimum share:
     // (ps_total + x) / (total + x) >= share.
-    if (share > 0.0 && !natural.empty() &&
+    // (Also when only repeats are left: items a publish brought may have
+    // played ahead of the repeats that make up for them.)
+    if (share > 0.0 && (!natural.empty() || !h.played.empty()) &&
         static_cast<double>(ps_total) < share * static_cast<double>(total)) {
         std::vector<const Slide*> pool;
         for (const Slide* s : tier) {
@@ -169,7 +183,9 @@ std::vector<Candidate> remaining_plan(const protocol::Manifest* m, Timestamp now
 
     // The loop keeps its order; when the next item would take the share of
     // the loop so far below the minimum, a public-service item goes first: a
-    // repeat, else the next public-service item pulled forward.
+    // repeat, else the next public-service item pulled forward. Fresh items
+    // are not held back: the repeats counted them, so the whole loop still
+    // meets the minimum.
     std::vector<Candidate> plan;
     std::size_t next_extra = 0;
     std::int64_t run_ps = h.public_s, run_total = h.played_s;
@@ -181,7 +197,7 @@ std::vector<Candidate> remaining_plan(const protocol::Manifest* m, Timestamp now
     for (std::size_t i = 0; i < natural.size();) {
         const Candidate& c = natural[i];
         const bool keeps_share =
-            c.slide->public_service ||
+            c.fresh || c.slide->public_service ||
             static_cast<double>(run_ps) >= share * static_cast<double>(run_total + c.airtime);
         if (keeps_share) {
             take(c);
@@ -256,6 +272,7 @@ Decision decide(const protocol::Manifest* m, Timestamp now, const TimeZone& tz,
     if (plan.empty()) {
         h = LoopState{};
         h.loop = history.loop + 1;
+        h.fresh = history.fresh;
         d.starts_loop = true;
         plan = remaining_plan(m, now, tz, h, settings.min_public_share);
     }
@@ -287,13 +304,47 @@ Decision decide(const protocol::Manifest* m, Timestamp now, const TimeZone& tz,
 void record(LoopState& history, const Decision& d) {
     if (d.mode != Mode::item || !d.slide) return;
     if (d.starts_loop) {
+        auto fresh = std::move(history.fresh);
         history = LoopState{};
         history.loop = d.loop;
+        history.fresh = std::move(fresh);
     }
+    std::erase(history.fresh, d.slide->id);
     const auto airtime = d.airtime_s();
     history.played.push_back(d.slide->id);
     history.played_s += airtime;
     if (d.slide->public_service) history.public_s += airtime;
+}
+
+bool carry_over(LoopState& history, const protocol::Manifest* previous,
+                const protocol::Manifest& next) {
+    if (!previous) {
+        history = LoopState{};
+        return false;
+    }
+    // The share the loop so far was played for no longer applies.
+    const bool new_loop = previous->settings.min_public_share != next.settings.min_public_share;
+    if (new_loop) {
+        auto fresh = std::move(history.fresh);
+        history = LoopState{};
+        history.fresh = std::move(fresh);
+    }
+    std::erase_if(history.fresh, [&](const std::string& id) {
+        return std::none_of(next.items.begin(), next.items.end(),
+                            [&](const Slide& s) { return s.id == id; });
+    });
+    for (const Slide& s : next.items) {
+        if (!s.in_rotation()) continue;
+        auto before = std::find_if(previous->items.begin(), previous->items.end(),
+                                   [&](const Slide& p) { return p.id == s.id; });
+        const bool changed =
+            before == previous->items.end() || protocol::to_json(*before) != protocol::to_json(s);
+        if (changed &&
+            std::find(history.fresh.begin(), history.fresh.end(), s.id) == history.fresh.end()) {
+            history.fresh.push_back(s.id);
+        }
+    }
+    return !new_loop;
 }
 
 std::vector<std::string> ticker_at(const protocol::Manifest* m, Timestamp now, const TimeZone& tz) {

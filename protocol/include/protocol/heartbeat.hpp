@@ -19,6 +19,12 @@ struct Heartbeat {
     std::optional<std::string> manifest_version;  // null: none yet; at most 128 bytes
     std::optional<std::string> item_id;           // the item on screen; at most 128 bytes
     std::optional<std::string> item_title;        // at most 512 bytes
+    // When what the manifest playing brought (new or changed items) is first
+    // on screen, ISO 8601 on the screen's clock: the end of the item that was
+    // on screen when it arrived (a publish cuts nothing), or the moment it
+    // arrived when nothing had to play out. null: unknown (it waits for a
+    // quiz round, or no manifest yet).
+    std::optional<std::string> manifest_shows_at;
     std::optional<std::string> last_sync_error;   // null: the last sync worked; 1000 bytes
     std::int64_t interval_s = 60;                 // how often heartbeats come, 5..3600
     std::int64_t uptime_s = 0;                    // 0..2^40

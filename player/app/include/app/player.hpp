@@ -13,12 +13,15 @@
 //
 // New manifests arrive from the sync thread through a mutex-protected slot
 // plus a registered SDL user event that wakes the wait. A new manifest is
-// applied at once: a new loop starts with it and the screen crossfades to its
-// first item, so a publish shows within a second.
+// applied at once but cuts nothing: the item on screen plays out, the loop
+// goes on where it was, and what the publish brought (new or changed items)
+// plays at the next switch (core/schedule.hpp, rule 6). Only an emergency that
+// starts, a power-off window that has begun, the withdrawal of the item on
+// screen, or the built-in slide (nothing to show before) switch at once.
 //
 // Log lines other tools parse (spdlog on stderr, with timestamps):
 //   showing <slide id | default> from manifest <version | none>
-//   switched to manifest <version>
+//   switched to manifest <version>: new content shows now|at <ISO 8601>|after the quiz round
 //   screen off until <ISO 8601>
 //   showing quiz-invitation from manifest <version>
 //   quiz: …   (app/quiz_controller.hpp)
@@ -120,6 +123,24 @@ class Player {
         std::lock_guard lock(showing_mu_);
         return showing_title_;
     }
+    // When the screen switches next (the item on screen ends); nullopt while
+    // a quiz round holds it. Thread-safe.
+    std::optional<protocol::Timestamp> next_switch() const {
+        std::lock_guard lock(showing_mu_);
+        return showing_until_;
+    }
+    // When what the playing manifest brought is first on screen: the end of
+    // the item that played out, or when it arrived; nullopt while it waits
+    // for a quiz round, or before any manifest. Thread-safe.
+    std::optional<protocol::Timestamp> manifest_shows_at() const {
+        std::lock_guard lock(showing_mu_);
+        return manifest_shows_at_;
+    }
+    // Called on the loop's thread each time a new manifest has been applied
+    // (the screen knows when it will show it). Call before start().
+    void on_manifest_applied(std::function<void()> applied) {
+        manifest_applied_ = std::move(applied);
+    }
     // Asks for a copy of the next frame on screen: `handler` gets it on the
     // main thread, once, and must only hand it over (encoding belongs
     // elsewhere). A newer request replaces one not yet served. Thread-safe.
@@ -165,10 +186,12 @@ class Player {
     bool update_layout(bool force);
     bool update_ticker(Clock::time_point now);
     void apply_manifest(protocol::Manifest m);
+    // Whether the screen keeps what it shows when `next` arrives.
+    bool keeps_screen(const protocol::Manifest& next) const;
     void rerender_current();
     void write_snapshot();
     // What the screen reports as showing (showing_id(), showing_title()).
-    void set_showing(std::string id, std::string title);
+    void set_showing(std::string id, std::string title, std::optional<protocol::Timestamp> until);
     // The quiz: a tap starts a round or goes to it; the invitation is a
     // rotation item; a quiz step is put on screen, and a round that is over
     // gives the screen back to the rotation.
@@ -196,8 +219,14 @@ class Player {
     Uint32 manifest_event_ = 0;
 
     mutable std::mutex showing_mu_;
-    std::string showing_id_;     // guarded by showing_mu_
-    std::string showing_title_;  // guarded by showing_mu_
+    std::string showing_id_;                                // guarded by showing_mu_
+    std::string showing_title_;                             // guarded by showing_mu_
+    std::optional<protocol::Timestamp> showing_until_;      // guarded by showing_mu_
+    std::optional<protocol::Timestamp> manifest_shows_at_;  // guarded by showing_mu_
+    std::function<void()> manifest_applied_;
+    // The item on screen when a manifest replaced the one it came from: it
+    // plays out from this copy (decision_.slide points here).
+    std::optional<protocol::Slide> kept_slide_;
 
     mutable std::mutex slot_mu_;
     std::optional<protocol::Manifest> slot_;  // guarded by slot_mu_

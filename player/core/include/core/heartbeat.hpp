@@ -26,6 +26,8 @@ struct HeartbeatReport {
     std::string manifest_version;  // empty: none yet (null)
     std::string item_id;           // the item on screen; empty: null
     std::string item_title;
+    std::string
+        manifest_shows_at;  // ISO 8601 UTC: when the playing manifest's news first show (protocol)
     std::int64_t uptime_s = 0;
     std::int64_t rss_bytes = 0;                   // resident memory (/proc/self/statm)
     std::int64_t cache_bytes = 0;                 // bytes under the cache directory

@@ -1,8 +1,8 @@
 #pragma once
 // Proof of play on the screen: turns what the play loop puts on screen into
 // protocol::Play records, one per item, written when the item ends or is cut
-// short (by an emergency, a power-off window, a quiz round, a publish or
-// quit). The sink is normally the plays outbox (CACHE/outbox/plays), so a
+// short (by an emergency, a power-off window, a quiz round, a withdrawal
+// or quit). The sink is normally the plays outbox (CACHE/outbox/plays), so a
 // record survives a crash once written; the uploader posts it.
 //
 // Ids: "<boot id>-<serial>", the boot id random for each start of the
@@ -10,7 +10,8 @@
 // two runs never share one. Loops: "<boot id>-L<n>", a new id whenever the
 // schedule starts a loop. An item closes its loop (loop_end) when the next
 // thing the schedule shows starts a new loop; a loop broken off by a new
-// manifest (or a restart) has no closing item and reports as interrupted.
+// manifest that starts a new loop (the first, or a new minimum share; or
+// a restart) has no closing item and reports as interrupted.
 //
 // Pure bookkeeping: no clock, no I/O of its own; the simulator
 // (tools/simulate-day) drives it with a simulated clock, the player with the
@@ -44,7 +45,7 @@ class PlayLog {
     // Nothing that counts is on screen from `now_ms` (a quiz round, quit).
     void stop(std::int64_t now_ms);
     // The loop in progress will not be finished (a new manifest starts a
-    // new one): its last item does not close it.
+    // new one, see schedule.hpp carry_over): its last item does not close it.
     void break_loop() { loop_broken_ = true; }
 
     const std::string& boot_id() const { return boot_; }

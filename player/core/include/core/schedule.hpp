@@ -23,6 +23,11 @@
 //     power-off window or of an emergency notice: expired content leaves the
 //     screen on time with no server.
 //  5. With nothing eligible, the built-in core-values slide plays.
+//  6. A publish does not restart the rotation: the loop goes on where it was
+//     (carry_over()), and items that are new or changed play at the next
+//     switch, once each, in manifest order, before the rest of the loop; after
+//     that they play in their place. The loop's public-service repeats count
+//     them, so every whole loop still meets the minimum share.
 
 #include <cstdint>
 #include <string>
@@ -44,6 +49,9 @@ struct LoopState {
     std::vector<std::string> played;  // ids played in this loop, in order
     std::int64_t played_s = 0;        // airtime played in this loop
     std::int64_t public_s = 0;        // of which public service
+    // Ids a publish brought in new or changed, not yet played since: they play
+    // next (rule 6). Kept across loops until played or withdrawn.
+    std::vector<std::string> fresh;
 };
 
 enum class Mode { item, emergency, power_off };
@@ -68,6 +76,14 @@ Decision decide(const protocol::Manifest* manifest, protocol::Timestamp now, con
 // Records a rotation item's play in the history (a new loop resets it).
 // Emergencies and power-off do not count toward loops.
 void record(LoopState& history, const Decision& d);
+
+// A new manifest `next` replaces `previous` (null: the screen had none). The
+// loop in progress goes on; every rotation item of `next` that `previous` did
+// not hold, or held with other content, joins `fresh`, and ids `next` no
+// longer holds leave it. With no previous manifest, or a new minimum share, a
+// new loop starts: returns false (the loop in progress ends unfinished).
+bool carry_over(LoopState& history, const protocol::Manifest* previous,
+                const protocol::Manifest& next);
 
 // The texts on the ticker at `now`: valid notices in manifest order.
 std::vector<std::string> ticker_at(const protocol::Manifest* manifest, protocol::Timestamp now,
