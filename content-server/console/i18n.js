@@ -19,7 +19,7 @@ const DICT = {
     'rep.minimum': '最低占比', 'rep.state': '是否达标', 'rep.short': '未达标', 'rep.ok': '达标', 'rep.none': '当天没有播放记录',
     'rep.items': '按内容', 'rep.public': '公益', 'rep.short_loops': '未达标的轮播', 'rep.no_short': '没有未达标的完整轮播',
     'rep.screen_col': '屏幕', 'rep.loop': '轮播编号', 'rep.start': '开始时间',
-    'status.draft': '草稿', 'status.pending': '待审核', 'status.approved': '已通过', 'status.rejected': '已驳回', 'status.published': '已发布',
+    'status.draft': '草稿', 'status.pending': '待审核', 'status.approved': '已通过', 'status.rejected': '已驳回', 'status.published': '已发布', 'status.withdrawn': '已撤回',
     'qtype.single': '单选', 'qtype.multiple': '多选', 'qtype.judge': '判断',
     'err.field': '“{0}”有误：{1}', 'err.network': '无法连接服务器：{0}', 'err.missing_route': '服务器暂不支持此功能（{0}）：{1}',
     all: '全部', refresh: '刷新', save: '保存', cancel: '取消', edit: '编辑', delete: '删除', submit: '提交审核',
@@ -36,6 +36,7 @@ const DICT = {
     'content.reason': '审核意见', 'content.actions': '操作', 'content.empty': '没有符合条件的内容',
     'content.live_copy': '屏幕上播放已通过的旧版本',
     'submitted': '「{0}」已提交审核', 'deleted': '已删除',
+    'ed.choose': '请选择“{0}”', 'purpose.public_service': '公益广告', 'purpose.notice': '通知公告', 'purpose.other': '其他',
     'ed.new': '新建内容', 'ed.edit': '编辑内容 #{0}', 'ed.common': '基本信息', 'ed.specific': '内容',
     'ed.type': '类型',
     'ed.groups': '播放分组（不选即全部分组）',
@@ -76,6 +77,11 @@ const DICT = {
     'prize.already': '此码已兑换过：{0} 由 {1} 兑换。', 'prize.forged': '无效的奖品码（伪造或不属于任何屏幕）',
     'users.title': '账号', 'users.username': '用户名', 'users.role': '角色',
     'audit.title': '操作日志', 'audit.time': '时间', 'audit.user': '用户', 'audit.action': '操作', 'audit.target': '对象',
+    'act.create': '新建', 'act.update': '修改', 'act.edit': '编辑', 'act.delete': '删除', 'act.import': '导入', 'act.submit': '提交审核',
+    'act.approve': '通过', 'act.reject': '驳回', 'act.withdraw': '撤回', 'act.publish': '发布', 'act.redeem': '兑奖',
+    'act.change_password': '修改密码', 'act.pair': '配对', 'act.revoke': '停用', 'act.move': '移动分组',
+    'obj.slide': '内容', 'obj.question': '题目', 'obj.user': '账号', 'obj.setting': '设置', 'obj.group': '分组',
+    'obj.screen': '屏幕', 'obj.publish': '发布', 'obj.prize_claim': '奖品码',
     'pair.title': '屏幕配对', 'pair.code': '屏幕上显示的配对码', 'pair.name': '屏幕名称', 'pair.group': '分组',
     'pair.button': '配对', 'pair.done': '屏幕「{0}」已配对到分组 {1}',
     'csv.open_quote': 'CSV 第 {0} 行的引号没有闭合', 'csv.empty': 'CSV 文件是空的；第一行应为列名',
@@ -91,7 +97,8 @@ const DICT = {
     'em.notice': '通知', 'em.until': '截止时间', 'em.groups': '目标分组（不选则为全部屏幕）', 'em.none': '暂无紧急通知',
     'em.submit': '提交，请审核员批准播发', 'em.submitted': '紧急通知「{0}」已提交，等待另一位审核员批准播发',
     'em.send': '批准并立即播发', 'em.sent': '紧急通知「{0}」已播发到分组：{1}', 'em.live': '正在播发',
-    'em.withdraw': '撤销', 'em.withdrawn': '紧急通知「{0}」已撤销，屏幕恢复正常轮播',
+    'em.withdraw': '撤回', 'em.withdrawn': '紧急通知「{0}」已撤回，屏幕恢复正常轮播',
+    'withdraw': '撤回', 'withdraw.reason': '撤回原因（可不填）', 'withdrawn': '「{0}」已撤回，屏幕随即不再播放',
     'users.state': '状态', 'users.created': '创建时间', 'users.state_active': '启用', 'users.state_disabled': '已停用',
     'users.disable': '停用', 'users.enable': '启用', 'users.disabled': '账号 {0} 已停用', 'users.enabled': '账号 {0} 已启用',
     'users.role_changed': '账号 {0} 的角色已改为{1}', 'users.new': '新建账号', 'users.password': '初始密码',
@@ -123,7 +130,7 @@ const DICT = {
     'rep.minimum': 'Minimum', 'rep.state': 'Met', 'rep.short': 'Short', 'rep.ok': 'Met', 'rep.none': 'No plays that day',
     'rep.items': 'By item', 'rep.public': 'Public service', 'rep.short_loops': 'Loops that fell short', 'rep.no_short': 'No complete loop fell short',
     'rep.screen_col': 'Screen', 'rep.loop': 'Loop', 'rep.start': 'Start',
-    'status.draft': 'draft', 'status.pending': 'pending', 'status.approved': 'approved', 'status.rejected': 'rejected', 'status.published': 'published',
+    'status.draft': 'draft', 'status.pending': 'pending', 'status.approved': 'approved', 'status.rejected': 'rejected', 'status.published': 'published', 'status.withdrawn': 'withdrawn',
     'qtype.single': 'single', 'qtype.multiple': 'multiple', 'qtype.judge': 'true/false',
     'err.field': '"{0}": {1}', 'err.network': 'Cannot reach the server: {0}', 'err.missing_route': 'The server does not offer this yet ({0}): {1}',
     all: 'All', refresh: 'Refresh', save: 'Save', cancel: 'Cancel', edit: 'Edit', delete: 'Delete', submit: 'Submit for review',
@@ -140,6 +147,7 @@ const DICT = {
     'content.reason': 'Review note', 'content.actions': 'Actions', 'content.empty': 'Nothing matches',
     'content.live_copy': 'screens play the earlier approved version',
     'submitted': '"{0}" submitted for review', 'deleted': 'Deleted',
+    'ed.choose': 'Choose a value for “{0}”', 'purpose.public_service': 'public service', 'purpose.notice': 'notice', 'purpose.other': 'other',
     'ed.new': 'New content', 'ed.edit': 'Edit content #{0}', 'ed.common': 'General', 'ed.specific': 'Content',
     'ed.type': 'Type',
     'ed.groups': 'Groups (none ticked: every group)',
@@ -180,6 +188,11 @@ const DICT = {
     'prize.already': 'Already redeemed at {0} by {1}.', 'prize.forged': 'Not a genuine code (forged or from no known screen)',
     'users.title': 'Users', 'users.username': 'Username', 'users.role': 'Role',
     'audit.title': 'Audit log', 'audit.time': 'Time', 'audit.user': 'User', 'audit.action': 'Action', 'audit.target': 'Target',
+    'act.create': 'created', 'act.update': 'changed', 'act.edit': 'edited', 'act.delete': 'deleted', 'act.import': 'imported', 'act.submit': 'submitted',
+    'act.approve': 'approved', 'act.reject': 'rejected', 'act.withdraw': 'withdrawn', 'act.publish': 'published', 'act.redeem': 'redeemed',
+    'act.change_password': 'changed password', 'act.pair': 'paired', 'act.revoke': 'revoked', 'act.move': 'moved to a group',
+    'obj.slide': 'slide', 'obj.question': 'question', 'obj.user': 'account', 'obj.setting': 'setting', 'obj.group': 'group',
+    'obj.screen': 'screen', 'obj.publish': 'publish', 'obj.prize_claim': 'prize code',
     'pair.title': 'Pair a screen', 'pair.code': 'Code shown on the screen', 'pair.name': 'Screen name', 'pair.group': 'Group',
     'pair.button': 'Pair', 'pair.done': 'Screen "{0}" paired to group {1}',
     'csv.open_quote': 'CSV line {0}: a quote is never closed', 'csv.empty': 'The CSV file is empty; its first row names the columns',
@@ -196,6 +209,7 @@ const DICT = {
     'em.submit': 'Submit for a reviewer to send', 'em.submitted': 'Emergency notice "{0}" submitted: another reviewer approves and sends it',
     'em.send': 'Approve and send now', 'em.sent': 'Emergency notice "{0}" sent to groups: {1}', 'em.live': 'On screens',
     'em.withdraw': 'Withdraw', 'em.withdrawn': 'Emergency notice "{0}" withdrawn; screens are back to their rotation',
+    'withdraw': 'Withdraw', 'withdraw.reason': 'Reason (optional)', 'withdrawn': '"{0}" withdrawn; screens stop showing it now',
     'users.state': 'State', 'users.created': 'Created', 'users.state_active': 'Active', 'users.state_disabled': 'Disabled',
     'users.disable': 'Disable', 'users.enable': 'Enable', 'users.disabled': 'User {0} disabled', 'users.enabled': 'User {0} enabled',
     'users.role_changed': 'User {0} is now {1}', 'users.new': 'New user', 'users.password': 'First password',
@@ -217,6 +231,11 @@ let LANG = localStorage.getItem('signage.lang') === 'en' ? 'en' : 'zh';
 // The language in use: 'zh' or 'en'.
 export function currentLang() {
   return LANG;
+}
+
+// Whether the console has words for `key`.
+export function has(key) {
+  return key in DICT[LANG];
 }
 
 export function t(key, ...args) {

@@ -22,9 +22,13 @@ constexpr std::array<std::string_view, 10> kServerManaged = {
     "id",         "status",      "author",        "reviewer", "created_at",
     "updated_at", "approved_at", "reject_reason", "version",  "submitted_at"};
 
-constexpr std::array<std::string_view, 12> kCommonFields = {
-    "type",        "title",      "duration_s", "category", "public_service", "valid_from",
-    "valid_until", "background", "priority",   "schedule", "groups",         "qr"};
+constexpr std::array<std::string_view, 13> kCommonFields = {
+    "type",     "title",      "duration_s",  "category",   "public_service",
+    "purpose",  "valid_from", "valid_until", "background", "priority",
+    "schedule", "groups",     "qr"};
+
+// The values of "purpose", in the order the editor offers them.
+constexpr std::array<std::string_view, 3> kPurposes = {"public_service", "notice", "other"};
 
 bool is_server_managed(std::string_view key) {
     return std::find(kServerManaged.begin(), kServerManaged.end(), key) != kServerManaged.end();
@@ -419,6 +423,26 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     }
 
     if (auto st = read_bool(j, "public_service", path, s.public_service); !st) return st.error();
+    if (auto it = j.find("purpose"); it != j.end() && !it->is_null()) {
+        const std::string pfield = join(path, "purpose");
+        if (!it->is_string()) return wrong_type(pfield, "a string", *it);
+        s.purpose = it->get<std::string>();
+        if (std::find(kPurposes.begin(), kPurposes.end(), s.purpose) == kPurposes.end()) {
+            return make_error(ErrorCode::invalid,
+                              "must be public_service, notice or other, not \"" + s.purpose + "\"",
+                              pfield);
+        }
+        const bool ps = s.purpose == "public_service";
+        if (j.contains("public_service") && s.public_service != ps) {
+            return make_error(ErrorCode::invalid,
+                              std::string("is ")
+                                  .append(s.purpose)
+                                  .append(" but public_service is ")
+                                  .append(s.public_service ? "true" : "false"),
+                              pfield);
+        }
+        s.public_service = ps;
+    }
 
     if (auto st = read_period(j, path, s.valid_from, s.valid_until); !st) return st.error();
 
@@ -505,6 +529,7 @@ json to_json(const Slide& s) {
     j["duration_s"] = s.duration_s;
     if (!s.category.empty()) j["category"] = s.category;
     j["public_service"] = s.public_service;
+    if (!s.purpose.empty()) j["purpose"] = s.purpose;
     if (!s.valid_from.empty()) j["valid_from"] = s.valid_from;
     if (!s.valid_until.empty()) j["valid_until"] = s.valid_until;
     if (s.priority != 0) j["priority"] = s.priority;

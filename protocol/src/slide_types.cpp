@@ -80,9 +80,14 @@ const std::vector<FieldSpec>& common_slide_fields() {
              std::string("Priority (0–").append(std::to_string(L::max_priority)).append(")")});
         priority.max = L::max_priority;
         priority.default_value = "0";
-        FieldSpec public_service =
-            make_field("public_service", FieldKind::boolean, {"公益广告", "Public-service ad"});
-        public_service.default_value = "false";
+        // Chosen by the editor every time: nothing is preset, so nothing counts
+        // toward the public-service share by mistake.
+        FieldSpec purpose = make_field("purpose", FieldKind::choice, {"内容性质", "Purpose"}, true);
+        purpose.choices = {
+            {"public_service",
+             {"公益广告（计入公益占比）", "Public-service ad (counts toward the share)"}},
+            {"notice", {"通知公告", "Notice"}},
+            {"other", {"其他", "Other"}}};
         return std::vector<FieldSpec>{
             text_field("title", {"标题", "Title"}, L::title_chars),
             std::move(duration),
@@ -90,7 +95,7 @@ const std::vector<FieldSpec>& common_slide_fields() {
             make_field("valid_from", FieldKind::date, {"开始日期", "Valid from"}),
             make_field("valid_until", FieldKind::date, {"结束日期", "Valid until"}),
             std::move(priority),
-            std::move(public_service),
+            std::move(purpose),
         };
     }();
     return fields;

@@ -220,12 +220,21 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   await go(page, '#editor', '#slide-form');
   await page.fill('#slide-form input[name=title]', '无效时长');
   await page.fill('#slide-form input[name=duration_s]', '0');
+  await page.check('#slide-form input[name=purpose][value=other]');
   await page.getByRole('button', { name: '保存草稿' }).click();
   await page.waitForSelector('#message.error:has-text("duration_s")');
 
   await go(page, '#editor', '#slide-form');
   await page.fill('#slide-form input[name=title]', '文明出行 从我做起');
   await page.fill('#slide-form input[name=duration_s]', '8');
+  // Nothing is preset for what the slide is for: saving without choosing
+  // names the field and marks it.
+  assert.equal(await page.locator('#slide-form input[name=purpose]:checked').count(), 0);
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector('#message.error:has-text("请选择“内容性质”")');
+  await page.waitForSelector('#slide-form .radios.invalid[data-field=purpose]');
+  await page.check('#slide-form input[name=purpose][value=public_service]');
+  await page.waitForSelector('#slide-form .radios[data-field=purpose]:not(.invalid)');
   await page.fill('#slide-form input[name=category]', '文明交通');
   await page.fill('#slide-form textarea[name=body]', '过马路走斑马线，不闯红灯。\n\n礼让行人，文明驾驶。');
   // The preview is the screen's own engine drawing what was typed: a real PNG.
@@ -687,10 +696,18 @@ test('an emergency notice: an editor submits, a reviewer sends it to the screen,
   await page.waitForSelector('.page-emergency tr:has-text("停电通知") .status-emergency-live');
   await shot(page, 'emergency');
 
-  await row.locator('input.reason').fill('抢修提前完成');
-  await row.getByRole('button', { name: '撤销' }).click();
-  await page.waitForSelector('#message:has-text("已撤销")');
+  // Withdrawing is one click: no reason needed. The notice is then
+  // withdrawn (已撤回), not rejected, here and in the audit log.
+  await row.getByRole('button', { name: '撤回', exact: true }).click();
+  await page.waitForSelector('#message:has-text("已撤回")');
   await waitFor(async () => !banded(), 15000, 'the screen back to its rotation');
+  await page.waitForSelector('.page-emergency tr:has-text("停电通知") .status-withdrawn:has-text("已撤回")');
+  assert.equal(await page.locator('.page-emergency tr:has-text("停电通知") .status-rejected').count(), 0);
+  await signOut(page);
+  await signIn(page, admin);
+  await go(page, '#audit', '.page-audit tr:has-text("撤回")');
+  const withdrawRow = page.locator('.page-audit tr', { hasText: '撤回' }).first();
+  assert.match(await withdrawRow.textContent(), /reviewer1.*撤回.*内容 \d+/);
   await page.context().close();
 });
 

@@ -308,3 +308,46 @@ TEST_CASE("the slide type table holds every type once, in SlideType order", "[pr
     CHECK(j.at("common_fields").at(0).at("name") == "title");
     CHECK(j.at("common_fields").at(0).at("max_chars") == SlideLimits::title_chars);
 }
+
+TEST_CASE("a slide's purpose decides whether it is public service", "[protocol][slide]") {
+    auto parsed = [](json j) {
+        j["type"] = "text";
+        j["title"] = "停水通知";
+        return parse_slide(j);
+    };
+    // Chosen: public service follows it, and it travels on.
+    for (const auto& [purpose, ps] : std::vector<std::pair<std::string, bool>>{
+             {"public_service", true}, {"notice", false}, {"other", false}}) {
+        auto s = parsed({{"purpose", purpose}});
+        REQUIRE(s.ok());
+        CHECK(s->purpose == purpose);
+        CHECK(s->public_service == ps);
+        CHECK(to_json(*s).at("purpose") == purpose);
+        CHECK(to_json(*s).at("public_service") == ps);
+    }
+    // Not said (older content, scripts): public_service alone, and no purpose
+    // appears in the JSON, so published manifests keep their versions.
+    auto old = parsed({{"public_service", true}});
+    REQUIRE(old.ok());
+    CHECK(old->purpose.empty());
+    CHECK_FALSE(to_json(*old).contains("purpose"));
+    // A notice that claims to be public service, or an unknown purpose, is refused.
+    auto clash = parsed({{"purpose", "notice"}, {"public_service", true}});
+    REQUIRE_FALSE(clash.ok());
+    CHECK(clash.error().field == "purpose");
+    CHECK(clash.error().message.find("public_service is true") != std::string::npos);
+    auto unknown = parsed({{"purpose", "advert"}});
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().field == "purpose");
+    CHECK(unknown.error().message.find("public_service, notice or other") != std::string::npos);
+    // The editor offers the three, none of them preset.
+    const auto& common = common_slide_fields();
+    auto f = std::find_if(common.begin(), common.end(),
+                          [](const FieldSpec& x) { return x.name == "purpose"; });
+    REQUIRE(f != common.end());
+    CHECK(f->required);
+    CHECK(f->default_value.empty());
+    CHECK(f->choices.size() == 3);
+    CHECK(std::none_of(common.begin(), common.end(),
+                       [](const FieldSpec& x) { return x.name == "public_service"; }));
+}

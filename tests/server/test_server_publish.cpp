@@ -200,11 +200,12 @@ TEST_CASE(
     REQUIRE(with->items.size() == 2);
     CHECK(with->items[1].id == id);
 
-    // A withdraw names its reason, and only what is live can be withdrawn.
+    // A withdraw may say why (a reason that is not text is refused), and
+    // only what is live can be withdrawn.
     const std::string path = "/api/v1/slides/" + id + "/withdraw";
-    auto no_reason = staff.reviewer.post(path, json{{"reason", "  "}});
-    CHECK(no_reason.status == 400);
-    CHECK(error_field(no_reason) == "reason");
+    auto bad_reason = staff.reviewer.post(path, json{{"reason", 42}});
+    CHECK(bad_reason.status == 400);
+    CHECK(error_field(bad_reason) == "reason");
     const std::string draft =
         staff.editor.post("/api/v1/slides", text_slide("草稿")).json().at("id").get<std::string>();
     auto not_live =
@@ -218,7 +219,8 @@ TEST_CASE(
     auto withdrawn = staff.reviewer.post(path, json{{"reason", "抢修完毕"}});
     const auto withdrawn_at = Clock::now();
     REQUIRE(withdrawn.status == 200);
-    CHECK(withdrawn.json().at("slide").at("status") == "rejected");
+    // Withdrawn, not rejected: nobody judged it wrong.
+    CHECK(withdrawn.json().at("slide").at("status") == "withdrawn");
     CHECK(withdrawn.json().at("slide").at("reject_reason") == "抢修完毕");
     CHECK(withdrawn.json().at("publish").at("version") == calm);
     REQUIRE(second.wait_for(5s) == std::future_status::ready);
@@ -237,4 +239,12 @@ TEST_CASE(
     REQUIRE_FALSE(entries.empty());
     CHECK(entries[0].at("action") == "withdraw");
     CHECK(entries[0].at("actor") == "reviewer");
+
+    // Another one sent and withdrawn in one click, with no reason at all.
+    const std::string again = staff.approved_slide(notice);
+    staff.publish();
+    auto one_click = staff.reviewer.post("/api/v1/slides/" + again + "/withdraw", json::object());
+    REQUIRE(one_click.status == 200);
+    CHECK(one_click.json().at("slide").at("status") == "withdrawn");
+    CHECK(one_click.json().at("slide").at("reject_reason") == "");
 }

@@ -14,6 +14,7 @@
 
 #include <set>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "api/access.hpp"
@@ -674,4 +675,55 @@ TEST_CASE("errors: every code has one name that reads back, and answers with its
     CHECK(signage::error_code_status(ErrorCode::not_found) == 404);
     CHECK(signage::error_code_status(ErrorCode::too_many_requests) == 429);
     CHECK(signage::error_code_status(ErrorCode::io) == 500);
+}
+
+TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withdrawn ones",
+          "[server][unit][store]") {
+    signage::test::TempDir dir("store-v6");
+    std::int64_t id = 0;
+    {
+        auto opened = open_store(dir);
+        auto done = opened->write([&](Tx& tx) -> signage::Status {
+            auto user = tx.users().add("ed", "hash", Role::editor);
+            REQUIRE(user);
+            SlideRecord r = tx.slides().create(R"({"type":"text","title":"旧内容"})", user->id,
+                                               "2026-11-01T08:00:00Z");
+            r.status = SlideStatus::published;
+            r.approved_json = r.json;
+            tx.slides().save(r);
+            id = r.id;
+            return {};
+        });
+        REQUIRE(done);
+    }
+    // The file as a schema 6 server left it: the slides table's old CHECK,
+    // which does not know "withdrawn".
+    {
+        SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
+        db.exec(R"sql(
+CREATE TABLE slides_v6(
+    id INTEGER PRIMARY KEY, json TEXT NOT NULL, approved_json TEXT,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published')),
+    author_id INTEGER NOT NULL REFERENCES users(id), updated_by INTEGER NOT NULL REFERENCES users(id),
+    reviewer_id INTEGER REFERENCES users(id), reject_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, reviewed_at TEXT NOT NULL DEFAULT '');
+INSERT INTO slides_v6 SELECT * FROM slides;
+DROP TABLE slides;
+ALTER TABLE slides_v6 RENAME TO slides;
+UPDATE schema_version SET version = 6;
+)sql");
+        CHECK_THROWS(db.exec("UPDATE slides SET status = 'withdrawn'"));
+    }
+    auto opened = open_store(dir);
+    auto checked = opened->write([&](Tx& tx) -> signage::Status {
+        auto r = tx.slides().find(id);
+        REQUIRE(r);
+        CHECK(r->status == SlideStatus::published);
+        CHECK(r->json.find("旧内容") != std::string::npos);
+        r->status = SlideStatus::withdrawn;
+        tx.slides().save(*r);
+        CHECK(tx.slides().find(id)->status == SlideStatus::withdrawn);
+        return {};
+    });
+    CHECK(checked);
 }

@@ -33,6 +33,13 @@ function control(f, value, inRow, onChange) {
     case 'boolean':
       return el('input', { type: 'checkbox', name: f.name, checked: value ?? f.default ?? false });
     case 'choice':
+      // A required choice with no default is a row of radio buttons, none
+      // chosen until the editor chooses.
+      if (f.required && !f.default && !inRow) {
+        return el('span', { className: 'radios', role: 'radiogroup', ariaLabel: label(f.label), dataset: { field: f.name } },
+          ...f.choices.map((c) => el('label', { className: 'inline' },
+            el('input', { type: 'radio', name: f.name, value: c.value, checked: value === c.value }), ' ', label(c.label))));
+      }
       return select(f.name, f.choices.map((c) => [c.value, label(c.label)]), value || f.default);
     case 'media':
       return mediaPicker(f.name, value, onChange);
@@ -47,6 +54,7 @@ function control(f, value, inRow, onChange) {
 // A field with its label, as a form shows it.
 export function fieldEditor(f, value, onChange) {
   const c = control(f, value, false, onChange);
+  if (c.classList.contains('radios')) return el('div', { className: 'label choice-row' }, el('span', { textContent: label(f.label) }), c);
   if (f.kind === 'boolean') return el('label', { className: 'inline' }, c, ' ', label(f.label));
   if (f.kind === 'media') return el('div', { className: 'label' }, el('span', { textContent: label(f.label) }), c);
   return field({ text: label(f.label) }, c);
@@ -116,15 +124,22 @@ function readRows(form, list, f) {
 export function readFields(form, type, fields, s) {
   const one = (n) => [...form.querySelectorAll(`[name="${n}"]`)].find((x) => !x.closest('tr.entry'));
   for (const f of fields) {
-    const node = one(f.name);
+    const radios = [...form.querySelectorAll(`input[type=radio][name="${f.name}"]`)];
+    const node = radios.length ? radios.find((r) => r.checked) : one(f.name);
     const v = node ? node.value.trim() : '';
     if (f.kind === 'boolean') s[f.name] = !!(node && node.checked);
     else if (f.kind === 'multiline_text') s[f.name] = node ? node.value : '';
     else if (f.kind === 'entries') s[f.name] = readRows(form, listName(type, f), f);
-    else if (f.kind === 'choice') s[f.name] = v;
+    else if (f.kind === 'choice') { if (v || !radios.length) s[f.name] = v; }
     else if (f.kind === 'integer') { if (v) s[f.name] = Number(v); } else if (v) s[f.name] = v;
   }
   return s;
+}
+
+// The first required field of `fields` the slide `s` lacks (a required
+// choice the editor has not made), or null.
+export function missingRequired(fields, s) {
+  return fields.find((f) => f.required && f.kind === 'choice' && !s[f.name]) || null;
 }
 
 // The honour roll's list from a CSV file (replaces the table's rows).

@@ -3,7 +3,7 @@
 import { t } from '../i18n.js';
 import { button, el, say } from './dom.js';
 
-export const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'];
+export const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published', 'withdrawn'];
 
 // After a submit: the checks' warnings (traditional characters, characters the
 // screen's font lacks) do not block it, but the author should see them.
@@ -13,13 +13,35 @@ export function saySubmitted(text, result) {
   say(text + ' · ' + t('submit.warnings', warnings.map((w) => (w.field ? t('warn.field', w.field, w.message) : w.message)).join('；')), true);
 }
 
-// A reason box and a button that rejects (or withdraws) with that reason.
+// Withdrawing live content: one click, with a reason if the reviewer wants
+// to give one (taking content down must never wait for words).
+export function withdrawControls(onWithdraw, labelKey = 'withdraw') {
+  const reason = el('input', { placeholder: t('withdraw.reason'), className: 'reason', ariaLabel: t('withdraw.reason') });
+  return [reason, button(t(labelKey), async () => onWithdraw(reason.value.trim()), 'danger')];
+}
+
+// A slide whose approved version is on screens (or will be at the next
+// publish), unless it has ended.
+export function isLive(s) {
+  return !ended(s) && (s.status === 'approved' || s.status === 'published' || s.has_approved_version);
+}
+
+// A reason box and a button that rejects with that reason.
 export function rejectControls(onReject, labelKey = 'reject') {
   const reason = el('input', { placeholder: t('review.reason'), className: 'reason', ariaLabel: t('review.reason') });
   return [reason, button(t(labelKey), async () => {
     if (!reason.value.trim()) throw new Error(t('review.reason_needed'));
     await onReject(reason.value.trim());
   }, 'danger')];
+}
+
+// What the slide is for (公益广告, 通知公告, 其他), as a badge: reviewers see
+// what counts toward the public-service share. Older content said only
+// whether it was public service.
+export function purposeBadge(s) {
+  const p = s.purpose || (s.public_service ? 'public_service' : '');
+  if (!p) return null;
+  return el('span', { className: 'purpose purpose-' + p, textContent: t('purpose.' + p) });
 }
 
 // A slide whose valid_until has passed (a date alone lasts to its end).

@@ -5,7 +5,7 @@ import { button, el, field, say, section, select, statusBadge, table, td } from 
 import { route } from '../lib/router.js';
 import { can } from '../lib/session.js';
 import { slideTypes, typeLabel } from '../lib/slide_types.js';
-import { saySubmitted, STATUSES } from '../lib/workflow.js';
+import { isLive, purposeBadge, saySubmitted, STATUSES, withdrawControls } from '../lib/workflow.js';
 
 function slideActions(s, after) {
   const cell = el('td', { className: 'actions' });
@@ -13,6 +13,13 @@ function slideActions(s, after) {
   if (can('editor') && (s.status === 'draft' || s.status === 'rejected')) {
     cell.append(button(t('submit'), async () => {
       saySubmitted(t('submitted', s.title || s.id), await api('POST', `/slides/${s.id}/submit`));
+      await after();
+    }));
+  }
+  if (can('reviewer') && isLive(s)) {
+    cell.append(...withdrawControls(async (reason) => {
+      await api('POST', `/slides/${s.id}/withdraw`, reason ? { reason } : {});
+      say(t('withdrawn', s.title || s.id));
       await after();
     }));
   }
@@ -38,7 +45,7 @@ export async function contentPage(page, params) {
   typeSel.onchange = apply;
   const shown = slides.filter((s) => (!status || s.status === status) && (!type || s.type === type));
   const rows = shown.map((s) => el('tr', { dataset: { id: s.id } },
-    td(s.id), td(typeLabel(s.type)), td(s.title || t('untitled')),
+    td(s.id), el('td', {}, typeLabel(s.type), ' ', purposeBadge(s)), td(s.title || t('untitled')),
     el('td', {}, statusBadge(s.status), s.has_approved_version && s.status === 'pending' ? el('small', { className: 'muted block', textContent: t('content.live_copy') }) : null),
     td(s.author), td(s.reject_reason || '', 'muted'), slideActions(s, () => route())));
   page.append(section('content.title',

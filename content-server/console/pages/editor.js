@@ -6,7 +6,7 @@ import { api } from '../lib/api.js';
 import { button, el, field, say, section, select, statusBadge } from '../lib/dom.js';
 import { previewPane } from '../lib/preview.js';
 import { navigate } from '../lib/router.js';
-import { fieldEditor, readFields, typeEditors } from '../lib/slide_fields.js';
+import { fieldEditor, missingRequired, readFields, typeEditors } from '../lib/slide_fields.js';
 import { commonFields, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
 import { saySubmitted } from '../lib/workflow.js';
 
@@ -25,7 +25,10 @@ function readSlide(form) {
 
 export async function editorPage(page, params, id) {
   const [{ groups }, existing] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/slides/' + id) : Promise.resolve(null)]);
-  const s = existing || { type: params.get('type') || 'text', public_service: true };
+  // A new slide has no purpose until its editor chooses one; older content
+  // said only whether it was public service.
+  const s = existing ? { purpose: existing.public_service ? 'public_service' : 'other', ...existing }
+    : { type: params.get('type') || 'text' };
   const form = el('form', { id: 'slide-form', className: 'editor', noValidate: true });
   const typeSel = select('type', slideTypes().map((x) => [x.name, label(x.label)]), s.type);
   if (existing) typeSel.disabled = true;
@@ -36,8 +39,8 @@ export async function editorPage(page, params, id) {
   form.append(
     el('fieldset', {}, el('legend', { textContent: t('ed.common') }),
       el('div', { className: 'grid' }, field('ed.type', typeSel),
-        ...common.filter((f) => f.kind !== 'boolean').map((f) => fieldEditor(f, s[f.name]))),
-      ...common.filter((f) => f.kind === 'boolean').map((f) => fieldEditor(f, s[f.name])),
+        ...common.filter((f) => f.kind !== 'boolean' && f.name !== 'purpose').map((f) => fieldEditor(f, s[f.name]))),
+      ...common.filter((f) => f.kind === 'boolean' || f.name === 'purpose').map((f) => fieldEditor(f, s[f.name])),
       el('div', { className: 'label' }, el('span', { textContent: t('ed.groups') }), groupBoxes)),
     specific);
   const fill = (type) => {
@@ -52,6 +55,13 @@ export async function editorPage(page, params, id) {
   for (const k of ['qr', 'schedule', 'background']) if (existing && existing[k] !== undefined) keep[k] = existing[k];
   const save = async (andSubmit) => {
     const body = { ...readSlide(form), ...keep };
+    delete body.public_service;  // follows the purpose
+    const missing = missingRequired(common, body);
+    if (missing) {
+      const group = form.querySelector(`[data-field="${missing.name}"]`);
+      if (group) { group.classList.add('invalid'); group.querySelector('input').focus(); }
+      throw new Error(t('ed.choose', label(missing.label)));
+    }
     const saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
     if (andSubmit) saySubmitted(t('ed.saved_submitted', saved.title || saved.id), await api('POST', `/slides/${saved.id}/submit`));
     else say(t('ed.saved', saved.title || saved.id));
@@ -63,7 +73,11 @@ export async function editorPage(page, params, id) {
   const askPreview = previewPane(preview);
   updatePreview = () => askPreview({ ...readSlide(form), ...keep });
   form.addEventListener('input', () => updatePreview());
-  form.addEventListener('change', () => updatePreview());
+  form.addEventListener('change', (e) => {
+    const group = e.target.closest('.radios.invalid');
+    if (group) group.classList.remove('invalid');
+    updatePreview();
+  });
   updatePreview();
   page.append(el('div', { className: 'two-col' },
     section({ text: existing ? t('ed.edit', existing.id) : t('ed.new') }, existing ? el('p', {}, statusBadge(existing.status)) : null, form),

@@ -8,13 +8,13 @@ import { fmtTime, isoWithOffset, localInputValue } from '../lib/format.js';
 import { navigate, route } from '../lib/router.js';
 import { can, isOwn } from '../lib/session.js';
 import { commonFields, label, slideType } from '../lib/slide_types.js';
-import { ended, rejectControls } from '../lib/workflow.js';
+import { ended, isLive, withdrawControls } from '../lib/workflow.js';
 
 export async function emergencyPage(page) {
   const [{ slides }, { groups }] = await Promise.all([api('GET', '/slides'), api('GET', '/groups')]);
   const notices = slides.filter((s) => s.type === 'emergency');
   const rows = notices.map((s) => {
-    const live = !ended(s) && (s.status === 'approved' || s.status === 'published' || s.has_approved_version);
+    const live = isLive(s);
     const actions = el('td', { className: 'actions' });
     if (s.status === 'pending' && can('reviewer')) {
       if (isOwn(s)) actions.append(el('span', { className: 'muted', textContent: t('review.own') }));
@@ -29,8 +29,8 @@ export async function emergencyPage(page) {
       }
     }
     if (live && can('reviewer')) {
-      actions.append(...rejectControls(async (reason) => {
-        await api('POST', `/slides/${s.id}/withdraw`, { reason });
+      actions.append(...withdrawControls(async (reason) => {
+        await api('POST', `/slides/${s.id}/withdraw`, reason ? { reason } : {});
         say(t('em.withdrawn', s.title || s.id));
         await route();
       }, 'em.withdraw'));

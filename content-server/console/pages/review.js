@@ -6,12 +6,12 @@ import { button, el, say, section, table, td } from '../lib/dom.js';
 import { route } from '../lib/router.js';
 import { isOwn } from '../lib/session.js';
 import { typeLabel } from '../lib/slide_types.js';
-import { rejectControls } from '../lib/workflow.js';
+import { purposeBadge, rejectControls } from '../lib/workflow.js';
 
 export async function reviewPage(page) {
   const [{ slides }, { questions }] = await Promise.all([api('GET', '/slides'), api('GET', '/quiz/questions')]);
   const slideRows = slides.filter((s) => s.status === 'pending').map((s) => el('tr', { dataset: { id: s.id } },
-    td(s.id), td(typeLabel(s.type)),
+    td(s.id), el('td', {}, typeLabel(s.type), ' ', purposeBadge(s)),
     el('td', {}, el('strong', { textContent: s.title || t('untitled') }), el('div', { className: 'muted clip', textContent: s.body || s.caption || '' })),
     td(s.author),
     el('td', { className: 'actions' }, ...(isOwn(s) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [

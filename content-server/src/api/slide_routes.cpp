@@ -99,9 +99,15 @@ void add_slide_routes(http::Router& router, Services& s) {
     api.add(Method::post, "/api/v1/slides/{id}/withdraw",
             {.access = reviewer, .path_id = "slide", .body = Body::object},
             [&s](Call& c) -> Result<Response> {
-                auto reason = reason_of(c.body, "withdrawn");
-                if (!reason) return reason.error();
-                auto slide = s.slides.withdraw(c.id, c.user(), *reason);
+                // The reason is optional: taking content down must be one click.
+                const auto reason = c.body.find("reason");
+                if (reason != c.body.end() && !reason->is_null() && !reason->is_string()) {
+                    return make_error(ErrorCode::invalid, "reason: a string or absent", "reason");
+                }
+                auto slide = s.slides.withdraw(c.id, c.user(),
+                                               reason != c.body.end() && reason->is_string()
+                                                   ? reason->get<std::string>()
+                                                   : std::string{});
                 if (!slide) return slide.error();
                 auto published = s.publisher.publish(c.user());
                 if (!published) return published.error();

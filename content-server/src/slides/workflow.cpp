@@ -28,6 +28,7 @@ Status apply_edit(SlideRecord& slide, const std::string& json, const User& by) {
         case SlideStatus::pending:
             break;
         case SlideStatus::rejected:
+        case SlideStatus::withdrawn:
             slide.status = SlideStatus::draft;
             break;
         case SlideStatus::approved:
@@ -42,9 +43,11 @@ Status apply_edit(SlideRecord& slide, const std::string& json, const User& by) {
 }
 
 Status apply_submit(SlideRecord& slide, const User& /*by*/, std::string_view noun) {
-    if (slide.status != SlideStatus::draft && slide.status != SlideStatus::rejected) {
-        return wrong_state(slide, noun, "submit",
-                           "draft or rejected " + std::string(noun) + "s can be submitted");
+    if (slide.status != SlideStatus::draft && slide.status != SlideStatus::rejected &&
+        slide.status != SlideStatus::withdrawn) {
+        return wrong_state(
+            slide, noun, "submit",
+            "draft, rejected or withdrawn " + std::string(noun) + "s can be submitted");
     }
     slide.status = SlideStatus::pending;
     slide.updated_at = now_iso8601();
@@ -111,7 +114,9 @@ Status apply_reject(SlideRecord& slide, const User& by, const std::string& reaso
 
 Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
                       std::string_view noun) {
-    if (auto st = check_reason(reason, noun, "withdrawn"); !st) return st;
+    if (reason.size() > 2000) {
+        return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason");
+    }
     if (!slide.approved_json) {
         return make_error(ErrorCode::conflict,
                           "the " + std::string(noun) + " has no approved version to withdraw",
@@ -119,6 +124,7 @@ Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& rea
     }
     slide.approved_json.reset();
     mark_rejected(slide, by, reason);
+    slide.status = SlideStatus::withdrawn;
     return {};
 }
 

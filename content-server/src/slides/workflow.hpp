@@ -5,7 +5,7 @@
 //     ▲                  │
 //     └──edit── rejected ◀┘ reject (with a reason)
 //                    ▲
-//                    └── withdraw (with a reason) ── approved / published
+//   approved / published ──withdraw (a reason if any)──▶ withdrawn ──edit──▶ draft
 //
 // Editing approved or published content sends it back to pending; the last
 // approved version (approved_json) stays what publish uses until the new one
@@ -31,8 +31,9 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun =
 Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
                     std::string_view noun = "slide");
 // Takes the approved version off (the next publish removes it from screens);
-// the working copy becomes rejected with the reason. Any reviewer may
-// withdraw, the author too: taking content down publishes nothing new.
+// the working copy becomes withdrawn (not rejected: nobody judged it wrong),
+// with the reason if one was given. Any reviewer may withdraw, the author
+// too: taking content down publishes nothing new.
 Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
                       std::string_view noun = "slide");
 

@@ -35,6 +35,8 @@ std::string_view to_string(SlideStatus status) {
             return "rejected";
         case SlideStatus::published:
             return "published";
+        case SlideStatus::withdrawn:
+            return "withdrawn";
     }
     return "draft";
 }
@@ -45,6 +47,7 @@ std::optional<SlideStatus> parse_slide_status(std::string_view text) {
     if (text == "approved") return SlideStatus::approved;
     if (text == "rejected") return SlideStatus::rejected;
     if (text == "published") return SlideStatus::published;
+    if (text == "withdrawn") return SlideStatus::withdrawn;
     return std::nullopt;
 }
 

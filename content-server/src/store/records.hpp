@@ -109,7 +109,7 @@ struct MediaEntry {
     std::string created_at;   // ISO 8601 UTC
 };
 
-enum class SlideStatus { draft, pending, approved, rejected, published };
+enum class SlideStatus { draft, pending, approved, rejected, published, withdrawn };
 std::string_view to_string(SlideStatus status);
 std::optional<SlideStatus> parse_slide_status(std::string_view text);
 

@@ -123,6 +123,11 @@ struct Slide {
     int duration_s = SlideLimits::default_duration_s;
     std::string category;
     bool public_service = false;
+    // What the item is for, as its editor chose: "public_service" (counts
+    // toward the group's public-service share), "notice" or "other"; empty
+    // when not said (older content, scripts that send public_service only).
+    // public_service follows it.
+    std::string purpose;
     std::string valid_from;   // ISO 8601 as written, empty when unset
     std::string valid_until;  // ISO 8601 as written, empty when unset
     int priority = 0;         // 0..100: while higher-priority items can play, lower ones wait

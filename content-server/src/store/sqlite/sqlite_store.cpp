@@ -180,6 +180,31 @@ CREATE TABLE screen_screenshots(
     png BLOB NOT NULL);
 )sql";
 
+// Version 7: a withdrawn slide has its own status (it was "rejected"). SQLite
+// cannot change a CHECK constraint, so the table is rebuilt; no table refers
+// to slides, so the foreign keys stay on.
+const char* const schema_v7_withdrawn = R"sql(
+CREATE TABLE slides_v7(
+    id INTEGER PRIMARY KEY,
+    json TEXT NOT NULL,
+    approved_json TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published', 'withdrawn')),
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    reviewer_id INTEGER REFERENCES users(id),
+    reject_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL DEFAULT '');
+INSERT INTO slides_v7(id, json, approved_json, status, author_id, updated_by, reviewer_id,
+                      reject_reason, created_at, updated_at, reviewed_at)
+    SELECT id, json, approved_json, status, author_id, updated_by, reviewer_id,
+           reject_reason, created_at, updated_at, reviewed_at FROM slides;
+DROP TABLE slides;
+ALTER TABLE slides_v7 RENAME TO slides;
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -219,7 +244,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v6_screen_health);
         version = 6;
     }
-    // Later migrations go here: if (version < 7) { ...; version = 7; }
+    if (version < 7) {
+        db.exec(schema_v7_withdrawn);
+        version = 7;
+    }
+    // Later migrations go here: if (version < 8) { ...; version = 8; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();
