@@ -5,6 +5,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -634,4 +635,134 @@ TEST_CASE("player render: a text too long for one page pages instead of losing w
         CHECK(shown == expected);
         CHECK(firsts.front() != firsts.back());
     }
+}
+
+namespace {
+
+// The widest run of blank columns between the first and the last inked
+// column of `frame` (dark ink on white).
+int widest_inner_gap(SDL_Surface& frame) {
+    std::vector<bool> inked(static_cast<std::size_t>(frame.w), false);
+    for (int x = 0; x < frame.w; ++x) {
+        for (int y = 0; y < frame.h; ++y) {
+            const SDL_Color c = pixel_at(frame, x, y);
+            if (c.r < 128) {
+                inked[static_cast<std::size_t>(x)] = true;
+                break;
+            }
+        }
+    }
+    int first = -1, last = -1, widest = 0, run = 0;
+    for (int x = 0; x < frame.w; ++x) {
+        if (!inked[static_cast<std::size_t>(x)]) continue;
+        if (first < 0) first = x;
+        last = x;
+    }
+    for (int x = first; x >= 0 && x <= last; ++x) {
+        run = inked[static_cast<std::size_t>(x)] ? 0 : run + 1;
+        widest = std::max(widest, run);
+    }
+    return widest;
+}
+
+// `text` drawn black on white at `px`, either as the layout sets it
+// (draw_block) or as one SDL_ttf run (what the renderer drew before adjacent
+// punctuation was squeezed).
+SurfacePtr draw_text_frame(const std::string& text, int px, bool as_laid_out) {
+    auto display = make_offscreen_display(Size{800, 200});
+    REQUIRE(display.ok());
+    SDL_Renderer* r = (*display)->renderer();
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    FontCache fonts(FontSet::defaults());
+    const SDL_Color black{0, 0, 0, 255};
+    if (as_laid_out) {
+        auto block = layout_text_at(fonts, text, TextStyle{}, px, 800, 200, "body");
+        REQUIRE(block.ok());
+        move_block(*block, 20, 20);
+        REQUIRE(draw_block(r, fonts, *block, black).ok());
+    } else {
+        auto font = fonts.get(Weight::regular, px);
+        REQUIRE(font.ok());
+        SurfacePtr s(TTF_RenderUTF8_Blended(font->get(), text.c_str(), black));
+        REQUIRE(s);
+        TexturePtr t(SDL_CreateTextureFromSurface(r, s.get()));
+        const SDL_Rect dst{20, 20, s->w, s->h};
+        SDL_RenderCopy(r, t.get(), nullptr, &dst);
+    }
+    (*display)->present();
+    auto frame = (*display)->read_frame();
+    REQUIRE(frame.ok());
+    return std::move(*frame);
+}
+
+}  // namespace
+
+TEST_CASE("player render: adjacent full-width punctuation is set half an em closer",
+          "[player][render][clreq]") {
+    SdlOnce sdl;
+    const int px = 100;
+    // The reports' pairs (closing + opening, closing + closing), a closing
+    // bracket before a full stop, and two opening marks.
+    for (const std::string pair : {"，“", "”，", "。」", "）。", "（“"}) {
+        INFO(pair);
+        SurfacePtr before = draw_text_frame(pair, px, false);
+        SurfacePtr after = draw_text_frame(pair, px, true);
+        const int gap_before = widest_inner_gap(*before);
+        const int gap_after = widest_inner_gap(*after);
+        INFO("gap between the marks' ink: " << gap_before << " px as one run, " << gap_after
+                                            << " px as set");
+        CHECK(gap_before - gap_after >= px / 2 - 3);
+        CHECK(gap_before - gap_after <= px / 2 + 3);
+    }
+    // Marks next to characters keep their full width.
+    SurfacePtr plain_before = draw_text_frame("好，好", px, false);
+    SurfacePtr plain_after = draw_text_frame("好，好", px, true);
+    CHECK(widest_inner_gap(*plain_before) == widest_inner_gap(*plain_after));
+}
+
+TEST_CASE("player render: squeezed punctuation in a justified line stays inside the box",
+          "[player][render][clreq]") {
+    SdlOnce sdl;
+    FontCache fonts(FontSet::defaults());
+    TextStyle style;
+    style.justify = true;
+    const std::string text =
+        "他说：“文明城市，你我共建。”（市文明办）居民们都说：“有事找小黄，准没错。”社区通知";
+    auto block = layout_text_at(fonts, text, style, 50, 600, -1, "body");
+    REQUIRE(block.ok());
+    REQUIRE(block->lines.size() >= 2);
+    move_block(*block, 20, 20);
+    auto display = make_offscreen_display(Size{700, 400});
+    REQUIRE(display.ok());
+    SDL_Renderer* r = (*display)->renderer();
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    REQUIRE(draw_block(r, fonts, *block, SDL_Color{0, 0, 0, 255}).ok());
+    (*display)->present();
+    auto frame = (*display)->read_frame();
+    REQUIRE(frame.ok());
+    bool squeezed_line = false;
+    for (const auto& line : block->lines) {
+        INFO(line.text);
+        int w = 0, h = 0;
+        auto font = fonts.get(Weight::regular, 50);
+        REQUIRE(font.ok());
+        TTF_SizeUTF8(font->get(), line.text.c_str(), &w, &h);
+        if (line.rect.w - line.justify < w) squeezed_line = true;
+        // No ink right of the box.
+        int right = 0;
+        for (int y = line.rect.y; y < line.rect.y + line.rect.h; ++y) {
+            for (int x = 0; x < (*frame)->w; ++x) {
+                if (pixel_at(**frame, x, y).r < 128) right = std::max(right, x);
+            }
+        }
+        CHECK(right < 20 + 600);
+        char32_t last = 0;
+        for (std::size_t i = 0; i < line.text.size();) last = next_code_point(line.text, i);
+        if (line.justify > 0 && last >= 0x4E00 && last <= 0x9FFF) {
+            CHECK(right >= 20 + 600 - 15);  // justified to the margin
+        }
+    }
+    CHECK(squeezed_line);
 }
