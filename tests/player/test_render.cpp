@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "core/cache.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
+#include "protocol/time.hpp"
 #include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/draw.hpp"
@@ -765,4 +767,135 @@ TEST_CASE("player render: squeezed punctuation in a justified line stays inside 
         }
     }
     CHECK(squeezed_line);
+}
+
+namespace {
+
+std::vector<char32_t> cps_of(std::string_view s) {
+    std::vector<char32_t> out;
+    for (std::size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
+    return out;
+}
+
+bool demo_is_digit(char32_t c) {
+    return c >= U'0' && c <= U'9';
+}
+
+// The full-width marks the compression applies to.
+bool demo_is_mark(char32_t c) {
+    static const std::u32string_view kMarks = U"。，、；：？！”’）〕】》〉」』“‘（〔【《〈「『";
+    return kMarks.find(c) != std::u32string_view::npos;
+}
+
+// Without spaces: the renderer drops spaces at line ends.
+std::string no_spaces(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c != ' ') out += c;
+    }
+    return out;
+}
+
+void demo_hard_lines(const nlohmann::json& j, std::set<std::string>& out) {
+    if (j.is_string()) {
+        for (const auto& para : split_paragraphs(j.get<std::string>())) {
+            for (const auto& line : para) out.insert(no_spaces(line));
+        }
+    } else if (j.is_structured()) {
+        for (const auto& e : j) demo_hard_lines(e, out);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("player render: the demo set is set by the typography rules at the slides' sizes",
+          "[player][render][clreq][demo]") {
+    SdlOnce sdl;
+    const fs::path demo = SIGNAGE_DEMO_DIR;
+    const auto content = nlohmann::json::parse(read_text(demo / "content.json"));
+    protocol::SlideParseOptions parse_options;
+    parse_options.allow_local_paths = true;
+    RenderOptions base;
+    base.now = *protocol::parse_iso8601("2026-11-24T10:00:00+08:00");
+    FontCache fonts(FontSet::defaults());
+    std::size_t blocks = 0, paragraph_ends = 0, squeezed = 0;
+    for (const auto& sj : content.at("slides")) {
+        auto slide = protocol::parse_slide(sj, parse_options);
+        REQUIRE(slide.ok());
+        std::set<std::string> hard_lines;
+        demo_hard_lines(sj, hard_lines);
+        for (Size size : {Size{1920, 1080}, Size{1080, 1920}}) {
+            int pages = 1;
+            for (int page = 0; page < pages; ++page) {
+                RenderOptions options = base;
+                options.page = page;
+                const Shot shot = render_shot(*slide, size, options, path_resolver(demo));
+                pages = shot.layout.pages;
+                for (const TextBlock& b : shot.layout.blocks) {
+                    ++blocks;
+                    INFO(slide->title << " " << size.w << "x" << size.h << " page " << page << ", "
+                                      << b.role << " at " << b.font_px << " px");
+                    auto font = fonts.get(b.weight, b.font_px);
+                    REQUIRE(font.ok());
+                    std::string paragraph;
+                    std::size_t paragraph_lines = 0;
+                    for (std::size_t i = 0; i < b.lines.size(); ++i) {
+                        const std::string& text = b.lines[i].text;
+                        INFO("line " << i << ": " << text);
+                        const auto cps = cps_of(text);
+                        // No number split from its unit, no date or time range split.
+                        if (i + 1 < b.lines.size() && !cps.empty()) {
+                            const auto next = cps_of(b.lines[i + 1].text);
+                            const char32_t a = cps.back();
+                            const char32_t c = next.empty() ? 0 : next.front();
+                            const char32_t a0 = cps.size() >= 2 ? cps[cps.size() - 2] : 0;
+                            static const std::u32string_view kUnits = U"年月日号楼米个时点%万";
+                            CHECK_FALSE((demo_is_digit(a) && kUnits.find(c) != kUnits.npos));
+                            CHECK_FALSE((demo_is_digit(a0) && kUnits.find(a) != kUnits.npos &&
+                                         demo_is_digit(c)));
+                            CHECK_FALSE((a == U'—' && demo_is_digit(a0) && demo_is_digit(c)));
+                            CHECK_FALSE((demo_is_digit(a) && c == U'—'));
+                            // The reports' words.
+                            CHECK_FALSE((a == U'问' && c == U'题'));
+                            CHECK_FALSE((a == U'反' && c == U'映'));
+                        }
+                        // Adjacent marks are set half an em closer.
+                        int pairs = 0;
+                        for (std::size_t k = 1; k < cps.size(); ++k) {
+                            if (demo_is_mark(cps[k - 1]) && demo_is_mark(cps[k])) ++pairs;
+                        }
+                        if (pairs > 0) {
+                            ++squeezed;
+                            int w = 0, h = 0;
+                            TTF_SizeUTF8(font->get(), text.c_str(), &w, &h);
+                            CHECK(b.lines[i].rect.w - b.lines[i].justify <=
+                                  w - pairs * (b.font_px / 2) + 1);
+                        }
+                        // No paragraph ends in a line of fewer than three characters.
+                        paragraph += no_spaces(text);
+                        ++paragraph_lines;
+                        if (hard_lines.count(paragraph) != 0) {
+                            ++paragraph_ends;
+                            if (paragraph_lines >= 2) {
+                                std::size_t counted = 0;
+                                for (char32_t c : cps) {
+                                    if (!demo_is_mark(c) && c != U' ' && c != U'—' && c != U'…') {
+                                        ++counted;
+                                    }
+                                }
+                                CHECK(counted >= 3);
+                            }
+                            paragraph.clear();
+                            paragraph_lines = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    CHECK(blocks > 200);
+    CHECK(paragraph_ends > 100);
+    CHECK(squeezed >= 5);
+    INFO(blocks << " blocks, " << paragraph_ends << " paragraph ends, " << squeezed
+                << " lines with adjacent marks");
 }
