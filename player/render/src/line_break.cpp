@@ -374,9 +374,14 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
         cache.emplace(s, w);
         return w;
     };
-    // What joining two segments at code point c changes (kerning, adjacent
-    // punctuation set closer by the measure): their pair measured together.
+    // What joining two segments at code point c changes when two marks meet
+    // there (the measure sets adjacent punctuation closer): the pair measured
+    // together. Elsewhere the sum is checked by the real measurement below.
     const auto join_at = [&](std::size_t c) {
+        const auto mark = [](char32_t cp) {
+            return is_line_start_forbidden(cp) || is_line_end_forbidden(cp);
+        };
+        if (!mark(cps[c - 1].cp) || !mark(cps[c].cp)) return 0;
         const std::size_t b0 = byte_at(c - 1), b1 = byte_at(c), b2 = byte_at(c + 1);
         return width_of(b0, b2) - width_of(b0, b1) - width_of(b1, b2);
     };
