@@ -486,3 +486,33 @@ TEST_CASE("player layout: a paragraph does not end in a line of one or two chara
         }
     }
 }
+
+TEST_CASE("player layout: the orphan rule never adds a line to a box that limits lines",
+          "[player][layout][clreq]") {
+    SdlOnce sdl;
+    FontCache fonts(FontSet::defaults());
+    TextStyle style;
+    style.line_pitch = 1.5;
+    const std::string p = "遇行人正在通过人行横道时应当停车让行。";
+    // Eight characters a line: three lines, the last one "让行。" when set greedily.
+    const int px = 50, width = 8 * px;
+    auto free = layout_text_at(fonts, p, style, px, width, -1, "deed");
+    REQUIRE(free.ok());
+    REQUIRE(free->lines.size() == 3);
+    CHECK(counted(free->lines.back().text) >= 3);
+    // A box of exactly three lines holds it whole.
+    const int three = free->lines.back().rect.y + free->lines.back().rect.h;
+    auto boxed = layout_text_at(fonts, p, style, px, width, three, "deed");
+    REQUIRE(boxed.ok());
+    CHECK_FALSE(boxed->truncated);
+    CHECK(boxed->lines.size() == 3);
+    // Two lines at most (an honour-roll deed): cut, the ellipsis on the second line.
+    style.max_lines = 2;
+    auto cut = layout_text_at(fonts, p, style, px, width, -1, "deed");
+    REQUIRE(cut.ok());
+    CHECK(cut->truncated);
+    REQUIRE(cut->lines.size() == 2);
+    const std::string& last = cut->lines.back().text;
+    CHECK(last.substr(last.size() - 3) == "…");
+    CHECK(cut->lines.back().rect.w <= width);
+}
