@@ -101,27 +101,24 @@ bool is_range_mark(char32_t cp) {
     return cp == 0x2014 || cp == 0x2013 || cp == U'-' || cp == U'~' || cp == 0xFF5E || cp == 0x2015;
 }
 
-// A line break iterator of the given kind for this thread (creating one
-// loads ICU's rules and, for words, its Chinese dictionary).
+// ICU's break iterators for zh_CN, one of each kind per thread (creating one
+// loads ICU's rules and, for words, its Chinese dictionary); null without
+// ICU data.
+using IteratorFactory = icu::BreakIterator* (*)(const icu::Locale&, UErrorCode&);
+std::unique_ptr<icu::BreakIterator> make_iterator(IteratorFactory create) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> bi(create(icu::Locale("zh", "CN"), status));
+    if (U_FAILURE(status)) bi.reset();
+    return bi;
+}
+
 icu::BreakIterator* line_iterator() {
-    thread_local std::unique_ptr<icu::BreakIterator> it = [] {
-        UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> bi(
-            icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
-        if (U_FAILURE(status)) bi.reset();
-        return bi;
-    }();
+    thread_local auto it = make_iterator(&icu::BreakIterator::createLineInstance);
     return it.get();
 }
 
 icu::BreakIterator* word_iterator() {
-    thread_local std::unique_ptr<icu::BreakIterator> it = [] {
-        UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> bi(
-            icu::BreakIterator::createWordInstance(icu::Locale("zh", "CN"), status));
-        if (U_FAILURE(status)) bi.reset();
-        return bi;
-    }();
+    thread_local auto it = make_iterator(&icu::BreakIterator::createWordInstance);
     return it.get();
 }
 
