@@ -204,7 +204,7 @@ TEST_CASE("player layout: dashes, ellipses, words and numbers stay whole", "[pla
     CHECK(texts("一二三WiFi网", break_paragraph("一二三WiFi网", 40, fake_measure)) ==
           std::vector<std::string>{"一二三", "WiFi网"});
     CHECK(texts("截至2026年底", break_paragraph("截至2026年底", 30, fake_measure)) ==
-          std::vector<std::string>{"截至", "2026", "年底"});  // no lone last character
+          std::vector<std::string>{"截至", "2026年", "底"});  // a year keeps its 年
     CHECK(texts("罚款1,000.50元", break_paragraph("罚款1,000.50元", 45, fake_measure)) ==
           std::vector<std::string>{"罚款", "1,000.50", "元"});
 }
@@ -381,4 +381,138 @@ TEST_CASE("player layout: every paragraph of the demo content breaks by the rule
         }
     }
     CHECK(paragraphs >= 10);
+}
+
+// ------------------------------------------------ clreq: numbers, words, orphans
+
+namespace {
+
+// Where a line boundary falls inside `needle` (a run that must stay whole)
+// in one of `lines` of `p`; empty when none does.
+std::string split_inside(std::string_view p, const std::vector<BrokenLine>& lines,
+                         std::string_view needle) {
+    for (std::size_t from = p.find(needle); from != std::string_view::npos;
+         from = p.find(needle, from + 1)) {
+        for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+            const std::size_t cut = lines[i + 1].begin;
+            if (cut > from && cut < from + needle.size()) {
+                return std::string(p.substr(from, cut - from)) + "|" +
+                       std::string(p.substr(cut, from + needle.size() - cut));
+            }
+        }
+    }
+    return {};
+}
+
+// Characters of a line that count for the orphan rule: not spaces, not
+// punctuation.
+std::size_t counted(std::string_view s) {
+    std::size_t n = 0;
+    for (char32_t c : code_points(s)) {
+        const bool punct = kNoStart.count(c) != 0 || kNoEnd.count(c) != 0 || c == U'—' ||
+                           c == U'…' || c == U' ' || c == U'·' || c == U'-';
+        if (!punct) ++n;
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("player layout: a number stays with its unit, a date and a time range stay whole",
+          "[player][layout][clreq]") {
+    const std::string p =
+        "集中缴费期为2026年9月1日至12月31日，每日8:00—18:00办理，3号楼前100米处设点，"
+        "参保率已达30%以上。";
+    const std::vector<std::string> runs = {"2026年9月1日", "12月31日", "8:00—18:00",
+                                           "3号楼",        "100米",    "30%"};
+    // Every width from the widest run ("2026年9月1日" is 60 px) up.
+    for (int width = 60; width <= 400; width += 5) {
+        const auto lines = break_paragraph(p, width, fake_measure);
+        check_rules(p, lines, width, fake_measure);
+        for (const auto& run : runs) {
+            INFO("width " << width << ": " << run);
+            CHECK(split_inside(p, lines, run).empty());
+        }
+    }
+    // The report: "9月1|日".
+    const std::string report = "集中缴费期为2026年9月1日至12月31日。";
+    for (int width = 60; width <= 200; width += 5) {
+        INFO("width " << width);
+        CHECK(split_inside(report, break_paragraph(report, width, fake_measure), "9月1日").empty());
+    }
+}
+
+TEST_CASE("player layout: a run wider than the line is still split, where it must",
+          "[player][layout][clreq]") {
+    // A date wider than the line (fake metrics: 2026年9月1日 is 50 px).
+    const std::string p = "日期2026年9月1日";
+    const auto lines = break_paragraph(p, 30, fake_measure);
+    REQUIRE(lines.size() >= 2);
+    std::string joined;
+    for (const auto& l : lines) {
+        CHECK(l.width <= 30);
+        joined += p.substr(l.begin, l.end - l.begin);
+    }
+    CHECK(joined == p);
+    // A long word in a narrow column falls back to breaking between characters.
+    const std::string word = "社会主义核心价值观";
+    for (const auto& l : break_paragraph(word, 20, fake_measure)) CHECK(l.width <= 20);
+}
+
+TEST_CASE("player layout: Chinese words stay whole where another break exists",
+          "[player][layout][clreq]") {
+    // The report: "扫码反映问|题" on the QR card's label.
+    const std::string label = "扫码反映问题、提出建议";
+    for (int width = 30; width <= 100; width += 1) {
+        const auto lines = break_paragraph(label, width, fake_measure);
+        INFO("width " << width);
+        check_rules(label, lines, width, fake_measure);
+        for (const std::string w : {"扫码", "反映", "问题", "提出", "建议"}) {
+            CHECK(split_inside(label, lines, w).empty());
+        }
+    }
+}
+
+TEST_CASE("player layout: a paragraph does not end in a line of one or two characters",
+          "[player][layout][clreq]") {
+    // The report: a last line "让行。" (two characters and the full stop).
+    const std::string p = "遇行人正在通过人行横道时应当停车让行。";
+    for (int width = 60; width <= 180; width += 10) {
+        const auto lines = break_paragraph(p, width, fake_measure);
+        INFO("width " << width << ": " << texts(p, lines).back());
+        check_rules(p, lines, width, fake_measure);
+        if (lines.size() >= 2) {
+            CHECK(counted(texts(p, lines).back()) >= 3);
+        }
+    }
+}
+
+TEST_CASE("player layout: the orphan rule never adds a line to a box that limits lines",
+          "[player][layout][clreq]") {
+    SdlOnce sdl;
+    FontCache fonts(FontSet::defaults());
+    TextStyle style;
+    style.line_pitch = 1.5;
+    const std::string p = "遇行人正在通过人行横道时应当停车让行。";
+    // Eight characters a line: three lines, the last one "让行。" when set greedily.
+    const int px = 50, width = 8 * px;
+    auto free = layout_text_at(fonts, p, style, px, width, -1, "deed");
+    REQUIRE(free.ok());
+    REQUIRE(free->lines.size() == 3);
+    CHECK(counted(free->lines.back().text) >= 3);
+    // A box of exactly three lines holds it whole.
+    const int three = free->lines.back().rect.y + free->lines.back().rect.h;
+    auto boxed = layout_text_at(fonts, p, style, px, width, three, "deed");
+    REQUIRE(boxed.ok());
+    CHECK_FALSE(boxed->truncated);
+    CHECK(boxed->lines.size() == 3);
+    // Two lines at most (an honour-roll deed): cut, the ellipsis on the second line.
+    style.max_lines = 2;
+    auto cut = layout_text_at(fonts, p, style, px, width, -1, "deed");
+    REQUIRE(cut.ok());
+    CHECK(cut->truncated);
+    REQUIRE(cut->lines.size() == 2);
+    const std::string& last = cut->lines.back().text;
+    CHECK(last.substr(last.size() - 3) == "…");
+    CHECK(cut->lines.back().rect.w <= width);
 }

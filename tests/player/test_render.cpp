@@ -5,12 +5,14 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -22,6 +24,7 @@
 #include "core/cache.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
+#include "protocol/time.hpp"
 #include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/draw.hpp"
@@ -634,4 +637,265 @@ TEST_CASE("player render: a text too long for one page pages instead of losing w
         CHECK(shown == expected);
         CHECK(firsts.front() != firsts.back());
     }
+}
+
+namespace {
+
+// The widest run of blank columns between the first and the last inked
+// column of `frame` (dark ink on white).
+int widest_inner_gap(SDL_Surface& frame) {
+    std::vector<bool> inked(static_cast<std::size_t>(frame.w), false);
+    for (int x = 0; x < frame.w; ++x) {
+        for (int y = 0; y < frame.h; ++y) {
+            const SDL_Color c = pixel_at(frame, x, y);
+            if (c.r < 128) {
+                inked[static_cast<std::size_t>(x)] = true;
+                break;
+            }
+        }
+    }
+    int first = -1, last = -1, widest = 0, run = 0;
+    for (int x = 0; x < frame.w; ++x) {
+        if (!inked[static_cast<std::size_t>(x)]) continue;
+        if (first < 0) first = x;
+        last = x;
+    }
+    for (int x = first; x >= 0 && x <= last; ++x) {
+        run = inked[static_cast<std::size_t>(x)] ? 0 : run + 1;
+        widest = std::max(widest, run);
+    }
+    return widest;
+}
+
+// `text` drawn black on white at `px`, either as the layout sets it
+// (draw_block) or as one SDL_ttf run (what the renderer drew before adjacent
+// punctuation was squeezed).
+SurfacePtr draw_text_frame(const std::string& text, int px, bool as_laid_out) {
+    auto display = make_offscreen_display(Size{800, 200});
+    REQUIRE(display.ok());
+    SDL_Renderer* r = (*display)->renderer();
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    FontCache fonts(FontSet::defaults());
+    const SDL_Color black{0, 0, 0, 255};
+    if (as_laid_out) {
+        auto block = layout_text_at(fonts, text, TextStyle{}, px, 800, 200, "body");
+        REQUIRE(block.ok());
+        move_block(*block, 20, 20);
+        REQUIRE(draw_block(r, fonts, *block, black).ok());
+    } else {
+        auto font = fonts.get(Weight::regular, px);
+        REQUIRE(font.ok());
+        SurfacePtr s(TTF_RenderUTF8_Blended(font->get(), text.c_str(), black));
+        REQUIRE(s);
+        TexturePtr t(SDL_CreateTextureFromSurface(r, s.get()));
+        const SDL_Rect dst{20, 20, s->w, s->h};
+        SDL_RenderCopy(r, t.get(), nullptr, &dst);
+    }
+    (*display)->present();
+    auto frame = (*display)->read_frame();
+    REQUIRE(frame.ok());
+    return std::move(*frame);
+}
+
+}  // namespace
+
+TEST_CASE("player render: adjacent full-width punctuation is set half an em closer",
+          "[player][render][clreq]") {
+    SdlOnce sdl;
+    const int px = 100;
+    // The reports' pairs (closing + opening, closing + closing), a closing
+    // bracket before a full stop, and two opening marks.
+    for (const std::string pair : {"，“", "”，", "。」", "）。", "（“"}) {
+        INFO(pair);
+        SurfacePtr before = draw_text_frame(pair, px, false);
+        SurfacePtr after = draw_text_frame(pair, px, true);
+        const int gap_before = widest_inner_gap(*before);
+        const int gap_after = widest_inner_gap(*after);
+        INFO("gap between the marks' ink: " << gap_before << " px as one run, " << gap_after
+                                            << " px as set");
+        CHECK(gap_before - gap_after >= px / 2 - 3);
+        CHECK(gap_before - gap_after <= px / 2 + 3);
+    }
+    // Marks next to characters keep their full width.
+    SurfacePtr plain_before = draw_text_frame("好，好", px, false);
+    SurfacePtr plain_after = draw_text_frame("好，好", px, true);
+    CHECK(widest_inner_gap(*plain_before) == widest_inner_gap(*plain_after));
+}
+
+TEST_CASE("player render: squeezed punctuation in a justified line stays inside the box",
+          "[player][render][clreq]") {
+    SdlOnce sdl;
+    FontCache fonts(FontSet::defaults());
+    TextStyle style;
+    style.justify = true;
+    const std::string text =
+        "他说：“文明城市，你我共建。”（市文明办）居民们都说：“有事找小黄，准没错。”社区通知";
+    auto block = layout_text_at(fonts, text, style, 50, 600, -1, "body");
+    REQUIRE(block.ok());
+    REQUIRE(block->lines.size() >= 2);
+    move_block(*block, 20, 20);
+    auto display = make_offscreen_display(Size{700, 400});
+    REQUIRE(display.ok());
+    SDL_Renderer* r = (*display)->renderer();
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    REQUIRE(draw_block(r, fonts, *block, SDL_Color{0, 0, 0, 255}).ok());
+    (*display)->present();
+    auto frame = (*display)->read_frame();
+    REQUIRE(frame.ok());
+    bool squeezed_line = false;
+    for (const auto& line : block->lines) {
+        INFO(line.text);
+        int w = 0, h = 0;
+        auto font = fonts.get(Weight::regular, 50);
+        REQUIRE(font.ok());
+        TTF_SizeUTF8(font->get(), line.text.c_str(), &w, &h);
+        if (line.rect.w - line.justify < w) squeezed_line = true;
+        // No ink right of the box.
+        int right = 0;
+        for (int y = line.rect.y; y < line.rect.y + line.rect.h; ++y) {
+            for (int x = 0; x < (*frame)->w; ++x) {
+                if (pixel_at(**frame, x, y).r < 128) right = std::max(right, x);
+            }
+        }
+        CHECK(right < 20 + 600);
+        char32_t last = 0;
+        for (std::size_t i = 0; i < line.text.size();) last = next_code_point(line.text, i);
+        if (line.justify > 0 && last >= 0x4E00 && last <= 0x9FFF) {
+            CHECK(right >= 20 + 600 - 15);  // justified to the margin
+        }
+    }
+    CHECK(squeezed_line);
+}
+
+namespace {
+
+std::vector<char32_t> cps_of(std::string_view s) {
+    std::vector<char32_t> out;
+    for (std::size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
+    return out;
+}
+
+bool demo_is_digit(char32_t c) {
+    return c >= U'0' && c <= U'9';
+}
+
+// The full-width marks the compression applies to.
+bool demo_is_mark(char32_t c) {
+    static const std::u32string_view kMarks = U"。，、；：？！”’）〕】》〉」』“‘（〔【《〈「『";
+    return kMarks.find(c) != std::u32string_view::npos;
+}
+
+// Without spaces: the renderer drops spaces at line ends.
+std::string no_spaces(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c != ' ') out += c;
+    }
+    return out;
+}
+
+void demo_hard_lines(const nlohmann::json& j, std::set<std::string>& out) {
+    if (j.is_string()) {
+        for (const auto& para : split_paragraphs(j.get<std::string>())) {
+            for (const auto& line : para) out.insert(no_spaces(line));
+        }
+    } else if (j.is_structured()) {
+        for (const auto& e : j) demo_hard_lines(e, out);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("player render: the demo set is set by the typography rules at the slides' sizes",
+          "[player][render][clreq][demo]") {
+    SdlOnce sdl;
+    const fs::path demo = SIGNAGE_DEMO_DIR;
+    const auto content = nlohmann::json::parse(read_text(demo / "content.json"));
+    protocol::SlideParseOptions parse_options;
+    parse_options.allow_local_paths = true;
+    RenderOptions base;
+    base.now = *protocol::parse_iso8601("2026-11-24T10:00:00+08:00");
+    FontCache fonts(FontSet::defaults());
+    std::size_t blocks = 0, paragraph_ends = 0, squeezed = 0;
+    for (const auto& sj : content.at("slides")) {
+        auto slide = protocol::parse_slide(sj, parse_options);
+        REQUIRE(slide.ok());
+        std::set<std::string> hard_lines;
+        demo_hard_lines(sj, hard_lines);
+        for (Size size : {Size{1920, 1080}, Size{1080, 1920}}) {
+            int pages = 1;
+            for (int page = 0; page < pages; ++page) {
+                RenderOptions options = base;
+                options.page = page;
+                const Shot shot = render_shot(*slide, size, options, path_resolver(demo));
+                pages = shot.layout.pages;
+                for (const TextBlock& b : shot.layout.blocks) {
+                    ++blocks;
+                    INFO(slide->title << " " << size.w << "x" << size.h << " page " << page << ", "
+                                      << b.role << " at " << b.font_px << " px");
+                    auto font = fonts.get(b.weight, b.font_px);
+                    REQUIRE(font.ok());
+                    std::string paragraph;
+                    std::size_t paragraph_lines = 0;
+                    for (std::size_t i = 0; i < b.lines.size(); ++i) {
+                        const std::string& text = b.lines[i].text;
+                        INFO("line " << i << ": " << text);
+                        const auto cps = cps_of(text);
+                        // No number split from its unit, no date or time range split.
+                        if (i + 1 < b.lines.size() && !cps.empty()) {
+                            const auto next = cps_of(b.lines[i + 1].text);
+                            const char32_t a = cps.back();
+                            const char32_t c = next.empty() ? 0 : next.front();
+                            const char32_t a0 = cps.size() >= 2 ? cps[cps.size() - 2] : 0;
+                            static const std::u32string_view kUnits = U"年月日号楼米个时点%万";
+                            CHECK_FALSE((demo_is_digit(a) && kUnits.find(c) != kUnits.npos));
+                            CHECK_FALSE((demo_is_digit(a0) && kUnits.find(a) != kUnits.npos &&
+                                         demo_is_digit(c)));
+                            CHECK_FALSE((a == U'—' && demo_is_digit(a0) && demo_is_digit(c)));
+                            CHECK_FALSE((demo_is_digit(a) && c == U'—'));
+                            // The reports' words.
+                            CHECK_FALSE((a == U'问' && c == U'题'));
+                            CHECK_FALSE((a == U'反' && c == U'映'));
+                        }
+                        // Adjacent marks are set half an em closer.
+                        int pairs = 0;
+                        for (std::size_t k = 1; k < cps.size(); ++k) {
+                            if (demo_is_mark(cps[k - 1]) && demo_is_mark(cps[k])) ++pairs;
+                        }
+                        if (pairs > 0) {
+                            ++squeezed;
+                            int w = 0, h = 0;
+                            TTF_SizeUTF8(font->get(), text.c_str(), &w, &h);
+                            CHECK(b.lines[i].rect.w - b.lines[i].justify <=
+                                  w - pairs * (b.font_px / 2) + 1);
+                        }
+                        // No paragraph ends in a line of fewer than three characters.
+                        paragraph += no_spaces(text);
+                        ++paragraph_lines;
+                        if (hard_lines.count(paragraph) != 0) {
+                            ++paragraph_ends;
+                            if (paragraph_lines >= 2) {
+                                std::size_t counted = 0;
+                                for (char32_t c : cps) {
+                                    if (!demo_is_mark(c) && c != U' ' && c != U'—' && c != U'…') {
+                                        ++counted;
+                                    }
+                                }
+                                CHECK(counted >= 3);
+                            }
+                            paragraph.clear();
+                            paragraph_lines = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    CHECK(blocks > 200);
+    CHECK(paragraph_ends > 100);
+    CHECK(squeezed >= 5);
+    INFO(blocks << " blocks, " << paragraph_ends << " paragraph ends, " << squeezed
+                << " lines with adjacent marks");
 }

@@ -1,10 +1,14 @@
 #include "render/line_break.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include "render/fonts.hpp"
@@ -78,44 +82,111 @@ bool is_doubled_mark(char32_t cp) {
     return cp == 0x2014 || cp == 0x2026 || cp == 0x2015 || cp == 0x2E3A || cp == 0x22EF;
 }
 
-// The thread's line break iterator (creating one loads ICU's rules).
+bool is_han(char32_t cp) {
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+// Units and counters that belong to the number before them: 9月1日, 2026年,
+// 3号楼, 100米, 3个, 1.2万元, 3000小时, 60多名.
+bool is_number_unit(char32_t cp) {
+    static const std::u32string_view kUnits =
+        U"年月日号时点分秒天周楼层栋幢单元室户人名位次个件台部辆张条项岁届期度倍成角万亿千百"
+        U"米里克斤吨升亩小公平路组家所批种份场篇本座间套处余多";
+    return kUnits.find(cp) != std::u32string_view::npos || cp == 0x2103 || cp == 0x00B0;
+}
+
+// Dashes and tildes of a range between numbers: 8:00—18:00, 0512-6688, 3~5.
+bool is_range_mark(char32_t cp) {
+    return cp == 0x2014 || cp == 0x2013 || cp == U'-' || cp == U'~' || cp == 0xFF5E || cp == 0x2015;
+}
+
+// ICU's break iterators for zh_CN, one of each kind per thread (creating one
+// loads ICU's rules and, for words, its Chinese dictionary); null without
+// ICU data.
+using IteratorFactory = icu::BreakIterator* (*)(const icu::Locale&, UErrorCode&);
+std::unique_ptr<icu::BreakIterator> make_iterator(IteratorFactory create) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> bi(create(icu::Locale("zh", "CN"), status));
+    if (U_FAILURE(status)) bi.reset();
+    return bi;
+}
+
 icu::BreakIterator* line_iterator() {
-    thread_local std::unique_ptr<icu::BreakIterator> it = [] {
-        UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> bi(
-            icu::BreakIterator::createLineInstance(icu::Locale("zh", "CN"), status));
-        if (U_FAILURE(status)) bi.reset();
-        return bi;
-    }();
+    thread_local auto it = make_iterator(&icu::BreakIterator::createLineInstance);
     return it.get();
 }
 
-// allowed[i]: a line may start at code point i (1 <= i < n).
-std::vector<bool> allowed_breaks(const std::vector<CodePoint>& cps) {
+icu::BreakIterator* word_iterator() {
+    thread_local auto it = make_iterator(&icu::BreakIterator::createWordInstance);
+    return it.get();
+}
+
+// How welcome a line start is at a code point.
+enum BreakLevel : std::uint8_t {
+    kNoBreak = 0,   // the rules forbid it
+    kInNumber = 1,  // inside a number with its unit: only in a run wider than a line
+    kInWord = 2,    // inside a word: only when keeping it whole leaves the line too short
+    kBreak = 3,
+};
+
+// A word goes down whole unless that leaves its line filled less than this.
+constexpr double kWordKeepFill = 0.5;
+
+// Code point indices (0..n) where `bi` puts a boundary in `u`.
+std::vector<bool> boundaries(icu::BreakIterator* bi, const icu::UnicodeString& u,
+                             const std::vector<std::size_t>& u16_to_cp, std::size_t n) {
+    std::vector<bool> at(n + 1, false);
+    bi->setText(u);
+    for (int32_t pos = bi->next(); pos != icu::BreakIterator::DONE; pos = bi->next()) {
+        at[u16_to_cp[static_cast<std::size_t>(pos)]] = true;
+    }
+    return at;
+}
+
+// Keeps a number with its unit, a date or a time range together: no line
+// starts at code point i of these (a soft rule, see kInNumber).
+bool splits_number(const std::vector<CodePoint>& cps, std::size_t i) {
+    const auto cp = [&](std::size_t k) { return k < cps.size() ? cps[k].cp : char32_t{0}; };
+    const char32_t a = cp(i - 1);
+    const char32_t b = cp(i);
+    if (is_digit(a) && is_number_unit(b)) return true;  // 9月, 30%, 3号
+    if (a == U'第' && is_digit(b)) return true;         // 第3
+    if (i >= 2 && is_digit(cp(i - 2)) && is_number_unit(a)) {
+        if (is_digit(b)) return true;                     // 9月1日, 2026年9月
+        if (is_number_unit(b) && is_han(b)) return true;  // 3号楼, 1.2万元
+    }
+    if (is_range_mark(b) && is_digit(a) && is_digit(cp(i + 1))) return true;  // 8:00|—18:00
+    if (is_range_mark(a) && is_digit(b) && i >= 2 && is_digit(cp(i - 2))) return true;
+    return false;
+}
+
+std::vector<std::uint8_t> compute_levels(const std::vector<CodePoint>& cps) {
     const std::size_t n = cps.size();
-    std::vector<bool> allowed(n + 1, false);
-    if (n < 2) return allowed;
+    std::vector<std::uint8_t> level(n + 1, kNoBreak);
+    if (n < 2) return level;
+
+    icu::UnicodeString u;
+    std::vector<std::size_t> u16_to_cp;
+    u16_to_cp.reserve(n * 2 + 1);
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto before = u.length();
+        u.append(static_cast<UChar32>(cps[k].cp));
+        for (auto j = before; j < u.length(); ++j) u16_to_cp.push_back(k);
+    }
+    u16_to_cp.push_back(n);
 
     // 1. ICU's opportunities (UAX #14 with the zh_CN locale).
+    std::vector<bool> allowed;
     if (icu::BreakIterator* bi = line_iterator()) {
-        icu::UnicodeString u;
-        std::vector<std::size_t> u16_to_cp;
-        u16_to_cp.reserve(n * 2 + 1);
-        for (std::size_t k = 0; k < n; ++k) {
-            const auto before = u.length();
-            u.append(static_cast<UChar32>(cps[k].cp));
-            for (auto j = before; j < u.length(); ++j) u16_to_cp.push_back(k);
-        }
-        u16_to_cp.push_back(n);
-        bi->setText(u);
-        for (int32_t pos = bi->next(); pos != icu::BreakIterator::DONE; pos = bi->next()) {
-            const auto idx = u16_to_cp[static_cast<std::size_t>(pos)];
-            if (idx > 0 && idx < n) allowed[idx] = true;
-        }
+        allowed = boundaries(bi, u, u16_to_cp, n);
     } else {
         // No ICU data: between any two code points, the rules below still apply.
-        for (std::size_t i = 1; i < n; ++i) allowed[i] = true;
+        allowed.assign(n + 1, true);
     }
+    // Chinese words (ICU's dictionary): a line break inside one is a last resort.
+    std::vector<bool> word_edge;
+    if (icu::BreakIterator* wi = word_iterator()) word_edge = boundaries(wi, u, u16_to_cp, n);
 
     for (std::size_t i = 1; i < n; ++i) {
         const char32_t a = cps[i - 1].cp;
@@ -140,8 +211,31 @@ std::vector<bool> allowed_breaks(const std::vector<CodePoint>& cps) {
         if (is_extender(b) || a == 0x200D) allowed[i] = false;
         // A line never starts with the spaces that ended the previous one.
         if (is_space(b)) allowed[i] = false;
+        if (!allowed[i]) continue;
+        // 4. Soft rules: numbers with their units, and words, stay whole.
+        const bool in_word = !word_edge.empty() && !word_edge[i] && is_han(a) && is_han(b);
+        level[i] = splits_number(cps, i) ? kInNumber : in_word ? kInWord : kBreak;
     }
-    return allowed;
+    return level;
+}
+
+// The break levels of a paragraph, remembered per text: auto-fit and
+// balancing lay out the same paragraph at many sizes and widths.
+const std::vector<std::uint8_t>& break_levels(std::string_view text,
+                                              const std::vector<CodePoint>& cps) {
+    thread_local std::map<std::string, std::vector<std::uint8_t>, std::less<>> memo;
+    if (auto it = memo.find(text); it != memo.end()) return it->second;
+    if (memo.size() >= 512) memo.clear();
+    return memo.emplace(std::string(text), compute_levels(cps)).first->second;
+}
+
+// Characters that count towards a line's length: not spaces, not punctuation.
+std::size_t counted_chars(const std::vector<CodePoint>& cps, std::size_t from, std::size_t to) {
+    std::size_t count = 0;
+    for (std::size_t i = from; i < to; ++i) {
+        if (!is_space(cps[i].cp) && !u_ispunct(static_cast<UChar32>(cps[i].cp))) ++count;
+    }
+    return count;
 }
 
 std::size_t trim_end(std::string_view text, std::size_t begin, std::size_t end) {
@@ -159,35 +253,47 @@ std::size_t trim_end(std::string_view text, std::size_t begin, std::size_t end) 
     return end;
 }
 
-// A paragraph should not end with a line of one or two characters: the last
-// line takes the last segment of the line above when the result fits.
-void avoid_widow(std::string_view text, const std::vector<CodePoint>& cps,
-                 const std::vector<bool>& allowed, int max_width, const MeasureFn& measure,
-                 std::vector<BrokenLine>& lines) {
+// The index of the code point that starts at byte `b` (or n at the end).
+std::size_t cp_index_at(const std::vector<CodePoint>& cps, std::size_t b) {
+    std::size_t lo = 0, hi = cps.size();
+    while (lo < hi) {
+        const std::size_t mid = (lo + hi) / 2;
+        if (cps[mid].begin < b) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+// A paragraph should not end with a line of fewer than three characters
+// (punctuation not counted): the break above it moves earlier, to the latest
+// allowed break that gives the last line three, when that line still fits
+// and the line above keeps three. The number of lines never changes.
+void avoid_orphan(std::string_view text, const std::vector<CodePoint>& cps,
+                  const std::vector<std::uint8_t>& level, int max_width, const MeasureFn& measure,
+                  std::vector<BrokenLine>& lines) {
+    constexpr std::size_t kMin = 3;
     if (lines.size() < 2 || lines.back().end != trim_end(text, 0, text.size())) return;
     BrokenLine& last = lines.back();
     BrokenLine& prev = lines[lines.size() - 2];
-    std::size_t last_count = 0, prev_count = 0;
-    std::size_t candidate = 0;  // cp index of the new start of the last line
-    for (std::size_t i = 0; i < cps.size(); ++i) {
-        if (cps[i].begin >= last.begin && cps[i].begin < last.end && !is_space(cps[i].cp)) {
-            ++last_count;
-        }
-        if (cps[i].begin >= prev.begin && cps[i].begin < prev.end) ++prev_count;
-        if (allowed[i] && cps[i].begin > prev.begin && cps[i].begin < last.begin) candidate = i;
+    const std::size_t last_b = cp_index_at(cps, last.begin);
+    const std::size_t prev_b = cp_index_at(cps, prev.begin);
+    if (counted_chars(cps, last_b, cps.size()) >= kMin) return;
+    for (std::size_t c = last_b; c-- > prev_b + 1;) {
+        if (level[c] != kBreak) continue;
+        if (counted_chars(cps, c, cps.size()) < kMin) continue;
+        if (counted_chars(cps, prev_b, c) < kMin) return;
+        const std::size_t b = cps[c].begin;
+        const int new_last_w = measure(text.substr(b, last.end - b));
+        if (new_last_w > max_width) return;
+        prev.end = trim_end(text, prev.begin, b);
+        prev.width = measure(text.substr(prev.begin, prev.end - prev.begin));
+        last.begin = b;
+        last.width = new_last_w;
+        return;
     }
-    if (last_count > 2 || candidate == 0) return;
-    const std::size_t b = cps[candidate].begin;
-    const std::size_t new_prev_end = trim_end(text, prev.begin, b);
-    std::size_t moved = 0;
-    for (std::size_t i = candidate; i < cps.size() && cps[i].begin < prev.end; ++i) ++moved;
-    if (new_prev_end <= prev.begin || prev_count < moved + 3) return;
-    const int new_last_w = measure(text.substr(b, last.end - b));
-    if (new_last_w > max_width) return;
-    prev.end = new_prev_end;
-    prev.width = measure(text.substr(prev.begin, prev.end - prev.begin));
-    last.begin = b;
-    last.width = new_last_w;
 }
 
 }  // namespace
@@ -228,10 +334,10 @@ bool is_line_end_forbidden(char32_t cp) {
 
 std::vector<std::size_t> break_opportunities(std::string_view paragraph) {
     const auto cps = decode(paragraph);
-    const auto allowed = allowed_breaks(cps);
+    const auto& level = break_levels(paragraph, cps);
     std::vector<std::size_t> out;
     for (std::size_t i = 1; i < cps.size(); ++i) {
-        if (allowed[i]) out.push_back(cps[i].begin);
+        if (level[i] == kBreak) out.push_back(cps[i].begin);
     }
     return out;
 }
@@ -241,12 +347,12 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
     std::vector<BrokenLine> lines;
     if (text.empty()) return lines;
     const auto cps = decode(text);
-    const auto allowed = allowed_breaks(cps);
+    const auto& level = break_levels(text, cps);
 
     // Segment boundaries as code point indices: 0, each opportunity, n.
     std::vector<std::size_t> bounds{0};
     for (std::size_t i = 1; i < cps.size(); ++i) {
-        if (allowed[i]) bounds.push_back(i);
+        if (level[i] == kBreak) bounds.push_back(i);
     }
     bounds.push_back(cps.size());
     const auto byte_at = [&](std::size_t cp_index) {
@@ -265,6 +371,17 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
         cache.emplace(s, w);
         return w;
     };
+    // What joining two segments at code point c changes when two marks meet
+    // there (the measure sets adjacent punctuation closer): the pair measured
+    // together. Elsewhere the sum is checked by the real measurement below.
+    const auto join_at = [&](std::size_t c) {
+        const auto mark = [](char32_t cp) {
+            return is_line_start_forbidden(cp) || is_line_end_forbidden(cp);
+        };
+        if (!mark(cps[c - 1].cp) || !mark(cps[c].cp)) return 0;
+        const std::size_t b0 = byte_at(c - 1), b1 = byte_at(c), b2 = byte_at(c + 1);
+        return width_of(b0, b2) - width_of(b0, b1) - width_of(b1, b2);
+    };
 
     std::size_t k = 0;  // index into bounds of the current line's start
     while (k + 1 < bounds.size()) {
@@ -276,6 +393,7 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
         for (std::size_t j = k + 1; j < bounds.size(); ++j) {
             const std::size_t sb = byte_at(bounds[j - 1]);
             const std::size_t se = byte_at(bounds[j]);
+            if (j > k + 1) acc += join_at(bounds[j - 1]);
             const int trimmed = acc + width_of(sb, trim_end(text, sb, se));
             if (trimmed > max_width) break;
             best = j;
@@ -288,6 +406,38 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
             if (real <= max_width) break;
             --best;
         }
+        // The furthest place in code points (from, to) of at least `min_level`
+        // where the line fits; 0 when none.
+        const auto furthest_fit = [&](std::size_t from, std::size_t to, std::uint8_t min_level) {
+            std::size_t found = 0;
+            for (std::size_t c = from + 1; c < to; ++c) {
+                if (level[c] < min_level) continue;
+                const std::size_t e = trim_end(text, line_begin, byte_at(c));
+                if (measure(text.substr(line_begin, e - line_begin)) > max_width) break;
+                found = c;
+            }
+            return found;
+        };
+        std::size_t split = 0;
+        if (best > k && best + 1 < bounds.size() && real < kWordKeepFill * max_width) {
+            // Keeping the next word whole would leave this line too short:
+            // break inside it.
+            split = furthest_fit(bounds[best], bounds[best + 1], kInWord);
+        } else if (best == k) {
+            // One run wider than the line: inside a word first, then inside
+            // a number.
+            split = furthest_fit(bounds[k], bounds[k + 1], kInWord);
+            if (split == 0) split = furthest_fit(bounds[k], bounds[k + 1], kInNumber);
+        }
+        if (split != 0) {
+            const std::size_t e = trim_end(text, line_begin, byte_at(split));
+            lines.push_back(
+                BrokenLine{line_begin, e, measure(text.substr(line_begin, e - line_begin))});
+            const auto at = std::lower_bound(bounds.begin(), bounds.end(), split);
+            k = static_cast<std::size_t>(at - bounds.begin());
+            bounds.insert(at, split);
+            continue;
+        }
         if (best > k) {
             const std::size_t e = trim_end(text, line_begin, byte_at(bounds[best]));
             if (e > line_begin) lines.push_back(BrokenLine{line_begin, e, real});
@@ -295,10 +445,10 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
             continue;
         }
 
-        // One unbreakable run wider than the line: split inside it at the
-        // longest prefix that fits (at least one code point).
         const std::size_t run_begin = bounds[k];
         const std::size_t run_end = bounds[k + 1];
+        // Otherwise split at the longest prefix that fits (at least one code
+        // point).
         std::size_t lo = run_begin + 1, hi = run_end;  // lo always "accepted"
         while (lo < hi) {
             const std::size_t mid = (lo + hi + 1) / 2;
@@ -309,7 +459,7 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
                 hi = mid - 1;
             }
         }
-        std::size_t split = lo;
+        split = lo;
         // Even here, avoid starting a line with closing punctuation or ending
         // one with an opening mark, when stepping back a little can help.
         for (std::size_t back = 0; back < 4 && split - 1 > run_begin; ++back) {
@@ -327,8 +477,42 @@ std::vector<BrokenLine> break_paragraph(std::string_view text, int max_width,
             bounds.erase(bounds.begin() + static_cast<std::ptrdiff_t>(k) + 2);
         ++k;
     }
-    avoid_widow(text, cps, allowed, max_width, measure, lines);
+    avoid_orphan(text, cps, level, max_width, measure, lines);
     return lines;
+}
+
+std::vector<PunctuationSqueeze> squeeze_punctuation(std::string_view line,
+                                                    const BlankFn& closing_blank,
+                                                    const BlankFn& opening_blank) {
+    std::vector<PunctuationSqueeze> out;
+    const auto is_mark = [](char32_t cp) {
+        return cp >= 0x2000 && (is_line_start_forbidden(cp) || is_line_end_forbidden(cp));
+    };
+    std::size_t i = 0;
+    char32_t prev = 0;
+    std::size_t prev_begin = 0;
+    while (i < line.size()) {
+        const std::size_t b = i;
+        const char32_t cp = next_code_point(line, i);
+        if (is_mark(prev) && is_mark(cp)) {
+            if (const int closing = closing_blank(prev); closing > 0) {
+                out.push_back(PunctuationSqueeze{prev_begin, b, closing, false});
+            } else if (const int opening = opening_blank(cp); opening > 0) {
+                out.push_back(PunctuationSqueeze{b, i, opening, true});
+            }
+        }
+        prev = cp;
+        prev_begin = b;
+    }
+    return out;
+}
+
+int squeezed_before(const std::vector<PunctuationSqueeze>& squeezes, std::size_t pos) {
+    int px = 0;
+    for (const auto& s : squeezes) {
+        if (s.before ? s.begin <= pos : s.end <= pos) px += s.px;
+    }
+    return px;
 }
 
 std::vector<std::vector<std::string>> split_paragraphs(std::string_view text) {

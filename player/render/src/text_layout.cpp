@@ -21,6 +21,42 @@ int measure_utf8(TTF_Font* font, std::string_view s) {
     return w;
 }
 
+// The blank half of a full-width mark whose ink sits in one half of its em
+// box, from the font's own glyph metrics: its right half for a closing mark
+// inked on the left (，。” ）」), its left half for an opening mark inked on
+// the right (“（「); 0 otherwise.
+int blank_half(TTF_Font* font, char32_t cp, bool closing) {
+    int minx = 0, maxx = 0, miny = 0, maxy = 0, advance = 0;
+    if (TTF_GlyphMetrics32(font, static_cast<Uint32>(cp), &minx, &maxx, &miny, &maxy, &advance) !=
+        0) {
+        return 0;
+    }
+    // Full width only: proportional marks have no blank half to give.
+    if (advance < TTF_FontHeight(font) * 2 / 3) return 0;
+    const int half = advance / 2;
+    const int tolerance = advance / 20;
+    if (closing) return maxx <= half + tolerance ? advance - half : 0;
+    return minx >= half - tolerance ? half : 0;
+}
+
+std::vector<PunctuationSqueeze> squeezes_of(TTF_Font* font, std::string_view s) {
+    return squeeze_punctuation(
+        s,
+        [font](char32_t cp) {
+            return is_line_start_forbidden(cp) ? blank_half(font, cp, true) : 0;
+        },
+        [font](char32_t cp) {
+            return is_line_end_forbidden(cp) ? blank_half(font, cp, false) : 0;
+        });
+}
+
+// The width of `s` as draw_block sets it: adjacent punctuation squeezed.
+int measure_set(TTF_Font* font, std::string_view s) {
+    int w = measure_utf8(font, s);
+    for (const auto& sq : squeezes_of(font, s)) w -= sq.px;
+    return w;
+}
+
 bool is_space_cp(char32_t cp) {
     return cp == U' ' || cp == U'\t' || cp == 0x3000 || cp < 0x20;
 }
@@ -62,23 +98,32 @@ std::string with_ellipsis(TTF_Font* font, std::string line, int max_width,
         return is_line_start_forbidden(cp) || is_line_end_forbidden(cp) || is_space_cp(cp) ||
                cp == 0x2014 || cp == 0x2026;
     };
-    while (!line.empty() && (measure_utf8(font, line + ellipsis) > max_width || ends_badly(line))) {
+    while (!line.empty() && (measure_set(font, line + ellipsis) > max_width || ends_badly(line))) {
         pop_code_point(line);
     }
     return line + ellipsis;
 }
 
-// Draws a justified line: the extra width goes into the gaps next to
-// Chinese characters and punctuation; Latin words and numbers stay tight.
-Status draw_justified(SDL_Renderer* renderer, TTF_Font* font, const LaidOutLine& line,
-                      SDL_Color color) {
+// Draws a line piece by piece where it is not one plain run: a justified
+// line's extra width goes into the gaps next to Chinese characters and
+// punctuation (Latin words and numbers stay tight), and adjacent punctuation
+// is set closer (squeezed marks).
+Status draw_pieces(SDL_Renderer* renderer, TTF_Font* font, const LaidOutLine& line,
+                   const std::vector<PunctuationSqueeze>& squeezes, SDL_Color color) {
     std::vector<std::pair<std::size_t, std::size_t>> units;  // byte ranges
     const std::string& t = line.text;
+    const auto cut_at = [&](std::size_t b) {
+        for (const auto& sq : squeezes) {
+            if (b == (sq.before ? sq.begin : sq.end)) return true;
+        }
+        return false;
+    };
     char32_t prev = 0;
     for (std::size_t i = 0; i < t.size();) {
         const std::size_t b = i;
         const char32_t cp = next_code_point(t, i);
-        if (!units.empty() && prev < 0x80 && cp < 0x80) {
+        const bool join = line.justify > 0 ? prev < 0x80 && cp < 0x80 : !cut_at(b);
+        if (!units.empty() && join) {
             units.back().second = i;
         } else {
             units.emplace_back(b, i);
@@ -86,15 +131,14 @@ Status draw_justified(SDL_Renderer* renderer, TTF_Font* font, const LaidOutLine&
         prev = cp;
     }
     const int gaps = static_cast<int>(units.size()) - 1;
-    if (gaps <= 0) return {};
-    const int per = line.justify / gaps;
-    const int rem = line.justify % gaps;
+    const int per = gaps > 0 ? line.justify / gaps : 0;
+    const int rem = gaps > 0 ? line.justify % gaps : 0;
     for (int k = 0; k <= gaps; ++k) {
         const auto [b, e] = units[static_cast<std::size_t>(k)];
         const std::string unit = t.substr(b, e - b);
         if (unit == " ") continue;
-        const int x = line.rect.x + measure_utf8(font, std::string_view(t).substr(0, b)) + k * per +
-                      std::min(k, rem);
+        const int x = line.rect.x + measure_utf8(font, std::string_view(t).substr(0, b)) -
+                      squeezed_before(squeezes, b) + k * per + std::min(k, rem);
         SurfacePtr surface(TTF_RenderUTF8_Blended(font, unit.c_str(), color));
         if (!surface) return sdl_error("TTF_RenderUTF8_Blended");
         TexturePtr texture(SDL_CreateTextureFromSurface(renderer, surface.get()));
@@ -133,7 +177,7 @@ Result<TextBlock> layout_text_at(FontCache& fonts, std::string_view text, const 
     auto font_r = fonts.get(style.weight, px);
     if (!font_r) return font_r.error();
     TTF_Font* font = font_r->get();
-    const MeasureFn measure = [font](std::string_view s) { return measure_utf8(font, s); };
+    const MeasureFn measure = [font](std::string_view s) { return measure_set(font, s); };
 
     TextBlock block;
     block.role = std::move(role);
@@ -222,7 +266,7 @@ Result<TextBlock> layout_text_at(FontCache& fonts, std::string_view text, const 
         if (!block.lines.empty()) {
             LaidOutLine& last = block.lines.back();
             last.text = with_ellipsis(font, last.text, max_width, style.ellipsis);
-            last.rect.w = measure_utf8(font, last.text);
+            last.rect.w = measure_set(font, last.text);
             last.justify = 0;
         }
     }
@@ -288,8 +332,11 @@ Status draw_block(SDL_Renderer* renderer, FontCache& fonts, const TextBlock& blo
     if (!font_r) return font_r.error();
     for (const auto& line : block.lines) {
         if (line.text.empty()) continue;
-        if (line.justify > 0) {
-            if (auto st = draw_justified(renderer, font_r->get(), line, color); !st) return st;
+        const auto squeezes = squeezes_of(font_r->get(), line.text);
+        if (line.justify > 0 || !squeezes.empty()) {
+            if (auto st = draw_pieces(renderer, font_r->get(), line, squeezes, color); !st) {
+                return st;
+            }
             continue;
         }
         SurfacePtr surface(TTF_RenderUTF8_Blended(font_r->get(), line.text.c_str(), color));
