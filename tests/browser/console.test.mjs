@@ -538,11 +538,11 @@ test('an admin changes group and quiz settings, sees users and the audit log, an
   assert.equal(await page.inputValue('.page-groups input[name=power_off]'), '23:00-06:00');
   await shot(page, 'groups');
 
-  // Prize codes: a malformed one is refused with the field named.
+  // Prize codes: a malformed one is refused, saying what a code looks like.
   await go(page, '#prizes', '#prize-code');
   await page.fill('#prize-code', 'not-a-code');
   await page.getByRole('button', { name: '核验' }).click();
-  await page.waitForSelector('#prize-result.bad:has-text("code")');
+  await page.waitForSelector('#prize-result.bad:has-text("12 位字母和数字")');
 
   // Users and the audit log: the accounts, and the settings change above with
   // who made it.
@@ -792,4 +792,59 @@ test('the media library takes several uploads, and an honour roll is filled from
   assert.match(saved.entries[0].photo, /^[0-9a-f]{64}$/);
   assert.equal(saved.entries[1].unit, '幸福里社区, 3 号楼');
   await page.context().close();
+});
+
+test('a prize screen\'s link opens the redemption page on a phone, through sign-in, and hands the prize out once', async () => {
+  // The code the lobby screen makes for a prize today, and the link its QR
+  // code holds (PUBLIC_URL/#prizes?code=CODE).
+  const { stdout } = await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-test-claim-code'), [env('SIGNAGE_TOKEN'), '77']);
+  const code = stdout.trim();
+  assert.match(code, /^[0-9A-HJKMNP-TV-Z]{12}$/);
+  const grouped = code.match(/.{4}/g).join('-');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(URL_ + '/#prizes?code=' + code);
+  // Not signed in yet: the sign-in form; the code waits in the link.
+  await page.waitForSelector('#login-form', { state: 'visible' });
+  await signIn(page, reviewer);
+  await page.waitForSelector('#prize-card:not([hidden])');
+  assert.equal(await page.inputValue('#prize-code'), grouped);
+  assert.equal((await page.textContent('#prize-card .prize-code')).trim(), grouped);
+  assert.match(await page.textContent('#prize-card'), /lobby/);
+  assert.match(await page.textContent('#prize-card'), /尚未兑换/);
+  // Usable on the phone: nothing wider than the screen, a big button in view.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  const confirm = page.getByRole('button', { name: '确认发放奖品' });
+  const box = await confirm.boundingBox();
+  assert.ok(box.height >= 48 && box.width >= 300, `the confirm button is big: ${JSON.stringify(box)}`);
+  assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, 'the confirm button is on the first screen');
+  await shot(page, 'prize-phone');
+  await confirm.tap();
+  await page.waitForSelector('#prize-result.good:has-text("兑换成功")');
+  assert.equal(await page.locator('#prize-card').isHidden(), true);
+
+  // The link again: handed out already, said so, and no button.
+  await page.reload();
+  await page.waitForSelector('#prize-card:not([hidden])');
+  assert.match(await page.textContent('#prize-card'), /reviewer1/);
+  assert.equal(await page.getByRole('button', { name: '确认发放奖品' }).count(), 0);
+  // Redeeming it anyway is refused with who handed it out.
+  await page.getByRole('button', { name: '兑换', exact: true }).tap();
+  await page.waitForSelector('#prize-result.bad:has-text("此码已兑换过")');
+
+  // Typed by hand with a character wrong: not genuine.
+  await go(page, '#prizes', '#prize-code');
+  const wrong = grouped.slice(0, 13) + (grouped[13] === 'Z' ? 'Y' : 'Z');
+  await page.fill('#prize-code', wrong.toLowerCase());
+  await page.getByRole('button', { name: '核验' }).tap();
+  await page.waitForSelector('#prize-result.bad:has-text("无效的奖品码")');
+
+  // The English console says the same in English only.
+  await page.click('#lang');
+  await go(page, '#prizes?code=' + code, '#prize-card:not([hidden])');
+  const english = await page.textContent('.page-prizes');
+  assert.match(english, /Redeemed at/);
+  assert.doesNotMatch(english, /[\u4e00-\u9fff]/, 'no Chinese in the English page');
+  await context.close();
 });

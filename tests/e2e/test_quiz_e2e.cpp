@@ -2,9 +2,9 @@
 // The real server holds a reviewed bank; the real player gets taps through
 // --input-fifo (pushed as SDL finger events, the path real touches take),
 // follows the quiz by its log lines, passes a round, and the prize QR code
-// in the player's snapshot decodes (zbarimg) to a claim code the server
-// redeems once and refuses the second time. The round's results reach the
-// server's statistics.
+// in the player's snapshot decodes (zbarimg) to the console's redemption
+// link with the code the server redeems once and refuses the second time. The round's results reach
+// the server's statistics.
 
 #include <catch2/catch.hpp>
 
@@ -214,25 +214,31 @@ TEST_CASE("quiz: a resident passes a round by touch and the prize code redeems e
     CHECK((*result)[1].str() == "9");
     CHECK((*result)[3].str() == "passed");
     const std::string code = (*result)[4].str();
-    REQUIRE(code.rfind("CS1-", 0) == 0);
+    REQUIRE(code.size() == 14);  // K7QM-3XPT-9WDF
 
-    // The QR code on the screen holds exactly that code.
-    std::string decoded;
-    for (int i = 0; i < 100 && decoded != code; ++i) {
-        decoded = run_capture("zbarimg --raw -q '" + snapshot.string() + "' 2>/dev/null");
-        if (decoded != code) std::this_thread::sleep_for(100ms);
+    // The QR code on the screen links to the console's redemption page
+    // (the server the player syncs from) with that code.
+    std::string link = server.url() + "/#prizes?code=";
+    for (const char c : code) {
+        if (c != '-') link += c;
     }
-    CHECK(decoded == code);
+    std::string decoded;
+    for (int i = 0; i < 100 && decoded != link; ++i) {
+        decoded = run_capture("zbarimg --raw -q '" + snapshot.string() + "' 2>/dev/null");
+        if (decoded != link) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(decoded == link);
+    const std::string from_link = decoded.substr(decoded.find("code=") + 5);
 
     // Staff redeem it once; the second time is refused, and so is a forgery.
-    auto first = reviewer.post("/api/v1/quiz/claims/redeem", json{{"code", decoded}});
+    auto first = reviewer.post("/api/v1/quiz/claims/redeem", json{{"code", from_link}});
     CHECK(first.status == 200);
-    auto second = reviewer.post("/api/v1/quiz/claims/redeem", json{{"code", decoded}});
+    auto second = reviewer.post("/api/v1/quiz/claims/redeem", json{{"code", code}});
     CHECK(second.status == 409);
-    std::string altered = decoded;
+    std::string altered = from_link;
     altered[10] = altered[10] == 'A' ? 'B' : 'A';
     auto forged = reviewer.post("/api/v1/quiz/claims/redeem", json{{"code", altered}});
-    CHECK((forged.status == 400 || forged.status == 403));
+    CHECK(forged.status == 403);
 
     // The round's anonymous results reach the statistics, counted once.
     bool counted = false;

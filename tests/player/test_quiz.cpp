@@ -312,17 +312,60 @@ TEST_CASE("quiz: prizes up to the daily limit, serials survive a restart, codes 
     const int expected_serials[] = {1, 2, 1};
     for (std::size_t i = 0; i < codes.size(); ++i) {
         INFO(codes[i]);
-        CHECK(codes[i].rfind("CS1-", 0) == 0);
-        CHECK(protocol::verify_claim_code(codes[i], keys.public_key));
-        auto claim = protocol::parse_claim_code(codes[i]);
+        REQUIRE(codes[i].size() == 12);
+        auto claim = protocol::parse_short_claim_code(codes[i]);
         REQUIRE(claim.ok());
-        CHECK(claim->day == expected_days[i]);
         CHECK(claim->serial == expected_serials[i]);
-        CHECK(claim->key_id == protocol::claim_key_id(keys.public_key));
+        CHECK(claim->tag == protocol::claim_tag(keys.public_key));
+        CHECK(protocol::resolve_claim_day(claim->day_mod, day + 1) == expected_days[i]);
+        CHECK(protocol::verify_short_claim(*claim, expected_days[i], keys.public_key));
+        // Another screen's key does not verify them.
+        CHECK_FALSE(protocol::verify_short_claim(*claim, expected_days[i],
+                                                 protocol::derive_claim_keys("other").public_key));
     }
-    // Another screen's key does not verify them.
-    CHECK_FALSE(
-        protocol::verify_claim_code(codes[0], protocol::derive_claim_keys("other").public_key));
+}
+
+TEST_CASE("quiz: a prize code stays until 完成 or three minutes, past the idle timeout",
+          "[quiz][prize]") {
+    QuizTempDir dir;
+    FakeWall wall;
+    auto s = settings(3);
+    s.idle_timeout_s = 30;
+    player::PrizeBook book(dir.path / "quiz-prizes.json", "device-token-for-tests-0123456789");
+    Quiz quiz(bank12(), s, 9, wall.clock(), &book);
+    auto now = Quiz::Time{} + 1000s;
+    play_round(quiz, now, 3);
+    REQUIRE(quiz.outcome().claim_code);
+    const auto shown = now;
+    CHECK(*quiz.next_deadline() == shown + Quiz::kPrizeHold);
+    CHECK(Quiz::kPrizeHold == 180s);
+    // The idle timeout passes, and again: the code stays.
+    CHECK_FALSE(quiz.tick(shown + 30s));
+    CHECK_FALSE(quiz.tick(shown + 179s));
+    CHECK(quiz.screen() == QuizScreen::result);
+    // Three minutes: back to the rotation.
+    CHECK(quiz.tick(shown + 180s));
+    CHECK(quiz.screen() == QuizScreen::idle);
+
+    // 完成 leaves at once.
+    play_round(quiz, now, 3);
+    REQUIRE(quiz.outcome().claim_code);
+    CHECK(quiz.next(now + 5s));
+    CHECK(quiz.screen() == QuizScreen::idle);
+
+    // A longer idle timeout is not cut short either.
+    auto patient = settings(3);
+    patient.idle_timeout_s = 300;
+    Quiz q2(bank12(), patient, 3, wall.clock(), &book);
+    play_round(q2, now, 3);
+    REQUIRE(q2.outcome().claim_code);
+    CHECK_FALSE(q2.tick(now + 299s));
+    CHECK(q2.tick(now + 300s));
+
+    // Without a prize code the result keeps the idle timeout.
+    play_round(quiz, now, 0);
+    REQUIRE_FALSE(quiz.outcome().claim_code);
+    CHECK(quiz.tick(now + 30s));
 }
 
 namespace {

@@ -31,7 +31,8 @@ struct Fixture {
     render::ScreenLayout layout = render::layout_screen({480, 270}, true, false);
     int results_added = 0;
 
-    Fixture() {
+    // `token`: prize codes signed with its keys (empty: none).
+    explicit Fixture(std::string token = {}) {
         static auto rt = render::SdlRuntime::init(false);
         REQUIRE(rt.ok());
         auto d = render::make_offscreen_display({480, 270});
@@ -47,7 +48,9 @@ struct Fixture {
             player::QuizWallClock{
                 [noon] { return noon; },
                 [](protocol::Timestamp) { return std::chrono::seconds{8 * 3600}; }});
-        quiz->enable(app::QuizServices{"", results.get(), [this] { ++results_added; }}, nullptr);
+        quiz->enable(app::QuizServices{std::move(token), "https://signage.example.org/",
+                                       results.get(), [this] { ++results_added; }},
+                     nullptr);
     }
 
     // Taps a grid over the main zone until a tap changes the screen.
@@ -163,4 +166,51 @@ TEST_CASE("quiz controller: the idle timeout and a new bank end a round", "[play
     m.quiz.pop_back();
     CHECK(f.quiz->update(&m));  // another bank: the round is dropped
     CHECK_FALSE(f.quiz->round_on_screen());
+}
+
+TEST_CASE("quiz controller: the prize screen stays until 完成 or three minutes",
+          "[player][quiz][prize]") {
+    Fixture f("device-token-for-tests-0123456789");
+    protocol::Manifest m = with_bank(true, 1);
+    m.settings.quiz.pass_mark = 0;  // every round wins a prize
+    m.settings.quiz.idle_timeout_s = 30;
+    f.quiz->update(&m);
+    auto now = QuizController::Clock::now();
+    // To the result with its prize code.
+    auto to_result = [&] {
+        REQUIRE(f.quiz->start_round(now));
+        REQUIRE(f.quiz->draw(now, f.layout, true).kind == QuizStep::Kind::show);
+        now += 1s;
+        REQUIRE(f.tap_anything(now).kind == QuizStep::Kind::show);  // feedback
+        now += 1s;
+        REQUIRE(f.tap_anything(now).kind == QuizStep::Kind::show);  // the result
+    };
+    to_result();
+    const auto shown = now;
+    CHECK(f.quiz->next_deadline(now) == shown + 180s);
+    // The quiz's idle timeout passes, and more: the code stays on screen.
+    for (auto later : {30s, 31s, 120s, 179s}) {
+        INFO(later.count() << " s");
+        CHECK(f.quiz->handle(shown + later, f.layout).kind == QuizStep::Kind::none);
+        CHECK(f.quiz->round_on_screen());
+    }
+    // Three minutes: back to the rotation.
+    CHECK(f.quiz->handle(shown + 180s, f.layout).kind == QuizStep::Kind::leave);
+    CHECK_FALSE(f.quiz->round_on_screen());
+
+    // 完成 leaves at once.
+    now += 200s;
+    to_result();
+    now += 5s;
+    CHECK(f.tap_anything(now).kind == QuizStep::Kind::leave);
+    CHECK_FALSE(f.quiz->round_on_screen());
+}
+
+TEST_CASE("quiz controller: the prize QR code links to the console's redemption page",
+          "[player][quiz][prize]") {
+    CHECK(app::prize_url("https://signage.example.org/", "K7QM3XPT9WDF") ==
+          "https://signage.example.org/#prizes?code=K7QM3XPT9WDF");
+    CHECK(app::prize_url("http://10.0.0.5:8080", "K7QM3XPT9WDF") ==
+          "http://10.0.0.5:8080/#prizes?code=K7QM3XPT9WDF");
+    CHECK(app::prize_url("", "K7QM3XPT9WDF") == "K7QM3XPT9WDF");
 }

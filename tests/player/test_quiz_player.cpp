@@ -134,7 +134,8 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
         "/bin/sh",
         {"-c", "exec \"$0\" \"$@\" 2>&1", SIGNAGE_PLAYER_EXE, "--server", "http://127.0.0.1:1",
          "--token", kToken, "--cache", cache_dir.string(), "--headless", "--size", "1920x1080",
-         "--snapshot", snapshot.string(), "--input-fifo", fifo.string()},
+         "--snapshot", snapshot.string(), "--input-fifo", fifo.string(), "--public-url",
+         "https://signage.example.org/town/"},
         opt);
     test::ShowOnFailure shown_log("player log", [&] { return player.output(); });
     REQUIRE(player.wait_for_line(std::regex("starting from cached manifest quiz-v1"), 15s));
@@ -193,24 +194,37 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
     REQUIRE(result);
     std::smatch rm;
     REQUIRE(std::regex_search(
-        *result, rm, std::regex(R"(quiz: result 3/3 passed claim=(CS1-[A-Za-z0-9_-]+)$)")));
+        *result, rm,
+        std::regex(
+            R"(quiz: result 3/3 passed claim=([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}) done=(\d+,\d+,\d+,\d+)$)")));
     const std::string code = rm[1];
+    const std::string done = rm[2];
     const auto keys = protocol::derive_claim_keys(kToken);
-    CHECK(protocol::verify_claim_code(code, keys.public_key));
-    auto claim = protocol::parse_claim_code(code);
+    auto claim = protocol::parse_short_claim_code(code);
     REQUIRE(claim.ok());
     CHECK(claim->serial == 1);
+    const int today = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count() /
+                                       24);
+    const int claim_day = protocol::resolve_claim_day(claim->day_mod, today);
+    CHECK(protocol::verify_short_claim(*claim, claim_day, keys.public_key));
 
-    // The snapshot shows the prize: its QR code decodes to the same code.
+    // The snapshot shows the prize: its QR code links to the console's
+    // redemption page (--public-url) with that code.
+    std::string link = "https://signage.example.org/town/#prizes?code=";
+    for (const char c : code) {
+        if (c != '-') link += c;
+    }
     std::string decoded;
-    for (int i = 0; i < 50 && decoded != code; ++i) {
+    for (int i = 0; i < 50 && decoded != link; ++i) {
         std::this_thread::sleep_for(200ms);
         const std::string bytes = file_bytes(snapshot);
         if (bytes.empty()) continue;
         write_file_atomic(dir / "copy.png", bytes).ok();
         decoded = zbar(dir / "copy.png");
     }
-    CHECK(decoded == code);
+    CHECK(decoded == link);
 
     // The round waits in the outbox (the server is unreachable).
     std::vector<fs::path> queued;
@@ -225,8 +239,10 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
     CHECK(round->passed);
     CHECK(round->answers.size() == 3);
 
-    // Untouched, the screen goes back to the rotation.
-    REQUIRE(player.wait_for_line(std::regex("quiz: idle timeout, back to rotation"), 15s));
+    // The prize stays past the bank's idle timeout (5 s) until 完成.
+    CHECK_FALSE(player.wait_for_line(std::regex("back to rotation"), 7s));
+    send(fifo, "tap " + parse_rect(done).center());
+    REQUIRE(player.wait_for_line(std::regex("quiz: done, back to rotation"), 15s));
     REQUIRE(player.wait_for_line(std::regex("showing welcome from manifest quiz-v1"), 5s));
 
     // A round dropped half-way records nothing, and the prize serial is kept
@@ -251,7 +267,7 @@ TEST_CASE("quiz player: a round through --input-fifo, offline, with a prize code
     CHECK(files == 1);
     const auto book = nlohmann::json::parse(file_bytes(cache_dir / "quiz-prizes.json"));
     CHECK(book["serial"] == 1);
-    CHECK(book["day"] == claim->day);
+    CHECK(book["day"] == claim_day);
 }
 
 TEST_CASE("quiz player: --input-fifo lines become touch and mouse events, bad lines none",

@@ -1023,10 +1023,16 @@ protocol::Question quiz_multiple() {
 
 const std::string kQuizToken = "quiz-screen-token-for-the-golden-images";
 
+const int kQuizDay = 20780;
+
+// The short code of prize 7 of 2026-11-23, and its link (what the player's
+// quiz controller puts in the QR code).
 std::string quiz_claim_code() {
     const auto keys = protocol::derive_claim_keys(kQuizToken);
-    return protocol::make_claim_code({protocol::claim_key_id(keys.public_key), 20780, 7},
-                                     keys.secret_key);
+    return protocol::make_short_claim_code(kQuizDay, 7, keys.public_key);
+}
+std::string quiz_claim_url() {
+    return "https://signage.example.org/#prizes?code=" + quiz_claim_code();
 }
 
 // The four quiz screens, by name, drawn for the main zone of `size`.
@@ -1049,6 +1055,7 @@ Result<QuizFrame> draw_quiz_screen(QuizRenderer& qr, const std::string& name, Si
     v.passed = true;
     v.pass_score = 8;
     v.claim_code = quiz_claim_code();
+    v.claim_url = quiz_claim_url();
     return qr.result(v, size);
 }
 
@@ -1194,7 +1201,7 @@ TEST_CASE("player screens: quiz touch targets are large, apart and on screen, no
     }
 }
 
-TEST_CASE("player screens: the prize QR code decodes to a claim code that verifies",
+TEST_CASE("player screens: the prize QR code decodes to the redemption link of a genuine code",
           "[player][screens][quiz]") {
     SdlOnce sdl;
     TempDir dir;
@@ -1204,11 +1211,16 @@ TEST_CASE("player screens: the prize QR code decodes to a claim code that verifi
         const QuizShot shot = quiz_shot("quiz_prize", size, true);
         REQUIRE(shot.layout.qr_rect.has_value());
         const std::string decoded = zbar_decode(*shot.frame, dir.path / "prize.png");
-        CHECK(decoded == quiz_claim_code());
-        CHECK(protocol::verify_claim_code(decoded, keys.public_key));
-        // The code's text is on screen too, for staff without a camera.
+        CHECK(decoded == quiz_claim_url());
+        const std::string prefix = "https://signage.example.org/#prizes?code=";
+        REQUIRE(decoded.rfind(prefix, 0) == 0);
+        auto claim = protocol::parse_short_claim_code(decoded.substr(prefix.size()));
+        REQUIRE(claim.ok());
+        CHECK(protocol::verify_short_claim(*claim, kQuizDay, keys.public_key));
+        // The code's text is on screen too, in groups of four, for staff to
+        // read out and type.
         std::string text;
         for (const auto& t : block_texts(shot.layout, "claim_code")) text += t;
-        CHECK(text == quiz_claim_code());
+        CHECK(text == protocol::group_claim_code(quiz_claim_code()));
     }
 }

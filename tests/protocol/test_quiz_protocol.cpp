@@ -295,3 +295,119 @@ TEST_CASE("claims: malformed codes are refused naming the code", "[protocol][cla
         make_claim_code(Claim{claim_key_id(keys.public_key), 20785, 0}, keys.secret_key);
     CHECK_FALSE(parse_claim_code(zero).ok());
 }
+
+TEST_CASE("short claims: a code round-trips and verifies with its screen's key only",
+          "[protocol][claim]") {
+    const auto keys = derive_claim_keys("device-token-1");
+    const auto other = derive_claim_keys("device-token-2");
+    const int day = 20785;
+    const std::string code = make_short_claim_code(day, 7, keys.public_key);
+    // 12 symbols of the alphabet: none of I, L, O, U.
+    REQUIRE(code.size() == 12);
+    for (const char c : code) {
+        INFO(code);
+        CHECK(kClaimAlphabet.find(c) != std::string_view::npos);
+        CHECK(std::string_view("ILOU").find(c) == std::string_view::npos);
+    }
+    auto parsed = parse_short_claim_code(code);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->tag == claim_tag(keys.public_key));
+    CHECK(parsed->serial == 7);
+    CHECK(parsed->day_mod == day % 8);
+    CHECK(verify_short_claim(*parsed, day, keys.public_key));
+    CHECK_FALSE(verify_short_claim(*parsed, day + 8, keys.public_key));
+    CHECK_FALSE(verify_short_claim(*parsed, day, other.public_key));
+    // Codes differ by serial and by day.
+    CHECK(make_short_claim_code(day, 8, keys.public_key) != code);
+    CHECK(make_short_claim_code(day + 1, 7, keys.public_key) != code);
+    CHECK(make_short_claim_code(day, kMaxClaimSerial, keys.public_key).size() == 12);
+}
+
+TEST_CASE("short claims: any one changed character fails", "[protocol][claim]") {
+    const auto keys = derive_claim_keys("device-token-1");
+    const int day = 20785;
+    const std::string code = make_short_claim_code(day, 3, keys.public_key);
+    int tried = 0;
+    for (std::size_t i = 0; i < code.size(); ++i) {
+        for (const char c : kClaimAlphabet) {
+            if (c == code[i]) continue;
+            std::string altered = code;
+            altered[i] = c;
+            auto parsed = parse_short_claim_code(altered);
+            if (!parsed) continue;  // serial 0
+            ++tried;
+            INFO(altered);
+            CHECK_FALSE(verify_short_claim(*parsed, resolve_claim_day(parsed->day_mod, day),
+                                           keys.public_key));
+        }
+    }
+    CHECK(tried > 12 * 30);
+}
+
+TEST_CASE("short claims: typed forms read the same, wrong ones name the code",
+          "[protocol][claim]") {
+    const auto keys = derive_claim_keys("device-token-1");
+    const std::string code = make_short_claim_code(20785, 12, keys.public_key);
+    const std::string grouped = group_claim_code(code);
+    CHECK(grouped.size() == 14);
+    CHECK(grouped[4] == '-');
+    CHECK(grouped[9] == '-');
+    std::string lower = grouped;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string spaced = code.substr(0, 4) + " " + code.substr(4, 4) + "  " + code.substr(8);
+    // Look-alikes typed by mistake: O for 0, I and l for 1.
+    std::string lookalike = code;
+    for (char& c : lookalike) {
+        if (c == '0') c = 'O';
+        if (c == '1') c = 'l';
+    }
+    for (const std::string& typed : {grouped, lower, spaced, lookalike, " " + code + "\n"}) {
+        INFO(typed);
+        auto n = normalize_short_claim_code(typed);
+        REQUIRE(n.ok());
+        CHECK(*n == code);
+    }
+    CHECK(*normalize_short_claim_code("OIL0-1234-5678") == "011012345678");
+    for (const std::string& bad : {std::string(), code.substr(1), code + "A",
+                                   code.substr(0, 11) + "U", code.substr(0, 11) + "*"}) {
+        INFO(bad);
+        auto r = parse_short_claim_code(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().field == "code");
+        CHECK_FALSE(r.error().message.empty());
+    }
+    CHECK(!is_long_claim_code(code));
+}
+
+TEST_CASE("short claims: the day is the latest with its remainder up to tomorrow",
+          "[protocol][claim]") {
+    const int today = 20785;
+    for (int d = today - 6; d <= today + 1; ++d) {
+        CHECK(resolve_claim_day(d % 8, today) == d);
+    }
+    CHECK(resolve_claim_day((today - 7) % 8, today) == today + 1);
+}
+
+TEST_CASE("short claims: a made-up code succeeds with odds below one in a billion",
+          "[protocol][claim]") {
+    // The bits: 12 symbols of 5 bits, of which the MAC is what a forger
+    // must guess; the server checks the key of each screen with the code's
+    // tag, and new screens get a tag no other has, so one key (two when
+    // screens from before tags collide) is checked per try.
+    CHECK(kClaimTagBits + kClaimDayBits + kClaimSerialBits + kClaimMacBits == 12 * 5);
+    CHECK(kClaimForgeryOdds * 2 < 1e-9);
+    CHECK(kMaxClaimSerial >= 2000);
+    // And in fact: made-up codes with a real screen's tag do not verify.
+    const auto keys = derive_claim_keys("device-token-1");
+    const int today = 20785;
+    const ShortClaim real =
+        *parse_short_claim_code(make_short_claim_code(today, 1, keys.public_key));
+    int passed = 0;
+    for (std::uint32_t mac = 0; mac < 200000; ++mac) {
+        ShortClaim guess = real;
+        guess.mac = mac * 2654435761u;
+        if (guess.mac == real.mac) continue;
+        passed += verify_short_claim(guess, today, keys.public_key) ? 1 : 0;
+    }
+    CHECK(passed == 0);
+}

@@ -408,6 +408,132 @@ TEST_CASE("quiz: prize claims are checked, redeemed once, and forgeries refused"
     CHECK(staff.server.client().post("/api/v1/quiz/claims/check", {{"code", fresh}}).status == 401);
 }
 
+// The short code a screen with this token makes for prize `serial` of `day`.
+std::string short_claim_for(const std::string& device_token, int day, int serial) {
+    const auto keys = signage::protocol::derive_claim_keys(device_token);
+    return signage::protocol::make_short_claim_code(day, serial, keys.public_key);
+}
+
+TEST_CASE("quiz: a short prize code redeems once, typed any way, and forged ones are refused",
+          "[server][quiz][claims]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-s", "town");
+    staff.server.add_screen("kiosk-t", "town");  // another screen, another tag
+    const int today = today_day();
+    const std::string code = short_claim_for(device, today, 3);
+    REQUIRE(code.size() == 12);
+
+    // As read out: grouped, in lower case, with O typed for 0.
+    std::string typed = signage::protocol::group_claim_code(code);
+    for (char& c : typed) {
+        c = c == '0' ? 'o' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    auto check = staff.editor.post("/api/v1/quiz/claims/check", {{"code", typed}});
+    INFO(check.body);
+    REQUIRE(check.status == 200);
+    CHECK(check.json().at("screen") == "kiosk-s");
+    CHECK(check.json().at("serial") == 3);
+    CHECK(check.json().at("redeemed") == false);
+
+    auto first = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code}});
+    REQUIRE(first.status == 200);
+    CHECK(first.json().at("screen") == "kiosk-s");
+    CHECK(first.json().at("redeemed_by") == "editor");
+    auto second = staff.reviewer.post("/api/v1/quiz/claims/redeem", {{"code", typed}});
+    CHECK(second.status == 409);
+    CHECK(error_code(second) == "already_redeemed");
+    CHECK(second.json().at("error").at("message").get<std::string>().find("already handed out") !=
+          std::string::npos);
+    CHECK(second.json().at("error").at("redeemed_by") == "editor");
+
+    // Yesterday's code of the same serial is another prize; codes from a
+    // screen east of UTC may carry tomorrow's date.
+    CHECK(staff.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(device, today - 1, 3)}})
+              .status == 200);
+    CHECK(staff.editor
+              .post("/api/v1/quiz/claims/check", {{"code", short_claim_for(device, today + 1, 3)}})
+              .status == 200);
+    // Too old: refused, saying so.
+    auto old = staff.editor.post("/api/v1/quiz/claims/check",
+                                 {{"code", short_claim_for(device, today - 9, 3)}});
+    CHECK(old.status == 403);
+    CHECK(error_field(old) == "code");
+    CHECK(old.json().at("error").at("message").get<std::string>().find("expired") !=
+          std::string::npos);
+
+    // Forged: one character changed, and a code from a screen never registered.
+    const std::string fresh = short_claim_for(device, today, 4);
+    std::string altered = fresh;
+    altered[11] = altered[11] == 'Z' ? 'Y' : 'Z';
+    for (const std::string& bad : {altered, short_claim_for("never-registered", today, 1)}) {
+        auto r = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", bad}});
+        INFO(bad << ": " << r.body);
+        CHECK(r.status == 403);
+        CHECK(error_code(r) == "forged");
+        CHECK(error_field(r) == "code");
+    }
+    // Malformed: the length or the character is named.
+    auto short_one = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code.substr(1)}});
+    CHECK(short_one.status == 400);
+    CHECK(error_field(short_one) == "code");
+    auto letter_u =
+        staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code.substr(0, 11) + "U"}});
+    CHECK(letter_u.status == 400);
+    CHECK(letter_u.json().at("error").at("message").get<std::string>().find("U") !=
+          std::string::npos);
+    // The genuine one still redeems after those tries.
+    CHECK(staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", fresh}}).status == 200);
+}
+
+TEST_CASE("quiz: wrong prize codes are limited per account and per address with a 429",
+          "[server][quiz][claims]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-l", "town");
+    const int today = today_day();
+    const auto forged = [&](int serial) {
+        std::string c = short_claim_for(device, today, serial);
+        c[11] = c[11] == 'Z' ? 'Y' : 'Z';
+        return c;
+    };
+    constexpr int kMax = 10;  // QuizService::kMaxWrongCodes
+    for (int i = 0; i < kMax; ++i) {
+        auto r = staff.editor.post("/api/v1/quiz/claims/check", {{"code", forged(i + 1)}});
+        REQUIRE(r.status == 403);
+    }
+    // The account has used its tries: even a genuine code waits.
+    const std::string genuine = short_claim_for(device, today, 50);
+    auto limited = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", genuine}});
+    INFO(limited.body);
+    CHECK(limited.status == 429);
+    CHECK(error_code(limited) == "too_many_requests");
+    CHECK(error_field(limited) == "account");
+    CHECK(std::stoi(limited.header("Retry-After")) > 0);
+    // Nothing was redeemed: another account at another address sees it unused.
+    HttpClient check = staff.server.client(staff.reviewer.token());
+    check.set_local_address("127.0.0.2");
+    auto still = check.post("/api/v1/quiz/claims/check", {{"code", genuine}});
+    CHECK(still.status == 200);
+    CHECK(still.json().at("redeemed") == false);
+
+    // From one address, whichever account: reviewer uses up 127.0.0.3's tries.
+    HttpClient reviewer3 = staff.server.client(staff.reviewer.token());
+    reviewer3.set_local_address("127.0.0.3");
+    for (int i = 0; i < kMax; ++i) {
+        CHECK(reviewer3.post("/api/v1/quiz/claims/check", {{"code", forged(100 + i)}}).status ==
+              403);
+    }
+    HttpClient admin3 = staff.server.client(staff.admin.token());
+    admin3.set_local_address("127.0.0.3");
+    auto by_address = admin3.post("/api/v1/quiz/claims/redeem", {{"code", genuine}});
+    CHECK(by_address.status == 429);
+    CHECK(error_field(by_address) == "address");
+    // The admin elsewhere redeems it.
+    HttpClient admin4 = staff.server.client(staff.admin.token());
+    admin4.set_local_address("127.0.0.4");
+    CHECK(admin4.post("/api/v1/quiz/claims/redeem", {{"code", genuine}}).status == 200);
+}
+
 TEST_CASE("quiz: of two desks redeeming one code at once, exactly one succeeds",
           "[server][quiz][claims]") {
     // Each redeem that passed the check waits there 300 ms, so both desks are

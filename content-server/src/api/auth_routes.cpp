@@ -6,15 +6,13 @@
 #include "http/responses.hpp"
 
 namespace signage::server {
-namespace {
 
-// The client's address without its port ("127.0.0.1:5000" -> "127.0.0.1").
 std::string client_address(const std::string& remote) {
     const auto colon = remote.rfind(':');
     return colon == std::string::npos ? remote : remote.substr(0, colon);
 }
 
-}  // namespace
+namespace {}  // namespace
 
 using http::Method;
 using http::Response;

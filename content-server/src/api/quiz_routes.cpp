@@ -106,6 +106,19 @@ Result<std::string> claim_code(const nlohmann::json& body) {
     return b == std::string::npos ? std::string() : text.substr(b, e - b + 1);
 }
 
+// Who tries a code, for the limit on wrong ones.
+ClaimCaller claim_caller(Call& c, std::int64_t& retry_after) {
+    return ClaimCaller{c.user().username, client_address(c.req.remote), &retry_after};
+}
+
+// A refused code; a limited one with Retry-After.
+Result<Response> claim_error(const Error& error, std::int64_t retry_after) {
+    if (error.code != ErrorCode::too_many_requests) return error;
+    Response res = http::error_response(error);
+    res.headers.set("Retry-After", std::to_string(retry_after));
+    return res;
+}
+
 }  // namespace
 
 void add_quiz_routes(http::Router& router, Services& s) {
@@ -250,8 +263,9 @@ void add_quiz_routes(http::Router& router, Services& s) {
             {.access = Access::staff(), .body = Body::object}, [&s](Call& c) -> Result<Response> {
                 auto code = claim_code(c.body);
                 if (!code) return code.error();
-                auto info = s.quiz.check_claim(*code);
-                if (!info) return info.error();
+                std::int64_t retry_after = 0;
+                auto info = s.quiz.check_claim(*code, claim_caller(c, retry_after));
+                if (!info) return claim_error(info.error(), retry_after);
                 nlohmann::json out = claim_json(*info);
                 out["valid"] = true;
                 out["redeemed"] = info->redemption.has_value();
@@ -263,7 +277,9 @@ void add_quiz_routes(http::Router& router, Services& s) {
                 auto code = claim_code(c.body);
                 if (!code) return code.error();
                 std::optional<ClaimInfo> already;
-                auto info = s.quiz.redeem_claim(*code, c.user(), already);
+                std::int64_t retry_after = 0;
+                auto info =
+                    s.quiz.redeem_claim(*code, c.user(), claim_caller(c, retry_after), already);
                 if (!info && already) {
                     nlohmann::json error = {{"code", "already_redeemed"},
                                             {"message", info.error().message},
@@ -271,7 +287,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                     error.update(claim_json(*already));
                     return http::json_response(409, {{"error", std::move(error)}});
                 }
-                if (!info) return info.error();
+                if (!info) return claim_error(info.error(), retry_after);
                 return http::json_response(200, claim_json(*info));
             });
 

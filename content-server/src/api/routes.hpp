@@ -16,6 +16,10 @@
 
 namespace signage::server {
 
+// The client's address without its port ("127.0.0.1:5000" -> "127.0.0.1"):
+// what sign-in and prize codes limit tries by.
+std::string client_address(const std::string& remote);
+
 // POST /api/v1/auth/login, POST /api/v1/auth/logout, POST /api/v1/auth/password,
 // GET /api/v1/auth/me
 void add_auth_routes(http::Router& router, Services& services);

@@ -128,8 +128,11 @@ int screen_add(const std::string& data, const std::string& name, const std::stri
     }
     auto store = open_data_store(data);
     if (!store) return failure(store.error().to_string());
-    const std::string token = new_token();
-    auto screen = ScreenService(**store).add(name, group, device_credentials(token));
+    ScreenService screens(**store);
+    auto fresh = screens.new_device_token();
+    if (!fresh) return failure(fresh.error().message);
+    const std::string token = *fresh;
+    auto screen = screens.add(name, group, device_credentials(token));
     if (!screen) return failure(screen.error().message);
     std::cout << token << std::endl;  // the only line on stdout: scripts read it
     spdlog::info("registered screen {} in group {}", name, group);

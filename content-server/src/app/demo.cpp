@@ -173,7 +173,9 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
         }
     }
 
-    const std::string token = new_token();
+    auto fresh = s.screens.new_device_token();
+    if (!fresh) return fresh.error();
+    const std::string token = *fresh;
     auto screen = s.screens.add("demo-screen", "demo", device_credentials(token));
     if (!screen) return screen.error();
     if (auto st = write_secret(seed.token_file, token + "\n"); !st) return st.error();

@@ -46,61 +46,23 @@ Result<std::optional<std::pair<User, std::string>>> Authenticator::credentials(
     });
 }
 
-std::int64_t Authenticator::throttled_locked(const std::string& key, std::int64_t now) {
-    auto it = failures_.find(key);
-    if (it == failures_.end()) return 0;
-    auto& times = it->second;
-    while (!times.empty() && times.front() + kFailureWindow.count() <= now) times.pop_front();
-    if (times.empty()) {
-        failures_.erase(it);
-        return 0;
-    }
-    if (times.size() < static_cast<std::size_t>(kMaxFailures)) return 0;
-    // Free again when the oldest failure that still counts leaves the window.
-    const std::int64_t oldest = times[times.size() - static_cast<std::size_t>(kMaxFailures)];
-    return std::max<std::int64_t>(1, oldest + kFailureWindow.count() - now);
-}
-
 void Authenticator::record_failure(const std::string& username, const std::string& client) {
-    const std::int64_t now = now_unix();
-    std::lock_guard lock(throttle_mutex_);
-    for (const std::string& key :
-         {std::string("user:") += username, std::string("addr:") += client}) {
-        if (key == "addr:") continue;
-        auto& times = failures_[key];
-        times.push_back(now);
-        while (times.size() > static_cast<std::size_t>(kMaxFailures)) times.pop_front();
-    }
-    // Keep the table small: drop keys whose failures have all expired.
-    if (failures_.size() > 10000) {
-        for (auto it = failures_.begin(); it != failures_.end();) {
-            if (it->second.empty() || it->second.back() + kFailureWindow.count() <= now) {
-                it = failures_.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
+    throttle_.record({std::string("user:") += username, std::string("addr:") += client},
+                     now_unix());
 }
 
 Result<LoginResult> Authenticator::login(const std::string& username, std::string_view password,
                                          const std::string& client, std::int64_t* retry_after) {
     {
         const std::int64_t now = now_unix();
-        std::lock_guard lock(throttle_mutex_);
-        std::int64_t wait = throttled_locked(std::string("user:") += username, now);
+        std::int64_t wait = throttle_.wait(std::string("user:") += username, now);
         if (!client.empty()) {
-            wait = std::max(wait, throttled_locked(std::string("addr:") += client, now));
+            wait = std::max(wait, throttle_.wait(std::string("addr:") += client, now));
         }
         if (wait > 0) {
             if (retry_after) *retry_after = wait;
-            const std::int64_t minutes = (wait + 59) / 60;
-            return make_error(
-                ErrorCode::too_many_requests,
-                std::string("too many failed sign-ins: try again in ") +=
-                std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes") + " (after " +
-                protocol::format_iso8601(protocol::Timestamp(std::chrono::seconds(now + wait))) +
-                ")");
+            return make_error(ErrorCode::too_many_requests,
+                              std::string("too many failed sign-ins: ") += retry_text(wait, now));
         }
     }
     auto found = credentials(username);

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/throttle.hpp"
 #include "common/result.hpp"
 #include "store/records.hpp"
 
@@ -73,12 +74,9 @@ class Authenticator {
 
     Store& store_;
     std::chrono::seconds session_ttl_;
-    // Seconds until `key` may try again; 0 when it may now. Under throttle_mutex_.
-    std::int64_t throttled_locked(const std::string& key, std::int64_t now);
     void record_failure(const std::string& username, const std::string& client);
 
-    std::mutex throttle_mutex_;
-    std::map<std::string, std::deque<std::int64_t>> failures_;  // key -> failure times (unix s)
+    FailureThrottle throttle_{kMaxFailures, kFailureWindow};
     std::once_flag dummy_once_;
     std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
 };

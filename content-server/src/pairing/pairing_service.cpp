@@ -111,7 +111,9 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
     if (c == by_code_.end()) return unknown_code();
     auto it = pending_.find(c->second);
     if (it == pending_.end() || it->second.result) return unknown_code();
-    const std::string token = new_token();
+    auto fresh = screens_.new_device_token();
+    if (!fresh) return fresh.error();
+    const std::string token = *fresh;
     auto screen = screens_.pair(name, group, device_credentials(token), actor);
     if (!screen) return screen.error();
     it->second.result = PairingPoll{true, token, *screen};

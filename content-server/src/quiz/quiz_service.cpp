@@ -1,5 +1,6 @@
 #include "quiz/quiz_service.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -217,7 +218,72 @@ Result<std::vector<protocol::Question>> QuizService::bank() {
     return out;
 }
 
-Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
+namespace {
+
+protocol::ClaimPublicKey public_key_from_hex(const std::string& hex, bool& ok) {
+    protocol::ClaimPublicKey key{};
+    ok = hex.size() == key.size() * 2;
+    for (std::size_t i = 0; ok && i < key.size(); ++i) {
+        key[i] = static_cast<unsigned char>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+    }
+    return key;
+}
+
+// Lower-case hex of the 16 bits `v`: the start of a claim key id.
+std::string hex16(unsigned v) {
+    const unsigned char bytes[2] = {static_cast<unsigned char>(v >> 8),
+                                    static_cast<unsigned char>(v & 0xff)};
+    return to_hex(bytes, 2);
+}
+
+Error forged_code() {
+    return make_error(ErrorCode::forged, "no screen made this code: it is not genuine", "code");
+}
+
+}  // namespace
+
+Result<ClaimInfo> QuizService::verify_short_claim(std::string_view code) {
+    auto claim = protocol::parse_short_claim_code(code);
+    if (!claim) return claim.error();
+    // The screens whose key id starts with the tag's 14 bits.
+    constexpr int spare = 16 - protocol::kClaimTagBits;
+    const unsigned first = static_cast<unsigned>(claim->tag) << spare;
+    const unsigned end = static_cast<unsigned>(claim->tag + 1) << spare;
+    const std::string from = hex16(first);
+    const std::string to = end > 0xffff ? std::string("g") : hex16(end);
+    auto owners = store_.read([&](Tx& tx) -> Result<std::vector<std::pair<Screen, std::string>>> {
+        return tx.screens().find_by_claim_key_range(from, to);
+    });
+    if (!owners) return owners.error();
+    const int today = today_utc_day();
+    const int day = protocol::resolve_claim_day(claim->day_mod, today);
+    for (const auto& [screen, public_hex] : *owners) {
+        bool ok = false;
+        const auto key = public_key_from_hex(public_hex, ok);
+        if (!ok) continue;
+        if (protocol::verify_short_claim(*claim, day, key)) {
+            return ClaimInfo{screen.id,        day,           screen.name,
+                             day_to_date(day), claim->serial, std::nullopt};
+        }
+        // A genuine code older than the days it is taken for: say so. (This
+        // redeems nothing, so it adds nothing to a forger's odds.)
+        for (int older = day - 8; older >= day - 8 * 4; older -= 8) {
+            if (protocol::verify_short_claim(*claim, older, key)) {
+                return make_error(ErrorCode::forbidden,
+                                  std::string("this code is from ")
+                                      .append(day_to_date(older))
+                                      .append(" and has expired: codes are redeemed within ")
+                                      .append(std::to_string(kShortCodeDays))
+                                      .append(" days"),
+                                  "code");
+            }
+        }
+    }
+    return forged_code();
+}
+
+Result<ClaimInfo> QuizService::verify_claim(std::string_view code) {
+    if (!protocol::is_long_claim_code(code)) return verify_short_claim(code);
     auto claim = protocol::parse_claim_code(code);
     if (!claim) return make_error(ErrorCode::invalid, claim.error().message, "code");
     const std::string key_id = to_hex(claim->key_id.data(), claim->key_id.size());
@@ -227,39 +293,58 @@ Result<ClaimInfo> QuizService::check_claim(std::string_view code) {
     if (!owners) return owners.error();
     const Screen* signer = nullptr;
     for (const auto& [screen, public_hex] : *owners) {
-        protocol::ClaimPublicKey key{};
-        if (public_hex.size() != key.size() * 2) continue;
-        for (std::size_t i = 0; i < key.size(); ++i) {
-            key[i] =
-                static_cast<unsigned char>(std::stoi(public_hex.substr(i * 2, 2), nullptr, 16));
-        }
-        if (protocol::verify_claim_code(code, key)) {
+        bool ok = false;
+        const auto key = public_key_from_hex(public_hex, ok);
+        if (ok && protocol::verify_claim_code(code, key)) {
             signer = &screen;
             break;
         }
     }
-    if (signer == nullptr) {
-        return make_error(ErrorCode::forged, "no screen made this code: it is not genuine", "code");
-    }
+    if (signer == nullptr) return forged_code();
     if (claim->day > today_utc_day() + 1) {
         return make_error(ErrorCode::forbidden,
                           "the code is dated " + day_to_date(claim->day) +
                               ", after today: the screen's clock is wrong",
                           "code");
     }
-    ClaimInfo info{signer->id,    claim->day,  signer->name, day_to_date(claim->day),
-                   claim->serial, std::nullopt};
+    return ClaimInfo{signer->id,    claim->day,  signer->name, day_to_date(claim->day),
+                     claim->serial, std::nullopt};
+}
+
+Result<ClaimInfo> QuizService::check_claim(std::string_view code, const ClaimCaller& caller) {
+    const std::int64_t now = now_unix();
+    const std::string account = std::string("user:") += caller.username;
+    const std::string address = std::string("addr:") += caller.client;
+    const std::int64_t account_wait = wrong_codes_.wait(account, now);
+    const std::int64_t address_wait = caller.client.empty() ? 0 : wrong_codes_.wait(address, now);
+    if (account_wait > 0 || address_wait > 0) {
+        const bool by_account = account_wait >= address_wait;
+        const std::int64_t wait = std::max(account_wait, address_wait);
+        if (caller.retry_after) *caller.retry_after = wait;
+        return make_error(ErrorCode::too_many_requests,
+                          std::string("too many wrong prize codes ")
+                              .append(by_account ? "from this account" : "from this address")
+                              .append(": ")
+                              .append(retry_text(wait, now)),
+                          by_account ? "account" : "address");
+    }
+    auto info = verify_claim(code);
+    if (!info) {
+        if (info.error().code == ErrorCode::forged) wrong_codes_.record({account, address}, now);
+        return info.error();
+    }
     auto redemption = store_.read([&](Tx& tx) -> Result<std::optional<Redemption>> {
-        return tx.quiz_results().find_redemption(signer->id, claim->day, claim->serial);
+        return tx.quiz_results().find_redemption(info->screen_id, info->day, info->serial);
     });
     if (!redemption) return redemption.error();
-    info.redemption = std::move(*redemption);
+    info->redemption = std::move(*redemption);
     return info;
 }
 
 Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& by,
+                                            const ClaimCaller& caller,
                                             std::optional<ClaimInfo>& already) {
-    auto info = check_claim(code);
+    auto info = check_claim(code, caller);
     if (!info) return info.error();
     if (info->redemption) {
         already = *info;

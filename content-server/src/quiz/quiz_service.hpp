@@ -3,8 +3,11 @@
 // - the question bank: questions validated by protocol::parse_question and
 //   reviewed like slides (slides/workflow.hpp), single or in bulk;
 // - import (JSON list or CSV, all or nothing) and export (JSON or CSV);
-// - prize claim codes (protocol/claim.hpp): checked against the claim key of
-//   the screen that made them and redeemed once per (screen, day, serial);
+// - prize claim codes (protocol/claim.hpp), short or long: checked against
+//   the claim key of the screen that made them and redeemed once per
+//   (screen, day, serial); wrong codes are limited per staff account and
+//   per client address (kMaxWrongCodes in kWrongCodeWindow, then 429
+//   "too_many_requests" naming "account" or "address");
 // - round results from screens, counted once per round id, and the figures
 //   staff read from them.
 //
@@ -13,6 +16,7 @@
 // question; a code dated in the future), "forged" (403: no screen signed
 // it), "already_redeemed" (409).
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +25,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "auth/throttle.hpp"
 #include "common/result.hpp"
 #include "protocol/quiz.hpp"
 #include "slides/review_records.hpp"
@@ -47,6 +52,13 @@ struct ClaimInfo {
     std::optional<Redemption> redemption;
 };
 
+// Who tries a code: a staff account and the client's address.
+struct ClaimCaller {
+    std::string username;
+    std::string client;
+    std::int64_t* retry_after = nullptr;  // set (seconds) when the tries are used up
+};
+
 struct ResultsAccepted {
     int accepted = 0;
     int duplicates = 0;
@@ -55,6 +67,13 @@ struct ResultsAccepted {
 class QuizService {
   public:
     static constexpr std::size_t max_rounds_per_request = 100;
+    // Wrong codes (well formed, not genuine) an account or an address may
+    // try in a window; then every try waits, as for sign-in.
+    static constexpr int kMaxWrongCodes = 10;
+    static constexpr std::chrono::seconds kWrongCodeWindow{15 * 60};
+    // Short codes name their day modulo 8: they are taken from six days
+    // before today (UTC) to tomorrow.
+    static constexpr int kShortCodeDays = 6;
 
     explicit QuizService(Store& store);
 
@@ -81,11 +100,12 @@ class QuizService {
     // Every question's working copy, in id order, with its id.
     Result<std::vector<protocol::Question>> bank();
 
-    // Reads and verifies a claim code ("invalid", "forged", "forbidden").
-    Result<ClaimInfo> check_claim(std::string_view code);
+    // Reads and verifies a claim code ("invalid", "forged", "forbidden",
+    // "too_many_requests"); a forged one counts against `caller`.
+    Result<ClaimInfo> check_claim(std::string_view code, const ClaimCaller& caller);
     // Verifies and redeems; "already_redeemed" with `info.redemption` set
     // when it was redeemed before.
-    Result<ClaimInfo> redeem_claim(std::string_view code, const User& by,
+    Result<ClaimInfo> redeem_claim(std::string_view code, const User& by, const ClaimCaller& caller,
                                    std::optional<ClaimInfo>& already);
 
     // Stores a screen's {"rounds": [...]}.
@@ -100,8 +120,12 @@ class QuizService {
   private:
     Result<std::vector<std::int64_t>> store_import(const std::vector<protocol::Question>& questions,
                                                    const User& by);
+    // The screen that made a code, and its claim (without the throttle).
+    Result<ClaimInfo> verify_claim(std::string_view code);
+    Result<ClaimInfo> verify_short_claim(std::string_view code);
     Store& store_;
     ReviewRecords records_;
+    FailureThrottle wrong_codes_{kMaxWrongCodes, kWrongCodeWindow};
 };
 
 // YYYY-MM-DD for a day number (days since 1970-01-01).

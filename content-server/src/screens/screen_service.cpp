@@ -1,11 +1,34 @@
 #include "screens/screen_service.hpp"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
+#include "auth/tokens.hpp"
+#include "protocol/claim.hpp"
 #include "store/audit_json.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
+
+Result<std::string> ScreenService::new_device_token() {
+    auto screens = list();
+    if (!screens) return screens.error();
+    // The tag is the first 14 bits of the key id (hex).
+    std::set<int> taken;
+    for (const auto& screen : *screens) {
+        if (screen.claim_key_id.size() < 4) continue;
+        taken.insert(std::stoi(screen.claim_key_id.substr(0, 4), nullptr, 16) >>
+                     (16 - protocol::kClaimTagBits));
+    }
+    std::string token = new_token();
+    for (int tries = 0; tries < 1000; ++tries) {
+        const auto keys = protocol::derive_claim_keys(token);
+        if (!taken.contains(protocol::claim_tag(keys.public_key))) break;
+        token = new_token();
+    }
+    return token;
+}
 namespace {
 
 Result<Screen> add_screen(Tx& tx, const std::string& name, const std::string& group,

@@ -23,6 +23,13 @@ class ScreenService {
   public:
     explicit ScreenService(Store& store) : store_(store) {}
 
+    // A new device token whose short claim code tag (protocol::claim_tag) no
+    // screen's claim key has yet, so the server checks one key per short
+    // code. Read before the screen is stored: two registrations at the same
+    // moment may still share a tag (then short codes of either are checked
+    // against both keys). Any token once every tag is taken.
+    Result<std::string> new_device_token();
+
     // Registers a screen, creating its group when missing. "conflict" (field
     // "name") when the name is taken. `actor` nullopt: the command line.
     Result<Screen> add(const std::string& name, const std::string& group,

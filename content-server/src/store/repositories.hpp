@@ -80,6 +80,10 @@ class ScreenRepository {
     // The screens whose claim key has this id, with their public keys (hex).
     virtual std::vector<std::pair<Screen, std::string>> find_by_claim_key(
         const std::string& key_id) = 0;
+    // The same for the claim key ids from `from` up to (not including) `to`:
+    // a short code's tag is a prefix of its screen's key id.
+    virtual std::vector<std::pair<Screen, std::string>> find_by_claim_key_range(
+        const std::string& from, const std::string& to) = 0;
     // Gives a revoked screen new credentials in an existing group; false when
     // the screen is not revoked.
     virtual bool reissue(std::int64_t id, const std::string& group,

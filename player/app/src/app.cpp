@@ -436,7 +436,7 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
     {
         Player player(**display, fonts, **cache, options.snapshot);
         ScreenSession* session_ptr = nullptr;
-        player.enable_quiz(QuizServices{token, outbox->get(), [&session_ptr] {
+        player.enable_quiz(QuizServices{token, options.public_url, outbox->get(), [&session_ptr] {
                                             if (session_ptr) session_ptr->results_added();
                                         }});
         player.enable_play_log(plays->get(), [&session_ptr] {

@@ -31,7 +31,7 @@ ParsedArgs parse_args(int argc, char** argv) {
                                                   log_level = "info";
     bool headless = false, fullscreen = false, lines = false, screen = false;
     int page = 0;
-    std::string now, settings, input_fifo, name_hint;
+    std::string now, settings, input_fifo, name_hint, public_url;
     std::vector<std::string> tickers;
     std::int64_t max_rate_kb = 0;
     int heartbeat_s = 60, screenshot_s = 600;
@@ -45,6 +45,9 @@ ParsedArgs parse_args(int argc, char** argv) {
         cli.add_option("--token-file", token_file, "File holding the device token");
     token_opt->excludes(token_file_opt);
     cli.add_option("--cache", cache, "Cache directory (manifest and media; survives restarts)");
+    cli.add_option("--public-url", public_url,
+                   "The server's address as staff phones reach it, when not --server (a proxy): "
+                   "the prize QR code links to its console");
     cli.add_option("--name-hint", name_hint,
                    "A name suggested to staff with this screen's pairing code");
     cli.add_flag("--headless", headless, "Render offscreen (no display needed)");
@@ -107,8 +110,9 @@ ParsedArgs parse_args(int argc, char** argv) {
 
     if (render_opt->count() > 0) {
         if (out.empty()) return usage_error("--render needs --out FILE.png");
-        if (!server.empty() || !cache.empty() || fifo_opt->count() > 0) {
-            return usage_error("--render does not take --server, --cache or --input-fifo");
+        if (!server.empty() || !cache.empty() || fifo_opt->count() > 0 || !public_url.empty()) {
+            return usage_error(
+                "--render does not take --server, --cache, --public-url or --input-fifo");
         }
         RenderOptions r;
         r.slide = render;
@@ -147,8 +151,14 @@ ParsedArgs parse_args(int argc, char** argv) {
     if (token_file_opt->count() > 0 && token.empty()) {
         return usage_error("--token-file: the file is empty");
     }
+    if (public_url.empty()) public_url = server;
+    if (public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0) {
+        return usage_error("--public-url: must start with http:// or https://, got '" + public_url +
+                           "'");
+    }
     PlayOptions p;
     p.server = server;
+    p.public_url = public_url;
     p.token = token;
     p.name_hint = name_hint;
     p.cache = cache;

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "protocol/claim.hpp"
+
 namespace signage::app {
 namespace {
 
@@ -22,6 +24,12 @@ QuizStep quiz_left() {
 }
 
 }  // namespace
+
+std::string prize_url(std::string_view public_url, std::string_view code) {
+    while (!public_url.empty() && public_url.back() == '/') public_url.remove_suffix(1);
+    if (public_url.empty()) return std::string(code);
+    return std::string(public_url).append("/#prizes?code=").append(code);
+}
 
 QuizController::QuizController(SDL_Renderer* renderer, render::FontCache& fonts,
                                std::filesystem::path prize_file, player::QuizWallClock wall)
@@ -125,6 +133,7 @@ QuizStep QuizController::tap(int x, int y, Clock::time_point now,
     }
     // Toggling an option redraws at once; a new screen fades in.
     if (!changed) return {};
+    if (before == player::QuizScreen::result) spdlog::info("quiz: done, back to rotation");
     return draw(now, layout, quiz_->screen() != before);
 }
 
@@ -248,12 +257,19 @@ QuizStep QuizController::draw(Clock::time_point now, const render::ScreenLayout&
             v.pass_score = render::quiz_pass_score(o.total, settings.pass_mark);
             v.prizes = settings.prizes;
             v.claim_code = o.claim_code;
+            if (o.claim_code) v.claim_url = prize_url(services_.public_url, *o.claim_code);
             v.prize_limit_reached = o.prize_limit_reached;
             frame = renderer_.result(v, size);
             log_key = "r";
-            log_line = fmt::format("quiz: result {}/{} {}{}", o.score, o.total,
-                                   o.passed ? "passed" : "failed",
-                                   o.claim_code ? " claim=" + *o.claim_code : std::string{});
+            log_line = fmt::format(
+                "quiz: result {}/{} {}{}", o.score, o.total, o.passed ? "passed" : "failed",
+                o.claim_code ? " claim=" + protocol::group_claim_code(*o.claim_code)
+                             : std::string{});
+            if (frame) {
+                if (const auto* done = frame->target("next")) {
+                    log_line += " done=" + quiz_rect_text(done->rect, layout.main);
+                }
+            }
             break;
         }
     }

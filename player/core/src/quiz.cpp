@@ -51,12 +51,13 @@ Result<std::optional<std::string>> PrizeBook::issue(int day, int daily_limit) {
     PrizeCount c = read_prize_count(file_);
     // Serials count per day: another day starts again at 1.
     const int used = c.day == day ? c.serial : 0;
-    if (used >= daily_limit || used >= 65535) return std::optional<std::string>{};
+    if (used >= daily_limit || used >= protocol::kMaxClaimSerial)
+        return std::optional<std::string>{};
     const PrizeCount next{day, used + 1};
     const nlohmann::json j{{"day", next.day}, {"serial", next.serial}};
     if (auto st = write_file_atomic(file_, j.dump()); !st) return st.error();
-    protocol::Claim claim{protocol::claim_key_id(keys_.public_key), next.day, next.serial};
-    return std::optional<std::string>{protocol::make_claim_code(claim, keys_.secret_key)};
+    return std::optional<std::string>{
+        protocol::make_short_claim_code(next.day, next.serial, keys_.public_key)};
 }
 
 Quiz::Quiz(std::vector<protocol::Question> bank, protocol::QuizSettings settings,
@@ -173,7 +174,7 @@ bool Quiz::next(Time now) {
 }
 
 void Quiz::finish(Time now) {
-    (void)now;
+    result_start_ = now;
     QuizOutcome o;
     o.total = total();
     o.score = static_cast<int>(
@@ -204,9 +205,17 @@ void Quiz::finish(Time now) {
     screen_ = QuizScreen::result;
 }
 
+Quiz::Time Quiz::idle_deadline() const {
+    const Time idle = last_touch_ + std::chrono::seconds{settings_.idle_timeout_s};
+    if (screen_ == QuizScreen::result && outcome_.claim_code) {
+        return std::max(idle, result_start_ + kPrizeHold);
+    }
+    return idle;
+}
+
 std::optional<Quiz::Time> Quiz::next_deadline() const {
     if (screen_ == QuizScreen::idle) return std::nullopt;
-    Time due = last_touch_ + std::chrono::seconds{settings_.idle_timeout_s};
+    Time due = idle_deadline();
     if (screen_ == QuizScreen::question && settings_.question_time_limit_s > 0) {
         due =
             std::min(due, question_start_ + std::chrono::seconds{settings_.question_time_limit_s});
@@ -224,7 +233,7 @@ std::optional<int> Quiz::seconds_left(Time now) const {
 
 bool Quiz::tick(Time now) {
     if (screen_ == QuizScreen::idle) return false;
-    if (now >= last_touch_ + std::chrono::seconds{settings_.idle_timeout_s}) {
+    if (now >= idle_deadline()) {
         abort();
         return true;
     }

@@ -2,6 +2,8 @@
 
 #include "render/quiz_screens.hpp"
 
+#include "protocol/claim.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -660,21 +662,18 @@ Status QuizRenderer::draw_result(const QuizResultView& view, Size size, QuizFram
             !b) {
             return b.error();
         }
-        auto code = draw_qr_code(r, *view.claim_code, square);
+        auto code =
+            draw_qr_code(r, view.claim_url.empty() ? *view.claim_code : view.claim_url, square);
         if (!code) {
             layout.warnings.push_back("qr: " + code.error().message);
         } else {
             layout.qr_rect = square;
         }
-        // The code's text in four lines, for staff to type if a
-        // camera is not at hand.
-        std::string lines;
-        const std::size_t per_line = (view.claim_code->size() + 3) / 4;
-        for (std::size_t i = 0; i < view.claim_code->size(); i += per_line) {
-            if (!lines.empty()) lines += '\n';
-            lines += view.claim_code->substr(i, per_line);
-        }
-        TextStyle cs = make_style(Weight::regular, sc(26), sc(16), 1.3, Align::center);
+        // The code in groups of four, large, for staff to read and type
+        // when a camera is not at hand.
+        const std::string lines = protocol::group_claim_code(*view.claim_code);
+        TextStyle cs = make_style(Weight::bold, sc(64), sc(28), 1.2, Align::center);
+        cs.max_lines = 1;
         const int text_top = code ? code->y + code->h + sc(20) : square.y + square.h;
         if (auto b = place_text(r, fonts_, layout, lines, cs,
                                 SDL_Rect{qr_box.x + sc(20), text_top, qr_box.w - sc(40),

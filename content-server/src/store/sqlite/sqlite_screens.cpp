@@ -160,16 +160,34 @@ std::vector<Screen> Screens::list() {
     return out;
 }
 
-std::vector<std::pair<Screen, std::string>> Screens::find_by_claim_key(const std::string& key_id) {
-    SQLite::Statement q(db_,
-                        "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, "
-                        "s.claim_key_id, s.token_hash LIKE 'revoked:%', s.claim_public_key "
-                        "FROM screens s JOIN groups g ON g.id = s.group_id "
-                        "WHERE s.claim_key_id = ?");
-    q.bind(1, key_id);
+namespace {
+
+constexpr const char* claim_key_columns =
+    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, "
+    "s.claim_key_id, s.token_hash LIKE 'revoked:%', s.claim_public_key "
+    "FROM screens s JOIN groups g ON g.id = s.group_id ";
+
+std::vector<std::pair<Screen, std::string>> read_claim_keys(SQLite::Statement& q) {
     std::vector<std::pair<Screen, std::string>> out;
     while (q.executeStep()) out.emplace_back(read_screen(q), q.getColumn(8).getString());
     return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<Screen, std::string>> Screens::find_by_claim_key(const std::string& key_id) {
+    SQLite::Statement q(db_, std::string(claim_key_columns) + "WHERE s.claim_key_id = ?");
+    q.bind(1, key_id);
+    return read_claim_keys(q);
+}
+
+std::vector<std::pair<Screen, std::string>> Screens::find_by_claim_key_range(
+    const std::string& from, const std::string& to) {
+    SQLite::Statement q(
+        db_, std::string(claim_key_columns) + "WHERE s.claim_key_id >= ? AND s.claim_key_id < ?");
+    q.bind(1, from);
+    q.bind(2, to);
+    return read_claim_keys(q);
 }
 
 bool Screens::reissue(std::int64_t id, const std::string& group, const DeviceCredentials& device) {

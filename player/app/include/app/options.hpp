@@ -3,7 +3,7 @@
 //   signage-player --server URL [--token TOKEN | --token-file F] --cache DIR
 //                  [--name-hint NAME] [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
 //                  [--input-fifo PATH] [--font FILE] [--log-level LEVEL]
-//                  [--heartbeat-seconds N] [--screenshot-seconds N]
+//                  [--heartbeat-seconds N] [--screenshot-seconds N] [--public-url URL]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
 //                  [--page N] [--now ISO8601] [--screen [--settings FILE]
 //                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
@@ -25,8 +25,9 @@ namespace signage::app {
 
 struct PlayOptions {
     std::string server;
-    std::string token;      // empty: the saved one (CACHE/device-token), else pair
-    std::string name_hint;  // --name-hint: sent when asking for a pairing code
+    std::string public_url;  // --public-url, else --server: what the prize QR code links to
+    std::string token;       // empty: the saved one (CACHE/device-token), else pair
+    std::string name_hint;   // --name-hint: sent when asking for a pairing code
     std::filesystem::path cache;
     bool headless = false;
     bool fullscreen = false;

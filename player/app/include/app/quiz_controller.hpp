@@ -13,7 +13,9 @@
 //   quiz: round of N questions started
 //   quiz: question N/M id=ID type=TYPE targets A=x,y,w,h B=… [confirm=x,y,w,h]
 //   quiz: feedback correct|wrong next=x,y,w,h
-//   quiz: result SCORE/TOTAL passed|failed [claim=CODE]
+//   quiz: result SCORE/TOTAL passed|failed [claim=CODE] done=x,y,w,h (CODE grouped:
+//         K7QM-3XPT-9WDF; a result with a code stays until 完成 or Quiz::kPrizeHold)
+//   quiz: done, back to rotation
 //   quiz: idle timeout, back to rotation
 //   quiz: interrupted, back to rotation
 //   quiz: the bank changed, back to rotation
@@ -44,10 +46,18 @@ namespace signage::app {
 
 // What the quiz needs from outside the loop.
 struct QuizServices {
-    std::string device_token;           // the claim codes' keys; empty: no prize codes
+    std::string device_token;  // the claim codes' keys; empty: no prize codes
+    // The server's address as staff phones reach it (http[s]://host[:port]
+    // [/prefix]): the prize QR code links to its console's redemption page,
+    // PUBLIC_URL/#prizes?code=CODE. Empty: the QR code holds the bare code.
+    std::string public_url;
     player::Outbox* results = nullptr;  // finished rounds; null: not kept
     std::function<void()> results_added;
 };
+
+// What the prize QR code holds: PUBLIC_URL/#prizes?code=CODE, or the bare
+// code without a public URL.
+std::string prize_url(std::string_view public_url, std::string_view code);
 
 // What a quiz step asks of the screen.
 struct QuizStep {

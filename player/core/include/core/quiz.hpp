@@ -9,6 +9,9 @@
 //   result --next--> idle
 // Any screen but idle goes back to idle after settings.idle_timeout_s
 // without a touch; a half-finished round is dropped (no result recorded).
+// A result with a prize code stays longer, while the resident finds staff:
+// until next() (完成) or kPrizeHold after it appeared (the idle timeout
+// only when it is later still).
 //
 // Questions are drawn at random (a seeded generator) without repeats,
 // spread over categories: the categories are shuffled, then each turn takes
@@ -43,8 +46,10 @@ class PrizeBook {
     // `file`: where the day and its last serial are kept (in the cache dir).
     PrizeBook(std::filesystem::path file, std::string_view device_token);
 
-    // A code for the next prize of `day` (days since 1970-01-01, local), or
-    // nullopt when `daily_limit` prizes were already given that day. The
+    // A short code (protocol/claim.hpp, 12 symbols, not grouped) for the next
+    // prize of `day` (days since 1970-01-01, local), or nullopt when
+    // `daily_limit` prizes (at most protocol::kMaxClaimSerial) were already
+    // given that day. The
     // serial is on disk before the code is returned; an error when it cannot
     // be written (no code is shown then).
     Result<std::optional<std::string>> issue(int day, int daily_limit);
@@ -79,6 +84,8 @@ class Quiz {
   public:
     using Clock = std::chrono::steady_clock;
     using Time = Clock::time_point;
+    // How long a result with a prize code stays without a touch.
+    static constexpr std::chrono::seconds kPrizeHold{180};
 
     // `prizes` may be null (no claim codes: passing rounds show no code).
     Quiz(std::vector<protocol::Question> bank, protocol::QuizSettings settings, std::uint64_t seed,
@@ -134,6 +141,8 @@ class Quiz {
   private:
     void answer(bool correct, Time now);
     void finish(Time now);
+    // When the screen leaves by itself without a touch (not the time limit).
+    Time idle_deadline() const;
 
     std::vector<protocol::Question> bank_;
     protocol::QuizSettings settings_;
@@ -150,6 +159,7 @@ class Quiz {
     std::vector<protocol::AnswerOutcome> answers_;
     Time last_touch_{};
     Time question_start_{};
+    Time result_start_{};
     QuizOutcome outcome_;
     std::vector<protocol::RoundResult> finished_;
 };

@@ -11,8 +11,9 @@
 //   feedback    回答正确 (green) or 回答错误 (red), the right options marked,
 //               the explanation, a next button
 //   result      the score, passed or not, and for a prize a QR code of the
-//               claim code with its text under it and a note to show it to
-//               staff (or the note that today's prizes are gone)
+//               link to the console's redemption page with the code in
+//               groups of four under it (K7QM-3XPT-9WDF) and a note to show
+//               it to staff (or the note that today's prizes are gone)
 // Designed at 1920x1080 and 1080x1920 and scaled like slides. Each frame
 // reports its touch targets in the frame's coordinates.
 
@@ -68,7 +69,8 @@ struct QuizResultView {
     bool passed = false;
     int pass_score = 0;
     bool prizes = true;
-    std::optional<std::string> claim_code;
+    std::optional<std::string> claim_code;  // the short code's 12 symbols
+    std::string claim_url;                  // what the QR code holds (the code itself when empty)
     bool prize_limit_reached = false;
 };
 
