@@ -848,3 +848,97 @@ test('a prize screen\'s link opens the redemption page on a phone, through sign-
   assert.doesNotMatch(english, /[\u4e00-\u9fff]/, 'no Chinese in the English page');
   await context.close();
 });
+
+// A screen of the test's own, paired the way a new screen pairs (a code, an
+// admin claims it, the screen collects its token), that answers screenshot
+// commands as `answer` says: the device protocol spoken by hand, so the
+// screen can fail or stay silent on purpose.
+async function handMadeScreen(name, answer) {
+  const asked = await fetch(URL_ + '/api/v1/player/pair', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name_hint: name }),
+  });
+  assert.equal(asked.status, 201);
+  const { code, pairing_id: pairingId } = await asked.json();
+  const login = await (await fetch(URL_ + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: admin.user, password: admin.password }),
+  })).json();
+  const claimed = await fetch(URL_ + '/api/v1/screens/pair', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
+    body: JSON.stringify({ code, name, group: 'lobby' }),
+  });
+  assert.equal(claimed.status, 201);
+  const paired = await (await fetch(URL_ + '/api/v1/player/pair/' + pairingId)).json();
+  assert.equal(paired.status, 'paired');
+  const token = paired.token;
+  let stopped = false;
+  let etag = '';
+  const polls = (async () => {
+    while (!stopped) {
+      const res = await fetch(URL_ + '/api/v1/player/manifest?wait=5', {
+        headers: { Authorization: 'Bearer ' + token, 'Signage-Commands': 'screenshot', ...(etag ? { 'If-None-Match': etag } : {}) },
+      });
+      if (res.status === 200 && res.headers.get('signage-command') === 'screenshot') {
+        await answer(token, (await res.json()).id);
+      } else if (res.status === 200) {
+        etag = res.headers.get('etag');
+        await res.arrayBuffer();
+      } else {
+        await res.arrayBuffer();
+      }
+    }
+  })();
+  return { stop: async () => { stopped = true; await polls; } };
+}
+
+test('the dashboard shows an error when a screen fails a screenshot or never answers, within the time limit', async (t) => {
+  const limitS = Number(env('SCREENSHOT_TIMEOUT_S'));
+  // One screen reports that it cannot read its frame; another gets the
+  // command and never answers.
+  const failing = await handMadeScreen('kiosk', async (token, id) => {
+    const res = await fetch(URL_ + '/api/v1/player/screenshot-failure', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+      body: JSON.stringify({ id, reason: 'capture', detail: 'SDL_RenderReadPixels: not supported' }),
+    });
+    assert.equal(res.status, 200);
+  });
+  const silent = await handMadeScreen('booth', async () => {});
+  try {
+    const page = await newPage();
+    await signIn(page, editor);
+    await go(page, '#dashboard', '.page-dashboard tr[data-screen=kiosk]');
+    await page.waitForSelector('.page-dashboard tr[data-screen=kiosk] .dot.on');
+
+    // The failure, with the screen's reason in the user's language, at once.
+    let asked = Date.now();
+    await page.locator('.page-dashboard tr[data-screen=kiosk] button.take-shot').click();
+    await page.waitForSelector('.page-dashboard tr[data-screen=kiosk] .shot-error:has-text("kiosk 截屏失败：屏幕读不出当前画面")', { timeout: limitS * 1000 });
+    const failedMs = Date.now() - asked;
+    assert.ok(failedMs < limitS * 1000, `the failure shows before the time limit (${failedMs} ms)`);
+    await page.waitForSelector('#message.error:has-text("kiosk 截屏失败")');
+    const cell = await page.textContent('.page-dashboard tr[data-screen=kiosk] .shot-cell');
+    assert.doesNotMatch(cell.replaceAll('kiosk', ''), /[A-Za-z]{3,}/, 'no English in the Chinese console');
+    await page.waitForSelector('.page-dashboard tr[data-screen=kiosk] button.take-shot:not([disabled])');
+
+    // No answer: an error at the time limit, not before, and not much after.
+    asked = Date.now();
+    await page.locator('.page-dashboard tr[data-screen=booth] button.take-shot').click();
+    await page.waitForSelector(`.page-dashboard tr[data-screen=booth] .shot-error:has-text("booth 在 ${limitS} 秒内未传回截屏")`, { timeout: (limitS + 10) * 1000 });
+    const expiredMs = Date.now() - asked;
+    assert.ok(expiredMs >= limitS * 1000, `no error before the time limit (${expiredMs} ms)`);
+    assert.ok(expiredMs < (limitS + 2) * 1000, `the error shows at the time limit (${expiredMs} ms)`);
+    await shot(page, 'dashboard-screenshot-errors');
+
+    // The same in English.
+    await page.click('#lang');
+    await go(page, '#dashboard', '.page-dashboard tr[data-screen=kiosk]');
+    await page.locator('.page-dashboard tr[data-screen=kiosk] button.take-shot').click();
+    await page.waitForSelector('.page-dashboard tr[data-screen=kiosk] .shot-error:has-text("Screenshot of kiosk failed: the screen could not read its picture")', { timeout: limitS * 1000 });
+    assert.doesNotMatch(await page.textContent('.page-dashboard tr[data-screen=kiosk] .shot-cell'), /[\u4e00-\u9fff]/, 'no Chinese in the English console');
+    await page.click('#lang');
+    t.diagnostic(`failure shown ${failedMs} ms after the click; silence reported ${expiredMs} ms after it (limit ${limitS} s)`);
+    await page.context().close();
+  } finally {
+    await failing.stop();
+    await silent.stop();
+  }
+});

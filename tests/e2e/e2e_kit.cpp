@@ -77,6 +77,28 @@ std::unique_ptr<Process> start_headless_player(const std::filesystem::path& bina
     return std::make_unique<Process>(binary, args, opt);
 }
 
+AskedScreenshot ask_screenshot(HttpClient& staff, const std::string& screen_id,
+                               std::chrono::milliseconds timeout) {
+    AskedScreenshot out;
+    const auto asked = std::chrono::steady_clock::now();
+    auto req = staff.post("/api/v1/screens/" + screen_id + "/screenshot");
+    if (req.status != 202) {
+        throw std::runtime_error("asking for a screenshot answered " + std::to_string(req.status) +
+                                 ": " + req.body);
+    }
+    out.id = req.json().at("id").get<std::string>();
+    out.arrived = wait_until(
+        [&] {
+            out.shot = staff.get("/api/v1/screens/" + screen_id + "/screenshot");
+            return out.shot.status == 200 && out.shot.header("signage-screenshot-id") == out.id;
+        },
+        timeout, std::chrono::milliseconds(10));
+    out.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - asked);
+    out.arrived_at = std::chrono::system_clock::now();
+    return out;
+}
+
 Image render_screen(const std::filesystem::path& binary, const ScreenRender& what,
                     const std::filesystem::path& dir, const std::string& name) {
     // The API's bookkeeping fields that --render does not take as slide fields.

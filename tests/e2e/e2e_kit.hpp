@@ -64,6 +64,20 @@ std::unique_ptr<Process> start_headless_player(const std::filesystem::path& bina
                                                const std::filesystem::path& log,
                                                const std::vector<std::string>& extra = {});
 
+// A screenshot asked for the console's way (POST /api/v1/screens/{id}/screenshot
+// as `staff`) and waited for: GET /api/v1/screens/{id}/screenshot until it
+// carries the request's id, polled every 10 ms. Throws std::runtime_error
+// when the request is refused.
+struct AskedScreenshot {
+    std::string id;  // the request's
+    bool arrived = false;
+    HttpResponse shot;                    // the last GET
+    std::chrono::milliseconds latency{};  // from the request to its arrival (or giving up)
+    std::chrono::system_clock::time_point arrived_at;
+};
+AskedScreenshot ask_screenshot(HttpClient& staff, const std::string& screen_id,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // What `signage-player --render FILE --screen` is asked to draw.
 struct ScreenRender {
     nlohmann::json slide;     // as the API returns it (bookkeeping is dropped)

@@ -105,8 +105,8 @@ struct Loop {
     std::optional<double> measure_frame(std::function<double(const SDL_Surface&)> measure) {
         auto result = std::make_shared<std::promise<double>>();
         auto answer = result->get_future();
-        player->request_frame([result, measure](render::SurfacePtr frame) {
-            result->set_value(frame ? measure(*frame) : -1);
+        player->request_frame([result, measure](signage::Result<render::SurfacePtr> frame) {
+            result->set_value(frame && *frame ? measure(**frame) : -1);
         });
         if (answer.wait_for(10s) != std::future_status::ready) return std::nullopt;
         try {

@@ -212,6 +212,101 @@ TEST_CASE("health: a screenshot request answers the screen's waiting poll with a
     CHECK(staff.editor.post("/api/v1/screens/999/screenshot").status == 404);
 }
 
+TEST_CASE(
+    "health: a screenshot request ends arrived, failed with the screen's reason, or expired at "
+    "its time limit",
+    "[server][health]") {
+    ServerOptions options;
+    options.args = {"--screenshot-timeout-seconds", "2"};
+    Staff staff(options);
+    const std::string device = staff.server.add_screen("gate", "lobby");
+    const std::string other_device = staff.server.add_screen("door", "lobby");
+    auto screen = staff.server.client(device);
+    auto other = staff.server.client(other_device);
+    const std::string id = staff.screen_id("gate");
+    const auto follow = [&](const std::string& shot) {
+        return staff.editor.get("/api/v1/screens/" + id + "/screenshot-requests/" + shot);
+    };
+
+    // Asked: pending, with its time limit.
+    auto asked = staff.editor.post("/api/v1/screens/" + id + "/screenshot");
+    REQUIRE(asked.status == 202);
+    const json first = asked.json();
+    CHECK(first.at("state") == "pending");
+    CHECK(first.at("timeout_s") == 2);
+    CHECK(first.at("expires_at").is_string());
+    const std::string shot = first.at("id").get<std::string>();
+    CHECK(follow(shot).json().at("state") == "pending");
+
+    // Bad reports name their field and change nothing.
+    const std::pair<json, const char*> bad[] = {
+        {{{"reason", "capture"}}, "id"},
+        {{{"id", 7}, {"reason", "capture"}}, "id"},
+        {{{"id", "no spaces"}, {"reason", "capture"}}, "id"},
+        {{{"id", shot}}, "reason"},
+        {{{"id", shot}, {"reason", "tired"}}, "reason"},
+        {{{"id", shot}, {"reason", "capture"}, {"detail", std::string(1001, 'x')}}, "detail"},
+        {{{"id", shot}, {"reason", "capture"}, {"detail", "two\nlines"}}, "detail"},
+        {{{"id", shot}, {"reason", "capture"}, {"detail", 3}}, "detail"},
+    };
+    for (const auto& [body, field] : bad) {
+        INFO(body.dump());
+        auto res = screen.post("/api/v1/player/screenshot-failure", body);
+        CHECK(res.status == 422);
+        CHECK(res.json().at("error").at("field") == field);
+    }
+    // Another screen cannot fail this screen's request; an unknown id is 404.
+    auto foreign =
+        other.post("/api/v1/player/screenshot-failure", {{"id", shot}, {"reason", "capture"}});
+    CHECK(foreign.status == 404);
+    CHECK(foreign.json().at("error").at("field") == "id");
+    CHECK(screen.post("/api/v1/player/screenshot-failure", {{"id", "feed"}, {"reason", "upload"}})
+              .status == 404);
+    CHECK(follow(shot).json().at("state") == "pending");
+
+    // The screen's failure: staff see it with the reason.
+    auto failed = screen.post("/api/v1/player/screenshot-failure",
+                              {{"id", shot}, {"reason", "capture"}, {"detail", "no kept frame"}});
+    REQUIRE(failed.status == 200);
+    const json seen = follow(shot).json();
+    CHECK(seen.at("state") == "failed");
+    CHECK(seen.at("reason") == "capture");
+    CHECK(seen.at("detail") == "no kept frame");
+    CHECK(seen.at("answered_at").is_string());
+
+    // Arrived: the upload with the request's id ends it; a failure after
+    // that is refused.
+    const std::string second =
+        staff.editor.post("/api/v1/screens/" + id + "/screenshot").json().at("id");
+    REQUIRE(screen
+                .request("PUT", "/api/v1/player/screenshot", make_png(32, 18, 3),
+                         {{"Content-Type", "image/png"}, {"Signage-Screenshot-Id", second}})
+                .status == 201);
+    CHECK(follow(second).json().at("state") == "arrived");
+    auto late =
+        screen.post("/api/v1/player/screenshot-failure", {{"id", second}, {"reason", "upload"}});
+    CHECK(late.status == 409);
+    CHECK(late.json().at("error").at("field") == "id");
+    CHECK(follow(second).json().at("state") == "arrived");
+
+    // No answer: expired once its time limit has passed, not before.
+    const auto third_at = Clock::now();
+    const std::string third =
+        staff.editor.post("/api/v1/screens/" + id + "/screenshot").json().at("id");
+    CHECK(follow(third).json().at("state") == "pending");
+    REQUIRE(wait_until([&] { return follow(third).json().at("state") == "expired"; },
+                       std::chrono::seconds(10)));
+    CHECK(Clock::now() - third_at >= std::chrono::seconds(2));
+
+    // Requests are per screen; an unknown one names the request.
+    auto unknown = follow("abcdef");
+    CHECK(unknown.status == 404);
+    CHECK(unknown.json().at("error").at("field") == "request");
+    CHECK(staff.editor
+              .get("/api/v1/screens/" + staff.screen_id("door") + "/screenshot-requests/" + shot)
+              .status == 404);
+}
+
 TEST_CASE("health: /metrics counts requests, publishes, uploads and waiting screens",
           "[server][health]") {
     Staff staff;

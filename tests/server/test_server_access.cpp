@@ -77,9 +77,11 @@ const std::map<std::string, std::string>& access_matrix() {
         {"PUT /api/v1/settings/forbidden-words", "UUFFFK"},
         {"POST /api/v1/player/heartbeat", "UUKFFF"},
         {"PUT /api/v1/player/screenshot", "UUKFFF"},
+        {"POST /api/v1/player/screenshot-failure", "UUKFFF"},
         {"GET /api/v1/screens/{id}", "UUFKKK"},
         {"POST /api/v1/screens/{id}/screenshot", "UUFKKK"},
         {"GET /api/v1/screens/{id}/screenshot", "UUFKKK"},
+        {"GET /api/v1/screens/{id}/screenshot-requests/{request}", "UUFKKK"},
         {"GET /metrics", "KKKKKK"},
         {"GET /{*}", "KKKKKK"},
     };
@@ -159,6 +161,7 @@ struct AccessWorld {
     std::string question;  // a draft quiz question
     std::string screen;    // the device's screen id
     std::string pairing;   // a pairing waiting for its code to be claimed
+    std::string shot;      // a screenshot request of the device's screen
     int made = 0;          // fresh objects so far, for unique names
 
     AccessWorld() {
@@ -176,6 +179,9 @@ struct AccessWorld {
         REQUIRE(staff.server.client(device)
                     .put_bytes("/api/v1/player/screenshot", make_png(16, 9, 6), "image/png")
                     .status == 201);
+        auto asked = staff.editor.post("/api/v1/screens/" + screen + "/screenshot");
+        REQUIRE(asked.status == 202);
+        shot = asked.json().at("id").get<std::string>();
         HttpClient elsewhere = staff.server.client();
         elsewhere.set_local_address("127.0.0.9");  // its own pairing rate limit
         auto pair = elsewhere.post("/api/v1/player/pair", {{"name_hint", "kiosk"}});
@@ -257,6 +263,7 @@ struct AccessWorld {
             fill("{id}", changes ? fresh_question(state) : question);
         } else if (starts("/api/v1/screens/{id}")) {
             fill("{id}", changes ? fresh_screen() : screen);
+            if (pattern.find("{request}") != std::string::npos) fill("{request}", shot);
         } else if (starts("/api/v1/groups/{name}")) {
             fill("{name}", changes ? fresh_group() : "hall");
         } else if (starts("/api/v1/users/{name}")) {

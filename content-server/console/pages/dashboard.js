@@ -16,11 +16,15 @@ async function screenshotUrl(id) {
 }
 
 // The screenshot cell: the latest picture and a button that asks for a new
-// one; when it arrives the whole row is drawn again, since the screen sends
-// a heartbeat with it (the item on screen, memory and so on are current).
+// one. The server follows the request (pending, arrived, failed with the
+// screen's reason, expired at its time limit); when the picture arrives the
+// whole row is drawn again, since the screen sends a heartbeat with it (the
+// item on screen, memory and so on are current). A failure or no answer is
+// an error in the cell and the message bar, never an endless wait.
 function screenshotCell(s, replaceRow) {
   const img = el('img', { className: 'shot', alt: t('dash.screenshot_of', s.name), hidden: true });
   const when = el('small', { className: 'muted shot-time' });
+  const problem = el('small', { className: 'error shot-error', hidden: true });
   if (s.screenshot_at) {
     screenshotUrl(s.id).then((url) => {
       if (!url) return;
@@ -29,23 +33,43 @@ function screenshotCell(s, replaceRow) {
       when.textContent = t('dash.taken_at', fmtTime(s.screenshot_at));
     });
   }
+  const fail = (text) => {
+    problem.textContent = text;
+    problem.hidden = false;
+    say(text, true);
+  };
   const take = button(t('dash.take_screenshot'), async () => {
-    const before = (await api('GET', '/screens/' + s.id)).screenshot_at;
-    await api('POST', `/screens/${s.id}/screenshot`);
+    problem.hidden = true;
+    const asked = await api('POST', `/screens/${s.id}/screenshot`);
     say(t('dash.screenshot_asked', s.name));
-    for (let i = 0; i < 60; i++) {
-      await new Promise((r) => setTimeout(r, 500));
+    const expired = () => fail(t('dash.screenshot_expired', s.name, asked.timeout_s));
+    // The server says "expired" at the time limit; should its answers stop
+    // coming, the console gives up a little later on its own.
+    const giveUp = Date.now() + (asked.timeout_s + 5) * 1000;
+    while (Date.now() < giveUp) {
+      await new Promise((r) => setTimeout(r, 300));
       if (!img.isConnected) return; // the user went to another page
-      const now = await api('GET', '/screens/' + s.id);
-      if (now.screenshot_at && now.screenshot_at !== before) {
-        replaceRow(now);
+      let req;
+      try {
+        req = await api('GET', `/screens/${s.id}/screenshot-requests/${asked.id}`);
+      } catch (e) {
+        if (e.status === 404) { fail(t('dash.screenshot_unknown')); return; }
+        continue; // the network: ask again until the time is up
+      }
+      if (req.state === 'arrived') {
+        replaceRow(await api('GET', '/screens/' + s.id));
         say(t('dash.screenshot_arrived', s.name));
         return;
       }
+      if (req.state === 'failed') {
+        fail(t('dash.screenshot_failed', s.name, t('dash.shot_reason.' + req.reason)));
+        return;
+      }
+      if (req.state === 'expired') { expired(); return; }
     }
-    say(t('dash.screenshot_late', s.name), true);
+    expired();
   }, 'take-shot');
-  return el('td', { className: 'shot-cell' }, img, el('div', {}, when), take);
+  return el('td', { className: 'shot-cell' }, img, el('div', {}, when), take, el('div', {}, problem));
 }
 
 function screenRow(s) {

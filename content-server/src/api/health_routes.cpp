@@ -14,7 +14,6 @@
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
-#include "common/random.hpp"
 #include "groups/group_service.hpp"
 #include "http/responses.hpp"
 #include "media/sniff.hpp"
@@ -23,6 +22,7 @@
 #include "protocol/time.hpp"
 #include "publish/manifest_hub.hpp"
 #include "screens/screen_service.hpp"
+#include "screens/screenshot_requests.hpp"
 
 namespace signage::server {
 
@@ -79,6 +79,40 @@ std::optional<std::int64_t> shows_in_s(const json& hb, std::int64_t received_uni
     const std::int64_t sent = unix_of(hb.value("sent_at", std::string{}));
     if (until == 0 || sent == 0) return std::nullopt;
     return std::max<std::int64_t>(0, until - sent - (now - received_unix));
+json shot_request_view(const ScreenshotRequests::View& v) {
+    const bool failed = v.state == ScreenshotRequests::State::failed;
+    return {{"id", v.id},
+            {"screen", std::to_string(v.screen_id)},
+            {"state", to_string(v.state)},
+            {"reason", failed ? json(v.reason) : json(nullptr)},
+            {"detail", failed && !v.detail.empty() ? json(v.detail) : json(nullptr)},
+            {"requested_at", v.requested_at},
+            {"expires_at", v.expires_at},
+            {"answered_at", v.answered_at.empty() ? json(nullptr) : json(v.answered_at)},
+            {"timeout_s", v.timeout_s}};
+}
+
+// A device report's text field: a string of at most `max` bytes; absent is "".
+Result<std::string> report_text(const json& body, const char* field, std::size_t max,
+                                bool required) {
+    if (!body.contains(field)) {
+        if (required) return make_error(ErrorCode::unprocessable, "is required", field);
+        return std::string{};
+    }
+    const json& v = body.at(field);
+    if (!v.is_string()) return make_error(ErrorCode::unprocessable, "must be a string", field);
+    std::string text = v.get<std::string>();
+    for (unsigned char ch : text) {
+        if (ch < 0x20 || ch == 0x7f) {
+            return make_error(ErrorCode::unprocessable, "must not hold control characters", field);
+        }
+    }
+    if (text.size() > max) {
+        return make_error(ErrorCode::unprocessable,
+                          std::string("at most ").append(std::to_string(max)).append(" bytes"),
+                          field);
+    }
+    return text;
 }
 
 }  // namespace
@@ -182,6 +216,7 @@ void add_health_routes(http::Router& router, Services& s) {
                 }
                 if (auto st = s.screens.put_screenshot(screen.id, id, req.body); !st)
                     return st.error();
+                if (!id.empty()) s.screenshots.arrived(screen.id, id);
                 spdlog::info("screenshot: screen={} id={} bytes={}", screen.name,
                              id.empty() ? "periodic" : id, req.body.size());
                 return http::json_response(201, {{"size", req.body.size()},
@@ -215,14 +250,51 @@ void add_health_routes(http::Router& router, Services& s) {
             if (screen.revoked) {
                 return make_error(ErrorCode::conflict, "the screen's token was revoked", "id");
             }
-            const std::string shot_id = random_hex(8);
+            const auto shot = s.screenshots.open(screen.id);
             const bool waiting = s.hub.is_waiting(screen.id);
-            s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot_id}}.dump());
+            s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot.id}}.dump());
             spdlog::info("screenshot: requested screen={} id={} by={} waiting={}", screen.name,
-                         shot_id, c.user().username, waiting);
-            return http::json_response(
-                202,
-                {{"id", shot_id}, {"screen", std::to_string(screen.id)}, {"waiting", waiting}});
+                         shot.id, c.user().username, waiting);
+            json view = shot_request_view(shot);
+            view["waiting"] = waiting;
+            return http::json_response(202, view);
+        });
+
+    // What became of one request: pending, arrived, failed (with the
+    // screen's reason) or expired (no answer within the time limit).
+    api.add(Method::get, "/api/v1/screens/{id}/screenshot-requests/{request}", staff_on_screen,
+            [&s](Call& c) -> Result<Response> {
+                auto found = s.screens.get(c.id);
+                if (!found) return found.error();
+                auto shot = s.screenshots.get(found->id, c.req.params.at(1));
+                if (!shot) return shot.error();
+                return http::json_response(200, shot_request_view(*shot));
+            });
+
+    // The screen cannot send the screenshot asked for with `id`.
+    api.add(Method::post, "/api/v1/player/screenshot-failure",
+            {.access = Access::device(), .body = RouteSpec::Body::object},
+            [&s](Call& c) -> Result<Response> {
+                const Screen& screen = c.screen();
+                auto id = report_text(c.body, "id", 64, true);
+                if (!id) return id.error();
+                if (!valid_shot_id(*id)) {
+                    return make_error(ErrorCode::unprocessable, "1 to 64 letters, digits or '-'",
+                                      "id");
+                }
+                auto reason = report_text(c.body, "reason", 16, true);
+                if (!reason) return reason.error();
+                if (!ScreenshotRequests::known_reason(*reason)) {
+                    return make_error(ErrorCode::unprocessable, "is one of capture, encode, upload",
+                                      "reason");
+                }
+                auto detail = report_text(c.body, "detail", 1000, false);
+                if (!detail) return detail.error();
+                auto shot = s.screenshots.failed(screen.id, *id, *reason, *detail);
+                if (!shot) return shot.error();
+                spdlog::warn("screenshot: failed screen={} id={} reason={} detail={}", screen.name,
+                             *id, *reason, *detail);
+                return http::json_response(200, shot_request_view(*shot));
         });
 
     api.add(Method::get, "/api/v1/screens/{id}/screenshot", staff_on_screen,

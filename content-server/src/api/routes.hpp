@@ -56,7 +56,9 @@ std::vector<CheckWarning> missing_glyph_warnings(Services& services, const std::
 // POST /api/v1/player/plays, GET /api/v1/reports/plays
 void add_report_routes(http::Router& router, Services& services);
 // POST /api/v1/player/heartbeat, PUT /api/v1/player/screenshot,
-// GET /api/v1/screens/{id}, POST|GET /api/v1/screens/{id}/screenshot, GET /metrics
+// POST /api/v1/player/screenshot-failure, GET /api/v1/screens/{id},
+// POST|GET /api/v1/screens/{id}/screenshot,
+// GET /api/v1/screens/{id}/screenshot-requests/{request}, GET /metrics
 void add_health_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);

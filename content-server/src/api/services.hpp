@@ -1,6 +1,7 @@
 #pragma once
 // What the route handlers work with. Owned by the Server; outlives every request.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 
@@ -16,6 +17,7 @@ class ManifestHub;
 class GroupService;
 class QuizService;
 class PairingService;
+class ScreenshotRequests;
 class PreviewService;
 class PlayReports;
 class Metrics;
@@ -26,7 +28,10 @@ struct HealthConfig {
     // (--offline-after-missed).
     int offline_after_missed = 3;
     std::uint64_t max_screenshot_bytes = 8u << 20;  // --max-screenshot-bytes
-    bool metrics_enabled = true;                    // --no-metrics turns GET /metrics off
+    // How long a screen has to answer a screenshot request
+    // (--screenshot-timeout-seconds).
+    std::chrono::seconds screenshot_timeout{15};
+    bool metrics_enabled = true;  // --no-metrics turns GET /metrics off
 };
 
 struct Services {
@@ -40,6 +45,7 @@ struct Services {
     GroupService& groups;
     QuizService& quiz;
     PairingService& pairing;
+    ScreenshotRequests& screenshots;
     PreviewService& preview;
     PlayReports& plays;
     std::filesystem::path console_dir;  // static files of the admin console

@@ -209,6 +209,11 @@ int run_cli(int argc, char** argv) {
                    "largest screenshot a screen may upload, in bytes")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    std::int64_t screenshot_timeout_s = config.health.screenshot_timeout.count();
+    app.add_option("--screenshot-timeout-seconds", screenshot_timeout_s,
+                   "seconds a screen has to answer a screenshot request before staff see an error")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{300}))
+        ->capture_default_str();
     bool no_metrics = false;
     app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
@@ -290,6 +295,7 @@ int run_cli(int argc, char** argv) {
     }
     config.data_dir = data;
     config.health.metrics_enabled = !no_metrics;
+    config.health.screenshot_timeout = std::chrono::seconds(screenshot_timeout_s);
     config.pairing_code_ttl = std::chrono::seconds{pairing_seconds};
     config.player = player;
     config.preview_timeout = std::chrono::seconds{preview_seconds};

@@ -25,6 +25,7 @@
 #include "quiz/quiz_service.hpp"
 #include "reports/play_reports.hpp"
 #include "screens/screen_service.hpp"
+#include "screens/screenshot_requests.hpp"
 #include "slides/slide_service.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -62,6 +63,7 @@ struct Server::Impl {
     std::unique_ptr<GroupService> groups;
     std::unique_ptr<QuizService> quiz;
     std::unique_ptr<PairingService> pairing;
+    std::unique_ptr<ScreenshotRequests> screenshots;
     std::unique_ptr<PreviewService> preview;
     std::unique_ptr<PlayReports> plays;
     std::unique_ptr<Services> services;
@@ -99,6 +101,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.quiz = std::make_unique<QuizService>(*m.store);
     m.pairing = std::make_unique<PairingService>(*m.screens, config.pairing_code_ttl);
+    m.screenshots = std::make_unique<ScreenshotRequests>(config.health.screenshot_timeout);
     PreviewConfig preview;
     preview.player = find_player(config.player);
     preview.timeout = config.preview_timeout;
@@ -108,9 +111,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     }
     m.preview = std::make_unique<PreviewService>(std::move(preview));
     m.plays = std::make_unique<PlayReports>(*m.store);
-    m.services = std::make_unique<Services>(Services{
-        *m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub, *m.groups,
-        *m.quiz, *m.pairing, *m.preview, *m.plays, config.console_dir, m.metrics, config.health});
+    m.services = std::make_unique<Services>(
+        Services{*m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub,
+                 *m.groups, *m.quiz, *m.pairing, *m.screenshots, *m.preview, *m.plays,
+                 config.console_dir, m.metrics, config.health});
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });

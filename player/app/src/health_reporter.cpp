@@ -1,5 +1,7 @@
 #include "app/health_reporter.hpp"
 
+#include <deque>
+
 #include <spdlog/spdlog.h>
 
 #include "common/fs.hpp"
@@ -13,8 +15,9 @@ struct HealthReporter::Shared {
     std::condition_variable cv;
     bool stopping = false;
     bool change = false;
-    // A frame captured for a screenshot, with the request's id.
-    std::optional<std::pair<render::SurfacePtr, std::string>> frame;
+    // Frames captured for screenshots (or why they could not be), with
+    // their requests' ids, in order.
+    std::deque<std::pair<Result<render::SurfacePtr>, std::string>> frames;
 };
 
 HealthReporter::HealthReporter(HealthOptions options, player::ReportTarget target, Player& player,
@@ -54,11 +57,11 @@ void HealthReporter::notify_change() {
 void HealthReporter::request_screenshot(const std::string& id) {
     // The handler runs on the main thread and may outlive this reporter: it
     // holds the shared state only.
-    player_.request_frame([shared = shared_, id](render::SurfacePtr frame) {
+    player_.request_frame([shared = shared_, id](Result<render::SurfacePtr> frame) {
         {
             std::lock_guard lock(shared->mu);
             if (shared->stopping) return;
-            shared->frame.emplace(std::move(frame), id);
+            shared->frames.emplace_back(std::move(frame), id);
         }
         shared->cv.notify_all();
     });
@@ -71,7 +74,7 @@ void HealthReporter::run() {
     auto next_heartbeat = Clock::now();
     auto next_shot = Clock::now() + shot_every;
     for (;;) {
-        std::optional<std::pair<render::SurfacePtr, std::string>> frame;
+        std::deque<std::pair<Result<render::SurfacePtr>, std::string>> frames;
         bool heartbeat = false;
         bool periodic_shot = false;
         {
@@ -79,23 +82,22 @@ void HealthReporter::run() {
             auto due = next_heartbeat;
             if (options_.screenshot_s > 0) due = std::min(due, next_shot);
             shared_->cv.wait_until(lock, due, [this] {
-                return shared_->stopping || shared_->change || shared_->frame.has_value();
+                return shared_->stopping || shared_->change || !shared_->frames.empty();
             });
             if (shared_->stopping) return;
             const auto now = Clock::now();
             heartbeat = shared_->change || now >= next_heartbeat;
             shared_->change = false;
-            frame = std::move(shared_->frame);
-            shared_->frame.reset();
+            frames.swap(shared_->frames);
             periodic_shot = options_.screenshot_s > 0 && now >= next_shot;
         }
         // A screenshot goes with a heartbeat, sent first, so whoever looks at
         // the picture sees the item, memory and errors of that moment.
-        if (heartbeat || frame) {
+        if (heartbeat || !frames.empty()) {
             send_heartbeat();
             next_heartbeat = Clock::now() + heartbeat_every;
         }
-        if (frame) send_screenshot(std::move(frame->first), frame->second);
+        for (auto& [frame, id] : frames) send_screenshot(std::move(frame), id);
         if (periodic_shot) {
             request_screenshot({});
             next_shot = Clock::now() + shot_every;
@@ -132,16 +134,22 @@ void HealthReporter::send_heartbeat() {
                   clock_offset_ms_ ? std::to_string(*clock_offset_ms_) : "unknown");
 }
 
-void HealthReporter::send_screenshot(render::SurfacePtr frame, const std::string& id) {
+void HealthReporter::send_screenshot(Result<render::SurfacePtr> frame, const std::string& id) {
     const auto started = std::chrono::steady_clock::now();
+    if (!frame) {
+        report_failure(id, "capture", frame.error().message);
+        return;
+    }
     const auto path = options_.cache / "screenshot.png";
-    if (auto st = render::save_png_atomic(*frame, path); !st) {
+    if (auto st = render::save_png_atomic(**frame, path); !st) {
         spdlog::warn("screenshot: cannot encode: {}", st.error().message);
+        report_failure(id, "encode", st.error().message);
         return;
     }
     auto png = read_file(path);
     if (!png) {
         spdlog::warn("screenshot: cannot read {}", path.string());
+        report_failure(id, "encode", "cannot read " + path.string());
         return;
     }
     auto st = player::put_screenshot(target_, *png, id);
@@ -151,10 +159,21 @@ void HealthReporter::send_screenshot(render::SurfacePtr frame, const std::string
     if (!st) {
         spdlog::warn("screenshot: not sent id={}: {}", id.empty() ? "periodic" : id,
                      st.error().to_string());
+        report_failure(id, "upload", st.error().message);
         return;
     }
     spdlog::info("screenshot: sent id={} bytes={} ms={}", id.empty() ? "periodic" : id, png->size(),
                  ms);
+}
+
+void HealthReporter::report_failure(const std::string& id, const char* reason,
+                                    const std::string& detail) {
+    if (id.empty()) return;  // a periodic one: nobody waits for it
+    if (auto st = player::post_screenshot_failure(target_, id, reason, detail); !st) {
+        spdlog::warn("screenshot: failure not reported id={}: {}", id, st.error().to_string());
+        return;
+    }
+    spdlog::info("screenshot: failed id={} reason={}", id, reason);
 }
 
 }  // namespace signage::app

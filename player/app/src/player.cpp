@@ -157,25 +157,9 @@ void Player::wake_loop() {
 void Player::request_frame(FrameHandler handler) {
     {
         std::lock_guard lock(slot_mu_);
-        frame_request_ = std::move(handler);
+        frame_requests_.push_back(std::move(handler));
     }
     wake_loop();
-}
-
-void Player::handle_frame_request() {
-    FrameHandler handler;
-    {
-        std::lock_guard lock(slot_mu_);
-        if (!frame_request_) return;
-        handler = std::move(frame_request_);
-        frame_request_ = nullptr;
-    }
-    auto frame = display_.read_frame();
-    if (!frame) {
-        spdlog::warn("screenshot: cannot read the frame: {}", frame.error().message);
-        return;
-    }
-    handler(std::move(*frame));
 }
 
 void Player::show_pairing(render::PairingView view) {
@@ -249,7 +233,6 @@ int Player::run() {
         handle_item_end(now);
         handle_page_end(now);
         handle_frame(now);
-        handle_frame_request();
         handle_prepare();
         handle_events();
     }
@@ -392,15 +375,30 @@ void Player::handle_frame(Clock::time_point now) {
     } else if (*header) {
         redraw_ = true;
     }
-    if (!redraw_ && !compositor_.animating(now)) return;
+    // Screenshots asked for since the last frame: the current frame is drawn
+    // once more and read back before it is presented. A window's back buffer
+    // is undefined once presented (SDL_RenderReadPixels belongs between the
+    // drawing and SDL_RenderPresent), so this is the one way every backend
+    // gives the picture that is then on screen.
+    std::vector<FrameHandler> captures;
+    {
+        std::lock_guard lock(slot_mu_);
+        captures.swap(frame_requests_);
+    }
+    if (!redraw_ && !compositor_.animating(now) && captures.empty()) return;
     compositor_.draw(now);
     // The snapshot shows the item once it is fully on screen: the crossfade
     // and any reveal over.
     const bool settled = !compositor_.in_transition() && !compositor_.reveal_end();
     const bool snapshot = settled && snapshot_pending_ && !snapshot_.empty();
-    if (snapshot) display_.keep_next_frame();
+    if (snapshot || !captures.empty()) display_.keep_next_frame();
     display_.present();
     redraw_ = false;
+    for (auto& handler : captures) {
+        auto frame = display_.read_frame();
+        if (!frame) spdlog::warn("screenshot: cannot read the frame: {}", frame.error().message);
+        handler(std::move(frame));
+    }
     if (settled && snapshot_pending_) {
         snapshot_pending_ = false;
         if (snapshot) write_snapshot();
@@ -411,7 +409,9 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
     if (quit_ || redraw_) return milliseconds{0};
     {
         std::lock_guard lock(slot_mu_);
-        if (slot_ || pairing_slot_ || token_slot_ || frame_request_) return milliseconds{0};
+        if (slot_ || pairing_slot_ || token_slot_ || !frame_requests_.empty()) {
+            return milliseconds{0};
+        }
     }
     if (auto frame = compositor_.next_frame_due(now)) {
         return std::clamp(std::chrono::ceil<milliseconds>(*frame - now), milliseconds{0},

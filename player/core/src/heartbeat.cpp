@@ -170,4 +170,15 @@ Status put_screenshot(const ReportTarget& target, const std::string& png, const 
     return {};
 }
 
+Status post_screenshot_failure(const ReportTarget& target, const std::string& id,
+                               const std::string& reason, const std::string& detail) {
+    // A character cut in two becomes U+FFFD rather than an error.
+    const nlohmann::json body = {{"id", id}, {"reason", reason}, {"detail", detail.substr(0, 500)}};
+    auto res = hb_request(target, "POST", "/api/v1/player/screenshot-failure",
+                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                          "application/json", {});
+    if (!res) return res.error();
+    return {};
+}
+
 }  // namespace signage::player

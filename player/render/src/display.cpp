@@ -119,13 +119,18 @@ class WindowDisplay final : public Display {
 
     void present() override {
         if (keep_next_) {
+            // Read before SDL_RenderPresent: afterwards the back buffer's
+            // content is undefined (flipped, swapped or cleared by the driver).
             keep_next_ = false;
+            kept_.reset();  // never a stale frame for this one
             SurfacePtr s = make_rgba_surface(size_.w, size_.h);
             if (s && SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGBA32,
                                           s->pixels, s->pitch) == 0) {
                 kept_ = std::move(s);
+                kept_error_.clear();
             } else {
-                spdlog::warn("reading the frame back failed: {}", SDL_GetError());
+                kept_error_ = std::string("SDL_RenderReadPixels: ").append(SDL_GetError());
+                spdlog::warn("reading the frame back failed: {}", kept_error_);
             }
         }
         SDL_RenderPresent(renderer_.get());
@@ -137,8 +142,11 @@ class WindowDisplay final : public Display {
     }
 
     Result<SurfacePtr> read_frame() override {
-        if (!kept_)
-            return make_error(ErrorCode::sdl, "no kept frame (call keep_next_frame() first)");
+        if (!kept_) {
+            return make_error(ErrorCode::sdl, kept_error_.empty()
+                                                  ? "no kept frame (call keep_next_frame() first)"
+                                                  : kept_error_);
+        }
         SurfacePtr copy(SDL_DuplicateSurface(kept_.get()));
         if (!copy) return sdl_error("SDL_DuplicateSurface");
         return copy;
@@ -185,6 +193,7 @@ class WindowDisplay final : public Display {
     bool shown_ = false;
     bool keep_next_ = false;
     SurfacePtr kept_;
+    std::string kept_error_;  // why the last frame asked for could not be kept
 };
 
 }  // namespace

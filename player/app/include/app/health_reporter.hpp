@@ -10,6 +10,8 @@
 //   asks the play loop for its current frame, encodes it as PNG here and
 //   uploads it, right after a heartbeat (so the item shown beside the
 //   picture is current); with `screenshot_s` > 0 one is also sent that often.
+//   A requested one that cannot be taken, encoded or uploaded is reported
+//   to the server as failed, with the reason, for the request's id.
 // A heartbeat or screenshot that fails is dropped (logged); only the latest
 // matters, so nothing queues on disk.
 //
@@ -59,7 +61,10 @@ class HealthReporter {
     struct Shared;  // the state the play loop's frame handler may still reach
     void run();
     void send_heartbeat();
-    void send_screenshot(render::SurfacePtr frame, const std::string& id);
+    void send_screenshot(Result<render::SurfacePtr> frame, const std::string& id);
+    // Tells the server why the screenshot `id` cannot come ("capture",
+    // "encode" or "upload"), so staff see it at once; nothing for periodic ones.
+    void report_failure(const std::string& id, const char* reason, const std::string& detail);
 
     HealthOptions options_;
     player::ReportTarget target_;

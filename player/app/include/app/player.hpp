@@ -141,10 +141,13 @@ class Player {
     void on_manifest_applied(std::function<void()> applied) {
         manifest_applied_ = std::move(applied);
     }
-    // Asks for a copy of the next frame on screen: `handler` gets it on the
-    // main thread, once, and must only hand it over (encoding belongs
-    // elsewhere). A newer request replaces one not yet served. Thread-safe.
-    using FrameHandler = std::function<void(render::SurfacePtr)>;
+    // Asks for a copy of the next frame on screen: the loop draws the
+    // current frame once more and reads it back before presenting it, so
+    // every backend (offscreen, window, full-screen KMS/DRM) gives the
+    // picture it then shows. `handler` gets it, or why it could not be read,
+    // on the main thread, once, and must only hand it over (encoding belongs
+    // elsewhere). Requests made before the next frame share it. Thread-safe.
+    using FrameHandler = std::function<void(Result<render::SurfacePtr>)>;
     void request_frame(FrameHandler handler);
 
     // Waits until the snapshots taken so far are on disk (they are written on
@@ -166,7 +169,6 @@ class Player {
     // itself costs no more than any other frame.
     void handle_prepare();
     void handle_frame(Clock::time_point now);
-    void handle_frame_request();
     std::chrono::milliseconds time_to_next_deadline(Clock::time_point now) const;
 
     // Asks the schedule what comes next and puts it on screen.
@@ -234,7 +236,7 @@ class Player {
     std::optional<std::optional<render::PairingView>> pairing_slot_;  // guarded by slot_mu_
     std::optional<render::PairingView> pairing_;                      // shown now (main thread)
     std::optional<std::string> token_slot_;                           // guarded by slot_mu_
-    FrameHandler frame_request_;                                      // guarded by slot_mu_
+    std::vector<FrameHandler> frame_requests_;                        // guarded by slot_mu_
 
     bool quit_ = false;
     bool redraw_ = false;            // present the current frame again

@@ -63,5 +63,10 @@ struct ReportTarget {
 Result<HeartbeatAnswer> post_heartbeat(const ReportTarget& target, const HeartbeatReport& report);
 // `id`: the request it answers; empty for a periodic screenshot.
 Status put_screenshot(const ReportTarget& target, const std::string& png, const std::string& id);
+// POST /api/v1/player/screenshot-failure: the screenshot asked for with `id`
+// cannot come; `reason` is "capture", "encode" or "upload", `detail` says
+// why (for the server's log, cut to 500 characters).
+Status post_screenshot_failure(const ReportTarget& target, const std::string& id,
+                               const std::string& reason, const std::string& detail);
 
 }  // namespace signage::player

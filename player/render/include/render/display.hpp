@@ -35,8 +35,10 @@ class Display {
     // until the next refresh.
     virtual void present() = 0;
     // A new RGBA32 copy of the frame most recently presented, or an error.
-    // The offscreen backend always can; the window backend only for a frame
-    // presented after keep_next_frame() (reading a GPU frame back is costly).
+    // The offscreen backend always can; the window backend (also full-screen
+    // KMS/DRM) only for a frame presented after keep_next_frame(), which it
+    // reads back before presenting it (reading a GPU frame back is costly,
+    // and a back buffer is undefined once presented).
     virtual Result<SurfacePtr> read_frame() = 0;
     // Asks the backend to keep a copy of the next presented frame.
     virtual void keep_next_frame() {}
