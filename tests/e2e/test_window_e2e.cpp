@@ -130,12 +130,8 @@ std::unique_ptr<Process> start_window_player(const XServer& x, const std::string
     opt.unset_env = {"WAYLAND_DISPLAY"};
     // SDL 2.26 (Debian 12) opens libdbus for a window and never shuts it
     // down (SDL_HINT_SHUTDOWN_DBUS_ON_QUIT came in 2.30): in sanitizer
-    // builds LeakSanitizer would report libdbus's own buffers at exit.
-    const fs::path suppressions = cache.parent_path() / "lsan-window.supp";
-    write_text_file(suppressions, "leak:libdbus-1.so\n");
-    const char* lsan = std::getenv("LSAN_OPTIONS");
-    opt.env.emplace_back("LSAN_OPTIONS", (lsan && *lsan ? std::string(lsan) + ":" : std::string()) +
-                                             "suppressions=" + suppressions.string());
+    // builds tests/lsan.supp (LSAN_OPTIONS, inherited) names libdbus's own
+    // buffers among the system libraries' one-time caches.
     // No --snapshot: a screen in service keeps no frame for one.
     std::vector<std::string> args{"--server",     url,      "--token", token,         "--cache",
                                   cache.string(), "--size", "640x360", "--fullscreen"};

@@ -79,6 +79,8 @@ std::optional<std::int64_t> shows_in_s(const json& hb, std::int64_t received_uni
     const std::int64_t sent = unix_of(hb.value("sent_at", std::string{}));
     if (until == 0 || sent == 0) return std::nullopt;
     return std::max<std::int64_t>(0, until - sent - (now - received_unix));
+}
+
 json shot_request_view(const ScreenshotRequests::View& v) {
     const bool failed = v.state == ScreenshotRequests::State::failed;
     return {{"id", v.id},
@@ -295,7 +297,7 @@ void add_health_routes(http::Router& router, Services& s) {
                 spdlog::warn("screenshot: failed screen={} id={} reason={} detail={}", screen.name,
                              *id, *reason, *detail);
                 return http::json_response(200, shot_request_view(*shot));
-        });
+            });
 
     api.add(Method::get, "/api/v1/screens/{id}/screenshot", staff_on_screen,
             [&s](Call& c) -> Result<Response> {
