@@ -425,6 +425,7 @@ async function newSlide(page, type, title) {
   await go(page, '#editor', '#slide-form');
   await page.selectOption('#slide-form select[name=type]', type);
   await page.fill('#slide-form input[name=title]', title);
+  await page.check('#slide-form input[name=purpose][value=' + (type === 'notice' ? 'notice' : 'public_service') + ']');
 }
 
 async function saveDraft(page, title) {
@@ -551,7 +552,9 @@ test('an admin changes group and quiz settings, sees users and the audit log, an
   await go(page, '#audit', '.page-audit table');
   const audit = await page.textContent('.page-audit table');
   assert.match(audit, /admin1/);
-  assert.match(audit, /group/);
+  // In the user's language: what was done to what.
+  assert.match(audit, /修改分组 lobby/);
+  assert.doesNotMatch(audit, /\b(update|group|create|approve)\b/);
   // Pairing with a code no screen shows is refused, naming the code.
   await go(page, '#pair', '.page-pair');
   await page.fill('.page-pair input[name=code]', '123456');
@@ -602,6 +605,7 @@ test('an admin manages accounts, forbidden words and screens; a user changes the
   await go(page, '#editor', '#slide-form');
   await page.fill('#slide-form input[name=title]', '含有违禁测试词的标题');
   await page.fill('#slide-form textarea[name=body]', '正文');
+  await page.check('#slide-form input[name=purpose][value=other]');
   await page.getByRole('button', { name: '保存并提交审核' }).click();
   await page.waitForSelector('#message.error:has-text("违禁测试词")');
   await signOut(page);

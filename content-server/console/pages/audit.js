@@ -8,7 +8,7 @@ export async function auditPage(page) {
   const { entries } = await api('GET', '/audit?limit=200');
   page.append(section('audit.title', table(['audit.time', 'audit.user', 'audit.action', 'audit.target'],
     (entries || []).map((a) => el('tr', {}, td(fmtTime(a.at)), td(a.actor || '—'), td(word('act.', a.action)),
-      td(`${word('obj.', a.object_type)} ${a.object_id}`))), 'none')));
+      td(`${word('obj.', a.object_type)} ${a.object_id ?? ''}`.trim()))), 'none')));
 }
 
 // An action or object type in the user's language; one this console does
