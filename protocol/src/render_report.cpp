@@ -33,6 +33,18 @@ Result<RenderReport> parse_render_report(std::string_view text) {
                 {m["field"].get<std::string>(), m["glyphs"].get<std::string>()});
         }
     }
+    if (auto cut = j.find("shortened"); cut != j.end()) {
+        if (!cut->is_array()) return make_error(ErrorCode::invalid, "is a list", "shortened");
+        for (std::size_t i = 0; i < cut->size(); ++i) {
+            const json& f = (*cut)[i];
+            if (!f.is_string() || f.get_ref<const std::string&>().empty() ||
+                f.get_ref<const std::string&>().size() > 200) {
+                return make_error(ErrorCode::invalid, "is a field path of 1 to 200 characters",
+                                  "shortened[" + std::to_string(i) + "]");
+            }
+            r.shortened.push_back(f.get<std::string>());
+        }
+    }
     return r;
 }
 
@@ -41,7 +53,10 @@ json to_json(const RenderReport& report) {
     for (const FieldGlyphs& g : report.missing_glyphs) {
         missing.push_back({{"field", g.field}, {"glyphs", g.glyphs}});
     }
-    return {{"blocks", report.blocks}, {"pages", report.pages}, {"missing_glyphs", missing}};
+    return {{"blocks", report.blocks},
+            {"pages", report.pages},
+            {"missing_glyphs", missing},
+            {"shortened", report.shortened}};
 }
 
 }  // namespace signage::protocol

@@ -445,12 +445,12 @@ test('every slide type can be written, with image uploads showing progress', asy
   await saveDraft(page, '图片海报');
 
   await newSlide(page, 'honor_roll', '身边好人榜');
-  await page.fill('#slide-form tbody[data-list=honor] tr.entry input[name=name]', '李明');
-  await page.fill('#slide-form tbody[data-list=honor] tr.entry input[name=category]', '助人为乐');
-  await page.setInputFiles('#slide-form tbody[data-list=honor] tr.entry input[type=file]', { name: 'li.png', mimeType: 'image/png', buffer: makePng(60, 80, [30, 90, 160]) });
-  await page.waitForSelector('#slide-form tbody[data-list=honor] tr.entry small:has-text("已上传")');
+  await page.fill('#slide-form [data-list=honor] .entry input[name=name]', '李明');
+  await page.fill('#slide-form [data-list=honor] .entry input[name=category]', '助人为乐');
+  await page.setInputFiles('#slide-form [data-list=honor] .entry input[type=file]', { name: 'li.png', mimeType: 'image/png', buffer: makePng(60, 80, [30, 90, 160]) });
+  await page.waitForSelector('#slide-form [data-list=honor] .entry small:has-text("已上传")');
   await page.getByRole('button', { name: '添加一行' }).click();
-  await page.locator('#slide-form tbody[data-list=honor] tr.entry input[name=name]').nth(1).fill('王芳');
+  await page.locator('#slide-form [data-list=honor] .entry input[name=name]').nth(1).fill('王芳');
   await saveDraft(page, '身边好人榜');
   const honor = await page.evaluate(async () => {
     const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
@@ -461,8 +461,8 @@ test('every slide type can be written, with image uploads showing progress', asy
   assert.match(honor.entries[0].photo, /^[0-9a-f]{64}$/);
 
   await newSlide(page, 'red_black', '红黑榜');
-  await page.fill('#slide-form tbody[data-list=red] tr.entry input[name=name]', '张三明');
-  await page.fill('#slide-form tbody[data-list=red] tr.entry input[name=valid_until]', '2099-12-31');
+  await page.fill('#slide-form [data-list=red] .entry input[name=name]', '张三明');
+  await page.fill('#slide-form [data-list=red] .entry input[name=valid_until]', '2099-12-31');
   await saveDraft(page, '红黑榜');
 
   await newSlide(page, 'notice', '停水通知');
@@ -776,13 +776,13 @@ test('the media library takes several uploads, and an honour roll is filled from
   await page.waitForSelector('#message.error:has-text("爱好")');
   await page.setInputFiles('#honor-csv', csv('\uFEFF姓名,类别,单位,事迹\r\n李明,助人为乐,幸福里社区,"坚持十年照顾孤寡老人，""随叫随到"""\r\n王芳,孝老爱亲,"幸福里社区, 3 号楼",悉心照料瘫痪婆婆\r\n'));
   await page.waitForSelector('#message:has-text("已从 CSV 读入 2 人")');
-  const names = await page.$$eval('#slide-form tbody[data-list=honor] tr.entry input[name=name]', (xs) => xs.map((x) => x.value));
+  const names = await page.$$eval('#slide-form [data-list=honor] .entry input[name=name]', (xs) => xs.map((x) => x.value));
   assert.deepEqual(names, ['李明', '王芳']);
-  assert.equal(await page.inputValue('#slide-form tbody[data-list=honor] tr.entry:nth-child(2) input[name=unit]'), '幸福里社区, 3 号楼');
-  assert.equal(await page.inputValue('#slide-form tbody[data-list=honor] tr.entry:nth-child(1) textarea[name=deed]'), '坚持十年照顾孤寡老人，"随叫随到"');
+  assert.equal(await page.inputValue('#slide-form [data-list=honor] .entry:nth-child(2) input[name=unit]'), '幸福里社区, 3 号楼');
+  assert.equal(await page.inputValue('#slide-form [data-list=honor] .entry:nth-child(1) textarea[name=deed]'), '坚持十年照顾孤寡老人，"随叫随到"');
 
   // The first person's photo comes from the library.
-  const first = page.locator('#slide-form tbody[data-list=honor] tr.entry').first();
+  const first = page.locator('#slide-form [data-list=honor] .entry').first();
   await first.getByRole('button', { name: '从媒体库选择' }).click();
   await first.locator('.media-grid .media-tile').first().click();
   await first.locator('img.thumb:not([hidden])').waitFor();
@@ -797,6 +797,68 @@ test('the media library takes several uploads, and an honour roll is filled from
   assert.equal(saved.entries[1].unit, '幸福里社区, 3 号楼');
   await page.context().close();
 });
+
+test('the honour-roll editor fits 1280 px in both languages, people reorder, and the preview says when a deed is shortened', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  const deed = '2026年7月暴雨期间，退休党员王大海连续七天带领十二名志愿者转移低洼地带群众三百余人，自掏腰包购买沙袋和应急物资，在社区值守点为受灾群众送去热饭热水；洪水退去后，他又组织邻里清淤消杀，帮助独居老人修缮房屋，被群众亲切地称为“守护社区的老黄牛”。';
+  // Every field of a person is wide enough to read what it holds, and
+  // nothing spills out of the form.
+  const checkFits = async (lang) => {
+    const m = await page.evaluate(() => {
+      const box = document.querySelector('#slide-form [data-list=honor]').closest('fieldset');
+      const controls = [...box.querySelectorAll('.entry input:not([type=hidden]):not([type=file]), .entry textarea')];
+      return {
+        overflow: box.scrollWidth - box.clientWidth,
+        narrowest: Math.min(...controls.map((c) => c.getBoundingClientRect().width)),
+        deed: document.querySelector('.entry textarea[name=deed]').getBoundingClientRect().width,
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    });
+    assert.ok(m.overflow <= 1, `${lang}: the fieldset overflows by ${m.overflow} px`);
+    assert.ok(m.page <= 1, `${lang}: the page scrolls sideways by ${m.page} px`);
+    assert.ok(m.narrowest >= 110, `${lang}: a field of a person is ${m.narrowest} px wide`);
+    assert.ok(m.deed >= 400, `${lang}: the deed is ${m.deed} px wide`);
+  };
+  await newSlide(page, 'honor_roll', '抗洪好人榜');
+  const people = page.locator('#slide-form [data-list=honor] .entry');
+  await people.nth(0).locator('input[name=name]').fill('王大海');
+  await people.nth(0).locator('textarea[name=deed]').fill(deed);
+  await page.getByRole('button', { name: '添加一行' }).click();
+  await people.nth(1).locator('input[name=name]').fill('刘芳');
+  await people.nth(1).locator('textarea[name=deed]').fill(deed);
+  await checkFits('zh');
+  // Two people on a page: both deeds are whole on the screen, no warning.
+  await page.waitForSelector('#preview[data-state=ready]', { timeout: 60000 });
+  assert.equal(await page.locator('#preview-warnings li').count(), 0);
+  // Moved down by the button, as by the keyboard: the order is saved.
+  await people.nth(0).getByRole('button', { name: '下移' }).click();
+  assert.deepEqual(await people.locator('input[name=name]').evaluateAll((xs) => xs.map((x) => x.value)), ['刘芳', '王大海']);
+  await saveDraft(page, '抗洪好人榜');
+  const saved = (await apiGet(page, '/api/v1/slides')).slides.find((s) => s.title === '抗洪好人榜');
+  assert.deepEqual(saved.entries.map((e) => e.name), ['刘芳', '王大海']);
+  assert.equal(saved.entries[1].deed, deed);
+  // Four long deeds on a page do not fit whole: the preview says whose are shortened.
+  for (const name of ['张强', '李娜']) {
+    await page.getByRole('button', { name: '添加一行' }).click();
+    await people.last().locator('input[name=name]').fill(name);
+    await people.last().locator('textarea[name=deed]').fill(deed);
+  }
+  await page.waitForSelector('#preview-warnings li:has-text("entries[3].deed")', { timeout: 60000 });
+
+  await page.click('#lang');
+  await newSlideEnglish(page);
+  await page.getByRole('button', { name: 'Add a row' }).click();
+  await checkFits('en');
+  await page.context().close();
+});
+
+// A new honour roll in the English console.
+async function newSlideEnglish(page) {
+  await go(page, '#editor', '#slide-form');
+  await page.selectOption('#slide-form select[name=type]', 'honor_roll');
+  await page.waitForSelector('#slide-form [data-list=honor] .entry');
+}
 
 test('a prize screen\'s link opens the redemption page on a phone, through sign-in, and hands the prize out once', async () => {
   // The code the lobby screen makes for a prize today, and the link its QR

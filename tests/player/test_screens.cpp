@@ -681,11 +681,8 @@ TEST_CASE("player screens: an honour roll pages four cards at a time", "[player]
         // A photo that cannot be loaded: the placeholder, and a warning.
         CHECK(contains(block_lines(p2.layout, "initial"), "陈"));
         CHECK_FALSE(p2.layout.warnings.empty());
-        // Long deeds are cut with "……".
-        const TextBlock* deed = find_block(p1.layout, "deed");
-        REQUIRE(deed != nullptr);
-        const std::string last = deed->lines.back().text;
-        CHECK(last.substr(last.size() - 6) == "……");
+        // The deeds of a full page are whole where they fit.
+        CHECK(block_texts(p1.layout, "deed").at(1) == honor.entries[1].deed);
         // The photo is drawn: the silhouette's dark head is in the first card.
         const TextBlock* name = find_block(p1.layout, "name");
         REQUIRE(name != nullptr);
@@ -696,6 +693,86 @@ TEST_CASE("player screens: an honour roll pages four cards at a time", "[player]
             dark += (c.r == 0x3B && c.g == 0x2A && c.b == 0x20) ? 1 : 0;
         }
         CHECK(dark > 5);
+    }
+}
+
+namespace {
+
+// A deed of 123 characters in eight clauses.
+const std::string kLongDeed =
+    "2026年7月暴雨期间，退休党员王大海连续七天带领十二名志愿者转移低洼地带群众三百余人，"
+    "自掏腰包购买沙袋和应急物资，在社区值守点为受灾群众送去热饭热水；洪水退去后，他又组织邻里"
+    "清淤消杀，帮助独居老人修缮房屋，被群众亲切地称为“守护社区的老黄牛”。";
+
+protocol::Slide honor_with_deeds(const fs::path& dir, std::size_t n, const std::string& deed) {
+    protocol::Slide s = honor_slide(dir);
+    s.entries.resize(n);
+    for (auto& e : s.entries) e.deed = deed;
+    return s;
+}
+
+// Does `shown` (a deed as drawn) end at a clause end of `deed`: a prefix of
+// it, then "……", where the deed goes on with a clause mark (or a closing
+// quote after one)?
+bool cut_at_clause_end(const std::string& shown, const std::string& deed) {
+    const std::string dots = "……";
+    if (shown.size() <= dots.size() ||
+        shown.compare(shown.size() - dots.size(), dots.size(), dots) != 0) {
+        return false;
+    }
+    const std::string kept = shown.substr(0, shown.size() - dots.size());
+    if (deed.compare(0, kept.size(), kept) != 0) return false;
+    for (const char* mark : {"。", "！", "？", "；", "，", "、", "：", "”"}) {
+        if (deed.compare(kept.size(), std::strlen(mark), mark) == 0 || kept.ends_with("”")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("player screens: an honour roll's cards fit their page, deeds whole when there is room",
+          "[player][screens]") {
+    SdlOnce sdl;
+    TempDir dir;
+    for (Size size : {Size{1920, 1080}, Size{1080, 1920}}) {
+        INFO(size.w << "x" << size.h);
+        // One or two people on a page: the cards grow and the long deed is whole.
+        for (std::size_t n : {1U, 2U}) {
+            const Shot shot =
+                render_slide(honor_with_deeds(dir.path, n, kLongDeed), size, at_now());
+            CHECK(block_texts(shot.layout, "deed") == std::vector<std::string>(n, kLongDeed));
+            CHECK(shot.layout.warnings.empty());
+        }
+        // The last page of five holds one card: its deed is whole and larger
+        // than on the full first page.
+        const protocol::Slide five = honor_slide(dir.path);
+        const Shot p2 = render_slide(five, size, at_now(1));
+        CHECK(block_texts(p2.layout, "deed") == std::vector<std::string>{five.entries[4].deed});
+        const Shot p1 = render_slide(five, size, at_now(0));
+        REQUIRE(find_block(p1.layout, "deed") != nullptr);
+        CHECK(find_block(p2.layout, "deed")->font_px > find_block(p1.layout, "deed")->font_px);
+        // Four long deeds do not fit: each is cut at a clause end, with "……",
+        // shows more than its first clause, and the preview says so.
+        const Shot full = render_slide(honor_with_deeds(dir.path, 4, kLongDeed), size, at_now());
+        const auto deeds = block_texts(full.layout, "deed");
+        REQUIRE(deeds.size() == 4);
+        for (const auto& d : deeds) {
+            INFO(d);
+            CHECK(cut_at_clause_end(d, kLongDeed));
+            CHECK(d.size() > std::string("2026年7月暴雨期间……").size());
+        }
+        bool warned = false;
+        for (const auto& w : full.layout.warnings) {
+            warned = warned || w.find("张小明") != std::string::npos;
+        }
+        CHECK(warned);
+        // Every deed on a page has one size.
+        for (std::size_t k = 1; k < 4; ++k) {
+            CHECK(find_block(full.layout, "deed", k)->font_px ==
+                  find_block(full.layout, "deed")->font_px);
+        }
     }
 }
 

@@ -122,24 +122,29 @@ TEST_CASE("a batch of plays is read in order and refused naming the entry", "[pr
     CHECK(too_many.error().message.find("several requests") != std::string::npos);
 }
 
-TEST_CASE("the renderer's --lines report is read back with its pages and missing glyphs",
+TEST_CASE("the renderer's --lines report is read back with its pages, missing glyphs and cuts",
           "[protocol][render_report]") {
     RenderReport report;
     report.blocks = json::array({{{"role", "title"}, {"font_px", 72}, {"lines", {"光盘行动"}}}});
     report.pages = 3;
     report.missing_glyphs = {{"title", "😀"}, {"entries[1].deed", "𠀀"}};
+    report.shortened = {"entries[0].deed", "entries[3].deed"};
     auto back = parse_render_report(to_json(report).dump());
     REQUIRE(back);
     CHECK(back->pages == 3);
     CHECK(back->missing_glyphs == report.missing_glyphs);
+    CHECK(back->shortened == report.shortened);
     CHECK(back->blocks == report.blocks);
 
     CHECK(parse_render_report("not json").error().field == "report");
     CHECK(parse_render_report(R"({"pages":0})").error().field == "pages");
     CHECK(parse_render_report(R"({"missing_glyphs":[{"field":"title"}]})").error().field ==
           "missing_glyphs[0]");
+    CHECK(parse_render_report(R"({"shortened":"title"})").error().field == "shortened");
+    CHECK(parse_render_report(R"({"shortened":["title",""]})").error().field == "shortened[1]");
     auto plain = parse_render_report(R"({"blocks":[]})");
     REQUIRE(plain);
     CHECK(plain->pages == 1);
     CHECK(plain->missing_glyphs.empty());
+    CHECK(plain->shortened.empty());
 }

@@ -1,14 +1,14 @@
 // The editors of slide fields, built from their descriptors (lib/slide_types.js)
 // by kind, and the reader that turns them back into slide JSON. Special
-// widgets are chosen by kind (media: the picker; entries: a table of rows);
-// a type's entries field may add tools above its table (ENTRY_TOOLS).
+// widgets are chosen by kind (media: the picker; entries: a card per entry);
+// a type's entries field may add tools above its list (ENTRY_TOOLS).
 import { t } from '../i18n.js';
 import { honorEntriesFromCsv } from './csv.js';
 import { button, el, field, input, say, select } from './dom.js';
 import { label } from './slide_types.js';
 import { mediaPicker } from './upload.js';
 
-// Entries tables by "type.field": their data-list name and the tools shown
+// Entries lists by "type.field": their data-list name and the tools shown
 // above them. Others are named after their field.
 const ENTRY_TOOLS = {
   'honor_roll.entries': { list: 'honor', tools: csvImport },
@@ -21,15 +21,14 @@ function listName(type, f) {
 
 const limit = (f) => (f.max_chars ? { maxLength: f.max_chars } : {});
 
-// The control of one field (not entries) holding `value`; `inRow`: a cell of
-// an entries table (labelled for assistive technology, compact).
+// The control of one field (not entries) holding `value`; `inRow`: a field
+// of an entry (compact).
 function control(f, value, inRow, onChange) {
-  const aria = inRow ? { ariaLabel: label(f.label) } : {};
   switch (f.kind) {
     case 'multiline_text':
-      return el('textarea', { name: f.name, rows: inRow ? 2 : 8, value: value ?? '', ...limit(f), ...aria });
+      return el('textarea', { name: f.name, rows: inRow ? 3 : 8, value: value ?? '', ...limit(f) });
     case 'integer':
-      return input(f.name, value ?? f.default, { type: 'number', min: f.min, max: f.max, ...aria });
+      return input(f.name, value ?? f.default, { type: 'number', min: f.min, max: f.max });
     case 'boolean':
       return el('input', { type: 'checkbox', name: f.name, checked: value ?? f.default ?? false });
     case 'choice':
@@ -44,10 +43,10 @@ function control(f, value, inRow, onChange) {
     case 'media':
       return mediaPicker(f.name, value, onChange);
     case 'date':
-      return inRow ? input(f.name, value, { type: f.advanced ? 'hidden' : 'date', ...(f.advanced ? {} : aria) })
+      return inRow ? input(f.name, value, { type: f.advanced ? 'hidden' : 'date' })
         : input(f.name, value, { placeholder: 'YYYY-MM-DD' });
     default:
-      return input(f.name, value, { ...limit(f), ...aria });
+      return input(f.name, value, limit(f));
   }
 }
 
@@ -60,31 +59,43 @@ export function fieldEditor(f, value, onChange) {
   return field({ text: label(f.label) }, c);
 }
 
-// One row of an entries table; advanced fields ride hidden in the next cell.
+// One entry: a card of labelled fields that wraps to the form's width (long
+// text and the photo follow, a whole line each), with buttons to move it up or down
+// and to remove it; advanced fields ride hidden.
 function entryRow(f, e = {}) {
-  const tr = el('tr', { className: 'entry' });
-  let hidden = [];
+  const box = el('div', { className: 'entry', role: 'group' });
+  const fields = el('div', { className: 'entry-fields' });
+  const wide = [];
   for (const ef of f.entry_fields) {
     const c = control(ef, e[ef.name], true);
-    if (ef.advanced) { hidden.push(c); continue; }
-    tr.append(el('td', {}, ...hidden, c));
-    hidden = [];
+    if (ef.advanced) { fields.append(c); continue; }
+    const text = el('span', { textContent: label(ef.label) });
+    if (ef.kind === 'media') wide.push(el('div', { className: 'label wide' }, text, c));
+    else if (ef.kind === 'multiline_text') wide.push(el('label', { className: 'wide' }, text, c));
+    else fields.append(el('label', {}, text, c));
   }
-  tr.append(el('td', {}, ...hidden, button(t('remove'), async () => tr.remove())));
-  return tr;
+  fields.append(...wide);
+  const move = (up) => async () => {
+    const to = up ? box.previousElementSibling : box.nextElementSibling;
+    if (!to) return;
+    box.parentNode.insertBefore(box, up ? to : to.nextElementSibling);
+    box.querySelector('input, textarea, select')?.focus();
+  };
+  box.append(fields, el('div', { className: 'entry-actions' },
+    button(t('entry.up'), move(true)), button(t('entry.down'), move(false)),
+    button(t('remove'), async () => box.remove())));
+  return box;
 }
 
-// An entries field: its heading, tools, and a table with a row per entry.
+// An entries field: its heading, tools, and a card per entry.
 function entriesEditor(type, f, value, first, onChange) {
   const rows = value && value.length ? value : first ? [{}] : [];
   const makeRow = (e) => entryRow(f, e);
-  const tbody = el('tbody', { dataset: { list: listName(type, f) } }, ...rows.map(makeRow));
-  const heads = f.entry_fields.filter((ef) => !ef.advanced).map((ef) => el('th', { textContent: label(ef.label) }));
+  const list = el('div', { className: 'entry-list', dataset: { list: listName(type, f) } }, ...rows.map(makeRow));
   const tools = ENTRY_TOOLS[type + '.' + f.name];
-  return [el('h3', { textContent: label(f.label) }), tools ? tools.tools(tbody, makeRow, onChange) : null,
-    el('div', { className: 'entries' },
-      el('table', {}, el('thead', {}, el('tr', {}, ...heads, el('th'))), tbody),
-      button(t('add_row'), async () => tbody.append(makeRow())))].filter(Boolean);
+  return [el('h3', { textContent: label(f.label) }), tools ? tools.tools(list, makeRow, onChange) : null,
+    el('div', { className: 'entries' }, list,
+      button(t('add_row'), async () => list.append(makeRow())))].filter(Boolean);
 }
 
 // The editors of a type's own fields for slide `s`: its hint, then each field.
@@ -105,7 +116,7 @@ export function typeEditors(type, s, onChange) {
 
 function readRows(form, list, f) {
   const out = [];
-  for (const tr of form.querySelectorAll(`tbody[data-list="${list}"] tr.entry`)) {
+  for (const tr of form.querySelectorAll(`[data-list="${list}"] .entry`)) {
     const e = {};
     for (const inp of tr.querySelectorAll('input, select, textarea')) {
       const v = inp.value.trim();
@@ -122,7 +133,7 @@ function readRows(form, list, f) {
 // out empty optional ones. A field of the slide itself, not an entry row's
 // field of the same name (category, valid_until).
 export function readFields(form, type, fields, s) {
-  const one = (n) => [...form.querySelectorAll(`[name="${n}"]`)].find((x) => !x.closest('tr.entry'));
+  const one = (n) => [...form.querySelectorAll(`[name="${n}"]`)].find((x) => !x.closest('.entry'));
   for (const f of fields) {
     const radios = [...form.querySelectorAll(`input[type=radio][name="${f.name}"]`)];
     const node = radios.length ? radios.find((r) => r.checked) : one(f.name);
@@ -143,13 +154,13 @@ export function missingRequired(fields, s) {
 }
 
 // The honour roll's list from a CSV file (replaces the table's rows).
-function csvImport(tbody, makeRow, onChange) {
+function csvImport(list, makeRow, onChange) {
   const file = el('input', { type: 'file', accept: '.csv,text/csv', className: 'file', id: 'honor-csv' });
   file.onchange = async () => {
     if (!file.files[0]) return;
     try {
       const entries = honorEntriesFromCsv(await file.files[0].text());
-      tbody.replaceChildren(...entries.map(makeRow));
+      list.replaceChildren(...entries.map(makeRow));
       say(t('csv.honor_loaded', entries.length));
       if (onChange) onChange();
     } catch (e) {

@@ -276,6 +276,10 @@ PreviewResult PreviewService::render_now(const Job& job) const {
             preview->warnings.push_back(
                 {g.field, "has characters the screen's font cannot show: " + g.glyphs});
         }
+        for (const std::string& field : report->shortened) {
+            preview->warnings.push_back(
+                {field, "does not fit whole on the screen: it is shown up to a clause end"});
+        }
     } else {
         spdlog::warn("previews: the renderer's --lines report is unreadable: {}",
                      report.error().to_string());

@@ -102,6 +102,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
         SDL_Renderer* r = (*display)->renderer();
         nlohmann::json lines;
         int pages_drawn = pages;
+        std::vector<std::string> shortened;
 
         if (!options.screen) {
             auto rendered = renderer.render(*slide, options.size, ropts);
@@ -118,6 +119,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             SDL_RenderCopy(r, rendered->texture.get(), nullptr, nullptr);
             lines = rendered->layout.to_json();
             pages_drawn = rendered->layout.pages;
+            shortened = rendered->layout.shortened;
         } else {
             // The full screen as the player shows it: a notice runs on the
             // ticker (with the built-in slide in the main zone); an
@@ -147,6 +149,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             }
             lines = rendered->layout.to_json();
             pages_drawn = rendered->layout.pages;
+            shortened = rendered->layout.shortened;
             if (emergency) {
                 compositor.show_emergency(std::move(rendered->texture));
             } else {
@@ -194,6 +197,7 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
             protocol::RenderReport report;
             report.blocks = std::move(lines["blocks"]);
             report.pages = pages_drawn;
+            report.shortened = std::move(shortened);
             for (const auto& g : *missing) report.missing_glyphs.push_back({g.field, g.glyphs});
             std::cout << protocol::to_json(report).dump() << std::endl;
         }

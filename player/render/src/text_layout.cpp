@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -148,6 +149,70 @@ Status draw_pieces(SDL_Renderer* renderer, TTF_Font* font, const LaidOutLine& li
         SDL_RenderCopy(renderer, texture.get(), nullptr, &dst);
     }
     return {};
+}
+
+// Where `text` may be cut "at a clause end": the byte offsets just after
+// each 。！？；，、： (and the closing quotes or brackets after it), in order.
+std::vector<std::size_t> clause_ends(std::string_view text) {
+    const auto is_end = [](char32_t cp) {
+        return cp == U'。' || cp == U'！' || cp == U'？' || cp == U'；' || cp == U'，' ||
+               cp == U'、' || cp == U'：';
+    };
+    const auto is_closing = [](char32_t cp) {
+        return cp == U'”' || cp == U'’' || cp == U'）' || cp == U'》' || cp == U'」' || cp == U'』';
+    };
+    std::vector<std::size_t> ends;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (!is_end(next_code_point(text, i))) continue;
+        std::size_t j = i;
+        while (j < text.size()) {
+            std::size_t k = j;
+            if (!is_closing(next_code_point(text, k))) break;
+            j = k;
+        }
+        i = j;
+        if (i < text.size()) ends.push_back(i);
+    }
+    return ends;
+}
+
+// `text` up to `end`, ending in `ellipsis` instead of its clause mark (a
+// closing quote stays: the quotation is whole).
+std::string clause_excerpt(std::string_view text, std::size_t end, const std::string& ellipsis) {
+    std::string s(text.substr(0, end));
+    std::size_t i = s.size() - 1;
+    while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+    std::size_t j = i;
+    const char32_t last = next_code_point(s, j);
+    if (last == U'。' || last == U'！' || last == U'？' || last == U'；' || last == U'，' ||
+        last == U'、' || last == U'：') {
+        s.erase(i);
+    }
+    return s + ellipsis;
+}
+
+// The longest clause-end excerpt of `text` that fits at `px`, or nullopt.
+std::optional<TextBlock> layout_clause_excerpt(FontCache& fonts, std::string_view text,
+                                               const TextStyle& style, int px, SDL_Rect box,
+                                               const std::string& role) {
+    const auto ends = clause_ends(text);
+    std::optional<TextBlock> best;
+    // The longer the excerpt the more lines: the last end that fits.
+    std::size_t lo = 0, hi = ends.size();  // ends[0, lo) fit, ends[hi, ...) do not
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        auto b = layout_text_at(fonts, clause_excerpt(text, ends[mid], style.ellipsis), style, px,
+                                box.w, box.h, role);
+        if (b && !b->truncated) {
+            best = std::move(*b);
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (best) best->truncated = true;  // what the screen shows is shorter than the text
+    return best;
 }
 
 }  // namespace
@@ -309,8 +374,14 @@ Result<TextBlock> layout_text(FontCache& fonts, std::string_view text, const Tex
         }
         best = lo;
     }
-    auto block = layout_text_at(fonts, text, style, best, box.w, box.h, std::move(role));
+    auto block = layout_text_at(fonts, text, style, best, box.w, box.h, role);
     if (!block) return block;
+    if (block->truncated && style.cut_at_clause) {
+        if (auto excerpt = layout_clause_excerpt(fonts, text, style, best, box, role)) {
+            excerpt->missing_glyphs = std::move(block->missing_glyphs);
+            *block = std::move(*excerpt);
+        }
+    }
     block->box = box;
     move_block(*block, box.x, box.y);
     block->box = box;

@@ -2,8 +2,9 @@
 // What `signage-player --render … --lines` prints on standard output: one
 // JSON object with the slide's laid-out text (for tests and tools), how many
 // pages the slide has, and, per field, the characters that none of the
-// screen's fonts can show (the server turns them into warnings in previews
-// and at submit). The player writes it with to_json, the server reads it
+// screen's fonts can show, and the fields the page drawn shows shortened
+// because they do not fit whole (the server turns both into warnings in
+// previews and at submit). The player writes it with to_json, the server reads it
 // with parse_render_report.
 
 #include <string>
@@ -29,6 +30,7 @@ struct RenderReport {
     nlohmann::json blocks = nlohmann::json::array();
     int pages = 1;
     std::vector<FieldGlyphs> missing_glyphs;
+    std::vector<std::string> shortened;  // field paths, e.g. "entries[2].deed"
 };
 
 // "invalid" naming the field at fault for anything but such an object.

@@ -41,6 +41,9 @@ struct SlideLayout {
     std::optional<SDL_Rect> image_rect;  // where the slide's image landed (clipped to the output)
     SDL_Color background{};              // the dominant background colour
     std::vector<std::string> warnings;   // missing media, missing glyphs, truncation
+    // Fields shown shortened because they do not fit whole (a deed cut at a
+    // clause end), as paths: "entries[2].deed".
+    std::vector<std::string> shortened;
     // Regions the compositor uncovers one after the other when the slide is
     // shown (core_values: its three levels), in order. Empty: no reveal.
     std::vector<SDL_Rect> reveal;
@@ -121,8 +124,17 @@ class SlideRenderer {
     // returns the area left for its content.
     Result<SDL_Rect> draw_board(const protocol::Slide& slide, Size size, const char* default_title,
                                 SlideLayout& layout);
-    Status draw_honor_card(const protocol::HonorEntry& entry, const SDL_Rect& card, Size size,
-                           SlideLayout& layout);
+    // Draws a card but its deed; the box left for the deed (h <= 0: none).
+    Result<SDL_Rect> draw_honor_card(const protocol::HonorEntry& entry, const SDL_Rect& card,
+                                     Size size, bool compact, SlideLayout& layout);
+    // Draws the page's cards from entry `first` in `rects`, then their deeds.
+    struct HonorCards {
+        bool shortened = false;       // a deed did not fit whole
+        std::size_t shown_bytes = 0;  // of the deeds, as drawn
+    };
+    Result<HonorCards> draw_honor_cards(const protocol::Slide& slide, std::size_t first,
+                                        const std::vector<SDL_Rect>& rects, Size size, bool compact,
+                                        SlideLayout& layout);
     // Draws `ref` cover-cropped into `frame`; false when it is unavailable.
     bool draw_photo(const std::string& ref, const SDL_Rect& frame, SlideLayout& layout);
     Status draw_list_column(bool red, const std::vector<const protocol::ListEntry*>& rows,

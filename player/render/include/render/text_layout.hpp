@@ -42,6 +42,10 @@ struct TextStyle {
     // What ends a truncated last line: "…" by default; "……" for Chinese
     // excerpts.
     std::string ellipsis = "\u2026";
+    // When even `min_px` does not fit, cut at the last sentence or clause
+    // end (。！？；，、：, with any closing quote after it) that fits, not
+    // inside a clause; a text without such an end that fits is cut as usual.
+    bool cut_at_clause = false;
 };
 
 // A style in one line: weight, size range, line pitch, alignment.
