@@ -18,9 +18,19 @@ using namespace slide_read;
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kServerManaged = {
-    "id",         "status",      "author",        "reviewer", "created_at",
-    "updated_at", "approved_at", "reject_reason", "version",  "submitted_at"};
+constexpr std::array<std::string_view, 13> kServerManaged = {"id",
+                                                             "status",
+                                                             "author",
+                                                             "reviewer",
+                                                             "created_at",
+                                                             "updated_at",
+                                                             "approved_at",
+                                                             "reject_reason",
+                                                             "version",
+                                                             "submitted_at",
+                                                             "revision",
+                                                             "approved_revision",
+                                                             "approved_version"};
 
 constexpr std::array<std::string_view, 13> kCommonFields = {
     "type",     "title",      "duration_s",  "category",   "public_service",

@@ -248,7 +248,7 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   assert.deepEqual([drawn.w, drawn.h], [960, 540]);
   // A character the screen's font lacks is named with its field.
   await page.fill('#slide-form input[name=title]', '文明出行 \u{1F600}');
-  await page.waitForSelector('#preview-warnings li:has-text("title")', { timeout: 60000 });
+  await page.waitForSelector('#preview-warnings li:has-text("“标题”：含有屏幕字体无法显示的字符")', { timeout: 60000 });
   await previewShown();
   const redrawn = await page.$eval('#preview-img', (img) => img.src);
   assert.notEqual(redrawn, drawn.src, 'a new picture after typing');
@@ -267,7 +267,7 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
 
   await signIn(page, reviewer);
   await go(page, '#review', '.page-review');
-  const row = page.locator('.page-review tr', { hasText: '文明出行 从我做起' });
+  const row = page.locator('.page-review .review-card', { hasText: '文明出行 从我做起' });
   await row.waitFor();
   await shot(page, 'review');
   await row.getByRole('button', { name: '通过' }).click();
@@ -500,8 +500,8 @@ test('a reviewer rejects with a reason; the editor sees it', async () => {
   await page.waitForSelector('.page-content tr:has-text("停水通知") .status-pending');
   await signOut(page);
   await signIn(page, reviewer);
-  await go(page, '#review', '.page-review tr:has-text("停水通知")');
-  const row = page.locator('.page-review tr', { hasText: '停水通知' });
+  await go(page, '#review', '.page-review .review-card:has-text("停水通知")');
+  const row = page.locator('.page-review .review-card', { hasText: '停水通知' });
   await row.getByRole('button', { name: '驳回' }).click();
   await page.waitForSelector('#message.error:has-text("驳回需要填写原因")');
   await row.locator('input.reason').fill('时间写错了');
@@ -844,7 +844,7 @@ test('the honour-roll editor fits 1280 px in both languages, people reorder, and
     await people.last().locator('input[name=name]').fill(name);
     await people.last().locator('textarea[name=deed]').fill(deed);
   }
-  await page.waitForSelector('#preview-warnings li:has-text("entries[3].deed")', { timeout: 60000 });
+  await page.waitForSelector('#preview-warnings li:has-text("光荣榜人员 · 第 4 项 · 事迹")', { timeout: 60000 });
 
   await page.click('#lang');
   await newSlideEnglish(page);
@@ -859,6 +859,63 @@ async function newSlideEnglish(page) {
   await page.selectOption('#slide-form select[name=type]', 'honor_roll');
   await page.waitForSelector('#slide-form [data-list=honor] .entry');
 }
+
+test('review with eyes: each pending slide as the screens draw it, what changed since the live version, and an approval of the revision looked at', async () => {
+  // The editor's side, over HTTP: a slide approved once, then changed.
+  const as = async (who) => (await (await fetch(URL_ + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: who.user, password: who.password }),
+  })).json()).token;
+  const call = async (token, method, route, body) => {
+    const res = await fetch(URL_ + '/api/v1' + route, {
+      method, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token }, body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(res.ok, `${method} ${route}: HTTP ${res.status}`);
+    return res.json();
+  };
+  const ed = await as(editor);
+  const rv = await as(reviewer);
+  const slide = { type: 'text', title: '节约用水 人人有责', body: '随手关紧水龙头。', duration_s: 10, purpose: 'public_service' };
+  const { id } = await call(ed, 'POST', '/slides', slide);
+  await call(ed, 'POST', `/slides/${id}/submit`);
+  await call(rv, 'POST', `/slides/${id}/approve`);
+  await call(ed, 'PUT', `/slides/${id}`, { ...slide, title: '节约用水 从我做起', body: '随手关紧水龙头，一水多用。' });
+
+  const page = await newPage();
+  await signIn(page, reviewer);
+  await go(page, '#review', `.page-review .review-card[data-id="${id}"]`);
+  const card = page.locator(`.page-review .review-card[data-id="${id}"]`);
+  // The screens' own pictures, landscape and portrait.
+  await page.waitForFunction((i) => {
+    const imgs = [...document.querySelectorAll(`.review-card[data-id="${i}"] .review-shot img`)];
+    return imgs.length === 2 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+  }, id, { timeout: 60000 });
+  const sizes = await card.locator('.review-shot img').evaluateAll((xs) => xs.map((x) => [x.naturalWidth, x.naturalHeight]));
+  assert.deepEqual(sizes, [[480, 270], [270, 480]]);
+  // What changed since the live version, field by field, in the user's words.
+  const rows = await card.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows.sort(), [['标题', '节约用水 人人有责', '节约用水 从我做起'], ['正文（空行分段）', '随手关紧水龙头。', '随手关紧水龙头，一水多用。']].sort());
+  const seen = await card.getAttribute('data-revision');
+  assert.match(seen, /^[0-9a-f]{12}$/);
+  await shot(page, 'review-eyes');
+
+  // Changed again while the reviewer looks: the approval of what was seen is
+  // refused, the page shows the new revision, which is then approved.
+  await call(ed, 'PUT', `/slides/${id}`, { ...slide, title: '节约用水 从我做起', body: '随手关紧水龙头，一水多用，人人节水。' });
+  await card.getByRole('button', { name: '通过（版本 ' + seen + '）' }).click();
+  await page.waitForSelector('#message.error:has-text("之后又被修改")');
+  assert.equal((await call(rv, 'GET', `/slides/${id}`)).status, 'pending');
+  const now = await page.locator(`.page-review .review-card[data-id="${id}"]`).getAttribute('data-revision');
+  assert.notEqual(now, seen);
+  await page.locator(`.page-review .review-card[data-id="${id}"]`).getByRole('button', { name: '通过（版本 ' + now + '）' }).click();
+  await page.waitForSelector('#message:has-text("已通过")');
+  const approved = await call(rv, 'GET', `/slides/${id}`);
+  assert.equal(approved.status, 'approved');
+  assert.equal(approved.body, '随手关紧水龙头，一水多用，人人节水。');
+  // The audit log names the revision approved.
+  const audit = await call(rv, 'GET', `/audit?object_type=slide&object_id=${id}`);
+  assert.ok(audit.entries.some((e) => e.action === 'approve' && JSON.stringify(e).includes(now)), 'the approval names its revision');
+  await page.context().close();
+});
 
 test('a prize screen\'s link opens the redemption page on a phone, through sign-in, and hands the prize out once', async () => {
   // The code the lobby screen makes for a prize today, and the link its QR

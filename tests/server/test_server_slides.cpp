@@ -86,6 +86,52 @@ TEST_CASE("server: invalid slides are refused naming the field, and nothing is s
     CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("title") == "原标题");
 }
 
+TEST_CASE("server: an approval names the revision it approves; a changed slide is looked at again",
+          "[server][slides]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/slides", text_slide("垃圾分类 从我做起"));
+    const std::string path = "/api/v1/slides/" + created.json().at("id").get<std::string>();
+    REQUIRE(staff.editor.post(path + "/submit").status == 200);
+    const json seen = staff.reviewer.get(path).json();
+    const std::string first = seen.at("revision").get<std::string>();
+    CHECK(first.size() == 12);
+    CHECK_FALSE(seen.contains("approved_version"));  // nothing live yet
+
+    // The editor changes it while the reviewer looks: the approval of what
+    // the reviewer saw is refused, naming the revision, and changes nothing.
+    REQUIRE(staff.editor.put(path, text_slide("垃圾分类 人人有责")).status == 200);
+    auto stale = staff.reviewer.post(path + "/approve", {{"revision", first}});
+    CHECK(stale.status == 409);
+    CHECK(error_field(stale) == "revision");
+    const json now = staff.reviewer.get(path).json();
+    CHECK(now.at("status") == "pending");
+    CHECK(now.at("revision") != first);
+    CHECK(staff.reviewer.post(path + "/approve", {{"revision", 42}}).status == 400);
+
+    auto approved = staff.reviewer.post(path + "/approve", {{"revision", now.at("revision")}});
+    REQUIRE(approved.status == 200);
+    CHECK(approved.json().at("status") == "approved");
+    // The audit log says which revision was approved.
+    const json audit = staff.admin.get("/api/v1/audit?limit=5").json();
+    bool named = false;
+    for (const json& e : audit.at("entries")) {
+        named =
+            named || (e.at("action") == "approve" &&
+                      e.dump().find(now.at("revision").get<std::string>()) != std::string::npos);
+    }
+    CHECK(named);
+
+    // Changed after approval: the working copy and the approved version
+    // (what screens show) are both there for the review page to compare.
+    REQUIRE(staff.editor.put(path, text_slide("垃圾分类 绿色生活")).status == 200);
+    const json changed = staff.reviewer.get(path).json();
+    CHECK(changed.at("title") == "垃圾分类 绿色生活");
+    CHECK(changed.at("approved_version").at("title") == "垃圾分类 人人有责");
+    CHECK(changed.at("approved_revision") == now.at("revision"));
+    // Sent back as it came, the server's own fields are ignored.
+    CHECK(staff.editor.put(path, changed).status == 200);
+}
+
 TEST_CASE("server: review follows the workflow and nobody approves their own slide",
           "[server][slides]") {
     Staff staff;

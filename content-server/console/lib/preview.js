@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { ApiError } from './api.js';
 import { el } from './dom.js';
 import { authHeaders, expired, session } from './session.js';
+import { warningText } from './slide_types.js';
 
 const PREVIEW_DELAY_MS = 400;
 
@@ -46,7 +47,7 @@ export function previewPane(box) {
     img.src = url;
     let found = [];
     try { found = JSON.parse(decodeURIComponent(res.headers.get('X-Signage-Warnings') || '%5B%5D')); } catch (e) { found = []; }
-    warnings.replaceChildren(...found.map((w) => el('li', { textContent: w.field ? t('warn.field', w.field, w.message) : w.message })));
+    warnings.replaceChildren(...found.map((w) => el('li', { textContent: warningText(w, slide.type) })));
     const pages = Number(res.headers.get('X-Signage-Pages') || 1);
     show(pages > 1 ? t('ed.preview_pages', pages) : '', 'ready');
   };
@@ -57,3 +58,20 @@ export function previewPane(box) {
     timer = setTimeout(() => load(slide, mine), PREVIEW_DELAY_MS);
   };
 }
+
+// A stored slide drawn by the screen's engine (GET /slides/{id}/preview.png):
+// an object URL of the PNG, how many pages the slide has, and the warnings
+// (characters the font lacks, fields shown shortened). `approved`: the
+// approved version instead of the working copy.
+export async function storedSlideImage(id, size, page = 0, approved = false) {
+  const q = `size=${size}&page=${page}` + (approved ? '&version=approved' : '');
+  const res = await fetch(`/api/v1/slides/${id}/preview.png?${q}`, { headers: authHeaders() });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, data.error, `GET /api/v1/slides/${id}/preview.png`);
+  }
+  let warnings = [];
+  try { warnings = JSON.parse(decodeURIComponent(res.headers.get('X-Signage-Warnings') || '%5B%5D')); } catch (e) { warnings = []; }
+  return { url: URL.createObjectURL(await res.blob()), pages: Number(res.headers.get('X-Signage-Pages') || 1), warnings };
+}
+

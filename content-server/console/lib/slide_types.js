@@ -1,7 +1,7 @@
 // The slide types as the server describes them (GET /api/v1/slide-types,
 // defined once in protocol/): their names, labels, fields, kinds and limits.
 // Fetched once per sign-in; the pages read them synchronously after that.
-import { currentLang } from '../i18n.js';
+import { currentLang, has, t } from '../i18n.js';
 import { api } from './api.js';
 import { session } from './session.js';
 
@@ -47,3 +47,24 @@ export function typeLabel(name) {
   const type = slideType(name);
   return type ? label(type.label) : name;
 }
+
+// A field's path as people read it: "entries[2].deed" of an honour roll is
+// "光荣榜人员 · 第 3 项 · 事迹"; an unknown path stays as it is.
+export function fieldPathLabel(type, path) {
+  const m = /^(\w+)(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(path || '');
+  if (!m) return path;
+  const spec = slideType(type);
+  const f = [...(spec ? spec.fields : []), ...commonFields()].find((x) => x.name === m[1]);
+  if (!f) return m[1] === 'groups' ? t('ed.groups') : path;
+  if (m[2] === undefined) return label(f.label);
+  const ef = m[3] && (f.entry_fields || []).find((x) => x.name === m[3]);
+  return ef ? t('field.entry', label(f.label), Number(m[2]) + 1, label(ef.label)) : t('field.item', label(f.label), Number(m[2]) + 1);
+}
+
+// A warning of the server's checks or previews ({field, code, chars,
+// message}) in the console's language, its field by its label.
+export function warningText(w, type) {
+  const text = w.code && has('warn.' + w.code) ? t('warn.' + w.code, w.chars || '') : w.message;
+  return w.field ? t('warn.field', fieldPathLabel(type, w.field), text) : text;
+}
+

@@ -2,6 +2,7 @@
 // submitting, rejecting with a reason, and a slide's end.
 import { t } from '../i18n.js';
 import { button, el, say } from './dom.js';
+import { warningText } from './slide_types.js';
 
 export const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published', 'withdrawn'];
 
@@ -10,7 +11,7 @@ export const STATUSES = ['draft', 'pending', 'approved', 'rejected', 'published'
 export function saySubmitted(text, result) {
   const warnings = (result && result.warnings) || [];
   if (!warnings.length) return say(text);
-  say(text + ' · ' + t('submit.warnings', warnings.map((w) => (w.field ? t('warn.field', w.field, w.message) : w.message)).join('；')), true);
+  say(text + ' · ' + t('submit.warnings', warnings.map((w) => warningText(w, result.type)).join('；')), true);
 }
 
 // Withdrawing live content: one click, with a reason if the reviewer wants

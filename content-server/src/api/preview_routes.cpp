@@ -173,8 +173,11 @@ std::vector<CheckWarning> missing_glyph_warnings(Services& s, const std::string&
         failed = input.error();
     }
     spdlog::warn("missing-glyph check: {}", failed.to_string());
-    return {{"", "the check for characters the screen's font cannot show did not run: " +
-                     failed.message}};
+    return {
+        {"",
+         "the check for characters the screen's font cannot show did not run: " + failed.message,
+         "glyph_check_failed",
+         {}}};
 }
 
 void add_preview_routes(http::Router& router, Services& s) {

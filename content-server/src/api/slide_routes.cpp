@@ -83,8 +83,22 @@ void add_slide_routes(http::Router& router, Services& s) {
                 return http::json_response(200, out);
             });
 
-    api.add(Method::post, "/api/v1/slides/{id}/approve", {.access = reviewer, .path_id = "slide"},
-            [&s](Call& c) -> Result<Response> { return view(s.slides.approve(c.id, c.user())); });
+    // {"revision": R} (optional): the revision the reviewer looked at.
+    api.add(Method::post, "/api/v1/slides/{id}/approve",
+            {.access = reviewer, .path_id = "slide", .body = Body::optional_object},
+            [&s](Call& c) -> Result<Response> {
+                std::string revision;
+                if (auto r = c.body.find("revision"); r != c.body.end()) {
+                    if (!r->is_string() || r->get_ref<const std::string&>().empty() ||
+                        r->get_ref<const std::string&>().size() > 64) {
+                        return make_error(ErrorCode::invalid,
+                                          "is the slide's revision as the server gave it",
+                                          "revision");
+                    }
+                    revision = r->get<std::string>();
+                }
+                return view(s.slides.approve(c.id, c.user(), revision));
+            });
 
     api.add(Method::post, "/api/v1/slides/{id}/reject",
             {.access = reviewer, .path_id = "slide", .body = Body::object},

@@ -158,8 +158,10 @@ Result<std::vector<CheckWarning>> check_for_submit(
     for (const auto& [field, text] : fields) {
         const std::string found = traditional_finder().find(text);
         if (!found.empty()) {
-            warnings.push_back({field, std::string("contains traditional Chinese characters (") +=
-                                       found + "): screens show simplified Chinese"});
+            warnings.push_back({field,
+                                std::string("contains traditional Chinese characters (") +=
+                                found + "): screens show simplified Chinese",
+                                "traditional", found});
         }
     }
     return warnings;
@@ -227,7 +229,11 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
 
 nlohmann::json warnings_json(const std::vector<CheckWarning>& warnings) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& w : warnings) out.push_back({{"field", w.field}, {"message", w.message}});
+    for (const auto& w : warnings) {
+        nlohmann::json j{{"field", w.field}, {"message", w.message}, {"code", w.code}};
+        if (!w.chars.empty()) j["chars"] = w.chars;
+        out.push_back(std::move(j));
+    }
     return out;
 }
 

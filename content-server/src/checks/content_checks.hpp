@@ -24,9 +24,14 @@ namespace signage::server {
 
 class Store;
 
+// A warning: the field's path, the message in English (for logs and tools),
+// and a code with its parameter for the console to word in its language:
+// "traditional" and "missing_glyphs" (`chars`: the characters), "shortened".
 struct CheckWarning {
     std::string field;
     std::string message;
+    std::string code;
+    std::string chars;
 };
 
 // Checks a record's working copy (its JSON text). Pure: `forbidden_words` is

@@ -274,11 +274,15 @@ PreviewResult PreviewService::render_now(const Job& job) const {
         preview->pages = report->pages;
         for (const protocol::FieldGlyphs& g : report->missing_glyphs) {
             preview->warnings.push_back(
-                {g.field, "has characters the screen's font cannot show: " + g.glyphs});
+                {g.field, "has characters the screen's font cannot show: " + g.glyphs,
+                 "missing_glyphs", g.glyphs});
         }
         for (const std::string& field : report->shortened) {
             preview->warnings.push_back(
-                {field, "does not fit whole on the screen: it is shown up to a clause end"});
+                {field,
+                 "does not fit whole on the screen: it is shown up to a clause end",
+                 "shortened",
+                 {}});
         }
     } else {
         spdlog::warn("previews: the renderer's --lines report is unreadable: {}",

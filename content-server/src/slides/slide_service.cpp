@@ -12,9 +12,19 @@
 namespace signage::server {
 namespace {
 
-constexpr const char* server_fields[] = {
-    "id",         "status",     "author",      "updated_by",          "reviewer", "reject_reason",
-    "created_at", "updated_at", "reviewed_at", "has_approved_version"};
+constexpr const char* server_fields[] = {"id",
+                                         "status",
+                                         "author",
+                                         "updated_by",
+                                         "reviewer",
+                                         "reject_reason",
+                                         "created_at",
+                                         "updated_at",
+                                         "reviewed_at",
+                                         "has_approved_version",
+                                         "revision",
+                                         "approved_version",
+                                         "approved_revision"};
 
 }  // namespace
 
@@ -118,9 +128,11 @@ Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
         by.id, "submit");
 }
 
-Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by) {
+Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by,
+                                          const std::string& revision) {
     return records_.update_one(
-        id, [&](SlideRecord& s) { return apply_approve(s, by); }, by.id, "approve");
+        id, [&](SlideRecord& s) { return apply_approve(s, by, "slide", revision); }, by.id,
+        "approve");
 }
 
 Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,
@@ -167,6 +179,16 @@ nlohmann::json slide_view(const SlideRecord& slide) {
     // A version of this slide has been approved and is (or will be, at the
     // next publish) on screens, even while a newer edit waits for review.
     j["has_approved_version"] = slide.approved_json.has_value();
+    // What a reviewer looks at, and what is live (or will be at the next
+    // publish) when it differs: the review page shows the changes.
+    j["revision"] = revision_of(slide);
+    if (slide.approved_json && *slide.approved_json != slide.json) {
+        SlideRecord approved = slide;
+        approved.json = *slide.approved_json;
+        j["approved_revision"] = revision_of(approved);
+        auto live = nlohmann::json::parse(*slide.approved_json, nullptr, false);
+        if (live.is_object()) j["approved_version"] = std::move(live);
+    }
     return j;
 }
 

@@ -54,10 +54,18 @@ Status apply_submit(SlideRecord& slide, const User& /*by*/, std::string_view nou
     return {};
 }
 
-Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun) {
+Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun,
+                     std::string_view revision) {
     if (slide.status != SlideStatus::pending) {
         return wrong_state(slide, noun, "approve",
                            "pending " + std::string(noun) + "s can be approved");
+    }
+    if (!revision.empty() && revision != revision_of(slide)) {
+        return make_error(ErrorCode::conflict,
+                          "the " + std::string(noun) + " was changed after revision " +
+                              std::string(revision) + " was looked at; revision " +
+                              revision_of(slide) + " waits now: look at it again",
+                          "revision");
     }
     if (by.id == slide.author_id || by.id == slide.updated_by_id) {
         return make_error(ErrorCode::forbidden,

@@ -27,7 +27,10 @@ namespace signage::server {
 // Replaces the working copy with `json` (already validated and normalised).
 Status apply_edit(SlideRecord& slide, const std::string& json, const User& by);
 Status apply_submit(SlideRecord& slide, const User& by, std::string_view noun = "slide");
-Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun = "slide");
+// `revision`, when not empty, is the one the reviewer saw: another one now
+// waiting is a conflict naming "revision".
+Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun = "slide",
+                     std::string_view revision = {});
 Status apply_reject(SlideRecord& slide, const User& by, const std::string& reason,
                     std::string_view noun = "slide");
 // Takes the approved version off (the next publish removes it from screens);

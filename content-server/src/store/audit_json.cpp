@@ -20,6 +20,7 @@ std::string review_audit_json(const SlideRecord& s) {
         return j.is_discarded() ? nlohmann::json(text) : j;
     };
     nlohmann::json j{{"status", to_string(s.status)},
+                     {"revision", revision_of(s)},
                      {"content", parse(s.json)},
                      {"approved", s.approved_json ? parse(*s.approved_json) : nullptr}};
     if (!s.reject_reason.empty()) j["reject_reason"] = s.reject_reason;

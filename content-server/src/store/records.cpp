@@ -2,7 +2,13 @@
 
 #include <ctime>
 
+#include "common/sha256.hpp"
+
 namespace signage::server {
+
+std::string revision_of(const SlideRecord& slide) {
+    return sha256_hex(slide.json).substr(0, 12);
+}
 
 std::string_view to_string(Role role) {
     switch (role) {

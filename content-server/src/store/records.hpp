@@ -130,6 +130,10 @@ struct SlideRecord {
     std::string reviewed_at;  // empty until reviewed
 };
 
+// The revision of a record's working copy: what a reviewer looked at, named
+// by its content (the first 12 hex digits of its SHA-256).
+std::string revision_of(const SlideRecord& slide);
+
 // A quiz question goes through the same review as a slide, so it is kept in
 // the same shape: `json` is the question's own fields (protocol::Question).
 using QuestionRecord = SlideRecord;
