@@ -443,8 +443,7 @@ void Player::show_next(Clock::time_point now, bool force) {
     if (!force && quiz_.invitation_due()) {
         const player::Decision next = player::decide(playing(), wall, tz_, history_);
         // What a publish brought goes first; the invitation comes after it.
-        const bool fresh = next.slide && std::find(history_.fresh.begin(), history_.fresh.end(),
-                                                   next.slide->id) != history_.fresh.end();
+        const bool fresh = next.slide && history_.is_fresh(next.slide->id);
         if (next.mode == player::Mode::item && !fresh) {
             plays_.show_invitation(wall_now_ms(), version(), next.starts_loop);
             show_invitation(now);

@@ -125,9 +125,6 @@ std::vector<Candidate> remaining_plan(const protocol::Manifest* m, Timestamp now
     auto played_count = [&](const std::string& id) {
         return std::count(h.played.begin(), h.played.end(), id);
     };
-    auto is_fresh = [&](const Slide* s) {
-        return std::find(h.fresh.begin(), h.fresh.end(), s->id) != h.fresh.end();
-    };
     std::vector<Candidate> natural;  // what is left of the loop, in its order
     std::int64_t ps_total = h.public_s, total = h.played_s;
     auto add = [&](const Slide* s, bool fresh) {
@@ -144,7 +141,7 @@ std::vector<Candidate> remaining_plan(const protocol::Manifest* m, Timestamp now
         if (s != tier.end()) add(*s, true);
     }
     for (const Slide* s : tier) {
-        if (played_count(s->id) == 0 && !is_fresh(s)) add(s, false);
+        if (played_count(s->id) == 0 && !h.is_fresh(s->id)) add(s, false);
     }
     std::vector<Candidate> extra;
     // Repeat public-service items until the loop reaches the minimum share:
@@ -339,10 +336,7 @@ bool carry_over(LoopState& history, const protocol::Manifest* previous,
                                    [&](const Slide& p) { return p.id == s.id; });
         const bool changed =
             before == previous->items.end() || protocol::to_json(*before) != protocol::to_json(s);
-        if (changed &&
-            std::find(history.fresh.begin(), history.fresh.end(), s.id) == history.fresh.end()) {
-            history.fresh.push_back(s.id);
-        }
+        if (changed && !history.is_fresh(s.id)) history.fresh.push_back(s.id);
     }
     return !new_loop;
 }

@@ -29,6 +29,7 @@
 //     that they play in their place. The loop's public-service repeats count
 //     them, so every whole loop still meets the minimum share.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ struct LoopState {
     // Ids a publish brought in new or changed, not yet played since: they play
     // next (rule 6). Kept across loops until played or withdrawn.
     std::vector<std::string> fresh;
+
+    // Whether a publish brought `id` and it has not played since.
+    bool is_fresh(const std::string& id) const {
+        return std::find(fresh.begin(), fresh.end(), id) != fresh.end();
+    }
 };
 
 enum class Mode { item, emergency, power_off };
