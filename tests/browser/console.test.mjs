@@ -1028,6 +1028,25 @@ test('an admin adds an alert webhook, sends a test and sees it delivered in the 
     assert.doesNotMatch(await alertsChrome(page, '街道值班群', hookUrl), /[\u4e00-\u9fff]/, 'no Chinese in the English console');
     await page.click('#lang');
     await page.waitForSelector('#nav a:has-text("概览")');
+
+    // Edited into a signed 钉钉 robot for one group, then deleted.
+    await go(page, '#alerts', '.page-alerts tr[data-hook="街道值班群"]');
+    await page.locator('.page-alerts tr[data-hook="街道值班群"]').getByRole('button', { name: '编辑' }).click();
+    await page.waitForSelector('.page-alerts h2:has-text("修改告警推送：街道值班群")');
+    assert.equal(await page.inputValue('.page-alerts input[name=url]'), hookUrl);
+    await page.selectOption('.page-alerts select[name=format]', 'dingtalk');
+    await page.fill('.page-alerts input[name=secret]', 'SEC-signing');
+    await page.check('.page-alerts input[name=groups][value=lobby]');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForSelector('#message:has-text("已保存告警推送「街道值班群」")');
+    const edited = page.locator('.page-alerts tr[data-hook="街道值班群"]');
+    await edited.waitFor();
+    assert.match(await edited.textContent(), /钉钉群机器人/);
+    assert.match(await edited.textContent(), /lobby/);
+    page.once('dialog', (d) => d.accept());
+    await edited.getByRole('button', { name: '删除' }).click();
+    await page.waitForSelector('#message:has-text("已删除告警推送「街道值班群」")');
+    await page.waitForSelector('.page-alerts td:has-text("还没有告警推送")');
     await page.context().close();
   } finally {
     receiver.close();
