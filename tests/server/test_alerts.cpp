@@ -4,6 +4,8 @@
 // presses test; with retries, a log and a restart in between.
 #include <catch2/catch.hpp>
 
+#include <sodium.h>
+
 #include <set>
 #include <thread>
 
@@ -61,6 +63,40 @@ std::vector<HookReceiver::Request> at_path(const HookReceiver& hook, const std::
     return out;
 }
 
+// The query parameter `name` of a request target, %XX decoded.
+std::string query_value(const std::string& target, const std::string& name) {
+    const auto at = target.find("&" + name + "=");
+    if (at == std::string::npos) return {};
+    const auto start = at + name.size() + 2;
+    const std::string raw = target.substr(start, target.find('&', start) - start);
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '%' && i + 2 < raw.size()) {
+            out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += raw[i];
+        }
+    }
+    return out;
+}
+
+// 钉钉's signature: base64 of HMAC-SHA256(secret, "timestamp\nsecret").
+std::string dingtalk_sign(const std::string& timestamp, const std::string& secret) {
+    const std::string text = timestamp + "\n" + secret;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()),
+                                secret.size());
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
+                                  text.size());
+    crypto_auth_hmacsha256_final(&state, mac);
+    char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
+                                       sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof b64, mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);
+    return b64;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -110,7 +146,14 @@ TEST_CASE(
     // The signed 钉钉 robot: its query kept, with timestamp and sign added.
     const std::string ding_target = at_path(receiver, "/ding")[0].target;
     CHECK(ding_target.rfind("/ding?access_token=t&timestamp=", 0) == 0);
-    CHECK(ding_target.find("&sign=") != std::string::npos);
+    const std::string timestamp = query_value(ding_target, "timestamp");
+    REQUIRE(!timestamp.empty());
+    const auto sent_ms = std::stoll(timestamp);
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    CHECK(now_ms - sent_ms < 60'000);  // 钉钉 refuses signatures over an hour old
+    CHECK(query_value(ding_target, "sign") == dingtalk_sign(timestamp, "SEC123"));
     CHECK(at_path(receiver, "/wecom")[0].target == "/wecom?key=abc");
     const json test_plain = json::parse(at_path(receiver, "/plain")[0].body);
     CHECK(test_plain.at("event") == "test");
