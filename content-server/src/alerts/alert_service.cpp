@@ -589,8 +589,11 @@ void AlertService::run() {
         auto due = store_.read(
             [](Tx& tx) -> Result<std::optional<std::int64_t>> { return tx.webhooks().next_due(); });
         if (due && *due) {
-            const auto until = std::chrono::milliseconds(
-                std::max<std::int64_t>(0, (**due - now_unix()) * 1000 + 50));
+            // Still due after send_due(): its result could not be stored;
+            // try again in a second rather than at once.
+            const std::int64_t in = **due - now_unix();
+            const auto until = in <= 0 ? std::chrono::milliseconds(1000)
+                                       : std::chrono::milliseconds(in * 1000 + 50);
             wait = std::min(wait, until);
         }
         lock.lock();
@@ -791,15 +794,13 @@ void AlertService::raise(const AlertEvent& event) {
 }
 
 void AlertService::send_due() {
-    while (!stopping_) {
-        auto due = store_.read([](Tx& tx) -> Result<std::vector<WebhookDelivery>> {
-            return tx.webhooks().due(now_unix());
-        });
-        if (!due || due->empty()) return;
-        for (WebhookDelivery& d : *due) {
-            if (stopping_) return;
-            send(std::move(d));
-        }
+    auto due = store_.read([](Tx& tx) -> Result<std::vector<WebhookDelivery>> {
+        return tx.webhooks().due(now_unix());
+    });
+    if (!due) return;
+    for (WebhookDelivery& d : *due) {
+        if (stopping_) return;
+        send(std::move(d));
     }
 }
 
