@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -263,6 +264,36 @@ TEST_CASE(
     const json again = json::parse(receiver.requests()[2].body);
     CHECK(again.at("event") == "sync_error");
     CHECK(again.at("screen").at("error") == "timed out");
+}
+
+TEST_CASE(
+    "alerts: a sync error that clears and comes back while the alert thread is busy "
+    "alerts twice",
+    "[server][alerts]") {
+    HookReceiver receiver;
+    ServerOptions options;
+    // The alert thread waits 2 s whenever it is about to take heartbeats.
+    options.env = {{"SIGNAGE_FAULT_PAUSE", "alerts.before_heartbeats:2000"}};
+    Staff staff(options);
+    const std::string kiosk = staff.server.add_screen("kiosk", "hall");
+    make_hook(staff.admin, {{"name", "hall"},
+                            {"url", receiver.url("/hall")},
+                            {"format", "plain"},
+                            {"events", {"sync_error"}}});
+    auto screen = staff.server.client(kiosk);
+    REQUIRE(screen.post("/api/v1/player/heartbeat", heartbeat(3600, "connection refused")).status ==
+            200);
+    const std::regex paused("^fault: paused at alerts\\.before_heartbeats$");
+    REQUIRE(staff.server.process().wait_for_line(paused, 10s));
+    // While it waits, the error clears and another comes: both changes count.
+    REQUIRE(screen.post("/api/v1/player/heartbeat", heartbeat(3600, nullptr)).status == 200);
+    REQUIRE(screen.post("/api/v1/player/heartbeat", heartbeat(3600, "timed out")).status == 200);
+    REQUIRE(receiver.wait_for(2));
+    std::vector<std::string> errors;
+    for (const auto& r : receiver.requests()) {
+        errors.push_back(json::parse(r.body).at("screen").at("error").get<std::string>());
+    }
+    CHECK(errors == std::vector<std::string>{"connection refused", "timed out"});
 }
 
 TEST_CASE("alerts: a receiver failing twice gets the message on the third attempt, logged",

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "common/fault.hpp"
 #include "common/time_zone.hpp"
 #include "protocol/time.hpp"
 #include "publish/publisher.hpp"
@@ -570,6 +571,12 @@ void AlertService::run() {
     auto next_check = Clock::now() + config_.check;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
+        if (!beats_.empty()) {
+            // Lets a test queue more heartbeats while this thread is busy.
+            lock.unlock();
+            fault::pause("alerts.before_heartbeats");
+            lock.lock();
+        }
         auto beats = std::move(beats_);
         beats_.clear();
         auto events = std::move(events_);
