@@ -1,5 +1,5 @@
 // The staff console: one page per hash route (#dashboard, #content, #editor/ID,
-// #review, #publish, #groups, #quiz, #prizes, #reports, #users, #audit, #pair). Talks
+// #review, #publish, #groups, #quiz, #prizes, #reports, #users, #audit, #pair, #alerts). Talks
 // only to /api/v1 with the session token kept in sessionStorage.
 // This module is the shell: the menu, signing in and out, the language
 // switch. Each page is a module in pages/ (pages/NAME.js for #NAME); what
@@ -11,6 +11,7 @@ import { route, startRouter } from './lib/router.js';
 import { can, onSignOut, session, signIn, signOut } from './lib/session.js';
 import { loadSlideTypes } from './lib/slide_types.js';
 import { accountPage } from './pages/account.js';
+import { alertsPage } from './pages/alerts.js';
 import { auditPage } from './pages/audit.js';
 import { contentPage } from './pages/content.js';
 import { dashboardPage } from './pages/dashboard.js';
@@ -32,13 +33,13 @@ const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
   ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'],
   ['media', 'nav.media'], ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['reports', 'nav.reports'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
-  ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'],
+  ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'], ['alerts', 'nav.alerts', 'admin'],
 ];
 
 const pageTable = {
   dashboard: dashboardPage, content: contentPage, editor: editorPage, review: reviewPage, publish: publishPage,
   emergency: emergencyPage, groups: groupsPage, media: mediaPage, quiz: quizPage, prizes: prizesPage,
-  reports: reportsPage, users: usersPage, audit: auditPage, pair: pairPage, settings: settingsPage, account: accountPage,
+  reports: reportsPage, users: usersPage, audit: auditPage, pair: pairPage, settings: settingsPage, alerts: alertsPage, account: accountPage,
 };
 // Pages name slide types and build editors from their descriptors: those
 // are loaded first (once per sign-in).

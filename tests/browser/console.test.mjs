@@ -1065,3 +1065,109 @@ test('the dashboard shows an error when a screen fails a screenshot or never ans
     await silent.stop();
   }
 });
+
+// The visible text of the alerts page without what staff typed or the
+// server wrote (names, addresses, group names, messages): the console's own words.
+async function alertsChrome(page, hookName, url) {
+  const text = await page.evaluate(() => {
+    const copy = document.querySelector('.page-alerts').cloneNode(true);
+    copy.querySelectorAll('.message-text, .url-cell').forEach((n) => n.remove());
+    copy.querySelectorAll('input[name=groups]').forEach((n) => n.closest('label').remove());
+    return copy.innerText;
+  });
+  return text.replaceAll(hookName, '').replaceAll(url, '').replaceAll(admin.user, '');
+}
+
+test('an admin adds an alert webhook, sends a test and sees it delivered in the log, in Chinese and English', async () => {
+  const http = await import('node:http');
+  const received = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      received.push({ url: req.url, body });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"errcode":0,"errmsg":"ok"}');
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${receiver.address().port}/cgi-bin/webhook/send?key=k1`;
+  try {
+    const page = await newPage();
+    await signIn(page, admin);
+    await page.click('#nav a:has-text("告警通知")');
+    await page.waitForSelector('.page-alerts form.hook-form');
+
+    // A wrong address is refused in Chinese before anything is saved.
+    await page.fill('.page-alerts input[name=name]', '街道值班群');
+    await page.fill('.page-alerts input[name=url]', 'ftp://example.com/x');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForSelector('#message.error:has-text("推送地址不是完整的网址")');
+
+    await page.fill('.page-alerts input[name=url]', hookUrl);
+    await page.selectOption('.page-alerts select[name=format]', 'wecom');
+    await page.uncheck('.page-alerts input[name=events][value=review_waiting]');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForSelector('#message:has-text("已添加告警推送「街道值班群」")');
+    const row = page.locator('.page-alerts tr[data-hook="街道值班群"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), /企业微信群机器人/);
+    assert.match(await row.textContent(), /屏幕离线、同步错误、紧急通知已播发/);
+    assert.match(await row.textContent(), /全部分组/);
+
+    await row.getByRole('button', { name: '发送测试' }).click();
+    await page.waitForSelector('#message:has-text("已向「街道值班群」发送测试消息")');
+    const delivered = page.locator('.page-alerts .hook-log tr[data-status=delivered]');
+    await delivered.waitFor({ timeout: 15000 });
+    assert.match(await delivered.textContent(), /测试消息/);
+    assert.match(await delivered.textContent(), /已送达/);
+    assert.match(await delivered.textContent(), /对方已接收（状态码 200）/);
+    assert.equal(received.length, 1, 'the receiver got one message');
+    assert.equal(received[0].url, '/cgi-bin/webhook/send?key=k1');
+    const body = JSON.parse(received[0].body);
+    assert.deepEqual(Object.keys(body).sort(), ['msgtype', 'text']);
+    assert.equal(body.msgtype, 'text');
+    assert.match(body.text.content, /测试消息/);
+    assert.equal(await delivered.locator('.message-text').textContent(), body.text.content);
+    assert.doesNotMatch(await alertsChrome(page, '街道值班群', hookUrl), /[A-Za-z]{3,}/, 'no English in the Chinese console');
+    await shot(page, 'alerts');
+
+    // The same page in English.
+    await page.click('#lang');
+    await page.waitForSelector('#nav a:has-text("Alerts")');
+    await page.click('#nav a:has-text("Alerts")');
+    const enRow = page.locator('.page-alerts tr[data-hook="街道值班群"]');
+    await enRow.waitFor();
+    assert.match(await enRow.textContent(), /WeCom group robot/);
+    await enRow.getByRole('button', { name: 'Delivery log' }).click();
+    const enDelivered = page.locator('.page-alerts .hook-log tr[data-status=delivered]');
+    await enDelivered.waitFor();
+    assert.match(await enDelivered.textContent(), /Test message/);
+    assert.match(await enDelivered.textContent(), /Accepted \(HTTP 200\)/);
+    assert.doesNotMatch(await alertsChrome(page, '街道值班群', hookUrl), /[\u4e00-\u9fff]/, 'no Chinese in the English console');
+    await page.click('#lang');
+    await page.waitForSelector('#nav a:has-text("概览")');
+
+    // Edited into a signed 钉钉 robot for one group, then deleted.
+    await go(page, '#alerts', '.page-alerts tr[data-hook="街道值班群"]');
+    await page.locator('.page-alerts tr[data-hook="街道值班群"]').getByRole('button', { name: '编辑' }).click();
+    await page.waitForSelector('.page-alerts h2:has-text("修改告警推送：街道值班群")');
+    assert.equal(await page.inputValue('.page-alerts input[name=url]'), hookUrl);
+    await page.selectOption('.page-alerts select[name=format]', 'dingtalk');
+    await page.fill('.page-alerts input[name=secret]', 'SEC-signing');
+    await page.check('.page-alerts input[name=groups][value=lobby]');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForSelector('#message:has-text("已保存告警推送「街道值班群」")');
+    const edited = page.locator('.page-alerts tr[data-hook="街道值班群"]');
+    await edited.waitFor();
+    assert.match(await edited.textContent(), /钉钉群机器人/);
+    assert.match(await edited.textContent(), /lobby/);
+    page.once('dialog', (d) => d.accept());
+    await edited.getByRole('button', { name: '删除' }).click();
+    await page.waitForSelector('#message:has-text("已删除告警推送「街道值班群」")');
+    await page.waitForSelector('.page-alerts td:has-text("还没有告警推送")');
+    await page.context().close();
+  } finally {
+    receiver.close();
+  }
+});

@@ -45,6 +45,21 @@ nlohmann::json text_slide(const std::string& title, const std::string& body) {
     return {{"type", "text"}, {"title", title}, {"body", body}, {"duration_s", 8}};
 }
 
+nlohmann::json good_heartbeat() {
+    return {{"software_version", "0.1.0"},
+            {"manifest_version", "v1"},
+            {"item_id", "7"},
+            {"item_title", "文明出行"},
+            {"uptime_s", 120},
+            {"rss_bytes", 52'000'000},
+            {"cache_bytes", 3'000'000},
+            {"free_disk_bytes", 9'000'000'000},
+            {"last_sync_error", nullptr},
+            {"clock_offset_ms", -42},
+            {"interval_s", 60},
+            {"sent_at", "2026-11-28T08:30:00Z"}};
+}
+
 std::string error_field(const HttpResponse& res) {
     auto j = nlohmann::json::parse(res.body, nullptr, false);
     if (!j.is_object() || !j.contains("error") || !j["error"].contains("field")) return {};

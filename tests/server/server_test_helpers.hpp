@@ -24,6 +24,9 @@ std::string make_jpeg(int width, int height, int seed = 0);
 nlohmann::json text_slide(const std::string& title,
                           const std::string& body = "文明出行，礼让斑马线。");
 
+// A heartbeat as a healthy player sends it (interval 60 s, no sync error).
+nlohmann::json good_heartbeat();
+
 // The error's "field" and "code" of a JSON error response ("" when absent).
 std::string error_field(const HttpResponse& res);
 std::string error_code(const HttpResponse& res);

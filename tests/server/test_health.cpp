@@ -18,21 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-json good_heartbeat() {
-    return {{"software_version", "0.1.0"},
-            {"manifest_version", "v1"},
-            {"item_id", "7"},
-            {"item_title", "文明出行"},
-            {"uptime_s", 120},
-            {"rss_bytes", 52'000'000},
-            {"cache_bytes", 3'000'000},
-            {"free_disk_bytes", 9'000'000'000},
-            {"last_sync_error", nullptr},
-            {"clock_offset_ms", -42},
-            {"interval_s", 60},
-            {"sent_at", "2026-11-28T08:30:00Z"}};
-}
-
 // GET /api/v1/player/manifest that says it takes commands, on its own thread.
 std::future<Poll> start_command_poll(const std::string& url, const std::string& device,
                                      const std::string& version, int wait_s) {

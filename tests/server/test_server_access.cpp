@@ -83,6 +83,13 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/screens/{id}/screenshot", "UUFKKK"},
         {"GET /api/v1/screens/{id}/screenshot-requests/{request}", "UUFKKK"},
         {"GET /metrics", "KKKKKK"},
+        {"GET /api/v1/webhooks", "UUFFFK"},
+        {"POST /api/v1/webhooks", "UUFFFK"},
+        {"GET /api/v1/webhooks/{id}", "UUFFFK"},
+        {"PUT /api/v1/webhooks/{id}", "UUFFFK"},
+        {"DELETE /api/v1/webhooks/{id}", "UUFFFK"},
+        {"POST /api/v1/webhooks/{id}/test", "UUFFFK"},
+        {"GET /api/v1/webhooks/{id}/deliveries", "UUFFFK"},
         {"GET /{*}", "KKKKKK"},
     };
     return m;
@@ -162,6 +169,7 @@ struct AccessWorld {
     std::string screen;    // the device's screen id
     std::string pairing;   // a pairing waiting for its code to be claimed
     std::string shot;      // a screenshot request of the device's screen
+    std::string webhook;   // a webhook (to a port nobody listens on)
     int made = 0;          // fresh objects so far, for unique names
 
     AccessWorld() {
@@ -187,6 +195,16 @@ struct AccessWorld {
         auto pair = elsewhere.post("/api/v1/player/pair", {{"name_hint", "kiosk"}});
         REQUIRE(pair.status == 201);
         pairing = pair.json().at("pairing_id").get<std::string>();
+        webhook = fresh_webhook();
+    }
+
+    std::string fresh_webhook() {
+        auto made_hook = staff.admin.post("/api/v1/webhooks", {{"name", next_name("hook-")},
+                                                               {"url", "http://127.0.0.1:9/hook"},
+                                                               {"format", "plain"},
+                                                               {"events", {"screen_offline"}}});
+        REQUIRE(made_hook.status == 201);
+        return made_hook.json().at("id").get<std::string>();
     }
 
     std::string next_name(const std::string& prefix) { return prefix + std::to_string(++made); }
@@ -264,6 +282,8 @@ struct AccessWorld {
         } else if (starts("/api/v1/screens/{id}")) {
             fill("{id}", changes ? fresh_screen() : screen);
             if (pattern.find("{request}") != std::string::npos) fill("{request}", shot);
+        } else if (starts("/api/v1/webhooks/{id}")) {
+            fill("{id}", changes ? fresh_webhook() : webhook);
         } else if (starts("/api/v1/groups/{name}")) {
             fill("{name}", changes ? fresh_group() : "hall");
         } else if (starts("/api/v1/users/{name}")) {

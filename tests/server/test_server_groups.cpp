@@ -417,7 +417,9 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 7);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 8);
+    // Version 8: alerts, no webhooks after the upgrade.
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM webhooks").getInt() == 0);
     // Version 5: the plays table, empty after the upgrade.
     CHECK(db.execAndGet("SELECT COUNT(*) FROM plays").getInt() == 0);
     // Version 4: users written before it are enabled; the move above was audited.

@@ -15,7 +15,9 @@
 // Points: "publish.before_commit" (the publisher, inside the store's write,
 // after a publish has written every manifest, before the transaction
 // commits); "quiz.redeem.after_check" (the quiz service's
-// redeem, after it found the code not yet redeemed and before its write).
+// redeem, after it found the code not yet redeemed and before its write);
+// "alerts.before_heartbeats" (the alert thread, holding no lock, before it
+// takes the heartbeats queued for it).
 
 #include <string_view>
 

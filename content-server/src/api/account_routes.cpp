@@ -53,15 +53,6 @@ Result<Role> read_role(const nlohmann::json& j) {
     return *role;
 }
 
-Status only_fields(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        bool known = false;
-        for (const char* a : allowed) known = known || it.key() == a;
-        if (!known) return make_error(ErrorCode::invalid, "is not a known field", it.key());
-    }
-    return {};
-}
-
 // A query parameter as a positive integer; `fallback` when absent.
 Result<std::int64_t> audit_number(const Request& req, const std::string& name,
                                   std::int64_t fallback) {

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "alerts/alert_service.hpp"
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
@@ -190,6 +191,7 @@ void add_health_routes(http::Router& router, Services& s) {
                 !st) {
                 return st.error();
             }
+            s.alerts.heartbeat(screen, hb->last_sync_error);
             spdlog::debug("heartbeat: screen={} manifest={} item={}", screen.name,
                           hb->manifest_version.value_or("null"), hb->item_id.value_or("null"));
             return http::json_response(

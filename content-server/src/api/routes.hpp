@@ -60,6 +60,9 @@ void add_report_routes(http::Router& router, Services& services);
 // POST|GET /api/v1/screens/{id}/screenshot,
 // GET /api/v1/screens/{id}/screenshot-requests/{request}, GET /metrics
 void add_health_routes(http::Router& router, Services& services);
+// GET|POST /api/v1/webhooks, GET|PUT|DELETE /api/v1/webhooks/{id},
+// POST /api/v1/webhooks/{id}/test, GET /api/v1/webhooks/{id}/deliveries
+void add_webhook_routes(http::Router& router, Services& services);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
 
@@ -81,6 +84,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_account_routes(router, services);
     add_report_routes(router, services);
     add_health_routes(router, services);
+    add_webhook_routes(router, services);
     add_console_routes(router, services);
 }
 

@@ -21,6 +21,7 @@ class ScreenshotRequests;
 class PreviewService;
 class PlayReports;
 class Metrics;
+class AlertService;
 
 // Screen health settings (signage-server flags).
 struct HealthConfig {
@@ -51,6 +52,7 @@ struct Services {
     std::filesystem::path console_dir;  // static files of the admin console
     Metrics& metrics;
     HealthConfig health;
+    AlertService& alerts;
 };
 
 }  // namespace signage::server

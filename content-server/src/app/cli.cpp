@@ -214,6 +214,25 @@ int run_cli(int argc, char** argv) {
                    "seconds a screen has to answer a screenshot request before staff see an error")
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{300}))
         ->capture_default_str();
+    std::int64_t webhook_retry_s = config.alerts.retry.count();
+    app.add_option("--webhook-retry-seconds", webhook_retry_s,
+                   "seconds before a failed webhook delivery is tried again (doubling each time)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+        ->capture_default_str();
+    app.add_option("--webhook-attempts", config.alerts.attempts,
+                   "attempts before a webhook delivery counts as failed")
+        ->check(CLI::Range(1, 20))
+        ->capture_default_str();
+    std::int64_t alert_check_s = config.alerts.check.count();
+    app.add_option("--alert-check-seconds", alert_check_s,
+                   "how often screens going offline and items waiting for review are looked for")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+        ->capture_default_str();
+    double review_alert_minutes = static_cast<double>(config.alerts.review_after.count()) / 60.0;
+    app.add_option("--review-alert-minutes", review_alert_minutes,
+                   "alert when an item has waited this long for review (decimals allowed)")
+        ->check(CLI::Range(0.01, 10080.0))
+        ->capture_default_str();
     bool no_metrics = false;
     app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
@@ -296,6 +315,10 @@ int run_cli(int argc, char** argv) {
     config.data_dir = data;
     config.health.metrics_enabled = !no_metrics;
     config.health.screenshot_timeout = std::chrono::seconds(screenshot_timeout_s);
+    config.alerts.retry = std::chrono::seconds(webhook_retry_s);
+    config.alerts.check = std::chrono::seconds(alert_check_s);
+    config.alerts.review_after =
+        std::chrono::seconds(static_cast<std::int64_t>(review_alert_minutes * 60.0 + 0.5));
     config.pairing_code_ttl = std::chrono::seconds{pairing_seconds};
     config.player = player;
     config.preview_timeout = std::chrono::seconds{preview_seconds};

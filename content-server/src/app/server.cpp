@@ -66,6 +66,7 @@ struct Server::Impl {
     std::unique_ptr<ScreenshotRequests> screenshots;
     std::unique_ptr<PreviewService> preview;
     std::unique_ptr<PlayReports> plays;
+    std::unique_ptr<AlertService> alerts;  // its thread stops before the store closes
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -79,6 +80,7 @@ Server::~Server() {
     if (impl_) {
         impl_->pool.stop();
         impl_->pool.join();
+        if (impl_->alerts) impl_->alerts->stop();
         if (impl_->hub) impl_->hub->shutdown();
     }
 }
@@ -111,10 +113,16 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     }
     m.preview = std::make_unique<PreviewService>(std::move(preview));
     m.plays = std::make_unique<PlayReports>(*m.store);
+    m.alerts = std::make_unique<AlertService>(*m.store, config.alerts);
     m.services = std::make_unique<Services>(
         Services{*m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub,
                  *m.groups, *m.quiz, *m.pairing, *m.screenshots, *m.preview, *m.plays,
-                 config.console_dir, m.metrics, config.health});
+                 config.console_dir, m.metrics, config.health, *m.alerts});
+    m.alerts->set_screen_source(
+        [services = m.services.get()] { return screen_status_list(*services); });
+    m.publisher->on_publish([alerts = m.alerts.get()](const PublishResult& result, const User& by) {
+        alerts->published(result, by);
+    });
     net::thread_pool& pool = m.pool;
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });
@@ -171,9 +179,11 @@ void Server::run() {
         stop();
     });
     impl_->listener->start();
+    impl_->alerts->start();
     impl_->io.run();
     impl_->pool.stop();
     impl_->pool.join();
+    impl_->alerts->stop();
     impl_->hub->shutdown();
     spdlog::info("stopped");
 }

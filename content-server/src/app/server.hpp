@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts/alert_service.hpp"
 #include "api/services.hpp"
 #include "common/result.hpp"
 #include "http/router.hpp"
@@ -37,6 +38,7 @@ struct ServerConfig {
     std::filesystem::path player;
     std::chrono::milliseconds preview_timeout{20000};
     HealthConfig health;  // offline rule, screenshot size, /metrics on or off
+    AlertConfig alerts;   // webhook retries, how often screens and reviews are checked
 };
 
 // Opens DATA/signage.db, creating DATA when missing.

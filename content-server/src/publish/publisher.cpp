@@ -200,9 +200,9 @@ Result<protocol::GroupSettings> group_settings(const Group& group) {
 Publisher::Publisher(Store& store, ManifestHub& hub) : store_(store), hub_(hub) {}
 
 Result<PublishResult> Publisher::publish(const User& by) {
-    auto published = publish_manifests(store_, compile, by.id);
-    if (!published) return published.error();
     PublishResult result;
+    auto published = publish_manifests(store_, compile, by.id, &result.published_slides);
+    if (!published) return published.error();
     std::set<std::string> versions;
     std::string all;
     for (const PublishedGroup& g : *published) {
@@ -222,6 +222,7 @@ Result<PublishResult> Publisher::publish(const User& by) {
     spdlog::info("publish by {}: {} group(s), {} changed", by.username, result.groups.size(),
                  std::count_if(result.groups.begin(), result.groups.end(),
                                [](const GroupPublishResult& g) { return g.changed; }));
+    if (observer_) observer_(result, by);
     return result;
 }
 
@@ -289,8 +290,9 @@ Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
     });
 }
 
-Result<std::vector<PublishedGroup>> publish_manifests(Store& store, const CompileFn& compile,
-                                                      std::int64_t published_by) {
+Result<std::vector<PublishedGroup>> publish_manifests(
+    Store& store, const CompileFn& compile, std::int64_t published_by,
+    std::vector<PublishInput::ApprovedSlide>* newly_published) {
     return store.write([&](Tx& tx) -> Result<std::vector<PublishedGroup>> {
         PublishInput input;
         input.now = now_iso8601();
@@ -319,12 +321,20 @@ Result<std::vector<PublishedGroup>> publish_manifests(Store& store, const Compil
             for (const std::int64_t id : ids) texts.push_back(std::to_string(id));
             return texts;
         };
-        nlohmann::json newly_published{{"slides", id_texts(tx.slides().approved_ids())},
-                                       {"questions", id_texts(tx.questions().approved_ids())}};
-        tx.audit().record(published_by, "publish", "publish", "",
-                          dump_audit({{"versions", std::move(before_groups)}}),
-                          dump_audit({{"versions", std::move(after_groups)},
-                                      {"published", std::move(newly_published)}}));
+        const std::vector<std::int64_t> approved = tx.slides().approved_ids();
+        if (newly_published) {
+            newly_published->clear();
+            for (const auto& slide : input.slides) {
+                if (std::find(approved.begin(), approved.end(), slide.id) != approved.end())
+                    newly_published->push_back(slide);
+            }
+        }
+        nlohmann::json newly{{"slides", id_texts(approved)},
+                             {"questions", id_texts(tx.questions().approved_ids())}};
+        tx.audit().record(
+            published_by, "publish", "publish", "",
+            dump_audit({{"versions", std::move(before_groups)}}),
+            dump_audit({{"versions", std::move(after_groups)}, {"published", std::move(newly)}}));
         tx.slides().mark_approved_published();
         tx.questions().mark_approved_published();
         // Every manifest is written, nothing is committed: a test kills the

@@ -66,8 +66,11 @@ using CompileFn = std::function<Result<std::vector<CompiledManifest>>(const Publ
 // content to `compile`, stores each group's manifest whose version differs
 // from the group's latest, marks approved slides and questions published and
 // audits it. A failing compile stores nothing.
-Result<std::vector<PublishedGroup>> publish_manifests(Store& store, const CompileFn& compile,
-                                                      std::int64_t published_by);
+// `newly_published`, when given, gets the slides this publish put on screens
+// for the first time (approved since the last publish).
+Result<std::vector<PublishedGroup>> publish_manifests(
+    Store& store, const CompileFn& compile, std::int64_t published_by,
+    std::vector<PublishInput::ApprovedSlide>* newly_published = nullptr);
 
 struct GroupPublishResult {
     std::string group;
@@ -80,6 +83,9 @@ struct PublishResult {
     // got while they all play the same content, else a digest of them all.
     std::string version;
     std::vector<GroupPublishResult> groups;
+    // The slides approved since the last publish, now on screens (their
+    // approved versions): what alerts look at for emergencies sent.
+    std::vector<PublishInput::ApprovedSlide> published_slides;
 };
 
 class Publisher {
@@ -87,6 +93,10 @@ class Publisher {
     Publisher(Store& store, ManifestHub& hub);
 
     Result<PublishResult> publish(const User& by);
+    // Told of every publish that succeeded (set before serving).
+    void on_publish(std::function<void(const PublishResult&, const User&)> observer) {
+        observer_ = std::move(observer);
+    }
 
     // Stores a group's new settings and re-issues its current manifest with
     // them at once (its content stays as last published), waking the group's
@@ -97,6 +107,7 @@ class Publisher {
   private:
     Store& store_;
     ManifestHub& hub_;
+    std::function<void(const PublishResult&, const User&)> observer_;
 };
 
 // The answer to a publish: {"version", "groups": [{"group","version","changed"}]}.

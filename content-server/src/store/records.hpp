@@ -190,6 +190,37 @@ struct StoredPlay {
     protocol::Play play;
 };
 
+// A webhook: where alerts go (alerts/alert_service.hpp). Scoped to screen
+// groups for now (empty: every group); a unit will take the scope's place.
+struct Webhook {
+    std::int64_t id = 0;
+    std::string name;
+    std::string url;                  // http or https
+    std::string format;               // wecom, dingtalk or plain
+    std::string secret;               // dingtalk's signing secret; empty: none
+    std::vector<std::string> events;  // screen_offline, sync_error, review_waiting, emergency_sent
+    std::vector<std::string> groups;  // empty: every group
+    std::string created_at;
+    std::string updated_at;
+};
+
+// One message to a webhook and what became of it.
+struct WebhookDelivery {
+    std::int64_t id = 0;
+    std::int64_t webhook_id = 0;
+    std::string event;    // as in Webhook::events, or "test"
+    std::string message;  // the text people read
+    std::string body;     // the JSON posted
+    std::string status;   // pending, retrying, delivered, failed
+    int attempts = 0;
+    std::optional<int> http_status;  // of the last attempt
+    std::string error;               // of the last attempt; empty when none
+    std::string created_at;
+    std::string updated_at;
+    std::string delivered_at;    // empty until delivered
+    std::int64_t next_unix = 0;  // when the next attempt is due (pending, retrying)
+};
+
 // Current time as ISO 8601 UTC ("2026-11-22T08:30:00Z") and as Unix seconds.
 std::string now_iso8601();
 std::int64_t now_unix();

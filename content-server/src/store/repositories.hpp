@@ -199,6 +199,35 @@ class SettingsRepository {
 };
 
 // One transaction's access to every repository.
+// Webhooks, their deliveries (the last `keep` per webhook are kept) and the
+// marks that make each alert go once (a screen's offline stretch, a pending
+// item's submission).
+class WebhookRepository {
+  public:
+    virtual ~WebhookRepository() = default;
+    virtual Webhook add(const Webhook& hook) = 0;
+    virtual std::optional<Webhook> find(std::int64_t id) = 0;
+    virtual std::vector<Webhook> list() = 0;  // by id
+    virtual bool update(const Webhook& hook) = 0;
+    virtual bool remove(std::int64_t id) = 0;  // and its deliveries
+
+    // Stores a delivery and drops the webhook's oldest finished ones beyond
+    // `keep`: the stored delivery with its id.
+    virtual WebhookDelivery add_delivery(const WebhookDelivery& delivery, int keep) = 0;
+    virtual void update_delivery(const WebhookDelivery& delivery) = 0;
+    virtual std::vector<WebhookDelivery> deliveries(std::int64_t webhook_id,
+                                                    int limit) = 0;  // newest first
+    // Pending and retrying deliveries due at `now` (Unix seconds), oldest first.
+    virtual std::vector<WebhookDelivery> due(std::int64_t now) = 0;
+    // When the next pending or retrying delivery is due; nullopt: none.
+    virtual std::optional<std::int64_t> next_due() = 0;
+
+    // Marks: key -> value, e.g. "screen_offline:12" -> "1".
+    virtual std::unordered_map<std::string, std::string> marks(const std::string& prefix) = 0;
+    virtual void set_mark(const std::string& key, const std::string& value) = 0;
+    virtual void clear_mark(const std::string& key) = 0;
+};
+
 class Tx {
   public:
     virtual ~Tx() = default;
@@ -214,6 +243,7 @@ class Tx {
     virtual PlayRepository& plays() = 0;
     virtual AuditRepository& audit() = 0;
     virtual SettingsRepository& settings() = 0;
+    virtual WebhookRepository& webhooks() = 0;
 };
 
 }  // namespace signage::server

@@ -182,4 +182,25 @@ class Settings final : public SettingsRepository {
     SQLite::Database& db_;
 };
 
+class Webhooks final : public WebhookRepository {
+  public:
+    explicit Webhooks(SQLite::Database& db) : db_(db) {}
+    Webhook add(const Webhook& hook) override;
+    std::optional<Webhook> find(std::int64_t id) override;
+    std::vector<Webhook> list() override;
+    bool update(const Webhook& hook) override;
+    bool remove(std::int64_t id) override;
+    WebhookDelivery add_delivery(const WebhookDelivery& delivery, int keep) override;
+    void update_delivery(const WebhookDelivery& delivery) override;
+    std::vector<WebhookDelivery> deliveries(std::int64_t webhook_id, int limit) override;
+    std::vector<WebhookDelivery> due(std::int64_t now) override;
+    std::optional<std::int64_t> next_due() override;
+    std::unordered_map<std::string, std::string> marks(const std::string& prefix) override;
+    void set_mark(const std::string& key, const std::string& value) override;
+    void clear_mark(const std::string& key) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
 }  // namespace signage::server::sqlite

@@ -205,6 +205,42 @@ DROP TABLE slides;
 ALTER TABLE slides_v7 RENAME TO slides;
 )sql";
 
+// Version 8: alerts. Webhooks (events and groups as JSON arrays of strings),
+// their deliveries (pending and retrying ones survive a restart; the last
+// ones of each webhook are kept as its log) and the marks that make each
+// alert go once.
+const char* const schema_v8_alerts = R"sql(
+CREATE TABLE webhooks(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('wecom', 'dingtalk', 'plain')),
+    secret TEXT NOT NULL DEFAULT '',
+    events TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL);
+CREATE TABLE webhook_deliveries(
+    id INTEGER PRIMARY KEY,
+    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    message TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    http_status INTEGER,
+    error TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    delivered_at TEXT NOT NULL DEFAULT '',
+    next_unix INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_unix);
+CREATE TABLE alert_marks(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL);
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -248,7 +284,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v7_withdrawn);
         version = 7;
     }
-    // Later migrations go here: if (version < 8) { ...; version = 8; }
+    if (version < 8) {
+        db.exec(schema_v8_alerts);
+        version = 8;
+    }
+    // Later migrations go here: if (version < 9) { ...; version = 9; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();
@@ -271,7 +311,8 @@ class SqliteTx final : public Tx {
           quiz_results_(db),
           plays_(db),
           audit_(db),
-          settings_(db) {}
+          settings_(db),
+          webhooks_(db) {}
 
     UserRepository& users() override { return users_; }
     GroupRepository& groups() override { return groups_; }
@@ -285,6 +326,7 @@ class SqliteTx final : public Tx {
     PlayRepository& plays() override { return plays_; }
     AuditRepository& audit() override { return audit_; }
     SettingsRepository& settings() override { return settings_; }
+    WebhookRepository& webhooks() override { return webhooks_; }
 
     bool screens_changed = false;
 
@@ -301,6 +343,7 @@ class SqliteTx final : public Tx {
     sqlite::Plays plays_;
     sqlite::Audit audit_;
     sqlite::Settings settings_;
+    sqlite::Webhooks webhooks_;
 };
 
 class SqliteStore final : public Store {

@@ -1,0 +1,226 @@
+// Webhooks, their deliveries and the alerts' marks in SQLite.
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite/sqlite_repositories.hpp"
+
+namespace signage::server::sqlite {
+
+namespace {
+
+std::string names_json(const std::vector<std::string>& names) {
+    return nlohmann::json(names).dump();
+}
+
+std::vector<std::string> names_of(const std::string& text) {
+    std::vector<std::string> out;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& v : j) {
+        if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+constexpr const char* webhook_columns =
+    "id, name, url, format, secret, events, groups, created_at, updated_at";
+
+Webhook read_webhook(SQLite::Statement& q) {
+    Webhook h;
+    h.id = q.getColumn(0).getInt64();
+    h.name = q.getColumn(1).getString();
+    h.url = q.getColumn(2).getString();
+    h.format = q.getColumn(3).getString();
+    h.secret = q.getColumn(4).getString();
+    h.events = names_of(q.getColumn(5).getString());
+    h.groups = names_of(q.getColumn(6).getString());
+    h.created_at = q.getColumn(7).getString();
+    h.updated_at = q.getColumn(8).getString();
+    return h;
+}
+
+// Parameters 1 to 7: name, url, format, secret, events, groups, updated_at.
+void bind_settings(SQLite::Statement& q, const Webhook& hook) {
+    q.bind(1, hook.name);
+    q.bind(2, hook.url);
+    q.bind(3, hook.format);
+    q.bind(4, hook.secret);
+    q.bind(5, names_json(hook.events));
+    q.bind(6, names_json(hook.groups));
+    q.bind(7, hook.updated_at);
+}
+
+constexpr const char* delivery_columns =
+    "id, webhook_id, event, message, body, status, attempts, http_status, error, created_at, "
+    "updated_at, delivered_at, next_unix";
+
+WebhookDelivery read_delivery(SQLite::Statement& q) {
+    WebhookDelivery d;
+    d.id = q.getColumn(0).getInt64();
+    d.webhook_id = q.getColumn(1).getInt64();
+    d.event = q.getColumn(2).getString();
+    d.message = q.getColumn(3).getString();
+    d.body = q.getColumn(4).getString();
+    d.status = q.getColumn(5).getString();
+    d.attempts = q.getColumn(6).getInt();
+    if (!q.getColumn(7).isNull()) d.http_status = q.getColumn(7).getInt();
+    d.error = q.getColumn(8).getString();
+    d.created_at = q.getColumn(9).getString();
+    d.updated_at = q.getColumn(10).getString();
+    d.delivered_at = q.getColumn(11).getString();
+    d.next_unix = q.getColumn(12).getInt64();
+    return d;
+}
+
+}  // namespace
+
+Webhook Webhooks::add(const Webhook& hook) {
+    SQLite::Statement q(db_,
+                        "INSERT INTO webhooks(name, url, format, secret, events, groups, "
+                        "updated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    bind_settings(q, hook);
+    q.bind(8, hook.created_at);
+    q.exec();
+    Webhook added = hook;
+    added.id = db_.getLastInsertRowid();
+    return added;
+}
+
+std::optional<Webhook> Webhooks::find(std::int64_t id) {
+    SQLite::Statement q(
+        db_, std::string("SELECT ").append(webhook_columns).append(" FROM webhooks WHERE id = ?"));
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_webhook(q);
+}
+
+std::vector<Webhook> Webhooks::list() {
+    SQLite::Statement q(
+        db_, std::string("SELECT ").append(webhook_columns).append(" FROM webhooks ORDER BY id"));
+    std::vector<Webhook> out;
+    while (q.executeStep()) out.push_back(read_webhook(q));
+    return out;
+}
+
+bool Webhooks::update(const Webhook& hook) {
+    SQLite::Statement q(
+        db_,
+        "UPDATE webhooks SET name = ?, url = ?, format = ?, secret = ?, events = ?, "
+        "groups = ?, updated_at = ? WHERE id = ?");
+    bind_settings(q, hook);
+    q.bind(8, hook.id);
+    return q.exec() > 0;
+}
+
+bool Webhooks::remove(std::int64_t id) {
+    SQLite::Statement q(db_, "DELETE FROM webhooks WHERE id = ?");
+    q.bind(1, id);
+    return q.exec() > 0;
+}
+
+WebhookDelivery Webhooks::add_delivery(const WebhookDelivery& d, int keep) {
+    SQLite::Statement q(db_,
+                        "INSERT INTO webhook_deliveries(webhook_id, event, message, body, status, "
+                        "attempts, http_status, error, created_at, updated_at, delivered_at, "
+                        "next_unix) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)");
+    q.bind(1, d.webhook_id);
+    q.bind(2, d.event);
+    q.bind(3, d.message);
+    q.bind(4, d.body);
+    q.bind(5, d.status);
+    q.bind(6, d.attempts);
+    q.bind(7, d.error);
+    q.bind(8, d.created_at);
+    q.bind(9, d.updated_at);
+    q.bind(10, d.delivered_at);
+    q.bind(11, d.next_unix);
+    q.exec();
+    WebhookDelivery added = d;
+    added.id = db_.getLastInsertRowid();
+    // The log is bounded: finished deliveries beyond the newest `keep` go.
+    SQLite::Statement prune(db_,
+                            "DELETE FROM webhook_deliveries WHERE webhook_id = ? AND status IN "
+                            "('delivered', 'failed') AND id NOT IN (SELECT id FROM "
+                            "webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?)");
+    prune.bind(1, d.webhook_id);
+    prune.bind(2, d.webhook_id);
+    prune.bind(3, keep);
+    prune.exec();
+    return added;
+}
+
+void Webhooks::update_delivery(const WebhookDelivery& d) {
+    SQLite::Statement q(db_,
+                        "UPDATE webhook_deliveries SET status = ?, attempts = ?, http_status = ?, "
+                        "error = ?, updated_at = ?, delivered_at = ?, next_unix = ? WHERE id = ?");
+    q.bind(1, d.status);
+    q.bind(2, d.attempts);
+    if (d.http_status) {
+        q.bind(3, *d.http_status);
+    } else {
+        q.bind(3);
+    }
+    q.bind(4, d.error);
+    q.bind(5, d.updated_at);
+    q.bind(6, d.delivered_at);
+    q.bind(7, d.next_unix);
+    q.bind(8, d.id);
+    q.exec();
+}
+
+std::vector<WebhookDelivery> Webhooks::deliveries(std::int64_t webhook_id, int limit) {
+    SQLite::Statement q(db_,
+                        std::string("SELECT ")
+                            .append(delivery_columns)
+                            .append(" FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id "
+                                    "DESC LIMIT ?"));
+    q.bind(1, webhook_id);
+    q.bind(2, limit);
+    std::vector<WebhookDelivery> out;
+    while (q.executeStep()) out.push_back(read_delivery(q));
+    return out;
+}
+
+std::vector<WebhookDelivery> Webhooks::due(std::int64_t now) {
+    SQLite::Statement q(db_, std::string("SELECT ")
+                                 .append(delivery_columns)
+                                 .append(" FROM webhook_deliveries WHERE status IN ('pending', "
+                                         "'retrying') AND next_unix <= ? ORDER BY next_unix, id"));
+    q.bind(1, now);
+    std::vector<WebhookDelivery> out;
+    while (q.executeStep()) out.push_back(read_delivery(q));
+    return out;
+}
+
+std::optional<std::int64_t> Webhooks::next_due() {
+    SQLite::Statement q(db_,
+                        "SELECT MIN(next_unix) FROM webhook_deliveries WHERE status IN "
+                        "('pending', 'retrying')");
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getInt64();
+}
+
+std::unordered_map<std::string, std::string> Webhooks::marks(const std::string& prefix) {
+    SQLite::Statement q(db_, "SELECT key, value FROM alert_marks WHERE substr(key, 1, ?) = ?");
+    q.bind(1, static_cast<std::int64_t>(prefix.size()));
+    q.bind(2, prefix);
+    std::unordered_map<std::string, std::string> out;
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    return out;
+}
+
+void Webhooks::set_mark(const std::string& key, const std::string& value) {
+    SQLite::Statement q(db_,
+                        "INSERT INTO alert_marks(key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    q.bind(1, key);
+    q.bind(2, value);
+    q.exec();
+}
+
+void Webhooks::clear_mark(const std::string& key) {
+    SQLite::Statement q(db_, "DELETE FROM alert_marks WHERE key = ?");
+    q.bind(1, key);
+    q.exec();
+}
+
+}  // namespace signage::server::sqlite
