@@ -86,8 +86,9 @@ TEST_CASE("server: invalid slides are refused naming the field, and nothing is s
     CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("title") == "原标题");
 }
 
-TEST_CASE("server: an approval names the revision it approves; a changed slide is looked at again",
-          "[server][slides]") {
+TEST_CASE(
+    "server: an approval names the revision it approves, and a changed slide is looked at again",
+    "[server][slides]") {
     Staff staff;
     auto created = staff.editor.post("/api/v1/slides", text_slide("垃圾分类 从我做起"));
     const std::string path = "/api/v1/slides/" + created.json().at("id").get<std::string>();
