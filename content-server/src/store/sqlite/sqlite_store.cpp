@@ -205,6 +205,15 @@ DROP TABLE slides;
 ALTER TABLE slides_v7 RENAME TO slides;
 )sql";
 
+// Version 8: media have a name (the uploaded file's name). Media uploaded
+// before are named as an upload without a name is: the first 12 hex digits
+// of their sha256 and the extension of their type.
+const char* const schema_v8_media_names = R"sql(
+ALTER TABLE media ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE media SET name = substr(sha256, 1, 12) ||
+    CASE content_type WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' THEN '.jpg' ELSE '' END;
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -248,7 +257,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v7_withdrawn);
         version = 7;
     }
-    // Later migrations go here: if (version < 8) { ...; version = 8; }
+    if (version < 8) {
+        db.exec(schema_v8_media_names);
+        version = 8;
+    }
+    // Later migrations go here: if (version < 9) { ...; version = 9; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();
