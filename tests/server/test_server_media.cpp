@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 
 #include "common/sha256.hpp"
 #include "server_test_helpers.hpp"
@@ -509,4 +510,34 @@ TEST_CASE(
         {{"type", "image"}, {"title", "迟到"}, {"media", unused}, {"duration_s", 8}});
     CHECK(late.status == 422);
     CHECK(error_field(late) == "media");
+}
+
+TEST_CASE("server: a medium deleted while a slide naming it is being saved is not left referenced",
+          "[server][media][library]") {
+    // The slide pauses after its validation found the medium, and the medium
+    // is deleted then (nothing used it yet): the slide's own transaction must
+    // see that it is gone.
+    ServerOptions options;
+    options.env = {{"SIGNAGE_FAULT_PAUSE", "slides.after_validate:2000"}};
+    Staff staff(options);
+    const std::string png = make_png(20, 20, 41);
+    const std::string sha = signage::sha256_hex(png);
+    REQUIRE(upload(staff.editor, png).status == 201);
+    const std::string paused = "fault: paused at slides.after_validate\n";
+    auto creating = std::async(std::launch::async, [&] {
+        HttpClient client = staff.server.client(staff.editor.token());
+        return client.post(
+            "/api/v1/slides",
+            {{"type", "image"}, {"title", "与删除同时"}, {"media", sha}, {"duration_s", 8}});
+    });
+    REQUIRE(wait_until(
+        [&] { return staff.server.process().output().find(paused) != std::string::npos; }));
+    auto deleted = staff.editor.del("/api/v1/media/" + sha);
+    const HttpResponse created = creating.get();
+    INFO(deleted.status << " " << deleted.body << " / " << created.status << " " << created.body);
+    CHECK(deleted.status == 204);
+    CHECK(created.status == 422);
+    CHECK(error_field(created) == "media");
+    CHECK(staff.editor.get("/api/v1/slides").json().at("slides").empty());
+    CHECK(staff.server.client().get("/media/" + sha).status == 404);
 }

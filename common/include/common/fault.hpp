@@ -15,7 +15,9 @@
 // Points: "publish.before_commit" (the publisher, inside the store's write,
 // after a publish has written every manifest, before the transaction
 // commits); "quiz.redeem.after_check" (the quiz service's
-// redeem, after it found the code not yet redeemed and before its write).
+// redeem, after it found the code not yet redeemed and before its write);
+// "slides.after_validate" (a new slide, validated, media found, before the
+// transaction that stores it).
 
 #include <string_view>
 

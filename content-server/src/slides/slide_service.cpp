@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/content_checks.hpp"
+#include "common/fault.hpp"
 #include "protocol/slide.hpp"
 #include "slides/workflow.hpp"
 #include "store/store.hpp"
@@ -98,6 +99,7 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
 Result<SlideRecord> SlideService::create(const nlohmann::json& body, const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
+    fault::pause("slides.after_validate");
     return records_.create(*json, by.id);
 }
 
