@@ -73,7 +73,7 @@ function mediaRow(m, reload) {
   return el('tr', { dataset: { sha: m.sha256 } },
     el('td', {}, el('a', { href: '/media/' + m.sha256, target: '_blank' },
       el('img', { className: 'thumb', src: '/media/' + m.sha256, alt: m.name, loading: 'lazy' }))),
-    nameCell(m), td(fmtBytes(m.size)), td(`${m.width}×${m.height}`), td(duration),
+    nameCell(m), td(fmtBytes(m.size), 'size'), td(`${m.width}×${m.height}`), td(duration),
     td(m.uploader || '—'), td(fmtTime(m.uploaded_at), 'muted'), usedByCell(m.used_by || []),
     actionsCell(m, reload));
 }
