@@ -5,6 +5,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -764,9 +765,9 @@ test('the media library takes several uploads, and an honour roll is filled from
     { name: 'b.png', mimeType: 'image/png', buffer: makePng(60, 90, [150, 40, 120]) },
   ]);
   await page.waitForSelector('#message:has-text("已上传 2 张图片")');
-  await page.waitForSelector('.page-media figure:has-text("90×60")');
-  await page.waitForSelector('.page-media figure:has-text("60×90")');
-  assert.match(await page.textContent('.page-media figure:has-text("90×60")'), /editor1/);
+  await page.waitForSelector('.page-media tr:has-text("90×60")');
+  await page.waitForSelector('.page-media tr:has-text("60×90")');
+  assert.match(await page.textContent('.page-media tr:has-text("90×60")'), /editor1/);
   await shot(page, 'media');
 
   await newSlide(page, 'honor_roll', '好人榜（导入）');
@@ -914,6 +915,165 @@ test('review with eyes: each pending slide as the screens draw it, what changed 
   // The audit log names the revision approved.
   const audit = await call(rv, 'GET', `/audit?object_type=slide&object_id=${id}`);
   assert.ok(audit.entries.some((e) => e.action === 'approve' && JSON.stringify(e).includes(now)), 'the approval names its revision');
+  await page.context().close();
+});
+
+// The page's words outside the given content (names, titles, users): what
+// the console itself says, tooltips included.
+async function chromeText(page, root, content) {
+  const text = await page.$eval(root, (r) => [r.innerText, ...[...r.querySelectorAll('[title], [placeholder], option')]
+    .map((e) => `${e.title || ''} ${e.placeholder || ''} ${e.tagName === 'OPTION' ? e.textContent : ''}`)].join('\n'));
+  return content.filter(Boolean).sort((a, b) => b.length - a.length).reduce((t, c) => t.replaceAll(c, ' '), text);
+}
+const NO_ENGLISH = /(?!KB\b|MB\b|PNG\b|JPEG\b)\b[A-Za-z]{3,}/;
+const NO_CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
+
+// A request of the API with the page's session.
+async function apiCall(page, method, route, body) {
+  return page.evaluate(async ([m, r, b]) => {
+    const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
+    const res = await fetch(r, { method: m, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
+    return { status: res.status, json: res.status === 204 ? null : await res.json() };
+  }, [method, route, body]);
+}
+
+test('media keep their names and show size and uploader; search narrows; a used one cannot be deleted, an unused one goes', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#media', '.page-media');
+  const poster = makePng(120, 80, [30, 90, 160]);
+  const spare = makePng(80, 120, [160, 90, 30]);
+  const sha = (b) => createHash('sha256').update(b).digest('hex');
+  const posterRow = `.page-media tr[data-sha="${sha(poster)}"]`;
+  const spareRow = `.page-media tr[data-sha="${sha(spare)}"]`;
+  await page.setInputFiles('#media-upload', [
+    { name: '街道海报 2026.png', mimeType: 'image/png', buffer: poster },
+    { name: 'spare-photo.png', mimeType: 'image/png', buffer: spare },
+  ]);
+  await page.waitForSelector('#message:has-text("已上传 2 张图片")');
+  await page.waitForSelector(posterRow);
+  // Listed by the file's name, with its size in KB, dimensions and uploader.
+  assert.equal(await page.inputValue(`${posterRow} input.media-name`), '街道海报 2026.png');
+  assert.equal(await page.inputValue(`${spareRow} input.media-name`), 'spare-photo.png');
+  const cells = await page.$$eval(`${posterRow} td`, (tds) => tds.map((td) => td.textContent.trim()));
+  assert.match(cells[2], /^\d+ KB$/);
+  assert.equal(cells[3], '120×80');
+  assert.equal(cells[5], editor.user);
+  assert.match(cells[7], /未被使用/);
+
+  // The search narrows the list to names that contain it.
+  const rows = () => page.$$eval('.page-media tbody tr[data-sha]', (trs) => trs.map((tr) => tr.dataset.sha));
+  await page.fill('#media-search', '街道海报');
+  await waitFor(async () => { const r = await rows(); return r.length === 1 && r[0] === sha(poster); }, 5000, 'the search to leave the poster alone');
+  await page.fill('#media-search', 'no such file name');
+  await page.waitForSelector('.page-media tbody td:has-text("没有符合条件的文件")');
+  await page.fill('#media-search', '');
+  await page.waitForSelector(spareRow);
+
+  // Renamed in place.
+  await page.fill(`${spareRow} input.media-name`, '备用照片.png');
+  await page.press(`${spareRow} input.media-name`, 'Enter');
+  await page.waitForSelector('#message:has-text("已改名为「备用照片.png」")');
+  assert.equal((await apiGet(page, '/api/v1/media?q=' + encodeURIComponent('备用照片'))).media.length, 1);
+
+  // Used by a draft: the delete button is disabled and says by what.
+  const draft = await apiCall(page, 'POST', '/api/v1/slides', { type: 'image', title: '海报草稿（媒体库测试）', media: sha(poster), purpose: 'other' });
+  assert.equal(draft.status, 201);
+  await go(page, '#media', posterRow);
+  assert.equal(await page.isDisabled(`${posterRow} button.danger`), true);
+  const why = await page.getAttribute(`${posterRow} .why-disabled`, 'title');
+  assert.match(why, /正被使用，不能删除：「海报草稿（媒体库测试）」（草稿）/);
+  assert.equal(await page.getAttribute(`${posterRow} td.used-by a`, 'href'), '#editor/' + draft.json.id);
+  await shot(page, 'media-used');
+
+  // Unused: deleted, gone from the list and from the server.
+  page.once('dialog', (d) => d.accept());
+  await page.click(`${spareRow} button.danger`);
+  await page.waitForSelector('#message:has-text("已删除「备用照片.png」")');
+  await page.waitForSelector(spareRow, { state: 'detached' });
+  assert.equal((await page.request.get(URL_ + '/media/' + sha(spare))).status(), 404);
+  assert.equal((await page.request.get(URL_ + '/media/' + sha(poster))).status(), 200);
+
+  // Neither language strays into the other.
+  const content = ['街道海报 2026.png', '海报草稿（媒体库测试）', 'spare-photo.png', editor.user, 'a.png', 'b.png'];
+  const names = (await apiGet(page, '/api/v1/media')).media.flatMap((m) => [m.name, ...m.used_by.map((u) => u.title)]);
+  assert.doesNotMatch(await chromeText(page, '.page-media', [...content, ...names]), NO_ENGLISH, 'no English in the Chinese media page');
+  await page.click('#lang');
+  await go(page, '#media', posterRow);
+  const english = await chromeText(page, '.page-media', [...content, ...names]);
+  assert.equal(await page.getAttribute(`${posterRow} .why-disabled`, 'title'), 'In use, cannot be deleted: "海报草稿（媒体库测试）" (draft)');
+  assert.doesNotMatch(english, NO_CHINESE, 'no Chinese in the English media page');
+  await page.click('#lang');
+  await page.context().close();
+});
+
+test('an editor duplicates a slide from the content list and edits the copy; the list searches and sorts', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  const made = [];
+  for (const [title, body] of [['乙 复制测试 节约用水', '随手关紧水龙头，一水多用。'], ['甲 复制测试 文明养犬', '出门遛狗请牵绳，及时清理粪便。']]) {
+    const r = await apiCall(page, 'POST', '/api/v1/slides', { type: 'text', title, body, purpose: 'public_service' });
+    assert.equal(r.status, 201);
+    made.push(r.json);
+  }
+  await go(page, '#content', '#content-search');
+  const titles = () => page.$$eval('.page-content tbody tr[data-id] td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+  // Search in the body text narrows the list.
+  await page.fill('#content-search', '遛狗');
+  await waitFor(async () => JSON.stringify(await titles()) === JSON.stringify(['甲 复制测试 文明养犬']), 5000, 'the search by body text');
+  // Sorted by title: 甲 before 乙 (in the list's id order 乙 came first).
+  await page.fill('#content-search', '复制测试');
+  await waitFor(async () => JSON.stringify(await titles()) === JSON.stringify(['乙 复制测试 节约用水', '甲 复制测试 文明养犬']), 5000, 'both in id order');
+  await page.selectOption('#content-sort', 'title');
+  await waitFor(async () => JSON.stringify(await titles()) === JSON.stringify(['甲 复制测试 文明养犬', '乙 复制测试 节约用水']), 5000, 'sorted by title');
+  // Changed after the other (times have whole seconds): the latest change comes first.
+  await waitFor(async () => new Date().toISOString().slice(0, 19) > made[1].updated_at.slice(0, 19), 3000, 'the next second');
+  const changed = await apiCall(page, 'PUT', '/api/v1/slides/' + made[0].id, { type: 'text', title: made[0].title, body: made[0].body + '节水光荣。', purpose: 'public_service' });
+  assert.equal(changed.status, 200);
+  await go(page, '#content', '#content-search');
+  await page.fill('#content-search', '复制测试');
+  await page.selectOption('#content-sort', 'updated');
+  await waitFor(async () => JSON.stringify(await titles()) === JSON.stringify(['乙 复制测试 节约用水', '甲 复制测试 文明养犬']), 5000, 'the latest change first');
+
+  // 复制 opens the copy in the editor.
+  await page.click(`.page-content tr[data-id="${made[0].id}"] button:has-text("复制")`);
+  await page.waitForSelector('#message:has-text("已复制为「乙 复制测试 节约用水（副本）」")');
+  await page.waitForSelector('#slide-form');
+  const copyId = await page.evaluate(() => location.hash.replace('#editor/', ''));
+  assert.notEqual(copyId, made[0].id);
+  assert.equal(await page.inputValue('#slide-form input[name=title]'), '乙 复制测试 节约用水（副本）');
+  assert.equal(await page.inputValue('#slide-form textarea[name=body]'), '随手关紧水龙头，一水多用。节水光荣。');
+  // Saved as the editor changes it, the original stays as it was.
+  await page.fill('#slide-form input[name=title]', '乙 复制测试 节约用水 新版');
+  await saveDraft(page, '乙 复制测试 节约用水 新版');
+  assert.equal((await apiGet(page, '/api/v1/slides/' + made[0].id)).title, '乙 复制测试 节约用水');
+  const copy = await apiGet(page, '/api/v1/slides/' + copyId);
+  assert.equal(copy.status, 'draft');
+  assert.equal(copy.author, editor.user);
+
+  // The editor says which image size fits the zone: the targeted screens'
+  // main zone when their size is known, else the layout's at 1920×1080 and 1080×1920.
+  await go(page, '#editor?type=image', '#slide-form .best-size');
+  const { groups } = await apiGet(page, '/api/v1/groups');
+  const known = groups.flatMap((g) => g.screen_sizes);
+  const best = await page.textContent('#slide-form .best-size');
+  assert.match(best, /^最佳图片尺寸：.*\d+×\d+ 像素/);
+  if (known.length) for (const s of known) assert.ok(best.includes(`${s.main_zone.width}×${s.main_zone.height}`), best);
+  else assert.match(best, /横屏 1920×908；竖屏 1080×1660 像素 尚不知道目标屏幕的分辨率/);
+
+  // Both languages.
+  const content = (await apiGet(page, '/api/v1/slides')).slides.flatMap((s) => [s.title, s.author, s.reject_reason, ...(s.groups || [])]);
+  await go(page, '#content', '#content-search');
+  assert.doesNotMatch(await chromeText(page, '.page-content', [...content, 'PNG']), NO_ENGLISH, 'no English in the Chinese content list');
+  await page.click('#lang');
+  await go(page, '#content', '#content-search');
+  const english = await chromeText(page, '.page-content', content);
+  assert.match(english, /Duplicate/);
+  assert.doesNotMatch(english, NO_CHINESE, 'no Chinese in the English content list');
+  await go(page, '#editor?type=image', '#slide-form .best-size');
+  assert.match(await page.textContent('#slide-form .best-size'), /^Best image size: .*\d+×\d+ pixels/);
+  assert.doesNotMatch(await page.textContent('#slide-form .best-size'), NO_CHINESE);
+  await page.click('#lang');
   await page.context().close();
 });
 

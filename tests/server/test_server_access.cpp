@@ -26,6 +26,8 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/auth/me", "UUFKKK"},
         {"PUT /api/v1/media", "UUFKFK"},
         {"GET /api/v1/media", "UUFKKK"},
+        {"PATCH /api/v1/media/{sha256}", "UUFKFK"},
+        {"DELETE /api/v1/media/{sha256}", "UUFKFK"},
         {"GET /media/{sha256}", "KKKKKK"},
         {"GET /api/v1/slides", "UUFKKK"},
         {"POST /api/v1/slides", "UUFKFK"},
@@ -36,6 +38,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"POST /api/v1/slides/{id}/approve", "UUFFKK"},
         {"POST /api/v1/slides/{id}/reject", "UUFFKK"},
         {"POST /api/v1/slides/{id}/withdraw", "UUFFKK"},
+        {"POST /api/v1/slides/{id}/duplicate", "UUFKFK"},
         {"GET /api/v1/slides/{id}/preview.png", "UUFKKK"},
         {"GET /api/v1/slide-types", "UUFKKK"},
         {"POST /api/v1/preview", "UUFKKK"},
@@ -209,6 +212,13 @@ struct AccessWorld {
 
     std::string next_name(const std::string& prefix) { return prefix + std::to_string(++made); }
 
+    // An unused medium of its own.
+    std::string fresh_media() {
+        const std::string png = make_png(8, 8, 100 + ++made);
+        REQUIRE(staff.editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
+        return signage::sha256_hex(png);
+    }
+
     // A slide by the editor in `state`: draft, pending or published.
     std::string fresh_slide(const std::string& state) {
         auto created = staff.editor.post("/api/v1/slides", text_slide(next_name("幻灯片")));
@@ -275,6 +285,8 @@ struct AccessWorld {
         };
         if (starts("/media/")) {
             fill("{sha256}", media);
+        } else if (starts("/api/v1/media/{sha256}")) {
+            fill("{sha256}", changes ? fresh_media() : media);
         } else if (starts("/api/v1/slides/{id}")) {
             fill("{id}", changes ? fresh_slide(state) : slide);
         } else if (starts("/api/v1/quiz/questions/{id}")) {

@@ -356,6 +356,8 @@ CREATE INDEX manifests_by_group ON manifests(group_id, id);
 INSERT INTO users VALUES (1, 'old-editor', 'x', 'editor', '2026-10-01T00:00:00Z');
 INSERT INTO users VALUES (2, 'old-reviewer', 'x', 'reviewer', '2026-10-01T00:00:00Z');
 INSERT INTO groups VALUES (1, 'community', '2026-10-01T00:00:00Z');
+INSERT INTO media VALUES ('0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    1234, 'image/jpeg', 64, 48, 1, '2026-10-01T00:00:00Z');
 INSERT INTO slides VALUES (1,
     '{"type":"text","title":"旧内容","body":"文明出行。","duration_s":8,"public_service":true}',
     '{"type":"text","title":"旧内容","body":"文明出行。","duration_s":8,"public_service":true}',
@@ -417,9 +419,15 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 8);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 9);
     // Version 8: alerts, no webhooks after the upgrade.
     CHECK(db.execAndGet("SELECT COUNT(*) FROM webhooks").getInt() == 0);
+    // Version 9: media uploaded before names are named after their sha256.
+    auto media = staff.editor.get("/api/v1/media");
+    REQUIRE(media.status == 200);
+    REQUIRE(media.json().at("media").size() == 1);
+    CHECK(media.json().at("media")[0].at("name") == "0123456789ab.jpg");
+    CHECK(media.json().at("media")[0].at("uploader") == "old-editor");
     // Version 5: the plays table, empty after the upgrade.
     CHECK(db.execAndGet("SELECT COUNT(*) FROM plays").getInt() == 0);
     // Version 4: users written before it are enabled; the move above was audited.
@@ -430,4 +438,47 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
               .getInt() >= 1);
     // The old screen got its claim key when it asked with its token.
     CHECK_FALSE(db.execAndGet("SELECT claim_key_id FROM screens WHERE id = 1").isNull());
+}
+
+TEST_CASE("server: groups list their screens' sizes with the main zone an image fills best",
+          "[server][groups][sizes]") {
+    Staff staff;
+    auto lobby = staff.server.client(staff.server.add_screen("lobby", "hall"));
+    auto gate = staff.server.client(staff.server.add_screen("gate", "hall"));
+    staff.server.add_screen("kiosk", "hall");  // has sent no screenshot
+    staff.server.add_screen("tower", "plaza");
+    auto sizes_of = [&](const std::string& group) {
+        auto res = staff.editor.get("/api/v1/groups");
+        REQUIRE(res.status == 200);
+        const json groups = res.json().at("groups");
+        for (const auto& g : groups) {
+            if (g.at("name") == group) return g.at("screen_sizes");
+        }
+        FAIL("no group " << group);
+        return json();
+    };
+    // Nothing known yet: the layout at 1920x1080 and 1080x1920 is offered instead.
+    CHECK(sizes_of("hall").empty());
+    const json defaults = staff.editor.get("/api/v1/groups").json().at("default_screen_sizes");
+    CHECK(defaults == json::parse(R"([
+        {"width": 1920, "height": 1080, "main_zone": {"width": 1920, "height": 908}},
+        {"width": 1080, "height": 1920, "main_zone": {"width": 1080, "height": 1660}}])"));
+
+    // Two screens show the same 640x360 frame: one size, two screens. The
+    // header (32 px) and the ticker (25 px) leave 640x303.
+    for (auto* screen : {&lobby, &gate}) {
+        REQUIRE(screen->put_bytes("/api/v1/player/screenshot", make_png(640, 360), "image/png")
+                    .status == 201);
+    }
+    CHECK(sizes_of("hall") == json::parse(R"([
+        {"width": 640, "height": 360, "screens": 2, "main_zone": {"width": 640, "height": 303}}])"));
+    CHECK(sizes_of("plaza").empty());
+    // A newer screenshot of another size replaces the screen's old one.
+    REQUIRE(gate.put_bytes("/api/v1/player/screenshot", make_png(360, 640), "image/png").status ==
+            201);
+    const json hall = sizes_of("hall");
+    REQUIRE(hall.size() == 2);
+    CHECK(hall[0].at("width") == 360);
+    CHECK(hall[0].at("main_zone") == json({{"width", 360}, {"height", 640 - 53 - 33}}));
+    CHECK(hall[1].at("screens") == 1);
 }

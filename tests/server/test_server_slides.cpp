@@ -180,3 +180,55 @@ TEST_CASE("server: review follows the workflow and nobody approves their own sli
     CHECK(staff.editor.del(own_path).status == 204);
     CHECK(staff.editor.get(own_path).status == 404);
 }
+
+TEST_CASE("server: duplicating a slide makes an independent draft of the caller's, titled a copy",
+          "[server][slides][duplicate]") {
+    Staff staff;
+    staff.server.add_user("erin", "editor", "erin-password");
+    auto erin = staff.server.client(staff.server.login("erin", "erin-password"));
+    const std::string png = make_png(16, 9, 31);
+    REQUIRE(staff.editor.put_bytes("/api/v1/media", png).status == 201);
+    json original = {
+        {"type", "image"},       {"title", "节约粮食"}, {"media", signage::sha256_hex(png)},
+        {"caption", "光盘行动"}, {"duration_s", 12},    {"purpose", "public_service"}};
+    const std::string id = staff.approved_slide(original);
+    staff.publish();
+
+    auto copy = erin.post("/api/v1/slides/" + id + "/duplicate");
+    INFO(copy.body);
+    REQUIRE(copy.status == 201);
+    const json c = copy.json();
+    const std::string copy_id = c.at("id").get<std::string>();
+    CHECK(copy_id != id);
+    CHECK(c.at("status") == "draft");
+    CHECK(c.at("author") == "erin");
+    CHECK(c.at("title") == "节约粮食（副本）");
+    CHECK(c.at("has_approved_version") == false);
+    for (const char* field :
+         {"type", "media", "caption", "duration_s", "purpose", "public_service"}) {
+        INFO(field);
+        CHECK(c.at(field) == staff.editor.get("/api/v1/slides/" + id).json().at(field));
+    }
+
+    // Independent: editing the copy leaves the original as it was, live.
+    json edited = original;
+    edited["title"] = "节约粮食 新版";
+    edited["caption"] = "吃多少点多少";
+    REQUIRE(erin.put("/api/v1/slides/" + copy_id, edited).status == 200);
+    const json after = staff.editor.get("/api/v1/slides/" + id).json();
+    CHECK(after.at("title") == "节约粮食");
+    CHECK(after.at("caption") == "光盘行动");
+    CHECK(after.at("status") == "published");
+    CHECK(staff.editor.get("/api/v1/slides").json().at("slides").size() == 2);
+
+    // A title at the limit stays within it: the original is cut at a character.
+    const std::string long_title = std::string("长") + std::string(119, 'x');
+    const std::string long_id =
+        staff.editor.post("/api/v1/slides", text_slide(long_title)).json().at("id");
+    auto long_copy = staff.editor.post("/api/v1/slides/" + long_id + "/duplicate");
+    REQUIRE(long_copy.status == 201);
+    CHECK(long_copy.json().at("title") == std::string("长") + std::string(115, 'x') + "（副本）");
+
+    CHECK(staff.editor.post("/api/v1/slides/99999/duplicate").status == 404);
+    CHECK(staff.reviewer.post("/api/v1/slides/" + id + "/duplicate").status == 403);
+}

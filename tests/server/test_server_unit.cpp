@@ -251,7 +251,7 @@ TEST_CASE("store: a transaction that fails half way leaves nothing behind",
         REQUIRE(tx.groups().add("plaza", "{}"));
         REQUIRE(tx.screens().add("lobby-1", "plaza", device));
         slide_id = tx.slides().create("{\"type\":\"notice\"}", admin.id, now_iso8601()).id;
-        tx.media().add(MediaInfo{std::string(64, 'c'), 10, "image/png", 1, 1}, admin.id);
+        tx.media().add(MediaInfo{std::string(64, 'c'), 10, "image/png", 1, 1, "c.png"}, admin.id);
         tx.settings().put("forbidden_words", "[\"x\"]");
         tx.audit().record(admin.id, "create", "group", "plaza", "", "{}");
         return signage::make_error(signage::ErrorCode::invalid, "the last step refused", "name");
@@ -713,6 +713,7 @@ ALTER TABLE slides_v6 RENAME TO slides;
 DROP TABLE alert_marks;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
+ALTER TABLE media DROP COLUMN name;
 UPDATE schema_version SET version = 6;
 )sql");
         CHECK_THROWS(db.exec("UPDATE slides SET status = 'withdrawn'"));

@@ -18,6 +18,8 @@
 // redeem, after it found the code not yet redeemed and before its write);
 // "alerts.before_heartbeats" (the alert thread, holding no lock, before it
 // takes the heartbeats queued for it).
+// "slides.after_validate" (a new slide, validated, media found, before the
+// transaction that stores it).
 
 #include <string_view>
 

@@ -12,6 +12,8 @@ export function upload(file, progress) {
     xhr.open('PUT', '/api/v1/media');
     for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    // The library keeps the file's name (percent-encoded: a header holds ASCII only).
+    if (file.name) xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
     progress.hidden = false;
     progress.value = 0;
     xhr.upload.onprogress = (ev) => { if (ev.lengthComputable) progress.value = Math.round((100 * ev.loaded) / ev.total); };
@@ -57,7 +59,7 @@ export function mediaPicker(name, value, onChange) {
     if (!grid.hidden) { grid.hidden = true; return; }
     const { media } = await api('GET', '/media');
     grid.replaceChildren(...media.map((m) => el('button', {
-      type: 'button', className: 'media-tile', title: `${m.width}×${m.height}`,
+      type: 'button', className: 'media-tile', title: `${m.name} · ${m.width}×${m.height}`,
       onclick: () => {
         hidden.value = m.sha256; thumb.src = '/media/' + m.sha256; thumb.hidden = false;
         note.textContent = t('ed.uploaded', m.width, m.height); grid.hidden = true;

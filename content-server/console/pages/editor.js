@@ -10,6 +10,21 @@ import { fieldEditor, missingRequired, readFields, typeEditors } from '../lib/sl
 import { commonFields, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
 import { saySubmitted } from '../lib/workflow.js';
 
+// The image size that fits the main zone best on the screens the slide
+// targets (every group when none is ticked), from the screen sizes the server
+// knows; while it knows none, the layout's at 1920×1080 and 1080×1920.
+function bestSize(form, groups, defaults) {
+  const chosen = [...form.querySelectorAll('input[name=groups]:checked')].map((c) => c.value);
+  const targeted = chosen.length ? groups.filter((g) => chosen.includes(g.name)) : groups;
+  const known = targeted.flatMap((g) => g.screen_sizes || []);
+  const zones = new Map();
+  for (const s of known.length ? known : defaults) {
+    const z = `${s.main_zone.width}×${s.main_zone.height}`;
+    zones.set(z, t(s.width >= s.height ? 'ed.size_landscape' : 'ed.size_portrait', z));
+  }
+  return { text: t('ed.best_size', [...zones.values()].join(t('ed.best_size_sep'))), note: t(known.length ? 'ed.best_size_screens' : 'ed.best_size_default') };
+}
+
 // Asks for a preview of the form as it is now; editorPage sets it.
 let updatePreview = () => {};
 
@@ -24,7 +39,7 @@ function readSlide(form) {
 }
 
 export async function editorPage(page, params, id) {
-  const [{ groups }, existing] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/slides/' + id) : Promise.resolve(null)]);
+  const [{ groups, default_screen_sizes: defaultSizes = [] }, existing] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/slides/' + id) : Promise.resolve(null)]);
   // A new slide has no purpose until its editor chooses one; older content
   // said only whether it was public service.
   const s = existing ? { purpose: existing.public_service ? 'public_service' : 'other', ...existing }
@@ -48,8 +63,20 @@ export async function editorPage(page, params, id) {
     specific.replaceChildren(el('legend', { textContent: t('ed.specific') + ' · ' + typeLabel(type) }),
       ...(spec ? typeEditors(spec, s.type === type ? s : {}, () => updatePreview()) : []));
   };
+  // Under each image field of the slide (not the entries' photos): the size that fits.
+  const showBestSize = () => {
+    const { text, note } = bestSize(form, groups, defaultSizes);
+    for (const picker of specific.querySelectorAll(':scope > .label > .media-picker')) {
+      let hint = picker.parentElement.querySelector(':scope > .best-size');
+      if (!hint) picker.after(hint = el('p', { className: 'best-size' }, el('strong'), ' ', el('small', { className: 'muted' })));
+      hint.firstChild.textContent = text;
+      hint.lastChild.textContent = note;
+    }
+  };
   fill(s.type);
-  typeSel.onchange = () => { fill(typeSel.value); updatePreview(); };
+  showBestSize();
+  typeSel.onchange = () => { fill(typeSel.value); showBestSize(); updatePreview(); };
+  groupBoxes.addEventListener('change', showBestSize);
   // Fields the form does not show (QR code, schedule, background) are kept as they are.
   const keep = {};
   for (const k of ['qr', 'schedule', 'background']) if (existing && existing[k] !== undefined) keep[k] = existing[k];

@@ -5,11 +5,26 @@
 #include "auth/authenticator.hpp"
 #include "groups/group_service.hpp"
 #include "http/responses.hpp"
+#include "protocol/screen_zones.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
 using http::Method;
 using http::Response;
+
+namespace {
+
+// A screen size with its main zone (header and ticker shown): the size of
+// image that fills the zone without scaling.
+nlohmann::json screen_size_json(int width, int height) {
+    const auto z = protocol::screen_zones(width, height, true, true);
+    return {{"width", width},
+            {"height", height},
+            {"main_zone", {{"width", z.main_w}, {"height", z.main_h}}}};
+}
+
+}  // namespace
 
 // Every staff role may read groups and screens. Creating groups, changing
 // their settings and moving screens change what whole groups of screens
@@ -21,9 +36,27 @@ void add_group_routes(http::Router& router, Services& s) {
             [&s](Call&) -> Result<Response> {
                 auto groups = s.groups.list();
                 if (!groups) return groups.error();
+                auto sizes = s.screens.sizes_by_group();
+                if (!sizes) return sizes.error();
                 nlohmann::json list = nlohmann::json::array();
-                for (const Group& g : *groups) list.push_back(s.groups.view(g));
-                return http::json_response(200, {{"groups", std::move(list)}});
+                for (const Group& g : *groups) {
+                    nlohmann::json view = s.groups.view(g);
+                    nlohmann::json known = nlohmann::json::array();
+                    if (auto it = sizes->find(g.name); it != sizes->end()) {
+                        for (const auto& [size, screens] : it->second) {
+                            auto j = screen_size_json(size.first, size.second);
+                            j["screens"] = screens;
+                            known.push_back(std::move(j));
+                        }
+                    }
+                    view["screen_sizes"] = std::move(known);
+                    list.push_back(std::move(view));
+                }
+                // What the editor assumes while no targeted screen's size is known.
+                return http::json_response(
+                    200, {{"groups", std::move(list)},
+                          {"default_screen_sizes",
+                           {screen_size_json(1920, 1080), screen_size_json(1080, 1920)}}});
             });
 
     api.add(Method::post, "/api/v1/groups", {.access = Access::admin(), .body = Body::object},

@@ -5,6 +5,7 @@
 #include "auth/authenticator.hpp"
 #include "common/sha256.hpp"
 #include "http/etag.hpp"
+#include "http/message.hpp"
 #include "http/range.hpp"
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
@@ -19,13 +20,76 @@ using http::Response;
 namespace {
 
 constexpr int kMediaListLimit = 500;
+constexpr std::size_t kMediaSearchBytes = 400;
 
 nlohmann::json media_json(const MediaInfo& m) {
-    return {{"sha256", m.sha256},
-            {"size", m.size},
-            {"content_type", m.content_type},
-            {"width", m.width},
-            {"height", m.height}};
+    return {{"sha256", m.sha256}, {"name", m.name},
+            {"size", m.size},     {"content_type", m.content_type},
+            {"width", m.width},   {"height", m.height}};
+}
+
+nlohmann::json media_uses_json(const std::vector<MediaUse>* uses) {
+    nlohmann::json list = nlohmann::json::array();
+    if (!uses) return list;
+    for (const MediaUse& u : *uses) {
+        list.push_back({{"id", std::to_string(u.slide_id)},
+                        {"title", u.title},
+                        {"status", u.status ? nlohmann::json(to_string(*u.status)) : nullptr},
+                        {"live", !u.live_groups.empty()},
+                        {"live_groups", u.live_groups}});
+    }
+    return list;
+}
+
+// The name an upload gives: ?name= or the X-Filename header (percent-encoded
+// UTF-8, as a browser's encodeURIComponent writes it); empty when neither.
+Result<std::string> upload_name(const Request& req) {
+    if (auto query = req.query_param("name")) return normalise_media_name(*query, "name");
+    const std::string_view header = req.header("x-filename");
+    if (header.empty()) return std::string();
+    auto decoded = http::percent_decode(header);
+    if (!decoded) {
+        return make_error(ErrorCode::invalid, "X-Filename is percent-encoded UTF-8", "X-Filename");
+    }
+    return normalise_media_name(*decoded, "X-Filename");
+}
+
+// GET /api/v1/media's q, sort and order.
+Result<MediaQuery> library_query(const Request& req) {
+    MediaQuery query;
+    query.limit = kMediaListLimit;
+    if (auto q = req.query_param("q")) {
+        if (q->size() > kMediaSearchBytes) {
+            return make_error(ErrorCode::invalid, "a search is at most 400 bytes", "q");
+        }
+        query.search = *q;
+    }
+    if (auto sort = req.query_param("sort")) {
+        if (*sort == "name") {
+            query.sort = MediaQuery::Sort::name;
+        } else if (*sort == "size") {
+            query.sort = MediaQuery::Sort::size;
+        } else if (*sort != "uploaded_at") {
+            return make_error(ErrorCode::invalid, "sort by name, size or uploaded_at", "sort");
+        }
+    }
+    // Names A to Z; the largest and the newest first.
+    query.descending = query.sort != MediaQuery::Sort::name;
+    if (auto order = req.query_param("order")) {
+        if (*order != "asc" && *order != "desc") {
+            return make_error(ErrorCode::invalid, "order is asc or desc", "order");
+        }
+        query.descending = *order == "desc";
+    }
+    return query;
+}
+
+Status check_sha256_param(const std::string& sha) {
+    if (!is_sha256_hex(sha)) {
+        return make_error(ErrorCode::invalid, "a media address is 64 lowercase hex digits",
+                          "sha256");
+    }
+    return {};
 }
 
 }  // namespace
@@ -35,38 +99,75 @@ void add_media_routes(http::Router& router, Services& s) {
     api.add(Method::put, "/api/v1/media",
             {.access = Access::roles({Role::editor}), .body_limit = s.media.limits().max_bytes},
             [&s](Call& c) -> Result<Response> {
+                auto name = upload_name(c.req);
+                if (!name) return name.error();
                 bool created = false;
-                auto media = s.media.ingest(c.req.body, c.user().id, &created);
+                auto media = s.media.ingest(c.req.body, c.user().id, &created, *name);
                 if (!media) return media.error();
                 s.metrics.add_upload_bytes(c.req.body.size());
                 return http::json_response(created ? 201 : 200, media_json(*media));
             });
 
-    // The media library (any staff role): what has been uploaded, newest first.
-    api.add(
-        Method::get, "/api/v1/media", {.access = Access::staff()}, [&s](Call&) -> Result<Response> {
-            auto entries = s.media.library(kMediaListLimit);
-            if (!entries) return entries.error();
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& e : *entries) {
-                auto j = media_json(e.info);
-                j["uploaded_by"] =
-                    e.uploaded_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.uploaded_by);
-                j["created_at"] = e.created_at;
-                list.push_back(std::move(j));
-            }
-            return http::json_response(200, {{"media", std::move(list)}});
-        });
+    // The media library (any staff role): what has been uploaded, with who
+    // uses each medium; searched and sorted as the query asks.
+    api.add(Method::get, "/api/v1/media", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                auto query = library_query(c.req);
+                if (!query) return query.error();
+                auto entries = s.media.library(*query);
+                if (!entries) return entries.error();
+                auto usage = s.media.usage();
+                if (!usage) return usage.error();
+                nlohmann::json list = nlohmann::json::array();
+                for (const auto& e : *entries) {
+                    auto j = media_json(e.info);
+                    j["uploader"] = e.uploaded_by.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(e.uploaded_by);
+                    j["uploaded_at"] = e.created_at;
+                    const auto used = usage->find(e.info.sha256);
+                    j["used_by"] = media_uses_json(used == usage->end() ? nullptr : &used->second);
+                    list.push_back(std::move(j));
+                }
+                return http::json_response(200, {{"media", std::move(list)}});
+            });
+
+    api.add(Method::patch, "/api/v1/media/{sha256}",
+            {.access = Access::roles({Role::editor}), .body = RouteSpec::Body::object},
+            [&s](Call& c) -> Result<Response> {
+                const std::string& sha = c.req.params.at(0);
+                if (auto st = check_sha256_param(sha); !st) return st.error();
+                for (const auto& [key, value] : c.body.items()) {
+                    if (key != "name") {
+                        return make_error(ErrorCode::invalid, "only the name can be changed", key);
+                    }
+                }
+                const auto name = c.body.find("name");
+                if (name == c.body.end() || !name->is_string()) {
+                    return make_error(ErrorCode::invalid, "give the new name as a string", "name");
+                }
+                auto normalised = normalise_media_name(name->get<std::string>(), "name");
+                if (!normalised) return normalised.error();
+                auto renamed = s.media.rename(sha, *normalised, c.user().id);
+                if (!renamed) return renamed.error();
+                return http::json_response(200, media_json(*renamed));
+            });
+
+    api.add(Method::del, "/api/v1/media/{sha256}", {.access = Access::roles({Role::editor})},
+            [&s](Call& c) -> Result<Response> {
+                const std::string& sha = c.req.params.at(0);
+                if (auto st = check_sha256_param(sha); !st) return st.error();
+                if (auto st = s.media.remove(sha, c.user().id); !st) return st.error();
+                Response res;
+                res.status = 204;
+                return res;
+            });
 
     // Public and immutable: the URL names the content, so caches keep it for a year.
     api.add(Method::get, "/media/{sha256}", {.access = Access::anyone()},
             [&s](Call& c) -> Result<Response> {
                 const Request& req = c.req;
                 const std::string& sha = req.params.at(0);
-                if (!is_sha256_hex(sha)) {
-                    return make_error(ErrorCode::invalid,
-                                      "a media address is 64 lowercase hex digits", "sha256");
-                }
+                if (auto st = check_sha256_param(sha); !st) return st.error();
                 auto media = s.media.find(sha);
                 if (!media) return media.error();
                 if (!*media) return make_error(ErrorCode::not_found, "no media " + sha);

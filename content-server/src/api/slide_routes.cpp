@@ -63,6 +63,13 @@ void add_slide_routes(http::Router& router, Services& s) {
                 return view(s.slides.update(c.id, c.body, c.user()));
             });
 
+    // A new draft of the caller's with the slide's working copy, its title
+    // marked as a copy (SlideService::duplicate).
+    api.add(Method::post, "/api/v1/slides/{id}/duplicate", {.access = editor, .path_id = "slide"},
+            [&s](Call& c) -> Result<Response> {
+                return view(s.slides.duplicate(c.id, c.user()), 201);
+            });
+
     api.add(Method::del, "/api/v1/slides/{id}", {.access = editor, .path_id = "slide"},
             [&s](Call& c) -> Result<Response> {
                 if (auto st = s.slides.remove(c.id, c.user()); !st) return st.error();

@@ -54,7 +54,7 @@ Status import_media(nlohmann::json& holder, const char* key, const std::string& 
     auto bytes = read_file(demo_dir / value);
     if (!bytes)
         return make_error(ErrorCode::io, "cannot read " + (demo_dir / value).string(), field);
-    auto info = media.ingest(*bytes, by);
+    auto info = media.ingest(*bytes, by, nullptr, std::filesystem::path(value).filename().string());
     if (!info) return make_error(info.error().code, value + ": " + info.error().message, field);
     holder[key] = info->sha256;
     return {};

@@ -1,15 +1,140 @@
 #include "media/media_store.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
 #include "common/sha256.hpp"
 #include "media/sniff.hpp"
+#include "protocol/manifest.hpp"
+#include "protocol/slide.hpp"
+#include "store/audit_json.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
+namespace {
+
+// Whether `s` is valid UTF-8 (no overlong forms, surrogates or values past
+// U+10FFFF) without control characters; counts its code points into `chars`.
+bool media_name_text_ok(std::string_view s, std::size_t& chars) {
+    chars = 0;
+    for (std::size_t i = 0; i < s.size(); ++chars) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f) return false;
+            ++i;
+            continue;
+        }
+        const int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+        if (extra < 0 || c > 0xF4 || s.size() - i <= static_cast<std::size_t>(extra)) return false;
+        std::uint32_t cp = c & (0x3F >> extra);
+        for (int k = 1; k <= extra; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp < 0xA0)) {
+            return false;
+        }
+        i += static_cast<std::size_t>(extra) + 1;
+    }
+    return true;
+}
+
+std::string media_audit_json(const MediaInfo& m) {
+    return dump_audit({{"name", m.name}, {"size", m.size}, {"content_type", m.content_type}});
+}
+
+std::int64_t slide_id_number(std::string_view id) {
+    std::int64_t n = 0;
+    std::from_chars(id.data(), id.data() + id.size(), n);
+    return n;
+}
+
+}  // namespace
+
+Result<std::string> normalise_media_name(std::string_view raw, const std::string& field) {
+    const auto cut = raw.find_last_of("/\\");
+    std::string_view name = cut == std::string_view::npos ? raw : raw.substr(cut + 1);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    std::size_t chars = 0;
+    if (!media_name_text_ok(name, chars)) {
+        return make_error(ErrorCode::invalid,
+                          "a media name is UTF-8 text without control characters", field);
+    }
+    if (chars == 0) return make_error(ErrorCode::invalid, "a media name cannot be empty", field);
+    if (chars > kMediaNameChars) {
+        return make_error(ErrorCode::invalid,
+                          std::string("a media name has at most ")
+                              .append(std::to_string(kMediaNameChars))
+                              .append(" characters"),
+                          field);
+    }
+    return std::string(name);
+}
+
+std::string default_media_name(const MediaInfo& info) {
+    const char* ext = info.content_type == "image/png"    ? ".png"
+                      : info.content_type == "image/jpeg" ? ".jpg"
+                                                          : "";
+    return info.sha256.substr(0, 12).append(ext);
+}
+
+MediaUsage media_usage(Tx& tx) {
+    // sha256 -> slide id -> use, so each slide is listed once per medium, in id order.
+    std::map<std::string, std::map<std::int64_t, MediaUse>> uses;
+    protocol::SlideParseOptions lenient;
+    lenient.reject_unknown_fields = false;
+    for (const SlideRecord& record : tx.slides().list()) {
+        auto working = protocol::parse_slide_text(record.json, lenient);
+        std::vector<std::string> refs;
+        if (working) refs = working->media_refs();
+        if (record.approved_json) {
+            if (auto approved = protocol::parse_slide_text(*record.approved_json, lenient)) {
+                for (auto& r : approved->media_refs()) refs.push_back(std::move(r));
+            }
+        }
+        for (const std::string& sha : refs) {
+            MediaUse& use = uses[sha][record.id];
+            use.slide_id = record.id;
+            use.title = working ? working->title : std::string();
+            use.status = record.status;
+        }
+    }
+    for (const Group& group : tx.groups().list()) {
+        auto stored = tx.manifests().latest(group.id);
+        if (!stored) continue;
+        auto manifest = protocol::parse_manifest_text(stored->json);
+        if (!manifest) continue;
+        for (const protocol::Slide& item : manifest->items) {
+            const std::int64_t id = slide_id_number(item.id);
+            for (const std::string& sha : item.media_refs()) {
+                auto [it, added] = uses[sha].try_emplace(id);
+                MediaUse& use = it->second;
+                if (added) {  // the slide is gone; the manifest still shows it
+                    use.slide_id = id;
+                    use.title = item.title;
+                }
+                if (std::find(use.live_groups.begin(), use.live_groups.end(), group.name) ==
+                    use.live_groups.end()) {
+                    use.live_groups.push_back(group.name);
+                }
+            }
+        }
+    }
+    MediaUsage out;
+    for (auto& [sha, by_id] : uses) {
+        auto& list = out[sha];
+        for (auto& entry : by_id) list.push_back(std::move(entry.second));
+    }
+    return out;
+}
 
 MediaStore::MediaStore(std::filesystem::path dir, Store& store, MediaLimits limits)
     : dir_(std::move(dir)), store_(store), limits_(limits) {}
@@ -19,7 +144,8 @@ std::filesystem::path MediaStore::path_for(std::string_view sha256) const {
 }
 
 Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
-                                     std::optional<std::int64_t> uploaded_by, bool* created) {
+                                     std::optional<std::int64_t> uploaded_by, bool* created,
+                                     const std::string& name) {
     if (created) *created = false;
     if (bytes.size() > limits_.max_bytes) {
         return make_error(ErrorCode::too_large,
@@ -38,9 +164,12 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
                               std::to_string(limits_.max_pixels) + " pixels",
                           "body");
     }
-    MediaInfo info{sha256_hex(bytes), static_cast<std::int64_t>(bytes.size()), image->content_type,
-                   image->width, image->height};
+    MediaInfo info{sha256_hex(bytes),   static_cast<std::int64_t>(bytes.size()),
+                   image->content_type, image->width,
+                   image->height,       name};
+    if (info.name.empty()) info.name = default_media_name(info);
 
+    std::lock_guard lock(files_mutex_);
     const auto path = path_for(info.sha256);
     std::error_code ec;
     const bool have_file = std::filesystem::is_regular_file(path, ec) &&
@@ -74,9 +203,58 @@ Result<std::optional<MediaInfo>> MediaStore::find(const std::string& sha256) {
     return row;
 }
 
-Result<std::vector<MediaEntry>> MediaStore::library(int limit) {
+Result<std::vector<MediaEntry>> MediaStore::library(const MediaQuery& query) {
     return store_.read(
-        [&](Tx& tx) -> Result<std::vector<MediaEntry>> { return tx.media().list(limit); });
+        [&](Tx& tx) -> Result<std::vector<MediaEntry>> { return tx.media().list(query); });
+}
+
+Result<MediaUsage> MediaStore::usage() {
+    return store_.read([](Tx& tx) -> Result<MediaUsage> { return media_usage(tx); });
+}
+
+Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::string& name,
+                                     std::int64_t actor) {
+    return store_.write([&](Tx& tx) -> Result<MediaInfo> {
+        auto found = tx.media().find(sha256);
+        if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
+        const std::string before = media_audit_json(*found);
+        found->name = name;
+        tx.media().rename(sha256, name);
+        tx.audit().record(actor, "rename", "media", sha256, before, media_audit_json(*found));
+        return std::move(*found);
+    });
+}
+
+Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
+    std::lock_guard lock(files_mutex_);
+    auto removed = store_.write([&](Tx& tx) -> Status {
+        auto found = tx.media().find(sha256);
+        if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
+        const MediaUsage usage = media_usage(tx);
+        if (auto used = usage.find(sha256); used != usage.end()) {
+            std::string who;
+            for (const MediaUse& u : used->second) {
+                if (!who.empty()) who += ", ";
+                who.append("slide ").append(std::to_string(u.slide_id));
+                if (!u.title.empty()) who.append(" “").append(u.title).append("”");
+                who.append(" (")
+                    .append(u.status ? to_string(*u.status) : std::string_view("deleted"))
+                    .append(u.live_groups.empty() ? "" : ", on screens")
+                    .append(")");
+            }
+            return make_error(ErrorCode::conflict, "the medium is in use: " + who, "sha256");
+        }
+        tx.media().remove(sha256);
+        tx.audit().record(actor, "delete", "media", sha256, media_audit_json(*found), "");
+        return {};
+    });
+    if (!removed) return removed;
+    std::error_code ec;
+    if (!std::filesystem::remove(path_for(sha256), ec) || ec) {
+        spdlog::warn("media: {} deleted, but its file could not be removed: {}", sha256,
+                     ec ? ec.message() : "it was not there");
+    }
+    return {};
 }
 
 }  // namespace signage::server

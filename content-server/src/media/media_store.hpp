@@ -1,12 +1,18 @@
 #pragma once
 // Content-addressed media: each image is stored once, as DIR/<aa>/<sha256>,
-// and recorded in the store. Files are written to a temporary name, fsynced and
-// renamed, so a file under its final name is always complete.
+// and recorded in the store with a name staff choose (the uploaded file's
+// name by default). Files are written to a temporary name, fsynced and
+// renamed, so a file under its final name is always complete. A medium no
+// slide and no served manifest uses can be deleted, its file with it.
 //
 // Threading: any thread. ingest() hashes and fsyncs: call it from a worker.
+// ingest() and remove() are serialised, so a file is never removed under an
+// upload of the same content.
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,11 +24,35 @@
 namespace signage::server {
 
 class Store;
+class Tx;
 
 struct MediaLimits {
     std::uint64_t max_bytes = 32ull * 1024 * 1024;  // per upload
     std::uint64_t max_pixels = 7680ull * 4320;      // width * height (8K)
 };
+
+// One slide that uses a medium: its working copy or approved version refers
+// to it (image, background, honour-roll photo), or a group's current
+// manifest shows it with the medium.
+struct MediaUse {
+    std::int64_t slide_id = 0;
+    std::string title;                     // the working copy's (the manifest's when deleted)
+    std::optional<SlideStatus> status;     // nullopt: deleted, still served by a manifest
+    std::vector<std::string> live_groups;  // groups whose current manifest shows it with the medium
+};
+// Every medium in use (by sha256), each with its users in slide id order.
+using MediaUsage = std::map<std::string, std::vector<MediaUse>>;
+MediaUsage media_usage(Tx& tx);
+
+// The longest name a medium may have, in characters.
+inline constexpr std::size_t kMediaNameChars = 120;
+// A name as staff gave it, checked: valid UTF-8 without control characters,
+// any folder part dropped ("C:\\photos\\a.png" is "a.png"), spaces trimmed,
+// 1 to kMediaNameChars characters. Errors are "invalid" naming `field`.
+Result<std::string> normalise_media_name(std::string_view raw, const std::string& field);
+// The name of a medium uploaded without one: the first 12 hex digits of its
+// sha256 and the extension of its type ("3f2a9c0b1d4e.png").
+std::string default_media_name(const MediaInfo& info);
 
 class MediaStore {
   public:
@@ -32,16 +62,26 @@ class MediaStore {
 
     // Checks the bytes (size "too_large" 413, kind "unsupported_media_type"
     // 415, pixels "unprocessable" 422; all with field "body") and stores them
-    // unless the same content is already there. Nothing is written for a
-    // rejected upload. `created` tells whether the content was new.
+    // unless the same content is already there (which keeps its name). Nothing
+    // is written for a rejected upload. `name` is normalised already; empty:
+    // default_media_name. `created` tells whether the content was new.
     Result<MediaInfo> ingest(std::string_view bytes, std::optional<std::int64_t> uploaded_by,
-                             bool* created = nullptr);
+                             bool* created = nullptr, const std::string& name = {});
 
     // The record of a stored media file; nullopt when unknown or its file is gone.
     Result<std::optional<MediaInfo>> find(const std::string& sha256);
 
-    // The media library, newest first: at most `limit` entries.
-    Result<std::vector<MediaEntry>> library(int limit);
+    // The media library as `query` asks.
+    Result<std::vector<MediaEntry>> library(const MediaQuery& query);
+    // Who uses each medium now.
+    Result<MediaUsage> usage();
+
+    // Renames a medium (audited); "not_found" (field sha256) when unknown.
+    Result<MediaInfo> rename(const std::string& sha256, const std::string& name,
+                             std::int64_t actor);
+    // Deletes an unused medium and its file (audited). "conflict" (409, field
+    // sha256) naming the slides that use it; "not_found" when unknown.
+    Status remove(const std::string& sha256, std::int64_t actor);
 
     std::filesystem::path path_for(std::string_view sha256) const;
 
@@ -49,6 +89,7 @@ class MediaStore {
     std::filesystem::path dir_;
     Store& store_;
     MediaLimits limits_;
+    std::mutex files_mutex_;  // ingest's write and record against remove
 };
 
 }  // namespace signage::server

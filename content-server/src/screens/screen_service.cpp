@@ -157,4 +157,18 @@ Result<std::unordered_map<std::int64_t, std::string>> ScreenService::screenshot_
     });
 }
 
+Result<std::map<std::string, std::map<std::pair<int, int>, int>>> ScreenService::sizes_by_group() {
+    using Sizes = std::map<std::string, std::map<std::pair<int, int>, int>>;
+    return store_.read([](Tx& tx) -> Result<Sizes> {
+        const auto sizes = tx.health().screenshot_sizes();
+        Sizes out;
+        for (const Screen& screen : tx.screens().list()) {
+            const auto size = sizes.find(screen.id);
+            if (screen.revoked || size == sizes.end()) continue;
+            ++out[screen.group][size->second];
+        }
+        return out;
+    });
+}
+
 }  // namespace signage::server

@@ -7,9 +7,11 @@
 // thread's fast path).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -64,6 +66,9 @@ class ScreenService {
     Result<std::optional<Screenshot>> screenshot(std::int64_t screen_id);
     // When each screen's latest screenshot arrived (screen id -> ISO 8601).
     Result<std::unordered_map<std::int64_t, std::string>> screenshot_times();
+    // The screen sizes each group's screens (not revoked) are known to have,
+    // from their latest screenshots: group name -> (width, height) -> screens.
+    Result<std::map<std::string, std::map<std::pair<int, int>, int>>> sizes_by_group();
 
   private:
     Store& store_;

@@ -14,6 +14,9 @@ Error ReviewRecords::not_found(std::int64_t id, const std::string& field) const 
 
 Result<SlideRecord> ReviewRecords::create(const std::string& json, std::int64_t author_id) {
     return store_.write([&](Tx& tx) -> Result<SlideRecord> {
+        if (save_check_) {
+            if (auto st = save_check_(tx, json); !st) return st.error();
+        }
         SlideRecord s = repository_(tx).create(json, author_id, now_iso8601());
         tx.audit().record(author_id, "create", noun_, std::to_string(s.id), "",
                           review_audit_json(s));
@@ -27,6 +30,9 @@ Result<std::vector<std::int64_t>> ReviewRecords::import(const std::vector<std::s
         const std::string now = now_iso8601();
         std::vector<std::int64_t> ids;
         for (const std::string& json : jsons) {
+            if (save_check_) {
+                if (auto st = save_check_(tx, json); !st) return st.error();
+            }
             const SlideRecord s = repository_(tx).create(json, author_id, now);
             ids.push_back(s.id);
             tx.audit().record(author_id, "import", noun_, std::to_string(s.id), "",
@@ -61,12 +67,16 @@ Result<std::vector<SlideRecord>> ReviewRecords::update(
             if (!found) return not_found(id, field);
             SlideRecord& s = *found;
             const std::string before = review_audit_json(s);
+            const std::string found_json = s.json;
             if (auto st = change(s); !st) {
                 // The transaction rolls back; in a batch the error names the item.
                 if (!batch) return st.error();
                 return make_error(st.error().code,
                                   noun_ + " " + std::to_string(id) + ": " + st.error().message,
                                   field);
+            }
+            if (save_check_ && s.json != found_json) {
+                if (auto st = save_check_(tx, s.json); !st) return st.error();
             }
             records.save(s);
             const std::string after = review_audit_json(s);

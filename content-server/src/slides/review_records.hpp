@@ -45,11 +45,17 @@ class ReviewRecords {
                                    std::int64_t actor, const std::string& action);
     Status remove(std::int64_t id, std::int64_t actor);  // "not_found"
 
+    // Runs inside the transaction before a record's JSON is stored (create,
+    // import, update); an error aborts the transaction.
+    using SaveCheck = Status (*)(Tx&, const std::string& json);
+    void set_save_check(SaveCheck check) { save_check_ = check; }
+
   private:
     Error not_found(std::int64_t id, const std::string& field = {}) const;
     Store& store_;
     Repository repository_;
     std::string noun_;
+    SaveCheck save_check_ = nullptr;
 };
 
 }  // namespace signage::server

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/content_checks.hpp"
+#include "common/fault.hpp"
 #include "protocol/slide.hpp"
 #include "slides/workflow.hpp"
 #include "store/store.hpp"
@@ -26,6 +27,34 @@ constexpr const char* server_fields[] = {"id",
                                          "approved_version",
                                          "approved_revision"};
 
+// Every media reference of the slide names a recorded medium: 422 naming the
+// field otherwise.
+Status check_slide_media(Tx& tx, const protocol::Slide& slide) {
+    auto check = [&](const std::string& sha, const std::string& field) -> Status {
+        if (sha.empty() || tx.media().find(sha)) return {};
+        return make_error(ErrorCode::unprocessable,
+                          "no uploaded media has sha256 " + sha + ": upload it first", field);
+    };
+    if (slide.type == protocol::SlideType::image) {
+        if (auto st = check(slide.media, "media"); !st) return st;
+    }
+    if (auto st = check(slide.background.media, "background.media"); !st) return st;
+    for (std::size_t i = 0; i < slide.entries.size(); ++i) {
+        const std::string field =
+            std::string("entries[").append(std::to_string(i)).append("].photo");
+        if (auto st = check(slide.entries[i].photo, field); !st) return st;
+    }
+    return {};
+}
+
+// The same inside the transaction that stores a slide's JSON, so a medium
+// deleted since the slide was validated is not left referenced.
+Status check_stored_slide_media(Tx& tx, const std::string& json) {
+    auto slide = protocol::parse_slide_text(json);
+    if (!slide) return {};  // validated before; nothing to check
+    return check_slide_media(tx, *slide);
+}
+
 }  // namespace
 
 void erase_review_fields(nlohmann::json& body) {
@@ -35,7 +64,9 @@ void erase_review_fields(nlohmann::json& body) {
 SlideService::SlideService(Store& store)
     : store_(store),
       records_(
-          store, [](Tx& tx) -> ReviewRepository& { return tx.slides(); }, "slide") {}
+          store, [](Tx& tx) -> ReviewRepository& { return tx.slides(); }, "slide") {
+    records_.set_save_check(check_stored_slide_media);
+}
 
 Result<std::string> SlideService::validate(const nlohmann::json& body) {
     if (!body.is_object())
@@ -54,27 +85,8 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
         return make_error(ErrorCode::invalid, slide.error().message, slide.error().field);
     }
     slide->id.clear();
-    auto check_media = [&](const std::string& sha, const char* field) -> Status {
-        if (sha.empty()) return {};
-        auto found = store_.read(
-            [&](Tx& tx) -> Result<std::optional<MediaInfo>> { return tx.media().find(sha); });
-        if (!found) return found.error();
-        if (!*found) {
-            return make_error(ErrorCode::unprocessable,
-                              "no uploaded media has sha256 " + sha + ": upload it first", field);
-        }
-        return {};
-    };
-    if (slide->type == protocol::SlideType::image) {
-        if (auto st = check_media(slide->media, "media"); !st) return st.error();
-    }
-    if (auto st = check_media(slide->background.media, "background.media"); !st) {
-        return st.error();
-    }
-    for (std::size_t i = 0; i < slide->entries.size(); ++i) {
-        const std::string field = "entries[" + std::to_string(i) + "].photo";
-        if (auto st = check_media(slide->entries[i].photo, field.c_str()); !st) return st.error();
-    }
+    auto media = store_.read([&](Tx& tx) -> Status { return check_slide_media(tx, *slide); });
+    if (!media) return media.error();
     // Targeted groups must exist, so a typo does not silently show nothing.
     for (std::size_t i = 0; i < slide->groups.size(); ++i) {
         const std::string& name = slide->groups[i];
@@ -97,6 +109,7 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
 Result<SlideRecord> SlideService::create(const nlohmann::json& body, const User& by) {
     auto json = validate(body);
     if (!json) return json.error();
+    fault::pause("slides.after_validate");
     return records_.create(*json, by.id);
 }
 
@@ -106,6 +119,29 @@ Result<SlideRecord> SlideService::update(std::int64_t id, const nlohmann::json& 
     if (!json) return json.error();
     return records_.update_one(
         id, [&](SlideRecord& s) { return apply_edit(s, *json, by); }, by.id, "edit");
+}
+
+Result<SlideRecord> SlideService::duplicate(std::int64_t id, const User& by) {
+    auto original = records_.get(id);
+    if (!original) return original.error();
+    nlohmann::json body = nlohmann::json::parse(original->json, nullptr, false);
+    if (!body.is_object()) return make_error(ErrorCode::internal, "the slide cannot be read");
+    body["title"] = copy_title(body.value("title", std::string()));
+    auto json = validate(body);
+    if (!json) return json.error();
+    return records_.create(*json, by.id);
+}
+
+std::string copy_title(const std::string& title) {
+    static const std::string mark = "（副本）";
+    const std::size_t room = protocol::SlideLimits::title_chars - protocol::utf8_length(mark);
+    // Cut at a character boundary so the copy's title stays within the limit.
+    std::size_t bytes = 0;
+    for (std::size_t chars = 0; bytes < title.size(); ++bytes) {
+        const auto c = static_cast<unsigned char>(title[bytes]);
+        if ((c & 0xC0) != 0x80 && chars++ == room) break;
+    }
+    return title.substr(0, bytes) + mark;
 }
 
 Status SlideService::remove(std::int64_t id, const User& by) {

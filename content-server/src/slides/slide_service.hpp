@@ -30,6 +30,8 @@ class SlideService {
 
     Result<SlideRecord> create(const nlohmann::json& body, const User& by);
     Result<SlideRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
+    // A new draft by `by` with the slide's working copy, titled by copy_title.
+    Result<SlideRecord> duplicate(std::int64_t id, const User& by);
     Status remove(std::int64_t id, const User& by);
     // Runs the submit checks (checks/content_checks.hpp); their warnings go
     // to `warnings` when given.
@@ -60,6 +62,10 @@ class SlideService {
 // reviewer, reject_reason and timestamps.
 // Quiz questions are shown the same way (a QuestionRecord is a SlideRecord).
 nlohmann::json slide_view(const SlideRecord& slide);
+
+// A copy's title: the original's with "（副本）" appended, the original cut
+// (at a character) so the whole stays within the title limit.
+std::string copy_title(const std::string& title);
 
 // Removes the fields slide_view() adds from a body a client sent back.
 void erase_review_fields(nlohmann::json& body);

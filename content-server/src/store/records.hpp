@@ -100,6 +100,7 @@ struct MediaInfo {
     std::string content_type;  // image/png or image/jpeg
     int width = 0;
     int height = 0;
+    std::string name;  // what staff call it: the uploaded file's name (schema 8)
 };
 
 // A media file as the library lists it.
@@ -107,6 +108,16 @@ struct MediaEntry {
     MediaInfo info;
     std::string uploaded_by;  // username; "" when unknown
     std::string created_at;   // ISO 8601 UTC
+};
+
+// How the library is listed: names containing `search` (case-insensitive
+// for ASCII letters; empty: every medium), ordered by `sort`, at most `limit`.
+struct MediaQuery {
+    enum class Sort { name, size, uploaded_at };
+    std::string search;
+    Sort sort = Sort::uploaded_at;
+    bool descending = true;
+    int limit = 500;
 };
 
 enum class SlideStatus { draft, pending, approved, rejected, published, withdrawn };

@@ -107,6 +107,9 @@ class ScreenHealthRepository {
     virtual std::optional<Screenshot> screenshot(std::int64_t screen_id) = 0;
     // When each screen's latest screenshot arrived (screen id -> ISO 8601).
     virtual std::unordered_map<std::int64_t, std::string> screenshot_times() = 0;
+    // Each screen's size (width, height) as its latest screenshot, a PNG of
+    // the frame it shows, says; screens without one are left out.
+    virtual std::unordered_map<std::int64_t, std::pair<int, int>> screenshot_sizes() = 0;
 };
 
 // Reviewable content: slides or quiz questions (one repository each), their
@@ -147,7 +150,11 @@ class MediaRepository {
     // Ignores a sha256 that is already recorded.
     virtual void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) = 0;
     virtual std::optional<MediaInfo> find(const std::string& sha256) = 0;
-    virtual std::vector<MediaEntry> list(int limit) = 0;  // newest first
+    // Ties in the sort are broken by sha256.
+    virtual std::vector<MediaEntry> list(const MediaQuery& query) = 0;
+    // false when the sha256 is not recorded.
+    virtual bool rename(const std::string& sha256, const std::string& name) = 0;
+    virtual bool remove(const std::string& sha256) = 0;
 };
 
 // Prize claims and quiz results as screens report them.

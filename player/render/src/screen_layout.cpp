@@ -1,24 +1,17 @@
 #include "render/screen_layout.hpp"
 
-#include <algorithm>
-#include <cmath>
+#include "protocol/screen_zones.hpp"
 
 namespace signage::render {
 
 ScreenLayout layout_screen(Size screen, bool header, bool ticker) {
+    const protocol::ScreenZones z = protocol::screen_zones(screen.w, screen.h, header, ticker);
     ScreenLayout l;
     l.screen = screen;
-    l.scale = std::min(screen.w, screen.h) / 1080.0;
-    const bool landscape = screen.w >= screen.h;
-    const auto px = [&](double design) {
-        return std::max(1, static_cast<int>(std::lround(design * l.scale)));
-    };
-    // Never let the chrome eat the screen on odd aspect ratios.
-    const int header_h = header ? std::min(px(landscape ? 96 : 160), screen.h / 5) : 0;
-    const int ticker_h = ticker ? std::min(px(landscape ? 76 : 100), screen.h / 6) : 0;
-    if (header) l.header = SDL_Rect{0, 0, screen.w, header_h};
-    if (ticker) l.ticker = SDL_Rect{0, screen.h - ticker_h, screen.w, ticker_h};
-    l.main = SDL_Rect{0, header_h, screen.w, std::max(1, screen.h - header_h - ticker_h)};
+    l.scale = z.scale;
+    if (header) l.header = SDL_Rect{0, 0, screen.w, z.header_h};
+    if (ticker) l.ticker = SDL_Rect{0, screen.h - z.ticker_h, screen.w, z.ticker_h};
+    l.main = SDL_Rect{0, z.header_h, z.main_w, z.main_h};
     return l;
 }
 

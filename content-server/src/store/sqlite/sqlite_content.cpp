@@ -35,7 +35,8 @@ SlideRecord read_review(SQLite::Statement& q) {
 
 MediaInfo read_media(SQLite::Statement& q) {
     return MediaInfo{q.getColumn(0).getString(), q.getColumn(1).getInt64(),
-                     q.getColumn(2).getString(), q.getColumn(3).getInt(), q.getColumn(4).getInt()};
+                     q.getColumn(2).getString(), q.getColumn(3).getInt(),
+                     q.getColumn(4).getInt(),    q.getColumn(5).getString()};
 }
 
 }  // namespace
@@ -150,7 +151,7 @@ std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
 void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {
     SQLite::Statement q(db_,
                         "INSERT OR IGNORE INTO media(sha256, size, content_type, width, height, "
-                        "uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                        "uploaded_by, created_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, media.sha256);
     q.bind(2, media.size);
     q.bind(3, media.content_type);
@@ -162,29 +163,54 @@ void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by)
         q.bind(6);
     }
     q.bind(7, now_iso8601());
+    q.bind(8, media.name);
     q.exec();
 }
 
 std::optional<MediaInfo> Media::find(const std::string& sha256) {
     SQLite::Statement q(
-        db_, "SELECT sha256, size, content_type, width, height FROM media WHERE sha256 = ?");
+        db_, "SELECT sha256, size, content_type, width, height, name FROM media WHERE sha256 = ?");
     q.bind(1, sha256);
     if (!q.executeStep()) return std::nullopt;
     return read_media(q);
 }
 
-std::vector<MediaEntry> Media::list(int limit) {
-    SQLite::Statement q(db_,
-                        "SELECT m.sha256, m.size, m.content_type, m.width, m.height, "
-                        "COALESCE(u.username, ''), m.created_at FROM media m "
-                        "LEFT JOIN users u ON u.id = m.uploaded_by "
-                        "ORDER BY m.created_at DESC, m.sha256 LIMIT ?");
-    q.bind(1, limit);
+std::vector<MediaEntry> Media::list(const MediaQuery& query) {
+    const char* column = query.sort == MediaQuery::Sort::name   ? "m.name"
+                         : query.sort == MediaQuery::Sort::size ? "m.size"
+                                                                : "m.created_at";
+    const char* direction = query.descending ? " DESC" : " ASC";
+    // instr() rather than LIKE: a search for "50%" or "a_b" means those characters.
+    SQLite::Statement q(db_, std::string("SELECT m.sha256, m.size, m.content_type, m.width, "
+                                         "m.height, m.name, COALESCE(u.username, ''), "
+                                         "m.created_at FROM media m "
+                                         "LEFT JOIN users u ON u.id = m.uploaded_by "
+                                         "WHERE ? = '' OR instr(lower(m.name), lower(?)) > 0 "
+                                         "ORDER BY ")
+                                 .append(column)
+                                 .append(direction)
+                                 .append(", m.sha256 LIMIT ?"));
+    q.bind(1, query.search);
+    q.bind(2, query.search);
+    q.bind(3, query.limit);
     std::vector<MediaEntry> out;
     while (q.executeStep()) {
-        out.push_back({read_media(q), q.getColumn(5).getString(), q.getColumn(6).getString()});
+        out.push_back({read_media(q), q.getColumn(6).getString(), q.getColumn(7).getString()});
     }
     return out;
+}
+
+bool Media::rename(const std::string& sha256, const std::string& name) {
+    SQLite::Statement q(db_, "UPDATE media SET name = ? WHERE sha256 = ?");
+    q.bind(1, name);
+    q.bind(2, sha256);
+    return q.exec() > 0;
+}
+
+bool Media::remove(const std::string& sha256) {
+    SQLite::Statement q(db_, "DELETE FROM media WHERE sha256 = ?");
+    q.bind(1, sha256);
+    return q.exec() > 0;
 }
 
 }  // namespace signage::server::sqlite

@@ -90,6 +90,7 @@ class Health final : public ScreenHealthRepository {
     void put_screenshot(std::int64_t screen_id, const Screenshot& shot) override;
     std::optional<Screenshot> screenshot(std::int64_t screen_id) override;
     std::unordered_map<std::int64_t, std::string> screenshot_times() override;
+    std::unordered_map<std::int64_t, std::pair<int, int>> screenshot_sizes() override;
 
   private:
     SQLite::Database& db_;
@@ -130,7 +131,9 @@ class Media final : public MediaRepository {
     explicit Media(SQLite::Database& db) : db_(db) {}
     void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) override;
     std::optional<MediaInfo> find(const std::string& sha256) override;
-    std::vector<MediaEntry> list(int limit) override;
+    std::vector<MediaEntry> list(const MediaQuery& query) override;
+    bool rename(const std::string& sha256, const std::string& name) override;
+    bool remove(const std::string& sha256) override;
 
   private:
     SQLite::Database& db_;

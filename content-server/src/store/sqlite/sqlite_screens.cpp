@@ -301,4 +301,26 @@ std::unordered_map<std::int64_t, std::string> Health::screenshot_times() {
     return out;
 }
 
+std::unordered_map<std::int64_t, std::pair<int, int>> Health::screenshot_sizes() {
+    // A PNG's width and height are the first fields of its IHDR chunk, which
+    // comes first (bytes 16 to 23): read only those, not the picture.
+    SQLite::Statement q(db_,
+                        "SELECT screen_id, substr(png, 17, 8) FROM screen_screenshots "
+                        "WHERE substr(png, 13, 4) = CAST('IHDR' AS BLOB)");
+    std::unordered_map<std::int64_t, std::pair<int, int>> out;
+    while (q.executeStep()) {
+        const SQLite::Column head = q.getColumn(1);
+        if (head.getBytes() != 8) continue;
+        const auto* b = static_cast<const unsigned char*>(head.getBlob());
+        auto be32 = [](const unsigned char* p) {
+            return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
+                   (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+        };
+        const std::uint32_t w = be32(b), h = be32(b + 4);
+        if (w == 0 || h == 0 || w > 100000 || h > 100000) continue;
+        out[q.getColumn(0).getInt64()] = {static_cast<int>(w), static_cast<int>(h)};
+    }
+    return out;
+}
+
 }  // namespace signage::server::sqlite

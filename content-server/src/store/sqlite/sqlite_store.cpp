@@ -241,6 +241,15 @@ CREATE TABLE alert_marks(
     value TEXT NOT NULL);
 )sql";
 
+// Version 9: media have a name (the uploaded file's name). Media uploaded
+// before are named as an upload without a name is: the first 12 hex digits
+// of their sha256 and the extension of their type.
+const char* const schema_v9_media_names = R"sql(
+ALTER TABLE media ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE media SET name = substr(sha256, 1, 12) ||
+    CASE content_type WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' THEN '.jpg' ELSE '' END;
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -288,7 +297,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v8_alerts);
         version = 8;
     }
-    // Later migrations go here: if (version < 9) { ...; version = 9; }
+    if (version < 9) {
+        db.exec(schema_v9_media_names);
+        version = 9;
+    }
+    // Later migrations go here: if (version < 10) { ...; version = 10; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();

@@ -1,13 +1,9 @@
 #pragma once
 // Screen layout: where the header, the main zone and the ticker go on a
-// screen of a given size. Designed at 1920x1080 (landscape) and 1080x1920
-// (portrait); lengths scale with the shorter side / 1080.
-//
-//   landscape  header 96 px (≈9% of the height), ticker 76 px (≈7%)
-//   portrait   header 160 px (≈8%), ticker 100 px (≈5%)
-//
-// The main zone is what is left between them; slides for it are rendered at
-// its size. Pure arithmetic, no SDL state.
+// screen of a given size, as rectangles (the sizes are
+// protocol/screen_zones.hpp's, which the server shares). The main zone is
+// what is left between them; slides for it are rendered at its size. Pure
+// arithmetic, no SDL state.
 
 #include "render/sdl.hpp"
 
