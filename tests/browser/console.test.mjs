@@ -1077,6 +1077,66 @@ test('an editor duplicates a slide from the content list and edits the copy; the
   await page.context().close();
 });
 
+test('the editor sets the days, times, QR code and background of a slide with pickers, and the preview draws them', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await newSlide(page, 'text', '周末夜间文明提示');
+  await page.fill('#slide-form textarea[name=body]', '夜间请勿高声喧哗。');
+  // Dates are picked, not typed as text.
+  assert.equal(await page.getAttribute('#slide-form input[name=valid_until]', 'type'), 'date');
+  await page.fill('#slide-form input[name=valid_until]', '2099-12-31');
+  const when = page.locator('#slide-form fieldset.when-look');
+  await when.getByLabel('周六').check();
+  await when.getByLabel('周日').check();
+  await when.getByRole('button', { name: '添加时段' }).click();
+  await when.locator('.daypart input[name=daypart_from]').fill('18:30');
+  await when.locator('.daypart input[name=daypart_to]').fill('00:00');
+  await when.locator('input[name=qr_text]').fill('https://wenming.example.cn/ye');
+  await when.locator('input[name=qr_label]').fill('扫码了解详情');
+  await when.getByLabel('使用自选颜色').check();
+  await when.locator('input[name=bg_color]').fill('#0b6e4f');
+  // The preview is drawn with the background and the QR code.
+  await page.waitForSelector('#preview[data-state=ready]', { timeout: 60000 });
+  const png = Buffer.from(await page.evaluate(async () => {
+    const blob = await (await fetch(document.querySelector('#preview-img').src)).blob();
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  }));
+  const img = decodePng(png);
+  let green = 0, white = 0;
+  for (let i = 0; i < img.pixels.length; i += img.bpp) {
+    const [r, g, b] = [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]];
+    if (Math.abs(r - 0x0b) < 12 && Math.abs(g - 0x6e) < 12 && Math.abs(b - 0x4f) < 12) green++;
+    if (r > 250 && g > 250 && b > 250) white++;
+  }
+  const n = img.width * img.height;
+  assert.ok(green / n > 0.3, `the chosen background covers ${(100 * green / n).toFixed(1)} % of the preview`);
+  assert.ok(white / n > 0.02, 'the QR card is drawn');
+  await saveDraft(page, '周末夜间文明提示');
+  const saved = (await apiGet(page, '/api/v1/slides')).slides.find((x) => x.title === '周末夜间文明提示');
+  assert.deepEqual(saved.schedule, { weekdays: [6, 7], dayparts: [{ from: '18:30', to: '00:00' }] });
+  assert.deepEqual(saved.qr, { text: 'https://wenming.example.cn/ye', label: '扫码了解详情' });
+  assert.equal(saved.background, '#0b6e4f');
+  assert.equal(saved.valid_until, '2099-12-31');
+  // Opened again, the form shows what was saved; saving keeps it.
+  await go(page, '#editor/' + saved.id, '#slide-form fieldset.when-look');
+  assert.deepEqual(await page.$$eval('#slide-form input[name=weekday]:checked', (xs) => xs.map((x) => x.value)), ['6', '7']);
+  assert.equal(await page.inputValue('#slide-form .daypart input[name=daypart_from]'), '18:30');
+  assert.equal(await page.inputValue('#slide-form input[name=qr_label]'), '扫码了解详情');
+  // Emptied, they are gone: every day, all day, no QR code, the type's own look.
+  await page.locator('#slide-form .daypart').getByRole('button', { name: '移除' }).click();
+  await page.locator('#slide-form fieldset.when-look').getByLabel('周六').uncheck();
+  await page.locator('#slide-form fieldset.when-look').getByLabel('周日').uncheck();
+  await page.fill('#slide-form input[name=qr_text]', '');
+  await page.fill('#slide-form input[name=qr_label]', '');
+  await page.locator('#slide-form fieldset.when-look').getByLabel('使用自选颜色').uncheck();
+  await saveDraft(page, '周末夜间文明提示');
+  const plain = await apiGet(page, '/api/v1/slides/' + saved.id);
+  assert.equal(plain.schedule, undefined);
+  assert.equal(plain.qr, undefined);
+  assert.equal(plain.background, undefined);
+  await page.context().close();
+});
+
 test('a prize screen\'s link opens the redemption page on a phone, through sign-in, and hands the prize out once', async () => {
   // The code the lobby screen makes for a prize today, and the link its QR
   // code holds (PUBLIC_URL/#prizes?code=CODE).

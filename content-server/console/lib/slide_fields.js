@@ -44,7 +44,9 @@ function control(f, value, inRow, onChange) {
       return mediaPicker(f.name, value, onChange);
     case 'date':
       return inRow ? input(f.name, value, { type: f.advanced ? 'hidden' : 'date' })
-        : input(f.name, value, { placeholder: 'YYYY-MM-DD' });
+        // A date picker; a value with a time of day (set through the API)
+        // stays as text, which a date picker would lose.
+        : input(f.name, value, value && value.includes('T') ? { placeholder: 'YYYY-MM-DD' } : { type: 'date' });
     default:
       return input(f.name, value, limit(f));
   }

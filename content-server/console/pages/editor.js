@@ -8,6 +8,7 @@ import { previewPane } from '../lib/preview.js';
 import { navigate } from '../lib/router.js';
 import { fieldEditor, missingRequired, readFields, typeEditors } from '../lib/slide_fields.js';
 import { commonFields, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
+import { readWhenLook, whenLookEditor } from '../lib/when_look.js';
 import { saySubmitted } from '../lib/workflow.js';
 
 // The image size that fits the main zone best on the screens the slide
@@ -35,7 +36,7 @@ function readSlide(form) {
   const groups = [...form.querySelectorAll('input[name=groups]:checked')].map((c) => c.value);
   if (groups.length) s.groups = groups;
   const spec = slideType(type);
-  return spec ? readFields(form, type, spec.fields, s) : s;
+  return { ...(spec ? readFields(form, type, spec.fields, s) : s), ...readWhenLook(form) };
 }
 
 export async function editorPage(page, params, id) {
@@ -57,7 +58,7 @@ export async function editorPage(page, params, id) {
         ...common.filter((f) => f.kind !== 'boolean' && f.name !== 'purpose').map((f) => fieldEditor(f, s[f.name]))),
       ...common.filter((f) => f.kind === 'boolean' || f.name === 'purpose').map((f) => fieldEditor(f, s[f.name])),
       el('div', { className: 'label' }, el('span', { textContent: t('ed.groups') }), groupBoxes)),
-    specific);
+    specific, whenLookEditor(s, () => updatePreview()));
   const fill = (type) => {
     const spec = slideType(type);
     specific.replaceChildren(el('legend', { textContent: t('ed.specific') + ' · ' + typeLabel(type) }),
@@ -77,11 +78,8 @@ export async function editorPage(page, params, id) {
   showBestSize();
   typeSel.onchange = () => { fill(typeSel.value); showBestSize(); updatePreview(); };
   groupBoxes.addEventListener('change', showBestSize);
-  // Fields the form does not show (QR code, schedule, background) are kept as they are.
-  const keep = {};
-  for (const k of ['qr', 'schedule', 'background']) if (existing && existing[k] !== undefined) keep[k] = existing[k];
   const save = async (andSubmit) => {
-    const body = { ...readSlide(form), ...keep };
+    const body = readSlide(form);
     delete body.public_service;  // follows the purpose
     const missing = missingRequired(common, body);
     if (missing) {
@@ -98,7 +96,7 @@ export async function editorPage(page, params, id) {
     button(t('ed.save'), () => save(false), 'primary'), button(t('ed.save_submit'), () => save(true))));
   const preview = el('div', { className: 'preview', id: 'preview' });
   const askPreview = previewPane(preview);
-  updatePreview = () => askPreview({ ...readSlide(form), ...keep });
+  updatePreview = () => askPreview(readSlide(form));
   form.addEventListener('input', () => updatePreview());
   form.addEventListener('change', (e) => {
     const group = e.target.closest('.radios.invalid');
