@@ -477,8 +477,11 @@ test('every slide type can be written, with image uploads showing progress', asy
   await newSlide(page, 'emergency', '暴雨预警');
   await page.fill('#slide-form textarea[name=body]', '请居民减少外出');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await page.waitForSelector('#message.error:has-text("valid_until")');
+  // The field is named by its label, marked and focused.
+  await page.waitForSelector('#message.error:has-text("“结束日期”有误")');
+  assert.equal(await page.$eval('#slide-form input[name=valid_until]', (x) => x.classList.contains('invalid') && x === document.activeElement), true);
   await page.fill('#slide-form input[name=valid_until]', '2099-01-01');
+  assert.equal(await page.$eval('#slide-form input[name=valid_until]', (x) => x.classList.contains('invalid')), false);
   await saveDraft(page, '暴雨预警');
 
   await go(page, '#content?status=draft&type=notice', '.page-content');
@@ -832,6 +835,13 @@ test('the honour-roll editor fits 1280 px in both languages, people reorder, and
   // Two people on a page: both deeds are whole on the screen, no warning.
   await page.waitForSelector('#preview[data-state=ready]', { timeout: 60000 });
   assert.equal(await page.locator('#preview-warnings li').count(), 0);
+  // A person without a name: the error names the person and the field by
+  // their labels, and marks that field.
+  await people.nth(1).locator('input[name=name]').fill('');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForSelector('#message.error:has-text("“光荣榜人员 · 第 2 项 · 姓名”有误")');
+  assert.equal(await people.nth(1).locator('input[name=name]').evaluate((x) => x.classList.contains('invalid') && x === document.activeElement), true);
+  await people.nth(1).locator('input[name=name]').fill('刘芳');
   // Moved down by the button, as by the keyboard: the order is saved.
   await people.nth(0).getByRole('button', { name: '下移' }).click();
   assert.deepEqual(await people.locator('input[name=name]').evaluateAll((xs) => xs.map((x) => x.value)), ['刘芳', '王大海']);
@@ -1134,6 +1144,19 @@ test('the editor sets the days, times, QR code and background of a slide with pi
   assert.equal(plain.schedule, undefined);
   assert.equal(plain.qr, undefined);
   assert.equal(plain.background, undefined);
+  await page.context().close();
+});
+
+test('an upload over the limit says its size in MB, in the user\'s words, and leaves no progress bar', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  await newSlide(page, 'image', '超大图片');
+  const big = Buffer.alloc(33 * 1024 * 1024 + 17, 0x42);  // over the server's 32 MiB
+  await page.setInputFiles('#slide-form .media-picker input[type=file]', { name: 'big.png', mimeType: 'image/png', buffer: big });
+  await page.waitForSelector('#message.error:has-text("「big.png」有 34.6 MB，超过了服务器允许的上传大小")', { timeout: 60000 });
+  const bar = await page.$eval('#slide-form .media-picker progress', (p) => ({ hidden: p.hidden, value: p.value }));
+  assert.deepEqual(bar, { hidden: true, value: 0 });
+  assert.doesNotMatch(await page.textContent('#message'), /bytes|[0-9]{6,}/);
   await page.context().close();
 });
 

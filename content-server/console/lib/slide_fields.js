@@ -174,3 +174,30 @@ function csvImport(list, makeRow, onChange) {
   return el('div', { className: 'label' }, el('span', { textContent: t('csv.honor_import') }), file,
     el('small', { className: 'muted', textContent: t('csv.honor_hint') }));
 }
+
+// The control holding the field at `path` of a slide of type `type`, as the
+// server names it ("duration_s", "entries[2].deed", "qr.text",
+// "schedule.dayparts[0].from"), or null.
+export function controlForPath(form, type, path) {
+  const own = (sel) => [...form.querySelectorAll(sel)].find((x) => !x.closest('.entry') && !x.closest('.when-look'));
+  const when = (sel) => form.querySelector('.when-look ' + sel);
+  let m = /^(\w+)\[(\d+)\]\.(\w+)/.exec(path || '');
+  if (m && m[1] === 'schedule') m = null;
+  if (m) {
+    const list = form.querySelector(`[data-list="${listName(type, { name: m[1] })}"]`);
+    const entry = list && list.querySelectorAll(':scope > .entry')[Number(m[2])];
+    return entry ? entry.querySelector(`[name="${m[3]}"]`) : null;
+  }
+  const part = /^schedule\.dayparts\[(\d+)\]\.(from|to)$/.exec(path || '');
+  if (part) {
+    const row = form.querySelectorAll('.when-look .daypart')[Number(part[1])];
+    return row ? row.querySelector(`[name=daypart_${part[2]}]`) : null;
+  }
+  if (/^schedule\.weekdays/.test(path)) return when('input[name=weekday]');
+  if (/^qr\.label/.test(path)) return when('[name=qr_label]');
+  if (/^qr/.test(path)) return when('[name=qr_text]');
+  if (/^background\.media/.test(path)) return when('.media-picker input[type=file]');
+  if (/^background/.test(path)) return when('[name=bg_color]');
+  return own(`[name="${(path || '').split(/[.[]/)[0]}"]`) || null;
+}
+

@@ -3,6 +3,7 @@
 import { t } from '../i18n.js';
 import { api, ApiError } from './api.js';
 import { button, el, input, say } from './dom.js';
+import { fmtBytes } from './format.js';
 import { authHeaders } from './session.js';
 
 // Uploads a file to PUT /api/v1/media with a progress bar; resolves to the media JSON.
@@ -17,12 +18,16 @@ export function upload(file, progress) {
     progress.hidden = false;
     progress.value = 0;
     xhr.upload.onprogress = (ev) => { if (ev.lengthComputable) progress.value = Math.round((100 * ev.loaded) / ev.total); };
+    // A failed upload leaves no half-full bar behind; one too large says its size.
+    const failed = (e) => { progress.value = 0; progress.hidden = true; reject(e); };
     xhr.onload = () => {
       let data = {};
       try { data = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-      if (xhr.status >= 200 && xhr.status < 300) { progress.value = 100; resolve(data); } else reject(new ApiError(xhr.status, data.error, 'PUT /api/v1/media'));
+      if (xhr.status >= 200 && xhr.status < 300) { progress.value = 100; resolve(data); return; }
+      if (xhr.status === 413) { failed(new Error(t('upload.too_large', file.name || '', fmtBytes(file.size)))); return; }
+      failed(new ApiError(xhr.status, data.error, 'PUT /api/v1/media'));
     };
-    xhr.onerror = () => reject(new Error(t('err.network', 'upload')));
+    xhr.onerror = () => failed(new Error(t('err.network', 'upload')));
     xhr.send(file);
   });
 }

@@ -6,8 +6,8 @@ import { api } from '../lib/api.js';
 import { button, el, field, say, section, select, statusBadge } from '../lib/dom.js';
 import { previewPane } from '../lib/preview.js';
 import { navigate } from '../lib/router.js';
-import { fieldEditor, missingRequired, readFields, typeEditors } from '../lib/slide_fields.js';
-import { commonFields, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
+import { controlForPath, fieldEditor, missingRequired, readFields, typeEditors } from '../lib/slide_fields.js';
+import { commonFields, fieldPathLabel, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
 import { readWhenLook, whenLookEditor } from '../lib/when_look.js';
 import { saySubmitted } from '../lib/workflow.js';
 
@@ -87,7 +87,18 @@ export async function editorPage(page, params, id) {
       if (group) { group.classList.add('invalid'); group.querySelector('input').focus(); }
       throw new Error(t('ed.choose', label(missing.label)));
     }
-    const saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
+    let saved;
+    try {
+      saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
+    } catch (e) {
+      // The field at fault is marked and focused, and named by its label.
+      const path = e.error && e.error.field;
+      const control = path && controlForPath(form, body.type, path);
+      if (!control) throw e;
+      control.classList.add('invalid');
+      control.focus();
+      throw new Error(t('err.field', fieldPathLabel(body.type, path), e.error.message));
+    }
     if (andSubmit) saySubmitted(t('ed.saved_submitted', saved.title || saved.id), await api('POST', `/slides/${saved.id}/submit`));
     else say(t('ed.saved', saved.title || saved.id));
     navigate(andSubmit ? '#content' : '#editor/' + saved.id);
@@ -97,7 +108,7 @@ export async function editorPage(page, params, id) {
   const preview = el('div', { className: 'preview', id: 'preview' });
   const askPreview = previewPane(preview);
   updatePreview = () => askPreview(readSlide(form));
-  form.addEventListener('input', () => updatePreview());
+  form.addEventListener('input', (e) => { e.target.classList.remove('invalid'); updatePreview(); });
   form.addEventListener('change', (e) => {
     const group = e.target.closest('.radios.invalid');
     if (group) group.classList.remove('invalid');
