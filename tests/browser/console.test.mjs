@@ -217,13 +217,14 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   const page = await newPage();
   await signIn(page, editor);
 
-  // A field error names the field from the API's error JSON.
+  // A field error names the field by its label (from the API's error JSON) and marks it.
   await go(page, '#editor', '#slide-form');
   await page.fill('#slide-form input[name=title]', '无效时长');
   await page.fill('#slide-form input[name=duration_s]', '0');
   await page.check('#slide-form input[name=purpose][value=other]');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await page.waitForSelector('#message.error:has-text("duration_s")');
+  await page.waitForSelector('#message.error:has-text("“播放时长（秒）”有误")');
+  assert.equal(await page.$eval('#slide-form input[name=duration_s]', (x) => x.classList.contains('invalid')), true);
 
   await go(page, '#editor', '#slide-form');
   await page.fill('#slide-form input[name=title]', '文明出行 从我做起');
