@@ -224,9 +224,15 @@ TEST_CASE(
                 renderer.empty() ? "?" : renderer.front().c_str());
     REQUIRE(asked.arrived);
     CHECK(asked.latency < 2000ms);
-    CHECK(editor.get("/api/v1/screens/" + id + "/screenshot-requests/" + asked.id)
-              .json()
-              .at("state") == "arrived");
+    // The server stores the picture, then marks the request: the console,
+    // which waits for the mark and then fetches the picture, always gets it.
+    CHECK(wait_until(
+        [&] {
+            return editor.get("/api/v1/screens/" + id + "/screenshot-requests/" + asked.id)
+                       .json()
+                       .at("state") == "arrived";
+        },
+        2s, 10ms));
     HttpResponse shot = asked.shot;
 
     // Its pixels are what the X server shows now, and the slide drawn alone;
