@@ -22,10 +22,14 @@ namespace {
 Status read_string_field(const json& j, const char* name, bool required, std::string& out) {
     auto it = j.find(name);
     if (it == j.end() || it->is_null()) {
-        if (required) return make_error(ErrorCode::invalid, "is required", name);
+        if (required)
+            return make_error(ErrorCode::invalid, "is required", name)
+                .because(ErrorReason::required);
         return {};
     }
-    if (!it->is_string()) return make_error(ErrorCode::invalid, "must be a string", name);
+    if (!it->is_string())
+        return make_error(ErrorCode::invalid, "must be a string", name)
+            .because(ErrorReason::wrong_type, {{"expected", "string"}});
     out = it->get<std::string>();
     return {};
 }
@@ -35,23 +39,30 @@ Status read_string_field(const json& j, const char* name, bool required, std::st
 Result<GroupSettings> parse_group_settings(const json& j, const std::string& path) {
     GroupSettings g;
     if (j.is_null()) return g;
-    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be an object", path);
+    if (!j.is_object())
+        return make_error(ErrorCode::invalid, "must be an object", path)
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     for (const auto& [key, v] : j.items()) {
         const std::string field = path + "." + key;
         if (key == "unit_name" || key == "slogan" || key == "timezone") {
-            if (!v.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
+            if (!v.is_string())
+                return make_error(ErrorCode::invalid, "must be a string", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "string"}});
             const auto text = v.get<std::string>();
             if (utf8_length(text) > SlideLimits::short_field_chars) {
                 return make_error(ErrorCode::invalid,
                                   "is longer than " +
                                       std::to_string(SlideLimits::short_field_chars) +
                                       " characters",
-                                  field);
+                                  field)
+                    .because(ErrorReason::too_long,
+                             {{"max", SlideLimits::short_field_chars}, {"unit", "chars"}});
             }
             for (const char ch : text) {
                 const auto c = static_cast<unsigned char>(ch);
                 if (c < 0x20 || c == 0x7f) {
-                    return make_error(ErrorCode::invalid, "contains a control character", field);
+                    return make_error(ErrorCode::invalid, "contains a control character", field)
+                        .because(ErrorReason::control_char);
                 }
             }
             if (key == "unit_name") {
@@ -60,16 +71,18 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
                 g.slogan = text;
             } else {
                 if (text.empty())
-                    return make_error(ErrorCode::invalid, "must name a time zone", field);
+                    return make_error(ErrorCode::invalid, "must name a time zone", field)
+                        .because(ErrorReason::required);
                 g.timezone = text;
             }
         } else if (key == "min_public_share") {
             if (!v.is_number())
-                return make_error(ErrorCode::invalid, "must be a number from 0 to 1", field);
+                return make_error(ErrorCode::invalid, "must be a number from 0 to 1", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "number"}});
             const double share = v.get<double>();
             if (!(share >= 0.0 && share <= 1.0)) {
-                return make_error(ErrorCode::invalid, "must be between 0 and 1 (0.3 is 30%)",
-                                  field);
+                return make_error(ErrorCode::invalid, "must be between 0 and 1 (0.3 is 30%)", field)
+                    .because(ErrorReason::range, {{"min", 0}, {"max", 100}, {"unit", "percent"}});
             }
             g.min_public_share = share;
         } else if (key == "quiz") {
@@ -77,28 +90,32 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
             if (!quiz) return quiz.error();
             g.quiz = *quiz;
         } else if (key == "power_off") {
-            if (!v.is_array()) return make_error(ErrorCode::invalid, "must be an array", field);
+            if (!v.is_array())
+                return make_error(ErrorCode::invalid, "must be an array", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "list"}});
             for (std::size_t i = 0; i < v.size(); ++i) {
                 const auto& e = v[i];
                 const std::string p = field + "[" + std::to_string(i) + "]";
-                if (!e.is_object()) return make_error(ErrorCode::invalid, "must be an object", p);
+                if (!e.is_object())
+                    return make_error(ErrorCode::invalid, "must be an object", p)
+                        .because(ErrorReason::wrong_type, {{"expected", "object"}});
                 DayPart d;
                 for (auto [name, target] :
                      {std::pair{"from", &d.from_min}, std::pair{"to", &d.to_min}}) {
                     auto it = e.find(name);
                     if (it == e.end() || !it->is_string()) {
-                        return make_error(ErrorCode::invalid, "is required (HH:MM)",
-                                          p + "." + name);
+                        return make_error(ErrorCode::invalid, "is required (HH:MM)", p + "." + name)
+                            .because(ErrorReason::required);
                     }
                     auto m = parse_clock(it->get<std::string>());
-                    if (!m)
-                        return make_error(ErrorCode::invalid, m.error().message, p + "." + name);
+                    if (!m) return m.error().at(p + "." + name);
                     *target = *m;
                 }
                 if (d.from_min == d.to_min) {
                     return make_error(ErrorCode::invalid,
                                       "must differ from from (a screen cannot be off all day)",
-                                      p + ".to");
+                                      p + ".to")
+                        .because(ErrorReason::not_after, {{"other", p + ".from"}});
                 }
                 g.power_off.push_back(d);
             }
@@ -122,10 +139,14 @@ json to_json(const GroupSettings& g) {
 }
 
 Result<Manifest> parse_manifest(const json& j) {
-    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be a JSON object", "manifest");
+    if (!j.is_object())
+        return make_error(ErrorCode::invalid, "must be a JSON object", "manifest")
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     Manifest m;
     if (auto st = read_string_field(j, "version", true, m.version); !st) return st.error();
-    if (m.version.empty()) return make_error(ErrorCode::invalid, "must not be empty", "version");
+    if (m.version.empty())
+        return make_error(ErrorCode::invalid, "must not be empty", "version")
+            .because(ErrorReason::required);
     if (auto st = read_string_field(j, "group", false, m.group); !st) return st.error();
     if (auto st = read_string_field(j, "published_at", false, m.published_at); !st) {
         return st.error();
@@ -138,11 +159,15 @@ Result<Manifest> parse_manifest(const json& j) {
     }
 
     if (auto it = j.find("media"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return make_error(ErrorCode::invalid, "must be an array", "media");
+        if (!it->is_array())
+            return make_error(ErrorCode::invalid, "must be an array", "media")
+                .because(ErrorReason::wrong_type, {{"expected", "list"}});
         for (std::size_t i = 0; i < it->size(); ++i) {
             const auto& e = (*it)[i];
             const std::string path = "media[" + std::to_string(i) + "]";
-            if (!e.is_object()) return make_error(ErrorCode::invalid, "must be an object", path);
+            if (!e.is_object())
+                return make_error(ErrorCode::invalid, "must be an object", path)
+                    .because(ErrorReason::wrong_type, {{"expected", "object"}});
             MediaRef ref;
             auto sha = e.find("sha256");
             if (sha == e.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>())) {
@@ -160,14 +185,17 @@ Result<Manifest> parse_manifest(const json& j) {
                 ref.content_type = ct->get<std::string>();
             }
             if (m.find_media(ref.sha256) != nullptr) {
-                return make_error(ErrorCode::invalid, "is listed twice", path + ".sha256");
+                return make_error(ErrorCode::invalid, "is listed twice", path + ".sha256")
+                    .because(ErrorReason::duplicate);
             }
             m.media.push_back(std::move(ref));
         }
     }
 
     if (auto it = j.find("items"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return make_error(ErrorCode::invalid, "must be an array", "items");
+        if (!it->is_array())
+            return make_error(ErrorCode::invalid, "must be an array", "items")
+                .because(ErrorReason::wrong_type, {{"expected", "list"}});
         SlideParseOptions opt;
         opt.reject_unknown_fields = false;
         for (std::size_t i = 0; i < it->size(); ++i) {
@@ -175,7 +203,8 @@ Result<Manifest> parse_manifest(const json& j) {
             auto slide = parse_slide((*it)[i], opt, path);
             if (!slide) return slide.error();
             if (slide->id.empty())
-                return make_error(ErrorCode::invalid, "is required", path + ".id");
+                return make_error(ErrorCode::invalid, "is required", path + ".id")
+                    .because(ErrorReason::required);
             if (slide->type == SlideType::image && m.find_media(slide->media) == nullptr) {
                 return make_error(ErrorCode::invalid, "is not listed in the manifest's media",
                                   path + ".media");
@@ -196,7 +225,9 @@ Result<Manifest> parse_manifest(const json& j) {
         }
     }
     if (auto it = j.find("quiz"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return make_error(ErrorCode::invalid, "must be an array", "quiz");
+        if (!it->is_array())
+            return make_error(ErrorCode::invalid, "must be an array", "quiz")
+                .because(ErrorReason::wrong_type, {{"expected", "list"}});
         if (it->size() > QuizLimits::max_questions) {
             return make_error(ErrorCode::invalid, "has too many questions", "quiz");
         }
@@ -206,7 +237,9 @@ Result<Manifest> parse_manifest(const json& j) {
             const std::string path = "quiz[" + std::to_string(i) + "]";
             auto q = parse_question((*it)[i], opt, path);
             if (!q) return q.error();
-            if (q->id.empty()) return make_error(ErrorCode::invalid, "is required", path + ".id");
+            if (q->id.empty())
+                return make_error(ErrorCode::invalid, "is required", path + ".id")
+                    .because(ErrorReason::required);
             m.quiz.push_back(std::move(*q));
         }
     }

@@ -29,23 +29,27 @@ std::string join_path(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::string too_long(std::size_t limit) {
-    return std::string("is longer than ") += std::to_string(limit) + " characters";
-}
-
-// Problems with a piece of text a person wrote: empty message when fine.
-std::string check_text(std::string_view text, std::size_t limit, bool required,
-                       bool allow_newlines) {
+// Problems with a piece of text a person wrote (the error names no field):
+// nullopt when fine.
+std::optional<Error> check_text(std::string_view text, std::size_t limit, bool required,
+                                bool allow_newlines) {
     if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        return "is required";
+        return make_error(ErrorCode::invalid, "is required").because(ErrorReason::required);
     }
-    if (utf8_length(text) > limit) return too_long(limit);
+    if (utf8_length(text) > limit) {
+        return make_error(ErrorCode::invalid,
+                          std::string("is longer than ") += std::to_string(limit) + " characters")
+            .because(ErrorReason::too_long, {{"max", limit}, {"unit", "chars"}});
+    }
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
         if (c == '\n' && allow_newlines) continue;
-        if (c < 0x20 || c == 0x7f) return "contains a control character";
+        if (c < 0x20 || c == 0x7f) {
+            return make_error(ErrorCode::invalid, "contains a control character")
+                .because(ErrorReason::control_char);
+        }
     }
-    return {};
+    return std::nullopt;
 }
 
 std::optional<QuestionType> type_from_name(std::string_view name) {
@@ -59,15 +63,14 @@ std::optional<QuestionType> type_from_name(std::string_view name) {
 // "answers", "question", ...) to how the caller names it.
 template <class FieldOf>
 std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
-    if (auto m = check_text(q.question, QuizLimits::question_chars, true, true); !m.empty()) {
-        return make_error(ErrorCode::invalid, m, field_of("question"));
+    if (auto e = check_text(q.question, QuizLimits::question_chars, true, true)) {
+        return e->at(field_of("question"));
     }
-    if (auto m = check_text(q.explanation, QuizLimits::explanation_chars, false, true);
-        !m.empty()) {
-        return make_error(ErrorCode::invalid, m, field_of("explanation"));
+    if (auto e = check_text(q.explanation, QuizLimits::explanation_chars, false, true)) {
+        return e->at(field_of("explanation"));
     }
-    if (auto m = check_text(q.category, QuizLimits::category_chars, false, false); !m.empty()) {
-        return make_error(ErrorCode::invalid, m, field_of("category"));
+    if (auto e = check_text(q.category, QuizLimits::category_chars, false, false)) {
+        return e->at(field_of("category"));
     }
     if (q.type == QuestionType::judge && q.options.empty()) {
         q.options = {std::string(kJudgeRight), std::string(kJudgeWrong)};
@@ -75,33 +78,41 @@ std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
     if (q.type == QuestionType::judge && q.options.size() != 2) {
         return make_error(ErrorCode::invalid,
                           "a judge question has exactly two options (对 and 错)",
-                          field_of("options"));
+                          field_of("options"))
+            .because(ErrorReason::range, {{"min", 2}, {"max", 2}, {"unit", "options"}});
     }
     if (q.options.size() < QuizLimits::min_options || q.options.size() > QuizLimits::max_options) {
         return make_error(ErrorCode::invalid,
                           "must have " + std::to_string(QuizLimits::min_options) + " to " +
                               std::to_string(QuizLimits::max_options) + " options",
-                          field_of("options"));
+                          field_of("options"))
+            .because(ErrorReason::range, {{"min", QuizLimits::min_options},
+                                          {"max", QuizLimits::max_options},
+                                          {"unit", "options"}});
     }
     for (std::size_t i = 0; i < q.options.size(); ++i) {
-        if (auto m = check_text(q.options[i], QuizLimits::option_chars, true, false); !m.empty()) {
-            return make_error(ErrorCode::invalid, "option " + std::to_string(i + 1) + " " + m,
-                              field_of("options"));
+        if (auto e = check_text(q.options[i], QuizLimits::option_chars, true, false)) {
+            Error named = e->at(field_of("options"));
+            named.message = "option " + std::to_string(i + 1) + " " + named.message;
+            return named;
         }
         for (std::size_t k = 0; k < i; ++k) {
             if (q.options[k] == q.options[i]) {
                 return make_error(ErrorCode::invalid,
                                   "options " + std::to_string(k + 1) + " and " +
                                       std::to_string(i + 1) + " are the same",
-                                  field_of("options"));
+                                  field_of("options"))
+                    .because(ErrorReason::duplicate);
             }
         }
     }
     std::sort(q.answers.begin(), q.answers.end());
     if (q.answers.empty())
-        return make_error(ErrorCode::invalid, "names no answer", field_of("answers"));
+        return make_error(ErrorCode::invalid, "names no answer", field_of("answers"))
+            .because(ErrorReason::no_answer);
     if (std::adjacent_find(q.answers.begin(), q.answers.end()) != q.answers.end()) {
-        return make_error(ErrorCode::invalid, "names an answer twice", field_of("answers"));
+        return make_error(ErrorCode::invalid, "names an answer twice", field_of("answers"))
+            .because(ErrorReason::duplicate);
     }
     for (int a : q.answers) {
         if (a < 0 || static_cast<std::size_t>(a) >= q.options.size()) {
@@ -110,19 +121,23 @@ std::optional<Error> check_question(Question& q, const FieldOf& field_of) {
                                   std::string(1, static_cast<char>('A' + std::clamp(a, 0, 25))) +
                                   ") is not an option (there are " +
                                   std::to_string(q.options.size()) + ")",
-                              field_of("answers"));
+                              field_of("answers"))
+                .because(ErrorReason::range,
+                         {{"min", 1}, {"max", q.options.size()}, {"unit", "options"}});
         }
     }
     if (q.type != QuestionType::multiple && q.answers.size() != 1) {
         return make_error(ErrorCode::invalid,
                           std::string("a ") +=
                           std::string(to_string(q.type)) + " question has exactly one answer",
-                          field_of("answers"));
+                          field_of("answers"))
+            .because(ErrorReason::too_many, {{"max", 1}});
     }
     if (q.type == QuestionType::multiple && q.answers.size() < 2) {
         return make_error(ErrorCode::invalid,
                           "a multiple choice question has two or more answers (use single for one)",
-                          field_of("answers"));
+                          field_of("answers"))
+            .because(ErrorReason::too_few, {{"min", 2}});
     }
     return std::nullopt;
 }
@@ -151,7 +166,8 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
                                 const std::string& path) {
     if (!j.is_object()) {
         return make_error(ErrorCode::invalid, "must be a JSON object",
-                          path.empty() ? "question" : path);
+                          path.empty() ? "question" : path)
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     }
     Question q;
     bool have_type = false;
@@ -167,7 +183,9 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
             continue;
         }
         if (key == "type") {
-            if (!v.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
+            if (!v.is_string())
+                return make_error(ErrorCode::invalid, "must be a string", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "string"}});
             auto t = type_from_name(v.get<std::string>());
             if (!t) {
                 return make_error(ErrorCode::invalid,
@@ -178,13 +196,16 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
             q.type = *t;
             have_type = true;
         } else if (key == "question" || key == "explanation" || key == "category") {
-            if (!v.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
+            if (!v.is_string())
+                return make_error(ErrorCode::invalid, "must be a string", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "string"}});
             (key == "question"      ? q.question
              : key == "explanation" ? q.explanation
                                     : q.category) = v.get<std::string>();
         } else if (key == "options") {
             if (!v.is_array())
-                return make_error(ErrorCode::invalid, "must be an array of strings", field);
+                return make_error(ErrorCode::invalid, "must be an array of strings", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "list"}});
             if (v.size() > QuizLimits::max_options) {
                 return make_error(ErrorCode::invalid,
                                   "must have " + std::to_string(QuizLimits::min_options) + " to " +
@@ -194,14 +215,16 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
             for (std::size_t i = 0; i < v.size(); ++i) {
                 if (!v[i].is_string()) {
                     return make_error(ErrorCode::invalid, "must be a string",
-                                      field + "[" + std::to_string(i) + "]");
+                                      field + "[" + std::to_string(i) + "]")
+                        .because(ErrorReason::wrong_type, {{"expected", "string"}});
                 }
                 q.options.push_back(v[i].get<std::string>());
             }
         } else if (key == "answers") {
             if (!v.is_array()) {
                 return make_error(ErrorCode::invalid, "must be an array of option indexes (from 0)",
-                                  field);
+                                  field)
+                    .because(ErrorReason::wrong_type, {{"expected", "list"}});
             }
             if (v.size() > QuizLimits::max_options) {
                 return make_error(ErrorCode::invalid, "names more answers than there are options",
@@ -220,12 +243,14 @@ Result<Question> parse_question(const json& j, const QuestionParseOptions& opt,
                 q.answers.push_back(static_cast<int>(a));
             }
         } else if (opt.reject_unknown_fields) {
-            return make_error(ErrorCode::invalid, "unknown field for a question", field);
+            return make_error(ErrorCode::invalid, "unknown field for a question", field)
+                .because(ErrorReason::unknown_field);
         }
     }
     if (!have_type) {
         return make_error(ErrorCode::invalid, "is required (single, multiple or judge)",
-                          join_path(path, "type"));
+                          join_path(path, "type"))
+            .because(ErrorReason::required);
     }
     if (auto e = check_question(q, [&](std::string_view f) { return join_path(path, f); })) {
         return *e;
@@ -244,14 +269,17 @@ json to_json(const Question& q) {
 Result<QuizSettings> parse_quiz_settings(const json& j, const std::string& path) {
     QuizSettings s;
     if (j.is_null()) return s;
-    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be an object", path);
+    if (!j.is_object())
+        return make_error(ErrorCode::invalid, "must be an object", path)
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     const auto int_in = [&](const json& v, const std::string& field, int lo, int hi,
                             int& out) -> Status {
         if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi) {
-            return make_error(
-                ErrorCode::invalid,
-                "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi),
-                field);
+            return make_error(ErrorCode::invalid,
+                              "must be a whole number from " + std::to_string(lo) + " to " +
+                                  std::to_string(hi),
+                              field)
+                .because(ErrorReason::range, {{"min", lo}, {"max", hi}, {"unit", ""}});
         }
         out = static_cast<int>(v.get<long long>());
         return {};
@@ -261,28 +289,32 @@ Result<QuizSettings> parse_quiz_settings(const json& j, const std::string& path)
         Status st;
         if (key == "enabled" || key == "prizes") {
             if (!v.is_boolean())
-                return make_error(ErrorCode::invalid, "must be true or false", field);
+                return make_error(ErrorCode::invalid, "must be true or false", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
             (key == "enabled" ? s.enabled : s.prizes) = v.get<bool>();
         } else if (key == "questions_per_round") {
             st = int_in(v, field, 1, 50, s.questions_per_round);
         } else if (key == "pass_mark") {
             if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 1.0)) {
                 return make_error(ErrorCode::invalid, "must be a number from 0 to 1 (0.8 is 80%)",
-                                  field);
+                                  field)
+                    .because(ErrorReason::range, {{"min", 0}, {"max", 100}, {"unit", "percent"}});
             }
             s.pass_mark = v.get<double>();
         } else if (key == "question_time_limit_s") {
             st = int_in(v, field, 0, 600, s.question_time_limit_s);
             if (st && s.question_time_limit_s != 0 && s.question_time_limit_s < 5) {
                 return make_error(ErrorCode::invalid, "must be 0 (no limit) or from 5 to 600",
-                                  field);
+                                  field)
+                    .because(ErrorReason::range, {{"min", 5}, {"max", 600}, {"unit", "seconds"}});
             }
         } else if (key == "idle_timeout_s") {
             st = int_in(v, field, 5, 600, s.idle_timeout_s);
         } else if (key == "daily_prize_limit") {
             st = int_in(v, field, 0, 10000, s.daily_prize_limit);
         } else {
-            return make_error(ErrorCode::invalid, "unknown quiz setting", field);
+            return make_error(ErrorCode::invalid, "unknown quiz setting", field)
+                .because(ErrorReason::unknown_field);
         }
         if (!st) return st.error();
     }
@@ -423,12 +455,15 @@ std::optional<std::vector<int>> parse_answer_letters(std::string_view text, Ques
 
 CsvImport parse_questions_csv(std::string_view text) {
     CsvImport result;
-    const auto problem = [&](int row, std::string column, std::string message) {
-        result.problems.push_back(CsvProblem{row, std::move(column), std::move(message)});
+    const auto problem = [&](int row, std::string column, std::string message, ErrorReason reason,
+                             std::initializer_list<ErrorParam> params = {}) {
+        result.problems.push_back(
+            CsvProblem{row, std::move(column), std::move(message), reason, params});
     };
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (text.find('\0') != std::string_view::npos) {
-        problem(0, {}, "the file contains NUL bytes; save it as UTF-8 CSV text");
+        problem(0, {}, "the file contains NUL bytes; save it as UTF-8 CSV text",
+                ErrorReason::format, {{"format", "csv"}});
         return result;
     }
 
@@ -436,7 +471,7 @@ CsvImport parse_questions_csv(std::string_view text) {
     // keeps quoted fields that span lines together.
     csv_parser parser{};
     if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        problem(0, {}, "the CSV reader could not start");
+        problem(0, {}, "the CSV reader could not start", ErrorReason::format, {{"format", "csv"}});
         return result;
     }
     csv_set_space_func(&parser, [](unsigned char) { return 0; });
@@ -450,7 +485,8 @@ CsvImport parse_questions_csv(std::string_view text) {
         if (csv_parse(&parser, text.data() + pos, chunk, on_field, on_record, &reader) != chunk) {
             problem(reader.line, {},
                     std::string("is not valid CSV: ") + csv_strerror(csv_error(&parser)) +
-                        " (a quote inside a quoted field is written twice: \"\")");
+                        " (a quote inside a quoted field is written twice: \"\")",
+                    ErrorReason::format, {{"format", "csv"}});
             parse_failed = true;
             break;
         }
@@ -461,14 +497,16 @@ CsvImport parse_questions_csv(std::string_view text) {
     if (!parse_failed && csv_fini(&parser, on_field, on_record, &reader) != 0) {
         problem(reader.line, {},
                 std::string("is not valid CSV: ") + csv_strerror(csv_error(&parser)) +
-                    " (is a quoted field left open?)");
+                    " (is a quoted field left open?)",
+                ErrorReason::format, {{"format", "csv"}});
         parse_failed = true;
     }
     csv_free(&parser);
     if (parse_failed) return result;
 
     if (reader.records.empty()) {
-        problem(1, {}, "the file is empty; the first row must name the columns");
+        problem(1, {}, "the file is empty; the first row must name the columns",
+                ErrorReason::required);
         return result;
     }
 
@@ -486,7 +524,8 @@ CsvImport parse_questions_csv(std::string_view text) {
             if (!name.empty()) {
                 problem(header.line, name,
                         "unknown column (expected type, question, option_a … option_f, answer, "
-                        "explanation, category)");
+                        "explanation, category)",
+                        ErrorReason::unknown_field);
             }
             continue;
         }
@@ -494,7 +533,7 @@ CsvImport parse_questions_csv(std::string_view text) {
                                ? option_columns[static_cast<std::size_t>(known->option)].has_value()
                                : single_columns.count(known->column) > 0;
         if (taken) {
-            problem(header.line, name, "this column appears twice");
+            problem(header.line, name, "this column appears twice", ErrorReason::duplicate);
             continue;
         }
         if (known->column == Column::option) {
@@ -506,14 +545,16 @@ CsvImport parse_questions_csv(std::string_view text) {
     for (auto [col, name] :
          {std::pair{Column::type, "type"}, std::pair{Column::question, "question"},
           std::pair{Column::answer, "answer"}}) {
-        if (!single_columns.count(col)) problem(header.line, name, "required column is missing");
+        if (!single_columns.count(col))
+            problem(header.line, name, "required column is missing", ErrorReason::required);
     }
     if (!result.problems.empty()) return result;
 
     if (reader.records.size() - 1 > QuizLimits::max_questions) {
         problem(0, {},
                 "has " + std::to_string(reader.records.size() - 1) + " questions; at most " +
-                    std::to_string(QuizLimits::max_questions) + " can be imported at once");
+                    std::to_string(QuizLimits::max_questions) + " can be imported at once",
+                ErrorReason::too_many, {{"max", QuizLimits::max_questions}});
         return result;
     }
 
@@ -534,7 +575,8 @@ CsvImport parse_questions_csv(std::string_view text) {
         if (r.fields.size() > header.fields.size()) {
             problem(r.line, {},
                     "has " + std::to_string(r.fields.size()) + " cells but the header names " +
-                        std::to_string(header.fields.size()) + " columns");
+                        std::to_string(header.fields.size()) + " columns",
+                    ErrorReason::too_many, {{"max", header.fields.size()}});
             continue;
         }
         Question q;
@@ -543,7 +585,8 @@ CsvImport parse_questions_csv(std::string_view text) {
         if (!type) {
             problem(r.line, names[single_columns[Column::type]],
                     type_text.empty() ? "is empty (single, multiple or judge)"
-                                      : "\"" + type_text + "\" is not single, multiple or judge");
+                                      : "\"" + type_text + "\" is not single, multiple or judge",
+                    ErrorReason::one_of, {{"allowed", "single, multiple, judge"}});
             continue;
         }
         q.type = *type;
@@ -565,7 +608,8 @@ CsvImport parse_questions_csv(std::string_view text) {
                 if (!gap) gap_column = names[*option_columns[k]];
                 gap = true;
             } else if (gap) {
-                problem(r.line, gap_column, "is empty but a later option is filled");
+                problem(r.line, gap_column, "is empty but a later option is filled",
+                        ErrorReason::required);
                 row_bad = true;
             } else {
                 q.options.push_back(v);
@@ -576,10 +620,11 @@ CsvImport parse_questions_csv(std::string_view text) {
         auto answers = parse_answer_letters(answer_text, q.type, q.options);
         if (!answers) {
             problem(r.line, names[single_columns[Column::answer]],
-                    answer_text.empty() ? "is empty (write the letters of the right options, "
-                                          "e.g. B or ACD)"
-                                        : "\"" + answer_text +
-                                              "\" is not a list of option letters (e.g. B or ACD)");
+                    answer_text.empty()
+                        ? "is empty (write the letters of the right options, "
+                          "e.g. B or ACD)"
+                        : "\"" + answer_text + "\" is not a list of option letters (e.g. B or ACD)",
+                    ErrorReason::format, {{"format", "answer_letters"}});
             continue;
         }
         q.answers = *answers;
@@ -600,13 +645,14 @@ CsvImport parse_questions_csv(std::string_view text) {
             return std::string(part);
         };
         if (auto e = check_question(q, column_of)) {
-            problem(r.line, e->field, e->message);
+            result.problems.push_back(
+                CsvProblem{r.line, e->field, e->message, e->reason, e->params});
             continue;
         }
         result.questions.push_back(std::move(q));
     }
     if (result.problems.empty() && result.questions.empty()) {
-        problem(2, {}, "the file has a header but no questions");
+        problem(2, {}, "the file has a header but no questions", ErrorReason::required);
     }
     return result;
 }
@@ -640,12 +686,15 @@ std::string to_csv(const std::vector<Question>& questions) {
 
 Result<RoundResult> parse_round_result(const json& j, const std::string& path) {
     const std::string where = path.empty() ? std::string("round") : path;
-    if (!j.is_object()) return make_error(ErrorCode::invalid, "must be an object", where);
+    if (!j.is_object())
+        return make_error(ErrorCode::invalid, "must be an object", where)
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     RoundResult r;
     const auto field = [&](std::string_view k) { return join_path(path, k); };
     auto id = j.find("id");
     if (id == j.end() || !id->is_string())
-        return make_error(ErrorCode::invalid, "is required", field("id"));
+        return make_error(ErrorCode::invalid, "is required", field("id"))
+            .because(ErrorReason::required);
     r.id = id->get<std::string>();
     if (r.id.size() < 8 || r.id.size() > 64 || !std::all_of(r.id.begin(), r.id.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -667,7 +716,9 @@ Result<RoundResult> parse_round_result(const json& j, const std::string& path) {
     for (std::size_t i = 0; i < answers->size(); ++i) {
         const auto& a = (*answers)[i];
         const std::string p = field("answers") + "[" + std::to_string(i) + "]";
-        if (!a.is_object()) return make_error(ErrorCode::invalid, "must be an object", p);
+        if (!a.is_object())
+            return make_error(ErrorCode::invalid, "must be an object", p)
+                .because(ErrorReason::wrong_type, {{"expected", "object"}});
         auto q = a.find("question");
         if (q == a.end() || !q->is_string() || q->get<std::string>().empty() ||
             q->get<std::string>().size() > 64) {
@@ -675,7 +726,8 @@ Result<RoundResult> parse_round_result(const json& j, const std::string& path) {
         }
         auto c = a.find("correct");
         if (c == a.end() || !c->is_boolean()) {
-            return make_error(ErrorCode::invalid, "must be true or false", p + ".correct");
+            return make_error(ErrorCode::invalid, "must be true or false", p + ".correct")
+                .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
         }
         r.answers.push_back(AnswerOutcome{q->get<std::string>(), c->get<bool>()});
     }
@@ -693,7 +745,8 @@ Result<RoundResult> parse_round_result(const json& j, const std::string& path) {
     auto passed = j.find("passed");
     if (passed != j.end()) {
         if (!passed->is_boolean())
-            return make_error(ErrorCode::invalid, "must be true or false", field("passed"));
+            return make_error(ErrorCode::invalid, "must be true or false", field("passed"))
+                .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
         r.passed = passed->get<bool>();
     }
     return r;

@@ -66,7 +66,7 @@ Status read_background(const json& v, const std::string& field, const SlideParse
         const auto s = v.get<std::string>();
         if (!s.empty() && s[0] == '#') {
             auto c = parse_color(s);
-            if (!c) return make_error(ErrorCode::invalid, c.error().message, field);
+            if (!c) return c.error().at(field);
             out.color = *c;
             return {};
         }
@@ -77,13 +77,14 @@ Status read_background(const json& v, const std::string& field, const SlideParse
         if (key == "color" || key == "colour") {
             if (!val.is_string()) return wrong_type(field + "." + key, "a string", val);
             auto c = parse_color(val.get<std::string>());
-            if (!c) return make_error(ErrorCode::invalid, c.error().message, field + "." + key);
+            if (!c) return c.error().at(field + "." + key);
             out.color = *c;
         } else if (key == "media") {
             if (auto st = read_media_ref(val, field + ".media", opt, out.media); !st) return st;
         } else if (opt.reject_unknown_fields) {
             return make_error(ErrorCode::invalid, "unknown field (expected color or media)",
-                              field + "." + key);
+                              field + "." + key)
+                .because(ErrorReason::unknown_field);
         }
     }
     return {};
@@ -96,10 +97,11 @@ Status read_daypart(const json& e, const std::string& path, const SlideParseOpti
         auto it = e.find(name);
         const std::string field = path + "." + name;
         if (it == e.end() || it->is_null())
-            return make_error(ErrorCode::invalid, "is required (HH:MM)", field);
+            return make_error(ErrorCode::invalid, "is required (HH:MM)", field)
+                .because(ErrorReason::required);
         if (!it->is_string()) return wrong_type(field, "a time \"HH:MM\"", *it);
         auto m = parse_clock(it->get<std::string>());
-        if (!m) return make_error(ErrorCode::invalid, m.error().message, field);
+        if (!m) return m.error().at(field);
         *target = *m;
     }
     return {};
@@ -114,12 +116,14 @@ Status read_schedule(const json& v, const std::string& field, const SlideParseOp
             [&](const json& d, const std::string& p) -> Status {
                 if (!d.is_number_integer() || d.get<long long>() < 1 || d.get<long long>() > 7) {
                     return make_error(ErrorCode::invalid,
-                                      "must be a weekday from 1 (Monday) to 7 (Sunday)", p);
+                                      "must be a weekday from 1 (Monday) to 7 (Sunday)", p)
+                        .because(ErrorReason::range, {{"min", 1}, {"max", 7}, {"unit", ""}});
                 }
                 const int day = d.get<int>();
                 if (std::find(out.weekdays.begin(), out.weekdays.end(), day) !=
                     out.weekdays.end()) {
-                    return make_error(ErrorCode::invalid, "is listed twice", p);
+                    return make_error(ErrorCode::invalid, "is listed twice", p)
+                        .because(ErrorReason::duplicate);
                 }
                 out.weekdays.push_back(day);
                 return {};
@@ -146,7 +150,8 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
         if (auto st = check_keys(v, field, {"text", "label"}, opt); !st) return st;
         auto t = v.find("text");
         if (t == v.end() || t->is_null())
-            return make_error(ErrorCode::invalid, "is required", field + ".text");
+            return make_error(ErrorCode::invalid, "is required", field + ".text")
+                .because(ErrorReason::required);
         if (!t->is_string()) return wrong_type(field + ".text", "a string", *t);
         qr.text = t->get<std::string>();
         if (auto st = read_string(v, "label", field, SlideLimits::caption_chars, false, qr.label);
@@ -155,18 +160,24 @@ Status read_qr(const json& v, const std::string& field, const SlideParseOptions&
         }
     }
     const std::string tfield = v.is_string() ? field : field + ".text";
-    if (qr.text.empty()) return make_error(ErrorCode::invalid, "must not be empty", tfield);
+    if (qr.text.empty()) {
+        return make_error(ErrorCode::invalid, "must not be empty", tfield)
+            .because(ErrorReason::required);
+    }
     if (qr.text.size() > SlideLimits::qr_text_bytes) {
         return make_error(ErrorCode::invalid,
                           "is " + std::to_string(qr.text.size()) +
                               " bytes; a QR code on a screen holds at most " +
                               std::to_string(SlideLimits::qr_text_bytes),
-                          tfield);
+                          tfield)
+            .because(ErrorReason::too_long,
+                     {{"max", SlideLimits::qr_text_bytes}, {"unit", "bytes"}});
     }
     for (const char ch : qr.text) {
         const auto c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f)
-            return make_error(ErrorCode::invalid, "contains a control character", tfield);
+            return make_error(ErrorCode::invalid, "contains a control character", tfield)
+                .because(ErrorReason::control_char);
     }
     out = std::move(qr);
     return {};
@@ -218,7 +229,8 @@ bool Schedule::active_at(int weekday, int minute_of_day) const {
 Result<int> parse_clock(std::string_view t) {
     auto bad = [&] {
         return make_error(ErrorCode::invalid,
-                          "not a time of day: \"" + std::string(t) + "\" (expected HH:MM)");
+                          "not a time of day: \"" + std::string(t) + "\" (expected HH:MM)")
+            .because(ErrorReason::format, {{"format", "time"}});
     };
     if (t.size() != 5 || t[2] != ':') return bad();
     for (std::size_t i : {0u, 1u, 3u, 4u}) {
@@ -280,7 +292,8 @@ std::string_view to_string(Fit f) {
 Result<Color> parse_color(std::string_view text) {
     auto bad = [&] {
         return make_error(ErrorCode::invalid, "not a colour: \"" + std::string(text) +
-                                                  "\" (expected #RRGGBB or #RRGGBBAA)");
+                                                  "\" (expected #RRGGBB or #RRGGBBAA)")
+            .because(ErrorReason::format, {{"format", "colour"}});
     };
     if ((text.size() != 7 && text.size() != 9) || text[0] != '#') return bad();
     auto nibble = [](char c) -> int {
@@ -373,7 +386,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     auto type_it = j.find("type");
     const std::string type_field = join(path, "type");
     if (type_it == j.end() || type_it->is_null()) {
-        return make_error(ErrorCode::invalid, "is required (" + type_list() + ")", type_field);
+        return make_error(ErrorCode::invalid, "is required (" + type_list() + ")", type_field)
+            .because(ErrorReason::required);
     }
     if (!type_it->is_string()) return wrong_type(type_field, "a string", *type_it);
     const auto type = type_it->get<std::string>();
@@ -381,7 +395,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     if (spec == nullptr) {
         return make_error(ErrorCode::invalid,
                           "unknown slide type \"" + type + "\" (expected " + type_list() + ")",
-                          type_field);
+                          type_field)
+            .because(ErrorReason::one_of, {{"allowed", type_list()}});
     }
     s.type = spec->type;
 
@@ -403,7 +418,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         }
         if (opt.reject_unknown_fields) {
             return make_error(ErrorCode::invalid, "unknown field for a " + type + " slide",
-                              join(path, key));
+                              join(path, key))
+                .because(ErrorReason::unknown_field);
         }
     }
 
@@ -418,7 +434,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
     if (auto it = j.find("duration_s"); it != j.end() && !it->is_null()) {
         const std::string field = join(path, "duration_s");
         if (it->is_number_float()) {
-            return make_error(ErrorCode::invalid, "must be a whole number of seconds", field);
+            return make_error(ErrorCode::invalid, "must be a whole number of seconds", field)
+                .because(ErrorReason::wrong_type, {{"expected", "integer"}});
         }
         if (!it->is_number_integer()) return wrong_type(field, "a whole number of seconds", *it);
         const auto d = it->get<long long>();
@@ -427,7 +444,10 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                               "must be between " + std::to_string(SlideLimits::min_duration_s) +
                                   " and " + std::to_string(SlideLimits::max_duration_s) +
                                   " seconds, not " + std::to_string(d),
-                              field);
+                              field)
+                .because(ErrorReason::range, {{"min", SlideLimits::min_duration_s},
+                                              {"max", SlideLimits::max_duration_s},
+                                              {"unit", "seconds"}});
         }
         s.duration_s = static_cast<int>(d);
     }
@@ -440,7 +460,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         if (std::find(kPurposes.begin(), kPurposes.end(), s.purpose) == kPurposes.end()) {
             return make_error(ErrorCode::invalid,
                               "must be public_service, notice or other, not \"" + s.purpose + "\"",
-                              pfield);
+                              pfield)
+                .because(ErrorReason::one_of, {{"allowed", "public_service, notice, other"}});
         }
         const bool ps = s.purpose == "public_service";
         if (j.contains("public_service") && s.public_service != ps) {
@@ -469,7 +490,8 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
                              [&](const json& g, const std::string& p) -> Status {
                                  if (!g.is_string() || g.get<std::string>().empty()) {
                                      return make_error(ErrorCode::invalid, "must be a group name",
-                                                       p);
+                                                       p)
+                                         .because(ErrorReason::required);
                                  }
                                  s.groups.push_back(g.get<std::string>());
                                  return {};
@@ -523,7 +545,8 @@ Result<Slide> parse_slide_text(std::string_view text, const SlideParseOptions& o
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        return make_error(ErrorCode::invalid, json_syntax_message(e));
+        return make_error(ErrorCode::invalid, json_syntax_message(e))
+            .because(ErrorReason::json, {{"offset", e.byte > 0 ? e.byte - 1 : 0}});
     } catch (const json::exception& e) {
         // A number too large for a double, for one.
         return make_error(ErrorCode::invalid, std::string("not usable JSON: ") + e.what());

@@ -14,6 +14,21 @@ std::string join(const std::string& path, std::string_view name) {
 
 namespace {
 
+// The kind a client words for "must be …", from the English phrase.
+std::string_view expected_kind(std::string_view want) {
+    if (want.find("whole number") != std::string_view::npos) return "integer";
+    if (want.find("number") != std::string_view::npos) return "number";
+    if (want.find("date") != std::string_view::npos) return "date";
+    if (want.find("time") != std::string_view::npos) return "time";
+    if (want.find("sha256") != std::string_view::npos) return "media";
+    if (want.find("colour") != std::string_view::npos) return "colour";
+    if (want.find("true or false") != std::string_view::npos) return "boolean";
+    if (want.find("array") != std::string_view::npos || want.find("list") != std::string_view::npos)
+        return "list";
+    if (want.find("object") != std::string_view::npos) return "object";
+    return "string";
+}
+
 std::string_view json_type_name(const json& v) {
     switch (v.type()) {
         case json::value_t::null:
@@ -40,7 +55,8 @@ std::string_view json_type_name(const json& v) {
 Error wrong_type(const std::string& field, std::string_view want, const json& got) {
     return make_error(ErrorCode::invalid,
                       "must be " + std::string(want) + ", not " + std::string(json_type_name(got)),
-                      field);
+                      field)
+        .because(ErrorReason::wrong_type, {{"expected", std::string(expected_kind(want))}});
 }
 
 Status read_string(const json& j, std::string_view name, const std::string& path,
@@ -64,7 +80,8 @@ Status read_string(const json& j, std::string_view name, const std::string& path
             return make_error(ErrorCode::invalid,
                               allow_newlines ? "contains a control character"
                                              : "contains a line break or control character",
-                              field);
+                              field)
+                .because(ErrorReason::control_char);
         }
     }
     const std::size_t n = utf8_length(norm);
@@ -72,7 +89,8 @@ Status read_string(const json& j, std::string_view name, const std::string& path
         return make_error(ErrorCode::invalid,
                           "is " + std::to_string(n) + " characters long; at most " +
                               std::to_string(max_chars) + " are allowed",
-                          field);
+                          field)
+            .because(ErrorReason::too_long, {{"max", max_chars}, {"unit", "chars"}});
     }
     out = std::move(norm);
     return {};
@@ -91,7 +109,8 @@ Status read_media_ref(const json& v, const std::string& field, const SlideParseO
         return {};
     }
     return make_error(ErrorCode::invalid,
-                      "must be the sha256 of uploaded media (64 lowercase hex digits)", field);
+                      "must be the sha256 of uploaded media (64 lowercase hex digits)", field)
+        .because(ErrorReason::format, {{"format", "media"}});
 }
 
 bool within_period(const std::string& valid_from, const std::string& valid_until, Timestamp now,
@@ -118,20 +137,23 @@ Status read_period(const json& j, const std::string& path, std::string& valid_fr
         if (!it->is_string()) return wrong_type(field, "an ISO 8601 date string", *it);
         auto text = it->get<std::string>();
         auto t = parse_iso8601(text, std::chrono::seconds{0}, end_of_day);
-        if (!t) return make_error(ErrorCode::invalid, t.error().message, field);
+        if (!t) {
+            return make_error(ErrorCode::invalid, t.error().message, field)
+                .because(ErrorReason::format, {{"format", "date"}});
+        }
         (end_of_day ? until : from) = *t;
         *target = std::move(text);
     }
     if (from && until && *until <= *from) {
-        return make_error(ErrorCode::invalid, "must be after valid_from",
-                          join(path, "valid_until"));
+        return make_error(ErrorCode::invalid, "must be after valid_from", join(path, "valid_until"))
+            .because(ErrorReason::not_after, {{"other", join(path, "valid_from")}});
     }
     return {};
 }
 
 Status require_nonempty(const std::string& value, const std::string& field) {
     if (value.find_first_not_of(" \t\n") == std::string::npos) {
-        return make_error(ErrorCode::invalid, "is required", field);
+        return make_error(ErrorCode::invalid, "is required", field).because(ErrorReason::required);
     }
     return {};
 }
@@ -143,14 +165,18 @@ Status read_int(const json& j, std::string_view name, const std::string& path, l
     const std::string field = join(path, name);
     const std::string want =
         "a whole number" + std::string(unit.empty() ? "" : " of ") + std::string(unit);
-    if (it->is_number_float()) return make_error(ErrorCode::invalid, "must be " + want, field);
+    if (it->is_number_float()) {
+        return make_error(ErrorCode::invalid, "must be " + want, field)
+            .because(ErrorReason::wrong_type, {{"expected", "integer"}});
+    }
     if (!it->is_number_integer()) return wrong_type(field, want, *it);
     const auto v = it->get<long long>();
     if (v < min || v > max) {
         return make_error(ErrorCode::invalid,
                           "must be between " + std::to_string(min) + " and " + std::to_string(max) +
                               ", not " + std::to_string(v),
-                          field);
+                          field)
+            .because(ErrorReason::range, {{"min", min}, {"max", max}, {"unit", std::string(unit)}});
     }
     out = static_cast<int>(v);
     return {};
@@ -162,7 +188,8 @@ Status check_keys(const json& e, const std::string& path,
     if (!opt.reject_unknown_fields) return {};
     for (const auto& [key, val] : e.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-            return make_error(ErrorCode::invalid, "unknown field", path + "." + key);
+            return make_error(ErrorCode::invalid, "unknown field", path + "." + key)
+                .because(ErrorReason::unknown_field);
         }
     }
     return {};
@@ -196,7 +223,8 @@ Status read_body(const json& j, const std::string& path, std::size_t max_chars, 
 
 Status require_title_or_body(const Slide& s, const std::string& path, std::string_view message) {
     if (s.title.empty() && s.body.find_first_not_of(" \n\t") == std::string::npos) {
-        return make_error(ErrorCode::invalid, std::string(message), join(path, "body"));
+        return make_error(ErrorCode::invalid, std::string(message), join(path, "body"))
+            .because(ErrorReason::required);
     }
     return {};
 }

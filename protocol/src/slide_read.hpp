@@ -66,7 +66,8 @@ Status read_array(const json& j, std::string_view name, const std::string& path,
         return make_error(ErrorCode::invalid,
                           "has " + std::to_string(it->size()) + " entries; at most " +
                               std::to_string(max_size) + " are allowed",
-                          field);
+                          field)
+            .because(ErrorReason::too_many, {{"max", max_size}});
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
         if (auto st = each((*it)[i], field + "[" + std::to_string(i) + "]"); !st) return st;

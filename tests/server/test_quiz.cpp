@@ -219,7 +219,11 @@ TEST_CASE("quiz: CSV import takes a whole good file or nothing", "[server][quiz]
     CHECK(err.at("code") == "invalid");
     const json rows = err.at("rows");
     REQUIRE(rows.size() == 3);
-    CHECK(rows[0] == json{{"row", 3}, {"column", "type"}, {"message", rows[0].at("message")}});
+    CHECK(rows[0] == json{{"row", 3},
+                          {"column", "type"},
+                          {"message", rows[0].at("message")},
+                          {"reason", "one_of"},
+                          {"params", {{"allowed", "single, multiple, judge"}}}});
     CHECK(rows[1].at("row") == 4);
     CHECK(rows[1].at("column") == "answer");
     CHECK(rows[2].at("row") == 5);

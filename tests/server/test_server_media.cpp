@@ -94,6 +94,7 @@ TEST_CASE("server: non-images, oversize and over-pixel uploads are refused and n
     auto text = editor.put_bytes("/api/v1/media", "这不是图片，只是一段文字。\n", "image/png");
     CHECK(text.status == 415);
     CHECK(error_field(text) == "body");
+    CHECK(nlohmann::json::parse(text.body)["error"]["reason"] == "not_image");
 
     // PNG magic with a broken header is not a PNG either.
     auto fake = editor.put_bytes("/api/v1/media", std::string("\x89PNG\r\n\x1a\n", 8) + "garbage",
@@ -118,6 +119,11 @@ TEST_CASE("server: non-images, oversize and over-pixel uploads are refused and n
     auto big = editor.put_bytes("/api/v1/media", make_png(101, 100), "image/png");
     CHECK(big.status == 422);
     CHECK(error_field(big) == "body");
+    // The reason and its numbers, for the console to word.
+    const auto big_error = nlohmann::json::parse(big.body)["error"];
+    CHECK(big_error["reason"] == "image_too_big");
+    CHECK(big_error["params"] ==
+          nlohmann::json{{"width", 101}, {"height", 100}, {"max_pixels", 10000}});
     CHECK(editor.put_bytes("/api/v1/media", make_png(100, 100), "image/png").status == 201);
 
     // Over the byte limit: refused from Content-Length, and from the body when chunked.
@@ -125,10 +131,15 @@ TEST_CASE("server: non-images, oversize and over-pixel uploads are refused and n
     auto too_large = editor.put_bytes("/api/v1/media", large, "image/png");
     CHECK(too_large.status == 413);
     CHECK(error_field(too_large) == "body");
+    const auto large_error = nlohmann::json::parse(too_large.body)["error"];
+    CHECK(large_error["reason"] == "file_too_large");
+    CHECK(large_error["params"] ==
+          nlohmann::json{{"size_bytes", large.size()}, {"limit_bytes", 3000}});
     auto chunked =
         editor.request("PUT", "/api/v1/media", large,
                        {{"Content-Type", "image/png"}, {"Transfer-Encoding", "chunked"}});
     CHECK(chunked.status == 413);
+    CHECK(nlohmann::json::parse(chunked.body)["error"]["params"]["limit_bytes"] == 3000);
 
     // Only the one accepted image is on disk.
     CHECK(media_files(server).size() == 1);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace signage {
@@ -48,6 +49,56 @@ namespace signage {
     X(bad_manifest, 500, "a manifest fails its checks")                               \
     X(too_small, 500, "the display is too small for the content")                     \
     X(sdl, 500, "SDL failed (window, renderer, texture)")
+
+// Why an input was refused, finer than its code: the rule it broke. A
+// client words the reason and its parameters in its user's language (the
+// console's i18n has `reason.NAME` for every name here) and never shows the
+// server's English message. Parameters (params) named after the rule:
+// X(reason, its params, what it means)
+#define SIGNAGE_ERROR_REASONS(X)                                                        \
+    X(required, "", "the field is missing or blank")                                    \
+    X(wrong_type, "expected", "a value of another kind (expected: string, integer, …)") \
+    X(range, "min max unit", "a number outside [min, max] (unit: seconds, percent, …)") \
+    X(too_long, "max unit", "text longer than max (unit: chars or bytes)")              \
+    X(too_short, "min unit", "text shorter than min (unit: chars)")                     \
+    X(too_many, "max", "a list with more than max entries")                             \
+    X(too_few, "min", "a list with fewer than min entries")                             \
+    X(format, "format", "text not in its form (format: date, time, colour, media, …)")  \
+    X(not_after, "other", "a time that must come after the field `other`")              \
+    X(duplicate, "", "a value listed twice")                                            \
+    X(unknown_field, "", "a field this object does not have")                           \
+    X(one_of, "allowed", "not one of the allowed values (allowed: a list)")             \
+    X(control_char, "", "text with a control character or a line break")                \
+    X(not_utf8, "", "text that is not valid UTF-8")                                     \
+    X(json, "offset", "a body that is not JSON (offset: the byte where it stops)")      \
+    X(unknown_group, "name", "no screen group of that name")                            \
+    X(unknown_zone, "name", "no IANA time zone of that name")                           \
+    X(unknown_slide, "id", "no slide with that id (or not for this group)")             \
+    X(file_too_large, "size_bytes limit_bytes", "an upload over the byte limit")        \
+    X(not_image, "", "an upload that is not a PNG or JPEG by its bytes")                \
+    X(image_too_big, "width height max_pixels", "a picture over the pixel limit")       \
+    X(wrong_status, "status", "the item's status does not allow it")                    \
+    X(own_work, "", "a reviewer may not approve their own work")                        \
+    X(stale, "revision", "changed since it was looked at (revision: the current one)")  \
+    X(forbidden_word, "word", "text with a word on the forbidden list")                 \
+    X(in_use, "count", "still used by count slides")                                    \
+    X(taken, "", "the name is used already")                                            \
+    X(wrong_password, "", "the current password is wrong")                              \
+    X(weak_password, "min", "a new password shorter than min characters")               \
+    X(no_answer, "", "a question with no right answer")                                 \
+    X(expired, "days", "a code past its time (days: how long codes last)")
+
+enum class ErrorReason : std::uint8_t {
+    none,
+#define SIGNAGE_REASON_ENUM(reason, params, meaning) reason,
+    SIGNAGE_ERROR_REASONS(SIGNAGE_REASON_ENUM)
+#undef SIGNAGE_REASON_ENUM
+};
+
+// "too_long" for ErrorReason::too_long; "" for none.
+std::string_view error_reason_name(ErrorReason reason);
+// Every reason's name, in the table's order (none left out).
+std::span<const std::string_view> error_reason_names();
 
 enum class ErrorCode : std::uint8_t {
 #define SIGNAGE_ERROR_ENUM(code, status, meaning) code,

@@ -98,16 +98,22 @@ bool wants(const Webhook& hook, const AlertEvent& event) {
 Result<std::string> required_text(const nlohmann::json& body, const char* field, std::size_t max) {
     const auto it = body.find(field);
     if (it == body.end() || !it->is_string())
-        return make_error(ErrorCode::invalid, "is required (a string)", field);
+        return make_error(ErrorCode::invalid, "is required (a string)", field)
+            .because(ErrorReason::required);
     std::string text = it->get<std::string>();
-    if (text.empty()) return make_error(ErrorCode::invalid, "must not be empty", field);
+    if (text.empty())
+        return make_error(ErrorCode::invalid, "must not be empty", field)
+            .because(ErrorReason::required);
     if (text.size() > max) {
         return make_error(
-            ErrorCode::invalid,
-            std::string("may have at most ").append(std::to_string(max)).append(" bytes"), field);
+                   ErrorCode::invalid,
+                   std::string("may have at most ").append(std::to_string(max)).append(" bytes"),
+                   field)
+            .because(ErrorReason::too_long, {{"max", max}, {"unit", "bytes"}});
     }
     if (has_control(text))
-        return make_error(ErrorCode::invalid, "must not hold control characters", field);
+        return make_error(ErrorCode::invalid, "must not hold control characters", field)
+            .because(ErrorReason::control_char);
     return text;
 }
 
@@ -121,17 +127,20 @@ Status check_url(const std::string& url) {
     } else if (lower.rfind("https://", 0) == 0) {
         rest = 8;
     } else {
-        return make_error(ErrorCode::invalid, "must be an http:// or https:// address", "url");
+        return make_error(ErrorCode::invalid, "must be an http:// or https:// address", "url")
+            .because(ErrorReason::format, {{"format", "url"}});
     }
     const std::size_t end = url.find_first_of("/?#", rest);
     const std::string host =
         url.substr(rest, end == std::string::npos ? std::string::npos : end - rest);
     if (host.empty() || host.find('@') != std::string::npos)
-        return make_error(ErrorCode::invalid, "must name a host (and no user or password)", "url");
+        return make_error(ErrorCode::invalid, "must name a host (and no user or password)", "url")
+            .because(ErrorReason::format, {{"format", "url"}});
     for (unsigned char c : url) {
         if (c <= 0x20 || c >= 0x7f)
             return make_error(ErrorCode::invalid, "must not hold spaces or non-ASCII characters",
-                              "url");
+                              "url")
+                .because(ErrorReason::format, {{"format", "url"}});
     }
     return {};
 }
@@ -140,11 +149,18 @@ Result<std::vector<std::string>> name_list(const nlohmann::json& body, const cha
                                            bool required, const std::vector<std::string>* allowed) {
     const auto it = body.find(field);
     if (it == body.end() || it->is_null()) {
-        if (required) return make_error(ErrorCode::invalid, "is required (a list)", field);
+        if (required)
+            return make_error(ErrorCode::invalid, "is required (a list)", field)
+                .because(ErrorReason::required);
         return std::vector<std::string>{};
     }
-    if (!it->is_array()) return make_error(ErrorCode::invalid, "must be a list", field);
-    if (required && it->empty()) return make_error(ErrorCode::invalid, "must not be empty", field);
+    if (!it->is_array()) {
+        return make_error(ErrorCode::invalid, "must be a list", field)
+            .because(ErrorReason::wrong_type, {{"expected", "list"}});
+    }
+    if (required && it->empty())
+        return make_error(ErrorCode::invalid, "must not be empty", field)
+            .because(ErrorReason::required);
     std::vector<std::string> out;
     for (std::size_t i = 0; i < it->size(); ++i) {
         const std::string path =
@@ -152,14 +168,19 @@ Result<std::vector<std::string>> name_list(const nlohmann::json& body, const cha
         const nlohmann::json& v = (*it)[i];
         if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
             v.get_ref<const std::string&>().size() > 64) {
-            return make_error(ErrorCode::invalid, "must be a name (a string)", path);
+            return make_error(ErrorCode::invalid, "must be a name (a string)", path)
+                .because(ErrorReason::wrong_type, {{"expected", "string"}});
         }
         const std::string name = v.get<std::string>();
         if (allowed && std::find(allowed->begin(), allowed->end(), name) == allowed->end()) {
-            return make_error(ErrorCode::invalid, "is not a known event: " + name, path);
+            return make_error(ErrorCode::invalid, "is not a known event: " + name, path)
+                .because(
+                    ErrorReason::one_of,
+                    {{"allowed", "screen_offline, sync_error, review_waiting, emergency_sent"}});
         }
         if (std::find(out.begin(), out.end(), name) != out.end())
-            return make_error(ErrorCode::invalid, "is listed twice", path);
+            return make_error(ErrorCode::invalid, "is listed twice", path)
+                .because(ErrorReason::duplicate);
         out.push_back(name);
     }
     return out;

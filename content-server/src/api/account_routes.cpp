@@ -31,15 +31,18 @@ nlohmann::json account_view(const User& u) {
 
 Status check_username(const nlohmann::json& j) {
     if (!j.is_string() || j.get_ref<const std::string&>().empty()) {
-        return make_error(ErrorCode::invalid, "is required (a string)", "username");
+        return make_error(ErrorCode::invalid, "is required (a string)", "username")
+            .because(ErrorReason::required);
     }
     const auto& name = j.get_ref<const std::string&>();
     if (name.size() > 64)
-        return make_error(ErrorCode::invalid, "may have at most 64 bytes", "username");
+        return make_error(ErrorCode::invalid, "may have at most 64 bytes", "username")
+            .because(ErrorReason::too_long, {{"max", 64}, {"unit", "bytes"}});
     for (const unsigned char c : name) {
         if (c <= 0x20 || c == 0x7f || c == '/') {
             return make_error(ErrorCode::invalid,
-                              "may not contain spaces, control characters or '/'", "username");
+                              "may not contain spaces, control characters or '/'", "username")
+                .because(ErrorReason::format, {{"format", "user_name"}});
         }
     }
     return {};
@@ -47,9 +50,13 @@ Status check_username(const nlohmann::json& j) {
 
 Result<Role> read_role(const nlohmann::json& j) {
     if (!j.is_string())
-        return make_error(ErrorCode::invalid, "must be admin, editor or reviewer", "role");
+        return make_error(ErrorCode::invalid, "must be admin, editor or reviewer", "role")
+            .because(ErrorReason::one_of, {{"allowed", "admin, editor, reviewer"}});
     auto role = parse_role(j.get_ref<const std::string&>());
-    if (!role) return make_error(ErrorCode::invalid, "must be admin, editor or reviewer", "role");
+    if (!role) {
+        return make_error(ErrorCode::invalid, "must be admin, editor or reviewer", "role")
+            .because(ErrorReason::one_of, {{"allowed", "admin, editor, reviewer"}});
+    }
     return *role;
 }
 
@@ -61,7 +68,8 @@ Result<std::int64_t> audit_number(const Request& req, const std::string& name,
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
     if (ec != std::errc{} || p != text->data() + text->size() || v <= 0) {
-        return make_error(ErrorCode::invalid, "must be a positive whole number", name);
+        return make_error(ErrorCode::invalid, "must be a positive whole number", name)
+            .because(ErrorReason::wrong_type, {{"expected", "integer"}});
     }
     return v;
 }
@@ -98,11 +106,13 @@ void add_account_routes(http::Router& router, Services& s) {
                 if (!role) return role.error();
                 const auto password = j.value("password", nlohmann::json());
                 if (!password.is_string())
-                    return make_error(ErrorCode::invalid, "is required (a string)", "password");
+                    return make_error(ErrorCode::invalid, "is required (a string)", "password")
+                        .because(ErrorReason::required);
                 const auto& pw = password.get_ref<const std::string&>();
                 if (pw.size() < kMinNewPassword) {
                     return make_error(ErrorCode::invalid, "a password needs at least 10 characters",
-                                      "password");
+                                      "password")
+                        .because(ErrorReason::weak_password, {{"min", 10}});
                 }
                 if (auto st = check_password_policy(pw); !st) return st.error();
                 auto hash = hash_password(pw);
@@ -133,7 +143,8 @@ void add_account_routes(http::Router& router, Services& s) {
             std::optional<bool> disabled;
             if (j.contains("disabled")) {
                 if (!j["disabled"].is_boolean()) {
-                    return make_error(ErrorCode::invalid, "must be true or false", "disabled");
+                    return make_error(ErrorCode::invalid, "must be true or false", "disabled")
+                        .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
                 }
                 disabled = j["disabled"].get<bool>();
             }

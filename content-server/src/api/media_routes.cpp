@@ -138,12 +138,14 @@ void add_media_routes(http::Router& router, Services& s) {
                 if (auto st = check_sha256_param(sha); !st) return st.error();
                 for (const auto& [key, value] : c.body.items()) {
                     if (key != "name") {
-                        return make_error(ErrorCode::invalid, "only the name can be changed", key);
+                        return make_error(ErrorCode::invalid, "only the name can be changed", key)
+                            .because(ErrorReason::unknown_field);
                     }
                 }
                 const auto name = c.body.find("name");
                 if (name == c.body.end() || !name->is_string()) {
-                    return make_error(ErrorCode::invalid, "give the new name as a string", "name");
+                    return make_error(ErrorCode::invalid, "give the new name as a string", "name")
+                        .because(ErrorReason::required);
                 }
                 auto normalised = normalise_media_name(name->get<std::string>(), "name");
                 if (!normalised) return normalised.error();

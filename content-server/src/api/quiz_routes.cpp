@@ -40,7 +40,8 @@ Result<Response> questions_response(const Result<std::vector<QuestionRecord>>& l
 Result<std::vector<std::int64_t>> parse_ids(const nlohmann::json& body) {
     auto ids = body.find("ids");
     if (ids == body.end() || !ids->is_array() || ids->empty()) {
-        return make_error(ErrorCode::invalid, "is required (a list of question ids)", "ids");
+        return make_error(ErrorCode::invalid, "is required (a list of question ids)", "ids")
+            .because(ErrorReason::required);
     }
     std::vector<std::int64_t> out;
     for (std::size_t i = 0; i < ids->size(); ++i) {
@@ -73,7 +74,15 @@ bool media_type_is(std::string_view header, std::string_view type) {
 Response import_problems(const std::vector<protocol::CsvProblem>& problems) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& p : problems) {
-        rows.push_back({{"row", p.row}, {"column", p.column}, {"message", p.message}});
+        Error as_error = make_error(ErrorCode::invalid, p.message, p.column);
+        as_error.reason = p.reason;
+        as_error.params = p.params;
+        nlohmann::json row = http::error_json(as_error, p.message);
+        row.erase("code");
+        row.erase("field");
+        row["row"] = p.row;
+        row["column"] = p.column;
+        rows.push_back(std::move(row));
     }
     const std::string message = std::to_string(problems.size()) +
                                 (problems.size() == 1 ? " problem" : " problems") +
@@ -97,7 +106,8 @@ nlohmann::json claim_json(const ClaimInfo& c) {
 Result<std::string> claim_code(const nlohmann::json& body) {
     auto code = body.find("code");
     if (code == body.end() || !code->is_string()) {
-        return make_error(ErrorCode::invalid, "is required (the claim code)", "code");
+        return make_error(ErrorCode::invalid, "is required (the claim code)", "code")
+            .because(ErrorReason::required);
     }
     std::string text = code->get<std::string>();
     // People paste codes with spaces or line breaks around them.

@@ -22,8 +22,8 @@ namespace {
 Result<std::string> reason_of(const nlohmann::json& body, const char* done) {
     auto reason = body.find("reason");
     if (reason == body.end() || !reason->is_string()) {
-        return make_error(ErrorCode::invalid, std::string("say why the slide is ") + done,
-                          "reason");
+        return make_error(ErrorCode::invalid, std::string("say why the slide is ") + done, "reason")
+            .because(ErrorReason::required);
     }
     return reason->get<std::string>();
 }
@@ -100,7 +100,8 @@ void add_slide_routes(http::Router& router, Services& s) {
                         r->get_ref<const std::string&>().size() > 64) {
                         return make_error(ErrorCode::invalid,
                                           "is the slide's revision as the server gave it",
-                                          "revision");
+                                          "revision")
+                            .because(ErrorReason::format, {{"format", "revision"}});
                     }
                     revision = r->get<std::string>();
                 }
@@ -123,7 +124,8 @@ void add_slide_routes(http::Router& router, Services& s) {
                 // The reason is optional: taking content down must be one click.
                 const auto reason = c.body.find("reason");
                 if (reason != c.body.end() && !reason->is_null() && !reason->is_string()) {
-                    return make_error(ErrorCode::invalid, "reason: a string or absent", "reason");
+                    return make_error(ErrorCode::invalid, "reason: a string or absent", "reason")
+                        .because(ErrorReason::wrong_type, {{"expected", "string"}});
                 }
                 auto slide = s.slides.withdraw(c.id, c.user(),
                                                reason != c.body.end() && reason->is_string()

@@ -110,16 +110,20 @@ Status Authenticator::change_password(std::string_view token, std::string_view o
     if (!user) return user.error();
     if (new_password.size() < 10) {
         return make_error(ErrorCode::invalid, "a new password needs at least 10 characters",
-                          "new_password");
+                          "new_password")
+            .because(ErrorReason::weak_password, {{"min", 10}});
     }
     if (auto st = check_password_policy(new_password); !st) {
-        return make_error(ErrorCode::invalid, st.error().message, "new_password");
+        Error e = st.error().at("new_password");
+        e.code = ErrorCode::invalid;
+        return e;
     }
     auto found = credentials(user->username);
     if (!found) return found.error();
     if (!*found) return unauthenticated("the session's user no longer exists");
     if (!verify_password((*found)->second, old_password)) {
-        return make_error(ErrorCode::forbidden, "the old password is wrong", "old_password");
+        return make_error(ErrorCode::forbidden, "the old password is wrong", "old_password")
+            .because(ErrorReason::wrong_password);
     }
     auto hash = hash_password(new_password);
     if (!hash) return hash.error();

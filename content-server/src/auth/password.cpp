@@ -6,10 +6,12 @@ namespace signage::server {
 
 Status check_password_policy(std::string_view password) {
     if (password.size() < 8) {
-        return make_error(ErrorCode::invalid, "a password needs at least 8 characters", "password");
+        return make_error(ErrorCode::invalid, "a password needs at least 8 characters", "password")
+            .because(ErrorReason::weak_password, {{"min", 8}});
     }
     if (password.size() > 1024) {
-        return make_error(ErrorCode::invalid, "a password may have at most 1024 bytes", "password");
+        return make_error(ErrorCode::invalid, "a password may have at most 1024 bytes", "password")
+            .because(ErrorReason::too_long, {{"max", 1024}, {"unit", "bytes"}});
     }
     return {};
 }

@@ -131,7 +131,8 @@ Result<std::vector<CheckWarning>> check_for_submit(
                     return make_error(ErrorCode::unprocessable,
                                       "a red/black entry needs an end date (valid_until): entries "
                                       "are published for a limited period",
-                                      field);
+                                      field)
+                        .because(ErrorReason::required);
                 }
             }
         }
@@ -146,10 +147,11 @@ Result<std::vector<CheckWarning>> check_for_submit(
         const std::string lower = checks_lower_ascii(text);
         for (std::size_t w = 0; w < lowered.size(); ++w) {
             if (!lowered[w].empty() && lower.find(lowered[w]) != std::string::npos) {
-                return make_error(
-                    ErrorCode::unprocessable,
-                    std::string("contains the forbidden word \"") += forbidden_words[w] + "\"",
-                    field);
+                return make_error(ErrorCode::unprocessable,
+                                  std::string("contains the forbidden word \"") +=
+                                  forbidden_words[w] + "\"",
+                                  field)
+                    .because(ErrorReason::forbidden_word, {{"word", forbidden_words[w]}});
             }
         }
     }
@@ -187,14 +189,16 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
                                                       std::int64_t actor) {
     const auto it = body.find("words");
     if (it == body.end() || !it->is_array()) {
-        return make_error(ErrorCode::invalid, "is required: a list of words", "words");
+        return make_error(ErrorCode::invalid, "is required: a list of words", "words")
+            .because(ErrorReason::required);
     }
     for (auto k = body.begin(); k != body.end(); ++k) {
         if (k.key() != "words")
             return make_error(ErrorCode::invalid, "is not a known field", k.key());
     }
     if (it->size() > max_forbidden_words) {
-        return make_error(ErrorCode::invalid, "may hold at most 1000 words", "words");
+        return make_error(ErrorCode::invalid, "may hold at most 1000 words", "words")
+            .because(ErrorReason::too_many, {{"max", 1000}});
     }
     std::vector<std::string> words;
     for (std::size_t i = 0; i < it->size(); ++i) {
@@ -202,15 +206,19 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
         std::string field("words[");
         field += std::to_string(i);
         field += ']';
-        if (!w.is_string()) return make_error(ErrorCode::invalid, "must be a string", field);
+        if (!w.is_string())
+            return make_error(ErrorCode::invalid, "must be a string", field)
+                .because(ErrorReason::wrong_type, {{"expected", "string"}});
         std::string word = w.get<std::string>();
         const auto first = word.find_first_not_of(" \t\r\n");
         const auto last = word.find_last_not_of(" \t\r\n");
         if (first == std::string::npos)
-            return make_error(ErrorCode::invalid, "must not be blank", field);
+            return make_error(ErrorCode::invalid, "must not be blank", field)
+                .because(ErrorReason::required);
         word = word.substr(first, last - first + 1);
         if (word.size() > max_forbidden_word_bytes) {
-            return make_error(ErrorCode::invalid, "may have at most 200 bytes", field);
+            return make_error(ErrorCode::invalid, "may have at most 200 bytes", field)
+                .because(ErrorReason::too_long, {{"max", 200}, {"unit", "bytes"}});
         }
         if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
     }

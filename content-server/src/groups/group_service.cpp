@@ -75,13 +75,15 @@ Status check_time_zone(const std::string& zone, const std::string& field) {
     }
     if (!ok) {
         return make_error(ErrorCode::invalid,
-                          "must be an IANA time zone name such as Asia/Shanghai", field);
+                          "must be an IANA time zone name such as Asia/Shanghai", field)
+            .because(ErrorReason::unknown_zone, {{"name", zone}});
     }
     const std::filesystem::path zoneinfo = "/usr/share/zoneinfo";
     std::error_code ec;
     if (std::filesystem::is_directory(zoneinfo, ec) &&
         !std::filesystem::is_regular_file(zoneinfo / zone, ec)) {
-        return make_error(ErrorCode::invalid, "is not a known time zone (" + zone + ")", field);
+        return make_error(ErrorCode::invalid, "is not a known time zone (" + zone + ")", field)
+            .because(ErrorReason::unknown_zone, {{"name", zone}});
     }
     return {};
 }
@@ -93,7 +95,9 @@ Status check_body_keys(const nlohmann::json& body, std::initializer_list<std::st
     for (const auto& [key, value] : body.items()) {
         const bool fine = std::find(known.begin(), known.end(), key) != known.end() ||
                           std::find(ignored.begin(), ignored.end(), key) != ignored.end();
-        if (!fine) return make_error(ErrorCode::invalid, "unknown field", prefix + key);
+        if (!fine)
+            return make_error(ErrorCode::invalid, "unknown field", prefix + key)
+                .because(ErrorReason::unknown_field);
     }
     return {};
 }
@@ -110,18 +114,22 @@ Status check_group_name(std::string_view name, const std::string& field) {
     for (std::size_t i = 0; i < name.size(); ++chars) {
         char32_t cp = 0;
         if (!next_code_point(name, i, cp)) {
-            return make_error(ErrorCode::invalid, "is not valid UTF-8", field);
+            return make_error(ErrorCode::invalid, "is not valid UTF-8", field)
+                .because(ErrorReason::not_utf8);
         }
         const bool ascii_ok = cp < 0x80 && is_name_ascii(cp) && !(chars == 0 && cp == '.');
         if ((cp < 0x80 && !ascii_ok) || is_blank_or_invisible(cp)) {
             return make_error(ErrorCode::invalid,
                               "a group name has letters, digits, '-', '_' and '.' (not first); "
                               "no spaces or other punctuation",
-                              field);
+                              field)
+                .because(ErrorReason::format, {{"format", "group_name"}});
         }
     }
     if (chars == 0 || chars > max_group_name_chars) {
-        return make_error(ErrorCode::invalid, "a group name has 1 to 64 characters", field);
+        return make_error(ErrorCode::invalid, "a group name has 1 to 64 characters", field)
+            .because(chars == 0 ? ErrorReason::required : ErrorReason::too_long,
+                     {{"max", max_group_name_chars}, {"unit", "chars"}});
     }
     return {};
 }
@@ -129,7 +137,8 @@ Status check_group_name(std::string_view name, const std::string& field) {
 Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settings) {
     if (settings.is_null()) return protocol::GroupSettings{};
     if (!settings.is_object())
-        return make_error(ErrorCode::invalid, "must be an object", "settings");
+        return make_error(ErrorCode::invalid, "must be an object", "settings")
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     if (auto st = check_body_keys(
             settings, {"unit_name", "slogan", "min_public_share", "power_off", "timezone", "quiz"},
             {}, "settings.");
@@ -147,8 +156,11 @@ Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settin
         }
     }
     auto parsed = protocol::parse_group_settings(settings, "settings");
-    if (!parsed)
-        return make_error(ErrorCode::invalid, parsed.error().message, parsed.error().field);
+    if (!parsed) {
+        Error e = parsed.error();
+        e.code = ErrorCode::invalid;
+        return e;
+    }
     if (auto st = check_time_zone(parsed->timezone, "settings.timezone"); !st) return st.error();
     return parsed;
 }
@@ -163,7 +175,9 @@ Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std
         return st.error();
     }
     const nlohmann::json name = member_or_null(body, "name");
-    if (!name.is_string()) return make_error(ErrorCode::invalid, "is required (a string)", "name");
+    if (!name.is_string())
+        return make_error(ErrorCode::invalid, "is required (a string)", "name")
+            .because(ErrorReason::required);
     if (auto st = check_group_name(name.get_ref<const std::string&>()); !st) return st.error();
     auto settings = read_group_settings(member_or_null(body, "settings"));
     if (!settings) return settings.error();
@@ -204,7 +218,8 @@ Result<Group> GroupService::replace_settings(const std::string& name, const nloh
         return make_error(ErrorCode::invalid, "a group cannot be renamed", "name");
     }
     if (!body.contains("settings")) {
-        return make_error(ErrorCode::invalid, "is required (the group's settings)", "settings");
+        return make_error(ErrorCode::invalid, "is required (the group's settings)", "settings")
+            .because(ErrorReason::required);
     }
     auto settings = read_group_settings(body["settings"]);
     if (!settings) return settings.error();
@@ -219,7 +234,8 @@ Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann:
     }
     const nlohmann::json group = member_or_null(body, "group");
     if (!group.is_string())
-        return make_error(ErrorCode::invalid, "is required (a group name)", "group");
+        return make_error(ErrorCode::invalid, "is required (a group name)", "group")
+            .because(ErrorReason::required);
     if (auto st = check_group_name(group.get_ref<const std::string&>(), "group"); !st) {
         return st.error();
     }
@@ -232,8 +248,8 @@ Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann:
         auto target = tx.groups().find(group.get<std::string>());
         if (!target) {
             return make_error(ErrorCode::unprocessable,
-                              "no group " + group.get<std::string>() + ": create it first",
-                              "group");
+                              "no group " + group.get<std::string>() + ": create it first", "group")
+                .because(ErrorReason::unknown_group, {{"name", group.get<std::string>()}});
         }
         tx.screens().set_group(screen_id, target->id);
         tx.audit().record(by, "move", "screen", std::to_string(screen_id),

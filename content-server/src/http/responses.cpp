@@ -19,16 +19,31 @@ Response json_response(int status, const nlohmann::json& body) {
     return r;
 }
 
+nlohmann::json error_json(const Error& error, const std::string& message) {
+    nlohmann::json j = {
+        {"code", error_code_name(error.code)}, {"message", message}, {"field", error.field}};
+    if (error.reason != ErrorReason::none) {
+        j["reason"] = error_reason_name(error.reason);
+        nlohmann::json params = nlohmann::json::object();
+        for (const auto& p : error.params) {
+            if (p.number) {
+                params[p.name] = std::stoll(p.value);
+            } else {
+                params[p.name] = p.value;
+            }
+        }
+        j["params"] = std::move(params);
+    }
+    return j;
+}
+
 Response error_response(const Error& error) {
     const int status = status_for(error);
     // Internal details stay in the log; the client learns only that it failed.
     // 503 and 504 messages are written for people (busy, too slow).
     const std::string message =
         status == 500 ? std::string("internal error: see the server log") : error.message;
-    Response r = json_response(
-        status,
-        {{"error",
-          {{"code", error_code_name(error.code)}, {"message", message}, {"field", error.field}}}});
+    Response r = json_response(status, {{"error", error_json(error, message)}});
     if (status == 401) r.headers.set("WWW-Authenticate", "Bearer");
     return r;
 }

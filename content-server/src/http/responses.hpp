@@ -1,6 +1,8 @@
 #pragma once
 // The one place where errors become HTTP: an Error's code picks the status
-// and the body is {"error": {"code", "message", "field"}}. Plus JSON in and out.
+// and the body is {"error": {"code", "message", "field"}}, with "reason" and
+// "params" when the error has a reason (common/error_code.hpp). Plus JSON in
+// and out.
 
 #include <cstdint>
 #include <string>
@@ -16,6 +18,8 @@ namespace signage::server::http {
 // (a 500's message stays in the log).
 int status_for(const Error& error);
 Response error_response(const Error& error);
+// The "error" object of an answer, with this message.
+nlohmann::json error_json(const Error& error, const std::string& message);
 
 // A JSON body (UTF-8, no-store caching).
 Response json_response(int status, const nlohmann::json& body);

@@ -100,7 +100,9 @@ class Session : public std::enable_shared_from_this<Session> {
                                    "the body has " + std::to_string(*length) +
                                        " bytes; this route accepts at most " +
                                        std::to_string(limit),
-                                   "body"));
+                                   "body")
+                            .because(ErrorReason::file_too_large,
+                                     {{"size_bytes", *length}, {"limit_bytes", limit}}));
         }
         request_ = std::move(req);
         body_parser_.emplace(std::move(*header_parser_));
@@ -131,7 +133,10 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_body(beast::error_code ec, std::size_t) {
         if (ec == bhttp::error::body_limit) {
             return fail(make_error(ErrorCode::too_large,
-                                   "the body is larger than this route accepts", "body"));
+                                   "the body is larger than this route accepts", "body")
+                            .because(ErrorReason::file_too_large,
+                                     {{"limit_bytes",
+                                       router_.body_limit(request_.method, request_.path)}}));
         }
         if (ec) {
             if (is_disconnect(ec)) return close();

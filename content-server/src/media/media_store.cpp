@@ -66,15 +66,20 @@ Result<std::string> normalise_media_name(std::string_view raw, const std::string
     std::size_t chars = 0;
     if (!media_name_text_ok(name, chars)) {
         return make_error(ErrorCode::invalid,
-                          "a media name is UTF-8 text without control characters", field);
+                          "a media name is UTF-8 text without control characters", field)
+            .because(ErrorReason::control_char);
     }
-    if (chars == 0) return make_error(ErrorCode::invalid, "a media name cannot be empty", field);
+    if (chars == 0) {
+        return make_error(ErrorCode::invalid, "a media name cannot be empty", field)
+            .because(ErrorReason::required);
+    }
     if (chars > kMediaNameChars) {
         return make_error(ErrorCode::invalid,
                           std::string("a media name has at most ")
                               .append(std::to_string(kMediaNameChars))
                               .append(" characters"),
-                          field);
+                          field)
+            .because(ErrorReason::too_long, {{"max", kMediaNameChars}, {"unit", "chars"}});
     }
     return std::string(name);
 }
@@ -151,7 +156,9 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
         return make_error(ErrorCode::too_large,
                           "the upload has " + std::to_string(bytes.size()) +
                               " bytes; the limit is " + std::to_string(limits_.max_bytes),
-                          "body");
+                          "body")
+            .because(ErrorReason::file_too_large,
+                     {{"size_bytes", bytes.size()}, {"limit_bytes", limits_.max_bytes}});
     }
     auto image = sniff_image(bytes);
     if (!image) return image.error();
@@ -162,7 +169,10 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
                           "the image has " + std::to_string(image->width) + "x" +
                               std::to_string(image->height) + " pixels; the limit is " +
                               std::to_string(limits_.max_pixels) + " pixels",
-                          "body");
+                          "body")
+            .because(ErrorReason::image_too_big, {{"width", image->width},
+                                                  {"height", image->height},
+                                                  {"max_pixels", limits_.max_pixels}});
     }
     MediaInfo info{sha256_hex(bytes),   static_cast<std::int64_t>(bytes.size()),
                    image->content_type, image->width,
@@ -242,7 +252,8 @@ Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
                     .append(u.live_groups.empty() ? "" : ", on screens")
                     .append(")");
             }
-            return make_error(ErrorCode::conflict, "the medium is in use: " + who, "sha256");
+            return make_error(ErrorCode::conflict, "the medium is in use: " + who, "sha256")
+                .because(ErrorReason::in_use, {{"count", used->second.size()}});
         }
         tx.media().remove(sha256);
         tx.audit().record(actor, "delete", "media", sha256, media_audit_json(*found), "");

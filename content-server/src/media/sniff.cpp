@@ -108,11 +108,13 @@ Result<ImageInfo> sniff_image(std::string_view bytes) {
         read = jpeg_size(data, bytes.size(), info.width, info.height);
     } else {
         return make_error(ErrorCode::unsupported_media_type,
-                          "only PNG and JPEG images are accepted", "body");
+                          "only PNG and JPEG images are accepted", "body")
+            .because(ErrorReason::not_image);
     }
     if (!read || info.width <= 0 || info.height <= 0) {
         return make_error(ErrorCode::unsupported_media_type,
-                          "the " + info.content_type + " header cannot be read", "body");
+                          "the " + info.content_type + " header cannot be read", "body")
+            .because(ErrorReason::not_image);
     }
     return info;
 }

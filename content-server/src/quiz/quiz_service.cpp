@@ -176,7 +176,8 @@ Result<QuizImport> QuizService::import_json(const nlohmann::json& body, const Us
         auto q = protocol::parse_question(item);
         const int row = static_cast<int>(i) + 1;
         if (!q) {
-            out.problems.push_back({row, q.error().field, q.error().message});
+            const Error& e = q.error();
+            out.problems.push_back({row, e.field, e.message, e.reason, e.params});
         } else {
             questions.push_back(std::move(*q));
         }
@@ -275,7 +276,8 @@ Result<ClaimInfo> QuizService::verify_short_claim(std::string_view code) {
                                       .append(" and has expired: codes are redeemed within ")
                                       .append(std::to_string(kShortCodeDays))
                                       .append(" days"),
-                                  "code");
+                                  "code")
+                    .because(ErrorReason::expired, {{"days", kShortCodeDays}});
             }
         }
     }
@@ -305,7 +307,8 @@ Result<ClaimInfo> QuizService::verify_claim(std::string_view code) {
         return make_error(ErrorCode::forbidden,
                           "the code is dated " + day_to_date(claim->day) +
                               ", after today: the screen's clock is wrong",
-                          "code");
+                          "code")
+            .because(ErrorReason::format, {{"format", "prize_code"}});
     }
     return ClaimInfo{signer->id,    claim->day,  signer->name, day_to_date(claim->day),
                      claim->serial, std::nullopt};
@@ -393,7 +396,8 @@ Result<ClaimInfo> QuizService::redeem_claim(std::string_view code, const User& b
 Result<ResultsAccepted> QuizService::add_results(const Screen& screen, const nlohmann::json& body) {
     auto rounds = body.find("rounds");
     if (rounds == body.end() || !rounds->is_array()) {
-        return make_error(ErrorCode::invalid, "is required (a list of rounds)", "rounds");
+        return make_error(ErrorCode::invalid, "is required (a list of rounds)", "rounds")
+            .because(ErrorReason::required);
     }
     if (rounds->size() > max_rounds_per_request) {
         return make_error(ErrorCode::invalid,

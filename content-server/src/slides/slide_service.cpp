@@ -33,7 +33,8 @@ Status check_slide_media(Tx& tx, const protocol::Slide& slide) {
     auto check = [&](const std::string& sha, const std::string& field) -> Status {
         if (sha.empty() || tx.media().find(sha)) return {};
         return make_error(ErrorCode::unprocessable,
-                          "no uploaded media has sha256 " + sha + ": upload it first", field);
+                          "no uploaded media has sha256 " + sha + ": upload it first", field)
+            .because(ErrorReason::format, {{"format", "media"}});
     };
     if (slide.type == protocol::SlideType::image) {
         if (auto st = check(slide.media, "media"); !st) return st;
@@ -70,7 +71,8 @@ SlideService::SlideService(Store& store)
 
 Result<std::string> SlideService::validate(const nlohmann::json& body) {
     if (!body.is_object())
-        return make_error(ErrorCode::invalid, "a slide is a JSON object", "body");
+        return make_error(ErrorCode::invalid, "a slide is a JSON object", "body")
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
     // The fields slide_view() adds are the server's: a client may send a slide
     // back as it got it.
     nlohmann::json input = body;
@@ -82,7 +84,9 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
     if (!slide) {
         // Validation errors are the client's: report them as such, whatever
         // code the protocol layer chose, with its field path.
-        return make_error(ErrorCode::invalid, slide.error().message, slide.error().field);
+        Error e = slide.error();
+        e.code = ErrorCode::invalid;
+        return e;
     }
     slide->id.clear();
     auto media = store_.read([&](Tx& tx) -> Status { return check_slide_media(tx, *slide); });
@@ -93,14 +97,16 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
         const std::string field = "groups[" + std::to_string(i) + "]";
         if (std::find(slide->groups.begin(), slide->groups.begin() + static_cast<long>(i), name) !=
             slide->groups.begin() + static_cast<long>(i)) {
-            return make_error(ErrorCode::invalid, "names the group " + name + " twice", field);
+            return make_error(ErrorCode::invalid, "names the group " + name + " twice", field)
+                .because(ErrorReason::duplicate);
         }
         auto group = store_.read(
             [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
         if (!group) return group.error();
         if (!*group) {
             return make_error(ErrorCode::unprocessable,
-                              "no screen group is named " + name + ": create it first", field);
+                              "no screen group is named " + name + ": create it first", field)
+                .because(ErrorReason::unknown_group, {{"name", name}});
         }
     }
     return protocol::to_json(*slide).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -8,7 +8,13 @@ Error wrong_state(const SlideRecord& slide, std::string_view noun, const std::st
     return make_error(ErrorCode::conflict,
                       "cannot " + action + " a " + std::string(noun) + " that is " +
                           std::string(to_string(slide.status)) + " (only " + allowed + ")",
-                      "status");
+                      "status")
+        .because(ErrorReason::wrong_status, {{"status", std::string(to_string(slide.status))}});
+}
+
+Error reason_too_long() {
+    return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason")
+        .because(ErrorReason::too_long, {{"max", 2000}, {"unit", "bytes"}});
 }
 
 bool only_whitespace(const std::string& s) {
@@ -65,13 +71,15 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun,
                           "the " + std::string(noun) + " was changed after revision " +
                               std::string(revision) + " was looked at; revision " +
                               revision_of(slide) + " waits now: look at it again",
-                          "revision");
+                          "revision")
+            .because(ErrorReason::stale, {{"revision", revision_of(slide)}});
     }
     if (by.id == slide.author_id || by.id == slide.updated_by_id) {
         return make_error(ErrorCode::forbidden,
                           "a " + std::string(noun) +
                               " must be approved by someone other than the person "
-                              "who wrote it");
+                              "who wrote it")
+            .because(ErrorReason::own_work);
     }
     slide.status = SlideStatus::approved;
     slide.approved_json = slide.json;
@@ -88,11 +96,11 @@ namespace {
 Status check_reason(const std::string& reason, std::string_view noun, std::string_view done) {
     if (only_whitespace(reason)) {
         return make_error(ErrorCode::invalid,
-                          "say why the " + std::string(noun) + " is " + std::string(done),
-                          "reason");
+                          "say why the " + std::string(noun) + " is " + std::string(done), "reason")
+            .because(ErrorReason::required);
     }
     if (reason.size() > 2000) {
-        return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason");
+        return reason_too_long();
     }
     return {};
 }
@@ -123,12 +131,13 @@ Status apply_reject(SlideRecord& slide, const User& by, const std::string& reaso
 Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
                       std::string_view noun) {
     if (reason.size() > 2000) {
-        return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason");
+        return reason_too_long();
     }
     if (!slide.approved_json) {
         return make_error(ErrorCode::conflict,
                           "the " + std::string(noun) + " has no approved version to withdraw",
-                          "status");
+                          "status")
+            .because(ErrorReason::wrong_status, {{"status", std::string(to_string(slide.status))}});
     }
     slide.approved_json.reset();
     mark_rejected(slide, by, reason);

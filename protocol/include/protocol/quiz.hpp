@@ -91,6 +91,8 @@ struct CsvProblem {
     int row = 0;         // 1-based line of the record in the file (the header is row 1)
     std::string column;  // the column's header name, empty for a whole-row problem
     std::string message;
+    ErrorReason reason = ErrorReason::none;  // the rule broken, for clients to word
+    std::vector<ErrorParam> params;          // its parameters (common/error_code.hpp)
 };
 
 struct CsvImport {

@@ -28,7 +28,8 @@ SlideTypeSpec emergency() {
         if (s.valid_until.empty()) {
             return make_error(ErrorCode::invalid,
                               "is required: an emergency notice holds the screen until it",
-                              slide_read::join(path, "valid_until"));
+                              slide_read::join(path, "valid_until"))
+                .because(ErrorReason::required);
         }
         return {};
     };

@@ -48,7 +48,8 @@ Status parse_honor_roll(const nlohmann::json& j, const std::string& path,
     }
     if (s.entries.empty()) {
         return make_error(ErrorCode::invalid, "an honour roll needs at least one entry",
-                          join(path, "entries"));
+                          join(path, "entries"))
+            .because(ErrorReason::too_few, {{"min", 1}});
     }
     return {};
 }

@@ -13,7 +13,8 @@ Status parse_image(const nlohmann::json& j, const std::string& path, const Slide
     auto it = j.find("media");
     const std::string field = join(path, "media");
     if (it == j.end() || it->is_null()) {
-        return make_error(ErrorCode::invalid, "is required for an image slide", field);
+        return make_error(ErrorCode::invalid, "is required for an image slide", field)
+            .because(ErrorReason::required);
     }
     if (auto st = read_media_ref(*it, field, opt, s.media); !st) return st;
     if (auto fit = j.find("fit"); fit != j.end() && !fit->is_null()) {
@@ -26,7 +27,8 @@ Status parse_image(const nlohmann::json& j, const std::string& path, const Slide
             s.fit = Fit::cover;
         } else {
             return make_error(ErrorCode::invalid, "must be contain or cover, not \"" + f + "\"",
-                              ffield);
+                              ffield)
+                .because(ErrorReason::one_of, {{"allowed", "contain, cover"}});
         }
     }
     return read_string(j, "caption", path, SlideLimits::caption_chars, false, s.caption);

@@ -39,14 +39,16 @@ Status read_list_entry(const nlohmann::json& e, const std::string& path,
         } else if (k == "firm") {
             out.kind = ListEntry::Kind::firm;
         } else {
-            return make_error(ErrorCode::invalid, "must be person, household or firm", field);
+            return make_error(ErrorCode::invalid, "must be person, household or firm", field)
+                .because(ErrorReason::one_of, {{"allowed", "person, household, firm"}});
         }
     }
     if (auto st = read_period(e, path, out.valid_from, out.valid_until); !st) return st;
     if (out.valid_until.empty()) {
         return make_error(ErrorCode::invalid,
                           "is required: every red/black entry ends with its publication period",
-                          path + ".valid_until");
+                          path + ".valid_until")
+            .because(ErrorReason::required);
     }
     return {};
 }
@@ -84,7 +86,8 @@ Status parse_red_black(const nlohmann::json& j, const std::string& path,
     }
     if (s.red.empty() && s.black.empty()) {
         return make_error(ErrorCode::invalid, "a red/black list needs at least one entry",
-                          join(path, "red"));
+                          join(path, "red"))
+            .because(ErrorReason::too_few, {{"min", 1}});
     }
     return read_bool(j, "mask_names", path, s.mask_names);
 }

@@ -65,7 +65,8 @@ Result<Group> Groups::add(const std::string& name, const std::string& settings_j
         q.exec();
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) {
-            return make_error(ErrorCode::conflict, "group " + name + " already exists", "name");
+            return make_error(ErrorCode::conflict, "group " + name + " already exists", "name")
+                .because(ErrorReason::taken);
         }
         throw;
     }
@@ -124,7 +125,8 @@ Result<Screen> Screens::add(const std::string& name, const std::string& group,
             return make_error(ErrorCode::unprocessable, "no group " + group, "group");
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) {
-            return make_error(ErrorCode::conflict, "screen " + name + " already exists", "name");
+            return make_error(ErrorCode::conflict, "screen " + name + " already exists", "name")
+                .because(ErrorReason::taken);
         }
         throw;
     }

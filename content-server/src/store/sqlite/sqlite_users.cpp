@@ -53,7 +53,8 @@ Result<User> Users::add(const std::string& username, const std::string& password
     } catch (const SQLite::Exception& e) {
         if (is_unique_violation(e)) {
             return make_error(ErrorCode::conflict, "user " + username + " already exists",
-                              "username");
+                              "username")
+                .because(ErrorReason::taken);
         }
         throw;
     }
