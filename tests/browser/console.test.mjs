@@ -223,7 +223,7 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   await page.fill('#slide-form input[name=duration_s]', '0');
   await page.check('#slide-form input[name=purpose][value=other]');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await page.waitForSelector('#message.error:has-text("“播放时长（秒）”有误")');
+  await page.waitForSelector('#message.error:has-text("“播放时长（秒）”有误：应在 1–3600 秒之间")');
   assert.equal(await page.$eval('#slide-form input[name=duration_s]', (x) => x.classList.contains('invalid')), true);
 
   await go(page, '#editor', '#slide-form');
@@ -256,7 +256,7 @@ test('an editor writes a text slide, a reviewer approves and publishes, the scre
   assert.notEqual(redrawn, drawn.src, 'a new picture after typing');
   // A field the server refuses shows its message instead of a picture.
   await page.fill('#slide-form input[name=duration_s]', '0');
-  await page.waitForSelector('#preview[data-state="error"] #preview-state:has-text("duration_s")', { timeout: 60000 });
+  await page.waitForSelector('#preview[data-state="error"] #preview-state:has-text("“播放时长（秒）”有误：应在 1–3600 秒之间")', { timeout: 60000 });
   await page.fill('#slide-form input[name=duration_s]', '8');
   await page.fill('#slide-form input[name=title]', '文明出行 从我做起');
   await previewShown();
@@ -1414,4 +1414,138 @@ test('an admin adds an alert webhook, sends a test and sees it delivered in the 
   } finally {
     receiver.close();
   }
+});
+
+// What a refused action says (the message line), after the action.
+async function refusal(page, action, where = '#message.error') {
+  await page.evaluate(() => { const m = document.querySelector('#message'); m.textContent = ''; m.className = ''; });
+  await action();
+  await page.waitForSelector(where, { timeout: 30000 });
+  return (await page.textContent(where)).trim();
+}
+
+// No English in the Chinese console and no Chinese in the English one. The
+// data people typed (names, words) and the names of file formats are left out.
+function assertLanguage(lang, text, data = []) {
+  let rest = text;
+  for (const d of data) rest = rest.split(d).join(' ');
+  if (lang === 'zh') {
+    // File formats, addresses and a sample prize code are not words.
+    rest = rest.replace(/PNG|JPEG|CSV|UTF-8|MB|KB|GB|https?:\/\/|[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/g, ' ');
+    assert.doesNotMatch(rest, /[A-Za-z]{2,}/, `English in the Chinese console: ${text}`);
+    assert.match(text, /[\u4e00-\u9fff]/, `Chinese words: ${text}`);
+  } else {
+    assert.doesNotMatch(rest, /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/, `Chinese in the English console: ${text}`);
+    assert.match(text, /[A-Za-z]{3,}/, `English words: ${text}`);
+  }
+}
+
+test('every refused action is worded in the console\'s language, names the field by its label and marks it', async () => {
+  // Setup over HTTP: a forbidden word.
+  const login = async (who) => (await (await fetch(URL_ + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: who.user, password: who.password }),
+  })).json()).token;
+  const adminToken = await login(admin);
+  const words = await (await fetch(URL_ + '/api/v1/settings/forbidden-words', { headers: { Authorization: 'Bearer ' + adminToken } })).json();
+  const put = await fetch(URL_ + '/api/v1/settings/forbidden-words', {
+    method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + adminToken },
+    body: JSON.stringify({ words: [...words.words, '违禁词样例'] }),
+  });
+  assert.equal(put.status, 200);
+
+  const expect = {
+    zh: { duration: '“播放时长（秒）”有误：应在 1–3600 秒之间', until: '应晚于“', word: '含有禁用词“违禁词样例”', image: '只能上传 PNG 或 JPEG 图片',
+      group: '只能包含字母、数字', zone: '不是有效的时区', password: '至少需要 10 个字符', old: '有误：不正确', url: '开头的网址', network: '无法连接服务器' },
+    en: { duration: 'must be between 1 and 3600 s', until: 'must be after "', word: 'contains the forbidden word', image: 'only PNG or JPEG pictures',
+      group: 'may hold letters, digits', zone: 'is not a known time zone', password: 'needs at least 10 characters', old: 'is wrong', url: 'starting with http', network: 'Cannot reach the server' },
+  };
+  const typed = ['违禁词样例', 'bad name!', 'Mars/Olympus'];
+  for (const lang of ['zh', 'en']) {
+    const words_ = expect[lang];
+    const page = await newPage();
+    await page.evaluate((l) => localStorage.setItem('signage.lang', l), lang);
+    await page.reload();
+    await signIn(page, editor);
+    const seen = [];
+    const check = (text, fragment) => { seen.push(text); assert.ok(text.includes(fragment), `"${text}" says "${fragment}"`); assertLanguage(lang, text, typed); };
+    const marked = async (selector) => assert.equal(await page.$eval(selector, (x) => x.classList.contains('invalid')), true, selector + ' is marked');
+    const save = (page_) => page_.locator('#slide-form .bar button.primary').click();
+
+    // The editor: a number out of range, an end before the start, a forbidden word, a file that is not a picture.
+    await go(page, '#editor', '#slide-form');
+    await page.fill('#slide-form input[name=title]', '错误示例');
+    await page.check('#slide-form input[name=purpose][value=notice]');
+    await page.fill('#slide-form textarea[name=body]', '正文');
+    await page.fill('#slide-form input[name=duration_s]', '0');
+    check(await refusal(page, () => save(page)), words_.duration);
+    await marked('#slide-form input[name=duration_s]');
+    await page.fill('#slide-form input[name=duration_s]', '10');
+    await page.fill('#slide-form input[name=valid_from]', '2026-09-02');
+    await page.fill('#slide-form input[name=valid_until]', '2026-09-01');
+    check(await refusal(page, () => save(page)), words_.until);
+    await marked('#slide-form input[name=valid_until]');
+    await page.fill('#slide-form input[name=valid_from]', '');
+    await page.fill('#slide-form input[name=valid_until]', '');
+    await page.fill('#slide-form textarea[name=body]', '请勿发布违禁词样例。');
+    check(await refusal(page, () => page.locator('#slide-form .bar button:not(.primary)').first().click()), words_.word);
+    await go(page, '#editor', '#slide-form');
+    await page.selectOption('#slide-form select[name=type]', 'image');
+    check(await refusal(page, () => page.setInputFiles('#slide-form .media-picker input[type=file]',
+      { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('这不是图片，只是文字。\n') })), words_.image);
+
+    // The quiz import: each bad row says what is wrong with it.
+    await go(page, '#quiz', '#csv-text');
+    await page.fill('#csv-text', ['type,question,option_a,option_b,answer', 'single,过马路走哪里？,斑马线,护栏,Z', 'single,,对,错,A', 'maybe,题目,甲,乙,A'].join('\n'));
+    await page.locator('.page-quiz .bar:has(a.btn) button.primary').click();
+    await page.locator('#import-result tr.import-error').nth(2).waitFor();
+    for (const row of await page.locator('#import-result tr.import-error td:nth-child(3)').allTextContents()) {
+      seen.push(row);
+      assertLanguage(lang, row, typed);
+    }
+    // A prize code that is not one.
+    await go(page, '#prizes', '#prize-code');
+    await page.fill('#prize-code', 'not-a-code');
+    const prize = await refusal(page, () => page.locator('.page-prizes .bar button').first().click(), '#prize-result.bad');
+    seen.push(prize);
+    assertLanguage(lang, prize, typed);
+    await signOut(page);
+
+    // An admin: groups, accounts, alerts; and a server that cannot be reached.
+    await signIn(page, admin);
+    await go(page, '#groups', '.page-groups input[name=name]');
+    await page.fill('.page-groups input[name=name]', 'bad name!');
+    check(await refusal(page, () => page.locator('.page-groups section:has(input[name=name]) button.primary').last().click()), words_.group);
+    await marked('.page-groups input[name=name]');
+    const groupForm = page.locator('.page-groups form.group-form').first();
+    await groupForm.locator('input[name=timezone]').fill('Mars/Olympus');
+    check(await refusal(page, () => groupForm.locator('button.primary').click()), words_.zone);
+    await marked('.page-groups form.group-form input[name=timezone]');
+    await go(page, '#users', '.page-users input[name=username]');
+    await page.fill('.page-users input[name=username]', 'newcomer');
+    await page.fill('.page-users input[name=password]', 'short1');
+    check(await refusal(page, () => page.locator('.page-users section:has(input[name=username]) button.primary').click()), words_.password);
+    await marked('.page-users input[name=password]');
+    await go(page, '#account', 'input[name=old_password]');
+    await page.fill('input[name=old_password]', 'not-my-password');
+    await page.fill('input[name=new_password]', 'a-long-new-password');
+    await page.fill('input[name=new_password_again]', 'a-long-new-password');
+    check(await refusal(page, () => page.locator('.page button.primary').click()), words_.old);
+    await marked('input[name=old_password]');
+    await go(page, '#alerts', '.hook-form input[name=url]');
+    await page.fill('.hook-form input[name=name]', 'hook');
+    await page.fill('.hook-form input[name=url]', 'http://exa mple.com/hook');
+    check(await refusal(page, () => page.locator('.hook-form button.primary').click()), words_.url);
+    await marked('.hook-form input[name=url]');
+    await page.route('**/api/v1/users', (r) => r.abort());
+    await go(page, '#users', '.page p.error');
+    check((await page.textContent('.page p.error')).trim(), words_.network);
+    await page.unroute('**/api/v1/users');
+    await shot(page, 'errors-' + lang);
+    assert.ok(seen.length >= 13, `${seen.length} refusals seen`);
+    await page.context().close();
+  }
+  // Leave the forbidden words as they were.
+  await fetch(URL_ + '/api/v1/settings/forbidden-words', {
+    method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + adminToken }, body: JSON.stringify({ words: words.words }),
+  });
 });

@@ -2,22 +2,20 @@
 // files fetched with the token and saved.
 import { t } from '../i18n.js';
 import { el } from './dom.js';
+import { errorText } from './errors.js';
 import { authHeaders, expired, session } from './session.js';
 
+// A refused request, its message in the console's language (lib/errors.js).
 export class ApiError extends Error {
   constructor(status, error, path) {
     const e = error || {};
-    let text = e.message || String(status);
     // No route at the path (the server is older than this console): the
     // server names the path itself as what was wrong.
-    if (status === 404 && e.code === 'not_found' && e.field === 'path') {
-      text = t('err.missing_route', path, e.message);
-    } else if (e.field) {
-      text = t('err.field', e.field, text);
-    }
-    super(text);
+    const missing = status === 404 && e.code === 'not_found' && e.field === 'path';
+    super(missing ? t('err.missing_route') : errorText(status, e));
     this.status = status;
     this.error = e;
+    this.path = path;
   }
 }
 
@@ -33,7 +31,7 @@ export async function api(method, path, body, contentType) {
   try {
     res = await fetch('/api/v1' + path, { method, headers, body: payload });
   } catch (e) {
-    throw new Error(t('err.network', e.message));
+    throw new Error(t('err.network'));
   }
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
   if (res.status === 401 && token && path !== '/auth/login') {

@@ -26,9 +26,28 @@ export function button(label, action, className = '') {
   const b = el('button', { type: 'button', textContent: label, className });
   b.onclick = async () => {
     b.disabled = true;
-    try { await action(); } catch (e) { say(e.message, true); } finally { b.disabled = false; }
+    try { await action(); } catch (e) { markField(b.closest('form, section'), e); say(e.message, true); } finally { b.disabled = false; }
   };
   return b;
+}
+
+// Marks and focuses the control of the field a refused request names (an
+// ApiError's error.field) within `scope`: "settings.power_off[1].to" finds
+// the control named "to", else "power_off", else "settings" (or a quiz
+// setting's "q_" control).
+export function markField(scope, e) {
+  const path = e && e.error && e.error.field;
+  if (!scope || typeof path !== 'string') return;
+  const names = path.replace(/\[\d+\]/g, '').split('.').reverse();
+  for (const name of names) {
+    const n = CSS.escape(name);
+    const control = scope.querySelector(`[name="${n}"]:not([type=hidden]), [name="q_${n}"]`);
+    if (!control) continue;
+    control.classList.add('invalid');
+    control.focus();
+    control.addEventListener('input', () => control.classList.remove('invalid'), { once: true });
+    return;
+  }
 }
 
 // A labelled control; the label is an i18n key or { text }.

@@ -3,8 +3,8 @@
 // only the newest answer is shown. Characters the screen's font lacks come back
 // as warnings in the X-Signage-Warnings header (percent-encoded JSON).
 import { t } from '../i18n.js';
-import { ApiError } from './api.js';
 import { el } from './dom.js';
+import { errorText } from './errors.js';
 import { authHeaders, expired, session } from './session.js';
 import { warningText } from './slide_types.js';
 
@@ -29,7 +29,7 @@ export function previewPane(box) {
         method: 'POST', headers: { ...authHeaders(), 'Content-Type': 'application/json' }, body: JSON.stringify(slide),
       });
     } catch (e) {
-      if (mine === seq) show(t('err.network', e.message), 'error');
+      if (mine === seq) show(t('err.network'), 'error');
       return;
     }
     if (mine !== seq) return;
@@ -37,7 +37,7 @@ export function previewPane(box) {
       const data = await res.json().catch(() => ({}));
       if (mine !== seq) return;
       if (res.status === 401) { expired(token); return; }
-      show(t('ed.preview_failed', new ApiError(res.status, data.error, 'POST /api/v1/preview').message), 'error');
+      show(t('ed.preview_failed', errorText(res.status, data.error, slide.type)), 'error');
       return;
     }
     const blob = await res.blob();

@@ -27,7 +27,7 @@ export function upload(file, progress) {
       if (xhr.status === 413) { failed(new Error(t('upload.too_large', file.name || '', fmtBytes(file.size)))); return; }
       failed(new ApiError(xhr.status, data.error, 'PUT /api/v1/media'));
     };
-    xhr.onerror = () => failed(new Error(t('err.network', 'upload')));
+    xhr.onerror = () => failed(new Error(t('err.network')));
     xhr.send(file);
   });
 }

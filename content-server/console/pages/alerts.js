@@ -3,6 +3,7 @@
 // webhook's delivery log.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
+import { problemText } from '../lib/errors.js';
 import { button, el, field, input, say, section, select, table, td } from '../lib/dom.js';
 import { fmtTime } from '../lib/format.js';
 import { navigate, route } from '../lib/router.js';
@@ -14,7 +15,10 @@ const FIELDS = { name: 'alerts.name', url: 'alerts.url', format: 'alerts.format'
 // An error of the form in the user's words, naming the field by its label.
 function formError(e) {
   const f = e.error && e.error.field ? String(e.error.field).replace(/\[\d+\]$/, '') : '';
-  return FIELDS[f] ? new Error(t('alerts.bad_field', t(FIELDS[f]))) : e;
+  if (!FIELDS[f]) return e;
+  const named = new Error(t('err.field', t(FIELDS[f]), problemText(e.status, e.error)));
+  named.error = e.error;
+  return named;
 }
 
 function eventNames(list) {

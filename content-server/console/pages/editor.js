@@ -2,12 +2,13 @@
 // beside the live preview drawn by the screen's own engine. The fields, their
 // kinds, limits and labels come from the slide type descriptors.
 import { t } from '../i18n.js';
-import { api } from '../lib/api.js';
+import { api, ApiError } from '../lib/api.js';
+import { errorText } from '../lib/errors.js';
 import { button, el, field, say, section, select, statusBadge } from '../lib/dom.js';
 import { previewPane } from '../lib/preview.js';
 import { navigate } from '../lib/router.js';
 import { controlForPath, fieldEditor, missingRequired, readFields, typeEditors } from '../lib/slide_fields.js';
-import { commonFields, fieldPathLabel, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
+import { commonFields, label, slideType, slideTypes, typeLabel } from '../lib/slide_types.js';
 import { readWhenLook, whenLookEditor } from '../lib/when_look.js';
 import { saySubmitted } from '../lib/workflow.js';
 
@@ -92,12 +93,14 @@ export async function editorPage(page, params, id) {
       saved = existing ? await api('PUT', '/slides/' + existing.id, body) : await api('POST', '/slides', body);
     } catch (e) {
       // The field at fault is marked and focused, and named by its label.
-      const path = e.error && e.error.field;
+      if (!(e instanceof ApiError)) throw e;
+      const path = e.error.field;
       const control = path && controlForPath(form, body.type, path);
-      if (!control) throw e;
-      control.classList.add('invalid');
-      control.focus();
-      throw new Error(t('err.field', fieldPathLabel(body.type, path), e.error.message));
+      if (control) {
+        control.classList.add('invalid');
+        control.focus();
+      }
+      throw new Error(errorText(e.status, e.error, body.type));
     }
     if (andSubmit) saySubmitted(t('ed.saved_submitted', saved.title || saved.id), await api('POST', `/slides/${saved.id}/submit`));
     else say(t('ed.saved', saved.title || saved.id));

@@ -24,7 +24,7 @@ function problem(e) {
   if (error.code === 'forged') return t('prize.forged');
   if (error.code === 'invalid' && error.field === 'code') return t('prize.malformed');
   if (error.code === 'too_many_requests') return t(error.field === 'address' ? 'prize.limited_address' : 'prize.limited_account');
-  if (error.code === 'forbidden' && /expired/.test(error.message || '')) return t('prize.expired');
+  if (error.reason === 'expired') return t('prize.expired');
   return e.message;
 }
 

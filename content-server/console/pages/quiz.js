@@ -2,6 +2,7 @@
 // import and export, and the answers' statistics.
 import { t } from '../i18n.js';
 import { api, download } from '../lib/api.js';
+import { problemText } from '../lib/errors.js';
 import { button, el, field, input, say, section, select, statusBadge, table, td } from '../lib/dom.js';
 import { navigate, route } from '../lib/router.js';
 import { can, isOwn } from '../lib/session.js';
@@ -48,7 +49,7 @@ function importPanel() {
         say(t('quiz.import_failed'), true);
         out.append(el('p', { className: 'error', textContent: t('quiz.import_failed') }),
           table(['quiz.row', 'quiz.column', 'quiz.problem'],
-            e.error.rows.map((r) => el('tr', { className: 'import-error' }, td(String(r.row)), td(r.column || '—'), td(r.message))), 'none'));
+            e.error.rows.map((r) => el('tr', { className: 'import-error' }, td(String(r.row)), td(r.column || '—'), td(problemText(422, r)))), 'none'));
       } else throw e;
     }
   };
