@@ -29,6 +29,8 @@ function weekHash(group, monday) {
 }
 
 const titleOf = (item) => (item.builtin ? t('week.builtin') : item.title || t('untitled'));
+// In a cell, where room is short.
+const shortTitle = (item) => (item.builtin ? t('week.builtin_short') : titleOf(item));
 
 // A wall time (ms of a UTC clock) as YYYY-MM-DD HH:MM, or the date alone at midnight.
 function wallText(wall) {
@@ -82,7 +84,7 @@ function drawSegment(seg, prev, byId, colourOf) {
   } else {
     // Named where the run starts; a chip for each item (a few, then +N).
     if (start) {
-      const label = seg.ids.length === 1 ? titleOf(byId.get(seg.ids[0])) : t('week.n_items', seg.ids.length);
+      const label = seg.ids.length === 1 ? shortTitle(byId.get(seg.ids[0])) : t('week.n_items', seg.ids.length);
       node.append(el('span', { className: 'wk-label', textContent: label }));
     }
     const shown = seg.ids.slice(0, MAX_CHIPS);
@@ -143,8 +145,10 @@ function legend(plan, colourOf) {
       td(typeLabel(item.type)), td(''), td(String(item.priority || 0)),
       td(scheduleText(item.schedule)), td(validText(item, plan.timeZone))));
   }
-  return table(['week.col.item', 'week.col.type', 'week.col.duration', 'week.col.priority', 'week.col.when', 'week.col.valid'],
+  const legendTable = table(['week.col.item', 'week.col.type', 'week.col.duration', 'week.col.priority', 'week.col.when', 'week.col.valid'],
     rows, 'week.no_items');
+  legendTable.className = 'wk-legend';
+  return legendTable;
 }
 
 function changes(plan) {
