@@ -120,8 +120,10 @@ export function localNow(nowMs, timeZone) {
 // A segment is { kind: 'emergency', id } | { kind: 'off' } |
 // { kind: 'items', ids: [...] } over `minutes` of the slot, in order.
 // `items` are the rotation items in manifest order (the built-in slide last
-// when it plays), `emergencies` the emergency notices; `changes` the items
-// that start or end within the week, by time.
+// when it plays), `emergencies` the emergency notices, `plays` the ids of
+// those that show at some minute of the week; `ticker` the notices on the
+// ticker (跑马灯) at some minute the screen is lit; `changes` the items that
+// start or end within the week, by time.
 export function planWeek(manifest, monday, { slotMinutes = 30 } = {}) {
   const settings = (manifest && manifest.settings) || {};
   const timeZone = settings.timezone || 'Asia/Shanghai';
@@ -133,6 +135,9 @@ export function planWeek(manifest, monday, { slotMinutes = 30 } = {}) {
     (!x.entries || x.entries.some((p) => within(p, at)));
   const rotation = all.filter((x) => inRotation(x.item));
   const emergencies = all.filter((x) => x.item.type === 'emergency');
+  const notices = all.filter((x) => x.item.type === 'notice');
+  const plays = new Set(); // ids that show at some minute of the week
+  const onTicker = new Set(); // notices on the ticker at some minute (the screen lit, no emergency)
   const powerOff = settings.power_off || [];
   const onlyPublic = (settings.min_public_share ?? 0.3) >= 1;
   let builtinPlays = false;
@@ -153,6 +158,7 @@ export function planWeek(manifest, monday, { slotMinutes = 30 } = {}) {
     }
     if (best) return { kind: 'emergency', id: best.item.id };
     if (powerOff.some((p) => inDaypart(p, minute))) return { kind: 'off' };
+    for (const x of notices) if (!onTicker.has(x.item.id) && eligible(x, moment, weekday, minute)) onTicker.add(x.item.id);
     const live = rotation.filter((x) => eligible(x, moment, weekday, minute));
     const top = Math.max(0, ...live.map((x) => x.item.priority || 0));
     let tier = live.filter((x) => (x.item.priority || 0) === top);
@@ -178,6 +184,7 @@ export function planWeek(manifest, monday, { slotMinutes = 30 } = {}) {
       const segments = [];
       for (let minute = start; minute < Math.min(DAY_MIN, start + slotMinutes); minute++) {
         const state = at(midnight + minute * MIN_MS, d + 1, minute, offset);
+        for (const id of state.ids || [state.id]) if (id) plays.add(id);
         const last = segments[segments.length - 1];
         if (last && same(last, state)) last.minutes++;
         else segments.push({ ...state, from: minute, minutes: 1 });
@@ -202,5 +209,8 @@ export function planWeek(manifest, monday, { slotMinutes = 30 } = {}) {
 
   const items = rotation.map((x) => x.item);
   if (builtinPlays) items.push({ id: BUILTIN_ID, type: 'core_values', builtin: true, duration_s: 30, public_service: true });
-  return { timeZone, days, items, emergencies: emergencies.map((x) => x.item), changes };
+  return {
+    timeZone, days, items, emergencies: emergencies.map((x) => x.item), changes,
+    plays, ticker: notices.filter((x) => onTicker.has(x.item.id)).map((x) => x.item),
+  };
 }

@@ -131,7 +131,7 @@ function grid(plan, today, byId, colourOf) {
 }
 
 function legend(plan, colourOf) {
-  const rows = plan.items.map((item) => el('tr', { dataset: { item: item.id } },
+  const rows = plan.items.filter((item) => plan.plays.has(item.id)).map((item) => el('tr', { dataset: { item: item.id } },
     el('td', {}, chip(colourOf.get(item.id)), ' ', titleOf(item),
       item.public_service ? el('span', { className: 'status wk-ps', textContent: t('week.public') }) : null),
     td(typeLabel(item.type)),
@@ -139,10 +139,17 @@ function legend(plan, colourOf) {
     td(item.builtin ? '' : String(item.priority || 0)),
     td(item.builtin ? '' : scheduleText(item.schedule)),
     td(item.builtin ? '' : validText(item, plan.timeZone))));
-  for (const item of plan.emergencies) {
+  for (const item of plan.emergencies.filter((e) => plan.plays.has(e.id))) {
     rows.push(el('tr', { className: 'wk-emergency-row', dataset: { item: item.id } },
       el('td', {}, chip('var(--red)'), ' ', titleOf(item)),
       td(typeLabel(item.type)), td(''), td(String(item.priority || 0)),
+      td(scheduleText(item.schedule)), td(validText(item, plan.timeZone))));
+  }
+  // The ticker runs beside the rotation: its lines are listed, not drawn in the grid.
+  for (const item of plan.ticker) {
+    rows.push(el('tr', { className: 'wk-ticker-row', dataset: { item: item.id } },
+      el('td', {}, el('span', { className: 'wk-chip wk-ticker-chip' }), ' ', titleOf(item)),
+      td(typeLabel(item.type)), td(''), td(''),
       td(scheduleText(item.schedule)), td(validText(item, plan.timeZone))));
   }
   const legendTable = table(['week.col.item', 'week.col.type', 'week.col.duration', 'week.col.priority', 'week.col.when', 'week.col.valid'],
