@@ -1,5 +1,5 @@
 // The staff console: one page per hash route (#dashboard, #content, #editor/ID,
-// #review, #publish, #groups, #quiz, #prizes, #reports, #users, #audit, #pair, #alerts). Talks
+// #review, #publish, #groups, #week/GROUP, #quiz, #prizes, #reports, #users, #audit, #pair, #alerts). Talks
 // only to /api/v1 with the session token kept in sessionStorage.
 // This module is the shell: the menu, signing in and out, the language
 // switch. Each page is a module in pages/ (pages/NAME.js for #NAME); what
@@ -27,18 +27,19 @@ import { reportsPage } from './pages/reports.js';
 import { reviewPage } from './pages/review.js';
 import { settingsPage } from './pages/settings.js';
 import { usersPage } from './pages/users.js';
+import { weekPage } from './pages/week.js';
 
 // The menu: route, label, the role it needs (none: everyone).
 const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
-  ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'],
+  ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'], ['week', 'nav.week'],
   ['media', 'nav.media'], ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['reports', 'nav.reports'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
   ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'], ['alerts', 'nav.alerts', 'admin'],
 ];
 
 const pageTable = {
   dashboard: dashboardPage, content: contentPage, editor: editorPage, review: reviewPage, publish: publishPage,
-  emergency: emergencyPage, groups: groupsPage, media: mediaPage, quiz: quizPage, prizes: prizesPage,
+  emergency: emergencyPage, groups: groupsPage, week: weekPage, media: mediaPage, quiz: quizPage, prizes: prizesPage,
   reports: reportsPage, users: usersPage, audit: auditPage, pair: pairPage, settings: settingsPage, alerts: alertsPage, account: accountPage,
 };
 // Pages name slide types and build editors from their descriptors: those

@@ -1549,3 +1549,135 @@ test('every refused action is worded in the console\'s language, names the field
     method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + adminToken }, body: JSON.stringify({ words: words.words }),
   });
 });
+
+test('the week view shows a group\'s schedule, power-off windows and an emergency, week by week, in Chinese and English', async () => {
+  // Content made through the API: a group with a power-off window, an item
+  // for it on Tuesdays and Thursdays 07:00–09:00, and an emergency notice
+  // next Wednesday 10:00–12:00 (the group's zone, Asia/Shanghai).
+  const call = async (who, method, route, body) => {
+    const res = await fetch(URL_ + '/api/v1' + route, {
+      method, headers: { 'Content-Type': 'application/json', ...(who.token ? { Authorization: 'Bearer ' + who.token } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = res.status === 204 ? null : await res.json();
+    assert.ok(res.ok, `${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const session = async (who) => ({ token: (await call({}, 'POST', '/auth/login', { username: who.user, password: who.password })).token });
+  const [ed, rv, ad] = [await session(editor), await session(reviewer), await session(admin)];
+  const group = '东门广场';
+  await call(ad, 'POST', '/groups', { name: group });
+  await call(ad, 'PUT', '/groups/' + encodeURIComponent(group), { settings: { power_off: [{ from: '22:00', to: '06:00' }] } });
+  const approved = async (slide) => {
+    const { id } = await call(ed, 'POST', '/slides', { ...slide, groups: [group] });
+    await call(ed, 'POST', `/slides/${id}/submit`);
+    await call(rv, 'POST', `/slides/${id}/approve`);
+    return id;
+  };
+  const day = 86400000;
+  const shanghai = new Date(Date.now() + 8 * 3600000);
+  const monday = new Date(shanghai.getTime() - ((shanghai.getUTCDay() + 6) % 7) * day).toISOString().slice(0, 10);
+  const plusDays = (date, n) => new Date(Date.parse(date + 'T00:00:00Z') + n * day).toISOString().slice(0, 10);
+  const nextMonday = plusDays(monday, 7);
+  const nextWednesday = plusDays(monday, 9);
+  const scheduled = await approved({
+    type: 'text', title: '早高峰 文明出行', body: '礼让行人，有序排队。', duration_s: 8, purpose: 'public_service', priority: 50,
+    schedule: { weekdays: [2, 4], dayparts: [{ from: '07:00', to: '09:00' }] },
+  });
+  const emergency = await approved({
+    type: 'emergency', title: '燃气抢修 暂停通行', body: '燃气管道抢修，请绕行。',
+    valid_from: `${nextWednesday}T10:00:00+08:00`, valid_until: `${nextWednesday}T12:00:00+08:00`,
+  });
+  await call(rv, 'POST', '/publish');
+  const live = await call(ed, 'GET', `/groups/${encodeURIComponent(group)}/manifest`);
+  assert.deepEqual(live.items.filter((i) => [scheduled, emergency].includes(i.id)).length, 2);
+
+  const page = await newPage();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await signIn(page, editor);
+  await go(page, '#week/' + encodeURIComponent(group), `.page-week[data-group="${group}"] .wk-grid`);
+  assert.equal(await page.$eval('.page-week', (p) => p.dataset.week), monday);
+  assert.equal(await page.$eval('.page-week select[name=group]', (s) => s.value), group);
+
+  // Each cell as the page shows it: its day, time, state, items and words.
+  const cells = () => page.$$eval('.page-week .wk-cell', (all) => all.map((c) => ({
+    date: c.dataset.date, time: c.dataset.time, state: c.dataset.state, items: c.dataset.items.split(' '),
+    text: c.innerText.trim(), tip: c.title,
+  })));
+  const weekday = (date) => (new Date(date + 'T00:00:00Z').getUTCDay() + 6) % 7 + 1;
+  const isOff = (time) => time >= '22:00' || time < '06:00';
+  const inMorning = (time) => time >= '07:00' && time < '09:00';
+  const checkWeek = async (mondayDate, offWord, emergencyWord) => {
+    const all = await cells();
+    assert.equal(all.length, 7 * 48, 'seven days of half hours');
+    assert.equal(all[0].date, mondayDate);
+    for (const c of all) {
+      const where = `${c.date} ${c.time}`;
+      const urgent = c.date === nextWednesday && c.time >= '10:00' && c.time < '12:00';
+      assert.equal(c.items.includes(emergency), urgent, `${where}: the emergency exactly in its span`);
+      if (urgent) {
+        assert.equal(c.state, 'emergency', where);
+        assert.match(c.tip, new RegExp(emergencyWord));
+        continue;
+      }
+      assert.equal(c.state === 'off', isOff(c.time), `${where}: dark exactly in the power-off window`);
+      if (isOff(c.time)) assert.match(c.tip, new RegExp(offWord), `${where} says ${offWord}`);
+      const expected = !isOff(c.time) && [2, 4].includes(weekday(c.date)) && inMorning(c.time);
+      assert.equal(c.items.includes(scheduled), expected, `${where}: the scheduled item ${expected ? 'plays' : 'does not play'}`);
+      // It has the top priority: alone while it plays.
+      if (expected) assert.deepEqual(c.items, [scheduled], where);
+    }
+    // Runs are named where they start.
+    const at = (date, time) => all.find((c) => c.date === date && c.time === time);
+    assert.equal(at(plusDays(mondayDate, 1), '22:00').text, offWord);
+    assert.equal(at(plusDays(mondayDate, 1), '00:00').text, offWord);
+    assert.equal(at(plusDays(mondayDate, 1), '07:00').text, '早高峰 文明出行');
+    assert.equal(at(plusDays(mondayDate, 1), '07:30').text, '');
+    return at;
+  };
+  await checkWeek(monday, '关屏', '紧急通知');
+  assert.equal(await page.locator('.page-week .wk-cell[data-state=emergency]').count(), 0, 'no emergency this week');
+  const legend = page.locator(`.page-week tr[data-item="${scheduled}"]`);
+  assert.match(await legend.textContent(), /早高峰 文明出行.*公益.*文字.*8 秒.*50.*周二、周四 07:00–09:00/);
+  await page.waitForSelector('.page-week .wk-now');
+  const content = [group, 'Asia/Shanghai', ...live.items.map((i) => i.title), ...(await call(ed, 'GET', '/groups')).groups.map((g) => g.name)];
+  assert.doesNotMatch(await chromeText(page, '.page-week', content), NO_ENGLISH, 'no English in the Chinese week view');
+  await shot(page, 'week-zh-1366');
+
+  // The next week: the emergency's span in red, named, and in the changes.
+  await page.getByRole('button', { name: '下一周 ›' }).click();
+  await page.waitForSelector(`.page-week[data-week="${nextMonday}"] .wk-grid`);
+  assert.equal(await page.evaluate(() => decodeURIComponent(location.hash)), `#week/${group}?week=${nextMonday}`);
+  const at = await checkWeek(nextMonday, '关屏', '紧急通知');
+  assert.equal(at(nextWednesday, '10:00').text, '紧急通知：燃气抢修 暂停通行');
+  assert.equal(at(nextWednesday, '10:30').text, '');
+  const changes = await page.$$eval('.page-week tr[data-edge]', (rows) => rows.map((r) => [r.dataset.edge, r.dataset.item, r.innerText]));
+  assert.deepEqual(changes.filter(([, id]) => id === emergency).map(([edge, , text]) => [edge, text.replace(/\s+/g, ' ').trim()]), [
+    ['start', `周三 ${Number(nextWednesday.slice(5, 7))}月${Number(nextWednesday.slice(8))}日 10:00 开始 燃气抢修 暂停通行 紧急通知`],
+    ['end', `周三 ${Number(nextWednesday.slice(5, 7))}月${Number(nextWednesday.slice(8))}日 12:00 结束 燃气抢修 暂停通行 紧急通知`],
+  ]);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await shot(page, 'week-zh-1920');
+  // The grid fits both widths without scrolling sideways.
+  for (const width of [1920, 1366]) {
+    await page.setViewportSize({ width, height: 900 });
+    assert.ok(await page.$eval('.page-week .wk-scroll', (s) => s.scrollWidth <= s.clientWidth + 1), `the grid fits ${width} px`);
+  }
+
+  // In English, the same week.
+  await page.click('#lang');
+  await page.waitForSelector(`.page-week[data-week="${nextMonday}"] .wk-head:has-text("Mon")`);
+  await checkWeek(nextMonday, 'Screen off', 'Emergency');
+  assert.equal(await page.locator(`.page-week .wk-cell[data-date="${nextWednesday}"][data-time="10:00"]`).innerText(), 'Emergency: 燃气抢修 暂停通行');
+  assert.match(await page.locator(`.page-week tr[data-item="${scheduled}"]`).textContent(), /Public service.*Text.*8 s.*50.*Tue, Thu, 07:00–09:00/);
+  assert.doesNotMatch(await chromeText(page, '.page-week', content), NO_CHINESE, 'no Chinese in the English week view');
+  await shot(page, 'week-en-1366');
+  await page.getByRole('button', { name: 'This week' }).click();
+  await page.waitForSelector(`.page-week[data-week="${monday}"] .wk-grid`);
+  await checkWeek(monday, 'Screen off', 'Emergency');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await shot(page, 'week-en-1920');
+  await page.click('#lang');
+  await page.waitForSelector('#nav a:has-text("概览")');
+  await page.context().close();
+});

@@ -49,6 +49,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/screens", "UUFKKK"},
         {"PUT /api/v1/screens/{id}", "UUFFFK"},
         {"POST /api/v1/publish", "UUFFKK"},
+        {"GET /api/v1/groups/{name}/manifest", "UUFKKK"},
         {"GET /api/v1/player/manifest", "UUKFFF"},
         {"POST /api/v1/player/pair", "KKKKKK"},
         {"GET /api/v1/player/pair/{pairing_id}", "KKKKKK"},

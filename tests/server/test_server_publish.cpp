@@ -248,3 +248,54 @@ TEST_CASE(
     CHECK(one_click.json().at("slide").at("status") == "withdrawn");
     CHECK(one_click.json().at("slide").at("reject_reason") == "");
 }
+
+TEST_CASE("server: staff read a group's live manifest exactly as its screens get it",
+          "[server][publish][manifest]") {
+    Staff staff;
+    auto screen = staff.server.client(staff.server.add_screen("gate", "community"));
+    const std::string path = "/api/v1/groups/community/manifest";
+
+    // The same answer as the screen's, byte for byte, with the same version.
+    auto same_as_screen = [&](HttpClient& client) {
+        auto seen = client.get(path);
+        auto got = screen.get("/api/v1/player/manifest");
+        REQUIRE(seen.status == 200);
+        REQUIRE(got.status == 200);
+        CHECK(seen.body == got.body);
+        CHECK(seen.header("etag") == got.header("etag"));
+        CHECK(seen.header("content-type").rfind("application/json", 0) == 0);
+        return seen.json();
+    };
+
+    // Never published: the empty manifest with the group's settings.
+    const json empty = same_as_screen(staff.editor);
+    CHECK(empty.at("items").empty());
+    CHECK(empty.at("group") == "community");
+    CHECK(empty.at("settings").at("timezone") == "Asia/Shanghai");
+
+    // Published content and settings changed after it, for every staff role.
+    json scheduled = text_slide("早高峰 文明出行");
+    scheduled["schedule"] = {{"weekdays", {1, 2, 3, 4, 5}},
+                             {"dayparts", {{{"from", "07:00"}, {"to", "09:00"}}}}};
+    const std::string id = staff.approved_slide(scheduled);
+    staff.publish();
+    REQUIRE(staff.admin
+                .put("/api/v1/groups/community",
+                     {{"settings", {{"power_off", {{{"from", "23:00"}, {"to", "06:00"}}}}}}})
+                .status == 200);
+    for (HttpClient* client : {&staff.editor, &staff.reviewer, &staff.admin}) {
+        const json live = same_as_screen(*client);
+        REQUIRE(live.at("items").size() == 1);
+        CHECK(live.at("items")[0].at("id") == id);
+        CHECK(live.at("items")[0].at("schedule").at("weekdays") == json({1, 2, 3, 4, 5}));
+        CHECK(live.at("settings").at("power_off")[0].at("from") == "23:00");
+    }
+
+    // An unknown group is not found; a caller without a token is refused,
+    // and so is a screen (it has its own manifest).
+    auto unknown = staff.editor.get("/api/v1/groups/nowhere/manifest");
+    CHECK(unknown.status == 404);
+    CHECK(error_code(unknown) == "not_found");
+    CHECK(staff.server.client().get(path).status == 401);
+    CHECK(screen.get(path).status == 403);
+}

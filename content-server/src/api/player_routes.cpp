@@ -35,15 +35,6 @@ Result<int> parse_wait(const Request& req) {
     return wait;
 }
 
-Response manifest_response(const ManifestSnapshot& snap) {
-    Response res;
-    res.headers.set("Content-Type", "application/json; charset=utf-8");
-    res.headers.set("ETag", "\"" + snap.version + "\"");
-    res.headers.set("Cache-Control", "no-cache");
-    res.body = snap.json;
-    return res;
-}
-
 Response not_modified(const std::string& version) {
     Response res;
     res.status = 304;
@@ -89,6 +80,15 @@ void answer_manifest(Services& s, const Request& req, const Screen& screen, int 
 }
 
 }  // namespace
+
+Response manifest_response(const ManifestSnapshot& snap) {
+    Response res;
+    res.headers.set("Content-Type", "application/json; charset=utf-8");
+    res.headers.set("ETag", "\"" + snap.version + "\"");
+    res.headers.set("Cache-Control", "no-cache");
+    res.body = snap.json;
+    return res;
+}
 
 void add_player_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);

@@ -16,6 +16,8 @@
 
 namespace signage::server {
 
+struct ManifestSnapshot;
+
 // The client's address without its port ("127.0.0.1:5000" -> "127.0.0.1"):
 // what sign-in and prize codes limit tries by.
 std::string client_address(const std::string& remote);
@@ -32,10 +34,13 @@ void add_slide_routes(http::Router& router, Services& services);
 // GET|POST /api/v1/groups, GET|PUT /api/v1/groups/{name}, GET /api/v1/screens,
 // PUT /api/v1/screens/{id}
 void add_group_routes(http::Router& router, Services& services);
-// POST /api/v1/publish
+// POST /api/v1/publish, GET /api/v1/groups/{name}/manifest
 void add_publish_routes(http::Router& router, Services& services);
 // GET /api/v1/player/manifest (long-poll)
 void add_player_routes(http::Router& router, Services& services);
+// A group's manifest as screens get it: the JSON as stored, its version as the
+// ETag, no-cache.
+http::Response manifest_response(const ManifestSnapshot& snapshot);
 // POST /api/v1/player/pair, GET /api/v1/player/pair/{pairing_id},
 // POST /api/v1/screens/pair, POST /api/v1/screens/{id}/revoke
 void add_pairing_routes(http::Router& router, Services& services);
