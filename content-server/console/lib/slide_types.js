@@ -48,13 +48,18 @@ export function typeLabel(name) {
   return type ? label(type.label) : name;
 }
 
+// A field of slide type `type` (its own or a common one), or undefined.
+export function findField(type, name) {
+  const spec = slideType(type);
+  return [...(spec ? spec.fields : []), ...commonFields()].find((x) => x.name === name);
+}
+
 // A field's path as people read it: "entries[2].deed" of an honour roll is
 // "光荣榜人员 · 第 3 项 · 事迹"; an unknown path stays as it is.
 export function fieldPathLabel(type, path) {
   const m = /^(\w+)(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(path || '');
   if (!m) return path;
-  const spec = slideType(type);
-  const f = [...(spec ? spec.fields : []), ...commonFields()].find((x) => x.name === m[1]);
+  const f = findField(type, m[1]);
   if (!f) return m[1] === 'groups' ? t('ed.groups') : path;
   if (m[2] === undefined) return label(f.label);
   const ef = m[3] && (f.entry_fields || []).find((x) => x.name === m[3]);

@@ -10,19 +10,13 @@ import { fmtTime } from '../lib/format.js';
 import { storedSlideImage } from '../lib/preview.js';
 import { route } from '../lib/router.js';
 import { isOwn } from '../lib/session.js';
-import { commonFields, label, slideType, typeLabel, warningText } from '../lib/slide_types.js';
+import { findField, label, typeLabel, warningText } from '../lib/slide_types.js';
 import { purposeBadge, rejectControls } from '../lib/workflow.js';
 
 const SIZES = [['landscape', '480x270'], ['portrait', '270x480']];
 // The server's fields of a slide, not compared.
 const SERVER_FIELDS = new Set(['id', 'status', 'author', 'updated_by', 'reviewer', 'reject_reason', 'created_at',
   'updated_at', 'reviewed_at', 'has_approved_version', 'revision', 'approved_version', 'approved_revision', 'warnings']);
-
-// A field of type `type` (its own or a common one), or undefined.
-function findField(type, name) {
-  const spec = slideType(type);
-  return [...(spec ? spec.fields : []), ...commonFields()].find((x) => x.name === name);
-}
 
 // A value as people read it: a choice by its label, a list of groups joined.
 function show(v, f) {
