@@ -225,9 +225,7 @@ nlohmann::json slide_view(const SlideRecord& slide) {
     // publish) when it differs: the review page shows the changes.
     j["revision"] = revision_of(slide);
     if (slide.approved_json && *slide.approved_json != slide.json) {
-        SlideRecord approved = slide;
-        approved.json = *slide.approved_json;
-        j["approved_revision"] = revision_of(approved);
+        j["approved_revision"] = revision_of(std::string_view(*slide.approved_json));
         auto live = nlohmann::json::parse(*slide.approved_json, nullptr, false);
         if (live.is_object()) j["approved_version"] = std::move(live);
     }

@@ -6,8 +6,12 @@
 
 namespace signage::server {
 
+std::string revision_of(std::string_view json) {
+    return sha256_hex(json).substr(0, 12);
+}
+
 std::string revision_of(const SlideRecord& slide) {
-    return sha256_hex(slide.json).substr(0, 12);
+    return revision_of(slide.json);
 }
 
 std::string_view to_string(Role role) {

@@ -144,6 +144,8 @@ struct SlideRecord {
 // The revision of a record's working copy: what a reviewer looked at, named
 // by its content (the first 12 hex digits of its SHA-256).
 std::string revision_of(const SlideRecord& slide);
+// The same of a version's JSON text (the approved one, say).
+std::string revision_of(std::string_view json);
 
 // A quiz question goes through the same review as a slide, so it is kept in
 // the same shape: `json` is the question's own fields (protocol::Question).
