@@ -139,9 +139,14 @@ QuizStep QuizController::tap(int x, int y, Clock::time_point now,
 
 QuizStep QuizController::handle(Clock::time_point now, const render::ScreenLayout& layout) {
     if (!round_on_screen_ || !quiz_) return {};
+    // A prize screen stays until 完成 or Quiz::kPrizeHold; any other screen
+    // leaves after the idle timeout.
+    const bool prize =
+        quiz_->screen() == player::QuizScreen::result && quiz_->outcome().claim_code.has_value();
     if (quiz_->tick(now)) {
         if (!quiz_->active()) {
-            spdlog::info("quiz: idle timeout, back to rotation");
+            spdlog::info(prize ? "quiz: the prize screen's time is up, back to rotation"
+                               : "quiz: idle timeout, back to rotation");
             leave();
             return quiz_left();
         }

@@ -17,6 +17,7 @@
 //         K7QM-3XPT-9WDF; a result with a code stays until 完成 or Quiz::kPrizeHold)
 //   quiz: done, back to rotation
 //   quiz: idle timeout, back to rotation
+//   quiz: the prize screen's time is up, back to rotation
 //   quiz: interrupted, back to rotation
 //   quiz: the bank changed, back to rotation
 //
