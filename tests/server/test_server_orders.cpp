@@ -201,6 +201,8 @@ TEST_CASE("order: bad input is refused naming the field, and nothing changes", "
     // Unknown groups, and who may do what.
     CHECK(staff.editor.get("/api/v1/groups/nowhere/order").status == 404);
     CHECK(staff.editor.put("/api/v1/groups/nowhere/order", {{"slides", {a}}}).status == 404);
+    CHECK(staff.reviewer.post("/api/v1/groups/nowhere/order/approve").status == 404);
+    CHECK(staff.reviewer.post("/api/v1/groups/nowhere/order/reject", json::object()).status == 404);
     CHECK(staff.reviewer.put("/api/v1/groups/community/order", {{"slides", {a}}}).status == 403);
     CHECK(staff.editor.post("/api/v1/groups/community/order/approve").status == 403);
     CHECK(staff.editor.get("/api/v1/groups/community/order").json() == before);

@@ -256,10 +256,10 @@ Result<nlohmann::json> OrderService::propose(const std::string& group, const nlo
 
 Result<nlohmann::json> OrderService::approve(const std::string& group, const nlohmann::json& body,
                                              const User& by) {
-    auto revision = revision_in(body);
-    if (!revision) return revision.error();
     return change_order(store_, group, by, "approve",
                         [&](GroupOrder& order, const std::vector<OrderSlide>&) -> Status {
+                            auto revision = revision_in(body);
+                            if (!revision) return revision.error();
                             if (auto st = pending_order(order, group); !st) return st;
                             const std::string waiting = order_revision(order.proposed);
                             if (!revision->empty() && *revision != waiting) {
@@ -287,10 +287,10 @@ Result<nlohmann::json> OrderService::approve(const std::string& group, const nlo
 
 Result<nlohmann::json> OrderService::reject(const std::string& group, const nlohmann::json& body,
                                             const User& by) {
-    auto reason = reason_in(body);
-    if (!reason) return reason.error();
     return change_order(store_, group, by, "reject",
                         [&](GroupOrder& order, const std::vector<OrderSlide>&) -> Status {
+                            auto reason = reason_in(body);
+                            if (!reason) return reason.error();
                             if (auto st = pending_order(order, group); !st) return st;
                             mark_reviewed(order, by, OrderStatus::rejected, *reason);
                             return {};
