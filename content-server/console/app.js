@@ -1,5 +1,5 @@
 // The staff console: one page per hash route (#dashboard, #content, #editor/ID,
-// #review, #publish, #groups, #week/GROUP, #quiz, #prizes, #reports, #users, #audit, #pair, #alerts). Talks
+// #review, #publish, #groups, #week/GROUP, #order/GROUP, #quiz, #prizes, #reports, #users, #audit, #pair, #alerts). Talks
 // only to /api/v1 with the session token kept in sessionStorage.
 // This module is the shell: the menu, signing in and out, the language
 // switch. Each page is a module in pages/ (pages/NAME.js for #NAME); what
@@ -19,6 +19,7 @@ import { editorPage } from './pages/editor.js';
 import { emergencyPage } from './pages/emergency.js';
 import { groupsPage } from './pages/groups.js';
 import { mediaPage } from './pages/media.js';
+import { orderPage } from './pages/order.js';
 import { pairPage } from './pages/pair.js';
 import { prizesPage } from './pages/prizes.js';
 import { publishPage } from './pages/publish.js';
@@ -41,6 +42,7 @@ const pageTable = {
   dashboard: dashboardPage, content: contentPage, editor: editorPage, review: reviewPage, publish: publishPage,
   emergency: emergencyPage, groups: groupsPage, week: weekPage, media: mediaPage, quiz: quizPage, prizes: prizesPage,
   reports: reportsPage, users: usersPage, audit: auditPage, pair: pairPage, settings: settingsPage, alerts: alertsPage, account: accountPage,
+  order: orderPage,
 };
 // Pages name slide types and build editors from their descriptors: those
 // are loaded first (once per sign-in).

@@ -1216,27 +1216,44 @@ test('a prize screen\'s link opens the redemption page on a phone, through sign-
   await context.close();
 });
 
-// A screen of the test's own, paired the way a new screen pairs (a code, an
-// admin claims it, the screen collects its token), that answers screenshot
-// commands as `answer` says: the device protocol spoken by hand, so the
-// screen can fail or stay silent on purpose.
-async function handMadeScreen(name, answer) {
+// A session token of `who`, signed in from the test (not a page).
+async function tokenOf(who) {
+  const login = await (await fetch(URL_ + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: who.user, password: who.password }),
+  })).json();
+  return login.token;
+}
+
+// A request of the API with `token`, from the test: { status, json }.
+async function apiAs(token, method, route, body) {
+  const res = await fetch(URL_ + '/api/v1' + route, {
+    method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: res.status === 204 ? null : await res.json() };
+}
+
+// A screen paired the way a new screen pairs (a code, an admin claims it into
+// `group`, the screen collects its token): its device token.
+async function pairScreen(name, group) {
   const asked = await fetch(URL_ + '/api/v1/player/pair', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name_hint: name }),
   });
   assert.equal(asked.status, 201);
   const { code, pairing_id: pairingId } = await asked.json();
-  const login = await (await fetch(URL_ + '/api/v1/auth/login', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: admin.user, password: admin.password }),
-  })).json();
-  const claimed = await fetch(URL_ + '/api/v1/screens/pair', {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
-    body: JSON.stringify({ code, name, group: 'lobby' }),
-  });
+  const claimed = await apiAs(await tokenOf(admin), 'POST', '/screens/pair', { code, name, group });
   assert.equal(claimed.status, 201);
   const paired = await (await fetch(URL_ + '/api/v1/player/pair/' + pairingId)).json();
   assert.equal(paired.status, 'paired');
-  const token = paired.token;
+  return paired.token;
+}
+
+// A screen of the test's own, paired the way a new screen pairs (a code, an
+// admin claims it, the screen collects its token), that answers screenshot
+// commands as `answer` says: the device protocol spoken by hand, so the
+// screen can fail or stay silent on purpose.
+async function handMadeScreen(name, answer) {
+  const token = await pairScreen(name, 'lobby');
   let stopped = false;
   let etag = '';
   const polls = (async () => {
@@ -1679,5 +1696,83 @@ test('the week view shows a group\'s schedule, power-off windows and an emergenc
   await shot(page, 'week-en-1920');
   await page.click('#lang');
   await page.waitForSelector('#nav a:has-text("概览")');
+});
+
+test('an editor orders a group\'s rotation by dragging and by keyboard, a reviewer approves it, and the publish puts it on screens', async () => {
+  const group = 'order-hall';
+  const adminToken = await tokenOf(admin);
+  assert.equal((await apiAs(adminToken, 'POST', '/groups', { name: group })).status, 201);
+  const screen = await pairScreen('order-screen', group);
+  const editorToken = await tokenOf(editor);
+  const reviewerToken = await tokenOf(reviewer);
+  const titles = ['顺序一 垃圾分类', '顺序二 文明出行', '顺序三 爱护公物'];
+  const ids = [];
+  for (const title of titles) {
+    const made = await apiAs(editorToken, 'POST', '/slides', { type: 'text', title, body: '共建文明城市。', duration_s: 8, groups: [group] });
+    assert.equal(made.status, 201);
+    assert.equal((await apiAs(editorToken, 'POST', `/slides/${made.json.id}/submit`)).status, 200);
+    assert.equal((await apiAs(reviewerToken, 'POST', `/slides/${made.json.id}/approve`)).status, 200);
+    ids.push(made.json.id);
+  }
+  // The titles of the group's manifest, as its screen gets it.
+  const manifestTitles = async () => {
+    const res = await fetch(URL_ + '/api/v1/player/manifest', { headers: { Authorization: 'Bearer ' + screen } });
+    assert.equal(res.status, 200);
+    return (await res.json()).items.map((i) => i.title).filter((x) => titles.includes(x));
+  };
+  assert.equal((await apiAs(reviewerToken, 'POST', '/publish')).status, 200);
+  assert.deepEqual(await manifestTitles(), titles, 'published in the default order');
+
+  const page = await newPage();
+  await signIn(page, editor);
+  await go(page, '#groups', '.page-groups');
+  await page.click(`.page-groups a.order-link[href="#order/${group}"]`);
+  await page.waitForSelector('.page-order .order-row');
+  // The order of this test's slides (slides of earlier tests may rotate in every group).
+  const order = async () => (await page.$$eval('.page-order .order-row', (rows) => rows.map((r) => r.dataset.id))).filter((id) => ids.includes(id));
+  assert.deepEqual(await order(), ids, 'the default order: by number');
+  await page.waitForSelector('.page-order .order-state:has-text("尚无已通过的顺序")');
+
+  // Drag and drop: the third onto the first puts it first.
+  await page.dragAndDrop(`.order-row[data-id="${ids[2]}"]`, `.order-row[data-id="${ids[0]}"]`);
+  assert.deepEqual(await order(), [ids[2], ids[0], ids[1]]);
+  // The keyboard: Alt+ArrowUp moves the focused row, focus follows it, and the move is announced.
+  await page.focus(`.order-row[data-id="${ids[1]}"]`);
+  await page.keyboard.press('Alt+ArrowUp');
+  assert.deepEqual(await order(), [ids[2], ids[1], ids[0]]);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.id), ids[1]);
+  assert.match(await page.textContent('.page-order [aria-live]'), /^「顺序二 文明出行」移到第 \d+ 位，共 \d+ 项$/);
+  // Alt+ArrowDown and the 上移 button undo and redo a move.
+  await page.keyboard.press('Alt+ArrowDown');
+  assert.deepEqual(await order(), [ids[2], ids[0], ids[1]]);
+  await page.locator(`.order-row[data-id="${ids[1]}"]`).getByRole('button', { name: '上移「顺序二 文明出行」' }).click();
+  assert.deepEqual(await order(), [ids[2], ids[1], ids[0]]);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.id), ids[1]);
+
+  await page.getByRole('button', { name: '保存并提交审核' }).click();
+  await page.waitForSelector(`#message:has-text("分组「${group}」的轮播顺序已提交审核")`);
+  await page.waitForSelector('.page-order .order-state .status-pending:has-text("待审核")');
+  assert.deepEqual(await order(), [ids[2], ids[1], ids[0]], 'the page shows the order as proposed');
+  await shot(page, 'order');
+  await signOut(page);
+
+  await signIn(page, reviewer);
+  await go(page, '#review', '.page-review');
+  const card = page.locator(`.page-review .order-card[data-group="${group}"]`);
+  await card.waitFor();
+  assert.deepEqual((await card.locator('ol li').allTextContents()).filter((x) => titles.includes(x)), [titles[2], titles[1], titles[0]]);
+  await shot(page, 'review-order');
+  await card.getByRole('button', { name: '通过' }).click();
+  await page.waitForSelector(`#message:has-text("分组「${group}」的轮播顺序已通过")`);
+  // Approved, not published: the screens keep the order they have.
+  assert.deepEqual(await manifestTitles(), titles);
+
+  await go(page, '#publish', '.page-publish');
+  await page.getByRole('button', { name: '发布', exact: true }).click();
+  await page.waitForSelector('#message:has-text("已发布")');
+  assert.deepEqual(await manifestTitles(), [titles[2], titles[1], titles[0]]);
+  const after = await apiGet(page, `/api/v1/groups/${group}/order`);
+  assert.equal(after.proposed, null);
+  assert.deepEqual(after.approved.slides.filter((id) => ids.includes(id)), [ids[2], ids[1], ids[0]]);
   await page.context().close();
 });

@@ -103,15 +103,27 @@ TEST_CASE("schedule: with nothing synced the built-in core values play", "[playe
     CHECK(decide(&empty, local(11, 23, 12), kChina, {}).slide == &default_slide());
 }
 
-TEST_CASE("schedule: core values open every loop, then manifest order", "[player][schedule]") {
+TEST_CASE("schedule: every loop plays the items in manifest order, core values included",
+          "[player][schedule]") {
+    // The server arranges the group's rotation order (core values first by
+    // default, or as staff ordered it); the screen follows it as it is.
     const auto m = manifest({item("a", 10, true), item("b", 10, false),
                              item("cv", 15, true, SlideType::core_values), item("c", 10, false)},
                             0.3);
     const auto plays = simulate(&m, local(11, 23, 9), local(11, 23, 9, 2));
-    CHECK(ids(plays, 8) == std::vector<std::string>{"cv", "a", "b", "c", "cv", "a", "b", "c"});
+    CHECK(ids(plays, 8) == std::vector<std::string>{"a", "b", "cv", "c", "a", "b", "cv", "c"});
     CHECK(plays[0].loop == 1);
     CHECK(plays[4].loop == 2);
-    CHECK(plays[1].start == local(11, 23, 9, 0, 15));
+    CHECK(plays[2].start == local(11, 23, 9, 0, 20));
+    CHECK(plays[3].start == local(11, 23, 9, 0, 35));
+
+    // Another order of the same items plays in that order.
+    const auto reordered =
+        manifest({item("a", 10, true), item("c", 10, false),
+                  item("cv", 15, true, SlideType::core_values), item("b", 10, false)},
+                 0.3);
+    const auto again = simulate(&reordered, local(11, 23, 9), local(11, 23, 9, 2));
+    CHECK(ids(again, 8) == std::vector<std::string>{"a", "c", "cv", "b", "a", "c", "cv", "b"});
 }
 
 TEST_CASE("schedule: repeats public-service items when a loop falls short", "[player][schedule]") {

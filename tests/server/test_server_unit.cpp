@@ -697,7 +697,8 @@ TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withd
         REQUIRE(done);
     }
     // The file as a schema 6 server left it: the slides table's old CHECK,
-    // which does not know "withdrawn", and no alert tables (schema 8).
+    // which does not know "withdrawn", no alert tables (schema 8) and no
+    // group orders (schema 10).
     {
         SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
         db.exec(R"sql(
@@ -710,6 +711,7 @@ CREATE TABLE slides_v6(
 INSERT INTO slides_v6 SELECT * FROM slides;
 DROP TABLE slides;
 ALTER TABLE slides_v6 RENAME TO slides;
+DROP TABLE group_orders;
 DROP TABLE alert_marks;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;

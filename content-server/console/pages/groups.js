@@ -63,7 +63,8 @@ function groupForm(g) {
 export async function groupsPage(page) {
   const { groups } = await api('GET', '/groups');
   for (const g of groups) {
-    page.append(el('section', {}, el('h2', {}, g.name, el('small', { className: 'muted', textContent: `  ${t('groups.screens')}: ${g.screens ?? 0}` })), groupForm(g)));
+    page.append(el('section', {}, el('h2', {}, g.name, el('small', { className: 'muted', textContent: `  ${t('groups.screens')}: ${g.screens ?? 0}` })),
+      el('p', {}, el('a', { href: '#order/' + encodeURIComponent(g.name), className: 'order-link', textContent: t('groups.order') })), groupForm(g)));
   }
   if (can()) {
     const name = input('name', '', { placeholder: '幸福里-东门' });

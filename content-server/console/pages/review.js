@@ -9,7 +9,7 @@ import { button, el, say, section, table, td } from '../lib/dom.js';
 import { fmtTime } from '../lib/format.js';
 import { storedSlideImage } from '../lib/preview.js';
 import { route } from '../lib/router.js';
-import { isOwn } from '../lib/session.js';
+import { isOwn, session } from '../lib/session.js';
 import { findField, label, typeLabel, warningText } from '../lib/slide_types.js';
 import { purposeBadge, rejectControls } from '../lib/workflow.js';
 
@@ -115,6 +115,26 @@ function reviewCard(s) {
   return card;
 }
 
+// Pending rotation orders: each group's proposed order as a numbered list of
+// titles, approved (naming the revision looked at) or rejected with a reason.
+async function orderSection() {
+  const { groups } = await api('GET', '/groups');
+  const orders = await Promise.all(groups.map((g) => api('GET', `/groups/${encodeURIComponent(g.name)}/order`)));
+  const cards = orders.filter((o) => o.proposed && o.proposed.status === 'pending').map((o) => {
+    const p = o.proposed;
+    const title = new Map(o.slides.map((s) => [s.id, s.title || t('untitled')]));
+    const base = `/groups/${encodeURIComponent(o.group)}/order`;
+    return el('article', { className: 'review-card order-card', dataset: { group: o.group } },
+      el('div', { className: 'review-head' }, el('strong', { textContent: o.group }),
+        el('div', { className: 'muted', textContent: t('review.order_meta', p.by, fmtTime(p.at)) })),
+      el('ol', {}, ...p.slides.map((id) => el('li', { textContent: title.get(id) || t('order.gone', id) }))),
+      el('div', { className: 'actions' }, ...(p.by === session().username ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
+        button(t('approve'), async () => { await api('POST', base + '/approve', { revision: p.revision }); say(t('review.order_approved', o.group)); await route(); }, 'primary'),
+        ...rejectControls(async (reason) => { await api('POST', base + '/reject', { reason }); say(t('review.order_rejected', o.group)); await route(); })])));
+  });
+  return section('review.orders', ...(cards.length ? cards : [el('p', { className: 'muted', textContent: t('review.empty') })]));
+}
+
 export async function reviewPage(page) {
   const [{ slides }, { questions }] = await Promise.all([api('GET', '/slides'), api('GET', '/quiz/questions')]);
   const pending = slides.filter((s) => s.status === 'pending');
@@ -127,5 +147,6 @@ export async function reviewPage(page) {
       ...rejectControls(async (reason) => { await api('POST', `/quiz/questions/${q.id}/reject`, { reason }); say(t('review.rejected', q.id)); await route(); })]))));
   page.append(
     section('review.title', ...(full.length ? full.map(reviewCard) : [el('p', { className: 'muted', textContent: t('review.empty') })])),
-    section('review.quiz', table(['content.id', 'quiz.type', 'quiz.question', 'content.author', 'content.actions'], qRows, 'review.empty')));
+    section('review.quiz', table(['content.id', 'quiz.type', 'quiz.question', 'content.author', 'content.actions'], qRows, 'review.empty')),
+    await orderSection());
 }

@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "groups/group_service.hpp"
+#include "groups/order_service.hpp"
 #include "http/responses.hpp"
 #include "protocol/screen_zones.hpp"
 #include "screens/screen_service.hpp"
@@ -22,6 +23,12 @@ nlohmann::json screen_size_json(int width, int height) {
     return {{"width", width},
             {"height", height},
             {"main_zone", {{"width", z.main_w}, {"height", z.main_h}}}};
+}
+
+// A group's rotation order as the order service gives it.
+Result<Response> order_answer(const Result<nlohmann::json>& order) {
+    if (!order) return order.error();
+    return http::json_response(200, *order);
 }
 
 }  // namespace
@@ -78,6 +85,32 @@ void add_group_routes(http::Router& router, Services& s) {
                 auto group = s.groups.replace_settings(c.req.params.at(0), c.body, c.user());
                 if (!group) return group.error();
                 return http::json_response(200, s.groups.view(*group));
+            });
+
+    // The rotation order (groups/order_service.hpp): editors propose it,
+    // reviewers approve it, and like content it reaches screens at the next
+    // publish.
+    api.add(Method::get, "/api/v1/groups/{name}/order", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                return order_answer(s.orders.get(c.req.params.at(0)));
+            });
+
+    api.add(Method::put, "/api/v1/groups/{name}/order",
+            {.access = Access::roles({Role::editor}), .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                return order_answer(s.orders.propose(c.req.params.at(0), c.body, c.user()));
+            });
+
+    api.add(Method::post, "/api/v1/groups/{name}/order/approve",
+            {.access = Access::roles({Role::reviewer}), .body = Body::optional_object},
+            [&s](Call& c) -> Result<Response> {
+                return order_answer(s.orders.approve(c.req.params.at(0), c.body, c.user()));
+            });
+
+    api.add(Method::post, "/api/v1/groups/{name}/order/reject",
+            {.access = Access::roles({Role::reviewer}), .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                return order_answer(s.orders.reject(c.req.params.at(0), c.body, c.user()));
             });
 
     api.add(Method::get, "/api/v1/screens", {.access = Access::staff()},

@@ -22,6 +22,7 @@ class PreviewService;
 class PlayReports;
 class Metrics;
 class AlertService;
+class OrderService;
 
 // Screen health settings (signage-server flags).
 struct HealthConfig {
@@ -53,6 +54,7 @@ struct Services {
     Metrics& metrics;
     HealthConfig health;
     AlertService& alerts;
+    OrderService& orders;
 };
 
 }  // namespace signage::server

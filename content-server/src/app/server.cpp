@@ -15,6 +15,7 @@
 #include "auth/account_service.hpp"
 #include "auth/authenticator.hpp"
 #include "groups/group_service.hpp"
+#include "groups/order_service.hpp"
 #include "http/listener.hpp"
 #include "http/router.hpp"
 #include "metrics/metrics.hpp"
@@ -61,6 +62,7 @@ struct Server::Impl {
     std::unique_ptr<ManifestHub> hub;
     std::unique_ptr<Publisher> publisher;
     std::unique_ptr<GroupService> groups;
+    std::unique_ptr<OrderService> orders;
     std::unique_ptr<QuizService> quiz;
     std::unique_ptr<PairingService> pairing;
     std::unique_ptr<ScreenshotRequests> screenshots;
@@ -101,6 +103,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
         m.io, [&st](const std::string& group) { return load_manifest(st, group); });
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
+    m.orders = std::make_unique<OrderService>(*m.store);
     m.quiz = std::make_unique<QuizService>(*m.store);
     m.pairing = std::make_unique<PairingService>(*m.screens, config.pairing_code_ttl);
     m.screenshots = std::make_unique<ScreenshotRequests>(config.health.screenshot_timeout);
@@ -117,7 +120,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.services = std::make_unique<Services>(
         Services{*m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub,
                  *m.groups, *m.quiz, *m.pairing, *m.screenshots, *m.preview, *m.plays,
-                 config.console_dir, m.metrics, config.health, *m.alerts});
+                 config.console_dir, m.metrics, config.health, *m.alerts, *m.orders});
     m.alerts->set_screen_source(
         [services = m.services.get()] { return screen_status_list(*services); });
     m.publisher->on_publish([alerts = m.alerts.get()](const PublishResult& result, const User& by) {

@@ -111,8 +111,18 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
     if (!base) return base.error();
     protocol::Manifest& m = *base;
     m.quiz = quiz;
+    std::vector<const protocol::Slide*> mine;
+    std::vector<OrderEntry> entries;
     for (const protocol::Slide& slide : slides) {
         if (!targets(slide, group.name)) continue;
+        mine.push_back(&slide);
+        entries.push_back({std::stoll(slide.id), slide.type == protocol::SlideType::core_values});
+    }
+    const auto order = input.orders.find(group.id);
+    const std::vector<std::size_t> arranged = rotation_order(
+        entries, order == input.orders.end() ? std::vector<std::int64_t>{} : order->second);
+    for (const std::size_t index : arranged) {
+        const protocol::Slide& slide = *mine[index];
         for (const std::string& sha : slide.media_refs()) {
             if (m.find_media(sha) != nullptr) continue;
             auto cached = media_cache.find(sha);
@@ -177,6 +187,31 @@ Result<protocol::Manifest> empty_manifest(const Group& group) {
 }
 
 }  // namespace
+
+std::vector<std::size_t> rotation_order(const std::vector<OrderEntry>& slides,
+                                        const std::vector<std::int64_t>& approved) {
+    std::vector<std::size_t> out;
+    std::vector<bool> placed(slides.size(), false);
+    for (const std::int64_t id : approved) {
+        for (std::size_t i = 0; i < slides.size(); ++i) {
+            if (slides[i].id == id && !placed[i]) {
+                placed[i] = true;
+                out.push_back(i);
+                break;
+            }
+        }
+    }
+    std::vector<std::size_t> rest;
+    for (std::size_t i = 0; i < slides.size(); ++i) {
+        if (!placed[i]) rest.push_back(i);
+    }
+    std::stable_sort(rest.begin(), rest.end(), [&](std::size_t a, std::size_t b) {
+        if (slides[a].core_values != slides[b].core_values) return slides[a].core_values;
+        return slides[a].id < slides[b].id;
+    });
+    out.insert(out.end(), rest.begin(), rest.end());
+    return out;
+}
 
 nlohmann::json publish_view(const PublishResult& result) {
     nlohmann::json groups = nlohmann::json::array();
@@ -302,6 +337,9 @@ Result<std::vector<PublishedGroup>> publish_manifests(
         }
         for (auto& [id, json] : tx.questions().approved_versions()) {
             input.questions.push_back({id, std::move(json)});
+        }
+        for (GroupOrder& order : tx.orders().list()) {
+            if (order.approved) input.orders[order.group_id] = std::move(*order.approved);
         }
         input.find_media = [&tx](const std::string& sha) { return tx.media().find(sha); };
         auto compiled = compile(input);

@@ -3,9 +3,10 @@
 // versions of the slides, stores them in one transaction and wakes the
 // screens whose group's version changed.
 //
-// A group's manifest holds, in slide id order, every approved slide that
-// targets it (its `groups` is empty or names the group) and has not expired,
-// the media those slides use and nothing else, and the group's settings.
+// A group's manifest holds every approved slide that targets it (its `groups`
+// is empty or names the group) and has not expired, in the group's rotation
+// order (rotation_order), the media those slides use and nothing else, and
+// the group's settings.
 // Slides that start later are kept: screens start them on time, offline too.
 // A manifest's version is protocol::content_version, so a publish that
 // changes nothing for a group keeps its version and wakes none of its screens.
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -40,6 +42,9 @@ struct PublishInput {
     std::vector<Group> groups;  // by name, with their settings
     std::vector<ApprovedSlide> slides;
     std::vector<ApprovedSlide> questions;  // the approved quiz bank, in id order
+    // Each group's approved rotation order (slide ids), by group id; a group
+    // without one has the default order.
+    std::map<std::int64_t, std::vector<std::int64_t>> orders;
     std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
 };
 
@@ -112,6 +117,20 @@ class Publisher {
 
 // The answer to a publish: {"version", "groups": [{"group","version","changed"}]}.
 nlohmann::json publish_view(const PublishResult& result);
+
+// One of a group's slides as rotation_order sees it.
+struct OrderEntry {
+    std::int64_t id = 0;
+    bool core_values = false;
+};
+
+// The order a group's slides play in, as indices into `slides`: the ids of
+// the group's approved order `approved` first, in that order (ids that are not
+// among `slides` are skipped), then the rest in the default order: core-values
+// slides first, then by slide id. With no approved order it is the default
+// order throughout.
+std::vector<std::size_t> rotation_order(const std::vector<OrderEntry>& slides,
+                                        const std::vector<std::int64_t>& approved);
 
 // A group's stored settings; "internal" when they no longer parse.
 Result<protocol::GroupSettings> group_settings(const Group& group);

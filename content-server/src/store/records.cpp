@@ -33,6 +33,18 @@ std::optional<Role> parse_role(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view to_string(OrderStatus status) {
+    switch (status) {
+        case OrderStatus::none:
+            return "none";
+        case OrderStatus::pending:
+            return "pending";
+        case OrderStatus::rejected:
+            return "rejected";
+    }
+    return "none";
+}
+
 std::string_view to_string(SlideStatus status) {
     switch (status) {
         case SlideStatus::draft:

@@ -187,6 +187,33 @@ struct QuizStats {
     std::vector<RoundStat> rounds;        // by date, then screen
 };
 
+// A screen group's rotation order (schema 10): the order staff propose
+// (pending review, or rejected with a reason) and the order a reviewer
+// approved, which the next publish puts into the group's manifest. Each is a
+// list of slide ids.
+enum class OrderStatus { none, pending, rejected };
+std::string_view to_string(OrderStatus status);
+
+struct GroupOrder {
+    std::int64_t group_id = 0;
+    std::string group;
+    // The proposed order; status none: there is none.
+    OrderStatus status = OrderStatus::none;
+    std::vector<std::int64_t> proposed;
+    std::int64_t proposed_by_id = 0;
+    std::string proposed_by;  // username
+    std::string proposed_at;  // ISO 8601 UTC
+    std::string reviewer;     // who rejected it
+    std::string reject_reason;
+    std::string reviewed_at;
+    // The approved order; nullopt: none yet (the default order applies).
+    std::optional<std::vector<std::int64_t>> approved;
+    std::string approved_by;  // username
+    std::string approved_at;
+    std::optional<std::int64_t> approved_by_id;
+    std::optional<std::int64_t> reviewer_id;
+};
+
 // A compiled manifest as stored: `json` is the manifest document itself.
 struct StoredManifest {
     std::string group;

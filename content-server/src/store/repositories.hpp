@@ -132,6 +132,18 @@ class ReviewRepository {
     virtual void mark_approved_published() = 0;
 };
 
+// Screen groups' rotation orders (records.hpp: GroupOrder).
+class OrderRepository {
+  public:
+    virtual ~OrderRepository() = default;
+    // The group's order; a group without one gets an empty record.
+    virtual GroupOrder find(std::int64_t group_id) = 0;
+    // Every group's order that has a proposed or approved one, by group name.
+    virtual std::vector<GroupOrder> list() = 0;
+    // Writes the order (inserting the group's row when it has none).
+    virtual void save(const GroupOrder& order) = 0;
+};
+
 // Groups' compiled manifests. A later manifest has a larger sequence.
 class ManifestRepository {
   public:
@@ -245,6 +257,7 @@ class Tx {
     virtual ReviewRepository& slides() = 0;
     virtual ReviewRepository& questions() = 0;
     virtual ManifestRepository& manifests() = 0;
+    virtual OrderRepository& orders() = 0;
     virtual MediaRepository& media() = 0;
     virtual QuizResultRepository& quiz_results() = 0;
     virtual PlayRepository& plays() = 0;

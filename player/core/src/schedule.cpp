@@ -118,9 +118,8 @@ std::vector<Candidate> remaining_plan(const protocol::Manifest* m, Timestamp now
         if (s->priority == top) tier.push_back(s);
     }
     if (tier.empty()) tier.push_back(&default_slide());
-    // Core values lead the loop.
-    std::stable_partition(tier.begin(), tier.end(),
-                          [](const Slide* s) { return s->type == SlideType::core_values; });
+    // The loop follows the manifest's order: the group's rotation order, as
+    // the server arranged it.
 
     auto played_count = [&](const std::string& id) {
         return std::count(h.played.begin(), h.played.end(), id);

@@ -126,6 +126,17 @@ class Manifests final : public ManifestRepository {
     SQLite::Database& db_;
 };
 
+class Orders final : public OrderRepository {
+  public:
+    explicit Orders(SQLite::Database& db) : db_(db) {}
+    GroupOrder find(std::int64_t group_id) override;
+    std::vector<GroupOrder> list() override;
+    void save(const GroupOrder& order) override;
+
+  private:
+    SQLite::Database& db_;
+};
+
 class Media final : public MediaRepository {
   public:
     explicit Media(SQLite::Database& db) : db_(db) {}

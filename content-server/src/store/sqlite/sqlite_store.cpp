@@ -250,6 +250,24 @@ UPDATE media SET name = substr(sha256, 1, 12) ||
     CASE content_type WHEN 'image/png' THEN '.png' WHEN 'image/jpeg' THEN '.jpg' ELSE '' END;
 )sql";
 
+// Version 10: each group's rotation order, as slide ids (a JSON array): the
+// one staff propose, with its review state, and the approved one the next
+// publish uses. No row, or NULL: none.
+const char* const schema_v10_orders = R"sql(
+CREATE TABLE group_orders(
+    group_id INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
+    proposed TEXT,
+    status TEXT NOT NULL DEFAULT 'none' CHECK (status IN ('none', 'pending', 'rejected')),
+    proposed_by INTEGER REFERENCES users(id),
+    proposed_at TEXT NOT NULL DEFAULT '',
+    reviewer_id INTEGER REFERENCES users(id),
+    reject_reason TEXT NOT NULL DEFAULT '',
+    reviewed_at TEXT NOT NULL DEFAULT '',
+    approved TEXT,
+    approved_by INTEGER REFERENCES users(id),
+    approved_at TEXT NOT NULL DEFAULT '');
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -301,7 +319,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v9_media_names);
         version = 9;
     }
-    // Later migrations go here: if (version < 10) { ...; version = 10; }
+    if (version < 10) {
+        db.exec(schema_v10_orders);
+        version = 10;
+    }
+    // Later migrations go here: if (version < 11) { ...; version = 11; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();
@@ -320,6 +342,7 @@ class SqliteTx final : public Tx {
           slides_(db, "slides"),
           questions_(db, "quiz_questions"),
           manifests_(db),
+          orders_(db),
           media_(db),
           quiz_results_(db),
           plays_(db),
@@ -334,6 +357,7 @@ class SqliteTx final : public Tx {
     ReviewRepository& slides() override { return slides_; }
     ReviewRepository& questions() override { return questions_; }
     ManifestRepository& manifests() override { return manifests_; }
+    OrderRepository& orders() override { return orders_; }
     MediaRepository& media() override { return media_; }
     QuizResultRepository& quiz_results() override { return quiz_results_; }
     PlayRepository& plays() override { return plays_; }
@@ -351,6 +375,7 @@ class SqliteTx final : public Tx {
     sqlite::Reviews slides_;
     sqlite::Reviews questions_;
     sqlite::Manifests manifests_;
+    sqlite::Orders orders_;
     sqlite::Media media_;
     sqlite::QuizResults quiz_results_;
     sqlite::Plays plays_;

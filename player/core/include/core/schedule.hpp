@@ -11,8 +11,9 @@
 //  3. Otherwise the rotation plays loops. Items are eligible when valid now
 //     (valid_from/valid_until, offset-less dates in local time), inside their
 //     weekdays and dayparts, and of the highest priority among eligible items.
-//     A loop plays each eligible item once: core-values items first, then the
-//     others in manifest order, public-service items interleaved so that the
+//     A loop plays each eligible item once, in manifest order (the group's
+//     rotation order as the server arranged it: staff set it, and by default
+//     core-values items lead), public-service items interleaved so that the
 //     share of public-service airtime so far stays at or above the group's
 //     minimum wherever the order allows. When the loop's items cannot reach
 //     the minimum, public-service items are repeated (from the top tier, then

@@ -1,0 +1,117 @@
+// Screen groups' rotation orders in SQLite (schema 10: group_orders).
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite/sqlite_repositories.hpp"
+
+namespace signage::server::sqlite {
+namespace {
+
+const char* const order_columns =
+    "SELECT g.id, g.name, o.proposed, o.status, o.proposed_by, p.username, o.proposed_at, "
+    "o.reviewer_id, r.username, o.reject_reason, o.reviewed_at, o.approved, o.approved_by, "
+    "a.username, o.approved_at FROM group_orders o JOIN groups g ON g.id = o.group_id "
+    "LEFT JOIN users p ON p.id = o.proposed_by LEFT JOIN users r ON r.id = o.reviewer_id "
+    "LEFT JOIN users a ON a.id = o.approved_by ";
+
+std::string ids_text(const std::vector<std::int64_t>& ids) {
+    return nlohmann::json(ids).dump();
+}
+
+std::vector<std::int64_t> ids_of(const std::string& text) {
+    std::vector<std::int64_t> out;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& id : j) {
+        if (id.is_number_integer()) out.push_back(id.get<std::int64_t>());
+    }
+    return out;
+}
+
+std::optional<std::int64_t> optional_id(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getInt64();
+}
+
+GroupOrder read_order_row(SQLite::Statement& q) {
+    GroupOrder o;
+    o.group_id = q.getColumn(0).getInt64();
+    o.group = q.getColumn(1).getString();
+    const std::string status = q.getColumn(3).getString();
+    if (!q.getColumn(2).isNull() && status != "none") {
+        o.proposed = ids_of(q.getColumn(2).getString());
+        o.status = status == "rejected" ? OrderStatus::rejected : OrderStatus::pending;
+    }
+    o.proposed_by_id = optional_id(q.getColumn(4)).value_or(0);
+    o.proposed_by = text_or_empty(q.getColumn(5));
+    o.proposed_at = q.getColumn(6).getString();
+    o.reviewer_id = optional_id(q.getColumn(7));
+    o.reviewer = text_or_empty(q.getColumn(8));
+    o.reject_reason = q.getColumn(9).getString();
+    o.reviewed_at = q.getColumn(10).getString();
+    if (!q.getColumn(11).isNull()) o.approved = ids_of(q.getColumn(11).getString());
+    o.approved_by_id = optional_id(q.getColumn(12));
+    o.approved_by = text_or_empty(q.getColumn(13));
+    o.approved_at = q.getColumn(14).getString();
+    return o;
+}
+
+void bind_id(SQLite::Statement& q, int index, std::optional<std::int64_t> id) {
+    if (id && *id != 0) {
+        q.bind(index, *id);
+    } else {
+        q.bind(index);
+    }
+}
+
+}  // namespace
+
+GroupOrder Orders::find(std::int64_t group_id) {
+    SQLite::Statement q(db_, std::string(order_columns).append("WHERE o.group_id = ?"));
+    q.bind(1, group_id);
+    if (q.executeStep()) return read_order_row(q);
+    GroupOrder none;
+    none.group_id = group_id;
+    return none;
+}
+
+std::vector<GroupOrder> Orders::list() {
+    SQLite::Statement q(db_, std::string(order_columns).append("ORDER BY g.name"));
+    std::vector<GroupOrder> out;
+    while (q.executeStep()) out.push_back(read_order_row(q));
+    return out;
+}
+
+void Orders::save(const GroupOrder& o) {
+    SQLite::Statement q(db_,
+                        "INSERT INTO group_orders(group_id, proposed, status, proposed_by, "
+                        "proposed_at, reviewer_id, reject_reason, reviewed_at, approved, "
+                        "approved_by, approved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(group_id) DO UPDATE SET proposed = excluded.proposed, "
+                        "status = excluded.status, proposed_by = excluded.proposed_by, "
+                        "proposed_at = excluded.proposed_at, reviewer_id = excluded.reviewer_id, "
+                        "reject_reason = excluded.reject_reason, "
+                        "reviewed_at = excluded.reviewed_at, approved = excluded.approved, "
+                        "approved_by = excluded.approved_by, approved_at = excluded.approved_at");
+    q.bind(1, o.group_id);
+    if (o.status == OrderStatus::none) {
+        q.bind(2);
+    } else {
+        q.bind(2, ids_text(o.proposed));
+    }
+    q.bind(3, std::string(to_string(o.status)));
+    bind_id(q, 4, o.proposed_by_id);
+    q.bind(5, o.proposed_at);
+    bind_id(q, 6, o.reviewer_id);
+    q.bind(7, o.reject_reason);
+    q.bind(8, o.reviewed_at);
+    if (o.approved) {
+        q.bind(9, ids_text(*o.approved));
+    } else {
+        q.bind(9);
+    }
+    bind_id(q, 10, o.approved_by_id);
+    q.bind(11, o.approved_at);
+    q.exec();
+}
+
+}  // namespace signage::server::sqlite
