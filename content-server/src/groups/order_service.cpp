@@ -117,24 +117,31 @@ Result<std::vector<std::int64_t>> read_proposed_ids(const nlohmann::json& body,
                                                     const std::vector<OrderSlide>& slides,
                                                     const std::string& group) {
     for (const auto& [key, value] : body.items()) {
-        if (key != "slides") return make_error(ErrorCode::invalid, "unknown field", key);
+        if (key != "slides")
+            return make_error(ErrorCode::invalid, "unknown field", key)
+                .because(ErrorReason::unknown_field);
     }
     auto list = body.find("slides");
     if (list == body.end() || !list->is_array()) {
-        return make_error(ErrorCode::invalid, "is required (a list of slide ids)", "slides");
+        return make_error(ErrorCode::invalid, "is required (a list of slide ids)", "slides")
+            .because(ErrorReason::required);
     }
     if (list->size() > max_order_slides) {
         return make_error(ErrorCode::invalid,
                           std::string("an order lists at most ")
                               .append(std::to_string(max_order_slides))
                               .append(" slides"),
-                          "slides");
+                          "slides")
+            .because(ErrorReason::too_many, {{"max", max_order_slides}});
     }
     std::vector<std::int64_t> ids;
     for (std::size_t i = 0; i < list->size(); ++i) {
         const std::string field = std::string("slides[").append(std::to_string(i)).append("]");
         const auto id = slide_id_of((*list)[i]);
-        if (!id) return make_error(ErrorCode::invalid, "is not a slide id", field);
+        if (!id) {
+            return make_error(ErrorCode::invalid, "is not a slide id", field)
+                .because(ErrorReason::wrong_type, {{"expected", "integer"}});
+        }
         const bool in_group = std::any_of(slides.begin(), slides.end(),
                                           [&](const OrderSlide& s) { return s.id == *id; });
         if (!in_group) {
@@ -143,10 +150,12 @@ Result<std::vector<std::int64_t>> read_proposed_ids(const nlohmann::json& body,
                                   .append(std::to_string(*id))
                                   .append(" is not an approved slide in the rotation of group ")
                                   .append(group),
-                              field);
+                              field)
+                .because(ErrorReason::unknown_slide, {{"id", *id}});
         }
         if (std::find(ids.begin(), ids.end(), *id) != ids.end()) {
-            return make_error(ErrorCode::invalid, "is listed twice", field);
+            return make_error(ErrorCode::invalid, "is listed twice", field)
+                .because(ErrorReason::duplicate);
         }
         ids.push_back(*id);
     }
@@ -155,22 +164,28 @@ Result<std::vector<std::int64_t>> read_proposed_ids(const nlohmann::json& body,
 
 Result<std::string> reason_in(const nlohmann::json& body) {
     for (const auto& [key, value] : body.items()) {
-        if (key != "reason") return make_error(ErrorCode::invalid, "unknown field", key);
+        if (key != "reason")
+            return make_error(ErrorCode::invalid, "unknown field", key)
+                .because(ErrorReason::unknown_field);
     }
     auto reason = body.find("reason");
     if (reason == body.end() || !reason->is_string() ||
         reason->get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos) {
-        return make_error(ErrorCode::invalid, "say why the order is rejected", "reason");
+        return make_error(ErrorCode::invalid, "say why the order is rejected", "reason")
+            .because(ErrorReason::required);
     }
     if (reason->get_ref<const std::string&>().size() > 2000) {
-        return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason");
+        return make_error(ErrorCode::invalid, "the reason may have at most 2000 bytes", "reason")
+            .because(ErrorReason::too_long, {{"max", 2000}, {"unit", "bytes"}});
     }
     return reason->get<std::string>();
 }
 
 Result<std::string> revision_in(const nlohmann::json& body) {
     for (const auto& [key, value] : body.items()) {
-        if (key != "revision") return make_error(ErrorCode::invalid, "unknown field", key);
+        if (key != "revision")
+            return make_error(ErrorCode::invalid, "unknown field", key)
+                .because(ErrorReason::unknown_field);
     }
     auto r = body.find("revision");
     if (r == body.end()) return std::string();
@@ -185,8 +200,10 @@ Result<std::string> revision_in(const nlohmann::json& body) {
 Status pending_order(const GroupOrder& order, const std::string& group) {
     if (order.status != OrderStatus::pending) {
         return make_error(
-            ErrorCode::conflict,
-            std::string("no order of group ").append(group).append(" waits for review"), "status");
+                   ErrorCode::conflict,
+                   std::string("no order of group ").append(group).append(" waits for review"),
+                   "status")
+            .because(ErrorReason::wrong_status, {{"status", "none"}});
     }
     return {};
 }
@@ -256,33 +273,35 @@ Result<nlohmann::json> OrderService::propose(const std::string& group, const nlo
 
 Result<nlohmann::json> OrderService::approve(const std::string& group, const nlohmann::json& body,
                                              const User& by) {
-    return change_order(store_, group, by, "approve",
-                        [&](GroupOrder& order, const std::vector<OrderSlide>&) -> Status {
-                            auto revision = revision_in(body);
-                            if (!revision) return revision.error();
-                            if (auto st = pending_order(order, group); !st) return st;
-                            const std::string waiting = order_revision(order.proposed);
-                            if (!revision->empty() && *revision != waiting) {
-                                return make_error(ErrorCode::conflict,
-                                                  "the order was changed after revision " +
-                                                      *revision + " was looked at; revision " +
-                                                      waiting + " waits now: look at it again",
-                                                  "revision");
-                            }
-                            if (by.id == order.proposed_by_id) {
-                                return make_error(
-                                    ErrorCode::forbidden,
-                                    "an order must be approved by someone other than the person "
-                                    "who proposed it");
-                            }
-                            order.approved = std::move(order.proposed);
-                            order.approved_by_id = by.id;
-                            order.approved_by = by.username;
-                            order.approved_at = now_iso8601();
-                            order.proposed.clear();
-                            mark_reviewed(order, by, OrderStatus::none, {});
-                            return {};
-                        });
+    return change_order(
+        store_, group, by, "approve",
+        [&](GroupOrder& order, const std::vector<OrderSlide>&) -> Status {
+            auto revision = revision_in(body);
+            if (!revision) return revision.error();
+            if (auto st = pending_order(order, group); !st) return st;
+            const std::string waiting = order_revision(order.proposed);
+            if (!revision->empty() && *revision != waiting) {
+                return make_error(ErrorCode::conflict,
+                                  "the order was changed after revision " + *revision +
+                                      " was looked at; revision " + waiting +
+                                      " waits now: look at it again",
+                                  "revision")
+                    .because(ErrorReason::stale, {{"revision", waiting}});
+            }
+            if (by.id == order.proposed_by_id) {
+                return make_error(ErrorCode::forbidden,
+                                  "an order must be approved by someone other than the person "
+                                  "who proposed it")
+                    .because(ErrorReason::own_work);
+            }
+            order.approved = std::move(order.proposed);
+            order.approved_by_id = by.id;
+            order.approved_by = by.username;
+            order.approved_at = now_iso8601();
+            order.proposed.clear();
+            mark_reviewed(order, by, OrderStatus::none, {});
+            return {};
+        });
 }
 
 Result<nlohmann::json> OrderService::reject(const std::string& group, const nlohmann::json& body,
