@@ -82,7 +82,7 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
             const double share = v.get<double>();
             if (!(share >= 0.0 && share <= 1.0)) {
                 return make_error(ErrorCode::invalid, "must be between 0 and 1 (0.3 is 30%)", field)
-                    .because(ErrorReason::range, {{"min", 0}, {"max", 100}, {"unit", "percent"}});
+                    .because(ErrorReason::range, {{"min", 0}, {"max", 1}, {"unit", ""}});
             }
             g.min_public_share = share;
         } else if (key == "quiz") {

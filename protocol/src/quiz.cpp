@@ -298,7 +298,7 @@ Result<QuizSettings> parse_quiz_settings(const json& j, const std::string& path)
             if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 1.0)) {
                 return make_error(ErrorCode::invalid, "must be a number from 0 to 1 (0.8 is 80%)",
                                   field)
-                    .because(ErrorReason::range, {{"min", 0}, {"max", 100}, {"unit", "percent"}});
+                    .because(ErrorReason::range, {{"min", 0}, {"max", 1}, {"unit", ""}});
             }
             s.pass_mark = v.get<double>();
         } else if (key == "question_time_limit_s") {

@@ -532,7 +532,8 @@ test('an admin changes group and quiz settings, sees users and the audit log, an
   const form = page.locator('.page-groups section', { hasText: 'lobby' }).locator('form');
   await form.locator('input[name=q_pass_mark]').fill('1.5');
   await form.getByRole('button', { name: '保存' }).click();
-  await page.waitForSelector('#message.error:has-text("settings.quiz.pass_mark")');
+  await page.waitForSelector('#message.error:has-text("“及格线（0–1）”有误：应在 0–1之间")');
+  assert.equal(await form.locator('input[name=q_pass_mark]').evaluate((x) => x.classList.contains('invalid')), true);
   await form.locator('input[name=q_pass_mark]').fill('0.6');
   await form.locator('input[name=slogan]').fill('创建全国文明城市');
   await form.locator('input[name=power_off]').fill('23:00-06:00');
@@ -565,7 +566,7 @@ test('an admin changes group and quiz settings, sees users and the audit log, an
   await page.fill('.page-pair input[name=code]', '123456');
   await page.fill('.page-pair input[name=name]', 'gate');
   await page.getByRole('button', { name: '配对' }).click();
-  await page.waitForSelector('#message.error:has-text("code")');
+  await page.waitForSelector('#message.error:has-text("“屏幕上显示的配对码”有误：没有屏幕显示这个配对码")');
   await page.context().close();
 });
 
@@ -579,7 +580,7 @@ test('an admin manages accounts, forbidden words and screens; a user changes the
   await page.selectOption('.page-users select[name=new-role]', 'editor');
   await page.fill('.page-users input[name=password]', 'short');
   await page.getByRole('button', { name: '创建账号' }).click();
-  await page.waitForSelector('#message.error:has-text("password")');
+  await page.waitForSelector('#message.error:has-text("“初始密码”有误：至少需要 10 个字符")');
   await page.fill('.page-users input[name=password]', 'editor2-first-pass');
   await page.getByRole('button', { name: '创建账号' }).click();
   await page.waitForSelector('.page-users tr:has-text("editor2")');

@@ -86,6 +86,7 @@ namespace signage {
     X(wrong_password, "", "the current password is wrong")                              \
     X(weak_password, "min", "a new password shorter than min characters")               \
     X(no_answer, "", "a question with no right answer")                                 \
+    X(unknown_code, "", "no screen shows this pairing code (or it expired)")            \
     X(expired, "days", "a code past its time (days: how long codes last)")
 
 enum class ErrorReason : std::uint8_t {

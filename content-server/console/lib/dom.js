@@ -1,6 +1,7 @@
 // Building the pages: elements, form fields, tables, sections, and the
 // message line under the header.
 import { t } from '../i18n.js';
+import { problemText } from './errors.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -26,7 +27,16 @@ export function button(label, action, className = '') {
   const b = el('button', { type: 'button', textContent: label, className });
   b.onclick = async () => {
     b.disabled = true;
-    try { await action(); } catch (e) { markField(b.closest('form, section'), e); say(e.message, true); } finally { b.disabled = false; }
+    try {
+      await action();
+    } catch (e) {
+      // A refused field is named as its form labels it ("code" is the
+      // pairing code on one page, the prize code on another).
+      const label = markField(b.closest('form, section'), e);
+      say(label && e.error ? t('err.field', label, problemText(e.status, e.error)) : e.message, true);
+    } finally {
+      b.disabled = false;
+    }
   };
   return b;
 }
@@ -34,10 +44,11 @@ export function button(label, action, className = '') {
 // Marks and focuses the control of the field a refused request names (an
 // ApiError's error.field) within `scope`: "settings.power_off[1].to" finds
 // the control named "to", else "power_off", else "settings" (or a quiz
-// setting's "q_" control).
+// setting's "q_" control). Returns the control's label, '' when it has none,
+// null when no control was found.
 export function markField(scope, e) {
   const path = e && e.error && e.error.field;
-  if (!scope || typeof path !== 'string') return;
+  if (!scope || typeof path !== 'string') return null;
   const names = path.replace(/\[\d+\]/g, '').split('.').reverse();
   for (const name of names) {
     const n = CSS.escape(name);
@@ -46,8 +57,11 @@ export function markField(scope, e) {
     control.classList.add('invalid');
     control.focus();
     control.addEventListener('input', () => control.classList.remove('invalid'), { once: true });
-    return;
+    const label = control.closest('label');
+    const text = label && label.querySelector(':scope > span');
+    return text ? text.textContent : '';
   }
+  return null;
 }
 
 // A labelled control; the label is an i18n key or { text }.

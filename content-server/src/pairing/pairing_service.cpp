@@ -22,7 +22,8 @@ std::string six_digit_code() {
 
 Error unknown_code() {
     return make_error(ErrorCode::not_found,
-                      "no screen is showing this code: check it, or it has expired", "code");
+                      "no screen is showing this code: check it, or it has expired", "code")
+        .because(ErrorReason::unknown_code);
 }
 
 }  // namespace
@@ -92,7 +93,8 @@ Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
 Result<Screen> PairingService::claim(const std::string& code, const std::string& name,
                                      const std::string& group, std::optional<std::int64_t> actor) {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-        return make_error(ErrorCode::invalid, "the code is six digits", "code");
+        return make_error(ErrorCode::invalid, "the code is six digits", "code")
+            .because(ErrorReason::format, {{"format", "six_digits"}});
     }
     // The rule of `signage-server screen add`.
     const std::size_t length = protocol::utf8_length(name);
@@ -102,7 +104,8 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
         return make_error(ErrorCode::invalid,
                           "a screen name has 1 to 64 characters, no spaces, control characters "
                           "or '/'",
-                          "name");
+                          "name")
+            .because(ErrorReason::format, {{"format", "screen_name"}});
     }
     if (auto st = check_group_name(group, "group"); !st) return st.error();
     std::lock_guard lock(mutex_);
