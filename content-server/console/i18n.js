@@ -387,6 +387,7 @@ const DICT = {
 const ERRORS = {
   zh: {
     'err.status': '操作未成功（错误 {0}）',
+    'file.none': '未选择文件', 'file.sep': '、', 'file.choose_image': '选择图片', 'file.choose_images': '选择图片（可多选）', 'file.choose_csv': '选择 CSV 文件',
     'field.this': '此项', 'field.name': '名称', 'field.reason': '原因', 'field.revision': '版本', 'field.status': '状态',
     'field.body': '提交的内容', 'field.media': '媒体文件', 'field.filename': '文件名', 'field.slides': '轮播顺序',
     'kind.string': '文字', 'kind.integer': '整数', 'kind.number': '数字', 'kind.boolean': '“是”或“否”', 'kind.list': '列表',
@@ -419,6 +420,7 @@ const ERRORS = {
   },
   en: {
     'err.status': 'That did not work (error {0})',
+    'file.none': 'No file chosen', 'file.sep': ', ', 'file.choose_image': 'Choose a picture', 'file.choose_images': 'Choose pictures', 'file.choose_csv': 'Choose a CSV file',
     'field.this': 'This field', 'field.name': 'Name', 'field.reason': 'Reason', 'field.revision': 'Revision', 'field.status': 'Status',
     'field.body': 'The submitted data', 'field.media': 'Media file', 'field.filename': 'File name', 'field.slides': 'Rotation order',
     'kind.string': 'text', 'kind.integer': 'a whole number', 'kind.number': 'a number', 'kind.boolean': 'yes or no', 'kind.list': 'a list',

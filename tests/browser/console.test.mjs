@@ -1502,6 +1502,7 @@ test('every refused action is worded in the console\'s language, names the field
     await page.fill('#slide-form input[name=valid_until]', '2026-09-01');
     check(await refusal(page, () => save(page)), words_.until);
     await marked('#slide-form input[name=valid_until]');
+    await shot(page, 'errors-' + lang);
     await page.fill('#slide-form input[name=valid_from]', '');
     await page.fill('#slide-form input[name=valid_until]', '');
     await page.fill('#slide-form textarea[name=body]', '请勿发布违禁词样例。');
@@ -1558,7 +1559,6 @@ test('every refused action is worded in the console\'s language, names the field
     await go(page, '#users', '.page p.error');
     check((await page.textContent('.page p.error')).trim(), words_.network);
     await page.unroute('**/api/v1/users');
-    await shot(page, 'errors-' + lang);
     assert.ok(seen.length >= 13, `${seen.length} refusals seen`);
     await page.context().close();
   }

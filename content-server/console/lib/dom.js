@@ -70,6 +70,19 @@ export function field(labelKey, input, hint) {
   return el('label', {}, el('span', { textContent: text }), input, hint ? el('small', { className: 'muted', textContent: hint }) : null);
 }
 
+// A file input in the console's words. The browser's own button speaks the
+// browser's language ("Choose File" in a Chinese console), so the input is
+// hidden behind a button of ours that names the chosen files.
+export function filePicker(file, labelKey) {
+  file.classList.add('file-input');
+  const name = el('span', { className: 'file-name muted', textContent: t('file.none') });
+  const pick = el('button', { type: 'button', className: 'file-button', textContent: t(labelKey), onclick: () => file.click() });
+  file.addEventListener('change', () => {
+    name.textContent = file.files.length ? [...file.files].map((f) => f.name).join(t('file.sep')) : t('file.none');
+  });
+  return el('span', { className: 'file-picker' }, file, pick, name);
+}
+
 export function input(name, value = '', props = {}) {
   return el('input', { name, value: value ?? '', ...props });
 }

@@ -11,7 +11,8 @@ import { warningText } from './slide_types.js';
 const PREVIEW_DELAY_MS = 400;
 
 export function previewPane(box) {
-  const img = el('img', { id: 'preview-img', className: 'preview-img', alt: t('ed.preview_alt') });
+  // Hidden until it has a picture (an empty one shows a broken-image icon).
+  const img = el('img', { id: 'preview-img', className: 'preview-img', alt: t('ed.preview_alt'), hidden: true });
   const state = el('p', { id: 'preview-state', className: 'preview-state', role: 'status' });
   const warnings = el('ul', { id: 'preview-warnings', className: 'warnings' });
   box.replaceChildren(img, state, warnings);
@@ -45,6 +46,7 @@ export function previewPane(box) {
     if (url) URL.revokeObjectURL(url);
     url = URL.createObjectURL(blob);
     img.src = url;
+    img.hidden = false;
     let found = [];
     try { found = JSON.parse(decodeURIComponent(res.headers.get('X-Signage-Warnings') || '%5B%5D')); } catch (e) { found = []; }
     warnings.replaceChildren(...found.map((w) => el('li', { textContent: warningText(w, slide.type) })));

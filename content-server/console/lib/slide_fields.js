@@ -4,7 +4,7 @@
 // a type's entries field may add tools above its list (ENTRY_TOOLS).
 import { t } from '../i18n.js';
 import { honorEntriesFromCsv } from './csv.js';
-import { button, el, field, input, say, select } from './dom.js';
+import { button, el, field, filePicker, input, say, select } from './dom.js';
 import { label } from './slide_types.js';
 import { mediaPicker } from './upload.js';
 
@@ -171,7 +171,7 @@ function csvImport(list, makeRow, onChange) {
       file.value = '';
     }
   };
-  return el('div', { className: 'label' }, el('span', { textContent: t('csv.honor_import') }), file,
+  return el('div', { className: 'label' }, el('span', { textContent: t('csv.honor_import') }), filePicker(file, 'file.choose_csv'),
     el('small', { className: 'muted', textContent: t('csv.honor_hint') }));
 }
 
@@ -196,7 +196,7 @@ export function controlForPath(form, type, path) {
   if (/^schedule\.weekdays/.test(path)) return when('input[name=weekday]');
   if (/^qr\.label/.test(path)) return when('[name=qr_label]');
   if (/^qr/.test(path)) return when('[name=qr_text]');
-  if (/^background\.media/.test(path)) return when('.media-picker input[type=file]');
+  if (/^background\.media/.test(path)) return when('.media-picker .file-button');
   if (/^background/.test(path)) return when('[name=bg_color]');
   return own(`[name="${(path || '').split(/[.[]/)[0]}"]`) || null;
 }

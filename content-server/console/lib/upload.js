@@ -2,7 +2,7 @@
 // editor's picker (upload one, or choose one already in the library).
 import { t } from '../i18n.js';
 import { api, ApiError } from './api.js';
-import { button, el, input, say } from './dom.js';
+import { button, el, filePicker, input, say } from './dom.js';
 import { fmtBytes } from './format.js';
 import { authHeaders } from './session.js';
 
@@ -74,5 +74,5 @@ export function mediaPicker(name, value, onChange) {
     if (!media.length) grid.append(el('p', { className: 'muted', textContent: t('media.empty') }));
     grid.hidden = false;
   });
-  return el('div', { className: 'media-picker' }, hidden, thumb, file, browse, progress, note, grid);
+  return el('div', { className: 'media-picker' }, hidden, thumb, filePicker(file, 'file.choose_image'), browse, progress, note, grid);
 }

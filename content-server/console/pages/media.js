@@ -3,7 +3,7 @@
 // several at once, rename, and delete what nothing uses.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
-import { button, el, field, input, say, section, select, statusBadge, table, td } from '../lib/dom.js';
+import { button, el, field, filePicker, input, say, section, select, statusBadge, table, td } from '../lib/dom.js';
 import { fmtBytes, fmtTime } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
 import { can } from '../lib/session.js';
@@ -92,7 +92,7 @@ export async function mediaPage(page) {
       say(t('media.uploaded', files.length));
       navigate('#media');
     };
-    page.append(section('media.upload', el('p', { className: 'muted', textContent: t('media.hint') }), file, progress, note));
+    page.append(section('media.upload', el('p', { className: 'muted', textContent: t('media.hint') }), filePicker(file, 'file.choose_images'), progress, note));
   }
   const search = input('q', '', { type: 'search', id: 'media-search', placeholder: t('media.search_hint') });
   const sort = select('sort', SORTS.map((s) => [s, t('media.sort.' + s.replace(':', '_'))]), SORTS[0]);

@@ -3,7 +3,7 @@
 import { t } from '../i18n.js';
 import { api, download } from '../lib/api.js';
 import { problemText } from '../lib/errors.js';
-import { button, el, field, input, say, section, select, statusBadge, table, td } from '../lib/dom.js';
+import { button, el, field, filePicker, input, say, section, select, statusBadge, table, td } from '../lib/dom.js';
 import { navigate, route } from '../lib/router.js';
 import { can, isOwn } from '../lib/session.js';
 
@@ -54,7 +54,7 @@ function importPanel() {
     }
   };
   return el('div', { className: 'import' },
-    field('quiz.import_file', file), field('quiz.import_text', text),
+    field('quiz.import_file', filePicker(file, 'file.choose_csv')), field('quiz.import_text', text),
     el('div', { className: 'bar' }, button(t('quiz.import_button'), run, 'primary'),
       el('a', { href: '#', className: 'btn', textContent: t('quiz.export_csv'), onclick: (ev) => { ev.preventDefault(); download('/quiz/export?format=csv', 'quiz.csv').catch((e) => say(e.message, true)); } }),
       el('a', { href: '#', className: 'btn', textContent: t('quiz.export_json'), onclick: (ev) => { ev.preventDefault(); download('/quiz/export?format=json', 'quiz.json').catch((e) => say(e.message, true)); } })),
