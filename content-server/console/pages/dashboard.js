@@ -84,7 +84,9 @@ function screenRow(s) {
     td(hb.item_title || hb.item_id || '', 'hb-item'),
     td(fmtBytes(hb.rss_bytes), 'hb-memory'),
     td(fmtBytes(hb.free_disk_bytes), 'hb-disk'),
-    td(hb.last_sync_error || '', 'hb-error'),
+    // The screen's own error text is its log line, in English: the console
+    // says that syncing failed, the line is there on hover for the technician.
+    hb.last_sync_error ? el('td', { className: 'hb-error', title: hb.last_sync_error, textContent: t('dash.sync_failed') }) : td('', 'hb-error'),
     screenshotCell(s, (fresh) => row.replaceWith(screenRow(fresh))));
   return row;
 }
