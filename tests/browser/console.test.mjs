@@ -1272,7 +1272,7 @@ async function handMadeScreen(name, answer) {
       }
     }
   })();
-  return { stop: async () => { stopped = true; await polls; } };
+  return { token, stop: async () => { stopped = true; await polls; } };
 }
 
 test('the dashboard shows an error when a screen fails a screenshot or never answers, within the time limit', async (t) => {
@@ -1313,9 +1313,21 @@ test('the dashboard shows an error when a screen fails a screenshot or never ans
     assert.ok(expiredMs < (limitS + 2) * 1000, `the error shows at the time limit (${expiredMs} ms)`);
     await shot(page, 'dashboard-screenshot-errors');
 
+    // A screen's sync error is said in the console's language; the screen's
+    // own log line (English) is there on hover.
+    const syncError = 'network: the server could not be reached';
+    const beat = await fetch(URL_ + '/api/v1/player/heartbeat', {
+      method: 'POST', headers: { Authorization: 'Bearer ' + failing.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ software_version: '0.1.0', manifest_version: 'v1', uptime_s: 60, rss_bytes: 50000000, cache_bytes: 0,
+        free_disk_bytes: 9000000000, last_sync_error: syncError, clock_offset_ms: 0, interval_s: 60, sent_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }),
+    });
+    assert.ok(beat.ok, `heartbeat: HTTP ${beat.status}`);
+    await go(page, '#dashboard', '.page-dashboard tr[data-screen=kiosk] td.hb-error:has-text("同步内容失败")');
+    assert.equal(await page.getAttribute('.page-dashboard tr[data-screen=kiosk] td.hb-error', 'title'), syncError);
+
     // The same in English.
     await page.click('#lang');
-    await go(page, '#dashboard', '.page-dashboard tr[data-screen=kiosk]');
+    await go(page, '#dashboard', '.page-dashboard tr[data-screen=kiosk] td.hb-error:has-text("Could not sync content")');
     await page.locator('.page-dashboard tr[data-screen=kiosk] button.take-shot').click();
     await page.waitForSelector('.page-dashboard tr[data-screen=kiosk] .shot-error:has-text("Screenshot of kiosk failed: the screen could not read its picture")', { timeout: limitS * 1000 });
     assert.doesNotMatch(await page.textContent('.page-dashboard tr[data-screen=kiosk] .shot-cell'), /[\u4e00-\u9fff]/, 'no Chinese in the English console');
