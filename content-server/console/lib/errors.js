@@ -39,7 +39,7 @@ export function fieldLabel(path, slideType) {
 }
 
 // A parameter's value as the words for it read it.
-function paramText(name, value, params, slideType) {
+function paramText(name, value, slideType) {
   if (name.endsWith('_bytes')) return fmtBytes(Number(value));
   if (name === 'max_pixels') return currentLang() === 'en' ? `${(value / 1e6).toFixed(0)} million` : `${Math.round(value / 1e4)} 万`;
   if (name === 'other') return fieldLabel(String(value), slideType);
@@ -64,7 +64,7 @@ export function problemText(status, error, slideType) {
   const params = e.params || {};
   const key = e.reason ? reasonKey(e.reason, params) : null;
   if (key) {
-    return t(key).replace(/\{(\w+)\}/g, (_, name) => (name in params ? paramText(name, params[name], params, slideType) : ''));
+    return t(key).replace(/\{(\w+)\}/g, (_, name) => (name in params ? paramText(name, params[name], slideType) : ''));
   }
   if (e.code && has('code.' + e.code)) return t('code.' + e.code);
   return t('err.status', status);

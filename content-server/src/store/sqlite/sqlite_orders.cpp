@@ -1,6 +1,4 @@
 // Screen groups' rotation orders in SQLite (schema 10: group_orders).
-#include <nlohmann/json.hpp>
-
 #include "store/sqlite/sqlite_repositories.hpp"
 
 namespace signage::server::sqlite {
@@ -13,20 +11,6 @@ const char* const order_columns =
     "LEFT JOIN users p ON p.id = o.proposed_by LEFT JOIN users r ON r.id = o.reviewer_id "
     "LEFT JOIN users a ON a.id = o.approved_by ";
 
-std::string ids_text(const std::vector<std::int64_t>& ids) {
-    return nlohmann::json(ids).dump();
-}
-
-std::vector<std::int64_t> ids_of(const std::string& text) {
-    std::vector<std::int64_t> out;
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_array()) return out;
-    for (const auto& id : j) {
-        if (id.is_number_integer()) out.push_back(id.get<std::int64_t>());
-    }
-    return out;
-}
-
 std::optional<std::int64_t> optional_id(const SQLite::Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
@@ -38,7 +22,7 @@ GroupOrder read_order_row(SQLite::Statement& q) {
     o.group = q.getColumn(1).getString();
     const std::string status = q.getColumn(3).getString();
     if (!q.getColumn(2).isNull() && status != "none") {
-        o.proposed = ids_of(q.getColumn(2).getString());
+        o.proposed = json_list<std::int64_t>(q.getColumn(2).getString());
         o.status = status == "rejected" ? OrderStatus::rejected : OrderStatus::pending;
     }
     o.proposed_by_id = optional_id(q.getColumn(4)).value_or(0);
@@ -48,7 +32,8 @@ GroupOrder read_order_row(SQLite::Statement& q) {
     o.reviewer = text_or_empty(q.getColumn(8));
     o.reject_reason = q.getColumn(9).getString();
     o.reviewed_at = q.getColumn(10).getString();
-    if (!q.getColumn(11).isNull()) o.approved = ids_of(q.getColumn(11).getString());
+    if (!q.getColumn(11).isNull())
+        o.approved = json_list<std::int64_t>(q.getColumn(11).getString());
     o.approved_by_id = optional_id(q.getColumn(12));
     o.approved_by = text_or_empty(q.getColumn(13));
     o.approved_at = q.getColumn(14).getString();
@@ -96,7 +81,7 @@ void Orders::save(const GroupOrder& o) {
     if (o.status == OrderStatus::none) {
         q.bind(2);
     } else {
-        q.bind(2, ids_text(o.proposed));
+        q.bind(2, list_json(o.proposed));
     }
     q.bind(3, std::string(to_string(o.status)));
     bind_id(q, 4, o.proposed_by_id);
@@ -105,7 +90,7 @@ void Orders::save(const GroupOrder& o) {
     q.bind(7, o.reject_reason);
     q.bind(8, o.reviewed_at);
     if (o.approved) {
-        q.bind(9, ids_text(*o.approved));
+        q.bind(9, list_json(*o.approved));
     } else {
         q.bind(9);
     }

@@ -3,7 +3,10 @@
 // each over the store's one connection, inside the transaction the store
 // opened. Internal to the SQLite backend.
 
+#include <type_traits>
+
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
 
 #include "store/repositories.hpp"
 #include "store/screen_cache.hpp"
@@ -12,6 +15,25 @@ namespace signage::server::sqlite {
 
 std::string text_or_empty(const SQLite::Column& c);
 bool is_unique_violation(const SQLite::Exception& e);
+
+// A list kept in one column as a JSON array (a webhook's events, an order's
+// slide ids), and back: elements of another kind, or a text that is not an
+// array, are left out.
+template <class T>
+std::string list_json(const std::vector<T>& list) {
+    return nlohmann::json(list).dump();
+}
+template <class T>
+std::vector<T> json_list(const std::string& text) {
+    std::vector<T> out;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& v : j) {
+        const bool fits = std::is_same_v<T, std::string> ? v.is_string() : v.is_number_integer();
+        if (fits) out.push_back(v.get<T>());
+    }
+    return out;
+}
 
 class Users final : public UserRepository {
   public:

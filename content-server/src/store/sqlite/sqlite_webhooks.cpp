@@ -7,20 +7,6 @@ namespace signage::server::sqlite {
 
 namespace {
 
-std::string names_json(const std::vector<std::string>& names) {
-    return nlohmann::json(names).dump();
-}
-
-std::vector<std::string> names_of(const std::string& text) {
-    std::vector<std::string> out;
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_array()) return out;
-    for (const auto& v : j) {
-        if (v.is_string()) out.push_back(v.get<std::string>());
-    }
-    return out;
-}
-
 constexpr const char* webhook_columns =
     "id, name, url, format, secret, events, groups, created_at, updated_at";
 
@@ -31,8 +17,8 @@ Webhook read_webhook(SQLite::Statement& q) {
     h.url = q.getColumn(2).getString();
     h.format = q.getColumn(3).getString();
     h.secret = q.getColumn(4).getString();
-    h.events = names_of(q.getColumn(5).getString());
-    h.groups = names_of(q.getColumn(6).getString());
+    h.events = json_list<std::string>(q.getColumn(5).getString());
+    h.groups = json_list<std::string>(q.getColumn(6).getString());
     h.created_at = q.getColumn(7).getString();
     h.updated_at = q.getColumn(8).getString();
     return h;
@@ -44,8 +30,8 @@ void bind_settings(SQLite::Statement& q, const Webhook& hook) {
     q.bind(2, hook.url);
     q.bind(3, hook.format);
     q.bind(4, hook.secret);
-    q.bind(5, names_json(hook.events));
-    q.bind(6, names_json(hook.groups));
+    q.bind(5, list_json(hook.events));
+    q.bind(6, list_json(hook.groups));
     q.bind(7, hook.updated_at);
 }
 
