@@ -147,3 +147,31 @@ TEST_CASE("errors: the console has words for every reason and code, in Chinese a
         CHECK(count_of(words, "'code." + std::string(signage::error_code_name(code)) + "'") == 2);
     }
 }
+
+TEST_CASE(
+    "errors: JSON nested too deep is refused before anything walks it, and the server goes on",
+    "[server][errors]") {
+    Staff staff;
+    const std::string deep(140'000, '[');
+    auto quiz = staff.editor.request("POST", "/api/v1/quiz/import", deep,
+                                     {{"Content-Type", "application/json"}});
+    REQUIRE(quiz.status == 400);
+    auto e = error_of(quiz);
+    CHECK(e["field"] == "body");
+    CHECK(e["reason"] == "too_deep");
+    CHECK(e["params"]["max"] == 64);
+
+    // Any JSON body: a slide nested one level past the limit inside a string
+    // is fine (strings are skipped), 65 levels of arrays are not.
+    const std::string nested = std::string(65, '[') + std::string(65, ']');
+    auto slide = staff.editor.request("POST", "/api/v1/slides", nested,
+                                      {{"Content-Type", "application/json"}});
+    CHECK(slide.status == 400);
+    CHECK(error_of(slide)["reason"] == "too_deep");
+    json quoted = text_slide(std::string(100, '['));
+    quoted["purpose"] = "notice";
+    CHECK(staff.editor.post("/api/v1/slides", quoted).status == 201);
+
+    // The server is still there.
+    CHECK(staff.editor.get("/api/v1/slides").status == 200);
+}

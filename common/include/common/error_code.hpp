@@ -70,6 +70,7 @@ namespace signage {
     X(one_of, "allowed", "not one of the allowed values (allowed: a list)")             \
     X(control_char, "", "text with a control character or a line break")                \
     X(not_utf8, "", "text that is not valid UTF-8")                                     \
+    X(too_deep, "max", "JSON nested deeper than max levels")                            \
     X(json, "offset", "a body that is not JSON (offset: the byte where it stops)")      \
     X(unknown_group, "name", "no screen group of that name")                            \
     X(unknown_zone, "name", "no IANA time zone of that name")                           \

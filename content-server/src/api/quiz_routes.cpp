@@ -8,6 +8,7 @@
 #include "auth/authenticator.hpp"
 #include "checks/content_checks.hpp"
 #include "http/responses.hpp"
+#include "protocol/json_input.hpp"
 #include "quiz/quiz_service.hpp"
 #include "slides/slide_service.hpp"
 
@@ -218,11 +219,9 @@ void add_quiz_routes(http::Router& router, Services& s) {
                 const std::string_view type = req.header("content-type");
                 Result<QuizImport> imported = make_error(ErrorCode::internal, "not imported");
                 if (media_type_is(type, "application/json")) {
-                    auto body = nlohmann::json::parse(req.body, nullptr, false);
-                    if (body.is_discarded()) {
-                        return make_error(ErrorCode::invalid, "the body is not valid JSON", "body");
-                    }
-                    imported = s.quiz.import_json(body, c.user());
+                    auto body = protocol::parse_json_input(req.body, "body");
+                    if (!body) return body.error();
+                    imported = s.quiz.import_json(*body, c.user());
                 } else if (media_type_is(type, "text/csv")) {
                     imported = s.quiz.import_csv(req.body, c.user());
                 } else {

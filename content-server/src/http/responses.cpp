@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/json_input.hpp"
+
 namespace signage::server::http {
 
 int status_for(const Error& error) {
@@ -49,9 +51,9 @@ Response error_response(const Error& error) {
 }
 
 Result<nlohmann::json> parse_json_object(const Request& request) {
-    auto j = nlohmann::json::parse(request.body, nullptr, false);
-    if (j.is_discarded())
-        return make_error(ErrorCode::invalid, "the body is not valid JSON", "body");
+    auto parsed = protocol::parse_json_input(request.body, "body");
+    if (!parsed) return parsed.error();
+    nlohmann::json j = std::move(*parsed);
     if (!j.is_object())
         return make_error(ErrorCode::invalid, "the body must be a JSON object", "body");
     return j;

@@ -1,0 +1,29 @@
+#pragma once
+// JSON from outside the process (request bodies, files in the cache, answers
+// of other servers): parsed only when it nests at most kMaxJsonDepth deep.
+// nlohmann's parser does not recurse, but copying, comparing and walking a
+// value does: 140,000 nested '[' overflowed the stack in a copy. The depth is
+// checked on the text, before any value exists.
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+
+namespace signage::protocol {
+
+// Deeper than any document of the product (a slide is about 5 levels).
+inline constexpr int kMaxJsonDepth = 64;
+
+// Whether the text's arrays and objects nest at most `max_depth` deep
+// (strings and their escapes are skipped; the rest of the syntax is the
+// parser's to check).
+bool json_depth_within(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// The parsed value; "invalid" naming `field` (reason json, or range with
+// max = the depth limit) when the text is not JSON or nests too deep.
+Result<nlohmann::json> parse_json_input(std::string_view text, const std::string& field = "body");
+
+}  // namespace signage::protocol
