@@ -29,6 +29,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/memory.hpp"
 #include "protocol/slide.hpp"
 #include "render/chrome.hpp"
@@ -74,7 +75,7 @@ Result<Content> load_content(const std::string& path) {
     if (!in) return make_error(ErrorCode::not_found, "cannot read " + path);
     std::stringstream text;
     text << in.rdbuf();
-    const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+    const auto doc = signage::read_json(text.str());
     if (doc.is_discarded() || !doc.contains("slides") || !doc["slides"].is_array()) {
         return make_error(ErrorCode::invalid, path + ": not demo content JSON");
     }

@@ -1,4 +1,5 @@
 #include "client.hpp"
+#include "common/json_input.hpp"
 
 #include <curl/curl.h>
 
@@ -33,7 +34,7 @@ std::string without_trailing_slash(std::string url) {
 }  // namespace
 
 nlohmann::json Response::json() const {
-    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    auto parsed = signage::read_json(body);
     if (parsed.is_discarded()) {
         throw CtlError(kRefused,
                        "the server's answer is not JSON (HTTP " + std::to_string(status) + ")");
@@ -103,7 +104,7 @@ Response Client::checked(const std::string& method, const std::string& path,
 }
 
 std::string error_text(const Response& res) {
-    const auto parsed = nlohmann::json::parse(res.body, nullptr, false);
+    const auto parsed = signage::read_json(res.body);
     std::string http = "HTTP ";
     http += std::to_string(res.status);
     if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("error") ||

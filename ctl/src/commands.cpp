@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client.hpp"
+#include "common/json_input.hpp"
 #include "common/url.hpp"
 #include "session.hpp"
 
@@ -340,7 +341,7 @@ void cmd_claim(const Globals& g, const std::string& action, const std::string& c
                                         json{{"code", code}}.dump(), "application/json");
     if (res.status >= 400) {
         std::string text = error_text(res);
-        const auto parsed = json::parse(res.body, nullptr, false);
+        const auto parsed = signage::read_json(res.body);
         if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("error") &&
             parsed["error"].is_object() && parsed["error"].contains("redeemed_at")) {
             text += " (redeemed at " + field_of(parsed["error"], "redeemed_at") + " by " +

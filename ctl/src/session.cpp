@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client.hpp"
+#include "common/json_input.hpp"
 
 namespace fs = std::filesystem;
 
@@ -77,7 +78,7 @@ std::optional<Session> load_session() {
     if (!in) return std::nullopt;
     std::stringstream text;
     text << in.rdbuf();
-    const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+    const auto j = signage::read_json(text.str());
     if (j.is_discarded() || !j.is_object() || !j.contains("server") || !j.contains("token") ||
         !j["server"].is_string() || !j["token"].is_string()) {
         throw CtlError(kUsage, path.string() + ": not a saved session; sign in again");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 
 namespace signage::protocol {
@@ -247,6 +248,7 @@ Result<Manifest> parse_manifest(const json& j) {
 }
 
 Result<Manifest> parse_manifest_text(std::string_view text) {
+    if (auto depth = check_json_depth(text, "manifest"); !depth) return depth.error();
     json j;
     try {
         j = json::parse(text);

@@ -1,11 +1,12 @@
 #include "protocol/render_report.hpp"
+#include "common/json_input.hpp"
 
 namespace signage::protocol {
 
 using nlohmann::json;
 
 Result<RenderReport> parse_render_report(std::string_view text) {
-    const json j = json::parse(text, nullptr, false);
+    const json j = signage::read_json(text);
     if (!j.is_object()) return make_error(ErrorCode::invalid, "is not a JSON object", "report");
     RenderReport r;
     if (auto blocks = j.find("blocks"); blocks != j.end()) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "protocol/slide_types.hpp"
 #include "slide_read.hpp"
 
@@ -541,6 +542,7 @@ std::string json_syntax_message(const json::parse_error& e) {
 }  // namespace
 
 Result<Slide> parse_slide_text(std::string_view text, const SlideParseOptions& options) {
+    if (auto depth = check_json_depth(text); !depth) return depth.error();
     json j;
     try {
         j = json::parse(text);

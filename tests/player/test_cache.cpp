@@ -157,6 +157,15 @@ TEST_CASE("a garbled manifest.json is ignored, not trusted", "[player][cache]") 
     CHECK_FALSE((*cache)->load_manifest().has_value());
 }
 
+TEST_CASE("a manifest.json nested 200,000 deep is ignored without a crash", "[player][cache]") {
+    TempCacheDir dir;
+    write_bytes(dir.path / "manifest.json",
+                R"({"version": 5, "items": )" + std::string(200'000, '[') + "}");
+    auto cache = Cache::open(dir.path);
+    REQUIRE(cache.ok());
+    CHECK_FALSE((*cache)->load_manifest().has_value());
+}
+
 TEST_CASE("pruning keeps the media of the current and previous manifests", "[player][cache]") {
     TempCacheDir dir;
     auto cache = Cache::open(dir.path);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 
@@ -115,6 +116,32 @@ TEST_CASE("bad slides are refused naming the field", "[protocol][slide]") {
         CHECK_THAT(s.error().message, Catch::Contains(r.message_part));
         CHECK(s.error().to_string().rfind(std::string(r.field) + ": ", 0) == 0);
     }
+}
+
+TEST_CASE("JSON from outside nesting past the limit is refused before it is parsed",
+          "[protocol][json]") {
+    const std::string deep = std::string(140'000, '[') + std::string(140'000, ']');
+    const std::string at_limit = std::string(64, '[') + std::string(64, ']');
+    const std::string past_limit = std::string(65, '[') + std::string(65, ']');
+
+    CHECK(signage::json_depth_within(at_limit));
+    CHECK_FALSE(signage::json_depth_within(past_limit));
+    // Brackets inside strings, escaped quotes included, do not count.
+    CHECK(signage::json_depth_within(R"(["\"[[[[", ")" + std::string(100, '[') + R"("])"));
+
+    CHECK(signage::read_json(at_limit).is_array());
+    CHECK(signage::read_json(past_limit).is_discarded());
+    CHECK(signage::read_json(deep).is_discarded());
+
+    auto slide = parse_slide_text(R"({"type": "text", "title": )" + deep + "}");
+    REQUIRE_FALSE(slide.ok());
+    CHECK(slide.error().reason == signage::ErrorReason::too_deep);
+    auto manifest = parse_manifest_text(R"({"version": 1, "items": )" + deep + "}");
+    REQUIRE_FALSE(manifest.ok());
+    CHECK(manifest.error().reason == signage::ErrorReason::too_deep);
+    auto input = signage::parse_json_input(deep, "settings");
+    REQUIRE_FALSE(input.ok());
+    CHECK(input.error().field == "settings");
 }
 
 TEST_CASE("length limits count characters, not bytes", "[protocol][slide]") {

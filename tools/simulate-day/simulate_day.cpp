@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "common/json_input.hpp"
 #include "common/random.hpp"
 #include "common/time_zone.hpp"
 #include "common/url.hpp"
@@ -183,7 +184,7 @@ int main(int argc, char** argv) {
     const std::string staff = nlohmann::json::parse(login.body).at("token").get<std::string>();
     const SimHttp screens = sim_request(server + "/api/v1/screens", staff);
     std::string screen_id;
-    const nlohmann::json list = nlohmann::json::parse(screens.body, nullptr, false);
+    const nlohmann::json list = signage::read_json(screens.body);
     const nlohmann::json screen_list =
         list.is_object() && list.contains("screens") ? list.at("screens") : list;
     for (const auto& s : screen_list) {

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/fault.hpp"
+#include "common/json_input.hpp"
 #include "common/time_zone.hpp"
 #include "protocol/time.hpp"
 #include "publish/publisher.hpp"
@@ -317,7 +318,7 @@ Answer post_json(const std::string& url, const std::string& body, std::chrono::s
         answer.error = std::string("HTTP ").append(std::to_string(status));
         return answer;
     }
-    auto j = nlohmann::json::parse(response, nullptr, false);
+    auto j = signage::read_json(response);
     if (j.is_object() && j.contains("errcode") && j["errcode"].is_number_integer() &&
         j["errcode"].get<std::int64_t>() != 0) {
         answer.error = std::string("errcode ")
@@ -556,7 +557,7 @@ void AlertService::published(const PublishResult& result, const User& by) {
     const std::int64_t now = now_unix();
     std::vector<AlertEvent> found;
     for (const auto& slide : result.published_slides) {
-        auto j = nlohmann::json::parse(slide.json, nullptr, false);
+        auto j = signage::read_json(slide.json);
         if (!j.is_object() || j.value("type", std::string{}) != "emergency") continue;
         AlertEvent e;
         e.event = "emergency_sent";
@@ -757,7 +758,7 @@ void AlertService::check_reviews() {
                 auto mark = marks.find(key);
                 if (mark != marks.end() && mark->second == r.updated_at) continue;
                 tx.webhooks().set_mark(key, r.updated_at);
-                auto j = nlohmann::json::parse(r.json, nullptr, false);
+                auto j = signage::read_json(r.json);
                 const std::string title = item_title(j);
                 AlertEvent e;
                 e.event = "review_waiting";

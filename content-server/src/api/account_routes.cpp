@@ -8,6 +8,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
 #include "checks/content_checks.hpp"
+#include "common/json_input.hpp"
 #include "http/responses.hpp"
 #include "slides/slide_service.hpp"
 
@@ -76,7 +77,7 @@ Result<std::int64_t> audit_number(const Request& req, const std::string& name,
 
 nlohmann::json audit_json_or_null(const std::string& text) {
     if (text.empty()) return nullptr;
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    auto j = signage::read_json(text);
     return j.is_discarded() ? nlohmann::json(text) : j;
 }
 

@@ -15,6 +15,7 @@
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "common/json_input.hpp"
 #include "groups/group_service.hpp"
 #include "http/responses.hpp"
 #include "media/sniff.hpp"
@@ -139,7 +140,7 @@ json screen_status_view(const Services& s, const Screen& screen, const ScreenHea
     view["offline_after_s"] = interval * s.health.offline_after_missed;
     view["shows_in_s"] = nullptr;
     if (health) {
-        auto hb = json::parse(health->heartbeat_json, nullptr, false);
+        auto hb = signage::read_json(health->heartbeat_json);
         view["heartbeat"] = hb.is_discarded() ? json(nullptr) : hb;
         view["heartbeat_at"] = health->received_at;
         if (auto in = shows_in_s(view["heartbeat"], health->received_unix, now_unix())) {

@@ -7,6 +7,7 @@
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "common/json_input.hpp"
 #include "http/etag.hpp"
 #include "http/responses.hpp"
 #include "publish/manifest_hub.hpp"
@@ -49,7 +50,7 @@ Response command_response(const ManifestSnapshot& cmd) {
     Response res;
     res.headers.set("Content-Type", "application/json; charset=utf-8");
     res.headers.set("Cache-Control", "no-store");
-    auto j = nlohmann::json::parse(cmd.json, nullptr, false);
+    auto j = signage::read_json(cmd.json);
     res.headers.set("Signage-Command", j.is_object() && j.contains("command")
                                            ? j["command"].get<std::string>()
                                            : std::string{"unknown"});

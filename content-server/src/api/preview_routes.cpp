@@ -6,6 +6,7 @@
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "common/json_input.hpp"
 #include "groups/group_service.hpp"
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
@@ -159,7 +160,7 @@ void answer_preview(Services& s, const Result<PreviewRequest>& input,
 }  // namespace
 
 std::vector<CheckWarning> missing_glyph_warnings(Services& s, const std::string& slide_json) {
-    auto body = nlohmann::json::parse(slide_json, nullptr, false);
+    auto body = signage::read_json(slide_json);
     auto input = slide_preview_request(s, body, nullptr);
     Error failed;
     if (input) {
@@ -203,9 +204,7 @@ void add_preview_routes(http::Router& router, Services& s) {
                                "slide " + std::to_string(c.id) + " has no approved version")));
             }
             const std::string& text = approved ? *slide->approved_json : slide->json;
-            answer_preview(
-                s, slide_preview_request(s, nlohmann::json::parse(text, nullptr, false), &req),
-                respond);
+            answer_preview(s, slide_preview_request(s, signage::read_json(text), &req), respond);
         });
 }
 

@@ -7,8 +7,8 @@
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "checks/content_checks.hpp"
+#include "common/json_input.hpp"
 #include "http/responses.hpp"
-#include "protocol/json_input.hpp"
 #include "quiz/quiz_service.hpp"
 #include "slides/slide_service.hpp"
 
@@ -219,7 +219,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                 const std::string_view type = req.header("content-type");
                 Result<QuizImport> imported = make_error(ErrorCode::internal, "not imported");
                 if (media_type_is(type, "application/json")) {
-                    auto body = protocol::parse_json_input(req.body, "body");
+                    auto body = parse_json_input(req.body, "body");
                     if (!body) return body.error();
                     imported = s.quiz.import_json(*body, c.user());
                 } else if (media_type_is(type, "text/csv")) {

@@ -11,6 +11,7 @@
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "common/fs.hpp"
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 #include "groups/group_service.hpp"
 #include "media/media_store.hpp"
@@ -96,7 +97,7 @@ Result<nlohmann::json> read_demo_content(const std::filesystem::path& file) {
     }
     auto text = read_file(file);
     if (!text) return text.error();
-    auto parsed = nlohmann::json::parse(*text, nullptr, false);
+    auto parsed = signage::read_json(*text);
     if (!parsed.is_object())
         return make_error(ErrorCode::invalid, file.string() + ": not a JSON object");
     for (const char* key : {"groups", "slides"}) {
@@ -119,7 +120,7 @@ Result<std::size_t> seed_demo_quiz(Services& s, const std::filesystem::path& fil
     }
     auto text = read_file(file);
     if (!text) return text.error();
-    auto imported = s.quiz.import_json(nlohmann::json::parse(*text, nullptr, false), editor);
+    auto imported = s.quiz.import_json(signage::read_json(*text), editor);
     if (!imported)
         return make_error(imported.error().code,
                           file.string() + ": " + imported.error().to_string());

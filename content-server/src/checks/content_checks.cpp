@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -112,7 +113,7 @@ TraditionalFinder& traditional_finder() {
 
 Result<std::vector<CheckWarning>> check_for_submit(
     const std::string& json, const std::vector<std::string>& forbidden_words) {
-    const auto j = nlohmann::json::parse(json, nullptr, false);
+    const auto j = signage::read_json(json);
     if (!j.is_object()) return std::vector<CheckWarning>{};
 
     if (j.value("type", std::string()) == "red_black") {
@@ -176,7 +177,7 @@ Result<std::vector<std::string>> load_forbidden_words(Store& store) {
     if (!text) return text.error();
     std::vector<std::string> words;
     if (!*text) return words;
-    const auto j = nlohmann::json::parse(**text, nullptr, false);
+    const auto j = signage::read_json(**text);
     if (j.is_array()) {
         for (const auto& w : j) {
             if (w.is_string()) words.push_back(w.get<std::string>());

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "store/audit_json.hpp"
@@ -187,8 +188,7 @@ Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std
         if (!added) return added;
         tx.audit().record(
             by, "create", "group", added->name, "",
-            dump_audit({{"name", added->name},
-                        {"settings", nlohmann::json::parse(settings_json, nullptr, false)}}));
+            dump_audit({{"name", added->name}, {"settings", signage::read_json(settings_json)}}));
         return added;
     });
     if (group) spdlog::info("group {} created", group->name);
@@ -283,8 +283,8 @@ nlohmann::json GroupService::view(const Group& group) {
             {"created_at", group.created_at},
             {"screens", group.screens},
             {"version", snap ? (*snap)->version : std::string{}},
-            {"settings", settings ? protocol::to_json(*settings)
-                                  : nlohmann::json::parse(group.settings_json, nullptr, false)}};
+            {"settings",
+             settings ? protocol::to_json(*settings) : signage::read_json(group.settings_json)}};
 }
 
 nlohmann::json screen_view(const Screen& screen) {

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 #include "protocol/slide.hpp"
 #include "publish/publisher.hpp"
@@ -28,8 +29,7 @@ std::vector<OrderSlide> group_slides(Tx& tx, const std::string& group) {
     std::vector<OrderSlide> out;
     for (const SlideRecord& record : tx.slides().list()) {
         if (!record.approved_json) continue;
-        auto parsed = protocol::parse_slide(
-            nlohmann::json::parse(*record.approved_json, nullptr, false), lenient);
+        auto parsed = protocol::parse_slide(signage::read_json(*record.approved_json), lenient);
         if (!parsed || !parsed->in_rotation()) continue;
         const auto& groups = parsed->groups;
         if (!groups.empty() && std::find(groups.begin(), groups.end(), group) == groups.end()) {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/json_input.hpp"
+#include "common/json_input.hpp"
 
 namespace signage::server::http {
 
@@ -51,7 +51,7 @@ Response error_response(const Error& error) {
 }
 
 Result<nlohmann::json> parse_json_object(const Request& request) {
-    auto parsed = protocol::parse_json_input(request.body, "body");
+    auto parsed = parse_json_input(request.body, "body");
     if (!parsed) return parsed.error();
     nlohmann::json j = std::move(*parsed);
     if (!j.is_object())

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fault.hpp"
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 #include "protocol/slide.hpp"
 #include "protocol/time.hpp"
@@ -43,8 +44,8 @@ Result<std::vector<protocol::Slide>> current_slides(const PublishInput& input, T
     protocol::SlideParseOptions lenient;
     lenient.reject_unknown_fields = false;
     for (const auto& approved : input.slides) {
-        auto parsed = protocol::parse_slide(nlohmann::json::parse(approved.json, nullptr, false),
-                                            lenient, "slides[" + std::to_string(approved.id) + "]");
+        auto parsed = protocol::parse_slide(signage::read_json(approved.json), lenient,
+                                            "slides[" + std::to_string(approved.id) + "]");
         if (!parsed) {
             return make_error(ErrorCode::internal,
                               "the approved version of slide " + std::to_string(approved.id) +
@@ -72,8 +73,7 @@ Result<std::vector<protocol::Question>> current_questions(const PublishInput& in
     protocol::QuestionParseOptions lenient;
     lenient.reject_unknown_fields = false;
     for (const auto& approved : input.questions) {
-        auto parsed =
-            protocol::parse_question(nlohmann::json::parse(approved.json, nullptr, false), lenient);
+        auto parsed = protocol::parse_question(signage::read_json(approved.json), lenient);
         if (!parsed) {
             return make_error(ErrorCode::internal,
                               "the approved version of question " + std::to_string(approved.id) +
@@ -222,8 +222,7 @@ nlohmann::json publish_view(const PublishResult& result) {
 }
 
 Result<protocol::GroupSettings> group_settings(const Group& group) {
-    auto settings =
-        protocol::parse_group_settings(nlohmann::json::parse(group.settings_json, nullptr, false));
+    auto settings = protocol::parse_group_settings(signage::read_json(group.settings_json));
     if (!settings) {
         return make_error(ErrorCode::internal,
                           "the stored settings of group " + group.name +
@@ -291,10 +290,9 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
     auto updated = store_.write([&](Tx& tx) -> Result<Group> {
         auto g = tx.groups().find(group);
         if (!g) return make_error(ErrorCode::not_found, "no group " + group);
-        tx.audit().record(
-            by.id, "update", "group", group,
-            dump_audit({{"settings", nlohmann::json::parse(g->settings_json, nullptr, false)}}),
-            dump_audit({{"settings", nlohmann::json::parse(settings_json, nullptr, false)}}));
+        tx.audit().record(by.id, "update", "group", group,
+                          dump_audit({{"settings", signage::read_json(g->settings_json)}}),
+                          dump_audit({{"settings", signage::read_json(settings_json)}}));
         tx.groups().set_settings(g->id, settings_json);
         g->settings_json = settings_json;
         auto compiled = reissue(*g, tx.manifests().latest(g->id));

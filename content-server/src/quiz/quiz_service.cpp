@@ -8,6 +8,7 @@
 #include "auth/tokens.hpp"
 #include "checks/content_checks.hpp"
 #include "common/fault.hpp"
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/time.hpp"
@@ -207,7 +208,7 @@ Result<std::vector<protocol::Question>> QuizService::bank() {
     lenient.reject_unknown_fields = false;
     std::vector<protocol::Question> out;
     for (const auto& r : *records) {
-        auto q = protocol::parse_question(nlohmann::json::parse(r.json, nullptr, false), lenient);
+        auto q = protocol::parse_question(signage::read_json(r.json), lenient);
         if (!q) {
             return make_error(ErrorCode::internal,
                               "question " + std::to_string(r.id) +
@@ -434,7 +435,7 @@ Result<nlohmann::json> QuizService::stats(const std::string& from, const std::st
     if (!figures) return figures.error();
     nlohmann::json questions = nlohmann::json::array();
     for (const QuestionStat& q : figures->questions) {
-        const auto fields = nlohmann::json::parse(q.json, nullptr, false);
+        const auto fields = signage::read_json(q.json);
         const auto text = [&](const char* key) {
             return fields.is_object() && fields.contains(key) && fields[key].is_string()
                        ? fields[key].get<std::string>()

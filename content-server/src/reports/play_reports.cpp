@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/json_input.hpp"
 #include "common/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/play.hpp"
@@ -145,7 +146,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     if (!*g) return make_error(ErrorCode::not_found, "no such group", "group");
     protocol::GroupSettings settings;
     {
-        const auto j = nlohmann::json::parse((*g)->settings_json, nullptr, false);
+        const auto j = signage::read_json((*g)->settings_json);
         if (auto parsed =
                 protocol::parse_group_settings(j.is_discarded() ? nlohmann::json::object() : j)) {
             settings = *parsed;

@@ -6,6 +6,7 @@
 
 #include "checks/content_checks.hpp"
 #include "common/fault.hpp"
+#include "common/json_input.hpp"
 #include "protocol/slide.hpp"
 #include "slides/workflow.hpp"
 #include "store/store.hpp"
@@ -130,7 +131,7 @@ Result<SlideRecord> SlideService::update(std::int64_t id, const nlohmann::json& 
 Result<SlideRecord> SlideService::duplicate(std::int64_t id, const User& by) {
     auto original = records_.get(id);
     if (!original) return original.error();
-    nlohmann::json body = nlohmann::json::parse(original->json, nullptr, false);
+    nlohmann::json body = signage::read_json(original->json);
     if (!body.is_object()) return make_error(ErrorCode::internal, "the slide cannot be read");
     body["title"] = copy_title(body.value("title", std::string()));
     auto json = validate(body);
@@ -207,7 +208,7 @@ Result<std::vector<std::string>> SlideService::set_forbidden_words(const nlohman
 }
 
 nlohmann::json slide_view(const SlideRecord& slide) {
-    nlohmann::json j = nlohmann::json::parse(slide.json, nullptr, false);
+    nlohmann::json j = signage::read_json(slide.json);
     if (!j.is_object()) j = nlohmann::json::object();
     j["id"] = std::to_string(slide.id);
     j["status"] = to_string(slide.status);
@@ -226,7 +227,7 @@ nlohmann::json slide_view(const SlideRecord& slide) {
     j["revision"] = revision_of(slide);
     if (slide.approved_json && *slide.approved_json != slide.json) {
         j["approved_revision"] = revision_of(std::string_view(*slide.approved_json));
-        auto live = nlohmann::json::parse(*slide.approved_json, nullptr, false);
+        auto live = signage::read_json(*slide.approved_json);
         if (live.is_object()) j["approved_version"] = std::move(live);
     }
     return j;

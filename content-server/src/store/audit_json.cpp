@@ -1,4 +1,5 @@
 #include "store/audit_json.hpp"
+#include "common/json_input.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,7 @@ std::string user_audit_json(const User& u) {
 
 std::string review_audit_json(const SlideRecord& s) {
     auto parse = [](const std::string& text) {
-        auto j = nlohmann::json::parse(text, nullptr, false);
+        auto j = signage::read_json(text);
         return j.is_discarded() ? nlohmann::json(text) : j;
     };
     nlohmann::json j{{"status", to_string(s.status)},

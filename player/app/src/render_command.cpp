@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "common/fs.hpp"
+#include "common/json_input.hpp"
 #include "core/schedule.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/render_report.hpp"
@@ -61,13 +62,11 @@ int render_command(const RenderOptions& options, const std::filesystem::path& fo
     if (!options.settings.empty()) {
         auto stext = read_file(options.settings);
         if (!stext) return input_error("--settings: " + stext.error().message);
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(*stext);
-        } catch (const nlohmann::json::parse_error& e) {
-            return input_error("--settings: " + options.settings.string() + ": " + e.what());
-        }
-        auto parsed = protocol::parse_group_settings(j, "settings");
+        auto j = signage::parse_json_input(*stext, "settings");
+        if (!j)
+            return input_error("--settings: " + options.settings.string() + ": " +
+                               j.error().message);
+        auto parsed = protocol::parse_group_settings(*j, "settings");
         if (!parsed) return input_error("--settings: " + parsed.error().to_string());
         settings = std::move(*parsed);
     }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 
+#include "common/json_input.hpp"
 #include "protocol/heartbeat.hpp"
 
 #ifndef SIGNAGE_VERSION
@@ -79,7 +80,7 @@ Result<HbResponse> hb_request(const ReportTarget& target, const char* method, co
     }
     if (res.status < 200 || res.status >= 300) {
         std::string message = std::string(path) + " answered HTTP " + std::to_string(res.status);
-        auto j = nlohmann::json::parse(res.body, nullptr, false);
+        auto j = signage::read_json(res.body);
         if (j.is_object() && j.contains("error") && j["error"].is_object()) {
             message += ": " + j["error"].value("message", std::string{});
         }
@@ -156,7 +157,7 @@ Result<HeartbeatAnswer> post_heartbeat(const ReportTarget& target, const Heartbe
     if (!res) return res.error();
     const std::int64_t received = unix_ms_now();
     HeartbeatAnswer answer;
-    auto j = nlohmann::json::parse(res->body, nullptr, false);
+    auto j = signage::read_json(res->body);
     if (j.is_object() && j.contains("server_time_ms") && j["server_time_ms"].is_number_integer()) {
         answer.clock_offset_ms = j["server_time_ms"].get<std::int64_t>() - (sent + received) / 2;
     }

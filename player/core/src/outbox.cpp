@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/fs.hpp"
+#include "common/json_input.hpp"
 #include "common/random.hpp"
 
 namespace signage::player {
@@ -106,7 +107,7 @@ std::vector<Outbox::Item> Outbox::pending(std::size_t max) {
         if (out.size() >= max) break;
         auto text = read_file(f);
         if (!text) continue;
-        auto j = nlohmann::json::parse(*text, nullptr, false);
+        auto j = signage::read_json(*text);
         if (j.is_discarded() || !j.is_object()) {
             const fs::path aside = dir_ / "corrupt" / f.filename();
             fs::create_directories(aside.parent_path(), ec);

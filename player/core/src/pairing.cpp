@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "common/json_input.hpp"
 
 namespace signage::player {
 
@@ -85,7 +86,8 @@ Result<PairingCode> PairingClient::request_code(const std::string& name_hint) {
                           "pairing request answered HTTP " + std::to_string(reply->status));
     }
     try {
-        const auto j = nlohmann::json::parse(reply->body);
+        const auto j = signage::read_json(reply->body);
+        if (j.is_discarded()) return make_error(ErrorCode::network, "pairing answer: not JSON");
         PairingCode out;
         out.pairing_id = j.at("pairing_id").get<std::string>();
         out.code = j.at("code").get<std::string>();
@@ -110,7 +112,8 @@ Result<PairingOutcome> PairingClient::poll(const std::string& pairing_id) {
                           "pairing poll answered HTTP " + std::to_string(reply->status));
     }
     try {
-        const auto j = nlohmann::json::parse(reply->body);
+        const auto j = signage::read_json(reply->body);
+        if (j.is_discarded()) return make_error(ErrorCode::network, "pairing answer: not JSON");
         PairingOutcome out;
         if (j.at("status").get<std::string>() != "paired") return out;
         out.paired = true;

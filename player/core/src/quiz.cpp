@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "common/json_input.hpp"
 #include "common/random.hpp"
 
 namespace signage::player {
@@ -22,7 +23,7 @@ PrizeCount read_prize_count(const std::filesystem::path& file) {
     auto text = read_file(file);
     if (!text) return {};
     try {
-        const auto j = nlohmann::json::parse(*text);
+        const auto j = signage::read_json(*text);
         return PrizeCount{j.at("day").get<int>(), j.at("serial").get<int>()};
     } catch (const nlohmann::json::exception& e) {
         spdlog::warn("quiz: {} unreadable ({}); counting prizes from the file's absence",

@@ -1,4 +1,5 @@
 #include "core/sync_client.hpp"
+#include "common/json_input.hpp"
 
 #include <curl/curl.h>
 
@@ -263,7 +264,7 @@ Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::strin
     }
     if (!hdrs.command.empty()) {
         // A command instead of a manifest; unknown ones are ignored.
-        auto cmd = nlohmann::json::parse(body.data, nullptr, false);
+        auto cmd = signage::read_json(body.data);
         std::string id;
         if (cmd.is_object() && cmd.contains("id") && cmd["id"].is_string()) {
             id = cmd["id"].get<std::string>();

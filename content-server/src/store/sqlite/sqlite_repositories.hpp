@@ -8,6 +8,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
+#include "common/json_input.hpp"
 #include "store/repositories.hpp"
 #include "store/screen_cache.hpp"
 
@@ -26,7 +27,7 @@ std::string list_json(const std::vector<T>& list) {
 template <class T>
 std::vector<T> json_list(const std::string& text) {
     std::vector<T> out;
-    const auto j = nlohmann::json::parse(text, nullptr, false);
+    const auto j = signage::read_json(text);
     if (!j.is_array()) return out;
     for (const auto& v : j) {
         const bool fits = std::is_same_v<T, std::string> ? v.is_string() : v.is_number_integer();

@@ -12,7 +12,7 @@
 
 #include "common/result.hpp"
 
-namespace signage::protocol {
+namespace signage {
 
 // Deeper than any document of the product (a slide is about 5 levels).
 inline constexpr int kMaxJsonDepth = 64;
@@ -22,8 +22,17 @@ inline constexpr int kMaxJsonDepth = 64;
 // parser's to check).
 bool json_depth_within(std::string_view text, int max_depth = kMaxJsonDepth);
 
+// OK, or "invalid" naming `field` (reason too_deep, max = the limit) when the
+// text nests deeper than kMaxJsonDepth.
+Status check_json_depth(std::string_view text, const std::string& field = {});
+
 // The parsed value; "invalid" naming `field` (reason json, or range with
 // max = the depth limit) when the text is not JSON or nests too deep.
 Result<nlohmann::json> parse_json_input(std::string_view text, const std::string& field = "body");
 
-}  // namespace signage::protocol
+// The parsed value, or a discarded one (is_discarded()) when the text is not
+// JSON or nests too deep: the drop-in for json::parse(text, nullptr, false)
+// wherever the text comes from outside (a reply, a file in a cache, a row).
+nlohmann::json read_json(std::string_view text);
+
+}  // namespace signage

@@ -1,6 +1,6 @@
-#include "protocol/json_input.hpp"
+#include "common/json_input.hpp"
 
-namespace signage::protocol {
+namespace signage {
 
 bool json_depth_within(std::string_view text, int max_depth) {
     int depth = 0;
@@ -26,15 +26,18 @@ bool json_depth_within(std::string_view text, int max_depth) {
     return true;
 }
 
+Status check_json_depth(std::string_view text, const std::string& field) {
+    if (json_depth_within(text)) return {};
+    return make_error(ErrorCode::invalid,
+                      std::string("nests deeper than ")
+                          .append(std::to_string(kMaxJsonDepth))
+                          .append(" levels"),
+                      field)
+        .because(ErrorReason::too_deep, {{"max", kMaxJsonDepth}});
+}
+
 Result<nlohmann::json> parse_json_input(std::string_view text, const std::string& field) {
-    if (!json_depth_within(text)) {
-        return make_error(ErrorCode::invalid,
-                          std::string("nests deeper than ")
-                              .append(std::to_string(kMaxJsonDepth))
-                              .append(" levels"),
-                          field)
-            .because(ErrorReason::too_deep, {{"max", kMaxJsonDepth}});
-    }
+    if (auto depth = check_json_depth(text, field); !depth) return depth.error();
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
@@ -51,4 +54,9 @@ Result<nlohmann::json> parse_json_input(std::string_view text, const std::string
     }
 }
 
-}  // namespace signage::protocol
+nlohmann::json read_json(std::string_view text) {
+    if (!json_depth_within(text)) return nlohmann::json(nlohmann::json::value_t::discarded);
+    return nlohmann::json::parse(text, nullptr, false);
+}
+
+}  // namespace signage
