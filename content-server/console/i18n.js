@@ -416,7 +416,7 @@ const ERRORS = {
     'code.already_redeemed': '奖品已经兑换过', 'code.too_large': '提交的内容过大', 'code.unsupported_media_type': '只能上传 PNG 或 JPEG 图片',
     'code.range_not_satisfiable': '请求的范围有误', 'code.unprocessable': '内容无法处理', 'code.rate_limited': '请求过于频繁，请稍后再试',
     'code.too_many_requests': '尝试次数过多，请稍后再试', 'code.header_too_large': '请求过大', 'code.internal': '服务器内部错误，请联系管理员查看服务器日志',
-    'code.unavailable': '服务器繁忙，请稍后再试', 'code.timeout': '服务器处理超时，请稍后再试',
+    'code.unavailable': '服务器繁忙，请稍后再试', 'code.timeout': '服务器处理超时，请稍后再试', 'code.request_timeout': '上传太慢，连接已超时，请在网络较好时重试',
   },
   en: {
     'err.status': 'That did not work (error {0})',
@@ -449,7 +449,7 @@ const ERRORS = {
     'code.already_redeemed': 'The prize was handed out already', 'code.too_large': 'What was sent is too large', 'code.unsupported_media_type': 'Only PNG or JPEG pictures can be uploaded',
     'code.range_not_satisfiable': 'The requested range is wrong', 'code.unprocessable': 'The content cannot be used', 'code.rate_limited': 'Too many requests: try again shortly',
     'code.too_many_requests': 'Too many tries: try again later', 'code.header_too_large': 'The request is too large', 'code.internal': 'Something failed inside the server: ask an admin to look at its log',
-    'code.unavailable': 'The server is busy: try again shortly', 'code.timeout': 'The server took too long: try again',
+    'code.unavailable': 'The server is busy: try again shortly', 'code.timeout': 'The server took too long: try again', 'code.request_timeout': 'The upload was too slow and timed out: try again on a better connection',
   },
 };
 Object.assign(DICT.zh, ERRORS.zh);

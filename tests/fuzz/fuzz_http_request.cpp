@@ -21,6 +21,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http/connection_guard.hpp"
 #include "http/message.hpp"
 #include "http/range.hpp"
 #include "http/request_head.hpp"
@@ -116,6 +117,25 @@ void check_request(const Request& req) {
     }
 }
 
+// The client behind a trusted proxy is an address the header names, or the
+// proxy itself; from an untrusted peer the header is never believed.
+void check_client(std::string_view forwarded) {
+    static const AddressSet trusted = *AddressSet::parse({"127.0.0.1", "10.0.0.0/8"}, "fuzz");
+    static const AddressSet none = *AddressSet::parse({}, "fuzz");
+    const auto proxy = boost::asio::ip::make_address("127.0.0.1");
+    const auto stranger = boost::asio::ip::make_address("203.0.113.9");
+    if (client_address(stranger, forwarded, trusted) != "203.0.113.9") std::abort();
+    if (client_address(proxy, forwarded, none) != "127.0.0.1") std::abort();
+    const std::string client = client_address(proxy, forwarded, trusted);
+    boost::system::error_code ec;
+    (void)boost::asio::ip::make_address(client, ec);
+    if (ec) std::abort();
+    if (client != "127.0.0.1" && forwarded.find(client) == std::string_view::npos &&
+        client.find(':') == std::string::npos) {
+        std::abort();
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -133,6 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         Request req = request_from_header(head.get(), "fuzz");
         check_request(req);
+        check_client(req.header("x-forwarded-for"));
         const bool keep_alive = head.get().keep_alive();
         const std::uint64_t limit = router().body_limit(req.method, req.path);
         const auto length = head.content_length();

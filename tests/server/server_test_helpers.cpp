@@ -137,4 +137,10 @@ std::string Staff::screen_id(const std::string& name) {
     return screen.at("id").get<std::string>();
 }
 
+double metric_value(const std::string& text, const std::string& series) {
+    const auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + series.size() + 2));
+}
+
 }  // namespace signage::test

@@ -35,6 +35,10 @@ std::string error_code(const HttpResponse& res);
 // with the protocol's reader; throws when it is not a 200 with a valid manifest.
 signage::protocol::Manifest fetch_manifest(HttpClient& screen);
 
+// The value of one sample line ("name{labels} value") of a Prometheus
+// exposition; -1 when absent.
+double metric_value(const std::string& text, const std::string& series);
+
 // An ETag without its quotes.
 std::string unquote(std::string etag);
 

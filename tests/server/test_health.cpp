@@ -32,13 +32,6 @@ std::future<Poll> start_command_poll(const std::string& url, const std::string& 
     });
 }
 
-// The value of one sample line ("name{labels} value") of an exposition; -1 when absent.
-double metric_value(const std::string& text, const std::string& series) {
-    const auto at = text.find("\n" + series + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(text.substr(at + series.size() + 2));
-}
-
 }  // namespace
 
 TEST_CASE("health: a heartbeat is checked field by field and a bad one changes nothing",

@@ -27,6 +27,7 @@ namespace signage {
     X(method_not_allowed, 405, "the path exists, not with this method")               \
     X(conflict, 409, "the state does not allow it (already done, stale version)")     \
     X(already_redeemed, 409, "a prize code was redeemed before")                      \
+    X(request_timeout, 408, "the request did not arrive whole before its deadline")   \
     X(too_large, 413, "the body is over the route's limit")                           \
     X(unsupported_media_type, 415, "an upload is not a PNG or JPEG by its bytes")     \
     X(range_not_satisfiable, 416, "a Range outside the file")                         \

@@ -8,11 +8,10 @@
 namespace signage::server {
 namespace {
 
-// The caller, the path id and the body, in that order (see access.hpp).
-Status prepare_call(Authenticator& auth, const RouteSpec& spec, Call& call,
+// Who is calling, as the route's access asks.
+Status authenticate(Authenticator& auth, const Access& access, const http::Request& req,
                     std::optional<User>& user, std::optional<Screen>& screen) {
-    const http::Request& req = call.req;
-    switch (spec.access.kind()) {
+    switch (access.kind()) {
         case Access::Kind::anyone:
             break;
         case Access::Kind::device: {
@@ -30,12 +29,20 @@ Status prepare_call(Authenticator& auth, const RouteSpec& spec, Call& call,
         case Access::Kind::roles:
         case Access::Kind::admin: {
             // No roles: admins only.
-            auto found = auth.staff_with_role(req.bearer_token(), spec.access.roles());
+            auto found = auth.staff_with_role(req.bearer_token(), access.roles());
             if (!found) return found.error();
             user = std::move(*found);
             break;
         }
     }
+    return {};
+}
+
+// The caller, the path id and the body, in that order (see access.hpp).
+Status prepare_call(Authenticator& auth, const RouteSpec& spec, Call& call,
+                    std::optional<User>& user, std::optional<Screen>& screen) {
+    const http::Request& req = call.req;
+    if (auto st = authenticate(auth, spec.access, req, user, screen); !st) return st;
     if (spec.path_id) {
         auto id = http::parse_path_id(req.params.at(0), spec.path_id);
         if (!id) return id.error();
@@ -51,10 +58,21 @@ Status prepare_call(Authenticator& auth, const RouteSpec& spec, Call& call,
     return {};
 }
 
-http::RouteOptions options_of(const RouteSpec& spec) {
+http::RouteOptions options_of(const RouteSpec& spec, Authenticator& auth) {
     http::RouteOptions options;
     options.body_limit = spec.body_limit;
     options.access = spec.access.name();
+    options.spool = spec.spool;
+    if (spec.access.kind() != Access::Kind::anyone) {
+        // The same check again before the body is read, so that a caller who
+        // would be refused never sends it (the handler's own check stands:
+        // a token may be revoked meanwhile).
+        options.gate = [&auth, access = spec.access](const http::Request& req) -> Status {
+            std::optional<User> user;
+            std::optional<Screen> screen;
+            return authenticate(auth, access, req, user, screen);
+        };
+    }
     return options;
 }
 
@@ -83,7 +101,7 @@ std::string Access::name() const {
 
 void ApiRoutes::add(http::Method method, std::string_view pattern, RouteSpec spec,
                     CallHandler handler) {
-    const http::RouteOptions options = options_of(spec);
+    const http::RouteOptions options = options_of(spec, s_.auth);
     router_.add(
         method, pattern,
         [&auth = s_.auth, spec = std::move(spec),
@@ -104,7 +122,7 @@ void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSp
 
 void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSpec spec,
                           FastCallHandler fast, AsyncCallHandler handler) {
-    const http::RouteOptions options = options_of(spec);
+    const http::RouteOptions options = options_of(spec, s_.auth);
     http::FastHandler fast_route;
     if (fast) {
         fast_route = [&auth = s_.auth, spec, fast = std::move(fast)](

@@ -4,6 +4,10 @@
 // caller, parses the path id and the JSON body the route declares, and hands
 // the handler a Call holding them. No handler reads a token itself.
 //
+// The caller is checked twice: from the request's head before its body is
+// read (http::RouteOptions::gate, so a refused caller's upload is never
+// taken in), and again when the handler runs.
+//
 // The order of the checks, and so of the error answers, is fixed: the caller
 // (401 no or unknown token, 403 the wrong kind of token or role), then the
 // path id (404 "no NOUN TEXT"), then the body (400 field "body"). Errors are
@@ -73,6 +77,8 @@ struct RouteSpec {
     };
     Body body = Body::none;
     std::uint64_t body_limit = http::RouteOptions{}.body_limit;
+    // The body is spooled to a file (req.body_file), not kept in memory.
+    bool spool = false;
 };
 
 // One request as its handler sees it, after the checks of its route.

@@ -3,6 +3,7 @@
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "common/mapped_file.hpp"
 #include "common/sha256.hpp"
 #include "http/etag.hpp"
 #include "http/message.hpp"
@@ -97,14 +98,26 @@ Status check_sha256_param(const std::string& sha) {
 void add_media_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     api.add(Method::put, "/api/v1/media",
-            {.access = Access::roles({Role::editor}), .body_limit = s.media.limits().max_bytes},
+            {.access = Access::roles({Role::editor}),
+             .body_limit = s.media.limits().max_bytes,
+             .spool = true},
             [&s](Call& c) -> Result<Response> {
                 auto name = upload_name(c.req);
                 if (!name) return name.error();
+                // The upload is on disk (spooled as it arrived); mapped, it
+                // is read without a copy on the heap.
+                std::optional<MappedFile> spooled;
+                std::string_view bytes = c.req.body;
+                if (!c.req.body_file.empty()) {
+                    auto mapped = MappedFile::open(c.req.body_file);
+                    if (!mapped) return mapped.error();
+                    spooled.emplace(std::move(*mapped));
+                    bytes = spooled->bytes();
+                }
                 bool created = false;
-                auto media = s.media.ingest(c.req.body, c.user().id, &created, *name);
+                auto media = s.media.ingest(bytes, c.user().id, &created, *name);
                 if (!media) return media.error();
-                s.metrics.add_upload_bytes(c.req.body.size());
+                s.metrics.add_upload_bytes(bytes.size());
                 return http::json_response(created ? 201 : 200, media_json(*media));
             });
 

@@ -233,6 +233,34 @@ int run_cli(int argc, char** argv) {
                    "alert when an item has waited this long for review (decimals allowed)")
         ->check(CLI::Range(0.01, 10080.0))
         ->capture_default_str();
+    app.add_option("--trusted-proxy", config.trusted_proxies,
+                   "address or network (10.0.0.0/8) of a reverse proxy whose X-Forwarded-For "
+                   "names the client; repeat for more")
+        ->capture_default_str();
+    app.add_option("--max-connections", config.connections.max_connections,
+                   "open connections allowed at once")
+        ->check(CLI::Range(1u, 1000000u))
+        ->capture_default_str();
+    app.add_option("--max-connections-per-address", config.connections.max_per_address,
+                   "open connections allowed at once from one address (trusted proxies exempt)")
+        ->check(CLI::Range(1u, 1000000u))
+        ->capture_default_str();
+    std::int64_t header_timeout_s = config.http.header_timeout.count();
+    app.add_option("--header-timeout-seconds", header_timeout_s,
+                   "seconds a request's head may take to arrive whole (and an idle connection "
+                   "stays open)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+        ->capture_default_str();
+    std::int64_t body_timeout_s = config.http.body_timeout.count();
+    app.add_option("--body-timeout-seconds", body_timeout_s,
+                   "seconds a request's body may take to arrive whole, plus its size at "
+                   "--min-body-rate")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3600}))
+        ->capture_default_str();
+    app.add_option("--min-body-rate", config.http.min_body_rate,
+                   "bytes a second the slowest client is given for a request body")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+        ->capture_default_str();
     bool no_metrics = false;
     app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
@@ -313,6 +341,8 @@ int run_cli(int argc, char** argv) {
         return usage_error("--listen: expected HOST:PORT, got \"" + listen + "\"");
     }
     config.data_dir = data;
+    config.http.header_timeout = std::chrono::seconds(header_timeout_s);
+    config.http.body_timeout = std::chrono::seconds(body_timeout_s);
     config.health.metrics_enabled = !no_metrics;
     config.health.screenshot_timeout = std::chrono::seconds(screenshot_timeout_s);
     config.alerts.retry = std::chrono::seconds(webhook_retry_s);

@@ -45,6 +45,25 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
     return open_sqlite_store(data_dir / "signage.db");
 }
 
+// Bodies spooled by sessions a crash or kill cut short.
+void clear_spool(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::uintmax_t files = 0;
+    std::uintmax_t bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::error_code fec;
+        const auto size = entry.file_size(fec);
+        if (std::filesystem::remove(entry.path(), fec)) {
+            ++files;
+            bytes += fec ? 0 : size;
+        }
+    }
+    if (files > 0) {
+        spdlog::info("removed {} unfinished upload(s) ({} bytes) from {}", files, bytes,
+                     dir.string());
+    }
+}
+
 struct Server::Impl {
     explicit Impl(const ServerConfig& c)
         : config(c), pool(c.worker_threads == 0 ? 1 : c.worker_threads) {}
@@ -71,6 +90,7 @@ struct Server::Impl {
     std::unique_ptr<AlertService> alerts;  // its thread stops before the store closes
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
+    std::unique_ptr<http::ConnectionGuard> guard;  // outlives every session
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
     std::shared_ptr<http::Listener> listener;
     std::unique_ptr<net::signal_set> signals;
@@ -150,7 +170,22 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
         }
         endpoint = results.begin()->endpoint();
     }
-    auto listener = http::Listener::open(m.io, endpoint, *m.router, http::SessionLimits{});
+    auto proxies = http::AddressSet::parse(config.trusted_proxies, "--trusted-proxy");
+    if (!proxies) return proxies.error();
+    m.guard = std::make_unique<http::ConnectionGuard>(config.connections, std::move(*proxies));
+    m.metrics.set_connection_source([guard = m.guard.get()] {
+        const auto c = guard->stats();
+        return Metrics::Connections{c.open,
+                                    c.refused_total_cap,
+                                    c.refused_address_cap,
+                                    c.request_timeouts,
+                                    guard->caps().max_connections,
+                                    guard->caps().max_per_address};
+    });
+    http::SessionLimits limits = config.http;
+    limits.spool_dir = config.data_dir / "spool";
+    clear_spool(limits.spool_dir);
+    auto listener = http::Listener::open(m.io, endpoint, *m.router, limits, *m.guard);
     if (!listener) return listener.error();
     m.listener = std::move(*listener);
 

@@ -15,7 +15,9 @@
 #include "alerts/alert_service.hpp"
 #include "api/services.hpp"
 #include "common/result.hpp"
+#include "http/connection_guard.hpp"
 #include "http/router.hpp"
+#include "http/session.hpp"
 #include "media/media_store.hpp"
 
 namespace signage::server {
@@ -39,6 +41,11 @@ struct ServerConfig {
     std::chrono::milliseconds preview_timeout{20000};
     HealthConfig health;  // offline rule, screenshot size, /metrics on or off
     AlertConfig alerts;   // webhook retries, how often screens and reviews are checked
+    // Connections: caps, request deadlines (its spool_dir is set from
+    // data_dir), and the proxies whose X-Forwarded-For names the client.
+    http::ConnectionCaps connections;
+    http::SessionLimits http;
+    std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
 };
 
 // Opens DATA/signage.db, creating DATA when missing.

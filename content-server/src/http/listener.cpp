@@ -9,16 +9,19 @@ namespace signage::server::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& io, const Router& router, SessionLimits limits)
+Listener::Listener(net::io_context& io, const Router& router, SessionLimits limits,
+                   ConnectionGuard& guard)
     : io_(io),
       acceptor_(net::make_strand(io)),
       retry_(acceptor_.get_executor()),
       router_(router),
-      limits_(limits) {}
+      limits_(std::move(limits)),
+      guard_(guard) {}
 
 Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io, const tcp::endpoint& endpoint,
-                                                 const Router& router, SessionLimits limits) {
-    auto l = std::make_shared<Listener>(io, router, limits);
+                                                 const Router& router, SessionLimits limits,
+                                                 ConnectionGuard& guard) {
+    auto l = std::make_shared<Listener>(io, router, std::move(limits), guard);
     boost::system::error_code ec;
     const auto where = [&] {
         return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -68,7 +71,18 @@ void Listener::on_accept(const boost::system::error_code& ec, tcp::socket socket
         });
         return;
     }
-    start_session(std::move(socket), router_, limits_);
+    boost::system::error_code pec;
+    const auto peer = socket.remote_endpoint(pec);
+    if (pec) {  // gone already
+        accept();
+        return;
+    }
+    if (auto slot = guard_.admit(peer.address())) {
+        start_session(std::move(socket), router_, limits_, guard_, std::move(slot));
+    } else {
+        spdlog::debug("connection from {} refused: too many open", peer.address().to_string());
+        refuse_connection(std::move(socket));
+    }
     accept();
 }
 

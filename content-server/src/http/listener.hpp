@@ -1,5 +1,7 @@
 #pragma once
-// Accepts TCP connections and starts a session on each, each on its own strand.
+// Accepts TCP connections and starts a session on each, each on its own
+// strand, while the connection caps allow (http/connection_guard.hpp); a
+// connection past a cap is answered 503 and closed.
 
 #include <memory>
 
@@ -19,7 +21,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     // Binds and listens ("io" error when the address is taken or not ours).
     static Result<std::shared_ptr<Listener>> open(boost::asio::io_context& io,
                                                   const boost::asio::ip::tcp::endpoint& endpoint,
-                                                  const Router& router, SessionLimits limits);
+                                                  const Router& router, SessionLimits limits,
+                                                  ConnectionGuard& guard);
 
     // The bound address (with the real port when port 0 was asked for).
     boost::asio::ip::tcp::endpoint local_endpoint() const;
@@ -27,7 +30,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     void start();  // begins accepting
     void stop();   // closes the acceptor; existing sessions go on
 
-    Listener(boost::asio::io_context& io, const Router& router, SessionLimits limits);
+    Listener(boost::asio::io_context& io, const Router& router, SessionLimits limits,
+             ConnectionGuard& guard);
 
   private:
     void accept();
@@ -38,6 +42,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     boost::asio::steady_timer retry_;
     const Router& router_;
     SessionLimits limits_;
+    ConnectionGuard& guard_;
 };
 
 }  // namespace signage::server::http

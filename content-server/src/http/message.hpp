@@ -40,7 +40,13 @@ struct Request {
     std::string query;        // the target after '?', still percent-encoded
     Headers headers;
     std::string body;
-    std::string remote;               // peer address, for logs
+    // The body, when the route spools it to disk (RouteOptions::spool)
+    // instead of `body`; removed once the response is sent.
+    std::filesystem::path body_file;
+    std::string remote;  // peer address and port, for logs
+    // Who the client is: the peer's address, or the forwarded one when the
+    // peer is a trusted proxy (http/connection_guard.hpp). Throttles key on it.
+    std::string client;
     std::vector<std::string> params;  // path parameters, filled by the router
 
     std::string_view header(std::string_view name) const { return headers.get(name); }
@@ -76,5 +82,7 @@ void split_target(std::string_view target, std::string& path, std::string& query
 // Decodes %XX escapes ('+' stays '+'); nullopt for a broken escape or a NUL.
 std::optional<std::string> percent_decode(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
+// Without the spaces and tabs around it (HTTP's optional whitespace).
+std::string_view trim_ows(std::string_view s);
 
 }  // namespace signage::server::http

@@ -13,26 +13,20 @@ bool parse_u64(std::string_view s, std::uint64_t& out) {
     return ec == std::errc{} && p == s.data() + s.size();
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 ByteRange parse_range(std::string_view header, std::uint64_t size) {
     using Kind = ByteRange::Kind;
     const ByteRange whole{};
-    header = trim(header);
+    header = trim_ows(header);
     constexpr std::string_view unit = "bytes=";
     if (header.size() <= unit.size() || !iequals(header.substr(0, unit.size()), unit)) return whole;
-    std::string_view spec = trim(header.substr(unit.size()));
+    std::string_view spec = trim_ows(header.substr(unit.size()));
     if (spec.find(',') != std::string_view::npos) return whole;
     const auto dash = spec.find('-');
     if (dash == std::string_view::npos) return whole;
-    const std::string_view first = trim(spec.substr(0, dash));
-    const std::string_view last = trim(spec.substr(dash + 1));
+    const std::string_view first = trim_ows(spec.substr(0, dash));
+    const std::string_view last = trim_ows(spec.substr(dash + 1));
     std::uint64_t a = 0, b = 0;
     if (first.empty()) {  // suffix: the last n bytes
         if (!parse_u64(last, b)) return whole;

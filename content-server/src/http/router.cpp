@@ -130,6 +130,28 @@ std::uint64_t Router::body_limit(Method method, std::string_view path) const {
     return m.route ? m.route->options.body_limit : RouteOptions{}.body_limit;
 }
 
+BodyPlan Router::body_plan(Method method, std::string_view path) const {
+    Match m = match(method, path);
+    if (!m.route) return {};
+    const RouteOptions& o = m.route->options;
+    return {o.body_limit, o.spool, static_cast<bool>(o.gate)};
+}
+
+void Router::admit(const Request& head, std::function<void(std::optional<Error>)> done) const {
+    Match m = match(head.method, head.path);
+    if (!m.route || !m.route->options.gate) return done(std::nullopt);
+    const Route* route = m.route;
+    run_([route, head, done = std::move(done)] {
+        std::optional<Error> refusal;
+        try {
+            if (auto st = route->options.gate(head); !st) refusal = st.error();
+        } catch (const std::exception& e) {
+            refusal = make_error(ErrorCode::internal, e.what());
+        }
+        done(std::move(refusal));
+    });
+}
+
 void Router::dispatch(Request request, Responder respond) const {
     Match m = match(request.method, request.path);
     if (observer_) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,20 @@ struct RouteOptions {
     // ("staff", "admin", ...: api/access.hpp, which also checks it). The
     // router only lists it (routes()).
     std::string access = {};
+    // Who is calling, from the head alone: run on a worker once the head is
+    // read and before any of the body is, so a caller the route refuses
+    // (401, 403) never costs the server its body.
+    std::function<Status(const Request&)> gate = nullptr;
+    // The body goes to a file (Request::body_file) instead of memory: for
+    // uploads of many megabytes.
+    bool spool = false;
+};
+
+// What the session needs to know of a request's route before its body.
+struct BodyPlan {
+    std::uint64_t limit = RouteOptions{}.body_limit;
+    bool spool = false;
+    bool gated = false;
 };
 
 // A registered route as routes() lists it.
@@ -85,6 +100,10 @@ class Router {
     // The body limit of the route for this request; the default limit when no
     // route matches (the request then gets its 404 or 405).
     std::uint64_t body_limit(Method method, std::string_view path) const;
+    BodyPlan body_plan(Method method, std::string_view path) const;
+    // Runs the route's gate on a worker with the request's head, then calls
+    // `done` there with the refusal, if any (at once when there is no gate).
+    void admit(const Request& head, std::function<void(std::optional<Error>)> done) const;
 
     void dispatch(Request request, Responder respond) const;
 

@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -10,9 +11,11 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/random.hpp"
 #include "http/file_range_body.hpp"
 #include "http/request_head.hpp"
 #include "http/responses.hpp"
@@ -43,12 +46,22 @@ bool is_disconnect(const beast::error_code& ec) {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, const Router& router, const SessionLimits& limits)
-        : stream_(std::move(socket)), router_(router), limits_(limits) {
+    Session(tcp::socket&& socket, const Router& router, const SessionLimits& limits,
+            ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot)
+        : stream_(std::move(socket)),
+          router_(router),
+          limits_(limits),
+          guard_(guard),
+          slot_(std::move(slot)) {
         beast::error_code ec;
         const auto ep = stream_.socket().remote_endpoint(ec);
-        if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+        if (!ec) {
+            peer_ = ep.address();
+            remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+        }
     }
+
+    ~Session() { remove_spool(); }
 
     void start() {
         net::dispatch(stream_.get_executor(),
@@ -66,9 +79,13 @@ class Session : public std::enable_shared_from_this<Session> {
         // greater than none.)
         header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         body_parser_.reset();
+        file_parser_.reset();
+        remove_spool();
         head_ = false;
         close_after_ = false;
-        stream_.expires_after(limits_.idle_timeout);
+        // The whole head, not each piece of it: a byte every few seconds
+        // does not keep the connection.
+        stream_.expires_after(limits_.header_timeout);
         bhttp::async_read_header(
             stream_, buffer_, *header_parser_,
             beast::bind_front_handler(&Session::on_header, shared_from_this()));
@@ -77,6 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_header(beast::error_code ec, std::size_t) {
         started_ = std::chrono::steady_clock::now();
         if (ec) {
+            if (ec == beast::error::timeout && header_parser_->got_some()) {
+                guard_.count_request_timeout();
+            }
             if (is_disconnect(ec)) return close();
             method_text_ = "?";
             target_ = "?";
@@ -88,14 +108,29 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         auto& head = header_parser_->get();
         Request req = request_from_header(head, remote_);
+        req.client = client_address(peer_, req.header("x-forwarded-for"), guard_.trusted_proxies());
         version_ = head.version();
         keep_alive_ = head.keep_alive();
         head_ = req.method == Method::head;
         method_text_ = req.method_text;
         target_ = req.target;
+        request_ = std::move(req);
+        plan_ = router_.body_plan(request_.method, request_.path);
+        if (header_parser_->is_done() || !plan_.gated) return on_admitted(std::nullopt);
+        // A body is coming: first who is calling (on a worker: the
+        // authenticator may read the database), then the body.
+        router_.admit(request_, [self = shared_from_this()](std::optional<Error> refusal) {
+            net::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
+                self->on_admitted(std::move(refusal));
+            });
+        });
+    }
 
-        const std::uint64_t limit = router_.body_limit(req.method, req.path);
-        if (auto length = header_parser_->content_length(); length && *length > limit) {
+    void on_admitted(std::optional<Error> refusal) {
+        if (refusal) return fail(*refusal);
+        const std::uint64_t limit = plan_.limit;
+        const auto length = header_parser_->content_length();
+        if (length && *length > limit) {
             return fail(make_error(ErrorCode::too_large,
                                    "the body has " + std::to_string(*length) +
                                        " bytes; this route accepts at most " +
@@ -104,11 +139,20 @@ class Session : public std::enable_shared_from_this<Session> {
                             .because(ErrorReason::file_too_large,
                                      {{"size_bytes", *length}, {"limit_bytes", limit}}));
         }
-        request_ = std::move(req);
-        body_parser_.emplace(std::move(*header_parser_));
+        // The body's deadline: a fixed part, and time for its declared size
+        // at the slowest rate a real client sends.
+        const std::uint64_t rate = std::max<std::uint64_t>(1, limits_.min_body_rate);
+        body_deadline_ = std::chrono::steady_clock::now() + limits_.body_timeout +
+                         std::chrono::seconds(length ? *length / rate : 0);
+        const bool done = header_parser_->is_done();
+        if (plan_.spool && !done) {
+            if (auto st = open_spool(); !st) return fail(st.error());
+        } else {
+            body_parser_.emplace(std::move(*header_parser_));
+            body_parser_->body_limit(limit);
+        }
         header_parser_.reset();
-        body_parser_->body_limit(limit);
-        if (!body_parser_->is_done() && iequals(request_.header("expect"), "100-continue")) {
+        if (!done && iequals(request_.header("expect"), "100-continue")) {
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
                 bhttp::status::continue_, version_);
             stream_.expires_after(limits_.write_timeout);
@@ -116,27 +160,78 @@ class Session : public std::enable_shared_from_this<Session> {
                 stream_, *cont,
                 [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
                     if (wec) return self->close();
+                    self->arm_body_deadline();
                     self->read_body();
                 });
             return;
         }
+        if (!done) arm_body_deadline();
         read_body();
     }
 
+    // Spooled bodies go to SPOOL/body-RANDOM.tmp.
+    Status open_spool() {
+        spool_path_ = limits_.spool_dir / ("body-" + random_hex(12) + ".tmp");
+        std::error_code dir_ec;
+        std::filesystem::create_directories(limits_.spool_dir, dir_ec);
+        file_parser_.emplace(std::move(*header_parser_));
+        file_parser_->body_limit(plan_.limit);
+        beast::error_code ec;
+        file_parser_->get().body().open(spool_path_.c_str(), beast::file_mode::write_new, ec);
+        if (ec) {
+            spdlog::error("cannot open {}: {}", spool_path_.string(), ec.message());
+            spool_path_.clear();
+            return make_error(ErrorCode::io, "the server cannot take uploads now");
+        }
+        return {};
+    }
+
+    void remove_spool() {
+        if (spool_path_.empty()) return;
+        std::error_code ec;
+        std::filesystem::remove(spool_path_, ec);
+        spool_path_.clear();
+    }
+
+    // The whole body has a deadline, not each piece of it. Kept by a timer of
+    // its own: the stream's timeout would close the socket, and the client is
+    // owed its 408.
+    void arm_body_deadline() {
+        stream_.expires_never();
+        body_late_ = false;
+        body_timer_.expires_at(body_deadline_);
+        body_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec) return;  // the body came (or the session ended) first
+            self->body_late_ = true;
+            beast::error_code cancel_ec;
+            self->stream_.socket().cancel(cancel_ec);
+        });
+    }
+
     void read_body() {
+        if (file_parser_) {
+            if (file_parser_->is_done()) return dispatch();
+            return bhttp::async_read_some(
+                stream_, buffer_, *file_parser_,
+                beast::bind_front_handler(&Session::on_body, shared_from_this()));
+        }
         if (body_parser_->is_done()) return dispatch();
-        stream_.expires_after(limits_.idle_timeout);  // inactivity, re-armed per piece
         bhttp::async_read_some(stream_, buffer_, *body_parser_,
                                beast::bind_front_handler(&Session::on_body, shared_from_this()));
     }
 
     void on_body(beast::error_code ec, std::size_t) {
+        if (ec && body_late_) {
+            guard_.count_request_timeout();
+            spdlog::info("{} {} {}: the body did not arrive before its deadline", remote_,
+                         method_text_, target_);
+            return fail(make_error(ErrorCode::request_timeout,
+                                   "the body did not arrive before its deadline", "body"));
+        }
         if (ec == bhttp::error::body_limit) {
             return fail(make_error(ErrorCode::too_large,
                                    "the body is larger than this route accepts", "body")
-                            .because(ErrorReason::file_too_large,
-                                     {{"limit_bytes",
-                                       router_.body_limit(request_.method, request_.path)}}));
+                            .because(ErrorReason::file_too_large, {{"limit_bytes", plan_.limit}}));
         }
         if (ec) {
             if (is_disconnect(ec)) return close();
@@ -147,8 +242,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void dispatch() {
-        request_.body = std::move(body_parser_->get().body());
-        body_parser_.reset();
+        body_timer_.cancel();
+        if (file_parser_) {
+            beast::error_code ec;
+            file_parser_->get().body().file().close(ec);
+            file_parser_.reset();
+            request_.body_file = spool_path_;
+        } else {
+            request_.body = std::move(body_parser_->get().body());
+            body_parser_.reset();
+        }
         stream_.expires_never();  // a long-poll may take a minute; it costs only this socket
         auto self = shared_from_this();
         Responder respond{[self](Response r) {
@@ -175,6 +278,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void send(Response res) {
+        remove_spool();  // the handler is done with it
+        body_timer_.cancel();
         status_ = res.status;
         bytes_ = 0;
         const bool bodiless = head_ || res.status == 304 || res.status == 204 || res.status < 200;
@@ -283,9 +388,18 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::flat_buffer buffer_;
     const Router& router_;
     SessionLimits limits_;
+    ConnectionGuard& guard_;
+    std::unique_ptr<ConnectionGuard::Slot> slot_;  // given back with the session
     std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
     std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
+    std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+    std::filesystem::path spool_path_;  // the spooled body of the request in hand
+    BodyPlan plan_;
+    std::chrono::steady_clock::time_point body_deadline_{};
+    net::steady_timer body_timer_{stream_.get_executor()};
+    bool body_late_ = false;
     Request request_;
+    boost::asio::ip::address peer_;
     std::string remote_;
     std::string method_text_;
     std::string target_;
@@ -304,8 +418,29 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-void start_session(tcp::socket socket, const Router& router, const SessionLimits& limits) {
-    std::make_shared<Session>(std::move(socket), router, limits)->start();
+void start_session(tcp::socket socket, const Router& router, const SessionLimits& limits,
+                   ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot) {
+    std::make_shared<Session>(std::move(socket), router, limits, guard, std::move(slot))->start();
+}
+
+void refuse_connection(tcp::socket socket) {
+    const Response busy = error_response(
+        make_error(ErrorCode::unavailable, "too many connections: try again shortly"));
+    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
+    msg->result(static_cast<unsigned>(busy.status));
+    for (const auto& [name, value] : busy.headers.fields()) msg->set(name, value);
+    msg->set(bhttp::field::retry_after, "5");
+    msg->set(bhttp::field::server, "signage-server");
+    msg->keep_alive(false);
+    msg->body() = busy.body;
+    msg->prepare_payload();
+    auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+    stream->expires_after(std::chrono::seconds(5));
+    bhttp::async_write(*stream, *msg, [stream, msg](beast::error_code, std::size_t) {
+        beast::error_code ec;
+        stream->socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream->socket().close(ec);
+    });
 }
 
 }  // namespace signage::server::http

@@ -46,6 +46,11 @@ void Metrics::add_upload_bytes(std::uint64_t bytes) {
     upload_bytes_ += bytes;
 }
 
+void Metrics::set_connection_source(std::function<Connections()> source) {
+    std::lock_guard lock(mu_);
+    connections_ = std::move(source);
+}
+
 void Metrics::add_media_sent_bytes(std::uint64_t bytes) {
     std::lock_guard lock(mu_);
     media_sent_bytes_ += bytes;
@@ -98,6 +103,28 @@ std::string Metrics::render(const Gauges& gauges) const {
         "# TYPE signage_media_sent_bytes_total counter\nsignage_media_sent_bytes_total {}\n",
         gauges.waiting_screens, gauges.online_screens, gauges.screens, publishes_, upload_bytes_,
         media_sent_bytes_);
+    if (connections_) {
+        const Connections c = connections_();
+        out += fmt::format(
+            "# HELP signage_http_connections Open HTTP connections.\n"
+            "# TYPE signage_http_connections gauge\nsignage_http_connections {}\n"
+            "# HELP signage_http_connections_max Open connections allowed at once "
+            "(--max-connections), and from one address (--max-connections-per-address).\n"
+            "# TYPE signage_http_connections_max gauge\n"
+            "signage_http_connections_max{{scope=\"total\"}} {}\n"
+            "signage_http_connections_max{{scope=\"address\"}} {}\n"
+            "# HELP signage_http_connections_refused_total Connections answered 503 and closed "
+            "because a cap was reached.\n"
+            "# TYPE signage_http_connections_refused_total counter\n"
+            "signage_http_connections_refused_total{{cap=\"total\"}} {}\n"
+            "signage_http_connections_refused_total{{cap=\"address\"}} {}\n"
+            "# HELP signage_http_request_timeouts_total Requests cut off because their head or "
+            "body did not arrive before its deadline.\n"
+            "# TYPE signage_http_request_timeouts_total counter\n"
+            "signage_http_request_timeouts_total {}\n",
+            c.open, c.max_connections, c.max_per_address, c.refused_total_cap,
+            c.refused_address_cap, c.request_timeouts);
+    }
     return out;
 }
 

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -33,6 +34,18 @@ class Metrics {
     void add_upload_bytes(std::uint64_t bytes);
     // Bytes of media bodies (whole files and ranges) written to clients.
     void add_media_sent_bytes(std::uint64_t bytes);
+
+    // Open connections and those turned away or cut off
+    // (http/connection_guard.hpp), read at scrape time.
+    struct Connections {
+        std::uint64_t open = 0;
+        std::uint64_t refused_total_cap = 0;
+        std::uint64_t refused_address_cap = 0;
+        std::uint64_t request_timeouts = 0;
+        std::uint64_t max_connections = 0;  // the caps in force
+        std::uint64_t max_per_address = 0;
+    };
+    void set_connection_source(std::function<Connections()> source);
 
     struct Gauges {
         std::int64_t waiting_screens = 0;
@@ -54,6 +67,7 @@ class Metrics {
     std::uint64_t publishes_ = 0;
     std::uint64_t upload_bytes_ = 0;
     std::uint64_t media_sent_bytes_ = 0;
+    std::function<Connections()> connections_;
 };
 
 }  // namespace signage::server

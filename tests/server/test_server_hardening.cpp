@@ -1,0 +1,173 @@
+// What a client on the network can make the server hold: bodies of callers
+// it refuses, connections that trickle, more connections than it can serve;
+// and who the client is behind a proxy.
+
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "server_test_helpers.hpp"
+#include "support/raw_connection.hpp"
+
+using namespace signage::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+// The server process's peak resident memory so far, in kB (VmHWM).
+long peak_resident_kb(Process& process) {
+    std::ifstream status("/proc/" + std::to_string(process.pid()) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return -1;
+}
+
+std::string upload_head(std::uint64_t length, const std::string& token = {}) {
+    std::string head = "PUT /api/v1/media HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\n";
+    if (!token.empty()) head += "Authorization: Bearer " + token + "\r\n";
+    return head + "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+}
+
+std::size_t files_in(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::size_t n = 0;
+    for (auto it = std::filesystem::directory_iterator(dir, ec);
+         !ec && it != std::filesystem::directory_iterator(); ++it) {
+        ++n;
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("hardening: an upload from a caller the route refuses is answered before its body",
+          "[server][hardening]") {
+    ServerFixture server;
+    const std::string reviewer = server.add_staff("rita", "reviewer");
+
+    // No token, a made-up token, a role that may not upload: each gets its
+    // answer while the 31 MB body has not been sent at all.
+    for (const std::string& token : {std::string{}, std::string(64, 'f'), reviewer}) {
+        RawConnection c(server.port());
+        REQUIRE(c.send(upload_head(31'000'000, token)));
+        const std::string answer = c.receive(5s, "\r\n\r\n");
+        INFO("token: " << (token.empty() ? "none" : token.substr(0, 8)));
+        CHECK(status_line(answer) ==
+              (token == reviewer ? "HTTP/1.1 403 Forbidden" : "HTTP/1.1 401 Unauthorized"));
+        CHECK(answer.find("Connection: close") != std::string::npos);
+    }
+
+    // An editor's declared size past the limit: 413, also before the body.
+    const std::string editor = server.add_staff("erin", "editor");
+    RawConnection big(server.port());
+    REQUIRE(big.send(upload_head(200'000'000, editor)));
+    CHECK(status_line(big.receive(5s, "\r\n\r\n")) == "HTTP/1.1 413 Payload Too Large");
+
+    // And an editor's upload goes through, by way of a spooled file that is
+    // gone once it is stored.
+    auto ok = server.client(editor).put_bytes("/api/v1/media", make_png(640, 360, 7), "image/png");
+    CHECK(ok.status == 201);
+    CHECK(files_in(server.data_dir() / "spool") == 0);
+}
+
+TEST_CASE("hardening: 25 unauthenticated 31 MB uploads in flight do not grow the server",
+          "[server][hardening]") {
+    ServerFixture server;
+    const long before = peak_resident_kb(server.process());
+    REQUIRE(before > 0);
+
+    // Each sends its head and keeps sending body; the server must answer
+    // 401 and stop taking it.
+    const std::string chunk(1 << 20, 'x');
+    std::vector<std::thread> senders;
+    std::vector<std::string> answers(25);
+    for (int i = 0; i < 25; ++i) {
+        senders.emplace_back([&, i] {
+            RawConnection c(server.port());
+            if (!c.send(upload_head(31'000'000))) return;
+            for (int mb = 0; mb < 31; ++mb) {
+                if (!c.send(chunk)) break;  // the server closed: it will take no more
+            }
+            answers[static_cast<std::size_t>(i)] = c.receive(5s, "\r\n\r\n");
+        });
+    }
+    for (auto& t : senders) t.join();
+    const long after = peak_resident_kb(server.process());
+    for (const auto& a : answers) CHECK(status_line(a) == "HTTP/1.1 401 Unauthorized");
+    INFO("peak VmHWM before " << before << " kB, after " << after << " kB");
+    // 25 bodies held in memory would be 775 MB; none are.
+    CHECK(after - before < 50'000);
+    CHECK(server.client().get("/metrics").status == 200);
+}
+
+TEST_CASE("hardening: a request that trickles is cut off at its deadline however often it sends",
+          "[server][hardening]") {
+    ServerOptions options;
+    options.args = {"--header-timeout-seconds", "2", "--body-timeout-seconds", "2"};
+    ServerFixture server(options);
+
+    // A body of 100 bytes, one byte every 300 ms: each byte would re-arm an
+    // inactivity timer; the deadline does not move.
+    RawConnection body(server.port());
+    REQUIRE(
+        body.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: test\r\n"
+                  "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"));
+    const auto start = std::chrono::steady_clock::now();
+    bool cut = false;
+    for (int i = 0; i < 40 && !cut; ++i) {
+        cut = !body.send("{") || body.closed_within(300ms);
+    }
+    const auto lasted = std::chrono::steady_clock::now() - start;
+    CHECK(cut);
+    CHECK(lasted < 5s);
+    CHECK(status_line(body.received()) == "HTTP/1.1 408 Request Timeout");
+
+    // A head that never ends, one header line a second.
+    RawConnection head(server.port());
+    REQUIRE(head.send("GET /metrics HTTP/1.1\r\n"));
+    cut = false;
+    for (int i = 0; i < 12 && !cut; ++i)
+        cut = !head.send("X-A: b\r\n") || head.closed_within(500ms);
+    CHECK(cut);
+
+    CHECK(metric_value(server.client().get("/metrics").body,
+                       "signage_http_request_timeouts_total") == 2);
+}
+
+TEST_CASE("hardening: connections past the caps are answered 503 and counted in /metrics",
+          "[server][hardening]") {
+    // Loopback is not a trusted proxy here, so the per-address cap applies.
+    ServerOptions options;
+    options.args = {"--max-connections-per-address", "3", "--trusted-proxy", "192.0.2.1"};
+    ServerFixture server(options);
+    std::vector<RawConnection> held;
+    for (int i = 0; i < 3; ++i) held.emplace_back(server.port());
+    // Each is being served (a request on one is answered).
+    REQUIRE(held[0].send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"));
+    CHECK(status_line(held[0].receive(5s, "\r\n\r\n")) == "HTTP/1.1 200 OK");
+
+    RawConnection fourth(server.port());
+    CHECK(fourth.closed_within(5s));
+    CHECK(status_line(fourth.received()) == "HTTP/1.1 503 Service Unavailable");
+
+    held.pop_back();  // one closes: room for one more
+    std::string metrics;
+    CHECK(wait_until(
+        [&] {
+            RawConnection again(server.port());
+            again.send("GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            metrics = again.receive(5s);
+            return status_line(metrics) == "HTTP/1.1 200 OK";
+        },
+        5s));
+    CHECK(metric_value(metrics, "signage_http_connections_refused_total{cap=\"address\"}") >= 1);
+    CHECK(metric_value(metrics, "signage_http_connections_max{scope=\"address\"}") == 3);
+    CHECK(metric_value(metrics, "signage_http_connections") == 3);
+}
