@@ -3,6 +3,8 @@
 // and who the client is behind a proxy.
 
 #include <fstream>
+#include <latch>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -170,4 +172,133 @@ TEST_CASE("hardening: connections past the caps are answered 503 and counted in 
     CHECK(metric_value(metrics, "signage_http_connections_refused_total{cap=\"address\"}") >= 1);
     CHECK(metric_value(metrics, "signage_http_connections_max{scope=\"address\"}") == 3);
     CHECK(metric_value(metrics, "signage_http_connections") == 3);
+}
+
+namespace {
+
+HttpResponse sign_in(const ServerFixture& server, const std::string& name,
+                     const std::string& password, const std::string& forwarded_for) {
+    return server.client().request(
+        "POST", "/api/v1/auth/login", json{{"username", name}, {"password", password}}.dump(),
+        {{"Content-Type", "application/json"}, {"X-Forwarded-For", forwarded_for}});
+}
+
+}  // namespace
+
+TEST_CASE("hardening: behind the shipped proxy one client's bad sign-ins lock out only that client",
+          "[server][hardening][auth]") {
+    // As behind the nginx example: every connection comes from 127.0.0.1,
+    // a trusted proxy by default, and X-Forwarded-For names the resident.
+    ServerFixture server;
+    server.add_user("erin", "editor", "erin-password");
+
+    for (int i = 0; i < 20; ++i) {
+        CHECK(sign_in(server, "ghost" + std::to_string(i), "guess", "198.51.100.7").status == 401);
+    }
+    auto locked = sign_in(server, "ghost99", "guess", "198.51.100.7");
+    CHECK(locked.status == 429);
+    CHECK_FALSE(locked.header("Retry-After").empty());
+    // Everybody else, through the same proxy, still signs in.
+    CHECK(sign_in(server, "erin", "erin-password", "203.0.113.20").status == 200);
+    // The proxy's own appended address does not make the client anybody else.
+    CHECK(sign_in(server, "ghost100", "guess", "10.1.1.1, 198.51.100.7").status == 429);
+}
+
+TEST_CASE("hardening: a client that is not a trusted proxy cannot name another address",
+          "[server][hardening][auth]") {
+    ServerOptions options;
+    options.args = {"--trusted-proxy", "192.0.2.1"};
+    ServerFixture server(options);
+    for (int i = 0; i < 20; ++i) {
+        const std::string made_up = "198.51.100." + std::to_string(i + 1);
+        CHECK(sign_in(server, "ghost" + std::to_string(i), "guess", made_up).status == 401);
+    }
+    CHECK(sign_in(server, "ghost99", "guess", "198.51.100.200").status == 429);
+}
+
+TEST_CASE("hardening: 40 sign-in guesses sent at once get 5 password checks",
+          "[server][hardening][auth]") {
+    ServerFixture server;
+    server.add_user("erin", "editor", "erin-password");
+    std::latch start(40);
+    std::vector<long> statuses(40);
+    std::vector<std::thread> guessers;
+    for (int i = 0; i < 40; ++i) {
+        guessers.emplace_back([&, i] {
+            const std::string from = "198.51.100." + std::to_string(i + 1);
+            start.arrive_and_wait();  // all 40 leave together
+            statuses[static_cast<std::size_t>(i)] =
+                sign_in(server, "erin", "wrong-" + std::to_string(i), from).status;
+        });
+    }
+    for (auto& t : guessers) t.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 401) == 5);
+    CHECK(std::count(statuses.begin(), statuses.end(), 429) == 35);
+}
+
+TEST_CASE("hardening: a value from outside cannot forge a log line or send an escape code",
+          "[server][hardening]") {
+    TempDir dir;
+    ServerOptions options;
+    options.log_file = dir.path() / "server.log";
+    ServerFixture server(options);
+    const std::string forged = "gate\nINFO admin revoked every screen\x1b[2J";
+    auto res = server.client().post("/api/v1/player/pair", {{"name_hint", forged}});
+    REQUIRE(res.status == 201);
+    server.stop();
+
+    std::ifstream in(options.log_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string log = text.str();
+    INFO(log);
+    CHECK(log.find("(gate\\nINFO admin revoked every screen\\x1b[2J)") != std::string::npos);
+    CHECK(log.find('\x1b') == std::string::npos);
+    // No line starts with the forged text.
+    CHECK(log.find("\nINFO admin") == std::string::npos);
+}
+
+TEST_CASE("hardening: a screen's token cannot flood the server with plays or heartbeats",
+          "[server][hardening][plays]") {
+    ServerOptions options;
+    options.args = {"--max-plays-per-hour", "6", "--max-heartbeats-per-hour", "3"};
+    ServerFixture server(options);
+    auto device = server.client(server.add_screen("gate", "lobby"));
+
+    auto plays = [](int first, int count) {
+        json list = json::array();
+        for (int i = first; i < first + count; ++i) {
+            list.push_back({{"id", "boot0001-" + std::to_string(i)},
+                            {"kind", "item"},
+                            {"loop_id", "boot0001-L1"},
+                            {"loop_end", false},
+                            {"slide_id", "1"},
+                            {"title", "节目"},
+                            {"start", "2026-11-28T00:00:0" + std::to_string(i) + ".000Z"},
+                            {"duration_ms", 1000},
+                            {"public_service", true},
+                            {"manifest_version", "v1"}});
+        }
+        return json{{"plays", list}};
+    };
+    CHECK(device.post("/api/v1/player/plays", plays(0, 4)).status == 200);
+    // Three more would pass the six of this hour: none is taken.
+    auto over = device.post("/api/v1/player/plays", plays(4, 3));
+    REQUIRE(over.status == 429);
+    CHECK(over.json()["error"]["reason"] == "quota");
+    CHECK(over.json()["error"]["params"]["limit"] == 6);
+    CHECK(std::stoi(over.header("Retry-After")) > 0);
+    CHECK(std::stoi(over.header("Retry-After")) <= 3600);
+    CHECK(device.post("/api/v1/player/plays", plays(4, 2)).status == 200);
+
+    for (int i = 0; i < 3; ++i) {
+        CHECK(device.post("/api/v1/player/heartbeat", good_heartbeat()).status == 200);
+    }
+    auto beat = device.post("/api/v1/player/heartbeat", good_heartbeat());
+    CHECK(beat.status == 429);
+    CHECK(beat.json()["error"]["reason"] == "quota");
+
+    // Another screen has its own allowance.
+    auto other = server.client(server.add_screen("hall", "lobby"));
+    CHECK(other.post("/api/v1/player/heartbeat", good_heartbeat()).status == 200);
 }

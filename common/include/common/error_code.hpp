@@ -89,7 +89,8 @@ namespace signage {
     X(weak_password, "min", "a new password shorter than min characters")               \
     X(no_answer, "", "a question with no right answer")                                 \
     X(unknown_code, "", "no screen shows this pairing code (or it expired)")            \
-    X(expired, "days", "a code past its time (days: how long codes last)")
+    X(expired, "days", "a code past its time (days: how long codes last)")              \
+    X(quota, "limit per", "a screen sent more than limit in one per (hour)")
 
 enum class ErrorReason : std::uint8_t {
     none,

@@ -9,10 +9,19 @@
 // "<3>" error, "<2>" critical, "<7>" debug and trace). Otherwise `pattern` is
 // used. Messages themselves are plain text with key=value fields where they
 // carry data ("heartbeat: sent status=200 offset_ms=3").
+//
+// Every message is escaped as it is formatted (escape_log_text): a value from
+// outside cannot forge a line of its own or reach a terminal as an escape
+// sequence, whichever code logged it.
 
 #include <string>
+#include <string_view>
 
 namespace signage {
+
+// The text with its control characters written out: "\n", "\r", "\t",
+// "\x1b" (C0 and DEL), "\u009b" (C1); everything else as it is.
+std::string escape_log_text(std::string_view text);
 
 // True when standard error is connected to the systemd journal.
 bool stderr_is_journal();

@@ -7,13 +7,6 @@
 
 namespace signage::server {
 
-std::string client_address(const std::string& remote) {
-    const auto colon = remote.rfind(':');
-    return colon == std::string::npos ? remote : remote.substr(0, colon);
-}
-
-namespace {}  // namespace
-
 using http::Method;
 using http::Response;
 
@@ -33,8 +26,8 @@ void add_auth_routes(http::Router& router, Services& s) {
                 }
                 std::int64_t retry_after = 0;
                 auto login = s.auth.login(j["username"].get<std::string>(),
-                                          j["password"].get_ref<const std::string&>(),
-                                          client_address(c.req.remote), &retry_after);
+                                          j["password"].get_ref<const std::string&>(), c.req.client,
+                                          &retry_after);
                 if (!login) {
                     if (login.error().code != ErrorCode::too_many_requests) return login.error();
                     Response res = http::error_response(login.error());

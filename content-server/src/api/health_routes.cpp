@@ -175,6 +175,17 @@ Result<json> screen_status_list(const Services& s, std::int64_t* online) {
     return list;
 }
 
+std::optional<http::Response> over_quota(Services& s, const Screen& screen, DeviceSend what,
+                                         std::uint64_t count) {
+    std::int64_t retry_after = 0;
+    auto st = s.screens.quota().take(screen.id, what, count, now_unix(), &retry_after);
+    if (st) return std::nullopt;
+    spdlog::warn("screen {} is over its hourly allowance: {}", screen.name, st.error().message);
+    http::Response res = http::error_response(st.error());
+    res.headers.set("Retry-After", std::to_string(retry_after));
+    return res;
+}
+
 void add_health_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     // Staff (any role) reading or asking about the screen named by the path's {id}.
@@ -184,6 +195,7 @@ void add_health_routes(http::Router& router, Services& s) {
         {.access = Access::device(), .body = RouteSpec::Body::object},
         [&s](Call& c) -> Result<Response> {
             const Screen& screen = c.screen();
+            if (auto refused = over_quota(s, screen, DeviceSend::heartbeats)) return *refused;
             auto hb = protocol::parse_heartbeat(c.body);
             if (!hb) return hb.error();
             const int interval = static_cast<int>(hb->interval_s);
@@ -214,6 +226,7 @@ void add_health_routes(http::Router& router, Services& s) {
                                       "Signage-Screenshot-Id is 1 to 64 letters, digits or '-'",
                                       "Signage-Screenshot-Id");
                 }
+                if (auto refused = over_quota(s, screen, DeviceSend::screenshots)) return *refused;
                 auto image = sniff_image(req.body);
                 if (!image || image->content_type != "image/png") {
                     return make_error(ErrorCode::unsupported_media_type,

@@ -45,11 +45,9 @@ void add_pairing_routes(http::Router& router, Services& s) {
                 auto h = pairing_string(c.body, "name_hint", false);
                 if (!h) return h.error();
                 const std::string hint = h->substr(0, 64);
-                // The rate limit counts per address, whatever the port.
-                const Request& req = c.req;
-                const auto colon = req.remote.rfind(':');
-                auto pairing = s.pairing.request(
-                    colon == std::string::npos ? req.remote : req.remote.substr(0, colon), hint);
+                // The rate limit counts per client address (behind a
+                // trusted proxy, the forwarded one), whatever the port.
+                auto pairing = s.pairing.request(c.req.client, hint);
                 if (!pairing) return pairing.error();
                 return http::json_response(
                     201, {{"pairing_id", pairing->pairing_id},
@@ -78,7 +76,14 @@ void add_pairing_routes(http::Router& router, Services& s) {
                 if (!name) return name.error();
                 auto group = pairing_string(c.body, "group", true);
                 if (!group) return group.error();
-                auto screen = s.pairing.claim(*code, *name, *group, c.user().id);
+                std::int64_t retry_after = 0;
+                auto screen =
+                    s.pairing.claim(*code, *name, *group, c.user().id, c.req.client, &retry_after);
+                if (!screen && screen.error().code == ErrorCode::too_many_requests) {
+                    Response res = http::error_response(screen.error());
+                    res.headers.set("Retry-After", std::to_string(retry_after));
+                    return res;
+                }
                 if (!screen) return screen.error();
                 spdlog::info("{} paired screen {} in group {}", c.user().username, screen->name,
                              screen->group);

@@ -119,7 +119,7 @@ Result<std::string> claim_code(const nlohmann::json& body) {
 
 // Who tries a code, for the limit on wrong ones.
 ClaimCaller claim_caller(Call& c, std::int64_t& retry_after) {
-    return ClaimCaller{c.user().username, client_address(c.req.remote), &retry_after};
+    return ClaimCaller{c.user().username, c.req.client, &retry_after};
 }
 
 // A refused code; a limited one with Retry-After.

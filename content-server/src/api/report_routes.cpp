@@ -27,6 +27,11 @@ void add_report_routes(http::Router& router, Services& s) {
              .body = RouteSpec::Body::object,
              .body_limit = plays_body_limit},
             [&s](Call& c) -> Result<Response> {
+                const auto& list = c.body.contains("plays") ? c.body["plays"] : nlohmann::json();
+                if (auto refused = over_quota(s, c.screen(), DeviceSend::plays,
+                                              list.is_array() ? list.size() : 0)) {
+                    return *refused;
+                }
                 auto accepted = s.plays.add(c.screen(), c.body);
                 if (!accepted) return accepted.error();
                 return http::json_response(

@@ -4,6 +4,7 @@
 // the services and results into JSON.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,18 @@
 #include "checks/content_checks.hpp"
 #include "common/result.hpp"
 #include "http/router.hpp"
+#include "screens/device_quota.hpp"
+#include "store/records.hpp"
 
 namespace signage::server {
 
 struct ManifestSnapshot;
 
-// The client's address without its port ("127.0.0.1:5000" -> "127.0.0.1"):
-// what sign-in and prize codes limit tries by.
-std::string client_address(const std::string& remote);
+// Takes `count` of the screen's hourly allowance for `what`
+// (screens/device_quota.hpp): nullopt when granted, else the 429 to answer,
+// with Retry-After.
+std::optional<http::Response> over_quota(Services& s, const Screen& screen, DeviceSend what,
+                                         std::uint64_t count = 1);
 
 // POST /api/v1/auth/login, POST /api/v1/auth/logout, POST /api/v1/auth/password,
 // GET /api/v1/auth/me

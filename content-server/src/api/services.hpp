@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "screens/device_quota.hpp"
+
 namespace signage::server {
 
 class MediaStore;
@@ -34,6 +36,8 @@ struct HealthConfig {
     // (--screenshot-timeout-seconds).
     std::chrono::seconds screenshot_timeout{15};
     bool metrics_enabled = true;  // --no-metrics turns GET /metrics off
+    // What one screen may send in an hour (--max-plays-per-hour, ...).
+    DeviceQuotaLimits quota;
 };
 
 struct Services {

@@ -233,6 +233,18 @@ int run_cli(int argc, char** argv) {
                    "alert when an item has waited this long for review (decimals allowed)")
         ->check(CLI::Range(0.01, 10080.0))
         ->capture_default_str();
+    app.add_option("--max-plays-per-hour", config.health.quota.plays_per_hour,
+                   "play records one screen may send in an hour")
+        ->check(CLI::Range(1u, 10000000u))
+        ->capture_default_str();
+    app.add_option("--max-heartbeats-per-hour", config.health.quota.heartbeats_per_hour,
+                   "heartbeats one screen may send in an hour")
+        ->check(CLI::Range(1u, 1000000u))
+        ->capture_default_str();
+    app.add_option("--max-screenshots-per-hour", config.health.quota.screenshots_per_hour,
+                   "screenshots one screen may send in an hour")
+        ->check(CLI::Range(1u, 1000000u))
+        ->capture_default_str();
     app.add_option("--trusted-proxy", config.trusted_proxies,
                    "address or network (10.0.0.0/8) of a reverse proxy whose X-Forwarded-For "
                    "names the client; repeat for more")

@@ -117,6 +117,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
     m.accounts = std::make_unique<AccountService>(*m.store);
     m.screens = std::make_unique<ScreenService>(*m.store);
+    m.screens->quota().set_limits(config.health.quota);
     m.slides = std::make_unique<SlideService>(*m.store);
     Store& st = *m.store;
     m.hub = std::make_unique<ManifestHub>(

@@ -46,24 +46,16 @@ Result<std::optional<std::pair<User, std::string>>> Authenticator::credentials(
     });
 }
 
-void Authenticator::record_failure(const std::string& username, const std::string& client) {
-    throttle_.record({std::string("user:") += username, std::string("addr:") += client},
-                     now_unix());
-}
-
 Result<LoginResult> Authenticator::login(const std::string& username, std::string_view password,
                                          const std::string& client, std::int64_t* retry_after) {
-    {
-        const std::int64_t now = now_unix();
-        std::int64_t wait = throttle_.wait(std::string("user:") += username, now);
-        if (!client.empty()) {
-            wait = std::max(wait, throttle_.wait(std::string("addr:") += client, now));
-        }
-        if (wait > 0) {
-            if (retry_after) *retry_after = wait;
-            return make_error(ErrorCode::too_many_requests,
-                              std::string("too many failed sign-ins: ") += retry_text(wait, now));
-        }
+    // Counted as a failure from here until the password checks out.
+    const auto attempt = throttle_.begin({{std::string("user:") += username, kMaxFailures},
+                                          {std::string("addr:") += client, kMaxAddressFailures}},
+                                         now_unix());
+    if (attempt.wait > 0) {
+        if (retry_after) *retry_after = attempt.wait;
+        return make_error(ErrorCode::too_many_requests, std::string("too many failed sign-ins: ") +=
+                                                        retry_text(attempt.wait, attempt.at));
     }
     auto found = credentials(username);
     if (!found) return found.error();
@@ -73,14 +65,13 @@ Result<LoginResult> Authenticator::login(const std::string& username, std::strin
             if (h) dummy_hash_ = *h;
         });
         (void)verify_password(dummy_hash_, password);
-        record_failure(username, client);
         return make_error(ErrorCode::unauthenticated, "wrong username or password");
     }
     const auto& [user, hash] = **found;
     if (!verify_password(hash, password)) {
-        record_failure(username, client);
         return make_error(ErrorCode::unauthenticated, "wrong username or password");
     }
+    throttle_.succeeded(attempt);
     if (user.disabled) {
         return make_error(ErrorCode::unauthenticated, "this account is disabled: ask an admin");
     }

@@ -7,10 +7,14 @@
 // "too_many_requests" (HTTP 429, sign-in throttled; see login()).
 //
 // Sign-in throttling, kept in memory (a restart forgets it): after
-// kMaxFailures failed sign-ins for one username, or from one client address,
-// within kFailureWindow, every further attempt for that username or from that
-// address is refused, even with the right password, until the oldest of those
-// failures is kFailureWindow old. Successful sign-ins do not clear failures.
+// kMaxFailures failed sign-ins for one username, or kMaxAddressFailures from
+// one client address, within kFailureWindow, every further attempt for that
+// username or from that address is refused, even with the right password,
+// until the oldest of those failures is kFailureWindow old. Successful
+// sign-ins do not clear earlier failures. The client address is the one the
+// HTTP layer names (behind a trusted proxy, the forwarded one), and each
+// attempt is counted before its password is checked (auth/throttle.hpp), so
+// parallel guesses get no more checks than the limit.
 // Threading: any thread; login() is slow (argon2) and belongs on a worker.
 
 #include <chrono>
@@ -38,7 +42,8 @@ struct LoginResult {
 
 class Authenticator {
   public:
-    static constexpr int kMaxFailures = 5;
+    static constexpr int kMaxFailures = 5;          // per account
+    static constexpr int kMaxAddressFailures = 20;  // per client address (an office shares one)
     static constexpr std::chrono::seconds kFailureWindow{15 * 60};
 
     Authenticator(Store& store, std::chrono::seconds session_ttl);
@@ -74,9 +79,7 @@ class Authenticator {
 
     Store& store_;
     std::chrono::seconds session_ttl_;
-    void record_failure(const std::string& username, const std::string& client);
-
-    FailureThrottle throttle_{kMaxFailures, kFailureWindow};
+    FailureThrottle throttle_{kFailureWindow};
     std::once_flag dummy_once_;
     std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
 };

@@ -6,11 +6,10 @@
 
 namespace signage::server {
 
-FailureThrottle::FailureThrottle(int max_failures, std::chrono::seconds window)
-    : max_failures_(max_failures), window_(window) {}
+FailureThrottle::FailureThrottle(std::chrono::seconds window) : window_(window) {}
 
-std::int64_t FailureThrottle::wait_locked(const std::string& key, std::int64_t now) {
-    auto it = failures_.find(key);
+std::int64_t FailureThrottle::wait_locked(const ThrottleKey& key, std::int64_t now) {
+    auto it = failures_.find(key.key);
     if (it == failures_.end()) return 0;
     auto& times = it->second;
     while (!times.empty() && times.front() + window_.count() <= now) times.pop_front();
@@ -18,24 +17,36 @@ std::int64_t FailureThrottle::wait_locked(const std::string& key, std::int64_t n
         failures_.erase(it);
         return 0;
     }
-    if (times.size() < static_cast<std::size_t>(max_failures_)) return 0;
+    const auto max = static_cast<std::size_t>(std::max(1, key.max_failures));
+    if (times.size() < max) return 0;
     // Free again when the oldest failure that still counts leaves the window.
-    const std::int64_t oldest = times[times.size() - static_cast<std::size_t>(max_failures_)];
+    const std::int64_t oldest = times[times.size() - max];
     return std::max<std::int64_t>(1, oldest + window_.count() - now);
 }
 
-std::int64_t FailureThrottle::wait(const std::string& key, std::int64_t now) {
+FailureThrottle::Attempt FailureThrottle::begin(const std::vector<ThrottleKey>& keys,
+                                                std::int64_t now) {
+    Attempt attempt;
+    attempt.at = now;
     std::lock_guard lock(mutex_);
-    return wait_locked(key, now);
-}
-
-void FailureThrottle::record(std::initializer_list<std::string> keys, std::int64_t now) {
-    std::lock_guard lock(mutex_);
-    for (const std::string& key : keys) {
-        if (!key.empty() && key.back() == ':') continue;
-        auto& times = failures_[key];
+    for (const ThrottleKey& key : keys) {
+        if (key.key.empty() || key.key.back() == ':') continue;
+        const std::int64_t wait = wait_locked(key, now);
+        if (wait > attempt.wait) {
+            attempt.wait = wait;
+            attempt.refused_by = key.key;
+        }
+    }
+    if (attempt.wait > 0) return attempt;
+    for (const ThrottleKey& key : keys) {
+        if (key.key.empty() || key.key.back() == ':') continue;
+        auto& times = failures_[key.key];
         times.push_back(now);
-        while (times.size() > static_cast<std::size_t>(max_failures_)) times.pop_front();
+        // Only the newest max_failures can matter.
+        while (times.size() > static_cast<std::size_t>(std::max(1, key.max_failures))) {
+            times.pop_front();
+        }
+        attempt.counted.push_back(key.key);
     }
     // Keep the table small: drop keys whose failures have all expired.
     if (failures_.size() > 10000) {
@@ -46,6 +57,23 @@ void FailureThrottle::record(std::initializer_list<std::string> keys, std::int64
                 ++it;
             }
         }
+    }
+    return attempt;
+}
+
+void FailureThrottle::succeeded(const Attempt& attempt) {
+    std::lock_guard lock(mutex_);
+    for (const std::string& key : attempt.counted) {
+        auto it = failures_.find(key);
+        if (it == failures_.end()) continue;
+        auto& times = it->second;
+        for (auto t = times.rbegin(); t != times.rend(); ++t) {
+            if (*t == attempt.at) {
+                times.erase(std::next(t).base());
+                break;
+            }
+        }
+        if (times.empty()) failures_.erase(it);
     }
 }
 

@@ -1,37 +1,55 @@
 #pragma once
 // Failed tries counted per key ("user:NAME", "addr:ADDRESS", …) in a sliding
-// window, in memory only (a restart forgets them): after `max_failures`
-// failures of one key within `window`, that key waits until the oldest of
-// them is `window` old. Sign-in and prize codes each keep one.
+// window, in memory only (a restart forgets them): after a key's
+// `max_failures` failures within `window`, that key waits until the oldest of
+// them is `window` old. Each key has its own limit, so an account and a
+// client address are throttled separately. Sign-in and prize codes each keep
+// one.
+//
+// An attempt is checked and counted in one step (begin()): it is recorded as
+// a failure before the slow check (a password hash, a signature) runs, and
+// taken back when the check passes (succeeded()). So 40 guesses sent at once
+// get max_failures checks, not more.
+//
 // Threading: any thread (one mutex).
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace signage::server {
 
+struct ThrottleKey {
+    std::string key;       // "addr:" with nothing after it is skipped
+    int max_failures = 5;  // failures within the window before the key waits
+};
+
 class FailureThrottle {
   public:
-    FailureThrottle(int max_failures, std::chrono::seconds window);
+    explicit FailureThrottle(std::chrono::seconds window);
 
-    // Seconds until `key` may try again (unix seconds `now`); 0 when it may now.
-    std::int64_t wait(const std::string& key, std::int64_t now);
-    // One failure for each key (keys that are empty after their prefix, like
-    // "addr:", are skipped).
-    void record(std::initializer_list<std::string> keys, std::int64_t now);
+    // One attempt, checked and (when allowed) counted as a failure at once.
+    struct Attempt {
+        std::int64_t wait = 0;  // > 0: refused; seconds until the key `refused_by` may try
+        std::string refused_by;
+        std::int64_t at = 0;
+        std::vector<std::string> counted;
+    };
+    // Refused when any key must wait (nothing is counted then); else counts a
+    // failure for each key at unix time `now`.
+    Attempt begin(const std::vector<ThrottleKey>& keys, std::int64_t now);
+    // The attempt passed its check: its failures are taken back.
+    void succeeded(const Attempt& attempt);
 
-    int max_failures() const { return max_failures_; }
     std::chrono::seconds window() const { return window_; }
 
   private:
-    std::int64_t wait_locked(const std::string& key, std::int64_t now);
+    std::int64_t wait_locked(const ThrottleKey& key, std::int64_t now);
 
-    const int max_failures_;
     const std::chrono::seconds window_;
     std::mutex mutex_;
     std::map<std::string, std::deque<std::int64_t>> failures_;  // key -> failure times (unix s)

@@ -91,7 +91,8 @@ Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
 }
 
 Result<Screen> PairingService::claim(const std::string& code, const std::string& name,
-                                     const std::string& group, std::optional<std::int64_t> actor) {
+                                     const std::string& group, std::optional<std::int64_t> actor,
+                                     const std::string& client, std::int64_t* retry_after) {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
         return make_error(ErrorCode::invalid, "the code is six digits", "code")
             .because(ErrorReason::format, {{"format", "six_digits"}});
@@ -108,12 +109,34 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
             .because(ErrorReason::format, {{"format", "screen_name"}});
     }
     if (auto st = check_group_name(group, "group"); !st) return st.error();
-    std::lock_guard lock(mutex_);
+    // Counted as a wrong code until the code turns out to be live.
+    const std::int64_t now = now_unix();
+    const auto attempt = wrong_codes_.begin(
+        {{"actor:" + (actor ? std::to_string(*actor) : std::string("-")), kMaxWrongCodes},
+         {std::string("addr:") += client, kMaxWrongCodes}},
+        now);
+    if (attempt.wait > 0) {
+        if (retry_after) *retry_after = attempt.wait;
+        return make_error(
+            ErrorCode::too_many_requests,
+            std::string("too many codes no screen showed: ") += retry_text(attempt.wait, now),
+            "code");
+    }
+    std::unique_lock lock(mutex_);
     purge_locked(Clock::now());
     auto c = by_code_.find(code);
-    if (c == by_code_.end()) return unknown_code();
-    auto it = pending_.find(c->second);
-    if (it == pending_.end() || it->second.result) return unknown_code();
+    auto it = c == by_code_.end() ? pending_.end() : pending_.find(c->second);
+    if (it == pending_.end() || it->second.result) {
+        lock.unlock();
+        // Only the first two digits are kept: enough to spot a typo, not a
+        // live code to reuse.
+        const std::string shown = code.substr(0, 2) + "****";
+        spdlog::warn("pairing: code {} claimed by user {} from {} matches no screen", shown,
+                     actor ? std::to_string(*actor) : std::string("-"), client);
+        if (auto st = screens_.audit_refused_pairing(actor, shown, client); !st) return st.error();
+        return unknown_code();
+    }
+    wrong_codes_.succeeded(attempt);
     auto fresh = screens_.new_device_token();
     if (!fresh) return fresh.error();
     const std::string token = *fresh;
@@ -121,7 +144,8 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
     if (!screen) return screen.error();
     it->second.result = PairingPoll{true, token, *screen};
     by_code_.erase(c);
-    spdlog::info("pairing: code claimed for screen {} in group {}", screen->name, screen->group);
+    spdlog::info("pairing: code claimed for screen {} in group {} from {}", screen->name,
+                 screen->group, client);
     return *screen;
 }
 

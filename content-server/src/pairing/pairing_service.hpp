@@ -22,6 +22,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "auth/throttle.hpp"
 #include "common/result.hpp"
 #include "store/records.hpp"
 
@@ -59,9 +60,16 @@ class PairingService {
     // Staff claim a live code: registers the screen `name` in `group`
     // (created when missing) with a new device token, or gives a revoked
     // screen of that name a new one.
-    // `actor`: the admin who claims it, for the audit log.
+    // `actor`: the admin who claims it, for the audit log. A code no screen
+    // shows is audited ("pair_refused") and counts against the admin and the
+    // client address: after kMaxWrongCodes of either in kWrongCodeWindow,
+    // "too_many_requests" (field "code", `retry_after` set) until the oldest
+    // is that old, so the million codes cannot be walked.
     Result<Screen> claim(const std::string& code, const std::string& name, const std::string& group,
-                         std::optional<std::int64_t> actor);
+                         std::optional<std::int64_t> actor, const std::string& client = {},
+                         std::int64_t* retry_after = nullptr);
+    static constexpr int kMaxWrongCodes = 10;
+    static constexpr std::chrono::seconds kWrongCodeWindow{15 * 60};
 
   private:
     struct Pending {
@@ -75,6 +83,7 @@ class PairingService {
 
     ScreenService& screens_;
     std::chrono::seconds code_ttl_;
+    FailureThrottle wrong_codes_{kWrongCodeWindow};
     std::mutex mutex_;
     std::unordered_map<std::string, Pending> pending_;      // by pairing id
     std::unordered_map<std::string, std::string> by_code_;  // live code -> pairing id

@@ -318,25 +318,25 @@ Result<ClaimInfo> QuizService::verify_claim(std::string_view code) {
 Result<ClaimInfo> QuizService::check_claim(std::string_view code, const ClaimCaller& caller) {
     const std::int64_t now = now_unix();
     const std::string account = std::string("user:") += caller.username;
-    const std::string address = std::string("addr:") += caller.client;
-    const std::int64_t account_wait = wrong_codes_.wait(account, now);
-    const std::int64_t address_wait = caller.client.empty() ? 0 : wrong_codes_.wait(address, now);
-    if (account_wait > 0 || address_wait > 0) {
-        const bool by_account = account_wait >= address_wait;
-        const std::int64_t wait = std::max(account_wait, address_wait);
-        if (caller.retry_after) *caller.retry_after = wait;
+    // Counted as a wrong code from here until the code verifies.
+    const auto attempt = wrong_codes_.begin(
+        {{account, kMaxWrongCodes}, {std::string("addr:") += caller.client, kMaxWrongCodes}}, now);
+    if (attempt.wait > 0) {
+        const bool by_account = attempt.refused_by == account;
+        if (caller.retry_after) *caller.retry_after = attempt.wait;
         return make_error(ErrorCode::too_many_requests,
                           std::string("too many wrong prize codes ")
                               .append(by_account ? "from this account" : "from this address")
                               .append(": ")
-                              .append(retry_text(wait, now)),
+                              .append(retry_text(attempt.wait, now)),
                           by_account ? "account" : "address");
     }
     auto info = verify_claim(code);
-    if (!info) {
-        if (info.error().code == ErrorCode::forged) wrong_codes_.record({account, address}, now);
-        return info.error();
-    }
+    // Only a forged code counts; one that is malformed or not this caller's
+    // to check does not.
+    if (!info && info.error().code == ErrorCode::forged) return info.error();
+    wrong_codes_.succeeded(attempt);
+    if (!info) return info.error();
     auto redemption = store_.read([&](Tx& tx) -> Result<std::optional<Redemption>> {
         return tx.quiz_results().find_redemption(info->screen_id, info->day, info->serial);
     });

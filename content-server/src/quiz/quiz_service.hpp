@@ -125,7 +125,7 @@ class QuizService {
     Result<ClaimInfo> verify_short_claim(std::string_view code);
     Store& store_;
     ReviewRecords records_;
-    FailureThrottle wrong_codes_{kMaxWrongCodes, kWrongCodeWindow};
+    FailureThrottle wrong_codes_{kWrongCodeWindow};
 };
 
 // YYYY-MM-DD for a day number (days since 1970-01-01).

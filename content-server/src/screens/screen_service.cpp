@@ -89,6 +89,16 @@ Result<Screen> ScreenService::revoke(std::int64_t screen_id, std::optional<std::
     });
 }
 
+Status ScreenService::audit_refused_pairing(std::optional<std::int64_t> actor,
+                                            const std::string& code_shown,
+                                            const std::string& client) {
+    return store_.write([&](Tx& tx) -> Status {
+        tx.audit().record(actor, "pair_refused", "screen", "", "",
+                          dump_audit({{"code", code_shown}, {"client", client}}));
+        return {};
+    });
+}
+
 Result<Screen> ScreenService::get(std::int64_t screen_id) {
     return store_.read([&](Tx& tx) -> Result<Screen> {
         auto screen = tx.screens().find(screen_id);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "screens/device_quota.hpp"
 #include "store/records.hpp"
 
 namespace signage::server {
@@ -46,6 +47,10 @@ class ScreenService {
     // the screen keeps its name and history and may be paired again.
     // "not_found" for an unknown screen.
     Result<Screen> revoke(std::int64_t screen_id, std::optional<std::int64_t> actor);
+    // An audit entry ("pair_refused") for a pairing code that matched no
+    // screen: `code_shown` is the code as it may be kept (partly hidden).
+    Status audit_refused_pairing(std::optional<std::int64_t> actor, const std::string& code_shown,
+                                 const std::string& client);
 
     Result<Screen> get(std::int64_t screen_id);  // "not_found" (field "id")
     Result<std::vector<Screen>> list();          // by name
@@ -70,8 +75,12 @@ class ScreenService {
     // from their latest screenshots: group name -> (width, height) -> screens.
     Result<std::map<std::string, std::map<std::pair<int, int>, int>>> sizes_by_group();
 
+    // What each screen may send in an hour (screens/device_quota.hpp).
+    DeviceQuota& quota() { return quota_; }
+
   private:
     Store& store_;
+    DeviceQuota quota_;
 };
 
 }  // namespace signage::server

@@ -41,6 +41,7 @@ void ServerFixture::start() {
     args.insert(args.end(), options_.args.begin(), options_.args.end());
     ProcessOptions process_options;
     process_options.env = options_.env;
+    process_options.stderr_file = options_.log_file;
     process_ = std::make_unique<Process>(binary(), args, process_options);
     static const std::regex listening(R"(^listening on (http://127\.0\.0\.1:(\d+))$)");
     auto line = process_->wait_for_line(listening, options_.start_timeout);

@@ -33,6 +33,8 @@ struct ServerOptions {
     // Added to the server's environment (e.g. a fault point: common/fault.hpp).
     std::vector<std::pair<std::string, std::string>> env;
     std::chrono::milliseconds start_timeout{15000};
+    // The server's log (standard error) goes to this file instead of the test's.
+    std::filesystem::path log_file;
 };
 
 class ServerFixture {
