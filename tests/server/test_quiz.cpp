@@ -490,6 +490,136 @@ TEST_CASE("quiz: a short prize code redeems once, typed any way, and forged ones
     CHECK(staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", fresh}}).status == 200);
 }
 
+// The error's reason and its parameters ("" / null when absent).
+std::string error_reason(const HttpResponse& res) {
+    const json e = res.json().value("error", json::object());
+    return e.value("reason", std::string());
+}
+
+TEST_CASE("quiz: a revoked screen's prize codes are refused by name, its new key's codes redeem",
+          "[server][quiz][claims][revoke]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-r", "town");
+    const std::string id = staff.screen_id("kiosk-r");
+    const int today = today_day();
+    // Codes the screen made before it was revoked: genuine until then.
+    const std::string short_code = short_claim_for(device, today, 1);
+    const std::string long_code = claim_for(device, today, 2);
+    const std::string redeemed = short_claim_for(device, today, 3);
+    REQUIRE(staff.editor.post("/api/v1/quiz/claims/check", {{"code", short_code}}).status == 200);
+    REQUIRE(staff.editor.post("/api/v1/quiz/claims/check", {{"code", long_code}}).status == 200);
+    REQUIRE(staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", redeemed}}).status == 200);
+
+    REQUIRE(staff.admin.post("/api/v1/screens/" + id + "/revoke").status == 200);
+    for (const std::string& code : {short_code, long_code, redeemed}) {
+        for (const char* route : {"/api/v1/quiz/claims/check", "/api/v1/quiz/claims/redeem"}) {
+            auto r = staff.editor.post(route, {{"code", code}});
+            INFO(route << " " << code << ": " << r.body);
+            CHECK(r.status == 403);
+            CHECK(error_code(r) == "forbidden");
+            CHECK(error_field(r) == "code");
+            CHECK(error_reason(r) == "revoked");
+            CHECK(r.json().at("error").at("params").at("screen") == "kiosk-r");
+            CHECK(r.json().at("error").at("message").get<std::string>().find("revoked") !=
+                  std::string::npos);
+        }
+    }
+    // Nothing was redeemed by those tries.
+    CHECK(staff.admin.get("/api/v1/audit?object_type=prize_claim").json().at("entries").size() ==
+          1);
+
+    // Paired again: a new token, a new key; its codes redeem, the old ones stay refused.
+    auto anonymous = staff.server.client();
+    auto p = anonymous.post("/api/v1/player/pair", {{"name_hint", "kiosk-r"}});
+    REQUIRE(p.status == 201);
+    auto paired =
+        staff.admin.post("/api/v1/screens/pair",
+                         {{"code", p.json().at("code")}, {"name", "kiosk-r"}, {"group", "town"}});
+    REQUIRE(paired.status == 201);
+    auto collected =
+        anonymous.get("/api/v1/player/pair/" + p.json().at("pairing_id").get<std::string>());
+    REQUIRE(collected.status == 200);
+    const std::string token = collected.json().at("token");
+    for (const std::string& code : {short_claim_for(token, today, 1), claim_for(token, today, 2)}) {
+        auto r = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code}});
+        INFO(r.body);
+        CHECK(r.status == 200);
+        CHECK(r.json().at("screen") == "kiosk-r");
+    }
+    CHECK(error_reason(staff.editor.post("/api/v1/quiz/claims/check", {{"code", short_code}})) ==
+          "revoked");
+    CHECK(error_reason(staff.editor.post("/api/v1/quiz/claims/check", {{"code", long_code}})) ==
+          "revoked");
+    // Revoked again: the second key is retired too.
+    REQUIRE(staff.admin.post("/api/v1/screens/" + id + "/revoke").status == 200);
+    CHECK(error_reason(staff.editor.post("/api/v1/quiz/claims/check",
+                                         {{"code", short_claim_for(token, today, 4)}})) ==
+          "revoked");
+}
+
+TEST_CASE(
+    "quiz: a prize code over its group's daily limit, or older than the code days, is refused",
+    "[server][quiz][claims]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-l", "town");
+    const int today = today_day();
+    REQUIRE(staff.admin
+                .put("/api/v1/groups/town", {{"settings", {{"quiz", {{"daily_prize_limit", 5}}}}}})
+                .status == 200);
+    // Serial 5 is the day's last prize; 6 and far above were never issued.
+    CHECK(staff.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(device, today, 5)}})
+              .status == 200);
+    for (const std::string& code :
+         {short_claim_for(device, today, 6), claim_for(device, today, 6),
+          short_claim_for(device, today, signage::protocol::kMaxClaimSerial),
+          claim_for(device, today, 60000)}) {
+        for (const char* route : {"/api/v1/quiz/claims/check", "/api/v1/quiz/claims/redeem"}) {
+            auto r = staff.editor.post(route, {{"code", code}});
+            INFO(route << " " << code << ": " << r.body);
+            CHECK(r.status == 403);
+            CHECK(error_field(r) == "code");
+            CHECK(error_reason(r) == "over_limit");
+            CHECK(r.json().at("error").at("params").at("limit") == 5);
+        }
+    }
+    // By default codes last 3 days: from three days back, not four, and a
+    // long code dated a year back is refused.
+    CHECK(staff.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(device, today - 3, 1)}})
+              .status == 200);
+    CHECK(
+        staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", claim_for(device, today - 3, 2)}})
+            .status == 200);
+    for (const std::string& code :
+         {short_claim_for(device, today - 4, 1), claim_for(device, today - 4, 1),
+          claim_for(device, today - 365, 1)}) {
+        auto r = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code}});
+        INFO(code << ": " << r.body);
+        CHECK(r.status == 403);
+        CHECK(error_field(r) == "code");
+        CHECK(error_reason(r) == "expired");
+        CHECK(r.json().at("error").at("params").at("days") == 3);
+    }
+
+    // The server setting: --prize-code-days 5 honours four days back.
+    ServerOptions longer;
+    longer.args = {"--prize-code-days", "5"};
+    Staff five(longer);
+    const std::string other = five.server.add_screen("kiosk-5", "town");
+    CHECK(five.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(other, today - 4, 1)}})
+              .status == 200);
+    auto old =
+        five.editor.post("/api/v1/quiz/claims/redeem", {{"code", claim_for(other, today - 6, 1)}});
+    CHECK(error_reason(old) == "expired");
+    CHECK(old.json().at("error").at("params").at("days") == 5);
+    // Out of range: the server does not start.
+    CHECK(ServerFixture::run_cli({"--data", five.server.data_dir().string(), "--listen",
+                                  "127.0.0.1:0", "--prize-code-days", "7"})
+              .status == 2);
+}
+
 TEST_CASE("quiz: wrong prize codes are limited per account and per address with a 429",
           "[server][quiz][claims]") {
     Staff staff;

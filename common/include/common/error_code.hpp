@@ -88,7 +88,9 @@ namespace signage {
     X(weak_password, "min", "a new password shorter than min characters")               \
     X(no_answer, "", "a question with no right answer")                                 \
     X(unknown_code, "", "no screen shows this pairing code (or it expired)")            \
-    X(expired, "days", "a code past its time (days: how long codes last)")
+    X(expired, "days", "a code past its time (days: how long codes last)")              \
+    X(revoked, "screen", "a prize code made with a revoked screen's retired key")       \
+    X(over_limit, "limit", "a prize code beyond the group's daily prize limit")
 
 enum class ErrorReason : std::uint8_t {
     none,

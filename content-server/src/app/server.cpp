@@ -104,7 +104,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.orders = std::make_unique<OrderService>(*m.store);
-    m.quiz = std::make_unique<QuizService>(*m.store);
+    m.quiz = std::make_unique<QuizService>(*m.store, config.prize_code_days);
     m.pairing = std::make_unique<PairingService>(*m.screens, config.pairing_code_ttl);
     m.screenshots = std::make_unique<ScreenshotRequests>(config.health.screenshot_timeout);
     PreviewConfig preview;

@@ -39,6 +39,9 @@ struct ServerConfig {
     std::chrono::milliseconds preview_timeout{20000};
     HealthConfig health;  // offline rule, screenshot size, /metrics on or off
     AlertConfig alerts;   // webhook retries, how often screens and reviews are checked
+    // --prize-code-days: prize codes are honoured this many days back from
+    // today (UTC), 1..6 (QuizService::kMaxCodeDays).
+    int prize_code_days = 3;
 };
 
 // Opens DATA/signage.db, creating DATA when missing.
