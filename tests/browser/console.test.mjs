@@ -889,8 +889,8 @@ test('review with eyes: each pending slide as the screens draw it, what changed 
   const rv = await as(reviewer);
   const slide = { type: 'text', title: '节约用水 人人有责', body: '随手关紧水龙头。', duration_s: 10, purpose: 'public_service' };
   const { id } = await call(ed, 'POST', '/slides', slide);
-  await call(ed, 'POST', `/slides/${id}/submit`);
-  await call(rv, 'POST', `/slides/${id}/approve`);
+  const { revision } = await call(ed, 'POST', `/slides/${id}/submit`);
+  await call(rv, 'POST', `/slides/${id}/approve`, { revision });
   await call(ed, 'PUT', `/slides/${id}`, { ...slide, title: '节约用水 从我做起', body: '随手关紧水龙头，一水多用。' });
 
   const page = await newPage();
@@ -1600,8 +1600,8 @@ test('the week view shows a group\'s schedule, power-off windows and an emergenc
   await call(ad, 'PUT', '/groups/' + encodeURIComponent(group), { settings: { power_off: [{ from: '22:00', to: '06:00' }] } });
   const approved = async (slide) => {
     const { id } = await call(ed, 'POST', '/slides', { ...slide, groups: [group] });
-    await call(ed, 'POST', `/slides/${id}/submit`);
-    await call(rv, 'POST', `/slides/${id}/approve`);
+    const { revision } = await call(ed, 'POST', `/slides/${id}/submit`);
+    await call(rv, 'POST', `/slides/${id}/approve`, { revision });
     return id;
   };
   const day = 86400000;
@@ -1723,8 +1723,9 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   for (const title of titles) {
     const made = await apiAs(editorToken, 'POST', '/slides', { type: 'text', title, body: '共建文明城市。', duration_s: 8, groups: [group] });
     assert.equal(made.status, 201);
-    assert.equal((await apiAs(editorToken, 'POST', `/slides/${made.json.id}/submit`)).status, 200);
-    assert.equal((await apiAs(reviewerToken, 'POST', `/slides/${made.json.id}/approve`)).status, 200);
+    const submitted = await apiAs(editorToken, 'POST', `/slides/${made.json.id}/submit`);
+    assert.equal(submitted.status, 200);
+    assert.equal((await apiAs(reviewerToken, 'POST', `/slides/${made.json.id}/approve`, { revision: submitted.json.revision })).status, 200);
     ids.push(made.json.id);
   }
   // The titles of the group's manifest, as its screen gets it.

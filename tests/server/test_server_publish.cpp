@@ -137,7 +137,7 @@ TEST_CASE("server: editing live content keeps the approved version on screens un
     REQUIRE(live->items.size() == 1);
     CHECK(live->items[0].title == "旧标题");
 
-    REQUIRE(staff.reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    REQUIRE(approve_as_seen(staff.reviewer, "/api/v1/slides/" + id).status == 200);
     const json second = staff.publish();
     CHECK(second.at("version") != first);
     auto now_live =

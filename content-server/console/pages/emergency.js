@@ -1,6 +1,6 @@
-// Emergency notices: written and submitted in one step, approved and sent
-// to the screens in one click by a reviewer (not the author), withdrawn in
-// one click by any reviewer.
+// Emergency notices: written and submitted in one step, approved (naming the
+// revision shown) and sent to the screens in one click by a reviewer (not
+// the author), withdrawn in one click by any reviewer.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
 import { button, el, field, input, say, section, statusBadge, table, td } from '../lib/dom.js';
@@ -20,7 +20,7 @@ export async function emergencyPage(page) {
       if (isOwn(s)) actions.append(el('span', { className: 'muted', textContent: t('review.own') }));
       else {
         actions.append(button(t('em.send'), async () => {
-          await api('POST', `/slides/${s.id}/approve`);
+          await api('POST', `/slides/${s.id}/approve`, { revision: s.revision });
           const r = await api('POST', '/publish');
           const changed = r.groups.filter((g) => g.changed).map((g) => g.group);
           say(t('em.sent', s.title || s.id, changed.join('、') || '—'));

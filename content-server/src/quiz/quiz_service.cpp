@@ -132,11 +132,17 @@ Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::i
         batch, by.id, "submit");
 }
 
-Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<std::int64_t>& ids,
+Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<ApprovalItem>& items,
                                                          const User& by, bool batch) {
+    std::vector<std::int64_t> ids;
+    for (const auto& item : items) ids.push_back(item.id);
+    std::size_t index = 0;
     return records_.update(
-        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch, by.id,
-        "approve");
+        ids,
+        [&](QuestionRecord& q) {
+            return apply_approve(q, by, question_noun, items[index++].revision);
+        },
+        batch, by.id, "approve");
 }
 
 Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,

@@ -30,6 +30,7 @@
 #include "common/result.hpp"
 #include "protocol/quiz.hpp"
 #include "slides/review_records.hpp"
+#include "slides/workflow.hpp"
 #include "store/records.hpp"
 
 namespace signage::server {
@@ -93,7 +94,8 @@ class QuizService {
     Result<std::vector<QuestionRecord>> submit(const std::vector<std::int64_t>& ids, const User& by,
                                                bool batch,
                                                std::vector<CheckWarning>* warnings = nullptr);
-    Result<std::vector<QuestionRecord>> approve(const std::vector<std::int64_t>& ids,
+    // Each item names the revision the reviewer saw (slides/workflow.hpp).
+    Result<std::vector<QuestionRecord>> approve(const std::vector<ApprovalItem>& items,
                                                 const User& by, bool batch);
     Result<QuestionRecord> reject(std::int64_t id, const User& by, const std::string& reason);
 

@@ -148,6 +148,9 @@ struct SlideRecord {
     std::string created_at;
     std::string updated_at;
     std::string reviewed_at;  // empty until reviewed
+    // Everyone who changed the working copy since it was last approved (the
+    // author first): none of them may approve it.
+    std::vector<std::int64_t> editor_ids;
 };
 
 // The revision of a record's working copy: what a reviewer looked at, named

@@ -270,8 +270,18 @@ CREATE TABLE group_orders(
 
 // Version 11: review and claim hardening. A revoked screen's claim key is
 // retired (moved here), so codes made with it are refused by name while a
-// new pairing gives the screen a new key.
+// new pairing gives the screen a new key. Slides and questions keep who
+// changed them since they were last approved (user ids, a JSON array): for
+// those waiting, the author and the last editor (all that was known).
 const char* const schema_v11_review = R"sql(
+ALTER TABLE slides ADD COLUMN editors TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE quiz_questions ADD COLUMN editors TEXT NOT NULL DEFAULT '[]';
+UPDATE slides SET editors = CASE WHEN author_id = updated_by THEN json_array(author_id)
+    ELSE json_array(author_id, updated_by) END
+    WHERE status IN ('draft', 'pending', 'rejected', 'withdrawn');
+UPDATE quiz_questions SET editors = CASE WHEN author_id = updated_by THEN json_array(author_id)
+    ELSE json_array(author_id, updated_by) END
+    WHERE status IN ('draft', 'pending', 'rejected', 'withdrawn');
 CREATE TABLE retired_claim_keys(
     id INTEGER PRIMARY KEY,
     screen_id INTEGER NOT NULL REFERENCES screens(id) ON DELETE CASCADE,
