@@ -37,7 +37,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"POST /api/v1/slides/{id}/submit", "UUFKFK"},
         {"POST /api/v1/slides/{id}/approve", "UUFFKK"},
         {"POST /api/v1/slides/{id}/reject", "UUFFKK"},
-        {"POST /api/v1/slides/{id}/withdraw", "UUFFKK"},
+        {"POST /api/v1/slides/{id}/withdraw", "UUFKKK"},
         {"POST /api/v1/slides/{id}/duplicate", "UUFKFK"},
         {"GET /api/v1/slides/{id}/preview.png", "UUFKKK"},
         {"GET /api/v1/slide-types", "UUFKKK"},

@@ -124,9 +124,12 @@ void add_slide_routes(http::Router& router, Services& s) {
             });
 
     // Takes a live slide off the screens at once: withdraws its approved
-    // version and publishes. Used to cancel an emergency notice.
+    // version and publishes. Used to cancel an emergency notice. Editors
+    // pass here; of them only the author may (apply_withdraw).
     api.add(Method::post, "/api/v1/slides/{id}/withdraw",
-            {.access = reviewer, .path_id = "slide", .body = Body::object},
+            {.access = Access::roles({Role::editor, Role::reviewer}),
+             .path_id = "slide",
+             .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 // The reason is optional: taking content down must be one click.
                 const auto reason = c.body.find("reason");

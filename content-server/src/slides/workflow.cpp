@@ -147,6 +147,11 @@ Status apply_reject(SlideRecord& slide, const User& by, const std::string& reaso
 
 Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
                       std::string_view noun) {
+    if (by.role == Role::editor && by.id != slide.author_id) {
+        return make_error(
+            ErrorCode::forbidden,
+            "only the " + std::string(noun) + "'s author, a reviewer or an admin may withdraw it");
+    }
     if (reason.size() > 2000) {
         return reason_too_long();
     }

@@ -45,8 +45,9 @@ Status apply_reject(SlideRecord& slide, const User& by, const std::string& reaso
                     std::string_view noun = "slide");
 // Takes the approved version off (the next publish removes it from screens);
 // the working copy becomes withdrawn (not rejected: nobody judged it wrong),
-// with the reason if one was given. Any reviewer may withdraw, the author
-// too: taking content down publishes nothing new.
+// with the reason if one was given. Any reviewer or admin may withdraw, the
+// author too (another editor: "forbidden"): taking content down publishes
+// nothing new.
 Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
                       std::string_view noun = "slide");
 
