@@ -44,7 +44,8 @@ struct ServerConfig {
     int prize_code_days = 3;
 };
 
-// Opens DATA/signage.db, creating DATA when missing.
+// Opens DATA/signage.db, creating DATA when missing: the directories it
+// makes are 0700, the database and its -wal and -shm files 0600.
 Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir);
 
 class Server {
