@@ -1165,8 +1165,8 @@ test('an upload over the limit says its size in MB, in the user\'s words, and le
 test('a prize screen\'s link opens the redemption page on a phone, through sign-in, and hands the prize out once', async () => {
   // The code the lobby screen makes for a prize today, and the link its QR
   // code holds (PUBLIC_URL/#prizes?code=CODE).
-  const { stdout } = await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-test-claim-code'), [env('SIGNAGE_TOKEN'), '77']);
-  const code = stdout.trim();
+  const codeFor = async (serial) => (await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-test-claim-code'), [env('SIGNAGE_TOKEN'), serial])).stdout.trim();
+  const code = await codeFor('7');
   assert.match(code, /^[0-9A-HJKMNP-TV-Z]{12}$/);
   const grouped = code.match(/.{4}/g).join('-');
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
@@ -1207,6 +1207,10 @@ test('a prize screen\'s link opens the redemption page on a phone, through sign-
   await page.fill('#prize-code', wrong.toLowerCase());
   await page.getByRole('button', { name: '核验' }).tap();
   await page.waitForSelector('#prize-result.bad:has-text("无效的奖品码")');
+  // Genuine, but past the group's daily prize limit (50 by default): refused, saying why.
+  const over = await codeFor('77');
+  await go(page, '#prizes?code=' + over, '#prize-result.bad');
+  assert.match(await page.textContent('#prize-result'), /超出当日奖品上限（每块屏幕每天 50 个）/);
 
   // The English console says the same in English only.
   await page.click('#lang');
@@ -1214,6 +1218,8 @@ test('a prize screen\'s link opens the redemption page on a phone, through sign-
   const english = await page.textContent('.page-prizes');
   assert.match(english, /Redeemed at/);
   assert.doesNotMatch(english, /[\u4e00-\u9fff]/, 'no Chinese in the English page');
+  await go(page, '#prizes?code=' + over, '#prize-result.bad');
+  assert.match(await page.textContent('#prize-result'), /over the day's prize limit \(50 a screen\)/);
   await context.close();
 });
 
