@@ -209,6 +209,26 @@ void cmd_slide_action(const Globals& g, const std::string& id, const std::string
                       connect(g).post_json("/api/v1/slides/" + id + "/" + action, payload).json());
 }
 
+// The revision an approval names: `given` (--revision), else the one the
+// server shows now, said on standard error with what it is, so the
+// reviewer knows what they approved.
+std::string revision_to_approve(Client& client, const std::string& path, const std::string& given,
+                                const char* title_field) {
+    if (!given.empty()) return given;
+    const json item = client.checked("GET", path).json();
+    const std::string revision = field_of(item, "revision");
+    std::cerr << "approving revision " << revision << " of " << path << ": "
+              << field_of(item, title_field) << '\n';
+    return revision;
+}
+
+void cmd_slide_approve(const Globals& g, const std::string& id, const std::string& revision) {
+    Client client = connect(g);
+    const std::string path = "/api/v1/slides/" + id;
+    const std::string named = revision_to_approve(client, path, revision, "title");
+    print_slide_state(g, client.post_json(path + "/approve", json{{"revision", named}}).json());
+}
+
 void cmd_publish(const Globals& g) {
     const json body = connect(g).post_json("/api/v1/publish", json::object()).json();
     if (g.json_output) return print_json(body);
@@ -325,10 +345,24 @@ void cmd_report(const Globals& g, const ReportArgs& a) {
     print_table({"DATE", "HOUR", "PLAYS", "AIRTIME_S", "SHARE", "MINIMUM_MET"}, rows);
 }
 
-void cmd_quiz_bulk(const Globals& g, const std::string& action,
-                   const std::vector<std::string>& ids) {
+void cmd_quiz_bulk(const Globals& g, const std::string& action, const std::vector<std::string>& ids,
+                   const std::vector<std::string>& revisions) {
+    Client client = connect(g);
+    json list = ids;
+    if (action == "approve") {
+        if (!revisions.empty() && revisions.size() != ids.size()) {
+            throw CtlError(kUsage, "give one --revision per question, in the order of the ids");
+        }
+        list = json::array();
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const std::string named =
+                revision_to_approve(client, "/api/v1/quiz/questions/" + ids[i],
+                                    revisions.empty() ? std::string() : revisions[i], "question");
+            list.push_back({{"id", ids[i]}, {"revision", named}});
+        }
+    }
     const json body =
-        connect(g).post_json("/api/v1/quiz/questions/" + action, json{{"ids", ids}}).json();
+        client.post_json("/api/v1/quiz/questions/" + action, json{{"ids", list}}).json();
     if (g.json_output) return print_json(body);
     for (const auto& q : items_of(body, "questions")) {
         std::cout << field_of(q, "id") << ' ' << field_of(q, "status") << '\n';
@@ -408,13 +442,17 @@ int run_signagectl(int argc, char** argv) {
     auto* show = slide->add_subcommand("show", "one slide");
     show->add_option("ID", id)->required();
     show->callback([&] { action = [&] { cmd_slide_show(g, id); }; });
-    for (const char* name : {"submit", "approve"}) {
-        auto* sub = slide->add_subcommand(name, std::string(name) + " a slide");
-        sub->add_option("ID", id)->required();
-        sub->callback([&, sub] {
-            action = [&, sub] { cmd_slide_action(g, id, sub->get_name(), json::object()); };
-        });
-    }
+    auto* submit = slide->add_subcommand("submit", "submit a slide for review");
+    submit->add_option("ID", id)->required();
+    submit->callback([&] { action = [&] { cmd_slide_action(g, id, "submit", json::object()); }; });
+    std::string revision;
+    auto* approve =
+        slide->add_subcommand("approve", "approve a slide (the revision shown now, or --revision)");
+    approve->add_option("ID", id)->required();
+    approve->add_option("--revision", revision,
+                        "the revision that was looked at (default: the current one, said on "
+                        "standard error)");
+    approve->callback([&] { action = [&] { cmd_slide_approve(g, id, revision); }; });
     auto* reject = slide->add_subcommand("reject", "reject a slide with a reason");
     reject->add_option("ID", id)->required();
     reject->add_option("--reason", reason, "why")->required();
@@ -446,10 +484,17 @@ auto* exp = quiz->add_subcommand("export", "export the bank");
 exp->add_option("--format", format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
 exp->add_option("-o,--output", out_file, "write to this file instead of standard output");
 exp->callback([&] { action = [&] { cmd_quiz_export(g, format, out_file); }; });
+std::vector<std::string> revisions;
 for (const char* name : {"submit", "approve"}) {
     auto* sub = quiz->add_subcommand(name, std::string(name) + " questions, all or nothing");
     sub->add_option("ID", ids)->required();
-    sub->callback([&, sub] { action = [&, sub] { cmd_quiz_bulk(g, sub->get_name(), ids); }; });
+    if (std::string(name) == "approve") {
+        sub->add_option("--revision", revisions,
+                        "the revision looked at, one per ID in order (default: the current "
+                        "ones, said on standard error)");
+    }
+    sub->callback(
+        [&, sub] { action = [&, sub] { cmd_quiz_bulk(g, sub->get_name(), ids, revisions); }; });
 }
 
 ReportArgs report_args;

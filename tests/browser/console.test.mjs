@@ -889,8 +889,8 @@ test('review with eyes: each pending slide as the screens draw it, what changed 
   const rv = await as(reviewer);
   const slide = { type: 'text', title: '节约用水 人人有责', body: '随手关紧水龙头。', duration_s: 10, purpose: 'public_service' };
   const { id } = await call(ed, 'POST', '/slides', slide);
-  await call(ed, 'POST', `/slides/${id}/submit`);
-  await call(rv, 'POST', `/slides/${id}/approve`);
+  const { revision } = await call(ed, 'POST', `/slides/${id}/submit`);
+  await call(rv, 'POST', `/slides/${id}/approve`, { revision });
   await call(ed, 'PUT', `/slides/${id}`, { ...slide, title: '节约用水 从我做起', body: '随手关紧水龙头，一水多用。' });
 
   const page = await newPage();
@@ -1165,8 +1165,8 @@ test('an upload over the limit says its size in MB, in the user\'s words, and le
 test('a prize screen\'s link opens the redemption page on a phone, through sign-in, and hands the prize out once', async () => {
   // The code the lobby screen makes for a prize today, and the link its QR
   // code holds (PUBLIC_URL/#prizes?code=CODE).
-  const { stdout } = await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-test-claim-code'), [env('SIGNAGE_TOKEN'), '77']);
-  const code = stdout.trim();
+  const codeFor = async (serial) => (await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-test-claim-code'), [env('SIGNAGE_TOKEN'), serial])).stdout.trim();
+  const code = await codeFor('7');
   assert.match(code, /^[0-9A-HJKMNP-TV-Z]{12}$/);
   const grouped = code.match(/.{4}/g).join('-');
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
@@ -1207,6 +1207,10 @@ test('a prize screen\'s link opens the redemption page on a phone, through sign-
   await page.fill('#prize-code', wrong.toLowerCase());
   await page.getByRole('button', { name: '核验' }).tap();
   await page.waitForSelector('#prize-result.bad:has-text("无效的奖品码")');
+  // Genuine, but past the group's daily prize limit (50 by default): refused, saying why.
+  const over = await codeFor('77');
+  await go(page, '#prizes?code=' + over, '#prize-result.bad');
+  assert.match(await page.textContent('#prize-result'), /超出当日奖品上限（每块屏幕每天 50 个）/);
 
   // The English console says the same in English only.
   await page.click('#lang');
@@ -1214,6 +1218,8 @@ test('a prize screen\'s link opens the redemption page on a phone, through sign-
   const english = await page.textContent('.page-prizes');
   assert.match(english, /Redeemed at/);
   assert.doesNotMatch(english, /[\u4e00-\u9fff]/, 'no Chinese in the English page');
+  await go(page, '#prizes?code=' + over, '#prize-result.bad');
+  assert.match(await page.textContent('#prize-result'), /over the day's prize limit \(50 a screen\)/);
   await context.close();
 });
 
@@ -1600,8 +1606,8 @@ test('the week view shows a group\'s schedule, power-off windows and an emergenc
   await call(ad, 'PUT', '/groups/' + encodeURIComponent(group), { settings: { power_off: [{ from: '22:00', to: '06:00' }] } });
   const approved = async (slide) => {
     const { id } = await call(ed, 'POST', '/slides', { ...slide, groups: [group] });
-    await call(ed, 'POST', `/slides/${id}/submit`);
-    await call(rv, 'POST', `/slides/${id}/approve`);
+    const { revision } = await call(ed, 'POST', `/slides/${id}/submit`);
+    await call(rv, 'POST', `/slides/${id}/approve`, { revision });
     return id;
   };
   const day = 86400000;
@@ -1723,8 +1729,9 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   for (const title of titles) {
     const made = await apiAs(editorToken, 'POST', '/slides', { type: 'text', title, body: '共建文明城市。', duration_s: 8, groups: [group] });
     assert.equal(made.status, 201);
-    assert.equal((await apiAs(editorToken, 'POST', `/slides/${made.json.id}/submit`)).status, 200);
-    assert.equal((await apiAs(reviewerToken, 'POST', `/slides/${made.json.id}/approve`)).status, 200);
+    const submitted = await apiAs(editorToken, 'POST', `/slides/${made.json.id}/submit`);
+    assert.equal(submitted.status, 200);
+    assert.equal((await apiAs(reviewerToken, 'POST', `/slides/${made.json.id}/approve`, { revision: submitted.json.revision })).status, 200);
     ids.push(made.json.id);
   }
   // The titles of the group's manifest, as its screen gets it.

@@ -120,11 +120,21 @@ TEST_CASE(
     CHECK(own.status == 1);
     CHECK_FALSE(own.err.empty());
 
+    // A revision other than the one waiting (the slide changed since it was
+    // looked at) is refused and approves nothing.
+    auto stale = home.run({"slide", "approve", id, "--revision", "000000000000", "--token",
+                           reviewer, "--server", server.url()});
+    CHECK(stale.status == 1);
+    CHECK(contains(stale.err, "revision"));
+    const std::string revision =
+        server.client(reviewer).get("/api/v1/slides/" + id).json().at("revision");
+    // Without --revision it approves the one shown now, and says which.
     auto approved =
         home.run({"slide", "approve", id, "--token", reviewer, "--server", server.url()});
     INFO(approved.err);
     CHECK(approved.status == 0);
     CHECK(approved.out == id + " approved\n");
+    CHECK(contains(approved.err, "approving revision " + revision));
 
     auto listed = home.run({"slide", "list", "--status", "approved"});
     CHECK(listed.status == 0);
@@ -238,7 +248,13 @@ TEST_CASE("signagectl: quiz import lists every row problem and imports nothing",
     bank = server.client(editor).get("/api/v1/quiz/questions");
     const std::string qid = bank.json().at("questions").at(0).at("id").get<std::string>();
     CHECK(home.run({"quiz", "submit", qid}, env).out == qid + " pending\n");
-    auto approved = home.run({"quiz", "approve", qid, "--token", reviewer}, env);
+    CHECK(home.run({"quiz", "approve", qid, "--revision", "000000000000", "--token", reviewer}, env)
+              .status == 1);
+    const std::string qrevision =
+        server.client(reviewer).get("/api/v1/quiz/questions/" + qid).json().at("revision");
+    auto approved =
+        home.run({"quiz", "approve", qid, "--revision", qrevision, "--token", reviewer}, env);
+    INFO(approved.err);
     CHECK(approved.status == 0);
     CHECK(approved.out == qid + " approved\n");
 

@@ -133,7 +133,10 @@ TEST_CASE("quiz: a resident passes a round by touch and the prize code redeems e
     const json ids = imported.json().at("ids");
     REQUIRE(ids.size() == 10);
     REQUIRE(editor.post("/api/v1/quiz/questions/submit", json{{"ids", ids}}).status == 200);
-    REQUIRE(reviewer.post("/api/v1/quiz/questions/approve", json{{"ids", ids}}).status == 200);
+    REQUIRE(
+        reviewer
+            .post("/api/v1/quiz/questions/approve", json{{"ids", approval_items(reviewer, ids)}})
+            .status == 200);
     REQUIRE(reviewer.post("/api/v1/publish").status == 200);
 
     // id → right letter, from the server's own view of the bank.

@@ -37,7 +37,7 @@ std::string approved_question(Staff& staff, const json& q) {
     REQUIRE(created.status == 201);
     const std::string id = created.json().at("id");
     REQUIRE(staff.editor.post("/api/v1/quiz/questions/" + id + "/submit").status == 200);
-    REQUIRE(staff.reviewer.post("/api/v1/quiz/questions/" + id + "/approve").status == 200);
+    REQUIRE(approve_as_seen(staff.reviewer, "/api/v1/quiz/questions/" + id).status == 200);
     return id;
 }
 
@@ -132,11 +132,11 @@ TEST_CASE("quiz: questions are reviewed like slides, one by one and in bulk", "[
     auto own = staff.admin.post("/api/v1/quiz/questions", quiz_question("管理员写的题"));
     const std::string own_id = own.json().at("id");
     REQUIRE(staff.admin.post("/api/v1/quiz/questions/" + own_id + "/submit").status == 200);
-    auto self = staff.admin.post("/api/v1/quiz/questions/" + own_id + "/approve");
+    auto self = approve_as_seen(staff.admin, "/api/v1/quiz/questions/" + own_id);
     CHECK(self.status == 403);
     CHECK(error_code(self) == "forbidden");
     // Editors do not approve.
-    CHECK(staff.editor.post("/api/v1/quiz/questions/" + own_id + "/approve").status == 403);
+    CHECK(approve_as_seen(staff.editor, "/api/v1/quiz/questions/" + own_id).status == 403);
     // A reason is needed to reject.
     auto no_reason =
         staff.reviewer.post("/api/v1/quiz/questions/" + own_id + "/reject", json::object());
@@ -151,7 +151,7 @@ TEST_CASE("quiz: questions are reviewed like slides, one by one and in bulk", "[
     auto b = staff.editor.post("/api/v1/quiz/questions", quiz_question("第二题"));
     const std::string ida = a.json().at("id");
     const std::string idb = b.json().at("id");
-    CHECK(staff.reviewer.post("/api/v1/quiz/questions/" + ida + "/approve").status == 409);
+    CHECK(approve_as_seen(staff.reviewer, "/api/v1/quiz/questions/" + ida).status == 409);
 
     // Bulk: all or nothing, the error names the offending id.
     auto missing = staff.editor.post("/api/v1/quiz/questions/submit", {{"ids", {ida, "99999"}}});
@@ -161,16 +161,19 @@ TEST_CASE("quiz: questions are reviewed like slides, one by one and in bulk", "[
     auto submitted = staff.editor.post("/api/v1/quiz/questions/submit", {{"ids", {ida, idb}}});
     REQUIRE(submitted.status == 200);
     CHECK(submitted.json().at("questions").size() == 2);
-    auto mixed = staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", {ida, own_id}}});
+    auto mixed = staff.reviewer.post("/api/v1/quiz/questions/approve",
+                                     {{"ids", approval_items(staff.reviewer, {ida, own_id})}});
     CHECK(mixed.status == 409);  // the rejected one is not pending
     CHECK(error_field(mixed) == "ids[1]");
     CHECK(staff.editor.get("/api/v1/quiz/questions/" + ida).json().at("status") == "pending");
     CHECK(staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", json::array()}}).status ==
           400);
     // A batch of one still names its id.
-    CHECK(error_field(staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", {own_id}}})) ==
+    CHECK(error_field(staff.reviewer.post("/api/v1/quiz/questions/approve",
+                                          {{"ids", approval_items(staff.reviewer, {own_id})}})) ==
           "ids[0]");
-    auto approved = staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", {ida, idb}}});
+    auto approved = staff.reviewer.post("/api/v1/quiz/questions/approve",
+                                        {{"ids", approval_items(staff.reviewer, {ida, idb})}});
     REQUIRE(approved.status == 200);
     const auto approved_body = approved.json();
     for (const auto& q : approved_body.at("questions")) CHECK(q.at("status") == "approved");
@@ -180,6 +183,71 @@ TEST_CASE("quiz: questions are reviewed like slides, one by one and in bulk", "[
     REQUIRE(edited.status == 200);
     CHECK(edited.json().at("status") == "pending");
     CHECK(edited.json().at("has_approved_version") == true);
+}
+
+TEST_CASE("quiz: an approval names the revision looked at, one by one and in bulk",
+          "[server][quiz][review]") {
+    Staff staff;
+    std::vector<std::string> ids;
+    for (const char* text : {"第一题", "第二题"}) {
+        auto created = staff.editor.post("/api/v1/quiz/questions", quiz_question(text));
+        ids.push_back(created.json().at("id"));
+    }
+    REQUIRE(staff.editor.post("/api/v1/quiz/questions/submit", {{"ids", ids}}).status == 200);
+    const std::string one = "/api/v1/quiz/questions/" + ids[0];
+    const json seen = approval_items(staff.reviewer, {ids[0], ids[1]});
+
+    // Missing: 400 naming the revision, one by one and per item in bulk.
+    auto missing = staff.reviewer.post(one + "/approve");
+    CHECK(missing.status == 400);
+    CHECK(error_field(missing) == "revision");
+    auto bulk_missing = staff.reviewer.post("/api/v1/quiz/questions/approve",
+                                            {{"ids", {seen[0], {{"id", ids[1]}}}}});
+    CHECK(bulk_missing.status == 400);
+    CHECK(error_field(bulk_missing) == "ids[1].revision");
+    // Bare ids, as before, are refused too.
+    CHECK(error_field(staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", ids}})) ==
+          "ids[0].id");
+
+    // The editor changes the second question after the reviewer looked: its
+    // approval, alone or in bulk, is stale and nothing is approved.
+    REQUIRE(staff.editor.put("/api/v1/quiz/questions/" + ids[1], quiz_question("第二题（改）"))
+                .status == 200);
+    auto stale = staff.reviewer.post("/api/v1/quiz/questions/approve", {{"ids", seen}});
+    CHECK(stale.status == 409);
+    CHECK(error_field(stale) == "ids[1].revision");
+    CHECK(stale.json().at("error").at("reason") == "stale");
+    auto stale_one = staff.reviewer.post("/api/v1/quiz/questions/" + ids[1] + "/approve",
+                                         {{"revision", seen[1].at("revision")}});
+    CHECK(stale_one.status == 409);
+    CHECK(error_field(stale_one) == "revision");
+    for (const auto& id : ids) {
+        CHECK(staff.reviewer.get("/api/v1/quiz/questions/" + id).json().at("status") == "pending");
+    }
+    // Looked at again: approved.
+    auto fresh = staff.reviewer.post("/api/v1/quiz/questions/approve",
+                                     {{"ids", approval_items(staff.reviewer, {ids[0], ids[1]})}});
+    CHECK(fresh.status == 200);
+}
+
+TEST_CASE("quiz: nobody who changed a question since it was last approved may approve it",
+          "[server][quiz][review]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/quiz/questions", quiz_question("原题"));
+    const std::string path = "/api/v1/quiz/questions/" + created.json().at("id").get<std::string>();
+    REQUIRE(staff.admin.put(path, quiz_question("管理员改写的题")).status == 200);
+    REQUIRE(staff.editor.put(path, quiz_question("管理员改写的题。")).status == 200);
+    REQUIRE(staff.editor.post(path + "/submit").status == 200);
+    auto own = approve_as_seen(staff.admin, path);
+    CHECK(own.status == 403);
+    CHECK(own.json().at("error").at("reason") == "own_work");
+    auto bulk = staff.admin.post(
+        "/api/v1/quiz/questions/approve",
+        {{"ids", approval_items(staff.admin, {created.json().at("id").get<std::string>()})}});
+    CHECK(bulk.status == 403);
+    CHECK(error_field(bulk) == "ids[0]");
+    CHECK(staff.admin.get(path).json().at("status") == "pending");
+    CHECK(approve_as_seen(staff.reviewer, path).status == 200);
 }
 
 TEST_CASE("quiz: CSV import takes a whole good file or nothing", "[server][quiz]") {
@@ -488,6 +556,136 @@ TEST_CASE("quiz: a short prize code redeems once, typed any way, and forged ones
           std::string::npos);
     // The genuine one still redeems after those tries.
     CHECK(staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", fresh}}).status == 200);
+}
+
+// The error's reason and its parameters ("" / null when absent).
+std::string error_reason(const HttpResponse& res) {
+    const json e = res.json().value("error", json::object());
+    return e.value("reason", std::string());
+}
+
+TEST_CASE("quiz: a revoked screen's prize codes are refused by name, its new key's codes redeem",
+          "[server][quiz][claims][revoke]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-r", "town");
+    const std::string id = staff.screen_id("kiosk-r");
+    const int today = today_day();
+    // Codes the screen made before it was revoked: genuine until then.
+    const std::string short_code = short_claim_for(device, today, 1);
+    const std::string long_code = claim_for(device, today, 2);
+    const std::string redeemed = short_claim_for(device, today, 3);
+    REQUIRE(staff.editor.post("/api/v1/quiz/claims/check", {{"code", short_code}}).status == 200);
+    REQUIRE(staff.editor.post("/api/v1/quiz/claims/check", {{"code", long_code}}).status == 200);
+    REQUIRE(staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", redeemed}}).status == 200);
+
+    REQUIRE(staff.admin.post("/api/v1/screens/" + id + "/revoke").status == 200);
+    for (const std::string& code : {short_code, long_code, redeemed}) {
+        for (const char* route : {"/api/v1/quiz/claims/check", "/api/v1/quiz/claims/redeem"}) {
+            auto r = staff.editor.post(route, {{"code", code}});
+            INFO(route << " " << code << ": " << r.body);
+            CHECK(r.status == 403);
+            CHECK(error_code(r) == "forbidden");
+            CHECK(error_field(r) == "code");
+            CHECK(error_reason(r) == "revoked");
+            CHECK(r.json().at("error").at("params").at("screen") == "kiosk-r");
+            CHECK(r.json().at("error").at("message").get<std::string>().find("revoked") !=
+                  std::string::npos);
+        }
+    }
+    // Nothing was redeemed by those tries.
+    CHECK(staff.admin.get("/api/v1/audit?object_type=prize_claim").json().at("entries").size() ==
+          1);
+
+    // Paired again: a new token, a new key; its codes redeem, the old ones stay refused.
+    auto anonymous = staff.server.client();
+    auto p = anonymous.post("/api/v1/player/pair", {{"name_hint", "kiosk-r"}});
+    REQUIRE(p.status == 201);
+    auto paired =
+        staff.admin.post("/api/v1/screens/pair",
+                         {{"code", p.json().at("code")}, {"name", "kiosk-r"}, {"group", "town"}});
+    REQUIRE(paired.status == 201);
+    auto collected =
+        anonymous.get("/api/v1/player/pair/" + p.json().at("pairing_id").get<std::string>());
+    REQUIRE(collected.status == 200);
+    const std::string token = collected.json().at("token");
+    for (const std::string& code : {short_claim_for(token, today, 1), claim_for(token, today, 2)}) {
+        auto r = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code}});
+        INFO(r.body);
+        CHECK(r.status == 200);
+        CHECK(r.json().at("screen") == "kiosk-r");
+    }
+    CHECK(error_reason(staff.editor.post("/api/v1/quiz/claims/check", {{"code", short_code}})) ==
+          "revoked");
+    CHECK(error_reason(staff.editor.post("/api/v1/quiz/claims/check", {{"code", long_code}})) ==
+          "revoked");
+    // Revoked again: the second key is retired too.
+    REQUIRE(staff.admin.post("/api/v1/screens/" + id + "/revoke").status == 200);
+    CHECK(error_reason(staff.editor.post("/api/v1/quiz/claims/check",
+                                         {{"code", short_claim_for(token, today, 4)}})) ==
+          "revoked");
+}
+
+TEST_CASE(
+    "quiz: a prize code over its group's daily limit, or older than the code days, is refused",
+    "[server][quiz][claims]") {
+    Staff staff;
+    const std::string device = staff.server.add_screen("kiosk-l", "town");
+    const int today = today_day();
+    REQUIRE(staff.admin
+                .put("/api/v1/groups/town", {{"settings", {{"quiz", {{"daily_prize_limit", 5}}}}}})
+                .status == 200);
+    // Serial 5 is the day's last prize; 6 and far above were never issued.
+    CHECK(staff.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(device, today, 5)}})
+              .status == 200);
+    for (const std::string& code :
+         {short_claim_for(device, today, 6), claim_for(device, today, 6),
+          short_claim_for(device, today, signage::protocol::kMaxClaimSerial),
+          claim_for(device, today, 60000)}) {
+        for (const char* route : {"/api/v1/quiz/claims/check", "/api/v1/quiz/claims/redeem"}) {
+            auto r = staff.editor.post(route, {{"code", code}});
+            INFO(route << " " << code << ": " << r.body);
+            CHECK(r.status == 403);
+            CHECK(error_field(r) == "code");
+            CHECK(error_reason(r) == "over_limit");
+            CHECK(r.json().at("error").at("params").at("limit") == 5);
+        }
+    }
+    // By default codes last 3 days: from three days back, not four, and a
+    // long code dated a year back is refused.
+    CHECK(staff.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(device, today - 3, 1)}})
+              .status == 200);
+    CHECK(
+        staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", claim_for(device, today - 3, 2)}})
+            .status == 200);
+    for (const std::string& code :
+         {short_claim_for(device, today - 4, 1), claim_for(device, today - 4, 1),
+          claim_for(device, today - 365, 1)}) {
+        auto r = staff.editor.post("/api/v1/quiz/claims/redeem", {{"code", code}});
+        INFO(code << ": " << r.body);
+        CHECK(r.status == 403);
+        CHECK(error_field(r) == "code");
+        CHECK(error_reason(r) == "expired");
+        CHECK(r.json().at("error").at("params").at("days") == 3);
+    }
+
+    // The server setting: --prize-code-days 5 honours four days back.
+    ServerOptions longer;
+    longer.args = {"--prize-code-days", "5"};
+    Staff five(longer);
+    const std::string other = five.server.add_screen("kiosk-5", "town");
+    CHECK(five.editor
+              .post("/api/v1/quiz/claims/redeem", {{"code", short_claim_for(other, today - 4, 1)}})
+              .status == 200);
+    auto old =
+        five.editor.post("/api/v1/quiz/claims/redeem", {{"code", claim_for(other, today - 6, 1)}});
+    CHECK(error_reason(old) == "expired");
+    CHECK(old.json().at("error").at("params").at("days") == 5);
+    // Out of range: the server does not start.
+    CHECK(ServerFixture::run_cli({"--data", five.server.data_dir().string(), "--listen",
+                                  "127.0.0.1:0", "--prize-code-days", "7"})
+              .status == 2);
 }
 
 TEST_CASE("quiz: wrong prize codes are limited per account and per address with a 429",

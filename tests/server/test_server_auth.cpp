@@ -80,3 +80,28 @@ TEST_CASE("server: each role may do its own work only", "[server][auth]") {
     CHECK(staff.server.client(device).post("/api/v1/publish").status == 403);
     CHECK(staff.admin.get("/api/v1/player/manifest").status == 403);
 }
+
+TEST_CASE("server: a disabled account's sign-in is answered exactly as a wrong password",
+          "[server][auth][disabled]") {
+    Staff staff;
+    REQUIRE(staff.admin
+                .post("/api/v1/users",
+                      {{"username", "gail"}, {"role", "editor"}, {"password", "gail-secret-1"}})
+                .status == 201);
+    REQUIRE(staff.admin.put("/api/v1/users/gail", {{"disabled", true}}).status == 200);
+    auto anonymous = staff.server.client();
+    auto right =
+        anonymous.post("/api/v1/auth/login", {{"username", "gail"}, {"password", "gail-secret-1"}});
+    auto wrong = anonymous.post("/api/v1/auth/login",
+                                {{"username", "gail"}, {"password", "not-her-password"}});
+    INFO(right.body);
+    CHECK(right.status == 401);
+    CHECK(right.status == wrong.status);
+    CHECK(right.body == wrong.body);
+    CHECK(right.body.find("disabled") == std::string::npos);
+    // Enabled again, the right password signs in.
+    REQUIRE(staff.admin.put("/api/v1/users/gail", {{"disabled", false}}).status == 200);
+    CHECK(
+        anonymous.post("/api/v1/auth/login", {{"username", "gail"}, {"password", "gail-secret-1"}})
+            .status == 200);
+}

@@ -172,3 +172,57 @@ TEST_CASE("server: the console is served, unknown routes get JSON errors", "[ser
     CHECK(huge.status == 431);
     CHECK(anon.get("/api/v1/auth/me").status == 401);
 }
+
+TEST_CASE("server: user add takes the API's password rule: 9 characters are refused, 10 pass",
+          "[server][cli][password]") {
+    TempDir data;
+    const std::string dir = data.path().string();
+    write_text_file(data / "nine", "123456789\n");
+    write_text_file(data / "ten", "1234567890\n");
+    CHECK(ServerFixture::run_cli({"user", "add", "ann", "--role", "admin", "--password-file",
+                                  (data / "nine").string(), "--data", dir})
+              .status == 1);
+    CHECK(ServerFixture::run_cli({"user", "add", "ann", "--role", "admin", "--password-file",
+                                  (data / "ten").string(), "--data", dir})
+              .status == 0);
+    // The API says the same of the same password.
+    ServerOptions options;
+    options.data_dir = data.path();
+    ServerFixture server(options);
+    auto ann = server.client(server.login("ann", "1234567890"));
+    auto nine = ann.post("/api/v1/users",
+                         {{"username", "bo"}, {"role", "editor"}, {"password", "123456789"}});
+    CHECK(nine.status == 400);
+    CHECK(error_field(nine) == "password");
+    CHECK(nine.json().at("error").at("params").at("min") == 10);
+    CHECK(ann.post("/api/v1/users",
+                   {{"username", "bo"}, {"role", "editor"}, {"password", "1234567890"}})
+              .status == 201);
+}
+
+TEST_CASE("server: the data directory is 0700 and the database files 0600 after a real start",
+          "[server][cli][permissions]") {
+    TempDir parent;
+    ServerOptions options;
+    options.data_dir = parent / "data";  // made by the server
+    ServerFixture server(options);
+    const std::string token = server.add_staff("erin", "editor");
+    // A write, so the write-ahead log exists.
+    REQUIRE(server.client(token).post("/api/v1/slides", text_slide("权限")).status == 201);
+    auto mode_of = [](const std::filesystem::path& p) {
+        struct stat st {};
+        REQUIRE(::stat(p.c_str(), &st) == 0);
+        return st.st_mode & 07777;
+    };
+    CHECK(mode_of(options.data_dir) == 0700);
+    for (const char* name : {"signage.db", "signage.db-wal", "signage.db-shm"}) {
+        INFO(name);
+        CHECK(mode_of(options.data_dir / name) == 0600);
+    }
+
+    // A database an older server left readable is made private on start.
+    server.stop();
+    REQUIRE(::chmod((options.data_dir / "signage.db").c_str(), 0644) == 0);
+    server.start();
+    CHECK(mode_of(options.data_dir / "signage.db") == 0600);
+}

@@ -137,7 +137,7 @@ TEST_CASE("server: editing live content keeps the approved version on screens un
     REQUIRE(live->items.size() == 1);
     CHECK(live->items[0].title == "旧标题");
 
-    REQUIRE(staff.reviewer.post("/api/v1/slides/" + id + "/approve").status == 200);
+    REQUIRE(approve_as_seen(staff.reviewer, "/api/v1/slides/" + id).status == 200);
     const json second = staff.publish();
     CHECK(second.at("version") != first);
     auto now_live =
@@ -298,4 +298,24 @@ TEST_CASE("server: staff read a group's live manifest exactly as its screens get
     CHECK(error_code(unknown) == "not_found");
     CHECK(staff.server.client().get(path).status == 401);
     CHECK(screen.get(path).status == 403);
+}
+
+TEST_CASE("server: the author withdraws their own live slide, another editor may not",
+          "[server][publish][withdraw]") {
+    Staff staff;
+    const std::string id = staff.approved_slide(text_slide("停水通知", "明日 9:00–12:00 停水。"));
+    staff.publish();
+    const std::string path = "/api/v1/slides/" + id + "/withdraw";
+    auto other = staff.server.client(staff.server.add_staff("erin", "editor"));
+    auto refused = other.post(path, json{{"reason", "不是我的"}});
+    CHECK(refused.status == 403);
+    CHECK(error_code(refused) == "forbidden");
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "published");
+
+    auto own = staff.editor.post(path, json{{"reason", "通知取消"}});
+    INFO(own.body);
+    REQUIRE(own.status == 200);
+    CHECK(own.json().at("slide").at("status") == "withdrawn");
+    CHECK(own.json().at("slide").at("reject_reason") == "通知取消");
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("has_approved_version") == false);
 }

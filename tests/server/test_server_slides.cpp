@@ -133,6 +133,57 @@ TEST_CASE(
     CHECK(staff.editor.put(path, changed).status == 200);
 }
 
+TEST_CASE("server: an approval without a revision is refused naming it, and changes nothing",
+          "[server][slides][review]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/slides", text_slide("节约用水"));
+    const std::string path = "/api/v1/slides/" + created.json().at("id").get<std::string>();
+    REQUIRE(staff.editor.post(path + "/submit").status == 200);
+    for (const json& body : {json::object(), json{{"revision", nullptr}}}) {
+        auto missing = staff.reviewer.post(path + "/approve", body);
+        INFO(missing.body);
+        CHECK(missing.status == 400);
+        CHECK(error_field(missing) == "revision");
+        CHECK(missing.json().at("error").at("reason") == "required");
+    }
+    auto empty = staff.reviewer.post(path + "/approve");
+    CHECK(empty.status == 400);
+    CHECK(error_field(empty) == "revision");
+    CHECK(staff.reviewer.get(path).json().at("status") == "pending");
+    CHECK(approve_as_seen(staff.reviewer, path).status == 200);
+}
+
+TEST_CASE("server: nobody who changed a slide since it was last approved may approve it",
+          "[server][slides][review]") {
+    Staff staff;
+    auto created = staff.editor.post("/api/v1/slides", text_slide("文明养犬", "请牵好绳。"));
+    const std::string path = "/api/v1/slides/" + created.json().at("id").get<std::string>();
+    // The admin rewrites the text, the editor makes a trivial edit after:
+    // the admin wrote part of what waits, so may not approve it.
+    REQUIRE(staff.admin.put(path, text_slide("文明养犬", "管理员改写的全文。")).status == 200);
+    REQUIRE(staff.editor.put(path, text_slide("文明养犬", "管理员改写的全文。 ")).status == 200);
+    REQUIRE(staff.editor.post(path + "/submit").status == 200);
+    auto own = approve_as_seen(staff.admin, path);
+    INFO(own.body);
+    CHECK(own.status == 403);
+    CHECK(error_code(own) == "forbidden");
+    CHECK(own.json().at("error").at("reason") == "own_work");
+    CHECK(staff.admin.get(path).json().at("status") == "pending");
+    // Someone who wrote none of it may.
+    REQUIRE(approve_as_seen(staff.reviewer, path).status == 200);
+
+    // Once approved the list starts again: after the editor alone changes
+    // it, the admin (who wrote part of the approved version) may approve.
+    REQUIRE(staff.editor.put(path, text_slide("文明养犬", "请牵好绳，及时清理。")).status == 200);
+    REQUIRE(staff.admin.get(path).json().at("status") == "pending");
+    CHECK(approve_as_seen(staff.admin, path).status == 200);
+    // The restart keeps the list: it is stored.
+    REQUIRE(staff.admin.put(path, text_slide("文明养犬", "管理员又改了。")).status == 200);
+    staff.server.restart();
+    auto again = staff.server.client(staff.server.login("admin", "admin-password"));
+    CHECK(approve_as_seen(again, path).status == 403);
+}
+
 TEST_CASE("server: review follows the workflow and nobody approves their own slide",
           "[server][slides]") {
     Staff staff;
@@ -140,14 +191,14 @@ TEST_CASE("server: review follows the workflow and nobody approves their own sli
     const std::string id = created.json().at("id").get<std::string>();
     const std::string path = "/api/v1/slides/" + id;
 
-    CHECK(staff.reviewer.post(path + "/approve").status == 409);  // still a draft
+    CHECK(approve_as_seen(staff.reviewer, path).status == 409);  // still a draft
     auto submitted = staff.editor.post(path + "/submit");
     REQUIRE(submitted.status == 200);
     CHECK(submitted.json().at("status") == "pending");
     CHECK(staff.editor.post(path + "/submit").status == 409);
 
     // Editors cannot approve; reviewers must say why they reject.
-    CHECK(staff.editor.post(path + "/approve").status == 403);
+    CHECK(approve_as_seen(staff.editor, path).status == 403);
     auto no_reason = staff.reviewer.post(path + "/reject", json::object());
     CHECK(no_reason.status == 400);
     CHECK(error_field(no_reason) == "reason");
@@ -161,7 +212,7 @@ TEST_CASE("server: review follows the workflow and nobody approves their own sli
     REQUIRE(edited.status == 200);
     CHECK(edited.json().at("status") == "draft");
     REQUIRE(staff.editor.post(path + "/submit").status == 200);
-    auto approved = staff.reviewer.post(path + "/approve");
+    auto approved = approve_as_seen(staff.reviewer, path);
     REQUIRE(approved.status == 200);
     CHECK(approved.json().at("status") == "approved");
     CHECK(approved.json().at("reviewer") == "reviewer");
@@ -170,10 +221,10 @@ TEST_CASE("server: review follows the workflow and nobody approves their own sli
     auto own = staff.admin.post("/api/v1/slides", text_slide("管理员自己写的"));
     const std::string own_path = "/api/v1/slides/" + own.json().at("id").get<std::string>();
     REQUIRE(staff.admin.post(own_path + "/submit").status == 200);
-    auto self_approval = staff.admin.post(own_path + "/approve");
+    auto self_approval = approve_as_seen(staff.admin, own_path);
     CHECK(self_approval.status == 403);
     CHECK(staff.admin.get(own_path).json().at("status") == "pending");
-    CHECK(staff.reviewer.post(own_path + "/approve").status == 200);
+    CHECK(approve_as_seen(staff.reviewer, own_path).status == 200);
 
     // Deleting is for writers; a deleted slide is gone.
     CHECK(staff.reviewer.del(own_path).status == 403);

@@ -630,9 +630,9 @@ TEST_CASE("workflow: a slide goes from draft to a screen's manifest only through
     const std::int64_t id = slide->id;
     CHECK(slide->status == SlideStatus::draft);
     // Nothing is approved before it is submitted, nor by its own author.
-    CHECK(s.slides.approve(id, admin).error().code == ErrorCode::conflict);
+    CHECK(s.slides.approve(id, admin, revision_of(*slide)).error().code == ErrorCode::conflict);
     REQUIRE(s.slides.submit(id, editor));
-    CHECK(s.slides.approve(id, editor).error().code == ErrorCode::forbidden);
+    CHECK(s.slides.approve(id, editor, revision_of(*slide)).error().code == ErrorCode::forbidden);
     const auto no_reason = s.slides.reject(id, admin, "  ");
     CHECK(no_reason.error().code == ErrorCode::invalid);
     CHECK(s.slides.get(id)->status == SlideStatus::pending);
@@ -641,7 +641,7 @@ TEST_CASE("workflow: a slide goes from draft to a screen's manifest only through
     REQUIRE(s.publisher.publish(admin));
     CHECK((*s.hub.current("hall"))->version == empty_version);
 
-    auto approved = s.slides.approve(id, admin);
+    auto approved = s.slides.approve(id, admin, revision_of(*slide));
     REQUIRE(approved);
     CHECK(approved->status == SlideStatus::approved);
     auto published = s.publisher.publish(admin);

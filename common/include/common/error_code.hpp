@@ -90,7 +90,9 @@ namespace signage {
     X(no_answer, "", "a question with no right answer")                                 \
     X(unknown_code, "", "no screen shows this pairing code (or it expired)")            \
     X(expired, "days", "a code past its time (days: how long codes last)")              \
-    X(quota, "limit per", "a screen sent more than limit in one per (hour)")
+    X(quota, "limit per", "a screen sent more than limit in one per (hour)")            \
+    X(revoked, "screen", "a prize code made with a revoked screen's retired key")       \
+    X(over_limit, "limit", "a prize code beyond the group's daily prize limit")
 
 enum class ErrorReason : std::uint8_t {
     none,

@@ -4,7 +4,7 @@ import { currentLang, t } from '../i18n.js';
 import { api } from '../lib/api.js';
 import { button, el, field, input, say, section, select, statusBadge, table, td } from '../lib/dom.js';
 import { navigate, route } from '../lib/router.js';
-import { can } from '../lib/session.js';
+import { can, session } from '../lib/session.js';
 import { slideTypes, typeLabel } from '../lib/slide_types.js';
 import { isLive, purposeBadge, saySubmitted, STATUSES, withdrawControls } from '../lib/workflow.js';
 
@@ -25,7 +25,8 @@ function slideActions(s, after) {
       await after();
     }));
   }
-  if (can('reviewer') && isLive(s)) {
+  // Reviewers withdraw live content; so does its author.
+  if ((can('reviewer') || s.author === session()?.username) && isLive(s)) {
     cell.append(...withdrawControls(async (reason) => {
       await api('POST', `/slides/${s.id}/withdraw`, reason ? { reason } : {});
       say(t('withdrawn', s.title || s.id));

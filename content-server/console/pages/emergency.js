@@ -1,12 +1,12 @@
-// Emergency notices: written and submitted in one step, approved and sent
-// to the screens in one click by a reviewer (not the author), withdrawn in
-// one click by any reviewer.
+// Emergency notices: written and submitted in one step, approved (naming the
+// revision shown) and sent to the screens in one click by a reviewer (not
+// the author), withdrawn in one click by any reviewer or by the author.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
 import { button, el, field, input, say, section, statusBadge, table, td } from '../lib/dom.js';
 import { fmtTime, isoWithOffset, localInputValue } from '../lib/format.js';
 import { navigate, route } from '../lib/router.js';
-import { can, isOwn } from '../lib/session.js';
+import { can, isOwn, session } from '../lib/session.js';
 import { commonFields, label, slideType } from '../lib/slide_types.js';
 import { ended, isLive, withdrawControls } from '../lib/workflow.js';
 
@@ -20,7 +20,7 @@ export async function emergencyPage(page) {
       if (isOwn(s)) actions.append(el('span', { className: 'muted', textContent: t('review.own') }));
       else {
         actions.append(button(t('em.send'), async () => {
-          await api('POST', `/slides/${s.id}/approve`);
+          await api('POST', `/slides/${s.id}/approve`, { revision: s.revision });
           const r = await api('POST', '/publish');
           const changed = r.groups.filter((g) => g.changed).map((g) => g.group);
           say(t('em.sent', s.title || s.id, changed.join('、') || '—'));
@@ -28,7 +28,7 @@ export async function emergencyPage(page) {
         }, 'primary'));
       }
     }
-    if (live && can('reviewer')) {
+    if (live && (can('reviewer') || s.author === session()?.username)) {
       actions.append(...withdrawControls(async (reason) => {
         await api('POST', `/slides/${s.id}/withdraw`, reason ? { reason } : {});
         say(t('em.withdrawn', s.title || s.id));

@@ -25,6 +25,8 @@ function problem(e) {
   if (error.code === 'invalid' && error.field === 'code') return t('prize.malformed');
   if (error.code === 'too_many_requests') return t(error.field === 'address' ? 'prize.limited_address' : 'prize.limited_account');
   if (error.reason === 'expired') return t('prize.expired');
+  if (error.reason === 'revoked') return t('prize.revoked', error.params?.screen);
+  if (error.reason === 'over_limit') return t('prize.over_limit', error.params?.limit);
   return e.message;
 }
 

@@ -91,7 +91,7 @@ export async function quizPage(page, params) {
       actions.append(button(t('submit'), async () => { await api('POST', `/quiz/questions/${q.id}/submit`); say(t('submitted', q.id)); await route(); }));
     }
     if (can('reviewer') && q.status === 'pending' && !isOwn(q)) {
-      actions.append(button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`); say(t('review.approved', q.id)); await route(); }, 'primary'));
+      actions.append(button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`, { revision: q.revision }); say(t('review.approved', q.id)); await route(); }, 'primary'));
     }
     if (can('editor')) {
       actions.append(button(t('delete'), async () => {
@@ -105,7 +105,8 @@ export async function quizPage(page, params) {
   });
   const bulk = el('div', { className: 'bar' });
   const drafts = questions.filter((q) => q.status === 'draft' || q.status === 'rejected').map((q) => q.id);
-  const pending = questions.filter((q) => q.status === 'pending' && !isOwn(q)).map((q) => q.id);
+  // Each approval names the revision this page showed.
+  const pending = questions.filter((q) => q.status === 'pending' && !isOwn(q)).map((q) => ({ id: q.id, revision: q.revision }));
   if (can('editor') && drafts.length) bulk.append(button(`${t('quiz.submit_all')} (${drafts.length})`, async () => { await api('POST', '/quiz/questions/submit', { ids: drafts }); say(t('done')); await route(); }));
   if (can('reviewer') && pending.length) bulk.append(button(`${t('quiz.approve_all')} (${pending.length})`, async () => { await api('POST', '/quiz/questions/approve', { ids: pending }); say(t('done')); await route(); }));
   page.append(section('quiz.title', bulk,

@@ -143,7 +143,7 @@ export async function reviewPage(page) {
   const qRows = questions.filter((q) => q.status === 'pending').map((q) => el('tr', {},
     td(q.id), td(t('qtype.' + q.type)), td(q.question), td(q.author),
     el('td', { className: 'actions' }, ...(isOwn(q) ? [el('span', { className: 'muted', textContent: t('review.own') })] : [
-      button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`); say(t('review.approved', q.id)); await route(); }, 'primary'),
+      button(t('approve'), async () => { await api('POST', `/quiz/questions/${q.id}/approve`, { revision: q.revision }); say(t('review.approved', q.id)); await route(); }, 'primary'),
       ...rejectControls(async (reason) => { await api('POST', `/quiz/questions/${q.id}/reject`, { reason }); say(t('review.rejected', q.id)); await route(); })]))));
   page.append(
     section('review.title', ...(full.length ? full.map(reviewCard) : [el('p', { className: 'muted', textContent: t('review.empty') })])),

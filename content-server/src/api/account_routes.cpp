@@ -20,7 +20,6 @@ using http::Response;
 
 namespace {
 
-constexpr std::size_t kMinNewPassword = 10;
 constexpr int kMaxAuditPage = 500;
 
 nlohmann::json account_view(const User& u) {
@@ -110,11 +109,6 @@ void add_account_routes(http::Router& router, Services& s) {
                     return make_error(ErrorCode::invalid, "is required (a string)", "password")
                         .because(ErrorReason::required);
                 const auto& pw = password.get_ref<const std::string&>();
-                if (pw.size() < kMinNewPassword) {
-                    return make_error(ErrorCode::invalid, "a password needs at least 10 characters",
-                                      "password")
-                        .because(ErrorReason::weak_password, {{"min", 10}});
-                }
                 if (auto st = check_password_policy(pw); !st) return st.error();
                 auto hash = hash_password(pw);
                 if (!hash) return hash.error();

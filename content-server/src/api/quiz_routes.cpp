@@ -11,6 +11,7 @@
 #include "http/responses.hpp"
 #include "quiz/quiz_service.hpp"
 #include "slides/slide_service.hpp"
+#include "slides/workflow.hpp"
 
 namespace signage::server {
 
@@ -38,31 +39,60 @@ Result<Response> questions_response(const Result<std::vector<QuestionRecord>>& l
 }
 
 // {"ids": [1, "2", …]}: ids as numbers or as the strings the API shows.
-Result<std::vector<std::int64_t>> parse_ids(const nlohmann::json& body) {
+// With `revisions`, each entry is {"id": I, "revision": R} instead.
+Result<std::vector<ApprovalItem>> parse_id_list(const nlohmann::json& body, bool revisions) {
     auto ids = body.find("ids");
     if (ids == body.end() || !ids->is_array() || ids->empty()) {
         return make_error(ErrorCode::invalid, "is required (a list of question ids)", "ids")
             .because(ErrorReason::required);
     }
-    std::vector<std::int64_t> out;
+    std::vector<ApprovalItem> out;
     for (std::size_t i = 0; i < ids->size(); ++i) {
-        const auto& v = (*ids)[i];
         const std::string field = "ids[" + std::to_string(i) + "]";
-        std::int64_t id = 0;
-        if (v.is_number_integer()) {
-            id = v.get<std::int64_t>();
-        } else if (v.is_string()) {
-            auto parsed = http::parse_path_id(v.get<std::string>(), "question");
-            if (parsed) id = *parsed;
+        const nlohmann::json& item = (*ids)[i];
+        const nlohmann::json* v = &item;
+        ApprovalItem entry;
+        if (revisions) {
+            if (!item.is_object() || !item.contains("id")) {
+                return make_error(ErrorCode::invalid,
+                                  "is {\"id\": ..., \"revision\": ...}: the question and the "
+                                  "revision that was looked at",
+                                  field + ".id")
+                    .because(ErrorReason::required);
         }
-        if (id <= 0) return make_error(ErrorCode::invalid, "is not a question id", field);
-        if (std::find(out.begin(), out.end(), id) != out.end()) {
-            return make_error(ErrorCode::invalid, "names question " + std::to_string(id) + " twice",
-                              field);
+            v = &item["id"];
+            auto revision = approval_revision(item, field + ".revision");
+            if (!revision) return revision.error();
+            entry.revision = std::move(*revision);
         }
-        out.push_back(id);
+        if (v->is_number_integer()) {
+            entry.id = v->get<std::int64_t>();
+        } else if (v->is_string()) {
+            auto parsed = http::parse_path_id(v->get<std::string>(), "question");
+            if (parsed) entry.id = *parsed;
+        }
+        if (entry.id <= 0) return make_error(ErrorCode::invalid, "is not a question id", field);
+        const bool twice = std::any_of(out.begin(), out.end(),
+                                       [&](const ApprovalItem& o) { return o.id == entry.id; });
+        if (twice) {
+            return make_error(ErrorCode::invalid,
+                              "names question " + std::to_string(entry.id) + " twice", field);
+        }
+        out.push_back(std::move(entry));
     }
     return out;
+}
+
+Result<std::vector<std::int64_t>> parse_ids(const nlohmann::json& body) {
+    auto items = parse_id_list(body, false);
+    if (!items) return items.error();
+    std::vector<std::int64_t> out;
+    for (const auto& item : *items) out.push_back(item.id);
+    return out;
+}
+
+Result<std::vector<ApprovalItem>> parse_approval_items(const nlohmann::json& body) {
+    return parse_id_list(body, true);
 }
 
 bool media_type_is(std::string_view header, std::string_view type) {
@@ -174,9 +204,13 @@ void add_quiz_routes(http::Router& router, Services& s) {
                 return http::json_response(200, view);
             });
 
+    // {"revision": R}: the revision the reviewer looked at.
     api.add(Method::post, "/api/v1/quiz/questions/{id}/approve",
-            {.access = reviewer, .path_id = "question"}, [&s](Call& c) -> Result<Response> {
-                auto done = s.quiz.approve({c.id}, c.user(), false);
+            {.access = reviewer, .path_id = "question", .body = Body::optional_object},
+            [&s](Call& c) -> Result<Response> {
+                auto revision = approval_revision(c.body, "revision");
+                if (!revision) return revision.error();
+                auto done = s.quiz.approve({{c.id, *revision}}, c.user(), false);
                 if (!done) return done.error();
                 return question_response(done->front());
             });
@@ -205,11 +239,12 @@ void add_quiz_routes(http::Router& router, Services& s) {
                     200, {{"questions", std::move(out)}, {"warnings", warnings_json(warnings)}});
             });
 
+    // {"ids": [{"id": I, "revision": R}, …]}: each with the revision looked at.
     api.add(Method::post, "/api/v1/quiz/questions/approve",
             {.access = reviewer, .body = Body::object}, [&s](Call& c) -> Result<Response> {
-                auto ids = parse_ids(c.body);
-                if (!ids) return ids.error();
-                return questions_response(s.quiz.approve(*ids, c.user(), true));
+                auto items = parse_approval_items(c.body);
+                if (!items) return items.error();
+                return questions_response(s.quiz.approve(*items, c.user(), true));
             });
 
     // The body is JSON (a list) or CSV: read here, by its Content-Type.

@@ -63,6 +63,10 @@ void add_preview_routes(http::Router& router, Services& services);
 // slide's JSON (rendered through the preview service; blocks until it is).
 // When the check cannot run, one warning says so.
 std::vector<CheckWarning> missing_glyph_warnings(Services& services, const std::string& slide_json);
+// The revision an approval names, from `item` (an approve body, or an item
+// of a bulk one): required, as the server gave it ("invalid" naming
+// `field`, reason required or format).
+Result<std::string> approval_revision(const nlohmann::json& item, const std::string& field);
 // POST /api/v1/player/plays, GET /api/v1/reports/plays
 void add_report_routes(http::Router& router, Services& services);
 // POST /api/v1/player/heartbeat, PUT /api/v1/player/screenshot,

@@ -35,6 +35,22 @@ Result<Response> view(const Result<SlideRecord>& slide, int status = 200) {
 
 }  // namespace
 
+Result<std::string> approval_revision(const nlohmann::json& item, const std::string& field) {
+    auto r = item.is_object() ? item.find("revision") : item.end();
+    if (!item.is_object() || r == item.end() || r->is_null()) {
+        return make_error(ErrorCode::invalid,
+                          "is required: the revision that was looked at, as the server gave it",
+                          field)
+            .because(ErrorReason::required);
+    }
+    if (!r->is_string() || r->get_ref<const std::string&>().empty() ||
+        r->get_ref<const std::string&>().size() > 64) {
+        return make_error(ErrorCode::invalid, "is the revision as the server gave it", field)
+            .because(ErrorReason::format, {{"format", "revision"}});
+    }
+    return r->get<std::string>();
+}
+
 void add_slide_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     using Body = RouteSpec::Body;
@@ -90,22 +106,13 @@ void add_slide_routes(http::Router& router, Services& s) {
                 return http::json_response(200, out);
             });
 
-    // {"revision": R} (optional): the revision the reviewer looked at.
+    // {"revision": R}: the revision the reviewer looked at.
     api.add(Method::post, "/api/v1/slides/{id}/approve",
             {.access = reviewer, .path_id = "slide", .body = Body::optional_object},
             [&s](Call& c) -> Result<Response> {
-                std::string revision;
-                if (auto r = c.body.find("revision"); r != c.body.end()) {
-                    if (!r->is_string() || r->get_ref<const std::string&>().empty() ||
-                        r->get_ref<const std::string&>().size() > 64) {
-                        return make_error(ErrorCode::invalid,
-                                          "is the slide's revision as the server gave it",
-                                          "revision")
-                            .because(ErrorReason::format, {{"format", "revision"}});
-                    }
-                    revision = r->get<std::string>();
-                }
-                return view(s.slides.approve(c.id, c.user(), revision));
+                auto revision = approval_revision(c.body, "revision");
+                if (!revision) return revision.error();
+                return view(s.slides.approve(c.id, c.user(), *revision));
             });
 
     api.add(Method::post, "/api/v1/slides/{id}/reject",
@@ -117,9 +124,12 @@ void add_slide_routes(http::Router& router, Services& s) {
             });
 
     // Takes a live slide off the screens at once: withdraws its approved
-    // version and publishes. Used to cancel an emergency notice.
+    // version and publishes. Used to cancel an emergency notice. Editors
+    // pass here; of them only the author may (apply_withdraw).
     api.add(Method::post, "/api/v1/slides/{id}/withdraw",
-            {.access = reviewer, .path_id = "slide", .body = Body::object},
+            {.access = Access::roles({Role::editor, Role::reviewer}),
+             .path_id = "slide",
+             .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 // The reason is optional: taking content down must be one click.
                 const auto reason = c.body.find("reason");

@@ -273,6 +273,10 @@ int run_cli(int argc, char** argv) {
                    "bytes a second the slowest client is given for a request body")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
         ->capture_default_str();
+    app.add_option("--prize-code-days", config.prize_code_days,
+                   "prize codes are honoured this many days after the day they were won (1-6)")
+        ->check(CLI::Range(1, 6))
+        ->capture_default_str();
     bool no_metrics = false;
     app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")

@@ -130,8 +130,11 @@ Result<std::size_t> seed_demo_quiz(Services& s, const std::filesystem::path& fil
                                                   std::to_string(p.row - 1) + "]." + p.column +
                                                   ": " + p.message);
     }
-    if (auto r = s.quiz.submit(imported->ids, editor, true); !r) return r.error();
-    if (auto r = s.quiz.approve(imported->ids, reviewer, true); !r) return r.error();
+    auto submitted = s.quiz.submit(imported->ids, editor, true);
+    if (!submitted) return submitted.error();
+    std::vector<ApprovalItem> items;
+    for (const auto& q : *submitted) items.push_back({q.id, revision_of(q)});
+    if (auto r = s.quiz.approve(items, reviewer, true); !r) return r.error();
     return imported->ids.size();
 }
 
@@ -191,8 +194,10 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
         if (!created) {
             return make_error(created.error().code, where + "." + created.error().to_string());
         }
-        if (auto r = s.slides.submit(created->id, editor); !r) return r.error();
-        if (auto r = s.slides.approve(created->id, reviewer); !r) return r.error();
+        auto submitted = s.slides.submit(created->id, editor);
+        if (!submitted) return submitted.error();
+        if (auto r = s.slides.approve(created->id, reviewer, revision_of(*submitted)); !r)
+            return r.error();
         ++count;
     }
     auto questions = seed_demo_quiz(s, demo_dir / "quiz.json", editor, reviewer);

@@ -1,5 +1,7 @@
 #include "app/server.hpp"
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <system_error>
 
@@ -36,13 +38,31 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir) {
+    // The database holds password hashes and the claim keys' MAC secrets:
+    // only the server's user reads it. Directories made here are 0700, the
+    // database 0600 (also when an older server left it readable), and SQLite
+    // gives its -wal and -shm files the database's mode.
+    namespace fs = std::filesystem;
+    const ::mode_t old_mask = ::umask(S_IRWXG | S_IRWXO);
     std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
+    fs::create_directories(data_dir, ec);
     if (ec) {
+        ::umask(old_mask);
         return make_error(ErrorCode::io, "cannot create the data directory " + data_dir.string() +
                                              ": " + ec.message());
     }
-    return open_sqlite_store(data_dir / "signage.db");
+    const fs::path db = data_dir / "signage.db";
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        fs::path file = db;
+        file += suffix;
+        if (fs::exists(file, ec)) {
+            fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write,
+                            fs::perm_options::replace, ec);
+        }
+    }
+    auto store = open_sqlite_store(db);
+    ::umask(old_mask);
+    return store;
 }
 
 // Bodies spooled by sessions a crash or kill cut short.
@@ -125,7 +145,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.orders = std::make_unique<OrderService>(*m.store);
-    m.quiz = std::make_unique<QuizService>(*m.store);
+    m.quiz = std::make_unique<QuizService>(*m.store, config.prize_code_days);
     m.pairing = std::make_unique<PairingService>(*m.screens, config.pairing_code_ttl);
     m.screenshots = std::make_unique<ScreenshotRequests>(config.health.screenshot_timeout);
     PreviewConfig preview;

@@ -46,9 +46,13 @@ struct ServerConfig {
     http::ConnectionCaps connections;
     http::SessionLimits http;
     std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
+    // --prize-code-days: prize codes are honoured this many days back from
+    // today (UTC), 1..6 (QuizService::kMaxCodeDays).
+    int prize_code_days = 3;
 };
 
-// Opens DATA/signage.db, creating DATA when missing.
+// Opens DATA/signage.db, creating DATA when missing: the directories it
+// makes are 0700, the database and its -wal and -shm files 0600.
 Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir);
 
 class Server {

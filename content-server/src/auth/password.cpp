@@ -5,9 +5,14 @@
 namespace signage::server {
 
 Status check_password_policy(std::string_view password) {
-    if (password.size() < 8) {
-        return make_error(ErrorCode::invalid, "a password needs at least 8 characters", "password")
-            .because(ErrorReason::weak_password, {{"min", 8}});
+    if (password.size() < kMinPasswordLength) {
+        return make_error(ErrorCode::invalid,
+                          std::string("a password needs at least ")
+                              .append(std::to_string(kMinPasswordLength))
+                              .append(" characters"),
+                          "password")
+            .because(ErrorReason::weak_password,
+                     {{"min", static_cast<std::int64_t>(kMinPasswordLength)}});
     }
     if (password.size() > 1024) {
         return make_error(ErrorCode::invalid, "a password may have at most 1024 bytes", "password")

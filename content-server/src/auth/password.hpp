@@ -3,6 +3,7 @@
 // Hashing and verifying take about 0.1 s and 64 MiB on purpose: never call
 // them on the I/O thread.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,7 +11,11 @@
 
 namespace signage::server {
 
-// Passwords of 8 to 1024 bytes; field "password" otherwise.
+// The one password rule, for every way an account gets a password (the
+// API, a password change, `signage-server user add`): kMinPasswordLength to
+// 1024 bytes; "invalid" naming "password" otherwise (reason weak_password
+// or too_long).
+inline constexpr std::size_t kMinPasswordLength = 10;
 Status check_password_policy(std::string_view password);
 
 // An argon2id hash string ("$argon2id$v=19$..."); "internal" when out of memory.

@@ -12,6 +12,7 @@
 #include "common/sha256.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/time.hpp"
+#include "publish/publisher.hpp"
 #include "slides/slide_service.hpp"
 #include "slides/workflow.hpp"
 #include "store/audit_json.hpp"
@@ -58,8 +59,9 @@ std::string day_to_date(int day) {
     return buf;
 }
 
-QuizService::QuizService(Store& store)
+QuizService::QuizService(Store& store, int code_days)
     : store_(store),
+      code_days_(code_days),
       records_(
           store, [](Tx& tx) -> ReviewRepository& { return tx.questions(); }, "question") {}
 
@@ -131,11 +133,17 @@ Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::i
         batch, by.id, "submit");
 }
 
-Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<std::int64_t>& ids,
+Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<ApprovalItem>& items,
                                                          const User& by, bool batch) {
+    std::vector<std::int64_t> ids;
+    for (const auto& item : items) ids.push_back(item.id);
+    std::size_t index = 0;
     return records_.update(
-        ids, [&](QuestionRecord& q) { return apply_approve(q, by, question_noun); }, batch, by.id,
-        "approve");
+        ids,
+        [&](QuestionRecord& q) {
+            return apply_approve(q, by, question_noun, items[index++].revision);
+        },
+        batch, by.id, "approve");
 }
 
 Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,
@@ -247,39 +255,29 @@ Error forged_code() {
 Result<ClaimInfo> QuizService::verify_short_claim(std::string_view code) {
     auto claim = protocol::parse_short_claim_code(code);
     if (!claim) return claim.error();
-    // The screens whose key id starts with the tag's 14 bits.
+    // The keys whose id starts with the tag's 14 bits.
     constexpr int spare = 16 - protocol::kClaimTagBits;
     const unsigned first = static_cast<unsigned>(claim->tag) << spare;
     const unsigned end = static_cast<unsigned>(claim->tag + 1) << spare;
     const std::string from = hex16(first);
     const std::string to = end > 0xffff ? std::string("g") : hex16(end);
-    auto owners = store_.read([&](Tx& tx) -> Result<std::vector<std::pair<Screen, std::string>>> {
+    auto owners = store_.read([&](Tx& tx) -> Result<std::vector<ClaimKeyOwner>> {
         return tx.screens().find_by_claim_key_range(from, to);
     });
     if (!owners) return owners.error();
     const int today = today_utc_day();
     const int day = protocol::resolve_claim_day(claim->day_mod, today);
-    for (const auto& [screen, public_hex] : *owners) {
+    for (const ClaimKeyOwner& owner : *owners) {
         bool ok = false;
-        const auto key = public_key_from_hex(public_hex, ok);
+        const auto key = public_key_from_hex(owner.public_key, ok);
         if (!ok) continue;
         if (protocol::verify_short_claim(*claim, day, key)) {
-            return ClaimInfo{screen.id,        day,           screen.name,
-                             day_to_date(day), claim->serial, std::nullopt};
+            return accept_claim(owner, day, claim->serial);
         }
         // A genuine code older than the days it is taken for: say so. (This
         // redeems nothing, so it adds nothing to a forger's odds.)
         for (int older = day - 8; older >= day - 8 * 4; older -= 8) {
-            if (protocol::verify_short_claim(*claim, older, key)) {
-                return make_error(ErrorCode::forbidden,
-                                  std::string("this code is from ")
-                                      .append(day_to_date(older))
-                                      .append(" and has expired: codes are redeemed within ")
-                                      .append(std::to_string(kShortCodeDays))
-                                      .append(" days"),
-                                  "code")
-                    .because(ErrorReason::expired, {{"days", kShortCodeDays}});
-            }
+            if (protocol::verify_short_claim(*claim, older, key)) return expired_code(older);
         }
     }
     return forged_code();
@@ -290,29 +288,73 @@ Result<ClaimInfo> QuizService::verify_claim(std::string_view code) {
     auto claim = protocol::parse_claim_code(code);
     if (!claim) return make_error(ErrorCode::invalid, claim.error().message, "code");
     const std::string key_id = to_hex(claim->key_id.data(), claim->key_id.size());
-    auto owners = store_.read([&](Tx& tx) -> Result<std::vector<std::pair<Screen, std::string>>> {
+    auto owners = store_.read([&](Tx& tx) -> Result<std::vector<ClaimKeyOwner>> {
         return tx.screens().find_by_claim_key(key_id);
     });
     if (!owners) return owners.error();
-    const Screen* signer = nullptr;
-    for (const auto& [screen, public_hex] : *owners) {
+    for (const ClaimKeyOwner& owner : *owners) {
         bool ok = false;
-        const auto key = public_key_from_hex(public_hex, ok);
+        const auto key = public_key_from_hex(owner.public_key, ok);
         if (ok && protocol::verify_claim_code(code, key)) {
-            signer = &screen;
-            break;
+            return accept_claim(owner, claim->day, claim->serial);
         }
     }
-    if (signer == nullptr) return forged_code();
-    if (claim->day > today_utc_day() + 1) {
+    return forged_code();
+}
+
+Error QuizService::expired_code(int day) const {
         return make_error(ErrorCode::forbidden,
-                          "the code is dated " + day_to_date(claim->day) +
+                      std::string("this code is from ")
+                          .append(day_to_date(day))
+                          .append(" and has expired: codes are redeemed within ")
+                          .append(std::to_string(code_days_))
+                          .append(" days"),
+                      "code")
+        .because(ErrorReason::expired, {{"days", code_days_}});
+}
+
+Result<ClaimInfo> QuizService::accept_claim(const ClaimKeyOwner& owner, int day, int serial) {
+    const Screen& screen = owner.screen;
+    if (owner.retired) {
+        return make_error(ErrorCode::forbidden,
+                          std::string("this code was made by screen ")
+                              .append(screen.name)
+                              .append(" with a device token that was revoked: its codes are "
+                                      "no longer honoured"),
+                          "code")
+            .because(ErrorReason::revoked, {{"screen", screen.name}});
+    }
+    const int today = today_utc_day();
+    if (day > today + 1) {
+        return make_error(ErrorCode::forbidden,
+                          "the code is dated " + day_to_date(day) +
                               ", after today: the screen's clock is wrong",
                           "code")
             .because(ErrorReason::format, {{"format", "prize_code"}});
     }
-    return ClaimInfo{signer->id,    claim->day,  signer->name, day_to_date(claim->day),
-                     claim->serial, std::nullopt};
+    if (day < today - code_days_) return expired_code(day);
+    auto group = store_.read([&](Tx& tx) -> Result<Group> {
+        auto g = tx.groups().find(screen.group);
+        if (!g) return make_error(ErrorCode::internal, "screen " + screen.name + " has no group");
+        return std::move(*g);
+    });
+    if (!group) return group.error();
+    auto settings = group_settings(*group);
+    if (!settings) return settings.error();
+    const int limit = settings->quiz.daily_prize_limit;
+    if (serial > limit) {
+        return make_error(ErrorCode::forbidden,
+                          std::string("this code is prize ")
+                              .append(std::to_string(serial))
+                              .append(" of its day, beyond group ")
+                              .append(screen.group)
+                              .append("'s limit of ")
+                              .append(std::to_string(limit))
+                              .append(" prizes a screen a day"),
+                          "code")
+            .because(ErrorReason::over_limit, {{"limit", limit}});
+    }
+    return ClaimInfo{screen.id, day, screen.name, day_to_date(day), serial, std::nullopt};
 }
 
 Result<ClaimInfo> QuizService::check_claim(std::string_view code, const ClaimCaller& caller) {

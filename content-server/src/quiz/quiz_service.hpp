@@ -13,8 +13,9 @@
 //
 // Errors name the offending field: "invalid" (400), "not_found",
 // "conflict" (wrong review state), "forbidden" (approving one's own
-// question; a code dated in the future), "forged" (403: no screen signed
-// it), "already_redeemed" (409).
+// question; a code dated in the future, too old, over the prize limit or
+// from a revoked screen), "forged" (403: no screen signed it),
+// "already_redeemed" (409).
 
 #include <chrono>
 #include <cstdint>
@@ -29,6 +30,7 @@
 #include "common/result.hpp"
 #include "protocol/quiz.hpp"
 #include "slides/review_records.hpp"
+#include "slides/workflow.hpp"
 #include "store/records.hpp"
 
 namespace signage::server {
@@ -71,11 +73,14 @@ class QuizService {
     // try in a window; then every try waits, as for sign-in.
     static constexpr int kMaxWrongCodes = 10;
     static constexpr std::chrono::seconds kWrongCodeWindow{15 * 60};
-    // Short codes name their day modulo 8: they are taken from six days
-    // before today (UTC) to tomorrow.
-    static constexpr int kShortCodeDays = 6;
+    // Short codes name their day modulo 8: they can be told apart from six
+    // days before today (UTC) to tomorrow, so codes last at most that long.
+    static constexpr int kMaxCodeDays = 6;
+    static constexpr int kDefaultCodeDays = 3;
 
-    explicit QuizService(Store& store);
+    // Codes are honoured from `code_days` (1..kMaxCodeDays) days before
+    // today (UTC) to tomorrow.
+    explicit QuizService(Store& store, int code_days = kDefaultCodeDays);
 
     Result<QuestionRecord> create(const nlohmann::json& body, const User& by);
     Result<QuestionRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
@@ -89,7 +94,8 @@ class QuizService {
     Result<std::vector<QuestionRecord>> submit(const std::vector<std::int64_t>& ids, const User& by,
                                                bool batch,
                                                std::vector<CheckWarning>* warnings = nullptr);
-    Result<std::vector<QuestionRecord>> approve(const std::vector<std::int64_t>& ids,
+    // Each item names the revision the reviewer saw (slides/workflow.hpp).
+    Result<std::vector<QuestionRecord>> approve(const std::vector<ApprovalItem>& items,
                                                 const User& by, bool batch);
     Result<QuestionRecord> reject(std::int64_t id, const User& by, const std::string& reason);
 
@@ -101,7 +107,12 @@ class QuizService {
     Result<std::vector<protocol::Question>> bank();
 
     // Reads and verifies a claim code ("invalid", "forged", "forbidden",
-    // "too_many_requests"); a forged one counts against `caller`.
+    // "too_many_requests"); a forged one counts against `caller`. A genuine
+    // code is still refused ("forbidden", field "code") when its screen's
+    // token was revoked since (reason "revoked"), when it is older than the
+    // code days (reason "expired") or dated after tomorrow, and when its
+    // serial is over the screen's group's daily prize limit (reason
+    // "over_limit").
     Result<ClaimInfo> check_claim(std::string_view code, const ClaimCaller& caller);
     // Verifies and redeems; "already_redeemed" with `info.redemption` set
     // when it was redeemed before.
@@ -123,7 +134,11 @@ class QuizService {
     // The screen that made a code, and its claim (without the throttle).
     Result<ClaimInfo> verify_claim(std::string_view code);
     Result<ClaimInfo> verify_short_claim(std::string_view code);
+    // The checks after the key: revoked, dates, the group's prize limit.
+    Result<ClaimInfo> accept_claim(const ClaimKeyOwner& owner, int day, int serial);
+    Error expired_code(int day) const;
     Store& store_;
+    int code_days_;
     ReviewRecords records_;
     FailureThrottle wrong_codes_{kWrongCodeWindow};
 };

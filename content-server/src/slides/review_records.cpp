@@ -69,11 +69,13 @@ Result<std::vector<SlideRecord>> ReviewRecords::update(
             const std::string before = review_audit_json(s);
             const std::string found_json = s.json;
             if (auto st = change(s); !st) {
-                // The transaction rolls back; in a batch the error names the item.
+                // The transaction rolls back; in a batch the error names the
+                // item, and the item's revision when that is what is wrong.
                 if (!batch) return st.error();
-                return make_error(st.error().code,
-                                  noun_ + " " + std::to_string(id) + ": " + st.error().message,
-                                  field);
+                Error e =
+                    st.error().at(st.error().field == "revision" ? field + ".revision" : field);
+                e.message = noun_ + " " + std::to_string(id) + ": " + e.message;
+                return e;
             }
             if (save_check_ && s.json != found_json) {
                 if (auto st = save_check_(tx, s.json); !st) return st.error();

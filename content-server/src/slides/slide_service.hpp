@@ -37,8 +37,8 @@ class SlideService {
     // to `warnings` when given.
     Result<SlideRecord> submit(std::int64_t id, const User& by,
                                std::vector<CheckWarning>* warnings = nullptr);
-    // `revision`: the one the reviewer looked at (revision_of), or empty.
-    Result<SlideRecord> approve(std::int64_t id, const User& by, const std::string& revision = {});
+    // `revision`: the one the reviewer looked at (revision_of); required.
+    Result<SlideRecord> approve(std::int64_t id, const User& by, const std::string& revision);
     Result<SlideRecord> reject(std::int64_t id, const User& by, const std::string& reason);
     Result<SlideRecord> withdraw(std::int64_t id, const User& by, const std::string& reason);
     Result<SlideRecord> get(std::int64_t id);

@@ -1,5 +1,7 @@
 #include "slides/workflow.hpp"
 
+#include <algorithm>
+
 namespace signage::server {
 namespace {
 
@@ -29,6 +31,10 @@ Status apply_edit(SlideRecord& slide, const std::string& json, const User& by) {
     slide.updated_by_id = by.id;
     slide.updated_by = by.username;
     slide.updated_at = now_iso8601();
+    if (std::find(slide.editor_ids.begin(), slide.editor_ids.end(), by.id) ==
+        slide.editor_ids.end()) {
+        slide.editor_ids.push_back(by.id);
+    }
     switch (slide.status) {
         case SlideStatus::draft:
         case SlideStatus::pending:
@@ -66,7 +72,14 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun,
         return wrong_state(slide, noun, "approve",
                            "pending " + std::string(noun) + "s can be approved");
     }
-    if (!revision.empty() && revision != revision_of(slide)) {
+    if (revision.empty()) {
+        return make_error(
+                   ErrorCode::invalid,
+                   "is required: the revision of the " + std::string(noun) + " that was looked at",
+                   "revision")
+            .because(ErrorReason::required);
+    }
+    if (revision != revision_of(slide)) {
         return make_error(ErrorCode::conflict,
                           "the " + std::string(noun) + " was changed after revision " +
                               std::string(revision) + " was looked at; revision " +
@@ -74,11 +87,14 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun,
                           "revision")
             .because(ErrorReason::stale, {{"revision", revision_of(slide)}});
     }
-    if (by.id == slide.author_id || by.id == slide.updated_by_id) {
+    const bool wrote_part = by.id == slide.author_id || by.id == slide.updated_by_id ||
+                            std::find(slide.editor_ids.begin(), slide.editor_ids.end(), by.id) !=
+                                slide.editor_ids.end();
+    if (wrote_part) {
         return make_error(ErrorCode::forbidden,
                           "a " + std::string(noun) +
-                              " must be approved by someone other than the person "
-                              "who wrote it")
+                              " must be approved by someone who wrote no part of it: " +
+                              by.username + " created or changed it since it was last approved")
             .because(ErrorReason::own_work);
     }
     slide.status = SlideStatus::approved;
@@ -88,6 +104,7 @@ Status apply_approve(SlideRecord& slide, const User& by, std::string_view noun,
     slide.reject_reason.clear();
     slide.reviewed_at = now_iso8601();
     slide.updated_at = slide.reviewed_at;
+    slide.editor_ids.clear();
     return {};
 }
 
@@ -130,6 +147,11 @@ Status apply_reject(SlideRecord& slide, const User& by, const std::string& reaso
 
 Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& reason,
                       std::string_view noun) {
+    if (by.role == Role::editor && by.id != slide.author_id) {
+        return make_error(
+            ErrorCode::forbidden,
+            "only the " + std::string(noun) + "'s author, a reviewer or an admin may withdraw it");
+    }
     if (reason.size() > 2000) {
         return reason_too_long();
     }

@@ -94,6 +94,15 @@ struct DeviceCredentials {
     std::string claim_key_id;
 };
 
+// A claim key whose id matches a code: the screen it belongs or belonged to,
+// the public key (hex), and whether it was retired (the screen's token was
+// revoked: codes made with it are refused).
+struct ClaimKeyOwner {
+    Screen screen;
+    std::string public_key;
+    bool retired = false;
+};
+
 struct MediaInfo {
     std::string sha256;  // lowercase hex; also the file name in the media store
     std::int64_t size = 0;
@@ -139,6 +148,9 @@ struct SlideRecord {
     std::string created_at;
     std::string updated_at;
     std::string reviewed_at;  // empty until reviewed
+    // Everyone who changed the working copy since it was last approved (the
+    // author first): none of them may approve it.
+    std::vector<std::int64_t> editor_ids;
 };
 
 // The revision of a record's working copy: what a reviewer looked at, named

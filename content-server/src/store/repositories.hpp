@@ -77,18 +77,20 @@ class ScreenRepository {
     virtual std::optional<Screen> find_by_name(const std::string& name) = 0;
     virtual std::optional<Screen> find_by_token(const std::string& token_hash) = 0;
     virtual std::vector<Screen> list() = 0;  // by name
-    // The screens whose claim key has this id, with their public keys (hex).
-    virtual std::vector<std::pair<Screen, std::string>> find_by_claim_key(
-        const std::string& key_id) = 0;
+    // The claim keys with this id, the screens' current ones first, then
+    // the retired ones (of revoked tokens).
+    virtual std::vector<ClaimKeyOwner> find_by_claim_key(const std::string& key_id) = 0;
     // The same for the claim key ids from `from` up to (not including) `to`:
     // a short code's tag is a prefix of its screen's key id.
-    virtual std::vector<std::pair<Screen, std::string>> find_by_claim_key_range(
-        const std::string& from, const std::string& to) = 0;
+    virtual std::vector<ClaimKeyOwner> find_by_claim_key_range(const std::string& from,
+                                                               const std::string& to) = 0;
     // Gives a revoked screen new credentials in an existing group; false when
     // the screen is not revoked.
     virtual bool reissue(std::int64_t id, const std::string& group,
                          const DeviceCredentials& device) = 0;
-    // Replaces the token hash with one that matches no token; false when unknown.
+    // Replaces the token hash with one that matches no token and retires the
+    // screen's claim key (kept, so its codes are refused by name); false
+    // when unknown.
     virtual bool revoke(std::int64_t id) = 0;
     virtual void set_group(std::int64_t id, std::int64_t group_id) = 0;
     // Records the claim key of a screen that has none yet.

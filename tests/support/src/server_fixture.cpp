@@ -132,9 +132,26 @@ std::string approve_slide(HttpClient& editor, HttpClient& reviewer, const nlohma
     const std::string id = created.json().at("id").get<std::string>();
     auto submitted = editor.post("/api/v1/slides/" + id + "/submit");
     if (submitted.status != 200) throw std::runtime_error("submit: " + submitted.body);
-    auto approved = reviewer.post("/api/v1/slides/" + id + "/approve");
+    auto approved = approve_as_seen(reviewer, "/api/v1/slides/" + id);
     if (approved.status != 200) throw std::runtime_error("approve: " + approved.body);
     return id;
+}
+
+HttpResponse approve_as_seen(HttpClient& reviewer, const std::string& path) {
+    auto seen = reviewer.get(path);
+    if (seen.status != 200) return seen;
+    return reviewer.post(path + "/approve",
+                         {{"revision", seen.json().value("revision", std::string())}});
+}
+
+nlohmann::json approval_items(HttpClient& reviewer, const nlohmann::json& ids) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& id : ids) {
+        const std::string text = id.is_string() ? id.get<std::string>() : id.dump();
+        auto seen = reviewer.get("/api/v1/quiz/questions/" + text);
+        items.push_back({{"id", id}, {"revision", seen.json().value("revision", std::string())}});
+    }
+    return items;
 }
 
 }  // namespace signage::test

@@ -8,7 +8,7 @@ namespace {
 std::string review_columns(const std::string& table) {
     return "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, "
            "s.updated_by, u.username, s.reviewer_id, r.username, s.reject_reason, "
-           "s.created_at, s.updated_at, s.reviewed_at FROM " +
+           "s.created_at, s.updated_at, s.reviewed_at, s.editors FROM " +
            table +
            " s JOIN users a ON a.id = s.author_id "
            "JOIN users u ON u.id = s.updated_by LEFT JOIN users r ON r.id = s.reviewer_id ";
@@ -30,6 +30,7 @@ SlideRecord read_review(SQLite::Statement& q) {
     s.created_at = q.getColumn(11).getString();
     s.updated_at = q.getColumn(12).getString();
     s.reviewed_at = q.getColumn(13).getString();
+    s.editor_ids = json_list<std::int64_t>(q.getColumn(14).getString());
     return s;
 }
 
@@ -45,12 +46,13 @@ SlideRecord Reviews::create(const std::string& json, std::int64_t author_id,
                             const std::string& now) {
     SQLite::Statement q(db_, "INSERT INTO " + table_ +
                                  "(json, status, author_id, updated_by, created_at, "
-                                 "updated_at) VALUES (?, 'draft', ?, ?, ?, ?)");
+                                 "updated_at, editors) VALUES (?, 'draft', ?, ?, ?, ?, ?)");
     q.bind(1, json);
     q.bind(2, author_id);
     q.bind(3, author_id);
     q.bind(4, now);
     q.bind(5, now);
+    q.bind(6, list_json(std::vector<std::int64_t>{author_id}));
     q.exec();
     auto created = find(db_.getLastInsertRowid());
     if (!created) throw std::runtime_error(table_ + ": a new row vanished after its insert");
@@ -75,7 +77,7 @@ void Reviews::save(const SlideRecord& s) {
     SQLite::Statement q(db_, "UPDATE " + table_ +
                                  " SET json = ?, approved_json = ?, status = ?, "
                                  "updated_by = ?, reviewer_id = ?, reject_reason = ?, "
-                                 "updated_at = ?, reviewed_at = ? WHERE id = ?");
+                                 "updated_at = ?, reviewed_at = ?, editors = ? WHERE id = ?");
     q.bind(1, s.json);
     if (s.approved_json) {
         q.bind(2, *s.approved_json);
@@ -92,7 +94,8 @@ void Reviews::save(const SlideRecord& s) {
     q.bind(6, s.reject_reason);
     q.bind(7, s.updated_at);
     q.bind(8, s.reviewed_at);
-    q.bind(9, s.id);
+    q.bind(9, list_json(s.editor_ids));
+    q.bind(10, s.id);
     q.exec();
 }
 

@@ -85,10 +85,9 @@ class Screens final : public ScreenRepository {
     std::optional<Screen> find_by_name(const std::string& name) override;
     std::optional<Screen> find_by_token(const std::string& token_hash) override;
     std::vector<Screen> list() override;
-    std::vector<std::pair<Screen, std::string>> find_by_claim_key(
-        const std::string& key_id) override;
-    std::vector<std::pair<Screen, std::string>> find_by_claim_key_range(
-        const std::string& from, const std::string& to) override;
+    std::vector<ClaimKeyOwner> find_by_claim_key(const std::string& key_id) override;
+    std::vector<ClaimKeyOwner> find_by_claim_key_range(const std::string& from,
+                                                       const std::string& to) override;
     bool reissue(std::int64_t id, const std::string& group,
                  const DeviceCredentials& device) override;
     bool revoke(std::int64_t id) override;

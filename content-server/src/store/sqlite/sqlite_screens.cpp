@@ -164,29 +164,40 @@ std::vector<Screen> Screens::list() {
 
 namespace {
 
-constexpr const char* claim_key_columns =
-    "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, "
-    "s.claim_key_id, s.token_hash LIKE 'revoked:%', s.claim_public_key "
-    "FROM screens s JOIN groups g ON g.id = s.group_id ";
+// The screens' current claim keys and the retired ones, as (Screen columns,
+// public key, retired); `where` selects on key_id.
+std::string claim_keys_where(const char* where) {
+    return std::string(
+               "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, "
+               "k.key_id, s.token_hash LIKE 'revoked:%', k.public_key, k.retired FROM ("
+               "SELECT id AS screen_id, claim_key_id AS key_id, claim_public_key AS public_key, "
+               "0 AS retired FROM screens WHERE claim_key_id IS NOT NULL "
+               "UNION ALL SELECT screen_id, claim_key_id, claim_public_key, 1 "
+               "FROM retired_claim_keys) k JOIN screens s ON s.id = k.screen_id "
+               "JOIN groups g ON g.id = s.group_id WHERE ")
+        .append(where)
+        .append(" ORDER BY k.retired, s.id");
+}
 
-std::vector<std::pair<Screen, std::string>> read_claim_keys(SQLite::Statement& q) {
-    std::vector<std::pair<Screen, std::string>> out;
-    while (q.executeStep()) out.emplace_back(read_screen(q), q.getColumn(8).getString());
+std::vector<ClaimKeyOwner> read_claim_keys(SQLite::Statement& q) {
+    std::vector<ClaimKeyOwner> out;
+    while (q.executeStep()) {
+        out.push_back({read_screen(q), q.getColumn(8).getString(), q.getColumn(9).getInt() != 0});
+    }
     return out;
 }
 
 }  // namespace
 
-std::vector<std::pair<Screen, std::string>> Screens::find_by_claim_key(const std::string& key_id) {
-    SQLite::Statement q(db_, std::string(claim_key_columns) + "WHERE s.claim_key_id = ?");
+std::vector<ClaimKeyOwner> Screens::find_by_claim_key(const std::string& key_id) {
+    SQLite::Statement q(db_, claim_keys_where("k.key_id = ?"));
     q.bind(1, key_id);
     return read_claim_keys(q);
 }
 
-std::vector<std::pair<Screen, std::string>> Screens::find_by_claim_key_range(
-    const std::string& from, const std::string& to) {
-    SQLite::Statement q(
-        db_, std::string(claim_key_columns) + "WHERE s.claim_key_id >= ? AND s.claim_key_id < ?");
+std::vector<ClaimKeyOwner> Screens::find_by_claim_key_range(const std::string& from,
+                                                            const std::string& to) {
+    SQLite::Statement q(db_, claim_keys_where("k.key_id >= ? AND k.key_id < ?"));
     q.bind(1, from);
     q.bind(2, to);
     return read_claim_keys(q);
@@ -208,7 +219,17 @@ bool Screens::reissue(std::int64_t id, const std::string& group, const DeviceCre
 
 bool Screens::revoke(std::int64_t id) {
     changing();
-    SQLite::Statement q(db_, "UPDATE screens SET token_hash = ? WHERE id = ?");
+    SQLite::Statement retire(db_,
+                             "INSERT INTO retired_claim_keys(screen_id, claim_key_id, "
+                             "claim_public_key, retired_at) SELECT id, claim_key_id, "
+                             "claim_public_key, ? FROM screens WHERE id = ? AND claim_key_id "
+                             "IS NOT NULL AND claim_public_key IS NOT NULL");
+    retire.bind(1, now_iso8601());
+    retire.bind(2, id);
+    retire.exec();
+    SQLite::Statement q(db_,
+                        "UPDATE screens SET token_hash = ?, claim_key_id = NULL, "
+                        "claim_public_key = NULL WHERE id = ?");
     q.bind(1, std::string(kRevokedPrefix) + random_hex(16));
     q.bind(2, id);
     return q.exec() == 1;

@@ -268,6 +268,35 @@ CREATE TABLE group_orders(
     approved_at TEXT NOT NULL DEFAULT '');
 )sql";
 
+// Version 11: review and claim hardening. A revoked screen's claim key is
+// retired (moved here), so codes made with it are refused by name while a
+// new pairing gives the screen a new key. Slides and questions keep who
+// changed them since they were last approved (user ids, a JSON array): for
+// those waiting, the author and the last editor (all that was known).
+const char* const schema_v11_review = R"sql(
+ALTER TABLE slides ADD COLUMN editors TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE quiz_questions ADD COLUMN editors TEXT NOT NULL DEFAULT '[]';
+UPDATE slides SET editors = CASE WHEN author_id = updated_by THEN json_array(author_id)
+    ELSE json_array(author_id, updated_by) END
+    WHERE status IN ('draft', 'pending', 'rejected', 'withdrawn');
+UPDATE quiz_questions SET editors = CASE WHEN author_id = updated_by THEN json_array(author_id)
+    ELSE json_array(author_id, updated_by) END
+    WHERE status IN ('draft', 'pending', 'rejected', 'withdrawn');
+CREATE TABLE retired_claim_keys(
+    id INTEGER PRIMARY KEY,
+    screen_id INTEGER NOT NULL REFERENCES screens(id) ON DELETE CASCADE,
+    claim_key_id TEXT NOT NULL,
+    claim_public_key TEXT NOT NULL,
+    retired_at TEXT NOT NULL);
+CREATE INDEX retired_claim_keys_by_id ON retired_claim_keys(claim_key_id);
+INSERT INTO retired_claim_keys(screen_id, claim_key_id, claim_public_key, retired_at)
+    SELECT id, claim_key_id, claim_public_key, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM screens WHERE token_hash LIKE 'revoked:%' AND claim_key_id IS NOT NULL
+        AND claim_public_key IS NOT NULL;
+UPDATE screens SET claim_key_id = NULL, claim_public_key = NULL
+    WHERE token_hash LIKE 'revoked:%';
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -323,7 +352,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v10_orders);
         version = 10;
     }
-    // Later migrations go here: if (version < 11) { ...; version = 11; }
+    if (version < 11) {
+        db.exec(schema_v11_review);
+        version = 11;
+    }
+    // Later migrations go here: if (version < 12) { ...; version = 12; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();

@@ -100,4 +100,12 @@ class ServerFixture {
 // slide's id. Throws std::runtime_error naming the step that failed.
 std::string approve_slide(HttpClient& editor, HttpClient& reviewer, const nlohmann::json& slide);
 
+// GET PATH (a slide or a quiz question), then POST PATH/approve naming the
+// revision it showed, as a reviewer who looked at it does: the approval's
+// response (or the GET's when that failed).
+HttpResponse approve_as_seen(HttpClient& reviewer, const std::string& path);
+// The items of a bulk question approval for `ids` (a JSON list of question
+// ids): [{"id": ID, "revision": the revision GET shows now}, …].
+nlohmann::json approval_items(HttpClient& reviewer, const nlohmann::json& ids);
+
 }  // namespace signage::test
