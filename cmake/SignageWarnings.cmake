@@ -1,6 +1,8 @@
-# signage_target_defaults(<target>): the warning set, -Werror and sanitizers
-# every target of the project gets. Call it on each library and program.
+# signage_target_defaults(<target>): the warning set, -Werror, the hardening
+# flags (cmake/SignageHardening.cmake) and sanitizers every target of the
+# project gets. Call it on each library and program.
 function(signage_target_defaults target)
+  signage_target_hardening(${target})
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
     -Wcast-align -Wunused -Woverloaded-virtual -Wconversion

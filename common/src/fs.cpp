@@ -41,6 +41,50 @@ std::string random_suffix() {
     return random_hex(6);
 }
 
+namespace {
+constexpr std::string_view kTemporaryMark = ".tmp-";
+constexpr std::size_t kSuffixChars = 12;  // random_suffix(): 6 bytes in hex
+}  // namespace
+
+fs::path temporary_path_for(const fs::path& path) {
+    fs::path tmp = path;
+    tmp += std::string(kTemporaryMark).append(random_suffix());
+    return tmp;
+}
+
+bool is_temporary_name(std::string_view name) {
+    if (name.size() <= kTemporaryMark.size() + kSuffixChars) return false;
+    const std::string_view suffix = name.substr(name.size() - kSuffixChars);
+    const std::string_view mark =
+        name.substr(name.size() - kSuffixChars - kTemporaryMark.size(), kTemporaryMark.size());
+    return mark == kTemporaryMark &&
+           suffix.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+Result<StaleTemporaries> remove_stale_temporaries(const fs::path& dir) {
+    StaleTemporaries removed;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return removed;
+    fs::recursive_directory_iterator it(dir, ec);
+    if (ec) return make_error(ErrorCode::io, "cannot list " + dir.string() + ": " + ec.message());
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        const fs::directory_entry& entry = *it;
+        if (!entry.is_regular_file(ec) || !is_temporary_name(entry.path().filename().string())) {
+            continue;
+        }
+        const std::uint64_t size = entry.file_size(ec);
+        if (!fs::remove(entry.path(), ec) || ec) {
+            return make_error(ErrorCode::io,
+                              "cannot remove " + entry.path().string() + ": " + ec.message());
+        }
+        ++removed.files;
+        removed.bytes += size;
+    }
+    if (ec) return make_error(ErrorCode::io, "cannot list " + dir.string() + ": " + ec.message());
+    return removed;
+}
+
 Status fsync_dir(const fs::path& dir) {
     return fsync_path(dir.empty() ? fs::path(".") : dir, O_RDONLY | O_DIRECTORY);
 }
@@ -59,35 +103,36 @@ Status write_file_atomic(const fs::path& path, std::string_view bytes, unsigned 
             return make_error(ErrorCode::io,
                               "cannot create " + path.parent_path().string() + ": " + ec.message());
     }
-    fs::path tmp = path;
-    tmp += ".tmp-" + random_suffix();
+    const fs::path tmp = temporary_path_for(path);
+    // Removes the temporary file on every way out but the rename.
+    struct Discard {
+        const fs::path& tmp;
+        bool armed = true;
+        ~Discard() {
+            if (armed) ::unlink(tmp.c_str());
+        }
+    };
     {
         Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                     static_cast<mode_t>(mode))};
         if (f.fd < 0) return errno_error("cannot create", tmp);
+        Discard discard{tmp, true};
         const char* p = bytes.data();
         std::size_t left = bytes.size();
         while (left > 0) {
             const ssize_t n = ::write(f.fd, p, left);
             if (n < 0) {
                 if (errno == EINTR) continue;
-                auto err = errno_error("cannot write", tmp);
-                ::unlink(tmp.c_str());
-                return err;
+                return errno_error("cannot write", tmp);
             }
             p += n;
             left -= static_cast<std::size_t>(n);
         }
-        if (::fsync(f.fd) != 0) {
-            auto err = errno_error("cannot fsync", tmp);
-            ::unlink(tmp.c_str());
-            return err;
+        if (::fsync(f.fd) != 0) return errno_error("cannot fsync", tmp);
+        if (::rename(tmp.c_str(), path.c_str()) != 0) {
+            return errno_error("cannot rename onto", path);
         }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        auto err = errno_error("cannot rename onto", path);
-        ::unlink(tmp.c_str());
-        return err;
+        discard.armed = false;
     }
     return fsync_dir(path.parent_path());
 }

@@ -10,6 +10,8 @@
 #include <csv.h>
 #include <nlohmann/json.hpp>
 
+#include "common/csv.hpp"
+
 #include "protocol/slide.hpp"
 #include "protocol/time.hpp"
 
@@ -561,7 +563,8 @@ CsvImport parse_questions_csv(std::string_view text) {
     // A cell's text, trimmed, with Windows line ends inside quoted cells as \n.
     const auto cell = [&](const CsvRecord& r, std::size_t c) -> std::string {
         if (c >= r.fields.size()) return {};
-        std::string value = trim(r.fields[c]);
+        // The apostrophe to_csv puts before a formula-like text goes again.
+        std::string value(csv::strip_formula_guard(trim(r.fields[c])));
         for (auto at = value.find("\r\n"); at != std::string::npos; at = value.find("\r\n", at)) {
             value.erase(at, 1);
         }
@@ -660,9 +663,7 @@ CsvImport parse_questions_csv(std::string_view text) {
 std::string to_csv(const std::vector<Question>& questions) {
     std::string out;
     const auto put = [&](std::string_view field, bool last) {
-        std::string quoted((field.size() + 1) * 2 + 2, '\0');
-        quoted.resize(csv_write(quoted.data(), quoted.size(), field.data(), field.size()));
-        out += quoted;
+        out += csv::text_cell(field);
         out += last ? "\r\n" : ",";
     };
     for (std::size_t i = 0; i < kCsvHeader.size(); ++i)

@@ -1,7 +1,8 @@
-// Uploaded images (media and screenshots): the server sniffs them, the screen
-// decodes them with SDL_image. Never crash; only PNG and JPEG are accepted, by
-// their bytes; an accepted image has a positive size, and when the screen's
-// decoder reads it, it reads that size.
+// Uploaded images (media and screenshots): the server sniffs them and decodes
+// them whole, the screen decodes them with SDL_image. Never crash; only PNG
+// and JPEG are accepted, by their bytes; an accepted image has a positive
+// size; what the server's decode refuses is a 422 on "body"; and what it
+// accepts, the screen's decoder reads, at that size.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -31,6 +32,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (info->width <= 0 || info->height <= 0) std::abort();
     // Decode only small pictures, to keep runs fast; the header gave the size.
     if (static_cast<long long>(info->width) * info->height > 1024LL * 1024) return 0;
+    const auto decoded = check_image_decodes(bytes, *info);
+    if (!decoded) {
+        const auto& e = decoded.error();
+        if (e.code != signage::ErrorCode::unprocessable || e.field != "body" ||
+            e.reason != signage::ErrorReason::image_undecodable)
+            std::abort();
+    }
     SDL_RWops* rw = SDL_RWFromConstMem(data, static_cast<int>(size));
     if (!rw) return 0;
     SDL_Surface* surface = IMG_LoadTyped_RW(rw, 1, png ? "PNG" : "JPG");
@@ -38,6 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const bool same = surface->w == info->width && surface->h == info->height;
         SDL_FreeSurface(surface);
         if (!same) std::abort();
+    } else if (decoded) {
+        std::abort();  // stored as media, yet no screen could draw it
     }
     return 0;
 }

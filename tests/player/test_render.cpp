@@ -3,11 +3,18 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <png.h>
+#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -401,6 +408,113 @@ TEST_CASE("player render: PNGs are written atomically and read back", "[player][
         ++files;
     }
     CHECK(files == 1);
+}
+
+namespace {
+
+// A w x h PNG of one colour, written a row at a time (never whole in memory):
+// 20000 x 20000 of one colour compresses to about 1.2 MB.
+void write_flat_png(const fs::path& path, png_uint_32 w, png_uint_32 h, SDL_Color c) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png_create_info_struct(png);
+    REQUIRE((png != nullptr && info != nullptr));
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        std::fclose(f);
+        FAIL("libpng could not write " << path);
+    }
+    png_init_io(png, f);
+    png_set_compression_level(png, 9);
+    png_set_filter(png, 0, PNG_FILTER_NONE);
+    png_set_IHDR(png, info, w, h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    std::vector<png_byte> row(static_cast<std::size_t>(w) * 3);
+    for (std::size_t x = 0; x < w; ++x) {
+        row[x * 3] = c.r;
+        row[x * 3 + 1] = c.g;
+        row[x * 3 + 2] = c.b;
+    }
+    for (png_uint_32 y = 0; y < h; ++y) png_write_row(png, row.data());
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    REQUIRE(std::fclose(f) == 0);
+}
+
+// Runs `argv` (stdout and stderr to /dev/null): its exit code and its peak
+// resident memory in bytes.
+std::pair<int, long> run_measured(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(spawned == 0);
+    int status = 0;
+    rusage usage{};
+    REQUIRE(wait4(pid, &status, 0, &usage) == pid);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, usage.ru_maxrss * 1024L};
+}
+
+const PixelTest kRed = [](SDL_Color c) { return c.r > 200 && c.g < 60 && c.b < 60; };
+
+}  // namespace
+
+TEST_CASE("player render: a picture over the pixel cap is not decoded and falls back",
+          "[player][render][pixels]") {
+    TempDir dir;
+    const fs::path huge = dir.path / "huge.png";
+    write_flat_png(huge, 20000, 20000, SDL_Color{255, 0, 0, 255});
+    INFO("huge.png has " << fs::file_size(huge) << " bytes");
+    const fs::path small = dir.path / "small.png";
+    write_flat_png(small, 64, 64, SDL_Color{255, 0, 0, 255});
+
+    // In process: the slide is drawn as for a file that does not decode, and
+    // a small picture of the same colour is drawn (so red would show).
+    {
+        SdlOnce sdl;
+        protocol::Slide s;
+        s.type = protocol::SlideType::image;
+        s.title = "图片过大";
+        s.media = huge.string();
+        const Shot shot = render_slide(s, Size{1280, 720});
+        CHECK_FALSE(shot.layout.image_rect.has_value());
+        REQUIRE(shot.layout.warnings.size() == 1);
+        CHECK(shot.layout.warnings[0] == "media " + huge.string() + " cannot be decoded");
+        CHECK(fraction(*shot.frame, SDL_Rect{0, 0, 1280, 720}, kRed) == 0.0);
+        const TextBlock* title = find_block(shot.layout, "title");
+        REQUIRE(title != nullptr);
+        CHECK(fraction(*shot.frame, title->lines.front().rect, kLight) > 0.05);
+
+        s.media = small.string();
+        const Shot drawn = render_slide(s, Size{1280, 720});
+        CHECK(drawn.layout.image_rect.has_value());
+        CHECK(fraction(*drawn.frame, SDL_Rect{0, 0, 1280, 720}, kRed) > 0.3);
+    }
+
+    // The real program: its peak memory stays far below the 1.6 GB the
+    // decoded picture would take, and the frame shows the fallback.
+    write_text(dir.path / "slide.json",
+               R"({"type": "image", "title": "图片过大", "media": "huge.png"})");
+    const fs::path out = dir.path / "out.png";
+    const auto [status, peak] =
+        run_measured({SIGNAGE_PLAYER_EXE, "--render", (dir.path / "slide.json").string(), "--out",
+                      out.string(), "--size", "640x360"});
+    INFO("peak RSS " << peak / (1024 * 1024) << " MB");
+    CHECK(status == 0);
+    CHECK(peak < 300L * 1024 * 1024);
+    SdlOnce sdl;
+    SurfacePtr png(IMG_Load(out.c_str()));
+    REQUIRE(png);
+    SurfacePtr rgba(SDL_ConvertSurfaceFormat(png.get(), SDL_PIXELFORMAT_RGBA32, 0));
+    CHECK(fraction(*rgba, SDL_Rect{0, 0, 640, 360}, kRed) == 0.0);
 }
 
 TEST_CASE("player render: --render writes a PNG of the requested size and --lines JSON",

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/csv.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/quiz.hpp"
@@ -410,4 +411,62 @@ TEST_CASE("short claims: a made-up code succeeds with odds below one in a billio
         passed += verify_short_claim(guess, today, keys.public_key) ? 1 : 0;
     }
     CHECK(passed == 0);
+}
+
+TEST_CASE("csv: text cells a spreadsheet would evaluate get one apostrophe, numbers none",
+          "[protocol][csv]") {
+    using signage::csv::plain_cell;
+    using signage::csv::strip_formula_guard;
+    using signage::csv::text_cell;
+    const std::string fw_eq = "\xEF\xBC\x9D", fw_plus = "\xEF\xBC\x8B";
+    const std::string fw_minus = "\xEF\xBC\x8D", fw_at = "\xEF\xBC\xA0";
+    // {text, the cell written}
+    const std::vector<std::pair<std::string, std::string>> cells = {
+        {"=1+1", "'=1+1"},
+        {"+1", "'+1"},
+        {"-1", "'-1"},
+        {"@A1", "'@A1"},
+        {"\tx", "'\tx"},
+        {"\rx", "\"'\rx\""},
+        {fw_eq + "1", "'" + fw_eq + "1"},
+        {fw_plus + "1", "'" + fw_plus + "1"},
+        {fw_minus + "1", "'" + fw_minus + "1"},
+        {fw_at + "1", "'" + fw_at + "1"},
+        {"'=x", "''=x"},
+        {"'plain'", "'plain'"},
+        {"a,\"b\"", "\"a,\"\"b\"\"\""},
+        {"=a,b", "\"'=a,b\""},
+        {"", ""},
+        {"普通", "普通"}};
+    for (const auto& [text, cell] : cells) {
+        INFO(text);
+        CHECK(text_cell(text) == cell);
+    }
+    CHECK(plain_cell("-5") == "-5");
+    CHECK(plain_cell("0.2500") == "0.2500");
+    // Reading back removes exactly what the writer added.
+    for (const std::string t : {"=1", "-5", "'=x", "''@y", "'plain'", "'", "", "普通", "a'=b"}) {
+        std::string cell = text_cell(t);
+        if (cell.front() == '"') cell = cell.substr(1, cell.size() - 2);
+        CHECK(std::string(strip_formula_guard(cell)) == t);
+    }
+}
+
+TEST_CASE("quiz: formula-like text written to CSV reads back the same", "[protocol][quiz][csv]") {
+    Question q;
+    q.type = QuestionType::single;
+    q.question = "=cmd|' /C calc'!A0";
+    q.options = {"-5", "+5", "'@x",
+                 "\xEF\xBC\x9D"
+                 "1"};
+    q.answers = {0};
+    q.explanation = "'plain'";
+    q.category = "@分类";
+    const std::string text = to_csv({q});
+    CHECK(text.find("'=cmd") != std::string::npos);
+    auto back = parse_questions_csv(text);
+    INFO((back.problems.empty() ? std::string() : back.problems.front().message));
+    REQUIRE(back.problems.empty());
+    REQUIRE(back.questions.size() == 1);
+    CHECK(back.questions[0] == q);
 }

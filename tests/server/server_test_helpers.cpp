@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include <csv.h>
 #include <stb_image_write.h>
 
 #include "support/png_bytes.hpp"
@@ -22,6 +23,11 @@ std::vector<unsigned char> pixels(int width, int height, int seed) {
     }
     return rgb;
 }
+
+struct CsvRows {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+};
 
 void expect(bool ok, const std::string& what) {
     if (!ok) throw std::runtime_error(what);
@@ -141,6 +147,26 @@ double metric_value(const std::string& text, const std::string& series) {
     const auto at = text.find("\n" + series + " ");
     if (at == std::string::npos) return -1;
     return std::stod(text.substr(at + series.size() + 2));
+}
+
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+    csv_parser p;
+    expect(csv_init(&p, CSV_STRICT) == 0, "csv_init");
+    CsvRows out;
+    auto on_field = [](void* data, size_t n, void* self) {
+        static_cast<CsvRows*>(self)->row.emplace_back(static_cast<const char*>(data), n);
+    };
+    auto on_row = [](int, void* self) {
+        auto* r = static_cast<CsvRows*>(self);
+        r->rows.push_back(std::move(r->row));
+        r->row.clear();
+    };
+    const bool parsed =
+        csv_parse(&p, text.data(), text.size(), on_field, on_row, &out) == text.size();
+    csv_fini(&p, on_field, on_row, &out);
+    csv_free(&p);
+    expect(parsed, "not valid CSV");
+    return out.rows;
 }
 
 }  // namespace signage::test

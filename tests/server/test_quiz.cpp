@@ -9,6 +9,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "common/csv.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/quiz.hpp"
 #include "server_test_helpers.hpp"
@@ -874,4 +875,65 @@ TEST_CASE("quiz: screens report rounds once each, and staff see the figures",
     CHECK(none.at("questions").empty());
     CHECK(none.at("rounds").empty());
     CHECK(error_field(staff.reviewer.get("/api/v1/quiz/stats?from=yesterday")) == "from");
+}
+
+TEST_CASE("quiz: the CSV export writes formula-like text as text and imports back the same",
+          "[server][quiz][csv]") {
+    Staff staff;
+    // Text staff (or an imported file) wrote that a spreadsheet would evaluate.
+    json bank = json::array();
+    bank.push_back(
+        {{"type", "single"},
+         {"question", "=cmd|' /C calc'!A0"},
+         {"options", {"=HYPERLINK(\"http://x.example\",\"点\")", "+1", "-5", "@SUM(A1)"}},
+         {"answers", {2}},
+         {"explanation",
+          "\xEF\xBC\x9D"
+          "1+1"},  // full-width ＝
+         {"category", "-分类"}});
+    bank.push_back({{"type", "multiple"},
+                    {"question", "'=already an apostrophe"},
+                    {"options",
+                     {"\xEF\xBC\x8B"
+                      "甲",
+                      "\xEF\xBC\x8D"
+                      "乙",
+                      "\xEF\xBC\xA0"
+                      "丙",
+                      "'丁'"}},
+                    {"answers", {0, 3}},
+                    {"explanation", "''-two apostrophes"},
+                    {"category", "普通"}});
+    auto imported = import_body(staff.editor, bank.dump(), "application/json");
+    INFO(imported.body);
+    REQUIRE(imported.status == 201);
+
+    auto csv = staff.editor.get("/api/v1/quiz/export?format=csv");
+    REQUIRE(csv.status == 200);
+    REQUIRE(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
+    const auto rows = parse_csv(csv.body.substr(3));
+    REQUIRE(rows.size() == 3);
+    for (const auto& row : rows) {
+        for (const std::string& cell : row) {
+            INFO(cell);
+            CHECK_FALSE(signage::csv::starts_like_formula(cell));
+        }
+    }
+    CHECK(rows[1][1] == "'=cmd|' /C calc'!A0");
+    CHECK(rows[1][4] == "'-5");
+
+    // Imported again: exactly the same questions (the apostrophes go again).
+    const auto before = staff.editor.get("/api/v1/quiz/export?format=json").json();
+    auto again = import_body(staff.editor, csv.body, "text/csv");
+    INFO(again.body);
+    REQUIRE(again.status == 201);
+    auto all = staff.editor.get("/api/v1/quiz/export?format=json").json();
+    REQUIRE(all.size() == 4);
+    for (std::size_t i = 0; i < 2; ++i) {
+        json a = before[i];
+        json b = all[2 + i];
+        a.erase("id");
+        b.erase("id");
+        CHECK(a == b);
+    }
 }

@@ -552,3 +552,108 @@ TEST_CASE("server: a medium deleted while a slide naming it is being saved is no
     CHECK(staff.editor.get("/api/v1/slides").json().at("slides").empty());
     CHECK(staff.server.client().get("/media/" + sha).status == 404);
 }
+
+TEST_CASE("server: temporary files a crash left in media are removed at start, stored media stay",
+          "[server][media][leftovers]") {
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const std::string png = make_png(40, 30);
+    REQUIRE(editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
+    const std::string sha = signage::sha256_hex(png);
+    REQUIRE(server.stop() == 0);
+
+    // What kill -9 during uploads leaves: temporaries next to where the
+    // files were going, one of them beside a stored file.
+    const auto media = server.data_dir() / "media";
+    const auto leftover_a = media / sha.substr(0, 2) / (sha + ".tmp-0123456789ab");
+    const std::string other(64, 'e');
+    const auto leftover_b = media / "ee" / (other + ".tmp-ba9876543210");
+    std::filesystem::create_directories(leftover_b.parent_path());
+    write_text_file(leftover_a, std::string(300000, 'x'));
+    write_text_file(leftover_b, std::string(2000, 'y'));
+    REQUIRE(media_files(server).size() == 3);
+
+    server.start();
+    const auto files = media_files(server);
+    REQUIRE(files.size() == 1);
+    CHECK(files[0].filename() == sha);
+    auto served = server.client().get("/media/" + sha);
+    CHECK(served.status == 200);
+    CHECK(served.body == png);
+
+    // An upload that fails while writing its file leaves no temporary behind:
+    // here its final name is taken by a directory, so the rename fails.
+    const std::string jpeg = make_jpeg(32, 24);
+    const std::string jpeg_sha = signage::sha256_hex(jpeg);
+    std::filesystem::create_directories(media / jpeg_sha.substr(0, 2) / jpeg_sha);
+    auto failed = editor.put_bytes("/api/v1/media", jpeg, "image/jpeg");
+    CHECK(failed.status == 500);
+    CHECK(media_files(server).size() == 1);
+    CHECK(editor.get("/api/v1/media").json().at("media").size() == 1);
+    std::filesystem::remove(media / jpeg_sha.substr(0, 2) / jpeg_sha);
+    CHECK(editor.put_bytes("/api/v1/media", jpeg, "image/jpeg").status == 201);
+    CHECK(media_files(server).size() == 2);
+}
+
+namespace {
+
+std::uint32_t crc32_of(std::string_view bytes) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (const char ch : bytes) {
+        c ^= static_cast<unsigned char>(ch);
+        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+std::string be32(std::uint32_t v) {
+    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+            static_cast<char>(v)};
+}
+
+std::string png_chunk(std::string_view type, std::string_view data) {
+    const std::string body = std::string(type).append(data);
+    return be32(static_cast<std::uint32_t>(data.size())) + body + be32(crc32_of(body));
+}
+
+}  // namespace
+
+TEST_CASE("server: an image with a good header whose data does not decode is refused, 422",
+          "[server][media][decode]") {
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const auto refused = [&](const std::string& bytes) {
+        auto res = editor.put_bytes("/api/v1/media", bytes, "application/octet-stream");
+        INFO(res.body);
+        CHECK(res.status == 422);
+        CHECK(error_field(res) == "body");
+        CHECK(nlohmann::json::parse(res.body)["error"]["reason"] == "image_undecodable");
+    };
+    // 45 bytes: a PNG claiming 7680x4320 (RGB, 8 bits) whose image data is one
+    // empty chunk: its header reads cleanly, and there is no picture.
+    const std::string header_only =
+        std::string("\x89PNG\r\n\x1a\n", 8) +
+        png_chunk("IHDR", be32(7680) + be32(4320) + std::string("\x08\x02\x00\x00\x00", 5)) +
+        png_chunk("IDAT", "");
+    REQUIRE(header_only.size() == 45);
+    refused(header_only);
+
+    // A PNG cut in the middle of its image data.
+    const std::string png = noise_png(64, 64, 7);
+    refused(png.substr(0, png.size() / 2));
+
+    // A JPEG cut right after its start-of-scan header: every marker, no scan.
+    const std::string jpeg = make_jpeg(64, 48);
+    const auto sos = jpeg.find("\xFF\xDA");
+    REQUIRE(sos != std::string::npos);
+    const auto sos_len = static_cast<std::size_t>(static_cast<unsigned char>(jpeg[sos + 2]) << 8 |
+                                                  static_cast<unsigned char>(jpeg[sos + 3]));
+    refused(jpeg.substr(0, sos + 2 + sos_len));
+    // And one cut halfway through its scan.
+    refused(jpeg.substr(0, sos + 2 + sos_len + (jpeg.size() - sos) / 2));
+
+    // Nothing was stored; whole pictures still are.
+    CHECK(media_files(server).empty());
+    CHECK(editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
+    CHECK(editor.put_bytes("/api/v1/media", jpeg, "image/jpeg").status == 201);
+}

@@ -79,6 +79,7 @@ namespace signage {
     X(file_too_large, "size_bytes limit_bytes", "an upload over the byte limit")        \
     X(not_image, "", "an upload that is not a PNG or JPEG by its bytes")                \
     X(image_too_big, "width height max_pixels", "a picture over the pixel limit")       \
+    X(image_undecodable, "", "a picture whose data is cut short or damaged")            \
     X(wrong_status, "status", "the item's status does not allow it")                    \
     X(own_work, "", "a reviewer may not approve their own work")                        \
     X(stale, "revision", "changed since it was looked at (revision: the current one)")  \

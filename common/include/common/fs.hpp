@@ -2,6 +2,7 @@
 // File helpers that survive crashes and power cuts: a file is either the old
 // version or the complete new one, never a torn mix.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@ namespace signage {
 // Writes bytes to `path.tmp-<random>`, fsyncs it, renames it over `path` and
 // fsyncs the directory. Creates the parent directory when missing. `mode`:
 // the new file's permissions (before the umask), e.g. 0600 for secrets.
+// On any failure the temporary file is removed again; only a crash can
+// leave one behind (see remove_stale_temporaries).
 Status write_file_atomic(const std::filesystem::path& path, std::string_view bytes,
                          unsigned mode = 0644);
 
@@ -28,5 +31,19 @@ Status fsync_dir(const std::filesystem::path& dir);
 
 // A fresh random suffix for temporary file names.
 std::string random_suffix();
+
+// `path.tmp-<random suffix>`: where write_file_atomic writes before renaming.
+std::filesystem::path temporary_path_for(const std::filesystem::path& path);
+// Whether a file name is one temporary_path_for makes ("x.tmp-0123456789ab").
+bool is_temporary_name(std::string_view file_name);
+
+struct StaleTemporaries {
+    std::uint64_t files = 0;  // removed
+    std::uint64_t bytes = 0;  // their total size
+};
+// Removes the temporaries a crash left under `dir` (any depth): regular files
+// named as temporary_path_for names them. Call it only while nothing writes
+// under `dir`. A missing `dir` has none; "io" when a file cannot be removed.
+Result<StaleTemporaries> remove_stale_temporaries(const std::filesystem::path& dir);
 
 }  // namespace signage

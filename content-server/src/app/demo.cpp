@@ -34,7 +34,7 @@ constexpr DemoUser demo_users[] = {{"admin", "demo-admin", Role::admin},
 
 // Writes a secret file readable by its owner only, atomically.
 Status write_secret(const std::filesystem::path& path, const std::string& text) {
-    const std::filesystem::path tmp = path.string() + ".tmp-" + random_suffix();
+    const std::filesystem::path tmp = temporary_path_for(path);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return make_error(ErrorCode::io, "cannot create " + tmp.string());
     const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());

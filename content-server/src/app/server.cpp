@@ -134,6 +134,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     if (!store) return store.error();
     m.store = std::move(*store);
     m.media = std::make_unique<MediaStore>(config.data_dir / "media", *m.store, config.media);
+    m.media->remove_leftovers();
     m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
     m.accounts = std::make_unique<AccountService>(*m.store);
     m.screens = std::make_unique<ScreenService>(*m.store);

@@ -174,6 +174,7 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
                                                   {"height", image->height},
                                                   {"max_pixels", limits_.max_pixels}});
     }
+    if (auto decoded = check_image_decodes(bytes, *image); !decoded) return decoded.error();
     MediaInfo info{sha256_hex(bytes),   static_cast<std::int64_t>(bytes.size()),
                    image->content_type, image->width,
                    image->height,       name};
@@ -199,6 +200,17 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
     });
     if (recorded && added && created) *created = true;
     return recorded;
+}
+
+void MediaStore::remove_leftovers() {
+    std::lock_guard lock(files_mutex_);
+    auto removed = remove_stale_temporaries(dir_);
+    if (!removed) {
+        spdlog::error("media: leftover temporary files: {}", removed.error().to_string());
+    } else if (removed->files > 0) {
+        spdlog::warn("media: removed {} temporary files left by interrupted uploads ({} bytes)",
+                     removed->files, removed->bytes);
+    }
 }
 
 Result<std::optional<MediaInfo>> MediaStore::find(const std::string& sha256) {

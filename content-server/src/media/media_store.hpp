@@ -2,7 +2,8 @@
 // Content-addressed media: each image is stored once, as DIR/<aa>/<sha256>,
 // and recorded in the store with a name staff choose (the uploaded file's
 // name by default). Files are written to a temporary name, fsynced and
-// renamed, so a file under its final name is always complete. A medium no
+// renamed, so a file under its final name is always complete; a failed write
+// removes its temporary file, and those a crash left are removed at start. A medium no
 // slide and no served manifest uses can be deleted, its file with it.
 //
 // Threading: any thread. ingest() hashes and fsyncs: call it from a worker.
@@ -18,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fs.hpp"
+#include "common/image_header.hpp"
 #include "common/result.hpp"
 #include "store/records.hpp"
 
@@ -28,7 +31,7 @@ class Tx;
 
 struct MediaLimits {
     std::uint64_t max_bytes = 32ull * 1024 * 1024;  // per upload
-    std::uint64_t max_pixels = 7680ull * 4320;      // width * height (8K)
+    std::uint64_t max_pixels = image::kMaxPixels;   // width * height (8K)
 };
 
 // One slide that uses a medium: its working copy or approved version refers
@@ -84,6 +87,11 @@ class MediaStore {
     Status remove(const std::string& sha256, std::int64_t actor);
 
     std::filesystem::path path_for(std::string_view sha256) const;
+
+    // Removes the temporary files uploads cut short by a crash (kill -9, power
+    // cut) left in the media directory, and logs how many and their bytes (or
+    // why it could not). Called once at start, before anything is uploaded.
+    void remove_leftovers();
 
   private:
     std::filesystem::path dir_;

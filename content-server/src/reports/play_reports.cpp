@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/csv.hpp"
 #include "common/json_input.hpp"
 #include "common/time_zone.hpp"
 #include "protocol/manifest.hpp"
@@ -331,35 +332,18 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
 
 namespace {
 
+// Strings are text a person may have written (a slide's title, a screen's
+// name): neutralised against formulas. Numbers and yes/no stay as they are.
 std::string csv_cell(const nlohmann::json& v) {
-    std::string text;
-    if (v.is_string()) {
-        text = v.get<std::string>();
-    } else if (v.is_boolean()) {
-        text = v.get<bool>() ? "yes" : "no";
-    } else if (v.is_number_float()) {
+    if (v.is_string()) return csv::text_cell(v.get_ref<const std::string&>());
+    if (v.is_boolean()) return csv::plain_cell(v.get<bool>() ? "yes" : "no");
+    if (v.is_number_float()) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
-        text = buf;
-    } else if (v.is_null()) {
-        text.clear();
-    } else {
-        text = v.dump();
+        return csv::plain_cell(buf);
     }
-    // Excel would run a cell starting with these as a formula.
-    if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '@')) {
-        text.insert(0, 1, '\'');
-    }
-    if (text.find_first_of(",\"\r\n") != std::string::npos) {
-        std::string quoted = "\"";
-        for (char c : text) {
-            if (c == '"') quoted += '"';
-            quoted += c;
-        }
-        quoted += '"';
-        return quoted;
-    }
-    return text;
+    if (v.is_null()) return {};
+    return csv::plain_cell(v.dump());
 }
 
 struct CsvColumn {

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "common/fs.hpp"
+#include "common/image_header.hpp"
 #include "render/draw.hpp"
 #include "slide_kit.hpp"
 
@@ -101,13 +103,29 @@ SurfacePtr SlideRenderer::load_image(const std::string& ref, SlideLayout& layout
         spdlog::warn("media {} is not available; drawing the slide without it", ref);
         return nullptr;
     }
-    SurfacePtr img(IMG_Load(path.c_str()));
-    if (!img) {
+    // Undecodable, unreadable or over the pixel cap: the same fallback.
+    const auto fallback = [&](const std::string& why) {
         layout.warnings.push_back("media " + ref + " cannot be decoded");
         spdlog::warn("media {} ({}) cannot be decoded ({}); drawing the slide without it", ref,
-                     path.string(), IMG_GetError());
+                     path.string(), why);
         return nullptr;
+    };
+    auto bytes = read_file(path);
+    if (!bytes) return fallback(bytes.error().message);
+    // The header first: SDL_image would allocate width x height x 4 bytes
+    // before reading a single row.
+    const auto header = image::read_header(*bytes);
+    if (!header) return fallback("not a PNG or JPEG with a readable header");
+    if (image::pixels(*header) > image::kMaxPixels) {
+        return fallback(std::to_string(header->width)
+                            .append("x")
+                            .append(std::to_string(header->height))
+                            .append(" pixels, over the limit of ")
+                            .append(std::to_string(image::kMaxPixels)));
     }
+    SDL_RWops* rw = SDL_RWFromConstMem(bytes->data(), static_cast<int>(bytes->size()));
+    SurfacePtr img(rw ? IMG_Load_RW(rw, 1) : nullptr);
+    if (!img) return fallback(IMG_GetError());
     return img;
 }
 

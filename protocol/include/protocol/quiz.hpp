@@ -86,6 +86,8 @@ nlohmann::json to_json(const QuizSettings& s);
 //   answer,explanation,category
 // type: single|multiple|judge (or 单选|多选|判断); answer: letters ("B",
 // "ACD"), or for judge also 对/错. A UTF-8 byte order mark is skipped.
+// A cell that to_csv wrote with a leading apostrophe against formulas
+// (common/csv.hpp) reads back without it.
 
 struct CsvProblem {
     int row = 0;         // 1-based line of the record in the file (the header is row 1)
@@ -103,7 +105,9 @@ struct CsvImport {
 // Reads a whole CSV bank. Never throws; collects every problem instead of
 // stopping at the first, so staff can fix the file in one go.
 CsvImport parse_questions_csv(std::string_view text);
-// Writes questions in the same CSV form (with a header, CRLF line ends).
+// Writes questions in the same CSV form (with a header, CRLF line ends),
+// each cell through csv::text_cell: text a spreadsheet would run as a
+// formula gets a leading apostrophe.
 std::string to_csv(const std::vector<Question>& questions);
 
 // --- Results that screens report ------------------------------------------
