@@ -302,3 +302,19 @@ TEST_CASE("hardening: a screen's token cannot flood the server with plays or hea
     auto other = server.client(server.add_screen("hall", "lobby"));
     CHECK(other.post("/api/v1/player/heartbeat", good_heartbeat()).status == 200);
 }
+
+TEST_CASE("hardening: the console and the API are served with a content policy, unframeable",
+          "[server][hardening]") {
+    ServerFixture server;
+    for (const std::string path : {"/", "/index.html", "/app.js", "/api/v1/auth/me", "/metrics"}) {
+        INFO(path);
+        auto res = server.client().get(path);
+        const std::string policy = res.header("Content-Security-Policy");
+        CHECK(policy.find("default-src 'self'") != std::string::npos);
+        CHECK(policy.find("script-src 'self'") != std::string::npos);
+        CHECK(policy.find("frame-ancestors 'none'") != std::string::npos);
+        CHECK(policy.find("unsafe-inline") == std::string::npos);
+        CHECK(res.header("X-Content-Type-Options") == "nosniff");
+        CHECK(res.header("X-Frame-Options") == "DENY");
+    }
+}

@@ -340,7 +340,7 @@ TEST_CASE("store: users, sessions and screens round trip through their repositor
         REQUIRE(by_token);
         CHECK(by_token->id == screen_id);
         CHECK(by_token->claim_key_id == device.claim_key_id);
-        CHECK(tx.screens().find_by_claim_key(device.claim_key_id).front().second ==
+        CHECK(tx.screens().find_by_claim_key(device.claim_key_id).front().public_key ==
               device.claim_public_key);
         CHECK_FALSE(tx.screens().reissue(screen_id, "plaza", device));  // not revoked
         CHECK(tx.screens().revoke(screen_id));

@@ -37,6 +37,23 @@ std::uint64_t header_bytes(const bhttp::response<Body>& msg) {
     return beast::buffer_bytes(header.get());
 }
 
+// On every answer: the console's pages load only the server's own scripts,
+// styles and images (blob: for previews fetched with the token), may not be
+// framed by another site, and no answer is sniffed into another type.
+template <class Fields>
+void set_security_headers(bhttp::header<false, Fields>& msg) {
+    static constexpr const char* kPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'";
+    if (msg.find("Content-Security-Policy") == msg.end()) {
+        msg.set("Content-Security-Policy", kPolicy);
+    }
+    msg.set("X-Content-Type-Options", "nosniff");
+    msg.set(bhttp::field::x_frame_options, "DENY");
+    msg.set("Referrer-Policy", "no-referrer");
+}
+
 bool is_disconnect(const beast::error_code& ec) {
     return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
            ec == beast::error::timeout || ec == net::error::eof ||
@@ -274,6 +291,7 @@ class Session : public std::enable_shared_from_this<Session> {
         msg.result(static_cast<unsigned>(res.status));
         for (const auto& [name, value] : res.headers.fields()) msg.set(name, value);
         msg.set(bhttp::field::server, "signage-server");
+        set_security_headers(msg);
         msg.keep_alive(keep_alive_ && !close_after_);
     }
 
