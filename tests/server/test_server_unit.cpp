@@ -509,8 +509,8 @@ struct AccessFixture {
 
 TEST_CASE("routes: every route of the server declares its access", "[server][unit][access]") {
     AccessFixture f;
-    const std::set<std::string> known = {"anyone", "device",   "staff",
-                                         "editor", "reviewer", "admin"};
+    const std::set<std::string> known = {"anyone",   "device", "staff",          "editor",
+                                         "reviewer", "admin",  "editor|reviewer"};
     const auto table = f.server->route_table();
     REQUIRE(table.size() == f.server->routes().size());
     for (std::size_t i = 0; i < table.size(); ++i) {
@@ -697,8 +697,8 @@ TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withd
         REQUIRE(done);
     }
     // The file as a schema 6 server left it: the slides table's old CHECK,
-    // which does not know "withdrawn", no alert tables (schema 8) and no
-    // group orders (schema 10).
+    // which does not know "withdrawn", no alert tables (schema 8), no
+    // group orders (schema 10) and no editors or retired claim keys (11).
     {
         SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
         db.exec(R"sql(
@@ -708,9 +708,12 @@ CREATE TABLE slides_v6(
     author_id INTEGER NOT NULL REFERENCES users(id), updated_by INTEGER NOT NULL REFERENCES users(id),
     reviewer_id INTEGER REFERENCES users(id), reject_reason TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, reviewed_at TEXT NOT NULL DEFAULT '');
-INSERT INTO slides_v6 SELECT * FROM slides;
+INSERT INTO slides_v6 SELECT id, json, approved_json, status, author_id, updated_by,
+    reviewer_id, reject_reason, created_at, updated_at, reviewed_at FROM slides;
 DROP TABLE slides;
 ALTER TABLE slides_v6 RENAME TO slides;
+DROP TABLE retired_claim_keys;
+ALTER TABLE quiz_questions DROP COLUMN editors;
 DROP TABLE group_orders;
 DROP TABLE alert_marks;
 DROP TABLE webhook_deliveries;

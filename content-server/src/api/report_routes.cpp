@@ -68,13 +68,11 @@ void add_report_routes(http::Router& router, Services& s) {
             } else if (table != "hours") {
                 return make_error(ErrorCode::invalid, "is hours, loops, items or plays", "table");
             }
+            // The raw plays only with table=plays: a group's month is large.
+            q.with_plays = t == PlayCsvTable::plays;
             auto report = s.plays.report(q);
             if (!report) return report.error();
-            if (format == "json") {
-                // The raw plays only with table=plays: a group's month is large.
-                if (t != PlayCsvTable::plays) report->erase("plays");
-                return http::json_response(200, *report);
-            }
+            if (format == "json") return http::json_response(200, *report);
             Response res;
             res.headers.set("Content-Type", "text/csv; charset=utf-8");
             const std::string who =

@@ -1,5 +1,6 @@
 #include "app/server.hpp"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -82,6 +83,28 @@ void clear_spool(const std::filesystem::path& dir) {
         spdlog::info("removed {} unfinished upload(s) ({} bytes) from {}", files, bytes,
                      dir.string());
     }
+}
+
+// The connection cap, within what the process may open: the soft limit on
+// open files is raised to the hard one, and the cap kept below it with room
+// for the database, media files and previews.
+http::ConnectionCaps fit_open_files(http::ConnectionCaps caps) {
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return caps;
+    if (files.rlim_cur < files.rlim_max) {
+        rlimit raised = files;
+        raised.rlim_cur = files.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
+    }
+    constexpr rlim_t kReserved = 256;
+    if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < caps.max_connections + kReserved) {
+        const rlim_t room = files.rlim_cur > 2 * kReserved ? files.rlim_cur - kReserved
+                                                           : files.rlim_cur / 2;
+        spdlog::warn("open files are limited to {}: at most {} connections (not {})",
+                     files.rlim_cur, room, caps.max_connections);
+        caps.max_connections = static_cast<std::uint32_t>(room);
+    }
+    return caps;
 }
 
 struct Server::Impl {
@@ -194,7 +217,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     }
     auto proxies = http::AddressSet::parse(config.trusted_proxies, "--trusted-proxy");
     if (!proxies) return proxies.error();
-    m.guard = std::make_unique<http::ConnectionGuard>(config.connections, std::move(*proxies));
+    m.guard = std::make_unique<http::ConnectionGuard>(fit_open_files(config.connections),
+                                                      std::move(*proxies));
     m.metrics.set_connection_source([guard = m.guard.get()] {
         const auto c = guard->stats();
         return Metrics::Connections{c.open,

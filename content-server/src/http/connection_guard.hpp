@@ -52,8 +52,8 @@ std::string client_address(const boost::asio::ip::address& peer, std::string_vie
                            const AddressSet& trusted_proxies);
 
 struct ConnectionCaps {
-    std::uint32_t max_connections = 4096;  // open at once, overall
-    std::uint32_t max_per_address = 256;   // open at once from one peer address
+    std::uint32_t max_connections = 16384;  // open at once, overall (a waiting screen holds one)
+    std::uint32_t max_per_address = 512;    // open at once from one peer address (a NAT's screens)
 };
 
 struct ConnectionStats {

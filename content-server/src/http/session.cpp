@@ -38,13 +38,14 @@ std::uint64_t header_bytes(const bhttp::response<Body>& msg) {
 }
 
 // On every answer: the console's pages load only the server's own scripts,
-// styles and images (blob: for previews fetched with the token), may not be
+// styles and images (blob: for previews fetched with the token, which a page
+// may also read back), may not be
 // framed by another site, and no answer is sniffed into another type.
 template <class Fields>
 void set_security_headers(bhttp::header<false, Fields>& msg) {
     static constexpr const char* kPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
         "frame-ancestors 'none'";
     if (msg.find("Content-Security-Policy") == msg.end()) {
         msg.set("Content-Security-Policy", kPolicy);

@@ -161,11 +161,6 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     const std::int64_t to_ms = local_midnight_ms(tz, *to + days{1});
     std::vector<std::int64_t> ids;
     for (const Screen& s : chosen) ids.push_back(s.id);
-    auto plays = store_.read([&](Tx& tx) -> Result<std::vector<StoredPlay>> {
-        return tx.plays().between(ids, from_ms, to_ms);
-    });
-    if (!plays) return plays.error();
-
     // Per item.
     struct ItemSum {
         std::string slide_id, title, kind;
@@ -195,9 +190,20 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     };
     std::map<std::pair<std::int64_t, std::string>, LoopSum> loops;
     std::int64_t total = 0, total_pub = 0, emergency_ms = 0;
+    // The plays themselves, only when asked for (table=plays).
+    nlohmann::json raw = nlohmann::json::array();
+    std::int64_t play_count = 0;
 
-    for (const StoredPlay& sp : *plays) {
+    // One pass over the plays as the store reads them: only the sums are kept.
+    const auto add_play = [&](const StoredPlay& sp) {
         const protocol::Play& p = sp.play;
+        ++play_count;
+        if (q.with_plays) {
+            nlohmann::json j = protocol::to_json(sp.play);
+            j["screen"] = sp.screen;
+            j["start_local"] = local_text(tz, sp.play.start_ms);
+            raw.push_back(std::move(j));
+        }
         const std::string kind(protocol::to_string(p.kind));
         auto& it = items[{kind, p.slide_id}];
         it.slide_id = p.slide_id;
@@ -237,6 +243,13 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
             if (p.public_service) l.pub += p.duration_ms;
             l.complete = l.complete || p.loop_end;
         }
+    };
+    if (auto read = store_.read([&](Tx& tx) -> Status {
+            tx.plays().for_each_between(ids, from_ms, to_ms, add_play);
+            return {};
+        });
+        !read) {
+        return read.error();
     }
 
     nlohmann::json out;
@@ -309,7 +322,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     out["loops"] = std::move(loops_json);
     out["short_loops"] = std::move(short_json);
 
-    out["summary"] = {{"plays", static_cast<std::int64_t>(plays->size())},
+    out["summary"] = {{"plays", play_count},
                       {"airtime_ms", total},
                       {"public_service_ms", total_pub},
                       {"share", share_of(total_pub, total)},
@@ -319,14 +332,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
                       {"loops_short", static_cast<std::int64_t>(out["short_loops"].size())},
                       {"hours_short", hours_short}};
 
-    nlohmann::json raw = nlohmann::json::array();
-    for (const StoredPlay& sp : *plays) {
-        nlohmann::json j = protocol::to_json(sp.play);
-        j["screen"] = sp.screen;
-        j["start_local"] = local_text(tz, sp.play.start_ms);
-        raw.push_back(std::move(j));
-    }
-    out["plays"] = std::move(raw);
+    if (q.with_plays) out["plays"] = std::move(raw);
     return out;
 }
 

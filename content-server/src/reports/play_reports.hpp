@@ -41,6 +41,7 @@ struct PlayReportQuery {
     std::string group;                   // group=NAME (when no screen)
     std::string from;                    // YYYY-MM-DD, local
     std::string to;                      // YYYY-MM-DD, local, inclusive
+    bool with_plays = false;             // list every play ("plays"), not only the sums
 };
 
 // The CSV tables (`table=`): hours (default), loops, items, plays.

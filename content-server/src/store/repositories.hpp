@@ -11,6 +11,7 @@
 // change matched nothing, "conflict" (a unique name taken).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -193,10 +194,12 @@ class PlayRepository {
     virtual ~PlayRepository() = default;
     // Ignores play ids the screen sent before; how many were new.
     virtual int add(std::int64_t screen_id, const std::vector<protocol::Play>& plays) = 0;
-    // The plays of these screens that started in [from_ms, to_ms) (UTC
-    // milliseconds), in start order per screen.
-    virtual std::vector<StoredPlay> between(const std::vector<std::int64_t>& screen_ids,
-                                            std::int64_t from_ms, std::int64_t to_ms) = 0;
+    // Each play of these screens that started in [from_ms, to_ms) (UTC
+    // milliseconds), in start order per screen, handed to `visit` one at a
+    // time as it is read: a month of a group is never held at once.
+    virtual void for_each_between(const std::vector<std::int64_t>& screen_ids,
+                                  std::int64_t from_ms, std::int64_t to_ms,
+                                  const std::function<void(const StoredPlay&)>& visit) = 0;
 };
 
 // The audit log.

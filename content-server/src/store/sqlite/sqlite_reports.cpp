@@ -136,22 +136,22 @@ int Plays::add(std::int64_t screen_id, const std::vector<protocol::Play>& plays)
     return added;
 }
 
-std::vector<StoredPlay> Plays::between(const std::vector<std::int64_t>& screen_ids,
-                                       std::int64_t from_ms, std::int64_t to_ms) {
+void Plays::for_each_between(const std::vector<std::int64_t>& screen_ids, std::int64_t from_ms,
+                             std::int64_t to_ms,
+                             const std::function<void(const StoredPlay&)>& visit) {
     SQLite::Statement q(db_,
                         "SELECT p.screen_id, s.name, p.play_id, p.loop_id, p.loop_end, p.kind, "
                         "p.slide_id, p.title, p.start_ms, p.duration_ms, p.public_service, "
                         "p.manifest_version FROM plays p JOIN screens s ON s.id = p.screen_id "
                         "WHERE p.screen_id = ? AND p.start_ms >= ? AND p.start_ms < ? "
                         "ORDER BY p.start_ms, p.id");
-    std::vector<StoredPlay> out;
+    StoredPlay r;
     for (const std::int64_t id : screen_ids) {
         q.reset();
         q.bind(1, id);
         q.bind(2, static_cast<std::int64_t>(from_ms));
         q.bind(3, static_cast<std::int64_t>(to_ms));
         while (q.executeStep()) {
-            StoredPlay r;
             r.screen_id = q.getColumn(0).getInt64();
             r.screen = q.getColumn(1).getString();
             protocol::Play& p = r.play;
@@ -168,10 +168,9 @@ std::vector<StoredPlay> Plays::between(const std::vector<std::int64_t>& screen_i
             p.duration_ms = q.getColumn(9).getInt64();
             p.public_service = q.getColumn(10).getInt() != 0;
             p.manifest_version = q.getColumn(11).getString();
-            out.push_back(std::move(r));
+            visit(r);
         }
     }
-    return out;
 }
 
 }  // namespace signage::server::sqlite

@@ -189,8 +189,9 @@ class Plays final : public PlayRepository {
   public:
     explicit Plays(SQLite::Database& db) : db_(db) {}
     int add(std::int64_t screen_id, const std::vector<protocol::Play>& plays) override;
-    std::vector<StoredPlay> between(const std::vector<std::int64_t>& screen_ids,
-                                    std::int64_t from_ms, std::int64_t to_ms) override;
+    void for_each_between(const std::vector<std::int64_t>& screen_ids, std::int64_t from_ms,
+                          std::int64_t to_ms,
+                          const std::function<void(const StoredPlay&)>& visit) override;
 
   private:
     SQLite::Database& db_;
