@@ -59,7 +59,7 @@ Result<std::vector<ApprovalItem>> parse_id_list(const nlohmann::json& body, bool
                                   "revision that was looked at",
                                   field + ".id")
                     .because(ErrorReason::required);
-        }
+            }
             v = &item["id"];
             auto revision = approval_revision(item, field + ".revision");
             if (!revision) return revision.error();

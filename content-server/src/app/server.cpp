@@ -98,8 +98,8 @@ http::ConnectionCaps fit_open_files(http::ConnectionCaps caps) {
     }
     constexpr rlim_t kReserved = 256;
     if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < caps.max_connections + kReserved) {
-        const rlim_t room = files.rlim_cur > 2 * kReserved ? files.rlim_cur - kReserved
-                                                           : files.rlim_cur / 2;
+        const rlim_t room =
+            files.rlim_cur > 2 * kReserved ? files.rlim_cur - kReserved : files.rlim_cur / 2;
         spdlog::warn("open files are limited to {}: at most {} connections (not {})",
                      files.rlim_cur, room, caps.max_connections);
         caps.max_connections = static_cast<std::uint32_t>(room);

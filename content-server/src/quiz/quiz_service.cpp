@@ -303,7 +303,7 @@ Result<ClaimInfo> QuizService::verify_claim(std::string_view code) {
 }
 
 Error QuizService::expired_code(int day) const {
-        return make_error(ErrorCode::forbidden,
+    return make_error(ErrorCode::forbidden,
                       std::string("this code is from ")
                           .append(day_to_date(day))
                           .append(" and has expired: codes are redeemed within ")

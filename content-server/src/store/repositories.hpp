@@ -197,8 +197,8 @@ class PlayRepository {
     // Each play of these screens that started in [from_ms, to_ms) (UTC
     // milliseconds), in start order per screen, handed to `visit` one at a
     // time as it is read: a month of a group is never held at once.
-    virtual void for_each_between(const std::vector<std::int64_t>& screen_ids,
-                                  std::int64_t from_ms, std::int64_t to_ms,
+    virtual void for_each_between(const std::vector<std::int64_t>& screen_ids, std::int64_t from_ms,
+                                  std::int64_t to_ms,
                                   const std::function<void(const StoredPlay&)>& visit) = 0;
 };
 
