@@ -2,6 +2,7 @@
 // per screen or group and local day, as JSON and as CSV for inspectors.
 
 #include <algorithm>
+#include <filesystem>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -270,6 +271,23 @@ TEST_CASE("Plays: the CSV export has a byte order mark, bilingual headers and th
     rows = parse_csv(items.body.substr(3));
     REQUIRE(rows.size() == 4);
     CHECK(rows[3][1] == "暴雨红色预警");
+
+    // As JSON the plays come first, written out as they are read, then the
+    // sums; the file they went through is gone once sent.
+    auto listed = staff.editor.get("/api/v1/reports/plays?screen=" + staff.screen_id("gate") +
+                                   "&from=2026-11-28&table=plays");
+    REQUIRE(listed.status == 200);
+    const auto j = listed.json();
+    REQUIRE(j.at("plays").size() == 6);
+    CHECK(j.at("plays")[0].at("start_local") == "2026-11-28 08:00:00");
+    CHECK(j.at("summary").at("plays") == 6);
+    CHECK(j.at("hours").size() == 24);
+    std::size_t left = 0;
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+        left += e.path().filename().string().rfind("signage-plays-", 0) == 0 ? 1 : 0;
+    }
+    CHECK(left == 0);
 }
 
 TEST_CASE("Plays: a title a spreadsheet would run as a formula is written as text",

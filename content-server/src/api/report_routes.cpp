@@ -1,8 +1,15 @@
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string_view>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "common/random.hpp"
 #include "common/url.hpp"
 #include "http/responses.hpp"
 #include "reports/play_reports.hpp"
@@ -17,6 +24,70 @@ namespace {
 
 // 500 plays of a few hundred bytes each.
 constexpr std::uint64_t plays_body_limit = 1024 * 1024;
+
+// The plays table of a report, written to a temporary file a play at a time:
+// CSV rows, or the report's JSON with its "plays" first. Sent as the
+// answer's body and removed once sent (or when never used).
+class PlaysFile {
+  public:
+    static Result<PlaysFile> open(bool csv) {
+        std::error_code ec;
+        const auto dir = std::filesystem::temp_directory_path(ec);
+        if (ec) return make_error(ErrorCode::io, "no temporary directory: " + ec.message());
+        PlaysFile f(dir / ("signage-plays-" + random_hex(12) + (csv ? ".csv" : ".json")), csv);
+        f.out_.open(f.path_, std::ios::binary | std::ios::trunc);
+        if (!f.out_) return make_error(ErrorCode::io, "cannot write " + f.path_.string());
+        f.out_ << (csv ? PlayReports::csv_header(PlayCsvTable::plays) : "{\"plays\":[");
+        return f;
+    }
+    PlaysFile(PlaysFile&& other) noexcept
+        : path_(std::exchange(other.path_, {})),
+          csv_(other.csv_),
+          first_(other.first_),
+          out_(std::move(other.out_)) {}
+    PlaysFile(const PlaysFile&) = delete;
+    PlaysFile& operator=(const PlaysFile&) = delete;
+    PlaysFile& operator=(PlaysFile&&) = delete;
+    ~PlaysFile() {
+        std::error_code ec;
+        if (!path_.empty()) std::filesystem::remove(path_, ec);
+    }
+
+    void add(const nlohmann::json& play) {
+        if (csv_) {
+            out_ << PlayReports::csv_row(play, PlayCsvTable::plays, nullptr);
+            return;
+        }
+        if (!first_) out_ << ',';
+        first_ = false;
+        out_ << play.dump();
+    }
+
+    // The finished file as a body, handed over: it is removed once sent.
+    Result<http::FileSlice> finish(const nlohmann::json& report) {
+        if (!csv_) {
+            const std::string rest = report.dump();  // "{...}": its fields follow "plays"
+            out_ << "]" << (rest.size() > 2 ? "," : "") << std::string_view(rest).substr(1);
+        }
+        out_.close();
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path_, ec);
+        if (!out_ || ec) return make_error(ErrorCode::io, "cannot write " + path_.string());
+        http::FileSlice slice{path_, 0, size, [path = path_](std::uint64_t) {
+                                  std::error_code rec;
+                                  std::filesystem::remove(path, rec);
+                              }};
+        path_.clear();
+        return slice;
+    }
+
+  private:
+    PlaysFile(std::filesystem::path path, bool csv) : path_(std::move(path)), csv_(csv) {}
+    std::filesystem::path path_;
+    bool csv_ = true;
+    bool first_ = true;
+    std::ofstream out_;
+};
 
 }  // namespace
 
@@ -68,12 +139,29 @@ void add_report_routes(http::Router& router, Services& s) {
             } else if (table != "hours") {
                 return make_error(ErrorCode::invalid, "is hours, loops, items or plays", "table");
             }
-            // The raw plays only with table=plays: a group's month is large.
-            q.with_plays = t == PlayCsvTable::plays;
+            Response res;
+            std::optional<PlaysFile> listed;
+            if (t == PlayCsvTable::plays) {
+                // Every play, written to a file as the store reads it (a
+                // group's month is large) and sent from there.
+                auto file = PlaysFile::open(format == "csv");
+                if (!file) return file.error();
+                listed.emplace(std::move(*file));
+                q.each_play = [&listed](const nlohmann::json& play) { listed->add(play); };
+            }
             auto report = s.plays.report(q);
             if (!report) return report.error();
-            if (format == "json") return http::json_response(200, *report);
-            Response res;
+            if (listed) {
+                auto slice = listed->finish(*report);
+                if (!slice) return slice.error();
+                res.file = std::move(*slice);
+            } else if (format == "json") {
+                return http::json_response(200, *report);
+            }
+            if (format == "json") {
+                res.headers.set("Content-Type", "application/json");
+                return res;
+            }
             res.headers.set("Content-Type", "text/csv; charset=utf-8");
             const std::string who =
                 q.screen ? std::string{"screen-"} + std::to_string(*q.screen) : q.group;
@@ -88,7 +176,7 @@ void add_report_routes(http::Router& router, Services& s) {
                                                        table + ".csv\"; filename*=UTF-8''" +
                                                        percent_encode(name));
             res.headers.set("Cache-Control", "no-store");
-            res.body = PlayReports::to_csv(*report, t);
+            if (!res.file) res.body = PlayReports::to_csv(*report, t);
             return res;
         });
 }

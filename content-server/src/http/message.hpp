@@ -63,8 +63,9 @@ struct FileSlice {
     std::uint64_t length = 0;
     // When set, told once the body has been written, or its connection has
     // failed, how many of the slice's bytes the client's socket took: all of
-    // them, or fewer when it failed part way. Not called for HEAD and other
-    // bodiless answers. Runs on the I/O thread; must be quick.
+    // them, or fewer when it failed part way; 0 for HEAD and other bodiless
+    // answers, and when the file cannot be opened. Runs on the I/O thread;
+    // must be quick.
     std::function<void(std::uint64_t bytes)> on_sent = nullptr;
 };
 

@@ -302,6 +302,7 @@ class Session : public std::enable_shared_from_this<Session> {
         status_ = res.status;
         bytes_ = 0;
         const bool bodiless = head_ || res.status == 304 || res.status == 204 || res.status < 200;
+        if (bodiless && res.file && res.file->on_sent) res.file->on_sent(0);
         if (bodiless) {
             auto msg = std::make_shared<bhttp::response<bhttp::empty_body>>();
             apply_head(*msg, res);
@@ -315,6 +316,7 @@ class Session : public std::enable_shared_from_this<Session> {
             msg->body().file.open(res.file->path.c_str(), beast::file_mode::scan, ec);
             if (ec) {
                 spdlog::error("cannot open {}: {}", res.file->path.string(), ec.message());
+                if (res.file->on_sent) res.file->on_sent(0);
                 return send(error_response(make_error(ErrorCode::not_found, "the file is gone")));
             }
             msg->body().offset = res.file->offset;

@@ -190,19 +190,17 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     };
     std::map<std::pair<std::int64_t, std::string>, LoopSum> loops;
     std::int64_t total = 0, total_pub = 0, emergency_ms = 0;
-    // The plays themselves, only when asked for (table=plays).
-    nlohmann::json raw = nlohmann::json::array();
     std::int64_t play_count = 0;
 
     // One pass over the plays as the store reads them: only the sums are kept.
     const auto add_play = [&](const StoredPlay& sp) {
         const protocol::Play& p = sp.play;
         ++play_count;
-        if (q.with_plays) {
+        if (q.each_play) {
             nlohmann::json j = protocol::to_json(sp.play);
             j["screen"] = sp.screen;
             j["start_local"] = local_text(tz, sp.play.start_ms);
-            raw.push_back(std::move(j));
+            q.each_play(j);
         }
         const std::string kind(protocol::to_string(p.kind));
         auto& it = items[{kind, p.slide_id}];
@@ -332,7 +330,6 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
                       {"loops_short", static_cast<std::int64_t>(out["short_loops"].size())},
                       {"hours_short", hours_short}};
 
-    if (q.with_plays) out["plays"] = std::move(raw);
     return out;
 }
 
@@ -359,7 +356,14 @@ struct CsvColumn {
 
 }  // namespace
 
-std::string PlayReports::to_csv(const nlohmann::json& report, PlayCsvTable table) {
+namespace {
+
+struct CsvTable {
+    const std::vector<CsvColumn>* cols;
+    const char* rows_key;
+};
+
+CsvTable csv_table(PlayCsvTable table) {
     static const std::vector<CsvColumn> hours_cols = {
         {"日期 date", "date"},
         {"小时 hour", "hour"},
@@ -416,25 +420,42 @@ std::string PlayReports::to_csv(const nlohmann::json& report, PlayCsvTable table
             rows_key = "plays";
             break;
     }
+    return {cols, rows_key};
+}
+
+}  // namespace
+
+std::string PlayReports::csv_header(PlayCsvTable table) {
+    const CsvTable t = csv_table(table);
     std::string out = "\xEF\xBB\xBF";
-    for (std::size_t i = 0; i < cols->size(); ++i) {
+    for (std::size_t i = 0; i < t.cols->size(); ++i) {
         if (i > 0) out += ',';
-        out += csv_cell((*cols)[i].header);
+        out += csv_cell((*t.cols)[i].header);
     }
-    out += "\r\n";
-    const nlohmann::json& rows = report.at(rows_key);
-    for (const auto& row : rows) {
-        for (std::size_t i = 0; i < cols->size(); ++i) {
-            if (i > 0) out += ',';
-            const std::string key = (*cols)[i].key;
-            if (key.empty()) {
-                out += csv_cell(report.at("min_public_share"));
-            } else {
-                auto v = row.find(key);
-                out += v == row.end() ? std::string{} : csv_cell(*v);
-            }
+    return out + "\r\n";
+}
+
+std::string PlayReports::csv_row(const nlohmann::json& row, PlayCsvTable table,
+                                 const nlohmann::json& min_public_share) {
+    const CsvTable t = csv_table(table);
+    std::string out;
+    for (std::size_t i = 0; i < t.cols->size(); ++i) {
+        if (i > 0) out += ',';
+        const std::string key = (*t.cols)[i].key;
+        if (key.empty()) {
+            out += csv_cell(min_public_share);
+        } else {
+            auto v = row.find(key);
+            out += v == row.end() ? std::string{} : csv_cell(*v);
         }
-        out += "\r\n";
+    }
+    return out + "\r\n";
+}
+
+std::string PlayReports::to_csv(const nlohmann::json& report, PlayCsvTable table) {
+    std::string out = csv_header(table);
+    for (const auto& row : report.at(csv_table(table).rows_key)) {
+        out += csv_row(row, table, report.at("min_public_share"));
     }
     return out;
 }

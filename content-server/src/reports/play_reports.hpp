@@ -18,6 +18,7 @@
 // the quiz invitation is not).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,10 @@ struct PlayReportQuery {
     std::string group;                   // group=NAME (when no screen)
     std::string from;                    // YYYY-MM-DD, local
     std::string to;                      // YYYY-MM-DD, local, inclusive
-    bool with_plays = false;             // list every play ("plays"), not only the sums
+    // Handed each play as the store reads it (as JSON, with "screen" and
+    // "start_local"), for table=plays: the caller writes it out at once, and
+    // the report keeps only the sums.
+    std::function<void(const nlohmann::json& play)> each_play = nullptr;
 };
 
 // The CSV tables (`table=`): hours (default), loops, items, plays.
@@ -63,6 +67,11 @@ class PlayReports {
     // A table of a report as CSV: UTF-8 with a byte order mark (Excel),
     // CRLF line ends, bilingual headers ("日期 date").
     static std::string to_csv(const nlohmann::json& report, PlayCsvTable table);
+    // The same table a piece at a time: its header line (with the byte order
+    // mark), and one row (a play, an hour, ...; `report` gives the minimum).
+    static std::string csv_header(PlayCsvTable table);
+    static std::string csv_row(const nlohmann::json& row, PlayCsvTable table,
+                               const nlohmann::json& min_public_share);
 
   private:
     Store& store_;
