@@ -1,6 +1,7 @@
 // Screen pairing: codes for screens without a token, claimed by an admin,
 // collected once; revoking a device token.
 
+#include <cstdio>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -187,4 +188,43 @@ TEST_CASE("pairing: a revoked token is refused at once, the screen can be paired
     CHECK(again.get("/api/v1/player/manifest").status == 200);
     CHECK(screen.get("/api/v1/player/manifest").status == 401);  // the old token stays dead
     CHECK(staff.server.client(other).get("/api/v1/player/manifest").status == 200);
+}
+
+TEST_CASE("pairing: codes no screen shows are audited, and 10 of them stop an admin's claims",
+          "[server][pairing]") {
+    Staff staff;
+    auto anonymous = staff.server.client();
+    const json live = request_pairing(anonymous);
+    const std::string code = live.at("code");
+    // Ten codes that are not the live one: each a 404 naming the code.
+    int tried = 0;
+    for (int n = 0; tried < 10; ++n) {
+        char guess[8];
+        std::snprintf(guess, sizeof guess, "%06d", n * 7919 % 1000000);
+        if (code == guess) continue;
+        auto res = staff.admin.post("/api/v1/screens/pair",
+                                    {{"code", guess}, {"name", "x"}, {"group", "g"}});
+        CHECK(res.status == 404);
+        ++tried;
+    }
+    // Now even the live code waits: the million codes cannot be walked.
+    auto res =
+        staff.admin.post("/api/v1/screens/pair", {{"code", code}, {"name", "x"}, {"group", "g"}});
+    CHECK(res.status == 429);
+    CHECK(error_field(res) == "code");
+    CHECK(std::stoi(res.header("Retry-After")) > 0);
+    CHECK(staff.admin.get("/api/v1/screens").json().at("screens").empty());
+
+    // Each refusal is in the audit log, with who, and the code only partly.
+    const auto entries =
+        staff.admin.get("/api/v1/audit?object_type=screen&limit=50").json().at("entries");
+    int refused = 0;
+    for (const auto& e : entries) {
+        if (e.at("action") != "pair_refused") continue;
+        ++refused;
+        CHECK(e.at("actor") == "admin");
+        const std::string after = e.at("after").dump();
+        CHECK(after.find("****") != std::string::npos);
+    }
+    CHECK(refused == 10);
 }
