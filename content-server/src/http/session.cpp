@@ -400,6 +400,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void close() {
+        // The body's timer holds the session (and its connection slot):
+        // let both go now, not at the deadline.
+        body_timer_.cancel();
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         stream_.socket().close(ec);
