@@ -112,6 +112,9 @@ struct Server::Impl {
         : config(c), pool(c.worker_threads == 0 ? 1 : c.worker_threads) {}
 
     ServerConfig config;
+    // Outlives every session, and so the io_context, whose destruction ends
+    // the sessions still open (each gives its connection slot back).
+    std::unique_ptr<http::ConnectionGuard> guard;
     // Declared first, destroyed last: everything below may hold its handlers.
     net::io_context io{1};
     Metrics metrics;
@@ -133,7 +136,6 @@ struct Server::Impl {
     std::unique_ptr<AlertService> alerts;  // its thread stops before the store closes
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
-    std::unique_ptr<http::ConnectionGuard> guard;  // outlives every session
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
     std::shared_ptr<http::Listener> listener;
     std::unique_ptr<net::signal_set> signals;
