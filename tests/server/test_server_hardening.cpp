@@ -104,8 +104,16 @@ TEST_CASE("hardening: 25 unauthenticated 31 MB uploads in flight do not grow the
     const long after = peak_resident_kb(server.process());
     for (const auto& a : answers) CHECK(status_line(a) == "HTTP/1.1 401 Unauthorized");
     INFO("peak VmHWM before " << before << " kB, after " << after << " kB");
-    // 25 bodies held in memory would be 775 MB; none are.
-    CHECK(after - before < 50'000);
+    // 25 bodies held in memory would be 775 MB; none are. Under
+    // AddressSanitizer the server's freed memory sits in its quarantine (up
+    // to 256 MB) instead of being reused, so the bound there is wider, and
+    // still far below the bodies.
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr long kBoundKb = 400'000;
+#else
+    constexpr long kBoundKb = 50'000;
+#endif
+    CHECK(after - before < kBoundKb);
     CHECK(server.client().get("/metrics").status == 200);
 }
 
