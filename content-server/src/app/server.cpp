@@ -17,6 +17,7 @@
 #include "app/demo.hpp"
 #include "auth/account_service.hpp"
 #include "auth/authenticator.hpp"
+#include "common/fs.hpp"
 #include "groups/group_service.hpp"
 #include "groups/order_service.hpp"
 #include "http/listener.hpp"
@@ -68,20 +69,12 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
 
 // Bodies spooled by sessions a crash or kill cut short.
 void clear_spool(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::uintmax_t files = 0;
-    std::uintmax_t bytes = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        std::error_code fec;
-        const auto size = entry.file_size(fec);
-        if (std::filesystem::remove(entry.path(), fec)) {
-            ++files;
-            bytes += fec ? 0 : size;
-        }
-    }
-    if (files > 0) {
-        spdlog::info("removed {} unfinished upload(s) ({} bytes) from {}", files, bytes,
-                     dir.string());
+    auto removed = remove_stale_temporaries(dir);
+    if (!removed) {
+        spdlog::warn("spool: {}", removed.error().to_string());
+    } else if (removed->files > 0) {
+        spdlog::info("removed {} unfinished upload(s) ({} bytes) from {}", removed->files,
+                     removed->bytes, dir.string());
     }
 }
 

@@ -15,7 +15,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/random.hpp"
+#include "common/fs.hpp"
 #include "http/file_range_body.hpp"
 #include "http/request_head.hpp"
 #include "http/responses.hpp"
@@ -187,9 +187,10 @@ class Session : public std::enable_shared_from_this<Session> {
         read_body();
     }
 
-    // Spooled bodies go to SPOOL/body-RANDOM.tmp.
+    // Spooled bodies go to SPOOL/body.tmp-RANDOM, named as every temporary
+    // file is, so that remove_stale_temporaries clears them after a crash.
     Status open_spool() {
-        spool_path_ = limits_.spool_dir / ("body-" + random_hex(12) + ".tmp");
+        spool_path_ = temporary_path_for(limits_.spool_dir / "body");
         std::error_code dir_ec;
         std::filesystem::create_directories(limits_.spool_dir, dir_ec);
         file_parser_.emplace(std::move(*header_parser_));
