@@ -139,6 +139,25 @@ json to_json(const GroupSettings& g) {
             {"quiz", to_json(g.quiz)}};
 }
 
+// A film's facts, leniently: what is missing or of another kind stays at
+// its default.
+MediaVideo parse_media_video(const json& j) {
+    MediaVideo v;
+    if (auto d = j.find("duration_ms"); d != j.end() && d->is_number_integer()) {
+        v.duration_ms = std::max<std::int64_t>(0, d->get<std::int64_t>());
+    }
+    auto side = [&j](const char* name) {
+        auto it = j.find(name);
+        if (it == j.end() || !it->is_number_integer()) return 0;
+        const auto n = it->get<std::int64_t>();
+        return n > 0 && n <= 65535 ? static_cast<int>(n) : 0;
+    };
+    v.width = side("width");
+    v.height = side("height");
+    if (auto c = j.find("codec"); c != j.end() && c->is_string()) v.codec = c->get<std::string>();
+    return v;
+}
+
 Result<Manifest> parse_manifest(const json& j) {
     if (!j.is_object())
         return make_error(ErrorCode::invalid, "must be a JSON object", "manifest")
@@ -184,6 +203,9 @@ Result<Manifest> parse_manifest(const json& j) {
             ref.size = size->get<std::int64_t>();
             if (auto ct = e.find("content_type"); ct != e.end() && ct->is_string()) {
                 ref.content_type = ct->get<std::string>();
+            }
+            if (auto video = e.find("video"); video != e.end() && video->is_object()) {
+                ref.video = parse_media_video(*video);
             }
             if (m.find_media(ref.sha256) != nullptr) {
                 return make_error(ErrorCode::invalid, "is listed twice", path + ".sha256")
@@ -265,7 +287,14 @@ json to_json(const Manifest& m) {
     for (const auto& s : m.items) items.push_back(to_json(s));
     json media = json::array();
     for (const auto& r : m.media) {
-        media.push_back({{"sha256", r.sha256}, {"size", r.size}, {"content_type", r.content_type}});
+        json ref = {{"sha256", r.sha256}, {"size", r.size}, {"content_type", r.content_type}};
+        if (r.video) {
+            ref["video"] = {{"duration_ms", r.video->duration_ms},
+                            {"width", r.video->width},
+                            {"height", r.video->height},
+                            {"codec", r.video->codec}};
+        }
+        media.push_back(std::move(ref));
     }
     json quiz = json::array();
     for (const auto& q : m.quiz) quiz.push_back(to_json(q));

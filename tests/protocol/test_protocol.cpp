@@ -252,6 +252,53 @@ TEST_CASE("a manifest is read with its items and media", "[protocol][manifest]")
     CHECK(to_json(*again) == to_json(*m));
 }
 
+TEST_CASE("a manifest's film carries its length, size and codec, an image none",
+          "[protocol][manifest]") {
+    const std::string film(64, 'f');
+    auto j = manifest_json();
+    j["media"].push_back({{"sha256", film},
+                          {"size", 88175},
+                          {"content_type", "video/mp4"},
+                          {"video",
+                           {{"duration_ms", 2000},
+                            {"width", 320},
+                            {"height", 240},
+                            {"codec", "h264"},
+                            {"fps", 25}}}});
+    auto m = parse_manifest(j);
+    REQUIRE(m.ok());
+    CHECK_FALSE(m->find_media(kSha)->video.has_value());
+    const auto* ref = m->find_media(film);
+    REQUIRE(ref != nullptr);
+    REQUIRE(ref->video.has_value());
+    CHECK(ref->video->duration_ms == 2000);
+    CHECK(ref->video->width == 320);
+    CHECK(ref->video->height == 240);
+    CHECK(ref->video->codec == "h264");
+
+    // Written when set, and only then.
+    const json out = to_json(*m);
+    CHECK_FALSE(out["media"][0].contains("video"));
+    CHECK(out["media"][1]["video"] ==
+          json({{"duration_ms", 2000}, {"width", 320}, {"height", 240}, {"codec", "h264"}}));
+    auto again = parse_manifest(out);
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == out);
+
+    // Read leniently: values of another kind are left at their defaults.
+    j["media"][1]["video"] = {{"duration_ms", "2 s"}, {"width", -4}, {"codec", 7}};
+    auto odd = parse_manifest(j);
+    REQUIRE(odd.ok());
+    REQUIRE(odd->find_media(film)->video.has_value());
+    CHECK(odd->find_media(film)->video->duration_ms == 0);
+    CHECK(odd->find_media(film)->video->width == 0);
+    CHECK(odd->find_media(film)->video->codec.empty());
+    j["media"][1]["video"] = "a film";
+    auto not_object = parse_manifest(j);
+    REQUIRE(not_object.ok());
+    CHECK_FALSE(not_object->find_media(film)->video.has_value());
+}
+
 TEST_CASE("manifests from a newer server keep working", "[protocol][manifest]") {
     auto j = manifest_json();
     j["items"][0]["sparkle"] = true;

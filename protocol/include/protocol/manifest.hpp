@@ -3,10 +3,11 @@
 // publish time and fetched by players with a long-poll.
 //
 // {"version": "…", "group": "…", "published_at": "2026-…Z", "settings": {…},
-//  "items": [slide, …], "media": [{"sha256","size","content_type"}, …],
+//  "items": [slide, …], "media": [{"sha256","size","content_type"[,"video"]}, …],
 //  "quiz": [question, …]}
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,10 +20,23 @@
 
 namespace signage::protocol {
 
+// What a screen needs to know of a film before it plays it: its length
+// (ms), frame size and video codec as FFmpeg names it ("h264", "hevc",
+// "vp8", "vp9").
+struct MediaVideo {
+    std::int64_t duration_ms = 0;
+    int width = 0;
+    int height = 0;
+    std::string codec;
+};
+
 struct MediaRef {
     std::string sha256;
     std::int64_t size = 0;
-    std::string content_type;  // image/png or image/jpeg
+    std::string content_type;  // image/png, image/jpeg, video/mp4, video/webm, video/quicktime
+    // Films only: {"duration_ms", "width", "height", "codec"}. Read leniently
+    // (a value of the wrong kind is left at its default), written when set.
+    std::optional<MediaVideo> video = std::nullopt;
 };
 
 // A screen group's settings, carried in its manifest so the screen follows
