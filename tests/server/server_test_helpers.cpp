@@ -39,6 +39,16 @@ std::string make_png(int width, int height, int seed) {
     return png_bytes(width, height, 3, pixels(width, height, seed));
 }
 
+std::vector<std::filesystem::path> media_files(const ServerFixture& server) {
+    std::vector<std::filesystem::path> out;
+    const auto dir = server.data_dir() / "media";
+    if (!std::filesystem::exists(dir)) return out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        if (e.is_regular_file()) out.push_back(e.path());
+    }
+    return out;
+}
+
 std::string make_jpeg(int width, int height, int seed) {
     std::string out;
     auto rgb = pixels(width, height, seed);

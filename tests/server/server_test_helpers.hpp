@@ -3,6 +3,7 @@
 // server with one account per role, and slide shortcuts.
 
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <string>
 #include <thread>
@@ -33,6 +34,10 @@ nlohmann::json good_heartbeat();
 std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 
 // The error's "field" and "code" of a JSON error response ("" when absent).
+// Regular files under DATA/media, films' posters included (empty when the
+// directory does not exist).
+std::vector<std::filesystem::path> media_files(const ServerFixture& server);
+
 std::string error_field(const HttpResponse& res);
 std::string error_code(const HttpResponse& res);
 

@@ -419,7 +419,7 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 11);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 12);
     // Version 10: rotation orders; none after the upgrade (the default order).
     CHECK(db.execAndGet("SELECT COUNT(*) FROM group_orders").getInt() == 0);
     // Version 8: alerts, no webhooks after the upgrade.
@@ -430,6 +430,9 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     REQUIRE(media.json().at("media").size() == 1);
     CHECK(media.json().at("media")[0].at("name") == "0123456789ab.jpg");
     CHECK(media.json().at("media")[0].at("uploader") == "old-editor");
+    // Version 12: the old image is no film.
+    CHECK(media.json().at("media")[0].at("video").is_null());
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM media_video").getInt() == 0);
     // Version 5: the plays table, empty after the upgrade.
     CHECK(db.execAndGet("SELECT COUNT(*) FROM plays").getInt() == 0);
     // Version 4: users written before it are enabled; the move above was audited.

@@ -13,17 +13,6 @@ using namespace signage::test;
 
 namespace {
 
-// Regular files under DATA/media (empty when the directory does not exist).
-std::vector<std::filesystem::path> media_files(const ServerFixture& server) {
-    std::vector<std::filesystem::path> out;
-    const auto dir = server.data_dir() / "media";
-    if (!std::filesystem::exists(dir)) return out;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file()) out.push_back(e.path());
-    }
-    return out;
-}
-
 std::string from_hex(std::string_view hex) {
     std::string out;
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {

@@ -1,9 +1,11 @@
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
-#include "common/mapped_file.hpp"
 #include "common/sha256.hpp"
 #include "http/etag.hpp"
 #include "http/message.hpp"
@@ -23,10 +25,27 @@ namespace {
 constexpr int kMediaListLimit = 500;
 constexpr std::size_t kMediaSearchBytes = 400;
 
+nlohmann::json video_json(const std::optional<VideoInfo>& v) {
+    if (!v) return nullptr;
+    return {{"container", v->container},
+            {"codec", v->codec},
+            {"width", v->width},
+            {"height", v->height},
+            {"fps", v->fps},
+            {"duration_ms", v->duration_ms},
+            {"pixel_format", v->pixel_format},
+            {"bit_rate", v->bit_rate},
+            {"audio", v->audio ? nlohmann::json(*v->audio) : nlohmann::json(nullptr)}};
+}
+
 nlohmann::json media_json(const MediaInfo& m) {
-    return {{"sha256", m.sha256}, {"name", m.name},
-            {"size", m.size},     {"content_type", m.content_type},
-            {"width", m.width},   {"height", m.height}};
+    return {{"sha256", m.sha256},
+            {"name", m.name},
+            {"size", m.size},
+            {"content_type", m.content_type},
+            {"width", m.width},
+            {"height", m.height},
+            {"video", video_json(m.video)}};
 }
 
 nlohmann::json media_uses_json(const std::vector<MediaUse>* uses) {
@@ -99,25 +118,20 @@ void add_media_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     api.add(Method::put, "/api/v1/media",
             {.access = Access::roles({Role::editor}),
-             .body_limit = s.media.limits().max_bytes,
+             .body_limit = s.media.limits().max_upload_bytes(),
              .spool = true},
             [&s](Call& c) -> Result<Response> {
                 auto name = upload_name(c.req);
                 if (!name) return name.error();
-                // The upload is on disk (spooled as it arrived); mapped, it
-                // is read without a copy on the heap.
-                std::optional<MappedFile> spooled;
-                std::string_view bytes = c.req.body;
-                if (!c.req.body_file.empty()) {
-                    auto mapped = MappedFile::open(c.req.body_file);
-                    if (!mapped) return mapped.error();
-                    spooled.emplace(std::move(*mapped));
-                    bytes = spooled->bytes();
-                }
+                // The upload is on disk (spooled as it arrived): an image is
+                // mapped, a film probed by its path; neither is copied onto the heap.
                 bool created = false;
-                auto media = s.media.ingest(bytes, c.user().id, &created, *name);
+                auto media =
+                    c.req.body_file.empty()
+                        ? s.media.ingest(c.req.body, c.user().id, &created, *name)
+                        : s.media.ingest_file(c.req.body_file, c.user().id, &created, *name);
                 if (!media) return media.error();
-                s.metrics.add_upload_bytes(bytes.size());
+                s.metrics.add_upload_bytes(static_cast<std::uint64_t>(media->size));
                 return http::json_response(created ? 201 : 200, media_json(*media));
             });
 
@@ -174,6 +188,36 @@ void add_media_routes(http::Router& router, Services& s) {
                 if (auto st = s.media.remove(sha, c.user().id); !st) return st.error();
                 Response res;
                 res.status = 204;
+                return res;
+            });
+
+    // A film's poster frame (a PNG drawn at upload): public and immutable as
+    // the film is; 404 for an image or an unknown medium.
+    api.add(Method::get, "/media/{sha256}/poster.png", {.access = Access::anyone()},
+            [&s](Call& c) -> Result<Response> {
+                const std::string& sha = c.req.params.at(0);
+                if (auto st = check_sha256_param(sha); !st) return st.error();
+                auto media = s.media.find(sha);
+                if (!media) return media.error();
+                if (!*media || !(*media)->video) {
+                    return make_error(ErrorCode::not_found, "no film " + sha);
+                }
+                const auto path = s.media.poster_path_for(sha);
+                std::error_code ec;
+                const std::uint64_t size = std::filesystem::file_size(path, ec);
+                if (ec) {
+                    spdlog::error("media: the poster of {} is missing: {}", sha, ec.message());
+                    return make_error(ErrorCode::not_found, "no poster for " + sha);
+                }
+                Response res;
+                res.headers.set("ETag", "\"" + sha + ".poster\"");
+                res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+                res.headers.set("Content-Type", "image/png");
+                if (http::if_none_match_names(c.req.header("if-none-match"), sha + ".poster")) {
+                    res.status = 304;
+                    return res;
+                }
+                res.file = http::FileSlice{path, 0, size, nullptr};
                 return res;
             });
 

@@ -180,7 +180,11 @@ int run_cli(int argc, char** argv) {
     app.add_flag("--demo", config.demo, "seed the demo content into an empty database");
     app.add_option("--assets", assets, "built-in assets directory")->capture_default_str();
     app.add_option("--console", console, "admin console directory")->capture_default_str();
-    app.add_option("--max-upload-bytes", config.media.max_bytes, "largest media upload in bytes")
+    app.add_option("--max-upload-bytes", config.media.max_bytes, "largest image upload in bytes")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app.add_option("--max-video-bytes", config.media.video.max_bytes,
+                   "largest film upload (MP4, WebM, MOV) in bytes")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     app.add_option("--max-pixels", config.media.max_pixels,

@@ -2,7 +2,7 @@
 // The command line of signage-server.
 //
 //   signage-server --data DIR --listen HOST:PORT [--demo] [--assets DIR]
-//                  [--console DIR] [--max-upload-bytes N] [--max-pixels N]
+//                  [--console DIR] [--max-upload-bytes N] [--max-video-bytes N] [--max-pixels N]
 //                  [--log-level LEVEL]
 //   signage-server user add NAME --role admin|editor|reviewer --password-file F --data DIR
 //   signage-server screen add NAME --group GROUP --data DIR

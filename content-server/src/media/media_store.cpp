@@ -1,13 +1,16 @@
 #include "media/media_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <fstream>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "common/fs.hpp"
+#include "common/mapped_file.hpp"
 #include "common/sha256.hpp"
 #include "media/sniff.hpp"
 #include "protocol/manifest.hpp"
@@ -50,6 +53,41 @@ std::string media_audit_json(const MediaInfo& m) {
     return dump_audit({{"name", m.name}, {"size", m.size}, {"content_type", m.content_type}});
 }
 
+// "too_large" (413, field "body") for an upload of `size` bytes over `limit`.
+Error too_large(const char* what, std::uint64_t size, std::uint64_t limit) {
+    return make_error(ErrorCode::too_large,
+                      std::string("the ")
+                          .append(what)
+                          .append(" has ")
+                          .append(std::to_string(size))
+                          .append(" bytes; the limit is ")
+                          .append(std::to_string(limit)),
+                      "body")
+        .because(ErrorReason::file_too_large, {{"size_bytes", size}, {"limit_bytes", limit}});
+}
+
+// Puts `from` at `to` as write_file_atomic would write it: a hard link when
+// both are on one file system (no copy of a film's gigabyte), else a copy;
+// fsynced and renamed into place.
+Status link_or_copy(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::error_code ec;
+    std::filesystem::create_directories(to.parent_path(), ec);
+    const auto tmp = temporary_path_for(to);
+    std::filesystem::create_hard_link(from, tmp, ec);
+    if (ec) {
+        ec.clear();
+        std::filesystem::copy_file(from, tmp, ec);
+    }
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        return make_error(ErrorCode::io, "cannot copy " + from.string() + ": " + ec.message());
+    }
+    auto st = commit_file(tmp, to);
+    if (!st) std::filesystem::remove(tmp, ec);
+    return st;
+}
+
 std::int64_t slide_id_number(std::string_view id) {
     std::int64_t n = 0;
     std::from_chars(id.data(), id.data() + id.size(), n);
@@ -85,9 +123,12 @@ Result<std::string> normalise_media_name(std::string_view raw, const std::string
 }
 
 std::string default_media_name(const MediaInfo& info) {
-    const char* ext = info.content_type == "image/png"    ? ".png"
-                      : info.content_type == "image/jpeg" ? ".jpg"
-                                                          : "";
+    const char* ext = info.content_type == "image/png"         ? ".png"
+                      : info.content_type == "image/jpeg"      ? ".jpg"
+                      : info.content_type == "video/mp4"       ? ".mp4"
+                      : info.content_type == "video/webm"      ? ".webm"
+                      : info.content_type == "video/quicktime" ? ".mov"
+                                                               : "";
     return info.sha256.substr(0, 12).append(ext);
 }
 
@@ -148,18 +189,29 @@ std::filesystem::path MediaStore::path_for(std::string_view sha256) const {
     return dir_ / std::string(sha256.substr(0, 2)) / std::string(sha256);
 }
 
+std::filesystem::path MediaStore::poster_path_for(std::string_view sha256) const {
+    return dir_ / std::string(sha256.substr(0, 2)) / std::string(sha256).append(".poster.png");
+}
+
 Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
                                      std::optional<std::int64_t> uploaded_by, bool* created,
                                      const std::string& name) {
     if (created) *created = false;
-    if (bytes.size() > limits_.max_bytes) {
-        return make_error(ErrorCode::too_large,
-                          "the upload has " + std::to_string(bytes.size()) +
-                              " bytes; the limit is " + std::to_string(limits_.max_bytes),
-                          "body")
-            .because(ErrorReason::file_too_large,
-                     {{"size_bytes", bytes.size()}, {"limit_bytes", limits_.max_bytes}});
+    if (auto container =
+            sniff_video_container(bytes.substr(0, std::min<std::size_t>(bytes.size(), 64)))) {
+        // A film that came in memory is probed from a file as a spooled one is.
+        const auto tmp = temporary_path_for(dir_ / "upload");
+        if (auto st = write_file_atomic(tmp, bytes); !st) {
+            spdlog::error("media: cannot write {}: {}", tmp.string(), st.error().to_string());
+            return make_error(ErrorCode::internal, "the media file could not be stored");
+        }
+        auto film = ingest_film(tmp, bytes.size(), *container, uploaded_by, created, name);
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        return film;
     }
+    if (bytes.size() > limits_.max_bytes)
+        return too_large("upload", bytes.size(), limits_.max_bytes);
     auto image = sniff_image(bytes);
     if (!image) return image.error();
     const auto pixels =
@@ -175,18 +227,84 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
                                                   {"max_pixels", limits_.max_pixels}});
     }
     if (auto decoded = check_image_decodes(bytes, *image); !decoded) return decoded.error();
-    MediaInfo info{sha256_hex(bytes),   static_cast<std::int64_t>(bytes.size()),
-                   image->content_type, image->width,
-                   image->height,       name};
-    if (info.name.empty()) info.name = default_media_name(info);
-
+    MediaInfo info;
+    info.sha256 = sha256_hex(bytes);
+    info.size = static_cast<std::int64_t>(bytes.size());
+    info.content_type = image->content_type;
+    info.width = image->width;
+    info.height = image->height;
+    info.name = name;
     std::lock_guard lock(files_mutex_);
+    return keep(
+        std::move(info), bytes.size(),
+        [bytes](const std::filesystem::path& path) { return write_file_atomic(path, bytes); },
+        uploaded_by, created);
+}
+
+Result<MediaInfo> MediaStore::ingest_file(const std::filesystem::path& file,
+                                          std::optional<std::int64_t> uploaded_by, bool* created,
+                                          const std::string& name) {
+    if (created) *created = false;
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(file, ec);
+    std::array<char, 64> head{};
+    std::ifstream in(file, std::ios::binary);
+    in.read(head.data(), head.size());
+    if (ec || in.bad()) {
+        return make_error(ErrorCode::io,
+                          "the upload's spool file cannot be read: " + file.string());
+    }
+    const auto container =
+        sniff_video_container(std::string_view(head.data(), static_cast<std::size_t>(in.gcount())));
+    if (container) return ingest_film(file, size, *container, uploaded_by, created, name);
+    if (size > limits_.max_bytes) return too_large("upload", size, limits_.max_bytes);
+    auto mapped = MappedFile::open(file);  // paged in by the kernel, not copied
+    if (!mapped) return mapped.error();
+    return ingest(mapped->bytes(), uploaded_by, created, name);
+}
+
+Result<MediaInfo> MediaStore::ingest_film(const std::filesystem::path& file, std::uint64_t size,
+                                          const std::string& container,
+                                          std::optional<std::int64_t> uploaded_by, bool* created,
+                                          const std::string& name) {
+    if (size > limits_.video.max_bytes) return too_large("film", size, limits_.video.max_bytes);
+    auto probed = probe_video(file, container, limits_.video);
+    if (!probed) return probed.error();
+    auto sha = sha256_file(file);
+    if (!sha) {
+        spdlog::error("media: cannot hash {}: {}", file.string(), sha.error().to_string());
+        return make_error(ErrorCode::internal, "the media file could not be stored");
+    }
+    MediaInfo info;
+    info.sha256 = std::move(*sha);
+    info.size = static_cast<std::int64_t>(size);
+    info.content_type = video_content_type(container);
+    info.width = probed->info.width;
+    info.height = probed->info.height;
+    info.name = name;
+    info.video = probed->info;
+    std::lock_guard lock(files_mutex_);
+    if (auto st = write_file_atomic(poster_path_for(info.sha256), probed->poster_png); !st) {
+        spdlog::error("media: cannot write the poster of {}: {}", info.sha256,
+                      st.error().to_string());
+        return make_error(ErrorCode::internal, "the media file could not be stored");
+    }
+    return keep(
+        std::move(info), size,
+        [&file](const std::filesystem::path& path) { return link_or_copy(file, path); },
+        uploaded_by, created);
+}
+
+Result<MediaInfo> MediaStore::keep(MediaInfo info, std::uint64_t size,
+                                   const std::function<Status(const std::filesystem::path&)>& write,
+                                   std::optional<std::int64_t> uploaded_by, bool* created) {
+    if (info.name.empty()) info.name = default_media_name(info);
     const auto path = path_for(info.sha256);
     std::error_code ec;
-    const bool have_file = std::filesystem::is_regular_file(path, ec) &&
-                           std::filesystem::file_size(path, ec) == bytes.size();
+    const bool have_file =
+        std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == size;
     if (!have_file) {
-        if (auto st = write_file_atomic(path, bytes); !st) {
+        if (auto st = write(path); !st) {
             spdlog::error("media: cannot write {}: {}", path.string(), st.error().to_string());
             return make_error(ErrorCode::internal, "the media file could not be stored");
         }
@@ -277,6 +395,7 @@ Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
         spdlog::warn("media: {} deleted, but its file could not be removed: {}", sha256,
                      ec ? ec.message() : "it was not there");
     }
+    std::filesystem::remove(poster_path_for(sha256), ec);  // films have one
     return {};
 }
 

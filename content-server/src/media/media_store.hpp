@@ -1,17 +1,22 @@
 #pragma once
-// Content-addressed media: each image is stored once, as DIR/<aa>/<sha256>,
+// Content-addressed media: each image or film is stored once, as DIR/<aa>/<sha256>,
 // and recorded in the store with a name staff choose (the uploaded file's
 // name by default). Files are written to a temporary name, fsynced and
 // renamed, so a file under its final name is always complete; a failed write
 // removes its temporary file, and those a crash left are removed at start. A medium no
 // slide and no served manifest uses can be deleted, its file with it.
+// A film (MP4, WebM, MOV: media/video_probe.hpp) is probed from the file it
+// was spooled to, never read into memory, and stored with its facts and a
+// poster frame, DIR/<aa>/<sha256>.poster.png.
 //
 // Threading: any thread. ingest() hashes and fsyncs: call it from a worker.
 // ingest() and remove() are serialised, so a file is never removed under an
 // upload of the same content.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,6 +27,7 @@
 #include "common/fs.hpp"
 #include "common/image_header.hpp"
 #include "common/result.hpp"
+#include "media/video_probe.hpp"
 #include "store/records.hpp"
 
 namespace signage::server {
@@ -30,8 +36,12 @@ class Store;
 class Tx;
 
 struct MediaLimits {
-    std::uint64_t max_bytes = 32ull * 1024 * 1024;  // per upload
+    std::uint64_t max_bytes = 32ull * 1024 * 1024;  // per image upload
     std::uint64_t max_pixels = image::kMaxPixels;   // width * height (8K)
+    VideoLimits video;                              // films
+    // The largest upload of any kind: what the route lets through before
+    // the bytes say which limit is theirs.
+    std::uint64_t max_upload_bytes() const { return std::max(max_bytes, video.max_bytes); }
 };
 
 // One slide that uses a medium: its working copy or approved version refers
@@ -68,8 +78,18 @@ class MediaStore {
     // unless the same content is already there (which keeps its name). Nothing
     // is written for a rejected upload. `name` is normalised already; empty:
     // default_media_name. `created` tells whether the content was new.
+    // A film in `bytes` is written to a temporary file and ingested as
+    // ingest_file does.
     Result<MediaInfo> ingest(std::string_view bytes, std::optional<std::int64_t> uploaded_by,
                              bool* created = nullptr, const std::string& name = {});
+    // An upload spooled to `file`: an image is checked as ingest() checks
+    // it; a film is probed by path (media/video_probe.hpp: its refusals, and
+    // "too_large" 413 over limits().video.max_bytes), hashed from the file
+    // and linked (or copied) into place with its poster. `file` itself is
+    // left where it is.
+    Result<MediaInfo> ingest_file(const std::filesystem::path& file,
+                                  std::optional<std::int64_t> uploaded_by, bool* created = nullptr,
+                                  const std::string& name = {});
 
     // The record of a stored media file; nullopt when unknown or its file is gone.
     Result<std::optional<MediaInfo>> find(const std::string& sha256);
@@ -87,6 +107,8 @@ class MediaStore {
     Status remove(const std::string& sha256, std::int64_t actor);
 
     std::filesystem::path path_for(std::string_view sha256) const;
+    // A film's poster frame (PNG), next to its file.
+    std::filesystem::path poster_path_for(std::string_view sha256) const;
 
     // Removes the temporary files uploads cut short by a crash (kill -9, power
     // cut) left in the media directory, and logs how many and their bytes (or
@@ -94,6 +116,16 @@ class MediaStore {
     void remove_leftovers();
 
   private:
+    Result<MediaInfo> ingest_film(const std::filesystem::path& file, std::uint64_t size,
+                                  const std::string& container,
+                                  std::optional<std::int64_t> uploaded_by, bool* created,
+                                  const std::string& name);
+    // Under files_mutex_: puts the file in place with `write` unless it is
+    // there already, then records `info` unless the content was recorded.
+    Result<MediaInfo> keep(MediaInfo info, std::uint64_t size,
+                           const std::function<Status(const std::filesystem::path&)>& write,
+                           std::optional<std::int64_t> uploaded_by, bool* created);
+
     std::filesystem::path dir_;
     Store& store_;
     MediaLimits limits_;

@@ -8,7 +8,8 @@ Result<ImageInfo> sniff_image(std::string_view bytes) {
     const auto format = image::format_of(bytes);
     if (!format) {
         return make_error(ErrorCode::unsupported_media_type,
-                          "only PNG and JPEG images are accepted", "body")
+                          "only PNG and JPEG images and MP4, WebM and MOV films are accepted",
+                          "body")
             .because(ErrorReason::not_image);
     }
     ImageInfo info;

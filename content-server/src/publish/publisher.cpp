@@ -101,6 +101,20 @@ bool targets(const protocol::Slide& slide, const std::string& group) {
            std::find(slide.groups.begin(), slide.groups.end(), group) != slide.groups.end();
 }
 
+// A stored medium as manifests list it: films with what a screen needs to
+// play them.
+protocol::MediaRef media_ref(const MediaInfo& info) {
+    protocol::MediaRef ref;
+    ref.sha256 = info.sha256;
+    ref.size = info.size;
+    ref.content_type = info.content_type;
+    if (info.video) {
+        ref.video = protocol::MediaVideo{info.video->duration_ms, info.video->width,
+                                         info.video->height, info.video->codec};
+    }
+    return ref;
+}
+
 // One group's manifest from the current slides: the ones that target it and
 // exactly the media they use.
 Result<CompiledManifest> compile_group(const PublishInput& input, const Group& group,
@@ -133,10 +147,7 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
                                                                sha +
                                                                " that is not in the media store");
                 }
-                cached = media_cache
-                             .emplace(sha, protocol::MediaRef{info->sha256, info->size,
-                                                              info->content_type})
-                             .first;
+                cached = media_cache.emplace(sha, media_ref(*info)).first;
             }
             m.media.push_back(cached->second);
         }

@@ -103,13 +103,31 @@ struct ClaimKeyOwner {
     bool retired = false;
 };
 
+// What the probe of a film found (schema 12): its container ("mp4", "webm",
+// "mov"), video codec as FFmpeg names it ("h264", "hevc", "vp8", "vp9"),
+// frame size and rate, length, pixel format ("yuv420p"), bit rate (bits per
+// second; 0 when unknown) and audio codec ("aac", "opus", "vorbis"; nullopt:
+// silent).
+struct VideoInfo {
+    std::string container;
+    std::string codec;
+    int width = 0;
+    int height = 0;
+    double fps = 0;
+    std::int64_t duration_ms = 0;
+    std::string pixel_format;
+    std::int64_t bit_rate = 0;
+    std::optional<std::string> audio;
+};
+
 struct MediaInfo {
     std::string sha256;  // lowercase hex; also the file name in the media store
     std::int64_t size = 0;
-    std::string content_type;  // image/png or image/jpeg
+    std::string content_type;  // image/png, image/jpeg, video/mp4, video/webm, video/quicktime
     int width = 0;
     int height = 0;
     std::string name;  // what staff call it: the uploaded file's name (schema 8)
+    std::optional<VideoInfo> video = std::nullopt;  // films only
 };
 
 // A media file as the library lists it.

@@ -34,11 +34,35 @@ SlideRecord read_review(SQLite::Statement& q) {
     return s;
 }
 
-MediaInfo read_media(SQLite::Statement& q) {
-    return MediaInfo{q.getColumn(0).getString(), q.getColumn(1).getInt64(),
-                     q.getColumn(2).getString(), q.getColumn(3).getInt(),
-                     q.getColumn(4).getInt(),    q.getColumn(5).getString()};
+// The columns media_columns names, from `first` on.
+MediaInfo read_media(SQLite::Statement& q, int first = 0) {
+    MediaInfo m;
+    m.sha256 = q.getColumn(first).getString();
+    m.size = q.getColumn(first + 1).getInt64();
+    m.content_type = q.getColumn(first + 2).getString();
+    m.width = q.getColumn(first + 3).getInt();
+    m.height = q.getColumn(first + 4).getInt();
+    m.name = q.getColumn(first + 5).getString();
+    if (!q.getColumn(first + 6).isNull()) {
+        VideoInfo v;
+        v.container = q.getColumn(first + 6).getString();
+        v.codec = q.getColumn(first + 7).getString();
+        v.width = q.getColumn(first + 8).getInt();
+        v.height = q.getColumn(first + 9).getInt();
+        v.fps = q.getColumn(first + 10).getDouble();
+        v.duration_ms = q.getColumn(first + 11).getInt64();
+        v.pixel_format = q.getColumn(first + 12).getString();
+        v.bit_rate = q.getColumn(first + 13).getInt64();
+        if (!q.getColumn(first + 14).isNull()) v.audio = q.getColumn(first + 14).getString();
+        m.video = std::move(v);
+    }
+    return m;
 }
+
+// A medium's columns (media m, media_video v), as read_media reads them.
+constexpr const char* media_columns =
+    "m.sha256, m.size, m.content_type, m.width, m.height, m.name, v.container, v.codec, "
+    "v.width, v.height, v.fps, v.duration_ms, v.pixel_format, v.bit_rate, v.audio";
 
 }  // namespace
 
@@ -167,12 +191,34 @@ void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by)
     }
     q.bind(7, now_iso8601());
     q.bind(8, media.name);
-    q.exec();
+    if (q.exec() == 0 || !media.video) return;
+    const VideoInfo& v = *media.video;
+    SQLite::Statement film(db_,
+                           "INSERT INTO media_video(sha256, container, codec, width, height, fps, "
+                           "duration_ms, pixel_format, bit_rate, audio) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    film.bind(1, media.sha256);
+    film.bind(2, v.container);
+    film.bind(3, v.codec);
+    film.bind(4, v.width);
+    film.bind(5, v.height);
+    film.bind(6, v.fps);
+    film.bind(7, v.duration_ms);
+    film.bind(8, v.pixel_format);
+    film.bind(9, v.bit_rate);
+    if (v.audio) {
+        film.bind(10, *v.audio);
+    } else {
+        film.bind(10);
+    }
+    film.exec();
 }
 
 std::optional<MediaInfo> Media::find(const std::string& sha256) {
-    SQLite::Statement q(
-        db_, "SELECT sha256, size, content_type, width, height, name FROM media WHERE sha256 = ?");
+    SQLite::Statement q(db_, std::string("SELECT ")
+                                 .append(media_columns)
+                                 .append(" FROM media m LEFT JOIN media_video v ON v.sha256 = "
+                                         "m.sha256 WHERE m.sha256 = ?"));
     q.bind(1, sha256);
     if (!q.executeStep()) return std::nullopt;
     return read_media(q);
@@ -184,9 +230,10 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
                                                                 : "m.created_at";
     const char* direction = query.descending ? " DESC" : " ASC";
     // instr() rather than LIKE: a search for "50%" or "a_b" means those characters.
-    SQLite::Statement q(db_, std::string("SELECT m.sha256, m.size, m.content_type, m.width, "
-                                         "m.height, m.name, COALESCE(u.username, ''), "
-                                         "m.created_at FROM media m "
+    SQLite::Statement q(db_, std::string("SELECT COALESCE(u.username, ''), m.created_at, ")
+                                 .append(media_columns)
+                                 .append(" FROM media m "
+                                         "LEFT JOIN media_video v ON v.sha256 = m.sha256 "
                                          "LEFT JOIN users u ON u.id = m.uploaded_by "
                                          "WHERE ? = '' OR instr(lower(m.name), lower(?)) > 0 "
                                          "ORDER BY ")
@@ -198,7 +245,7 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
     q.bind(3, query.limit);
     std::vector<MediaEntry> out;
     while (q.executeStep()) {
-        out.push_back({read_media(q), q.getColumn(6).getString(), q.getColumn(7).getString()});
+        out.push_back({read_media(q, 2), q.getColumn(0).getString(), q.getColumn(1).getString()});
     }
     return out;
 }
@@ -211,6 +258,9 @@ bool Media::rename(const std::string& sha256, const std::string& name) {
 }
 
 bool Media::remove(const std::string& sha256) {
+    SQLite::Statement film(db_, "DELETE FROM media_video WHERE sha256 = ?");
+    film.bind(1, sha256);
+    film.exec();
     SQLite::Statement q(db_, "DELETE FROM media WHERE sha256 = ?");
     q.bind(1, sha256);
     return q.exec() > 0;

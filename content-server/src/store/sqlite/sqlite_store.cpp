@@ -297,6 +297,22 @@ UPDATE screens SET claim_key_id = NULL, claim_public_key = NULL
     WHERE token_hash LIKE 'revoked:%';
 )sql";
 
+// Version 12: films. What the probe found of each film (VideoInfo), one row
+// per film medium; images have none. audio is NULL for a silent film.
+const char* const schema_v12_video = R"sql(
+CREATE TABLE media_video(
+    sha256 TEXT PRIMARY KEY REFERENCES media(sha256) ON DELETE CASCADE,
+    container TEXT NOT NULL CHECK (container IN ('mp4', 'webm', 'mov')),
+    codec TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    fps REAL NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    pixel_format TEXT NOT NULL,
+    bit_rate INTEGER NOT NULL,
+    audio TEXT);
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -356,7 +372,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v11_review);
         version = 11;
     }
-    // Later migrations go here: if (version < 12) { ...; version = 12; }
+    if (version < 12) {
+        db.exec(schema_v12_video);
+        version = 12;
+    }
+    // Later migrations go here: if (version < 13) { ...; version = 13; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();

@@ -1,0 +1,247 @@
+// Films: uploads probed by content, their facts, posters and refusals, over
+// real HTTP against the real server, with films the ffmpeg program makes.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "common/sha256.hpp"
+#include "server_test_helpers.hpp"
+#include "support/film.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+namespace {
+
+// A PNG's width and height from its IHDR chunk; {0, 0} when it is no PNG.
+std::pair<int, int> png_size(const std::string& bytes) {
+    if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 ||
+        bytes.compare(12, 4, "IHDR") != 0) {
+        return {0, 0};
+    }
+    auto be32 = [&bytes](std::size_t at) {
+        int n = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            n = (n << 8) | static_cast<unsigned char>(bytes[at + i]);
+        return n;
+    };
+    return {be32(16), be32(20)};
+}
+
+HttpResponse upload(HttpClient& client, const std::filesystem::path& file,
+                    const std::string& content_type = "application/octet-stream") {
+    return client.put_bytes("/api/v1/media", read_text_file(file), content_type);
+}
+
+struct Expected {
+    FilmSpec spec;
+    std::string container;
+    std::string content_type;
+    std::string codec;
+    json audio;
+    int poster_width;
+    int poster_height;
+};
+
+}  // namespace
+
+TEST_CASE("video: MP4, WebM and MOV films are stored with their facts and a poster",
+          "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const std::vector<Expected> cases{
+        {{"mp4", "libx264", "aac", 1280, 720}, "mp4", "video/mp4", "h264", "aac", 640, 360},
+        {{"mp4", "libx265", "", 320, 240}, "mp4", "video/mp4", "hevc", nullptr, 320, 240},
+        {{"webm", "libvpx-vp9", "libopus", 320, 240},
+         "webm",
+         "video/webm",
+         "vp9",
+         "opus",
+         320,
+         240},
+        {{"webm", "libvpx", "libvorbis", 320, 240},
+         "webm",
+         "video/webm",
+         "vp8",
+         "vorbis",
+         320,
+         240},
+        {{"mov", "libx264", "", 480, 360}, "mov", "video/quicktime", "h264", nullptr, 480, 360},
+    };
+    std::map<std::string, const Expected*> by_sha;
+    for (const Expected& want : cases) {
+        const auto file = make_film(films.path(), want.spec);
+        const std::string bytes = read_text_file(file);
+        INFO(file.filename().string());
+        auto up = upload(editor, file);
+        REQUIRE(up.status == 201);
+        const json j = up.json();
+        CHECK(j.at("sha256") == signage::sha256_hex(bytes));
+        CHECK(j.at("size") == bytes.size());
+        CHECK(j.at("content_type") == want.content_type);
+        CHECK(j.at("width") == want.spec.width);
+        CHECK(j.at("height") == want.spec.height);
+        const json& v = j.at("video");
+        CHECK(v.at("container") == want.container);
+        CHECK(v.at("codec") == want.codec);
+        CHECK(v.at("width") == want.spec.width);
+        CHECK(v.at("height") == want.spec.height);
+        CHECK(v.at("fps") == 25.0);
+        CHECK(v.at("duration_ms").get<int>() >= 1950);
+        CHECK(v.at("duration_ms").get<int>() <= 2100);
+        CHECK(v.at("pixel_format") == "yuv420p");
+        CHECK(v.at("bit_rate").get<std::int64_t>() > 0);
+        CHECK(v.at("audio") == want.audio);
+        by_sha[j.at("sha256")] = &want;
+
+        // Served whole or in ranges with its own type.
+        const std::string sha = j.at("sha256");
+        auto whole = server.client().get("/media/" + sha);
+        REQUIRE(whole.status == 200);
+        CHECK(whole.header("content-type") == want.content_type);
+        CHECK(whole.body == bytes);
+        auto part = server.client().request("GET", "/media/" + sha, {}, {{"Range", "bytes=4-11"}});
+        CHECK(part.status == 206);
+        CHECK(part.body == bytes.substr(4, 8));
+
+        // The poster: a PNG at most 640 wide, the film's shape, for anyone.
+        auto poster = server.client().get("/media/" + sha + "/poster.png");
+        REQUIRE(poster.status == 200);
+        CHECK(poster.header("content-type") == "image/png");
+        CHECK(poster.header("cache-control").find("immutable") != std::string::npos);
+        CHECK(png_size(poster.body) == std::make_pair(want.poster_width, want.poster_height));
+    }
+
+    // The library lists each film with its facts; an image has none.
+    auto image = editor.put_bytes("/api/v1/media", make_png(40, 30), "image/png");
+    REQUIRE(image.status == 201);
+    CHECK(image.json().at("video").is_null());
+    CHECK(server.client()
+              .get("/media/" + image.json().at("sha256").get<std::string>() + "/poster.png")
+              .status == 404);
+    auto listed = editor.get("/api/v1/media");
+    REQUIRE(listed.status == 200);
+    const json library = listed.json().at("media");
+    REQUIRE(library.size() == cases.size() + 1);
+    for (const json& m : library) {
+        const auto want = by_sha.find(m.at("sha256"));
+        if (want == by_sha.end()) {
+            CHECK(m.at("video").is_null());
+            continue;
+        }
+        CHECK(m.at("content_type") == want->second->content_type);
+        CHECK(m.at("video").at("codec") == want->second->codec);
+        CHECK(m.at("video").at("audio") == want->second->audio);
+    }
+    // Each film's file and poster, and the image.
+    CHECK(media_files(server).size() == 2 * cases.size() + 1);
+}
+
+TEST_CASE("video: refused films name their reason and leave nothing stored",
+          "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const auto library_size = [&editor] {
+        return editor.get("/api/v1/media").json().at("media").size();
+    };
+    struct Refusal {
+        std::string what;
+        std::string bytes;
+        int status;
+        std::string reason;
+    };
+    std::vector<Refusal> refusals;
+    refusals.push_back(
+        {"ProRes in MOV",
+         read_text_file(make_film(films.path(), {"mov", "prores_ks", "", 320, 240, 1})), 415,
+         "video_codec"});
+    refusals.push_back(
+        {"VP9 in MP4",
+         read_text_file(make_film(films.path(), {"mp4", "libvpx-vp9", "", 320, 240, 1})), 415,
+         "video_codec"});
+    refusals.push_back({"sound only",
+                        read_text_file(make_film(films.path(), {"m4a", "", "aac", 0, 0, 1})), 422,
+                        "no_video"});
+    const std::string whole = read_text_file(make_film(films.path(), {"mp4", "libx264", "aac"}));
+    refusals.push_back(
+        {"the first half of an MP4", whole.substr(0, whole.size() / 2), 422, "video_undecodable"});
+    refusals.push_back({"a 12000x12000 frame",
+                        read_text_file(make_film(
+                            films.path(), {"mov", "mjpeg", "", 12000, 12000, 1, 1, "color=black"})),
+                        422, "video_too_big"});
+    for (const Refusal& r : refusals) {
+        INFO(r.what);
+        auto res = editor.put_bytes("/api/v1/media", r.bytes, "video/mp4");
+        CHECK(res.status == r.status);
+        CHECK(error_field(res) == "body");
+        CHECK(res.json()["error"]["reason"] == r.reason);
+        CHECK(library_size() == 0);
+        CHECK(media_files(server).empty());
+    }
+    CHECK(json::parse(
+              editor.put_bytes("/api/v1/media", refusals[0].bytes).body)["error"]["message"] ==
+          "media: video codec ProRes is not supported; H.264, H.265, VP8, VP9 are");
+    CHECK(json::parse(
+              editor.put_bytes("/api/v1/media", refusals[1].bytes).body)["error"]["message"] ==
+          "media: video codec VP9 is not supported in MP4; H.264, H.265 are");
+    CHECK(
+        json::parse(editor.put_bytes("/api/v1/media", refusals[4].bytes).body)["error"]["params"] ==
+        json({{"width", 12000}, {"height", 12000}, {"max_side", 8192}, {"max_pixels", 35000000}}));
+    // The server goes on: a good film after them is stored.
+    CHECK(upload(editor, make_film(films.path(), {"mp4", "libx264", "", 160, 120, 1})).status ==
+          201);
+}
+
+TEST_CASE("video: the bytes decide, not the name or the declared type", "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const std::string png = make_png(40, 30);
+    auto image =
+        editor.request("PUT", "/api/v1/media?name=film.mp4", png, {{"Content-Type", "video/mp4"}});
+    REQUIRE(image.status == 201);
+    CHECK(image.json().at("content_type") == "image/png");
+    CHECK(image.json().at("name") == "film.mp4");
+    CHECK(image.json().at("video").is_null());
+
+    const auto film = make_film(films.path(), {"mp4", "libx264", "", 160, 120, 1});
+    auto video = editor.request("PUT", "/api/v1/media?name=picture.png", read_text_file(film),
+                                {{"Content-Type", "image/png"}});
+    REQUIRE(video.status == 201);
+    CHECK(video.json().at("content_type") == "video/mp4");
+    CHECK(video.json().at("name") == "picture.png");
+    CHECK(video.json().at("video").at("codec") == "h264");
+}
+
+TEST_CASE("video: films have their own size limit, images keep theirs", "[server][media][video]") {
+    TempDir films("films");
+    const std::string small =
+        read_text_file(make_film(films.path(), {"mp4", "libx264", "", 160, 120, 1}));
+    const std::string large =
+        read_text_file(make_film(films.path(), {"mp4", "libx264", "aac", 640, 480, 2}));
+    const std::string jpeg = make_jpeg(400, 300, 7);
+    REQUIRE(small.size() > 3000);
+    REQUIRE(jpeg.size() > 3000);
+    REQUIRE(large.size() > small.size() + 100);
+    const std::uint64_t film_limit = small.size() + 100;
+    ServerOptions options;
+    options.args = {"--max-upload-bytes", "3000", "--max-video-bytes", std::to_string(film_limit)};
+    ServerFixture server(options);
+    auto editor = server.client(server.add_staff("editor", "editor"));
+
+    // Over the image limit, under the film limit: the gate lets it through.
+    CHECK(editor.put_bytes("/api/v1/media", small, "video/mp4").status == 201);
+    auto too_long = editor.put_bytes("/api/v1/media", large, "video/mp4");
+    CHECK(too_long.status == 413);
+    CHECK(error_field(too_long) == "body");
+    CHECK(too_long.json()["error"]["params"]["limit_bytes"] == film_limit);
+    // An image is held to its own limit once its bytes say it is one.
+    auto image = editor.put_bytes("/api/v1/media", jpeg, "video/mp4");
+    CHECK(image.status == 413);
+    CHECK(image.json()["error"]["reason"] == "file_too_large");
+    CHECK(image.json()["error"]["params"]["limit_bytes"] == 3000);
+    CHECK(editor.get("/api/v1/media").json().at("media").size() == 1);
+}
