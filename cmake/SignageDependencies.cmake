@@ -18,7 +18,8 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_library(CSV_LIBRARY csv REQUIRED)
 find_path(CSV_INCLUDE_DIR csv.h REQUIRED)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
-# FFmpeg: the server probes uploaded films and draws their poster frames.
+# FFmpeg's libraries (libavformat-dev, libavcodec-dev, libswscale-dev): films (the
+# player plays them; the server probes uploads and draws their poster frames).
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil libswscale)
 if(SIGNAGE_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)

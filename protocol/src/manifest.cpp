@@ -228,7 +228,7 @@ Result<Manifest> parse_manifest(const json& j) {
             if (slide->id.empty())
                 return make_error(ErrorCode::invalid, "is required", path + ".id")
                     .because(ErrorReason::required);
-            if (slide->type == SlideType::image && m.find_media(slide->media) == nullptr) {
+            if (!slide->media.empty() && m.find_media(slide->media) == nullptr) {
                 return make_error(ErrorCode::invalid, "is not listed in the manifest's media",
                                   path + ".media");
             }

@@ -290,6 +290,10 @@ std::string_view to_string(Fit f) {
     return f == Fit::cover ? "cover" : "contain";
 }
 
+std::string_view to_string(VideoPlay p) {
+    return p == VideoPlay::loop ? "loop" : "to_end";
+}
+
 Result<Color> parse_color(std::string_view text) {
     auto bad = [&] {
         return make_error(ErrorCode::invalid, "not a colour: \"" + std::string(text) +

@@ -203,6 +203,54 @@ Status read_bool(const json& j, std::string_view name, const std::string& path, 
     return {};
 }
 
+Status read_choice(const json& j, std::string_view name, const std::string& path,
+                   std::initializer_list<std::string_view> allowed, std::string& out) {
+    auto it = j.find(name);
+    if (it == j.end() || it->is_null()) return {};
+    const std::string field = join(path, name);
+    if (!it->is_string()) return wrong_type(field, "a string", *it);
+    const auto value = it->get<std::string>();
+    std::string words;
+    std::size_t i = 0;
+    for (const auto a : allowed) {
+        if (a == value) {
+            out = value;
+            return {};
+        }
+        if (i > 0) words += i + 1 == allowed.size() ? " or " : ", ";
+        words += a;
+        ++i;
+    }
+    std::string list;
+    for (const auto a : allowed) list.append(list.empty() ? "" : ", ").append(a);
+    return make_error(
+               ErrorCode::invalid,
+               std::string("must be ").append(words).append(", not \"").append(value).append("\""),
+               field)
+        .because(ErrorReason::one_of, {{"allowed", list}});
+}
+
+Status read_picture(const json& j, const std::string& path, const SlideParseOptions& opt,
+                    std::string_view what, Slide& s) {
+    auto it = j.find("media");
+    const std::string field = join(path, "media");
+    if (it == j.end() || it->is_null()) {
+        return make_error(ErrorCode::invalid, std::string("is required for ").append(what), field)
+            .because(ErrorReason::required);
+    }
+    if (auto st = read_media_ref(*it, field, opt, s.media); !st) return st;
+    std::string fit;
+    if (auto st = read_choice(j, "fit", path, {"contain", "cover"}, fit); !st) return st;
+    if (!fit.empty()) s.fit = fit == "cover" ? Fit::cover : Fit::contain;
+    return read_string(j, "caption", path, SlideLimits::caption_chars, false, s.caption);
+}
+
+void picture_to_json(const Slide& s, json& j) {
+    j["media"] = s.media;
+    j["fit"] = to_string(s.fit);
+    if (!s.caption.empty()) j["caption"] = s.caption;
+}
+
 void add_texts(std::vector<std::pair<std::string, std::string>>& out, const std::string& at,
                std::initializer_list<std::pair<const char*, const std::string*>> fields) {
     for (const auto& [name, value] : fields) {

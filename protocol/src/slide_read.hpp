@@ -36,6 +36,17 @@ Status read_media_ref(const json& v, const std::string& field, const SlideParseO
 Status read_int(const json& j, std::string_view name, const std::string& path, long long min,
                 long long max, std::string_view unit, int& out);
 
+// An optional string field that must be one of `allowed`; `out` is
+// untouched when the field is absent or null.
+Status read_choice(const json& j, std::string_view name, const std::string& path,
+                   std::initializer_list<std::string_view> allowed, std::string& out);
+
+// The media field of an image or video slide (required; `what` words the
+// error: "an image slide"), then its fit and caption.
+Status read_picture(const json& j, const std::string& path, const SlideParseOptions& opt,
+                    std::string_view what, Slide& s);
+void picture_to_json(const Slide& s, json& j);
+
 // An optional true or false.
 Status read_bool(const json& j, std::string_view name, const std::string& path, bool& out);
 

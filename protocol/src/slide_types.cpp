@@ -35,9 +35,17 @@ FieldSpec multiline_field(std::string name, Label label, std::size_t max_chars, 
     return f;
 }
 
+FieldSpec fit_field() {
+    FieldSpec fit = make_field("fit", FieldKind::choice, {"缩放方式", "Fit"});
+    fit.choices = {{"contain", {"完整显示", "contain"}}, {"cover", {"铺满裁切", "cover"}}};
+    fit.default_value = "contain";
+    return fit;
+}
+
 // Each defined in its own file (slide_types/<type>.cpp).
 SlideTypeSpec text();
 SlideTypeSpec image();
+SlideTypeSpec video();
 SlideTypeSpec core_values();
 SlideTypeSpec honor_roll();
 SlideTypeSpec red_black();
@@ -49,8 +57,8 @@ SlideTypeSpec emergency();
 const std::vector<SlideTypeSpec>& slide_types() {
     // In SlideType order.
     static const std::vector<SlideTypeSpec> table = {
-        types::text(),      types::image(),  types::core_values(), types::honor_roll(),
-        types::red_black(), types::notice(), types::emergency(),
+        types::text(),       types::image(),     types::video(),  types::core_values(),
+        types::honor_roll(), types::red_black(), types::notice(), types::emergency(),
     };
     return table;
 }
@@ -115,6 +123,8 @@ std::string_view to_string(FieldKind kind) {
             return "choice";
         case FieldKind::media:
             return "media";
+        case FieldKind::video:
+            return "video";
         case FieldKind::date:
             return "date";
         case FieldKind::entries:

@@ -79,7 +79,7 @@ TEST_CASE("bad slides are refused naming the field", "[protocol][slide]") {
         {R"([])", "slide", "object"},
         {R"({})", "type", "required"},
         {R"({"type":5})", "type", "string"},
-        {R"({"type":"video"})", "type", "unknown slide type"},
+        {R"({"type":"film"})", "type", "unknown slide type"},
         {R"({"type":"text"})", "body", "title or a body"},
         {R"({"type":"text","title":"a","duration_s":0})", "duration_s", "between"},
         {R"({"type":"text","title":"a","duration_s":3601})", "duration_s", "between"},

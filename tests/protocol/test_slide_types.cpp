@@ -281,7 +281,7 @@ TEST_CASE("a slide's text fields are named as validation names them, every entry
 
 TEST_CASE("the slide type table holds every type once, in SlideType order", "[protocol][slide]") {
     const auto& all = slide_types();
-    REQUIRE(all.size() == 7);
+    REQUIRE(all.size() == 8);
     for (std::size_t i = 0; i < all.size(); ++i) {
         const auto type = static_cast<SlideType>(i);
         CHECK(all[i].type == type);
@@ -292,7 +292,7 @@ TEST_CASE("the slide type table holds every type once, in SlideType order", "[pr
         CHECK(all[i].to_json != nullptr);
         CHECK(all[i].text_fields != nullptr);
     }
-    CHECK(find_slide_type("video") == nullptr);
+    CHECK(find_slide_type("film") == nullptr);
     // The descriptors name the limits validation enforces.
     const auto& text_body = slide_type(SlideType::text).fields.at(0);
     CHECK(text_body.name == "body");
@@ -350,4 +350,64 @@ TEST_CASE("a slide's purpose decides whether it is public service", "[protocol][
     CHECK(f->choices.size() == 3);
     CHECK(std::none_of(common.begin(), common.end(),
                        [](const FieldSpec& x) { return x.name == "public_service"; }));
+}
+
+TEST_CASE("a video slide names its film, how it plays and whether it sounds", "[protocol][slide]") {
+    const std::string film(64, 'f');
+    auto s = parse_slide(json{{"type", "video"},
+                              {"title", "文明交通公益短片"},
+                              {"media", film},
+                              {"purpose", "public_service"},
+                              {"caption", "礼让斑马线"}});
+    REQUIRE(s);
+    CHECK(s->type == SlideType::video);
+    CHECK(s->media == film);
+    CHECK(s->play == VideoPlay::to_end);  // the default: the slide lasts the film
+    CHECK_FALSE(s->audio);                // sound is off unless asked for
+    CHECK(s->fit == Fit::contain);
+    CHECK(s->in_rotation());
+    CHECK(s->media_refs() == std::vector<std::string>{film});
+    CHECK(s->text_fields() == std::vector<std::pair<std::string, std::string>>{
+                                  {"title", "文明交通公益短片"}, {"caption", "礼让斑马线"}});
+    const json j = to_json(*s);
+    CHECK(j.at("play") == "to_end");
+    CHECK(j.at("audio") == false);
+    CHECK(j.at("fit") == "contain");
+
+    auto loop = parse_slide(json{{"type", "video"},
+                                 {"media", film},
+                                 {"play", "loop"},
+                                 {"audio", true},
+                                 {"fit", "cover"},
+                                 {"duration_s", 45}});
+    REQUIRE(loop);
+    CHECK(loop->play == VideoPlay::loop);
+    CHECK(loop->audio);
+    CHECK(loop->fit == Fit::cover);
+    CHECK(loop->duration_s == 45);
+    auto again = parse_slide(to_json(*loop));
+    REQUIRE(again);
+    CHECK(to_json(*again) == to_json(*loop));
+
+    // Refusals name the field.
+    auto no_film = parse_slide(json{{"type", "video"}});
+    REQUIRE_FALSE(no_film);
+    CHECK(no_film.error().field == "media");
+    CHECK(no_film.error().message.find("a video slide") != std::string::npos);
+    auto bad_play = parse_slide(json{{"type", "video"}, {"media", film}, {"play", "twice"}});
+    REQUIRE_FALSE(bad_play);
+    CHECK(bad_play.error().field == "play");
+    CHECK(bad_play.error().message == "must be to_end or loop, not \"twice\"");
+    auto bad_audio = parse_slide(json{{"type", "video"}, {"media", film}, {"audio", "yes"}});
+    REQUIRE_FALSE(bad_audio);
+    CHECK(bad_audio.error().field == "audio");
+    auto bad_fit = parse_slide(json{{"type", "image"}, {"media", film}, {"fit", "stretch"}});
+    REQUIRE_FALSE(bad_fit);
+    CHECK(bad_fit.error().message == "must be contain or cover, not \"stretch\"");
+
+    // Its film is a field of its own kind, so the editor offers films.
+    const auto& media = slide_type(SlideType::video).fields.at(0);
+    CHECK(media.name == "media");
+    CHECK(media.kind == FieldKind::video);
+    CHECK(to_string(FieldKind::video) == "video");
 }

@@ -34,7 +34,7 @@ TEST_CASE("server: the slide types are served with their fields, kinds, limits a
     const json& types = body.at("types");
     std::vector<std::string> names;
     for (const auto& t : types) names.push_back(t.at("name"));
-    CHECK(names == std::vector<std::string>{"text", "image", "core_values", "honor_roll",
+    CHECK(names == std::vector<std::string>{"text", "image", "video", "core_values", "honor_roll",
                                             "red_black", "notice", "emergency"});
     const json text = named(types, "text");
     CHECK(text.at("label") == json{{"zh-CN", "文字"}, {"en", "Text"}});

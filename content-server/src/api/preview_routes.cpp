@@ -82,7 +82,7 @@ Result<PreviewRequest> slide_preview_request(Services& s, const nlohmann::json& 
     if (!normalised) return normalised.error();
     auto slide = protocol::parse_slide_text(*normalised);
     if (!slide) return make_error(ErrorCode::invalid, slide.error().message, slide.error().field);
-    if (slide->type == protocol::SlideType::image) {
+    if (!slide->media.empty()) {
         if (auto st = media_to_path(s, slide->media, "media"); !st) return st.error();
     }
     if (auto st = media_to_path(s, slide->background.media, "background.media"); !st) {

@@ -37,7 +37,7 @@ Status check_slide_media(Tx& tx, const protocol::Slide& slide) {
                           "no uploaded media has sha256 " + sha + ": upload it first", field)
             .because(ErrorReason::format, {{"format", "media"}});
     };
-    if (slide.type == protocol::SlideType::image) {
+    if (!slide.media.empty()) {
         if (auto st = check(slide.media, "media"); !st) return st;
     }
     if (auto st = check(slide.background.media, "background.media"); !st) return st;

@@ -196,6 +196,10 @@ class ScreenSession {
                                     std::lock_guard lock(mu_);
                                     r.manifest_version = version_;
                                     r.last_sync_error = last_sync_error_;
+                                    // A film the screen cannot play is reported too.
+                                    if (!r.last_sync_error) {
+                                        r.last_sync_error = player_.playback_error();
+                                    }
                                 });
         reporter.start();
         {

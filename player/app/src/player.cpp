@@ -17,6 +17,12 @@ constexpr milliseconds kFrameInterval{16};
 // The loop wakes at least this often to notice a wall-clock jump (NTP after
 // a cold boot); it still wakes at once on events.
 constexpr milliseconds kMaxWait{60 * 1000};
+// A film that cannot be decoded is tried again after this long.
+constexpr std::chrono::minutes kFilmRetry{10};
+
+bool is_video(const protocol::Slide* s) {
+    return s != nullptr && s->type == protocol::SlideType::video;
+}
 
 protocol::Timestamp wall_now() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -112,19 +118,67 @@ std::string Player::version() const {
 void Player::apply_manifest(protocol::Manifest m) {
     tz_ = zone_for(m.settings);
     header_.set_settings(m.settings);
-    // The item on screen outlives the manifest it came from.
-    if (decision_.slide && decision_.slide != &player::default_slide() &&
-        (!kept_slide_ || decision_.slide != &*kept_slide_)) {
-        kept_slide_ = *decision_.slide;
-        decision_.slide = &*kept_slide_;
-    }
+    keep_current_slide();
     // The loop goes on, what is new or changed plays next; with nothing
     // before or a new minimum share, a new loop starts (and the one in
     // progress ends unfinished).
     if (!player::carry_over(history_, playing(), m)) plays_.break_loop();
     manifest_ = std::move(m);
-    prepared_.reset();
+    refilter();
     if (quiz_.update(playing())) update_layout(false);
+}
+
+void Player::keep_current_slide() {
+    if (decision_.slide && decision_.slide != &player::default_slide() &&
+        (!kept_slide_ || decision_.slide != &*kept_slide_)) {
+        kept_slide_ = *decision_.slide;
+        decision_.slide = &*kept_slide_;
+    }
+}
+
+void Player::refilter() {
+    keep_current_slide();
+    prepared_.reset();
+    filtered_.reset();
+    const auto now = Clock::now();
+    std::erase_if(failed_films_, [&](const auto& f) { return f.second <= now; });
+    if (failed_films_.empty()) {
+        std::lock_guard lock(showing_mu_);
+        playback_error_.reset();
+    }
+    if (!manifest_ || failed_films_.empty()) return;
+    auto skipped = [&](const protocol::Slide& s) {
+        return is_video(&s) && failed_films_.count(s.media) > 0;
+    };
+    if (std::none_of(manifest_->items.begin(), manifest_->items.end(), skipped)) return;
+    filtered_ = *manifest_;
+    std::erase_if(filtered_->items, skipped);
+}
+
+void Player::film_failed(std::string media, const std::string& slide_id, const std::string& why) {
+    spdlog::error("slide {}: its film cannot be played ({}); skipped for {} minutes", slide_id, why,
+                  kFilmRetry.count());
+    failed_films_[std::move(media)] = Clock::now() + kFilmRetry;
+    {
+        std::lock_guard lock(showing_mu_);
+        playback_error_ = std::string("slide ").append(slide_id).append(": ").append(why);
+    }
+    refilter();
+}
+
+bool Player::film_plays(const player::Decision& d, protocol::Timestamp at) {
+    if (d.mode != player::Mode::item || !is_video(d.slide)) return true;
+    std::string key = protocol::to_json(*d.slide).dump();
+    if (prepared_ && prepared_->key == key && prepared_->page == 0 && prepared_->rendered.film) {
+        return true;
+    }
+    auto rendered = render_page(*d.slide, 0, at);
+    if (!rendered) {
+        film_failed(d.slide->media, label(*d.slide), rendered.error().message);
+        return false;
+    }
+    prepared_ = Prepared{std::move(key), 0, std::move(*rendered)};
+    return true;
 }
 
 std::string Player::start() {
@@ -351,6 +405,16 @@ void Player::handle_item_end(Clock::time_point now) {
         }
         return;
     }
+    // A film that has ended ends its item (its time is the film's, rounded
+    // up to whole seconds by the server); one that broke off is skipped.
+    if (decision_.mode == player::Mode::item && is_video(decision_.slide) && compositor_.film() &&
+        compositor_.film()->ended(now) && !compositor_.has_emergency()) {
+        if (auto why = compositor_.film()->decoder().error()) {
+            film_failed(decision_.slide->media, label(*decision_.slide), *why);
+        }
+        show_next(now, false, true);
+        return;
+    }
     // The wall clock decides too, in case it jumped since the item started.
     if (now >= item_end_ || wall_now() >= decision_.until) show_next(now, false);
 }
@@ -428,7 +492,7 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
     return std::clamp(left, milliseconds{0}, kMaxWait);
 }
 
-void Player::show_next(Clock::time_point now, bool force) {
+void Player::show_next(Clock::time_point now, bool force, bool early) {
     // A forced switch (start, a new manifest, the end of a quiz round) comes
     // at any fraction of a second: its item's schedule starts at the next
     // whole second, so it shows for at least its duration instead of up to a
@@ -436,8 +500,13 @@ void Player::show_next(Clock::time_point now, bool force) {
     // public-service share). An item that ends on time starts the next one
     // on its second as before.
     const auto wall =
-        force ? std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now())
-              : wall_now();
+        force || early ? std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now())
+                       : wall_now();
+    // Films skipped for a while are tried again.
+    if (!failed_films_.empty() && std::any_of(failed_films_.begin(), failed_films_.end(),
+                                              [&](const auto& f) { return f.second <= now; })) {
+        refilter();
+    }
     // Every few items the quiz's invitation, when the schedule would show an
     // ordinary item.
     if (!force && quiz_.invitation_due()) {
@@ -451,8 +520,14 @@ void Player::show_next(Clock::time_point now, bool force) {
         }
     }
     quiz_.rotation_item_shown();
-    const player::Decision previous = decision_;
-    decision_ = player::decide(playing(), wall, tz_, history_);
+    const player::Mode previous_mode = decision_.mode;
+    player::Decision next = player::decide(playing(), wall, tz_, history_);
+    // A film is decoded before its item counts as shown; one that cannot be
+    // leaves the rotation and the schedule picks again.
+    for (int tries = 0; tries < 16 && !film_plays(next, wall); ++tries) {
+        next = player::decide(playing(), wall, tz_, history_);
+    }
+    decision_ = next;
     player::record(history_, decision_);
     plays_.show(decision_, wall_now_ms(), version());
     item_end_ = steady_at(decision_.until);
@@ -463,7 +538,7 @@ void Player::show_next(Clock::time_point now, bool force) {
     if (update_ticker(now)) force = true;
 
     if (decision_.mode == player::Mode::power_off) {
-        if (previous.mode != player::Mode::power_off || force) {
+        if (previous_mode != player::Mode::power_off || force) {
             spdlog::info("screen off until {}", protocol::format_iso8601(decision_.until));
             show_off();
         }
@@ -480,7 +555,9 @@ void Player::show_next(Clock::time_point now, bool force) {
     }
     spdlog::info("showing {} from manifest {}", label(slide), v.empty() ? "none" : v);
     const std::string key = protocol::to_json(slide).dump();
-    if (!force && decision_.pages <= 1 && shown_pages_ <= 1 && key == shown_key_ &&
+    // A film that played to its end starts again; one that loops goes on.
+    const bool restarts = is_video(&slide) && slide.play == protocol::VideoPlay::to_end;
+    if (!force && !restarts && decision_.pages <= 1 && shown_pages_ <= 1 && key == shown_key_ &&
         compositor_.has_content()) {
         return;  // already on screen
     }
@@ -509,7 +586,10 @@ void Player::handle_prepare() {
         page = 0;
     }
     Prepared p{protocol::to_json(*next).dump(), page, {}};
-    if (p.key == shown_key_ && page == 0 && decision_.pages <= 1) return;  // stays on screen
+    const bool restarts = is_video(next) && next->play == protocol::VideoPlay::to_end;
+    if (p.key == shown_key_ && page == 0 && decision_.pages <= 1 && !restarts) {
+        return;  // stays on screen
+    }
     auto rendered = render_page(*next, page, decision_.until);
     if (!rendered) return;
     p.rendered = std::move(*rendered);
@@ -521,6 +601,7 @@ Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, 
     const auto t0 = Clock::now();
     const bool full_screen = slide.type == protocol::SlideType::emergency;
     render::RenderOptions options;
+    options.live_video = true;
     options.page = page;
     options.now = at;
     options.local_offset = tz_.offset_at(at);

@@ -70,13 +70,22 @@ bool Compositor::animating(Clock::time_point now) const {
     if (emergency_ || cover_) return false;
     if (previous_) return true;
     if (const auto end = reveal_end(); end && now < *end) return true;
+    if (film_ && !film_->ended(now)) return true;
     return ticker_ != nullptr && layout_.has_ticker() && !ticker_->empty();
 }
 
 std::optional<Compositor::Clock::time_point> Compositor::next_frame_due(
     Clock::time_point now) const {
     if (!animating(now)) return std::nullopt;
-    return now + kFrameInterval;
+    const bool moving = previous_ || (reveal_end() && now < *reveal_end()) ||
+                        (ticker_ != nullptr && layout_.has_ticker() && !ticker_->empty());
+    std::optional<Clock::time_point> due;
+    if (moving) due = now + kFrameInterval;
+    for (const Film* f : {film_.get(), previous_ ? previous_film_.get() : nullptr}) {
+        if (f == nullptr) continue;
+        if (auto t = f->next_due(now); t && (!due || *t < *due)) due = *t;
+    }
+    return due;
 }
 
 TexturePtr Compositor::freeze_current_frame(Clock::time_point now) {
@@ -96,14 +105,19 @@ void Compositor::show(TexturePtr slide, Clock::time_point now) {
     if (!current_ || fade_.count() <= 0) {
         current_ = std::move(slide);
         previous_.reset();
+        previous_film_.reset();
+        film_.reset();
     } else {
         if (previous_) {
             // Interrupting a crossfade: the mixed frame on screen becomes "old".
             TexturePtr frozen = freeze_current_frame(now);
             previous_ = frozen ? std::move(frozen) : std::move(current_);
+            previous_film_ = frozen ? nullptr : std::move(film_);
         } else {
             previous_ = std::move(current_);
+            previous_film_ = std::move(film_);
         }
+        film_.reset();
         current_ = std::move(slide);
         start_ = now;
     }
@@ -116,6 +130,10 @@ void Compositor::show(RenderedSlide slide, Clock::time_point now) {
     TexturePtr base = std::move(slide.reveal_base);
     std::vector<SDL_Rect> rects = slide.layout.reveal;
     show(std::move(slide.texture), now);
+    if (slide.film) {
+        film_ = std::move(slide.film);
+        film_->start(now);
+    }
     if (base && !rects.empty()) {
         reveal_base_ = std::move(base);
         reveal_rects_ = std::move(rects);
@@ -125,6 +143,8 @@ void Compositor::show(RenderedSlide slide, Clock::time_point now) {
 void Compositor::replace(TexturePtr slide) {
     current_ = std::move(slide);
     previous_.reset();
+    film_.reset();
+    previous_film_.reset();
     reveal_base_.reset();
     reveal_rects_.clear();
 }
@@ -136,6 +156,8 @@ void Compositor::show_emergency(TexturePtr full_screen) {
 void Compositor::clear() {
     current_.reset();
     previous_.reset();
+    film_.reset();
+    previous_film_.reset();
     reveal_base_.reset();
     reveal_rects_.clear();
     scratch_.reset();
@@ -180,7 +202,13 @@ SDL_Texture* Compositor::current_image(Clock::time_point now) {
 
 void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     SDL_Renderer* r = display_.renderer();
-    if (previous_ && now >= start_ + fade_) previous_.reset();
+    if (previous_ && now >= start_ + fade_) {
+        previous_.reset();
+        previous_film_.reset();
+    }
+    // The films draw their frames due now into their slides' textures.
+    if (film_ && current_) film_->update(current_.get(), now);
+    if (previous_film_ && previous_) previous_film_->update(previous_.get(), now);
     if (!current_) {
         SDL_SetRenderDrawColor(r, 0x2A, 0x2F, 0x36, 255);
         SDL_RenderFillRect(r, &dst);

@@ -14,6 +14,57 @@ namespace signage::render {
 
 using namespace kit;
 
+Result<SlideRenderer::CaptionBand> SlideRenderer::layout_caption(const protocol::Slide& slide,
+                                                                 Size size) {
+    CaptionBand band;
+    if (slide.caption.empty()) return band;
+    const Scaler sc{scale_for(size)};
+    const int margin = sc(72);
+    TextStyle style = make_style(Weight::bold, sc(60), sc(40), 1.35, Align::center);
+    style.max_lines = 2;
+    style.balance = true;
+    auto cb =
+        layout_text(fonts_, slide.caption, style,
+                    SDL_Rect{margin, 0, size.w - 2 * margin, sc(60 * 1.35 * 2 + 10)}, "caption");
+    if (!cb) return cb.error();
+    band.height = ink_height(*cb) + 2 * sc(40);
+    band.text = std::move(*cb);
+    return band;
+}
+
+Status SlideRenderer::draw_caption(CaptionBand& band, Size size, bool translucent,
+                                   SlideLayout& layout) {
+    if (!band.text) return {};
+    const Scaler sc{scale_for(size)};
+    const int band_y = size.h - band.height;
+    fill_rect(renderer_, SDL_Rect{0, band_y, size.w, band.height},
+              rgb(0x101216, translucent ? 190 : 215));
+    fill_rect(renderer_, SDL_Rect{0, band_y, size.w, sc(6)}, kGold);
+    center_ink_vertically(*band.text, band_y + sc(3), band.height);
+    if (auto st = draw_block(renderer_, fonts_, *band.text, kPaper); !st) return st;
+    note_block(layout, *band.text);
+    layout.blocks.push_back(std::move(*band.text));
+    band.text.reset();
+    return {};
+}
+
+Status SlideRenderer::draw_title_instead(const protocol::Slide& slide, Size size,
+                                         SlideLayout& layout) {
+    if (slide.title.empty()) return {};
+    const Scaler sc{scale_for(size)};
+    const int margin = sc(72);
+    TextStyle style = make_style(Weight::bold, sc(110), sc(48), 1.3, Align::center);
+    style.balance = true;
+    const SDL_Rect box{margin, margin, size.w - 2 * margin, size.h - 2 * margin};
+    auto tb = layout_text(fonts_, slide.title, style, box, "title");
+    if (!tb) return tb.error();
+    center_ink_vertically(*tb, box.y, box.h);
+    if (auto st = draw_block(renderer_, fonts_, *tb, kPaper); !st) return st;
+    note_block(layout, *tb);
+    layout.blocks.push_back(std::move(*tb));
+    return {};
+}
+
 template <>
 Status SlideRenderer::draw<protocol::SlideType::image>(const DrawCall& call) {
     const protocol::Slide& slide = call.slide;
@@ -22,25 +73,14 @@ Status SlideRenderer::draw<protocol::SlideType::image>(const DrawCall& call) {
     const int W = size.w, H = size.h;
     const Scaler sc{scale_for(size)};
     const SDL_Rect screen{0, 0, W, H};
-    const int margin = sc(72);
 
     SurfacePtr img = slide.media.empty() ? nullptr : load_image(slide.media, layout);
     const bool cover = slide.fit == protocol::Fit::cover;
 
     // Caption layout first: with contain, the image sits above the band.
-    std::optional<TextBlock> caption;
-    int band_h = 0;
-    if (!slide.caption.empty()) {
-        TextStyle style = make_style(Weight::bold, sc(60), sc(40), 1.35, Align::center);
-        style.max_lines = 2;
-        style.balance = true;
-        auto cb =
-            layout_text(fonts_, slide.caption, style,
-                        SDL_Rect{margin, 0, W - 2 * margin, sc(60 * 1.35 * 2 + 10)}, "caption");
-        if (!cb) return cb.error();
-        band_h = ink_height(*cb) + 2 * sc(40);
-        caption = std::move(*cb);
-    }
+    auto band = layout_caption(slide, size);
+    if (!band) return band.error();
+    const int band_h = band->height;
 
     // Backdrop.
     if (slide.background.color) {
@@ -87,28 +127,11 @@ Status SlideRenderer::draw<protocol::SlideType::image>(const DrawCall& call) {
             SDL_RenderCopy(renderer_, t.get(), nullptr, &dst);
         }
         layout.image_rect = dst;
-    } else if (!slide.title.empty() && !caption) {
+    } else if (!band->text) {
         // Without its image, the slide still says what it is about.
-        TextStyle style = make_style(Weight::bold, sc(110), sc(48), 1.3, Align::center);
-        style.balance = true;
-        const SDL_Rect box{margin, margin, W - 2 * margin, H - 2 * margin};
-        auto tb = layout_text(fonts_, slide.title, style, box, "title");
-        if (!tb) return tb.error();
-        center_ink_vertically(*tb, box.y, box.h);
-        if (auto st = draw_block(renderer_, fonts_, *tb, kPaper); !st) return st;
-        note_block(layout, *tb);
-        layout.blocks.push_back(std::move(*tb));
+        if (auto st = draw_title_instead(slide, size, layout); !st) return st;
     }
-
-    if (caption) {
-        const int band_y = H - band_h;
-        fill_rect(renderer_, SDL_Rect{0, band_y, W, band_h}, rgb(0x101216, cover ? 190 : 215));
-        fill_rect(renderer_, SDL_Rect{0, band_y, W, sc(6)}, kGold);
-        center_ink_vertically(*caption, band_y + sc(3), band_h);
-        if (auto st = draw_block(renderer_, fonts_, *caption, kPaper); !st) return st;
-        note_block(layout, *caption);
-        layout.blocks.push_back(std::move(*caption));
-    }
+    if (auto st = draw_caption(*band, size, cover, layout); !st) return st;
     if (slide.qr) {
         // Over the image, above the caption band.
         const Size card = qr_card_size(size, *slide.qr);

@@ -16,6 +16,8 @@ Status SlideRenderer::draw<SlideType::text>(const DrawCall& call);
 template <>
 Status SlideRenderer::draw<SlideType::image>(const DrawCall& call);
 template <>
+Status SlideRenderer::draw<SlideType::video>(const DrawCall& call);
+template <>
 Status SlideRenderer::draw<SlideType::core_values>(const DrawCall& call);
 template <>
 Status SlideRenderer::draw<SlideType::honor_roll>(const DrawCall& call);
@@ -27,9 +29,10 @@ template <>
 Status SlideRenderer::draw<SlideType::emergency>(const DrawCall& call);
 
 const SlideRenderer::Drawing* SlideRenderer::drawing_for(protocol::SlideType type) {
-    static const std::array<Drawing, 7> table = {{
+    static const std::array<Drawing, 8> table = {{
         {SlideType::text, &SlideRenderer::draw<SlideType::text>, true},
         {SlideType::image, &SlideRenderer::draw<SlideType::image>},
+        {SlideType::video, &SlideRenderer::draw<SlideType::video>},
         {SlideType::core_values, &SlideRenderer::draw<SlideType::core_values>},
         {SlideType::honor_roll, &SlideRenderer::draw<SlideType::honor_roll>},
         {SlideType::red_black, &SlideRenderer::draw<SlideType::red_black>},

@@ -73,8 +73,8 @@ Result<RenderedSlide> SlideRenderer::render(const protocol::Slide& slide, Size s
     out.layout.pages = std::max(1, slide.pages_at(options.now, options.local_offset));
     out.layout.page = std::clamp(options.page, 0, out.layout.pages - 1);
     if (drawing->pages_itself) out.layout.page = std::max(0, options.page);
-    const Status st =
-        (this->*drawing->draw)(DrawCall{slide, size, options, out.layout, &out.reveal_base});
+    const Status st = (this->*drawing->draw)(
+        DrawCall{slide, size, options, out.layout, &out.reveal_base, &out.film});
     if (!st) return st.error();
     return out;
 }

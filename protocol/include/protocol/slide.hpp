@@ -16,15 +16,20 @@
 
 namespace signage::protocol {
 
-// text, image, core_values, honor_roll and red_black take turns in the main
-// zone; notice is a line on the ticker (跑马灯) while it is valid; emergency
+// text, image, video, core_values, honor_roll and red_black take turns in
+// the main zone; notice is a line on the ticker (跑马灯) while it is valid; emergency
 // pre-empts everything, full screen, until its valid_until. Each type is
 // described once in protocol/slide_types.hpp (one file per type).
-enum class SlideType { text, image, core_values, honor_roll, red_black, notice, emergency };
+enum class SlideType { text, image, video, core_values, honor_roll, red_black, notice, emergency };
 enum class Fit { contain, cover };
+// How long a video slide lasts: to_end, the film's duration (the server
+// sets duration_s to it, rounded up to whole seconds); loop, the film
+// repeats for duration_s.
+enum class VideoPlay { to_end, loop };
 
 std::string_view to_string(SlideType t);
 std::string_view to_string(Fit f);
+std::string_view to_string(VideoPlay p);
 
 struct Color {
     std::uint8_t r = 0, g = 0, b = 0, a = 255;
@@ -137,10 +142,13 @@ struct Slide {
     Background background;
     // text
     std::string body;
-    // image
+    // image and video
     std::string media;
     Fit fit = Fit::contain;
     std::string caption;
+    // video
+    VideoPlay play = VideoPlay::to_end;
+    bool audio = false;  // the film's sound, at the group's volume outside its quiet hours
     // honor_roll
     std::vector<HonorEntry> entries;
     // red_black

@@ -36,6 +36,7 @@ enum class FieldKind {
     boolean,
     choice,   // one of `choices`
     media,    // the sha256 of an uploaded image
+    video,    // the sha256 of an uploaded film
     date,     // ISO 8601
     entries,  // a list of objects, each with `entry_fields`
 };

@@ -46,6 +46,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -136,6 +137,14 @@ class Player {
         std::lock_guard lock(showing_mu_);
         return manifest_shows_at_;
     }
+    // Why a film could not be played, while one is being skipped (the
+    // heartbeat's last_sync_error when sync has none). Thread-safe.
+    std::optional<std::string> playback_error() const {
+        std::lock_guard lock(showing_mu_);
+        return playback_error_;
+    }
+    // The film playing in the slide on screen, if any (tests).
+    const render::Film* film() const { return compositor_.film(); }
     // Called on the loop's thread each time a new manifest has been applied
     // (the screen knows when it will show it). Call before start().
     void on_manifest_applied(std::function<void()> applied) {
@@ -171,8 +180,21 @@ class Player {
     void handle_frame(Clock::time_point now);
     std::chrono::milliseconds time_to_next_deadline(Clock::time_point now) const;
 
-    // Asks the schedule what comes next and puts it on screen.
-    void show_next(Clock::time_point now, bool force);
+    // Asks the schedule what comes next and puts it on screen. A forced
+    // switch (or one before the item's time, `early`: a film that ended)
+    // starts the next item's schedule at the next whole second.
+    void show_next(Clock::time_point now, bool force, bool early = false);
+    // A video item's film is decoded before it counts as shown: false when
+    // it cannot be (the film is then skipped, see film_failed()).
+    bool film_plays(const player::Decision& d, protocol::Timestamp at);
+    // A film that cannot be decoded leaves the rotation for kFilmRetry,
+    // logged and reported (playback_error()); never a black screen, never
+    // retried in a tight loop.
+    void film_failed(std::string media, const std::string& slide_id, const std::string& why);
+    // playing(): the manifest without the items whose films are skipped.
+    void refilter();
+    // The item on screen outlives the manifest (or filtered copy) it came from.
+    void keep_current_slide();
     // Puts page `page` of `slide` (whose JSON is `key`) on screen, from the
     // slide rendered ahead when it matches.
     bool show_slide(const protocol::Slide& slide, const std::string& key, int page,
@@ -202,7 +224,10 @@ class Player {
     void apply_quiz(QuizStep step, Clock::time_point now);
     void leave_quiz(Clock::time_point now);
     std::string version() const;
-    const protocol::Manifest* playing() const { return manifest_ ? &*manifest_ : nullptr; }
+    const protocol::Manifest* playing() const {
+        if (filtered_) return &*filtered_;
+        return manifest_ ? &*manifest_ : nullptr;
+    }
 
     render::Display& display_;
     render::FontCache fonts_;
@@ -213,6 +238,8 @@ class Player {
     render::Ticker ticker_;
     render::ScreenLayout layout_;
     std::optional<protocol::Manifest> manifest_;
+    std::optional<protocol::Manifest> filtered_;             // manifest_ without skipped films
+    std::map<std::string, Clock::time_point> failed_films_;  // media → when to try again
     signage::TimeZone tz_;
     player::LoopState history_;
     player::Decision decision_;
@@ -225,6 +252,7 @@ class Player {
     std::string showing_title_;                             // guarded by showing_mu_
     std::optional<protocol::Timestamp> showing_until_;      // guarded by showing_mu_
     std::optional<protocol::Timestamp> manifest_shows_at_;  // guarded by showing_mu_
+    std::optional<std::string> playback_error_;             // guarded by showing_mu_
     std::function<void()> manifest_applied_;
     // The item on screen when a manifest replaced the one it came from: it
     // plays out from this copy (decision_.slide points here).

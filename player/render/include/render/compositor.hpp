@@ -13,9 +13,14 @@
 // is over (kRevealStep apart, each fading in over kRevealFade); the last
 // frame of a reveal is exactly the slide's texture.
 //
+// A video slide's film (RenderedSlide::film) starts when its slide is shown
+// (the crossfade's start) and draws each of its frames into the slide's
+// texture when due; the film going out keeps playing under the crossfade.
+//
 // When to draw: next_frame_due() says when the next frame is needed: every
-// kFrameInterval while a crossfade, a reveal or the ticker runs; nullopt
-// when the picture is still (a static slide with no ticker costs no CPU).
+// kFrameInterval while a crossfade, a reveal or the ticker runs, at each
+// film frame's time; nullopt when the picture is still (a static slide with
+// no ticker costs no CPU).
 // The header's clock is not the compositor's business: its owner wakes up at
 // ScreenHeader::next_change() and redraws when update() returns true.
 //
@@ -80,6 +85,8 @@ class Compositor {
     void draw(Clock::time_point now);
 
     bool has_content() const { return current_ != nullptr; }
+    // The film playing in the slide on screen, if any.
+    const Film* film() const { return film_.get(); }
     bool in_transition() const { return previous_ != nullptr; }
     // When the running transition ends; nullopt when none runs.
     std::optional<Clock::time_point> transition_end() const;
@@ -113,7 +120,9 @@ class Compositor {
     const ScreenHeader* header_ = nullptr;
     Ticker* ticker_ = nullptr;
     TexturePtr current_;
-    TexturePtr previous_;  // non-null during a transition
+    TexturePtr previous_;                  // non-null during a transition
+    std::shared_ptr<Film> film_;           // plays in current_
+    std::shared_ptr<Film> previous_film_;  // plays in previous_ during the transition
     Clock::time_point start_{};
     Clock::time_point shown_at_{};
     // The reveal of the current slide.

@@ -25,6 +25,7 @@
 
 #include "common/result.hpp"
 #include "protocol/slide.hpp"
+#include "render/film.hpp"
 #include "render/fonts.hpp"
 #include "render/sdl.hpp"
 #include "render/text_layout.hpp"
@@ -60,6 +61,9 @@ struct RenderedSlide {
     // With a reveal: the slide as it looks before the reveal (the regions of
     // layout.reveal not drawn yet), same size as `texture`; else null.
     TexturePtr reveal_base;
+    // A video slide rendered with RenderOptions::live_video: its film, to
+    // play at layout.image_rect of `texture` once shown; else null.
+    std::shared_ptr<Film> film;
 };
 
 // What to draw of a slide, and when.
@@ -70,7 +74,15 @@ struct RenderOptions {
     protocol::Timestamp now =
         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     std::chrono::seconds local_offset{std::chrono::hours{8}};  // the screen's zone (UTC+8)
+    // Video slides: false draws the poster (the frame kPosterAt into the
+    // film, as the server's poster is); true draws the first frame and
+    // returns the film to play (RenderedSlide::film), and a film that
+    // cannot be decoded fails the render instead of drawing without it.
+    bool live_video = false;
 };
+
+// Where in a film its poster frame is (or its last frame, when shorter).
+inline constexpr double kPosterAt = 1.0;
 
 class SlideRenderer {
   public:
@@ -99,6 +111,7 @@ class SlideRenderer {
         const RenderOptions& options;
         SlideLayout& layout;
         TexturePtr* reveal_base;
+        std::shared_ptr<Film>* film;
     };
     // One slide type's drawing: an entry of the table in slide_drawings.cpp.
     struct Drawing {
@@ -143,6 +156,17 @@ class SlideRenderer {
     // Draws the slide's QR card at `card` (of qr_card_size()).
     Status draw_qr_card(const protocol::QrCode& qr, const SDL_Rect& card, Size size,
                         SlideLayout& layout);
+    // The caption band of an image or video slide (under its picture): its
+    // text laid out, and its height (0: no caption).
+    struct CaptionBand {
+        std::optional<TextBlock> text;
+        int height = 0;
+    };
+    Result<CaptionBand> layout_caption(const protocol::Slide& slide, Size size);
+    // Draws the band at the bottom (translucent over a cover-fit picture).
+    Status draw_caption(CaptionBand& band, Size size, bool translucent, SlideLayout& layout);
+    // The title in large type, for a picture slide whose picture is missing.
+    Status draw_title_instead(const protocol::Slide& slide, Size size, SlideLayout& layout);
     // Draws a background image cover-fit with a dark scrim; false when the
     // image is unavailable (a warning is recorded).
     bool draw_background_media(const std::string& ref, Size size, SlideLayout& layout);

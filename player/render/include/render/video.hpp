@@ -1,0 +1,124 @@
+#pragma once
+// VideoDecoder: a film file decoded ahead on a thread of its own (libavformat
+// and libavcodec, frame threads), its frames kept as planar YUV 4:2:0 in a
+// short queue for the render thread to present by presentation time. No SDL.
+//
+// Time is the film's own, in seconds from its first frame: a looping film
+// goes on counting (its second pass starts at its duration), so the one who
+// presents it needs only one clock. The render thread take()s the newest
+// frame due at the time it draws; frames it passed over count as dropped.
+// The queue holds a fraction of a second, so memory stays flat whatever the
+// film's length.
+//
+// Threading: open() and the destructor on any one thread; take(),
+// next_time(), finished(), error() and stats() from the presenting thread
+// while the decoder thread runs.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "common/result.hpp"
+
+struct AVFrame;
+
+namespace signage::render {
+
+struct FrameFree {
+    void operator()(AVFrame* f) const;
+};
+using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
+
+// One decoded picture: planar YUV 4:2:0 (AV_PIX_FMT_YUV420P, full or video
+// range as the film says).
+struct VideoFrame {
+    FramePtr frame;
+    double t = 0;             // when it is due, seconds from the film's start
+    double duration = 0;      // how long it shows
+    std::int64_t number = 0;  // 0, 1, 2, … in presentation order, loops counting on
+};
+
+struct VideoInfo {
+    int width = 0, height = 0;
+    double fps = 0;         // the stream's average frame rate
+    double duration_s = 0;  // one pass
+    std::string codec;      // "h264", "hevc", "vp9", …
+};
+
+struct VideoStats {
+    std::int64_t decoded = 0;    // frames out of the decoder
+    std::int64_t presented = 0;  // frames take() handed out
+    std::int64_t dropped = 0;    // frames take() passed over: their time had gone by
+    std::int64_t loops = 0;      // passes begun again
+};
+
+class VideoDecoder {
+  public:
+    struct Options {
+        bool loop = false;      // start again at the end, for ever
+        double start_at_s = 0;  // the first frame is the one showing at this time (posters)
+        std::size_t queue = 6;  // frames decoded ahead
+        int threads = 2;        // libavcodec's frame threads
+        std::string label;      // how the log names the film
+    };
+
+    // Opens `file`, finds its video stream and starts decoding on a thread.
+    // Fails ("unprocessable") when it is no film this build can decode.
+    static Result<std::unique_ptr<VideoDecoder>> open(const std::filesystem::path& file,
+                                                      const Options& options);
+    ~VideoDecoder();
+    VideoDecoder(const VideoDecoder&) = delete;
+    VideoDecoder& operator=(const VideoDecoder&) = delete;
+
+    const VideoInfo& info() const { return info_; }
+
+    // Waits (at most `timeout`) until the first frame is decoded; fails when
+    // the film has no frame it can decode.
+    Status wait_first(std::chrono::milliseconds timeout = std::chrono::seconds{10});
+    // Waits (at most `timeout`) until every frame due at `t` is decoded, the
+    // film ended or failed; false on timeout. For tests and benchmarks that
+    // step a clock of their own.
+    bool wait_decoded(double t, std::chrono::milliseconds timeout);
+
+    // The newest frame due at `t` (t >= frame.t) not handed out yet, or
+    // nullptr when none is due; older ones still queued are dropped.
+    std::unique_ptr<VideoFrame> take(double t);
+    // The oldest queued frame, whenever it is due (the first one, drawn
+    // before the film starts); nullptr when none is queued.
+    std::unique_ptr<VideoFrame> take_first();
+    // When the next queued frame is due; nullopt when none is queued.
+    std::optional<double> next_time() const;
+    // The decoder reached the end of a film that does not loop (or failed),
+    // and every frame was handed out or dropped.
+    bool finished() const;
+    // Why decoding stopped early, if it did.
+    std::optional<std::string> error() const;
+    VideoStats stats() const;
+
+  private:
+    struct Impl;
+    explicit VideoDecoder(std::unique_ptr<Impl> impl);
+    void run();
+
+    std::unique_ptr<Impl> impl_;
+    VideoInfo info_;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::unique_ptr<VideoFrame>> queue_;
+    std::size_t capacity_ = 6;
+    bool stop_ = false;
+    bool at_end_ = false;  // no more frames will come
+    double decoded_until_ = -1;
+    std::optional<std::string> error_;
+    VideoStats stats_;
+    std::thread thread_;
+};
+
+}  // namespace signage::render

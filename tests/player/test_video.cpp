@@ -1,0 +1,425 @@
+// Films on the screen: frames presented in order and on time, late frames
+// dropped rather than slipping, loops without a seam, and a rotation of
+// images and films with no black or frozen frame at any switch. The films
+// are made in the test with FFmpeg's test sources; each frame carries its
+// number as two grey patches (low and high digit, base 16), read back from
+// the real pixels SDL drew.
+#include <catch2/catch.hpp>
+
+#include <SDL.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "app/player.hpp"
+#include "common/sha256.hpp"
+#include "core/cache.hpp"
+#include "protocol/manifest.hpp"
+#include "render/display.hpp"
+#include "render/film.hpp"
+#include "render/fonts.hpp"
+#include "render/video.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace signage;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The grey level of digit d (0..15) in a numbered film, and back. Levels
+// start at 40 so no frame is black.
+constexpr int kBase = 40, kStep = 12;
+
+// A film of `seconds` at `fps` whose frame n shows n % 16 on its left half
+// and (n / 16) % 16 on its right half, as grey levels. H.264 in MP4 unless
+// `extension` says otherwise.
+fs::path numbered_film(const fs::path& dir, int fps, double seconds, int w = 160, int h = 90) {
+    std::ostringstream name;
+    name << "numbered-" << fps << "-" << seconds << "-" << w << "x" << h << ".mp4";
+    const fs::path out = dir / name.str();
+    if (fs::exists(out)) return out;
+    std::ostringstream filter;
+    filter << "color=c=gray:s=" << w << "x" << h << ":r=" << fps << ":d=" << seconds
+           << ",format=yuv420p,geq=lum='if(lt(X,W/2)," << kBase << "+" << kStep << "*mod(N,16),"
+           << kBase << "+" << kStep << "*mod(floor(N/16),16))':cb=128:cr=128";
+    test::Process ffmpeg("/usr/bin/ffmpeg", {"-v", "error", "-y", "-f", "lavfi", "-i", filter.str(),
+                                             "-c:v", "libx264", "-preset", "ultrafast", "-crf", "4",
+                                             "-g", "12", "-pix_fmt", "yuv420p", out.string()});
+    const auto rc = ffmpeg.wait(60s);
+    INFO(ffmpeg.output());
+    REQUIRE(rc == 0);
+    return out;
+}
+
+int digit_of(std::uint8_t grey) {
+    // SDL's YUV to RGB (limited range): R = (Y - 16) * 255 / 219.
+    const double y = grey * 219.0 / 255.0 + 16.0;
+    return static_cast<int>(std::lround((y - kBase) / kStep));
+}
+
+// The frame number the pixels of `target` show (mod 256).
+int number_shown(SDL_Renderer* r, SDL_Texture* target, int w, int h) {
+    SDL_Texture* before = SDL_GetRenderTarget(r);
+    SDL_SetRenderTarget(r, target);
+    std::uint8_t left[4] = {}, right[4] = {};
+    SDL_Rect a{w / 4, h / 2, 1, 1}, b{3 * w / 4, h / 2, 1, 1};
+    SDL_RenderReadPixels(r, &a, SDL_PIXELFORMAT_RGBA32, left, 4);
+    SDL_RenderReadPixels(r, &b, SDL_PIXELFORMAT_RGBA32, right, 4);
+    SDL_SetRenderTarget(r, before);
+    return digit_of(left[0]) + 16 * digit_of(right[0]);
+}
+
+struct Bench {
+    test::TempDir dir{"signage-video-test"};
+    std::unique_ptr<render::Display> display;
+    Bench() {
+        static auto rt = render::SdlRuntime::init(false);
+        REQUIRE(rt.ok());
+        auto d = render::make_offscreen_display({160, 90});
+        REQUIRE(d.ok());
+        display = std::move(*d);
+    }
+};
+
+struct Shown {
+    double t;    // the film's clock when it was drawn
+    int pixels;  // the number its pixels show (mod 256)
+    std::int64_t number;
+};
+
+// Plays `film` on a clock of its own stepping by `step`, waiting for the
+// decoder before each step (so the test measures pacing, not this
+// machine's speed), and records every frame drawn.
+std::vector<Shown> play(Bench& b, const fs::path& film, double seconds, double step, bool loop,
+                        render::VideoStats* stats = nullptr) {
+    SDL_Renderer* r = b.display->renderer();
+    render::TexturePtr target(
+        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, 160, 90));
+    REQUIRE(target);
+    render::VideoDecoder::Options opt;
+    opt.loop = loop;
+    auto decoder = render::VideoDecoder::open(film, opt);
+    REQUIRE(decoder.ok());
+    render::Film f(r, std::move(*decoder), SDL_Rect{0, 0, 160, 90}, SDL_Rect{0, 0, 160, 90});
+    SDL_SetRenderTarget(r, target.get());
+    REQUIRE(f.draw_first().ok());
+    SDL_SetRenderTarget(r, nullptr);
+    std::vector<Shown> shown{{0.0, number_shown(r, target.get(), 160, 90), f.frame_number()}};
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+    f.start(t0);
+    for (double t = step; t <= seconds + 1e-9; t += step) {
+        f.decoder().wait_decoded(t, 10s);
+        const auto at = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double>(t));
+        if (f.update(target.get(), at)) {
+            shown.push_back({t, number_shown(r, target.get(), 160, 90), f.frame_number()});
+        }
+        if (!loop && f.ended(at)) break;
+    }
+    if (stats) *stats = f.decoder().stats();
+    return shown;
+}
+
+}  // namespace
+
+TEST_CASE("video: every frame of a film is shown once, in order, within a frame of its time",
+          "[player][video]") {
+    Bench b;
+    for (const int fps : {25, 30}) {
+        DYNAMIC_SECTION(fps << " frames a second") {
+            const fs::path film = numbered_film(b.dir.path(), fps, 3.0);
+            render::VideoStats stats;
+            const auto shown = play(b, film, 3.5, 0.004, false, &stats);
+            const int frames = 3 * fps;
+            REQUIRE(shown.size() == static_cast<std::size_t>(frames));
+            for (std::size_t i = 0; i < shown.size(); ++i) {
+                INFO("drawn #" << i << " at " << shown[i].t << " s");
+                CHECK(shown[i].number == static_cast<std::int64_t>(i));
+                CHECK(shown[i].pixels == static_cast<int>(i % 256));
+                // Due at i / fps; drawn at the first step after.
+                const double n = static_cast<double>(i);
+                CHECK(shown[i].t >= n / fps - 1e-9);
+                CHECK(shown[i].t < (n + 1) / fps);
+            }
+            CHECK(stats.dropped == 0);
+            CHECK(stats.presented == frames);
+        }
+    }
+}
+
+TEST_CASE("video: a screen that draws late drops frames instead of slipping behind",
+          "[player][video]") {
+    Bench b;
+    const fs::path film = numbered_film(b.dir.path(), 25, 3.0);
+    // Drawing only every 100 ms: each drawing shows the frame due then.
+    render::VideoStats stats;
+    const auto shown = play(b, film, 3.0, 0.1, false, &stats);
+    REQUIRE(shown.size() >= 29);
+    for (const auto& s : shown) {
+        INFO("drawn at " << s.t << " s");
+        const int due = static_cast<int>(std::floor(s.t * 25 + 1e-6));
+        CHECK(std::abs(s.pixels - due) <= 1);
+    }
+    CHECK(stats.dropped > 40);
+    CHECK(stats.presented + stats.dropped == 75);
+}
+
+TEST_CASE("video: a looping film goes round without a seam", "[player][video]") {
+    Bench b;
+    const fs::path film = numbered_film(b.dir.path(), 25, 1.0);
+    render::VideoStats stats;
+    const auto shown = play(b, film, 3.0, 0.004, true, &stats);
+    // Three passes of 25 frames, each at its time: the clock goes on across the seam.
+    REQUIRE(shown.size() >= 75);
+    for (std::size_t i = 0; i < 75; ++i) {
+        INFO("drawn #" << i << " at " << shown[i].t << " s");
+        CHECK(shown[i].number == static_cast<std::int64_t>(i));
+        CHECK(shown[i].pixels == static_cast<int>(i % 25));
+        const double n = static_cast<double>(i);
+        CHECK(shown[i].t >= n / 25.0 - 1e-9);
+        CHECK(shown[i].t < (n + 1) / 25.0);
+    }
+    CHECK(stats.loops >= 2);
+    CHECK(stats.dropped == 0);
+}
+
+TEST_CASE("video: the poster is the frame a second in, or the last of a shorter film",
+          "[player][video]") {
+    Bench b;
+    SDL_Renderer* r = b.display->renderer();
+    for (const double seconds : {3.0, 0.5}) {
+        const fs::path film = numbered_film(b.dir.path(), 25, seconds);
+        render::VideoDecoder::Options opt;
+        opt.start_at_s = render::kPosterAt;
+        auto decoder = render::VideoDecoder::open(film, opt);
+        REQUIRE(decoder.ok());
+        render::TexturePtr target(
+            SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, 160, 90));
+        render::Film f(r, std::move(*decoder), SDL_Rect{0, 0, 160, 90}, SDL_Rect{0, 0, 160, 90});
+        SDL_SetRenderTarget(r, target.get());
+        REQUIRE(f.draw_first().ok());
+        SDL_SetRenderTarget(r, nullptr);
+        // 0.5 s at 25 frames a second: frames 0 to 12.
+        CHECK(number_shown(r, target.get(), 160, 90) == (seconds > 1 ? 25 : 12));
+    }
+}
+
+TEST_CASE("video: a file that is no whole film fails, saying which file", "[player][video]") {
+    Bench b;
+    const fs::path cut = b.dir.path() / "cut.mp4";
+    const std::string bytes = test::read_text_file(numbered_film(b.dir.path(), 25, 2.0));
+    std::ofstream(cut, std::ios::binary) << bytes.substr(0, 600);
+    for (const fs::path& bad : {cut, b.dir.path() / "missing.mp4"}) {
+        INFO(bad);
+        auto d = render::VideoDecoder::open(bad, {});
+        REQUIRE_FALSE(d.ok());
+        CHECK(d.error().message.find(bad.filename().string()) != std::string::npos);
+    }
+}
+
+namespace {
+
+// An offscreen display that looks at every frame it presents.
+class WatchedDisplay : public render::Display {
+  public:
+    using Watcher = std::function<void(const SDL_Surface&)>;
+    WatchedDisplay(std::unique_ptr<render::Display> inner, Watcher watch)
+        : inner_(std::move(inner)), watch_(std::move(watch)) {}
+    SDL_Renderer* renderer() override { return inner_->renderer(); }
+    render::Size size() const override { return inner_->size(); }
+    void present() override {
+        inner_->present();
+        auto frame = inner_->read_frame();
+        if (frame && *frame) watch_(**frame);
+    }
+    Result<render::SurfacePtr> read_frame() override { return inner_->read_frame(); }
+    void keep_next_frame() override { inner_->keep_next_frame(); }
+    bool wait_event(SDL_Event& e, std::chrono::milliseconds timeout) override {
+        return inner_->wait_event(e, timeout);
+    }
+    void post_event(SDL_Event e) override { inner_->post_event(e); }
+    Reaction handle_event(const SDL_Event& e) override { return inner_->handle_event(e); }
+    std::string name() const override { return "watched " + inner_->name(); }
+
+  private:
+    std::unique_ptr<render::Display> inner_;
+    Watcher watch_;
+};
+
+// The share of a frame's pixels that are black (each channel under 24).
+double black_share(const SDL_Surface& s) {
+    render::SurfacePtr rgba(
+        SDL_ConvertSurfaceFormat(const_cast<SDL_Surface*>(&s), SDL_PIXELFORMAT_RGBA32, 0));
+    if (!rgba) return 1;
+    std::size_t black = 0;
+    const auto* px = static_cast<const std::uint8_t*>(rgba->pixels);
+    for (int y = 0; y < rgba->h; ++y) {
+        for (int x = 0; x < rgba->w; ++x) {
+            const auto* p = px + y * rgba->pitch + x * 4;
+            if (p[0] < 24 && p[1] < 24 && p[2] < 24) ++black;
+        }
+    }
+    return static_cast<double>(black) / (rgba->w * rgba->h);
+}
+
+// Puts `file` in the cache as a finished download; its manifest entry.
+protocol::MediaRef cache_file(player::Cache& cache, const fs::path& file, const std::string& type) {
+    const std::string bytes = test::read_text_file(file);
+    const std::string sha = sha256_hex(bytes);
+    test::write_text_file(cache.partial_path(sha), bytes);
+    REQUIRE(cache.commit_media(sha, static_cast<std::int64_t>(bytes.size())).ok());
+    return {sha, static_cast<std::int64_t>(bytes.size()), type};
+}
+
+struct Presented {
+    std::chrono::steady_clock::time_point at;
+    std::string item;
+    double black = 0;
+    std::int64_t film_frame = -1;  // the number of the film frame on screen; -1: no film
+};
+
+}  // namespace
+
+TEST_CASE(
+    "video: a rotation of images, films and a looping film shows no black or frozen "
+    "frame at any switch, and each film's item lasts the film",
+    "[player][video][loop]") {
+    test::TempDir dir{"signage-video-rotation"};
+    static auto rt = render::SdlRuntime::init(false);
+    REQUIRE(rt.ok());
+    auto cache = player::Cache::open(dir / "cache");
+    REQUIRE(cache.ok());
+    auto plays = player::Outbox::open(dir / "plays");
+    REQUIRE(plays.ok());
+
+    auto still = [&](const std::string& colour) {
+        const fs::path out = dir / (colour + ".png");
+        test::Process ffmpeg("/usr/bin/ffmpeg",
+                             {"-v", "error", "-y", "-f", "lavfi", "-i",
+                              "color=c=" + colour + ":s=320x180", "-frames:v", "1", out.string()});
+        REQUIRE(ffmpeg.wait(60s) == 0);
+        return out;
+    };
+    protocol::Manifest m;
+    m.version = "films";
+    auto item = [&](const std::string& id, protocol::SlideType type, const fs::path& file,
+                    const std::string& content_type, int duration) {
+        const auto ref = cache_file(**cache, file, content_type);
+        m.media.push_back(ref);
+        protocol::Slide s;
+        s.id = id;
+        s.type = type;
+        s.title = id;
+        s.media = ref.sha256;
+        s.fit = protocol::Fit::cover;
+        s.duration_s = duration;
+        s.public_service = true;
+        s.purpose = "public_service";
+        return s;
+    };
+    m.items.push_back(item("red", protocol::SlideType::image, still("red"), "image/png", 1));
+    m.items.push_back(item("film-a", protocol::SlideType::video, numbered_film(dir.path(), 25, 2.0),
+                           "video/mp4", 2));
+    // 1.5 s of film: the server rounds the item up to 2 s; the screen ends it with the film.
+    m.items.push_back(item("film-b", protocol::SlideType::video, numbered_film(dir.path(), 30, 1.5),
+                           "video/mp4", 2));
+    m.items.push_back(item("blue", protocol::SlideType::image, still("blue"), "image/png", 1));
+    auto loop = item("film-loop", protocol::SlideType::video, numbered_film(dir.path(), 25, 1.0),
+                     "video/mp4", 3);
+    loop.play = protocol::VideoPlay::loop;
+    m.items.push_back(loop);
+
+    std::vector<Presented> seen;
+    app::Player* player = nullptr;
+    auto inner = render::make_offscreen_display({320, 180});
+    REQUIRE(inner.ok());
+    WatchedDisplay display(std::move(*inner), [&](const SDL_Surface& frame) {
+        if (player == nullptr) return;
+        Presented p;
+        p.at = std::chrono::steady_clock::now();
+        p.item = player->showing_id();
+        p.black = black_share(frame);
+        if (const auto* f = player->film()) p.film_frame = f->frame_number();
+        seen.push_back(std::move(p));
+    });
+    app::Player screen(display, render::FontSet::defaults(), **cache, {});
+    screen.enable_play_log(plays->get(), {});
+    screen.start();
+    player = &screen;
+    std::thread script([&] {
+        screen.deliver_manifest(m);
+        // One whole loop (about 8.5 s after the first item) and into the next.
+        std::this_thread::sleep_for(11s);
+        screen.post_quit();
+    });
+    CHECK(screen.run() == 0);
+    script.join();
+
+    // Every item of the loop was on screen, in order, and the next loop began.
+    std::vector<std::string> order;
+    for (const auto& p : seen) {
+        if (!p.item.empty() && (order.empty() || order.back() != p.item)) order.push_back(p.item);
+    }
+    INFO("items in order: " << order.size());
+    REQUIRE(order.size() >= 6);
+    const auto start = std::find(order.begin(), order.end(), "film-a");
+    REQUIRE(start != order.end());
+    CHECK(std::vector<std::string>(start, start + 5) ==
+          std::vector<std::string>{"film-a", "film-b", "blue", "film-loop", "red"});
+
+    // No frame after the first item is black, switches and crossfades included.
+    const auto first =
+        std::find_if(seen.begin(), seen.end(), [](const Presented& p) { return p.item == "red"; });
+    REQUIRE(first != seen.end());
+    double worst = 0;
+    for (auto it = first; it != seen.end(); ++it) worst = std::max(worst, it->black);
+    CHECK(worst < 0.05);
+
+    // While a film's item is on screen its picture moves: its frame number
+    // changes at least every 150 ms (two frames and a margin), from the
+    // switch (the crossfade in) to its end, the looping film across its seams.
+    for (const std::string id : {"film-a", "film-b", "film-loop"}) {
+        INFO(id);
+        std::optional<std::chrono::steady_clock::time_point> since;
+        std::int64_t last = -2, highest = -1;
+        double longest_still = 0;
+        for (const auto& p : seen) {
+            if (p.item != id) {
+                if (since) break;  // the first showing only
+                continue;
+            }
+            if (p.film_frame != last) {
+                if (since) {
+                    longest_still = std::max(longest_still,
+                                             std::chrono::duration<double>(p.at - *since).count());
+                }
+                since = p.at;
+                last = p.film_frame;
+                highest = std::max(highest, p.film_frame);
+            }
+        }
+        REQUIRE(since);
+        CHECK(longest_still < 0.15);
+        if (id == "film-a") CHECK(highest >= 48);     // 50 frames: played to its end
+        if (id == "film-b") CHECK(highest >= 43);     // 45 frames
+        if (id == "film-loop") CHECK(highest >= 70);  // 3 s of a 1 s film, round and round
+    }
+
+    // Proof of play: each film's item lasted the film, not its rounded duration.
+    std::map<std::string, std::int64_t> played_ms;
+    for (const auto& p : (*plays)->pending(100)) {
+        const std::string id = p.body.value("slide_id", "");
+        if (!played_ms.count(id)) played_ms[id] = p.body.value("duration_ms", std::int64_t{0});
+    }
+    CHECK(std::abs(played_ms["film-a"] - 2000) < 150);
+    CHECK(std::abs(played_ms["film-b"] - 1500) < 150);
+    CHECK(std::abs(played_ms["film-loop"] - 3000) < 150);
+}
