@@ -245,3 +245,90 @@ TEST_CASE("video: films have their own size limit, images keep theirs", "[server
     CHECK(image.json()["error"]["params"]["limit_bytes"] == 3000);
     CHECK(editor.get("/api/v1/media").json().at("media").size() == 1);
 }
+
+TEST_CASE("video: a video slide shows a stored film and lasts it when it plays to the end",
+          "[server][media][video][slides]") {
+    TempDir films("films");
+    Staff staff;
+    auto film = staff.editor.put_bytes(
+        "/api/v1/media",
+        read_text_file(make_film(films.path(), {"mp4", "libx264", "", 320, 240, 2.5})));
+    REQUIRE(film.status == 201);
+    const std::string film_sha = film.json().at("sha256");
+    const std::int64_t duration_ms = film.json().at("video").at("duration_ms");
+    REQUIRE(duration_ms % 1000 != 0);  // so that rounding up shows
+    const int film_seconds = static_cast<int>((duration_ms + 999) / 1000);
+    auto image = staff.editor.put_bytes("/api/v1/media", make_png(40, 30), "image/png");
+    REQUIRE(image.status == 201);
+    const std::string image_sha = image.json().at("sha256");
+    const auto slide_count = [&staff] {
+        return staff.editor.get("/api/v1/slides").json().at("slides").size();
+    };
+    const auto before = slide_count();
+
+    // To the end: the film's length, rounded up, whatever the editor sent.
+    json slide = {{"type", "video"},       {"title", "公益短片"}, {"media", film_sha},
+                  {"play", "to_end"},      {"duration_s", 30},    {"purpose", "public_service"},
+                  {"public_service", true}};
+    auto created = staff.editor.post("/api/v1/slides", slide);
+    REQUIRE(created.status == 201);
+    CHECK(created.json().at("duration_s") == film_seconds);
+    const std::string id = created.json().at("id");
+    slide["duration_s"] = 99;
+    auto updated = staff.editor.put("/api/v1/slides/" + id, slide);
+    REQUIRE(updated.status == 200);
+    CHECK(updated.json().at("duration_s") == film_seconds);
+
+    // Looping: the editor's duration stands.
+    json looping = slide;
+    looping["play"] = "loop";
+    looping["duration_s"] = 30;
+    auto loop = staff.editor.post("/api/v1/slides", looping);
+    REQUIRE(loop.status == 201);
+    CHECK(loop.json().at("duration_s") == 30);
+
+    // A video slide needs a stored film; an image slide a picture.
+    json picture = slide;
+    picture["media"] = image_sha;
+    auto not_film = staff.editor.post("/api/v1/slides", picture);
+    CHECK(not_film.status == 422);
+    CHECK(error_field(not_film) == "media");
+    CHECK(not_film.json()["error"]["params"]["format"] == "video");
+    json unknown = slide;
+    unknown["media"] = std::string(64, 'a');
+    auto missing = staff.editor.post("/api/v1/slides", unknown);
+    CHECK(missing.status == 422);
+    CHECK(error_field(missing) == "media");
+    auto film_as_image = staff.editor.post(
+        "/api/v1/slides",
+        {{"type", "image"}, {"title", "海报"}, {"media", film_sha}, {"duration_s", 8}});
+    CHECK(film_as_image.status == 422);
+    CHECK(error_field(film_as_image) == "media");
+    CHECK(film_as_image.json()["error"]["params"]["format"] == "picture");
+    auto changed_to_film = staff.editor.put(
+        "/api/v1/slides/" + loop.json().at("id").get<std::string>(),
+        {{"type", "image"}, {"title", "海报"}, {"media", film_sha}, {"duration_s", 8}});
+    CHECK(changed_to_film.status == 422);
+    CHECK(slide_count() == before + 2);
+    CHECK(staff.editor.get("/api/v1/slides/" + loop.json().at("id").get<std::string>())
+              .json()
+              .at("type") == "video");
+
+    // The screen's manifest: the slide with the film's length, the film with its facts.
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
+    const std::string approved = staff.approved_slide(slide);
+    staff.publish();
+    const auto manifest = fetch_manifest(screen);
+    const auto item = std::find_if(manifest.items.begin(), manifest.items.end(),
+                                   [&](const auto& s) { return s.id == approved; });
+    REQUIRE(item != manifest.items.end());
+    CHECK(item->duration_s == film_seconds);
+    const auto* ref = manifest.find_media(film_sha);
+    REQUIRE(ref != nullptr);
+    CHECK(ref->content_type == "video/mp4");
+    REQUIRE(ref->video.has_value());
+    CHECK(ref->video->duration_ms == duration_ms);
+    CHECK(ref->video->width == 320);
+    CHECK(ref->video->height == 240);
+    CHECK(ref->video->codec == "h264");
+}

@@ -28,25 +28,59 @@ constexpr const char* server_fields[] = {"id",
                                          "approved_version",
                                          "approved_revision"};
 
-// Every media reference of the slide names a recorded medium: 422 naming the
-// field otherwise.
+// Every media reference of the slide names a recorded medium of the kind the
+// field shows: a video slide's media a film, every other (an image's media,
+// a background, an honour-roll photo) a picture. 422 naming the field
+// otherwise.
 Status check_slide_media(Tx& tx, const protocol::Slide& slide) {
-    auto check = [&](const std::string& sha, const std::string& field) -> Status {
-        if (sha.empty() || tx.media().find(sha)) return {};
-        return make_error(ErrorCode::unprocessable,
-                          "no uploaded media has sha256 " + sha + ": upload it first", field)
-            .because(ErrorReason::format, {{"format", "media"}});
+    auto check = [&](const std::string& sha, const std::string& field, bool film) -> Status {
+        if (sha.empty()) return {};
+        const auto found = tx.media().find(sha);
+        if (!found) {
+            return make_error(ErrorCode::unprocessable,
+                              "no uploaded media has sha256 " + sha + ": upload it first", field)
+                .because(ErrorReason::format, {{"format", film ? "video" : "media"}});
+        }
+        if (film && !found->video) {
+            return make_error(ErrorCode::unprocessable,
+                              std::string("media ").append(sha).append(
+                                  " is a picture: a video slide shows an uploaded film"),
+                              field)
+                .because(ErrorReason::format, {{"format", "video"}});
+        }
+        if (!film && found->video) {
+            return make_error(ErrorCode::unprocessable,
+                              std::string("media ").append(sha).append(
+                                  " is a film: show it with a video slide"),
+                              field)
+                .because(ErrorReason::format, {{"format", "picture"}});
+        }
+        return {};
     };
-    if (!slide.media.empty()) {
-        if (auto st = check(slide.media, "media"); !st) return st;
+    if (auto st = check(slide.media, "media", slide.type == protocol::SlideType::video); !st) {
+        return st;
     }
-    if (auto st = check(slide.background.media, "background.media"); !st) return st;
+    if (auto st = check(slide.background.media, "background.media", false); !st) return st;
     for (std::size_t i = 0; i < slide.entries.size(); ++i) {
         const std::string field =
             std::string("entries[").append(std::to_string(i)).append("].photo");
-        if (auto st = check(slide.entries[i].photo, field); !st) return st;
+        if (auto st = check(slide.entries[i].photo, field, false); !st) return st;
     }
     return {};
+}
+
+// A video slide that plays its film to the end lasts the film: its
+// duration_s is the film's length rounded up to whole seconds, whatever the
+// editor sent (a looping film keeps the editor's). The media was checked.
+void fit_duration_to_film(Tx& tx, protocol::Slide& slide) {
+    if (slide.type != protocol::SlideType::video || slide.play != protocol::VideoPlay::to_end) {
+        return;
+    }
+    const auto film = tx.media().find(slide.media);
+    if (!film || !film->video) return;
+    const std::int64_t seconds = (film->video->duration_ms + 999) / 1000;
+    slide.duration_s = static_cast<int>(std::clamp<std::int64_t>(
+        seconds, protocol::SlideLimits::min_duration_s, protocol::SlideLimits::max_duration_s));
 }
 
 // The same inside the transaction that stores a slide's JSON, so a medium
@@ -90,7 +124,11 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
         return e;
     }
     slide->id.clear();
-    auto media = store_.read([&](Tx& tx) -> Status { return check_slide_media(tx, *slide); });
+    auto media = store_.read([&](Tx& tx) -> Status {
+        if (auto st = check_slide_media(tx, *slide); !st) return st;
+        fit_duration_to_film(tx, *slide);
+        return {};
+    });
     if (!media) return media.error();
     // Targeted groups must exist, so a typo does not silently show nothing.
     for (std::size_t i = 0; i < slide->groups.size(); ++i) {
