@@ -172,6 +172,10 @@ TEST_CASE("video: refused films name their reason and leave nothing stored",
                         read_text_file(make_film(
                             films.path(), {"mov", "mjpeg", "", 12000, 12000, 1, 1, "color=black"})),
                         422, "video_too_big"});
+    refusals.push_back({"a film over an hour",
+                        read_text_file(make_film(films.path(), {"mp4", "libx264", "", 64, 64, 3601,
+                                                                0, "color=black", 1})),
+                        422, "video_too_long"});
     for (const Refusal& r : refusals) {
         INFO(r.what);
         auto res = editor.put_bytes("/api/v1/media", r.bytes, "video/mp4");
@@ -190,6 +194,9 @@ TEST_CASE("video: refused films name their reason and leave nothing stored",
     CHECK(
         json::parse(editor.put_bytes("/api/v1/media", refusals[4].bytes).body)["error"]["params"] ==
         json({{"width", 12000}, {"height", 12000}, {"max_side", 8192}, {"max_pixels", 35000000}}));
+    CHECK(
+        json::parse(editor.put_bytes("/api/v1/media", refusals[5].bytes).body)["error"]["params"] ==
+        json({{"seconds", 3601}, {"max_seconds", 3600}}));
     // The server goes on: a good film after them is stored.
     CHECK(upload(editor, make_film(films.path(), {"mp4", "libx264", "", 160, 120, 1})).status ==
           201);

@@ -58,7 +58,8 @@ std::filesystem::path make_film(const std::filesystem::path& dir, const FilmSpec
                                      .append(std::to_string(spec.width))
                                      .append("x")
                                      .append(std::to_string(spec.height))
-                                     .append(":rate=25")});
+                                     .append(":rate=")
+                                     .append(std::to_string(spec.rate))});
     }
     if (!spec.audio.empty()) {
         args.insert(args.end(), {"-f", "lavfi", "-i", "sine=frequency=440"});
