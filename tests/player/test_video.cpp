@@ -384,7 +384,9 @@ TEST_CASE(
     CHECK(worst < 0.05);
 
     // While a film's item is on screen its picture moves: its frame number
-    // changes at least every 150 ms (two frames and a margin), from the
+    // changes at least every 250 ms (two frames and a margin for a busy
+    // machine; holding a film's last frame to the next whole second, or
+    // starting it after the crossfade, holds it 0.5 s or more), from the
     // switch (the crossfade in) to its end, the looping film across its seams.
     for (const std::string id : {"film-a", "film-b", "film-loop"}) {
         INFO(id);
@@ -407,7 +409,7 @@ TEST_CASE(
             }
         }
         REQUIRE(since);
-        CHECK(longest_still < 0.15);
+        CHECK(longest_still < 0.25);
         if (id == "film-a") CHECK(highest >= 48);     // 50 frames: played to its end
         if (id == "film-b") CHECK(highest >= 43);     // 45 frames
         if (id == "film-loop") CHECK(highest >= 70);  // 3 s of a 1 s film, round and round
@@ -422,4 +424,72 @@ TEST_CASE(
     CHECK(std::abs(played_ms["film-a"] - 2000) < 150);
     CHECK(std::abs(played_ms["film-b"] - 1500) < 150);
     CHECK(std::abs(played_ms["film-loop"] - 3000) < 150);
+}
+
+TEST_CASE("video: a film the screen cannot decode is skipped and reported, never a black screen",
+          "[player][video][loop]") {
+    test::TempDir dir{"signage-video-broken"};
+    static auto rt = render::SdlRuntime::init(false);
+    REQUIRE(rt.ok());
+    auto cache = player::Cache::open(dir / "cache");
+    REQUIRE(cache.ok());
+    // Whole bytes of a film cut short: its download verified, its frames gone.
+    const std::string film = test::read_text_file(numbered_film(dir.path(), 25, 2.0));
+    test::write_text_file(dir / "cut.mp4", film.substr(0, film.size() / 3));
+    test::Process ffmpeg("/usr/bin/ffmpeg",
+                         {"-v", "error", "-y", "-f", "lavfi", "-i", "color=c=green:s=320x180",
+                          "-frames:v", "1", (dir / "green.png").string()});
+    REQUIRE(ffmpeg.wait(60s) == 0);
+
+    protocol::Manifest m;
+    m.version = "broken";
+    for (const auto& [id, file, type] :
+         std::vector<std::tuple<std::string, fs::path, protocol::SlideType>>{
+             {"green", dir / "green.png", protocol::SlideType::image},
+             {"cut", dir / "cut.mp4", protocol::SlideType::video}}) {
+        const auto ref = cache_file(**cache, file,
+                                    type == protocol::SlideType::image ? "image/png" : "video/mp4");
+        m.media.push_back(ref);
+        protocol::Slide s;
+        s.id = id;
+        s.type = type;
+        s.title = id;
+        s.media = ref.sha256;
+        s.duration_s = 1;
+        s.public_service = true;
+        m.items.push_back(s);
+    }
+
+    std::vector<Presented> seen;
+    app::Player* player = nullptr;
+    auto inner = render::make_offscreen_display({320, 180});
+    REQUIRE(inner.ok());
+    WatchedDisplay display(std::move(*inner), [&](const SDL_Surface& frame) {
+        if (player == nullptr) return;
+        seen.push_back(
+            {std::chrono::steady_clock::now(), player->showing_id(), black_share(frame), -1});
+    });
+    app::Player screen(display, render::FontSet::defaults(), **cache, {});
+    screen.start();
+    player = &screen;
+    std::optional<std::string> reported;
+    std::thread script([&] {
+        screen.deliver_manifest(m);
+        std::this_thread::sleep_for(4s);
+        reported = screen.playback_error();
+        screen.post_quit();
+    });
+    CHECK(screen.run() == 0);
+    script.join();
+
+    // The image went on showing; the broken film never took the screen.
+    bool green = false;
+    for (const auto& p : seen) {
+        CHECK(p.item != "cut");
+        CHECK(p.black < 0.05);
+        green = green || p.item == "green";
+    }
+    CHECK(green);
+    REQUIRE(reported);
+    CHECK(reported->find("slide cut") != std::string::npos);
 }

@@ -477,6 +477,11 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
             return milliseconds{0};
         }
     }
+    // A film that has ended ends its item at once (handle_item_end).
+    if (decision_.mode == player::Mode::item && is_video(decision_.slide) && compositor_.film() &&
+        compositor_.film()->ended(now)) {
+        return milliseconds{0};
+    }
     if (auto frame = compositor_.next_frame_due(now)) {
         return std::clamp(std::chrono::ceil<milliseconds>(*frame - now), milliseconds{0},
                           kFrameInterval);
@@ -591,7 +596,11 @@ void Player::handle_prepare() {
         return;  // stays on screen
     }
     auto rendered = render_page(*next, page, decision_.until);
-    if (!rendered) return;
+    if (!rendered) {
+        // A film that cannot be decoded now will not be at its turn either.
+        if (is_video(next)) film_failed(next->media, label(*next), rendered.error().message);
+        return;
+    }
     p.rendered = std::move(*rendered);
     prepared_ = std::move(p);
 }
