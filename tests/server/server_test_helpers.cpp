@@ -1,5 +1,6 @@
 #include "server_test_helpers.hpp"
 
+#include <fstream>
 #include <stdexcept>
 #include <vector>
 
@@ -47,6 +48,19 @@ std::vector<std::filesystem::path> media_files(const ServerFixture& server) {
         if (e.is_regular_file()) out.push_back(e.path());
     }
     return out;
+}
+
+long peak_resident_kb(Process& process) {
+    std::ifstream status("/proc/" + std::to_string(process.pid()) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return -1;
+}
+
+void reset_peak_resident(Process& process) {
+    std::ofstream("/proc/" + std::to_string(process.pid()) + "/clear_refs") << "5";
 }
 
 std::string make_jpeg(int width, int height, int seed) {

@@ -38,6 +38,23 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text);
 // directory does not exist).
 std::vector<std::filesystem::path> media_files(const ServerFixture& server);
 
+// A process's peak resident memory so far, in kB (VmHWM); -1 when unknown.
+long peak_resident_kb(Process& process);
+// Starts the peak over from the memory the process holds now (clear_refs).
+void reset_peak_resident(Process& process);
+// A bound on how much a server's peak memory may grow: `plain_kb`, or
+// `sanitized_kb` under AddressSanitizer, whose quarantine (up to 256 MB)
+// keeps freed memory instead of reusing it.
+constexpr long growth_bound_kb(long plain_kb, long sanitized_kb) {
+#if defined(__SANITIZE_ADDRESS__)
+    (void)plain_kb;
+    return sanitized_kb;
+#else
+    (void)sanitized_kb;
+    return plain_kb;
+#endif
+}
+
 std::string error_field(const HttpResponse& res);
 std::string error_code(const HttpResponse& res);
 

@@ -339,3 +339,29 @@ TEST_CASE("video: a video slide shows a stored film and lasts it when it plays t
     CHECK(ref->video->height == 240);
     CHECK(ref->video->codec == "h264");
 }
+
+TEST_CASE("video: a film is probed from disk, never held in memory", "[server][media][video]") {
+    TempDir films("films");
+    // 75 MB: 30 s of 1080p at 20 Mbit/s.
+    const auto film =
+        make_film(films.path(),
+                  {"mp4", "libx264", "aac", 1920, 1080, 30, 0, "testsrc2", 25, {"-b:v", "20M"}});
+    const auto size = std::filesystem::file_size(film);
+    REQUIRE(size > 60'000'000);
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    REQUIRE(editor.get("/api/v1/media").status == 200);  // signed in (argon2id's peak is past)
+    reset_peak_resident(server.process());
+    const long before = peak_resident_kb(server.process());
+    REQUIRE(before > 0);
+    auto up = editor.put_bytes("/api/v1/media", read_text_file(film));
+    REQUIRE(up.status == 201);
+    CHECK(up.json().at("size") == size);
+    CHECK(up.json().at("video").at("width") == 1920);
+    const long after = peak_resident_kb(server.process());
+    INFO("film " << size / 1000 << " kB; peak VmHWM before " << before << " kB, after " << after
+                 << " kB");
+    // The film in memory would be 75 MB more; probing it (a few decoded
+    // frames, at most 8 MiB of packets) takes about 22 MB.
+    CHECK(after - before < growth_bound_kb(45'000, 200'000));
+}

@@ -402,7 +402,11 @@ Result<ProbedVideo> probe_video(const std::filesystem::path& path, const std::st
     if (err < 0) return av_failure("opening it", err, deadline, limits.deadline);
     std::unique_ptr<AVFormatContext, FormatClose> fc(raw);
     fc->flags |= AVFMT_FLAG_DISCARD_CORRUPT;
-    err = avformat_find_stream_info(fc.get(), nullptr);
+    // The decoders that find the streams' facts work on one thread each.
+    std::vector<AVDictionary*> stream_options(fc->nb_streams, nullptr);
+    for (AVDictionary*& o : stream_options) av_dict_set(&o, "threads", "1", 0);
+    err = avformat_find_stream_info(fc.get(), stream_options.data());
+    for (AVDictionary*& o : stream_options) av_dict_free(&o);
     if (err < 0) return av_failure("finding its streams", err, deadline, limits.deadline);
 
     const int vi = video_stream_of(*fc);

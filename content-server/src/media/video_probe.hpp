@@ -33,8 +33,8 @@ struct VideoLimits {
     std::chrono::milliseconds deadline{30'000};       // for a whole probe
 };
 
-inline constexpr std::int64_t kProbeBytes = 16 * 1024 * 1024;
-inline constexpr std::int64_t kAnalyzeSeconds = 10;
+inline constexpr std::int64_t kProbeBytes = 8 * 1024 * 1024;
+inline constexpr std::int64_t kAnalyzeSeconds = 5;
 // The poster frame is taken this far in (or is the first frame of a shorter film)
 // and scaled to at most this wide.
 inline constexpr std::int64_t kPosterAtMs = 1000;

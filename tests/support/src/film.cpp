@@ -71,6 +71,7 @@ std::filesystem::path make_film(const std::filesystem::path& dir, const FilmSpec
         for (auto& o : encoder_options(spec.video)) args.push_back(o);
     }
     if (!spec.audio.empty()) args.insert(args.end(), {"-c:a", spec.audio});
+    args.insert(args.end(), spec.options.begin(), spec.options.end());
     args.push_back(out.string());
 
     const auto log = std::filesystem::path(out.string() + ".log");

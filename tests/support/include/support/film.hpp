@@ -14,7 +14,8 @@ struct FilmSpec {
     // {"webm", "libvpx-vp9", "libopus", 640, 360}: what is left out is as below.
     FilmSpec(std::string container_ = "mp4", std::string video_ = "libx264",
              std::string audio_ = {}, int width_ = 320, int height_ = 240, double seconds_ = 2,
-             int frames_ = 0, std::string source_ = "testsrc2", int rate_ = 25)
+             int frames_ = 0, std::string source_ = "testsrc2", int rate_ = 25,
+             std::vector<std::string> options_ = {})
         : container(std::move(container_)),
           video(std::move(video_)),
           audio(std::move(audio_)),
@@ -23,17 +24,19 @@ struct FilmSpec {
           seconds(seconds_),
           frames(frames_),
           source(std::move(source_)),
-          rate(rate_) {}
+          rate(rate_),
+          options(std::move(options_)) {}
 
     std::string container;  // the file's extension: mp4, webm, mov, m4a, …
     std::string video;      // FFmpeg encoder; "" for none (sound only)
     std::string audio;      // FFmpeg encoder; "" for a silent film
     int width;
     int height;
-    double seconds;      // length
-    int frames;          // more than 0: only this many frames
-    std::string source;  // lavfi picture source ("color=black" is cheap)
-    int rate;            // frames a second
+    double seconds;                    // length
+    int frames;                        // more than 0: only this many frames
+    std::string source;                // lavfi picture source ("color=black" is cheap)
+    int rate;                          // frames a second
+    std::vector<std::string> options;  // further output options ({"-b:v", "20M"})
 };
 
 // Makes the film into `dir` (a new file each call) and returns its path;
