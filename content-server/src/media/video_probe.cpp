@@ -291,6 +291,7 @@ struct FrameReader {
         if (!packet || !frame) return make_error(ErrorCode::internal, "out of memory");
         bool draining = false;
         for (;;) {
+            if (deadline.passed()) return av_failure("decoding", AVERROR_EXIT, deadline, limit);
             int err = avcodec_receive_frame(&dec, frame.get());
             if (err == 0) {
                 const std::int64_t ts = frame->best_effort_timestamp;
