@@ -8,6 +8,8 @@
 
 #include "common/sha256.hpp"
 #include "server_test_helpers.hpp"
+#include "support/film.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace signage::test;
 using nlohmann::json;
@@ -29,6 +31,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"PATCH /api/v1/media/{sha256}", "UUFKFK"},
         {"DELETE /api/v1/media/{sha256}", "UUFKFK"},
         {"GET /media/{sha256}", "KKKKKK"},
+        {"GET /media/{sha256}/poster.png", "KKKKKK"},
         {"GET /api/v1/slides", "UUFKKK"},
         {"POST /api/v1/slides", "UUFKFK"},
         {"GET /api/v1/slides/{id}", "UUFKKK"},
@@ -172,6 +175,7 @@ struct AccessWorld {
     std::string device = staff.server.add_screen("lobby", "hall");
     std::string expired;
     std::string media;     // sha256 of an uploaded PNG
+    std::string film;      // sha256 of an uploaded film (it has a poster)
     std::string slide;     // a draft slide
     std::string question;  // a draft quiz question
     std::string screen;    // the device's screen id
@@ -188,6 +192,12 @@ struct AccessWorld {
         const std::string png = make_png(8, 8, 5);
         REQUIRE(staff.editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
         media = signage::sha256_hex(png);
+        const signage::test::TempDir films("films");
+        auto uploaded = staff.editor.put_bytes(
+            "/api/v1/media",
+            read_text_file(make_film(films.path(), {"mp4", "libx264", "", 64, 48, 1})));
+        REQUIRE(uploaded.status == 201);
+        film = uploaded.json().at("sha256").get<std::string>();
         slide = fresh_slide("draft");
         question = fresh_question("draft");
         screen = staff.screen_id("lobby");
@@ -289,7 +299,7 @@ struct AccessWorld {
             pattern.replace(pattern.find(param), param.size(), value);
         };
         if (starts("/media/")) {
-            fill("{sha256}", media);
+            fill("{sha256}", pattern.find("/poster.png") != std::string::npos ? film : media);
         } else if (starts("/api/v1/media/{sha256}")) {
             fill("{sha256}", changes ? fresh_media() : media);
         } else if (starts("/api/v1/slides/{id}")) {
