@@ -398,14 +398,22 @@ Result<ProbedVideo> probe_video(const std::filesystem::path& path, const std::st
     const AVInputFormat* format = av_find_input_format(container == "webm" ? "matroska" : "mov");
     AVDictionary* options = nullptr;
     av_dict_set(&options, "protocol_whitelist", "file", 0);
+    // Only the decoders of accepted codecs ever see its data, finding the
+    // streams included (other codecs are named from the container).
+    av_dict_set(&options, "codec_whitelist",
+                "h264,hevc,vp8,libvpx,vp9,libvpx-vp9,aac,opus,libopus,vorbis,libvorbis", 0);
     int err = avformat_open_input(&raw, path.c_str(), format, &options);
     av_dict_free(&options);
     if (err < 0) return av_failure("opening it", err, deadline, limits.deadline);
     std::unique_ptr<AVFormatContext, FormatClose> fc(raw);
     fc->flags |= AVFMT_FLAG_DISCARD_CORRUPT;
-    // The decoders that find the streams' facts work on one thread each.
+    // The decoders that find the streams' facts work on one thread each,
+    // under the pixel cap.
     std::vector<AVDictionary*> stream_options(fc->nb_streams, nullptr);
-    for (AVDictionary*& o : stream_options) av_dict_set(&o, "threads", "1", 0);
+    for (AVDictionary*& o : stream_options) {
+        av_dict_set(&o, "threads", "1", 0);
+        av_dict_set_int(&o, "max_pixels", static_cast<std::int64_t>(limits.max_pixels), 0);
+    }
     err = avformat_find_stream_info(fc.get(), stream_options.data());
     for (AVDictionary*& o : stream_options) av_dict_free(&o);
     if (err < 0) return av_failure("finding its streams", err, deadline, limits.deadline);
