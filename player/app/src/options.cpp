@@ -60,7 +60,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     cli.add_option("--cache-max-bytes", cache_max,
                    "Keep the cached media (and partial downloads) under this many bytes; "
                    "suffixes K, M, G (1024-based), e.g. 20G. Default: 80% of the free space of "
-                   "the cache's file system at start, counting what the cache holds");
+                   "the cache's file system at start and what the cache holds, together");
     cli.add_option("--heartbeat-seconds", heartbeat_s,
                    "Seconds between heartbeats (one is also sent at once on a change)")
         ->check(CLI::Range(5, 3600))
