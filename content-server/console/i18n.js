@@ -43,6 +43,7 @@ const DICT = {
     'ed.type': '类型',
     'ed.groups': '播放分组（不选即全部分组）',
     'ed.upload': '上传图片', 'ed.uploading': '正在上传 {0}%', 'ed.uploaded': '已上传（{0}×{1}）',
+    'ed.film_chosen': '影片：{0}', 'film.facts': '{0} 秒 · {1}×{2} · {3}', 'media.no_films': '媒体库里还没有视频',
     'ed.save': '保存草稿', 'ed.save_submit': '保存并提交审核', 'ed.saved': '草稿「{0}」已保存', 'ed.saved_submitted': '「{0}」已保存并提交审核',
     'ed.preview': '预览', 'ed.preview_alt': '屏幕上的实际效果', 'ed.preview_rendering': '正在渲染预览…',
     'ed.preview_failed': '无法预览：{0}', 'ed.preview_pages': '共 {0} 页，此处为第 1 页',
@@ -120,8 +121,8 @@ const DICT = {
     'csv.honor_import': '从 CSV 导入名单', 'csv.honor_loaded': '已从 CSV 读入 {0} 人，保存后生效',
     'csv.honor_hint': '第一行为列名：姓名、类别、级别、单位、期间、事迹（照片可填媒体库中的 sha256）；导入会替换下表。',
     'nav.media': '媒体库', 'media.title': '媒体库（{0} 个文件）', 'media.upload': '上传图片',
-    'media.hint': 'PNG 或 JPEG，可一次选择多张；相同的文件只保存一份。', 'media.empty': '媒体库还是空的',
-    'media.uploading': '正在上传第 {0}/{1} 张：{2}%', 'media.uploaded': '已上传 {0} 张图片', 'media.choose': '从媒体库选择',
+    'media.hint': '图片（PNG、JPEG）或视频（MP4、WebM、MOV），可一次选择多个；相同的文件只保存一份。', 'media.empty': '媒体库还是空的',
+    'media.uploading': '正在上传第 {0}/{1} 个：{2}%', 'media.uploaded': '已上传 {0} 个文件', 'media.choose': '从媒体库选择',
     // The media library's table, the content list's search, sort and copy, the editor's image size.
     'media.search': '搜索', 'media.search_hint': '按名称搜索', 'media.sort': '排序',
     'media.sort.uploaded_at_desc': '最新上传在前', 'media.sort.uploaded_at_asc': '最早上传在前',
@@ -232,6 +233,7 @@ const DICT = {
     'ed.type': 'Type',
     'ed.groups': 'Groups (none ticked: every group)',
     'ed.upload': 'Upload an image', 'ed.uploading': 'Uploading {0}%', 'ed.uploaded': 'Uploaded ({0}×{1})',
+    'ed.film_chosen': 'Film: {0}', 'film.facts': '{0} s · {1}×{2} · {3}', 'media.no_films': 'No films in the library yet',
     'ed.save': 'Save draft', 'ed.save_submit': 'Save and submit', 'ed.saved': 'Draft "{0}" saved', 'ed.saved_submitted': '"{0}" saved and submitted',
     'ed.preview': 'Preview', 'ed.preview_alt': 'The slide as the screen draws it', 'ed.preview_rendering': 'Rendering the preview…',
     'ed.preview_failed': 'Cannot preview: {0}', 'ed.preview_pages': '{0} pages; this is page 1',
@@ -309,8 +311,8 @@ const DICT = {
     'csv.honor_import': 'Import the list from CSV', 'csv.honor_loaded': '{0} people read from the CSV; save to keep them',
     'csv.honor_hint': 'First row: name, category, level, unit, period, deed (photo: a sha256 from the library); replaces the table below.',
     'nav.media': 'Media', 'media.title': 'Media library ({0} files)', 'media.upload': 'Upload images',
-    'media.hint': 'PNG or JPEG, several at once; the same file is kept once.', 'media.empty': 'The library is empty',
-    'media.uploading': 'Uploading {0} of {1}: {2}%', 'media.uploaded': '{0} images uploaded', 'media.choose': 'Choose from the library',
+    'media.hint': 'Pictures (PNG, JPEG) or films (MP4, WebM, MOV), several at once; the same file is kept once.', 'media.empty': 'The library is empty',
+    'media.uploading': 'Uploading {0} of {1}: {2}%', 'media.uploaded': '{0} files uploaded', 'media.choose': 'Choose from the library',
     // The media library's table, the content list's search, sort and copy, the editor's image size.
     'media.search': 'Search', 'media.search_hint': 'Search by name', 'media.sort': 'Sort',
     'media.sort.uploaded_at_desc': 'Newest first', 'media.sort.uploaded_at_asc': 'Oldest first',
@@ -389,7 +391,7 @@ const DICT = {
 const ERRORS = {
   zh: {
     'err.status': '操作未成功（错误 {0}）',
-    'file.none': '未选择文件', 'file.sep': '、', 'file.choose_image': '选择图片', 'file.choose_images': '选择图片（可多选）', 'file.choose_csv': '选择 CSV 文件',
+    'file.none': '未选择文件', 'file.sep': '、', 'file.choose_image': '选择图片', 'file.choose_film': '选择视频文件', 'file.choose_images': '选择文件（可多选）', 'file.choose_csv': '选择 CSV 文件',
     'field.this': '此项', 'field.name': '名称', 'field.reason': '原因', 'field.revision': '版本', 'field.status': '状态',
     'field.body': '提交的内容', 'field.media': '媒体文件', 'field.filename': '文件名', 'field.slides': '轮播顺序',
     'kind.string': '文字', 'kind.integer': '整数', 'kind.number': '数字', 'kind.boolean': '“是”或“否”', 'kind.list': '列表',
@@ -429,7 +431,7 @@ const ERRORS = {
   },
   en: {
     'err.status': 'That did not work (error {0})',
-    'file.none': 'No file chosen', 'file.sep': ', ', 'file.choose_image': 'Choose a picture', 'file.choose_images': 'Choose pictures', 'file.choose_csv': 'Choose a CSV file',
+    'file.none': 'No file chosen', 'file.sep': ', ', 'file.choose_image': 'Choose a picture', 'file.choose_film': 'Choose a film', 'file.choose_images': 'Choose files', 'file.choose_csv': 'Choose a CSV file',
     'field.this': 'This field', 'field.name': 'Name', 'field.reason': 'Reason', 'field.revision': 'Revision', 'field.status': 'Status',
     'field.body': 'The submitted data', 'field.media': 'Media file', 'field.filename': 'File name', 'field.slides': 'Rotation order',
     'kind.string': 'text', 'kind.integer': 'a whole number', 'kind.number': 'a number', 'kind.boolean': 'yes or no', 'kind.list': 'a list',

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -305,6 +306,53 @@ TEST_CASE("faults: a cached file corrupted on disk is detected, fetched again an
     CHECK(player->terminate() == 0);
 }
 
+namespace {
+
+// A server whose one screen, "kiosk" in group "street", has a green slide to
+// show; then a publish of about 4 MB of picture more.
+struct KioskWithBigPicture {
+    ServerFixture server;
+    HttpClient editor = server.client(server.add_staff("erin", "editor"));
+    HttpClient reviewer = server.client(server.add_staff("rita", "reviewer"));
+    HttpClient admin = server.client(server.add_staff("ada", "admin"));
+    std::string token = server.add_screen("kiosk", "street");
+    nlohmann::json screen;  // as the API showed it last
+    ShowOnFailure shown_screen{"the screen as the API shows it", [this] { return screen.dump(2); }};
+
+    KioskWithBigPicture() {
+        approve_slide(editor, reviewer, coloured_slide("礼让斑马线", kGreen));
+        REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+    }
+
+    void publish_big_picture(std::uint32_t seed) {
+        auto up = editor.put_bytes("/api/v1/media", noise_png(1200, 1150, seed), "image/png");
+        REQUIRE(up.status == 201);
+        approve_slide(editor, reviewer,
+                      {{"type", "image"},
+                       {"media", up.json().at("sha256").get<std::string>()},
+                       {"duration_s", 30},
+                       {"public_service", true}});
+        REQUIRE(reviewer.post("/api/v1/publish").status == 200);
+    }
+
+    // Waits up to 30 s for the screen's heartbeat to carry a sync error
+    // (calling `each` at every look): the error, or "" when none came.
+    std::string wait_for_sync_error(const std::function<void()>& each = [] {}) {
+        const bool reported = wait_until(
+            [&] {
+                each();
+                screen = screen_named(admin, "kiosk");
+                return screen.is_object() && screen.at("heartbeat").is_object() &&
+                       screen.at("heartbeat").at("last_sync_error").is_string();
+            },
+            30s);
+        return reported ? screen.at("heartbeat").at("last_sync_error").get<std::string>()
+                        : std::string{};
+    }
+};
+
+}  // namespace
+
 TEST_CASE(
     "faults: the disk filling up during a download keeps the old content on screen and the "
     "heartbeat reports it",
@@ -314,14 +362,7 @@ TEST_CASE(
             "this test mounts a small tmpfs to fill, which needs root; scripts/test runs the "
             "tests as root");
     }
-    ServerFixture server;
-    auto editor = server.client(server.add_staff("erin", "editor"));
-    auto reviewer = server.client(server.add_staff("rita", "reviewer"));
-    auto admin = server.client(server.add_staff("ada", "admin"));
-    const auto token = server.add_screen("kiosk", "street");
-    approve_slide(editor, reviewer, coloured_slide("礼让斑马线", kGreen));
-    REQUIRE(reviewer.post("/api/v1/publish").status == 200);
-
+    KioskWithBigPicture k;
     TempDir dir("signage-diskfull");
     const auto cache = dir / "cache";
     SmallDisk disk(cache, "3m");
@@ -329,43 +370,29 @@ TEST_CASE(
     const auto snapshot = dir / "screen.png";
     const auto log = dir / "player.log";
     ShowOnFailure shown_log("player log", log);
-    auto player = start_headless_player(kOfflinePlayer, server.url(), token, cache, snapshot, log,
-                                        {"--heartbeat-seconds", "5", "--screenshot-seconds", "0"});
+    // A cache limit above the disk's size, so the download itself fills it
+    // (by default the limit is 80% of the free space, and the image would
+    // be refused before any byte came: the next test).
+    auto player = start_headless_player(
+        kOfflinePlayer, k.server.url(), k.token, cache, snapshot, log,
+        {"--heartbeat-seconds", "5", "--screenshot-seconds", "0", "--cache-max-bytes", "1G"});
     REQUIRE(wait_until([&] { return shows(snapshot, kGreen); }, 20s));
     // The one 3 s item comes round again and again without being drawn anew:
     // the snapshot changes only when something else goes on screen.
     const auto green_at = modified_at(snapshot);
 
     // A 4 MB image does not fit on the 3 MB disk.
-    auto up = editor.put_bytes("/api/v1/media", noise_png(1200, 1150, 42), "image/png");
-    REQUIRE(up.status == 201);
-    approve_slide(editor, reviewer,
-                  {{"type", "image"},
-                   {"media", up.json().at("sha256").get<std::string>()},
-                   {"duration_s", 30},
-                   {"public_service", true}});
-    REQUIRE(reviewer.post("/api/v1/publish").status == 200);
-
-    nlohmann::json screen;
-    ShowOnFailure shown_screen("the screen as the API shows it", [&] { return screen.dump(2); });
+    k.publish_big_picture(42);
     bool left_green = false;
     const auto still_green = [&] {
         left_green = left_green || !shows(snapshot, kGreen);
         return !left_green;
     };
-    const bool reported = wait_until(
-        [&] {
-            still_green();
-            screen = screen_named(admin, "kiosk");
-            return screen.is_object() && screen.at("heartbeat").is_object() &&
-                   screen.at("heartbeat").at("last_sync_error").is_string();
-        },
-        30s);
-    REQUIRE(reported);
-    const std::string error = screen.at("heartbeat").at("last_sync_error").get<std::string>();
+    const std::string error = k.wait_for_sync_error([&] { still_green(); });
+    REQUIRE_FALSE(error.empty());
     CHECK(error.find("disk full") != std::string::npos);
-    CHECK(screen.at("heartbeat").at("free_disk_bytes").get<std::int64_t>() < 1'000'000);
-    CHECK(screen.at("state") == "online");
+    CHECK(k.screen.at("heartbeat").at("free_disk_bytes").get<std::int64_t>() < 1'000'000);
+    CHECK(k.screen.at("state") == "online");
 
     // The old content keeps playing through the player's next tries; the
     // half-fetched manifest is not used. The log names every switch at once
@@ -382,6 +409,46 @@ TEST_CASE(
     CHECK_FALSE(left_green);
     CHECK(shows(snapshot, kGreen));
     CHECK(modified_at(snapshot) == green_at);
+    CHECK(count_log_lines(log, std::regex("switched to manifest")) == 1);
+    CHECK(player->terminate() == 0);
+}
+
+TEST_CASE(
+    "faults: a manifest too big for --cache-max-bytes is not fetched, the old content stays and "
+    "the heartbeat says what does not fit",
+    "[e2e][faults][cache]") {
+    KioskWithBigPicture k;
+    TempDir dir("signage-cachefull");
+    const auto snapshot = dir / "screen.png";
+    const auto log = dir / "player.log";
+    ShowOnFailure shown_log("player log", log);
+    auto player = start_headless_player(
+        kOfflinePlayer, k.server.url(), k.token, dir / "cache", snapshot, log,
+        {"--heartbeat-seconds", "5", "--screenshot-seconds", "0", "--cache-max-bytes", "1M"});
+    REQUIRE(wait_until([&] { return shows(snapshot, kGreen); }, 20s));
+    CHECK(count_log_lines(
+              log, std::regex("cache: media kept under 1\\.0 MiB \\(--cache-max-bytes\\)")) == 1);
+
+    // About 4 MB of picture, over the 1 MiB limit.
+    k.publish_big_picture(43);
+    const std::string error = k.wait_for_sync_error();
+    INFO(error);
+    CHECK(std::regex_search(error, std::regex("^cache: manifest \\S+ needs 3\\.[0-9] MiB of media, "
+                                              "1\\.0 MiB fit under --cache-max-bytes 1\\.0 MiB "
+                                              "\\(0 bytes kept for the manifest on screen\\)$")));
+    // Heartbeats go on (every 5 s) and the error stands; the player said it
+    // once, fetched nothing and kept the old content.
+    const auto reported_at = k.screen.at("heartbeat_at").get<std::string>();
+    REQUIRE(wait_until(
+        [&] {
+            k.screen = screen_named(k.admin, "kiosk");
+            return k.screen.at("heartbeat_at").get<std::string>() != reported_at;
+        },
+        15s));
+    CHECK(k.screen.at("heartbeat").at("last_sync_error") == error);
+    CHECK(count_log_lines(log, std::regex("cache: manifest \\S+ needs")) == 1);
+    CHECK(fs::is_empty(dir / "cache" / "tmp"));
+    CHECK(shows(snapshot, kGreen));
     CHECK(count_log_lines(log, std::regex("switched to manifest")) == 1);
     CHECK(player->terminate() == 0);
 }

@@ -55,6 +55,13 @@ struct World {
         return published.json();
     }
 
+    // Uploads `png` and publishes an image slide of it: its sha256.
+    std::string publish_picture(const std::string& png) {
+        const auto sha = upload(png);
+        publish({{"type", "image"}, {"media", sha}});
+        return sha;
+    }
+
     std::string upload(const std::string& bytes) {
         auto res = editor.put_bytes("/api/v1/media", bytes, "image/png");
         REQUIRE(res.status == 201);
@@ -289,4 +296,158 @@ TEST_CASE("a heartbeat reaches the server and gives the clock offset", "[sync][e
     auto invalid = post_heartbeat(ReportTarget{w.server.url(), w.token}, report);
     REQUIRE_FALSE(invalid.ok());
     CHECK(invalid.error().message.find("interval_s") != std::string::npos);
+}
+
+namespace {
+
+// Puts `bytes` in the cache as a download finished earlier.
+std::string seed_media(Cache& cache, const std::string& bytes) {
+    const auto sha = sha256_hex(bytes);
+    write_text_file(cache.partial_path(sha), bytes);
+    REQUIRE(cache.commit_media(sha, static_cast<std::int64_t>(bytes.size())).ok());
+    return sha;
+}
+
+bool has_partial_downloads(const fs::path& cache_dir) {
+    return fs::directory_iterator(cache_dir / "tmp") != fs::directory_iterator();
+}
+
+// Three pictures; the first is published and synced, under a cache limit with
+// room for two of them, not three.
+struct ThreePictures {
+    World w;
+    std::string a, b, c;
+    std::string sha_a;
+    std::unique_ptr<Cache> cache;
+    SyncOptions options;
+    std::string v1;
+
+    explicit ThreePictures(std::uint32_t seed)
+        : a(noise_png(80, 60, seed)),
+          b(noise_png(80, 60, seed + 1)),
+          c(noise_png(80, 60, seed + 2)) {
+        sha_a = w.publish_picture(a);
+        auto opened = Cache::open(w.dir / "cache");
+        REQUIRE(opened.ok());
+        cache = std::move(*opened);
+        options = w.options();
+        options.cache_max_bytes = static_cast<std::int64_t>(a.size() + b.size() + c.size() / 2);
+        SyncClient once(options, *cache, {});
+        auto first = once.sync_once("", 0);
+        REQUIRE(first.ok());
+        REQUIRE(first->has_value());
+        v1 = (*first)->version;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("before downloading, sync evicts the least recently used media to make room",
+          "[sync][e2e][cache]") {
+    World w;
+    const auto png = noise_png(60, 40, 5);
+    const auto sha = w.publish_picture(png);
+
+    auto cache = Cache::open(w.dir / "cache");
+    REQUIRE(cache.ok());
+    // Two films of earlier manifests; the one downloaded later was drawn since.
+    const auto drawn = seed_media(**cache, std::string(1000, 'y'));
+    const auto idle = seed_media(**cache, std::string(1000, 'x'));
+    (*cache)->touch(drawn);
+
+    auto options = w.options();
+    options.cache_max_bytes = static_cast<std::int64_t>(1000 + png.size() + 999);
+    SyncClient sync(options, **cache, {});
+    auto r = sync.sync_once("", 0);
+    REQUIRE(r.ok());
+    REQUIRE(r->has_value());
+    CHECK((*cache)->has_media(sha));
+    CHECK_FALSE((*cache)->has_media(idle));
+    CHECK_FALSE(fs::exists((*cache)->media_path(idle)));
+    CHECK((*cache)->has_media(drawn));
+    CHECK((*cache)->bytes_used() <= options.cache_max_bytes);
+}
+
+TEST_CASE("a manifest whose media cannot fit in the cache is not fetched or switched to",
+          "[sync][e2e][cache]") {
+    ThreePictures t(11);
+    World& w = t.w;
+    const auto sha_b = w.publish_picture(t.b);
+    const auto sha_c = w.publish_picture(t.c);
+    const std::uint64_t sent_before = w.media_sent_bytes();
+
+    SyncClient sync(t.options, *t.cache, {});
+    auto second = sync.sync_once(t.v1, 0);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.error().code == signage::ErrorCode::cache_full);
+    const auto& message = second.error().message;
+    INFO(message);
+    const auto limit = format_bytes(t.options.cache_max_bytes);
+    CHECK(
+        message.find("needs " +
+                     format_bytes(static_cast<std::int64_t>(t.a.size() + t.b.size() + t.c.size())) +
+                     " of media, " + limit + " fit under --cache-max-bytes " + limit +
+                     " (0 bytes kept for the manifest on screen)") != std::string::npos);
+    // Nothing of it was fetched, and the old manifest stays.
+    CHECK_FALSE(t.cache->has_media(sha_b));
+    CHECK_FALSE(t.cache->has_media(sha_c));
+    CHECK_FALSE(has_partial_downloads(w.dir / "cache"));
+    CHECK(w.media_sent_bytes() == sent_before);
+    REQUIRE(t.cache->load_manifest().has_value());
+    CHECK(t.cache->load_manifest()->version == t.v1);
+    CHECK(t.cache->has_media(t.sha_a));
+}
+
+TEST_CASE("the sync loop reports a manifest too big for the cache once, then takes a newer one",
+          "[sync][e2e][cache]") {
+    ThreePictures t(21);
+    World& w = t.w;
+    std::mutex mu;
+    std::vector<std::string> events;  // "error cache_full", "success", "manifest VERSION"
+    SyncClient sync(
+        t.options, *t.cache,
+        [&](protocol::Manifest m) {
+            std::lock_guard lock(mu);
+            events.push_back("manifest " + m.version);
+        },
+        [&](const Error& e) {
+            std::lock_guard lock(mu);
+            events.push_back("error " + std::string(error_code_name(e.code)));
+        });
+    sync.set_success_handler([&] {
+        std::lock_guard lock(mu);
+        events.push_back("success");
+    });
+    const auto seen = [&] {
+        std::lock_guard lock(mu);
+        return events;
+    };
+    sync.start(t.v1);
+
+    const auto sha_b = w.upload(t.b);
+    const auto sha_c = w.upload(t.c);
+    // One publish brings both.
+    approve_slide(w.editor, w.reviewer, {{"type", "image"}, {"media", sha_b}});
+    const std::string slide_c =
+        approve_slide(w.editor, w.reviewer, {{"type", "image"}, {"media", sha_c}});
+    REQUIRE(w.reviewer.post("/api/v1/publish").status == 200);
+    for (int i = 0; i < 200 && seen().empty(); ++i) std::this_thread::sleep_for(25ms);
+    REQUIRE(seen() == std::vector<std::string>{"error cache_full"});
+    // With retries every 50-200 ms a loop would have said it many times by now.
+    std::this_thread::sleep_for(1500ms);
+    CHECK(seen() == std::vector<std::string>{"error cache_full"});
+    CHECK(t.cache->load_manifest()->version == t.v1);
+
+    // Taking the third picture off makes a manifest that fits.
+    auto withdrawn = w.reviewer.post("/api/v1/slides/" + slide_c + "/withdraw");
+    REQUIRE(withdrawn.status == 200);
+    for (int i = 0; i < 400 && seen().size() < 3; ++i) std::this_thread::sleep_for(25ms);
+    const auto after = seen();
+    REQUIRE(after.size() == 3);
+    CHECK(after[1] == "success");
+    CHECK(after[2].rfind("manifest ", 0) == 0);
+    CHECK(after[2] != "manifest " + t.v1);
+    CHECK(t.cache->has_media(sha_b));
+    CHECK_FALSE(t.cache->has_media(sha_c));
+    sync.stop();
 }

@@ -47,6 +47,7 @@ namespace signage {
     X(stopped, 500, "the work was stopped (shutdown)")                                \
     X(corrupt, 500, "a cached file fails its checksum")                               \
     X(missing_media, 500, "a manifest names a file the cache lacks")                  \
+    X(cache_full, 500, "a manifest's media do not fit under the cache's size limit")  \
     X(bad_manifest, 500, "a manifest fails its checks")                               \
     X(too_small, 500, "the display is too small for the content")                     \
     X(sdl, 500, "SDL failed (window, renderer, texture)")

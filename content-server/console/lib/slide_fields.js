@@ -1,6 +1,6 @@
 // The editors of slide fields, built from their descriptors (lib/slide_types.js)
 // by kind, and the reader that turns them back into slide JSON. Special
-// widgets are chosen by kind (media: the picker; entries: a card per entry);
+// widgets are chosen by kind (media, video: the picker; entries: a card per entry);
 // a type's entries field may add tools above its list (ENTRY_TOOLS).
 import { t } from '../i18n.js';
 import { honorEntriesFromCsv } from './csv.js';
@@ -42,6 +42,8 @@ function control(f, value, inRow, onChange) {
       return select(f.name, f.choices.map((c) => [c.value, label(c.label)]), value || f.default);
     case 'media':
       return mediaPicker(f.name, value, onChange);
+    case 'video':
+      return mediaPicker(f.name, value, onChange, 'video');
     case 'date':
       return inRow ? input(f.name, value, { type: f.advanced ? 'hidden' : 'date' })
         // A date picker; a value with a time of day (set through the API)
@@ -57,7 +59,7 @@ export function fieldEditor(f, value, onChange) {
   const c = control(f, value, false, onChange);
   if (c.classList.contains('radios')) return el('div', { className: 'label choice-row' }, el('span', { textContent: label(f.label) }), c);
   if (f.kind === 'boolean') return el('label', { className: 'inline' }, c, ' ', label(f.label));
-  if (f.kind === 'media') return el('div', { className: 'label' }, el('span', { textContent: label(f.label) }), c);
+  if (f.kind === 'media' || f.kind === 'video') return el('div', { className: 'label' }, el('span', { textContent: label(f.label) }), c);
   return field({ text: label(f.label) }, c);
 }
 
@@ -110,7 +112,7 @@ export function typeEditors(type, s, onChange) {
       out.push(...entriesEditor(type.name, f, s[f.name], first, onChange));
       first = false;
     } else {
-      out.push(fieldEditor(f, s[f.name], f.kind === 'media' ? onChange : undefined));
+      out.push(fieldEditor(f, s[f.name], f.kind === 'media' || f.kind === 'video' ? onChange : undefined));
     }
   }
   return out;

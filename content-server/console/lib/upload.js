@@ -32,25 +32,43 @@ export function upload(file, progress) {
   });
 }
 
-// A media picker: hidden sha256 input, thumbnail, file chooser and progress bar.
-export function mediaPicker(name, value, onChange) {
+// What the library shows of a medium: films by their poster frame.
+export function thumbSrc(m) {
+  return m.video ? `/media/${m.sha256}/poster.png` : '/media/' + m.sha256;
+}
+
+// A film's facts in words: "20 秒 · 1920×1080 · h264".
+export function filmFacts(m) {
+  const v = m.video || {};
+  return t('film.facts', Math.round((v.duration_ms || 0) / 100) / 10, v.width, v.height, v.codec || '?');
+}
+
+const ACCEPT = { image: 'image/png,image/jpeg', video: 'video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov' };
+
+// A media picker: hidden sha256 input, thumbnail (a film's poster), file
+// chooser and progress bar, and the library to choose from (pictures for an
+// image field, films for a video field: `kind`).
+export function mediaPicker(name, value, onChange, kind = 'image') {
+  const film = kind === 'video';
   const hidden = input(name, value, { type: 'hidden' });
-  const thumb = el('img', { className: 'thumb', alt: '', hidden: !value, src: value ? '/media/' + value : '' });
+  const thumb = el('img', { className: 'thumb', alt: '', hidden: !value, src: value ? thumbSrc({ sha256: value, video: film }) : '' });
   const progress = el('progress', { max: 100, value: 0, hidden: true });
-  const note = el('small', { className: 'muted' });
-  const file = el('input', { type: 'file', accept: 'image/png,image/jpeg', className: 'file' });
+  const note = el('small', { className: 'muted', dataset: { facts: '' } });
+  const file = el('input', { type: 'file', accept: ACCEPT[kind], className: 'file' });
+  const chosen = (m) => {
+    hidden.value = m.sha256;
+    thumb.src = thumbSrc(m);
+    thumb.hidden = false;
+    note.textContent = m.video ? t('ed.film_chosen', filmFacts(m)) : t('ed.uploaded', m.width, m.height);
+    if (onChange) onChange();
+  };
   file.onchange = async () => {
     if (!file.files[0]) return;
     note.textContent = t('ed.uploading', 0);
     progress.oninput = null;
     const timer = setInterval(() => { note.textContent = t('ed.uploading', progress.value); }, 100);
     try {
-      const m = await upload(file.files[0], progress);
-      hidden.value = m.sha256;
-      thumb.src = '/media/' + m.sha256;
-      thumb.hidden = false;
-      note.textContent = t('ed.uploaded', m.width, m.height);
-      if (onChange) onChange();
+      chosen(await upload(file.files[0], progress));
     } catch (e) {
       note.textContent = '';
       say(e.message, true);
@@ -63,16 +81,21 @@ export function mediaPicker(name, value, onChange) {
   const browse = button(t('media.choose'), async () => {
     if (!grid.hidden) { grid.hidden = true; return; }
     const { media } = await api('GET', '/media');
-    grid.replaceChildren(...media.map((m) => el('button', {
-      type: 'button', className: 'media-tile', title: `${m.name} · ${m.width}×${m.height}`,
-      onclick: () => {
-        hidden.value = m.sha256; thumb.src = '/media/' + m.sha256; thumb.hidden = false;
-        note.textContent = t('ed.uploaded', m.width, m.height); grid.hidden = true;
-        if (onChange) onChange();
-      },
-    }, el('img', { src: '/media/' + m.sha256, alt: '', loading: 'lazy' }))));
-    if (!media.length) grid.append(el('p', { className: 'muted', textContent: t('media.empty') }));
+    const fitting = media.filter((m) => !!m.video === film);
+    grid.replaceChildren(...fitting.map((m) => el('button', {
+      type: 'button', className: 'media-tile', title: `${m.name} · ${m.video ? filmFacts(m) : `${m.width}×${m.height}`}`,
+      onclick: () => { chosen(m); grid.hidden = true; },
+    }, el('img', { src: thumbSrc(m), alt: '', loading: 'lazy' }),
+    m.video ? el('span', { className: 'film-length', textContent: t('media.seconds', Math.round(m.video.duration_ms / 1000)) }) : null)));
+    if (!fitting.length) grid.append(el('p', { className: 'muted', textContent: t(film ? 'media.no_films' : 'media.empty') }));
     grid.hidden = false;
   });
-  return el('div', { className: 'media-picker' }, hidden, thumb, filePicker(file, 'file.choose_image'), browse, progress, note, grid);
+  // A film chosen earlier says what it is.
+  if (value && film) {
+    api('GET', '/media').then(({ media }) => {
+      const m = media.find((x) => x.sha256 === value);
+      if (m && !note.textContent) note.textContent = t('ed.film_chosen', filmFacts(m));
+    }).catch(() => {});
+  }
+  return el('div', { className: 'media-picker' }, hidden, thumb, filePicker(file, film ? 'file.choose_film' : 'file.choose_image'), browse, progress, note, grid);
 }

@@ -7,7 +7,7 @@ import { button, el, field, filePicker, input, say, section, select, statusBadge
 import { fmtBytes, fmtTime } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
 import { can } from '../lib/session.js';
-import { upload } from '../lib/upload.js';
+import { thumbSrc, upload } from '../lib/upload.js';
 
 const SORTS = ['uploaded_at:desc', 'uploaded_at:asc', 'name:asc', 'name:desc', 'size:desc', 'size:asc'];
 
@@ -69,11 +69,14 @@ function actionsCell(m, reload) {
 }
 
 function mediaRow(m, reload) {
-  const duration = m.duration_s ? t('media.seconds', m.duration_s) : '—';
+  // A film: its poster, its length, and its codec under its frame size.
+  const duration = m.video ? t('media.seconds', Math.round(m.video.duration_ms / 100) / 10) : '—';
+  const size = m.video ? el('td', {}, `${m.video.width}×${m.video.height}`, el('br'), el('small', { className: 'muted', textContent: m.video.codec }))
+    : td(`${m.width}×${m.height}`);
   return el('tr', { dataset: { sha: m.sha256 } },
     el('td', {}, el('a', { href: '/media/' + m.sha256, target: '_blank' },
-      el('img', { className: 'thumb', src: '/media/' + m.sha256, alt: m.name, loading: 'lazy' }))),
-    nameCell(m), td(fmtBytes(m.size), 'size'), td(`${m.width}×${m.height}`), td(duration),
+      el('img', { className: 'thumb', src: thumbSrc(m), alt: m.name, loading: 'lazy' }))),
+    nameCell(m), td(fmtBytes(m.size), 'size'), size, td(duration),
     td(m.uploader || '—'), td(fmtTime(m.uploaded_at), 'muted'), usedByCell(m.used_by || []),
     actionsCell(m, reload));
 }
@@ -82,7 +85,7 @@ export async function mediaPage(page) {
   if (can('editor')) {
     const progress = el('progress', { max: 100, value: 0, hidden: true });
     const note = el('small', { className: 'muted' });
-    const file = el('input', { type: 'file', accept: 'image/png,image/jpeg', multiple: true, className: 'file', id: 'media-upload' });
+    const file = el('input', { type: 'file', accept: 'image/png,image/jpeg,video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov', multiple: true, className: 'file', id: 'media-upload' });
     file.onchange = async () => {
       const files = [...file.files];
       for (const [i, f] of files.entries()) {

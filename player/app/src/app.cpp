@@ -2,9 +2,12 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/statvfs.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -210,6 +213,7 @@ class ScreenSession {
         sync_options.server_url = options_.server;
         sync_options.token = token;
         sync_options.max_download_bytes_per_s = options_.max_download_bytes_per_s;
+        sync_options.cache_max_bytes = options_.cache_max_bytes;
         bool refused = false;
         {
             player::SyncClient sync(
@@ -370,6 +374,39 @@ class ScreenSession {
     std::thread thread_;
 };
 
+// The cache's size limit: --cache-max-bytes, else 80% of the free space of
+// its file system now, counting what the cache holds (its own files are room
+// it may reuse, so the default does not shrink at each restart).
+Result<std::int64_t> cache_limit(const PlayOptions& options, const player::Cache& cache) {
+    const std::int64_t held = cache.bytes_used();
+    if (options.cache_max_bytes > 0) {
+        spdlog::info("cache: media kept under {} (--cache-max-bytes); {} held now",
+                     player::format_bytes(options.cache_max_bytes), player::format_bytes(held));
+        return options.cache_max_bytes;
+    }
+    struct statvfs vfs {};
+    if (::statvfs(options.cache.c_str(), &vfs) != 0) {
+        return make_error(ErrorCode::io, std::string("cache: cannot read the free space of ")
+                                             .append(options.cache.string())
+                                             .append(" (")
+                                             .append(std::strerror(errno))
+                                             .append("); give --cache-max-bytes"));
+    }
+    const std::int64_t free_bytes =
+        static_cast<std::int64_t>(vfs.f_bavail) * static_cast<std::int64_t>(vfs.f_frsize);
+    const std::int64_t limit = (free_bytes + held) / 5 * 4;
+    spdlog::info(
+        "cache: media kept under {} (80% of the {} free on its file system and the {} "
+        "the cache holds; --cache-max-bytes sets another limit)",
+        player::format_bytes(limit), player::format_bytes(free_bytes), player::format_bytes(held));
+    if (limit <= 0) {
+        // The screen goes on with what it has; manifests with media wait.
+        spdlog::warn("cache: no free space on its file system; no media can be fetched");
+        return std::int64_t{1};
+    }
+    return limit;
+}
+
 }  // namespace
 
 void setup_logging(const std::string& level) {
@@ -412,6 +449,13 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
     const render::Size size = (*display)->size();
     spdlog::info("display {} {}x{}, cache {}, server {}", (*display)->name(), size.w, size.h,
                  options.cache.string(), options.server);
+    PlayOptions play = options;
+    if (auto limit = cache_limit(options, **cache); limit) {
+        play.cache_max_bytes = *limit;
+    } else {
+        spdlog::critical("{}", limit.error().message);
+        return 1;
+    }
 
     // Finished quiz rounds wait on disk until the server has them.
     auto outbox = player::Outbox::open(options.cache / "outbox" / "quiz-results");
@@ -463,7 +507,7 @@ int play_command(const PlayOptions& options, const std::filesystem::path& font) 
             fifo = std::move(*f);
         }
 
-        ScreenSession session(options, **cache, **outbox, **plays, player, version, started);
+        ScreenSession session(play, **cache, **outbox, **plays, player, version, started);
         session_ptr = &session;
         session.start(token, may_pair);
 

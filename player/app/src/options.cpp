@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/fs.hpp"
+#include "core/cache.hpp"
 
 namespace signage::app {
 namespace {
@@ -34,6 +35,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     std::string now, settings, input_fifo, name_hint, public_url;
     std::vector<std::string> tickers;
     std::int64_t max_rate_kb = 0;
+    std::string cache_max;
     int heartbeat_s = 60, screenshot_s = 600;
 
     cli.add_option("--server", server, "Content server URL, e.g. http://127.0.0.1:8080");
@@ -55,6 +57,10 @@ ParsedArgs parse_args(int argc, char** argv) {
     cli.add_option("--max-download-rate", max_rate_kb,
                    "Cap media downloads at this many KB/s (metered links); 0: no cap")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}));
+    cli.add_option("--cache-max-bytes", cache_max,
+                   "Keep the cached media (and partial downloads) under this many bytes; "
+                   "suffixes K, M, G (1024-based), e.g. 20G. Default: 80% of the free space of "
+                   "the cache's file system at start and what the cache holds, together");
     cli.add_option("--heartbeat-seconds", heartbeat_s,
                    "Seconds between heartbeats (one is also sent at once on a change)")
         ->check(CLI::Range(5, 3600))
@@ -110,9 +116,11 @@ ParsedArgs parse_args(int argc, char** argv) {
 
     if (render_opt->count() > 0) {
         if (out.empty()) return usage_error("--render needs --out FILE.png");
-        if (!server.empty() || !cache.empty() || fifo_opt->count() > 0 || !public_url.empty()) {
+        if (!server.empty() || !cache.empty() || !cache_max.empty() || fifo_opt->count() > 0 ||
+            !public_url.empty()) {
             return usage_error(
-                "--render does not take --server, --cache, --public-url or --input-fifo");
+                "--render does not take --server, --cache, --cache-max-bytes, "
+                "--public-url or --input-fifo");
         }
         RenderOptions r;
         r.slide = render;
@@ -151,6 +159,15 @@ ParsedArgs parse_args(int argc, char** argv) {
     if (token_file_opt->count() > 0 && token.empty()) {
         return usage_error("--token-file: the file is empty");
     }
+    std::int64_t cache_max_bytes = 0;
+    if (!cache_max.empty()) {
+        auto n = player::parse_byte_count(cache_max);
+        if (!n) {
+            return usage_error("--cache-max-bytes: not a byte count above 0 (like 500M or 20G): '" +
+                               cache_max + "'");
+        }
+        cache_max_bytes = *n;
+    }
     if (public_url.empty()) public_url = server;
     if (public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0) {
         return usage_error("--public-url: must start with http:// or https://, got '" + public_url +
@@ -165,6 +182,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     p.headless = headless;
     p.fullscreen = fullscreen;
     p.max_download_bytes_per_s = max_rate_kb * 1024;
+    p.cache_max_bytes = cache_max_bytes;
     p.size = *parsed_size;
     p.snapshot = snapshot;
     p.input_fifo = input_fifo;

@@ -69,6 +69,7 @@ Player::Player(render::Display& display, render::FontSet fonts, player::Cache& c
       cache_(cache),
       renderer_(display.renderer(), fonts_,
                 [this](const std::string& ref) -> std::filesystem::path {
+                    if (is_sha256_hex(ref)) cache_.touch(ref);  // its last use, for eviction
                     if (is_sha256_hex(ref) && cache_.has_media(ref)) return cache_.media_path(ref);
                     return {};
                 }),

@@ -280,6 +280,20 @@ Result<std::optional<protocol::Manifest>> SyncClient::sync_once(const std::strin
     }
     if (manifest->version == known_version) return std::optional<protocol::Manifest>{};
 
+    // Room first: a manifest that cannot fit is not fetched in part.
+    const auto on_screen = cache_.load_manifest();
+    auto room =
+        cache_.make_room(*manifest, on_screen ? &*on_screen : nullptr, options_.cache_max_bytes);
+    if (!room) {
+        if (room.error().code == ErrorCode::cache_full) unfit_version_ = manifest->version;
+        return room.error();
+    }
+    if (room->evicted_files > 0) {
+        spdlog::info("sync: manifest {} needs {} more: evicted {} files ({}) from the cache",
+                     manifest->version, format_bytes(room->missing_bytes), room->evicted_files,
+                     format_bytes(room->evicted_bytes));
+    }
+
     std::int64_t fetched_bytes = 0;
     std::size_t fetched_files = 0;
     for (const auto& ref : manifest->media) {
@@ -360,23 +374,37 @@ Status SyncClient::download_media(const protocol::MediaRef& ref, std::int64_t& r
 
 void SyncClient::run(std::string version) {
     auto backoff = options_.retry_min;
-    // Media of the manifest playing now stay until the one after next arrives,
-    // so the screen never loses a file it may still be drawing.
-    std::optional<protocol::Manifest> previous = cache_.load_manifest();
+    // The newest manifest when its media cannot fit in the cache: its error
+    // stands (and the poll names its version, so the server holds the poll
+    // until a newer one) until a manifest is switched to.
+    std::optional<std::pair<std::string, Error>> unfit;
+    bool failed_since = false;  // another failure was reported since `unfit`'s
     while (!stopping_) {
-        auto r = sync_once(version, options_.wait_s);
+        auto r = sync_once(unfit ? unfit->first : version, options_.wait_s);
         if (stopping_) break;
         if (r) {
             backoff = options_.retry_min;
-            if (on_success_) on_success_();
             if (*r) {
                 version = (*r)->version;
-                cache_.prune_media(**r, previous ? &*previous : nullptr);
-                previous = **r;
-                if (on_manifest_) on_manifest_(std::move(**r));
+                unfit.reset();
             }
+            if (!unfit) {
+                if (on_success_) on_success_();
+            } else if (failed_since) {
+                // The cache error is the one that still holds.
+                failed_since = false;
+                if (on_error_) on_error_(unfit->second);
+            }
+            if (*r && on_manifest_) on_manifest_(std::move(**r));
             continue;
         }
+        if (r.error().code == ErrorCode::cache_full) {
+            unfit.emplace(unfit_version_, r.error());
+            failed_since = false;
+            if (on_error_) on_error_(r.error());
+            continue;  // the next poll waits for a newer manifest
+        }
+        failed_since = unfit.has_value();
         if (on_error_) on_error_(r.error());
         std::unique_lock lock(wake_mu_);
         wake_cv_.wait_for(lock, backoff, [this] { return stopping_.load(); });

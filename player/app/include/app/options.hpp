@@ -4,6 +4,7 @@
 //                  [--name-hint NAME] [--headless] [--size WxH] [--snapshot FILE] [--fullscreen]
 //                  [--input-fifo PATH] [--font FILE] [--log-level LEVEL]
 //                  [--heartbeat-seconds N] [--screenshot-seconds N] [--public-url URL]
+//                  [--max-download-rate KB] [--cache-max-bytes N[K|M|G]]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
 //                  [--page N] [--now ISO8601] [--screen [--settings FILE]
 //                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
@@ -34,6 +35,7 @@ struct PlayOptions {
     render::Size size{1920, 1080};
     std::filesystem::path snapshot;             // empty: none
     std::int64_t max_download_bytes_per_s = 0;  // 0: no cap
+    std::int64_t cache_max_bytes = 0;           // --cache-max-bytes; 0: 80% of the free space
     std::filesystem::path input_fifo;           // --input-fifo: injected taps; empty: none
     int heartbeat_s = 60;                       // --heartbeat-seconds
     int screenshot_s = 600;                     // --screenshot-seconds; 0: no periodic ones

@@ -4,6 +4,13 @@
 // temporary file + rename), commits the manifest once all its media are
 // present, and only then reports it. Until then the old manifest keeps playing.
 //
+// Before downloading, it makes room under SyncOptions::cache_max_bytes
+// (Cache::make_room: least recently used media out, never those of the
+// manifest on screen or the incoming one). A manifest whose media cannot fit
+// is not fetched at all: the error (cache_full) is reported once, and the
+// loop then long-polls naming that version, so it neither retries nor logs
+// again until a newer manifest comes.
+//
 // Threading: start() runs the loop on its own thread; the callbacks are called
 // on that thread. stop() is safe from any thread and returns within ~100 ms,
 // aborting any transfer in progress.
@@ -32,6 +39,7 @@ struct SyncOptions {
     std::chrono::milliseconds retry_min{500};    // back-off after a failure...
     std::chrono::milliseconds retry_max{15000};  // ...doubling up to this
     std::int64_t max_download_bytes_per_s = 0;   // media download cap; 0: none
+    std::int64_t cache_max_bytes = 0;            // media + partial downloads; 0: no limit
 };
 
 class SyncClient {
@@ -75,6 +83,7 @@ class SyncClient {
 
     SyncOptions options_;
     Cache& cache_;
+    std::string unfit_version_;  // the last manifest sync_once found too big for the cache
     ManifestHandler on_manifest_;
     ErrorHandler on_error_;
     CommandHandler on_command_;
