@@ -41,8 +41,9 @@ std::int64_t limit_of(const Parsed& p) {
 
 }  // namespace
 
-TEST_CASE("--cache-max-bytes takes bytes or K, M, G, and refuses anything else naming the flag",
-          "[player][options]") {
+TEST_CASE(
+    "options: --cache-max-bytes takes bytes or K, M, G, and refuses anything else naming the flag",
+    "[player][options]") {
     CHECK(limit_of(parse({})) == 0);  // the default: worked out from the free space at start
     CHECK(limit_of(parse({"--cache-max-bytes", "20G"})) == 20LL * 1024 * 1024 * 1024);
     CHECK(limit_of(parse({"--cache-max-bytes", "300M"})) == 300LL * 1024 * 1024);
