@@ -25,7 +25,7 @@
 #include "render/film.hpp"
 #include "render/fonts.hpp"
 #include "render/video.hpp"
-#include "support/process.hpp"
+#include "support/film.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace signage;
@@ -39,24 +39,20 @@ namespace {
 constexpr int kBase = 40, kStep = 12;
 
 // A film of `seconds` at `fps` whose frame n shows n % 16 on its left half
-// and (n / 16) % 16 on its right half, as grey levels. H.264 in MP4 unless
-// `extension` says otherwise.
+// and (n / 16) % 16 on its right half, as grey levels (H.264 in MP4).
 fs::path numbered_film(const fs::path& dir, int fps, double seconds, int w = 160, int h = 90) {
-    std::ostringstream name;
-    name << "numbered-" << fps << "-" << seconds << "-" << w << "x" << h << ".mp4";
-    const fs::path out = dir / name.str();
-    if (fs::exists(out)) return out;
-    std::ostringstream filter;
-    filter << "color=c=gray:s=" << w << "x" << h << ":r=" << fps << ":d=" << seconds
-           << ",format=yuv420p,geq=lum='if(lt(X,W/2)," << kBase << "+" << kStep << "*mod(N,16),"
-           << kBase << "+" << kStep << "*mod(floor(N/16),16))':cb=128:cr=128";
-    test::Process ffmpeg("/usr/bin/ffmpeg", {"-v", "error", "-y", "-f", "lavfi", "-i", filter.str(),
-                                             "-c:v", "libx264", "-preset", "ultrafast", "-crf", "4",
-                                             "-g", "12", "-pix_fmt", "yuv420p", out.string()});
-    const auto rc = ffmpeg.wait(60s);
-    INFO(ffmpeg.output());
-    REQUIRE(rc == 0);
-    return out;
+    std::ostringstream geq;
+    geq << "format=yuv420p,geq=lum='if(lt(X,W/2)," << kBase << "+" << kStep << "*mod(N,16),"
+        << kBase << "+" << kStep << "*mod(floor(N/16),16))':cb=128:cr=128";
+    return test::make_film(
+        dir, test::FilmSpec("mp4", "libx264", {}, w, h, seconds, 0, "color=c=gray", fps,
+                            {"-vf", geq.str(), "-crf", "4", "-g", "12"}));
+}
+
+// A still picture of one colour (PNG).
+fs::path still_picture(const fs::path& dir, const std::string& colour) {
+    return test::make_film(dir,
+                           test::FilmSpec("png", "png", {}, 320, 180, 1, 1, "color=c=" + colour));
 }
 
 int digit_of(std::uint8_t grey) {
@@ -300,14 +296,7 @@ TEST_CASE(
     auto plays = player::Outbox::open(dir / "plays");
     REQUIRE(plays.ok());
 
-    auto still = [&](const std::string& colour) {
-        const fs::path out = dir / (colour + ".png");
-        test::Process ffmpeg("/usr/bin/ffmpeg",
-                             {"-v", "error", "-y", "-f", "lavfi", "-i",
-                              "color=c=" + colour + ":s=320x180", "-frames:v", "1", out.string()});
-        REQUIRE(ffmpeg.wait(60s) == 0);
-        return out;
-    };
+    auto still = [&](const std::string& colour) { return still_picture(dir.path(), colour); };
     protocol::Manifest m;
     m.version = "films";
     auto item = [&](const std::string& id, protocol::SlideType type, const fs::path& file,
@@ -436,16 +425,13 @@ TEST_CASE("video: a film the screen cannot decode is skipped and reported, never
     // Whole bytes of a film cut short: its download verified, its frames gone.
     const std::string film = test::read_text_file(numbered_film(dir.path(), 25, 2.0));
     test::write_text_file(dir / "cut.mp4", film.substr(0, film.size() / 3));
-    test::Process ffmpeg("/usr/bin/ffmpeg",
-                         {"-v", "error", "-y", "-f", "lavfi", "-i", "color=c=green:s=320x180",
-                          "-frames:v", "1", (dir / "green.png").string()});
-    REQUIRE(ffmpeg.wait(60s) == 0);
+    const fs::path green_png = still_picture(dir.path(), "green");
 
     protocol::Manifest m;
     m.version = "broken";
     for (const auto& [id, file, type] :
          std::vector<std::tuple<std::string, fs::path, protocol::SlideType>>{
-             {"green", dir / "green.png", protocol::SlideType::image},
+             {"green", green_png, protocol::SlideType::image},
              {"cut", dir / "cut.mp4", protocol::SlideType::video}}) {
         const auto ref = cache_file(**cache, file,
                                     type == protocol::SlideType::image ? "image/png" : "video/mp4");

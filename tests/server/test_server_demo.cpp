@@ -168,15 +168,38 @@ TEST_CASE("server: the demo set is a campaign the demo screen plays with its pub
     CHECK(black_kinds.count(protocol::ListEntry::Kind::firm) == 1);
     CHECK(plate);
 
-    // Every file the screen needs is served, and the set is small.
+    // Every file the screen needs is served, and the set is small: pictures,
+    // and the campaign's films (1080p H.264, 15 to 30 s).
     std::int64_t bytes = 0;
+    int films = 0;
     for (const auto& ref : m.media) {
         auto file = server.client().get("/media/" + ref.sha256);
         REQUIRE(file.status == 200);
-        CHECK(is_png_or_jpeg(file.body));
+        if (ref.video) {
+            ++films;
+            CHECK(ref.content_type == "video/mp4");
+            CHECK(ref.video->codec == "h264");
+            CHECK(ref.video->width == 1920);
+            CHECK(ref.video->height == 1080);
+            CHECK(ref.video->duration_ms >= 15000);
+            CHECK(ref.video->duration_ms <= 30000);
+            CHECK(file.body.size() == static_cast<std::size_t>(ref.size));
+        } else {
+            CHECK(is_png_or_jpeg(file.body));
+        }
         bytes += ref.size;
     }
-    CHECK(bytes < 4 * 1024 * 1024);
+    CHECK(films >= 2);
+    CHECK(bytes < 6 * 1024 * 1024);
+    // One film in the public-service share, played to its end (its item as
+    // long as the film); one that loops.
+    CHECK(std::any_of(m.items.begin(), m.items.end(), [](const protocol::Slide& s) {
+        return s.type == protocol::SlideType::video && s.public_service &&
+               s.play == protocol::VideoPlay::to_end && s.duration_s == 20;
+    }));
+    CHECK(std::any_of(m.items.begin(), m.items.end(), [](const protocol::Slide& s) {
+        return s.type == protocol::SlideType::video && s.play == protocol::VideoPlay::loop;
+    }));
 
     // Another group has its own settings and its own extra notice.
     const std::string admin = server.login("admin", "demo-admin");
