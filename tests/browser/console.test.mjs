@@ -446,6 +446,26 @@ test('every slide type can be written, with image uploads showing progress', asy
   await page.fill('#slide-form input[name=caption]', '光盘行动');
   await saveDraft(page, '图片海报');
 
+  // A film: uploaded from the video field's picker, its poster and facts
+  // shown; the server makes the slide as long as the film, rounded up.
+  await newSlide(page, 'video', '公益短片');
+  assert.equal(await page.$eval('#slide-form .media-picker input[type=file]', (f) => f.accept.includes('video/mp4')), true);
+  const film = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'signage-film-')), 'film.mp4');
+  await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-t', '2.4',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', film]);
+  await page.setInputFiles('#slide-form .media-picker input[type=file]', film);
+  await page.waitForSelector('#slide-form .media-picker small:has-text("影片：2.4 秒 · 320×180 · h264")');
+  await page.waitForFunction(() => {
+    const img = document.querySelector('#slide-form .media-picker img.thumb');
+    return img && img.src.endsWith('/poster.png') && img.naturalWidth === 320;
+  });
+  await saveDraft(page, '公益短片');
+  fs.rmSync(path.dirname(film), { recursive: true, force: true });
+  const video = (await apiGet(page, '/api/v1/slides')).slides.find((s) => s.type === 'video');
+  assert.equal(video.duration_s, 3);
+  assert.equal(video.play, 'to_end');
+  assert.equal(video.audio, false);
+
   await newSlide(page, 'honor_roll', '身边好人榜');
   await page.fill('#slide-form [data-list=honor] .entry input[name=name]', '李明');
   await page.fill('#slide-form [data-list=honor] .entry input[name=category]', '助人为乐');
@@ -937,7 +957,7 @@ async function chromeText(page, root, content) {
     .map((e) => `${e.title || ''} ${e.placeholder || ''} ${e.tagName === 'OPTION' ? e.textContent : ''}`)].join('\n'));
   return content.filter(Boolean).sort((a, b) => b.length - a.length).reduce((t, c) => t.replaceAll(c, ' '), text);
 }
-const NO_ENGLISH = /(?!KB\b|MB\b|PNG\b|JPEG\b)\b[A-Za-z]{3,}/;
+const NO_ENGLISH = /(?!KB\b|MB\b|PNG\b|JPEG\b|MP4\b|WebM\b|MOV\b)\b[A-Za-z]{3,}/;
 const NO_CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 
 // A request of the API with the page's session.
@@ -1461,13 +1481,14 @@ async function refusal(page, action, where = '#message.error') {
 }
 
 // No English in the Chinese console and no Chinese in the English one. The
-// data people typed (names, words) and the names of file formats are left out.
+// data people typed (names, words) and the names of file formats (pictures,
+// films) are left out.
 function assertLanguage(lang, text, data = []) {
   let rest = text;
   for (const d of data) rest = rest.split(d).join(' ');
   if (lang === 'zh') {
     // File formats, addresses and a sample prize code are not words.
-    rest = rest.replace(/PNG|JPEG|CSV|UTF-8|MB|KB|GB|https?:\/\/|[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/g, ' ');
+    rest = rest.replace(/PNG|JPEG|MP4|WebM|MOV|CSV|UTF-8|MB|KB|GB|https?:\/\/|[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/g, ' ');
     assert.doesNotMatch(rest, /[A-Za-z]{2,}/, `English in the Chinese console: ${text}`);
     assert.match(text, /[\u4e00-\u9fff]/, `Chinese words: ${text}`);
   } else {
