@@ -120,7 +120,7 @@ const DICT = {
     'csv.needs_name': 'CSV 需要“姓名”列', 'csv.too_many': 'CSV 第 {0} 行有 {1} 个字段，但只有 {2} 列',
     'csv.honor_import': '从 CSV 导入名单', 'csv.honor_loaded': '已从 CSV 读入 {0} 人，保存后生效',
     'csv.honor_hint': '第一行为列名：姓名、类别、级别、单位、期间、事迹（照片可填媒体库中的 sha256）；导入会替换下表。',
-    'nav.media': '媒体库', 'media.title': '媒体库（{0} 个文件）', 'media.upload': '上传图片',
+    'nav.media': '媒体库', 'media.title': '媒体库（{0} 个文件）', 'media.upload': '上传图片或视频',
     'media.hint': '图片（PNG、JPEG）或视频（MP4、WebM、MOV），可一次选择多个；相同的文件只保存一份。', 'media.empty': '媒体库还是空的',
     'media.uploading': '正在上传第 {0}/{1} 个：{2}%', 'media.uploaded': '已上传 {0} 个文件', 'media.choose': '从媒体库选择',
     // The media library's table, the content list's search, sort and copy, the editor's image size.
@@ -310,7 +310,7 @@ const DICT = {
     'csv.needs_name': 'The CSV needs a "name" column', 'csv.too_many': 'CSV line {0} has {1} fields but there are {2} columns',
     'csv.honor_import': 'Import the list from CSV', 'csv.honor_loaded': '{0} people read from the CSV; save to keep them',
     'csv.honor_hint': 'First row: name, category, level, unit, period, deed (photo: a sha256 from the library); replaces the table below.',
-    'nav.media': 'Media', 'media.title': 'Media library ({0} files)', 'media.upload': 'Upload images',
+    'nav.media': 'Media', 'media.title': 'Media library ({0} files)', 'media.upload': 'Upload pictures or films',
     'media.hint': 'Pictures (PNG, JPEG) or films (MP4, WebM, MOV), several at once; the same file is kept once.', 'media.empty': 'The library is empty',
     'media.uploading': 'Uploading {0} of {1}: {2}%', 'media.uploaded': '{0} files uploaded', 'media.choose': 'Choose from the library',
     // The media library's table, the content list's search, sort and copy, the editor's image size.
