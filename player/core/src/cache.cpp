@@ -61,8 +61,9 @@ std::optional<std::int64_t> parse_byte_count(std::string_view text) {
     std::int64_t n = 0;
     constexpr std::int64_t kMax = std::int64_t{1} << 62;
     for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+        // Refused before the multiplication could overflow.
+        if (n > (kMax - (text[i] - '0')) / 10) return std::nullopt;
         n = n * 10 + (text[i] - '0');
-        if (n > kMax) return std::nullopt;
     }
     if (i == 0) return std::nullopt;
     std::string unit;
