@@ -1,6 +1,7 @@
 #include "protocol/manifest.hpp"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,118 @@ Status read_string_field(const json& j, const char* name, bool required, std::st
     return {};
 }
 
+// [{"from": "HH:MM", "to": "HH:MM"}, …]; `why_differ` says why from and to
+// must differ.
+Result<std::vector<DayPart>> parse_day_parts(const json& v, const std::string& field,
+                                             const char* why_differ) {
+    if (!v.is_array())
+        return make_error(ErrorCode::invalid, "must be an array", field)
+            .because(ErrorReason::wrong_type, {{"expected", "list"}});
+    std::vector<DayPart> parts;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto& e = v[i];
+        const std::string p = field + "[" + std::to_string(i) + "]";
+        if (!e.is_object())
+            return make_error(ErrorCode::invalid, "must be an object", p)
+                .because(ErrorReason::wrong_type, {{"expected", "object"}});
+        DayPart d;
+        for (auto [name, target] : {std::pair{"from", &d.from_min}, std::pair{"to", &d.to_min}}) {
+            auto it = e.find(name);
+            if (it == e.end() || !it->is_string()) {
+                return make_error(ErrorCode::invalid, "is required (HH:MM)", p + "." + name)
+                    .because(ErrorReason::required);
+            }
+            auto m = parse_clock(it->get<std::string>());
+            if (!m) return m.error().at(p + "." + name);
+            *target = *m;
+        }
+        if (d.from_min == d.to_min) {
+            return make_error(ErrorCode::invalid,
+                              std::string("must differ from from (").append(why_differ).append(")"),
+                              p + ".to")
+                .because(ErrorReason::not_after, {{"other", p + ".from"}});
+        }
+        parts.push_back(d);
+    }
+    return parts;
+}
+
+json day_parts_json(const std::vector<DayPart>& parts) {
+    json out = json::array();
+    for (const auto& d : parts) {
+        out.push_back({{"from", format_clock(d.from_min)}, {"to", format_clock(d.to_min)}});
+    }
+    return out;
+}
+
+constexpr std::array<std::string_view, 4> kProfileCodecs{"h264", "hevc", "vp8", "vp9"};
+
 }  // namespace
+
+Result<VideoProfile> parse_video_profile(const json& j, const std::string& path) {
+    VideoProfile p;
+    if (j.is_null()) return p;
+    if (!j.is_object())
+        return make_error(ErrorCode::invalid, "must be an object", path)
+            .because(ErrorReason::wrong_type, {{"expected", "object"}});
+    for (const auto& [key, v] : j.items()) {
+        const std::string field = path + "." + key;
+        if (key == "max_width" || key == "max_height") {
+            if (!v.is_number_integer() || v.get<std::int64_t>() < 64 ||
+                v.get<std::int64_t>() > VideoProfile::max_side) {
+                return make_error(ErrorCode::invalid,
+                                  "must be a whole number of pixels from 64 to " +
+                                      std::to_string(VideoProfile::max_side),
+                                  field)
+                    .because(ErrorReason::range,
+                             {{"min", 64}, {"max", VideoProfile::max_side}, {"unit", "px"}});
+            }
+            (key == "max_width" ? p.max_width : p.max_height) = v.get<int>();
+        } else if (key == "max_bitrate") {
+            if (!v.is_number_integer() || v.get<std::int64_t>() < 100'000 ||
+                v.get<std::int64_t>() > 100'000'000) {
+                return make_error(ErrorCode::invalid,
+                                  "must be a whole number of bits per second from 100000 to "
+                                  "100000000",
+                                  field)
+                    .because(ErrorReason::range,
+                             {{"min", 100'000}, {"max", 100'000'000}, {"unit", "bits_per_second"}});
+            }
+            p.max_bitrate = v.get<std::int64_t>();
+        } else if (key == "codecs") {
+            if (!v.is_array() || v.empty())
+                return make_error(ErrorCode::invalid, "must be a list of codecs", field)
+                    .because(ErrorReason::wrong_type, {{"expected", "list"}});
+            std::vector<std::string> codecs;
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                const std::string at = field + "[" + std::to_string(i) + "]";
+                if (!v[i].is_string() ||
+                    std::find(kProfileCodecs.begin(), kProfileCodecs.end(),
+                              v[i].get<std::string>()) == kProfileCodecs.end()) {
+                    return make_error(ErrorCode::invalid, "must be one of h264, hevc, vp8, vp9", at)
+                        .because(ErrorReason::one_of, {{"allowed", "h264, hevc, vp8, vp9"}});
+                }
+                const auto name = v[i].get<std::string>();
+                if (std::find(codecs.begin(), codecs.end(), name) == codecs.end())
+                    codecs.push_back(name);
+            }
+            if (std::find(codecs.begin(), codecs.end(), "h264") == codecs.end()) {
+                return make_error(ErrorCode::invalid,
+                                  "must include h264 (films are converted to it)", field)
+                    .because(ErrorReason::required);
+            }
+            p.codecs = std::move(codecs);
+        }
+    }
+    return p;
+}
+
+json to_json(const VideoProfile& p) {
+    return {{"max_width", p.max_width},
+            {"max_height", p.max_height},
+            {"codecs", p.codecs},
+            {"max_bitrate", p.max_bitrate}};
+}
 
 Result<GroupSettings> parse_group_settings(const json& j, const std::string& path) {
     GroupSettings g;
@@ -90,36 +202,23 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
             auto quiz = parse_quiz_settings(v, field);
             if (!quiz) return quiz.error();
             g.quiz = *quiz;
-        } else if (key == "power_off") {
-            if (!v.is_array())
-                return make_error(ErrorCode::invalid, "must be an array", field)
-                    .because(ErrorReason::wrong_type, {{"expected", "list"}});
-            for (std::size_t i = 0; i < v.size(); ++i) {
-                const auto& e = v[i];
-                const std::string p = field + "[" + std::to_string(i) + "]";
-                if (!e.is_object())
-                    return make_error(ErrorCode::invalid, "must be an object", p)
-                        .because(ErrorReason::wrong_type, {{"expected", "object"}});
-                DayPart d;
-                for (auto [name, target] :
-                     {std::pair{"from", &d.from_min}, std::pair{"to", &d.to_min}}) {
-                    auto it = e.find(name);
-                    if (it == e.end() || !it->is_string()) {
-                        return make_error(ErrorCode::invalid, "is required (HH:MM)", p + "." + name)
-                            .because(ErrorReason::required);
-                    }
-                    auto m = parse_clock(it->get<std::string>());
-                    if (!m) return m.error().at(p + "." + name);
-                    *target = *m;
-                }
-                if (d.from_min == d.to_min) {
-                    return make_error(ErrorCode::invalid,
-                                      "must differ from from (a screen cannot be off all day)",
-                                      p + ".to")
-                        .because(ErrorReason::not_after, {{"other", p + ".from"}});
-                }
-                g.power_off.push_back(d);
+        } else if (key == "power_off" || key == "quiet_hours") {
+            auto parts = parse_day_parts(
+                v, field,
+                key == "power_off" ? "a screen cannot be off all day" : "use volume 0 for silence");
+            if (!parts) return parts.error();
+            (key == "power_off" ? g.power_off : g.quiet_hours) = std::move(*parts);
+        } else if (key == "volume") {
+            if (!v.is_number_integer() || v.get<std::int64_t>() < 0 ||
+                v.get<std::int64_t>() > 100) {
+                return make_error(ErrorCode::invalid, "must be a whole number from 0 to 100", field)
+                    .because(ErrorReason::range, {{"min", 0}, {"max", 100}, {"unit", ""}});
             }
+            g.volume = v.get<int>();
+        } else if (key == "video_profile") {
+            auto profile = parse_video_profile(v, field);
+            if (!profile) return profile.error();
+            g.video_profile = std::move(*profile);
         }
         // Unknown keys: settings from a newer server are read leniently.
     }
@@ -127,16 +226,15 @@ Result<GroupSettings> parse_group_settings(const json& j, const std::string& pat
 }
 
 json to_json(const GroupSettings& g) {
-    json off = json::array();
-    for (const auto& d : g.power_off) {
-        off.push_back({{"from", format_clock(d.from_min)}, {"to", format_clock(d.to_min)}});
-    }
     return {{"unit_name", g.unit_name},
             {"slogan", g.slogan},
             {"min_public_share", g.min_public_share},
-            {"power_off", std::move(off)},
+            {"power_off", day_parts_json(g.power_off)},
             {"timezone", g.timezone},
-            {"quiz", to_json(g.quiz)}};
+            {"quiz", to_json(g.quiz)},
+            {"volume", g.volume},
+            {"quiet_hours", day_parts_json(g.quiet_hours)},
+            {"video_profile", to_json(g.video_profile)}};
 }
 
 // A film's facts, leniently: what is missing or of another kind stays at

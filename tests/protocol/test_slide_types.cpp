@@ -195,7 +195,10 @@ TEST_CASE("bad civic slides are refused naming the field", "[protocol][slide]") 
 TEST_CASE("group settings travel in the manifest", "[protocol][manifest]") {
     auto m = parse_manifest(json::parse(R"({"version":"v1","group":"street",
         "settings":{"unit_name":"幸福里社区","slogan":"文明城市 人人共建","min_public_share":0.4,
-                    "power_off":[{"from":"23:00","to":"06:00"}],"timezone":"Asia/Shanghai"},
+                    "power_off":[{"from":"23:00","to":"06:00"}],"timezone":"Asia/Shanghai",
+                    "volume":35,"quiet_hours":[{"from":"21:30","to":"08:00"}],
+                    "video_profile":{"max_width":1280,"max_height":720,"codecs":["h264","vp9"],
+                                     "max_bitrate":4000000}},
         "items":[]})"));
     REQUIRE(m.ok());
     CHECK(m->settings.unit_name == "幸福里社区");
@@ -203,6 +206,14 @@ TEST_CASE("group settings travel in the manifest", "[protocol][manifest]") {
     REQUIRE(m->settings.power_off.size() == 1);
     CHECK(m->settings.power_off[0].contains(0));
     CHECK_FALSE(m->settings.power_off[0].contains(12 * 60));
+    CHECK(m->settings.volume == 35);
+    REQUIRE(m->settings.quiet_hours.size() == 1);
+    CHECK(m->settings.quiet_hours[0].contains(22 * 60));
+    CHECK_FALSE(m->settings.quiet_hours[0].contains(9 * 60));
+    CHECK(m->settings.video_profile.max_width == 1280);
+    CHECK(m->settings.video_profile.max_height == 720);
+    CHECK(m->settings.video_profile.codecs == std::vector<std::string>{"h264", "vp9"});
+    CHECK(m->settings.video_profile.max_bitrate == 4'000'000);
     auto again = parse_manifest(to_json(*m));
     REQUIRE(again.ok());
     CHECK(again->settings == m->settings);
@@ -210,6 +221,11 @@ TEST_CASE("group settings travel in the manifest", "[protocol][manifest]") {
     auto defaults = parse_manifest(json{{"version", "v2"}});
     REQUIRE(defaults.ok());
     CHECK(defaults->settings.min_public_share == Approx(0.3));
+    CHECK(defaults->settings.volume == 60);
+    CHECK(defaults->settings.quiet_hours.empty());
+    CHECK(defaults->settings.video_profile.max_width == 1920);
+    CHECK(defaults->settings.video_profile.max_height == 1080);
+    CHECK(defaults->settings.video_profile.codecs == std::vector<std::string>{"h264"});
 
     const std::vector<std::pair<json, const char*>> bad = {
         {json{{"min_public_share", 1.5}}, "settings.min_public_share"},
@@ -217,6 +233,15 @@ TEST_CASE("group settings travel in the manifest", "[protocol][manifest]") {
         {json{{"power_off", {{{"from", "23:00"}}}}}, "settings.power_off[0].to"},
         {json{{"power_off", {{{"from", "23:00"}, {"to", "23:00"}}}}}, "settings.power_off[0].to"},
         {json{{"timezone", ""}}, "settings.timezone"},
+        {json{{"volume", 101}}, "settings.volume"},
+        {json{{"volume", 5.5}}, "settings.volume"},
+        {json{{"quiet_hours", {{{"from", "21:00"}, {"to", "25:00"}}}}},
+         "settings.quiet_hours[0].to"},
+        {json{{"video_profile", {{"max_width", 12000}}}}, "settings.video_profile.max_width"},
+        {json{{"video_profile", {{"codecs", {"h264", "prores"}}}}},
+         "settings.video_profile.codecs[1]"},
+        {json{{"video_profile", {{"codecs", {"vp9"}}}}}, "settings.video_profile.codecs"},
+        {json{{"video_profile", {{"max_bitrate", 10}}}}, "settings.video_profile.max_bitrate"},
     };
     for (const auto& [settings, field] : bad) {
         INFO(settings.dump());

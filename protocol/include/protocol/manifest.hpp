@@ -39,12 +39,31 @@ struct MediaRef {
     std::optional<MediaVideo> video = std::nullopt;
 };
 
+// What a group's screens can decode: films outside it are converted by the
+// server to H.264 (yuv420p, at most this size and max_bitrate) before they
+// are published to the group.
+//   "video_profile": {"max_width": 1920, "max_height": 1080,
+//                     "codecs": ["h264"], "max_bitrate": 8000000}
+struct VideoProfile {
+    static constexpr int max_side = 8192;
+    int max_width = 1920;
+    int max_height = 1080;
+    std::vector<std::string> codecs{"h264"};  // FFmpeg's names: h264, hevc, vp8, vp9
+    std::int64_t max_bitrate = 8'000'000;     // bits per second
+    bool operator==(const VideoProfile&) const = default;
+};
+Result<VideoProfile> parse_video_profile(const nlohmann::json& j, const std::string& path);
+nlohmann::json to_json(const VideoProfile& profile);
+
 // A screen group's settings, carried in its manifest so the screen follows
 // them offline.
 //   "settings": {"unit_name", "slogan", "min_public_share": 0.3,
 //                "power_off": [{"from": "23:00", "to": "06:00"}],
-//                "timezone": "Asia/Shanghai", "quiz": {…QuizSettings}}
+//                "timezone": "Asia/Shanghai", "quiz": {…QuizSettings},
+//                "volume": 60, "quiet_hours": [{"from": "21:00", "to": "08:00"}],
+//                "video_profile": {…VideoProfile}}
 struct GroupSettings {
+    static constexpr int default_volume = 60;
     static constexpr double default_min_public_share = 0.3;
     std::string unit_name;                               // shown in the header
     std::string slogan;                                  // shown in the header
@@ -52,6 +71,9 @@ struct GroupSettings {
     std::vector<DayPart> power_off;                      // screen off (local time)
     std::string timezone = "Asia/Shanghai";              // IANA name
     QuizSettings quiz;
+    int volume = default_volume;       // films with sound, 0..100
+    std::vector<DayPart> quiet_hours;  // no sound at all (local time)
+    VideoProfile video_profile;
     bool operator==(const GroupSettings&) const = default;
 };
 
