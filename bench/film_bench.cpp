@@ -115,11 +115,15 @@ int play(Screen& s, const std::string& film, double seconds) {
     const auto t0 = Clock::now();
     s.compositor->show(std::move(*rendered), t0);
     double peak = 0;
+    auto next_sample = t0;
     while (Clock::now() - t0 < std::chrono::duration<double>(seconds)) {
         const auto now = Clock::now();
         s.compositor->draw(now);
         s.display->present();
-        peak = std::max(peak, rss_mb());
+        if (now >= next_sample) {  // once a second: reading /proc costs too
+            peak = std::max(peak, rss_mb());
+            next_sample = now + std::chrono::seconds{1};
+        }
         const auto due = s.compositor->next_frame_due(Clock::now());
         if (due) std::this_thread::sleep_until(*due);
     }
