@@ -557,12 +557,27 @@ test('an admin changes group and quiz settings, sees users and the audit log, an
   await form.locator('input[name=q_pass_mark]').fill('0.6');
   await form.locator('input[name=slogan]').fill('创建全国文明城市');
   await form.locator('input[name=power_off]').fill('23:00-06:00');
+  // Film sound and the screens' video profile: a volume over 100 is refused by name.
+  await form.locator('input[name=volume]').fill('120');
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#message.error:has-text("“音量（0–100）”有误")');
+  await form.locator('input[name=volume]').fill('35');
+  await form.locator('input[name=quiet_hours]').fill('21:30-07:30');
+  await form.locator('input[name=video_size]').fill('1280x720');
+  await form.locator('input[name=codec_hevc]').check();
   await form.getByRole('button', { name: '保存' }).click();
   await page.waitForSelector('#message:has-text("设置已保存")');
+  const saved = (await apiGet(page, '/api/v1/groups/lobby')).settings;
+  assert.equal(saved.volume, 35);
+  assert.deepEqual(saved.quiet_hours, [{ from: '21:30', to: '07:30' }]);
+  assert.deepEqual(saved.video_profile, { max_width: 1280, max_height: 720, codecs: ['h264', 'hevc'], max_bitrate: 8000000 });
   await page.reload();
   await page.waitForSelector('.page-groups input[name=q_pass_mark]');
   assert.equal(await page.inputValue('.page-groups input[name=q_pass_mark]'), '0.6');
   assert.equal(await page.inputValue('.page-groups input[name=power_off]'), '23:00-06:00');
+  assert.equal(await page.inputValue('.page-groups input[name=volume]'), '35');
+  assert.equal(await page.inputValue('.page-groups input[name=quiet_hours]'), '21:30-07:30');
+  assert.equal(await page.inputValue('.page-groups input[name=video_size]'), '1280x720');
   await shot(page, 'groups');
 
   // Prize codes: a malformed one is refused, saying what a code looks like.

@@ -26,7 +26,14 @@ const json community_settings = {{"unit_name", "幸福里社区"},
                                    {"question_time_limit_s", 30},
                                    {"idle_timeout_s", 45},
                                    {"prizes", false},
-                                   {"daily_prize_limit", 20}}}};
+                                   {"daily_prize_limit", 20}}},
+                                 {"volume", 35},
+                                 {"quiet_hours", {{{"from", "21:30"}, {"to", "07:30"}}}},
+                                 {"video_profile",
+                                  {{"max_width", 1280},
+                                   {"max_height", 720},
+                                   {"codecs", {"h264", "hevc"}},
+                                   {"max_bitrate", 4000000}}}};
 
 json find_group(const json& list, const std::string& name) {
     for (const auto& g : list.at("groups")) {
@@ -57,6 +64,12 @@ TEST_CASE("server: groups are created with settings, listed with their screens, 
     CHECK(plain.json().at("settings").at("min_public_share") == 0.3);
     CHECK(plain.json().at("settings").at("timezone") == "Asia/Shanghai");
     CHECK(plain.json().at("settings").at("power_off").empty());
+    CHECK(plain.json().at("settings").at("volume") == 60);
+    CHECK(plain.json().at("settings").at("quiet_hours").empty());
+    CHECK(plain.json().at("settings").at("video_profile") == json{{"max_width", 1920},
+                                                                  {"max_height", 1080},
+                                                                  {"codecs", {"h264"}},
+                                                                  {"max_bitrate", 8000000}});
 
     // Every staff role may read, with screen counts.
     auto list = staff.editor.get("/api/v1/groups");
@@ -133,7 +146,18 @@ TEST_CASE("server: bad group input is refused naming the field, and nothing chan
         {{{"name", "ok"},
           {"settings", {{"power_off", {{{"from", "23:00"}, {"to", "06:00"}, {"dim", true}}}}}}},
          "settings.power_off[0].dim"},
-        {{{"name", "ok"}, {"settings", {{"volume", 3}}}}, "settings.volume"},
+        {{{"name", "ok"}, {"settings", {{"volume", 300}}}}, "settings.volume"},
+        {{{"name", "ok"}, {"settings", {{"quiet_hours", {{{"from", "21:00"}, {"to", "8:61"}}}}}}},
+         "settings.quiet_hours[0].to"},
+        {{{"name", "ok"},
+          {"settings", {{"quiet_hours", {{{"from", "21:00"}, {"to", "08:00"}, {"loud", 1}}}}}}},
+         "settings.quiet_hours[0].loud"},
+        {{{"name", "ok"}, {"settings", {{"video_profile", {{"codecs", {"h264", "prores"}}}}}}},
+         "settings.video_profile.codecs[1]"},
+        {{{"name", "ok"}, {"settings", {{"video_profile", {{"max_height", 20000}}}}}},
+         "settings.video_profile.max_height"},
+        {{{"name", "ok"}, {"settings", {{"video_profile", {{"fps", 60}}}}}},
+         "settings.video_profile.fps"},
     };
     for (const Case& c : bad_creates) {
         INFO(c.body.dump());

@@ -140,20 +140,36 @@ Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settin
     if (!settings.is_object())
         return make_error(ErrorCode::invalid, "must be an object", "settings")
             .because(ErrorReason::wrong_type, {{"expected", "object"}});
-    if (auto st = check_body_keys(
-            settings, {"unit_name", "slogan", "min_public_share", "power_off", "timezone", "quiz"},
-            {}, "settings.");
+    if (auto st = check_body_keys(settings,
+                                  {"unit_name", "slogan", "min_public_share", "power_off",
+                                   "timezone", "quiz", "volume", "quiet_hours", "video_profile"},
+                                  {}, "settings.");
         !st) {
         return st.error();
     }
-    if (auto off = settings.find("power_off"); off != settings.end() && off->is_array()) {
-        for (std::size_t i = 0; i < off->size(); ++i) {
-            const auto& part = (*off)[i];
+    for (const char* windows : {"power_off", "quiet_hours"}) {
+        auto list = settings.find(windows);
+        if (list == settings.end() || !list->is_array()) continue;
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto& part = (*list)[i];
             if (!part.is_object()) continue;  // reported by the protocol's reader
-            const std::string prefix = "settings.power_off[" + std::to_string(i) + "].";
+            const std::string prefix = std::string("settings.")
+                                           .append(windows)
+                                           .append("[")
+                                           .append(std::to_string(i))
+                                           .append("].");
             if (auto st = check_body_keys(part, {"from", "to"}, {}, prefix); !st) {
                 return st.error();
             }
+        }
+    }
+    if (auto profile = settings.find("video_profile");
+        profile != settings.end() && profile->is_object()) {
+        if (auto st =
+                check_body_keys(*profile, {"max_width", "max_height", "codecs", "max_bitrate"}, {},
+                                "settings.video_profile.");
+            !st) {
+            return st.error();
         }
     }
     auto parsed = protocol::parse_group_settings(settings, "settings");
