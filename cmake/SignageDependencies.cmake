@@ -20,7 +20,7 @@ find_path(CSV_INCLUDE_DIR csv.h REQUIRED)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # FFmpeg's libraries (libavformat-dev, libavcodec-dev, libswscale-dev): films (the
 # player plays them; the server probes uploads and draws their poster frames).
-pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil libswscale)
+pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil libswscale libswresample)
 if(SIGNAGE_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
 endif()

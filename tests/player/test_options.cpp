@@ -1,4 +1,4 @@
-// signage-player's command line: the cache limit flag.
+// signage-player's command line: the cache limit and film decoding flags.
 
 #include <catch2/catch.hpp>
 
@@ -57,4 +57,21 @@ TEST_CASE(
         CHECK(p.err.find("--cache-max-bytes") != std::string::npos);
         CHECK(p.err.find(junk) != std::string::npos);
     }
+}
+
+TEST_CASE("options: --hwdec chooses how films are decoded, and refuses other words naming the flag",
+          "[player][options]") {
+    using signage::render::HwDecode;
+    auto hwdec_of = [](const Parsed& p) {
+        REQUIRE(p.args.options.has_value());
+        return p.args.options->hwdec;
+    };
+    CHECK(hwdec_of(parse({})) == HwDecode::automatic);
+    CHECK(hwdec_of(parse({"--hwdec", "none"})) == HwDecode::none);
+    CHECK(hwdec_of(parse({"--hwdec", "vaapi"})) == HwDecode::vaapi);
+    CHECK(hwdec_of(parse({"--hwdec", "v4l2m2m"})) == HwDecode::v4l2m2m);
+    const auto p = parse({"--hwdec", "cuda"});
+    CHECK_FALSE(p.args.options.has_value());
+    CHECK(p.args.exit_code != 0);
+    CHECK(p.err.find("--hwdec") != std::string::npos);
 }

@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -208,6 +210,40 @@ TEST_CASE("video: the poster is the frame a second in, or the last of a shorter 
     }
 }
 
+TEST_CASE("video: without decoding hardware a film is decoded in software, saying why",
+          "[player][video]") {
+    test::TempDir dir{"signage-video-hwdec"};
+    const fs::path film = numbered_film(dir.path(), 25, 0.5);
+    struct Restore {
+        ~Restore() { render::set_hardware_decoding(render::HwDecode::automatic); }
+    } restore;
+    for (const auto mode : {render::HwDecode::automatic, render::HwDecode::vaapi,
+                            render::HwDecode::v4l2m2m, render::HwDecode::none}) {
+        INFO("mode " << static_cast<int>(mode));
+        render::set_hardware_decoding(mode);
+        auto decoder = render::VideoDecoder::open(film, {});
+        REQUIRE(decoder.ok());
+        // Whichever way it is decoded, the film plays.
+        REQUIRE((*decoder)->wait_first().ok());
+        CHECK((*decoder)->take_first() != nullptr);
+        const std::string& how = (*decoder)->decoding();
+        const std::string& why = (*decoder)->hardware_missing();
+        INFO(how << " / " << why);
+        if (mode == render::HwDecode::none) {
+            CHECK(how == "software");
+            CHECK(why.empty());  // none was tried
+        } else if (how == "software") {
+            // Each decoder tried says why it was not used.
+            const bool va = mode != render::HwDecode::v4l2m2m;
+            const bool v4 = mode != render::HwDecode::vaapi;
+            CHECK((why.find("VA-API: ") != std::string::npos) == va);
+            CHECK((why.find("V4L2: ") != std::string::npos) == v4);
+        } else {
+            CHECK((how == "VA-API" || how.rfind("V4L2 (", 0) == 0));
+        }
+    }
+}
+
 TEST_CASE("video: a file that is no whole film fails, saying which file", "[player][video]") {
     Bench b;
     const fs::path cut = b.dir.path() / "cut.mp4";
@@ -282,6 +318,45 @@ struct Presented {
     std::int64_t film_frame = -1;  // the number of the film frame on screen; -1: no film
 };
 
+// What a screen showed: every presented frame, and the playback error it
+// reported at the end.
+struct ScreenRun {
+    std::vector<Presented> seen;
+    std::optional<std::string> error;
+};
+
+// Runs a screen (offscreen at 320x180, every frame looked at) on `m` for
+// `seconds`, proof of play going to `plays` when given.
+ScreenRun run_screen(player::Cache& cache, const protocol::Manifest& m,
+                     std::chrono::milliseconds seconds, player::Outbox* plays = nullptr) {
+    ScreenRun run;
+    app::Player* player = nullptr;
+    auto inner = render::make_offscreen_display({320, 180});
+    REQUIRE(inner.ok());
+    WatchedDisplay display(std::move(*inner), [&](const SDL_Surface& frame) {
+        if (player == nullptr) return;
+        Presented p;
+        p.at = std::chrono::steady_clock::now();
+        p.item = player->showing_id();
+        p.black = black_share(frame);
+        if (const auto* f = player->film()) p.film_frame = f->frame_number();
+        run.seen.push_back(std::move(p));
+    });
+    app::Player screen(display, render::FontSet::defaults(), cache, {});
+    if (plays != nullptr) screen.enable_play_log(plays, {});
+    screen.start();
+    player = &screen;
+    std::thread script([&] {
+        screen.deliver_manifest(m);
+        std::this_thread::sleep_for(seconds);
+        run.error = screen.playback_error();
+        screen.post_quit();
+    });
+    CHECK(screen.run() == 0);
+    script.join();
+    return run;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -326,31 +401,8 @@ TEST_CASE(
     loop.play = protocol::VideoPlay::loop;
     m.items.push_back(loop);
 
-    std::vector<Presented> seen;
-    app::Player* player = nullptr;
-    auto inner = render::make_offscreen_display({320, 180});
-    REQUIRE(inner.ok());
-    WatchedDisplay display(std::move(*inner), [&](const SDL_Surface& frame) {
-        if (player == nullptr) return;
-        Presented p;
-        p.at = std::chrono::steady_clock::now();
-        p.item = player->showing_id();
-        p.black = black_share(frame);
-        if (const auto* f = player->film()) p.film_frame = f->frame_number();
-        seen.push_back(std::move(p));
-    });
-    app::Player screen(display, render::FontSet::defaults(), **cache, {});
-    screen.enable_play_log(plays->get(), {});
-    screen.start();
-    player = &screen;
-    std::thread script([&] {
-        screen.deliver_manifest(m);
-        // One whole loop (about 8.5 s after the first item) and into the next.
-        std::this_thread::sleep_for(11s);
-        screen.post_quit();
-    });
-    CHECK(screen.run() == 0);
-    script.join();
+    // One whole loop (about 8.5 s after the first item) and into the next.
+    const std::vector<Presented> seen = run_screen(**cache, m, 11s, plays->get()).seen;
 
     // Every item of the loop was on screen, in order, and the next loop began.
     std::vector<std::string> order;
@@ -446,27 +498,9 @@ TEST_CASE("video: a film the screen cannot decode is skipped and reported, never
         m.items.push_back(s);
     }
 
-    std::vector<Presented> seen;
-    app::Player* player = nullptr;
-    auto inner = render::make_offscreen_display({320, 180});
-    REQUIRE(inner.ok());
-    WatchedDisplay display(std::move(*inner), [&](const SDL_Surface& frame) {
-        if (player == nullptr) return;
-        seen.push_back(
-            {std::chrono::steady_clock::now(), player->showing_id(), black_share(frame), -1});
-    });
-    app::Player screen(display, render::FontSet::defaults(), **cache, {});
-    screen.start();
-    player = &screen;
-    std::optional<std::string> reported;
-    std::thread script([&] {
-        screen.deliver_manifest(m);
-        std::this_thread::sleep_for(4s);
-        reported = screen.playback_error();
-        screen.post_quit();
-    });
-    CHECK(screen.run() == 0);
-    script.join();
+    const ScreenRun run = run_screen(**cache, m, 4s);
+    const auto& seen = run.seen;
+    const auto& reported = run.error;
 
     // The image went on showing; the broken film never took the screen.
     bool green = false;
@@ -478,4 +512,127 @@ TEST_CASE("video: a film the screen cannot decode is skipped and reported, never
     CHECK(green);
     REQUIRE(reported);
     CHECK(reported->find("slide cut") != std::string::npos);
+}
+
+namespace {
+
+// The loudest sample of raw 16-bit sound.
+int peak_of(const std::string& raw) {
+    int peak = 0;
+    for (std::size_t i = 0; i + 1 < raw.size(); i += 2) {
+        std::int16_t v = 0;
+        std::memcpy(&v, raw.data() + i, 2);
+        peak = std::max(peak, std::abs(static_cast<int>(v)));
+    }
+    return peak;
+}
+
+// The sound device is SDL's "disk" driver, writing what it plays to a file
+// (at `delay_ms` a buffer of 1024 samples: 21 ms is real time), while the
+// object lives.
+struct DiskSound {
+    fs::path file;
+    DiskSound(const fs::path& path, int delay_ms = 21) : file(path) {
+        setenv("SDL_AUDIODRIVER", "disk", 1);
+        setenv("SDL_DISKAUDIOFILE", file.c_str(), 1);
+        setenv("SDL_DISKAUDIODELAY", std::to_string(delay_ms).c_str(), 1);
+    }
+    ~DiskSound() {
+        unsetenv("SDL_AUDIODRIVER");
+        unsetenv("SDL_DISKAUDIOFILE");
+        unsetenv("SDL_DISKAUDIODELAY");
+    }
+    std::string played() const { return test::read_text_file(file); }
+};
+
+// A manifest of one film with sound on, at `volume`.
+protocol::Manifest sounding_film(player::Cache& cache, const fs::path& film, int volume) {
+    protocol::Manifest m;
+    m.version = "sound";
+    m.settings.volume = volume;
+    const auto ref = cache_file(cache, film, "video/mp4");
+    m.media.push_back(ref);
+    protocol::Slide s;
+    s.id = "film";
+    s.type = protocol::SlideType::video;
+    s.title = "film";
+    s.media = ref.sha256;
+    s.duration_s = 2;
+    s.audio = true;
+    s.public_service = true;
+    m.items.push_back(s);
+    return m;
+}
+
+// A screen's cache holding a two-second film with a 440 Hz tone (FFmpeg's
+// sine source at 1/8 of full scale) under grey pictures.
+struct SoundingFilm {
+    test::TempDir dir;
+    std::unique_ptr<player::Cache> cache;
+    fs::path film;
+    explicit SoundingFilm(const char* name) : dir(name) {
+        static auto rt = render::SdlRuntime::init(false);
+        REQUIRE(rt.ok());
+        auto opened = player::Cache::open(dir / "cache");
+        REQUIRE(opened.ok());
+        cache = std::move(*opened);
+        film = test::make_film(dir.path(), test::FilmSpec("mp4", "libx264", "aac", 160, 90, 2.0, 0,
+                                                          "color=c=gray", 25));
+    }
+    protocol::Manifest manifest(int volume) { return sounding_film(*cache, film, volume); }
+};
+
+}  // namespace
+
+TEST_CASE("video: a film sounds at the group's volume", "[player][video][sound]") {
+    SoundingFilm f("signage-video-sound");
+    // The tone as the film carries it, decoded by FFmpeg: the reference.
+    const fs::path reference = f.dir / "reference.raw";
+    REQUIRE(std::system(("ffmpeg -v error -y -i '" + f.film.string() +
+                         "' -f s16le -ac 2 -ar 48000 '" + reference.string() + "'")
+                            .c_str()) == 0);
+    const int full = peak_of(test::read_text_file(reference));
+    REQUIRE(full > 3000);
+
+    for (const int volume : {100, 50}) {
+        INFO("volume " << volume);
+        DiskSound sound(f.dir / ("volume-" + std::to_string(volume) + ".raw"));
+        run_screen(*f.cache, f.manifest(volume), 2500ms);
+        const std::string played = sound.played();
+        // About two seconds of sound reached the device, at the volume asked.
+        CHECK(played.size() > 48000 * 4);
+        CHECK(std::abs(peak_of(played) - full * volume / 100) < full / 12);
+    }
+}
+
+TEST_CASE("video: in the group's quiet hours a film plays and the device hears silence",
+          "[player][video][sound]") {
+    SoundingFilm f("signage-video-quiet");
+    DiskSound sound(f.dir / "quiet.raw");
+    auto m = f.manifest(100);
+    m.settings.quiet_hours.push_back(protocol::DayPart{0, 24 * 60});
+    const auto run = run_screen(*f.cache, m, 2500ms);
+    const std::string played = sound.played();
+    CHECK(played.size() > 48000 * 4);
+    CHECK(peak_of(played) == 0);
+    std::int64_t highest = -1;
+    for (const auto& p : run.seen) highest = std::max(highest, p.film_frame);
+    CHECK(highest >= 40);  // 50 frames: the pictures went on
+}
+
+TEST_CASE("video: while a film sounds, its pictures keep time with the sound",
+          "[player][video][sound]") {
+    SoundingFilm f("signage-video-sound-clock");
+    // A device that plays at half speed (42 ms for 21 ms of sound): after
+    // 1.8 s on the wall the film's sound, and so its pictures, are about
+    // 0.9 s in (frame 22), where the steady clock would be at frame 45.
+    DiskSound sound(f.dir / "slow.raw", 42);
+    const auto run = run_screen(*f.cache, f.manifest(60), 1800ms);
+    std::int64_t highest = -1;
+    for (const auto& p : run.seen) {
+        if (p.item == "film") highest = std::max(highest, p.film_frame);
+    }
+    INFO("highest frame " << highest);
+    CHECK(highest >= 12);
+    CHECK(highest <= 32);
 }

@@ -525,6 +525,7 @@ int run(int argc, char** argv) {
     if (!parsed.options) return parsed.exit_code;
     const Options& options = *parsed.options;
     setup_logging(options.log_level);
+    render::set_hardware_decoding(options.hwdec);
     if (const auto* r = std::get_if<RenderOptions>(&options.mode)) {
         return render_command(*r, options.font);
     }

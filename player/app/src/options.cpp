@@ -91,6 +91,12 @@ ParsedArgs parse_args(int argc, char** argv) {
         cli.add_option("--ticker", tickers, "With --screen: a notice on the ticker (repeatable)");
     ticker_opt->allow_extra_args(false);
     cli.add_option("--font", font, "Regular font file (default $SIGNAGE_FONT or Noto Sans CJK SC)");
+    std::string hwdec = "auto";
+    cli.add_option("--hwdec", hwdec,
+                   "Film decoding: auto (VA-API, then V4L2 mem-to-mem, then software), none "
+                   "(software), vaapi or v4l2m2m (that or software)")
+        ->check(CLI::IsMember({"auto", "none", "vaapi", "v4l2m2m"}))
+        ->capture_default_str();
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     (void)size_opt;
@@ -106,6 +112,7 @@ ParsedArgs parse_args(int argc, char** argv) {
 
     Options options;
     options.log_level = log_level;
+    if (auto hw = render::parse_hwdec(hwdec)) options.hwdec = *hw;
     if (!font.empty()) {
         options.font = font;
     } else if (const char* env = std::getenv("SIGNAGE_FONT"); env != nullptr && *env != '\0') {

@@ -112,6 +112,32 @@ bool Player::update_ticker(Clock::time_point now) {
     return true;
 }
 
+bool Player::film_sound(const protocol::Slide& slide) {
+    const protocol::Manifest* m = playing();
+    const int volume = m ? m->settings.volume : protocol::GroupSettings::default_volume;
+    if (!slide.audio || volume <= 0) return false;
+    if (!sound_tried_) {
+        sound_tried_ = true;  // once: a screen without sound says so once
+        sound_ = render::SoundOut::open();
+        if (sound_) compositor_.set_sound_out(sound_.get());
+    }
+    if (!sound_) return false;
+    sound_->set_volume(volume);
+    return true;
+}
+
+void Player::follow_quiet_hours() {
+    if (!sound_) return;
+    const protocol::Manifest* m = playing();
+    bool quiet = false;
+    if (m && !m->settings.quiet_hours.empty()) {
+        const int minute = tz_.local(wall_now()).minute_of_day;
+        quiet = std::any_of(m->settings.quiet_hours.begin(), m->settings.quiet_hours.end(),
+                            [&](const protocol::DayPart& d) { return d.contains(minute); });
+    }
+    sound_->set_muted(quiet);
+}
+
 std::string Player::version() const {
     return manifest_ ? manifest_->version : std::string{};
 }
@@ -125,6 +151,7 @@ void Player::apply_manifest(protocol::Manifest m) {
     // progress ends unfinished).
     if (!player::carry_over(history_, playing(), m)) plays_.break_loop();
     manifest_ = std::move(m);
+    if (sound_) sound_->set_volume(manifest_->settings.volume);
     refilter();
     if (quiz_.update(playing())) update_layout(false);
 }
@@ -451,6 +478,7 @@ void Player::handle_frame(Clock::time_point now) {
         captures.swap(frame_requests_);
     }
     if (!redraw_ && !compositor_.animating(now) && captures.empty()) return;
+    follow_quiet_hours();
     compositor_.draw(now);
     // The snapshot shows the item once it is fully on screen: the crossfade
     // and any reveal over.
@@ -612,6 +640,7 @@ Result<render::RenderedSlide> Player::render_page(const protocol::Slide& slide, 
     const bool full_screen = slide.type == protocol::SlideType::emergency;
     render::RenderOptions options;
     options.live_video = true;
+    options.film_sound = slide.type == protocol::SlideType::video && film_sound(slide);
     options.page = page;
     options.now = at;
     options.local_offset = tz_.offset_at(at);

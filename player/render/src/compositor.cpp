@@ -162,6 +162,7 @@ void Compositor::clear() {
     reveal_rects_.clear();
     scratch_.reset();
     emergency_.reset();
+    update_sound(Clock::now());
 }
 
 SDL_Texture* Compositor::current_image(Clock::time_point now) {
@@ -231,7 +232,26 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     SDL_RenderCopy(r, image, nullptr, &dst);
 }
 
+Compositor::~Compositor() {
+    if (sound_out_ != nullptr && sounding_) sound_out_->play(nullptr);
+}
+
+void Compositor::update_sound(Clock::time_point now) {
+    if (sound_out_ == nullptr) return;
+    std::shared_ptr<FilmSound> want;
+    if (!cover_ && !emergency_ && film_) want = film_->sound();
+    if (want == sounding_) return;
+    // The film that sounded goes on by the steady clock from where its
+    // sound was (under a crossfade, or an emergency).
+    for (Film* f : {film_.get(), previous_film_.get()}) {
+        if (f != nullptr && sounding_ && f->sound() == sounding_) f->release_sound(now);
+    }
+    sound_out_->play(want);
+    sounding_ = std::move(want);
+}
+
 void Compositor::draw(Clock::time_point now) {
+    update_sound(now);
     SDL_Renderer* r = display_.renderer();
     const Size out = display_.size();
     if (cover_) {

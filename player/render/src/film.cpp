@@ -76,7 +76,21 @@ void Film::start(Clock::time_point now) {
 
 double Film::elapsed(Clock::time_point now) const {
     if (!start_) return 0;
+    if (sound_clock_ && decoder_->sound()) {
+        if (auto t = decoder_->sound()->clock(now)) return *t;
+    }
     return std::chrono::duration<double>(now - *start_).count();
+}
+
+std::shared_ptr<FilmSound> Film::sound() const {
+    return decoder_->sound();
+}
+
+void Film::release_sound(Clock::time_point now) {
+    if (!start_ || !sound_clock_) return;
+    const double t = elapsed(now);
+    sound_clock_ = false;
+    start_ = now - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(t));
 }
 
 bool Film::update(SDL_Texture* target, Clock::time_point now) {
@@ -92,13 +106,14 @@ bool Film::update(SDL_Texture* target, Clock::time_point now) {
 
 std::optional<Film::Clock::time_point> Film::next_due(Clock::time_point now) const {
     if (!start_ || ended(now)) return std::nullopt;
-    if (auto t = decoder_->next_time()) {
-        return *start_ +
-               std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*t));
-    }
+    // At `t` on the film's clock, which may be its sound's.
+    auto at = [&](double t) {
+        return now + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(std::max(0.0, t - elapsed(now))));
+    };
+    if (auto t = decoder_->next_time()) return at(*t);
     if (!decoder_->finished()) return now + kDecoderBehind;
-    return *start_ +
-           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(shown_end_));
+    return at(shown_end_);
 }
 
 bool Film::ended(Clock::time_point now) const {

@@ -1,17 +1,23 @@
 #include "render/video.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 }
+
+#include "render/sound.hpp"
 
 namespace signage::render {
 
@@ -42,11 +48,20 @@ struct PacketFree {
 struct SwsFree {
     void operator()(SwsContext* s) const { sws_freeContext(s); }
 };
+struct BufferUnref {
+    void operator()(AVBufferRef* b) const { av_buffer_unref(&b); }
+};
+struct SwrFree {
+    void operator()(SwrContext* s) const { swr_free(&s); }
+};
 
 namespace {
 
 // Packets that fail to decode one after the other before the film counts as broken.
 constexpr int kMaxBadPackets = 30;
+// Pictures waiting as packets while the sound is decoded ahead (about eight
+// seconds at 30 fps; a few MB).
+constexpr std::size_t kMaxStash = 256;
 
 }  // namespace
 
@@ -67,7 +82,153 @@ struct VideoDecoder::Impl {
     bool skipping = true;  // before options.start_at_s
     FramePtr held;         // the last frame before start_at_s, shown if nothing comes after
     int bad_packets = 0;
+    bool at_eof = false;  // this pass's packets are all read
+    // Sound (Options::sound and a sound stream).
+    int audio_stream = -1;
+    std::unique_ptr<AVCodecContext, CodecFree> audio;
+    std::unique_ptr<SwrContext, SwrFree> swr;
+    AVRational audio_time_base{1, 1};
+    std::deque<std::unique_ptr<AVPacket, PacketFree>> stash;  // pictures waiting
+    std::vector<std::int16_t> samples;
+    double audio_next_t = 0;  // when a sound frame without a time is due
+    // Hardware decoding: what decodes ("software", "VA-API", "V4L2 …"), why
+    // no hardware did, and the VA-API surface format to copy frames out of.
+    std::string decoding;
+    std::string hardware_missing;
+    AVPixelFormat hw_format = AV_PIX_FMT_NONE;
+    std::unique_ptr<AVBufferRef, BufferUnref> hw_device;
 };
+
+namespace {
+
+std::atomic<HwDecode> g_hardware{HwDecode::automatic};
+
+// Logs how films of `codec` are decoded, once per codec and way.
+void log_decoding_once(const std::string& codec, const std::string& how,
+                       const std::string& why_not) {
+    static std::mutex mu;
+    static std::set<std::string> said;
+    std::lock_guard lock(mu);
+    if (!said.insert(codec + "/" + how).second) return;
+    if (how == "software" && !why_not.empty()) {
+        spdlog::info("films in {} are decoded in software (no hardware decoder: {})", codec,
+                     why_not);
+    } else {
+        spdlog::info("films in {} are decoded by {}", codec, how);
+    }
+}
+
+AVPixelFormat pick_hw_format(AVCodecContext* ctx, const AVPixelFormat* offered) {
+    const auto want = static_cast<AVPixelFormat>(reinterpret_cast<std::intptr_t>(ctx->opaque));
+    for (const AVPixelFormat* p = offered; *p != AV_PIX_FMT_NONE; ++p) {
+        if (*p == want) return *p;
+    }
+    return offered[0];  // the decoder falls back to its software output
+}
+
+}  // namespace
+
+void set_hardware_decoding(HwDecode mode) {
+    g_hardware = mode;
+}
+
+HwDecode hardware_decoding() {
+    return g_hardware.load();
+}
+
+Result<HwDecode> parse_hwdec(std::string_view text) {
+    if (text == "auto") return HwDecode::automatic;
+    if (text == "none") return HwDecode::none;
+    if (text == "vaapi") return HwDecode::vaapi;
+    if (text == "v4l2m2m") return HwDecode::v4l2m2m;
+    return make_error(ErrorCode::invalid, "must be auto, none, vaapi or v4l2m2m", "hwdec");
+}
+
+Status VideoDecoder::open_vaapi(Impl& m, const AVCodec* decoder, const AVStream* st) {
+    AVPixelFormat format = AV_PIX_FMT_NONE;
+    for (int i = 0;; ++i) {
+        const AVCodecHWConfig* config = avcodec_get_hw_config(decoder, i);
+        if (config == nullptr) break;
+        if (config->device_type == AV_HWDEVICE_TYPE_VAAPI &&
+            (config->methods & AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX) != 0) {
+            format = config->pix_fmt;
+            break;
+        }
+    }
+    if (format == AV_PIX_FMT_NONE) {
+        return make_error(ErrorCode::unavailable, std::string("no support for ") + decoder->name);
+    }
+    AVBufferRef* device = nullptr;
+    int rc = av_hwdevice_ctx_create(&device, AV_HWDEVICE_TYPE_VAAPI, nullptr, nullptr, 0);
+    if (rc < 0) return make_error(ErrorCode::unavailable, "no device (" + av_error(rc) + ")");
+    std::unique_ptr<AVBufferRef, BufferUnref> owned(device);
+    std::unique_ptr<AVCodecContext, CodecFree> ctx(avcodec_alloc_context3(decoder));
+    if (!ctx) return make_error(ErrorCode::internal, "out of memory");
+    if ((rc = avcodec_parameters_to_context(ctx.get(), st->codecpar)) < 0) {
+        return make_error(ErrorCode::unavailable, av_error(rc));
+    }
+    ctx->hw_device_ctx = av_buffer_ref(device);
+    ctx->opaque = reinterpret_cast<void*>(static_cast<std::intptr_t>(format));
+    ctx->get_format = &pick_hw_format;
+    if ((rc = avcodec_open2(ctx.get(), decoder, nullptr)) < 0) {
+        return make_error(ErrorCode::unavailable, "cannot open (" + av_error(rc) + ")");
+    }
+    m.codec = std::move(ctx);
+    m.hw_device = std::move(owned);
+    m.hw_format = format;
+    m.decoding = "VA-API";
+    return {};
+}
+
+Status VideoDecoder::open_v4l2m2m(Impl& m, const AVCodec* decoder, const AVStream* st) {
+    const std::string name = std::string(decoder->name) + "_v4l2m2m";
+    const AVCodec* device = avcodec_find_decoder_by_name(name.c_str());
+    if (device == nullptr) {
+        return make_error(ErrorCode::unavailable, "this FFmpeg has no " + name);
+    }
+    std::unique_ptr<AVCodecContext, CodecFree> ctx(avcodec_alloc_context3(device));
+    if (!ctx) return make_error(ErrorCode::internal, "out of memory");
+    int rc = avcodec_parameters_to_context(ctx.get(), st->codecpar);
+    if (rc >= 0) rc = avcodec_open2(ctx.get(), device, nullptr);
+    if (rc < 0) return make_error(ErrorCode::unavailable, "no device (" + av_error(rc) + ")");
+    m.codec = std::move(ctx);
+    m.decoding = "V4L2 (" + name + ")";
+    return {};
+}
+
+// Finds the film's sound and opens its decoder and resampler; a film
+// whose sound cannot be decoded plays silently (logged).
+void VideoDecoder::open_sound(Impl& m) {
+    AVFormatContext* fc = m.format.get();
+    const AVCodec* decoder = nullptr;
+    const int index = av_find_best_stream(fc, AVMEDIA_TYPE_AUDIO, -1, m.stream, &decoder, 0);
+    if (index < 0 || decoder == nullptr) return;  // a silent film
+    const std::string& label = m.options.label;
+    std::unique_ptr<AVCodecContext, CodecFree> ctx(avcodec_alloc_context3(decoder));
+    int rc = ctx ? avcodec_parameters_to_context(ctx.get(), fc->streams[index]->codecpar)
+                 : AVERROR(ENOMEM);
+    if (rc >= 0) rc = avcodec_open2(ctx.get(), decoder, nullptr);
+    if (rc < 0) {
+        spdlog::warn("film {}: its sound cannot be decoded ({}); it plays silently", label,
+                     av_error(rc));
+        return;
+    }
+    SwrContext* swr = nullptr;
+    AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+    rc = swr_alloc_set_opts2(&swr, &stereo, AV_SAMPLE_FMT_S16, FilmSound::kRate, &ctx->ch_layout,
+                             ctx->sample_fmt, ctx->sample_rate, 0, nullptr);
+    std::unique_ptr<SwrContext, SwrFree> resampler(swr);
+    if (rc >= 0) rc = swr_init(swr);
+    if (rc < 0) {
+        spdlog::warn("film {}: its sound cannot be resampled ({}); it plays silently", label,
+                     av_error(rc));
+        return;
+    }
+    m.audio_stream = index;
+    m.audio = std::move(ctx);
+    m.swr = std::move(resampler);
+    m.audio_time_base = fc->streams[index]->time_base;
+}
 
 VideoDecoder::VideoDecoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -102,19 +263,42 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     if (impl->stream < 0 || decoder == nullptr)
         return refuse("no video stream this screen decodes");
     AVStream* st = raw->streams[impl->stream];
+    if (options.sound) open_sound(*impl);
     for (unsigned i = 0; i < raw->nb_streams; ++i) {
-        if (static_cast<int>(i) != impl->stream) raw->streams[i]->discard = AVDISCARD_ALL;
+        const int index = static_cast<int>(i);
+        if (index != impl->stream && index != impl->audio_stream) {
+            raw->streams[i]->discard = AVDISCARD_ALL;
+        }
     }
-    impl->codec.reset(avcodec_alloc_context3(decoder));
-    if (!impl->codec) return refuse("out of memory");
-    if ((rc = avcodec_parameters_to_context(impl->codec.get(), st->codecpar)) < 0) {
-        return refuse(av_error(rc));
+    // The device's own decoder when it has one, else libavcodec's.
+    const HwDecode hw = hardware_decoding();
+    std::string why_not;
+    auto note = [&](const char* what, const std::string& why) {
+        why_not.append(why_not.empty() ? "" : "; ").append(what).append(": ").append(why);
+    };
+    if (hw == HwDecode::automatic || hw == HwDecode::vaapi) {
+        if (auto st_va = open_vaapi(*impl, decoder, st); !st_va)
+            note("VA-API", st_va.error().message);
     }
-    impl->codec->thread_count = std::max(1, options.threads);
-    impl->codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-    if ((rc = avcodec_open2(impl->codec.get(), decoder, nullptr)) < 0) {
-        return refuse("cannot open its decoder: " + av_error(rc));
+    if (!impl->codec && (hw == HwDecode::automatic || hw == HwDecode::v4l2m2m)) {
+        if (auto st_v4 = open_v4l2m2m(*impl, decoder, st); !st_v4)
+            note("V4L2", st_v4.error().message);
     }
+    if (!impl->codec) {
+        impl->codec.reset(avcodec_alloc_context3(decoder));
+        if (!impl->codec) return refuse("out of memory");
+        if ((rc = avcodec_parameters_to_context(impl->codec.get(), st->codecpar)) < 0) {
+            return refuse(av_error(rc));
+        }
+        impl->codec->thread_count = std::max(1, options.threads);
+        impl->codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+        if ((rc = avcodec_open2(impl->codec.get(), decoder, nullptr)) < 0) {
+            return refuse("cannot open its decoder: " + av_error(rc));
+        }
+        impl->decoding = "software";
+        impl->hardware_missing = why_not;
+    }
+    log_decoding_once(decoder->name, impl->decoding, why_not);
     impl->time_base = st->time_base;
     impl->start_pts = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time;
 
@@ -139,9 +323,54 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
 
     std::unique_ptr<VideoDecoder> d(new VideoDecoder(std::move(impl)));
     d->info_ = info;
+    d->decoding_ = d->impl_->decoding;
+    d->hardware_missing_ = d->impl_->hardware_missing;
+    d->has_sound_ = d->impl_->audio != nullptr;
+    if (d->has_sound_) d->sound_ = options.sound;
     d->capacity_ = std::max<std::size_t>(2, options.queue);
     d->thread_ = std::thread([p = d.get()] { p->run(); });
     return d;
+}
+
+bool VideoDecoder::picture_room() const {
+    std::lock_guard lock(mu_);
+    // Frame threads hand back pictures a few packets late: keep room for them.
+    return queue_.size() + 3 <= capacity_;
+}
+
+bool VideoDecoder::decode_sound(const AVPacket* packet) {
+    Impl& m = *impl_;
+    FilmSound& sound = *sound_;
+    if (avcodec_send_packet(m.audio.get(), packet) < 0) return true;  // a bad packet: skipped
+    FramePtr frame(av_frame_alloc());
+    if (!frame) return false;
+    while (avcodec_receive_frame(m.audio.get(), frame.get()) >= 0) {
+        std::int64_t pts = frame->best_effort_timestamp;
+        if (pts == AV_NOPTS_VALUE) pts = frame->pts;
+        const double video_origin = static_cast<double>(m.start_pts) * av_q2d(m.time_base);
+        const double t = pts == AV_NOPTS_VALUE
+                             ? m.audio_next_t
+                             : static_cast<double>(pts) * av_q2d(m.audio_time_base) - video_origin +
+                                   m.loop_offset;
+        const int out_max = swr_get_out_samples(m.swr.get(), frame->nb_samples);
+        if (out_max <= 0) continue;
+        m.samples.resize(static_cast<std::size_t>(out_max) * FilmSound::kChannels);
+        std::uint8_t* out[1] = {reinterpret_cast<std::uint8_t*>(m.samples.data())};
+        const int got =
+            swr_convert(m.swr.get(), out, out_max,
+                        const_cast<const std::uint8_t**>(frame->extended_data), frame->nb_samples);
+        av_frame_unref(frame.get());
+        if (got <= 0) continue;
+        const auto n = static_cast<std::size_t>(got);
+        m.audio_next_t = t + static_cast<double>(n) / FilmSound::kRate;
+        // Sound far ahead of the device: wait for it to play some.
+        std::unique_lock lock(mu_);
+        while (!stop_ && sound.room() < n) cv_.wait_for(lock, std::chrono::milliseconds{20});
+        if (stop_) return false;
+        lock.unlock();
+        sound.push(m.samples.data(), n, t);
+    }
+    return true;
 }
 
 VideoDecoder::~VideoDecoder() {
@@ -160,7 +389,15 @@ void VideoDecoder::run() {
     bool frames_this_pass = false;
 
     // Hands one decoded frame to the queue (waiting for room); false to stop.
+    FramePtr copied(av_frame_alloc());
     auto deliver = [&](AVFrame* f) -> bool {
+        if (m.hw_format != AV_PIX_FMT_NONE && f->format == m.hw_format) {
+            // A VA-API surface: its picture comes to memory first (NV12).
+            av_frame_unref(copied.get());
+            if (av_hwframe_transfer_data(copied.get(), f, 0) < 0) return false;
+            av_frame_copy_props(copied.get(), f);
+            f = copied.get();
+        }
         std::int64_t pts = f->best_effort_timestamp;
         if (pts == AV_NOPTS_VALUE) pts = f->pts;
         double t = pts == AV_NOPTS_VALUE
@@ -224,16 +461,57 @@ void VideoDecoder::run() {
         }
         int rc = 0;
         if (!draining) {
-            rc = av_read_frame(m.format.get(), m.packet.get());
-            if (rc < 0) {
+            // The packet for the picture decoder: a stashed one when there
+            // is room for its picture, else the next one read.
+            AVPacket* video = nullptr;
+            bool from_stash = false;
+            if (!m.stash.empty() && (m.at_eof || picture_room())) {
+                video = m.stash.front().get();
+                from_stash = true;
+            } else if (m.at_eof) {
                 draining = true;  // end of file (or a read error): flush the decoder
                 rc = avcodec_send_packet(m.codec.get(), nullptr);
+                if (m.audio && !decode_sound(nullptr)) {
+                    finish(std::nullopt);
+                    return;
+                }
+            } else if (av_read_frame(m.format.get(), m.packet.get()) < 0) {
+                m.at_eof = true;
+                continue;
+            } else if (m.packet->stream_index == m.audio_stream) {
+                const bool ok = decode_sound(m.packet.get());
+                av_packet_unref(m.packet.get());
+                if (!ok) {
+                    finish(std::nullopt);
+                    return;
+                }
+                continue;
             } else if (m.packet->stream_index != m.stream) {
                 av_packet_unref(m.packet.get());
                 continue;
+            } else if (m.audio && (!m.stash.empty() || !picture_room())) {
+                // The pictures are far enough ahead: this one waits as a
+                // packet while the sound is read on.
+                std::unique_ptr<AVPacket, PacketFree> kept(av_packet_alloc());
+                if (!kept) {
+                    finish("out of memory");
+                    return;
+                }
+                av_packet_move_ref(kept.get(), m.packet.get());
+                m.stash.push_back(std::move(kept));
+                if (m.stash.size() <= kMaxStash) continue;
+                video = m.stash.front().get();  // too many waiting: decode, waiting for room
+                from_stash = true;
             } else {
-                rc = avcodec_send_packet(m.codec.get(), m.packet.get());
-                av_packet_unref(m.packet.get());
+                video = m.packet.get();
+            }
+            if (video != nullptr) {
+                rc = avcodec_send_packet(m.codec.get(), video);
+                if (from_stash) {
+                    m.stash.pop_front();
+                } else {
+                    av_packet_unref(video);
+                }
                 if (rc < 0 && rc != AVERROR(EAGAIN)) {
                     if (++m.bad_packets > kMaxBadPackets) {
                         finish("cannot decode: " + av_error(rc));
@@ -286,7 +564,9 @@ void VideoDecoder::run() {
             return;
         }
         avcodec_flush_buffers(m.codec.get());
+        if (m.audio) avcodec_flush_buffers(m.audio.get());
         m.loop_offset = m.pass_end;
+        m.at_eof = false;
         draining = false;
         frames_this_pass = false;
         std::lock_guard lock(mu_);

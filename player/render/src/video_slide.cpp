@@ -12,6 +12,7 @@
 #include "render/draw.hpp"
 #include "render/film.hpp"
 #include "render/slide_renderer.hpp"
+#include "render/sound.hpp"
 #include "slide_kit.hpp"
 
 namespace signage::render {
@@ -45,6 +46,9 @@ Status SlideRenderer::draw<protocol::SlideType::video>(const DrawCall& call) {
         opt.loop = live && slide.play == protocol::VideoPlay::loop;
         opt.start_at_s = live ? 0.0 : kPosterAt;
         opt.label = slide.id.empty() ? slide.media : slide.id;
+        if (live && slide.audio && call.options.film_sound) {
+            opt.sound = std::make_shared<FilmSound>();
+        }
         auto opened = VideoDecoder::open(path, opt);
         if (opened) {
             decoder = std::move(*opened);

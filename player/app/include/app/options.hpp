@@ -5,6 +5,7 @@
 //                  [--input-fifo PATH] [--font FILE] [--log-level LEVEL]
 //                  [--heartbeat-seconds N] [--screenshot-seconds N] [--public-url URL]
 //                  [--max-download-rate KB] [--cache-max-bytes N[K|M|G]]
+//                  [--hwdec auto|none|vaapi|v4l2m2m]
 //   signage-player --render SLIDE.json --out FILE.png [--size WxH] [--lines]
 //                  [--page N] [--now ISO8601] [--screen [--settings FILE]
 //                  [--ticker TEXT]...] [--font FILE] [--log-level LEVEL]
@@ -21,6 +22,7 @@
 
 #include "protocol/time.hpp"
 #include "render/sdl.hpp"
+#include "render/video.hpp"
 
 namespace signage::app {
 
@@ -57,6 +59,7 @@ struct Options {
     std::variant<PlayOptions, RenderOptions> mode;
     std::filesystem::path font;  // empty: defaults
     std::string log_level = "info";
+    render::HwDecode hwdec = render::HwDecode::automatic;  // --hwdec
 };
 
 // Parsed options, or an exit code (0 after --help, 2 for usage errors, with

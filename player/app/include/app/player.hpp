@@ -70,6 +70,7 @@
 #include "render/png.hpp"
 #include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
+#include "render/sound.hpp"
 
 namespace signage::app {
 
@@ -229,9 +230,16 @@ class Player {
         return manifest_ ? &*manifest_ : nullptr;
     }
 
+    // Film sound: whether `slide` is rendered with its sound (opening the
+    // sound device the first time one asks); quiet hours mute it.
+    bool film_sound(const protocol::Slide& slide);
+    void follow_quiet_hours();
+
     render::Display& display_;
     render::FontCache fonts_;
     player::Cache& cache_;
+    std::unique_ptr<render::SoundOut> sound_;  // opened when a film first sounds
+    bool sound_tried_ = false;
     render::SlideRenderer renderer_;
     render::Compositor compositor_;
     render::ScreenHeader header_;

@@ -35,6 +35,7 @@
 #include "render/screen_layout.hpp"
 #include "render/sdl.hpp"
 #include "render/slide_renderer.hpp"
+#include "render/sound.hpp"
 
 namespace signage::render {
 
@@ -47,6 +48,9 @@ class Compositor {
 
     explicit Compositor(Display& display,
                         std::chrono::milliseconds fade = std::chrono::milliseconds{600});
+    ~Compositor();
+    Compositor(const Compositor&) = delete;
+    Compositor& operator=(const Compositor&) = delete;
 
     // Where the zones are. Default: the whole output is the main zone, with
     // no header and no ticker. Textures shown later should be rendered at
@@ -87,6 +91,10 @@ class Compositor {
     bool has_content() const { return current_ != nullptr; }
     // The film playing in the slide on screen, if any.
     const Film* film() const { return film_.get(); }
+    // Films sound through `out` (nullptr: silent); it must outlive the
+    // compositor. Only the film on screen sounds, and nothing while an
+    // emergency or a cover is shown.
+    void set_sound_out(SoundOut* out) { sound_out_ = out; }
     bool in_transition() const { return previous_ != nullptr; }
     // When the running transition ends; nullopt when none runs.
     std::optional<Clock::time_point> transition_end() const;
@@ -123,6 +131,9 @@ class Compositor {
     TexturePtr previous_;                  // non-null during a transition
     std::shared_ptr<Film> film_;           // plays in current_
     std::shared_ptr<Film> previous_film_;  // plays in previous_ during the transition
+    SoundOut* sound_out_ = nullptr;
+    std::shared_ptr<FilmSound> sounding_;  // what sound_out_ plays
+    void update_sound(Clock::time_point now);
     Clock::time_point start_{};
     Clock::time_point shown_at_{};
     // The reveal of the current slide.

@@ -6,7 +6,8 @@
 // to a streaming YUV texture (the GPU, or SDL's own converter, turns them
 // into RGB) and paced by their presentation times against the steady clock
 // from the moment the slide is shown: a frame whose time has passed is
-// dropped rather than shown late, so the film never slips behind. What the
+// dropped rather than shown late, so the film never slips behind. A film
+// that sounds follows its sound's clock instead (render/sound.hpp). What the
 // slide draws over the film (its QR card) is kept and drawn again on top of
 // each frame.
 //
@@ -20,6 +21,7 @@
 
 #include "common/result.hpp"
 #include "render/sdl.hpp"
+#include "render/sound.hpp"
 #include "render/video.hpp"
 
 namespace signage::render {
@@ -51,8 +53,14 @@ class Film {
     std::optional<Clock::time_point> next_due(Clock::time_point now) const;
     // A film that does not loop has shown its last frame for its time.
     bool ended(Clock::time_point now) const;
-    // Seconds of the film shown by `now`.
+    // Seconds of the film shown by `now`: what its sound has played while
+    // it sounds, the steady clock otherwise.
     double elapsed(Clock::time_point now) const;
+    // The film's sound (nullptr for a silent film or one shown without it).
+    std::shared_ptr<FilmSound> sound() const;
+    // Its sound stops being the clock (it no longer plays: the film is going
+    // out); the steady clock goes on from where the sound was.
+    void release_sound(Clock::time_point now);
 
     const VideoDecoder& decoder() const { return *decoder_; }
     VideoDecoder& decoder() { return *decoder_; }
@@ -68,7 +76,8 @@ class Film {
     TexturePtr yuv_;
     std::vector<std::pair<SDL_Rect, TexturePtr>> overlays_;
     std::optional<Clock::time_point> start_;
-    double shown_end_ = 0;  // when the frame on screen has had its time
+    bool sound_clock_ = true;  // the sound, when there is one, is the clock
+    double shown_end_ = 0;     // when the frame on screen has had its time
     std::int64_t frame_number_ = -1;
 };
 

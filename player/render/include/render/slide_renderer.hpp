@@ -79,6 +79,9 @@ struct RenderOptions {
     // returns the film to play (RenderedSlide::film), and a film that
     // cannot be decoded fails the render instead of drawing without it.
     bool live_video = false;
+    // A live video slide with `audio` on decodes its sound too (the screen
+    // has a sound device and the group's volume is above 0).
+    bool film_sound = false;
 };
 
 // Where in a film its poster frame is (or its last frame, when shorter).

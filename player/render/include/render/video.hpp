@@ -8,7 +8,9 @@
 // presents it needs only one clock. The render thread take()s the newest
 // frame due at the time it draws; frames it passed over count as dropped.
 // The queue holds a fraction of a second, so memory stays flat whatever the
-// film's length.
+// film's length. A film with sound (Options::sound) has it decoded on the
+// same thread, resampled to 48 kHz stereo; while the picture queue is full,
+// the film's next pictures wait as packets so the sound never runs dry.
 //
 // Threading: open() and the destructor on any one thread; take(),
 // next_time(), finished(), error() and stats() from the presenting thread
@@ -23,13 +25,29 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "common/result.hpp"
 
+struct AVCodec;
 struct AVFrame;
+struct AVPacket;
+struct AVStream;
 
 namespace signage::render {
+
+class FilmSound;
+
+// Hardware decoding, for every film this process opens: `automatic` tries
+// VA-API, then V4L2 mem-to-mem (the device's own decoder), then decodes in
+// software; each way taken is logged once per codec, with why the hardware
+// was not used. Set once at start (signage-player --hwdec).
+enum class HwDecode { automatic, none, vaapi, v4l2m2m };
+void set_hardware_decoding(HwDecode mode);
+HwDecode hardware_decoding();
+// "auto", "none", "vaapi", "v4l2m2m"; an error naming `hwdec` otherwise.
+Result<HwDecode> parse_hwdec(std::string_view text);
 
 struct FrameFree {
     void operator()(AVFrame* f) const;
@@ -67,6 +85,9 @@ class VideoDecoder {
         std::size_t queue = 6;  // frames decoded ahead
         int threads = 2;        // libavcodec's frame threads
         std::string label;      // how the log names the film
+        // The film's sound goes here (decoded, as 48 kHz stereo) when set
+        // and the film has any; see has_sound().
+        std::shared_ptr<FilmSound> sound;
     };
 
     // Opens `file`, finds its video stream and starts decoding on a thread.
@@ -78,6 +99,13 @@ class VideoDecoder {
     VideoDecoder& operator=(const VideoDecoder&) = delete;
 
     const VideoInfo& info() const { return info_; }
+    // What decodes its pictures: "software", "VA-API" or "V4L2 (h264_v4l2m2m)".
+    const std::string& decoding() const { return decoding_; }
+    // Why no hardware decoder was used ("" when one was, or none was tried).
+    const std::string& hardware_missing() const { return hardware_missing_; }
+    // The film has sound and Options::sound receives it.
+    bool has_sound() const { return has_sound_; }
+    const std::shared_ptr<FilmSound>& sound() const { return sound_; }
 
     // Waits (at most `timeout`) until the first frame is decoded; fails when
     // the film has no frame it can decode.
@@ -105,10 +133,21 @@ class VideoDecoder {
   private:
     struct Impl;
     explicit VideoDecoder(std::unique_ptr<Impl> impl);
+    static void open_sound(Impl& m);
+    static Status open_vaapi(Impl& m, const AVCodec* decoder, const AVStream* st);
+    static Status open_v4l2m2m(Impl& m, const AVCodec* decoder, const AVStream* st);
     void run();
+    bool picture_room() const;
+    // Decodes a sound packet (nullptr: the end) into the film's sound;
+    // false to stop.
+    bool decode_sound(const AVPacket* packet);
 
     std::unique_ptr<Impl> impl_;
     VideoInfo info_;
+    std::string decoding_;
+    std::string hardware_missing_;
+    bool has_sound_ = false;
+    std::shared_ptr<FilmSound> sound_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::deque<std::unique_ptr<VideoFrame>> queue_;
