@@ -459,6 +459,15 @@ test('every slide type can be written, with image uploads showing progress', asy
     const img = document.querySelector('#slide-form .media-picker img.thumb');
     return img && img.src.endsWith('/poster.png') && img.naturalWidth === 320;
   });
+  // Played to its end, the film sets the length: shown, rounded up, not editable; looped, the editor sets it.
+  const duration = page.locator('#slide-form input[name=duration_s]');
+  assert.equal(await duration.inputValue(), '3');
+  assert.equal(await duration.evaluate((x) => x.readOnly), true);
+  await page.waitForSelector('#slide-form .film-length-note:has-text("时长由影片决定")');
+  await page.selectOption('#slide-form select[name=play]', 'loop');
+  assert.equal(await duration.evaluate((x) => x.readOnly), false);
+  await page.selectOption('#slide-form select[name=play]', 'to_end');
+  assert.equal(await duration.evaluate((x) => x.readOnly), true);
   await saveDraft(page, '公益短片');
   fs.rmSync(path.dirname(film), { recursive: true, force: true });
   const video = (await apiGet(page, '/api/v1/slides')).slides.find((s) => s.type === 'video');

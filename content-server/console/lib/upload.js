@@ -57,6 +57,7 @@ export function mediaPicker(name, value, onChange, kind = 'image') {
   const file = el('input', { type: 'file', accept: ACCEPT[kind], className: 'file' });
   const chosen = (m) => {
     hidden.value = m.sha256;
+    hidden.dataset.durationMs = m.video ? m.video.duration_ms : '';
     thumb.src = thumbSrc(m);
     thumb.hidden = false;
     note.textContent = m.video ? t('ed.film_chosen', filmFacts(m)) : t('ed.uploaded', m.width, m.height);

@@ -75,9 +75,25 @@ export async function editorPage(page, params, id) {
       hint.lastChild.textContent = note;
     }
   };
+  // A film that plays to its end sets the slide's length (the server rounds
+  // the film up to whole seconds): the field shows it and cannot be changed.
+  const followFilm = () => {
+    const duration = form.querySelector('input[name=duration_s]');
+    if (!duration) return;
+    const play = form.querySelector('[name=play]');
+    const toEnd = typeSel.value === 'video' && (!play || play.value === 'to_end');
+    duration.readOnly = toEnd;
+    duration.classList.toggle('from-film', toEnd);
+    const ms = Number(form.querySelector('input[name=media]')?.dataset.durationMs || 0);
+    if (toEnd && ms > 0) duration.value = Math.ceil(ms / 1000);
+    let note = duration.parentElement.querySelector(':scope > .film-length-note');
+    if (!note) duration.after(note = el('small', { className: 'muted film-length-note' }));
+    note.textContent = toEnd ? t('ed.duration_from_film') : '';
+  };
   fill(s.type);
   showBestSize();
-  typeSel.onchange = () => { fill(typeSel.value); showBestSize(); updatePreview(); };
+  followFilm();
+  typeSel.onchange = () => { fill(typeSel.value); showBestSize(); followFilm(); updatePreview(); };
   groupBoxes.addEventListener('change', showBestSize);
   const save = async (andSubmit) => {
     const body = readSlide(form);
@@ -110,7 +126,7 @@ export async function editorPage(page, params, id) {
     button(t('ed.save'), () => save(false), 'primary'), button(t('ed.save_submit'), () => save(true))));
   const preview = el('div', { className: 'preview', id: 'preview' });
   const askPreview = previewPane(preview);
-  updatePreview = () => askPreview(readSlide(form));
+  updatePreview = () => { followFilm(); askPreview(readSlide(form)); };
   form.addEventListener('input', (e) => { e.target.classList.remove('invalid'); updatePreview(); });
   form.addEventListener('change', (e) => {
     const group = e.target.closest('.radios.invalid');
