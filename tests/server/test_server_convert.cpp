@@ -127,6 +127,11 @@ TEST_CASE("convert: a 4K H.265 film becomes a 1080p H.264 rendition that the gro
     CHECK(ref->video->codec == "h264");
     CHECK(ref->video->width == 1920);
     CHECK(ref->video->height == 1080);
+    // The film is live on the group's screens, through its rendition.
+    const json used = staff.editor.get("/api/v1/media/" + sha).json().at("used_by");
+    REQUIRE(used.size() == 1);
+    CHECK(used[0].at("live") == true);
+    CHECK(used[0].at("live_groups") == json::array({"community"}));
 }
 
 TEST_CASE("convert: a film that fits is not converted until a group's profile needs it",

@@ -153,6 +153,12 @@ MediaUsage media_usage(Tx& tx) {
             use.status = record.status;
         }
     }
+    // A manifest shows a film's rendition (media/converter.hpp): the film is
+    // live too.
+    std::map<std::string, std::string> original_of;
+    for (const RenditionRecord& r : tx.media().renditions({})) {
+        if (!r.rendition_sha256.empty()) original_of[r.rendition_sha256] = r.original_sha256;
+    }
     for (const Group& group : tx.groups().list()) {
         auto stored = tx.manifests().latest(group.id);
         if (!stored) continue;
@@ -160,7 +166,13 @@ MediaUsage media_usage(Tx& tx) {
         if (!manifest) continue;
         for (const protocol::Slide& item : manifest->items) {
             const std::int64_t id = slide_id_number(item.id);
+            std::vector<std::string> refs = item.media_refs();
             for (const std::string& sha : item.media_refs()) {
+                if (auto original = original_of.find(sha); original != original_of.end()) {
+                    refs.push_back(original->second);
+                }
+            }
+            for (const std::string& sha : refs) {
                 auto [it, added] = uses[sha].try_emplace(id);
                 MediaUse& use = it->second;
                 if (added) {  // the slide is gone; the manifest still shows it
