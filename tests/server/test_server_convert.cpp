@@ -194,6 +194,20 @@ TEST_CASE("convert: a slide is submitted only once its film is playable on its g
     auto submitted = staff.editor.post("/api/v1/slides/" + id + "/submit", json::object());
     CHECK(submitted.status == 200);
     CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "pending");
+
+    // The group's screens now take less: approving waits for that conversion too.
+    const json small = {
+        {"max_width", 320}, {"max_height", 240}, {"codecs", {"h264"}}, {"max_bitrate", 1000000}};
+    REQUIRE(staff.admin.put("/api/v1/groups/community", {{"settings", {{"video_profile", small}}}})
+                .status == 200);
+    wait_for_film(staff.editor, sha, converting);
+    auto not_yet = approve_as_seen(staff.reviewer, "/api/v1/slides/" + id);
+    CHECK(not_yet.status == 409);
+    CHECK(error_field(not_yet) == "media");
+    CHECK(not_yet.json()["error"]["reason"] == "video_converting");
+    wait_for_film(staff.editor, sha, conversions_ended);
+    CHECK(approve_as_seen(staff.reviewer, "/api/v1/slides/" + id).status == 200);
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "approved");
 }
 
 TEST_CASE("convert: a failed conversion says why and leaves the original as it was",
