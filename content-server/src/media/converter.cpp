@@ -74,17 +74,23 @@ std::vector<std::string> convert_arguments(const VideoInfo& film,
                                            const protocol::VideoProfile& target,
                                            const std::filesystem::path& in,
                                            const std::filesystem::path& out) {
-    const auto [width, height] = rendition_size(film.width, film.height, target);
     const std::string rate = std::to_string(target.max_bitrate);
     const std::string buffer = std::to_string(target.max_bitrate * 2);
     std::vector<std::string> args{"-nostdin", "-y", "-v",        "error", "-nostats", "-progress",
                                   "pipe:1",   "-i", in.string(), "-map",  "0:v:0"};
     if (film.audio) args.insert(args.end(), {"-map", "0:a:0"});
+    // Scaled down to fit the profile's frame, never up, keeping its shape
+    // (of the frame as shown: ffmpeg turns a film its metadata rotates),
+    // both sides even.
+    const std::string max_w = std::to_string(target.max_width);
+    const std::string max_h = std::to_string(target.max_height);
     args.insert(args.end(), {"-vf",
-                             std::string("scale=")
-                                 .append(std::to_string(width))
-                                 .append(":")
-                                 .append(std::to_string(height)),
+                             std::string("scale=w='min(iw,")
+                                 .append(max_w)
+                                 .append(")':h='min(ih,")
+                                 .append(max_h)
+                                 .append(")':force_original_aspect_ratio=decrease:"
+                                         "force_divisible_by=2"),
                              "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate",
                              rate, "-bufsize", buffer, "-pix_fmt", "yuv420p"});
     if (!film.audio) {

@@ -29,19 +29,6 @@ Result<protocol::VideoProfile> rendition_target(const std::string& key) {
     return protocol::parse_video_profile(signage::read_json(key), "profile_key");
 }
 
-std::pair<int, int> rendition_size(int width, int height, const protocol::VideoProfile& profile) {
-    if (width <= 0 || height <= 0) return {width, height};
-    double scale = 1.0;
-    scale = std::min(scale, static_cast<double>(profile.max_width) / width);
-    scale = std::min(scale, static_cast<double>(profile.max_height) / height);
-    auto even = [scale](int side) {
-        // A hair over, so that 3840 * (1920 / 3840.0) is 1920, not 1919.999.
-        const int scaled = static_cast<int>(side * scale + 1e-6);
-        return std::max(2, scaled - scaled % 2);
-    };
-    return {even(width), even(height)};
-}
-
 const RenditionRecord* find_rendition(const std::vector<RenditionRecord>& rows,
                                       const std::string& film,
                                       const protocol::VideoProfile& profile) {

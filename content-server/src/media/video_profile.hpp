@@ -12,7 +12,6 @@
 // profiles that differ in their codecs share it (rendition_key).
 
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -28,10 +27,6 @@ bool fits_profile(const VideoInfo& film, const protocol::VideoProfile& profile);
 std::string rendition_key(const protocol::VideoProfile& profile);
 // The profile a key names (H.264 only): what the film is converted to.
 Result<protocol::VideoProfile> rendition_target(const std::string& key);
-
-// The frame a film of width x height is converted to: scaled down (never
-// up) to fit the profile's frame, keeping its shape, both sides even.
-std::pair<int, int> rendition_size(int width, int height, const protocol::VideoProfile& profile);
 
 // A distinct profile in use, with the groups (by name) that have it.
 struct ProfileUse {
