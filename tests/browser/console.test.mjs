@@ -1841,3 +1841,52 @@ test('an editor orders a group\'s rotation by dragging and by keyboard, a review
   assert.deepEqual(after.approved.slides.filter((id) => ids.includes(id)), [ids[2], ids[1], ids[0]]);
   await page.context().close();
 });
+
+test('a film being converted for the screens shows its progress until it is done, and a failed conversion says why', async () => {
+  const page = await newPage();
+  await signIn(page, editor);
+  // H.265: the default screen profile takes H.264 only, so the server converts it.
+  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'signage-film-'));
+  const film = path.join(dir, '转换短片.mp4');
+  await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-t', '1',
+    '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p', film]);
+  // The library's answers are held at 45% (what the server says while ffmpeg
+  // runs, which a small film does too fast to catch); the row then follows
+  // the film by the server's own answers until the conversion is over.
+  await page.route(/\/api\/v1\/media\?/, async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    for (const m of body.media) {
+      if (m.renditions) m.renditions = m.renditions.map(({ sha256, ...r }) => ({ ...r, status: 'converting', progress: 45 }));
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  await go(page, '#media', '.page-media');
+  await page.setInputFiles('#media-upload', film);
+  await page.waitForSelector('#message:has-text("已上传 1 个文件")');
+  const sha = createHash('sha256').update(fs.readFileSync(film)).digest('hex');
+  const row = `.page-media tr[data-sha="${sha}"]`;
+  await page.waitForSelector(`${row} [data-conversion=converting]:has-text("转换中 45%")`);
+  assert.equal(await page.$eval(`${row} [data-conversion=converting] progress`, (p) => p.value), 45);
+  await page.waitForSelector(`${row} [data-conversion]`, { state: 'detached', timeout: 60000 });
+  const { media } = await apiGet(page, '/api/v1/media');
+  const stored = media.find((m) => m.sha256 === sha);
+  assert.equal(stored.name, '转换短片.mp4');
+  assert.equal(stored.renditions[0].status, 'done');
+  assert.equal(stored.playable, true);
+
+  // The editor's picker says why a conversion failed (the server's answer
+  // made a failed one here: a real failure needs a broken ffmpeg).
+  await page.route(/\/api\/v1\/media\/[0-9a-f]{64}$/, async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.renditions = body.renditions.map(({ sha256, ...r }) => ({ ...r, status: 'failed', progress: 0, error: 'ffmpeg exited with status 1: Conversion failed!' }));
+    body.playable = false;
+    await route.fulfill({ response: res, json: body });
+  });
+  await newSlide(page, 'video', '转换失败的影片');
+  await page.setInputFiles('#slide-form .media-picker input[type=file]', film);
+  await page.waitForSelector('#slide-form .media-picker [data-conversion=failed]:has-text("转换失败：ffmpeg exited with status 1: Conversion failed!")');
+  fs.rmSync(dir, { recursive: true, force: true });
+  await page.context().close();
+});

@@ -194,3 +194,31 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 }
 
 }  // namespace signage::test
+
+namespace signage::test {
+
+nlohmann::json wait_for_film(HttpClient& client, const std::string& sha,
+                             const std::function<bool(const nlohmann::json&)>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+    nlohmann::json last;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto res = client.get("/api/v1/media/" + sha);
+        if (res.status != 200) {
+            throw std::runtime_error("GET /api/v1/media/" + sha + ": " +
+                                     std::to_string(res.status) + " " + res.body);
+        }
+        last = res.json();
+        if (done(last)) return last;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("the film never got there: " + last.dump());
+}
+
+bool conversions_ended(const nlohmann::json& film) {
+    for (const nlohmann::json& r : film.at("renditions")) {
+        if (r.at("status") != "done" && r.at("status") != "failed") return false;
+    }
+    return true;
+}
+
+}  // namespace signage::test

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -65,6 +66,14 @@ signage::protocol::Manifest fetch_manifest(HttpClient& screen);
 // The value of one sample line ("name{labels} value") of a Prometheus
 // exposition; -1 when absent.
 double metric_value(const std::string& text, const std::string& series);
+
+// GET /api/v1/media/{sha} until `done` says its answer is what the test waits
+// for, and that answer (films convert in the background: media/converter.hpp);
+// throws after three minutes, or on an answer other than 200.
+nlohmann::json wait_for_film(HttpClient& client, const std::string& sha,
+                             const std::function<bool(const nlohmann::json&)>& done);
+// Whether every conversion of a film ("renditions") is done or failed.
+bool conversions_ended(const nlohmann::json& film);
 
 // An ETag without its quotes.
 std::string unquote(std::string etag);

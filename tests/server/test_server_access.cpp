@@ -28,6 +28,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/auth/me", "UUFKKK"},
         {"PUT /api/v1/media", "UUFKFK"},
         {"GET /api/v1/media", "UUFKKK"},
+        {"GET /api/v1/media/{sha256}", "UUFKKK"},
         {"PATCH /api/v1/media/{sha256}", "UUFKFK"},
         {"DELETE /api/v1/media/{sha256}", "UUFKFK"},
         {"GET /media/{sha256}", "KKKKKK"},

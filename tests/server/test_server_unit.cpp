@@ -698,8 +698,8 @@ TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withd
     }
     // The file as a schema 6 server left it: the slides table's old CHECK,
     // which does not know "withdrawn", no alert tables (schema 8), no
-    // group orders (schema 10), no editors or retired claim keys (11) and no
-    // film facts (12).
+    // group orders (schema 10), no editors or retired claim keys (11), no
+    // film facts (12) and no renditions (13).
     {
         SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
         db.exec(R"sql(
@@ -713,6 +713,8 @@ INSERT INTO slides_v6 SELECT id, json, approved_json, status, author_id, updated
     reviewer_id, reject_reason, created_at, updated_at, reviewed_at FROM slides;
 DROP TABLE slides;
 ALTER TABLE slides_v6 RENAME TO slides;
+DROP TABLE media_rendition;
+ALTER TABLE media DROP COLUMN rendition_of;
 DROP TABLE media_video;
 DROP TABLE retired_claim_keys;
 ALTER TABLE quiz_questions DROP COLUMN editors;

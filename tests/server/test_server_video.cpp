@@ -135,8 +135,17 @@ TEST_CASE("video: MP4, WebM and MOV films are stored with their facts and a post
         CHECK(m.at("video").at("codec") == want->second->codec);
         CHECK(m.at("video").at("audio") == want->second->audio);
     }
-    // Each film's file and poster, and the image.
-    CHECK(media_files(server).size() == 2 * cases.size() + 1);
+    // Each film's file and poster, and the image; and a rendition (with its
+    // poster) of each film the default screen profile does not take (H.265,
+    // VP9, VP8), once those conversions are over.
+    std::size_t renditions = 0;
+    for (const auto& [sha, want] : by_sha) {
+        const json film = wait_for_film(editor, sha, conversions_ended);
+        for (const json& r : film.at("renditions")) renditions += r.at("status") == "done";
+        CHECK(film.at("renditions").size() == (want->codec == "h264" ? 0u : 1u));
+    }
+    CHECK(renditions == 3);
+    CHECK(media_files(server).size() == 2 * cases.size() + 1 + 2 * renditions);
 }
 
 TEST_CASE("video: refused films name their reason and leave nothing stored",
@@ -364,4 +373,48 @@ TEST_CASE("video: a film is probed from disk, never held in memory", "[server][m
     // The film in memory would be 75 MB more; probing it (a few decoded
     // frames, at most 8 MiB of packets) takes about 22 MB.
     CHECK(after - before < growth_bound_kb(45'000, 200'000));
+}
+
+TEST_CASE("video: the upload answer names a film's facts flat and its poster by sha256",
+          "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    auto up = upload(editor, make_film(films.path(), {"webm", "libvpx-vp9", "libopus", 320, 240}));
+    REQUIRE(up.status == 201);
+    const json j = up.json();
+    CHECK(j.at("duration_s").is_number());
+    CHECK(j.at("duration_s").get<double>() >= 1.95);
+    CHECK(j.at("duration_s").get<double>() <= 2.1);
+    CHECK(j.at("video_codec") == "vp9");
+    CHECK(j.at("frame_rate") == 25.0);
+    CHECK(j.at("audio_codec") == "opus");
+    const std::string sha = j.at("sha256");
+    const std::string poster_sha = j.at("poster");
+    // The poster's address is its own content's sha256, and it is served there
+    // as it is under the film's address.
+    auto poster = server.client().get("/media/" + poster_sha);
+    REQUIRE(poster.status == 200);
+    CHECK(poster.header("content-type") == "image/png");
+    CHECK(poster.header("cache-control").find("immutable") != std::string::npos);
+    CHECK(signage::sha256_hex(poster.body) == poster_sha);
+    CHECK(png_size(poster.body) == std::make_pair(320, 240));
+    CHECK(server.client().get("/media/" + sha + "/poster.png").body == poster.body);
+
+    // A silent film's sound is null; the library lists the same facts.
+    auto silent = upload(editor, make_film(films.path(), {"mp4", "libx264", "", 160, 120, 1}));
+    REQUIRE(silent.status == 201);
+    CHECK(silent.json().at("audio_codec").is_null());
+    CHECK(silent.json().at("video_codec") == "h264");
+    const json library = editor.get("/api/v1/media").json().at("media");
+    const auto listed = std::find_if(library.begin(), library.end(),
+                                     [&](const json& m) { return m.at("sha256") == sha; });
+    REQUIRE(listed != library.end());
+    CHECK(listed->at("poster") == poster_sha);
+    CHECK(listed->at("video_codec") == "vp9");
+    CHECK(listed->at("audio_codec") == "opus");
+    // An image has none of them.
+    auto image = editor.put_bytes("/api/v1/media", make_png(40, 30), "image/png");
+    REQUIRE(image.status == 201);
+    CHECK_FALSE(image.json().contains("poster"));
 }

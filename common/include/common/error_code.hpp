@@ -57,50 +57,52 @@ namespace signage {
 // console's i18n has `reason.NAME` for every name here) and never shows the
 // server's English message. Parameters (params) named after the rule:
 // X(reason, its params, what it means)
-#define SIGNAGE_ERROR_REASONS(X)                                                        \
-    X(required, "", "the field is missing or blank")                                    \
-    X(wrong_type, "expected", "a value of another kind (expected: string, integer, …)") \
-    X(range, "min max unit", "a number outside [min, max] (unit: seconds, percent, …)") \
-    X(too_long, "max unit", "text longer than max (unit: chars or bytes)")              \
-    X(too_short, "min unit", "text shorter than min (unit: chars)")                     \
-    X(too_many, "max", "a list with more than max entries")                             \
-    X(too_few, "min", "a list with fewer than min entries")                             \
-    X(format, "format", "text not in its form (format: date, time, colour, media, …)")  \
-    X(not_after, "other", "a time that must come after the field `other`")              \
-    X(duplicate, "", "a value listed twice")                                            \
-    X(unknown_field, "", "a field this object does not have")                           \
-    X(one_of, "allowed", "not one of the allowed values (allowed: a list)")             \
-    X(control_char, "", "text with a control character or a line break")                \
-    X(not_utf8, "", "text that is not valid UTF-8")                                     \
-    X(too_deep, "max", "JSON nested deeper than max levels")                            \
-    X(json, "offset", "a body that is not JSON (offset: the byte where it stops)")      \
-    X(unknown_group, "name", "no screen group of that name")                            \
-    X(unknown_zone, "name", "no IANA time zone of that name")                           \
-    X(unknown_slide, "id", "no slide with that id (or not for this group)")             \
-    X(file_too_large, "size_bytes limit_bytes", "an upload over the byte limit")        \
-    X(not_image, "", "an upload not a PNG, JPEG or film by its bytes")                  \
-    X(image_too_big, "width height max_pixels", "a picture over the pixel limit")       \
-    X(image_undecodable, "", "a picture whose data is cut short or damaged")            \
-    X(no_video, "", "a film's container with no pictures (sound only)")                 \
-    X(video_too_big, "width height max_side max_pixels", "film frames over the limit")  \
-    X(video_empty, "", "a film with no length")                                         \
-    X(video_too_long, "seconds max_seconds", "a film longer than the limit")            \
-    X(video_codec, "codec supported", "a video codec not accepted (there)")             \
-    X(audio_codec, "codec supported", "a sound codec not accepted (there)")             \
-    X(video_undecodable, "", "a film cut short or damaged (no first frame)")            \
-    X(wrong_status, "status", "the item's status does not allow it")                    \
-    X(own_work, "", "a reviewer may not approve their own work")                        \
-    X(stale, "revision", "changed since it was looked at (revision: the current one)")  \
-    X(forbidden_word, "word", "text with a word on the forbidden list")                 \
-    X(in_use, "count", "still used by count slides")                                    \
-    X(taken, "", "the name is used already")                                            \
-    X(wrong_password, "", "the current password is wrong")                              \
-    X(weak_password, "min", "a new password shorter than min characters")               \
-    X(no_answer, "", "a question with no right answer")                                 \
-    X(unknown_code, "", "no screen shows this pairing code (or it expired)")            \
-    X(expired, "days", "a code past its time (days: how long codes last)")              \
-    X(quota, "limit per", "a screen sent more than limit in one per (hour)")            \
-    X(revoked, "screen", "a prize code made with a revoked screen's retired key")       \
+#define SIGNAGE_ERROR_REASONS(X)                                                                \
+    X(required, "", "the field is missing or blank")                                            \
+    X(wrong_type, "expected", "a value of another kind (expected: string, integer, …)")         \
+    X(range, "min max unit", "a number outside [min, max] (unit: seconds, percent, …)")         \
+    X(too_long, "max unit", "text longer than max (unit: chars or bytes)")                      \
+    X(too_short, "min unit", "text shorter than min (unit: chars)")                             \
+    X(too_many, "max", "a list with more than max entries")                                     \
+    X(too_few, "min", "a list with fewer than min entries")                                     \
+    X(format, "format", "text not in its form (format: date, time, colour, media, …)")          \
+    X(not_after, "other", "a time that must come after the field `other`")                      \
+    X(duplicate, "", "a value listed twice")                                                    \
+    X(unknown_field, "", "a field this object does not have")                                   \
+    X(one_of, "allowed", "not one of the allowed values (allowed: a list)")                     \
+    X(control_char, "", "text with a control character or a line break")                        \
+    X(not_utf8, "", "text that is not valid UTF-8")                                             \
+    X(too_deep, "max", "JSON nested deeper than max levels")                                    \
+    X(json, "offset", "a body that is not JSON (offset: the byte where it stops)")              \
+    X(unknown_group, "name", "no screen group of that name")                                    \
+    X(unknown_zone, "name", "no IANA time zone of that name")                                   \
+    X(unknown_slide, "id", "no slide with that id (or not for this group)")                     \
+    X(file_too_large, "size_bytes limit_bytes", "an upload over the byte limit")                \
+    X(not_image, "", "an upload not a PNG, JPEG or film by its bytes")                          \
+    X(image_too_big, "width height max_pixels", "a picture over the pixel limit")               \
+    X(image_undecodable, "", "a picture whose data is cut short or damaged")                    \
+    X(no_video, "", "a film's container with no pictures (sound only)")                         \
+    X(video_too_big, "width height max_side max_pixels", "film frames over the limit")          \
+    X(video_empty, "", "a film with no length")                                                 \
+    X(video_too_long, "seconds max_seconds", "a film longer than the limit")                    \
+    X(video_codec, "codec supported", "a video codec not accepted (there)")                     \
+    X(audio_codec, "codec supported", "a sound codec not accepted (there)")                     \
+    X(video_undecodable, "", "a film cut short or damaged (no first frame)")                    \
+    X(video_converting, "group progress", "a film still converting for a group's screens")      \
+    X(video_conversion_failed, "group error", "a film that could not be converted for a group") \
+    X(wrong_status, "status", "the item's status does not allow it")                            \
+    X(own_work, "", "a reviewer may not approve their own work")                                \
+    X(stale, "revision", "changed since it was looked at (revision: the current one)")          \
+    X(forbidden_word, "word", "text with a word on the forbidden list")                         \
+    X(in_use, "count", "still used by count slides")                                            \
+    X(taken, "", "the name is used already")                                                    \
+    X(wrong_password, "", "the current password is wrong")                                      \
+    X(weak_password, "min", "a new password shorter than min characters")                       \
+    X(no_answer, "", "a question with no right answer")                                         \
+    X(unknown_code, "", "no screen shows this pairing code (or it expired)")                    \
+    X(expired, "days", "a code past its time (days: how long codes last)")                      \
+    X(quota, "limit per", "a screen sent more than limit in one per (hour)")                    \
+    X(revoked, "screen", "a prize code made with a revoked screen's retired key")               \
     X(over_limit, "limit", "a prize code beyond the group's daily prize limit")
 
 enum class ErrorReason : std::uint8_t {

@@ -20,6 +20,8 @@
 // takes the heartbeats queued for it).
 // "slides.after_validate" (a new slide, validated, media found, before the
 // transaction that stores it).
+// "convert.before_ffmpeg" (the film converter's thread, a conversion
+// recorded as converting, before ffmpeg starts).
 
 #include <string_view>
 

@@ -46,4 +46,9 @@ struct StaleTemporaries {
 // under `dir`. A missing `dir` has none; "io" when a file cannot be removed.
 Result<StaleTemporaries> remove_stale_temporaries(const std::filesystem::path& dir);
 
+// The program `name` as the shell would find it in the directories of PATH
+// (/usr/bin:/bin when unset): the first executable regular file; empty when
+// there is none.
+std::filesystem::path find_on_path(std::string_view name);
+
 }  // namespace signage

@@ -43,6 +43,43 @@ export function filmFacts(m) {
   return t('film.facts', Math.round((v.duration_ms || 0) / 100) / 10, v.width, v.height, v.codec || '?');
 }
 
+// Whether a film is still being converted for some group's screens.
+export function converting(m) {
+  return (m.renditions || []).some((r) => r.status === 'queued' || r.status === 'converting');
+}
+
+// A film's conversion for the screens, as the library reports it: "转换中 45%"
+// with a bar while it runs, why when it failed; empty when there is nothing
+// to say (it plays everywhere as it is, or its renditions are done).
+export function conversionState(m) {
+  const box = el('div', { className: 'conversion' });
+  const rs = m.renditions || [];
+  const failed = rs.find((r) => r.status === 'failed');
+  if (failed) {
+    box.dataset.conversion = 'failed';
+    box.append(el('small', { textContent: t('film.convert_failed', failed.error) }));
+  } else if (converting(m)) {
+    const running = rs.filter((r) => r.status !== 'done');
+    const pct = Math.min(...running.map((r) => r.progress));
+    box.dataset.conversion = 'converting';
+    box.append(el('progress', { max: 100, value: pct }), ' ', el('small', { textContent: t('film.converting', pct) }));
+  }
+  return box;
+}
+
+// Follows a film's conversion: every 2 s while it runs (and `alive()` says
+// its view is still shown), GET /api/v1/media/{sha256} and `show` it.
+export function followConversion(sha, show, alive) {
+  const tick = async () => {
+    if (!alive()) return;
+    let m = null;
+    try { m = await api('GET', '/media/' + sha); } catch { /* asked again in 2 s */ }
+    if (m && alive()) show(m);
+    if (!m || converting(m)) setTimeout(tick, 2000);
+  };
+  setTimeout(tick, 2000);
+}
+
 const ACCEPT = { image: 'image/png,image/jpeg', video: 'video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov' };
 
 // A media picker: hidden sha256 input, thumbnail (a film's poster), file
@@ -55,12 +92,28 @@ export function mediaPicker(name, value, onChange, kind = 'image') {
   const progress = el('progress', { max: 100, value: 0, hidden: true });
   const note = el('small', { className: 'muted', dataset: { facts: '' } });
   const file = el('input', { type: 'file', accept: ACCEPT[kind], className: 'file' });
+  // A film's conversion for the screens, kept up to date while it runs.
+  let state = el('div', { className: 'conversion' });
+  const showState = (m) => {
+    if (hidden.value !== m.sha256) return;  // another was chosen since
+    const fresh = conversionState(m);
+    state.replaceWith(fresh);
+    state = fresh;
+  };
+  const follow = (m) => {
+    showState(m);
+    if (converting(m)) followConversion(m.sha256, showState, () => state.isConnected && hidden.value === m.sha256);
+  };
   const chosen = (m) => {
     hidden.value = m.sha256;
     hidden.dataset.durationMs = m.video ? m.video.duration_ms : '';
     thumb.src = thumbSrc(m);
     thumb.hidden = false;
     note.textContent = m.video ? t('ed.film_chosen', filmFacts(m)) : t('ed.uploaded', m.width, m.height);
+    if (m.video) {
+      // The upload's answer has no conversions yet: ask the library.
+      if (m.renditions) follow(m); else api('GET', '/media/' + m.sha256).then(follow).catch(() => {});
+    }
     if (onChange) onChange();
   };
   file.onchange = async () => {
@@ -91,12 +144,12 @@ export function mediaPicker(name, value, onChange, kind = 'image') {
     if (!fitting.length) grid.append(el('p', { className: 'muted', textContent: t(film ? 'media.no_films' : 'media.empty') }));
     grid.hidden = false;
   });
-  // A film chosen earlier says what it is.
+  // A film chosen earlier says what it is, and how its conversion goes.
   if (value && film) {
-    api('GET', '/media').then(({ media }) => {
-      const m = media.find((x) => x.sha256 === value);
-      if (m && !note.textContent) note.textContent = t('ed.film_chosen', filmFacts(m));
+    api('GET', '/media/' + value).then((m) => {
+      if (!note.textContent) note.textContent = t('ed.film_chosen', filmFacts(m));
+      follow(m);
     }).catch(() => {});
   }
-  return el('div', { className: 'media-picker' }, hidden, thumb, filePicker(file, film ? 'file.choose_film' : 'file.choose_image'), browse, progress, note, grid);
+  return el('div', { className: 'media-picker' }, hidden, thumb, filePicker(file, film ? 'file.choose_film' : 'file.choose_image'), browse, progress, note, state, grid);
 }

@@ -1,5 +1,5 @@
 // Media library: every uploaded image with its name, size, uploader and the
-// slides that use it; searched and sorted by the server. Editors upload
+// slides that use it (a film with its conversion for the screens); searched and sorted by the server. Editors upload
 // several at once, rename, and delete what nothing uses.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
@@ -7,7 +7,7 @@ import { button, el, field, filePicker, input, say, section, select, statusBadge
 import { fmtBytes, fmtTime } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
 import { can } from '../lib/session.js';
-import { thumbSrc, upload } from '../lib/upload.js';
+import { conversionState, converting, followConversion, thumbSrc, upload } from '../lib/upload.js';
 
 const SORTS = ['uploaded_at:desc', 'uploaded_at:asc', 'name:asc', 'name:desc', 'size:desc', 'size:asc'];
 
@@ -71,8 +71,17 @@ function actionsCell(m, reload) {
 function mediaRow(m, reload) {
   // A film: its poster, its length, and its codec under its frame size.
   const duration = m.video ? t('media.seconds', Math.round(m.video.duration_ms / 100) / 10) : '—';
-  const size = m.video ? el('td', {}, `${m.video.width}×${m.video.height}`, el('br'), el('small', { className: 'muted', textContent: m.video.codec }))
+  // Under it, its conversion for the screens, followed while it runs.
+  let state = m.video ? conversionState(m) : null;
+  const size = m.video ? el('td', {}, `${m.video.width}×${m.video.height}`, el('br'), el('small', { className: 'muted', textContent: m.video.codec }), state)
     : td(`${m.width}×${m.height}`);
+  if (m.video && converting(m)) {
+    followConversion(m.sha256, (fresh) => {
+      const next = conversionState(fresh);
+      state.replaceWith(next);
+      state = next;
+    }, () => state.isConnected);
+  }
   return el('tr', { dataset: { sha: m.sha256 } },
     el('td', {}, el('a', { href: '/media/' + m.sha256, target: '_blank' },
       el('img', { className: 'thumb', src: thumbSrc(m), alt: m.name, loading: 'lazy' }))),

@@ -6,6 +6,7 @@
 #include "groups/group_service.hpp"
 #include "groups/order_service.hpp"
 #include "http/responses.hpp"
+#include "media/converter.hpp"
 #include "protocol/screen_zones.hpp"
 #include "screens/screen_service.hpp"
 
@@ -84,6 +85,7 @@ void add_group_routes(http::Router& router, Services& s) {
             [&s](Call& c) -> Result<Response> {
                 auto group = s.groups.replace_settings(c.req.params.at(0), c.body, c.user());
                 if (!group) return group.error();
+                s.converter.schedule();  // films for the group's (new) video profile
                 return http::json_response(200, s.groups.view(*group));
             });
 

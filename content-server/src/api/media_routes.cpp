@@ -7,11 +7,14 @@
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
 #include "common/sha256.hpp"
+#include "groups/group_service.hpp"
 #include "http/etag.hpp"
 #include "http/message.hpp"
 #include "http/range.hpp"
 #include "http/responses.hpp"
+#include "media/converter.hpp"
 #include "media/media_store.hpp"
+#include "media/video_profile.hpp"
 #include "metrics/metrics.hpp"
 
 namespace signage::server {
@@ -38,14 +41,55 @@ nlohmann::json video_json(const std::optional<VideoInfo>& v) {
             {"audio", v->audio ? nlohmann::json(*v->audio) : nlohmann::json(nullptr)}};
 }
 
+// A medium as the API shows it. A film's main facts are also flat (API.md):
+// duration_s, video_codec, frame_rate, audio_codec and its poster's sha256.
 nlohmann::json media_json(const MediaInfo& m) {
-    return {{"sha256", m.sha256},
-            {"name", m.name},
-            {"size", m.size},
-            {"content_type", m.content_type},
-            {"width", m.width},
-            {"height", m.height},
-            {"video", video_json(m.video)}};
+    nlohmann::json j{{"sha256", m.sha256},
+                     {"name", m.name},
+                     {"size", m.size},
+                     {"content_type", m.content_type},
+                     {"width", m.width},
+                     {"height", m.height},
+                     {"video", video_json(m.video)}};
+    if (m.video) {
+        const VideoInfo& v = *m.video;
+        j["duration_s"] = static_cast<double>(v.duration_ms) / 1000.0;
+        j["video_codec"] = v.codec;
+        j["frame_rate"] = v.fps;
+        j["audio_codec"] = v.audio ? nlohmann::json(*v.audio) : nlohmann::json(nullptr);
+        j["poster"] =
+            v.poster_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.poster_sha256);
+    }
+    return j;
+}
+
+// What the library says of a film's conversions to the screen profiles in
+// use: "renditions" (one per profile it does not fit, with the groups that
+// have it, status, progress 0..100, the rendition's sha256 when done, why
+// when failed) and "playable" (every group can play it now: it fits their
+// profile or its rendition is done; with no groups, the default profile).
+void add_renditions(nlohmann::json& j, const MediaInfo& m, const std::vector<ProfileUse>& uses,
+                    const std::vector<RenditionRecord>& rows) {
+    if (!m.video) return;
+    nlohmann::json list = nlohmann::json::array();
+    bool playable = true;
+    const bool any_group = std::any_of(uses.begin(), uses.end(),
+                                       [](const ProfileUse& u) { return !u.groups.empty(); });
+    for (const ProfileUse& use : uses) {
+        if (fits_profile(*m.video, use.profile)) continue;
+        const RenditionRecord* r = find_rendition(rows, m.sha256, use.profile);
+        const std::string status = r ? r->status : "queued";
+        if (status != "done" && (!use.groups.empty() || !any_group)) playable = false;
+        nlohmann::json entry{{"profile", protocol::to_json(use.profile)},
+                             {"groups", use.groups},
+                             {"status", status},
+                             {"progress", r ? static_cast<int>(r->progress * 100 + 0.5) : 0}};
+        if (r && status == "done") entry["sha256"] = r->rendition_sha256;
+        if (r && status == "failed") entry["error"] = r->error;
+        list.push_back(std::move(entry));
+    }
+    j["renditions"] = std::move(list);
+    j["playable"] = playable;
 }
 
 nlohmann::json media_uses_json(const std::vector<MediaUse>* uses) {
@@ -104,12 +148,70 @@ Result<MediaQuery> library_query(const Request& req) {
     return query;
 }
 
+// A library entry: the medium, who uploaded it, who uses it and, for a film,
+// its conversions.
+nlohmann::json library_entry_json(const MediaEntry& e, const MediaUsage& usage,
+                                  const std::vector<ProfileUse>& uses,
+                                  const std::vector<RenditionRecord>& rows) {
+    auto j = media_json(e.info);
+    j["uploader"] = e.uploaded_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.uploaded_by);
+    j["uploaded_at"] = e.created_at;
+    const auto used = usage.find(e.info.sha256);
+    j["used_by"] = media_uses_json(used == usage.end() ? nullptr : &used->second);
+    add_renditions(j, e.info, uses, rows);
+    return j;
+}
+
+// What library entries need besides the media: usage, profiles, conversions.
+struct LibraryContext {
+    MediaUsage usage;
+    std::vector<ProfileUse> uses;
+    std::vector<RenditionRecord> rows;
+};
+
+Result<LibraryContext> library_context(Services& s) {
+    LibraryContext ctx;
+    auto usage = s.media.usage();
+    if (!usage) return usage.error();
+    ctx.usage = std::move(*usage);
+    auto groups = s.groups.list();
+    if (!groups) return groups.error();
+    ctx.uses = profile_uses(*groups);
+    auto rows = s.media.renditions();
+    if (!rows) return rows.error();
+    ctx.rows = std::move(*rows);
+    return ctx;
+}
+
 Status check_sha256_param(const std::string& sha) {
     if (!is_sha256_hex(sha)) {
         return make_error(ErrorCode::invalid, "a media address is 64 lowercase hex digits",
                           "sha256");
     }
     return {};
+}
+
+// The poster PNG of film `film`, public and immutable, with `etag` (its
+// name in If-None-Match).
+Result<Response> poster_response(Services& s, const Request& req, const std::string& film,
+                                 const std::string& etag) {
+    const auto path = s.media.poster_path_for(film);
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        spdlog::error("media: the poster of {} is missing: {}", film, ec.message());
+        return make_error(ErrorCode::not_found, "no poster for " + film);
+    }
+    Response res;
+    res.headers.set("ETag", "\"" + etag + "\"");
+    res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+    res.headers.set("Content-Type", "image/png");
+    if (http::if_none_match_names(req.header("if-none-match"), etag)) {
+        res.status = 304;
+        return res;
+    }
+    res.file = http::FileSlice{path, 0, size, nullptr};
+    return res;
 }
 
 }  // namespace
@@ -132,6 +234,7 @@ void add_media_routes(http::Router& router, Services& s) {
                         : s.media.ingest_file(c.req.body_file, c.user().id, &created, *name);
                 if (!media) return media.error();
                 s.metrics.add_upload_bytes(static_cast<std::uint64_t>(media->size));
+                if (media->video) s.converter.schedule();  // for the groups' screen profiles
                 return http::json_response(created ? 201 : 200, media_json(*media));
             });
 
@@ -143,19 +246,28 @@ void add_media_routes(http::Router& router, Services& s) {
                 if (!query) return query.error();
                 auto entries = s.media.library(*query);
                 if (!entries) return entries.error();
-                auto usage = s.media.usage();
-                if (!usage) return usage.error();
+                auto ctx = library_context(s);
+                if (!ctx) return ctx.error();
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& e : *entries) {
-                    auto j = media_json(e.info);
-                    j["uploader"] = e.uploaded_by.empty() ? nlohmann::json(nullptr)
-                                                          : nlohmann::json(e.uploaded_by);
-                    j["uploaded_at"] = e.created_at;
-                    const auto used = usage->find(e.info.sha256);
-                    j["used_by"] = media_uses_json(used == usage->end() ? nullptr : &used->second);
-                    list.push_back(std::move(j));
+                    list.push_back(library_entry_json(e, ctx->usage, ctx->uses, ctx->rows));
                 }
                 return http::json_response(200, {{"media", std::move(list)}});
+            });
+
+    // One medium as the library lists it (a film's conversion progress, for
+    // the console to follow); a rendition is not a library item: 404.
+    api.add(Method::get, "/api/v1/media/{sha256}", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                const std::string& sha = c.req.params.at(0);
+                if (auto st = check_sha256_param(sha); !st) return st.error();
+                auto entry = s.media.entry(sha);
+                if (!entry) return entry.error();
+                if (!*entry) return make_error(ErrorCode::not_found, "no media " + sha, "sha256");
+                auto ctx = library_context(s);
+                if (!ctx) return ctx.error();
+                return http::json_response(
+                    200, library_entry_json(**entry, ctx->usage, ctx->uses, ctx->rows));
             });
 
     api.add(Method::patch, "/api/v1/media/{sha256}",
@@ -202,23 +314,7 @@ void add_media_routes(http::Router& router, Services& s) {
                 if (!*media || !(*media)->video) {
                     return make_error(ErrorCode::not_found, "no film " + sha);
                 }
-                const auto path = s.media.poster_path_for(sha);
-                std::error_code ec;
-                const std::uint64_t size = std::filesystem::file_size(path, ec);
-                if (ec) {
-                    spdlog::error("media: the poster of {} is missing: {}", sha, ec.message());
-                    return make_error(ErrorCode::not_found, "no poster for " + sha);
-                }
-                Response res;
-                res.headers.set("ETag", "\"" + sha + ".poster\"");
-                res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
-                res.headers.set("Content-Type", "image/png");
-                if (http::if_none_match_names(c.req.header("if-none-match"), sha + ".poster")) {
-                    res.status = 304;
-                    return res;
-                }
-                res.file = http::FileSlice{path, 0, size, nullptr};
-                return res;
+                return poster_response(s, c.req, sha, sha + ".poster");
             });
 
     // Public and immutable: the URL names the content, so caches keep it for a year.
@@ -229,7 +325,13 @@ void add_media_routes(http::Router& router, Services& s) {
                 if (auto st = check_sha256_param(sha); !st) return st.error();
                 auto media = s.media.find(sha);
                 if (!media) return media.error();
-                if (!*media) return make_error(ErrorCode::not_found, "no media " + sha);
+                if (!*media) {
+                    // A film's poster is addressed by its own sha256 too.
+                    auto film = s.media.film_of_poster(sha);
+                    if (!film) return film.error();
+                    if (*film) return poster_response(s, req, **film, sha);
+                    return make_error(ErrorCode::not_found, "no media " + sha);
+                }
                 const MediaInfo& m = **media;
                 const std::string etag = "\"" + m.sha256 + "\"";
                 Response res;

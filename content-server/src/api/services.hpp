@@ -25,6 +25,7 @@ class PlayReports;
 class Metrics;
 class AlertService;
 class OrderService;
+class Converter;
 
 // Screen health settings (signage-server flags).
 struct HealthConfig {
@@ -59,6 +60,7 @@ struct Services {
     HealthConfig health;
     AlertService& alerts;
     OrderService& orders;
+    Converter& converter;  // films to the groups' screen profiles
 };
 
 }  // namespace signage::server

@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -200,6 +201,16 @@ int run_cli(int argc, char** argv) {
     app.add_option("--player", player,
                    "signage-player program that draws previews (default: the one next to "
                    "signage-server, else on PATH)");
+    std::string ffmpeg;
+    app.add_option("--ffmpeg", ffmpeg,
+                   "ffmpeg program that converts films to the groups' screen profiles "
+                   "(default: ffmpeg on PATH)");
+    std::int64_t convert_timeout_ms = 0;
+    app.add_option("--convert-timeout-ms", convert_timeout_ms,
+                   "time limit of one film conversion in milliseconds (0: four times the "
+                   "film's length plus 60 s)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{24} * 3600 * 1000))
+        ->capture_default_str();
     std::int64_t preview_seconds = config.preview_timeout.count() / 1000;
     app.add_option("--preview-timeout", preview_seconds,
                    "seconds a preview may take to render before it is stopped")
@@ -372,6 +383,11 @@ int run_cli(int argc, char** argv) {
     config.pairing_code_ttl = std::chrono::seconds{pairing_seconds};
     config.player = player;
     config.preview_timeout = std::chrono::seconds{preview_seconds};
+    config.convert.ffmpeg = ffmpeg;
+    config.convert.timeout = std::chrono::milliseconds{convert_timeout_ms};
+    if (!ffmpeg.empty() && ::access(ffmpeg.c_str(), X_OK) != 0) {
+        return usage_error("--ffmpeg: " + ffmpeg + " is not an executable file");
+    }
     config.assets_dir = assets;
     config.console_dir = console;
     return serve(config, config.demo);

@@ -127,6 +127,7 @@ struct Server::Impl {
     std::unique_ptr<PreviewService> preview;
     std::unique_ptr<PlayReports> plays;
     std::unique_ptr<AlertService> alerts;  // its thread stops before the store closes
+    std::unique_ptr<Converter> converter;  // its thread stops before the store closes
     std::unique_ptr<Services> services;
     std::unique_ptr<http::Router> router;
     net::thread_pool pool;  // destroyed (stopped and joined) before the services
@@ -141,6 +142,7 @@ Server::~Server() {
         impl_->pool.stop();
         impl_->pool.join();
         if (impl_->alerts) impl_->alerts->stop();
+        if (impl_->converter) impl_->converter->stop();
         if (impl_->hub) impl_->hub->shutdown();
     }
 }
@@ -153,6 +155,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.store = std::move(*store);
     m.media = std::make_unique<MediaStore>(config.data_dir / "media", *m.store, config.media);
     m.media->remove_leftovers();
+    m.media->address_posters();
     m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
     m.accounts = std::make_unique<AccountService>(*m.store);
     m.screens = std::make_unique<ScreenService>(*m.store);
@@ -177,10 +180,13 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.preview = std::make_unique<PreviewService>(std::move(preview));
     m.plays = std::make_unique<PlayReports>(*m.store);
     m.alerts = std::make_unique<AlertService>(*m.store, config.alerts);
+    ConvertConfig convert = config.convert;
+    convert.spool_dir = config.data_dir / "spool";
+    m.converter = std::make_unique<Converter>(*m.store, *m.media, std::move(convert));
     m.services = std::make_unique<Services>(
         Services{*m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub,
                  *m.groups, *m.quiz, *m.pairing, *m.screenshots, *m.preview, *m.plays,
-                 config.console_dir, m.metrics, config.health, *m.alerts, *m.orders});
+                 config.console_dir, m.metrics, config.health, *m.alerts, *m.orders, *m.converter});
     m.alerts->set_screen_source(
         [services = m.services.get()] { return screen_status_list(*services); });
     m.publisher->on_publish([alerts = m.alerts.get()](const PublishResult& result, const User& by) {
@@ -259,10 +265,12 @@ void Server::run() {
     });
     impl_->listener->start();
     impl_->alerts->start();
+    impl_->converter->start();
     impl_->io.run();
     impl_->pool.stop();
     impl_->pool.join();
     impl_->alerts->stop();
+    impl_->converter->stop();
     impl_->hub->shutdown();
     spdlog::info("stopped");
 }

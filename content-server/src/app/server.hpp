@@ -18,6 +18,7 @@
 #include "http/connection_guard.hpp"
 #include "http/router.hpp"
 #include "http/session.hpp"
+#include "media/converter.hpp"
 #include "media/media_store.hpp"
 
 namespace signage::server {
@@ -49,6 +50,10 @@ struct ServerConfig {
     // --prize-code-days: prize codes are honoured this many days back from
     // today (UTC), 1..6 (QuizService::kMaxCodeDays).
     int prize_code_days = 3;
+    // Films converted to the groups' screen profiles: the ffmpeg program
+    // (--ffmpeg) and the time limit (--convert-timeout-ms); the spool
+    // directory is set from data_dir.
+    ConvertConfig convert;
 };
 
 // Opens DATA/signage.db, creating DATA when missing: the directories it

@@ -153,6 +153,12 @@ MediaUsage media_usage(Tx& tx) {
             use.status = record.status;
         }
     }
+    // A manifest shows a film's rendition (media/converter.hpp): the film is
+    // live too.
+    std::map<std::string, std::string> original_of;
+    for (const RenditionRecord& r : tx.media().renditions({})) {
+        if (!r.rendition_sha256.empty()) original_of[r.rendition_sha256] = r.original_sha256;
+    }
     for (const Group& group : tx.groups().list()) {
         auto stored = tx.manifests().latest(group.id);
         if (!stored) continue;
@@ -160,7 +166,13 @@ MediaUsage media_usage(Tx& tx) {
         if (!manifest) continue;
         for (const protocol::Slide& item : manifest->items) {
             const std::int64_t id = slide_id_number(item.id);
+            std::vector<std::string> refs = item.media_refs();
             for (const std::string& sha : item.media_refs()) {
+                if (auto original = original_of.find(sha); original != original_of.end()) {
+                    refs.push_back(original->second);
+                }
+            }
+            for (const std::string& sha : refs) {
                 auto [it, added] = uses[sha].try_emplace(id);
                 MediaUse& use = it->second;
                 if (added) {  // the slide is gone; the manifest still shows it
@@ -205,7 +217,7 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
             spdlog::error("media: cannot write {}: {}", tmp.string(), st.error().to_string());
             return make_error(ErrorCode::internal, "the media file could not be stored");
         }
-        auto film = ingest_film(tmp, bytes.size(), *container, uploaded_by, created, name);
+        auto film = ingest_film(tmp, bytes.size(), *container, uploaded_by, created, name, {});
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
         return film;
@@ -256,7 +268,7 @@ Result<MediaInfo> MediaStore::ingest_file(const std::filesystem::path& file,
     }
     const auto container =
         sniff_video_container(std::string_view(head.data(), static_cast<std::size_t>(in.gcount())));
-    if (container) return ingest_film(file, size, *container, uploaded_by, created, name);
+    if (container) return ingest_film(file, size, *container, uploaded_by, created, name, {});
     if (size > limits_.max_bytes) return too_large("upload", size, limits_.max_bytes);
     auto mapped = MappedFile::open(file);  // paged in by the kernel, not copied
     if (!mapped) return mapped.error();
@@ -266,7 +278,8 @@ Result<MediaInfo> MediaStore::ingest_file(const std::filesystem::path& file,
 Result<MediaInfo> MediaStore::ingest_film(const std::filesystem::path& file, std::uint64_t size,
                                           const std::string& container,
                                           std::optional<std::int64_t> uploaded_by, bool* created,
-                                          const std::string& name) {
+                                          const std::string& name,
+                                          const std::string& rendition_of) {
     if (size > limits_.video.max_bytes) return too_large("film", size, limits_.video.max_bytes);
     auto probed = probe_video(file, container, limits_.video);
     if (!probed) return probed.error();
@@ -283,6 +296,8 @@ Result<MediaInfo> MediaStore::ingest_film(const std::filesystem::path& file, std
     info.height = probed->info.height;
     info.name = name;
     info.video = probed->info;
+    info.video->poster_sha256 = sha256_hex(probed->poster_png);
+    info.rendition_of = rendition_of;
     std::lock_guard lock(files_mutex_);
     if (auto st = write_file_atomic(poster_path_for(info.sha256), probed->poster_png); !st) {
         spdlog::error("media: cannot write the poster of {}: {}", info.sha256,
@@ -331,6 +346,46 @@ void MediaStore::remove_leftovers() {
     }
 }
 
+Result<MediaInfo> MediaStore::ingest_rendition(const std::filesystem::path& file,
+                                               const MediaInfo& original) {
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(file, ec);
+    if (ec) return make_error(ErrorCode::io, "the converted film cannot be read: " + ec.message());
+    std::string name = original.name;
+    if (const auto dot = name.rfind('.'); dot != std::string::npos && dot > 0) name.resize(dot);
+    name.append(".mp4");
+    return ingest_film(file, size, "mp4", std::nullopt, nullptr, name, original.sha256);
+}
+
+void MediaStore::address_posters() {
+    auto films = store_.read(
+        [](Tx& tx) -> Result<std::vector<MediaInfo>> { return tx.media().original_films(); });
+    if (!films) {
+        spdlog::error("media: cannot list films: {}", films.error().to_string());
+        return;
+    }
+    for (const MediaInfo& film : *films) {
+        if (!film.video || !film.video->poster_sha256.empty()) continue;
+        auto poster = sha256_file(poster_path_for(film.sha256));
+        if (!poster) {
+            spdlog::warn("media: the poster of {} cannot be read: {}", film.sha256,
+                         poster.error().to_string());
+            continue;
+        }
+        auto saved = store_.write([&](Tx& tx) -> Status {
+            tx.media().set_poster(film.sha256, *poster);
+            return {};
+        });
+        if (!saved) spdlog::error("media: {}", saved.error().to_string());
+    }
+}
+
+Result<std::optional<std::string>> MediaStore::film_of_poster(const std::string& sha256) {
+    return store_.read([&](Tx& tx) -> Result<std::optional<std::string>> {
+        return tx.media().film_of_poster(sha256);
+    });
+}
+
 Result<std::optional<MediaInfo>> MediaStore::find(const std::string& sha256) {
     auto row = store_.read(
         [&](Tx& tx) -> Result<std::optional<MediaInfo>> { return tx.media().find(sha256); });
@@ -346,6 +401,16 @@ Result<std::optional<MediaInfo>> MediaStore::find(const std::string& sha256) {
 Result<std::vector<MediaEntry>> MediaStore::library(const MediaQuery& query) {
     return store_.read(
         [&](Tx& tx) -> Result<std::vector<MediaEntry>> { return tx.media().list(query); });
+}
+
+Result<std::optional<MediaEntry>> MediaStore::entry(const std::string& sha256) {
+    return store_.read(
+        [&](Tx& tx) -> Result<std::optional<MediaEntry>> { return tx.media().entry(sha256); });
+}
+
+Result<std::vector<RenditionRecord>> MediaStore::renditions() {
+    return store_.read(
+        [](Tx& tx) -> Result<std::vector<RenditionRecord>> { return tx.media().renditions({}); });
 }
 
 Result<MediaUsage> MediaStore::usage() {
@@ -367,6 +432,7 @@ Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::strin
 
 Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
     std::lock_guard lock(files_mutex_);
+    std::vector<std::string> gone{sha256};  // whose files go
     auto removed = store_.write([&](Tx& tx) -> Status {
         auto found = tx.media().find(sha256);
         if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
@@ -386,16 +452,25 @@ Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
                 .because(ErrorReason::in_use, {{"count", used->second.size()}});
         }
         tx.media().remove(sha256);
+        // Its renditions go with it, but for one a served manifest still shows.
+        for (const RenditionRecord& r : tx.media().renditions(sha256)) {
+            if (r.rendition_sha256.empty() || usage.count(r.rendition_sha256) > 0) continue;
+            tx.media().remove(r.rendition_sha256);
+            gone.push_back(r.rendition_sha256);
+        }
+        tx.media().remove_renditions(sha256);
         tx.audit().record(actor, "delete", "media", sha256, media_audit_json(*found), "");
         return {};
     });
     if (!removed) return removed;
-    std::error_code ec;
-    if (!std::filesystem::remove(path_for(sha256), ec) || ec) {
-        spdlog::warn("media: {} deleted, but its file could not be removed: {}", sha256,
-                     ec ? ec.message() : "it was not there");
+    for (const std::string& sha : gone) {
+        std::error_code ec;
+        if (!std::filesystem::remove(path_for(sha), ec) || ec) {
+            spdlog::warn("media: {} deleted, but its file could not be removed: {}", sha,
+                         ec ? ec.message() : "it was not there");
+        }
+        std::filesystem::remove(poster_path_for(sha), ec);  // films have one
     }
-    std::filesystem::remove(poster_path_for(sha256), ec);  // films have one
     return {};
 }
 

@@ -91,8 +91,22 @@ class MediaStore {
                                   std::optional<std::int64_t> uploaded_by, bool* created = nullptr,
                                   const std::string& name = {});
 
+    // A film converted to a screen profile (media/converter.hpp), spooled to
+    // `file` as MP4: probed and stored as an upload is, named after the
+    // original and marked as its rendition (left out of library()).
+    Result<MediaInfo> ingest_rendition(const std::filesystem::path& file,
+                                       const MediaInfo& original);
+
+    // The film whose poster PNG has this sha256 (GET /media/<poster sha256>).
+    Result<std::optional<std::string>> film_of_poster(const std::string& sha256);
+
     // The record of a stored media file; nullopt when unknown or its file is gone.
     Result<std::optional<MediaInfo>> find(const std::string& sha256);
+
+    // One medium as library() lists it; nullopt when unknown or a rendition.
+    Result<std::optional<MediaEntry>> entry(const std::string& sha256);
+    // Every film's conversions to screen profiles (media/converter.hpp).
+    Result<std::vector<RenditionRecord>> renditions();
 
     // The media library as `query` asks.
     Result<std::vector<MediaEntry>> library(const MediaQuery& query);
@@ -114,12 +128,15 @@ class MediaStore {
     // cut) left in the media directory, and logs how many and their bytes (or
     // why it could not). Called once at start, before anything is uploaded.
     void remove_leftovers();
+    // Records the sha256 of each film's poster stored before posters were
+    // addressed by it (schema 13). Called once at start.
+    void address_posters();
 
   private:
     Result<MediaInfo> ingest_film(const std::filesystem::path& file, std::uint64_t size,
                                   const std::string& container,
                                   std::optional<std::int64_t> uploaded_by, bool* created,
-                                  const std::string& name);
+                                  const std::string& name, const std::string& rendition_of);
     // Under files_mutex_: puts the file in place with `write` unless it is
     // there already, then records `info` unless the content was recorded.
     Result<MediaInfo> keep(MediaInfo info, std::uint64_t size,

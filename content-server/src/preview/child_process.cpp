@@ -69,7 +69,12 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
     sigemptyset(&none);
     posix_spawnattr_setsigdefault(&spawn.attr, &defaults);
     posix_spawnattr_setsigmask(&spawn.attr, &none);
-    posix_spawnattr_setflags(&spawn.attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (limits.own_group) {
+        posix_spawnattr_setpgroup(&spawn.attr, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    posix_spawnattr_setflags(&spawn.attr, flags);
 
     std::vector<std::string> argv_text;
     argv_text.push_back(program.string());
@@ -129,12 +134,15 @@ Result<ChildResult> run_child(const std::filesystem::path& program,
                 ChildPipe::close_end(*fds[k]);
                 continue;
             }
+            if (k == 0 && limits.on_out) {
+                limits.on_out(std::string_view(buffer, static_cast<std::size_t>(got)));
+            }
             const std::size_t room =
                 limits.output_bytes - std::min(limits.output_bytes, sinks[k]->size());
             sinks[k]->append(buffer, std::min(room, static_cast<std::size_t>(got)));
         }
     }
-    if (result.timed_out || result.cancelled) ::kill(pid, SIGKILL);
+    if (result.timed_out || result.cancelled) ::kill(limits.own_group ? -pid : pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }

@@ -11,7 +11,9 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -31,6 +33,12 @@ struct ChildLimits {
     std::size_t output_bytes = 1 << 20;  // per stream; the rest is read and dropped
     // When set, looked at every 100 ms: true kills the child (a server stopping).
     const std::atomic<bool>* cancel = nullptr;
+    // When set, handed each piece of standard output as it arrives (all of
+    // it, also past output_bytes).
+    std::function<void(std::string_view)> on_out = nullptr;
+    // The child leads a process group of its own, and the whole group is
+    // killed at the deadline or on cancel (a program that starts others).
+    bool own_group = false;
 };
 
 // `env` holds "NAME=value" entries: the child's whole environment. Errors

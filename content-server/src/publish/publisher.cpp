@@ -11,6 +11,7 @@
 #include "common/fault.hpp"
 #include "common/json_input.hpp"
 #include "common/sha256.hpp"
+#include "media/video_profile.hpp"
 #include "protocol/slide.hpp"
 #include "protocol/time.hpp"
 #include "store/audit_json.hpp"
@@ -115,6 +116,19 @@ protocol::MediaRef media_ref(const MediaInfo& info) {
     return ref;
 }
 
+// The film a group with `profile` is given for `film`: the film itself when
+// it fits (or is unknown here), else its done rendition for the profile, else
+// the film (a slide is submitted only once it is playable, so this is a film
+// a later profile change left behind).
+std::string screen_film(const PublishInput& input, const std::string& film,
+                        const protocol::VideoProfile& profile) {
+    const auto info = input.find_media(film);
+    if (!info || !info->video || fits_profile(*info->video, profile)) return film;
+    const RenditionRecord* r = find_rendition(input.renditions, film, profile);
+    if (r && r->status == "done" && !r->rendition_sha256.empty()) return r->rendition_sha256;
+    return film;
+}
+
 // One group's manifest from the current slides: the ones that target it and
 // exactly the media they use.
 Result<CompiledManifest> compile_group(const PublishInput& input, const Group& group,
@@ -135,8 +149,12 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
     const auto order = input.orders.find(group.id);
     const std::vector<std::size_t> arranged = rotation_order(
         entries, order == input.orders.end() ? std::vector<std::int64_t>{} : order->second);
+    const protocol::VideoProfile profile = m.settings.video_profile;
     for (const std::size_t index : arranged) {
-        const protocol::Slide& slide = *mine[index];
+        protocol::Slide slide = *mine[index];
+        if (slide.type == protocol::SlideType::video && !slide.media.empty()) {
+            slide.media = screen_film(input, slide.media, profile);
+        }
         for (const std::string& sha : slide.media_refs()) {
             if (m.find_media(sha) != nullptr) continue;
             auto cached = media_cache.find(sha);
@@ -151,7 +169,7 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
             }
             m.media.push_back(cached->second);
         }
-        m.items.push_back(slide);
+        m.items.push_back(std::move(slide));
     }
     m.version = protocol::content_version(m);
     return CompiledManifest{group.id, group.name, m.version, dump(protocol::to_json(m))};
@@ -351,6 +369,7 @@ Result<std::vector<PublishedGroup>> publish_manifests(
             if (order.approved) input.orders[order.group_id] = std::move(*order.approved);
         }
         input.find_media = [&tx](const std::string& sha) { return tx.media().find(sha); };
+        input.renditions = tx.media().renditions({});
         auto compiled = compile(input);
         if (!compiled) return compiled.error();
 

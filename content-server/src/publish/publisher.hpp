@@ -6,7 +6,9 @@
 // A group's manifest holds every approved slide that targets it (its `groups`
 // is empty or names the group) and has not expired, in the group's rotation
 // order (rotation_order), the media those slides use and nothing else, and
-// the group's settings.
+// the group's settings. A film that does not fit the group's video profile
+// (media/video_profile.hpp) is listed as its rendition for that profile once
+// it is converted: the item's media and the media entry name the rendition.
 // Slides that start later are kept: screens start them on time, offline too.
 // A manifest's version is protocol::content_version, so a publish that
 // changes nothing for a group keeps its version and wakes none of its screens.
@@ -46,6 +48,9 @@ struct PublishInput {
     // without one has the default order.
     std::map<std::int64_t, std::vector<std::int64_t>> orders;
     std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
+    // Every film's conversions to screen profiles (media/converter.hpp): a
+    // group whose profile a film does not fit is given its done rendition.
+    std::vector<RenditionRecord> renditions;
 };
 
 // One compiled manifest per group, produced by the compile step.

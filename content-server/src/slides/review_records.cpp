@@ -58,6 +58,13 @@ Result<std::vector<SlideRecord>> ReviewRecords::list() {
 Result<std::vector<SlideRecord>> ReviewRecords::update(
     const std::vector<std::int64_t>& ids, const std::function<Status(SlideRecord&)>& change,
     bool batch, std::int64_t actor, const std::string& action) {
+    return update_in(
+        ids, [&change](Tx&, SlideRecord& s) { return change(s); }, batch, actor, action);
+}
+
+Result<std::vector<SlideRecord>> ReviewRecords::update_in(
+    const std::vector<std::int64_t>& ids, const std::function<Status(Tx&, SlideRecord&)>& change,
+    bool batch, std::int64_t actor, const std::string& action) {
     return store_.write([&](Tx& tx) -> Result<std::vector<SlideRecord>> {
         ReviewRepository& records = repository_(tx);
         for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -68,7 +75,7 @@ Result<std::vector<SlideRecord>> ReviewRecords::update(
             SlideRecord& s = *found;
             const std::string before = review_audit_json(s);
             const std::string found_json = s.json;
-            if (auto st = change(s); !st) {
+            if (auto st = change(tx, s); !st) {
                 // The transaction rolls back; in a batch the error names the
                 // item, and the item's revision when that is what is wrong.
                 if (!batch) return st.error();
@@ -96,6 +103,14 @@ Result<SlideRecord> ReviewRecords::update_one(std::int64_t id,
                                               const std::function<Status(SlideRecord&)>& change,
                                               std::int64_t actor, const std::string& action) {
     auto updated = update({id}, change, false, actor, action);
+    if (!updated) return updated.error();
+    return std::move(updated->front());
+}
+
+Result<SlideRecord> ReviewRecords::update_one_in(
+    std::int64_t id, const std::function<Status(Tx&, SlideRecord&)>& change, std::int64_t actor,
+    const std::string& action) {
+    auto updated = update_in({id}, change, false, actor, action);
     if (!updated) return updated.error();
     return std::move(updated->front());
 }

@@ -43,6 +43,11 @@ class ReviewRecords {
     Result<SlideRecord> update_one(std::int64_t id,
                                    const std::function<Status(SlideRecord&)>& change,
                                    std::int64_t actor, const std::string& action);
+    // update_one() whose `change` also reads the transaction (a check of what
+    // the record refers to).
+    Result<SlideRecord> update_one_in(std::int64_t id,
+                                      const std::function<Status(Tx&, SlideRecord&)>& change,
+                                      std::int64_t actor, const std::string& action);
     Status remove(std::int64_t id, std::int64_t actor);  // "not_found"
 
     // Runs inside the transaction before a record's JSON is stored (create,
@@ -51,6 +56,10 @@ class ReviewRecords {
     void set_save_check(SaveCheck check) { save_check_ = check; }
 
   private:
+    Result<std::vector<SlideRecord>> update_in(
+        const std::vector<std::int64_t>& ids,
+        const std::function<Status(Tx&, SlideRecord&)>& change, bool batch, std::int64_t actor,
+        const std::string& action);
     Error not_found(std::int64_t id, const std::string& field = {}) const;
     Store& store_;
     Repository repository_;

@@ -7,6 +7,7 @@
 #include "checks/content_checks.hpp"
 #include "common/fault.hpp"
 #include "common/json_input.hpp"
+#include "media/video_profile.hpp"
 #include "protocol/slide.hpp"
 #include "slides/workflow.hpp"
 #include "store/store.hpp"
@@ -81,6 +82,50 @@ void fit_duration_to_film(Tx& tx, protocol::Slide& slide) {
     const std::int64_t seconds = (film->video->duration_ms + 999) / 1000;
     slide.duration_s = static_cast<int>(std::clamp<std::int64_t>(
         seconds, protocol::SlideLimits::min_duration_s, protocol::SlideLimits::max_duration_s));
+}
+
+// A video slide goes to review only when each group it targets (every group
+// when it names none) can play its film: the film fits the group's screen
+// profile or its rendition for it is done. 409 naming "media" otherwise:
+// video_converting while it is queued or converting, video_conversion_failed
+// (with ffmpeg's words) when it failed.
+Status check_film_playable(Tx& tx, const std::string& json) {
+    auto slide = protocol::parse_slide_text(json);
+    if (!slide || slide->type != protocol::SlideType::video || slide->media.empty()) return {};
+    const auto film = tx.media().find(slide->media);
+    if (!film || !film->video) return {};
+    const std::vector<RenditionRecord> rows = tx.media().renditions(film->sha256);
+    for (const Group& group : tx.groups().list()) {
+        if (!slide->groups.empty() && std::find(slide->groups.begin(), slide->groups.end(),
+                                                group.name) == slide->groups.end()) {
+            continue;
+        }
+        const protocol::VideoProfile profile = group_video_profile(group);
+        if (fits_profile(*film->video, profile)) continue;
+        const RenditionRecord* r = find_rendition(rows, film->sha256, profile);
+        if (r && r->status == "done") continue;
+        if (r && r->status == "failed") {
+            return make_error(ErrorCode::conflict,
+                              std::string("the film could not be converted for the screens of ")
+                                  .append(group.name)
+                                  .append(": ")
+                                  .append(r->error),
+                              "media")
+                .because(ErrorReason::video_conversion_failed,
+                         {{"group", group.name}, {"error", r->error}});
+        }
+        const int progress = r ? static_cast<int>(r->progress * 100) : 0;
+        return make_error(ErrorCode::conflict,
+                          std::string("the film is being converted for the screens of ")
+                              .append(group.name)
+                              .append(" (")
+                              .append(std::to_string(progress))
+                              .append("%): submit it once that is done"),
+                          "media")
+            .because(ErrorReason::video_converting,
+                     {{"group", group.name}, {"progress", progress}});
+    }
+    return {};
 }
 
 // The same inside the transaction that stores a slide's JSON, so a medium
@@ -197,10 +242,11 @@ Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
                                          std::vector<CheckWarning>* warnings) {
     auto words = load_forbidden_words(store_);
     if (!words) return words.error();
-    return records_.update_one(
+    return records_.update_one_in(
         id,
-        [&](SlideRecord& s) -> Status {
+        [&](Tx& tx, SlideRecord& s) -> Status {
             if (auto st = apply_submit(s, by); !st) return st;
+            if (auto st = check_film_playable(tx, s.json); !st) return st;
             auto checked = check_for_submit(s.json, *words);
             if (!checked) return checked.error();
             if (warnings) *warnings = std::move(*checked);
@@ -211,9 +257,13 @@ Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
 
 Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by,
                                           const std::string& revision) {
-    return records_.update_one(
-        id, [&](SlideRecord& s) { return apply_approve(s, by, "slide", revision); }, by.id,
-        "approve");
+    return records_.update_one_in(
+        id,
+        [&](Tx& tx, SlideRecord& s) -> Status {
+            if (auto st = apply_approve(s, by, "slide", revision); !st) return st;
+            return check_film_playable(tx, s.json);
+        },
+        by.id, "approve");
 }
 
 Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,

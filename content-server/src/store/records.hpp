@@ -118,6 +118,7 @@ struct VideoInfo {
     std::string pixel_format;
     std::int64_t bit_rate = 0;
     std::optional<std::string> audio;
+    std::string poster_sha256 = {};  // the poster PNG's sha256 (schema 13; "" before)
 };
 
 struct MediaInfo {
@@ -128,6 +129,22 @@ struct MediaInfo {
     int height = 0;
     std::string name;  // what staff call it: the uploaded file's name (schema 8)
     std::optional<VideoInfo> video = std::nullopt;  // films only
+    // A film the server converted to a screen profile: its original's sha256
+    // (schema 13). "" for what staff uploaded: only those are listed.
+    std::string rendition_of = {};
+};
+
+// A film's conversion to one screen profile it does not fit (schema 13).
+// status: "queued", "converting", "done" (rendition_sha256 set) or "failed"
+// (error says why); progress 0..1.
+struct RenditionRecord {
+    std::string original_sha256;
+    std::string profile_key;  // the profile's JSON (protocol::to_json(VideoProfile))
+    std::string status = "queued";
+    double progress = 0;
+    std::string rendition_sha256 = {};
+    std::string error = {};
+    std::string updated_at = {};
 };
 
 // A media file as the library lists it.

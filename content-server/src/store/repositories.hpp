@@ -165,11 +165,29 @@ class MediaRepository {
     // Ignores a sha256 that is already recorded.
     virtual void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) = 0;
     virtual std::optional<MediaInfo> find(const std::string& sha256) = 0;
-    // Ties in the sort are broken by sha256.
+    // Ties in the sort are broken by sha256. Renditions are left out.
     virtual std::vector<MediaEntry> list(const MediaQuery& query) = 0;
+    // One entry of list(); nullopt when unknown or a rendition.
+    virtual std::optional<MediaEntry> entry(const std::string& sha256) = 0;
     // false when the sha256 is not recorded.
     virtual bool rename(const std::string& sha256, const std::string& name) = 0;
     virtual bool remove(const std::string& sha256) = 0;
+    // The film whose poster PNG has this sha256, or nullopt.
+    virtual std::optional<std::string> film_of_poster(const std::string& poster_sha256) = 0;
+    virtual void set_poster(const std::string& sha256, const std::string& poster_sha256) = 0;
+    // Every uploaded film (renditions left out), by sha256.
+    virtual std::vector<MediaInfo> original_films() = 0;
+
+    // Conversions to screen profiles. `original` empty: every film's.
+    virtual std::vector<RenditionRecord> renditions(const std::string& original) = 0;
+    // Queues the conversion unless it is recorded already; true when added.
+    virtual bool queue_rendition(const std::string& original, const std::string& profile_key,
+                                 const std::string& now) = 0;
+    virtual void save_rendition(const RenditionRecord& rendition) = 0;
+    // The next one to run: one left converting (by a stop) first, then the
+    // oldest queued; nullopt when none waits.
+    virtual std::optional<RenditionRecord> next_rendition() = 0;
+    virtual void remove_renditions(const std::string& original) = 0;
 };
 
 // Prize claims and quiz results as screens report them.

@@ -2,10 +2,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
-#include <sstream>
 #include <stdexcept>
 
+#include "common/fs.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -13,16 +12,11 @@ namespace signage::test {
 namespace {
 
 std::filesystem::path ffmpeg_program() {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        if (dir.empty()) continue;
-        const auto candidate = std::filesystem::path(dir) / "ffmpeg";
-        std::error_code ec;
-        if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    auto found = find_on_path("ffmpeg");
+    if (found.empty()) {
+        throw std::runtime_error("make_film: the ffmpeg program is not on PATH (scripts/setup)");
     }
-    throw std::runtime_error("make_film: the ffmpeg program is not on PATH (scripts/setup)");
+    return found;
 }
 
 // The options that make each encoder quick and its output widely playable.

@@ -54,15 +54,34 @@ MediaInfo read_media(SQLite::Statement& q, int first = 0) {
         v.pixel_format = q.getColumn(first + 12).getString();
         v.bit_rate = q.getColumn(first + 13).getInt64();
         if (!q.getColumn(first + 14).isNull()) v.audio = q.getColumn(first + 14).getString();
+        v.poster_sha256 = text_or_empty(q.getColumn(first + 15));
         m.video = std::move(v);
     }
+    m.rendition_of = text_or_empty(q.getColumn(first + 16));
     return m;
 }
+
+RenditionRecord read_rendition(SQLite::Statement& q) {
+    RenditionRecord r;
+    r.original_sha256 = q.getColumn(0).getString();
+    r.profile_key = q.getColumn(1).getString();
+    r.status = q.getColumn(2).getString();
+    r.progress = q.getColumn(3).getDouble();
+    r.rendition_sha256 = text_or_empty(q.getColumn(4));
+    r.error = q.getColumn(5).getString();
+    r.updated_at = q.getColumn(6).getString();
+    return r;
+}
+
+constexpr const char* rendition_columns =
+    "SELECT original_sha256, profile_key, status, progress, rendition_sha256, error, updated_at "
+    "FROM media_rendition ";
 
 // A medium's columns (media m, media_video v), as read_media reads them.
 constexpr const char* media_columns =
     "m.sha256, m.size, m.content_type, m.width, m.height, m.name, v.container, v.codec, "
-    "v.width, v.height, v.fps, v.duration_ms, v.pixel_format, v.bit_rate, v.audio";
+    "v.width, v.height, v.fps, v.duration_ms, v.pixel_format, v.bit_rate, v.audio, "
+    "v.poster_sha256, m.rendition_of";
 
 }  // namespace
 
@@ -176,9 +195,10 @@ std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
 }
 
 void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {
-    SQLite::Statement q(db_,
-                        "INSERT OR IGNORE INTO media(sha256, size, content_type, width, height, "
-                        "uploaded_by, created_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(
+        db_,
+        "INSERT OR IGNORE INTO media(sha256, size, content_type, width, height, "
+        "uploaded_by, created_at, name, rendition_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, media.sha256);
     q.bind(2, media.size);
     q.bind(3, media.content_type);
@@ -191,12 +211,17 @@ void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by)
     }
     q.bind(7, now_iso8601());
     q.bind(8, media.name);
+    if (media.rendition_of.empty()) {
+        q.bind(9);
+    } else {
+        q.bind(9, media.rendition_of);
+    }
     if (q.exec() == 0 || !media.video) return;
     const VideoInfo& v = *media.video;
     SQLite::Statement film(db_,
                            "INSERT INTO media_video(sha256, container, codec, width, height, fps, "
-                           "duration_ms, pixel_format, bit_rate, audio) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                           "duration_ms, pixel_format, bit_rate, audio, poster_sha256) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     film.bind(1, media.sha256);
     film.bind(2, v.container);
     film.bind(3, v.codec);
@@ -210,6 +235,11 @@ void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by)
         film.bind(10, *v.audio);
     } else {
         film.bind(10);
+    }
+    if (v.poster_sha256.empty()) {
+        film.bind(11);
+    } else {
+        film.bind(11, v.poster_sha256);
     }
     film.exec();
 }
@@ -235,7 +265,8 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
                                  .append(" FROM media m "
                                          "LEFT JOIN media_video v ON v.sha256 = m.sha256 "
                                          "LEFT JOIN users u ON u.id = m.uploaded_by "
-                                         "WHERE ? = '' OR instr(lower(m.name), lower(?)) > 0 "
+                                         "WHERE m.rendition_of IS NULL AND "
+                                         "(? = '' OR instr(lower(m.name), lower(?)) > 0) "
                                          "ORDER BY ")
                                  .append(column)
                                  .append(direction)
@@ -248,6 +279,18 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
         out.push_back({read_media(q, 2), q.getColumn(0).getString(), q.getColumn(1).getString()});
     }
     return out;
+}
+
+std::optional<MediaEntry> Media::entry(const std::string& sha256) {
+    SQLite::Statement q(db_, std::string("SELECT COALESCE(u.username, ''), m.created_at, ")
+                                 .append(media_columns)
+                                 .append(" FROM media m "
+                                         "LEFT JOIN media_video v ON v.sha256 = m.sha256 "
+                                         "LEFT JOIN users u ON u.id = m.uploaded_by "
+                                         "WHERE m.sha256 = ? AND m.rendition_of IS NULL"));
+    q.bind(1, sha256);
+    if (!q.executeStep()) return std::nullopt;
+    return MediaEntry{read_media(q, 2), q.getColumn(0).getString(), q.getColumn(1).getString()};
 }
 
 bool Media::rename(const std::string& sha256, const std::string& name) {
@@ -264,6 +307,85 @@ bool Media::remove(const std::string& sha256) {
     SQLite::Statement q(db_, "DELETE FROM media WHERE sha256 = ?");
     q.bind(1, sha256);
     return q.exec() > 0;
+}
+
+std::optional<std::string> Media::film_of_poster(const std::string& poster_sha256) {
+    SQLite::Statement q(db_, "SELECT sha256 FROM media_video WHERE poster_sha256 = ? LIMIT 1");
+    q.bind(1, poster_sha256);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+}
+
+void Media::set_poster(const std::string& sha256, const std::string& poster_sha256) {
+    SQLite::Statement q(db_, "UPDATE media_video SET poster_sha256 = ? WHERE sha256 = ?");
+    q.bind(1, poster_sha256);
+    q.bind(2, sha256);
+    q.exec();
+}
+
+std::vector<MediaInfo> Media::original_films() {
+    SQLite::Statement q(db_, std::string("SELECT ")
+                                 .append(media_columns)
+                                 .append(" FROM media m JOIN media_video v ON v.sha256 = m.sha256 "
+                                         "WHERE m.rendition_of IS NULL ORDER BY m.sha256"));
+    std::vector<MediaInfo> out;
+    while (q.executeStep()) out.push_back(read_media(q));
+    return out;
+}
+
+std::vector<RenditionRecord> Media::renditions(const std::string& original) {
+    SQLite::Statement q(db_, std::string(rendition_columns)
+                                 .append("WHERE ? = '' OR original_sha256 = ? "
+                                         "ORDER BY original_sha256, profile_key"));
+    q.bind(1, original);
+    q.bind(2, original);
+    std::vector<RenditionRecord> out;
+    while (q.executeStep()) out.push_back(read_rendition(q));
+    return out;
+}
+
+bool Media::queue_rendition(const std::string& original, const std::string& profile_key,
+                            const std::string& now) {
+    SQLite::Statement q(db_,
+                        "INSERT OR IGNORE INTO media_rendition(original_sha256, profile_key, "
+                        "status, progress, error, updated_at) VALUES (?, ?, 'queued', 0, '', ?)");
+    q.bind(1, original);
+    q.bind(2, profile_key);
+    q.bind(3, now);
+    return q.exec() > 0;
+}
+
+void Media::save_rendition(const RenditionRecord& r) {
+    SQLite::Statement q(
+        db_,
+        "UPDATE media_rendition SET status = ?, progress = ?, rendition_sha256 = ?, "
+        "error = ?, updated_at = ? WHERE original_sha256 = ? AND profile_key = ?");
+    q.bind(1, r.status);
+    q.bind(2, r.progress);
+    if (r.rendition_sha256.empty()) {
+        q.bind(3);
+    } else {
+        q.bind(3, r.rendition_sha256);
+    }
+    q.bind(4, r.error);
+    q.bind(5, r.updated_at);
+    q.bind(6, r.original_sha256);
+    q.bind(7, r.profile_key);
+    q.exec();
+}
+
+std::optional<RenditionRecord> Media::next_rendition() {
+    SQLite::Statement q(db_, std::string(rendition_columns)
+                                 .append("WHERE status IN ('converting', 'queued') ORDER BY "
+                                         "status = 'queued', updated_at, rowid LIMIT 1"));
+    if (!q.executeStep()) return std::nullopt;
+    return read_rendition(q);
+}
+
+void Media::remove_renditions(const std::string& original) {
+    SQLite::Statement q(db_, "DELETE FROM media_rendition WHERE original_sha256 = ?");
+    q.bind(1, original);
+    q.exec();
 }
 
 }  // namespace signage::server::sqlite

@@ -165,8 +165,18 @@ class Media final : public MediaRepository {
     void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) override;
     std::optional<MediaInfo> find(const std::string& sha256) override;
     std::vector<MediaEntry> list(const MediaQuery& query) override;
+    std::optional<MediaEntry> entry(const std::string& sha256) override;
     bool rename(const std::string& sha256, const std::string& name) override;
     bool remove(const std::string& sha256) override;
+    std::optional<std::string> film_of_poster(const std::string& poster_sha256) override;
+    void set_poster(const std::string& sha256, const std::string& poster_sha256) override;
+    std::vector<MediaInfo> original_films() override;
+    std::vector<RenditionRecord> renditions(const std::string& original) override;
+    bool queue_rendition(const std::string& original, const std::string& profile_key,
+                         const std::string& now) override;
+    void save_rendition(const RenditionRecord& rendition) override;
+    std::optional<RenditionRecord> next_rendition() override;
+    void remove_renditions(const std::string& original) override;
 
   private:
     SQLite::Database& db_;

@@ -313,6 +313,26 @@ CREATE TABLE media_video(
     audio TEXT);
 )sql";
 
+// Version 13: screen profiles. A film's poster is addressed by its sha256
+// too; a medium made by converting a film to a group's video profile names
+// its original (rendition_of; NULL for uploads); and each film's conversion
+// to each profile it does not fit is tracked (profile_key: the profile's
+// JSON), so a restart resumes it.
+const char* const schema_v13_renditions = R"sql(
+ALTER TABLE media_video ADD COLUMN poster_sha256 TEXT;
+CREATE INDEX media_video_poster ON media_video(poster_sha256);
+ALTER TABLE media ADD COLUMN rendition_of TEXT;
+CREATE TABLE media_rendition(
+    original_sha256 TEXT NOT NULL,
+    profile_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'converting', 'done', 'failed')),
+    progress REAL NOT NULL DEFAULT 0,
+    rendition_sha256 TEXT,
+    error TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (original_sha256, profile_key));
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -376,7 +396,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v12_video);
         version = 12;
     }
-    // Later migrations go here: if (version < 13) { ...; version = 13; }
+    if (version < 13) {
+        db.exec(schema_v13_renditions);
+        version = 13;
+    }
+    // Later migrations go here: if (version < 14) { ...; version = 14; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();

@@ -1,0 +1,285 @@
+#include "media/converter.hpp"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/fault.hpp"
+#include "common/fs.hpp"
+#include "preview/child_process.hpp"
+#include "store/records.hpp"
+#include "store/store.hpp"
+
+namespace signage::server {
+namespace {
+
+constexpr int kNice = 10;
+constexpr std::size_t kErrorBytes = 500;
+// Progress is written at most this often, and only when it moved a percent.
+constexpr std::chrono::milliseconds kProgressEvery{250};
+
+std::chrono::milliseconds time_limit(const ConvertConfig& config, const VideoInfo& film) {
+    if (config.timeout.count() > 0) return config.timeout;
+    return std::chrono::milliseconds(4 * film.duration_ms) + std::chrono::seconds(60);
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+    std::ostringstream out;
+    out << static_cast<double>(ms.count()) / 1000.0;
+    return out.str();
+}
+
+// Reads ffmpeg's -progress lines ("out_time_us=1234567") as they come.
+class ProgressReader {
+  public:
+    ProgressReader(std::int64_t duration_ms, std::function<void(double)> report)
+        : duration_us_(std::max<std::int64_t>(1, duration_ms) * 1000), report_(std::move(report)) {}
+
+    void feed(std::string_view chunk) {
+        line_.append(chunk);
+        std::size_t start = 0;
+        for (std::size_t end; (end = line_.find('\n', start)) != std::string::npos;
+             start = end + 1) {
+            take(std::string_view(line_).substr(start, end - start));
+        }
+        line_.erase(0, start);
+        if (line_.size() > 4096) line_.clear();  // no line is that long
+    }
+
+  private:
+    void take(std::string_view line) {
+        constexpr std::string_view key = "out_time_us=";
+        if (line.substr(0, key.size()) != key) return;
+        line.remove_prefix(key.size());
+        std::int64_t us = 0;
+        if (std::from_chars(line.data(), line.data() + line.size(), us).ec != std::errc{}) return;
+        // 99% at most until the file is stored.
+        report_(std::clamp(static_cast<double>(us) / static_cast<double>(duration_us_), 0.0, 0.99));
+    }
+
+    std::int64_t duration_us_;
+    std::function<void(double)> report_;
+    std::string line_;
+};
+
+}  // namespace
+
+std::vector<std::string> convert_arguments(const VideoInfo& film,
+                                           const protocol::VideoProfile& target,
+                                           const std::filesystem::path& in,
+                                           const std::filesystem::path& out) {
+    const std::string rate = std::to_string(target.max_bitrate);
+    const std::string buffer = std::to_string(target.max_bitrate * 2);
+    std::vector<std::string> args{"-nostdin", "-y", "-v",        "error", "-nostats", "-progress",
+                                  "pipe:1",   "-i", in.string(), "-map",  "0:v:0"};
+    if (film.audio) args.insert(args.end(), {"-map", "0:a:0"});
+    // Scaled down to fit the profile's frame, never up, keeping its shape
+    // (of the frame as shown: ffmpeg turns a film its metadata rotates),
+    // both sides even.
+    const std::string max_w = std::to_string(target.max_width);
+    const std::string max_h = std::to_string(target.max_height);
+    args.insert(args.end(), {"-vf",
+                             std::string("scale=w='min(iw,")
+                                 .append(max_w)
+                                 .append(")':h='min(ih,")
+                                 .append(max_h)
+                                 .append(")':force_original_aspect_ratio=decrease:"
+                                         "force_divisible_by=2"),
+                             "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate",
+                             rate, "-bufsize", buffer, "-pix_fmt", "yuv420p"});
+    if (!film.audio) {
+        args.push_back("-an");
+    } else if (*film.audio == "aac") {
+        args.insert(args.end(), {"-c:a", "copy"});
+    } else {
+        args.insert(args.end(), {"-c:a", "aac", "-b:a", "128k"});
+    }
+    args.insert(args.end(), {"-movflags", "+faststart", "-f", "mp4", out.string()});
+    return args;
+}
+
+std::string last_lines(const std::string& text, std::size_t lines) {
+    std::vector<std::string> kept;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos) continue;
+        const auto last = line.find_last_not_of(" \t\r");
+        kept.push_back(line.substr(first, last - first + 1));
+    }
+    std::string out;
+    for (std::size_t i = kept.size() > lines ? kept.size() - lines : 0; i < kept.size(); ++i) {
+        if (!out.empty()) out += "; ";
+        out += kept[i];
+    }
+    if (out.size() > kErrorBytes) out = out.substr(out.size() - kErrorBytes);
+    return out;
+}
+
+Converter::Converter(Store& store, MediaStore& media, ConvertConfig config)
+    : store_(store), media_(media), config_(std::move(config)) {
+    if (config_.ffmpeg.empty()) config_.ffmpeg = find_on_path("ffmpeg");
+}
+
+Converter::~Converter() {
+    stop();
+}
+
+void Converter::start() {
+    schedule();
+    thread_ = std::thread([this] { run(); });
+}
+
+void Converter::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Converter::schedule() {
+    auto queued = store_.write([](Tx& tx) -> Result<int> {
+        const std::vector<ProfileUse> uses = profile_uses(tx.groups().list());
+        const std::string now = now_iso8601();
+        int added = 0;
+        for (const MediaInfo& film : tx.media().original_films()) {
+            for (const ProfileUse& use : uses) {
+                if (film.video && !fits_profile(*film.video, use.profile) &&
+                    tx.media().queue_rendition(film.sha256, rendition_key(use.profile), now)) {
+                    ++added;
+                }
+            }
+        }
+        return added;
+    });
+    if (!queued) {
+        spdlog::error("convert: cannot queue conversions: {}", queued.error().to_string());
+        return;
+    }
+    if (*queued > 0) spdlog::info("convert: {} conversion(s) queued", *queued);
+    {
+        std::lock_guard lock(mutex_);
+        pending_ = true;
+    }
+    wake_.notify_all();
+}
+
+void Converter::save(const RenditionRecord& record) {
+    auto saved = store_.write([&](Tx& tx) -> Status {
+        tx.media().save_rendition(record);
+        return {};
+    });
+    if (!saved) spdlog::error("convert: cannot record progress: {}", saved.error().to_string());
+}
+
+void Converter::run() {
+    // This thread, and so the ffmpeg it starts, gives way to serving.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kNice);
+    while (!stopping_) {
+        auto next = store_.read([](Tx& tx) -> Result<std::optional<RenditionRecord>> {
+            return tx.media().next_rendition();
+        });
+        if (!next) {
+            spdlog::error("convert: cannot read the queue: {}", next.error().to_string());
+        } else if (*next) {
+            convert(std::move(**next));
+            continue;
+        }
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return pending_ || stopping_; });
+        pending_ = false;
+    }
+}
+
+void Converter::convert(RenditionRecord work) {
+    auto fail = [&](std::string why) {
+        spdlog::warn("convert: {} for {} failed: {}", work.original_sha256, work.profile_key, why);
+        work.status = "failed";
+        work.error = std::move(why);
+        work.updated_at = now_iso8601();
+        save(work);
+    };
+    auto film = media_.find(work.original_sha256);
+    if (!film || !*film || !(*film)->video) return fail("the film is no longer stored");
+    const MediaInfo& original = **film;
+    auto target = rendition_target(work.profile_key);
+    if (!target) return fail("the profile cannot be read: " + target.error().to_string());
+    if (config_.ffmpeg.empty()) return fail("the ffmpeg program is not installed");
+
+    work.status = "converting";
+    work.progress = 0;
+    work.error.clear();
+    work.updated_at = now_iso8601();
+    save(work);
+    fault::pause("convert.before_ffmpeg");
+
+    std::error_code ec;
+    std::filesystem::create_directories(config_.spool_dir, ec);
+    const auto out = temporary_path_for(config_.spool_dir / (original.sha256 + ".mp4"));
+    auto last_saved = std::chrono::steady_clock::now();
+    ProgressReader progress(original.video->duration_ms, [&](double p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (p < work.progress + 0.01 || now - last_saved < kProgressEvery) return;
+        work.progress = p;
+        work.updated_at = now_iso8601();
+        save(work);
+        last_saved = now;
+    });
+    ChildLimits limits;
+    limits.timeout = time_limit(config_, *original.video);
+    limits.output_bytes = 64 * 1024;
+    limits.cancel = &stopping_;
+    limits.on_out = [&progress](std::string_view chunk) { progress.feed(chunk); };
+    limits.own_group = true;
+    spdlog::info("convert: {} to {}", original.sha256, work.profile_key);
+    auto ran = run_child(
+        config_.ffmpeg,
+        convert_arguments(*original.video, *target, media_.path_for(original.sha256), out), {},
+        limits);
+    auto cleanup = [&out] {
+        std::error_code ignored;
+        std::filesystem::remove(out, ignored);
+    };
+    if (!ran) {
+        cleanup();
+        return fail("ffmpeg could not be started: " + ran.error().message);
+    }
+    if (ran->cancelled) {  // the server stops: a restart starts it over
+        cleanup();
+        return;
+    }
+    if (ran->timed_out) {
+        cleanup();
+        std::string why = "ffmpeg took longer than " + seconds_text(limits.timeout) + " s";
+        if (const auto said = last_lines(ran->err); !said.empty()) why += ": " + said;
+        return fail(std::move(why));
+    }
+    if (ran->exit_code != 0) {
+        cleanup();
+        std::string why = ran->exit_code < 0
+                              ? std::string("ffmpeg was killed")
+                              : "ffmpeg exited with status " + std::to_string(ran->exit_code);
+        if (const auto said = last_lines(ran->err); !said.empty()) why += ": " + said;
+        return fail(std::move(why));
+    }
+    auto stored = media_.ingest_rendition(out, original);
+    cleanup();
+    if (!stored) return fail("the converted film was refused: " + stored.error().message);
+    work.status = "done";
+    work.progress = 1;
+    work.rendition_sha256 = stored->sha256;
+    work.updated_at = now_iso8601();
+    save(work);
+    spdlog::info("convert: {} is {} for {}", original.sha256, stored->sha256, work.profile_key);
+}
+
+}  // namespace signage::server

@@ -1,0 +1,83 @@
+#pragma once
+// Converts stored films to the screen profiles they do not fit
+// (media/video_profile.hpp), one at a time, on a thread of its own at a
+// lower priority (nice 10), with the `ffmpeg` program as a supervised child:
+// no shell, standard input /dev/null, its own process group, killed at its
+// time limit (4x the film's length + 60 s unless configured) or when the
+// server stops. It writes to a temporary file in DATA/spool, and what it
+// wrote is probed and stored as a medium marked as the film's rendition
+// (MediaStore::ingest_rendition); a failure (ffmpeg's exit status, the time
+// limit, the probe's refusal) is recorded with the last lines ffmpeg wrote
+// and leaves the original as it was.
+//
+// The work lives in the store (RenditionRecord, schema 13): schedule() queues
+// a conversion for each film and each profile in use it does not fit, and a
+// restart takes up the queued ones and starts over the one it was converting.
+// Progress is ffmpeg's out_time over the film's length.
+//
+// Threading: schedule() from any thread (it writes the store); start() and
+// stop() from the thread that owns the server.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "media/media_store.hpp"
+#include "media/video_profile.hpp"
+
+namespace signage::server {
+
+class Store;
+
+struct ConvertConfig {
+    std::filesystem::path ffmpeg;     // the program; empty: "ffmpeg" on PATH
+    std::filesystem::path spool_dir;  // where conversions write (DATA/spool)
+    // 0: 4x the film's length + 60 s; else this (--convert-timeout-ms).
+    std::chrono::milliseconds timeout{0};
+};
+
+// ffmpeg's arguments that convert `film` (at `in`) for `target` into `out` (MP4).
+std::vector<std::string> convert_arguments(const VideoInfo& film,
+                                           const protocol::VideoProfile& target,
+                                           const std::filesystem::path& in,
+                                           const std::filesystem::path& out);
+
+// The last `lines` lines of ffmpeg's error output, trimmed, joined by "; ",
+// at most 500 bytes.
+std::string last_lines(const std::string& text, std::size_t lines = 3);
+
+class Converter {
+  public:
+    Converter(Store& store, MediaStore& media, ConvertConfig config);
+    ~Converter();
+    Converter(const Converter&) = delete;
+    Converter& operator=(const Converter&) = delete;
+
+    void start();  // schedules what is missing and starts the thread
+    void stop();   // kills a running conversion (left to resume) and joins
+
+    // Queues the conversions the groups' profiles need of every stored film,
+    // and wakes the thread. Call it after an upload and a profile change.
+    void schedule();
+
+  private:
+    void run();
+    void convert(RenditionRecord work);
+    void save(const RenditionRecord& record);
+
+    Store& store_;
+    MediaStore& media_;
+    ConvertConfig config_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool pending_ = false;  // under mutex_: schedule() was called
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+}  // namespace signage::server

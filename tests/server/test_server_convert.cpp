@@ -1,0 +1,280 @@
+// Films converted to the screen profiles of the groups (media/converter.hpp),
+// over real HTTP against the real server, with films the ffmpeg program makes.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "common/fs.hpp"
+#include "server_test_helpers.hpp"
+#include "support/film.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace signage::test;
+using nlohmann::json;
+
+namespace {
+
+bool converting(const json& film) {
+    const json& r = film.at("renditions");
+    return std::any_of(r.begin(), r.end(),
+                       [](const json& x) { return x.at("status") == "converting"; });
+}
+
+// "h264,1920,1080,yuv420p": what ffprobe says of the first video stream.
+std::string probe_stream(const std::filesystem::path& file) {
+    std::vector<std::string> args{"-v",  "error",         "-select_streams",
+                                  "v:0", "-show_entries", "stream=codec_name,width,height,pix_fmt",
+                                  "-of", "csv=p=0",       file.string()};
+    const auto program = signage::find_on_path("ffprobe");
+    REQUIRE_FALSE(program.empty());
+    Process ffprobe(program, args);
+    REQUIRE(ffprobe.wait(std::chrono::seconds(30)) == 0);
+    ffprobe.wait_for_output_end(std::chrono::seconds(5));
+    std::string out = ffprobe.output();
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+// Uploads a film as `editor`: its sha256.
+std::string upload_film(HttpClient& editor, const std::filesystem::path& dir,
+                        const FilmSpec& spec) {
+    auto up = editor.put_bytes("/api/v1/media", read_text_file(make_film(dir, spec)));
+    REQUIRE(up.status == 201);
+    return up.json().at("sha256");
+}
+
+// Uploads a film as `editor` and waits for its conversions to end: its sha256
+// and its library entry, which has one rendition (the default profile's).
+std::pair<std::string, json> upload_converted(HttpClient& editor, const std::string& bytes) {
+    auto up = editor.put_bytes("/api/v1/media", bytes);
+    REQUIRE(up.status == 201);
+    const std::string sha = up.json().at("sha256");
+    json film = wait_for_film(editor, sha, conversions_ended);
+    REQUIRE(film.at("renditions").size() == 1);
+    return {sha, film};
+}
+
+// A server whose converter waits `ms` once a conversion is recorded as
+// converting, before ffmpeg starts (a fault point: common/fault.hpp).
+ServerOptions held_conversions(int ms) {
+    ServerOptions options;
+    options.env = {{"SIGNAGE_FAULT_PAUSE", "convert.before_ffmpeg:" + std::to_string(ms)}};
+    return options;
+}
+
+json video_slide(const std::string& sha) {
+    return {{"type", "video"},       {"title", "公益短片"}, {"media", sha},
+            {"play", "to_end"},      {"duration_s", 10},    {"purpose", "public_service"},
+            {"public_service", true}};
+}
+
+const json kDefaultProfile = {
+    {"max_width", 1920}, {"max_height", 1080}, {"codecs", {"h264"}}, {"max_bitrate", 8000000}};
+
+}  // namespace
+
+TEST_CASE("convert: a 4K H.265 film becomes a 1080p H.264 rendition that the group's screens get",
+          "[server][media][video][convert]") {
+    TempDir films("films");
+    Staff staff;
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
+    const auto file =
+        make_film(films.path(), {"mp4", "libx265", "", 3840, 2160, 1, 0, "testsrc2", 5});
+    const std::string bytes = read_text_file(file);
+    const auto [sha, film] = upload_converted(staff.editor, bytes);
+    const json& r = film.at("renditions")[0];
+    CHECK(r.at("status") == "done");
+    CHECK(r.at("progress") == 100);
+    CHECK(r.at("profile") == kDefaultProfile);
+    CHECK(r.at("groups") == json::array({"community"}));
+    CHECK(film.at("playable") == true);
+    const std::string rendition = r.at("sha256");
+    CHECK(rendition != sha);
+
+    // The rendition is served by its address: H.264, 1080p, yuv420p.
+    auto served = staff.server.client().get("/media/" + rendition);
+    REQUIRE(served.status == 200);
+    CHECK(served.header("content-type") == "video/mp4");
+    const auto copy = films.path() / "rendition.mp4";
+    write_text_file(copy, served.body);
+    CHECK(probe_stream(copy) == "h264,1920,1080,yuv420p");
+
+    // The library lists the original only; the original is as uploaded.
+    const json library = staff.editor.get("/api/v1/media").json().at("media");
+    REQUIRE(library.size() == 1);
+    CHECK(library[0].at("sha256") == sha);
+    CHECK(library[0].at("video_codec") == "hevc");
+    CHECK(library[0].at("renditions")[0].at("sha256") == rendition);
+    CHECK(staff.editor.get("/api/v1/media/" + rendition).status == 404);
+    CHECK(staff.server.client().get("/media/" + sha).body == bytes);
+
+    // The group's manifest names the rendition, with its facts, not the original.
+    const std::string id = staff.approved_slide(video_slide(sha));
+    staff.publish();
+    const auto manifest = fetch_manifest(screen);
+    const auto item = std::find_if(manifest.items.begin(), manifest.items.end(),
+                                   [&](const auto& s) { return s.id == id; });
+    REQUIRE(item != manifest.items.end());
+    CHECK(item->media == rendition);
+    CHECK(manifest.find_media(sha) == nullptr);
+    const auto* ref = manifest.find_media(rendition);
+    REQUIRE(ref != nullptr);
+    CHECK(ref->content_type == "video/mp4");
+    REQUIRE(ref->video.has_value());
+    CHECK(ref->video->codec == "h264");
+    CHECK(ref->video->width == 1920);
+    CHECK(ref->video->height == 1080);
+    // The film is live on the group's screens, through its rendition.
+    const json used = staff.editor.get("/api/v1/media/" + sha).json().at("used_by");
+    REQUIRE(used.size() == 1);
+    CHECK(used[0].at("live") == true);
+    CHECK(used[0].at("live_groups") == json::array({"community"}));
+}
+
+TEST_CASE("convert: a film that fits is not converted until a group's profile needs it",
+          "[server][media][video][convert]") {
+    TempDir films("films");
+    Staff staff;
+    staff.server.add_screen("hall", "community");
+    const std::string sha =
+        upload_film(staff.editor, films.path(), {"mp4", "libx264", "", 1280, 720, 1});
+    const json film = staff.editor.get("/api/v1/media/" + sha).json();
+    CHECK(film.at("renditions") == json::array());
+    CHECK(film.at("playable") == true);
+    CHECK(media_files(staff.server).size() == 2);  // the film and its poster
+
+    // A group whose screens take at most 640x360: a rendition for it.
+    const json profile = {
+        {"max_width", 640}, {"max_height", 360}, {"codecs", {"h264"}}, {"max_bitrate", 2000000}};
+    auto changed =
+        staff.admin.put("/api/v1/groups/community", {{"settings", {{"video_profile", profile}}}});
+    INFO(changed.body);
+    REQUIRE(changed.status == 200);
+    const json converted = wait_for_film(staff.editor, sha, [](const json& f) {
+        return !f.at("renditions").empty() && conversions_ended(f);
+    });
+    REQUIRE(converted.at("renditions").size() == 1);
+    const json& r = converted.at("renditions")[0];
+    CHECK(r.at("status") == "done");
+    CHECK(r.at("groups") == json::array({"community"}));
+    CHECK(r.at("profile").at("max_width") == 640);
+    const auto copy = films.path() / "small.mp4";
+    write_text_file(copy,
+                    staff.server.client().get("/media/" + r.at("sha256").get<std::string>()).body);
+    CHECK(probe_stream(copy) == "h264,640,360,yuv420p");
+    CHECK(converted.at("playable") == true);
+}
+
+TEST_CASE("convert: a slide is submitted only once its film is playable on its groups' screens",
+          "[server][media][video][convert][slides]") {
+    TempDir films("films");
+    // Each conversion waits 3 s once it is recorded as converting.
+    Staff staff(held_conversions(3000));
+    staff.server.add_screen("hall", "community");
+    const std::string sha =
+        upload_film(staff.editor, films.path(), {"mp4", "libx265", "", 640, 480, 1});
+    // A draft may be saved while the film converts.
+    auto created = staff.editor.post("/api/v1/slides", video_slide(sha));
+    REQUIRE(created.status == 201);
+    const std::string id = created.json().at("id");
+
+    const json during = wait_for_film(staff.editor, sha, converting);
+    CHECK(during.at("playable") == false);
+    auto refused = staff.editor.post("/api/v1/slides/" + id + "/submit", json::object());
+    CHECK(refused.status == 409);
+    CHECK(error_field(refused) == "media");
+    CHECK(refused.json()["error"]["reason"] == "video_converting");
+    CHECK(refused.json()["error"]["params"]["group"] == "community");
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "draft");
+
+    wait_for_film(staff.editor, sha, conversions_ended);
+    auto submitted = staff.editor.post("/api/v1/slides/" + id + "/submit", json::object());
+    CHECK(submitted.status == 200);
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "pending");
+
+    // The group's screens now take less: approving waits for that conversion too.
+    const json small = {
+        {"max_width", 320}, {"max_height", 240}, {"codecs", {"h264"}}, {"max_bitrate", 1000000}};
+    REQUIRE(staff.admin.put("/api/v1/groups/community", {{"settings", {{"video_profile", small}}}})
+                .status == 200);
+    wait_for_film(staff.editor, sha, converting);
+    auto not_yet = approve_as_seen(staff.reviewer, "/api/v1/slides/" + id);
+    CHECK(not_yet.status == 409);
+    CHECK(error_field(not_yet) == "media");
+    CHECK(not_yet.json()["error"]["reason"] == "video_converting");
+    wait_for_film(staff.editor, sha, conversions_ended);
+    CHECK(approve_as_seen(staff.reviewer, "/api/v1/slides/" + id).status == 200);
+    CHECK(staff.editor.get("/api/v1/slides/" + id).json().at("status") == "approved");
+}
+
+TEST_CASE("convert: a failed conversion says why and leaves the original as it was",
+          "[server][media][video][convert]") {
+    TempDir films("films");
+    ServerOptions options;
+    options.args = {"--convert-timeout-ms", "1"};  // ffmpeg is stopped at once
+    Staff staff(options);
+    staff.server.add_screen("hall", "community");
+    const std::string bytes =
+        read_text_file(make_film(films.path(), {"mp4", "libx265", "", 640, 480, 1}));
+    const auto [sha, film] = upload_converted(staff.editor, bytes);
+    const json& r = film.at("renditions")[0];
+    CHECK(r.at("status") == "failed");
+    CHECK(r.at("error").get<std::string>().find("ffmpeg took longer than 0.001 s") == 0);
+    CHECK_FALSE(r.contains("sha256"));
+    CHECK(film.at("playable") == false);
+    // The original is downloadable and unchanged; nothing else was stored.
+    CHECK(staff.server.client().get("/media/" + sha).body == bytes);
+    CHECK(film.at("video_codec") == "hevc");
+    CHECK(staff.editor.get("/api/v1/media").json().at("media").size() == 1);
+    CHECK(media_files(staff.server).size() == 2);
+
+    auto created = staff.editor.post("/api/v1/slides", video_slide(sha));
+    REQUIRE(created.status == 201);
+    auto refused = staff.editor.post(
+        "/api/v1/slides/" + created.json().at("id").get<std::string>() + "/submit", json::object());
+    CHECK(refused.status == 409);
+    CHECK(error_field(refused) == "media");
+    CHECK(refused.json()["error"]["reason"] == "video_conversion_failed");
+    CHECK(refused.json()["error"]["params"]["error"] == r.at("error"));
+}
+
+TEST_CASE("convert: a restart finishes the conversions it found queued or cut short",
+          "[server][media][video][convert]") {
+    TempDir films("films");
+    // The first conversion is held long enough to kill the server in it.
+    Staff staff(held_conversions(60000));
+    staff.server.add_screen("hall", "community");
+    std::vector<std::string> shas;
+    for (const FilmSpec& spec : {FilmSpec{"mp4", "libx265", "", 320, 240, 1},
+                                 FilmSpec{"webm", "libvpx-vp9", "", 320, 240, 1}}) {
+        shas.push_back(upload_film(staff.editor, films.path(), spec));
+    }
+    // One converting, the other queued behind it.
+    const auto states = [&] {
+        std::vector<std::string> out;
+        for (const auto& sha : shas) {
+            out.push_back(
+                staff.editor.get("/api/v1/media/" + sha).json().at("renditions")[0].at("status"));
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (states() != std::vector<std::string>{"converting", "queued"} &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(states() == std::vector<std::string>{"converting", "queued"});
+
+    staff.server.kill9();
+    staff.server.set_env({});
+    staff.server.start();
+    for (const auto& sha : shas) {
+        const json film = wait_for_film(staff.editor, sha, conversions_ended);
+        CHECK(film.at("renditions")[0].at("status") == "done");
+        CHECK(film.at("playable") == true);
+    }
+}
