@@ -138,10 +138,22 @@ TEST_CASE("convert: a film that fits is not converted until a group's profile ne
           "[server][media][video][convert]") {
     TempDir films("films");
     Staff staff;
-    staff.server.add_screen("hall", "community");
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
     const std::string sha =
         upload_film(staff.editor, films.path(), {"mp4", "libx264", "", 1280, 720, 1});
     const json film = staff.editor.get("/api/v1/media/" + sha).json();
+    // Published as it is: it fits the group's screens.
+    const std::string id = staff.approved_slide(video_slide(sha));
+    staff.publish();
+    auto shown = [&] {
+        const auto m = fetch_manifest(screen);
+        const auto item =
+            std::find_if(m.items.begin(), m.items.end(), [&](const auto& s) { return s.id == id; });
+        REQUIRE(item != m.items.end());
+        REQUIRE(m.find_media(item->media) != nullptr);
+        return item->media;
+    };
+    CHECK(shown() == sha);
     CHECK(film.at("renditions") == json::array());
     CHECK(film.at("playable") == true);
     CHECK(media_files(staff.server).size() == 2);  // the film and its poster
@@ -166,6 +178,14 @@ TEST_CASE("convert: a film that fits is not converted until a group's profile ne
                     staff.server.client().get("/media/" + r.at("sha256").get<std::string>()).body);
     CHECK(probe_stream(copy) == "h264,640,360,yuv420p");
     CHECK(converted.at("playable") == true);
+
+    // The group's screens get the rendition as soon as it is made, with no
+    // publish (the server re-issues the manifest when the conversion ends).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (shown() != r.at("sha256") && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(shown() == r.at("sha256").get<std::string>());
 }
 
 TEST_CASE("convert: a slide is submitted only once its film is playable on its groups' screens",

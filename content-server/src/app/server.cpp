@@ -183,6 +183,12 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     ConvertConfig convert = config.convert;
     convert.spool_dir = config.data_dir / "spool";
     m.converter = std::make_unique<Converter>(*m.store, *m.media, std::move(convert));
+    // A finished conversion reaches the screens at once, without a publish.
+    m.converter->on_done([publisher = m.publisher.get()] {
+        if (auto films = publisher->refresh_films(); !films) {
+            spdlog::error("convert: manifests not re-issued: {}", films.error().message);
+        }
+    });
     m.services = std::make_unique<Services>(
         Services{*m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub,
                  *m.groups, *m.quiz, *m.pairing, *m.screenshots, *m.preview, *m.plays,

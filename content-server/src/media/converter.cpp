@@ -280,6 +280,7 @@ void Converter::convert(RenditionRecord work) {
     work.updated_at = now_iso8601();
     save(work);
     spdlog::info("convert: {} is {} for {}", original.sha256, stored->sha256, work.profile_key);
+    if (on_done_) on_done_();
 }
 
 }  // namespace signage::server

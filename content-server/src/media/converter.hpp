@@ -22,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -58,6 +59,10 @@ class Converter {
     Converter(const Converter&) = delete;
     Converter& operator=(const Converter&) = delete;
 
+    // Called on the converter's thread after each conversion that succeeded
+    // (the publisher re-issues the manifests that can use it). Before start().
+    void on_done(std::function<void()> done) { on_done_ = std::move(done); }
+
     void start();  // schedules what is missing and starts the thread
     void stop();   // kills a running conversion (left to resume) and joins
 
@@ -78,6 +83,7 @@ class Converter {
     bool pending_ = false;  // under mutex_: schedule() was called
     std::atomic<bool> stopping_{false};
     std::thread thread_;
+    std::function<void()> on_done_;
 };
 
 }  // namespace signage::server

@@ -194,7 +194,7 @@ Result<std::vector<CompiledManifest>> compile(const PublishInput& input) {
 
 // Stores `m` unless it is the group's latest version already.
 PublishedGroup store_manifest(Tx& tx, const CompiledManifest& m, const std::string& now,
-                              std::int64_t published_by) {
+                              std::optional<std::int64_t> published_by) {
     if (auto latest = tx.manifests().latest(m.group_id); latest && latest->version == m.version) {
         return PublishedGroup{m.group,
                               m.version,
@@ -336,7 +336,79 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
     }
     spdlog::info("group {}: settings changed by {}, manifest {}{}", group, by.username,
                  manifest.version, manifest.changed ? " (re-issued)" : " (unchanged)");
+    // A new video profile may have a rendition ready already.
+    if (auto films = refresh_films(); !films) {
+        spdlog::error("group {}: films not re-issued: {}", group, films.error().message);
+    }
     return updated;
+}
+
+Result<int> Publisher::refresh_films() {
+    std::vector<PublishedGroup> changed;
+    auto done = store_.write([&](Tx& tx) -> Result<int> {
+        PublishInput input;
+        input.now = now_iso8601();
+        input.find_media = [&tx](const std::string& sha) { return tx.media().find(sha); };
+        input.renditions = tx.media().renditions({});
+        for (const Group& g : tx.groups().list()) {
+            auto latest = tx.manifests().latest(g.id);
+            if (!latest) continue;
+            auto parsed = protocol::parse_manifest_text(latest->json);
+            if (!parsed) {
+                return make_error(ErrorCode::internal,
+                                  "the latest manifest of group " + g.name +
+                                      " no longer parses: " + parsed.error().to_string());
+            }
+            protocol::Manifest m = std::move(*parsed);
+            bool swapped = false;
+            for (protocol::Slide& item : m.items) {
+                if (item.type != protocol::SlideType::video || item.media.empty()) continue;
+                // The film staff chose, whichever rendition the screens have now.
+                std::string film = item.media;
+                if (auto info = input.find_media(film); info && !info->rendition_of.empty()) {
+                    film = info->rendition_of;
+                }
+                const std::string shown = screen_film(input, film, m.settings.video_profile);
+                if (shown != item.media) {
+                    item.media = shown;
+                    swapped = true;
+                }
+            }
+            if (!swapped) continue;
+            // Exactly the media the items use now.
+            std::vector<protocol::MediaRef> media;
+            for (const protocol::Slide& item : m.items) {
+                for (const std::string& sha : item.media_refs()) {
+                    if (std::any_of(media.begin(), media.end(),
+                                    [&](const protocol::MediaRef& r) { return r.sha256 == sha; })) {
+                        continue;
+                    }
+                    if (const auto* known = m.find_media(sha)) {
+                        media.push_back(*known);
+                    } else if (auto info = input.find_media(sha)) {
+                        media.push_back(media_ref(*info));
+                    } else {
+                        return make_error(ErrorCode::internal, "media " + sha + " is not stored");
+                    }
+                }
+            }
+            m.media = std::move(media);
+            m.published_at = input.now;
+            m.version = protocol::content_version(m);
+            const CompiledManifest compiled{g.id, g.name, m.version, dump(protocol::to_json(m))};
+            PublishedGroup stored = store_manifest(tx, compiled, input.now, std::nullopt);
+            if (stored.changed) changed.push_back(std::move(stored));
+        }
+        return static_cast<int>(changed.size());
+    });
+    if (!done) return done.error();
+    for (const PublishedGroup& g : changed) {
+        hub_.update(std::make_shared<const ManifestSnapshot>(
+            ManifestSnapshot{g.group, g.version, g.json, g.sequence}));
+        spdlog::info("group {}: manifest {} re-issued with the films its screens can play", g.group,
+                     g.version);
+    }
+    return done;
 }
 
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {

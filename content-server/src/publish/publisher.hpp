@@ -108,6 +108,13 @@ class Publisher {
         observer_ = std::move(observer);
     }
 
+    // Re-issues each group's current manifest with every film as its screens
+    // can play it now (its done rendition for the group's profile, or the
+    // film itself when it fits), waking the screens of the groups that
+    // changed; the content stays as last published. Run when a conversion
+    // ends and after a profile change. The number of groups re-issued.
+    Result<int> refresh_films();
+
     // Stores a group's new settings and re-issues its current manifest with
     // them at once (its content stays as last published), waking the group's
     // screens when that changes its version. "not_found" for an unknown group.

@@ -152,10 +152,11 @@ class ManifestRepository {
   public:
     virtual ~ManifestRepository() = default;
     virtual std::optional<StoredManifest> latest(std::int64_t group_id) = 0;
-    // Stores a manifest; its sequence.
+    // Stores a manifest; its sequence. published_by: nullopt when the
+    // server re-issued it by itself (a film's conversion ended).
     virtual std::int64_t add(std::int64_t group_id, const std::string& version,
                              const std::string& json, const std::string& published_at,
-                             std::int64_t published_by) = 0;
+                             std::optional<std::int64_t> published_by) = 0;
 };
 
 // What is recorded of uploaded media.

@@ -181,7 +181,7 @@ std::optional<StoredManifest> Manifests::latest(std::int64_t group_id) {
 
 std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
                             const std::string& json, const std::string& published_at,
-                            std::int64_t published_by) {
+                            std::optional<std::int64_t> published_by) {
     SQLite::Statement ins(db_,
                           "INSERT INTO manifests(group_id, version, json, published_at, "
                           "published_by) VALUES (?, ?, ?, ?, ?)");
@@ -189,7 +189,11 @@ std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
     ins.bind(2, version);
     ins.bind(3, json);
     ins.bind(4, published_at);
-    ins.bind(5, published_by);
+    if (published_by) {
+        ins.bind(5, *published_by);
+    } else {
+        ins.bind(5);  // NULL: re-issued by the server itself
+    }
     ins.exec();
     return db_.getLastInsertRowid();
 }

@@ -142,7 +142,8 @@ class Manifests final : public ManifestRepository {
     explicit Manifests(SQLite::Database& db) : db_(db) {}
     std::optional<StoredManifest> latest(std::int64_t group_id) override;
     std::int64_t add(std::int64_t group_id, const std::string& version, const std::string& json,
-                     const std::string& published_at, std::int64_t published_by) override;
+                     const std::string& published_at,
+                     std::optional<std::int64_t> published_by) override;
 
   private:
     SQLite::Database& db_;
