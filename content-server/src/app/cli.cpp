@@ -207,8 +207,8 @@ int run_cli(int argc, char** argv) {
                    "(default: ffmpeg on PATH)");
     std::int64_t convert_timeout_ms = 0;
     app.add_option("--convert-timeout-ms", convert_timeout_ms,
-                   "time limit of one film conversion in milliseconds (0: four times the "
-                   "film's length plus 60 s)")
+                   "time limit of one film conversion in milliseconds (0: ten times the "
+                   "film's length plus 120 s)")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{24} * 3600 * 1000))
         ->capture_default_str();
     std::int64_t preview_seconds = config.preview_timeout.count() / 1000;

@@ -3,7 +3,7 @@
 // (media/video_profile.hpp), one at a time, on a thread of its own at a
 // lower priority (nice 10), with the `ffmpeg` program as a supervised child:
 // no shell, standard input /dev/null, its own process group, killed at its
-// time limit (4x the film's length + 60 s unless configured) or when the
+// time limit (10x the film's length + 120 s unless configured) or when the
 // server stops. It writes to a temporary file in DATA/spool, and what it
 // wrote is probed and stored as a medium marked as the film's rendition
 // (MediaStore::ingest_rendition); a failure (ffmpeg's exit status, the time
@@ -38,7 +38,7 @@ class Store;
 struct ConvertConfig {
     std::filesystem::path ffmpeg;     // the program; empty: "ffmpeg" on PATH
     std::filesystem::path spool_dir;  // where conversions write (DATA/spool)
-    // 0: 4x the film's length + 60 s; else this (--convert-timeout-ms).
+    // 0: 10x the film's length + 120 s; else this (--convert-timeout-ms).
     std::chrono::milliseconds timeout{0};
 };
 
