@@ -83,7 +83,9 @@ double Film::elapsed(Clock::time_point now) const {
 }
 
 std::shared_ptr<FilmSound> Film::sound() const {
-    return decoder_->sound();
+    // Once released (its film went out, or an emergency covered it) a
+    // sound never plays again: it would be behind the pictures.
+    return sound_clock_ ? decoder_->sound() : nullptr;
 }
 
 void Film::release_sound(Clock::time_point now) {

@@ -56,7 +56,8 @@ class Film {
     // Seconds of the film shown by `now`: what its sound has played while
     // it sounds, the steady clock otherwise.
     double elapsed(Clock::time_point now) const;
-    // The film's sound (nullptr for a silent film or one shown without it).
+    // The film's sound (nullptr for a silent film, one shown without it, or
+    // once its sound was released).
     std::shared_ptr<FilmSound> sound() const;
     // Its sound stops being the clock (it no longer plays: the film is going
     // out); the steady clock goes on from where the sound was.
