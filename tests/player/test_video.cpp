@@ -451,8 +451,11 @@ TEST_CASE(
         }
         REQUIRE(since);
         CHECK(longest_still < 0.25);
-        if (id == "film-a") CHECK(highest >= 48);     // 50 frames: played to its end
-        if (id == "film-b") CHECK(highest >= 43);     // 45 frames
+        // Played to its end: on a busy machine the item's planned end (the
+        // film's length) may come before the last frame or two are drawn,
+        // so the last 0.12 s may be cut; a film cut any shorter fails.
+        if (id == "film-a") CHECK(highest >= 46);     // 50 frames at 25 fps
+        if (id == "film-b") CHECK(highest >= 41);     // 45 frames at 30 fps
         if (id == "film-loop") CHECK(highest >= 70);  // 3 s of a 1 s film, round and round
     }
 
