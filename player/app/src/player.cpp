@@ -129,13 +129,7 @@ bool Player::film_sound(const protocol::Slide& slide) {
 void Player::follow_quiet_hours() {
     if (!sound_) return;
     const protocol::Manifest* m = playing();
-    bool quiet = false;
-    if (m && !m->settings.quiet_hours.empty()) {
-        const int minute = tz_.local(wall_now()).minute_of_day;
-        quiet = std::any_of(m->settings.quiet_hours.begin(), m->settings.quiet_hours.end(),
-                            [&](const protocol::DayPart& d) { return d.contains(minute); });
-    }
-    sound_->set_muted(quiet);
+    sound_->set_muted(m && player::in_daily_windows(m->settings.quiet_hours, tz_, wall_now()));
 }
 
 std::string Player::version() const {

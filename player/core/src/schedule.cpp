@@ -25,10 +25,7 @@ bool schedule_active(const Slide& s, const TimeZone& tz, Timestamp t) {
 }
 
 bool in_power_off(const protocol::GroupSettings& g, const TimeZone& tz, Timestamp t) {
-    if (g.power_off.empty()) return false;
-    const int minute = tz.local(t).minute_of_day;
-    return std::any_of(g.power_off.begin(), g.power_off.end(),
-                       [&](const protocol::DayPart& d) { return d.contains(minute); });
+    return in_daily_windows(g.power_off, tz, t);
 }
 
 // The first minute boundary after `t` (within `limit`) where pred(t') != pred(t).
@@ -338,6 +335,14 @@ bool carry_over(LoopState& history, const protocol::Manifest* previous,
         if (changed && !history.is_fresh(s.id)) history.fresh.push_back(s.id);
     }
     return !new_loop;
+}
+
+bool in_daily_windows(const std::vector<protocol::DayPart>& windows, const TimeZone& tz,
+                      Timestamp t) {
+    if (windows.empty()) return false;
+    const int minute = tz.local(t).minute_of_day;
+    return std::any_of(windows.begin(), windows.end(),
+                       [&](const protocol::DayPart& d) { return d.contains(minute); });
 }
 
 std::vector<std::string> ticker_at(const protocol::Manifest* m, Timestamp now, const TimeZone& tz) {

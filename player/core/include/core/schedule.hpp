@@ -92,6 +92,11 @@ void record(LoopState& history, const Decision& d);
 bool carry_over(LoopState& history, const protocol::Manifest* previous,
                 const protocol::Manifest& next);
 
+// Whether `t` falls in one of a group's daily windows (power_off,
+// quiet_hours), in the group's local time.
+bool in_daily_windows(const std::vector<protocol::DayPart>& windows, const TimeZone& tz,
+                      protocol::Timestamp t);
+
 // The texts on the ticker at `now`: valid notices in manifest order.
 std::vector<std::string> ticker_at(const protocol::Manifest* manifest, protocol::Timestamp now,
                                    const TimeZone& tz);
