@@ -116,17 +116,54 @@ protocol::MediaRef media_ref(const MediaInfo& info) {
     return ref;
 }
 
-// The film a group with `profile` is given for `film`: the film itself when
-// it fits (or is unknown here), else its done rendition for the profile, else
-// the film (a slide is submitted only once it is playable, so this is a film
-// a later profile change left behind).
-std::string screen_film(const PublishInput& input, const std::string& film,
+// The film a group with `profile` is given for `chosen` (the film staff chose,
+// or one of its renditions): the film itself when it fits (or is unknown
+// here), else its done rendition for the profile, else the film (a slide is
+// submitted only once it is playable, so this is a film a later profile
+// change left behind).
+std::string screen_film(const PublishInput& input, const std::string& chosen,
                         const protocol::VideoProfile& profile) {
-    const auto info = input.find_media(film);
+    auto info = input.find_media(chosen);
+    if (info && !info->rendition_of.empty()) info = input.find_media(info->rendition_of);
+    const std::string film = info ? info->sha256 : chosen;
     if (!info || !info->video || fits_profile(*info->video, profile)) return film;
     const RenditionRecord* r = find_rendition(input.renditions, film, profile);
     if (r && r->status == "done" && !r->rendition_sha256.empty()) return r->rendition_sha256;
     return film;
+}
+
+// Lists in `m.media` what `slide` uses that it does not list yet, as
+// `ref_of` finds it (nullopt: not stored).
+using MediaLookup = std::function<std::optional<protocol::MediaRef>(const std::string& sha256)>;
+Status list_media(protocol::Manifest& m, const protocol::Slide& slide, const MediaLookup& ref_of) {
+    for (const std::string& sha : slide.media_refs()) {
+        if (m.find_media(sha) != nullptr) continue;
+        auto ref = ref_of(sha);
+        if (!ref) {
+            return make_error(ErrorCode::internal, "slide " + slide.id + " uses media " + sha +
+                                                       " that is not in the media store");
+        }
+        m.media.push_back(std::move(*ref));
+    }
+    return {};
+}
+
+// A group's latest manifest, read back.
+Result<protocol::Manifest> parse_latest(const Group& g, const StoredManifest& latest) {
+    auto parsed = protocol::parse_manifest_text(latest.json);
+    if (!parsed) {
+        return make_error(ErrorCode::internal,
+                          "the latest manifest of group " + g.name +
+                              " no longer parses: " + parsed.error().to_string());
+    }
+    return parsed;
+}
+
+// Wakes the screens of a group whose manifest changed.
+void wake(ManifestHub& hub, const PublishedGroup& g) {
+    if (!g.changed) return;
+    hub.update(std::make_shared<const ManifestSnapshot>(
+        ManifestSnapshot{g.group, g.version, g.json, g.sequence}));
 }
 
 // One group's manifest from the current slides: the ones that target it and
@@ -150,25 +187,21 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
     const std::vector<std::size_t> arranged = rotation_order(
         entries, order == input.orders.end() ? std::vector<std::int64_t>{} : order->second);
     const protocol::VideoProfile profile = m.settings.video_profile;
+    const MediaLookup ref_of = [&](const std::string& sha) -> std::optional<protocol::MediaRef> {
+        auto cached = media_cache.find(sha);
+        if (cached == media_cache.end()) {
+            auto info = input.find_media(sha);
+            if (!info) return std::nullopt;
+            cached = media_cache.emplace(sha, media_ref(*info)).first;
+        }
+        return cached->second;
+    };
     for (const std::size_t index : arranged) {
         protocol::Slide slide = *mine[index];
         if (slide.type == protocol::SlideType::video && !slide.media.empty()) {
             slide.media = screen_film(input, slide.media, profile);
         }
-        for (const std::string& sha : slide.media_refs()) {
-            if (m.find_media(sha) != nullptr) continue;
-            auto cached = media_cache.find(sha);
-            if (cached == media_cache.end()) {
-                auto info = input.find_media(sha);
-                if (!info) {
-                    return make_error(ErrorCode::internal, "slide " + slide.id + " uses media " +
-                                                               sha +
-                                                               " that is not in the media store");
-                }
-                cached = media_cache.emplace(sha, media_ref(*info)).first;
-            }
-            m.media.push_back(cached->second);
-        }
+        if (auto st = list_media(m, slide, ref_of); !st) return st.error();
         m.items.push_back(std::move(slide));
     }
     m.version = protocol::content_version(m);
@@ -272,10 +305,7 @@ Result<PublishResult> Publisher::publish(const User& by) {
         result.groups.push_back(GroupPublishResult{g.group, g.version, g.changed});
         versions.insert(g.version);
         all += g.group + '=' + g.version + '\n';
-        if (g.changed) {
-            hub_.update(std::make_shared<const ManifestSnapshot>(
-                ManifestSnapshot{g.group, g.version, g.json, g.sequence}));
-        }
+        wake(hub_, g);
     }
     if (versions.size() == 1) {
         result.version = *versions.begin();
@@ -296,12 +326,8 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
                        const std::optional<StoredManifest>& latest) -> Result<CompiledManifest> {
         protocol::Manifest m;
         if (latest) {
-            auto parsed = protocol::parse_manifest_text(latest->json);
-            if (!parsed) {
-                return make_error(ErrorCode::internal,
-                                  "the latest manifest of group " + g.name +
-                                      " no longer parses: " + parsed.error().to_string());
-            }
+            auto parsed = parse_latest(g, *latest);
+            if (!parsed) return parsed.error();
             m = std::move(*parsed);
         } else {
             auto empty = empty_manifest(g);
@@ -330,10 +356,7 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
         return std::move(*g);
     });
     if (!updated) return updated.error();
-    if (manifest.changed) {
-        hub_.update(std::make_shared<const ManifestSnapshot>(
-            ManifestSnapshot{manifest.group, manifest.version, manifest.json, manifest.sequence}));
-    }
+    wake(hub_, manifest);
     spdlog::info("group {}: settings changed by {}, manifest {}{}", group, by.username,
                  manifest.version, manifest.changed ? " (re-issued)" : " (unchanged)");
     // A new video profile may have a rendition ready already.
@@ -353,46 +376,34 @@ Result<int> Publisher::refresh_films() {
         for (const Group& g : tx.groups().list()) {
             auto latest = tx.manifests().latest(g.id);
             if (!latest) continue;
-            auto parsed = protocol::parse_manifest_text(latest->json);
-            if (!parsed) {
-                return make_error(ErrorCode::internal,
-                                  "the latest manifest of group " + g.name +
-                                      " no longer parses: " + parsed.error().to_string());
-            }
+            auto parsed = parse_latest(g, *latest);
+            if (!parsed) return parsed.error();
             protocol::Manifest m = std::move(*parsed);
             bool swapped = false;
             for (protocol::Slide& item : m.items) {
                 if (item.type != protocol::SlideType::video || item.media.empty()) continue;
-                // The film staff chose, whichever rendition the screens have now.
-                std::string film = item.media;
-                if (auto info = input.find_media(film); info && !info->rendition_of.empty()) {
-                    film = info->rendition_of;
-                }
-                const std::string shown = screen_film(input, film, m.settings.video_profile);
+                const std::string shown = screen_film(input, item.media, m.settings.video_profile);
                 if (shown != item.media) {
                     item.media = shown;
                     swapped = true;
                 }
             }
             if (!swapped) continue;
-            // Exactly the media the items use now.
-            std::vector<protocol::MediaRef> media;
-            for (const protocol::Slide& item : m.items) {
-                for (const std::string& sha : item.media_refs()) {
-                    if (std::any_of(media.begin(), media.end(),
-                                    [&](const protocol::MediaRef& r) { return r.sha256 == sha; })) {
-                        continue;
-                    }
-                    if (const auto* known = m.find_media(sha)) {
-                        media.push_back(*known);
-                    } else if (auto info = input.find_media(sha)) {
-                        media.push_back(media_ref(*info));
-                    } else {
-                        return make_error(ErrorCode::internal, "media " + sha + " is not stored");
-                    }
+            // Exactly the media the items use now: as listed before, or as stored.
+            const std::vector<protocol::MediaRef> before = std::move(m.media);
+            m.media.clear();
+            const MediaLookup ref_of =
+                [&](const std::string& sha) -> std::optional<protocol::MediaRef> {
+                for (const protocol::MediaRef& r : before) {
+                    if (r.sha256 == sha) return r;
                 }
+                auto info = input.find_media(sha);
+                if (!info) return std::nullopt;
+                return media_ref(*info);
+            };
+            for (const protocol::Slide& item : m.items) {
+                if (auto st = list_media(m, item, ref_of); !st) return st.error();
             }
-            m.media = std::move(media);
             m.published_at = input.now;
             m.version = protocol::content_version(m);
             const CompiledManifest compiled{g.id, g.name, m.version, dump(protocol::to_json(m))};
@@ -403,8 +414,7 @@ Result<int> Publisher::refresh_films() {
     });
     if (!done) return done.error();
     for (const PublishedGroup& g : changed) {
-        hub_.update(std::make_shared<const ManifestSnapshot>(
-            ManifestSnapshot{g.group, g.version, g.json, g.sequence}));
+        wake(hub_, g);
         spdlog::info("group {}: manifest {} re-issued with the films its screens can play", g.group,
                      g.version);
     }
