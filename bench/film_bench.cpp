@@ -38,6 +38,7 @@
 #include "render/fonts.hpp"
 #include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
+#include "render/video.hpp"
 
 namespace fs = std::filesystem;
 using namespace signage;
@@ -135,6 +136,39 @@ int play(Screen& s, const std::string& film, double seconds) {
     return 0;
 }
 
+// The player's decoding alone: the film's frames taken at their times, as
+// the play loop takes them, and not drawn. What `play` costs beyond this is
+// the drawing.
+int decode(const std::string& film, double seconds) {
+    render::VideoDecoder::Options options;
+    options.loop = true;
+    auto decoder = render::VideoDecoder::open(film, options);
+    if (!decoder) {
+        std::cerr << "decode: " << decoder.error().message << "\n";
+        return 1;
+    }
+    auto& d = **decoder;
+    if (auto st = d.wait_first(); !st) {
+        std::cerr << "decode: " << st.error().message << "\n";
+        return 1;
+    }
+    const double cpu0 = cpu_s();
+    const auto t0 = Clock::now();
+    for (;;) {
+        const double t = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (t >= seconds) break;
+        d.take(t);
+        const auto next = d.next_time();
+        const double wait = next ? *next - t : 0.005;
+        std::this_thread::sleep_for(std::chrono::duration<double>(std::max(0.0, wait)));
+    }
+    const double cpu = cpu_s() - cpu0;
+    const auto st = d.stats();
+    std::printf("decode_cpu_s %.2f presented %lld dropped %lld\n", cpu,
+                static_cast<long long>(st.presented), static_cast<long long>(st.dropped));
+    return 0;
+}
+
 // The share of black pixels in `zone` of what was drawn, and a hash of the
 // zone (read into `pixels`, kept between frames: a fresh buffer a frame
 // would cost more in page faults than the drawing).
@@ -226,12 +260,16 @@ int main(int argc, char** argv) {
     p->add_option("--film", films, "The film")->required();
     p->add_option("--size", size_text, "Screen size WxH");
     p->add_option("--seconds", seconds, "How long to play")->check(CLI::Range(1.0, 3600.0));
+    auto* dc = cli.add_subcommand("decode", "Decode a film at its pace, drawing nothing: CPU");
+    dc->add_option("--film", films, "The film")->required();
+    dc->add_option("--seconds", seconds, "How long to play")->check(CLI::Range(1.0, 3600.0));
     auto* sw = cli.add_subcommand("switches", "Black and frozen frames over switches");
     sw->add_option("--film", films, "Two films")->required()->expected(2);
     sw->add_option("--size", size_text, "Screen size WxH");
     sw->add_option("--switches", count, "How many switches")->check(CLI::Range(5, 100000));
     CLI11_PARSE(cli, argc, argv);
 
+    if (dc->parsed()) return decode(films.at(0), seconds);
     auto size = render::parse_size(size_text);
     if (!size) {
         std::cerr << "--size: " << size.error().message << "\n";

@@ -8,6 +8,7 @@
 
 #include <SDL.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -23,9 +24,11 @@
 #include "common/sha256.hpp"
 #include "core/cache.hpp"
 #include "protocol/manifest.hpp"
+#include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/film.hpp"
 #include "render/fonts.hpp"
+#include "render/slide_renderer.hpp"
 #include "render/video.hpp"
 #include "support/film.hpp"
 #include "support/temp_dir.hpp"
@@ -93,9 +96,21 @@ struct Shown {
     std::int64_t number;
 };
 
+// The frame number the screen shows (mod 256): the frame last presented.
+int number_on_screen(render::Display& d, int w, int h) {
+    auto frame = d.read_frame();
+    REQUIRE(frame.ok());
+    const SDL_Surface* s = frame->get();
+    const auto* p = static_cast<const std::uint8_t*>(s->pixels);
+    const auto grey = [&](int x, int y) { return p[y * s->pitch + x * 4]; };
+    return digit_of(grey(w / 4, h / 2)) + 16 * digit_of(grey(3 * w / 4, h / 2));
+}
+
 // Plays `film` on a clock of its own stepping by `step`, waiting for the
 // decoder before each step (so the test measures pacing, not this
-// machine's speed), and records every frame drawn.
+// machine's speed), and records every frame drawn: the first into its
+// slide's texture, the others straight onto the screen, as a screen
+// showing the film's slide alone draws them.
 std::vector<Shown> play(Bench& b, const fs::path& film, double seconds, double step, bool loop,
                         render::VideoStats* stats = nullptr) {
     SDL_Renderer* r = b.display->renderer();
@@ -117,8 +132,11 @@ std::vector<Shown> play(Bench& b, const fs::path& film, double seconds, double s
         f.decoder().wait_decoded(t, 10s);
         const auto at = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                  std::chrono::duration<double>(t));
-        if (f.update(target.get(), at)) {
-            shown.push_back({t, number_shown(r, target.get(), 160, 90), f.frame_number()});
+        if (f.update(at)) {
+            f.draw(SDL_Rect{0, 0, 160, 90}, render::Size{160, 90}, b.display->software_target());
+            REQUIRE(f.drawn_direct());
+            b.display->present();
+            shown.push_back({t, number_on_screen(*b.display, 160, 90), f.frame_number()});
         }
         if (!loop && f.ended(at)) break;
     }
@@ -207,6 +225,197 @@ TEST_CASE("video: the poster is the frame a second in, or the last of a shorter 
         SDL_SetRenderTarget(r, nullptr);
         // 0.5 s at 25 frames a second: frames 0 to 12.
         CHECK(number_shown(r, target.get(), 160, 90) == (seconds > 1 ? 25 : 12));
+    }
+}
+
+namespace {
+
+using Colour = std::array<double, 3>;
+
+// The mean colour of `rect` in an RGBA32 surface.
+Colour mean_colour(const SDL_Surface* s, const SDL_Rect& rect) {
+    Colour sum{};
+    const auto* p = static_cast<const std::uint8_t*>(s->pixels);
+    for (int y = rect.y; y < rect.y + rect.h; ++y) {
+        for (int x = rect.x; x < rect.x + rect.w; ++x) {
+            for (int c = 0; c < 3; ++c)
+                sum[static_cast<std::size_t>(c)] += p[y * s->pitch + x * 4 + c];
+        }
+    }
+    for (double& v : sum) v /= rect.w * rect.h;
+    return sum;
+}
+
+// The largest difference, over the seven bars across the top of SMPTE HD
+// colour bars (75%: grey, yellow, cyan, green, magenta, red, blue) and
+// their three channels, between a picture of them and what they are.
+double bars_off(const SDL_Surface* s) {
+    constexpr int kBar[7][3] = {{191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0},
+                                {191, 0, 191},   {191, 0, 0},   {0, 0, 191}};
+    double most = 0;
+    const int bar = s->w * 3 / 4 / 7;  // seven bars over 3/4 of the width, from 1/8
+    for (int i = 0; i < 7; ++i) {
+        const SDL_Rect r{s->w / 8 + i * bar + bar / 4, s->h / 8, bar / 2, s->h / 4};
+        const Colour c = mean_colour(s, r);
+        for (std::size_t k = 0; k < 3; ++k) {
+            most = std::max(most, std::abs(c[k] - kBar[i][k]));
+        }
+    }
+    return most;
+}
+
+// Draws the first frame of `film` (1280x720) over the whole of `d` the
+// way a screen does: into the slide's texture through SDL's YUV texture
+// (the slide renderer, previews, crossfades), that texture then onto the
+// screen; or, `straight`, converted straight into the screen's pixels (a
+// film's slide shown alone). Returns the frame presented.
+render::SurfacePtr draw_film(render::Display& d, const fs::path& film, bool straight) {
+    SDL_Renderer* r = d.renderer();
+    const render::Size size = d.size();
+    render::TexturePtr slide(
+        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, size.w, size.h));
+    REQUIRE(slide);
+    auto decoder = render::VideoDecoder::open(film, {});
+    REQUIRE(decoder.ok());
+    render::Film f(r, std::move(*decoder), SDL_Rect{0, 0, 1280, 720},
+                   SDL_Rect{0, 0, size.w, size.h});
+    SDL_SetRenderTarget(r, slide.get());
+    REQUIRE(f.draw_first().ok());
+    SDL_SetRenderTarget(r, nullptr);
+    if (straight) {
+        f.draw(SDL_Rect{0, 0, size.w, size.h}, size, d.software_target());
+        REQUIRE(f.drawn_direct());
+    } else {
+        SDL_SetTextureBlendMode(slide.get(), SDL_BLENDMODE_NONE);
+        SDL_RenderCopy(r, slide.get(), nullptr, nullptr);
+    }
+    d.present();
+    auto frame = d.read_frame();
+    REQUIRE(frame.ok());
+    return std::move(*frame);
+}
+
+}  // namespace
+
+TEST_CASE("video: a film shows its true colours, in its slide and straight on the screen",
+          "[player][video]") {
+    // HD colour bars in an HD film (BT.709, as its stream says), drawn the
+    // two ways a screen draws films: into the slide's texture through SDL's
+    // YUV texture (previews, posters, crossfades) and, on the software
+    // renderer, converted straight into the screen's pixels (a film shown
+    // alone); at its size and scaled down.
+    test::TempDir dir{"signage-video-colours"};
+    const fs::path film = test::make_film(
+        dir.path(),
+        test::FilmSpec("mp4", "libx264", {}, 1280, 720, 0.2, 0, "smptehdbars", 25, {"-crf", "0"}));
+    static auto rt = render::SdlRuntime::init(false);
+    REQUIRE(rt.ok());
+    constexpr double kTolerance = 3;  // of 255, on a bar's mean colour
+    for (const render::Size size : {render::Size{1280, 720}, render::Size{960, 540}}) {
+        DYNAMIC_SECTION(size.w << "x" << size.h) {
+            auto d = render::make_offscreen_display(size);
+            REQUIRE(d.ok());
+            CHECK(bars_off(draw_film(**d, film, false).get()) <= kTolerance);
+            CHECK(bars_off(draw_film(**d, film, true).get()) <= kTolerance);
+        }
+    }
+    SECTION("the check can fail: the same bars read with the other matrix are off") {
+        // The same pictures, their stream saying BT.601 (SDL's default).
+        const fs::path mistagged = test::make_film(
+            dir.path(), test::FilmSpec("mp4", "libx264", {}, 1280, 720, 0.2, 0, "smptehdbars", 25,
+                                       {"-crf", "0", "-colorspace", "bt470bg"}));
+        auto d = render::make_offscreen_display({1280, 720});
+        REQUIRE(d.ok());
+        CHECK(bars_off(draw_film(**d, mistagged, false).get()) > 3 * kTolerance);
+        CHECK(bars_off(draw_film(**d, mistagged, true).get()) > 3 * kTolerance);
+    }
+}
+
+TEST_CASE(
+    "video: a film's slide shown alone keeps its caption band and QR card around and over "
+    "the moving picture",
+    "[player][video]") {
+    // Shown alone, the compositor draws the slide only around the film and
+    // the film straight onto the screen, its QR card over it: every frame
+    // must still be the whole slide.
+    test::TempDir dir{"signage-video-alone"};
+    const fs::path film = numbered_film(dir.path(), 25, 2.0, 640, 360);
+    static auto rt = render::SdlRuntime::init(false);
+    REQUIRE(rt.ok());
+    const render::Size size{640, 360};
+    auto d = render::make_offscreen_display(size);
+    REQUIRE(d.ok());
+    render::Display& display = **d;
+    render::FontCache fonts(render::FontSet::defaults());
+    render::SlideRenderer renderer(display.renderer(), fonts,
+                                   [&](const std::string&) { return film; });
+    protocol::Slide slide;
+    slide.id = "film";
+    slide.type = protocol::SlideType::video;
+    slide.media = std::string(64, 'a');
+    slide.fit = protocol::Fit::cover;
+    slide.caption = "文明出行 从我做起";
+    slide.qr = protocol::QrCode{"https://example.org/civility", "扫码了解"};
+    render::RenderOptions options;
+    options.live_video = true;
+    auto rendered = renderer.render(slide, size, options);
+    REQUIRE(rendered.ok());
+    REQUIRE(rendered->film);
+    REQUIRE(rendered->layout.image_rect);
+    REQUIRE(rendered->layout.qr_rect);
+    const SDL_Rect box = *rendered->layout.image_rect;
+    const SDL_Rect card = *rendered->layout.qr_rect;
+    REQUIRE(box.h < size.h);  // the caption band is below the film
+    SDL_Rect over{};
+    REQUIRE(SDL_IntersectRect(&card, &box, &over));  // the card is over the film
+    // The slide as rendered (the film's first frame in it), read back.
+    std::vector<std::uint8_t> slide_pixels(static_cast<std::size_t>(size.w * size.h * 4));
+    SDL_SetRenderTarget(display.renderer(), rendered->texture.get());
+    SDL_RenderReadPixels(display.renderer(), nullptr, SDL_PIXELFORMAT_RGBA32, slide_pixels.data(),
+                         size.w * 4);
+    SDL_SetRenderTarget(display.renderer(), nullptr);
+    auto film_of = rendered->film;
+
+    render::Compositor compositor(display);
+    const auto t0 = render::Compositor::Clock::time_point{} + 1h;
+    compositor.show(std::move(*rendered), t0);
+    for (int k = 0; k < 40; ++k) {
+        const double t = k / 25.0 + 0.001;
+        INFO("at " << t << " s");
+        const auto at = t0 + std::chrono::duration_cast<render::Compositor::Clock::duration>(
+                                 std::chrono::duration<double>(t));
+        film_of->decoder().wait_decoded(t, 10s);
+        // What the screen held before is no help: the frame must be whole.
+        SDL_SetRenderDrawColor(display.renderer(), 255, 0, 255, 255);
+        SDL_RenderClear(display.renderer());
+        compositor.draw(at);
+        CHECK(film_of->drawn_direct());
+        display.present();
+        auto frame = display.read_frame();
+        REQUIRE(frame.ok());
+        const auto* p = static_cast<const std::uint8_t*>((*frame)->pixels);
+        const int pitch = (*frame)->pitch;
+        // Outside the film's box (the caption band) and on the QR card: the
+        // slide exactly.
+        int differ = 0, outside = 0;
+        for (int y = 0; y < size.h; ++y) {
+            for (int x = 0; x < size.w; ++x) {
+                const SDL_Point pt{x, y};
+                if (SDL_PointInRect(&pt, &box) && !SDL_PointInRect(&pt, &card)) continue;
+                ++outside;
+                const std::uint8_t* a = p + y * pitch + x * 4;
+                const std::uint8_t* b = slide_pixels.data() + (y * size.w + x) * 4;
+                if (std::memcmp(a, b, 3) != 0) ++differ;
+            }
+        }
+        CHECK(outside > 0);
+        CHECK(differ == 0);
+        // The film's box shows the frame due: its number in grey patches.
+        const int due = static_cast<int>(std::floor(t * 25 + 1e-6));
+        const auto grey = [&](int x, int y) { return p[y * pitch + x * 4]; };
+        const int shown = digit_of(grey(box.x + box.w / 4, box.y + box.h / 4)) +
+                          16 * digit_of(grey(box.x + 3 * box.w / 4, box.y + box.h / 4));
+        CHECK(shown == due);
     }
 }
 

@@ -207,14 +207,25 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
         previous_.reset();
         previous_film_.reset();
     }
-    // The films draw their frames due now into their slides' textures.
-    if (film_ && current_) film_->update(current_.get(), now);
-    if (previous_film_ && previous_) previous_film_->update(previous_.get(), now);
+    // The films take their frames due now.
+    if (film_ && current_) film_->update(now);
+    if (previous_film_ && previous_) previous_film_->update(now);
     if (!current_) {
         SDL_SetRenderDrawColor(r, 0x2A, 0x2F, 0x36, 255);
         SDL_RenderFillRect(r, &dst);
         return;
     }
+    if (film_ && !previous_ && !reveal_base_) {
+        // A film slide alone: the slide around the film, then the film's
+        // frame straight onto the screen in its place.
+        draw_around_film(dst);
+        film_->draw(dst, texture_size(current_.get()),
+                    SDL_GetRenderTarget(r) == nullptr ? display_.software_target() : nullptr);
+        return;
+    }
+    // Slides drawn whole (crossfades, reveals) carry their films' frames.
+    if (film_ && current_) film_->paint_into(current_.get());
+    if (previous_film_ && previous_) previous_film_->paint_into(previous_.get());
     SDL_Texture* image = current_image(now);
     if (previous_) {
         // Old slide opaque underneath, new slide on top with rising alpha:
@@ -230,6 +241,34 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     SDL_SetTextureBlendMode(image, SDL_BLENDMODE_NONE);
     SDL_SetTextureAlphaMod(image, 255);
     SDL_RenderCopy(r, image, nullptr, &dst);
+}
+
+void Compositor::draw_around_film(const SDL_Rect& dst) {
+    SDL_Renderer* r = display_.renderer();
+    SDL_Texture* slide = current_.get();
+    SDL_SetTextureBlendMode(slide, SDL_BLENDMODE_NONE);
+    SDL_SetTextureAlphaMod(slide, 255);
+    const Size s = texture_size(slide);
+    if (s.w != dst.w || s.h != dst.h) {
+        // Stretched: whole, the film over it (no seams where parts meet).
+        SDL_RenderCopy(r, slide, nullptr, &dst);
+        return;
+    }
+    SDL_Rect box = film_->rect();
+    SDL_Rect all{0, 0, s.w, s.h};
+    if (!SDL_IntersectRect(&box, &all, &box)) box = SDL_Rect{0, 0, 0, 0};
+    // Above, below, left and right of the film's box.
+    const SDL_Rect parts[] = {
+        {0, 0, s.w, box.y},
+        {0, box.y + box.h, s.w, s.h - box.y - box.h},
+        {0, box.y, box.x, box.h},
+        {box.x + box.w, box.y, s.w - box.x - box.w, box.h},
+    };
+    for (const SDL_Rect& part : parts) {
+        if (part.w <= 0 || part.h <= 0) continue;
+        const SDL_Rect to{dst.x + part.x, dst.y + part.y, part.w, part.h};
+        SDL_RenderCopy(r, slide, &part, &to);
+    }
 }
 
 Compositor::~Compositor() {

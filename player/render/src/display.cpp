@@ -41,16 +41,16 @@ class OffscreenDisplay final : public Display {
     }
 
     SDL_Renderer* renderer() override { return renderer_.get(); }
+    SDL_Surface* software_target() override { return target_.get(); }
     Size size() const override { return Size{target_->w, target_->h}; }
     std::string name() const override { return "offscreen"; }
 
     void present() override {
         SDL_RenderPresent(renderer_.get());  // flushes the command queue into target_
-        SDL_LockSurface(target_.get());
-        const auto bytes =
-            static_cast<std::size_t>(target_->pitch) * static_cast<std::size_t>(target_->h);
-        std::memcpy(front_->pixels, target_->pixels, bytes);
-        SDL_UnlockSurface(target_.get());
+        // The frame drawn becomes the front one and the renderer draws the
+        // next into the other buffer: no copy. As after any present, the
+        // back buffer's content is undefined (here: the frame before).
+        std::swap(target_->pixels, front_->pixels);
         presented_ = true;
     }
 
@@ -103,6 +103,9 @@ class WindowDisplay final : public Display {
   public:
     WindowDisplay(WindowPtr window, RendererPtr renderer)
         : window_(std::move(window)), renderer_(std::move(renderer)) {
+        SDL_RendererInfo info{};
+        software_ = SDL_GetRendererInfo(renderer_.get(), &info) == 0 &&
+                    (info.flags & SDL_RENDERER_SOFTWARE) != 0;
         update_size();
     }
     ~WindowDisplay() override {
@@ -110,6 +113,12 @@ class WindowDisplay final : public Display {
     }
 
     SDL_Renderer* renderer() override { return renderer_.get(); }
+    SDL_Surface* software_target() override {
+        // SDL's software renderer draws into the window's surface.
+        if (!software_) return nullptr;
+        SDL_Surface* s = SDL_GetWindowSurface(window_.get());
+        return s != nullptr && s->w == size_.w && s->h == size_.h ? s : nullptr;
+    }
     Size size() const override { return size_; }
     std::string name() const override {
         SDL_RendererInfo info{};
@@ -189,6 +198,7 @@ class WindowDisplay final : public Display {
 
     WindowPtr window_;
     RendererPtr renderer_;
+    bool software_ = false;
     Size size_{};
     bool shown_ = false;
     bool keep_next_ = false;

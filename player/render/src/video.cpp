@@ -306,6 +306,20 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     info.width = st->codecpar->width;
     info.height = st->codecpar->height;
     info.codec = decoder->name;
+    switch (st->codecpar->color_space) {
+        case AVCOL_SPC_BT709:
+            info.matrix = ColourMatrix::bt709;
+            break;
+        case AVCOL_SPC_BT470BG:
+        case AVCOL_SPC_SMPTE170M:
+        case AVCOL_SPC_FCC:
+            info.matrix = ColourMatrix::bt601;
+            break;
+        default:  // untagged (or one SDL cannot show): by its size, as players do
+            info.matrix = info.height > 576 ? ColourMatrix::bt709 : ColourMatrix::bt601;
+    }
+    info.full_range = st->codecpar->color_range == AVCOL_RANGE_JPEG ||
+                      st->codecpar->format == AV_PIX_FMT_YUVJ420P;
     AVRational rate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
     info.fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 25.0;
     impl->frame_duration = 1.0 / std::clamp(info.fps, 1.0, 240.0);

@@ -14,8 +14,11 @@
 // frame of a reveal is exactly the slide's texture.
 //
 // A video slide's film (RenderedSlide::film) starts when its slide is shown
-// (the crossfade's start) and draws each of its frames into the slide's
-// texture when due; the film going out keeps playing under the crossfade.
+// (the crossfade's start) and takes each of its frames when due. Shown
+// alone, the slide is drawn around the film's box and the frame straight
+// into the box (on the software renderer, converted into the screen's own
+// pixels: one pass a frame); under a crossfade both films paint their
+// frames into their slides' textures, and the film going out keeps playing.
 //
 // When to draw: next_frame_due() says when the next frame is needed: every
 // kFrameInterval while a crossfade, a reveal or the ticker runs, at each
@@ -119,6 +122,8 @@ class Compositor {
     // scratch_), or the slide texture itself.
     SDL_Texture* current_image(Clock::time_point now);
     void draw_main(Clock::time_point now, const SDL_Rect& dst);
+    // The current slide but its film's box, at `dst`.
+    void draw_around_film(const SDL_Rect& dst);
     Clock::time_point reveal_start() const;
 
     Display& display_;

@@ -28,6 +28,11 @@ class Display {
 
     // The renderer to draw with. Owned by the display; valid for its lifetime.
     virtual SDL_Renderer* renderer() = 0;
+    // The memory the renderer's default target is, when it draws in
+    // software into a surface the caller may also write (after
+    // SDL_RenderFlush; what it draws after comes on top); nullptr otherwise
+    // (a GPU renderer). Valid until the next present() or resize.
+    virtual SDL_Surface* software_target() { return nullptr; }
     // Output size in pixels (the window's drawable size for the window backend).
     virtual Size size() const = 0;
 

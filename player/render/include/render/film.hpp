@@ -1,19 +1,23 @@
 #pragma once
 // Film: a video slide's moving picture. The slide is rendered once, like any
 // other (backdrop, caption band, QR card), with the film's first frame in
-// its place; the compositor then asks the film, each frame, to draw the
-// frame due now into that place of the slide's texture. Frames are uploaded
-// to a streaming YUV texture (the GPU, or SDL's own converter, turns them
-// into RGB) and paced by their presentation times against the steady clock
-// from the moment the slide is shown: a frame whose time has passed is
-// dropped rather than shown late, so the film never slips behind. A film
-// that sounds follows its sound's clock instead (render/sound.hpp). What the
-// slide draws over the film (its QR card) is kept and drawn again on top of
-// each frame.
+// its place; each frame after that, the film takes the frame due now from
+// its decoder (update()) and the compositor has it drawn: straight onto the
+// screen in its place (draw()) while the slide is shown alone, or into the
+// slide's texture (paint_into()) while the slide is part of a crossfade.
+// On the software renderer a frame drawn straight onto the screen is
+// cropped or scaled (libyuv) and converted from YUV into the screen's own
+// pixels by SDL's converter, as SDL would in a texture; otherwise it goes through a streaming YUV
+// texture (the GPU, or SDL's own converter, turns it into RGB). Frames are paced by their
+// presentation times against the steady clock from the moment the slide is shown: a frame whose
+// time has passed is dropped rather than shown late, so the film never slips behind. A film that
+// sounds follows its sound's clock instead (render/sound.hpp). What the slide draws over the film
+// (its QR card) is kept and drawn again on top of each frame.
 //
 // Render thread only (the decoder has its own thread).
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -44,9 +48,22 @@ class Film {
     // The film's clock starts: its frame at time t is due at now + t.
     void start(Clock::time_point now);
     bool started() const { return start_.has_value(); }
-    // Draws the frame due at `now` into `target` when a new one is due;
-    // true when it drew.
+    // Takes the frame due at `now` when a new one is due; true when it did
+    // (the picture changed). Draws nothing.
+    bool update(Clock::time_point now);
+    // update(), then paint_into(target): for a slide drawn whole.
     bool update(SDL_Texture* target, Clock::time_point now);
+    // Draws the frame on screen, and what the slide has over it, into the
+    // current render target, where the slide (of `slide` size) is drawn at
+    // `zone`. `direct`, when not null, is the memory the current target is
+    // (Display::software_target()): the frame is converted straight into
+    // it.
+    void draw(const SDL_Rect& zone, Size slide, SDL_Surface* direct);
+    // Brings `slide` (the slide's texture) up to the frame on screen, once
+    // per frame.
+    void paint_into(SDL_Texture* slide);
+    // The film's place in its slide.
+    const SDL_Rect& rect() const { return dst_; }
     // When the next frame is due (or, with none decoded yet, a moment from
     // now; at the end, when the last frame's time is up); nullopt before
     // start() and once ended.
@@ -67,14 +84,27 @@ class Film {
     VideoDecoder& decoder() { return *decoder_; }
     // The number of the frame on screen (0 the first), for tests.
     std::int64_t frame_number() const { return frame_number_; }
+    // The last draw() converted the frame straight into the screen's
+    // memory (the software renderer's one-pass path), for tests.
+    bool drawn_direct() const { return drawn_direct_; }
 
   private:
-    Status upload_and_draw(const VideoFrame& frame);
+    // The frame on screen into yuv_ (once).
+    Status upload();
+    // Converts the frame on screen into `surface` at `box`; false when it
+    // cannot (another pixel format, a box outside).
+    bool convert_into(SDL_Surface* surface, const SDL_Rect& box);
+    void draw_overlays(const SDL_Rect& zone, Size slide);
 
     SDL_Renderer* renderer_;
     std::unique_ptr<VideoDecoder> decoder_;
     SDL_Rect src_, dst_;
     TexturePtr yuv_;
+    std::unique_ptr<VideoFrame> shown_;  // the frame on screen
+    std::int64_t uploaded_ = -1;         // the number of the frame in yuv_
+    std::int64_t painted_ = -1;          // … and in the slide's texture
+    std::vector<std::uint8_t> planes_;   // the frame as drawn in its box (I420)
+    bool drawn_direct_ = false;
     std::vector<std::pair<SDL_Rect, TexturePtr>> overlays_;
     std::optional<Clock::time_point> start_;
     bool sound_clock_ = true;  // the sound, when there is one, is the clock

@@ -63,8 +63,15 @@ struct VideoFrame {
     std::int64_t number = 0;  // 0, 1, 2, … in presentation order, loops counting on
 };
 
+// How a film's YUV becomes RGB: the matrix its stream says (untagged: BT.709
+// above 576 lines, BT.601 up to them), and whether it uses the full 0..255
+// range (JPEG) or video range (16..235).
+enum class ColourMatrix { bt601, bt709 };
+
 struct VideoInfo {
     int width = 0, height = 0;
+    ColourMatrix matrix = ColourMatrix::bt709;
+    bool full_range = false;
     double fps = 0;         // the stream's average frame rate
     double duration_s = 0;  // one pass
     std::string codec;      // "h264", "hevc", "vp9", …
