@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include <spdlog/spdlog.h>
 
@@ -225,24 +226,78 @@ Result<std::unique_ptr<Display>> make_offscreen_display(Size size) {
                                                          std::move(front), fds[0], fds[1]));
 }
 
-Result<std::unique_ptr<Display>> make_window_display(const WindowOptions& options) {
+namespace {
+
+// The renderer the environment asks for (SDL_RENDER_DRIVER), if any.
+std::string wanted_renderer() {
+    const char* hint = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    return hint != nullptr ? hint : "";
+}
+
+// An OpenGL renderer whose GL is drawn by the CPU (Mesa's llvmpipe,
+// softpipe or swrast: a machine without a usable GPU); its name, else "".
+std::string gl_drawn_by_cpu(SDL_Renderer* renderer) {
+    SDL_RendererInfo info{};
+    if (SDL_GetRendererInfo(renderer, &info) != 0 || info.name == nullptr ||
+        std::strncmp(info.name, "opengl", 6) != 0) {
+        return "";
+    }
+    using GetString = const unsigned char* (*)(unsigned int);
+    constexpr unsigned int kGlRenderer = 0x1F01;  // GL_RENDERER
+    auto get = reinterpret_cast<GetString>(SDL_GL_GetProcAddress("glGetString"));
+    const unsigned char* name = get != nullptr ? get(kGlRenderer) : nullptr;
+    const std::string gl = name != nullptr ? reinterpret_cast<const char*>(name) : "";
+    for (const char* cpu : {"llvmpipe", "softpipe", "swrast"}) {
+        if (gl.find(cpu) != std::string::npos) return gl;
+    }
+    return "";
+}
+
+Result<WindowPtr> open_window(const WindowOptions& options) {
     Uint32 flags = SDL_WINDOW_HIDDEN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     WindowPtr window(SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED,
                                       SDL_WINDOWPOS_CENTERED, options.size.w, options.size.h,
                                       flags));
     if (!window) return sdl_error("SDL_CreateWindow");
-    RendererPtr renderer(SDL_CreateRenderer(
-        window.get(), -1,
-        SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE));
+    return window;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Display>> make_window_display(const WindowOptions& options) {
+    const std::string wanted = wanted_renderer();
+    auto window = open_window(options);
+    if (!window) return window.error();
+    RendererPtr renderer;
+    if (wanted != "software") {
+        renderer.reset(SDL_CreateRenderer(
+            window->get(), -1,
+            SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE));
+        if (!renderer) {
+            spdlog::warn("no accelerated renderer ({}), using software", SDL_GetError());
+        } else if (const std::string gl = gl_drawn_by_cpu(renderer.get());
+                   !gl.empty() && wanted.empty()) {
+            // OpenGL without a GPU costs more CPU than SDL's own software
+            // renderer for what a screen draws. A new window: the GL one
+            // keeps its context.
+            spdlog::info("OpenGL here is {} (drawn by the CPU): using the software renderer", gl);
+            renderer.reset();
+            window->reset();
+            window = open_window(options);
+            if (!window) return window.error();
+        }
+    }
     if (!renderer) {
-        spdlog::warn("no accelerated renderer ({}), using software", SDL_GetError());
-        renderer.reset(SDL_CreateRenderer(window.get(), -1,
+        // The window's pixels go to the X server (or Wayland) as they are,
+        // not through an OpenGL texture SDL would otherwise make for them.
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        renderer.reset(SDL_CreateRenderer(window->get(), -1,
                                           SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
     }
     if (!renderer) return sdl_error("SDL_CreateRenderer");
     if (options.fullscreen) SDL_ShowCursor(SDL_DISABLE);
-    return std::unique_ptr<Display>(new WindowDisplay(std::move(window), std::move(renderer)));
+    return std::unique_ptr<Display>(new WindowDisplay(std::move(*window), std::move(renderer)));
 }
 
 }  // namespace signage::render

@@ -102,26 +102,36 @@ bool Film::convert_into(SDL_Surface* surface, const SDL_Rect& box) {
     // The picture in the box, as one I420 block (the layout SDL's converter
     // reads): cropped, and scaled (bilinear) when its size on screen is not
     // its own.
-    const int cw = (box.w + 1) / 2, ch = (box.h + 1) / 2;
-    const std::size_t luma = static_cast<std::size_t>(box.w) * static_cast<std::size_t>(box.h);
-    const std::size_t chroma = static_cast<std::size_t>(cw) * static_cast<std::size_t>(ch);
-    planes_.resize(luma + 2 * chroma);
-    std::uint8_t* py = planes_.data();
-    std::uint8_t* pu = py + luma;
-    std::uint8_t* pv = pu + chroma;
-    const std::uint8_t* y =
-        f->data[0] + static_cast<std::ptrdiff_t>(src_.y) * f->linesize[0] + src_.x;
-    const std::uint8_t* u =
-        f->data[1] + static_cast<std::ptrdiff_t>(src_.y / 2) * f->linesize[1] + src_.x / 2;
-    const std::uint8_t* v =
-        f->data[2] + static_cast<std::ptrdiff_t>(src_.y / 2) * f->linesize[2] + src_.x / 2;
-    const int rc = src_.w == box.w && src_.h == box.h
-                       ? libyuv::I420Copy(y, f->linesize[0], u, f->linesize[1], v, f->linesize[2],
-                                          py, box.w, pu, cw, pv, cw, box.w, box.h)
-                       : libyuv::I420Scale(y, f->linesize[0], u, f->linesize[1], v, f->linesize[2],
-                                           src_.w, src_.h, py, box.w, pu, cw, pv, cw, box.w, box.h,
-                                           libyuv::kFilterBilinear);
-    if (rc != 0) return false;
+    if (planes_number_ != shown_->number || planes_w_ != box.w || planes_h_ != box.h) {
+        // A new frame (or a new box): the block again. Drawn again (the
+        // ticker moves, a film's frame lasts two of the screen's), it is
+        // only converted again.
+        planes_number_ = -1;
+        const int cw = (box.w + 1) / 2, ch = (box.h + 1) / 2;
+        const std::size_t luma = static_cast<std::size_t>(box.w) * static_cast<std::size_t>(box.h);
+        const std::size_t chroma = static_cast<std::size_t>(cw) * static_cast<std::size_t>(ch);
+        planes_.resize(luma + 2 * chroma);
+        std::uint8_t* py = planes_.data();
+        std::uint8_t* pu = py + luma;
+        std::uint8_t* pv = pu + chroma;
+        const std::uint8_t* y =
+            f->data[0] + static_cast<std::ptrdiff_t>(src_.y) * f->linesize[0] + src_.x;
+        const std::uint8_t* u =
+            f->data[1] + static_cast<std::ptrdiff_t>(src_.y / 2) * f->linesize[1] + src_.x / 2;
+        const std::uint8_t* v =
+            f->data[2] + static_cast<std::ptrdiff_t>(src_.y / 2) * f->linesize[2] + src_.x / 2;
+        const int rc =
+            src_.w == box.w && src_.h == box.h
+                ? libyuv::I420Copy(y, f->linesize[0], u, f->linesize[1], v, f->linesize[2], py,
+                                   box.w, pu, cw, pv, cw, box.w, box.h)
+                : libyuv::I420Scale(y, f->linesize[0], u, f->linesize[1], v, f->linesize[2], src_.w,
+                                    src_.h, py, box.w, pu, cw, pv, cw, box.w, box.h,
+                                    libyuv::kFilterBilinear);
+        if (rc != 0) return false;
+        planes_number_ = shown_->number;
+        planes_w_ = box.w;
+        planes_h_ = box.h;
+    }
     // What was drawn before (the slide around the film, the header) lands
     // in the surface first; what is drawn after goes over the film.
     SDL_RenderFlush(renderer_);
