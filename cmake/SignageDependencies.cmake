@@ -21,8 +21,8 @@ pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # FFmpeg's libraries (libavformat-dev, libavcodec-dev, libswscale-dev): films (the
 # player plays them; the server probes uploads and draws their poster frames).
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil libswscale libswresample)
-# libyuv (libyuv-dev) has no pkg-config file: films on the software renderer
-# go from YUV straight into the screen's pixels with it.
+# libyuv (libyuv-dev) has no pkg-config file: a film drawn straight onto the
+# software renderer's screen is cropped or scaled with it.
 find_library(YUV_LIBRARY yuv REQUIRED)
 find_path(YUV_INCLUDE_DIR libyuv.h REQUIRED)
 if(SIGNAGE_BUILD_TESTS)

@@ -96,14 +96,19 @@ struct Shown {
     std::int64_t number;
 };
 
+// The frame number (mod 256) a numbered film shows in `box` of an RGBA32
+// surface, read at row `y`.
+int number_in(const SDL_Surface* s, const SDL_Rect& box, int y) {
+    const auto* p = static_cast<const std::uint8_t*>(s->pixels);
+    const auto grey = [&](int x) { return p[y * s->pitch + x * 4]; };
+    return digit_of(grey(box.x + box.w / 4)) + 16 * digit_of(grey(box.x + 3 * box.w / 4));
+}
+
 // The frame number the screen shows (mod 256): the frame last presented.
 int number_on_screen(render::Display& d, int w, int h) {
     auto frame = d.read_frame();
     REQUIRE(frame.ok());
-    const SDL_Surface* s = frame->get();
-    const auto* p = static_cast<const std::uint8_t*>(s->pixels);
-    const auto grey = [&](int x, int y) { return p[y * s->pitch + x * 4]; };
-    return digit_of(grey(w / 4, h / 2)) + 16 * digit_of(grey(3 * w / 4, h / 2));
+    return number_in(frame->get(), SDL_Rect{0, 0, w, h}, h / 2);
 }
 
 // Plays `film` on a clock of its own stepping by `step`, waiting for the
@@ -410,12 +415,10 @@ TEST_CASE(
         }
         CHECK(outside > 0);
         CHECK(differ == 0);
-        // The film's box shows the frame due: its number in grey patches.
+        // The film's box shows the frame due: its number in grey patches
+        // (read above the QR card).
         const int due = static_cast<int>(std::floor(t * 25 + 1e-6));
-        const auto grey = [&](int x, int y) { return p[y * pitch + x * 4]; };
-        const int shown = digit_of(grey(box.x + box.w / 4, box.y + box.h / 4)) +
-                          16 * digit_of(grey(box.x + 3 * box.w / 4, box.y + box.h / 4));
-        CHECK(shown == due);
+        CHECK(number_in(frame->get(), box, box.y + box.h / 4) == due);
     }
 }
 

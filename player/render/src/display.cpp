@@ -276,8 +276,8 @@ Result<std::unique_ptr<Display>> make_window_display(const WindowOptions& option
             SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE));
         if (!renderer) {
             spdlog::warn("no accelerated renderer ({}), using software", SDL_GetError());
-        } else if (const std::string gl = gl_drawn_by_cpu(renderer.get());
-                   !gl.empty() && wanted.empty()) {
+        } else if (const std::string gl = wanted.empty() ? gl_drawn_by_cpu(renderer.get()) : "";
+                   !gl.empty()) {
             // OpenGL without a GPU costs more CPU than SDL's own software
             // renderer for what a screen draws. A new window: the GL one
             // keeps its context.

@@ -191,8 +191,6 @@ Status Film::draw_first() {
     if (auto st = decoder_->wait_first(); !st) return st;
     auto frame = decoder_->take_first();
     if (!frame) return make_error(ErrorCode::unprocessable, "no frame could be decoded");
-    frame_number_ = frame->number;
-    shown_end_ = frame->t + frame->duration;
     shown_ = std::move(frame);
     if (auto st = upload(); !st) return st;
     SDL_RenderCopy(renderer_, yuv_.get(), &src_, &dst_);
@@ -246,8 +244,6 @@ bool Film::update(Clock::time_point now) {
     if (!start_) return false;
     auto frame = decoder_->take(elapsed(now));
     if (!frame) return false;
-    frame_number_ = frame->number;
-    shown_end_ = frame->t + frame->duration;
     shown_ = std::move(frame);
     return true;
 }
@@ -267,11 +263,11 @@ std::optional<Film::Clock::time_point> Film::next_due(Clock::time_point now) con
     };
     if (auto t = decoder_->next_time()) return at(*t);
     if (!decoder_->finished()) return now + kDecoderBehind;
-    return at(shown_end_);
+    return at(shown_end());
 }
 
 bool Film::ended(Clock::time_point now) const {
-    return start_ && decoder_->finished() && elapsed(now) >= shown_end_;
+    return start_ && decoder_->finished() && elapsed(now) >= shown_end();
 }
 
 }  // namespace signage::render

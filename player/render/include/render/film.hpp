@@ -7,12 +7,14 @@
 // slide's texture (paint_into()) while the slide is part of a crossfade.
 // On the software renderer a frame drawn straight onto the screen is
 // cropped or scaled (libyuv) and converted from YUV into the screen's own
-// pixels by SDL's converter, as SDL would in a texture; otherwise it goes through a streaming YUV
-// texture (the GPU, or SDL's own converter, turns it into RGB). Frames are paced by their
-// presentation times against the steady clock from the moment the slide is shown: a frame whose
-// time has passed is dropped rather than shown late, so the film never slips behind. A film that
-// sounds follows its sound's clock instead (render/sound.hpp). What the slide draws over the film
-// (its QR card) is kept and drawn again on top of each frame.
+// pixels by SDL's converter, as SDL would in a texture; otherwise it goes
+// through a streaming YUV texture (the GPU, or SDL's own converter, turns
+// it into RGB). Frames are paced by their presentation times against the
+// steady clock from the moment the slide is shown: a frame whose time has
+// passed is dropped rather than shown late, so the film never slips
+// behind. A film that sounds follows its sound's clock instead
+// (render/sound.hpp). What the slide draws over the film (its QR card) is
+// kept and drawn again on top of each frame.
 //
 // Render thread only (the decoder has its own thread).
 
@@ -83,7 +85,7 @@ class Film {
     const VideoDecoder& decoder() const { return *decoder_; }
     VideoDecoder& decoder() { return *decoder_; }
     // The number of the frame on screen (0 the first), for tests.
-    std::int64_t frame_number() const { return frame_number_; }
+    std::int64_t frame_number() const { return shown_ ? shown_->number : -1; }
     // The last draw() converted the frame straight into the screen's
     // memory (the software renderer's one-pass path), for tests.
     bool drawn_direct() const { return drawn_direct_; }
@@ -95,6 +97,8 @@ class Film {
     // cannot (another pixel format, a box outside).
     bool convert_into(SDL_Surface* surface, const SDL_Rect& box);
     void draw_overlays(const SDL_Rect& zone, Size slide);
+    // When the frame on screen has had its time (0 before the first).
+    double shown_end() const { return shown_ ? shown_->t + shown_->duration : 0; }
 
     SDL_Renderer* renderer_;
     std::unique_ptr<VideoDecoder> decoder_;
@@ -110,8 +114,6 @@ class Film {
     std::vector<std::pair<SDL_Rect, TexturePtr>> overlays_;
     std::optional<Clock::time_point> start_;
     bool sound_clock_ = true;  // the sound, when there is one, is the clock
-    double shown_end_ = 0;     // when the frame on screen has had its time
-    std::int64_t frame_number_ = -1;
 };
 
 }  // namespace signage::render
