@@ -2,9 +2,10 @@
 // renderer (the slowest path a screen can take), through the same
 // SlideRenderer, ScreenHeader and Compositor the player uses.
 //
-//   signage-film-bench play --film F [--size 1920x1080] [--seconds 60]
-//     Plays F in a video slide in real time, drawing when the next frame is
-//     due as the player's loop does. Prints "play_cpu_s C wall_s W
+//   signage-film-bench play --film F [--size 1920x1080] [--seconds 60] [--no-ticker]
+//     Plays F in a video slide in real time, under the header and above a
+//     scrolling ticker, drawing when the next frame is due as the player's
+//     loop does (60 frames a second while the ticker moves). Prints "play_cpu_s C wall_s W
 //     presented P dropped D rss_mb R" (C: this process's CPU time, user and
 //     system, every thread; compare with `ffmpeg -threads 1 -benchmark`).
 //
@@ -70,10 +71,11 @@ struct Screen {
     std::unique_ptr<render::SlideRenderer> renderer;
     std::unique_ptr<render::Compositor> compositor;
     std::unique_ptr<render::ScreenHeader> header;
+    std::unique_ptr<render::Ticker> ticker;
     render::ScreenLayout layout;
 };
 
-Result<Screen> make_screen(render::Size size) {
+Result<Screen> make_screen(render::Size size, bool ticker) {
     Screen s;
     auto display = render::make_offscreen_display(size);
     if (!display) return display.error();
@@ -83,9 +85,16 @@ Result<Screen> make_screen(render::Size size) {
         s.display->renderer(), *s.fonts, [](const std::string& ref) { return fs::path(ref); });
     s.compositor = std::make_unique<render::Compositor>(*s.display);
     s.header = std::make_unique<render::ScreenHeader>(s.display->renderer(), *s.fonts);
-    s.layout = render::layout_screen(size, true, false);
+    s.ticker = std::make_unique<render::Ticker>(s.display->renderer(), *s.fonts);
+    s.layout = render::layout_screen(size, true, ticker);
     s.compositor->set_layout(s.layout);
     s.compositor->set_header(s.header.get());
+    if (ticker) {
+        // A notice scrolling at the bottom, as on the demo's screens.
+        s.ticker->set_texts({"文明城市 共建共享：请自觉遵守交通规则，礼让行人，文明出行。"},
+                            Clock::now());
+        if (auto st = s.compositor->set_ticker(s.ticker.get()); !st) return st.error();
+    }
     if (auto h = s.header->update(s.layout, std::chrono::system_clock::now()); !h) {
         return h.error();
     }
@@ -139,9 +148,10 @@ int play(Screen& s, const std::string& film, double seconds) {
 // The player's decoding alone: the film's frames taken at their times, as
 // the play loop takes them, and not drawn. What `play` costs beyond this is
 // the drawing.
-int decode(const std::string& film, double seconds) {
+int decode(const std::string& film, double seconds, int threads) {
     render::VideoDecoder::Options options;
     options.loop = true;
+    options.threads = threads;
     auto decoder = render::VideoDecoder::open(film, options);
     if (!decoder) {
         std::cerr << "decode: " << decoder.error().message << "\n";
@@ -260,16 +270,20 @@ int main(int argc, char** argv) {
     p->add_option("--film", films, "The film")->required();
     p->add_option("--size", size_text, "Screen size WxH");
     p->add_option("--seconds", seconds, "How long to play")->check(CLI::Range(1.0, 3600.0));
+    bool no_ticker = false;
+    p->add_flag("--no-ticker", no_ticker, "No ticker (by default one scrolls, as on screens)");
     auto* dc = cli.add_subcommand("decode", "Decode a film at its pace, drawing nothing: CPU");
     dc->add_option("--film", films, "The film")->required();
     dc->add_option("--seconds", seconds, "How long to play")->check(CLI::Range(1.0, 3600.0));
+    int threads = render::VideoDecoder::Options{}.threads;
+    dc->add_option("--threads", threads, "libavcodec's threads")->check(CLI::Range(1, 16));
     auto* sw = cli.add_subcommand("switches", "Black and frozen frames over switches");
     sw->add_option("--film", films, "Two films")->required()->expected(2);
     sw->add_option("--size", size_text, "Screen size WxH");
     sw->add_option("--switches", count, "How many switches")->check(CLI::Range(5, 100000));
     CLI11_PARSE(cli, argc, argv);
 
-    if (dc->parsed()) return decode(films.at(0), seconds);
+    if (dc->parsed()) return decode(films.at(0), seconds, threads);
     auto size = render::parse_size(size_text);
     if (!size) {
         std::cerr << "--size: " << size.error().message << "\n";
@@ -280,7 +294,7 @@ int main(int argc, char** argv) {
         std::cerr << runtime.error().message << "\n";
         return 1;
     }
-    auto screen = make_screen(*size);
+    auto screen = make_screen(*size, !no_ticker);
     if (!screen) {
         std::cerr << screen.error().message << "\n";
         return 1;

@@ -341,8 +341,11 @@ TEST_CASE(
     "the moving picture",
     "[player][video]") {
     // Shown alone, the compositor draws the slide only around the film and
-    // the film straight onto the screen, its QR card over it: every frame
-    // must still be the whole slide.
+    // the film straight onto the screen, its QR card over it; on a display
+    // that keeps its frame, later frames draw only the film's new pictures.
+    // Every frame must still be the whole slide: drawn whole after the
+    // screen lost its picture, drawn in part, and after an emergency came
+    // and went.
     test::TempDir dir{"signage-video-alone"};
     const fs::path film = numbered_film(dir.path(), 25, 2.0, 640, 360);
     static auto rt = render::SdlRuntime::init(false);
@@ -390,9 +393,26 @@ TEST_CASE(
         const auto at = t0 + std::chrono::duration_cast<render::Compositor::Clock::duration>(
                                  std::chrono::duration<double>(t));
         film_of->decoder().wait_decoded(t, 10s);
-        // What the screen held before is no help: the frame must be whole.
-        SDL_SetRenderDrawColor(display.renderer(), 255, 0, 255, 255);
-        SDL_RenderClear(display.renderer());
+        if (k % 10 == 0) {
+            // The screen lost its picture: what it held is no help.
+            SDL_SetRenderDrawColor(display.renderer(), 255, 0, 255, 255);
+            SDL_RenderClear(display.renderer());
+            compositor.redraw_all();
+        }
+        if (k == 25) {
+            // An emergency covers the screen for a frame, then goes.
+            render::TexturePtr red(SDL_CreateTexture(display.renderer(), SDL_PIXELFORMAT_ARGB8888,
+                                                     SDL_TEXTUREACCESS_TARGET, size.w, size.h));
+            REQUIRE(red);
+            SDL_SetRenderTarget(display.renderer(), red.get());
+            SDL_SetRenderDrawColor(display.renderer(), 200, 16, 46, 255);
+            SDL_RenderClear(display.renderer());
+            SDL_SetRenderTarget(display.renderer(), nullptr);
+            compositor.show_emergency(std::move(red));
+            compositor.draw(at);
+            display.present();
+            compositor.clear_emergency();
+        }
         compositor.draw(at);
         CHECK(film_of->drawn_direct());
         display.present();

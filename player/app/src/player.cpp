@@ -348,6 +348,7 @@ void Player::handle_events() {
                 case render::Display::Reaction::none:
                     break;
                 case render::Display::Reaction::redraw:
+                    compositor_.redraw_all();
                     redraw_ = true;
                     break;
                 case render::Display::Reaction::rerender:

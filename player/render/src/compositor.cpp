@@ -28,6 +28,7 @@ Compositor::Compositor(Display& display, std::chrono::milliseconds fade)
 void Compositor::set_layout(const ScreenLayout& layout) {
     layout_ = layout;
     layout_set_ = true;
+    ++scene_;
     scratch_.reset();
     if (ticker_ && layout_.has_ticker()) {
         if (auto st = ticker_->set_rect(layout_.ticker, layout_.scale); !st) {
@@ -102,6 +103,7 @@ TexturePtr Compositor::freeze_current_frame(Clock::time_point now) {
 
 void Compositor::show(TexturePtr slide, Clock::time_point now) {
     if (!slide) return;
+    ++scene_;
     if (!current_ || fade_.count() <= 0) {
         current_ = std::move(slide);
         previous_.reset();
@@ -141,6 +143,7 @@ void Compositor::show(RenderedSlide slide, Clock::time_point now) {
 }
 
 void Compositor::replace(TexturePtr slide) {
+    ++scene_;
     current_ = std::move(slide);
     previous_.reset();
     film_.reset();
@@ -151,9 +154,11 @@ void Compositor::replace(TexturePtr slide) {
 
 void Compositor::show_emergency(TexturePtr full_screen) {
     if (full_screen) emergency_ = std::move(full_screen);
+    ++scene_;
 }
 
 void Compositor::clear() {
+    ++scene_;
     current_.reset();
     previous_.reset();
     film_.reset();
@@ -211,6 +216,7 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     if (film_ && current_) film_->update(now);
     if (previous_film_ && previous_) previous_film_->update(now);
     if (!current_) {
+        kept_.reset();
         SDL_SetRenderDrawColor(r, 0x2A, 0x2F, 0x36, 255);
         SDL_RenderFillRect(r, &dst);
         return;
@@ -218,11 +224,30 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     if (film_ && !previous_ && !reveal_base_) {
         // A film slide alone: the slide around the film, then the film's
         // frame straight onto the screen in its place.
+        const bool on_screen = SDL_GetRenderTarget(r) == nullptr;
+        SDL_Surface* direct = on_screen ? display_.software_target() : nullptr;
+        const Kept now_shown{scene_, dst, direct != nullptr ? direct->pixels : nullptr,
+                             film_->frame_number()};
+        if (on_screen && display_.keeps_frame() && kept_ && kept_->scene == now_shown.scene &&
+            kept_->pixels == now_shown.pixels && SDL_RectEquals(&kept_->dst, &dst)) {
+            // The screen still shows the slide and the film's last picture:
+            // only a new picture is drawn.
+            if (kept_->frame != now_shown.frame) {
+                film_->draw(dst, texture_size(current_.get()), direct);
+                kept_->frame = now_shown.frame;
+            }
+            return;
+        }
         draw_around_film(dst);
-        film_->draw(dst, texture_size(current_.get()),
-                    SDL_GetRenderTarget(r) == nullptr ? display_.software_target() : nullptr);
+        film_->draw(dst, texture_size(current_.get()), direct);
+        if (on_screen && display_.keeps_frame()) {
+            kept_ = now_shown;
+        } else {
+            kept_.reset();
+        }
         return;
     }
+    kept_.reset();
     // Slides drawn whole (crossfades, reveals) carry their films' frames.
     if (film_ && current_) film_->paint_into(current_.get());
     if (previous_film_ && previous_) previous_film_->paint_into(previous_.get());
@@ -293,6 +318,7 @@ void Compositor::draw(Clock::time_point now) {
     update_sound(now);
     SDL_Renderer* r = display_.renderer();
     const Size out = display_.size();
+    if (cover_ || emergency_) kept_.reset();
     if (cover_) {
         SDL_SetTextureBlendMode(cover_.get(), SDL_BLENDMODE_NONE);
         SDL_SetTextureAlphaMod(cover_.get(), 255);

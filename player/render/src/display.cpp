@@ -24,17 +24,15 @@ int clamp_ms(milliseconds ms) {
 
 // ---------------------------------------------------------------- offscreen
 
-// A software renderer drawing into an ARGB8888 surface. Waiting uses poll(2)
+// A software renderer drawing into an ARGB8888 surface, which keeps each
+// frame until drawn over (the screen's picture is the surface itself: a
+// present is only the flush). Waiting uses poll(2)
 // on a self-pipe: SDL_WaitEventTimeout without a video driver would poll the
 // queue every millisecond, and a static slide must cost no CPU.
 class OffscreenDisplay final : public Display {
   public:
-    OffscreenDisplay(SurfacePtr target, RendererPtr renderer, SurfacePtr front, int rfd, int wfd)
-        : target_(std::move(target)),
-          renderer_(std::move(renderer)),
-          front_(std::move(front)),
-          rfd_(rfd),
-          wfd_(wfd) {}
+    OffscreenDisplay(SurfacePtr target, RendererPtr renderer, int rfd, int wfd)
+        : target_(std::move(target)), renderer_(std::move(renderer)), rfd_(rfd), wfd_(wfd) {}
     ~OffscreenDisplay() override {
         renderer_.reset();
         ::close(rfd_);
@@ -43,21 +41,18 @@ class OffscreenDisplay final : public Display {
 
     SDL_Renderer* renderer() override { return renderer_.get(); }
     SDL_Surface* software_target() override { return target_.get(); }
+    bool keeps_frame() const override { return true; }
     Size size() const override { return Size{target_->w, target_->h}; }
     std::string name() const override { return "offscreen"; }
 
     void present() override {
         SDL_RenderPresent(renderer_.get());  // flushes the command queue into target_
-        // The frame drawn becomes the front one and the renderer draws the
-        // next into the other buffer: no copy. As after any present, the
-        // back buffer's content is undefined (here: the frame before).
-        std::swap(target_->pixels, front_->pixels);
         presented_ = true;
     }
 
     Result<SurfacePtr> read_frame() override {
         if (!presented_) return make_error(ErrorCode::sdl, "no frame has been presented yet");
-        SurfacePtr copy(SDL_ConvertSurfaceFormat(front_.get(), SDL_PIXELFORMAT_RGBA32, 0));
+        SurfacePtr copy(SDL_ConvertSurfaceFormat(target_.get(), SDL_PIXELFORMAT_RGBA32, 0));
         if (!copy) return sdl_error("SDL_ConvertSurfaceFormat");
         return copy;
     }
@@ -92,7 +87,6 @@ class OffscreenDisplay final : public Display {
 
     SurfacePtr target_;
     RendererPtr renderer_;
-    SurfacePtr front_;
     int rfd_;
     int wfd_;
     bool presented_ = false;
@@ -120,6 +114,9 @@ class WindowDisplay final : public Display {
         SDL_Surface* s = SDL_GetWindowSurface(window_.get());
         return s != nullptr && s->w == size_.w && s->h == size_.h ? s : nullptr;
     }
+    // SDL's software renderer draws into the window's surface, in this
+    // process's memory; a present sends it to the window and keeps it.
+    bool keeps_frame() const override { return software_; }
     Size size() const override { return size_; }
     std::string name() const override {
         SDL_RendererInfo info{};
@@ -213,17 +210,14 @@ Result<std::unique_ptr<Display>> make_offscreen_display(Size size) {
     SurfacePtr target(
         SDL_CreateRGBSurfaceWithFormat(0, size.w, size.h, 32, SDL_PIXELFORMAT_ARGB8888));
     if (!target) return sdl_error("SDL_CreateRGBSurfaceWithFormat");
-    SurfacePtr front(
-        SDL_CreateRGBSurfaceWithFormat(0, size.w, size.h, 32, SDL_PIXELFORMAT_ARGB8888));
-    if (!front) return sdl_error("SDL_CreateRGBSurfaceWithFormat");
     RendererPtr renderer(SDL_CreateSoftwareRenderer(target.get()));
     if (!renderer) return sdl_error("SDL_CreateSoftwareRenderer");
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         return make_error(ErrorCode::io, std::string("pipe2: ") + std::strerror(errno));
     }
-    return std::unique_ptr<Display>(new OffscreenDisplay(std::move(target), std::move(renderer),
-                                                         std::move(front), fds[0], fds[1]));
+    return std::unique_ptr<Display>(
+        new OffscreenDisplay(std::move(target), std::move(renderer), fds[0], fds[1]));
 }
 
 namespace {

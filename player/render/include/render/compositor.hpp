@@ -19,6 +19,12 @@
 // into the box (on the software renderer, converted into the screen's own
 // pixels: one pass a frame); under a crossfade both films paint their
 // frames into their slides' textures, and the film going out keeps playing.
+// On a display that keeps its frame (Display::keeps_frame(): the software
+// renderer), a film shown alone is drawn whole once; after that a frame
+// draws the header, the ticker and, when the film has a new picture, the
+// film's box, and nothing else. Anything that changes what is shown (show,
+// replace, an emergency, a cover, a layout, redraw_all()) makes the next
+// frame whole again.
 //
 // When to draw: next_frame_due() says when the next frame is needed: every
 // kFrameInterval while a crossfade, a reveal or the ticker runs, at each
@@ -78,18 +84,29 @@ class Compositor {
     // screen, header and ticker included, at once, until clear_emergency();
     // the rotation underneath keeps its state.
     void show_emergency(TexturePtr full_screen);
-    void clear_emergency() { emergency_.reset(); }
+    void clear_emergency() {
+        emergency_.reset();
+        ++scene_;
+    }
     // A page of the whole output's size over everything, emergencies
     // included (the pairing page of a screen without a token). clear()
     // leaves it; clear_cover() removes it.
-    void show_cover(TexturePtr full_screen) { cover_ = std::move(full_screen); }
-    void clear_cover() { cover_.reset(); }
+    void show_cover(TexturePtr full_screen) {
+        cover_ = std::move(full_screen);
+        ++scene_;
+    }
+    void clear_cover() {
+        cover_.reset();
+        ++scene_;
+    }
     bool has_cover() const { return cover_ != nullptr; }
     bool has_emergency() const { return emergency_ != nullptr; }
 
     // Draws the frame for `now` onto the display's default target (does not
     // present). Finishes the transition and the reveal when their time is up.
     void draw(Clock::time_point now);
+    // The next draw() draws everything (the display lost its picture).
+    void redraw_all() { ++scene_; }
 
     bool has_content() const { return current_ != nullptr; }
     // The film playing in the slide on screen, if any.
@@ -147,6 +164,17 @@ class Compositor {
     TexturePtr scratch_;
     TexturePtr emergency_;
     TexturePtr cover_;
+    // What the display still shows while a film plays alone on it
+    // (Display::keeps_frame()): the slide around the film, and the film's
+    // picture numbered `frame`, as of scene_ `scene`, in `dst`, on `pixels`.
+    struct Kept {
+        std::uint64_t scene = 0;
+        SDL_Rect dst{};
+        const void* pixels = nullptr;
+        std::int64_t frame = -1;
+    };
+    std::optional<Kept> kept_;
+    std::uint64_t scene_ = 0;  // counts the changes to what is shown
 };
 
 }  // namespace signage::render

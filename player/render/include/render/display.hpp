@@ -33,6 +33,11 @@ class Display {
     // SDL_RenderFlush; what it draws after comes on top); nullptr otherwise
     // (a GPU renderer). Valid until the next present() or resize.
     virtual SDL_Surface* software_target() { return nullptr; }
+    // The default target still holds what was drawn after present() (the
+    // software renderer's surface: offscreen, or a window's), so a frame
+    // may draw only what changed. False for a GPU renderer, whose back
+    // buffer is undefined once presented.
+    virtual bool keeps_frame() const { return false; }
     // Output size in pixels (the window's drawable size for the window backend).
     virtual Size size() const = 0;
 
