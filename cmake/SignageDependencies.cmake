@@ -14,6 +14,8 @@ find_package(PNG REQUIRED)
 find_package(JPEG REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc i18n data)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# libpq (libpq-dev): the server's PostgreSQL backend.
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 # libcsv (libcsv-dev) has no pkg-config file.
 find_library(CSV_LIBRARY csv REQUIRED)
 find_path(CSV_INCLUDE_DIR csv.h REQUIRED)

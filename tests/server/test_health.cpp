@@ -4,8 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <regex>
 #include <thread>
 
@@ -115,18 +113,10 @@ TEST_CASE("health: the latest heartbeat shows on the screen and it goes offline 
 
     // Two intervals (30 s each) without a word: offline. The clock is moved
     // in the database rather than waited for.
-    {
-        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
-                            SQLite::OPEN_READWRITE);
-        db.exec("UPDATE screen_health SET received_unix = received_unix - 61");
-        db.exec("UPDATE screens SET last_seen = '2026-01-01T00:00:00Z'");
-    }
+    staff.server.query("UPDATE screen_health SET received_unix = received_unix - 61");
+    staff.server.query("UPDATE screens SET last_seen = '2026-01-01T00:00:00Z'");
     CHECK(screen_named(staff.admin, "gate").at("state") == "offline");
-    {
-        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
-                            SQLite::OPEN_READWRITE);
-        db.exec("UPDATE screen_health SET received_unix = received_unix + 2");
-    }
+    staff.server.query("UPDATE screen_health SET received_unix = received_unix + 2");
     CHECK(screen_named(staff.admin, "gate").at("state") == "online");
 }
 

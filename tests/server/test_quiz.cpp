@@ -7,8 +7,6 @@
 #include <barrier>
 #include <thread>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "common/csv.hpp"
 #include "protocol/claim.hpp"
 #include "protocol/quiz.hpp"
@@ -799,11 +797,7 @@ TEST_CASE("quiz: a screen registered before claim keys gets its key when it next
     const std::string device = staff.server.add_screen("old-kiosk", "town");
     const std::string code = claim_for(device, today_day(), 1);
     REQUIRE(staff.server.stop() == 0);
-    {
-        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
-                            SQLite::OPEN_READWRITE);
-        db.exec("UPDATE screens SET claim_public_key = NULL, claim_key_id = NULL");
-    }
+    staff.server.query("UPDATE screens SET claim_public_key = NULL, claim_key_id = NULL");
     staff.server.start();
     staff.editor = staff.server.client(staff.editor.token());
     CHECK(staff.editor.post("/api/v1/quiz/claims/check", {{"code", code}}).status == 403);

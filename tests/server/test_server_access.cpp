@@ -1,8 +1,6 @@
 // Accounts, audit log and submit checks, over real HTTP against the real server.
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <map>
 #include <set>
 
@@ -151,10 +149,10 @@ char access_class(long status) {
 
 // Makes a session token stale by moving its expiry into the past.
 void expire_session(const ServerFixture& server, const std::string& token) {
-    SQLite::Database db((server.data_dir() / "signage.db").string(), SQLite::OPEN_READWRITE);
-    SQLite::Statement q(db, "UPDATE sessions SET expires_at = 1 WHERE token_hash = ?");
-    q.bind(1, signage::sha256_hex(token));
-    REQUIRE(q.exec() == 1);
+    const auto changed =
+        server.query("UPDATE sessions SET expires_at = 1 WHERE token_hash = ? RETURNING token_hash",
+                     {signage::sha256_hex(token)});
+    REQUIRE(changed.size() == 1);
 }
 
 json audit_for(HttpClient& client, const std::string& type, const std::string& id) {
@@ -661,17 +659,13 @@ TEST_CASE("server: red/black entries without an end date are refused", "[server]
     REQUIRE(slide.status == 201);
     const std::string id = slide.json().at("id");
     {
-        SQLite::Database db((staff.server.data_dir() / "signage.db").string(),
-                            SQLite::OPEN_READWRITE);
-        SQLite::Statement q(db, "SELECT json FROM slides WHERE id = ?");
-        q.bind(1, static_cast<std::int64_t>(std::stoll(id)));
-        REQUIRE(q.executeStep());
-        auto j = json::parse(q.getColumn(0).getString());
+        const auto rows = staff.server.query("SELECT json FROM slides WHERE id = ?", {id});
+        REQUIRE(rows.size() == 1);
+        auto j = json::parse(rows[0][0]);
         j["black"][0].erase("valid_until");
-        SQLite::Statement u(db, "UPDATE slides SET json = ? WHERE id = ?");
-        u.bind(1, j.dump());
-        u.bind(2, static_cast<std::int64_t>(std::stoll(id)));
-        REQUIRE(u.exec() == 1);
+        const auto changed = staff.server.query(
+            "UPDATE slides SET json = ? WHERE id = ? RETURNING id", {j.dump(), id});
+        REQUIRE(changed.size() == 1);
     }
     auto refused = staff.editor.post("/api/v1/slides/" + id + "/submit");
     CHECK(refused.status == 422);

@@ -201,7 +201,7 @@ TEST_CASE("server: user add takes the API's password rule: 9 characters are refu
 }
 
 TEST_CASE("server: the data directory is 0700 and the database files 0600 after a real start",
-          "[server][cli][permissions]") {
+          "[server][cli][permissions][sqlite]") {
     TempDir parent;
     ServerOptions options;
     options.data_dir = parent / "data";  // made by the server

@@ -343,7 +343,7 @@ TEST_CASE("server: a moved screen gets its new group's manifest, at once when it
 }
 
 TEST_CASE("server: a database written before group settings is upgraded in place",
-          "[server][groups][migration]") {
+          "[server][groups][migration][sqlite]") {
     TempDir data("signage-v1");
     const std::string token(64, 'd');
     // The schema and rows as the first release of signage-server wrote them.

@@ -29,8 +29,10 @@
 #include "publish/publisher.hpp"
 #include "screens/screen_service.hpp"
 #include "slides/slide_service.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
+#include "support/server_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -72,9 +74,12 @@ SnapshotPtr wait_answer(ManifestHub& hub, const std::string& group, const std::s
     return future.get();
 }
 
-// A store on a SQLite file in `dir`, and its first admin.
+// A store on a SQLite file in `dir`, or, when the test runs on PostgreSQL,
+// on the database made for `dir`.
 std::unique_ptr<Store> open_store(const signage::test::TempDir& dir) {
-    auto opened = open_sqlite_store(dir / "signage.db");
+    auto opened = signage::test::ServerFixture::on_postgres()
+                      ? open_postgres_store(signage::test::database_for(dir.path()))
+                      : open_sqlite_store(dir / "signage.db");
     REQUIRE(opened);
     return std::move(*opened);
 }
@@ -678,7 +683,7 @@ TEST_CASE("errors: every code has one name that reads back, and answers with its
 }
 
 TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withdrawn ones",
-          "[server][unit][store]") {
+          "[server][unit][store][sqlite]") {
     signage::test::TempDir dir("store-v6");
     std::int64_t id = 0;
     {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <sodium.h>
@@ -25,6 +26,7 @@
 #include "groups/group_service.hpp"
 #include "protocol/slide.hpp"
 #include "screens/screen_service.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/store.hpp"
 
 #ifndef SIGNAGE_ASSETS_DIR
@@ -103,8 +105,8 @@ std::string installed_dir_or(const char* name, const char* build_tree_dir) {
     return build_tree_dir;
 }
 
-int user_add(const std::string& data, const std::string& name, const std::string& role_text,
-             const std::string& password_file) {
+int user_add(const std::string& data, const std::string& database, const std::string& name,
+             const std::string& role_text, const std::string& password_file) {
     if (auto st = check_name(name, "a user name"); !st) return usage_error(st.error().message);
     auto password = read_file(password_file);
     if (!password) return failure("cannot read " + password_file);
@@ -112,7 +114,7 @@ int user_add(const std::string& data, const std::string& name, const std::string
     if (!pw.empty() && pw.back() == '\n') pw.pop_back();
     if (!pw.empty() && pw.back() == '\r') pw.pop_back();
     if (auto st = check_password_policy(pw); !st) return failure(st.error().message);
-    auto store = open_data_store(data);
+    auto store = open_data_store(data, database);
     if (!store) return failure(store.error().to_string());
     auto hash = hash_password(pw);
     if (!hash) return failure(hash.error().message);
@@ -122,12 +124,13 @@ int user_add(const std::string& data, const std::string& name, const std::string
     return 0;
 }
 
-int screen_add(const std::string& data, const std::string& name, const std::string& group) {
+int screen_add(const std::string& data, const std::string& database, const std::string& name,
+               const std::string& group) {
     if (auto st = check_name(name, "a screen name"); !st) return usage_error(st.error().message);
     if (auto st = check_group_name(group, "--group"); !st) {
         return usage_error("--group: " + st.error().message);
     }
-    auto store = open_data_store(data);
+    auto store = open_data_store(data, database);
     if (!store) return failure(store.error().to_string());
     ScreenService screens(**store);
     auto fresh = screens.new_device_token();
@@ -177,6 +180,11 @@ int run_cli(int argc, char** argv) {
     std::string console =
         env_or("SIGNAGE_CONSOLE", installed_dir_or("console", SIGNAGE_CONSOLE_DIR));
     app.add_option("--data", data, "data directory (database and media), created if missing");
+    std::string database;
+    const char* database_help =
+        "PostgreSQL database for the records (postgresql://USER@HOST:PORT/DB; a password "
+        "is better kept in ~/.pgpass); default: SQLite in --data";
+    app.add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
     app.add_option("--listen", listen, "address to serve on, HOST:PORT (port 0: any free port)");
     app.add_flag("--demo", config.demo, "seed the demo content into an empty database");
     app.add_option("--assets", assets, "built-in assets directory")->capture_default_str();
@@ -309,7 +317,8 @@ int run_cli(int argc, char** argv) {
     user_add_cmd->add_option("--password-file", password_file, "file holding the password")
         ->required()
         ->check(CLI::ExistingFile);
-    user_add_cmd->add_option("--data", user_data, "data directory")->required();
+    user_add_cmd->add_option("--data", user_data, "data directory");
+    user_add_cmd->add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
 
     auto* screen = app.add_subcommand("screen", "manage screens");
     screen->require_subcommand(1);
@@ -318,13 +327,15 @@ int run_cli(int argc, char** argv) {
     std::string screen_name, group, screen_data;
     screen_add_cmd->add_option("NAME", screen_name, "screen name")->required();
     screen_add_cmd->add_option("--group", group, "screen group (created if missing)")->required();
-    screen_add_cmd->add_option("--data", screen_data, "data directory")->required();
+    screen_add_cmd->add_option("--data", screen_data, "data directory");
+    screen_add_cmd->add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
 
     auto* routes_cmd = app.add_subcommand(
         "routes", "print every route the server registers (METHOD PATTERN, one a line)");
     std::string routes_data;
     routes_cmd->add_option("--data", routes_data, "data directory (opened, as when serving)")
         ->required();
+    routes_cmd->add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
     bool routes_json = false;
     routes_cmd->add_flag("--json", routes_json,
                          "a JSON list of {method, pattern, access}: who may call each route");
@@ -343,13 +354,29 @@ int run_cli(int argc, char** argv) {
     setup_server_logging(log_level);
     if (sodium_init() < 0) return failure("libsodium could not be initialised");
 
-    if (user_add_cmd->parsed()) return user_add(user_data, user_name, role, password_file);
-    if (screen_add_cmd->parsed()) return screen_add(screen_data, screen_name, group);
+    // Where the records are: --database, else the SQLite file in --data.
+    auto records_at = [&](const std::string& dir) -> std::optional<int> {
+        if (dir.empty() && database.empty()) return usage_error("--data or --database is required");
+        if (!database.empty() && !is_postgres_uri(database)) {
+            return usage_error("--database: expected postgresql://USER@HOST:PORT/DB, got \"" +
+                               redacted_uri(database) + "\"");
+        }
+        return std::nullopt;
+    };
+    if (user_add_cmd->parsed()) {
+        if (auto bad = records_at(user_data)) return *bad;
+        return user_add(user_data, database, user_name, role, password_file);
+    }
+    if (screen_add_cmd->parsed()) {
+        if (auto bad = records_at(screen_data)) return *bad;
+        return screen_add(screen_data, database, screen_name, group);
+    }
     if (routes_cmd->parsed()) {
         ServerConfig routes_config;
         routes_config.host = "127.0.0.1";
         routes_config.port = 0;
         routes_config.data_dir = routes_data;
+        routes_config.database = database;
         routes_config.console_dir = console;
         routes_config.assets_dir = assets;
         auto server = Server::create(routes_config);
@@ -366,12 +393,14 @@ int run_cli(int argc, char** argv) {
         return 0;
     }
 
-    if (data.empty()) return usage_error("--data is required");
+    if (data.empty()) return usage_error("--data is required (media, and SQLite's database)");
+    if (auto bad = records_at(data)) return *bad;
     if (listen.empty()) return usage_error("--listen is required");
     if (!parse_listen(listen, config.host, config.port)) {
         return usage_error("--listen: expected HOST:PORT, got \"" + listen + "\"");
     }
     config.data_dir = data;
+    config.database = database;
     config.http.header_timeout = std::chrono::seconds(header_timeout_s);
     config.http.body_timeout = std::chrono::seconds(body_timeout_s);
     config.health.metrics_enabled = !no_metrics;

@@ -32,6 +32,7 @@
 #include "screens/screen_service.hpp"
 #include "screens/screenshot_requests.hpp"
 #include "slides/slide_service.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace signage::server {
@@ -39,19 +40,34 @@ namespace signage::server {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir) {
+bool is_postgres_uri(const std::string& database) {
+    return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
+}
+
+Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir,
+                                               const std::string& database) {
     // The database holds password hashes and the claim keys' MAC secrets:
     // only the server's user reads it. Directories made here are 0700, the
     // database 0600 (also when an older server left it readable), and SQLite
     // gives its -wal and -shm files the database's mode.
     namespace fs = std::filesystem;
+    if (!database.empty() && !is_postgres_uri(database)) {
+        return make_error(ErrorCode::invalid,
+                          "expected a PostgreSQL URI (postgresql://USER@HOST:PORT/DB), got \"" +
+                              redacted_uri(database) + "\"",
+                          "database");
+    }
     const ::mode_t old_mask = ::umask(S_IRWXG | S_IRWXO);
     std::error_code ec;
-    fs::create_directories(data_dir, ec);
+    if (!data_dir.empty()) fs::create_directories(data_dir, ec);
     if (ec) {
         ::umask(old_mask);
         return make_error(ErrorCode::io, "cannot create the data directory " + data_dir.string() +
                                              ": " + ec.message());
+    }
+    if (!database.empty()) {
+        ::umask(old_mask);
+        return open_postgres_store(database);
     }
     const fs::path db = data_dir / "signage.db";
     for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -150,7 +166,7 @@ Server::~Server() {
 Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     auto impl = std::make_unique<Impl>(config);
     Impl& m = *impl;
-    auto store = open_data_store(config.data_dir);
+    auto store = open_data_store(config.data_dir, config.database);
     if (!store) return store.error();
     m.store = std::move(*store);
     m.media = std::make_unique<MediaStore>(config.data_dir / "media", *m.store, config.media);

@@ -27,6 +27,9 @@ class Store;
 
 struct ServerConfig {
     std::filesystem::path data_dir;  // database and media; created when missing
+    // --database: a PostgreSQL URI (postgresql://…) holds the records
+    // instead of DATA/signage.db; empty: SQLite.
+    std::string database;
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port
     bool demo = false;          // seed the demo set into an empty database
@@ -56,9 +59,13 @@ struct ServerConfig {
     ConvertConfig convert;
 };
 
-// Opens DATA/signage.db, creating DATA when missing: the directories it
+// Opens the PostgreSQL database `database` names when it is not empty;
+// else DATA/signage.db, creating DATA when missing: the directories it
 // makes are 0700, the database and its -wal and -shm files 0600.
-Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir);
+Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir,
+                                               const std::string& database = {});
+// Whether `database` is a PostgreSQL URI (postgresql:// or postgres://).
+bool is_postgres_uri(const std::string& database);
 
 class Server {
   public:

@@ -2,7 +2,15 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+#include <map>
+#include <mutex>
 #include <stdexcept>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "support/pg_cluster.hpp"
 
 #ifndef SIGNAGE_SERVER_BINARY
 #error "SIGNAGE_SERVER_BINARY must name the signage-server binary"
@@ -12,6 +20,115 @@ namespace signage::test {
 
 std::filesystem::path ServerFixture::binary() {
     return SIGNAGE_SERVER_BINARY;
+}
+
+std::string database_for(const std::filesystem::path& data_dir) {
+    static std::mutex mu;
+    static std::map<std::filesystem::path, std::string> databases;
+    std::lock_guard lock(mu);
+    auto [it, added] = databases.try_emplace(data_dir.lexically_normal());
+    if (added) it->second = PgCluster::shared().create_database();
+    return it->second;
+}
+
+namespace {
+
+// SIGNAGE_DATABASE for a server or command run on `data_dir` (nothing
+// when the records are in SQLite).
+std::vector<std::pair<std::string, std::string>> database_env(
+    const std::filesystem::path& data_dir) {
+    if (!ServerFixture::on_postgres() || data_dir.empty()) return {};
+    return {{"SIGNAGE_DATABASE", database_for(data_dir)}};
+}
+
+}  // namespace
+
+bool ServerFixture::on_postgres() {
+    const char* backend = std::getenv("SIGNAGE_TEST_DATABASE");
+    return backend != nullptr && std::string_view(backend) == "postgresql";
+}
+
+std::string ServerFixture::database() const {
+    return on_postgres() ? database_for(data_dir_) : std::string{};
+}
+
+namespace {
+
+ServerFixture::Rows query_sqlite(const std::filesystem::path& file, const std::string& sql,
+                                 const std::vector<std::string>& params) {
+    sqlite3* db = nullptr;
+    auto fail = [&](const std::string& doing) {
+        const std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw std::runtime_error("query (SQLite): " + doing + ": " + why);
+    };
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        fail("opening " + file.string());
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) != SQLITE_OK) fail(sql);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        sqlite3_bind_text(q, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+    }
+    ServerFixture::Rows rows;
+    int rc = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        std::vector<std::string> row;
+        for (int c = 0; c < sqlite3_column_count(q); ++c) {
+            const auto* text = sqlite3_column_text(q, c);
+            row.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+        }
+        rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) fail(sql);
+    sqlite3_close(db);
+    return rows;
+}
+
+ServerFixture::Rows query_postgres(const std::string& uri, const std::string& sql,
+                                   const std::vector<std::string>& params) {
+    PGconn* conn = PQconnectdb(uri.c_str());
+    std::string numbered;
+    int n = 0;
+    for (const char c : sql) {
+        if (c == '?') {
+            numbered += "$" + std::to_string(++n);
+        } else {
+            numbered.push_back(c);
+        }
+    }
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    PGresult* r = PQstatus(conn) == CONNECTION_OK
+                      ? PQexecParams(conn, numbered.c_str(), static_cast<int>(values.size()),
+                                     nullptr, values.data(), nullptr, nullptr, 0)
+                      : nullptr;
+    const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        const std::string why = PQerrorMessage(conn);
+        PQclear(r);
+        PQfinish(conn);
+        throw std::runtime_error("query (PostgreSQL): " + sql + ": " + why);
+    }
+    ServerFixture::Rows rows;
+    for (int i = 0; i < PQntuples(r); ++i) {
+        std::vector<std::string> row;
+        for (int c = 0; c < PQnfields(r); ++c) row.emplace_back(PQgetvalue(r, i, c));
+        rows.push_back(std::move(row));
+    }
+    PQclear(r);
+    PQfinish(conn);
+    return rows;
+}
+
+}  // namespace
+
+ServerFixture::Rows ServerFixture::query(const std::string& sql,
+                                         const std::vector<std::string>& params) const {
+    if (on_postgres()) return query_postgres(database(), sql, params);
+    return query_sqlite(data_dir_ / "signage.db", sql, params);
 }
 
 ServerFixture::ServerFixture(ServerOptions options)
@@ -40,7 +157,8 @@ void ServerFixture::start() {
     }
     args.insert(args.end(), options_.args.begin(), options_.args.end());
     ProcessOptions process_options;
-    process_options.env = options_.env;
+    process_options.env = database_env(data_dir_);
+    process_options.env.insert(process_options.env.end(), options_.env.begin(), options_.env.end());
     process_options.stderr_file = options_.log_file;
     process_ = std::make_unique<Process>(binary(), args, process_options);
     static const std::regex listening(R"(^listening on (http://127\.0\.0\.1:(\d+))$)");
@@ -74,7 +192,11 @@ void ServerFixture::kill9() {
 
 ServerFixture::CliResult ServerFixture::run_cli(const std::vector<std::string>& args,
                                                 std::chrono::milliseconds timeout) {
-    Process p(binary(), args);
+    ProcessOptions options;
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "--data") options.env = database_env(args[i + 1]);
+    }
+    Process p(binary(), args, options);
     auto status = p.wait(timeout);
     if (!status) {
         p.kill9();

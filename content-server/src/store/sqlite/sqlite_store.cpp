@@ -5,7 +5,8 @@
 
 #include <mutex>
 
-#include "store/sqlite/sqlite_repositories.hpp"
+#include "store/sql/sql_tx.hpp"
+#include "store/sql/sqlite_connection.hpp"
 
 namespace signage::server {
 namespace {
@@ -408,67 +409,15 @@ Status migrate(SQLite::Database& db) {
     return {};
 }
 
-// One transaction's repositories over the connection.
-class SqliteTx final : public Tx {
-  public:
-    SqliteTx(SQLite::Database& db, ScreenCache& cache)
-        : users_(db),
-          groups_(db),
-          screens_(db, cache, screens_changed),
-          health_(db),
-          slides_(db, "slides"),
-          questions_(db, "quiz_questions"),
-          manifests_(db),
-          orders_(db),
-          media_(db),
-          quiz_results_(db),
-          plays_(db),
-          audit_(db),
-          settings_(db),
-          webhooks_(db) {}
-
-    UserRepository& users() override { return users_; }
-    GroupRepository& groups() override { return groups_; }
-    ScreenRepository& screens() override { return screens_; }
-    ScreenHealthRepository& health() override { return health_; }
-    ReviewRepository& slides() override { return slides_; }
-    ReviewRepository& questions() override { return questions_; }
-    ManifestRepository& manifests() override { return manifests_; }
-    OrderRepository& orders() override { return orders_; }
-    MediaRepository& media() override { return media_; }
-    QuizResultRepository& quiz_results() override { return quiz_results_; }
-    PlayRepository& plays() override { return plays_; }
-    AuditRepository& audit() override { return audit_; }
-    SettingsRepository& settings() override { return settings_; }
-    WebhookRepository& webhooks() override { return webhooks_; }
-
-    bool screens_changed = false;
-
-  private:
-    sqlite::Users users_;
-    sqlite::Groups groups_;
-    sqlite::Screens screens_;
-    sqlite::Health health_;
-    sqlite::Reviews slides_;
-    sqlite::Reviews questions_;
-    sqlite::Manifests manifests_;
-    sqlite::Orders orders_;
-    sqlite::Media media_;
-    sqlite::QuizResults quiz_results_;
-    sqlite::Plays plays_;
-    sqlite::Audit audit_;
-    sqlite::Settings settings_;
-    sqlite::Webhooks webhooks_;
-};
-
 class SqliteStore final : public Store {
   public:
-    explicit SqliteStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+    explicit SqliteStore(std::unique_ptr<SQLite::Database> db)
+        : db_(std::move(db)), connection_(db_->getHandle()) {}
 
   protected:
     Status transact(Mode mode, const std::function<bool(Tx&)>& body) override {
         std::lock_guard lock(mutex_);
-        SqliteTx tx(*db_, screen_cache());
+        sql::SqlTx tx(connection_, screen_cache());
         try {
             SQLite::Transaction transaction(*db_, mode == Mode::write
                                                       ? SQLite::TransactionBehavior::IMMEDIATE
@@ -487,6 +436,7 @@ class SqliteStore final : public Store {
   private:
     std::mutex mutex_;
     std::unique_ptr<SQLite::Database> db_;
+    sql::SqliteConnection connection_;
 };
 
 }  // namespace

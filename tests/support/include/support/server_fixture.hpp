@@ -1,7 +1,9 @@
 #pragma once
 // The real signage-server binary, started for a test on 127.0.0.1 with a free
 // port and a temporary data directory, stopped (SIGTERM) at the end; the test
-// fails when it then exits with anything but status 0 (see Process).
+// fails when it then exits with anything but status 0 (see Process). Its
+// records are in SQLite in the data directory, or in PostgreSQL when the
+// test runs with SIGNAGE_TEST_DATABASE=postgresql (on_postgres()).
 //
 //   signage::test::ServerFixture server;              // started and listening
 //   server.add_user("erin", "editor", "erin-password");
@@ -47,6 +49,20 @@ class ServerFixture {
 
     // The signage-server binary under test.
     static std::filesystem::path binary();
+    // The records are in PostgreSQL (SIGNAGE_TEST_DATABASE=postgresql in
+    // the test's environment): each data directory gets a database of its
+    // own in the test process's cluster (PgCluster::shared()), which every
+    // server and command run on that directory uses (SIGNAGE_DATABASE).
+    // Otherwise SQLite in the data directory.
+    static bool on_postgres();
+    // This server's PostgreSQL URI; "" on SQLite.
+    std::string database() const;
+    // Runs `sql` (`?` placeholders, bound to `params` as text) on this
+    // server's records, SQLite or PostgreSQL, outside the server: what a
+    // test needs to age a row or plant one the API refuses. The rows, each
+    // column as text (NULL as ""); throws std::runtime_error on failure.
+    using Rows = std::vector<std::vector<std::string>>;
+    Rows query(const std::string& sql, const std::vector<std::string>& params = {}) const;
 
     const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT"
     std::uint16_t port() const { return port_; }
@@ -95,6 +111,12 @@ class ServerFixture {
     std::string url_;
     std::uint16_t port_ = 0;
 };
+
+// The PostgreSQL database of a data directory, for tests whose records are
+// in PostgreSQL (ServerFixture::on_postgres()): one of its own in the test
+// process's cluster, made the first time a server, a command or a test asks
+// for the directory, the same ever after (a restart, a command run on it).
+std::string database_for(const std::filesystem::path& data_dir);
 
 // Creates `slide` as `editor`, submits it and approves it as `reviewer`: the
 // slide's id. Throws std::runtime_error naming the step that failed.

@@ -1,21 +1,22 @@
 #pragma once
-// The SQLite implementations of the repositories (store/repositories.hpp),
-// each over the store's one connection, inside the transaction the store
-// opened. Internal to the SQLite backend.
+// The repositories (store/repositories.hpp) in SQL, the same for SQLite and
+// PostgreSQL (store/sql/connection.hpp), each over the connection of the
+// transaction the store opened. Internal to the SQL backends.
 
 #include <type_traits>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "common/json_input.hpp"
 #include "store/repositories.hpp"
 #include "store/screen_cache.hpp"
+#include "store/sql/connection.hpp"
 
-namespace signage::server::sqlite {
+namespace signage::server::sql {
 
-std::string text_or_empty(const SQLite::Column& c);
-bool is_unique_violation(const SQLite::Exception& e);
+inline std::string text_or_empty(const Column& c) {
+    return c.text_or_empty();
+}
 
 // A list kept in one column as a JSON array (a webhook's events, an order's
 // slide ids), and back: elements of another kind, or a text that is not an
@@ -38,7 +39,7 @@ std::vector<T> json_list(const std::string& text) {
 
 class Users final : public UserRepository {
   public:
-    explicit Users(SQLite::Database& db) : db_(db) {}
+    explicit Users(Connection& db) : db_(db) {}
     std::int64_t count() override;
     Result<User> add(const std::string& username, const std::string& password_hash,
                      Role role) override;
@@ -58,12 +59,12 @@ class Users final : public UserRepository {
     void purge_expired_sessions(std::int64_t now) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Groups final : public GroupRepository {
   public:
-    explicit Groups(SQLite::Database& db) : db_(db) {}
+    explicit Groups(Connection& db) : db_(db) {}
     Result<Group> add(const std::string& name, const std::string& settings_json) override;
     void add_if_missing(const std::string& name) override;
     std::optional<Group> find(const std::string& name) override;
@@ -71,13 +72,13 @@ class Groups final : public GroupRepository {
     void set_settings(std::int64_t id, const std::string& settings_json) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Screens final : public ScreenRepository {
   public:
     // `changed` is set by every change, and the cache forgotten at once.
-    Screens(SQLite::Database& db, ScreenCache& cache, bool& changed)
+    Screens(Connection& db, ScreenCache& cache, bool& changed)
         : db_(db), cache_(cache), changed_(changed) {}
     Result<Screen> add(const std::string& name, const std::string& group,
                        const DeviceCredentials& device) override;
@@ -98,14 +99,14 @@ class Screens final : public ScreenRepository {
   private:
     void changing();
     std::optional<Screen> find_where(const char* where, const std::string& value);
-    SQLite::Database& db_;
+    Connection& db_;
     ScreenCache& cache_;
     bool& changed_;
 };
 
 class Health final : public ScreenHealthRepository {
   public:
-    explicit Health(SQLite::Database& db) : db_(db) {}
+    explicit Health(Connection& db) : db_(db) {}
     void put_heartbeat(const ScreenHealth& health) override;
     std::vector<ScreenHealth> list() override;
     std::optional<ScreenHealth> find(std::int64_t screen_id) override;
@@ -115,13 +116,13 @@ class Health final : public ScreenHealthRepository {
     std::unordered_map<std::int64_t, std::pair<int, int>> screenshot_sizes() override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 // Slides and quiz questions: the same columns in two tables.
 class Reviews final : public ReviewRepository {
   public:
-    Reviews(SQLite::Database& db, const char* table) : db_(db), table_(table) {}
+    Reviews(Connection& db, const char* table) : db_(db), table_(table) {}
     SlideRecord create(const std::string& json, std::int64_t author_id,
                        const std::string& now) override;
     std::optional<SlideRecord> find(std::int64_t id) override;
@@ -133,36 +134,36 @@ class Reviews final : public ReviewRepository {
     void mark_approved_published() override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
     std::string table_;
 };
 
 class Manifests final : public ManifestRepository {
   public:
-    explicit Manifests(SQLite::Database& db) : db_(db) {}
+    explicit Manifests(Connection& db) : db_(db) {}
     std::optional<StoredManifest> latest(std::int64_t group_id) override;
     std::int64_t add(std::int64_t group_id, const std::string& version, const std::string& json,
                      const std::string& published_at,
                      std::optional<std::int64_t> published_by) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Orders final : public OrderRepository {
   public:
-    explicit Orders(SQLite::Database& db) : db_(db) {}
+    explicit Orders(Connection& db) : db_(db) {}
     GroupOrder find(std::int64_t group_id) override;
     std::vector<GroupOrder> list() override;
     void save(const GroupOrder& order) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Media final : public MediaRepository {
   public:
-    explicit Media(SQLite::Database& db) : db_(db) {}
+    explicit Media(Connection& db) : db_(db) {}
     void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) override;
     std::optional<MediaInfo> find(const std::string& sha256) override;
     std::vector<MediaEntry> list(const MediaQuery& query) override;
@@ -180,12 +181,12 @@ class Media final : public MediaRepository {
     void remove_renditions(const std::string& original) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class QuizResults final : public QuizResultRepository {
   public:
-    explicit QuizResults(SQLite::Database& db) : db_(db) {}
+    explicit QuizResults(Connection& db) : db_(db) {}
     std::optional<Redemption> find_redemption(std::int64_t screen_id, int day, int serial) override;
     bool redeem(std::int64_t screen_id, int day, int serial, std::int64_t by,
                 const std::string& at) override;
@@ -193,46 +194,46 @@ class QuizResults final : public QuizResultRepository {
     QuizStats stats(const std::string& from, const std::string& to) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Plays final : public PlayRepository {
   public:
-    explicit Plays(SQLite::Database& db) : db_(db) {}
+    explicit Plays(Connection& db) : db_(db) {}
     int add(std::int64_t screen_id, const std::vector<protocol::Play>& plays) override;
     void for_each_between(const std::vector<std::int64_t>& screen_ids, std::int64_t from_ms,
                           std::int64_t to_ms,
                           const std::function<void(const StoredPlay&)>& visit) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Audit final : public AuditRepository {
   public:
-    explicit Audit(SQLite::Database& db) : db_(db) {}
+    explicit Audit(Connection& db) : db_(db) {}
     void record(std::optional<std::int64_t> actor, const std::string& action,
                 const std::string& object_type, const std::string& object_id,
                 const std::string& before, const std::string& after) override;
     std::vector<AuditEntry> list(const AuditQuery& query) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Settings final : public SettingsRepository {
   public:
-    explicit Settings(SQLite::Database& db) : db_(db) {}
+    explicit Settings(Connection& db) : db_(db) {}
     std::optional<std::string> get(const std::string& key) override;
     void put(const std::string& key, const std::string& json) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
 class Webhooks final : public WebhookRepository {
   public:
-    explicit Webhooks(SQLite::Database& db) : db_(db) {}
+    explicit Webhooks(Connection& db) : db_(db) {}
     Webhook add(const Webhook& hook) override;
     std::optional<Webhook> find(std::int64_t id) override;
     std::vector<Webhook> list() override;
@@ -248,7 +249,7 @@ class Webhooks final : public WebhookRepository {
     void clear_mark(const std::string& key) override;
 
   private:
-    SQLite::Database& db_;
+    Connection& db_;
 };
 
-}  // namespace signage::server::sqlite
+}  // namespace signage::server::sql
