@@ -704,7 +704,8 @@ TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withd
     // The file as a schema 6 server left it: the slides table's old CHECK,
     // which does not know "withdrawn", no alert tables (schema 8), no
     // group orders (schema 10), no editors or retired claim keys (11), no
-    // film facts (12) and no renditions (13).
+    // film facts (12), no renditions (13) and no shared throttles or
+    // pairings (14).
     {
         SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
         db.exec(R"sql(
@@ -728,6 +729,8 @@ DROP TABLE alert_marks;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
 ALTER TABLE media DROP COLUMN name;
+DROP TABLE throttle_events;
+DROP TABLE pairing_requests;
 UPDATE schema_version SET version = 6;
 )sql");
         CHECK_THROWS(db.exec("UPDATE slides SET status = 'withdrawn'"));
@@ -744,4 +747,15 @@ UPDATE schema_version SET version = 6;
         return {};
     });
     CHECK(checked);
+}
+
+TEST_CASE("store: a database URI is shown without its password", "[server][unit][store]") {
+    CHECK(redacted_uri("postgresql://signage:s3cret@db.example:5432/signage") ==
+          "postgresql://signage:***@db.example:5432/signage");
+    CHECK(redacted_uri("postgresql://signage:p@ss:w0rd@db/x") == "postgresql://signage:***@db/x");
+    CHECK(redacted_uri("postgresql://signage@db.example/signage") ==
+          "postgresql://signage@db.example/signage");
+    CHECK(redacted_uri("postgresql://db.example:5432/signage") ==
+          "postgresql://db.example:5432/signage");
+    CHECK(redacted_uri("not a uri") == "not a uri");
 }

@@ -159,7 +159,9 @@ int serve(ServerConfig config, bool demo) {
     if (!server) return failure(server.error().to_string());
     std::printf("listening on %s\n", (*server)->url().c_str());
     std::fflush(stdout);
-    spdlog::info("serving {} (data {}, console {})", (*server)->url(), config.data_dir.string(),
+    spdlog::info("serving {} as {} (data {}, records in {}, console {})", (*server)->url(),
+                 config.instance_name, config.data_dir.string(),
+                 config.database.empty() ? std::string("SQLite") : redacted_uri(config.database),
                  config.console_dir.string());
     if (demo) std::cerr << demo_hints((*server)->url(), config.data_dir) << std::flush;
     (*server)->run();
@@ -185,6 +187,8 @@ int run_cli(int argc, char** argv) {
         "PostgreSQL database for the records (postgresql://USER@HOST:PORT/DB; a password "
         "is better kept in ~/.pgpass); default: SQLite in --data";
     app.add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
+    app.add_option("--instance-name", config.instance_name,
+                   "this instance in /metrics and the log (default: HOST:PORT)");
     app.add_option("--listen", listen, "address to serve on, HOST:PORT (port 0: any free port)");
     app.add_flag("--demo", config.demo, "seed the demo content into an empty database");
     app.add_option("--assets", assets, "built-in assets directory")->capture_default_str();
@@ -401,6 +405,11 @@ int run_cli(int argc, char** argv) {
     }
     config.data_dir = data;
     config.database = database;
+    if (config.instance_name.empty()) {
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        config.instance_name = std::string(host) + ":" + std::to_string(config.port);
+    }
     config.http.header_timeout = std::chrono::seconds(header_timeout_s);
     config.http.body_timeout = std::chrono::seconds(body_timeout_s);
     config.health.metrics_enabled = !no_metrics;

@@ -83,6 +83,68 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
     return store;
 }
 
+namespace {
+
+// A group's latest manifest into the hub (its waiting screens wake when it
+// is newer than the one they have).
+void reload(Store& store, ManifestHub& hub, const std::string& group) {
+    auto snapshot = load_manifest(store, group);
+    if (!snapshot) {
+        spdlog::warn("manifest of {} from another instance: {}", group, snapshot.error().message);
+        return;
+    }
+    hub.update(std::make_shared<const ManifestSnapshot>(std::move(*snapshot)));
+}
+
+std::optional<std::int64_t> screen_id_of(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const std::int64_t id = std::stoll(text, &used);
+        if (used == text.size()) return id;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+// A change another instance made (StoreEvent), followed here.
+void follow(Store& store, ManifestHub& hub, const StoreEvent& e) {
+    using Kind = StoreEvent::Kind;
+    switch (e.kind) {
+        case Kind::manifest:
+            reload(store, hub, e.subject);
+            return;
+        case Kind::screens:
+            store.screen_cache().forget();
+            return;
+        case Kind::moved: {
+            store.screen_cache().forget();
+            const auto id = screen_id_of(e.subject);
+            if (!id || !hub.is_waiting(*id)) return;
+            auto screen = store.read(
+                [&](Tx& tx) { return Result<std::optional<Screen>>(tx.screens().find(*id)); });
+            if (!screen || !*screen) return;
+            if (auto snapshot = hub.current((*screen)->group)) hub.reassign_screen(*id, *snapshot);
+            return;
+        }
+        case Kind::released:
+            store.screen_cache().forget();
+            if (const auto id = screen_id_of(e.subject)) hub.release_screen(*id);
+            return;
+        case Kind::command:
+            if (const auto id = screen_id_of(e.subject); id && hub.is_waiting(*id)) {
+                hub.send_command(*id, e.text, false);
+            }
+            return;
+        case Kind::resync:
+            // Whatever was missed: tokens read again, every manifest held here reloaded.
+            store.screen_cache().forget();
+            for (const auto& group : hub.groups()) reload(store, hub, group);
+            return;
+    }
+}
+
+}  // namespace
+
 // Bodies spooled by sessions a crash or kill cut short.
 void clear_spool(const std::filesystem::path& dir) {
     auto removed = remove_stale_temporaries(dir);
@@ -159,6 +221,7 @@ Server::~Server() {
         impl_->pool.join();
         if (impl_->alerts) impl_->alerts->stop();
         if (impl_->converter) impl_->converter->stop();
+        if (impl_->store) impl_->store->stop_events();
         if (impl_->hub) impl_->hub->shutdown();
     }
 }
@@ -180,11 +243,22 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     Store& st = *m.store;
     m.hub = std::make_unique<ManifestHub>(
         m.io, [&st](const std::string& group) { return load_manifest(st, group); });
+    m.metrics.set_database_source(config.instance_name, [&st] {
+        const StoreHealth h = st.health();
+        return Metrics::Database{h.backend, h.connections, h.idle, h.events_connected,
+                                 h.event_reconnects};
+    });
+    // What other instances on the same database change reaches the screens
+    // waiting here, and commands for screens waiting there go to them.
+    m.store->on_event([&st, hub = m.hub.get()](const StoreEvent& e) { follow(st, *hub, e); });
+    m.hub->set_command_relay([&st](std::int64_t screen, const std::string& command) {
+        st.announce(StoreEvent{StoreEvent::Kind::command, std::to_string(screen), command});
+    });
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.orders = std::make_unique<OrderService>(*m.store);
     m.quiz = std::make_unique<QuizService>(*m.store, config.prize_code_days);
-    m.pairing = std::make_unique<PairingService>(*m.screens, config.pairing_code_ttl);
+    m.pairing = std::make_unique<PairingService>(*m.store, *m.screens, config.pairing_code_ttl);
     m.screenshots = std::make_unique<ScreenshotRequests>(config.health.screenshot_timeout);
     PreviewConfig preview;
     preview.player = find_player(config.player);
@@ -293,6 +367,7 @@ void Server::run() {
     impl_->pool.join();
     impl_->alerts->stop();
     impl_->converter->stop();
+    impl_->store->stop_events();
     impl_->hub->shutdown();
     spdlog::info("stopped");
 }

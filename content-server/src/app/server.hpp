@@ -30,6 +30,8 @@ struct ServerConfig {
     // --database: a PostgreSQL URI (postgresql://…) holds the records
     // instead of DATA/signage.db; empty: SQLite.
     std::string database;
+    // --instance-name: this instance in logs and /metrics (default HOST:PORT).
+    std::string instance_name;
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port
     bool demo = false;          // seed the demo set into an empty database

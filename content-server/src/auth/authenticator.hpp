@@ -79,7 +79,7 @@ class Authenticator {
 
     Store& store_;
     std::chrono::seconds session_ttl_;
-    FailureThrottle throttle_{kFailureWindow};
+    FailureThrottle throttle_{kFailureWindow, &store_, "signin/"};
     std::once_flag dummy_once_;
     std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
 };

@@ -2,11 +2,68 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "protocol/time.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 
-FailureThrottle::FailureThrottle(std::chrono::seconds window) : window_(window) {}
+FailureThrottle::FailureThrottle(std::chrono::seconds window, Store* store, std::string scope)
+    : window_(window), store_(store), scope_(std::move(scope)) {}
+
+namespace {
+
+bool counts(const ThrottleKey& key) {
+    return !key.key.empty() && key.key.back() != ':';
+}
+
+}  // namespace
+
+FailureThrottle::Attempt FailureThrottle::begin_stored(const std::vector<ThrottleKey>& keys,
+                                                       std::int64_t now) {
+    bool purge = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (now >= next_purge_) {
+            purge = true;
+            next_purge_ = now + 60;
+        }
+    }
+    const std::int64_t window = window_.count();
+    auto done = store_->write([&](Tx& tx) -> Result<Attempt> {
+        Attempt a;
+        a.at = now;
+        if (purge) tx.throttles().purge(now - window);
+        for (const ThrottleKey& key : keys) {
+            if (!counts(key)) continue;
+            const int max = std::max(1, key.max_failures);
+            const auto times = tx.throttles().recent(scope_ + key.key, now - window, max);
+            if (static_cast<int>(times.size()) < max) continue;
+            // Free again when the oldest failure that still counts leaves the window.
+            const std::int64_t wait = std::max<std::int64_t>(1, times.back() + window - now);
+            if (wait > a.wait) {
+                a.wait = wait;
+                a.refused_by = key.key;
+            }
+        }
+        if (a.wait > 0) return a;
+        for (const ThrottleKey& key : keys) {
+            if (!counts(key)) continue;
+            a.ids.push_back(tx.throttles().add(scope_ + key.key, now));
+            a.counted.push_back(key.key);
+        }
+        return a;
+    });
+    if (!done) {
+        spdlog::error("throttle {}: {}; the attempt is let through uncounted", scope_,
+                      done.error().message);
+        Attempt a;
+        a.at = now;
+        return a;
+    }
+    return *done;
+}
 
 std::int64_t FailureThrottle::wait_locked(const ThrottleKey& key, std::int64_t now) {
     auto it = failures_.find(key.key);
@@ -26,6 +83,7 @@ std::int64_t FailureThrottle::wait_locked(const ThrottleKey& key, std::int64_t n
 
 FailureThrottle::Attempt FailureThrottle::begin(const std::vector<ThrottleKey>& keys,
                                                 std::int64_t now) {
+    if (store_ != nullptr) return begin_stored(keys, now);
     Attempt attempt;
     attempt.at = now;
     std::lock_guard lock(mutex_);
@@ -62,6 +120,15 @@ FailureThrottle::Attempt FailureThrottle::begin(const std::vector<ThrottleKey>& 
 }
 
 void FailureThrottle::succeeded(const Attempt& attempt) {
+    if (store_ != nullptr) {
+        if (attempt.ids.empty()) return;
+        auto done = store_->write([&](Tx& tx) -> Status {
+            tx.throttles().remove(attempt.ids);
+            return {};
+        });
+        if (!done) spdlog::error("throttle {}: {}", scope_, done.error().message);
+        return;
+    }
     std::lock_guard lock(mutex_);
     for (const std::string& key : attempt.counted) {
         auto it = failures_.find(key);

@@ -1,10 +1,16 @@
 #pragma once
 // Failed tries counted per key ("user:NAME", "addr:ADDRESS", …) in a sliding
-// window, in memory only (a restart forgets them): after a key's
-// `max_failures` failures within `window`, that key waits until the oldest of
-// them is `window` old. Each key has its own limit, so an account and a
-// client address are throttled separately. Sign-in and prize codes each keep
-// one.
+// window: after a key's `max_failures` failures within `window`, that key
+// waits until the oldest of them is `window` old. Each key has its own limit,
+// so an account and a client address are throttled separately. Sign-in,
+// prize codes and pairing each keep one.
+//
+// Given a store, the failures are kept in it (ThrottleRepository, under the
+// throttle's scope), so every server instance on the database counts the
+// same ones and a restart forgets nothing; a check and its count are one
+// write transaction. Without one, in memory (tests). When the store fails,
+// the attempt is let through uncounted (logged): the check behind it needs
+// the database anyway.
 //
 // An attempt is checked and counted in one step (begin()): it is recorded as
 // a failure before the slow check (a password hash, a signature) runs, and
@@ -23,6 +29,8 @@
 
 namespace signage::server {
 
+class Store;
+
 struct ThrottleKey {
     std::string key;       // "addr:" with nothing after it is skipped
     int max_failures = 5;  // failures within the window before the key waits
@@ -30,7 +38,8 @@ struct ThrottleKey {
 
 class FailureThrottle {
   public:
-    explicit FailureThrottle(std::chrono::seconds window);
+    explicit FailureThrottle(std::chrono::seconds window, Store* store = nullptr,
+                             std::string scope = {});
 
     // One attempt, checked and (when allowed) counted as a failure at once.
     struct Attempt {
@@ -38,6 +47,7 @@ class FailureThrottle {
         std::string refused_by;
         std::int64_t at = 0;
         std::vector<std::string> counted;
+        std::vector<std::int64_t> ids;  // the failures stored (with a store)
     };
     // Refused when any key must wait (nothing is counted then); else counts a
     // failure for each key at unix time `now`.
@@ -49,8 +59,12 @@ class FailureThrottle {
 
   private:
     std::int64_t wait_locked(const ThrottleKey& key, std::int64_t now);
+    Attempt begin_stored(const std::vector<ThrottleKey>& keys, std::int64_t now);
 
     const std::chrono::seconds window_;
+    Store* store_;
+    std::string scope_;            // "signin/", "pairing/", … before each key in the store
+    std::int64_t next_purge_ = 0;  // when the store's old failures go next (under mutex_)
     std::mutex mutex_;
     std::map<std::string, std::deque<std::int64_t>> failures_;  // key -> failure times (unix s)
 };

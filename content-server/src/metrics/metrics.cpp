@@ -51,6 +51,12 @@ void Metrics::set_connection_source(std::function<Connections()> source) {
     connections_ = std::move(source);
 }
 
+void Metrics::set_database_source(std::string instance, std::function<Database()> source) {
+    std::lock_guard lock(mu_);
+    instance_ = std::move(instance);
+    database_ = std::move(source);
+}
+
 void Metrics::add_media_sent_bytes(std::uint64_t bytes) {
     std::lock_guard lock(mu_);
     media_sent_bytes_ += bytes;
@@ -124,6 +130,28 @@ std::string Metrics::render(const Gauges& gauges) const {
             "signage_http_request_timeouts_total {}\n",
             c.open, c.max_connections, c.max_per_address, c.refused_total_cap,
             c.refused_address_cap, c.request_timeouts);
+    }
+    if (database_) {
+        const Database d = database_();
+        out += fmt::format(
+            "# HELP signage_instance_info This server instance (--instance-name).\n"
+            "# TYPE signage_instance_info gauge\n"
+            "signage_instance_info{{instance=\"{}\",database=\"{}\"}} 1\n"
+            "# HELP signage_database_connections Connections to the database: open, and idle "
+            "among them.\n"
+            "# TYPE signage_database_connections gauge\n"
+            "signage_database_connections{{state=\"open\"}} {}\n"
+            "signage_database_connections{{state=\"idle\"}} {}\n"
+            "# HELP signage_database_events_connected 1 while this instance hears the changes "
+            "other instances on the database make (PostgreSQL; always 1 on SQLite).\n"
+            "# TYPE signage_database_events_connected gauge\n"
+            "signage_database_events_connected {}\n"
+            "# HELP signage_database_event_reconnects_total Times the connection that hears the "
+            "other instances came back (each followed by reading what changed meanwhile).\n"
+            "# TYPE signage_database_event_reconnects_total counter\n"
+            "signage_database_event_reconnects_total {}\n",
+            instance_, d.backend, d.connections, d.idle, d.events_connected ? 1 : 0,
+            d.event_reconnects);
     }
     return out;
 }

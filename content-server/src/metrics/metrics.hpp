@@ -46,6 +46,16 @@ class Metrics {
         std::uint64_t max_per_address = 0;
     };
     void set_connection_source(std::function<Connections()> source);
+    // The store's connections (Store::health()) and this instance's name,
+    // read at scrape time.
+    struct Database {
+        std::string backend;
+        std::size_t connections = 0;
+        std::size_t idle = 0;
+        bool events_connected = true;
+        std::uint64_t event_reconnects = 0;
+    };
+    void set_database_source(std::string instance, std::function<Database()> source);
 
     struct Gauges {
         std::int64_t waiting_screens = 0;
@@ -68,6 +78,8 @@ class Metrics {
     std::uint64_t upload_bytes_ = 0;
     std::uint64_t media_sent_bytes_ = 0;
     std::function<Connections()> connections_;
+    std::string instance_;
+    std::function<Database()> database_;
 };
 
 }  // namespace signage::server

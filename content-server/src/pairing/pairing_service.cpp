@@ -7,9 +7,11 @@
 
 #include "auth/tokens.hpp"
 #include "common/random.hpp"
+#include "common/sha256.hpp"
 #include "groups/group_service.hpp"
 #include "protocol/slide.hpp"
 #include "screens/screen_service.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 namespace {
@@ -28,66 +30,58 @@ Error unknown_code() {
 
 }  // namespace
 
-PairingService::PairingService(ScreenService& screens, std::chrono::seconds code_ttl)
-    : screens_(screens), code_ttl_(code_ttl) {}
-
-void PairingService::purge_locked(Clock::time_point now) {
-    for (auto it = pending_.begin(); it != pending_.end();) {
-        const bool claimed = it->second.result.has_value();
-        // A claimed request stays until collected, for its collect window.
-        const auto end = claimed ? it->second.expires + kCollectWindow : it->second.expires;
-        if (now >= it->second.expires && !claimed) {
-            by_code_.erase(it->second.code);
-        }
-        if (now >= end) {
-            it = pending_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (auto it = recent_.begin(); it != recent_.end();) {
-        auto& times = it->second;
-        while (!times.empty() && now - times.front() >= std::chrono::minutes{1}) times.pop_front();
-        it = times.empty() ? recent_.erase(it) : std::next(it);
-    }
-}
+PairingService::PairingService(Store& store, ScreenService& screens, std::chrono::seconds code_ttl)
+    : store_(store),
+      screens_(screens),
+      code_ttl_(code_ttl),
+      wrong_codes_(kWrongCodeWindow, &store, "pairing-code/"),
+      requests_(std::chrono::minutes{1}, &store, "pairing-request/") {}
 
 Result<PairingRequest> PairingService::request(const std::string& remote,
                                                const std::string& name_hint) {
-    std::lock_guard lock(mutex_);
-    const auto t = Clock::now();
-    purge_locked(t);
-    auto& times = recent_[remote];
-    if (static_cast<int>(times.size()) >= kRequestsPerMinute) {
+    const std::int64_t now = now_unix();
+    if (requests_.begin({{"addr:" + remote, kRequestsPerMinute}}, now).wait > 0) {
         return make_error(ErrorCode::rate_limited,
                           "too many pairing requests from this address: try again in a minute");
     }
-    times.push_back(t);
-    std::string code;
-    do {
-        code = six_digit_code();
-    } while (by_code_.count(code) > 0);  // unique among live requests
     const std::string id = random_hex(32);
-    const std::int64_t expires_unix = now_unix() + code_ttl_.count();
-    pending_[id] = Pending{code, name_hint, t + code_ttl_, expires_unix, std::nullopt};
-    by_code_[code] = id;
+    PairingRow row;
+    row.pairing_hash = sha256_hex(id);
+    row.name_hint = name_hint;
+    row.expires_unix = now + code_ttl_.count();
+    auto added = store_.write([&](Tx& tx) -> Status {
+        tx.pairings().purge(now);
+        // Unique among live requests (expired ones are gone).
+        for (int tries = 0; tries < 100; ++tries) {
+            row.code = six_digit_code();
+            if (tx.pairings().add(row)) return {};
+        }
+        return make_error(ErrorCode::unavailable, "no pairing code is free: try again");
+    });
+    if (!added) return added.error();
     spdlog::info("pairing: code requested from {}{}", remote,
                  name_hint.empty() ? std::string{} : " (" + name_hint + ")");
-    return PairingRequest{id, code, expires_unix};
+    return PairingRequest{id, row.code, row.expires_unix};
 }
 
 Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
-    std::lock_guard lock(mutex_);
-    purge_locked(Clock::now());
-    auto it = pending_.find(pairing_id);
-    if (it == pending_.end()) {
-        return make_error(ErrorCode::not_found,
-                          "unknown pairing: it expired or was collected; ask for a new code");
-    }
-    if (!it->second.result) return PairingPoll{};
-    PairingPoll out = std::move(*it->second.result);
-    pending_.erase(it);  // the token is handed out once
-    return out;
+    const std::string hash = sha256_hex(pairing_id);
+    const std::int64_t now = now_unix();
+    // Read and, once paired, removed in one transaction: the token is
+    // handed out once.
+    return store_.write([&](Tx& tx) -> Result<PairingPoll> {
+        auto row = tx.pairings().find(hash);
+        if (!row || row->expires_unix <= now) {
+            return make_error(ErrorCode::not_found,
+                              "unknown pairing: it expired or was collected; ask for a new code");
+        }
+        if (!row->claimed) return PairingPoll{};
+        tx.pairings().remove(hash);
+        PairingPoll out{true, row->token, Screen{}};
+        out.screen.name = row->screen;
+        out.screen.group = row->group;
+        return out;
+    });
 }
 
 Result<Screen> PairingService::claim(const std::string& code, const std::string& name,
@@ -122,12 +116,16 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
             std::string("too many codes no screen showed: ") += retry_text(attempt.wait, now),
             "code");
     }
-    std::unique_lock lock(mutex_);
-    purge_locked(Clock::now());
-    auto c = by_code_.find(code);
-    auto it = c == by_code_.end() ? pending_.end() : pending_.find(c->second);
-    if (it == pending_.end() || it->second.result) {
-        lock.unlock();
+    // The live request showing the code, taken off it so no one else claims it.
+    auto taken = store_.write([&](Tx& tx) -> Result<std::optional<PairingRow>> {
+        auto row = tx.pairings().find_code(code, now);
+        if (!row || !tx.pairings().take_code(row->pairing_hash, code)) {
+            return std::optional<PairingRow>{};
+        }
+        return row;
+    });
+    if (!taken) return taken.error();
+    if (!*taken) {
         // Only the first two digits are kept: enough to spot a typo, not a
         // live code to reuse.
         const std::string shown = code.substr(0, 2) + "****";
@@ -136,14 +134,34 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
         if (auto st = screens_.audit_refused_pairing(actor, shown, client); !st) return st.error();
         return unknown_code();
     }
+    const std::string hash = (*taken)->pairing_hash;
+    // A claim that fails (a name taken, …) leaves the code to claim again.
+    auto give_back = [&] {
+        auto back = store_.write([&](Tx& tx) -> Status {
+            tx.pairings().give_back_code(hash, code);
+            return {};
+        });
+        if (!back)
+            spdlog::error("pairing: the code could not be put back: {}", back.error().message);
+    };
     wrong_codes_.succeeded(attempt);
     auto fresh = screens_.new_device_token();
-    if (!fresh) return fresh.error();
+    if (!fresh) {
+        give_back();
+        return fresh.error();
+    }
     const std::string token = *fresh;
     auto screen = screens_.pair(name, group, device_credentials(token), actor);
-    if (!screen) return screen.error();
-    it->second.result = PairingPoll{true, token, *screen};
-    by_code_.erase(c);
+    if (!screen) {
+        give_back();
+        return screen.error();
+    }
+    auto claimed = store_.write([&](Tx& tx) -> Status {
+        tx.pairings().set_claimed(hash, token, screen->name, screen->group,
+                                  now_unix() + kCollectWindow.count());
+        return {};
+    });
+    if (!claimed) return claimed.error();
     spdlog::info("pairing: code claimed for screen {} in group {} from {}", screen->name,
                  screen->group, client);
     return *screen;

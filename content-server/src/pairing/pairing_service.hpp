@@ -4,23 +4,24 @@
 // group; the screen, polling with its long secret pairing id, then collects
 // its new device token, once.
 //
-// Pairing requests live in memory only (15 minutes each): a server restart
-// simply makes the screens ask for new codes. Tokens are made and stored
-// (hashed, with the claim public key) when the code is claimed; the plain
-// token waits here until the screen collects it, and is dropped then.
+// Pairing requests live in the store (PairingRepository, 15 minutes each),
+// so a screen may ask on one server instance, be claimed on another and
+// collect its token from a third. The store knows the pairing id only by
+// its hash. Tokens are made and stored (hashed, with the claim public key)
+// when the code is claimed; the plain token waits with the request until the
+// screen collects it (at most kCollectWindow), and is dropped then. A code
+// is taken off its request while it is being claimed, so two staff claiming
+// the same code on two instances pair one screen.
 //
 // Errors: "rate_limited" (HTTP 429: too many requests from one address),
 // "not_found" (unknown, expired or already collected pairing id; a wrong or
 // expired code, field "code"), the store's errors for claim().
-// Threading: every method may be called from any thread (one mutex).
+// Threading: every method may be called from any thread.
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "auth/throttle.hpp"
 #include "common/result.hpp"
@@ -29,6 +30,7 @@
 namespace signage::server {
 
 class ScreenService;
+class Store;
 
 struct PairingRequest {
     std::string pairing_id;       // 32 random bytes as hex: the screen's secret
@@ -50,7 +52,7 @@ class PairingService {
     static constexpr std::chrono::seconds kCollectWindow{15 * 60};
 
     // `code_ttl`: how long a code is valid (15 minutes in service).
-    PairingService(ScreenService& screens, std::chrono::seconds code_ttl);
+    PairingService(Store& store, ScreenService& screens, std::chrono::seconds code_ttl);
 
     // A new code for the screen at `remote`; `name_hint` is kept for the log.
     Result<PairingRequest> request(const std::string& remote, const std::string& name_hint);
@@ -72,22 +74,11 @@ class PairingService {
     static constexpr std::chrono::seconds kWrongCodeWindow{15 * 60};
 
   private:
-    struct Pending {
-        std::string code;
-        std::string name_hint;
-        Clock::time_point expires;
-        std::int64_t expires_unix = 0;
-        std::optional<PairingPoll> result;  // set once claimed
-    };
-    void purge_locked(Clock::time_point now);
-
+    Store& store_;
     ScreenService& screens_;
     std::chrono::seconds code_ttl_;
-    FailureThrottle wrong_codes_{kWrongCodeWindow};
-    std::mutex mutex_;
-    std::unordered_map<std::string, Pending> pending_;      // by pairing id
-    std::unordered_map<std::string, std::string> by_code_;  // live code -> pairing id
-    std::unordered_map<std::string, std::deque<Clock::time_point>> recent_;  // by address
+    FailureThrottle wrong_codes_;
+    FailureThrottle requests_;  // per client address, a minute
 };
 
 }  // namespace signage::server

@@ -157,7 +157,8 @@ struct ManifestHub::Impl {
     Loader loader;
     mutable std::mutex mutex;  // guards snapshots and waiting_screens
     std::unordered_map<std::string, SnapshotPtr> snapshots;
-    std::unordered_map<std::int64_t, int> waiting_screens;  // screen id -> its waits
+    std::function<void(std::int64_t, const std::string&)> relay;  // set before serving
+    std::unordered_map<std::int64_t, int> waiting_screens;        // screen id -> its waits
     // Strand only:
     std::unordered_map<std::uint64_t, Waiter> waiters;
     std::unordered_map<std::string, std::unordered_set<std::uint64_t>> by_group;
@@ -200,13 +201,26 @@ void ManifestHub::wait_for_change(const std::string& group, std::int64_t screen_
     });
 }
 
-void ManifestHub::send_command(std::int64_t screen_id, std::string command_json) {
+void ManifestHub::set_command_relay(std::function<void(std::int64_t, const std::string&)> relay) {
+    impl_->relay = std::move(relay);
+}
+
+void ManifestHub::send_command(std::int64_t screen_id, std::string command_json, bool relay) {
+    if (relay && impl_->relay && !is_waiting(screen_id)) impl_->relay(screen_id, command_json);
     auto cmd = std::make_shared<ManifestSnapshot>();
     cmd->json = std::move(command_json);
     cmd->command = true;
     net::post(impl_->strand, [impl = impl_.get(), screen_id, cmd = SnapshotPtr(std::move(cmd))] {
         impl->command(screen_id, cmd);
     });
+}
+
+std::vector<std::string> ManifestHub::groups() const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<std::string> out;
+    out.reserve(impl_->snapshots.size());
+    for (const auto& [group, snapshot] : impl_->snapshots) out.push_back(group);
+    return out;
 }
 
 bool ManifestHub::is_waiting(std::int64_t screen_id) const {

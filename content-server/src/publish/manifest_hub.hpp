@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -71,7 +72,12 @@ class ManifestHub {
     // Hands a command (JSON text) to a screen: its waiters that accept
     // commands are answered with it at once; when none is waiting it is kept
     // (the newest replaces an older one) and answers the screen's next wait.
-    void send_command(std::int64_t screen_id, std::string command_json);
+    // Unless `relay` is false, a command for a screen not waiting here also
+    // goes to the command relay (set_command_relay: the other instances).
+    void send_command(std::int64_t screen_id, std::string command_json, bool relay = true);
+    // Where commands for screens not waiting here go (another instance may
+    // hold their wait); none by default.
+    void set_command_relay(std::function<void(std::int64_t, const std::string&)> relay);
 
     // True while the screen holds a long-poll here (it is alive). Thread-safe.
     bool is_waiting(std::int64_t screen_id) const;
@@ -99,6 +105,8 @@ class ManifestHub {
 
     // Screens waiting right now.
     std::size_t waiting() const;
+    // The groups whose manifest is loaded.
+    std::vector<std::string> groups() const;
 
   private:
     struct Impl;

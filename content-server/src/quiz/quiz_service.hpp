@@ -140,7 +140,7 @@ class QuizService {
     Store& store_;
     int code_days_;
     ReviewRecords records_;
-    FailureThrottle wrong_codes_{kWrongCodeWindow};
+    FailureThrottle wrong_codes_{kWrongCodeWindow, &store_, "prize/"};
 };
 
 // YYYY-MM-DD for a day number (days since 1970-01-01).

@@ -271,6 +271,54 @@ class WebhookRepository {
     virtual void clear_mark(const std::string& key) = 0;
 };
 
+// Failed (or counted) attempts by key, for throttles every instance on the
+// database shares (auth/throttle.hpp).
+class ThrottleRepository {
+  public:
+    virtual ~ThrottleRepository() = default;
+    // The times (Unix seconds) of `key`'s newest `limit` attempts after
+    // `after`, newest first.
+    virtual std::vector<std::int64_t> recent(const std::string& key, std::int64_t after,
+                                             int limit) = 0;
+    // Records one: its id.
+    virtual std::int64_t add(const std::string& key, std::int64_t at) = 0;
+    virtual void remove(const std::vector<std::int64_t>& ids) = 0;
+    // Drops those at or before `before`.
+    virtual void purge(std::int64_t before) = 0;
+};
+
+// Screens asking to be paired (pairing/pairing_service.hpp): by the hash of
+// their secret pairing id, with their live code until claimed.
+struct PairingRow {
+    std::string pairing_hash;  // sha256 of the pairing id, hex
+    std::string code;          // six digits; "" once claimed
+    std::string name_hint;
+    std::int64_t expires_unix = 0;  // the code's end; for a claimed one, the collect window's
+    bool claimed = false;
+    std::string token;  // the new device token, once claimed, until collected
+    std::string screen;
+    std::string group;
+};
+
+class PairingRepository {
+  public:
+    virtual ~PairingRepository() = default;
+    // Drops requests whose code or collect window ended by `now`.
+    virtual void purge(std::int64_t now) = 0;
+    // false when `row.code` is already live.
+    virtual bool add(const PairingRow& row) = 0;
+    virtual std::optional<PairingRow> find(const std::string& pairing_hash) = 0;
+    // The live, unclaimed request showing `code`.
+    virtual std::optional<PairingRow> find_code(const std::string& code, std::int64_t now) = 0;
+    // Takes the code off a request (so no one else claims it), or puts it back.
+    virtual bool take_code(const std::string& pairing_hash, const std::string& code) = 0;
+    virtual void give_back_code(const std::string& pairing_hash, const std::string& code) = 0;
+    virtual void set_claimed(const std::string& pairing_hash, const std::string& token,
+                             const std::string& screen, const std::string& group,
+                             std::int64_t collect_until) = 0;
+    virtual void remove(const std::string& pairing_hash) = 0;
+};
+
 class Tx {
   public:
     virtual ~Tx() = default;
@@ -288,6 +336,8 @@ class Tx {
     virtual AuditRepository& audit() = 0;
     virtual SettingsRepository& settings() = 0;
     virtual WebhookRepository& webhooks() = 0;
+    virtual ThrottleRepository& throttles() = 0;
+    virtual PairingRepository& pairings() = 0;
 };
 
 }  // namespace signage::server

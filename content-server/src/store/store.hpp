@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -25,6 +26,31 @@
 #include "store/screen_cache.hpp"
 
 namespace signage::server {
+
+// What another server instance on the same database changed (PostgreSQL
+// only: its notifications; an instance never hears its own).
+struct StoreEvent {
+    enum class Kind {
+        manifest,  // a group's manifest was stored: `subject` names the group
+        screens,   // screens changed (tokens, groups): forget cached tokens
+        moved,     // screen `subject` (its id) moved to another group
+        released,  // screen `subject`'s token was revoked
+        command,   // `text` is a command for screen `subject`
+        resync,    // events may have been missed (the connection came back)
+    };
+    Kind kind = Kind::screens;
+    std::string subject;
+    std::string text;
+};
+
+// The state of the store's connections, for /metrics.
+struct StoreHealth {
+    std::string backend;                 // "sqlite" or "postgresql"
+    std::size_t connections = 1;         // open
+    std::size_t idle = 0;                // open and free
+    bool events_connected = true;        // listening for other instances' changes
+    std::uint64_t event_reconnects = 0;  // the event connection came back
+};
 
 class Store {
   public:
@@ -47,6 +73,19 @@ class Store {
     // last_seen, in memory (the I/O thread's fast path). Screen changes made
     // through write() clear its tokens.
     ScreenCache& screen_cache() { return screen_cache_; }
+
+    // Events from other instances on the same database go to `handler`, on
+    // the store's own thread, one at a time (PostgreSQL; SQLite has no
+    // other instance and never calls it). Set once, before serving.
+    virtual void on_event(std::function<void(const StoreEvent&)> handler) { (void)handler; }
+    // Tells the other instances (not this one) of `event` now, outside any
+    // transaction (changes made in a transaction are told by the store
+    // itself when it commits).
+    virtual void announce(const StoreEvent& event) { (void)event; }
+    virtual StoreHealth health() const { return StoreHealth{"sqlite"}; }
+    // No event reaches the handler after this returns (before what the
+    // handler uses goes away).
+    virtual void stop_events() {}
 
   protected:
     enum class Mode { read, write };

@@ -22,10 +22,22 @@ std::filesystem::path ServerFixture::binary() {
     return SIGNAGE_SERVER_BINARY;
 }
 
+namespace {
+
+std::mutex databases_mu;
+std::map<std::filesystem::path, std::string> databases;  // by data directory
+
+// The database a data directory was given; "" when none.
+std::string known_database(const std::filesystem::path& data_dir) {
+    std::lock_guard lock(databases_mu);
+    auto it = databases.find(data_dir.lexically_normal());
+    return it == databases.end() ? std::string{} : it->second;
+}
+
+}  // namespace
+
 std::string database_for(const std::filesystem::path& data_dir) {
-    static std::mutex mu;
-    static std::map<std::filesystem::path, std::string> databases;
-    std::lock_guard lock(mu);
+    std::lock_guard lock(databases_mu);
     auto [it, added] = databases.try_emplace(data_dir.lexically_normal());
     if (added) it->second = PgCluster::shared().create_database();
     return it->second;
@@ -33,12 +45,20 @@ std::string database_for(const std::filesystem::path& data_dir) {
 
 namespace {
 
+void set_database(const std::filesystem::path& data_dir, const std::string& uri) {
+    std::lock_guard lock(databases_mu);
+    databases[data_dir.lexically_normal()] = uri;
+}
+
 // SIGNAGE_DATABASE for a server or command run on `data_dir` (nothing
 // when the records are in SQLite).
 std::vector<std::pair<std::string, std::string>> database_env(
     const std::filesystem::path& data_dir) {
-    if (!ServerFixture::on_postgres() || data_dir.empty()) return {};
-    return {{"SIGNAGE_DATABASE", database_for(data_dir)}};
+    if (data_dir.empty()) return {};
+    std::string uri = known_database(data_dir);
+    if (uri.empty() && ServerFixture::on_postgres()) uri = database_for(data_dir);
+    if (uri.empty()) return {};
+    return {{"SIGNAGE_DATABASE", uri}};
 }
 
 }  // namespace
@@ -49,6 +69,7 @@ bool ServerFixture::on_postgres() {
 }
 
 std::string ServerFixture::database() const {
+    if (std::string uri = known_database(data_dir_); !uri.empty()) return uri;
     return on_postgres() ? database_for(data_dir_) : std::string{};
 }
 
@@ -127,7 +148,7 @@ ServerFixture::Rows query_postgres(const std::string& uri, const std::string& sq
 
 ServerFixture::Rows ServerFixture::query(const std::string& sql,
                                          const std::vector<std::string>& params) const {
-    if (on_postgres()) return query_postgres(database(), sql, params);
+    if (const std::string uri = database(); !uri.empty()) return query_postgres(uri, sql, params);
     return query_sqlite(data_dir_ / "signage.db", sql, params);
 }
 
@@ -139,6 +160,7 @@ ServerFixture::ServerFixture(ServerOptions options)
     } else {
         data_dir_ = options_.data_dir;
     }
+    if (!options_.database.empty()) set_database(data_dir_, options_.database);
     start();
 }
 

@@ -68,6 +68,10 @@ class Connection {
     virtual std::unique_ptr<StatementImpl> prepare(const std::string& sql) = 0;
     // Runs statements without parameters (several, separated by `;`).
     virtual void exec(const std::string& sql) = 0;
+    // Tells the other server instances on this database of a change made
+    // in the current transaction, when it commits ("manifest GROUP",
+    // "screens", "moved ID", "released ID"). Nothing on SQLite.
+    virtual void notify(const std::string& event) { (void)event; }
 };
 
 // One value of the row a statement is on.

@@ -15,12 +15,6 @@ struct ResultFree {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultFree>;
 
-std::string connection_error(PGconn* conn) {
-    std::string why = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    return why;
-}
-
 class PgStatement final : public StatementImpl {
   public:
     PgStatement(PGconn* conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
@@ -120,6 +114,22 @@ class PgStatement final : public StatementImpl {
 
 }  // namespace
 
+// libpq's message on one line ("…unexpectedly\n\tThis probably…").
+std::string one_line(const std::string& why) {
+    std::string out;
+    for (const char c : why) {
+        const bool space = c == '\n' || c == '\t' || c == ' ';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out.push_back(space ? ' ' : c);
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+std::string connection_error(PGconn* conn) {
+    return one_line(conn != nullptr ? PQerrorMessage(conn) : "out of memory");
+}
+
 void check_result(PGconn* conn, PGresult* result, const char* doing) {
     const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
@@ -136,8 +146,7 @@ void check_result(PGconn* conn, PGresult* result, const char* doing) {
         }
         PQclear(result);
     }
-    if (why.empty()) why = connection_error(conn);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    why = why.empty() ? connection_error(conn) : one_line(why);
     if (PQstatus(conn) == CONNECTION_BAD) kind = Error::Kind::connection;
     throw Error(kind, std::string(doing) + ": " + why);
 }
@@ -190,6 +199,12 @@ void PgConnection::reconnect() {
                     "connecting to PostgreSQL again: " + connection_error(conn_));
     }
     exec("SET client_min_messages = warning");
+}
+
+void PgConnection::notify(const std::string& event) {
+    Statement q(*this, std::string("SELECT pg_notify('") + kEventChannel + "', ?)");
+    q.bind(1, origin_ + " " + event);
+    q.step();
 }
 
 std::unique_ptr<StatementImpl> PgConnection::prepare(const std::string& sql) {

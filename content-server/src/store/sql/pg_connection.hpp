@@ -21,6 +21,11 @@ class PgConnection final : public Connection {
     Dialect dialect() const override { return Dialect::postgresql; }
     std::unique_ptr<StatementImpl> prepare(const std::string& sql) override;
     void exec(const std::string& sql) override;
+    // NOTIFY on kEventChannel: "ORIGIN EVENT", delivered when the
+    // transaction commits (at once outside one).
+    void notify(const std::string& event) override;
+    // Who this connection speaks for in its notifications (an instance's id).
+    void set_origin(std::string origin) { origin_ = std::move(origin); }
 
     // False once the connection is lost (the server went away).
     bool ok() const;
@@ -30,10 +35,18 @@ class PgConnection final : public Connection {
 
   private:
     PGconn* conn_ = nullptr;
+    std::string origin_;
 };
+
+// The channel server instances tell each other their changes on.
+inline constexpr const char* kEventChannel = "signage_events";
 
 // `sql` with each `?` outside quotes numbered ($1, $2, …).
 std::string numbered_placeholders(const std::string& sql);
+
+// The connection's last error, on one line.
+std::string connection_error(PGconn* conn);
+std::string one_line(const std::string& why);
 
 // Throws the Error `result` carries (consuming it), if it is one.
 void check_result(PGconn* conn, PGresult* result, const char* doing);

@@ -195,7 +195,13 @@ std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
         ins.bind(5);  // NULL: re-issued by the server itself
     }
     if (!ins.step()) throw std::runtime_error("manifests: an insert returned no id");
-    return ins.column(0).int64();
+    const std::int64_t sequence = ins.column(0).int64();
+    if (db_.dialect() == Dialect::postgresql) {
+        Statement g(db_, "SELECT name FROM groups WHERE id = ?");
+        g.bind(1, group_id);
+        if (g.step()) db_.notify("manifest " + g.column(0).text());
+    }
+    return sequence;
 }
 
 void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {

@@ -252,4 +252,35 @@ class Webhooks final : public WebhookRepository {
     Connection& db_;
 };
 
+class Throttles final : public ThrottleRepository {
+  public:
+    explicit Throttles(Connection& db) : db_(db) {}
+    std::vector<std::int64_t> recent(const std::string& key, std::int64_t after,
+                                     int limit) override;
+    std::int64_t add(const std::string& key, std::int64_t at) override;
+    void remove(const std::vector<std::int64_t>& ids) override;
+    void purge(std::int64_t before) override;
+
+  private:
+    Connection& db_;
+};
+
+class Pairings final : public PairingRepository {
+  public:
+    explicit Pairings(Connection& db) : db_(db) {}
+    void purge(std::int64_t now) override;
+    bool add(const PairingRow& row) override;
+    std::optional<PairingRow> find(const std::string& pairing_hash) override;
+    std::optional<PairingRow> find_code(const std::string& code, std::int64_t now) override;
+    bool take_code(const std::string& pairing_hash, const std::string& code) override;
+    void give_back_code(const std::string& pairing_hash, const std::string& code) override;
+    void set_claimed(const std::string& pairing_hash, const std::string& token,
+                     const std::string& screen, const std::string& group,
+                     std::int64_t collect_until) override;
+    void remove(const std::string& pairing_hash) override;
+
+  private:
+    Connection& db_;
+};
+
 }  // namespace signage::server::sql

@@ -100,6 +100,7 @@ void Groups::set_settings(std::int64_t id, const std::string& settings_json) {
 }
 
 void Screens::changing() {
+    if (!changed_) db_.notify("screens");
     changed_ = true;
     cache_.forget();
 }
@@ -213,6 +214,7 @@ bool Screens::reissue(std::int64_t id, const std::string& group, const DeviceCre
 
 bool Screens::revoke(std::int64_t id) {
     changing();
+    db_.notify("released " + std::to_string(id));
     Statement retire(db_,
                      "INSERT INTO retired_claim_keys(screen_id, claim_key_id, "
                      "claim_public_key, retired_at) SELECT id, claim_key_id, "
@@ -231,6 +233,7 @@ bool Screens::revoke(std::int64_t id) {
 
 void Screens::set_group(std::int64_t id, std::int64_t group_id) {
     changing();
+    db_.notify("moved " + std::to_string(id));
     Statement q(db_, "UPDATE screens SET group_id = ? WHERE id = ?");
     q.bind(1, group_id);
     q.bind(2, id);

@@ -23,7 +23,9 @@ class SqlTx final : public Tx {
           plays_(db),
           audit_(db),
           settings_(db),
-          webhooks_(db) {}
+          webhooks_(db),
+          throttles_(db),
+          pairings_(db) {}
 
     UserRepository& users() override { return users_; }
     GroupRepository& groups() override { return groups_; }
@@ -39,6 +41,8 @@ class SqlTx final : public Tx {
     AuditRepository& audit() override { return audit_; }
     SettingsRepository& settings() override { return settings_; }
     WebhookRepository& webhooks() override { return webhooks_; }
+    ThrottleRepository& throttles() override { return throttles_; }
+    PairingRepository& pairings() override { return pairings_; }
 
     bool screens_changed = false;
 
@@ -57,6 +61,8 @@ class SqlTx final : public Tx {
     Audit audit_;
     Settings settings_;
     Webhooks webhooks_;
+    Throttles throttles_;
+    Pairings pairings_;
 };
 
 }  // namespace signage::server::sql

@@ -334,6 +334,28 @@ CREATE TABLE media_rendition(
     PRIMARY KEY (original_sha256, profile_key));
 )sql";
 
+// Version 14: what several server instances on one database share, kept
+// in it: attempts counted by the throttles (sign-in, prize codes, pairing
+// codes and requests) and the screens waiting to be paired (the hash of
+// their secret id, their live code; once claimed, the new token until the
+// screen collects it).
+const char* const schema_v14_shared = R"sql(
+CREATE TABLE throttle_events(
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    at INTEGER NOT NULL);
+CREATE INDEX throttle_events_by_key ON throttle_events(key, at);
+CREATE TABLE pairing_requests(
+    pairing_hash TEXT PRIMARY KEY,
+    code TEXT UNIQUE,
+    name_hint TEXT NOT NULL,
+    expires_unix INTEGER NOT NULL,
+    claimed INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    screen TEXT NOT NULL,
+    group_name TEXT NOT NULL);
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -401,7 +423,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v13_renditions);
         version = 13;
     }
-    // Later migrations go here: if (version < 14) { ...; version = 14; }
+    if (version < 14) {
+        db.exec(schema_v14_shared);
+        version = 14;
+    }
+    // Later migrations go here: if (version < 15) { ...; version = 15; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();

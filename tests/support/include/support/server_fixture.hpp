@@ -37,6 +37,9 @@ struct ServerOptions {
     std::chrono::milliseconds start_timeout{15000};
     // The server's log (standard error) goes to this file instead of the test's.
     std::filesystem::path log_file;
+    // The records in this PostgreSQL database (several servers may share
+    // one); empty: as ServerFixture::on_postgres() says.
+    std::string database;
 };
 
 class ServerFixture {
