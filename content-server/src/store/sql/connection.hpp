@@ -84,8 +84,6 @@ class Column {
     int int32() const { return static_cast<int>(s_.get_int(index_)); }
     double real() const { return s_.get_real(index_); }
     std::string blob() const { return s_.get_blob(index_); }  // the bytes
-    // "" for NULL (a column that may be NULL, read as text).
-    std::string text_or_empty() const { return is_null() ? std::string{} : text(); }
 
   private:
     StatementImpl& s_;

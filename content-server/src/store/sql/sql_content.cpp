@@ -25,7 +25,7 @@ SlideRecord read_review(Statement& q) {
     s.updated_by_id = q.column(6).int64();
     s.updated_by = q.column(7).text();
     if (!q.column(8).is_null()) s.reviewer_id = q.column(8).int64();
-    s.reviewer = text_or_empty(q.column(9));
+    s.reviewer = q.column(9).text();
     s.reject_reason = q.column(10).text();
     s.created_at = q.column(11).text();
     s.updated_at = q.column(12).text();
@@ -54,10 +54,10 @@ MediaInfo read_media(Statement& q, int first = 0) {
         v.pixel_format = q.column(first + 12).text();
         v.bit_rate = q.column(first + 13).int64();
         if (!q.column(first + 14).is_null()) v.audio = q.column(first + 14).text();
-        v.poster_sha256 = text_or_empty(q.column(first + 15));
+        v.poster_sha256 = q.column(first + 15).text();
         m.video = std::move(v);
     }
-    m.rendition_of = text_or_empty(q.column(first + 16));
+    m.rendition_of = q.column(first + 16).text();
     return m;
 }
 
@@ -67,7 +67,7 @@ RenditionRecord read_rendition(Statement& q) {
     r.profile_key = q.column(1).text();
     r.status = q.column(2).text();
     r.progress = q.column(3).real();
-    r.rendition_sha256 = text_or_empty(q.column(4));
+    r.rendition_sha256 = q.column(4).text();
     r.error = q.column(5).text();
     r.updated_at = q.column(6).text();
     return r;

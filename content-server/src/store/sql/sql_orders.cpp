@@ -26,15 +26,15 @@ GroupOrder read_order_row(Statement& q) {
         o.status = status == "rejected" ? OrderStatus::rejected : OrderStatus::pending;
     }
     o.proposed_by_id = optional_id(q.column(4)).value_or(0);
-    o.proposed_by = text_or_empty(q.column(5));
+    o.proposed_by = q.column(5).text();
     o.proposed_at = q.column(6).text();
     o.reviewer_id = optional_id(q.column(7));
-    o.reviewer = text_or_empty(q.column(8));
+    o.reviewer = q.column(8).text();
     o.reject_reason = q.column(9).text();
     o.reviewed_at = q.column(10).text();
     if (!q.column(11).is_null()) o.approved = json_list<std::int64_t>(q.column(11).text());
     o.approved_by_id = optional_id(q.column(12));
-    o.approved_by = text_or_empty(q.column(13));
+    o.approved_by = q.column(13).text();
     o.approved_at = q.column(14).text();
     return o;
 }

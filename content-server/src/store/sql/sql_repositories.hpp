@@ -14,10 +14,6 @@
 
 namespace signage::server::sql {
 
-inline std::string text_or_empty(const Column& c) {
-    return c.text_or_empty();
-}
-
 // A list kept in one column as a JSON array (a webhook's events, an order's
 // slide ids), and back: elements of another kind, or a text that is not an
 // array, are left out.

@@ -26,8 +26,8 @@ Screen read_screen(Statement& q) {
     s.group_id = q.column(2).int64();
     s.group = q.column(3).text();
     s.created_at = q.column(4).text();
-    s.last_seen = text_or_empty(q.column(5));
-    s.claim_key_id = text_or_empty(q.column(6));
+    s.last_seen = q.column(5).text();
+    s.claim_key_id = q.column(6).text();
     s.revoked = q.column(7).int32() != 0;
     return s;
 }

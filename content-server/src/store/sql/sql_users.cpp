@@ -179,10 +179,9 @@ std::vector<AuditEntry> Audit::list(const AuditQuery& query) {
     q.bind(7, query.limit);
     std::vector<AuditEntry> out;
     while (q.step()) {
-        out.push_back(AuditEntry{q.column(0).int64(), q.column(1).text(),
-                                 text_or_empty(q.column(2)), q.column(3).text(), q.column(4).text(),
-                                 text_or_empty(q.column(5)), text_or_empty(q.column(6)),
-                                 text_or_empty(q.column(7))});
+        out.push_back(AuditEntry{q.column(0).int64(), q.column(1).text(), q.column(2).text(),
+                                 q.column(3).text(), q.column(4).text(), q.column(5).text(),
+                                 q.column(6).text(), q.column(7).text()});
     }
     return out;
 }
