@@ -117,12 +117,8 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
             "code");
     }
     // The live request showing the code, taken off it so no one else claims it.
-    auto taken = store_.write([&](Tx& tx) -> Result<std::optional<PairingRow>> {
-        auto row = tx.pairings().find_code(code, now);
-        if (!row || !tx.pairings().take_code(row->pairing_hash, code)) {
-            return std::optional<PairingRow>{};
-        }
-        return row;
+    auto taken = store_.write([&](Tx& tx) -> Result<std::optional<std::string>> {
+        return tx.pairings().take_code(code, now);
     });
     if (!taken) return taken.error();
     if (!*taken) {
@@ -134,7 +130,7 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
         if (auto st = screens_.audit_refused_pairing(actor, shown, client); !st) return st.error();
         return unknown_code();
     }
-    const std::string hash = (*taken)->pairing_hash;
+    const std::string hash = **taken;
     // A claim that fails (a name taken, …) leaves the code to claim again.
     auto give_back = [&] {
         auto back = store_.write([&](Tx& tx) -> Status {

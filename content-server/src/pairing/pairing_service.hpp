@@ -46,7 +46,6 @@ struct PairingPoll {
 
 class PairingService {
   public:
-    using Clock = std::chrono::steady_clock;
     static constexpr int kRequestsPerMinute = 10;  // per client address
     // How long a claimed request waits for its screen to collect the token.
     static constexpr std::chrono::seconds kCollectWindow{15 * 60};

@@ -308,10 +308,10 @@ class PairingRepository {
     // false when `row.code` is already live.
     virtual bool add(const PairingRow& row) = 0;
     virtual std::optional<PairingRow> find(const std::string& pairing_hash) = 0;
-    // The live, unclaimed request showing `code`.
-    virtual std::optional<PairingRow> find_code(const std::string& code, std::int64_t now) = 0;
-    // Takes the code off a request (so no one else claims it), or puts it back.
-    virtual bool take_code(const std::string& pairing_hash, const std::string& code) = 0;
+    // Takes `code` off the live, unclaimed request showing it (so no one
+    // else claims it): that request's pairing hash; nullopt when none shows
+    // it at `now`. give_back_code() puts it back.
+    virtual std::optional<std::string> take_code(const std::string& code, std::int64_t now) = 0;
     virtual void give_back_code(const std::string& pairing_hash, const std::string& code) = 0;
     virtual void set_claimed(const std::string& pairing_hash, const std::string& token,
                              const std::string& screen, const std::string& group,

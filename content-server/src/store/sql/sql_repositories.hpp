@@ -267,8 +267,7 @@ class Pairings final : public PairingRepository {
     void purge(std::int64_t now) override;
     bool add(const PairingRow& row) override;
     std::optional<PairingRow> find(const std::string& pairing_hash) override;
-    std::optional<PairingRow> find_code(const std::string& code, std::int64_t now) override;
-    bool take_code(const std::string& pairing_hash, const std::string& code) override;
+    std::optional<std::string> take_code(const std::string& code, std::int64_t now) override;
     void give_back_code(const std::string& pairing_hash, const std::string& code) override;
     void set_claimed(const std::string& pairing_hash, const std::string& token,
                      const std::string& screen, const std::string& group,

@@ -85,22 +85,14 @@ std::optional<PairingRow> Pairings::find(const std::string& pairing_hash) {
     return read_pairing(q);
 }
 
-std::optional<PairingRow> Pairings::find_code(const std::string& code, std::int64_t now) {
-    Statement q(
-        db_, std::string(pairing_columns) + "WHERE code = ? AND claimed = 0 AND expires_unix > ?");
+std::optional<std::string> Pairings::take_code(const std::string& code, std::int64_t now) {
+    Statement q(db_,
+                "UPDATE pairing_requests SET code = NULL WHERE code = ? AND claimed = 0 "
+                "AND expires_unix > ? RETURNING pairing_hash");
     q.bind(1, code);
     q.bind(2, now);
     if (!q.step()) return std::nullopt;
-    return read_pairing(q);
-}
-
-bool Pairings::take_code(const std::string& pairing_hash, const std::string& code) {
-    Statement q(db_,
-                "UPDATE pairing_requests SET code = NULL WHERE pairing_hash = ? AND code = ? "
-                "AND claimed = 0");
-    q.bind(1, pairing_hash);
-    q.bind(2, code);
-    return q.exec() == 1;
+    return q.column(0).text();
 }
 
 void Pairings::give_back_code(const std::string& pairing_hash, const std::string& code) {
