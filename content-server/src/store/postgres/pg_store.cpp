@@ -528,45 +528,43 @@ class PostgresStore final : public Store {
     void listen() {
         std::unique_ptr<sql::PgConnection> db;
         bool lost = false;
+        // Said once, when the connection goes; then retried every second.
+        auto lose = [&](const std::string& why) {
+            if (!lost) {
+                spdlog::error(
+                    "database: lost the connection that hears the other instances ({}); "
+                    "trying again every second",
+                    why);
+            }
+            db.reset();
+            lost = true;
+            events_connected_ = false;
+        };
         while (!stopping_) {
             if (!db) {
                 try {
                     db = std::make_unique<sql::PgConnection>(uri_);
                     db->exec(std::string("LISTEN ") + sql::kEventChannel);
-                    events_connected_ = true;
-                    if (lost) {
-                        ++event_reconnects_;
-                        spdlog::warn(
-                            "database: hearing the other instances again; reading what changed "
-                            "meanwhile");
-                        deliver(StoreEvent{StoreEvent::Kind::resync, {}, {}});
-                    }
-                    lost = false;
                 } catch (const std::exception& e) {
-                    db.reset();
-                    if (!lost) {
-                        spdlog::error(
-                            "database: lost the connection that hears the other instances ({}); "
-                            "trying again every second",
-                            e.what());
-                    }
-                    lost = true;
-                    events_connected_ = false;
+                    lose(e.what());
                     pause(1000);
                     continue;
                 }
+                events_connected_ = true;
+                if (lost) {
+                    ++event_reconnects_;
+                    spdlog::warn(
+                        "database: hearing the other instances again; reading what changed "
+                        "meanwhile");
+                    deliver(StoreEvent{StoreEvent::Kind::resync, {}, {}});
+                }
+                lost = false;
             }
             PGconn* conn = db->handle();
             pause(1000, PQsocket(conn));
             if (stopping_) break;
             if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK) {
-                spdlog::error(
-                    "database: lost the connection that hears the other instances ({}); "
-                    "trying again every second",
-                    sql::connection_error(conn));
-                db.reset();
-                lost = true;
-                events_connected_ = false;
+                lose(sql::connection_error(conn));
                 continue;
             }
             while (PGnotify* n = PQnotifies(conn)) {
