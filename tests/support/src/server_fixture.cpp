@@ -7,9 +7,8 @@
 #include <mutex>
 #include <stdexcept>
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
-
+#include "store/sql/pg_connection.hpp"
+#include "store/sql/sqlite_connection.hpp"
 #include "support/pg_cluster.hpp"
 
 #ifndef SIGNAGE_SERVER_BINARY
@@ -73,83 +72,36 @@ std::string ServerFixture::database() const {
     return on_postgres() ? database_for(data_dir_) : std::string{};
 }
 
-namespace {
-
-ServerFixture::Rows query_sqlite(const std::filesystem::path& file, const std::string& sql,
-                                 const std::vector<std::string>& params) {
-    sqlite3* db = nullptr;
-    auto fail = [&](const std::string& doing) {
-        const std::string why = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        throw std::runtime_error("query (SQLite): " + doing + ": " + why);
-    };
-    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-        fail("opening " + file.string());
-    }
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* q = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) != SQLITE_OK) fail(sql);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        sqlite3_bind_text(q, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
-    }
-    ServerFixture::Rows rows;
-    int rc = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        std::vector<std::string> row;
-        for (int c = 0; c < sqlite3_column_count(q); ++c) {
-            const auto* text = sqlite3_column_text(q, c);
-            row.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
-        }
-        rows.push_back(std::move(row));
-    }
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) fail(sql);
-    sqlite3_close(db);
-    return rows;
-}
-
-ServerFixture::Rows query_postgres(const std::string& uri, const std::string& sql,
-                                   const std::vector<std::string>& params) {
-    PGconn* conn = PQconnectdb(uri.c_str());
-    std::string numbered;
-    int n = 0;
-    for (const char c : sql) {
-        if (c == '?') {
-            numbered += "$" + std::to_string(++n);
-        } else {
-            numbered.push_back(c);
-        }
-    }
-    std::vector<const char*> values;
-    for (const auto& p : params) values.push_back(p.c_str());
-    PGresult* r = PQstatus(conn) == CONNECTION_OK
-                      ? PQexecParams(conn, numbered.c_str(), static_cast<int>(values.size()),
-                                     nullptr, values.data(), nullptr, nullptr, 0)
-                      : nullptr;
-    const ExecStatusType status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        const std::string why = PQerrorMessage(conn);
-        PQclear(r);
-        PQfinish(conn);
-        throw std::runtime_error("query (PostgreSQL): " + sql + ": " + why);
-    }
-    ServerFixture::Rows rows;
-    for (int i = 0; i < PQntuples(r); ++i) {
-        std::vector<std::string> row;
-        for (int c = 0; c < PQnfields(r); ++c) row.emplace_back(PQgetvalue(r, i, c));
-        rows.push_back(std::move(row));
-    }
-    PQclear(r);
-    PQfinish(conn);
-    return rows;
-}
-
-}  // namespace
-
 ServerFixture::Rows ServerFixture::query(const std::string& sql,
                                          const std::vector<std::string>& params) const {
-    if (const std::string uri = database(); !uri.empty()) return query_postgres(uri, sql, params);
-    return query_sqlite(data_dir_ / "signage.db", sql, params);
+    namespace db = signage::server::sql;
+    struct Close {
+        void operator()(sqlite3* f) const { sqlite3_close(f); }
+    };
+    std::unique_ptr<sqlite3, Close> file;
+    std::unique_ptr<db::Connection> connection;
+    if (const std::string uri = database(); !uri.empty()) {
+        connection = std::make_unique<db::PgConnection>(uri);
+    } else {
+        sqlite3* opened = nullptr;
+        const auto path = data_dir_ / "signage.db";
+        const int rc = sqlite3_open_v2(path.c_str(), &opened, SQLITE_OPEN_READWRITE, nullptr);
+        file.reset(opened);
+        if (rc != SQLITE_OK) {
+            throw std::runtime_error("query: cannot open " + path.string() + ": " +
+                                     sqlite3_errstr(rc));
+        }
+        sqlite3_busy_timeout(opened, 5000);
+        connection = std::make_unique<db::SqliteConnection>(opened);
+    }
+    db::Statement q(*connection, sql);
+    for (std::size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i) + 1, params[i]);
+    Rows rows;
+    while (q.step()) {
+        std::vector<std::string>& row = rows.emplace_back();
+        for (int c = 0; c < q.columns(); ++c) row.push_back(q.column(c).text());
+    }
+    return rows;
 }
 
 ServerFixture::ServerFixture(ServerOptions options)

@@ -54,6 +54,7 @@ class StatementImpl {
     virtual bool step() = 0;
     virtual int exec() = 0;
     virtual void reset() = 0;
+    virtual int columns() = 0;
     virtual bool is_null(int column) = 0;
     virtual std::int64_t get_int(int column) = 0;
     virtual double get_real(int column) = 0;
@@ -125,6 +126,8 @@ class Statement {
     int exec() { return impl_->exec(); }
     // Ready to run again (bound values are kept until bound again).
     void reset() { impl_->reset(); }
+    // How many columns its rows have (once it ran).
+    int columns() { return impl_->columns(); }
     Column column(int index) { return Column(*impl_, index); }
 
   private:

@@ -49,6 +49,7 @@ class PgStatement final : public StatementImpl {
         row_ = -1;
     }
 
+    int columns() override { return result_ ? PQnfields(result_.get()) : 0; }
     bool is_null(int column) override { return PQgetisnull(result_.get(), row_, column) != 0; }
     std::int64_t get_int(int column) override {
         if (is_null(column)) return 0;

@@ -282,7 +282,10 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
                          .append(direction)
                          .append(", m.sha256 LIMIT ?"));
     q.bind(1, query.search);
-    q.bind(2, "%" + like_escaped(query.search) + "%");
+    // Built by appending: GCC 12 reports a false -Wrestrict for "%" + string.
+    std::string pattern = "%";
+    pattern.append(like_escaped(query.search)).push_back('%');
+    q.bind(2, pattern);
     q.bind(3, query.limit);
     std::vector<MediaEntry> out;
     while (q.step()) {

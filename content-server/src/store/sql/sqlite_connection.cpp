@@ -59,6 +59,7 @@ class SqliteStatement final : public StatementImpl {
         done_ = false;
     }
 
+    int columns() override { return sqlite3_column_count(stmt_); }
     bool is_null(int column) override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
     std::int64_t get_int(int column) override { return sqlite3_column_int64(stmt_, column); }
     double get_real(int column) override { return sqlite3_column_double(stmt_, column); }
