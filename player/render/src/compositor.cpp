@@ -216,7 +216,6 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     if (film_ && current_) film_->update(now);
     if (previous_film_ && previous_) previous_film_->update(now);
     if (!current_) {
-        kept_.reset();
         SDL_SetRenderDrawColor(r, 0x2A, 0x2F, 0x36, 255);
         SDL_RenderFillRect(r, &dst);
         return;
@@ -247,7 +246,6 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
         }
         return;
     }
-    kept_.reset();
     // Slides drawn whole (crossfades, reveals) carry their films' frames.
     if (film_ && current_) film_->paint_into(current_.get());
     if (previous_film_ && previous_) previous_film_->paint_into(previous_.get());
@@ -318,7 +316,6 @@ void Compositor::draw(Clock::time_point now) {
     update_sound(now);
     SDL_Renderer* r = display_.renderer();
     const Size out = display_.size();
-    if (cover_ || emergency_) kept_.reset();
     if (cover_) {
         SDL_SetTextureBlendMode(cover_.get(), SDL_BLENDMODE_NONE);
         SDL_SetTextureAlphaMod(cover_.get(), 255);

@@ -167,6 +167,9 @@ class Compositor {
     // What the display still shows while a film plays alone on it
     // (Display::keeps_frame()): the slide around the film, and the film's
     // picture numbered `frame`, as of scene_ `scene`, in `dst`, on `pixels`.
+    // Whatever else reaches the screen (a crossfade, a reveal, a cover, an
+    // emergency, nothing) starts with a change that counts in scene_, so a
+    // kept frame from before it never matches again.
     struct Kept {
         std::uint64_t scene = 0;
         SDL_Rect dst{};
