@@ -87,13 +87,10 @@ namespace {
 
 // A group's latest manifest into the hub (its waiting screens wake when it
 // is newer than the one they have).
-void reload(Store& store, ManifestHub& hub, const std::string& group) {
-    auto snapshot = load_manifest(store, group);
-    if (!snapshot) {
-        spdlog::warn("manifest of {} from another instance: {}", group, snapshot.error().message);
-        return;
+void reload(ManifestHub& hub, const std::string& group) {
+    if (auto st = hub.reload(group); !st) {
+        spdlog::warn("manifest of {} from another instance: {}", group, st.error().message);
     }
-    hub.update(std::make_shared<const ManifestSnapshot>(std::move(*snapshot)));
 }
 
 std::optional<std::int64_t> screen_id_of(const std::string& text) {
@@ -111,7 +108,7 @@ void follow(Store& store, ManifestHub& hub, const StoreEvent& e) {
     using Kind = StoreEvent::Kind;
     switch (e.kind) {
         case Kind::manifest:
-            reload(store, hub, e.subject);
+            reload(hub, e.subject);
             return;
         case Kind::screens:
             store.screen_cache().forget();
@@ -138,7 +135,7 @@ void follow(Store& store, ManifestHub& hub, const StoreEvent& e) {
         case Kind::resync:
             // Whatever was missed: tokens read again, every manifest held here reloaded.
             store.screen_cache().forget();
-            for (const auto& group : hub.groups()) reload(store, hub, group);
+            for (const auto& group : hub.groups()) reload(hub, group);
             return;
     }
 }

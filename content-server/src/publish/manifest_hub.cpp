@@ -192,6 +192,13 @@ Result<SnapshotPtr> ManifestHub::current(const std::string& group) {
     return it->second;  // a concurrent publish or load may have won: keep theirs
 }
 
+Status ManifestHub::reload(const std::string& group) {
+    auto loaded = impl_->loader(group);
+    if (!loaded) return loaded.error();
+    update(std::make_shared<const ManifestSnapshot>(std::move(*loaded)));
+    return {};
+}
+
 void ManifestHub::wait_for_change(const std::string& group, std::int64_t screen_id,
                                   const std::string& known_version, std::chrono::milliseconds wait,
                                   WaitCallback done, bool accepts_commands) {

@@ -89,6 +89,10 @@ class ManifestHub {
     // leave the hub, or a waiter, on the older one.
     void update(SnapshotPtr snapshot);
 
+    // Reads the group's manifest again through the Loader and update()s
+    // with it (another instance stored a newer one).
+    Status reload(const std::string& group);
+
     // A screen now belongs to `snapshot`'s group: its waiters (in its old
     // group) are answered at once with that group's manifest, and a wait it
     // starts later in its old group (a request already past authentication
