@@ -62,9 +62,11 @@ bool is_temporary_name(std::string_view name) {
            suffix.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-Result<StaleTemporaries> remove_stale_temporaries(const fs::path& dir) {
+Result<StaleTemporaries> remove_stale_temporaries(const fs::path& dir,
+                                                  std::chrono::seconds older_than) {
     StaleTemporaries removed;
     std::error_code ec;
+    const auto cutoff = fs::file_time_type::clock::now() - older_than;
     if (!fs::is_directory(dir, ec)) return removed;
     fs::recursive_directory_iterator it(dir, ec);
     if (ec) return make_error(ErrorCode::io, "cannot list " + dir.string() + ": " + ec.message());
@@ -73,6 +75,13 @@ Result<StaleTemporaries> remove_stale_temporaries(const fs::path& dir) {
         const fs::directory_entry& entry = *it;
         if (!entry.is_regular_file(ec) || !is_temporary_name(entry.path().filename().string())) {
             continue;
+        }
+        if (older_than.count() > 0) {
+            const auto written = entry.last_write_time(ec);
+            if (ec || written > cutoff) {
+                ec.clear();
+                continue;
+            }
         }
         const std::uint64_t size = entry.file_size(ec);
         if (!fs::remove(entry.path(), ec) || ec) {

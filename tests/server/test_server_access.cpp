@@ -93,6 +93,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/screens/{id}/screenshot", "UUFKKK"},
         {"GET /api/v1/screens/{id}/screenshot-requests/{request}", "UUFKKK"},
         {"GET /metrics", "KKKKKK"},
+        {"GET /api/v1/health", "KKKKKK"},
         {"GET /api/v1/webhooks", "UUFFFK"},
         {"POST /api/v1/webhooks", "UUFFFK"},
         {"GET /api/v1/webhooks/{id}", "UUFFFK"},

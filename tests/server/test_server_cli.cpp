@@ -226,3 +226,45 @@ TEST_CASE("server: the data directory is 0700 and the database files 0600 after 
     server.start();
     CHECK(mode_of(options.data_dir / "signage.db") == 0600);
 }
+
+TEST_CASE("server: check says what would stop an instance, and migrate brings the schema up",
+          "[server][cli]") {
+    TempDir data("signage-check");
+    const std::string dir = data.path().string();
+
+    // A new installation: nothing in the database yet.
+    auto fresh = ServerFixture::run_cli({"check", "--data", dir});
+    INFO(fresh.out);
+    CHECK(fresh.status == 1);
+    CHECK(std::regex_search(fresh.out, std::regex("^ok +database ", std::regex::multiline)));
+    CHECK(std::regex_search(fresh.out, std::regex("^FAIL +schema +none yet, this server writes "
+                                                  "[0-9]+: run signage-server migrate",
+                                                  std::regex::multiline)));
+    CHECK(std::regex_search(fresh.out,
+                            std::regex("^ok +media +.*/media writable", std::regex::multiline)));
+
+    auto migrated = ServerFixture::run_cli({"migrate", "--data", dir});
+    INFO(migrated.out);
+    CHECK(migrated.status == 0);
+    CHECK(std::regex_search(migrated.out, std::regex("schema none yet -> [0-9]+\n")));
+    auto again = ServerFixture::run_cli({"migrate", "--data", dir});
+    CHECK(again.status == 0);
+    CHECK(again.out.find("is current, nothing to do") != std::string::npos);
+
+    auto ready = ServerFixture::run_cli({"check", "--data", dir});
+    INFO(ready.out);
+    CHECK(ready.status == 0);
+    CHECK(std::regex_search(
+        ready.out, std::regex("^ok +schema +[0-9]+ \\(current\\)", std::regex::multiline)));
+
+    // A media directory that cannot be written (a file stands in its way).
+    write_text_file(data / "not-a-directory", "x");
+    auto blocked = ServerFixture::run_cli(
+        {"check", "--data", dir, "--media-dir", (data / "not-a-directory").string()});
+    INFO(blocked.out);
+    CHECK(blocked.status == 1);
+    CHECK(std::regex_search(blocked.out, std::regex("^FAIL +media ", std::regex::multiline)));
+    // --from without --to is a usage error.
+    CHECK(ServerFixture::run_cli({"migrate", "--from", dir}).status == 2);
+    CHECK(ServerFixture::run_cli({"migrate", "--from", dir, "--to", "mysql://x"}).status == 2);
+}

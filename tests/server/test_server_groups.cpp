@@ -443,7 +443,7 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 14);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 15);
     // Version 10: rotation orders; none after the upgrade (the default order).
     CHECK(db.execAndGet("SELECT COUNT(*) FROM group_orders").getInt() == 0);
     // Version 8: alerts, no webhooks after the upgrade.

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <future>
 
@@ -582,6 +583,40 @@ TEST_CASE("server: temporary files a crash left in media are removed at start, s
     std::filesystem::remove(media / jpeg_sha.substr(0, 2) / jpeg_sha);
     CHECK(editor.put_bytes("/api/v1/media", jpeg, "image/jpeg").status == 201);
     CHECK(media_files(server).size() == 2);
+}
+
+TEST_CASE(
+    "server: in a media directory other instances share, only temporaries over an hour old are "
+    "removed at start",
+    "[server][media][leftovers]") {
+    TempDir shared_media("signage-shared-media");
+    ServerOptions options;
+    options.args = {"--media-dir", shared_media.path().string()};
+    ServerFixture server(options);
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const std::string png = make_png(40, 30, 9);
+    const std::string sha = signage::sha256_hex(png);
+    REQUIRE(editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
+    CHECK(std::filesystem::is_regular_file(shared_media / sha.substr(0, 2) / sha));
+    CHECK_FALSE(std::filesystem::exists(server.data_dir() / "media" / sha.substr(0, 2) / sha));
+    REQUIRE(server.stop() == 0);
+
+    // Another instance's upload in progress, and one a crash left yesterday.
+    const auto writing = shared_media / "ab" / (std::string(64, 'a') + ".tmp-0123456789ab");
+    const auto stale = shared_media / "cd" / (std::string(64, 'c') + ".tmp-ba9876543210");
+    std::filesystem::create_directories(writing.parent_path());
+    std::filesystem::create_directories(stale.parent_path());
+    write_text_file(writing, "still being written");
+    write_text_file(stale, "left by a crash");
+    std::filesystem::last_write_time(
+        stale, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+
+    server.start();
+    CHECK(std::filesystem::exists(writing));
+    CHECK_FALSE(std::filesystem::exists(stale));
+    auto served = server.client().get("/media/" + sha);
+    CHECK(served.status == 200);
+    CHECK(served.body == png);
 }
 
 namespace {

@@ -704,8 +704,8 @@ TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withd
     // The file as a schema 6 server left it: the slides table's old CHECK,
     // which does not know "withdrawn", no alert tables (schema 8), no
     // group orders (schema 10), no editors or retired claim keys (11), no
-    // film facts (12), no renditions (13) and no shared throttles or
-    // pairings (14).
+    // film facts (12), no renditions (13), no shared throttles or
+    // pairings (14) and no screenshot requests (15).
     {
         SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
         db.exec(R"sql(
@@ -731,6 +731,7 @@ DROP TABLE webhooks;
 ALTER TABLE media DROP COLUMN name;
 DROP TABLE throttle_events;
 DROP TABLE pairing_requests;
+DROP TABLE screenshot_requests;
 UPDATE schema_version SET version = 6;
 )sql");
         CHECK_THROWS(db.exec("UPDATE slides SET status = 'withdrawn'"));

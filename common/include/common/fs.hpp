@@ -2,6 +2,7 @@
 // File helpers that survive crashes and power cuts: a file is either the old
 // version or the complete new one, never a torn mix.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -43,8 +44,11 @@ struct StaleTemporaries {
 };
 // Removes the temporaries a crash left under `dir` (any depth): regular files
 // named as temporary_path_for names them. Call it only while nothing writes
-// under `dir`. A missing `dir` has none; "io" when a file cannot be removed.
-Result<StaleTemporaries> remove_stale_temporaries(const std::filesystem::path& dir);
+// under `dir`, or give `older_than`: then only temporaries last written
+// longer ago than that go (a directory other processes write to). A missing
+// `dir` has none; "io" when a file cannot be removed.
+Result<StaleTemporaries> remove_stale_temporaries(
+    const std::filesystem::path& dir, std::chrono::seconds older_than = std::chrono::seconds{0});
 
 // The program `name` as the shell would find it in the directories of PATH
 // (/usr/bin:/bin when unset): the first executable regular file; empty when

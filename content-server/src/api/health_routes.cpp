@@ -25,6 +25,7 @@
 #include "publish/manifest_hub.hpp"
 #include "screens/screen_service.hpp"
 #include "screens/screenshot_requests.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 
@@ -234,7 +235,11 @@ void add_health_routes(http::Router& router, Services& s) {
                 }
                 if (auto st = s.screens.put_screenshot(screen.id, id, req.body); !st)
                     return st.error();
-                if (!id.empty()) s.screenshots.arrived(screen.id, id);
+                if (!id.empty()) {
+                    if (auto answered = s.screenshots.arrived(screen.id, id); !answered) {
+                        return answered.error();
+                    }
+                }
                 spdlog::info("screenshot: screen={} id={} bytes={}", screen.name,
                              id.empty() ? "periodic" : id, req.body.size());
                 return http::json_response(201, {{"size", req.body.size()},
@@ -268,12 +273,13 @@ void add_health_routes(http::Router& router, Services& s) {
             if (screen.revoked) {
                 return make_error(ErrorCode::conflict, "the screen's token was revoked", "id");
             }
-            const auto shot = s.screenshots.open(screen.id);
+            auto shot = s.screenshots.open(screen.id);
+            if (!shot) return shot.error();
             const bool waiting = s.hub.is_waiting(screen.id);
-            s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot.id}}.dump());
+            s.hub.send_command(screen.id, json{{"command", "screenshot"}, {"id", shot->id}}.dump());
             spdlog::info("screenshot: requested screen={} id={} by={} waiting={}", screen.name,
-                         shot.id, c.user().username, waiting);
-            json view = shot_request_view(shot);
+                         shot->id, c.user().username, waiting);
+            json view = shot_request_view(*shot);
             view["waiting"] = waiting;
             return http::json_response(202, view);
         });
@@ -333,6 +339,26 @@ void add_health_routes(http::Router& router, Services& s) {
                 }
                 res.body = std::move((*shot)->png);
                 return res;
+            });
+
+    // For a load balancer or a monitor: 200 while this instance can serve
+    // (its database answers a transaction), else 503 with the reason. Says
+    // which instance answered and whether it hears the other instances.
+    api.add(Method::get, "/api/v1/health", {.access = Access::anyone()},
+            [&s](Call&) -> Result<Response> {
+                const StoreHealth h = s.store.health();
+                json body = {{"instance", s.instance},
+                             {"database", h.backend},
+                             {"events_connected", h.events_connected}};
+                auto answered = s.store.read([](Tx&) -> Status { return {}; });
+                if (answered) {
+                    body["status"] = "ok";
+                    return http::json_response(200, body);
+                }
+                spdlog::warn("health: {}", answered.error().to_string());
+                body["status"] = "unavailable";
+                body["reason"] = "the database does not answer";
+                return http::json_response(503, body);
             });
 
     // Open like a health check: scrape it on loopback or behind the proxy;

@@ -12,6 +12,7 @@
 #include "http/responses.hpp"
 #include "publish/manifest_hub.hpp"
 #include "screens/screen_service.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 
@@ -105,6 +106,13 @@ void add_player_routes(http::Router& router, Services& s) {
             if (!s.screens.seen_within(screen.id)) return false;
             auto current = s.hub.loaded(screen.group);
             if (!current) return false;
+            // A screen that names another version than ours may have it
+            // from another instance that published a moment ago: the worker
+            // reads the latest before answering.
+            if (s.store.shared() &&
+                !http::if_none_match_names(req.header("if-none-match"), current->version)) {
+                return false;
+            }
             auto wait = parse_wait(req);
             if (!wait) {
                 respond(http::error_response(wait.error()));
@@ -124,6 +132,17 @@ void add_player_routes(http::Router& router, Services& s) {
             }
             auto snap = s.hub.current(screen.group);
             if (!snap) return respond(http::error_response(snap.error()));
+            // Never send a screen back to an older manifest than one another
+            // instance gave it: with other instances on the database, a
+            // version not ours is looked up there first.
+            if (s.store.shared() &&
+                !http::if_none_match_names(req.header("if-none-match"), (*snap)->version)) {
+                if (auto st = s.hub.reload(screen.group); !st) {
+                    return respond(http::error_response(st.error()));
+                }
+                snap = s.hub.current(screen.group);
+                if (!snap) return respond(http::error_response(snap.error()));
+            }
             answer_manifest(s, req, screen, *wait, *snap, respond);
         });
 }

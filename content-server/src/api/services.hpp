@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "screens/device_quota.hpp"
 
@@ -26,6 +27,7 @@ class Metrics;
 class AlertService;
 class OrderService;
 class Converter;
+class Store;
 
 // Screen health settings (signage-server flags).
 struct HealthConfig {
@@ -61,6 +63,8 @@ struct Services {
     AlertService& alerts;
     OrderService& orders;
     Converter& converter;  // films to the groups' screen profiles
+    Store& store;          // GET /api/v1/health asks it whether the database answers
+    std::string instance;  // --instance-name
 };
 
 }  // namespace signage::server

@@ -18,6 +18,7 @@
 
 #include "app/demo.hpp"
 #include "app/server.hpp"
+#include "app/transfer.hpp"
 #include "auth/account_service.hpp"
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
@@ -143,6 +144,93 @@ int screen_add(const std::string& data, const std::string& database, const std::
     return 0;
 }
 
+// What `migrate` and `check` say of the records.
+std::string schema_words(const DatabaseState& s) {
+    return s.schema == 0 ? std::string("none yet") : std::to_string(s.schema);
+}
+
+// migrate --from DATA --to URI: the SQLite installation's records and
+// media into PostgreSQL (app/transfer.hpp), verified.
+int transfer(const std::string& from, const std::string& to, const std::string& media_dir) {
+    const auto started = std::chrono::steady_clock::now();
+    std::cout << "copying " << from << " (SQLite) to " << redacted_uri(to) << "\n" << std::flush;
+    TransferPlan plan{from, to, media_dir};
+    auto report = transfer_to_postgres(plan, [](const std::string& line) {
+        std::cout << "  " << line << "\n" << std::flush;
+    });
+    if (!report) return failure(report.error().to_string());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    std::cout << "done in " << static_cast<double>(ms) / 1000.0 << " s: " << report->rows
+              << " rows in " << report->tables << " tables, " << report->media_files
+              << " media files. Start the instances with --database " << redacted_uri(to)
+              << (media_dir.empty() ? " --data " + from : " --media-dir " + media_dir) << "\n";
+    return 0;
+}
+
+int migrate(const std::string& data, const std::string& database) {
+    auto before = inspect_database(data, database);
+    if (!before) return failure(before.error().to_string());
+    if (before->schema > before->current) {
+        return failure("database " + before->where + ": schema " + std::to_string(before->schema) +
+                       " was written by a newer signage-server (this one writes " +
+                       std::to_string(before->current) + ")");
+    }
+    if (before->schema == before->current) {
+        std::cout << "database " << before->where << ": schema " << before->current
+                  << " is current, nothing to do\n";
+        return 0;
+    }
+    auto store = open_data_store(data, database);  // migrates, each step in a transaction
+    if (!store) return failure(store.error().to_string());
+    store->reset();
+    auto after = inspect_database(data, database);
+    if (!after) return failure(after.error().to_string());
+    std::cout << "database " << after->where << ": schema " << schema_words(*before) << " -> "
+              << after->schema << "\n";
+    return after->schema == after->current ? 0 : exit_failure;
+}
+
+// One line each: "ok" or "FAIL", what, and the facts; exit 1 on any FAIL.
+int check(const std::string& data, const std::string& database, const std::string& media_dir) {
+    bool healthy = true;
+    auto line = [&healthy](bool ok, const char* what, const std::string& text) {
+        if (!ok) healthy = false;
+        std::cout << (ok ? "ok    " : "FAIL  ") << what << "  " << text << "\n";
+    };
+    auto state = inspect_database(data, database);
+    if (!state) {
+        line(false, "database", state.error().message);
+    } else {
+        line(true, "database",
+             state->where + (state->server_version.empty()
+                                 ? std::string()
+                                 : " (PostgreSQL " + state->server_version + ")"));
+        if (state->schema == state->current) {
+            line(true, "schema  ", std::to_string(state->schema) + " (current)");
+        } else if (state->schema > state->current) {
+            line(false, "schema  ",
+                 std::to_string(state->schema) +
+                     ", written by a newer signage-server (this one "
+                     "writes " +
+                     std::to_string(state->current) + ")");
+        } else {
+            line(false, "schema  ",
+                 schema_words(*state) + ", this server writes " + std::to_string(state->current) +
+                     ": run signage-server migrate");
+        }
+    }
+    const std::filesystem::path media = media_dir.empty() ? std::filesystem::path(data) / "media"
+                                                          : std::filesystem::path(media_dir);
+    if (auto st = check_media_dir(media); !st) {
+        line(false, "media   ", st.error().message);
+    } else {
+        line(true, "media   ", media.string() + " writable");
+    }
+    return healthy ? 0 : exit_failure;
+}
+
 // Each waiting screen holds a socket: allow as many as the system lets us.
 void raise_file_limit() {
     rlimit limit{};
@@ -188,7 +276,13 @@ int run_cli(int argc, char** argv) {
         "is better kept in ~/.pgpass); default: SQLite in --data";
     app.add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
     app.add_option("--instance-name", config.instance_name,
-                   "this instance in /metrics and the log (default: HOST:PORT)");
+                   "this instance in /metrics and the log (default: HOST:PORT)")
+        ->envname("SIGNAGE_INSTANCE_NAME");
+    std::string media_dir;
+    app.add_option("--media-dir", media_dir,
+                   "media store shared by several instances (network storage); default: "
+                   "DATA/media")
+        ->envname("SIGNAGE_MEDIA_DIR");
     app.add_option("--listen", listen, "address to serve on, HOST:PORT (port 0: any free port)");
     app.add_flag("--demo", config.demo, "seed the demo content into an empty database");
     app.add_option("--assets", assets, "built-in assets directory")->capture_default_str();
@@ -344,6 +438,39 @@ int run_cli(int argc, char** argv) {
     routes_cmd->add_flag("--json", routes_json,
                          "a JSON list of {method, pattern, access}: who may call each route");
 
+    auto* migrate_cmd = app.add_subcommand(
+        "migrate",
+        "bring the database's schema up to date (as a starting server does), each step in "
+        "one transaction, and say what was done");
+    std::string migrate_data, migrate_from, migrate_to, migrate_media;
+    migrate_cmd->add_option("--data", migrate_data, "data directory (SQLite)");
+    migrate_cmd->add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
+    auto* from_opt = migrate_cmd->add_option(
+        "--from", migrate_from,
+        "move this SQLite installation (its data directory) to the database --to names: every "
+        "record and media file, verified by counts and sha256");
+    auto* to_opt = migrate_cmd->add_option("--to", migrate_to,
+                                           "the empty PostgreSQL database to move --from into");
+    migrate_cmd
+        ->add_option("--media-dir", migrate_media,
+                     "with --from: copy the media here (the instances' shared directory); "
+                     "default: they stay in FROM/media")
+        ->needs(from_opt);
+    from_opt->needs(to_opt);
+    to_opt->needs(from_opt);
+    from_opt->excludes("--data");
+    from_opt->excludes("--database");
+
+    auto* check_cmd = app.add_subcommand(
+        "check",
+        "check that an instance could serve: database reachable, schema current, media "
+        "directory writable; one line each, exit status 1 when any fails");
+    std::string check_data, check_media;
+    check_cmd->add_option("--data", check_data, "data directory");
+    check_cmd->add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
+    check_cmd->add_option("--media-dir", check_media, "media directory (default: DATA/media)")
+        ->envname("SIGNAGE_MEDIA_DIR");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -375,6 +502,24 @@ int run_cli(int argc, char** argv) {
         if (auto bad = records_at(screen_data)) return *bad;
         return screen_add(screen_data, database, screen_name, group);
     }
+    if (migrate_cmd->parsed()) {
+        if (!migrate_from.empty()) {
+            if (!is_postgres_uri(migrate_to)) {
+                return usage_error("--to: expected postgresql://USER@HOST:PORT/DB, got \"" +
+                                   redacted_uri(migrate_to) + "\"");
+            }
+            return transfer(migrate_from, migrate_to, migrate_media);
+        }
+        if (auto bad = records_at(migrate_data)) return *bad;
+        return migrate(migrate_data, database);
+    }
+    if (check_cmd->parsed()) {
+        if (auto bad = records_at(check_data)) return *bad;
+        if (check_data.empty() && check_media.empty()) {
+            return usage_error("--data or --media-dir is required (where the media are kept)");
+        }
+        return check(check_data, database, check_media);
+    }
     if (routes_cmd->parsed()) {
         ServerConfig routes_config;
         routes_config.host = "127.0.0.1";
@@ -397,13 +542,22 @@ int run_cli(int argc, char** argv) {
         return 0;
     }
 
-    if (data.empty()) return usage_error("--data is required (media, and SQLite's database)");
+    if (database.empty() && data.empty()) {
+        return usage_error("--data is required (SQLite's database and the media)");
+    }
+    if (data.empty() && media_dir.empty()) {
+        return usage_error("--data or --media-dir is required (where the media are kept)");
+    }
+    if (data.empty() && config.demo) {
+        return usage_error("--demo needs --data (the demo screen's token is written there)");
+    }
     if (auto bad = records_at(data)) return *bad;
     if (listen.empty()) return usage_error("--listen is required");
     if (!parse_listen(listen, config.host, config.port)) {
         return usage_error("--listen: expected HOST:PORT, got \"" + listen + "\"");
     }
     config.data_dir = data;
+    config.media_dir = media_dir;
     config.database = database;
     if (config.instance_name.empty()) {
         char host[256] = {};

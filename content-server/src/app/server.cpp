@@ -83,6 +83,62 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
     return store;
 }
 
+Result<DatabaseState> inspect_database(const std::filesystem::path& data_dir,
+                                       const std::string& database) {
+    DatabaseState state;
+    if (!database.empty()) {
+        if (!is_postgres_uri(database)) {
+            return make_error(ErrorCode::invalid,
+                              "expected a PostgreSQL URI (postgresql://USER@HOST:PORT/DB), got \"" +
+                                  redacted_uri(database) + "\"",
+                              "database");
+        }
+        auto facts = inspect_postgres(database);
+        if (!facts) return facts.error();
+        state.backend = "postgresql";
+        state.where = redacted_uri(database);
+        state.schema = facts->schema;
+        state.current = postgres_schema_version;
+        state.server_version = facts->server_version;
+        return state;
+    }
+    const auto db = data_dir / "signage.db";
+    auto schema = sqlite_schema_of(db);
+    if (!schema) return schema.error();
+    state.backend = "sqlite";
+    state.where = db.string();
+    state.schema = *schema;
+    state.current = sqlite_schema_version;
+    return state;
+}
+
+Status check_media_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return make_error(ErrorCode::io, "cannot create " + dir.string() + ": " + ec.message());
+    const auto probe = dir / (".check-" + random_suffix());
+    if (auto st = write_file_atomic(probe, "civic-signage media directory check\n"); !st) {
+        return st;
+    }
+    if (!std::filesystem::remove(probe, ec) || ec) {
+        return make_error(ErrorCode::io, "cannot remove " + probe.string() + ": " + ec.message());
+    }
+    return {};
+}
+
+std::filesystem::path ServerConfig::media_path() const {
+    return media_dir.empty() ? data_dir / "media" : media_dir;
+}
+
+std::filesystem::path ServerConfig::spool_dir() const {
+    if (!data_dir.empty()) return data_dir / "spool";
+    std::string name = instance_name.empty() ? std::string("instance") : instance_name;
+    for (char& c : name) {
+        if (c == '/' || c == ':' || static_cast<unsigned char>(c) < 0x20) c = '_';
+    }
+    return media_path() / ".spool" / name;
+}
+
 namespace {
 
 // A group's latest manifest into the hub (its waiting screens wake when it
@@ -229,7 +285,12 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     auto store = open_data_store(config.data_dir, config.database);
     if (!store) return store.error();
     m.store = std::move(*store);
-    m.media = std::make_unique<MediaStore>(config.data_dir / "media", *m.store, config.media);
+    if (config.data_dir.empty() && config.media_dir.empty()) {
+        return make_error(ErrorCode::invalid, "--data or --media-dir is required (the media store)",
+                          "--media-dir");
+    }
+    m.media = std::make_unique<MediaStore>(config.media_path(), *m.store, config.media,
+                                           !config.media_dir.empty());
     m.media->remove_leftovers();
     m.media->address_posters();
     m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
@@ -256,7 +317,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.orders = std::make_unique<OrderService>(*m.store);
     m.quiz = std::make_unique<QuizService>(*m.store, config.prize_code_days);
     m.pairing = std::make_unique<PairingService>(*m.store, *m.screens, config.pairing_code_ttl);
-    m.screenshots = std::make_unique<ScreenshotRequests>(config.health.screenshot_timeout);
+    m.screenshots =
+        std::make_unique<ScreenshotRequests>(*m.store, config.health.screenshot_timeout);
     PreviewConfig preview;
     preview.player = find_player(config.player);
     preview.timeout = config.preview_timeout;
@@ -268,7 +330,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.plays = std::make_unique<PlayReports>(*m.store);
     m.alerts = std::make_unique<AlertService>(*m.store, config.alerts);
     ConvertConfig convert = config.convert;
-    convert.spool_dir = config.data_dir / "spool";
+    convert.spool_dir = config.spool_dir();
     m.converter = std::make_unique<Converter>(*m.store, *m.media, std::move(convert));
     // A finished conversion reaches the screens at once, without a publish.
     m.converter->on_done([publisher = m.publisher.get()] {
@@ -276,10 +338,27 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
             spdlog::error("convert: manifests not re-issued: {}", films.error().message);
         }
     });
-    m.services = std::make_unique<Services>(
-        Services{*m.media, *m.auth, *m.accounts, *m.screens, *m.slides, *m.publisher, *m.hub,
-                 *m.groups, *m.quiz, *m.pairing, *m.screenshots, *m.preview, *m.plays,
-                 config.console_dir, m.metrics, config.health, *m.alerts, *m.orders, *m.converter});
+    m.services = std::make_unique<Services>(Services{*m.media,
+                                                     *m.auth,
+                                                     *m.accounts,
+                                                     *m.screens,
+                                                     *m.slides,
+                                                     *m.publisher,
+                                                     *m.hub,
+                                                     *m.groups,
+                                                     *m.quiz,
+                                                     *m.pairing,
+                                                     *m.screenshots,
+                                                     *m.preview,
+                                                     *m.plays,
+                                                     config.console_dir,
+                                                     m.metrics,
+                                                     config.health,
+                                                     *m.alerts,
+                                                     *m.orders,
+                                                     *m.converter,
+                                                     *m.store,
+                                                     config.instance_name});
     m.alerts->set_screen_source(
         [services = m.services.get()] { return screen_status_list(*services); });
     m.publisher->on_publish([alerts = m.alerts.get()](const PublishResult& result, const User& by) {
@@ -323,7 +402,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
                                     guard->caps().max_per_address};
     });
     http::SessionLimits limits = config.http;
-    limits.spool_dir = config.data_dir / "spool";
+    limits.spool_dir = config.spool_dir();
     clear_spool(limits.spool_dir);
     auto listener = http::Listener::open(m.io, endpoint, *m.router, limits, *m.guard);
     if (!listener) return listener.error();

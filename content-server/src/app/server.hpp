@@ -26,7 +26,12 @@ namespace signage::server {
 class Store;
 
 struct ServerConfig {
-    std::filesystem::path data_dir;  // database and media; created when missing
+    // SQLite's database, media, and uploads in progress; created when
+    // missing. May be empty with a PostgreSQL `database` and a `media_dir`.
+    std::filesystem::path data_dir;
+    // --media-dir: the media store, shared by several instances (network
+    // storage); empty: DATA/media, this instance's own.
+    std::filesystem::path media_dir;
     // --database: a PostgreSQL URI (postgresql://…) holds the records
     // instead of DATA/signage.db; empty: SQLite.
     std::string database;
@@ -47,8 +52,8 @@ struct ServerConfig {
     std::chrono::milliseconds preview_timeout{20000};
     HealthConfig health;  // offline rule, screenshot size, /metrics on or off
     AlertConfig alerts;   // webhook retries, how often screens and reviews are checked
-    // Connections: caps, request deadlines (its spool_dir is set from
-    // data_dir), and the proxies whose X-Forwarded-For names the client.
+    // Connections: caps, request deadlines (its spool_dir is set by
+    // spool_dir()), and the proxies whose X-Forwarded-For names the client.
     http::ConnectionCaps connections;
     http::SessionLimits http;
     std::vector<std::string> trusted_proxies = {"127.0.0.1", "::1"};
@@ -57,8 +62,15 @@ struct ServerConfig {
     int prize_code_days = 3;
     // Films converted to the groups' screen profiles: the ffmpeg program
     // (--ffmpeg) and the time limit (--convert-timeout-ms); the spool
-    // directory is set from data_dir.
+    // directory is set by spool_dir().
     ConvertConfig convert;
+
+    // Where the media are: media_dir, else DATA/media.
+    std::filesystem::path media_path() const;
+    // Where uploads and conversions are spooled: DATA/spool, else (no
+    // data_dir) MEDIA/.spool/INSTANCE: on the media's file system, so a
+    // film is linked into place, not copied, and this instance's own.
+    std::filesystem::path spool_dir() const;
 };
 
 // Opens the PostgreSQL database `database` names when it is not empty;
@@ -66,6 +78,21 @@ struct ServerConfig {
 // makes are 0700, the database and its -wal and -shm files 0600.
 Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data_dir,
                                                const std::string& database = {});
+// Where the records are and their schema, read without changing anything
+// (signage-server check and migrate).
+struct DatabaseState {
+    std::string backend;         // "sqlite" or "postgresql"
+    std::string where;           // the file, or the URI without its password
+    int schema = 0;              // 0: none yet
+    int current = 0;             // the schema this server writes
+    std::string server_version;  // PostgreSQL's
+};
+Result<DatabaseState> inspect_database(const std::filesystem::path& data_dir,
+                                       const std::string& database);
+// Whether the media can be stored in `dir`: it exists (or is made) and
+// takes a file written, fsynced and renamed as uploads are, then removed.
+Status check_media_dir(const std::filesystem::path& dir);
+
 // Whether `database` is a PostgreSQL URI (postgresql:// or postgres://).
 bool is_postgres_uri(const std::string& database);
 

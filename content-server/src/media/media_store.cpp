@@ -194,8 +194,8 @@ MediaUsage media_usage(Tx& tx) {
     return out;
 }
 
-MediaStore::MediaStore(std::filesystem::path dir, Store& store, MediaLimits limits)
-    : dir_(std::move(dir)), store_(store), limits_(limits) {}
+MediaStore::MediaStore(std::filesystem::path dir, Store& store, MediaLimits limits, bool shared)
+    : dir_(std::move(dir)), store_(store), limits_(limits), shared_(shared) {}
 
 std::filesystem::path MediaStore::path_for(std::string_view sha256) const {
     return dir_ / std::string(sha256.substr(0, 2)) / std::string(sha256);
@@ -299,14 +299,13 @@ Result<MediaInfo> MediaStore::ingest_film(const std::filesystem::path& file, std
     info.video->poster_sha256 = sha256_hex(probed->poster_png);
     info.rendition_of = rendition_of;
     std::lock_guard lock(files_mutex_);
-    if (auto st = write_file_atomic(poster_path_for(info.sha256), probed->poster_png); !st) {
-        spdlog::error("media: cannot write the poster of {}: {}", info.sha256,
-                      st.error().to_string());
-        return make_error(ErrorCode::internal, "the media file could not be stored");
-    }
+    const auto poster = poster_path_for(info.sha256);
     return keep(
         std::move(info), size,
-        [&file](const std::filesystem::path& path) { return link_or_copy(file, path); },
+        [&](const std::filesystem::path& path) -> Status {
+            if (auto st = write_file_atomic(poster, probed->poster_png); !st) return st;
+            return link_or_copy(file, path);
+        },
         uploaded_by, created);
 }
 
@@ -315,17 +314,34 @@ Result<MediaInfo> MediaStore::keep(MediaInfo info, std::uint64_t size,
                                    std::optional<std::int64_t> uploaded_by, bool* created) {
     if (info.name.empty()) info.name = default_media_name(info);
     const auto path = path_for(info.sha256);
-    std::error_code ec;
-    const bool have_file =
-        std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == size;
-    if (!have_file) {
+    const bool film = info.video.has_value();
+    // Whether the file (and a film's poster) is in place, whole.
+    const auto in_place = [&] {
+        std::error_code ec;
+        return std::filesystem::is_regular_file(path, ec) &&
+               std::filesystem::file_size(path, ec) == size &&
+               (!film || std::filesystem::is_regular_file(poster_path_for(info.sha256), ec));
+    };
+    const auto put = [&]() -> Status {
         if (auto st = write(path); !st) {
             spdlog::error("media: cannot write {}: {}", path.string(), st.error().to_string());
             return make_error(ErrorCode::internal, "the media file could not be stored");
         }
+        return {};
+    };
+    // Written outside the transaction, so the write lock is not held while
+    // a film is copied...
+    if (!in_place()) {
+        if (auto st = put(); !st) return st.error();
     }
     bool added = false;
     auto recorded = store_.write([&](Tx& tx) -> Result<MediaInfo> {
+        // ...and looked at again under it: another instance sharing the
+        // media directory may have deleted the same content meanwhile
+        // (remove() sets files aside under the same lock).
+        if (!in_place()) {
+            if (auto st = put(); !st) return st.error();
+        }
         if (auto existing = tx.media().find(info.sha256)) return std::move(*existing);
         tx.media().add(info, uploaded_by);
         added = true;
@@ -337,7 +353,8 @@ Result<MediaInfo> MediaStore::keep(MediaInfo info, std::uint64_t size,
 
 void MediaStore::remove_leftovers() {
     std::lock_guard lock(files_mutex_);
-    auto removed = remove_stale_temporaries(dir_);
+    using namespace std::chrono_literals;
+    auto removed = remove_stale_temporaries(dir_, shared_ ? 1h : 0s);
     if (!removed) {
         spdlog::error("media: leftover temporary files: {}", removed.error().to_string());
     } else if (removed->files > 0) {
@@ -433,6 +450,7 @@ Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::strin
 Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
     std::lock_guard lock(files_mutex_);
     std::vector<std::string> gone{sha256};  // whose files go
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> set_aside;  // file, aside
     auto removed = store_.write([&](Tx& tx) -> Status {
         auto found = tx.media().find(sha256);
         if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
@@ -460,16 +478,38 @@ Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
         }
         tx.media().remove_renditions(sha256);
         tx.audit().record(actor, "delete", "media", sha256, media_audit_json(*found), "");
+        // The files are set aside under the write lock, where an upload of
+        // the same content on another instance sharing the directory looks
+        // for them (keep()); they go once the deletion commits, and come
+        // back if it does not.
+        for (const std::string& sha : gone) {
+            for (const auto& file : {path_for(sha), poster_path_for(sha)}) {
+                std::error_code ec;
+                if (!std::filesystem::exists(file, ec)) continue;
+                auto aside = temporary_path_for(file);
+                std::filesystem::rename(file, aside, ec);
+                if (ec) {
+                    spdlog::warn("media: {} cannot be set aside: {}", file.string(), ec.message());
+                    continue;
+                }
+                set_aside.emplace_back(file, std::move(aside));
+            }
+        }
         return {};
     });
-    if (!removed) return removed;
-    for (const std::string& sha : gone) {
+    if (!removed) {
+        for (const auto& [file, aside] : set_aside) {
+            std::error_code ec;
+            std::filesystem::rename(aside, file, ec);
+        }
+        return removed;
+    }
+    for (const auto& [file, aside] : set_aside) {
         std::error_code ec;
-        if (!std::filesystem::remove(path_for(sha), ec) || ec) {
-            spdlog::warn("media: {} deleted, but its file could not be removed: {}", sha,
+        if (!std::filesystem::remove(aside, ec) || ec) {
+            spdlog::warn("media: {} deleted, but its file could not be removed: {}", file.string(),
                          ec ? ec.message() : "it was not there");
         }
-        std::filesystem::remove(poster_path_for(sha), ec);  // films have one
     }
     return {};
 }

@@ -9,6 +9,12 @@
 // was spooled to, never read into memory, and stored with its facts and a
 // poster frame, DIR/<aa>/<sha256>.poster.png.
 //
+// Several instances on one PostgreSQL database may share the directory
+// (network storage): a file's name is its content, so two instances
+// writing the same upload write the same bytes, and a deletion sets the
+// files aside under the database's write lock, where an upload of the same
+// content looks for them before it records itself.
+//
 // Threading: any thread. ingest() hashes and fsyncs: call it from a worker.
 // ingest() and remove() are serialised, so a file is never removed under an
 // upload of the same content.
@@ -69,7 +75,9 @@ std::string default_media_name(const MediaInfo& info);
 
 class MediaStore {
   public:
-    MediaStore(std::filesystem::path dir, Store& store, MediaLimits limits);
+    // `shared`: other instances write to `dir` too (--media-dir on network
+    // storage), so remove_leftovers() leaves their uploads in progress alone.
+    MediaStore(std::filesystem::path dir, Store& store, MediaLimits limits, bool shared = false);
 
     const MediaLimits& limits() const { return limits_; }
 
@@ -127,7 +135,11 @@ class MediaStore {
     // Removes the temporary files uploads cut short by a crash (kill -9, power
     // cut) left in the media directory, and logs how many and their bytes (or
     // why it could not). Called once at start, before anything is uploaded.
+    // In a shared directory only those last written over an hour ago go:
+    // the others may be another instance's uploads in progress.
     void remove_leftovers();
+    bool shared() const { return shared_; }
+    const std::filesystem::path& dir() const { return dir_; }
     // Records the sha256 of each film's poster stored before posters were
     // addressed by it (schema 13). Called once at start.
     void address_posters();
@@ -146,6 +158,7 @@ class MediaStore {
     std::filesystem::path dir_;
     Store& store_;
     MediaLimits limits_;
+    bool shared_ = false;
     std::mutex files_mutex_;  // ingest's write and record against remove
 };
 

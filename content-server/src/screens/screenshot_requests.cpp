@@ -1,10 +1,9 @@
 #include "screens/screenshot_requests.hpp"
 
-#include <iterator>
-
 #include "common/random.hpp"
 #include "protocol/time.hpp"
 #include "store/records.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 namespace {
@@ -12,9 +11,31 @@ namespace {
 // Ended requests are answered this long after their time limit.
 constexpr std::chrono::minutes kKeepAfter{10};
 
-std::string iso_after(std::chrono::seconds s) {
-    return protocol::format_iso8601(
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now() + s));
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// What staff and the screen are told of a request, expired once its time
+// to answer ended unanswered.
+ScreenshotRequests::View view_of(const ScreenshotRequestRow& row) {
+    using State = ScreenshotRequests::State;
+    ScreenshotRequests::View v;
+    v.id = row.id;
+    v.screen_id = row.screen_id;
+    v.state = row.state == "arrived"       ? State::arrived
+              : row.state == "failed"      ? State::failed
+              : now_ms() >= row.expires_ms ? State::expired
+                                           : State::pending;
+    v.reason = row.reason;
+    v.detail = row.detail;
+    v.requested_at = row.requested_at;
+    v.expires_at = protocol::format_iso8601(std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(row.expires_ms))));
+    v.answered_at = row.answered_at;
+    v.timeout_s = row.timeout_s;
+    return v;
 }
 
 }  // namespace
@@ -37,79 +58,74 @@ bool ScreenshotRequests::known_reason(const std::string& reason) {
     return reason == "capture" || reason == "encode" || reason == "upload";
 }
 
-ScreenshotRequests::ScreenshotRequests(std::chrono::seconds timeout) : timeout_(timeout) {}
+ScreenshotRequests::ScreenshotRequests(Store& store, std::chrono::seconds timeout)
+    : store_(store), timeout_(timeout) {}
 
-ScreenshotRequests::View ScreenshotRequests::open(std::int64_t screen_id) {
-    const auto now = Clock::now();
-    Entry e;
-    e.view.id = random_hex(8);
-    e.view.screen_id = screen_id;
-    e.view.requested_at = now_iso8601();
-    e.view.expires_at = iso_after(timeout_);
-    e.view.timeout_s = static_cast<int>(timeout_.count());
-    e.deadline = now + timeout_;
-    std::lock_guard lock(mutex_);
-    purge_locked(now);
-    const View view = e.view;
-    entries_[view.id] = std::move(e);
-    return view;
+Result<ScreenshotRequests::View> ScreenshotRequests::open(std::int64_t screen_id) {
+    ScreenshotRequestRow row;
+    row.id = random_hex(8);
+    row.screen_id = screen_id;
+    row.state = "pending";
+    row.requested_at = now_iso8601();
+    row.expires_ms = now_ms() + std::chrono::milliseconds(timeout_).count();
+    row.timeout_s = static_cast<int>(timeout_.count());
+    auto opened = store_.write([&](Tx& tx) -> Status {
+        tx.health().purge_screenshot_requests(now_ms() -
+                                              std::chrono::milliseconds(kKeepAfter).count());
+        tx.health().add_screenshot_request(row);
+        return {};
+    });
+    if (!opened) return opened.error();
+    return view_of(row);
 }
 
-bool ScreenshotRequests::arrived(std::int64_t screen_id, const std::string& id) {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(id);
-    if (it == entries_.end() || it->second.view.screen_id != screen_id) return false;
-    it->second.view.state = State::arrived;
-    it->second.view.reason.clear();
-    it->second.view.detail.clear();
-    it->second.view.answered_at = now_iso8601();
-    return true;
+Result<bool> ScreenshotRequests::arrived(std::int64_t screen_id, const std::string& id) {
+    return store_.write([&](Tx& tx) -> Result<bool> {
+        auto row = tx.health().screenshot_request(id);
+        if (!row || row->screen_id != screen_id) return false;
+        row->state = "arrived";
+        row->reason.clear();
+        row->detail.clear();
+        row->answered_at = now_iso8601();
+        tx.health().answer_screenshot_request(*row);
+        return true;
+    });
 }
 
 Result<ScreenshotRequests::View> ScreenshotRequests::failed(std::int64_t screen_id,
                                                             const std::string& id,
                                                             const std::string& reason,
                                                             const std::string& detail) {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(id);
-    if (it == entries_.end() || it->second.view.screen_id != screen_id) {
-        return make_error(ErrorCode::not_found,
-                          "no screenshot request with this id for this screen", "id");
-    }
-    View& v = it->second.view;
-    if (v.state == State::arrived) {
-        return make_error(ErrorCode::conflict, "this screenshot has already arrived", "id");
-    }
-    v.state = State::failed;
-    v.reason = reason;
-    v.detail = detail;
-    v.answered_at = now_iso8601();
-    return view_locked(it->second, Clock::now());
+    return store_.write([&](Tx& tx) -> Result<View> {
+        auto row = tx.health().screenshot_request(id);
+        if (!row || row->screen_id != screen_id) {
+            return make_error(ErrorCode::not_found,
+                              "no screenshot request with this id for this screen", "id");
+        }
+        if (row->state == "arrived") {
+            return make_error(ErrorCode::conflict, "this screenshot has already arrived", "id");
+        }
+        row->state = "failed";
+        row->reason = reason;
+        row->detail = detail;
+        row->answered_at = now_iso8601();
+        tx.health().answer_screenshot_request(*row);
+        return view_of(*row);
+    });
 }
 
 Result<ScreenshotRequests::View> ScreenshotRequests::get(std::int64_t screen_id,
                                                          const std::string& id) {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(id);
-    if (it == entries_.end() || it->second.view.screen_id != screen_id) {
-        return make_error(ErrorCode::not_found,
-                          "no such screenshot request for this screen (or the server restarted)",
-                          "request");
-    }
-    return view_locked(it->second, Clock::now());
-}
-
-ScreenshotRequests::View ScreenshotRequests::view_locked(const Entry& e,
-                                                         Clock::time_point now) const {
-    View v = e.view;
-    if (v.state == State::pending && now >= e.deadline) v.state = State::expired;
-    return v;
-}
-
-void ScreenshotRequests::purge_locked(Clock::time_point now) {
-    for (auto it = entries_.begin(); it != entries_.end();) {
-        it = now >= it->second.deadline + kKeepAfter ? entries_.erase(it) : std::next(it);
-    }
+    return store_.read([&](Tx& tx) -> Result<View> {
+        auto row = tx.health().screenshot_request(id);
+        if (!row || row->screen_id != screen_id) {
+            return make_error(ErrorCode::not_found,
+                              "no such screenshot request for this screen (or it ended over "
+                              "ten minutes ago)",
+                              "request");
+        }
+        return view_of(*row);
+    });
 }
 
 }  // namespace signage::server

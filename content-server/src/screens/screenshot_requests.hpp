@@ -5,28 +5,27 @@
 // instead of guessing from the latest picture's time, so it can stop with
 // an error when the screen fails or never answers.
 //
-// Requests live in memory only (like pairing requests): after a restart the
-// server no longer knows an id, and the console says so. Each is kept for
-// ten minutes past its time limit.
+// Requests are kept in the database (screenshot_requests), so any instance
+// on it answers for a request another instance opened, and a restart
+// forgets none. Each is kept for ten minutes past its time limit.
 //
 // Errors: "not_found" (no such request for that screen, field "id" for the
 // player's report, "request" for staff), "conflict" (a failure reported for
-// one that arrived, field "id").
-// Threading: every method may be called from any thread (one mutex).
+// one that arrived, field "id"), "internal" when the database fails.
+// Threading: every method may be called from any thread.
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "common/result.hpp"
 
 namespace signage::server {
 
+class Store;
+
 class ScreenshotRequests {
   public:
-    using Clock = std::chrono::steady_clock;
     enum class State { pending, arrived, failed, expired };
     // The reasons a screen may give (POST /api/v1/player/screenshot-failure).
     static bool known_reason(const std::string& reason);
@@ -44,13 +43,13 @@ class ScreenshotRequests {
     };
 
     // `timeout`: how long a screen has to answer (--screenshot-timeout-seconds).
-    explicit ScreenshotRequests(std::chrono::seconds timeout);
+    ScreenshotRequests(Store& store, std::chrono::seconds timeout);
 
     // A new request for the screen, with a fresh id.
-    View open(std::int64_t screen_id);
+    Result<View> open(std::int64_t screen_id);
     // The screen uploaded the picture for `id`; false when `id` is not one
     // of its requests (then nothing changes).
-    bool arrived(std::int64_t screen_id, const std::string& id);
+    Result<bool> arrived(std::int64_t screen_id, const std::string& id);
     // The screen cannot send it. A request past its time limit still takes
     // the reason (it says more than "expired").
     Result<View> failed(std::int64_t screen_id, const std::string& id, const std::string& reason,
@@ -60,16 +59,8 @@ class ScreenshotRequests {
     std::chrono::seconds timeout() const { return timeout_; }
 
   private:
-    struct Entry {
-        View view;
-        Clock::time_point deadline;
-    };
-    View view_locked(const Entry& e, Clock::time_point now) const;
-    void purge_locked(Clock::time_point now);
-
+    Store& store_;
     std::chrono::seconds timeout_;
-    std::mutex mutex_;
-    std::unordered_map<std::string, Entry> entries_;  // by id
 };
 
 const char* to_string(ScreenshotRequests::State state);

@@ -100,6 +100,19 @@ class ScreenRepository {
 };
 
 // The latest heartbeat and screenshot of each screen.
+// A screenshot staff asked a screen for (screens/screenshot_requests.hpp).
+struct ScreenshotRequestRow {
+    std::string id;
+    std::int64_t screen_id = 0;
+    std::string state;   // "pending", "arrived" or "failed" (expired is computed)
+    std::string reason;  // failed: capture, encode or upload
+    std::string detail;  // failed: the screen's words
+    std::string requested_at;
+    std::int64_t expires_ms = 0;  // Unix milliseconds: the screen's time to answer ends
+    std::string answered_at;      // arrived or failed
+    int timeout_s = 0;
+};
+
 class ScreenHealthRepository {
   public:
     virtual ~ScreenHealthRepository() = default;
@@ -113,6 +126,12 @@ class ScreenHealthRepository {
     // Each screen's size (width, height) as its latest screenshot, a PNG of
     // the frame it shows, says; screens without one are left out.
     virtual std::unordered_map<std::int64_t, std::pair<int, int>> screenshot_sizes() = 0;
+    virtual void add_screenshot_request(const ScreenshotRequestRow& row) = 0;
+    virtual std::optional<ScreenshotRequestRow> screenshot_request(const std::string& id) = 0;
+    // Writes state, reason, detail and answered_at.
+    virtual void answer_screenshot_request(const ScreenshotRequestRow& row) = 0;
+    // Drops those whose time to answer ended before `before_ms`.
+    virtual void purge_screenshot_requests(std::int64_t before_ms) = 0;
 };
 
 // Reviewable content: slides or quiz questions (one repository each), their

@@ -83,6 +83,9 @@ class Store {
     // itself when it commits).
     virtual void announce(const StoreEvent& event) { (void)event; }
     virtual StoreHealth health() const { return StoreHealth{"sqlite"}; }
+    // Whether other instances may write the same records (PostgreSQL): what
+    // this one holds in memory may then be a moment behind the database.
+    virtual bool shared() const { return false; }
     // No event reaches the handler after this returns (before what the
     // handler uses goes away).
     virtual void stop_events() {}

@@ -256,6 +256,19 @@ CREATE TABLE pairing_requests(
     group_name TEXT COLLATE "C" NOT NULL);
 )sql";
 
+const char* const pg_schema_v15_screenshot_requests = R"sql(
+CREATE TABLE screenshot_requests(
+    id TEXT COLLATE "C" PRIMARY KEY,
+    screen_id BIGINT NOT NULL,
+    state TEXT COLLATE "C" NOT NULL,
+    reason TEXT COLLATE "C" NOT NULL,
+    detail TEXT COLLATE "C" NOT NULL,
+    requested_at TEXT COLLATE "C" NOT NULL,
+    expires_ms BIGINT NOT NULL,
+    answered_at TEXT COLLATE "C" NOT NULL,
+    timeout_s BIGINT NOT NULL);
+)sql";
+
 struct Migration {
     int version;
     const char* sql;
@@ -265,6 +278,7 @@ struct Migration {
 const Migration kMigrations[] = {
     {13, pg_schema_v13},
     {14, pg_schema_v14_shared},
+    {15, pg_schema_v15_screenshot_requests},
 };
 
 Status migrate(sql::PgConnection& db) {
@@ -418,6 +432,7 @@ class PostgresStore final : public Store {
         }
     }
 
+    bool shared() const override { return true; }
     StoreHealth health() const override {
         StoreHealth h;
         h.backend = "postgresql";
@@ -617,6 +632,27 @@ std::string redacted_uri(const std::string& uri) {
     const auto colon = uri.find(':', start);
     if (colon == std::string::npos || colon > at) return uri;
     return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+Result<PostgresFacts> inspect_postgres(const std::string& uri) {
+    try {
+        sql::PgConnection db(uri);
+        PostgresFacts facts;
+        facts.server_version = PQparameterStatus(db.handle(), "server_version")
+                                   ? PQparameterStatus(db.handle(), "server_version")
+                                   : "";
+        if (sql::query_int(db,
+                           "SELECT count(*) FROM pg_catalog.pg_tables WHERE "
+                           "schemaname = current_schema() AND tablename = "
+                           "'schema_migrations'") > 0) {
+            facts.schema = static_cast<int>(
+                sql::query_int(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+        }
+        return facts;
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::io,
+                          "cannot read database " + redacted_uri(uri) + ": " + e.what());
+    }
 }
 
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& uri,

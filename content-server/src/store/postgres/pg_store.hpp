@@ -17,7 +17,7 @@
 
 namespace signage::server {
 
-inline constexpr int postgres_schema_version = 14;
+inline constexpr int postgres_schema_version = 15;
 
 struct PostgresOptions {
     std::size_t pool_size = 8;  // connections at most
@@ -27,6 +27,14 @@ struct PostgresOptions {
 // up to date. Refuses a database written by a newer schema.
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& uri,
                                                    const PostgresOptions& options = {});
+
+// What the database at `uri` holds, read without changing anything: its
+// schema version (0: none yet) and the PostgreSQL server's version.
+struct PostgresFacts {
+    int schema = 0;
+    std::string server_version;
+};
+Result<PostgresFacts> inspect_postgres(const std::string& uri);
 
 // `uri` with any password replaced by "***" (for logs and errors).
 std::string redacted_uri(const std::string& uri);

@@ -110,6 +110,10 @@ class Health final : public ScreenHealthRepository {
     std::optional<Screenshot> screenshot(std::int64_t screen_id) override;
     std::unordered_map<std::int64_t, std::string> screenshot_times() override;
     std::unordered_map<std::int64_t, std::pair<int, int>> screenshot_sizes() override;
+    void add_screenshot_request(const ScreenshotRequestRow& row) override;
+    std::optional<ScreenshotRequestRow> screenshot_request(const std::string& id) override;
+    void answer_screenshot_request(const ScreenshotRequestRow& row) override;
+    void purge_screenshot_requests(std::int64_t before_ms) override;
 
   private:
     Connection& db_;

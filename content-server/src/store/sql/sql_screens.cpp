@@ -339,4 +339,58 @@ std::unordered_map<std::int64_t, std::pair<int, int>> Health::screenshot_sizes()
     return out;
 }
 
+void Health::add_screenshot_request(const ScreenshotRequestRow& row) {
+    Statement q(db_,
+                "INSERT INTO screenshot_requests(id, screen_id, state, reason, detail, "
+                "requested_at, expires_ms, answered_at, timeout_s) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, row.id);
+    q.bind(2, row.screen_id);
+    q.bind(3, row.state);
+    q.bind(4, row.reason);
+    q.bind(5, row.detail);
+    q.bind(6, row.requested_at);
+    q.bind(7, row.expires_ms);
+    q.bind(8, row.answered_at);
+    q.bind(9, row.timeout_s);
+    q.exec();
+}
+
+std::optional<ScreenshotRequestRow> Health::screenshot_request(const std::string& id) {
+    Statement q(db_,
+                "SELECT id, screen_id, state, reason, detail, requested_at, expires_ms, "
+                "answered_at, timeout_s FROM screenshot_requests WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    ScreenshotRequestRow r;
+    r.id = q.column(0).text();
+    r.screen_id = q.column(1).int64();
+    r.state = q.column(2).text();
+    r.reason = q.column(3).text();
+    r.detail = q.column(4).text();
+    r.requested_at = q.column(5).text();
+    r.expires_ms = q.column(6).int64();
+    r.answered_at = q.column(7).text();
+    r.timeout_s = static_cast<int>(q.column(8).int64());
+    return r;
+}
+
+void Health::answer_screenshot_request(const ScreenshotRequestRow& row) {
+    Statement q(db_,
+                "UPDATE screenshot_requests SET state = ?, reason = ?, detail = ?, "
+                "answered_at = ? WHERE id = ?");
+    q.bind(1, row.state);
+    q.bind(2, row.reason);
+    q.bind(3, row.detail);
+    q.bind(4, row.answered_at);
+    q.bind(5, row.id);
+    q.exec();
+}
+
+void Health::purge_screenshot_requests(std::int64_t before_ms) {
+    Statement q(db_, "DELETE FROM screenshot_requests WHERE expires_ms < ?");
+    q.bind(1, before_ms);
+    q.exec();
+}
+
 }  // namespace signage::server::sql

@@ -356,6 +356,21 @@ CREATE TABLE pairing_requests(
     group_name TEXT NOT NULL);
 )sql";
 
+// Screenshot requests, for every instance to answer about (they were in
+// one server's memory).
+const char* const schema_v15_screenshot_requests = R"sql(
+CREATE TABLE screenshot_requests(
+    id TEXT PRIMARY KEY,
+    screen_id INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    answered_at TEXT NOT NULL,
+    timeout_s INTEGER NOT NULL);
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -427,7 +442,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v14_shared);
         version = 14;
     }
-    // Later migrations go here: if (version < 15) { ...; version = 15; }
+    if (version < 15) {
+        db.exec(schema_v15_screenshot_requests);
+        version = 15;
+    }
+    // Later migrations go here: if (version < 16) { ...; version = 16; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();
@@ -466,6 +485,18 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+Result<int> sqlite_schema_of(const std::filesystem::path& db_file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(db_file, ec)) return 0;
+    try {
+        SQLite::Database db(db_file.string(), SQLite::OPEN_READONLY);
+        if (!db.tableExists("schema_version")) return 0;
+        return db.execAndGet("SELECT version FROM schema_version").getInt();
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::io, "cannot read " + db_file.string() + ": " + e.what());
+    }
+}
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& db_file) {
     std::unique_ptr<SQLite::Database> db;
