@@ -3,16 +3,30 @@
 // waiting on another at once, through the database's notifications.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <future>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "common/sha256.hpp"
+#include "nginx_front.hpp"
 #include "server_test_helpers.hpp"
 #include "support/pg_cluster.hpp"
 
 using namespace signage::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
+
+#ifndef SIGNAGE_DEMO_ASSETS
+#error "SIGNAGE_DEMO_ASSETS must name the project's assets directory"
+#endif
 
 namespace {
 
@@ -21,6 +35,37 @@ ServerOptions on(const std::string& database) {
     ServerOptions o;
     o.database = database;
     return o;
+}
+
+// Options for an instance on `database` keeping its media in `media_dir`,
+// the directory every instance shares.
+ServerOptions shared(const std::string& database, const std::filesystem::path& media_dir) {
+    ServerOptions o = on(database);
+    o.args = {"--media-dir", media_dir.string()};
+    return o;
+}
+
+// How many screens wait on each instance (its /metrics).
+std::vector<int> waiting_on(const std::vector<ServerFixture*>& instances) {
+    std::vector<int> counts;
+    for (ServerFixture* s : instances) {
+        counts.push_back(static_cast<int>(
+            metric_value(s->client().get("/metrics").body, "signage_screens_waiting")));
+    }
+    return counts;
+}
+
+// A request through the load balancer, again while no instance could take
+// it (nginx's 502 while it finds out one is gone) or the connection broke.
+template <class F>
+HttpResponse until_taken(F&& send) {
+    HttpResponse res;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        res = send();
+        if (res.status != 0 && res.status != 502 && res.status != 504) return res;
+        std::this_thread::sleep_for(100ms);
+    }
+    return res;
 }
 
 // `poll`'s answer, waited for up to `limit`, and how long after `from` it came.
@@ -184,7 +229,13 @@ TEST_CASE(
     auto poll = start_poll(b.url(), device, before, 60);
     REQUIRE(wait_for_waiting(admin_b, "square"));
 
-    cluster.restart();
+    // While the database is down the instances say so to a load balancer.
+    cluster.stop();
+    auto down = b.client().get("/api/v1/health");
+    CHECK(down.status == 503);
+    CHECK(down.json().at("reason") == "the database does not answer");
+    cluster.start();
+    REQUIRE(wait_until([&] { return b.client().get("/api/v1/health").status == 200; }));
     // The first write after it finds its connection gone and opens another.
     a.approved_slide(text_slide("数据库重启之后"));
     const json published = a.publish();
@@ -196,4 +247,327 @@ TEST_CASE(
     const std::string metrics = admin_b.get("/metrics").body;
     CHECK(metric_value(metrics, "signage_database_event_reconnects_total") >= 1);
     CHECK(metric_value(metrics, "signage_database_events_connected") == 1);
+}
+
+TEST_CASE(
+    "instances: behind the project's nginx example, three instances share media, answer "
+    "every waiting screen at once and know each other's screenshot requests",
+    "[server][instances][nginx]") {
+    const std::string database = PgCluster::shared().create_database();
+    TempDir media("signage-shared-media");
+    Staff a(shared(database, media.path()));
+    ServerFixture b(shared(database, media.path()));
+    ServerFixture c(shared(database, media.path()));
+    const std::vector<ServerFixture*> instances = {&a.server, &b, &c};
+    NginxFront front({a.server.url(), b.url(), c.url()});
+    HttpClient editor(front.url(), a.editor.token());
+    HttpClient reviewer(front.url(), a.reviewer.token());
+
+    auto health = HttpClient(front.url()).get("/api/v1/health");
+    REQUIRE(health.status == 200);
+    CHECK(health.json().at("status") == "ok");
+    CHECK(health.json().at("database") == "postgresql");
+
+    // An upload through the balancer lands on one instance; every
+    // instance serves it from the shared directory.
+    const std::string png = make_png(64, 48, 17);
+    const std::string sha = signage::sha256_hex(png);
+    REQUIRE(editor.put_bytes("/api/v1/media", png, "image/png").status == 201);
+    for (ServerFixture* s : instances) {
+        auto served = s->client().get("/media/" + sha);
+        CHECK(served.status == 200);
+        CHECK(served.body == png);
+    }
+
+    // Six screens wait through the balancer, spread over the instances.
+    std::vector<std::string> devices;
+    for (int i = 0; i < 6; ++i) {
+        devices.push_back(a.server.add_screen("stop-" + std::to_string(i), "town"));
+    }
+    const std::string before =
+        unquote(HttpClient(front.url(), devices[0]).get("/api/v1/player/manifest").header("etag"));
+    std::vector<std::future<Poll>> polls;
+    for (const std::string& device : devices) {
+        polls.push_back(start_poll(front.url(), device, before, 30));
+    }
+    std::vector<int> counts;
+    REQUIRE(wait_until([&] {
+        counts = waiting_on(instances);
+        return counts[0] + counts[1] + counts[2] == 6;
+    }));
+    INFO("waiting on each instance: " << counts[0] << ", " << counts[1] << ", " << counts[2]);
+    CHECK(std::count(counts.begin(), counts.end(), 0) == 0);
+
+    // A publish through the balancer reaches all six within a second.
+    approve_slide(editor, reviewer,
+                  {{"type", "image"}, {"title", "共享媒体"}, {"media", sha}, {"duration_s", 8}});
+    auto published = reviewer.post("/api/v1/publish");
+    REQUIRE(published.status == 200);
+    const auto published_at = Clock::now();
+    const std::string version = published.json().at("version");
+    for (auto& poll : polls) {
+        const Poll result = answer_of(poll, 5s);
+        INFO("answered " << since(published_at, result.done).count() << " ms after the publish");
+        CHECK(since(published_at, result.done) < 1000ms);
+        REQUIRE(result.res.status == 200);
+        CHECK(unquote(result.res.header("etag")) == version);
+        CHECK(result.res.body.find(sha) != std::string::npos);
+    }
+
+    // A screenshot asked for on A, uploaded to C, followed on B.
+    const std::string id = a.screen_id("stop-0");
+    auto asked = a.editor.post("/api/v1/screens/" + id + "/screenshot");
+    REQUIRE(asked.status == 202);
+    const std::string shot = asked.json().at("id");
+    HttpClient admin_b = b.client(a.admin.token());
+    const std::string follow = "/api/v1/screens/" + id + "/screenshot-requests/" + shot;
+    CHECK(admin_b.get(follow).json().at("state") == "pending");
+    REQUIRE(c.client(devices[0])
+                .request("PUT", "/api/v1/player/screenshot", make_png(32, 18, 3),
+                         {{"Content-Type", "image/png"}, {"Signage-Screenshot-Id", shot}})
+                .status == 201);
+    CHECK(admin_b.get(follow).json().at("state") == "arrived");
+}
+
+TEST_CASE(
+    "instances: one instance killed during 20 publishes, every screen ends on the latest "
+    "manifest through the others, nothing mixed or lost",
+    "[server][instances][nginx][fault]") {
+    const std::string database = PgCluster::shared().create_database();
+    TempDir media("signage-shared-media");
+    Staff a(shared(database, media.path()));
+    ServerFixture b(shared(database, media.path()));
+    ServerFixture c(shared(database, media.path()));
+    NginxFront front({a.server.url(), b.url(), c.url()});
+    HttpClient editor(front.url(), a.editor.token());
+    HttpClient reviewer(front.url(), a.reviewer.token());
+
+    // Four screens, each polling through the balancer as a player does:
+    // again at once after an answer, a moment later after an error.
+    struct Seen {
+        std::mutex mutex;
+        std::vector<std::string> versions;  // each new manifest, in order
+        std::string body;                   // the latest
+    };
+    constexpr int kScreens = 4;
+    std::vector<std::string> devices;
+    for (int i = 0; i < kScreens; ++i) {
+        devices.push_back(a.server.add_screen("gate-" + std::to_string(i), "town"));
+    }
+    std::vector<Seen> seen(kScreens);
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> screens;
+    for (int i = 0; i < kScreens; ++i) {
+        screens.emplace_back([&, i] {
+            Seen& mine = seen[static_cast<std::size_t>(i)];
+            std::string etag;
+            while (!stop) {
+                HttpHeaders headers = {
+                    {"Authorization", "Bearer " + devices[static_cast<std::size_t>(i)]}};
+                if (!etag.empty()) headers.emplace_back("If-None-Match", "\"" + etag + "\"");
+                auto res = http_request("GET", front.url() + "/api/v1/player/manifest?wait=3",
+                                        headers, {}, 10s);
+                if (res.status == 200) {
+                    etag = unquote(res.header("etag"));
+                    std::lock_guard lock(mine.mutex);
+                    mine.versions.push_back(etag);
+                    mine.body = res.body;
+                } else if (res.status != 304) {
+                    std::this_thread::sleep_for(100ms);
+                }
+            }
+        });
+    }
+    struct Joiner {
+        std::atomic<bool>& stop;
+        std::vector<std::thread>& threads;
+        ~Joiner() {
+            stop = true;
+            for (auto& t : threads) t.join();
+        }
+    } joiner{stop, screens};
+
+    const std::string initial =
+        unquote(a.server.client(devices[0]).get("/api/v1/player/manifest").header("etag"));
+    std::vector<std::string> versions;  // each publish's, in order
+    for (int i = 0; i < 20; ++i) {
+        if (i == 7) b.kill9();  // with screens waiting on it
+        auto created = until_taken([&] {
+            return editor.post("/api/v1/slides",
+                               text_slide("第" + std::to_string(i + 1) + "次发布"));
+        });
+        REQUIRE(created.status == 201);
+        const std::string slide = created.json().at("id").get<std::string>();
+        REQUIRE(until_taken([&] {
+                    return editor.post("/api/v1/slides/" + slide + "/submit");
+                }).status == 200);
+        REQUIRE(until_taken([&] {
+                    return approve_as_seen(reviewer, "/api/v1/slides/" + slide);
+                }).status == 200);
+        auto published = until_taken([&] { return reviewer.post("/api/v1/publish"); });
+        REQUIRE(published.status == 200);
+        versions.push_back(published.json().at("version"));
+    }
+    const std::string latest = versions.back();
+    CHECK(std::set<std::string>(versions.begin(), versions.end()).size() == versions.size());
+
+    // The live instances serve the latest manifest (each hears of the last
+    // publish within a second), byte for byte the same.
+    std::string served;
+    REQUIRE(wait_until(
+        [&] {
+            served = a.server.client(devices[0]).get("/api/v1/player/manifest").body;
+            return served.find("\"version\":\"" + latest + "\"") != std::string::npos &&
+                   c.client(devices[0]).get("/api/v1/player/manifest").body == served;
+        },
+        2s));
+    const auto manifest = signage::protocol::parse_manifest_text(served);
+    REQUIRE(manifest.ok());
+    CHECK(manifest->version == latest);
+    CHECK(manifest->items.size() == 20);
+    // Every screen ends on it, having seen only published manifests, never
+    // an older one after a newer.
+    versions.insert(versions.begin(), initial);
+    for (int i = 0; i < kScreens; ++i) {
+        Seen& s = seen[static_cast<std::size_t>(i)];
+        INFO("screen " << i);
+        REQUIRE(wait_until(
+            [&] {
+                std::lock_guard lock(s.mutex);
+                return !s.versions.empty() && s.versions.back() == latest;
+            },
+            10s));
+        std::lock_guard lock(s.mutex);
+        CHECK(s.body == served);
+        auto from = versions.begin();
+        for (const std::string& v : s.versions) {
+            const auto it = std::find(from, versions.end(), v);
+            INFO("version " << v);
+            CHECK(it != versions.end());
+            if (it != versions.end()) from = it;
+        }
+    }
+}
+
+TEST_CASE(
+    "instances: the database restarted in the middle of a publish: the publish fails whole, "
+    "and the next goes through without restarting an instance",
+    "[server][instances][fault]") {
+    PgCluster cluster;  // its own: restarting the shared one would cut other tests
+    const std::string database = cluster.create_database();
+    ServerOptions paused = on(database);
+    paused.env = {{"SIGNAGE_FAULT_PAUSE", "publish.before_commit:2000"}};
+    Staff a(paused);
+    ServerFixture b(on(database));
+    HttpClient admin_b = b.client(a.admin.token());
+    const std::string device = a.server.add_screen("square", "town");
+    const std::string before =
+        unquote(b.client(device).get("/api/v1/player/manifest").header("etag"));
+    const std::string slide = a.approved_slide(text_slide("重启之中"));
+
+    auto publishing = std::async(std::launch::async, [&] {
+        HttpClient reviewer = a.server.client(a.reviewer.token());
+        return reviewer.post("/api/v1/publish");
+    });
+    const std::regex at_commit("^fault: paused at publish\\.before_commit$");
+    REQUIRE(a.server.process().wait_for_line(at_commit, 10s));
+    cluster.restart();
+    const HttpResponse cut = publishing.get();
+    // Whole or nothing: 200 with the screen's manifest at its version, or
+    // an error with the manifest and the slide as they were.
+    const std::string now = unquote(b.client(device).get("/api/v1/player/manifest").header("etag"));
+    if (cut.status == 200) {
+        CHECK(now == cut.json().at("version").get<std::string>());
+    } else {
+        CHECK(cut.status == 500);
+        CHECK(now == before);
+        CHECK(a.editor.get("/api/v1/slides/" + slide).json().at("status") == "approved");
+    }
+
+    // The instances go on: the next publish reaches the screen waiting on B.
+    auto poll = start_poll(b.url(), device, now, 30);
+    REQUIRE(wait_for_waiting(admin_b, "square"));
+    a.approved_slide(text_slide("重启之后"));
+    const json published = a.publish();
+    const Poll result = answer_of(poll, 10s);
+    REQUIRE(result.res.status == 200);
+    CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
+    CHECK(result.res.json().at("items").size() == 2);
+}
+
+TEST_CASE(
+    "instances: signage-server migrate --from moves a running SQLite installation (the demo "
+    "set) to PostgreSQL and a shared media directory, losing nothing",
+    "[server][instances][migrate]") {
+    ServerOptions sqlite;
+    sqlite.demo = true;
+    sqlite.assets = SIGNAGE_DEMO_ASSETS;
+    ServerFixture old(sqlite);
+    REQUIRE(old.database().empty());
+    HttpClient old_admin = old.client(old.login("admin", "demo-admin"));
+    std::string device = read_text_file(old.data_dir() / "demo-screen.token");
+    while (!device.empty() && device.back() == '\n') device.pop_back();
+    HttpClient screen = old.client(device);
+    REQUIRE(screen.post("/api/v1/player/heartbeat", good_heartbeat()).status == 200);
+    const std::string shot = make_png(48, 27, 5);
+    REQUIRE(screen.put_bytes("/api/v1/player/screenshot", shot, "image/png").status == 201);
+
+    // What staff and the screen see before the move.
+    const std::vector<std::string> views = {"/api/v1/slides", "/api/v1/media", "/api/v1/groups",
+                                            "/api/v1/quiz/questions", "/api/v1/audit"};
+    std::map<std::string, json> before;
+    for (const std::string& path : views) {
+        auto res = old_admin.get(path);
+        REQUIRE(res.status == 200);
+        before[path] = res.json();
+    }
+    auto old_manifest = screen.get("/api/v1/player/manifest");
+    REQUIRE(old_manifest.status == 200);
+    const std::string demo_screen = screen_named(old_admin, "demo-screen").at("id");
+    REQUIRE_FALSE(before["/api/v1/media"].at("media").empty());
+
+    // Moved while the old server still runs.
+    const std::string database = PgCluster::shared().create_database();
+    TempDir media("signage-shared-media");
+    auto moved = ServerFixture::run_cli({"migrate", "--from", old.data_dir().string(), "--to",
+                                         database, "--media-dir", media.path().string()},
+                                        120s);
+    INFO(moved.out);
+    REQUIRE(moved.status == 0);
+    CHECK(moved.out.find("records verified") != std::string::npos);
+    CHECK(moved.out.find("media verified") != std::string::npos);
+
+    // A second move into the same database is refused, naming why.
+    auto again =
+        ServerFixture::run_cli({"migrate", "--from", old.data_dir().string(), "--to", database});
+    CHECK(again.status == 1);
+
+    // An instance on PostgreSQL and the shared media shows the same.
+    ServerFixture moved_to(shared(database, media.path()));
+    HttpClient admin = moved_to.client(moved_to.login("admin", "demo-admin"));
+    for (const std::string& path : views) {
+        auto res = admin.get(path);
+        REQUIRE(res.status == 200);
+        INFO(path);
+        CHECK(res.json() == before[path]);
+    }
+    HttpClient moved_screen = moved_to.client(device);  // the screen's token still works
+    auto manifest = moved_screen.get("/api/v1/player/manifest");
+    REQUIRE(manifest.status == 200);
+    CHECK(manifest.body == old_manifest.body);
+    auto picture = admin.get("/api/v1/screens/" + demo_screen + "/screenshot");
+    REQUIRE(picture.status == 200);
+    CHECK(picture.body == shot);
+    for (const json& m : before["/api/v1/media"].at("media")) {
+        const std::string sha = m.at("sha256");
+        auto file = moved_to.client().get("/media/" + sha);
+        CHECK(file.status == 200);
+        CHECK(signage::sha256_hex(file.body) == sha);
+    }
+    // New records take new ids after the copied ones.
+    HttpClient editor = moved_to.client(moved_to.login("editor", "demo-editor"));
+    auto created = editor.post("/api/v1/slides", text_slide("迁移之后"));
+    REQUIRE(created.status == 201);
+    CHECK(std::stoll(created.json().at("id").get<std::string>()) >
+          static_cast<long long>(before["/api/v1/slides"].at("slides").size()));
 }

@@ -1,4 +1,5 @@
 #include "support/pg_cluster.hpp"
+#include "support/raw_connection.hpp"
 
 #include <libpq-fe.h>
 
@@ -84,26 +85,6 @@ std::filesystem::path find_bindir() {
         "PgCluster: finding the PostgreSQL programs failed: no initdb, pg_ctl and postgres in "
         "/usr/lib/postgresql/15/bin, `pg_config --bindir` or the PATH (install postgresql-15, "
         "or set SIGNAGE_TEST_PG_BINDIR)");
-}
-
-// A port of 127.0.0.1 nothing listens on now (the kernel's choice for port 0).
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        throw std::runtime_error("PgCluster: socket failed: " + std::string(std::strerror(errno)));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    const int error = errno;
-    ::close(fd);
-    if (!ok) {
-        throw std::runtime_error("PgCluster: finding a free port failed: " +
-                                 std::string(std::strerror(error)));
-    }
-    return ntohs(addr.sin_port);
 }
 
 // `text` as a string literal of postgresql.conf.
@@ -233,7 +214,7 @@ PgCluster::PgCluster() : bindir_(pgc::find_bindir()) {
             if (!conf) throw std::runtime_error("PgCluster: cannot append to postgresql.conf");
         }
         for (int attempt = 1;; ++attempt) {
-            port_ = pgc::free_port();
+            port_ = free_port();
             write_settings();
             const std::size_t log_before = pgc::read_if_exists(log_file()).size();
             const Ran ran =

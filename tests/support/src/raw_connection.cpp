@@ -85,4 +85,20 @@ std::string status_line(const std::string& response) {
     return response.substr(0, response.find("\r\n"));
 }
 
+std::uint16_t free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("free port: socket: " + std::string(std::strerror(errno)));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    const int error = errno;
+    ::close(fd);
+    if (!ok)
+        throw std::runtime_error("free port: none found: " + std::string(std::strerror(error)));
+    return ntohs(addr.sin_port);
+}
+
 }  // namespace signage::test

@@ -34,6 +34,10 @@ class RawConnection {
     std::string received_;
 };
 
+// A port of 127.0.0.1 nothing listens on now (the kernel's choice for port
+// 0), for a program the test starts on it; throws std::runtime_error.
+std::uint16_t free_port();
+
 // The first line of an HTTP response ("HTTP/1.1 401 Unauthorized"), or "".
 std::string status_line(const std::string& response);
 
