@@ -1890,3 +1890,57 @@ test('a film being converted for the screens shows its progress until it is done
   fs.rmSync(dir, { recursive: true, force: true });
   await page.context().close();
 });
+
+test('the dashboard and the screens page page, search and filter a city of screens on the server', async () => {
+  // 120 more screens (after every other test's, by name), registered as an
+  // operator does, into the running server's data directory.
+  const data = path.join(WORK, 'data');
+  for (let i = 1; i <= 120; i++) {
+    await promisify(execFile)(path.join(env('SIGNAGE_BIN'), 'signage-server'),
+      ['screen', 'add', `zz-street-${String(i).padStart(3, '0')}`, '--group', i % 2 ? 'east' : 'west', '--data', data]);
+  }
+  const { screens, total } = JSON.parse(await (await fetch(URL_ + '/api/v1/screens?limit=50', {
+    headers: { Authorization: 'Bearer ' + (await (await fetch(URL_ + '/api/v1/auth/login', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: admin.user, password: admin.password }),
+    })).json()).token },
+  })).text());
+  assert.equal(screens.length, 50);
+  assert.ok(total >= 122, `every screen counted (${total})`);
+
+  const page = await newPage();
+  await signIn(page, admin);
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/screens?')) asked.push(new URL(r.url()).searchParams); });
+  await go(page, '#dashboard', '.page-dashboard .screens-range:has-text("第 1–50 台，共")');
+  assert.equal(await page.$$eval('.page-dashboard .screens-table tbody tr', (r) => r.length), 50);
+  assert.equal(asked.at(-1).get('limit'), '50');
+  // The next page, then a search the server answers (any case).
+  await page.click('.page-dashboard .screens-next');
+  await page.waitForSelector('.page-dashboard .screens-range:has-text("第 51–100 台")');
+  assert.equal(asked.at(-1).get('offset'), '50');
+  await page.fill('#dash-search', 'ZZ-STREET-11');
+  await page.waitForSelector('.page-dashboard .screens-range:has-text("第 1–10 台，共 10 台")');
+  const names = await page.$$eval('.page-dashboard .screens-table tbody tr', (r) => r.map((x) => x.dataset.screen));
+  assert.deepEqual(names, Array.from({ length: 10 }, (_, k) => `zz-street-11${k}`));
+  assert.equal(await page.isDisabled('.page-dashboard .screens-next'), true);
+  // A group and a state: the never-connected screens of "west".
+  await page.fill('#dash-search', '');
+  await page.selectOption('#dash-group', 'west');
+  await page.selectOption('#dash-state', 'never');
+  await page.waitForSelector('.page-dashboard .screens-range:has-text("第 1–50 台，共 60 台")');
+  assert.equal(asked.at(-1).get('group'), 'west');
+  assert.equal(asked.at(-1).get('state'), 'never');
+  await page.selectOption('#dash-state', 'online');
+  await page.waitForSelector('.page-dashboard .screens-table:has-text("没有符合条件的屏幕")');
+  await shot(page, 'dashboard-paged');
+
+  // The screens page pages the same way; moving a screen there still works.
+  await go(page, '#pair', '.page-pair .screens-range:has-text("共")');
+  await page.fill('#screens-search', 'zz-street-120');
+  await page.waitForSelector('.page-pair .screens-range:has-text("第 1–1 台，共 1 台")');
+  await page.selectOption('.page-pair tr[data-screen="zz-street-120"] select[name=screen-group]', 'east');
+  await page.waitForSelector('#message:has-text("zz-street-120")');
+  await page.selectOption('#screens-group', 'east');
+  await page.waitForSelector('.page-pair tr[data-screen="zz-street-120"]');
+  await page.context().close();
+});

@@ -511,3 +511,66 @@ TEST_CASE("server: groups list their screens' sizes with the main zone an image 
     CHECK(hall[0].at("main_zone") == json({{"width", 360}, {"height", 640 - 53 - 33}}));
     CHECK(hall[1].at("screens") == 1);
 }
+
+TEST_CASE(
+    "server: the screen list is searched, filtered and paged by the server, and counts each state",
+    "[server][groups][screens]") {
+    Staff staff;
+    for (int i = 1; i <= 12; ++i) {
+        // Built by appending: GCC 12 warns falsely about "0" + std::string.
+        std::string name = "Gate-";
+        if (i < 10) name += '0';
+        name += std::to_string(i);
+        staff.server.add_screen(name, i % 3 == 0 ? "west" : "east");
+    }
+    const std::string online = staff.server.add_screen("plaza", "east");
+    REQUIRE(staff.server.client(online).post("/api/v1/player/heartbeat", good_heartbeat()).status ==
+            200);
+    auto list = [&](const std::string& query) {
+        auto res = staff.reviewer.get("/api/v1/screens" + query);
+        REQUIRE(res.status == 200);
+        return res.json();
+    };
+    auto names = [](const json& page) {
+        std::vector<std::string> out;
+        for (const auto& s : page.at("screens")) out.push_back(s.at("name"));
+        return out;
+    };
+
+    // Without a limit: every screen, by name.
+    const json all = list("");
+    CHECK(all.at("total") == 13);
+    CHECK(all.at("screens").size() == 13);
+    CHECK(all.at("limit").is_null());
+    CHECK(all.at("counts") == json{{"online", 1}, {"offline", 0}, {"never", 12}});
+    // Pages of five.
+    CHECK(names(list("?limit=5")) ==
+          std::vector<std::string>{"Gate-01", "Gate-02", "Gate-03", "Gate-04", "Gate-05"});
+    const json last = list("?limit=5&offset=10");
+    CHECK(names(last) == std::vector<std::string>{"Gate-11", "Gate-12", "plaza"});
+    CHECK(last.at("total") == 13);
+    CHECK(list("?limit=5&offset=20").at("screens").empty());
+    // Search (any case), group, state, together.
+    CHECK(names(list("?q=gate-1")) == std::vector<std::string>{"Gate-10", "Gate-11", "Gate-12"});
+    const json west = list("?group=west&limit=2");
+    CHECK(west.at("total") == 4);
+    CHECK(names(west) == std::vector<std::string>{"Gate-03", "Gate-06"});
+    const json live = list("?state=online");
+    CHECK(names(live) == std::vector<std::string>{"plaza"});
+    CHECK(live.at("counts") == json{{"online", 1}, {"offline", 0}, {"never", 12}});
+    CHECK(list("?q=GATE&state=online").at("total") == 0);
+
+    // Bad parameters are refused, naming the one at fault.
+    for (const auto& [query, field] :
+         std::vector<std::pair<std::string, std::string>>{{"?state=asleep", "state"},
+                                                          {"?limit=0", "limit"},
+                                                          {"?limit=1001", "limit"},
+                                                          {"?limit=ten", "limit"},
+                                                          {"?offset=-1", "offset"},
+                                                          {"?q=" + std::string(201, 'x'), "q"}}) {
+        auto res = staff.reviewer.get("/api/v1/screens" + query);
+        INFO(query);
+        CHECK(res.status == 400);
+        CHECK(error_field(res) == field);
+    }
+}

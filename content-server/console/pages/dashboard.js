@@ -1,9 +1,11 @@
-// Dashboard: every screen with its state, heartbeat and latest screenshot,
-// and how many slides are in each status.
+// Dashboard: the screens with their state, heartbeat and latest screenshot
+// (searched, filtered and paged by the server), and how many slides are in
+// each status.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
-import { button, el, say, section, statusBadge, table, td } from '../lib/dom.js';
+import { button, el, say, section, statusBadge, td } from '../lib/dom.js';
 import { fmtBytes, fmtTime } from '../lib/format.js';
+import { screenList } from '../lib/screen_list.js';
 import { authHeaders } from '../lib/session.js';
 import { STATUSES } from '../lib/workflow.js';
 
@@ -92,12 +94,13 @@ function screenRow(s) {
 }
 
 export async function dashboardPage(page) {
-  const [{ screens }, { slides }] = await Promise.all([api('GET', '/screens'), api('GET', '/slides')]);
-  const rows = screens.map(screenRow);
+  const [{ groups }, { slides }] = await Promise.all([api('GET', '/groups'), api('GET', '/slides')]);
+  const list = await screenList({
+    groups, id: 'dash', row: screenRow,
+    headKeys: ['dash.name', 'dash.group', 'dash.state', 'dash.last_seen', 'dash.version',
+      'dash.item', 'dash.memory', 'dash.disk', 'dash.last_error', 'dash.screenshot'],
+  });
   const counts = el('ul', { className: 'counts' }, ...STATUSES.map((st) => el('li', {},
     el('a', { href: '#content?status=' + st }, statusBadge(st), ' ', String(slides.filter((s) => s.status === st).length)))));
-  page.append(
-    section('dash.title', table(['dash.name', 'dash.group', 'dash.state', 'dash.last_seen', 'dash.version',
-      'dash.item', 'dash.memory', 'dash.disk', 'dash.last_error', 'dash.screenshot'], rows, 'dash.no_screens')),
-    section('dash.content', counts));
+  page.append(section('dash.title', list.element), section('dash.content', counts));
 }

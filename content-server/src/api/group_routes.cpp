@@ -1,3 +1,6 @@
+#include <map>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "api/access.hpp"
@@ -24,6 +27,67 @@ nlohmann::json screen_size_json(int width, int height) {
     return {{"width", width},
             {"height", height},
             {"main_zone", {{"width", z.main_w}, {"height", z.main_h}}}};
+}
+
+// GET /api/v1/screens's filters and page.
+struct ScreenListQuery {
+    std::string q;      // in the name, any case (ASCII letters)
+    std::string group;  // exactly
+    std::string state;  // online, offline or never
+    std::int64_t offset = 0;
+    std::int64_t limit = 0;  // 0: every screen that matches
+};
+
+constexpr std::int64_t kMaxScreenPage = 1000;
+
+Result<ScreenListQuery> screen_list_query(const http::Request& req) {
+    ScreenListQuery query;
+    query.q = req.query_param("q").value_or("");
+    if (query.q.size() > 200) return make_error(ErrorCode::invalid, "at most 200 bytes", "q");
+    query.group = req.query_param("group").value_or("");
+    query.state = req.query_param("state").value_or("");
+    if (!query.state.empty() && query.state != "online" && query.state != "offline" &&
+        query.state != "never") {
+        return make_error(ErrorCode::invalid, "is online, offline or never", "state");
+    }
+    auto offset = http::query_number(req, "offset", 0, std::int64_t{1} << 40, 0);
+    if (!offset) return offset.error();
+    auto limit = http::query_number(req, "limit", 1, kMaxScreenPage, 0);
+    if (!limit) return limit.error();
+    query.offset = *offset;
+    query.limit = *limit;
+    return query;
+}
+
+std::string ascii_lower(std::string text) {
+    for (char& c : text) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return text;
+}
+
+// The screens `query` asks for (views built for the page only), the count
+// of all that match it and of those in each state (the state filter
+// aside), in the list's order.
+Result<nlohmann::json> screen_page(const Services& s, const ScreenListQuery& query) {
+    const std::string q = ascii_lower(query.q);
+    std::map<std::string, std::int64_t> counts = {{"online", 0}, {"offline", 0}, {"never", 0}};
+    std::int64_t total = 0;
+    auto page = screen_status_list(s, nullptr, [&](const Screen& screen, const std::string& state) {
+        if (!q.empty() && ascii_lower(screen.name).find(q) == std::string::npos) return false;
+        if (!query.group.empty() && screen.group != query.group) return false;
+        ++counts[state];
+        if (!query.state.empty() && state != query.state) return false;
+        const std::int64_t at = total++;
+        return at >= query.offset && (query.limit == 0 || at < query.offset + query.limit);
+    });
+    if (!page) return page.error();
+    return nlohmann::json{
+        {"screens", std::move(*page)},
+        {"total", total},
+        {"counts", counts},
+        {"offset", query.offset},
+        {"limit", query.limit == 0 ? nlohmann::json(nullptr) : nlohmann::json(query.limit)}};
 }
 
 // A group's rotation order as the order service gives it.
@@ -116,10 +180,12 @@ void add_group_routes(http::Router& router, Services& s) {
             });
 
     api.add(Method::get, "/api/v1/screens", {.access = Access::staff()},
-            [&s](Call&) -> Result<Response> {
-                auto list = screen_status_list(s);
-                if (!list) return list.error();
-                return http::json_response(200, {{"screens", std::move(*list)}});
+            [&s](Call& c) -> Result<Response> {
+                auto query = screen_list_query(c.req);
+                if (!query) return query.error();
+                auto page = screen_page(s, *query);
+                if (!page) return page.error();
+                return http::json_response(200, *page);
             });
 
     api.add(Method::put, "/api/v1/screens/{id}",

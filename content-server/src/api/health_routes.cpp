@@ -155,7 +155,9 @@ json screen_status_view(const Services& s, const Screen& screen, const ScreenHea
     return view;
 }
 
-Result<json> screen_status_list(const Services& s, std::int64_t* online) {
+Result<json> screen_status_list(
+    const Services& s, std::int64_t* online,
+    const std::function<bool(const Screen&, const std::string&)>& keep) {
     auto screens = s.screens.list();
     if (!screens) return screens.error();
     auto health = s.screens.health();
@@ -165,13 +167,16 @@ Result<json> screen_status_list(const Services& s, std::int64_t* online) {
     std::unordered_map<std::int64_t, const ScreenHealth*> by_id;
     for (const ScreenHealth& h : *health) by_id[h.screen_id] = &h;
     json list = json::array();
+    const std::int64_t now = now_unix();
     for (const Screen& sc : *screens) {
         auto h = by_id.find(sc.id);
+        const ScreenHealth* latest = h == by_id.end() ? nullptr : h->second;
+        const std::string state = screen_state(s, sc, latest, now);
+        if (online && state == "online") ++*online;
+        if (keep && !keep(sc, state)) continue;
         auto shot = shots->find(sc.id);
-        json view = screen_status_view(s, sc, h == by_id.end() ? nullptr : h->second,
-                                       shot == shots->end() ? nullptr : &shot->second);
-        if (online && view["state"] == "online") ++*online;
-        list.push_back(std::move(view));
+        list.push_back(
+            screen_status_view(s, sc, latest, shot == shots->end() ? nullptr : &shot->second));
     }
     return list;
 }

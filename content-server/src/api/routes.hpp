@@ -4,6 +4,7 @@
 // the services and results into JSON.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,7 +83,12 @@ void add_console_routes(http::Router& router, Services& services);
 
 // Every screen with its state (online/offline/never), latest heartbeat and
 // screenshot time, by name; counts the online ones into `online` when given.
-Result<nlohmann::json> screen_status_list(const Services& services, std::int64_t* online = nullptr);
+// `keep`, when given, sees each screen with its state ("online", "offline",
+// "never") in order and says whether its view goes in the list (the others
+// cost no view: a page of thousands).
+Result<nlohmann::json> screen_status_list(
+    const Services& services, std::int64_t* online = nullptr,
+    const std::function<bool(const Screen&, const std::string& state)>& keep = {});
 
 inline void add_all_routes(http::Router& router, Services& services) {
     add_auth_routes(router, services);

@@ -59,6 +59,22 @@ Result<nlohmann::json> parse_json_object(const Request& request) {
     return j;
 }
 
+Result<std::int64_t> query_number(const Request& request, const std::string& name, std::int64_t min,
+                                  std::int64_t max, std::int64_t fallback) {
+    const auto text = request.query_param(name);
+    if (!text) return fallback;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || p != text->data() + text->size() || v < min || v > max) {
+        return make_error(ErrorCode::invalid,
+                          "must be a whole number from " + std::to_string(min) + " to " +
+                              std::to_string(max),
+                          name)
+            .because(ErrorReason::wrong_type, {{"expected", "integer"}});
+    }
+    return v;
+}
+
 Result<std::int64_t> parse_path_id(const std::string& text, const std::string& what) {
     std::int64_t id = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

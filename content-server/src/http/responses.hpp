@@ -27,6 +27,11 @@ Response json_response(int status, const nlohmann::json& body);
 // The request body as a JSON object; "invalid" with field "body" otherwise.
 Result<nlohmann::json> parse_json_object(const Request& request);
 
+// The query parameter `name` as a whole number from `min` to `max`;
+// `fallback` when it is absent; "invalid" naming it otherwise.
+Result<std::int64_t> query_number(const Request& request, const std::string& name, std::int64_t min,
+                                  std::int64_t max, std::int64_t fallback);
+
 // A positive decimal id from a path segment; "not_found" ("no WHAT TEXT")
 // for anything else, since no such resource can exist.
 Result<std::int64_t> parse_path_id(const std::string& text, const std::string& what);
