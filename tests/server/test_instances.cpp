@@ -107,6 +107,19 @@ TEST_CASE(
     REQUIRE(result.res.status == 200);
     CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
     CHECK(result.res.json().at("items").size() == 1);
+
+    // A settings change on A reaches it on B as well.
+    auto again = start_poll(b.url(), device, published.at("version"), 30);
+    REQUIRE(wait_for_waiting(admin_b, "square"));
+    REQUIRE(
+        a.admin.put("/api/v1/groups/town", {{"settings", {{"unit_name", "幸福里社区"}}}}).status ==
+        200);
+    const auto changed_at = Clock::now();
+    const Poll settings = answer_of(again, 5s);
+    INFO("settings: answered on B " << since(changed_at, settings.done).count() << " ms after");
+    CHECK(since(changed_at, settings.done) < 1000ms);
+    REQUIRE(settings.res.status == 200);
+    CHECK(settings.res.json().at("settings").at("unit_name") == "幸福里社区");
 }
 
 TEST_CASE(
