@@ -15,9 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "common/fs.hpp"
 #include "common/sha256.hpp"
 #include "nginx_front.hpp"
 #include "server_test_helpers.hpp"
+#include "support/film.hpp"
 #include "support/pg_cluster.hpp"
 
 using namespace signage::test;
@@ -583,4 +585,78 @@ TEST_CASE(
     REQUIRE(created.status == 201);
     CHECK(std::stoll(created.json().at("id").get<std::string>()) >
           static_cast<long long>(before["/api/v1/slides"].at("slides").size()));
+}
+
+TEST_CASE(
+    "instances: a film is converted by one instance at a time, and another takes it over when "
+    "that one stops",
+    "[server][instances][convert]") {
+    const std::string database = PgCluster::shared().create_database();
+    TempDir media("signage-shared-media");
+    TempDir tools("signage-ffmpeg");
+    const auto ffmpeg = signage::find_on_path("ffmpeg");
+    REQUIRE_FALSE(ffmpeg.empty());
+    // A's ffmpeg never ends (it is stopped with A); B's is the real one.
+    // Each notes every conversion it is asked for.
+    const auto log_a = tools / "a.log", log_b = tools / "b.log";
+    const auto ffmpeg_a = tools / "ffmpeg-a", ffmpeg_b = tools / "ffmpeg-b";
+    write_text_file(ffmpeg_a, "#!/bin/sh\necho ran >> '" + log_a.string() + "'\nexec sleep 600\n");
+    write_text_file(ffmpeg_b, "#!/bin/sh\necho ran >> '" + log_b.string() + "'\nexec '" +
+                                  ffmpeg.string() + "' \"$@\"\n");
+    std::filesystem::permissions(ffmpeg_a, std::filesystem::perms::owner_all);
+    std::filesystem::permissions(ffmpeg_b, std::filesystem::perms::owner_all);
+    const auto runs = [](const std::filesystem::path& log) {
+        std::error_code ec;
+        if (!std::filesystem::exists(log, ec)) return 0;
+        const std::string text = read_text_file(log);
+        return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    };
+    ServerOptions options_a = shared(database, media.path());
+    options_a.args.insert(options_a.args.end(), {"--ffmpeg", ffmpeg_a.string()});
+    ServerOptions options_b = shared(database, media.path());
+    options_b.args.insert(options_b.args.end(), {"--ffmpeg", ffmpeg_b.string()});
+    Staff a(options_a);
+    ServerFixture b(options_b);
+    HttpClient editor_b = b.client(a.editor.token());
+    HttpClient admin_b = b.client(a.admin.token());
+    a.server.add_screen("hall", "community");
+    // The group's screens take at most 640x360: 720p films are converted.
+    const json small = {{"video_profile",
+                         {{"max_width", 640},
+                          {"max_height", 360},
+                          {"codecs", {"h264"}},
+                          {"max_bitrate", 2000000}}}};
+    REQUIRE(a.admin.put("/api/v1/groups/community", {{"settings", small}}).status == 200);
+    TempDir films("films");
+    const auto upload = [&](HttpClient& editor, const std::string& source) {
+        FilmSpec spec{"mp4", "libx264", "", 1280, 720, 1};
+        spec.source = source;
+        auto up = editor.put_bytes("/api/v1/media", read_text_file(make_film(films.path(), spec)));
+        REQUIRE(up.status == 201);
+        return up.json().at("sha256").get<std::string>();
+    };
+    const auto status_of = [&](const std::string& sha) {
+        return editor_b.get("/api/v1/media/" + sha).json().at("renditions").at(0).at("status");
+    };
+
+    // Uploaded on A: A converts it.
+    const std::string first = upload(a.editor, "testsrc2");
+    REQUIRE(wait_until([&] { return runs(log_a) == 1; }));
+    CHECK(status_of(first) == "converting");
+    // A second film, uploaded on B: B converts that one, not A's.
+    const std::string second = upload(editor_b, "testsrc");
+    const json done = wait_for_film(editor_b, second, conversions_ended);
+    CHECK(done.at("renditions").at(0).at("status") == "done");
+    CHECK(runs(log_b) == 1);
+    CHECK(status_of(first) == "converting");
+    CHECK(runs(log_a) == 1);
+
+    // A stops: it lets go, and B (told to look by a change of the group)
+    // takes the first film over.
+    REQUIRE(a.server.stop() == 0);
+    REQUIRE(admin_b.put("/api/v1/groups/community", {{"settings", small}}).status == 200);
+    const json taken = wait_for_film(editor_b, first, conversions_ended);
+    CHECK(taken.at("renditions").at(0).at("status") == "done");
+    CHECK(runs(log_a) == 1);
+    CHECK(runs(log_b) == 2);
 }

@@ -248,7 +248,7 @@ int serve(ServerConfig config, bool demo) {
     std::printf("listening on %s\n", (*server)->url().c_str());
     std::fflush(stdout);
     spdlog::info("serving {} as {} (data {}, records in {}, console {})", (*server)->url(),
-                 config.instance_name, config.data_dir.string(),
+                 (*server)->instance_name(), config.data_dir.string(),
                  config.database.empty() ? std::string("SQLite") : redacted_uri(config.database),
                  config.console_dir.string());
     if (demo) std::cerr << demo_hints((*server)->url(), config.data_dir) << std::flush;
@@ -559,11 +559,6 @@ int run_cli(int argc, char** argv) {
     config.data_dir = data;
     config.media_dir = media_dir;
     config.database = database;
-    if (config.instance_name.empty()) {
-        char host[256] = {};
-        ::gethostname(host, sizeof host - 1);
-        config.instance_name = std::string(host) + ":" + std::to_string(config.port);
-    }
     config.http.header_timeout = std::chrono::seconds(header_timeout_s);
     config.http.body_timeout = std::chrono::seconds(body_timeout_s);
     config.health.metrics_enabled = !no_metrics;

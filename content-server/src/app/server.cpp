@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <system_error>
@@ -83,6 +84,17 @@ Result<std::unique_ptr<Store>> open_data_store(const std::filesystem::path& data
     return store;
 }
 
+namespace {
+
+// This machine's name, as instance names start.
+std::string this_host() {
+    char name[256] = {};
+    ::gethostname(name, sizeof name - 1);
+    return name;
+}
+
+}  // namespace
+
 Result<DatabaseState> inspect_database(const std::filesystem::path& data_dir,
                                        const std::string& database) {
     DatabaseState state;
@@ -132,7 +144,12 @@ std::filesystem::path ServerConfig::media_path() const {
 
 std::filesystem::path ServerConfig::spool_dir() const {
     if (!data_dir.empty()) return data_dir / "spool";
-    std::string name = instance_name.empty() ? std::string("instance") : instance_name;
+    // Without a name of its own, a name no other process has: the spool is
+    // cleared at start, and another instance may be spooling beside it.
+    std::string name = instance_name;
+    if (name.empty()) {
+        name = this_host() + "-" + std::to_string(::getpid());
+    }
     for (char& c : name) {
         if (c == '/' || c == ':' || static_cast<unsigned char>(c) < 0x20) c = '_';
     }
@@ -301,11 +318,6 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     Store& st = *m.store;
     m.hub = std::make_unique<ManifestHub>(
         m.io, [&st](const std::string& group) { return load_manifest(st, group); });
-    m.metrics.set_database_source(config.instance_name, [&st] {
-        const StoreHealth h = st.health();
-        return Metrics::Database{h.backend, h.connections, h.idle, h.events_connected,
-                                 h.event_reconnects};
-    });
     // What other instances on the same database change reaches the screens
     // waiting here, and commands for screens waiting there go to them.
     m.store->on_event([&st, hub = m.hub.get()](const StoreEvent& e) { follow(st, *hub, e); });
@@ -407,6 +419,19 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     auto listener = http::Listener::open(m.io, endpoint, *m.router, limits, *m.guard);
     if (!listener) return listener.error();
     m.listener = std::move(*listener);
+    // This instance's name: --instance-name, else HOST:PORT as bound (so two
+    // instances started on port 0 are told apart).
+    if (m.config.instance_name.empty()) {
+        m.config.instance_name =
+            this_host() + ":" + std::to_string(m.listener->local_endpoint().port());
+    }
+    m.services->instance = m.config.instance_name;
+    m.converter->set_instance(m.config.instance_name);
+    m.metrics.set_database_source(m.config.instance_name, [&st] {
+        const StoreHealth h = st.health();
+        return Metrics::Database{h.backend, h.connections, h.idle, h.events_connected,
+                                 h.event_reconnects};
+    });
 
     // Caught from here on (and delivered once run() waits), so a signal that
     // arrives while starting up still stops the server cleanly.
@@ -420,6 +445,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
         }
     }
     return server;
+}
+
+const std::string& Server::instance_name() const {
+    return impl_->config.instance_name;
 }
 
 std::string Server::url() const {

@@ -107,6 +107,8 @@ class Server {
 
     // "http://HOST:PORT" with the port actually bound.
     std::string url() const;
+    // --instance-name, else HOST:PORT as bound.
+    const std::string& instance_name() const;
 
     // Serves until SIGINT, SIGTERM or stop(); returns once the workers have
     // finished. The database is closed when the Server is destroyed.

@@ -23,6 +23,18 @@ constexpr int kNice = 10;
 constexpr std::size_t kErrorBytes = 500;
 // Progress is written at most this often, and only when it moved a percent.
 constexpr std::chrono::milliseconds kProgressEvery{250};
+// With several instances on the database, a conversion is one instance's
+// for this long and said again this often while ffmpeg works; an instance
+// with nothing to do looks this often for one whose instance went away.
+constexpr std::chrono::milliseconds kLease{120000};
+constexpr std::chrono::milliseconds kLeaseRenewEvery{30000};
+constexpr std::chrono::milliseconds kLeaseCheckEvery{60000};
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 std::chrono::milliseconds time_limit(const ConvertConfig& config, const VideoInfo& film) {
     if (config.timeout.count() > 0) return config.timeout;
@@ -186,9 +198,11 @@ void Converter::save(const RenditionRecord& record) {
 void Converter::run() {
     // This thread, and so the ffmpeg it starts, gives way to serving.
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kNice);
+    const bool shared = store_.shared();
     while (!stopping_) {
-        auto next = store_.read([](Tx& tx) -> Result<std::optional<RenditionRecord>> {
-            return tx.media().next_rendition();
+        auto next = store_.write([&](Tx& tx) -> Result<std::optional<RenditionRecord>> {
+            const std::int64_t now = now_ms();
+            return tx.media().claim_rendition(instance_, now, now + kLease.count(), shared);
         });
         if (!next) {
             spdlog::error("convert: cannot read the queue: {}", next.error().to_string());
@@ -197,7 +211,11 @@ void Converter::run() {
             continue;
         }
         std::unique_lock lock(mutex_);
-        wake_.wait(lock, [this] { return pending_ || stopping_; });
+        if (shared) {
+            wake_.wait_for(lock, kLeaseCheckEvery, [this] { return pending_ || stopping_; });
+        } else {
+            wake_.wait(lock, [this] { return pending_ || stopping_; });
+        }
         pending_ = false;
     }
 }
@@ -206,6 +224,7 @@ void Converter::convert(RenditionRecord work) {
     auto fail = [&](std::string why) {
         spdlog::warn("convert: {} for {} failed: {}", work.original_sha256, work.profile_key, why);
         work.status = "failed";
+        work.lease_until_ms = 0;
         work.error = std::move(why);
         work.updated_at = now_iso8601();
         save(work);
@@ -221,6 +240,7 @@ void Converter::convert(RenditionRecord work) {
     work.progress = 0;
     work.error.clear();
     work.updated_at = now_iso8601();
+    work.lease_until_ms = now_ms() + kLease.count();
     save(work);
     fault::pause("convert.before_ffmpeg");
 
@@ -230,9 +250,11 @@ void Converter::convert(RenditionRecord work) {
     auto last_saved = std::chrono::steady_clock::now();
     ProgressReader progress(original.video->duration_ms, [&](double p) {
         const auto now = std::chrono::steady_clock::now();
-        if (p < work.progress + 0.01 || now - last_saved < kProgressEvery) return;
-        work.progress = p;
+        const bool renew = now - last_saved >= kLeaseRenewEvery;
+        if (!renew && (p < work.progress + 0.01 || now - last_saved < kProgressEvery)) return;
+        work.progress = std::max(work.progress, p);
         work.updated_at = now_iso8601();
+        work.lease_until_ms = now_ms() + kLease.count();
         save(work);
         last_saved = now;
     });
@@ -255,8 +277,10 @@ void Converter::convert(RenditionRecord work) {
         cleanup();
         return fail("ffmpeg could not be started: " + ran.error().message);
     }
-    if (ran->cancelled) {  // the server stops: a restart starts it over
+    if (ran->cancelled) {  // the server stops: it, or another instance, starts it over
         cleanup();
+        work.lease_until_ms = 0;
+        save(work);
         return;
     }
     if (ran->timed_out) {
@@ -277,6 +301,7 @@ void Converter::convert(RenditionRecord work) {
     cleanup();
     if (!stored) return fail("the converted film was refused: " + stored.error().message);
     work.status = "done";
+    work.lease_until_ms = 0;
     work.progress = 1;
     work.rendition_sha256 = stored->sha256;
     work.updated_at = now_iso8601();

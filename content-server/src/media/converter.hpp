@@ -4,7 +4,7 @@
 // lower priority (nice 10), with the `ffmpeg` program as a supervised child:
 // no shell, standard input /dev/null, its own process group, killed at its
 // time limit (10x the film's length + 120 s unless configured) or when the
-// server stops. It writes to a temporary file in DATA/spool, and what it
+// server stops. It writes to a temporary file in the spool directory, and what it
 // wrote is probed and stored as a medium marked as the film's rendition
 // (MediaStore::ingest_rendition); a failure (ffmpeg's exit status, the time
 // limit, the probe's refusal) is recorded with the last lines ffmpeg wrote
@@ -14,6 +14,13 @@
 // a conversion for each film and each profile in use it does not fit, and a
 // restart takes up the queued ones and starts over the one it was converting.
 // Progress is ffmpeg's out_time over the film's length.
+// With several instances on one database (Store::shared()), each takes a
+// conversion in a write transaction (claim_rendition) and holds it for two
+// minutes, said again every 30 s while ffmpeg works; the others leave it
+// alone. A stopping instance lets go of its conversion at once; one killed
+// loses it when its hold runs out (or at once when it starts again under
+// the same --instance-name), and an instance with nothing to do looks for
+// such a conversion every minute.
 //
 // Threading: schedule() from any thread (it writes the store); start() and
 // stop() from the thread that owns the server.
@@ -63,6 +70,10 @@ class Converter {
     // (the publisher re-issues the manifests that can use it). Before start().
     void on_done(std::function<void()> done) { on_done_ = std::move(done); }
 
+    // This instance (--instance-name, or HOST:PORT): who holds a
+    // conversion. Before start().
+    void set_instance(std::string instance) { instance_ = std::move(instance); }
+
     void start();  // schedules what is missing and starts the thread
     void stop();   // kills a running conversion (left to resume) and joins
 
@@ -78,6 +89,7 @@ class Converter {
     Store& store_;
     MediaStore& media_;
     ConvertConfig config_;
+    std::string instance_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool pending_ = false;  // under mutex_: schedule() was called

@@ -145,6 +145,10 @@ struct RenditionRecord {
     std::string rendition_sha256 = {};
     std::string error = {};
     std::string updated_at = {};
+    // While converting: the instance doing it (--instance-name) and until
+    // when (Unix ms) the others leave it alone unless it says so again.
+    std::string claimed_by = {};
+    std::int64_t lease_until_ms = 0;
 };
 
 // A media file as the library lists it.

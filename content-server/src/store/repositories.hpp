@@ -204,9 +204,15 @@ class MediaRepository {
     virtual bool queue_rendition(const std::string& original, const std::string& profile_key,
                                  const std::string& now) = 0;
     virtual void save_rendition(const RenditionRecord& rendition) = 0;
-    // The next one to run: one left converting (by a stop) first, then the
-    // oldest queued; nullopt when none waits.
-    virtual std::optional<RenditionRecord> next_rendition() = 0;
+    // Takes the next one to run for `instance` until `lease_until_ms`: one
+    // left converting first (by a stop, a crash, or an instance whose lease
+    // ran out by `now_ms`; with `honour_leases` false, any), then the oldest
+    // queued; nullopt when none waits. Call it in a write transaction, so
+    // two instances never take the same one.
+    virtual std::optional<RenditionRecord> claim_rendition(const std::string& instance,
+                                                           std::int64_t now_ms,
+                                                           std::int64_t lease_until_ms,
+                                                           bool honour_leases) = 0;
     virtual void remove_renditions(const std::string& original) = 0;
 };
 

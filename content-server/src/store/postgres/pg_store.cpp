@@ -267,6 +267,8 @@ CREATE TABLE screenshot_requests(
     expires_ms BIGINT NOT NULL,
     answered_at TEXT COLLATE "C" NOT NULL,
     timeout_s BIGINT NOT NULL);
+ALTER TABLE media_rendition ADD COLUMN claimed_by TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE media_rendition ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
 )sql";
 
 struct Migration {

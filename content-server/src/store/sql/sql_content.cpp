@@ -70,12 +70,14 @@ RenditionRecord read_rendition(Statement& q) {
     r.rendition_sha256 = q.column(4).text();
     r.error = q.column(5).text();
     r.updated_at = q.column(6).text();
+    r.claimed_by = q.column(7).text();
+    r.lease_until_ms = q.column(8).int64();
     return r;
 }
 
 constexpr const char* rendition_columns =
-    "SELECT original_sha256, profile_key, status, progress, rendition_sha256, error, updated_at "
-    "FROM media_rendition ";
+    "SELECT original_sha256, profile_key, status, progress, rendition_sha256, error, updated_at, "
+    "claimed_by, lease_until_ms FROM media_rendition ";
 
 // A medium's columns (media m, media_video v), as read_media reads them.
 constexpr const char* media_columns =
@@ -372,7 +374,8 @@ bool Media::queue_rendition(const std::string& original, const std::string& prof
 void Media::save_rendition(const RenditionRecord& r) {
     Statement q(db_,
                 "UPDATE media_rendition SET status = ?, progress = ?, rendition_sha256 = ?, "
-                "error = ?, updated_at = ? WHERE original_sha256 = ? AND profile_key = ?");
+                "error = ?, updated_at = ?, claimed_by = ?, lease_until_ms = ? "
+                "WHERE original_sha256 = ? AND profile_key = ?");
     q.bind(1, r.status);
     q.bind(2, r.progress);
     if (r.rendition_sha256.empty()) {
@@ -382,18 +385,40 @@ void Media::save_rendition(const RenditionRecord& r) {
     }
     q.bind(4, r.error);
     q.bind(5, r.updated_at);
-    q.bind(6, r.original_sha256);
-    q.bind(7, r.profile_key);
+    q.bind(6, r.claimed_by);
+    q.bind(7, r.lease_until_ms);
+    q.bind(8, r.original_sha256);
+    q.bind(9, r.profile_key);
     q.exec();
 }
 
-std::optional<RenditionRecord> Media::next_rendition() {
-    Statement q(db_,
-                std::string(rendition_columns)
-                    .append("WHERE status IN ('converting', 'queued') ORDER BY "
-                            "status = 'queued', updated_at, original_sha256, profile_key LIMIT 1"));
+std::optional<RenditionRecord> Media::claim_rendition(const std::string& instance,
+                                                      std::int64_t now_ms,
+                                                      std::int64_t lease_until_ms,
+                                                      bool honour_leases) {
+    Statement q(db_, std::string(rendition_columns)
+                         .append("WHERE status = 'queued' OR (status = 'converting' AND "
+                                 "(? = 0 OR lease_until_ms <= ? OR claimed_by = ?)) ORDER BY "
+                                 "status = 'queued', updated_at, original_sha256, profile_key "
+                                 "LIMIT 1"));
+    q.bind(1, honour_leases ? 1 : 0);
+    q.bind(2, now_ms);
+    q.bind(3, instance);
     if (!q.step()) return std::nullopt;
-    return read_rendition(q);
+    RenditionRecord r = read_rendition(q);
+    q.reset();
+    r.status = "converting";
+    r.claimed_by = instance;
+    r.lease_until_ms = lease_until_ms;
+    Statement claim(db_,
+                    "UPDATE media_rendition SET status = 'converting', claimed_by = ?, "
+                    "lease_until_ms = ? WHERE original_sha256 = ? AND profile_key = ?");
+    claim.bind(1, r.claimed_by);
+    claim.bind(2, r.lease_until_ms);
+    claim.bind(3, r.original_sha256);
+    claim.bind(4, r.profile_key);
+    claim.exec();
+    return r;
 }
 
 void Media::remove_renditions(const std::string& original) {

@@ -177,7 +177,9 @@ class Media final : public MediaRepository {
     bool queue_rendition(const std::string& original, const std::string& profile_key,
                          const std::string& now) override;
     void save_rendition(const RenditionRecord& rendition) override;
-    std::optional<RenditionRecord> next_rendition() override;
+    std::optional<RenditionRecord> claim_rendition(const std::string& instance, std::int64_t now_ms,
+                                                   std::int64_t lease_until_ms,
+                                                   bool honour_leases) override;
     void remove_renditions(const std::string& original) override;
 
   private:

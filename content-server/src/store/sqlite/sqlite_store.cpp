@@ -357,7 +357,7 @@ CREATE TABLE pairing_requests(
 )sql";
 
 // Screenshot requests, for every instance to answer about (they were in
-// one server's memory).
+// one server's memory), and which instance converts a film until when.
 const char* const schema_v15_screenshot_requests = R"sql(
 CREATE TABLE screenshot_requests(
     id TEXT PRIMARY KEY,
@@ -369,6 +369,8 @@ CREATE TABLE screenshot_requests(
     expires_ms INTEGER NOT NULL,
     answered_at TEXT NOT NULL,
     timeout_s INTEGER NOT NULL);
+ALTER TABLE media_rendition ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE media_rendition ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 Status migrate(SQLite::Database& db) {
