@@ -6,6 +6,7 @@
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "auth/authenticator.hpp"
+#include "common/text.hpp"
 #include "groups/group_service.hpp"
 #include "groups/order_service.hpp"
 #include "http/responses.hpp"
@@ -57,13 +58,6 @@ Result<ScreenListQuery> screen_list_query(const http::Request& req) {
     query.offset = *offset;
     query.limit = *limit;
     return query;
-}
-
-std::string ascii_lower(std::string text) {
-    for (char& c : text) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return text;
 }
 
 // The screens `query` asks for (views built for the page only), the count

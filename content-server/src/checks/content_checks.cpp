@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_input.hpp"
+#include "common/text.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -26,13 +27,6 @@ bool checks_skip_key(const std::string& key) {
                                           "kind",       "start",       "end",        "weekdays"};
     return std::any_of(std::begin(skipped), std::end(skipped),
                        [&](const char* k) { return key == k; });
-}
-
-std::string checks_lower_ascii(std::string s) {
-    for (char& c : s) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return s;
 }
 
 void collect_text_fields(const nlohmann::json& j, const std::string& path,
@@ -143,9 +137,9 @@ Result<std::vector<CheckWarning>> check_for_submit(
     collect_text_fields(j, "", fields);
     std::vector<std::string> lowered;
     lowered.reserve(forbidden_words.size());
-    for (const auto& w : forbidden_words) lowered.push_back(checks_lower_ascii(w));
+    for (const auto& w : forbidden_words) lowered.push_back(ascii_lower(w));
     for (const auto& [field, text] : fields) {
-        const std::string lower = checks_lower_ascii(text);
+        const std::string lower = ascii_lower(text);
         for (std::size_t w = 0; w < lowered.size(); ++w) {
             if (!lowered[w].empty() && lower.find(lowered[w]) != std::string::npos) {
                 return make_error(ErrorCode::unprocessable,
