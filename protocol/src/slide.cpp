@@ -19,24 +19,16 @@ using namespace slide_read;
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kServerManaged = {"id",
-                                                             "status",
-                                                             "author",
-                                                             "reviewer",
-                                                             "created_at",
-                                                             "updated_at",
-                                                             "approved_at",
-                                                             "reject_reason",
-                                                             "version",
-                                                             "submitted_at",
-                                                             "revision",
-                                                             "approved_revision",
-                                                             "approved_version"};
+constexpr std::array<std::string_view, 16> kServerManaged = {
+    "id",           "unit",        "unit_name",         "origin",
+    "status",       "author",      "reviewer",          "created_at",
+    "updated_at",   "approved_at", "reject_reason",     "version",
+    "submitted_at", "revision",    "approved_revision", "approved_version"};
 
-constexpr std::array<std::string_view, 13> kCommonFields = {
+constexpr std::array<std::string_view, 15> kCommonFields = {
     "type",     "title",      "duration_s",  "category",   "public_service",
     "purpose",  "valid_from", "valid_until", "background", "priority",
-    "schedule", "groups",     "qr"};
+    "schedule", "groups",     "units",       "required",   "qr"};
 
 // The values of "purpose", in the order the editor offers them.
 constexpr std::array<std::string_view, 3> kPurposes = {"public_service", "notice", "other"};
@@ -504,6 +496,26 @@ Result<Slide> parse_slide(const json& j, const SlideParseOptions& opt, const std
         !st) {
         return st.error();
     }
+    if (auto st = read_array(j, "units", path, SlideLimits::max_units,
+                             [&](const json& u, const std::string& p) -> Status {
+                                 if (!u.is_number_integer() || u.get<std::int64_t>() <= 0) {
+                                     return make_error(ErrorCode::invalid, "must be a unit's id", p)
+                                         .because(ErrorReason::wrong_type,
+                                                  {{"expected", "integer"}});
+                                 }
+                                 s.units.push_back(u.get<std::int64_t>());
+                                 return {};
+                             });
+        !st) {
+        return st.error();
+    }
+    if (auto it = j.find("required"); it != j.end()) {
+        if (!it->is_boolean()) {
+            return make_error(ErrorCode::invalid, "must be true or false", join(path, "required"))
+                .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
+        }
+        s.required = it->get<bool>();
+    }
     if (auto it = j.find("qr"); it != j.end()) {
         if (auto st = read_qr(*it, join(path, "qr"), opt, s.qr); !st) return st.error();
     }
@@ -586,6 +598,8 @@ json to_json(const Slide& s) {
         j["schedule"] = std::move(sch);
     }
     if (!s.groups.empty()) j["groups"] = s.groups;
+    if (!s.units.empty()) j["units"] = s.units;
+    if (s.required) j["required"] = true;
     if (s.qr) {
         json qr = {{"text", s.qr->text}};
         if (!s.qr->label.empty()) qr["label"] = s.qr->label;

@@ -101,6 +101,11 @@ const std::map<std::string, std::string>& access_matrix() {
         {"DELETE /api/v1/webhooks/{id}", "UUFFFK"},
         {"POST /api/v1/webhooks/{id}/test", "UUFFFK"},
         {"GET /api/v1/webhooks/{id}/deliveries", "UUFFFK"},
+        {"GET /api/v1/units", "UUFKKK"},
+        {"POST /api/v1/units", "UUFFFK"},
+        {"GET /api/v1/units/{id}", "UUFKKK"},
+        {"PUT /api/v1/units/{id}", "UUFFFK"},
+        {"DELETE /api/v1/units/{id}", "UUFFFK"},
         {"GET /{*}", "KKKKKK"},
     };
     return m;
@@ -274,6 +279,14 @@ struct AccessWorld {
         return name;
     }
 
+    // An empty unit below the top one.
+    std::string fresh_unit() {
+        auto made_unit =
+            staff.admin.post("/api/v1/units", {{"name", next_name("街道")}, {"parent", 1}});
+        REQUIRE(made_unit.status == 201);
+        return std::to_string(made_unit.json().at("id").get<std::int64_t>());
+    }
+
     std::string fresh_user() {
         const std::string name = next_name("user-");
         REQUIRE(staff.admin
@@ -313,6 +326,8 @@ struct AccessWorld {
             fill("{id}", changes ? fresh_webhook() : webhook);
         } else if (starts("/api/v1/groups/{name}")) {
             fill("{name}", changes ? fresh_group() : "hall");
+        } else if (starts("/api/v1/units/{id}")) {
+            fill("{id}", changes ? fresh_unit() : "1");
         } else if (starts("/api/v1/users/{name}")) {
             fill("{name}", changes ? fresh_user() : "editor");
         } else if (starts("/api/v1/player/pair/")) {

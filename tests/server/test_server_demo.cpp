@@ -235,3 +235,61 @@ TEST_CASE("server: the demo screen gets an approved quiz bank and can make prize
     CHECK(bank.size() == m.quiz.size());
     for (const auto& q : bank) CHECK(q.at("status") == "published");
 }
+
+TEST_CASE("server: the demo city's communities show what their units send them",
+          "[server][demo][units]") {
+    ServerFixture server(demo_options());
+    HttpClient admin = server.client(server.login("admin", "demo-admin"));
+    const json tree = admin.get("/api/v1/units").json();
+    std::map<std::string, std::int64_t> unit;
+    for (const auto& u : tree.at("units")) {
+        unit[u.at("name").get<std::string>()] = u.at("id").get<std::int64_t>();
+    }
+    CHECK(unit.size() == 6);
+    CHECK(unit.at("文明市") == 1);
+    for (const char* name : {"东湖区", "西山区", "幸福里社区", "春晖社区", "青石社区"}) {
+        CHECK(unit.count(name) == 1);
+    }
+
+    // Each community's screens: the city's items, their district's, their own.
+    const auto titles = [&](const std::string& group) {
+        const json m = admin.get("/api/v1/groups/" + group + "/manifest").json();
+        std::set<std::string> out;
+        for (const auto& item : m.at("items")) out.insert(item.value("title", ""));
+        return out;
+    };
+    const auto demo = titles("demo");
+    const auto chunhui = titles("chunhui");
+    const auto qingshi = titles("qingshi");
+    CHECK(demo.count("社会主义核心价值观") == 1);
+    CHECK(chunhui.count("社会主义核心价值观") == 1);
+    CHECK(qingshi.count("社会主义核心价值观") == 1);
+    CHECK(demo.count("东湖区：文明养犬宣传月") == 1);
+    CHECK(chunhui.count("东湖区：文明养犬宣传月") == 1);
+    CHECK(qingshi.count("东湖区：文明养犬宣传月") == 0);
+    CHECK(qingshi.count("西山区：共建文明交通") == 1);
+    CHECK(chunhui.count("春晖社区：周六义诊活动") == 1);
+    CHECK(demo.count("春晖社区：周六义诊活动") == 0);
+    CHECK(demo.count("幸福里社区身边好人榜") == 1);
+    CHECK(chunhui.count("幸福里社区身边好人榜") == 0);
+    // 西山区's floor holds in its community.
+    CHECK(
+        admin.get("/api/v1/groups/qingshi/manifest").json().at("settings").at("min_public_share") ==
+        0.35);
+
+    // The community editor sees the community's own items and those sent
+    // down, and nothing of 春晖 or 西山.
+    HttpClient community = server.client(server.login("xingfuli", "demo-xingfuli"));
+    const json list = community.get("/api/v1/slides").json();
+    std::set<std::string> seen;
+    for (const auto& s : list.at("slides")) {
+        seen.insert(s.at("title").get<std::string>());
+        const std::string origin = s.at("origin").get<std::string>();
+        CHECK((origin == "own" || origin == "above"));
+    }
+    CHECK(seen.count("幸福里社区身边好人榜") == 1);
+    CHECK(seen.count("东湖区：文明养犬宣传月") == 1);
+    CHECK(seen.count("春晖社区：周六义诊活动") == 0);
+    CHECK(seen.count("西山区：共建文明交通") == 0);
+    CHECK(community.get("/api/v1/groups/chunhui").status == 404);
+}

@@ -443,7 +443,7 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
     CHECK(staff.editor.get("/api/v1/groups/community").json().at("settings").at("unit_name") ==
           "幸福里社区");
     SQLite::Database db((data / "signage.db").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 15);
+    CHECK(db.execAndGet("SELECT version FROM schema_version").getInt() == 16);
     // Version 10: rotation orders; none after the upgrade (the default order).
     CHECK(db.execAndGet("SELECT COUNT(*) FROM group_orders").getInt() == 0);
     // Version 8: alerts, no webhooks after the upgrade.
@@ -467,6 +467,23 @@ INSERT INTO manifests VALUES (1, 1, 'v1-version',
               .getInt() >= 1);
     // The old screen got its claim key when it asked with its token.
     CHECK_FALSE(db.execAndGet("SELECT claim_key_id FROM screens WHERE id = 1").isNull());
+    // Version 16: one top unit holds every record, and everyone sees what
+    // they saw before.
+    const json units = staff.admin.get("/api/v1/units").json();
+    REQUIRE(units.at("units").size() == 1);
+    CHECK(units.at("units")[0].at("id") == 1);
+    CHECK(units.at("units")[0].at("parent").is_null());
+    for (const char* table : {"users", "groups", "slides", "quiz_questions", "audit_log"}) {
+        INFO(table);
+        CHECK(db.execAndGet(std::string("SELECT COUNT(*) FROM ") + table + " WHERE unit_id != 1")
+                  .getInt() == 0);
+    }
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM media_units WHERE unit_id = 1").getInt() == 1);
+    const json slide = staff.editor.get("/api/v1/slides/1").json();
+    CHECK(slide.at("unit") == 1);
+    CHECK(slide.at("origin") == "own");
+    CHECK(staff.editor.get("/api/v1/slides").json().at("slides").size() == 1);
+    CHECK(staff.admin.get("/api/v1/users").json().at("users").size() == 5);
 }
 
 TEST_CASE("server: groups list their screens' sizes with the main zone an image fills best",

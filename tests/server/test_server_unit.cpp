@@ -192,7 +192,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
         }
         return out;
     };
-    auto first = publish_manifests(store, compile, admin.id);
+    auto first = publish_manifests(store, compile, admin);
     REQUIRE(first);
     REQUIRE(first->size() == 2);
     for (const PublishedGroup& g : *first) {
@@ -201,7 +201,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
     }
 
     // The same versions again: nothing stored, the same sequence.
-    auto same = publish_manifests(store, compile, admin.id);
+    auto same = publish_manifests(store, compile, admin);
     REQUIRE(same);
     for (std::size_t i = 0; i < same->size(); ++i) {
         CHECK_FALSE((*same)[i].changed);
@@ -210,7 +210,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
 
     // New versions: a later sequence for every group, and the latest is it.
     version = "b";
-    auto second = publish_manifests(store, compile, admin.id);
+    auto second = publish_manifests(store, compile, admin);
     REQUIRE(second);
     for (std::size_t i = 0; i < second->size(); ++i) {
         CHECK((*second)[i].changed);
@@ -232,7 +232,7 @@ TEST_CASE("store: a publish stores a group's manifest once per version, in order
             return signage::make_error(signage::ErrorCode::invalid, "a slide no longer validates",
                                        "slides[0]");
         },
-        admin.id);
+        admin);
     REQUIRE_FALSE(failed);
     CHECK(failed.error().field == "slides[0]");
     for (const PublishedGroup& g : *second) {
@@ -379,10 +379,12 @@ TEST_CASE("store: review records, manifests and the screen cache", "[server][uni
         REQUIRE(read);
         CHECK(read->reviewer == "admin");
         CHECK(tx.questions().approved_ids() == std::vector<std::int64_t>{s.id});
-        CHECK(tx.questions().approved_versions().front().second == "{\"q\":1}");
-        CHECK(tx.slides().list().empty());  // questions and slides are apart
+        CHECK(tx.questions().published_versions().empty());  // approved, not yet published
+        CHECK(tx.slides().list().empty());                   // questions and slides are apart
         tx.questions().mark_approved_published();
         CHECK(tx.questions().find(s.id)->status == SlideStatus::published);
+        REQUIRE(tx.questions().published_versions().size() == 1);
+        CHECK(tx.questions().published_versions().front().json == "{\"q\":1}");
         CHECK(tx.questions().approved_ids().empty());
 
         auto g = tx.groups().add("plaza", "{}");
@@ -640,7 +642,7 @@ TEST_CASE("workflow: a slide goes from draft to a screen's manifest only through
     CHECK(s.slides.approve(id, editor, revision_of(*slide)).error().code == ErrorCode::forbidden);
     const auto no_reason = s.slides.reject(id, admin, "  ");
     CHECK(no_reason.error().code == ErrorCode::invalid);
-    CHECK(s.slides.get(id)->status == SlideStatus::pending);
+    CHECK(s.slides.get(id, admin)->status == SlideStatus::pending);
 
     // A publish before the approval leaves the screens' manifest as it was.
     REQUIRE(s.publisher.publish(admin));
@@ -654,7 +656,7 @@ TEST_CASE("workflow: a slide goes from draft to a screen's manifest only through
     const auto now = *s.hub.current("hall");
     CHECK(now->version != empty_version);
     CHECK(now->json.find("文明出行") != std::string::npos);
-    CHECK(s.slides.get(id)->status == SlideStatus::published);
+    CHECK(s.slides.get(id, admin)->status == SlideStatus::published);
 
     // Withdrawn, it leaves the screens at the next publish.
     REQUIRE(s.slides.withdraw(id, admin, "内容过期"));
@@ -705,10 +707,21 @@ TEST_CASE("store: a schema 6 database opens, keeps its slides and can hold withd
     // which does not know "withdrawn", no alert tables (schema 8), no
     // group orders (schema 10), no editors or retired claim keys (11), no
     // film facts (12), no renditions (13), no shared throttles or
-    // pairings (14) and no screenshot requests (15).
+    // pairings (14), no screenshot requests (15) and no units (16).
     {
         SQLite::Database db((dir / "signage.db").string(), SQLite::OPEN_READWRITE);
         db.exec(R"sql(
+DROP INDEX users_by_unit;
+ALTER TABLE users DROP COLUMN unit_id;
+DROP INDEX groups_by_unit;
+ALTER TABLE groups DROP COLUMN unit_id;
+DROP INDEX quiz_questions_by_unit;
+ALTER TABLE quiz_questions DROP COLUMN unit_id;
+ALTER TABLE quiz_questions DROP COLUMN published_json;
+DROP INDEX audit_by_unit;
+ALTER TABLE audit_log DROP COLUMN unit_id;
+DROP TABLE media_units;
+DROP TABLE units;
 CREATE TABLE slides_v6(
     id INTEGER PRIMARY KEY, json TEXT NOT NULL, approved_json TEXT,
     status TEXT NOT NULL CHECK (status IN ('draft', 'pending', 'approved', 'rejected', 'published')),

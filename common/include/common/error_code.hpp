@@ -103,7 +103,11 @@ namespace signage {
     X(expired, "days", "a code past its time (days: how long codes last)")                      \
     X(quota, "limit per", "a screen sent more than limit in one per (hour)")                    \
     X(revoked, "screen", "a prize code made with a revoked screen's retired key")               \
-    X(over_limit, "limit", "a prize code beyond the group's daily prize limit")
+    X(over_limit, "limit", "a prize code beyond the group's daily prize limit")                 \
+    X(unknown_unit, "id", "no unit with that id among the caller's units")                      \
+    X(required_above, "unit", "an item a unit above requires: it cannot be removed below")      \
+    X(below_floor, "min unit", "a share under the floor a unit above sets (unit: its name)")    \
+    X(not_empty, "what", "a unit that still holds units, staff, groups or content")
 
 enum class ErrorReason : std::uint8_t {
     none,

@@ -1,7 +1,9 @@
 #pragma once
 // Small text helpers shared by the server's searches and checks.
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace signage {
 
@@ -13,5 +15,12 @@ inline std::string ascii_lower(std::string text) {
     }
     return text;
 }
+
+// Unicode spaces, invisible formatting characters and non-characters: they
+// make two names look alike.
+bool is_blank_or_invisible(char32_t cp);
+
+// Decodes one UTF-8 code point at s[i], advancing i; false for invalid UTF-8.
+bool next_code_point(std::string_view s, std::size_t& i, char32_t& cp);
 
 }  // namespace signage

@@ -4,6 +4,9 @@
 
 #include "auth/authenticator.hpp"
 #include "http/responses.hpp"
+#include "media/media_store.hpp"
+#include "slides/review_records.hpp"
+#include "store/store.hpp"
 
 namespace signage::server {
 namespace {
@@ -38,15 +41,67 @@ Status authenticate(Authenticator& auth, const Access& access, const http::Reque
     return {};
 }
 
+// A top-unit route's caller is of the top unit.
+Status top_unit_caller(Store& store, const RouteSpec& spec, const std::optional<User>& user) {
+    if (!spec.top_unit || !user) return {};
+    return store.read([&](Tx& tx) -> Status {
+        const auto tree = tx.unit_tree();
+        const Unit* unit = tree->find(user->unit_id);
+        if (unit && !unit->parent) return {};
+        return make_error(ErrorCode::forbidden, "only staff of the top unit (" +
+                                                    tree->name(root_unit_id) + ") change this");
+    });
+}
+
+// The record the path names exists for the staff member (see access.hpp).
+Status path_in_reach(Store& store, const RouteSpec& spec, const std::string& param, std::int64_t id,
+                     const User& user) {
+    const std::string noun = spec.path_id ? spec.path_id : spec.path_name ? spec.path_name : "";
+    return store.read([&](Tx& tx) -> Status {
+        const auto tree = tx.unit_tree();
+        bool reached = true;
+        if (noun == "screen") {
+            auto screen = tx.screens().find(id);
+            reached = screen && tree->within(screen->unit_id, user.unit_id);
+        } else if (noun == "slide" || noun == "question") {
+            auto record = noun == "slide" ? tx.slides().find(id) : tx.questions().find(id);
+            reached = record && visible_to(*tree, user, *record);
+        } else if (noun == "unit") {
+            reached = reach_of(*tree, user, id) != Reach::none;
+        } else if (noun == "group") {
+            auto group = tx.groups().find(param);
+            reached = group && tree->within(group->unit_id, user.unit_id);
+        } else if (noun == "user") {
+            auto found = tx.users().find(param);
+            reached = found && tree->within(found->unit_id, user.unit_id);
+        } else if (noun == "media") {
+            // A malformed hash is the handler's to refuse (400).
+            const bool hash = param.size() == 64 &&
+                              param.find_first_not_of("0123456789abcdef") == std::string::npos;
+            reached = !hash || static_cast<bool>(media_in_reach(tx, param, user, false));
+        }
+        if (reached) return Status{};
+        // A medium's error names its hash, as the media routes' own do.
+        return Status(make_error(ErrorCode::not_found, "no " + noun + " " + param,
+                                 noun == "media" ? "sha256" : ""));
+    });
+}
+
 // The caller, the path id and the body, in that order (see access.hpp).
-Status prepare_call(Authenticator& auth, const RouteSpec& spec, Call& call,
+Status prepare_call(Authenticator& auth, Store& store, const RouteSpec& spec, Call& call,
                     std::optional<User>& user, std::optional<Screen>& screen) {
     const http::Request& req = call.req;
     if (auto st = authenticate(auth, spec.access, req, user, screen); !st) return st;
+    if (auto st = top_unit_caller(store, spec, user); !st) return st;
     if (spec.path_id) {
         auto id = http::parse_path_id(req.params.at(0), spec.path_id);
         if (!id) return id.error();
         call.id = *id;
+    }
+    if (user && (spec.path_id || spec.path_name)) {
+        if (auto st = path_in_reach(store, spec, req.params.at(0), call.id, *user); !st) {
+            return st;
+        }
     }
     if (spec.body == RouteSpec::Body::optional_object && req.body.empty()) {
         call.body = nlohmann::json::object();
@@ -104,10 +159,10 @@ void ApiRoutes::add(http::Method method, std::string_view pattern, RouteSpec spe
     const http::RouteOptions options = options_of(spec, s_.auth);
     router_.add(
         method, pattern,
-        [&auth = s_.auth, spec = std::move(spec),
+        [&auth = s_.auth, &store = s_.store, spec = std::move(spec),
          handler = std::move(handler)](http::Request& req) -> Result<http::Response> {
             Call call(req);
-            if (auto st = prepare_call(auth, spec, call, call.user_, call.screen_); !st) {
+            if (auto st = prepare_call(auth, store, spec, call, call.user_, call.screen_); !st) {
                 return st.error();
             }
             return handler(call);
@@ -141,10 +196,10 @@ void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSp
     }
     router_.add_async(
         method, pattern, std::move(fast_route),
-        [&auth = s_.auth, spec = std::move(spec), handler = std::move(handler)](
+        [&auth = s_.auth, &store = s_.store, spec = std::move(spec), handler = std::move(handler)](
             http::Request& req, const http::Responder& respond) {
             Call call(req);
-            if (auto st = prepare_call(auth, spec, call, call.user_, call.screen_); !st) {
+            if (auto st = prepare_call(auth, store, spec, call, call.user_, call.screen_); !st) {
                 return respond(http::error_response(st.error()));
             }
             handler(call, respond);

@@ -9,9 +9,16 @@
 // taken in), and again when the handler runs.
 //
 // The order of the checks, and so of the error answers, is fixed: the caller
-// (401 no or unknown token, 403 the wrong kind of token or role), then the
-// path id (404 "no NOUN TEXT"), then the body (400 field "body"). Errors are
-// those of Authenticator and http::parse_path_id / parse_json_object.
+// (401 no or unknown token, 403 the wrong kind of token or role, 403 a
+// top-unit route for staff of a unit below), then the path id (404 "no NOUN
+// TEXT"; a screen outside the caller's units is 404 too), then the body
+// (400 field "body"). Errors are those of Authenticator and
+// http::parse_path_id / parse_json_object.
+//
+// Records of units (units/unit_tree.hpp) a path names (path_id screen,
+// slide, question, unit; path_name group, media, user) are looked up before
+// the body: one outside the caller's subtree (or, for content, not coming
+// down to it from above) is 404 whatever the body, so ids reveal nothing.
 //
 // The route's access is also given to the router by name (RouteOptions::access),
 // so the router's route list carries it: `signage-server routes --json`, the
@@ -70,6 +77,9 @@ struct RouteSpec {
     // The noun of the path's first parameter when it is a numeric id
     // ("screen": a bad one is 404 "no screen TEXT"); null when there is none.
     const char* path_id = nullptr;
+    // The noun of the path's first parameter when it names a record by text
+    // ("group", "media", "user"); null when it does not.
+    const char* path_name = nullptr;
     enum class Body {
         none,             // not read here (the handler may read req.body itself)
         object,           // a JSON object, else 400 field "body"
@@ -79,6 +89,9 @@ struct RouteSpec {
     std::uint64_t body_limit = http::RouteOptions{}.body_limit;
     // The body is spooled to a file (req.body_file), not kept in memory.
     bool spool = false;
+    // For staff of the top unit only (settings of the whole installation):
+    // staff of the units below get 403.
+    bool top_unit = false;
 };
 
 // One request as its handler sees it, after the checks of its route.

@@ -11,6 +11,7 @@
 #include "common/json_input.hpp"
 #include "http/responses.hpp"
 #include "slides/slide_service.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 
@@ -25,6 +26,7 @@ constexpr int kMaxAuditPage = 500;
 nlohmann::json account_view(const User& u) {
     return {{"username", u.username},
             {"role", to_string(u.role)},
+            {"unit", u.unit_id},
             {"disabled", u.disabled},
             {"created_at", u.created_at}};
 }
@@ -86,19 +88,24 @@ void add_account_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     using Body = RouteSpec::Body;
     api.add(Method::get, "/api/v1/users", {.access = Access::admin()},
-            [&s](Call&) -> Result<Response> {
-                auto users = s.accounts.list_users();
+            [&s](Call& c) -> Result<Response> {
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                auto users = s.accounts.list_users(c.user(), *unit);
                 if (!users) return users.error();
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& u : *users) list.push_back(account_view(u));
+                if (auto st = add_origins(s, c.user(), list); !st) return st.error();
                 return http::json_response(200, {{"users", std::move(list)}});
             });
 
     api.add(Method::post, "/api/v1/users", {.access = Access::admin(), .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 const auto& j = c.body;
-                if (auto st = only_fields(j, {"username", "role", "password"}); !st)
+                if (auto st = only_fields(j, {"username", "role", "password", "unit"}); !st)
                     return st.error();
+                auto unit = body_unit(s.store, c.user(), j);
+                if (!unit) return unit.error();
                 if (auto st = check_username(j.value("username", nlohmann::json())); !st) {
                     return st.error();
                 }
@@ -113,43 +120,48 @@ void add_account_routes(http::Router& router, Services& s) {
                 auto hash = hash_password(pw);
                 if (!hash) return hash.error();
                 auto added = s.accounts.add_user(j["username"].get<std::string>(), *hash, *role,
-                                                 c.user().id);
+                                                 c.user().id, *unit);
                 if (!added) return added.error();
                 return http::json_response(201, account_view(*added));
             });
 
-    api.add(
-        Method::put, "/api/v1/users/{name}", {.access = Access::admin(), .body = Body::object},
-        [&s](Call& c) -> Result<Response> {
-            const auto& j = c.body;
-            // A user as GET shows it may come back: its read-only fields are ignored.
-            if (auto st = only_fields(j, {"username", "role", "disabled", "created_at"}); !st) {
-                return st.error();
-            }
-            if (j.contains("username") && j["username"] != c.req.params.at(0)) {
-                return make_error(ErrorCode::invalid, "a user cannot be renamed", "username");
-            }
-            std::optional<Role> role;
-            if (j.contains("role")) {
-                auto r = read_role(j["role"]);
-                if (!r) return r.error();
-                role = *r;
-            }
-            std::optional<bool> disabled;
-            if (j.contains("disabled")) {
-                if (!j["disabled"].is_boolean()) {
-                    return make_error(ErrorCode::invalid, "must be true or false", "disabled")
-                        .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
+    api.add(Method::put, "/api/v1/users/{name}",
+            {.access = Access::admin(), .path_name = "user", .body = Body::object},
+            [&s](Call& c) -> Result<Response> {
+                const auto& j = c.body;
+                // A user as GET shows it may come back: its read-only fields are ignored.
+                if (auto st = only_fields(j, {"username", "role", "disabled", "created_at", "unit",
+                                              "unit_name", "origin"});
+                    !st) {
+                    return st.error();
                 }
-                disabled = j["disabled"].get<bool>();
-            }
-            if (!role && !disabled) {
-                return make_error(ErrorCode::invalid, "give a role or disabled to change", "role");
-            }
-            auto updated = s.accounts.update_user(c.req.params.at(0), role, disabled, c.user().id);
-            if (!updated) return updated.error();
-            return http::json_response(200, account_view(*updated));
-        });
+                if (j.contains("username") && j["username"] != c.req.params.at(0)) {
+                    return make_error(ErrorCode::invalid, "a user cannot be renamed", "username");
+                }
+                std::optional<Role> role;
+                if (j.contains("role")) {
+                    auto r = read_role(j["role"]);
+                    if (!r) return r.error();
+                    role = *r;
+                }
+                std::optional<bool> disabled;
+                if (j.contains("disabled")) {
+                    if (!j["disabled"].is_boolean()) {
+                        return make_error(ErrorCode::invalid, "must be true or false", "disabled")
+                            .because(ErrorReason::wrong_type, {{"expected", "boolean"}});
+                    }
+                    disabled = j["disabled"].get<bool>();
+                }
+                const nlohmann::json unit = j.contains("unit") ? j["unit"] : nlohmann::json();
+                if (!role && !disabled && unit.is_null()) {
+                    return make_error(ErrorCode::invalid, "give a role, disabled or unit to change",
+                                      "role");
+                }
+                auto updated =
+                    s.accounts.update_user(c.req.params.at(0), role, disabled, c.user(), unit);
+                if (!updated) return updated.error();
+                return http::json_response(200, account_view(*updated));
+            });
 
     api.add(
         Method::get, "/api/v1/audit", {.access = Access::roles({Role::reviewer})},
@@ -167,6 +179,11 @@ void add_account_routes(http::Router& router, Services& s) {
             query.before_id = *before;
             query.object_type = req.query_param("object_type").value_or("");
             query.object_id = req.query_param("object_id").value_or("");
+            auto unit = unit_param(s, req, c.user());
+            if (!unit) return unit.error();
+            auto tree = s.units.tree();
+            if (!tree) return tree.error();
+            query.units = (*tree)->below(*unit);
             auto entries = s.accounts.audit(query);
             if (!entries) return entries.error();
             nlohmann::json list = nlohmann::json::array();
@@ -179,6 +196,7 @@ void add_account_routes(http::Router& router, Services& s) {
                      {"object_type", e.object_type},
                      {"object_id",
                       e.object_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.object_id)},
+                     {"unit", e.unit_id},
                      {"before", audit_json_or_null(e.before)},
                      {"after", audit_json_or_null(e.after)}});
             }
@@ -199,7 +217,8 @@ void add_account_routes(http::Router& router, Services& s) {
             });
 
     api.add(Method::put, "/api/v1/settings/forbidden-words",
-            {.access = Access::admin(), .body = Body::object}, [&s](Call& c) -> Result<Response> {
+            {.access = Access::admin(), .body = Body::object, .top_unit = true},
+            [&s](Call& c) -> Result<Response> {
                 auto words = s.slides.set_forbidden_words(c.body, c.user().id);
                 if (!words) return words.error();
                 return http::json_response(200, {{"words", *words}});

@@ -13,6 +13,7 @@
 #include "media/converter.hpp"
 #include "protocol/screen_zones.hpp"
 #include "screens/screen_service.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 
@@ -63,11 +64,13 @@ Result<ScreenListQuery> screen_list_query(const http::Request& req) {
 // The screens `query` asks for (views built for the page only), the count
 // of all that match it and of those in each state (the state filter
 // aside), in the list's order.
-Result<nlohmann::json> screen_page(const Services& s, const ScreenListQuery& query) {
+Result<nlohmann::json> screen_page(const Services& s, const ScreenListQuery& query,
+                                   const UnitTree& units, std::int64_t unit) {
     const std::string q = ascii_lower(query.q);
     std::map<std::string, std::int64_t> counts = {{"online", 0}, {"offline", 0}, {"never", 0}};
     std::int64_t total = 0;
     auto page = screen_status_list(s, nullptr, [&](const Screen& screen, const std::string& state) {
+        if (!units.within(screen.unit_id, unit)) return false;
         if (!q.empty() && ascii_lower(screen.name).find(q) == std::string::npos) return false;
         if (!query.group.empty() && screen.group != query.group) return false;
         ++counts[state];
@@ -99,8 +102,10 @@ void add_group_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     using Body = RouteSpec::Body;
     api.add(Method::get, "/api/v1/groups", {.access = Access::staff()},
-            [&s](Call&) -> Result<Response> {
-                auto groups = s.groups.list();
+            [&s](Call& c) -> Result<Response> {
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                auto groups = s.groups.list(c.user(), *unit);
                 if (!groups) return groups.error();
                 auto sizes = s.screens.sizes_by_group();
                 if (!sizes) return sizes.error();
@@ -118,6 +123,7 @@ void add_group_routes(http::Router& router, Services& s) {
                     view["screen_sizes"] = std::move(known);
                     list.push_back(std::move(view));
                 }
+                if (auto st = add_origins(s, c.user(), list); !st) return st.error();
                 // What the editor assumes while no targeted screen's size is known.
                 return http::json_response(
                     200, {{"groups", std::move(list)},
@@ -127,19 +133,20 @@ void add_group_routes(http::Router& router, Services& s) {
 
     api.add(Method::post, "/api/v1/groups", {.access = Access::admin(), .body = Body::object},
             [&s](Call& c) -> Result<Response> {
-                auto group = s.groups.create(c.body, c.user().id);
+                auto group = s.groups.create(c.body, c.user());
                 if (!group) return group.error();
                 return http::json_response(201, s.groups.view(*group));
             });
 
-    api.add(Method::get, "/api/v1/groups/{name}", {.access = Access::staff()},
+    api.add(Method::get, "/api/v1/groups/{name}", {.access = Access::staff(), .path_name = "group"},
             [&s](Call& c) -> Result<Response> {
-                auto group = s.groups.get(c.req.params.at(0));
+                auto group = s.groups.get(c.req.params.at(0), c.user());
                 if (!group) return group.error();
                 return http::json_response(200, s.groups.view(*group));
             });
 
-    api.add(Method::put, "/api/v1/groups/{name}", {.access = Access::admin(), .body = Body::object},
+    api.add(Method::put, "/api/v1/groups/{name}",
+            {.access = Access::admin(), .path_name = "group", .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 auto group = s.groups.replace_settings(c.req.params.at(0), c.body, c.user());
                 if (!group) return group.error();
@@ -150,25 +157,27 @@ void add_group_routes(http::Router& router, Services& s) {
     // The rotation order (groups/order_service.hpp): editors propose it,
     // reviewers approve it, and like content it reaches screens at the next
     // publish.
-    api.add(Method::get, "/api/v1/groups/{name}/order", {.access = Access::staff()},
-            [&s](Call& c) -> Result<Response> {
-                return order_answer(s.orders.get(c.req.params.at(0)));
+    api.add(Method::get, "/api/v1/groups/{name}/order",
+            {.access = Access::staff(), .path_name = "group"}, [&s](Call& c) -> Result<Response> {
+                return order_answer(s.orders.get(c.req.params.at(0), c.user()));
             });
 
     api.add(Method::put, "/api/v1/groups/{name}/order",
-            {.access = Access::roles({Role::editor}), .body = Body::object},
+            {.access = Access::roles({Role::editor}), .path_name = "group", .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 return order_answer(s.orders.propose(c.req.params.at(0), c.body, c.user()));
             });
 
     api.add(Method::post, "/api/v1/groups/{name}/order/approve",
-            {.access = Access::roles({Role::reviewer}), .body = Body::optional_object},
+            {.access = Access::roles({Role::reviewer}),
+             .path_name = "group",
+             .body = Body::optional_object},
             [&s](Call& c) -> Result<Response> {
                 return order_answer(s.orders.approve(c.req.params.at(0), c.body, c.user()));
             });
 
     api.add(Method::post, "/api/v1/groups/{name}/order/reject",
-            {.access = Access::roles({Role::reviewer}), .body = Body::object},
+            {.access = Access::roles({Role::reviewer}), .path_name = "group", .body = Body::object},
             [&s](Call& c) -> Result<Response> {
                 return order_answer(s.orders.reject(c.req.params.at(0), c.body, c.user()));
             });
@@ -177,7 +186,11 @@ void add_group_routes(http::Router& router, Services& s) {
             [&s](Call& c) -> Result<Response> {
                 auto query = screen_list_query(c.req);
                 if (!query) return query.error();
-                auto page = screen_page(s, *query);
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                auto units = s.units.tree();
+                if (!units) return units.error();
+                auto page = screen_page(s, *query, **units, *unit);
                 if (!page) return page.error();
                 return http::json_response(200, *page);
             });
@@ -185,7 +198,7 @@ void add_group_routes(http::Router& router, Services& s) {
     api.add(Method::put, "/api/v1/screens/{id}",
             {.access = Access::admin(), .path_id = "screen", .body = Body::object},
             [&s](Call& c) -> Result<Response> {
-                auto screen = s.groups.move_screen(c.id, c.body, c.user().id);
+                auto screen = s.groups.move_screen(c.id, c.body, c.user());
                 if (!screen) return screen.error();
                 return http::json_response(200, screen_view(*screen));
             });

@@ -16,6 +16,7 @@
 #include "media/media_store.hpp"
 #include "media/video_profile.hpp"
 #include "metrics/metrics.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 
@@ -174,7 +175,7 @@ Result<LibraryContext> library_context(Services& s) {
     auto usage = s.media.usage();
     if (!usage) return usage.error();
     ctx.usage = std::move(*usage);
-    auto groups = s.groups.list();
+    auto groups = s.groups.list_all();
     if (!groups) return groups.error();
     ctx.uses = profile_uses(*groups);
     auto rows = s.media.renditions();
@@ -228,10 +229,13 @@ void add_media_routes(http::Router& router, Services& s) {
                 // The upload is on disk (spooled as it arrived): an image is
                 // mapped, a film probed by its path; neither is copied onto the heap.
                 bool created = false;
-                auto media =
-                    c.req.body_file.empty()
-                        ? s.media.ingest(c.req.body, c.user().id, &created, *name)
-                        : s.media.ingest_file(c.req.body_file, c.user().id, &created, *name);
+                // ?unit=ID: a unit of the caller's subtree owns it (default theirs).
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                const Uploader by{c.user().id, *unit};
+                auto media = c.req.body_file.empty()
+                                 ? s.media.ingest(c.req.body, by, &created, *name)
+                                 : s.media.ingest_file(c.req.body_file, by, &created, *name);
                 if (!media) return media.error();
                 s.metrics.add_upload_bytes(static_cast<std::uint64_t>(media->size));
                 if (media->video) s.converter.schedule();  // for the groups' screen profiles
@@ -244,6 +248,11 @@ void add_media_routes(http::Router& router, Services& s) {
             [&s](Call& c) -> Result<Response> {
                 auto query = library_query(c.req);
                 if (!query) return query.error();
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                auto tree = s.units.tree();
+                if (!tree) return tree.error();
+                query->units = (*tree)->below_and_above(*unit);
                 auto entries = s.media.library(*query);
                 if (!entries) return entries.error();
                 auto ctx = library_context(s);
@@ -257,11 +266,11 @@ void add_media_routes(http::Router& router, Services& s) {
 
     // One medium as the library lists it (a film's conversion progress, for
     // the console to follow); a rendition is not a library item: 404.
-    api.add(Method::get, "/api/v1/media/{sha256}", {.access = Access::staff()},
-            [&s](Call& c) -> Result<Response> {
+    api.add(Method::get, "/api/v1/media/{sha256}",
+            {.access = Access::staff(), .path_name = "media"}, [&s](Call& c) -> Result<Response> {
                 const std::string& sha = c.req.params.at(0);
                 if (auto st = check_sha256_param(sha); !st) return st.error();
-                auto entry = s.media.entry(sha);
+                auto entry = s.media.entry(sha, c.user());
                 if (!entry) return entry.error();
                 if (!*entry) return make_error(ErrorCode::not_found, "no media " + sha, "sha256");
                 auto ctx = library_context(s);
@@ -271,7 +280,9 @@ void add_media_routes(http::Router& router, Services& s) {
             });
 
     api.add(Method::patch, "/api/v1/media/{sha256}",
-            {.access = Access::roles({Role::editor}), .body = RouteSpec::Body::object},
+            {.access = Access::roles({Role::editor}),
+             .path_name = "media",
+             .body = RouteSpec::Body::object},
             [&s](Call& c) -> Result<Response> {
                 const std::string& sha = c.req.params.at(0);
                 if (auto st = check_sha256_param(sha); !st) return st.error();
@@ -288,16 +299,17 @@ void add_media_routes(http::Router& router, Services& s) {
                 }
                 auto normalised = normalise_media_name(name->get<std::string>(), "name");
                 if (!normalised) return normalised.error();
-                auto renamed = s.media.rename(sha, *normalised, c.user().id);
+                auto renamed = s.media.rename(sha, *normalised, c.user());
                 if (!renamed) return renamed.error();
                 return http::json_response(200, media_json(*renamed));
             });
 
-    api.add(Method::del, "/api/v1/media/{sha256}", {.access = Access::roles({Role::editor})},
+    api.add(Method::del, "/api/v1/media/{sha256}",
+            {.access = Access::roles({Role::editor}), .path_name = "media"},
             [&s](Call& c) -> Result<Response> {
                 const std::string& sha = c.req.params.at(0);
                 if (auto st = check_sha256_param(sha); !st) return st.error();
-                if (auto st = s.media.remove(sha, c.user().id); !st) return st.error();
+                if (auto st = s.media.remove(sha, c.user()); !st) return st.error();
                 Response res;
                 res.status = 204;
                 return res;

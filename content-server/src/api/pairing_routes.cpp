@@ -77,8 +77,8 @@ void add_pairing_routes(http::Router& router, Services& s) {
                 auto group = pairing_string(c.body, "group", true);
                 if (!group) return group.error();
                 std::int64_t retry_after = 0;
-                auto screen =
-                    s.pairing.claim(*code, *name, *group, c.user().id, c.req.client, &retry_after);
+                auto screen = s.pairing.claim(*code, *name, *group, c.user().id, c.req.client,
+                                              &retry_after, c.user().unit_id);
                 if (!screen && screen.error().code == ErrorCode::too_many_requests) {
                     Response res = http::error_response(screen.error());
                     res.headers.set("Retry-After", std::to_string(retry_after));

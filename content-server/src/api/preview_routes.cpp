@@ -76,8 +76,9 @@ Status media_to_path(Services& s, std::string& ref, const std::string& field) {
 
 // The render input for a slide as stored or as posted: validated like a
 // slide save (errors name the field), media references made file paths.
+// `by` asks for it (a `group` parameter names a group of their subtree).
 Result<PreviewRequest> slide_preview_request(Services& s, const nlohmann::json& body,
-                                             const Request* query) {
+                                             const Request* query, const User& by) {
     auto normalised = s.slides.validate(body);
     if (!normalised) return normalised.error();
     auto slide = protocol::parse_slide_text(*normalised);
@@ -107,7 +108,7 @@ Result<PreviewRequest> slide_preview_request(Services& s, const nlohmann::json& 
         if (!page) return page.error();
         r.page = *page;
         if (auto group = query->query_param("group"); group && !group->empty()) {
-            auto g = s.groups.get(*group);
+            auto g = s.groups.get(*group, by);
             if (!g && g.error().code == ErrorCode::not_found) {
                 return make_error(ErrorCode::unprocessable, "no screen group is named " + *group,
                                   "group");
@@ -161,7 +162,7 @@ void answer_preview(Services& s, const Result<PreviewRequest>& input,
 
 std::vector<CheckWarning> missing_glyph_warnings(Services& s, const std::string& slide_json) {
     auto body = signage::read_json(slide_json);
-    auto input = slide_preview_request(s, body, nullptr);
+    auto input = slide_preview_request(s, body, nullptr, command_line_user());
     Error failed;
     if (input) {
         // A small render: only the text matters here.
@@ -186,7 +187,8 @@ void add_preview_routes(http::Router& router, Services& s) {
     api.add_async(Method::post, "/api/v1/preview",
                   {.access = Access::staff(), .body = RouteSpec::Body::object},
                   [&s](Call& c, const http::Responder& respond) {
-                      answer_preview(s, slide_preview_request(s, c.body, &c.req), respond);
+                      answer_preview(s, slide_preview_request(s, c.body, &c.req, c.user()),
+                                     respond);
                   });
 
     api.add_async(
@@ -194,7 +196,7 @@ void add_preview_routes(http::Router& router, Services& s) {
         {.access = Access::staff(), .path_id = "slide"},
         [&s](Call& c, const http::Responder& respond) {
             const Request& req = c.req;
-            auto slide = s.slides.get(c.id);
+            auto slide = s.slides.get(c.id, c.user());
             if (!slide) return respond(http::error_response(slide.error()));
             // ?version=approved: what screens show (or will at the next publish).
             const bool approved = req.query_param("version").value_or("") == "approved";
@@ -204,7 +206,8 @@ void add_preview_routes(http::Router& router, Services& s) {
                                "slide " + std::to_string(c.id) + " has no approved version")));
             }
             const std::string& text = approved ? *slide->approved_json : slide->json;
-            answer_preview(s, slide_preview_request(s, signage::read_json(text), &req), respond);
+            answer_preview(s, slide_preview_request(s, signage::read_json(text), &req, c.user()),
+                           respond);
         });
 }
 

@@ -25,8 +25,8 @@ void add_publish_routes(http::Router& router, Services& s) {
 
     // The group's live manifest, as its screens get it (the staff's week view
     // reads it): the empty one with the group's settings when never published.
-    api.add(Method::get, "/api/v1/groups/{name}/manifest", {.access = Access::staff()},
-            [&s](Call& c) -> Result<Response> {
+    api.add(Method::get, "/api/v1/groups/{name}/manifest",
+            {.access = Access::staff(), .path_name = "group"}, [&s](Call& c) -> Result<Response> {
                 auto snapshot = s.hub.current(c.req.params.at(0));
                 if (!snapshot) return snapshot.error();
                 return manifest_response(**snapshot);

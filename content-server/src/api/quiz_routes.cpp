@@ -169,7 +169,11 @@ void add_quiz_routes(http::Router& router, Services& s) {
     const Access reviewer = Access::roles({Role::reviewer});
 
     api.add(Method::get, "/api/v1/quiz/questions", {.access = Access::staff()},
-            [&s](Call&) -> Result<Response> { return questions_response(s.quiz.list()); });
+            [&s](Call& c) -> Result<Response> {
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                return questions_response(s.quiz.list(c.user(), *unit));
+            });
 
     api.add(Method::post, "/api/v1/quiz/questions", {.access = editor, .body = Body::object},
             [&s](Call& c) -> Result<Response> {
@@ -177,8 +181,9 @@ void add_quiz_routes(http::Router& router, Services& s) {
             });
 
     api.add(Method::get, "/api/v1/quiz/questions/{id}",
-            {.access = Access::staff(), .path_id = "question"},
-            [&s](Call& c) -> Result<Response> { return question_response(s.quiz.get(c.id)); });
+            {.access = Access::staff(), .path_id = "question"}, [&s](Call& c) -> Result<Response> {
+                return question_response(s.quiz.get(c.id, c.user()));
+            });
 
     api.add(Method::put, "/api/v1/quiz/questions/{id}",
             {.access = editor, .path_id = "question", .body = Body::object},
@@ -278,7 +283,7 @@ void add_quiz_routes(http::Router& router, Services& s) {
                 if (format != "json" && format != "csv") {
                     return make_error(ErrorCode::invalid, "is json or csv", "format");
                 }
-                auto bank = s.quiz.bank();
+                auto bank = s.quiz.bank(c.user());
                 if (!bank) return bank.error();
                 if (format == "json") {
                     nlohmann::json list = nlohmann::json::array();

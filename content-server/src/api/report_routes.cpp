@@ -115,6 +115,7 @@ void add_report_routes(http::Router& router, Services& s) {
         [&s](Call& c) -> Result<Response> {
             const Request& req = c.req;
             PlayReportQuery q;
+            q.viewer_unit = c.user().unit_id;
             if (auto screen = req.query_param("screen")) {
                 auto id = http::parse_path_id(*screen, "screen");
                 if (!id) return make_error(ErrorCode::invalid, "is not a screen id", "screen");

@@ -78,6 +78,14 @@ void add_health_routes(http::Router& router, Services& services);
 // GET|POST /api/v1/webhooks, GET|PUT|DELETE /api/v1/webhooks/{id},
 // POST /api/v1/webhooks/{id}/test, GET /api/v1/webhooks/{id}/deliveries
 void add_webhook_routes(http::Router& router, Services& services);
+// GET|POST /api/v1/units, GET|PUT|DELETE /api/v1/units/{id}
+void add_unit_routes(http::Router& router, Services& services);
+// Each view in `views` (an array of objects with "unit", or one such object)
+// gains "unit_name" and "origin" as `by` sees it: "own" (their unit),
+// "below" (a unit below theirs) or "above" (it comes down from above).
+Status add_origins(Services& services, const User& by, nlohmann::json& views);
+// The `unit` query parameter of a list (units/unit_service.hpp: query_unit).
+Result<std::int64_t> unit_param(Services& services, const http::Request& req, const User& by);
 // GET / and the console's static files (a fallback route: register last)
 void add_console_routes(http::Router& router, Services& services);
 
@@ -105,6 +113,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
     add_report_routes(router, services);
     add_health_routes(router, services);
     add_webhook_routes(router, services);
+    add_unit_routes(router, services);
     add_console_routes(router, services);
 }
 

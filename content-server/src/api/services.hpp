@@ -28,6 +28,7 @@ class AlertService;
 class OrderService;
 class Converter;
 class Store;
+class UnitService;
 
 // Screen health settings (signage-server flags).
 struct HealthConfig {
@@ -65,6 +66,7 @@ struct Services {
     Converter& converter;  // films to the groups' screen profiles
     Store& store;          // GET /api/v1/health asks it whether the database answers
     std::string instance;  // --instance-name
+    UnitService& units;
 };
 
 }  // namespace signage::server

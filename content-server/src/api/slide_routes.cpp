@@ -57,12 +57,16 @@ void add_slide_routes(http::Router& router, Services& s) {
     const Access editor = Access::roles({Role::editor});
     const Access reviewer = Access::roles({Role::reviewer});
 
+    // ?unit=ID: that unit of the caller's subtree (default: their own).
     api.add(Method::get, "/api/v1/slides", {.access = Access::staff()},
-            [&s](Call&) -> Result<Response> {
-                auto slides = s.slides.list();
+            [&s](Call& c) -> Result<Response> {
+                auto unit = unit_param(s, c.req, c.user());
+                if (!unit) return unit.error();
+                auto slides = s.slides.list(c.user(), *unit);
                 if (!slides) return slides.error();
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& slide : *slides) list.push_back(slide_view(slide));
+                if (auto st = add_origins(s, c.user(), list); !st) return st.error();
                 return http::json_response(200, {{"slides", std::move(list)}});
             });
 
@@ -71,7 +75,13 @@ void add_slide_routes(http::Router& router, Services& s) {
         [&s](Call& c) -> Result<Response> { return view(s.slides.create(c.body, c.user()), 201); });
 
     api.add(Method::get, "/api/v1/slides/{id}", {.access = Access::staff(), .path_id = "slide"},
-            [&s](Call& c) -> Result<Response> { return view(s.slides.get(c.id)); });
+            [&s](Call& c) -> Result<Response> {
+                auto slide = s.slides.get(c.id, c.user());
+                if (!slide) return slide.error();
+                nlohmann::json out = slide_view(*slide);
+                if (auto st = add_origins(s, c.user(), out); !st) return st.error();
+                return http::json_response(200, out);
+            });
 
     api.add(Method::put, "/api/v1/slides/{id}",
             {.access = editor, .path_id = "slide", .body = Body::object},

@@ -40,9 +40,9 @@ Result<int> log_limit(const http::Request& req, int max) {
 void add_webhook_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     using Body = RouteSpec::Body;
-    const RouteSpec on_hook = {.access = Access::admin(), .path_id = "webhook"};
+    const RouteSpec on_hook = {.access = Access::admin(), .path_id = "webhook", .top_unit = true};
 
-    api.add(Method::get, "/api/v1/webhooks", {.access = Access::admin()},
+    api.add(Method::get, "/api/v1/webhooks", {.access = Access::admin(), .top_unit = true},
             [&s](Call&) -> Result<Response> {
                 auto hooks = s.alerts.list();
                 if (!hooks) return hooks.error();
@@ -52,7 +52,8 @@ void add_webhook_routes(http::Router& router, Services& s) {
                     200, {{"webhooks", std::move(list)}, {"events", alert_event_names()}});
             });
 
-    api.add(Method::post, "/api/v1/webhooks", {.access = Access::admin(), .body = Body::object},
+    api.add(Method::post, "/api/v1/webhooks",
+            {.access = Access::admin(), .body = Body::object, .top_unit = true},
             [&s](Call& c) -> Result<Response> {
                 if (auto st = webhook_fields(c.body); !st) return st.error();
                 auto hook = s.alerts.create(c.body, c.user());
@@ -66,14 +67,15 @@ void add_webhook_routes(http::Router& router, Services& s) {
         return http::json_response(200, webhook_view(*hook));
     });
 
-    api.add(Method::put, "/api/v1/webhooks/{id}",
-            {.access = Access::admin(), .path_id = "webhook", .body = Body::object},
-            [&s](Call& c) -> Result<Response> {
-                if (auto st = webhook_fields(c.body); !st) return st.error();
-                auto hook = s.alerts.update(c.id, c.body, c.user());
-                if (!hook) return hook.error();
-                return http::json_response(200, webhook_view(*hook));
-            });
+    api.add(
+        Method::put, "/api/v1/webhooks/{id}",
+        {.access = Access::admin(), .path_id = "webhook", .body = Body::object, .top_unit = true},
+        [&s](Call& c) -> Result<Response> {
+            if (auto st = webhook_fields(c.body); !st) return st.error();
+            auto hook = s.alerts.update(c.id, c.body, c.user());
+            if (!hook) return hook.error();
+            return http::json_response(200, webhook_view(*hook));
+        });
 
     api.add(Method::del, "/api/v1/webhooks/{id}", on_hook, [&s](Call& c) -> Result<Response> {
         if (auto st = s.alerts.remove(c.id, c.user()); !st) return st.error();

@@ -1,5 +1,7 @@
 #include "app/demo.hpp"
 
+#include <map>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "quiz/quiz_service.hpp"
 #include "screens/screen_service.hpp"
 #include "slides/slide_service.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 namespace {
@@ -31,6 +34,9 @@ struct DemoUser {
 constexpr DemoUser demo_users[] = {{"admin", "demo-admin", Role::admin},
                                    {"editor", "demo-editor", Role::editor},
                                    {"reviewer", "demo-reviewer", Role::reviewer}};
+// A community's own editor (of the unit named kCommunityUnit).
+constexpr DemoUser community_editor = {"xingfuli", "demo-xingfuli", Role::editor};
+constexpr const char* kCommunityUnit = "幸福里社区";
 
 // Writes a secret file readable by its owner only, atomically.
 Status write_secret(const std::filesystem::path& path, const std::string& text) {
@@ -55,7 +61,8 @@ Status import_media(nlohmann::json& holder, const char* key, const std::string& 
     auto bytes = read_file(demo_dir / value);
     if (!bytes)
         return make_error(ErrorCode::io, "cannot read " + (demo_dir / value).string(), field);
-    auto info = media.ingest(*bytes, by, nullptr, std::filesystem::path(value).filename().string());
+    auto info = media.ingest(*bytes, Uploader{by}, nullptr,
+                             std::filesystem::path(value).filename().string());
     if (!info) return make_error(info.error().code, value + ": " + info.error().message, field);
     holder[key] = info->sha256;
     return {};
@@ -90,7 +97,10 @@ Status import_slide_media(nlohmann::json& slide, MediaStore& media,
 // missing file gives no groups and no slides.
 Result<nlohmann::json> read_demo_content(const std::filesystem::path& file) {
     nlohmann::json content = {{"groups", nlohmann::json::array()},
-                              {"slides", nlohmann::json::array()}};
+                              {"slides", nlohmann::json::array()},
+                              {"units", nlohmann::json::array()},
+                              {"screens", nlohmann::json::array()},
+                              {"top", nullptr}};
     if (!std::filesystem::exists(file)) {
         spdlog::warn("demo: {} is missing; no demo slides", file.string());
         return content;
@@ -100,7 +110,8 @@ Result<nlohmann::json> read_demo_content(const std::filesystem::path& file) {
     auto parsed = signage::read_json(*text);
     if (!parsed.is_object())
         return make_error(ErrorCode::invalid, file.string() + ": not a JSON object");
-    for (const char* key : {"groups", "slides"}) {
+    if (parsed.contains("top")) content["top"] = parsed["top"];
+    for (const char* key : {"groups", "slides", "units", "screens"}) {
         if (!parsed.contains(key)) continue;
         if (!parsed[key].is_array()) {
             return make_error(ErrorCode::invalid, file.string() + ": " + key + " must be an array");
@@ -166,15 +177,73 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     auto content = read_demo_content(content_file);
     if (!content) return content.error();
 
-    // Groups first (with their settings), so the screen and the slides that
-    // target them find them.
-    for (std::size_t i = 0; i < (*content)["groups"].size(); ++i) {
-        const auto& group = (*content)["groups"][i];
-        const std::string where = content_file.string() + ": groups[" + std::to_string(i) + "]";
-        if (!group.is_object()) return make_error(ErrorCode::invalid, where + " must be an object");
-        if (auto created = s.groups.create(group); !created) {
+    // The unit tree first: the top unit named, the units below it made,
+    // parents before children; then names of units become their ids.
+    const User& admin = accounts[0];
+    std::map<std::string, std::int64_t> unit_ids;
+    if ((*content)["top"].is_string()) {
+        auto top = s.units.update(root_unit_id, {{"name", (*content)["top"]}}, admin);
+        if (!top)
+            return make_error(top.error().code,
+                              content_file.string() + ": top: " + top.error().to_string());
+        unit_ids[(*content)["top"].get<std::string>()] = root_unit_id;
+    }
+    const auto unit_named = [&](nlohmann::json& holder, const std::string& where) -> Status {
+        if (!holder.is_object() || !holder.contains("unit")) return {};
+        const auto& name = holder["unit"];
+        const auto it = name.is_string() ? unit_ids.find(name.get<std::string>()) : unit_ids.end();
+        if (it == unit_ids.end()) {
+            return make_error(ErrorCode::invalid, where + ".unit: no unit " + name.dump());
+        }
+        holder["unit"] = it->second;
+        return {};
+    };
+    for (std::size_t i = 0; i < (*content)["units"].size(); ++i) {
+        auto unit = (*content)["units"][i];
+        const std::string where = content_file.string() + ": units[" + std::to_string(i) + "]";
+        if (!unit.is_object()) return make_error(ErrorCode::invalid, where + " must be an object");
+        if (unit.contains("parent")) {
+            unit["unit"] = unit["parent"];
+            if (auto st = unit_named(unit, where); !st) return st.error();
+            unit["parent"] = unit["unit"];
+            unit.erase("unit");
+        }
+        auto created = s.units.create(unit, admin);
+        if (!created) {
             return make_error(created.error().code, where + "." + created.error().to_string());
         }
+        unit_ids[created->at("name").get<std::string>()] = created->at("id").get<std::int64_t>();
+    }
+
+    // Groups next (with their settings), so the screen and the slides that
+    // target them find them.
+    for (std::size_t i = 0; i < (*content)["groups"].size(); ++i) {
+        auto& group = (*content)["groups"][i];
+        const std::string where = content_file.string() + ": groups[" + std::to_string(i) + "]";
+        if (!group.is_object()) return make_error(ErrorCode::invalid, where + " must be an object");
+        if (auto st = unit_named(group, where); !st) return st.error();
+        if (auto created = s.groups.create(group, command_line_user()); !created) {
+            return make_error(created.error().code, where + "." + created.error().to_string());
+        }
+    }
+    // The other communities' screens, registered (no player runs them here).
+    for (const auto& other : (*content)["screens"]) {
+        auto token = s.screens.new_device_token();
+        if (!token) return token.error();
+        auto added = s.screens.add(other.value("name", ""), other.value("group", ""),
+                                   device_credentials(*token));
+        if (!added) {
+            return make_error(added.error().code,
+                              content_file.string() + ": screens: " + added.error().to_string());
+        }
+    }
+    // The community's own editor.
+    if (const auto it = unit_ids.find(kCommunityUnit); it != unit_ids.end()) {
+        auto hash = hash_password(community_editor.password);
+        if (!hash) return hash.error();
+        auto user = s.accounts.add_user(community_editor.name, *hash, community_editor.role,
+                                        std::nullopt, it->second);
+        if (!user) return user.error();
     }
 
     auto fresh = s.screens.new_device_token();
@@ -187,6 +256,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
     std::size_t count = 0;
     for (auto& slide : (*content)["slides"]) {
         const std::string where = content_file.string() + ": slides[" + std::to_string(count) + "]";
+        if (auto st = unit_named(slide, where); !st) return st.error();
         if (auto st = import_slide_media(slide, s.media, demo_dir, editor.id); !st) {
             return make_error(st.error().code, where + "." + st.error().to_string());
         }
@@ -213,7 +283,7 @@ Result<DemoSeed> seed_demo(Services& s, const std::filesystem::path& data_dir,
 std::string demo_hints(const std::string& url, const std::filesystem::path& data_dir) {
     return "demo: open " + url +
            "/ and sign in as admin / demo-admin (also editor / demo-editor, reviewer / "
-           "demo-reviewer)\n"
+           "demo-reviewer, and the community editor xingfuli / demo-xingfuli)\n"
            "demo: the screen \"demo-screen\" has its device token in " +
            (data_dir / "demo-screen.token").string() + "\n";
 }

@@ -7,10 +7,15 @@
 // DATA/demo-screen.token, mode 0600), and the slides of content.json, written
 // by the editor, approved by the reviewer and published.
 //
-// content.json is {"groups": [{"name", "settings"}, ...], "slides": [slide,
-// ...]} (groups optional); a "media", "background.media" or honour-roll
-// "photo" value that is not a sha256 is a file path relative to ASSETS/demo/,
-// imported into the media store first.
+// content.json is {"top": NAME, "units": [{"name", "parent": NAME,
+// "settings"?}, ...], "groups": [{"name", "unit": NAME, "settings"}, ...],
+// "screens": [{"name", "group"}, ...], "slides": [slide with "unit": NAME,
+// ...]} (all but slides optional): the top unit is renamed, the units below
+// it made parents first, and a unit's name stands for its id. The
+// community editor xingfuli / demo-xingfuli works in 幸福里社区. A
+// "media", "background.media" or honour-roll "photo" value that is not a
+// sha256 is a file path relative to ASSETS/demo/, imported into the media
+// store first.
 
 #include <filesystem>
 #include <string>

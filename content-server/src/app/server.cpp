@@ -35,6 +35,7 @@
 #include "slides/slide_service.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 
@@ -269,6 +270,7 @@ struct Server::Impl {
     std::unique_ptr<Publisher> publisher;
     std::unique_ptr<GroupService> groups;
     std::unique_ptr<OrderService> orders;
+    std::unique_ptr<UnitService> units;
     std::unique_ptr<QuizService> quiz;
     std::unique_ptr<PairingService> pairing;
     std::unique_ptr<ScreenshotRequests> screenshots;
@@ -327,6 +329,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.publisher = std::make_unique<Publisher>(*m.store, *m.hub);
     m.groups = std::make_unique<GroupService>(*m.store, *m.publisher, *m.hub);
     m.orders = std::make_unique<OrderService>(*m.store);
+    m.units = std::make_unique<UnitService>(*m.store);
     m.quiz = std::make_unique<QuizService>(*m.store, config.prize_code_days);
     m.pairing = std::make_unique<PairingService>(*m.store, *m.screens, config.pairing_code_ttl);
     m.screenshots =
@@ -370,7 +373,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
                                                      *m.orders,
                                                      *m.converter,
                                                      *m.store,
-                                                     config.instance_name});
+                                                     config.instance_name,
+                                                     *m.units});
     m.alerts->set_screen_source(
         [services = m.services.get()] { return screen_status_list(*services); });
     m.publisher->on_publish([alerts = m.alerts.get()](const PublishResult& result, const User& by) {

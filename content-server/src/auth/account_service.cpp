@@ -1,7 +1,10 @@
 #include "auth/account_service.hpp"
 
+#include <nlohmann/json.hpp>
 #include "store/audit_json.hpp"
+
 #include "store/store.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 
@@ -10,28 +13,47 @@ Result<std::int64_t> AccountService::count_users() {
 }
 
 Result<User> AccountService::add_user(const std::string& username, const std::string& password_hash,
-                                      Role role, std::optional<std::int64_t> actor) {
+                                      Role role, std::optional<std::int64_t> actor,
+                                      std::int64_t unit) {
     return store_.write([&](Tx& tx) -> Result<User> {
-        auto user = tx.users().add(username, password_hash, role);
+        auto user = tx.users().add(username, password_hash, role, unit);
         if (!user) return user;
-        tx.audit().record(actor, "create", "user", username, "", user_audit_json(*user));
+        tx.audit().record(actor, "create", "user", username, "", user_audit_json(*user), unit);
         return user;
     });
 }
 
-Result<std::vector<User>> AccountService::list_users() {
-    return store_.read([](Tx& tx) -> Result<std::vector<User>> { return tx.users().list(); });
+Result<std::vector<User>> AccountService::list_users(const User& by, std::int64_t unit) {
+    return store_.read([&](Tx& tx) -> Result<std::vector<User>> {
+        const auto tree = tx.unit_tree();
+        std::vector<User> out;
+        for (User& u : tx.users().list()) {
+            if (tree->within(u.unit_id, unit) && tree->within(u.unit_id, by.unit_id)) {
+                out.push_back(std::move(u));
+            }
+        }
+        return out;
+    });
 }
 
 Result<User> AccountService::update_user(const std::string& username, std::optional<Role> role,
-                                         std::optional<bool> disabled, std::int64_t actor) {
+                                         std::optional<bool> disabled, const User& by,
+                                         const nlohmann::json& unit) {
     return store_.write([&](Tx& tx) -> Result<User> {
+        const auto tree = tx.unit_tree();
         auto found = tx.users().find(username);
-        if (!found) return make_error(ErrorCode::not_found, "no user " + username);
+        if (!found || !tree->within(found->unit_id, by.unit_id)) {
+            return make_error(ErrorCode::not_found, "no user " + username);
+        }
         const User before = *found;
         User after = before;
         if (role) after.role = *role;
         if (disabled) after.disabled = *disabled;
+        if (!unit.is_null()) {
+            auto moved = own_unit_of(*tree, by, unit, "unit");
+            if (!moved) return moved.error();
+            after.unit_id = *moved;
+        }
         const bool was_admin = before.role == Role::admin && !before.disabled;
         const bool is_admin = after.role == Role::admin && !after.disabled;
         if (was_admin && !is_admin && tx.users().enabled_admins() <= 1) {
@@ -41,9 +63,10 @@ Result<User> AccountService::update_user(const std::string& username, std::optio
         }
         tx.users().update(after);
         if (after.disabled) tx.users().end_sessions(after.id);
-        if (before.role != after.role || before.disabled != after.disabled) {
-            tx.audit().record(actor, "update", "user", username, user_audit_json(before),
-                              user_audit_json(after));
+        if (before.role != after.role || before.disabled != after.disabled ||
+            before.unit_id != after.unit_id) {
+            tx.audit().record(by.id, "update", "user", username, user_audit_json(before),
+                              user_audit_json(after), after.unit_id);
         }
         return after;
     });

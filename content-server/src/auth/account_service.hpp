@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 #include "common/result.hpp"
@@ -24,12 +26,16 @@ class AccountService {
     // `actor`: the admin who adds it (nullopt: the command line).
     // "conflict" (field "username") when the name is taken.
     Result<User> add_user(const std::string& username, const std::string& password_hash, Role role,
-                          std::optional<std::int64_t> actor = std::nullopt);
-    Result<std::vector<User>> list_users();  // by username
-    // Changes a user's role and/or disabled flag. "not_found"; "conflict" when
-    // it would leave no enabled admin.
+                          std::optional<std::int64_t> actor = std::nullopt,
+                          std::int64_t unit = root_unit_id);
+    // The staff of `unit`'s subtree (within `by`'s), by username.
+    Result<std::vector<User>> list_users(const User& by, std::int64_t unit);
+    // Changes a user's role, disabled flag and/or unit (an id of `by`'s
+    // subtree; null: unchanged). "not_found" for a user outside `by`'s
+    // subtree; "conflict" when it would leave no enabled admin.
     Result<User> update_user(const std::string& username, std::optional<Role> role,
-                             std::optional<bool> disabled, std::int64_t actor);
+                             std::optional<bool> disabled, const User& by,
+                             const nlohmann::json& unit);
     // The audit log, newest first.
     Result<std::vector<AuditEntry>> audit(const AuditQuery& query);
 

@@ -8,10 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_input.hpp"
+#include "common/text.hpp"
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "store/audit_json.hpp"
 #include "store/store.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 namespace {
@@ -22,43 +24,6 @@ struct ScreenMove {
 };
 
 constexpr std::size_t max_group_name_chars = 64;
-
-// Unicode spaces, invisible formatting characters and non-characters: they
-// make two names look alike.
-bool is_blank_or_invisible(char32_t cp) {
-    return (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD || (cp >= 0x2000 && cp <= 0x200F) ||
-           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 ||
-           cp == 0xFEFF || cp >= 0xFFF0;
-}
-
-// Decodes one UTF-8 code point at s[i], advancing i; false for invalid UTF-8.
-bool next_code_point(std::string_view s, std::size_t& i, char32_t& cp) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;  // continuation bytes
-    if (lead < 0x80) {
-        cp = lead;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-        n = 1;
-        cp = lead & 0x1F;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        n = 2;
-        cp = lead & 0x0F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        n = 3;
-        cp = lead & 0x07;
-    } else {
-        return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-        const auto c = static_cast<unsigned char>(s[i + k]);
-        if ((c & 0xC0) != 0x80) return false;
-        cp = (cp << 6) | (c & 0x3F);
-    }
-    i += n + 1;
-    const char32_t min[] = {0, 0x80, 0x800, 0x10000};
-    return cp >= min[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-}
 
 bool is_name_ascii(char32_t c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -185,9 +150,9 @@ Result<protocol::GroupSettings> read_group_settings(const nlohmann::json& settin
 GroupService::GroupService(Store& store, Publisher& publisher, ManifestHub& hub)
     : store_(store), publisher_(publisher), hub_(hub) {}
 
-Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std::int64_t> by) {
-    if (auto st =
-            check_body_keys(body, {"name", "settings"}, {"created_at", "screens", "version"}, "");
+Result<Group> GroupService::create(const nlohmann::json& body, const User& by) {
+    if (auto st = check_body_keys(body, {"name", "settings", "unit"},
+                                  {"created_at", "screens", "version", "unit_name", "origin"}, "");
         !st) {
         return st.error();
     }
@@ -200,33 +165,70 @@ Result<Group> GroupService::create(const nlohmann::json& body, std::optional<std
     if (!settings) return settings.error();
     const std::string settings_json = dump_audit(protocol::to_json(*settings));
     auto group = store_.write([&](Tx& tx) -> Result<Group> {
-        auto added = tx.groups().add(name.get<std::string>(), settings_json);
+        const auto tree = tx.unit_tree();
+        auto unit = own_unit_of(*tree, by, member_or_null(body, "unit"), "unit");
+        if (!unit) return unit.error();
+        if (auto st = check_share_floor(*tree, *unit, settings->min_public_share); !st) {
+            return st.error();
+        }
+        auto added = tx.groups().add(name.get<std::string>(), settings_json, *unit);
         if (!added) return added;
-        tx.audit().record(
-            by, "create", "group", added->name, "",
-            dump_audit({{"name", added->name}, {"settings", signage::read_json(settings_json)}}));
+        tx.audit().record(actor_id(by), "create", "group", added->name, "",
+                          dump_audit({{"name", added->name},
+                                      {"unit", *unit},
+                                      {"settings", signage::read_json(settings_json)}}),
+                          *unit);
         return added;
     });
     if (group) spdlog::info("group {} created", group->name);
     return group;
 }
 
-Result<Group> GroupService::get(const std::string& name) {
-    auto group =
-        store_.read([&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
-    if (!group) return group.error();
-    if (!*group) return make_error(ErrorCode::not_found, "no group " + name);
-    return std::move(**group);
+Result<Group> GroupService::get(const std::string& name, const User& by) {
+    return store_.read([&](Tx& tx) -> Result<Group> { return find_own(tx, name, by); });
 }
 
-Result<std::vector<Group>> GroupService::list() {
+Result<Group> find_own(Tx& tx, const std::string& name, const User& by) {
+    auto group = tx.groups().find(name);
+    if (!group || !tx.unit_tree()->within(group->unit_id, by.unit_id)) {
+        return make_error(ErrorCode::not_found, "no group " + name);
+    }
+    return std::move(*group);
+}
+
+Result<std::vector<Group>> GroupService::list(const User& by, std::int64_t unit) {
+    return store_.read([&](Tx& tx) -> Result<std::vector<Group>> {
+        const auto tree = tx.unit_tree();
+        const std::int64_t top = unit == 0 ? by.unit_id : unit;
+        std::vector<Group> out;
+        for (Group& g : tx.groups().list()) {
+            if (tree->within(g.unit_id, top) && tree->within(g.unit_id, by.unit_id)) {
+                out.push_back(std::move(g));
+            }
+        }
+        return out;
+    });
+}
+
+Result<std::vector<Group>> GroupService::list_all() {
     return store_.read([](Tx& tx) -> Result<std::vector<Group>> { return tx.groups().list(); });
+}
+
+Status check_share_floor(const UnitTree& tree, std::int64_t unit, double share) {
+    const auto floor = tree.share_floor(unit);
+    if (!floor || share + 1e-9 >= *floor) return {};
+    const std::string by = tree.name(tree.share_floor_unit(unit));
+    const std::string min = nlohmann::json(*floor).dump();
+    return make_error(ErrorCode::invalid, "must be at least " + min + ", the floor " + by + " sets",
+                      "settings.min_public_share")
+        .because(ErrorReason::below_floor, {{"min", min}, {"unit", by}});
 }
 
 Result<Group> GroupService::replace_settings(const std::string& name, const nlohmann::json& body,
                                              const User& by) {
-    if (auto st =
-            check_body_keys(body, {"name", "settings"}, {"created_at", "screens", "version"}, "");
+    if (auto st = check_body_keys(
+            body, {"name", "settings"},
+            {"created_at", "screens", "version", "unit", "unit_name", "origin"}, "");
         !st) {
         return st.error();
     }
@@ -239,12 +241,19 @@ Result<Group> GroupService::replace_settings(const std::string& name, const nloh
     }
     auto settings = read_group_settings(body["settings"]);
     if (!settings) return settings.error();
+    auto floor = store_.read([&](Tx& tx) -> Status {
+        auto group = find_own(tx, name, by);
+        if (!group) return group.error();
+        return check_share_floor(*tx.unit_tree(), group->unit_id, settings->min_public_share);
+    });
+    if (!floor) return floor.error();
     return publisher_.set_group_settings(name, *settings, by);
 }
 
 Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann::json& body,
-                                         std::optional<std::int64_t> by) {
-    if (auto st = check_body_keys(body, {"group"}, {"id", "name", "created_at", "last_seen"}, "");
+                                         const User& by) {
+    if (auto st = check_body_keys(body, {"group"},
+                                  {"id", "name", "created_at", "last_seen", "unit", "revoked"}, "");
         !st) {
         return st.error();
     }
@@ -256,21 +265,23 @@ Result<Screen> GroupService::move_screen(std::int64_t screen_id, const nlohmann:
         return st.error();
     }
     auto moved = store_.write([&](Tx& tx) -> Result<ScreenMove> {
+        const auto tree = tx.unit_tree();
         auto screen = tx.screens().find(screen_id);
-        if (!screen)
+        if (!screen || !tree->within(screen->unit_id, by.unit_id))
             return make_error(ErrorCode::not_found, "no screen " + std::to_string(screen_id));
         ScreenMove move{std::move(*screen), {}};
         move.previous_group = move.screen.group;
         auto target = tx.groups().find(group.get<std::string>());
-        if (!target) {
+        if (!target || !tree->within(target->unit_id, by.unit_id)) {
             return make_error(ErrorCode::unprocessable,
                               "no group " + group.get<std::string>() + ": create it first", "group")
                 .because(ErrorReason::unknown_group, {{"name", group.get<std::string>()}});
         }
         tx.screens().set_group(screen_id, target->id);
-        tx.audit().record(by, "move", "screen", std::to_string(screen_id),
+        tx.audit().record(actor_id(by), "move", "screen", std::to_string(screen_id),
                           dump_audit({{"name", move.screen.name}, {"group", move.previous_group}}),
-                          dump_audit({{"name", move.screen.name}, {"group", target->name}}));
+                          dump_audit({{"name", move.screen.name}, {"group", target->name}}),
+                          target->unit_id);
         move.screen.group_id = target->id;
         move.screen.group = target->name;
         return move;
@@ -296,6 +307,7 @@ nlohmann::json GroupService::view(const Group& group) {
     auto settings = group_settings(group);
     auto snap = hub_.current(group.name);
     return {{"name", group.name},
+            {"unit", group.unit_id},
             {"created_at", group.created_at},
             {"screens", group.screens},
             {"version", snap ? (*snap)->version : std::string{}},
@@ -307,6 +319,7 @@ nlohmann::json screen_view(const Screen& screen) {
     return {{"id", std::to_string(screen.id)},
             {"name", screen.name},
             {"group", screen.group},
+            {"unit", screen.unit_id},
             {"created_at", screen.created_at},
             {"revoked", screen.revoked},
             {"last_seen", screen.last_seen.empty() ? nlohmann::json(nullptr)

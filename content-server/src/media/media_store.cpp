@@ -205,9 +205,8 @@ std::filesystem::path MediaStore::poster_path_for(std::string_view sha256) const
     return dir_ / std::string(sha256.substr(0, 2)) / std::string(sha256).append(".poster.png");
 }
 
-Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
-                                     std::optional<std::int64_t> uploaded_by, bool* created,
-                                     const std::string& name) {
+Result<MediaInfo> MediaStore::ingest(std::string_view bytes, const Uploader& uploaded_by,
+                                     bool* created, const std::string& name) {
     if (created) *created = false;
     if (auto container =
             sniff_video_container(bytes.substr(0, std::min<std::size_t>(bytes.size(), 64)))) {
@@ -254,7 +253,7 @@ Result<MediaInfo> MediaStore::ingest(std::string_view bytes,
 }
 
 Result<MediaInfo> MediaStore::ingest_file(const std::filesystem::path& file,
-                                          std::optional<std::int64_t> uploaded_by, bool* created,
+                                          const Uploader& uploaded_by, bool* created,
                                           const std::string& name) {
     if (created) *created = false;
     std::error_code ec;
@@ -276,9 +275,8 @@ Result<MediaInfo> MediaStore::ingest_file(const std::filesystem::path& file,
 }
 
 Result<MediaInfo> MediaStore::ingest_film(const std::filesystem::path& file, std::uint64_t size,
-                                          const std::string& container,
-                                          std::optional<std::int64_t> uploaded_by, bool* created,
-                                          const std::string& name,
+                                          const std::string& container, const Uploader& uploaded_by,
+                                          bool* created, const std::string& name,
                                           const std::string& rendition_of) {
     if (size > limits_.video.max_bytes) return too_large("film", size, limits_.video.max_bytes);
     auto probed = probe_video(file, container, limits_.video);
@@ -311,7 +309,7 @@ Result<MediaInfo> MediaStore::ingest_film(const std::filesystem::path& file, std
 
 Result<MediaInfo> MediaStore::keep(MediaInfo info, std::uint64_t size,
                                    const std::function<Status(const std::filesystem::path&)>& write,
-                                   std::optional<std::int64_t> uploaded_by, bool* created) {
+                                   const Uploader& uploaded_by, bool* created) {
     if (info.name.empty()) info.name = default_media_name(info);
     const auto path = path_for(info.sha256);
     const bool film = info.video.has_value();
@@ -343,7 +341,7 @@ Result<MediaInfo> MediaStore::keep(MediaInfo info, std::uint64_t size,
             if (auto st = put(); !st) return st.error();
         }
         if (auto existing = tx.media().find(info.sha256)) return std::move(*existing);
-        tx.media().add(info, uploaded_by);
+        tx.media().add(info, uploaded_by.user, uploaded_by.unit);
         added = true;
         return info;
     });
@@ -371,7 +369,7 @@ Result<MediaInfo> MediaStore::ingest_rendition(const std::filesystem::path& file
     std::string name = original.name;
     if (const auto dot = name.rfind('.'); dot != std::string::npos && dot > 0) name.resize(dot);
     name.append(".mp4");
-    return ingest_film(file, size, "mp4", std::nullopt, nullptr, name, original.sha256);
+    return ingest_film(file, size, "mp4", Uploader{}, nullptr, name, original.sha256);
 }
 
 void MediaStore::address_posters() {
@@ -420,9 +418,28 @@ Result<std::vector<MediaEntry>> MediaStore::library(const MediaQuery& query) {
         [&](Tx& tx) -> Result<std::vector<MediaEntry>> { return tx.media().list(query); });
 }
 
-Result<std::optional<MediaEntry>> MediaStore::entry(const std::string& sha256) {
-    return store_.read(
-        [&](Tx& tx) -> Result<std::optional<MediaEntry>> { return tx.media().entry(sha256); });
+Status media_in_reach(Tx& tx, const std::string& sha256, const User& by, bool to_change) {
+    const auto tree = tx.unit_tree();
+    bool own = false;
+    bool above = false;
+    for (const std::int64_t owner : tx.media().owners(sha256)) {
+        own = own || tree->within(owner, by.unit_id);
+        above = above || tree->within(by.unit_id, owner);
+    }
+    if (own || (above && !to_change)) return {};
+    if (above) {
+        return make_error(ErrorCode::forbidden,
+                          "the medium comes from a unit above yours: only that unit changes it",
+                          "sha256");
+    }
+    return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
+}
+
+Result<std::optional<MediaEntry>> MediaStore::entry(const std::string& sha256, const User& by) {
+    return store_.read([&](Tx& tx) -> Result<std::optional<MediaEntry>> {
+        if (!media_in_reach(tx, sha256, by, false)) return std::optional<MediaEntry>{};
+        return tx.media().entry(sha256);
+    });
 }
 
 Result<std::vector<RenditionRecord>> MediaStore::renditions() {
@@ -435,10 +452,12 @@ Result<MediaUsage> MediaStore::usage() {
 }
 
 Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::string& name,
-                                     std::int64_t actor) {
+                                     const User& by) {
+    const std::int64_t actor = by.id;
     return store_.write([&](Tx& tx) -> Result<MediaInfo> {
         auto found = tx.media().find(sha256);
         if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
+        if (auto st = media_in_reach(tx, sha256, by, true); !st) return st.error();
         const std::string before = media_audit_json(*found);
         found->name = name;
         tx.media().rename(sha256, name);
@@ -447,13 +466,23 @@ Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::strin
     });
 }
 
-Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
+Status MediaStore::remove(const std::string& sha256, const User& by) {
+    const std::int64_t actor = by.id;
     std::lock_guard lock(files_mutex_);
     std::vector<std::string> gone{sha256};  // whose files go
     std::vector<std::pair<std::filesystem::path, std::filesystem::path>> set_aside;  // file, aside
     auto removed = store_.write([&](Tx& tx) -> Status {
         auto found = tx.media().find(sha256);
         if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
+        if (auto st = media_in_reach(tx, sha256, by, true); !st) return st;
+        // Other units own it too: only the caller's subtree lets go of it.
+        const auto tree = tx.unit_tree();
+        if (tx.media().remove_owners(sha256, tree->below(by.unit_id)) > 0) {
+            tx.audit().record(actor, "release", "media", sha256, media_audit_json(*found), "",
+                              by.unit_id);
+            gone.clear();
+            return {};
+        }
         const MediaUsage usage = media_usage(tx);
         if (auto used = usage.find(sha256); used != usage.end()) {
             std::string who;

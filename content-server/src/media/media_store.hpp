@@ -68,6 +68,19 @@ inline constexpr std::size_t kMediaNameChars = 120;
 // A name as staff gave it, checked: valid UTF-8 without control characters,
 // any folder part dropped ("C:\\photos\\a.png" is "a.png"), spaces trimmed,
 // 1 to kMediaNameChars characters. Errors are "invalid" naming `field`.
+// Who uploads a medium: the staff member (nullopt: the server itself or the
+// command line) and the unit that then owns it (it may use it; its staff
+// see it in the library).
+// OK when a unit of `by`'s subtree owns the medium, or (to read, not
+// `to_change`) a unit above; else "not_found", or "forbidden" for a change
+// of a medium from above.
+Status media_in_reach(Tx& tx, const std::string& sha256, const User& by, bool to_change);
+
+struct Uploader {
+    std::optional<std::int64_t> user;
+    std::int64_t unit = root_unit_id;
+};
+
 Result<std::string> normalise_media_name(std::string_view raw, const std::string& field);
 // The name of a medium uploaded without one: the first 12 hex digits of its
 // sha256 and the extension of its type ("3f2a9c0b1d4e.png").
@@ -88,16 +101,15 @@ class MediaStore {
     // default_media_name. `created` tells whether the content was new.
     // A film in `bytes` is written to a temporary file and ingested as
     // ingest_file does.
-    Result<MediaInfo> ingest(std::string_view bytes, std::optional<std::int64_t> uploaded_by,
+    Result<MediaInfo> ingest(std::string_view bytes, const Uploader& uploaded_by,
                              bool* created = nullptr, const std::string& name = {});
     // An upload spooled to `file`: an image is checked as ingest() checks
     // it; a film is probed by path (media/video_probe.hpp: its refusals, and
     // "too_large" 413 over limits().video.max_bytes), hashed from the file
     // and linked (or copied) into place with its poster. `file` itself is
     // left where it is.
-    Result<MediaInfo> ingest_file(const std::filesystem::path& file,
-                                  std::optional<std::int64_t> uploaded_by, bool* created = nullptr,
-                                  const std::string& name = {});
+    Result<MediaInfo> ingest_file(const std::filesystem::path& file, const Uploader& uploaded_by,
+                                  bool* created = nullptr, const std::string& name = {});
 
     // A film converted to a screen profile (media/converter.hpp), spooled to
     // `file` as MP4: probed and stored as an upload is, named after the
@@ -111,8 +123,9 @@ class MediaStore {
     // The record of a stored media file; nullopt when unknown or its file is gone.
     Result<std::optional<MediaInfo>> find(const std::string& sha256);
 
-    // One medium as library() lists it; nullopt when unknown or a rendition.
-    Result<std::optional<MediaEntry>> entry(const std::string& sha256);
+    // One medium as library() lists it; nullopt when unknown, a rendition,
+    // or owned by no unit of `by`'s subtree or above it.
+    Result<std::optional<MediaEntry>> entry(const std::string& sha256, const User& by);
     // Every film's conversions to screen profiles (media/converter.hpp).
     Result<std::vector<RenditionRecord>> renditions();
 
@@ -121,12 +134,14 @@ class MediaStore {
     // Who uses each medium now.
     Result<MediaUsage> usage();
 
-    // Renames a medium (audited); "not_found" (field sha256) when unknown.
-    Result<MediaInfo> rename(const std::string& sha256, const std::string& name,
-                             std::int64_t actor);
+    // Renames a medium (audited); "not_found" (field sha256) when unknown
+    // or not one of `by`'s units', "forbidden" when it is a unit's above.
+    Result<MediaInfo> rename(const std::string& sha256, const std::string& name, const User& by);
     // Deletes an unused medium and its file (audited). "conflict" (409, field
-    // sha256) naming the slides that use it; "not_found" when unknown.
-    Status remove(const std::string& sha256, std::int64_t actor);
+    // sha256) naming the slides that use it; "not_found" when unknown. When
+    // units outside `by`'s subtree own it too, only `by`'s subtree lets go
+    // of it (it stays for the others).
+    Status remove(const std::string& sha256, const User& by);
 
     std::filesystem::path path_for(std::string_view sha256) const;
     // A film's poster frame (PNG), next to its file.
@@ -146,14 +161,14 @@ class MediaStore {
 
   private:
     Result<MediaInfo> ingest_film(const std::filesystem::path& file, std::uint64_t size,
-                                  const std::string& container,
-                                  std::optional<std::int64_t> uploaded_by, bool* created,
-                                  const std::string& name, const std::string& rendition_of);
+                                  const std::string& container, const Uploader& uploaded_by,
+                                  bool* created, const std::string& name,
+                                  const std::string& rendition_of);
     // Under files_mutex_: puts the file in place with `write` unless it is
     // there already, then records `info` unless the content was recorded.
     Result<MediaInfo> keep(MediaInfo info, std::uint64_t size,
                            const std::function<Status(const std::filesystem::path&)>& write,
-                           std::optional<std::int64_t> uploaded_by, bool* created);
+                           const Uploader& uploaded_by, bool* created);
 
     std::filesystem::path dir_;
     Store& store_;

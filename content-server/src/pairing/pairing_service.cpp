@@ -86,7 +86,8 @@ Result<PairingPoll> PairingService::poll(const std::string& pairing_id) {
 
 Result<Screen> PairingService::claim(const std::string& code, const std::string& name,
                                      const std::string& group, std::optional<std::int64_t> actor,
-                                     const std::string& client, std::int64_t* retry_after) {
+                                     const std::string& client, std::int64_t* retry_after,
+                                     std::int64_t unit) {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
         return make_error(ErrorCode::invalid, "the code is six digits", "code")
             .because(ErrorReason::format, {{"format", "six_digits"}});
@@ -147,7 +148,7 @@ Result<Screen> PairingService::claim(const std::string& code, const std::string&
         return fresh.error();
     }
     const std::string token = *fresh;
-    auto screen = screens_.pair(name, group, device_credentials(token), actor);
+    auto screen = screens_.pair(name, group, device_credentials(token), actor, unit);
     if (!screen) {
         give_back();
         return screen.error();

@@ -68,7 +68,7 @@ class PairingService {
     // is that old, so the million codes cannot be walked.
     Result<Screen> claim(const std::string& code, const std::string& name, const std::string& group,
                          std::optional<std::int64_t> actor, const std::string& client = {},
-                         std::int64_t* retry_after = nullptr);
+                         std::int64_t* retry_after = nullptr, std::int64_t unit = root_unit_id);
     static constexpr int kMaxWrongCodes = 10;
     static constexpr std::chrono::seconds kWrongCodeWindow{15 * 60};
 

@@ -86,20 +86,21 @@ Result<std::vector<protocol::Question>> current_questions(const PublishInput& in
     return out;
 }
 
-// A manifest for the group with its settings, no items and no version yet.
-Result<protocol::Manifest> manifest_base(const Group& group, const std::string& published_at) {
+// A manifest for the group with its settings (the share raised to the
+// floor of its units, when `units` is given), no items and no version yet.
+Result<protocol::Manifest> manifest_base(const Group& group, const std::string& published_at,
+                                         const UnitTree* units = nullptr) {
     auto settings = group_settings(group);
     if (!settings) return settings.error();
     protocol::Manifest m;
     m.group = group.name;
     m.settings = std::move(*settings);
+    if (units) {
+        const auto floor = units->share_floor(group.unit_id);
+        if (floor && m.settings.min_public_share < *floor) m.settings.min_public_share = *floor;
+    }
     m.published_at = published_at;
     return m;
-}
-
-bool targets(const protocol::Slide& slide, const std::string& group) {
-    return slide.groups.empty() ||
-           std::find(slide.groups.begin(), slide.groups.end(), group) != slide.groups.end();
 }
 
 // A stored medium as manifests list it: films with what a screen needs to
@@ -172,14 +173,27 @@ Result<CompiledManifest> compile_group(const PublishInput& input, const Group& g
                                        const std::vector<protocol::Slide>& slides,
                                        const std::vector<protocol::Question>& quiz,
                                        std::map<std::string, protocol::MediaRef>& media_cache) {
-    auto base = manifest_base(group, input.now);
+    const UnitTree& units = *input.units;
+    auto base = manifest_base(group, input.now, &units);
     if (!base) return base.error();
     protocol::Manifest& m = *base;
-    m.quiz = quiz;
+    std::map<std::int64_t, std::int64_t> owner;  // slide or question id -> unit
+    for (const auto& q : input.questions) owner[-q.id] = q.unit_id;
+    for (const auto& sl : input.slides) owner[sl.id] = sl.unit_id;
+    for (const protocol::Question& q : quiz) {
+        if (units.within(group.unit_id, owner[-std::stoll(q.id)])) m.quiz.push_back(q);
+    }
+    const auto hidden_it = input.hidden.find(group.id);
     std::vector<const protocol::Slide*> mine;
     std::vector<OrderEntry> entries;
     for (const protocol::Slide& slide : slides) {
-        if (!targets(slide, group.name)) continue;
+        const std::int64_t id = std::stoll(slide.id);
+        if (!goes_to(slide, owner[id], group, units)) continue;
+        if (hidden_it != input.hidden.end() && !slide.required &&
+            std::find(hidden_it->second.begin(), hidden_it->second.end(), id) !=
+                hidden_it->second.end()) {
+            continue;
+        }
         mine.push_back(&slide);
         entries.push_back({std::stoll(slide.id), slide.type == protocol::SlideType::core_values});
     }
@@ -250,6 +264,18 @@ Result<protocol::Manifest> empty_manifest(const Group& group) {
 
 }  // namespace
 
+bool goes_to(const protocol::Slide& slide, std::int64_t owner, const Group& group,
+             const UnitTree& units) {
+    if (!units.within(group.unit_id, owner)) return false;
+    if (!slide.units.empty() &&
+        std::none_of(slide.units.begin(), slide.units.end(),
+                     [&](std::int64_t u) { return units.within(group.unit_id, u); })) {
+        return false;
+    }
+    return slide.groups.empty() ||
+           std::find(slide.groups.begin(), slide.groups.end(), group.name) != slide.groups.end();
+}
+
 std::vector<std::size_t> rotation_order(const std::vector<OrderEntry>& slides,
                                         const std::vector<std::int64_t>& approved) {
     std::vector<std::size_t> out;
@@ -297,7 +323,7 @@ Publisher::Publisher(Store& store, ManifestHub& hub) : store_(store), hub_(hub) 
 
 Result<PublishResult> Publisher::publish(const User& by) {
     PublishResult result;
-    auto published = publish_manifests(store_, compile, by.id, &result.published_slides);
+    auto published = publish_manifests(store_, compile, by, &result.published_slides);
     if (!published) return published.error();
     std::set<std::string> versions;
     std::string all;
@@ -435,20 +461,33 @@ Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
 }
 
 Result<std::vector<PublishedGroup>> publish_manifests(
-    Store& store, const CompileFn& compile, std::int64_t published_by,
+    Store& store, const CompileFn& compile, const User& by,
     std::vector<PublishInput::ApprovedSlide>* newly_published) {
+    const std::int64_t published_by = by.id;
     return store.write([&](Tx& tx) -> Result<std::vector<PublishedGroup>> {
         PublishInput input;
         input.now = now_iso8601();
-        input.groups = tx.groups().list();
-        for (auto& [id, json] : tx.slides().approved_versions()) {
-            input.slides.push_back({id, std::move(json)});
+        input.units = tx.unit_tree();
+        const UnitFilter scope = input.units->below(by.unit_id);
+        // What this publish puts on screens: its subtree's approved content.
+        const std::vector<std::int64_t> approved = tx.slides().approved_ids(scope);
+        const std::vector<std::int64_t> approved_questions = tx.questions().approved_ids(scope);
+        tx.slides().mark_approved_published(scope);
+        tx.questions().mark_approved_published(scope);
+        for (Group& g : tx.groups().list()) {
+            if (input.units->within(g.unit_id, by.unit_id)) input.groups.push_back(std::move(g));
         }
-        for (auto& [id, json] : tx.questions().approved_versions()) {
-            input.questions.push_back({id, std::move(json)});
+        for (auto& p : tx.slides().published_versions()) {
+            input.slides.push_back({p.id, std::move(p.json), p.unit_id});
+        }
+        for (auto& p : tx.questions().published_versions()) {
+            input.questions.push_back({p.id, std::move(p.json), p.unit_id});
         }
         for (GroupOrder& order : tx.orders().list()) {
             if (order.approved) input.orders[order.group_id] = std::move(*order.approved);
+            if (!order.approved_hidden.empty()) {
+                input.hidden[order.group_id] = std::move(order.approved_hidden);
+            }
         }
         input.find_media = [&tx](const std::string& sha) { return tx.media().find(sha); };
         input.renditions = tx.media().renditions({});
@@ -469,7 +508,6 @@ Result<std::vector<PublishedGroup>> publish_manifests(
             for (const std::int64_t id : ids) texts.push_back(std::to_string(id));
             return texts;
         };
-        const std::vector<std::int64_t> approved = tx.slides().approved_ids();
         if (newly_published) {
             newly_published->clear();
             for (const auto& slide : input.slides) {
@@ -478,13 +516,12 @@ Result<std::vector<PublishedGroup>> publish_manifests(
             }
         }
         nlohmann::json newly{{"slides", id_texts(approved)},
-                             {"questions", id_texts(tx.questions().approved_ids())}};
+                             {"questions", id_texts(approved_questions)}};
         tx.audit().record(
             published_by, "publish", "publish", "",
             dump_audit({{"versions", std::move(before_groups)}}),
-            dump_audit({{"versions", std::move(after_groups)}, {"published", std::move(newly)}}));
-        tx.slides().mark_approved_published();
-        tx.questions().mark_approved_published();
+            dump_audit({{"versions", std::move(after_groups)}, {"published", std::move(newly)}}),
+            by.unit_id);
         // Every manifest is written, nothing is committed: a test kills the
         // server here to prove a publish lands whole or not at all.
         fault::pause("publish.before_commit");

@@ -3,15 +3,23 @@
 // versions of the slides, stores them in one transaction and wakes the
 // screens whose group's version changed.
 //
-// A group's manifest holds every approved slide that targets it (its `groups`
-// is empty or names the group) and has not expired, in the group's rotation
-// order (rotation_order), the media those slides use and nothing else, and
-// the group's settings. A film that does not fit the group's video profile
-// (media/video_profile.hpp) is listed as its rendition for that profile once
-// it is converted: the item's media and the media entry name the rendition.
-// Slides that start later are kept: screens start them on time, offline too.
-// A manifest's version is protocol::content_version, so a publish that
-// changes nothing for a group keeps its version and wakes none of its screens.
+// A group's manifest holds every slide on screens (its version as last
+// published) of the group's unit and of the units above it that targets it
+// (its `units` is empty or holds the group's unit or one above it, its
+// `groups` is empty or names the group) and has not expired, less those the
+// group's order hides (never one required from above), in the group's
+// rotation order (rotation_order), the media those slides use and nothing
+// else, the quiz questions of the same units, and the group's settings with
+// min_public_share raised to the floor the units above set.
+//
+// A publish by a staff member covers their unit's subtree: its approved
+// slides and questions go on screens, and its groups' manifests are compiled
+// again; content of other units stays as their own last publish left it. A film that does not fit
+// the group's video profile (media/video_profile.hpp) is listed as its rendition for that profile
+// once it is converted: the item's media and the media entry name the rendition. Slides that start
+// later are kept: screens start them on time, offline too. A manifest's version is
+// protocol::content_version, so a publish that changes nothing for a group keeps its version and
+// wakes none of its screens.
 //
 // Threading: any thread (worker: it writes the database).
 
@@ -27,6 +35,7 @@
 #include "protocol/manifest.hpp"
 #include "publish/manifest_hub.hpp"
 #include "store/records.hpp"
+#include "units/unit_tree.hpp"
 
 namespace signage::server {
 
@@ -38,15 +47,19 @@ class Store;
 struct PublishInput {
     struct ApprovedSlide {
         std::int64_t id = 0;
-        std::string json;  // the approved version
+        std::string json;  // the version on screens
+        std::int64_t unit_id = root_unit_id;
     };
     std::string now;            // ISO 8601 UTC: the publish time stored with new manifests
-    std::vector<Group> groups;  // by name, with their settings
+    std::vector<Group> groups;  // the groups to compile, by name, with their settings
+    std::shared_ptr<const UnitTree> units;  // the unit tree (never null)
     std::vector<ApprovedSlide> slides;
     std::vector<ApprovedSlide> questions;  // the approved quiz bank, in id order
     // Each group's approved rotation order (slide ids), by group id; a group
     // without one has the default order.
     std::map<std::int64_t, std::vector<std::int64_t>> orders;
+    // The slides each group's approved order hides, by group id.
+    std::map<std::int64_t, std::vector<std::int64_t>> hidden;
     std::function<std::optional<MediaInfo>(const std::string& sha256)> find_media;
     // Every film's conversions to screen profiles (media/converter.hpp): a
     // group whose profile a film does not fit is given its done rendition.
@@ -78,8 +91,9 @@ using CompileFn = std::function<Result<std::vector<CompiledManifest>>(const Publ
 // audits it. A failing compile stores nothing.
 // `newly_published`, when given, gets the slides this publish put on screens
 // for the first time (approved since the last publish).
+// `by` publishes their unit's subtree.
 Result<std::vector<PublishedGroup>> publish_manifests(
-    Store& store, const CompileFn& compile, std::int64_t published_by,
+    Store& store, const CompileFn& compile, const User& by,
     std::vector<PublishInput::ApprovedSlide>* newly_published = nullptr);
 
 struct GroupPublishResult {
@@ -129,6 +143,12 @@ class Publisher {
 
 // The answer to a publish: {"version", "groups": [{"group","version","changed"}]}.
 nlohmann::json publish_view(const PublishResult& result);
+
+// Whether a slide of unit `owner` goes to `group`: the owner is the group's
+// unit or above it, the slide's units (if any) hold the group's unit or one
+// above it, and its groups (if any) name the group.
+bool goes_to(const protocol::Slide& slide, std::int64_t owner, const Group& group,
+             const UnitTree& units);
 
 // One of a group's slides as rotation_order sees it.
 struct OrderEntry {

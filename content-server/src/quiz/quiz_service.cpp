@@ -17,6 +17,7 @@
 #include "slides/workflow.hpp"
 #include "store/audit_json.hpp"
 #include "store/store.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 namespace {
@@ -77,9 +78,11 @@ Result<std::string> QuizService::validate(const nlohmann::json& body) {
 }
 
 Result<QuestionRecord> QuizService::create(const nlohmann::json& body, const User& by) {
+    auto unit = body_unit(store_, by, body);
+    if (!unit) return unit.error();
     auto json = validate(body);
     if (!json) return json.error();
-    return records_.create(*json, by.id);
+    return records_.create(*json, by, *unit);
 }
 
 Result<QuestionRecord> QuizService::update(std::int64_t id, const nlohmann::json& body,
@@ -87,21 +90,21 @@ Result<QuestionRecord> QuizService::update(std::int64_t id, const nlohmann::json
     auto json = validate(body);
     if (!json) return json.error();
     auto updated = records_.update(
-        {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false, by.id, "edit");
+        {id}, [&](QuestionRecord& q) { return apply_edit(q, *json, by); }, false, by, "edit");
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
 
 Status QuizService::remove(std::int64_t id, const User& by) {
-    return records_.remove(id, by.id);
+    return records_.remove(id, by);
 }
 
-Result<QuestionRecord> QuizService::get(std::int64_t id) {
-    return records_.get(id);
+Result<QuestionRecord> QuizService::get(std::int64_t id, const User& by) {
+    return records_.get(id, by);
 }
 
-Result<std::vector<QuestionRecord>> QuizService::list() {
-    return records_.list();
+Result<std::vector<QuestionRecord>> QuizService::list(const User& by, std::int64_t unit) {
+    return records_.list(by, unit == 0 ? by.unit_id : unit);
 }
 
 Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::int64_t>& ids,
@@ -130,7 +133,7 @@ Result<std::vector<QuestionRecord>> QuizService::submit(const std::vector<std::i
             }
             return {};
         },
-        batch, by.id, "submit");
+        batch, by, "submit");
 }
 
 Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<ApprovalItem>& items,
@@ -143,14 +146,14 @@ Result<std::vector<QuestionRecord>> QuizService::approve(const std::vector<Appro
         [&](QuestionRecord& q) {
             return apply_approve(q, by, question_noun, items[index++].revision);
         },
-        batch, by.id, "approve");
+        batch, by, "approve");
 }
 
 Result<QuestionRecord> QuizService::reject(std::int64_t id, const User& by,
                                            const std::string& reason) {
     auto updated = records_.update(
         {id}, [&](QuestionRecord& q) { return apply_reject(q, by, reason, question_noun); }, false,
-        by.id, "reject");
+        by, "reject");
     if (!updated) return updated.error();
     return std::move(updated->front());
 }
@@ -160,7 +163,7 @@ Result<std::vector<std::int64_t>> QuizService::store_import(
     std::vector<std::string> jsons;
     jsons.reserve(questions.size());
     for (const auto& q : questions) jsons.push_back(question_text(q));
-    return records_.import(jsons, by.id);
+    return records_.import(jsons, by, by.unit_id);
 }
 
 Result<QuizImport> QuizService::import_json(const nlohmann::json& body, const User& by) {
@@ -209,8 +212,8 @@ Result<QuizImport> QuizService::import_csv(std::string_view text, const User& by
     return out;
 }
 
-Result<std::vector<protocol::Question>> QuizService::bank() {
-    auto records = records_.list();
+Result<std::vector<protocol::Question>> QuizService::bank(const User& by) {
+    auto records = records_.list(by, by.unit_id);
     if (!records) return records.error();
     protocol::QuestionParseOptions lenient;
     lenient.reject_unknown_fields = false;

@@ -85,8 +85,9 @@ class QuizService {
     Result<QuestionRecord> create(const nlohmann::json& body, const User& by);
     Result<QuestionRecord> update(std::int64_t id, const nlohmann::json& body, const User& by);
     Status remove(std::int64_t id, const User& by);
-    Result<QuestionRecord> get(std::int64_t id);
-    Result<std::vector<QuestionRecord>> list();
+    Result<QuestionRecord> get(std::int64_t id, const User& by);
+    // What `by` sees of `unit` (their own when 0): slides/review_records.hpp.
+    Result<std::vector<QuestionRecord>> list(const User& by, std::int64_t unit = 0);
     // Review, of one question or a batch: all or nothing; in a batch the
     // error names the offending "ids[i]".
     // Runs the submit checks (checks/content_checks.hpp) on each question;
@@ -104,7 +105,7 @@ class QuizService {
     Result<QuizImport> import_json(const nlohmann::json& body, const User& by);
     Result<QuizImport> import_csv(std::string_view text, const User& by);
     // Every question's working copy, in id order, with its id.
-    Result<std::vector<protocol::Question>> bank();
+    Result<std::vector<protocol::Question>> bank(const User& by);
 
     // Reads and verifies a claim code ("invalid", "forged", "forbidden",
     // "too_many_requests"); a forged one counts against `caller`. A genuine

@@ -11,6 +11,7 @@
 #include "protocol/manifest.hpp"
 #include "protocol/play.hpp"
 #include "store/store.hpp"
+#include "units/unit_tree.hpp"
 
 namespace signage::server {
 
@@ -123,8 +124,14 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
             std::string{"is more than "} + std::to_string(max_days) + " days after from", "to");
     }
 
-    auto screens =
-        store_.read([](Tx& tx) -> Result<std::vector<Screen>> { return tx.screens().list(); });
+    std::shared_ptr<const UnitTree> units;
+    auto screens = store_.read([&](Tx& tx) -> Result<std::vector<Screen>> {
+        units = tx.unit_tree();
+        std::vector<Screen> out = tx.screens().list();
+        std::erase_if(out,
+                      [&](const Screen& s) { return !units->within(s.unit_id, q.viewer_unit); });
+        return out;
+    });
     if (!screens) return screens.error();
     std::vector<Screen> chosen;
     std::string group = q.group;
@@ -144,7 +151,9 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     auto g = store_.read(
         [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(group); });
     if (!g) return g.error();
-    if (!*g) return make_error(ErrorCode::not_found, "no such group", "group");
+    if (!*g || !units->within((*g)->unit_id, q.viewer_unit)) {
+        return make_error(ErrorCode::not_found, "no such group", "group");
+    }
     protocol::GroupSettings settings;
     {
         const auto j = signage::read_json((*g)->settings_json);
@@ -155,7 +164,9 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     }
     auto zone = signage::TimeZone::named(settings.timezone);
     const signage::TimeZone tz = zone ? *zone : signage::TimeZone::fixed(std::chrono::hours{8});
-    const double minimum = settings.min_public_share;
+    // The floor the units above set counts, as it does on the screens.
+    const double minimum =
+        std::max(settings.min_public_share, units->share_floor((*g)->unit_id).value_or(0.0));
 
     const std::int64_t from_ms = local_midnight_ms(tz, *from);
     const std::int64_t to_ms = local_midnight_ms(tz, *to + days{1});

@@ -40,8 +40,11 @@ struct PlaysAccepted {
 struct PlayReportQuery {
     std::optional<std::int64_t> screen;  // screen=ID
     std::string group;                   // group=NAME (when no screen)
-    std::string from;                    // YYYY-MM-DD, local
-    std::string to;                      // YYYY-MM-DD, local, inclusive
+    // Whose report it is: screens and groups outside this unit's subtree
+    // do not exist for it.
+    std::int64_t viewer_unit = root_unit_id;
+    std::string from;  // YYYY-MM-DD, local
+    std::string to;    // YYYY-MM-DD, local, inclusive
     // Handed each play as the store reads it (as JSON, with "screen" and
     // "start_local"), for table=plays: the caller writes it out at once, and
     // the report keeps only the sums.

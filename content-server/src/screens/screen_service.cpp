@@ -31,13 +31,32 @@ Result<std::string> ScreenService::new_device_token() {
 }
 namespace {
 
+// The group a screen of `unit`'s subtree joins: made in `unit` when
+// missing; a group outside the subtree does not exist for it.
+Status ensure_group(Tx& tx, const std::string& group, std::int64_t unit) {
+    auto found = tx.groups().find(group);
+    if (!found) {
+        auto added = tx.groups().add(group, "{}", unit);
+        if (!added) return added.error();
+        return {};
+    }
+    if (!tx.unit_tree()->within(found->unit_id, unit)) {
+        return make_error(ErrorCode::unprocessable,
+                          "group " + group + " is not one of your unit's: choose another name",
+                          "group")
+            .because(ErrorReason::unknown_group, {{"name", group}});
+    }
+    return {};
+}
+
 Result<Screen> add_screen(Tx& tx, const std::string& name, const std::string& group,
-                          const DeviceCredentials& device, std::optional<std::int64_t> actor) {
-    tx.groups().add_if_missing(group);
+                          const DeviceCredentials& device, std::optional<std::int64_t> actor,
+                          std::int64_t unit) {
+    if (auto st = ensure_group(tx, group, unit); !st) return st.error();
     auto screen = tx.screens().add(name, group, device);
     if (!screen) return screen;
     tx.audit().record(actor, "create", "screen", std::to_string(screen->id), "",
-                      dump_audit({{"name", name}, {"group", group}}));
+                      dump_audit({{"name", name}, {"group", group}}), screen->unit_id);
     return screen;
 }
 
@@ -45,24 +64,29 @@ Result<Screen> add_screen(Tx& tx, const std::string& name, const std::string& gr
 
 Result<Screen> ScreenService::add(const std::string& name, const std::string& group,
                                   const DeviceCredentials& device,
-                                  std::optional<std::int64_t> actor) {
+                                  std::optional<std::int64_t> actor, std::int64_t unit) {
     return store_.write(
-        [&](Tx& tx) -> Result<Screen> { return add_screen(tx, name, group, device, actor); });
+        [&](Tx& tx) -> Result<Screen> { return add_screen(tx, name, group, device, actor, unit); });
 }
 
 Result<Screen> ScreenService::pair(const std::string& name, const std::string& group,
                                    const DeviceCredentials& device,
-                                   std::optional<std::int64_t> actor) {
+                                   std::optional<std::int64_t> actor, std::int64_t unit) {
     auto paired = store_.write([&](Tx& tx) -> Result<Screen> {
         auto existing = tx.screens().find_by_name(name);
-        if (!existing) return add_screen(tx, name, group, device, actor);
+        if (!existing) return add_screen(tx, name, group, device, actor, unit);
         if (!existing->revoked) {
             return make_error(
                 ErrorCode::conflict,
                 "screen " + name + " already exists and has a working token: revoke it first",
                 "name");
         }
-        tx.groups().add_if_missing(group);
+        if (!tx.unit_tree()->within(existing->unit_id, unit)) {
+            return make_error(ErrorCode::conflict,
+                              "screen " + name + " already exists: choose another name", "name")
+                .because(ErrorReason::taken);
+        }
+        if (auto st = ensure_group(tx, group, unit); !st) return st.error();
         if (!tx.screens().reissue(existing->id, group, device)) {
             return make_error(ErrorCode::conflict,
                               "screen " + name + " changed meanwhile: try again", "name");

@@ -33,16 +33,19 @@ class ScreenService {
     // against both keys). Any token once every tag is taken.
     Result<std::string> new_device_token();
 
-    // Registers a screen, creating its group when missing. "conflict" (field
+    // Registers a screen, creating its group in `unit` when missing (a group
+    // outside `unit`'s subtree is "unprocessable"). "conflict" (field
     // "name") when the name is taken. `actor` nullopt: the command line.
     Result<Screen> add(const std::string& name, const std::string& group,
                        const DeviceCredentials& device,
-                       std::optional<std::int64_t> actor = std::nullopt);
+                       std::optional<std::int64_t> actor = std::nullopt,
+                       std::int64_t unit = root_unit_id);
     // Pairing: add(), or gives the revoked screen of that name the new
     // credentials and the group (created when missing). "conflict" (field
     // "name") when the name has a working token.
     Result<Screen> pair(const std::string& name, const std::string& group,
-                        const DeviceCredentials& device, std::optional<std::int64_t> actor);
+                        const DeviceCredentials& device, std::optional<std::int64_t> actor,
+                        std::int64_t unit = root_unit_id);
     // Revokes a screen's device token at once: it no longer authenticates;
     // the screen keeps its name and history and may be paired again.
     // "not_found" for an unknown screen.

@@ -9,8 +9,10 @@
 #include "common/json_input.hpp"
 #include "media/video_profile.hpp"
 #include "protocol/slide.hpp"
+#include "publish/publisher.hpp"
 #include "slides/workflow.hpp"
 #include "store/store.hpp"
+#include "units/unit_service.hpp"
 
 namespace signage::server {
 namespace {
@@ -27,16 +29,29 @@ constexpr const char* server_fields[] = {"id",
                                          "has_approved_version",
                                          "revision",
                                          "approved_version",
-                                         "approved_revision"};
+                                         "approved_revision",
+                                         "unit",
+                                         "unit_name",
+                                         "origin"};
+
+// Whether a unit of `owners` (a medium's) is `unit`, above it or below it:
+// what a slide of `unit` may use.
+bool reaches(const UnitTree& tree, const std::vector<std::int64_t>& owners, std::int64_t unit) {
+    return std::any_of(owners.begin(), owners.end(), [&](std::int64_t o) {
+        return tree.within(o, unit) || tree.within(unit, o);
+    });
+}
 
 // Every media reference of the slide names a recorded medium of the kind the
 // field shows: a video slide's media a film, every other (an image's media,
 // a background, an honour-roll photo) a picture. 422 naming the field
 // otherwise.
-Status check_slide_media(Tx& tx, const protocol::Slide& slide) {
+Status check_slide_media(Tx& tx, const protocol::Slide& slide, std::int64_t unit) {
+    const auto tree = tx.unit_tree();
     auto check = [&](const std::string& sha, const std::string& field, bool film) -> Status {
         if (sha.empty()) return {};
-        const auto found = tx.media().find(sha);
+        auto found = tx.media().find(sha);
+        if (found && !reaches(*tree, tx.media().owners(sha), unit)) found.reset();
         if (!found) {
             return make_error(ErrorCode::unprocessable,
                               "no uploaded media has sha256 " + sha + ": upload it first", field)
@@ -89,17 +104,15 @@ void fit_duration_to_film(Tx& tx, protocol::Slide& slide) {
 // profile or its rendition for it is done. 409 naming "media" otherwise:
 // video_converting while it is queued or converting, video_conversion_failed
 // (with ffmpeg's words) when it failed.
-Status check_film_playable(Tx& tx, const std::string& json) {
+Status check_film_playable(Tx& tx, const std::string& json, std::int64_t unit) {
     auto slide = protocol::parse_slide_text(json);
     if (!slide || slide->type != protocol::SlideType::video || slide->media.empty()) return {};
     const auto film = tx.media().find(slide->media);
     if (!film || !film->video) return {};
     const std::vector<RenditionRecord> rows = tx.media().renditions(film->sha256);
+    const auto tree = tx.unit_tree();
     for (const Group& group : tx.groups().list()) {
-        if (!slide->groups.empty() && std::find(slide->groups.begin(), slide->groups.end(),
-                                                group.name) == slide->groups.end()) {
-            continue;
-        }
+        if (!goes_to(*slide, unit, group, *tree)) continue;
         const protocol::VideoProfile profile = group_video_profile(group);
         if (fits_profile(*film->video, profile)) continue;
         const RenditionRecord* r = find_rendition(rows, film->sha256, profile);
@@ -133,7 +146,9 @@ Status check_film_playable(Tx& tx, const std::string& json) {
 Status check_stored_slide_media(Tx& tx, const std::string& json) {
     auto slide = protocol::parse_slide_text(json);
     if (!slide) return {};  // validated before; nothing to check
-    return check_slide_media(tx, *slide);
+    // Whether the unit may use the media was checked by validate(); here,
+    // only that they are still there.
+    return check_slide_media(tx, *slide, root_unit_id);
 }
 
 }  // namespace
@@ -149,7 +164,7 @@ SlideService::SlideService(Store& store)
     records_.set_save_check(check_stored_slide_media);
 }
 
-Result<std::string> SlideService::validate(const nlohmann::json& body) {
+Result<std::string> SlideService::validate(const nlohmann::json& body, std::int64_t unit) {
     if (!body.is_object())
         return make_error(ErrorCode::invalid, "a slide is a JSON object", "body")
             .because(ErrorReason::wrong_type, {{"expected", "object"}});
@@ -169,57 +184,89 @@ Result<std::string> SlideService::validate(const nlohmann::json& body) {
         return e;
     }
     slide->id.clear();
-    auto media = store_.read([&](Tx& tx) -> Status {
-        if (auto st = check_slide_media(tx, *slide); !st) return st;
+    auto checked = store_.read([&](Tx& tx) -> Status {
+        if (auto st = check_slide_media(tx, *slide, unit); !st) return st;
         fit_duration_to_film(tx, *slide);
+        const auto tree = tx.unit_tree();
+        // Targeted groups must exist in the unit's subtree, so a typo does
+        // not silently show nothing (another unit's group does not exist).
+        for (std::size_t i = 0; i < slide->groups.size(); ++i) {
+            const std::string& name = slide->groups[i];
+            const std::string field = "groups[" + std::to_string(i) + "]";
+            const auto before = slide->groups.begin() + static_cast<long>(i);
+            if (std::find(slide->groups.begin(), before, name) != before) {
+                return make_error(ErrorCode::invalid, "names the group " + name + " twice", field)
+                    .because(ErrorReason::duplicate);
+            }
+            const auto group = tx.groups().find(name);
+            if (!group || !tree->within(group->unit_id, unit)) {
+                return make_error(ErrorCode::unprocessable,
+                                  "no screen group is named " + name + ": create it first", field)
+                    .because(ErrorReason::unknown_group, {{"name", name}});
+            }
+        }
+        // The units it goes to are the slide's own or below it.
+        for (std::size_t i = 0; i < slide->units.size(); ++i) {
+            const std::int64_t id = slide->units[i];
+            const std::string field = "units[" + std::to_string(i) + "]";
+            const auto before = slide->units.begin() + static_cast<long>(i);
+            if (std::find(slide->units.begin(), before, id) != before) {
+                return make_error(ErrorCode::invalid, "names unit " + std::to_string(id) + " twice",
+                                  field)
+                    .because(ErrorReason::duplicate);
+            }
+            if (!tree->within(id, unit)) {
+                return make_error(ErrorCode::unprocessable,
+                                  "no unit " + std::to_string(id) + " below this slide's unit",
+                                  field)
+                    .because(ErrorReason::unknown_unit, {{"id", id}});
+            }
+        }
         return {};
     });
-    if (!media) return media.error();
-    // Targeted groups must exist, so a typo does not silently show nothing.
-    for (std::size_t i = 0; i < slide->groups.size(); ++i) {
-        const std::string& name = slide->groups[i];
-        const std::string field = "groups[" + std::to_string(i) + "]";
-        if (std::find(slide->groups.begin(), slide->groups.begin() + static_cast<long>(i), name) !=
-            slide->groups.begin() + static_cast<long>(i)) {
-            return make_error(ErrorCode::invalid, "names the group " + name + " twice", field)
-                .because(ErrorReason::duplicate);
-        }
-        auto group = store_.read(
-            [&](Tx& tx) -> Result<std::optional<Group>> { return tx.groups().find(name); });
-        if (!group) return group.error();
-        if (!*group) {
-            return make_error(ErrorCode::unprocessable,
-                              "no screen group is named " + name + ": create it first", field)
-                .because(ErrorReason::unknown_group, {{"name", name}});
-        }
-    }
+    if (!checked) return checked.error();
     return protocol::to_json(*slide).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<SlideRecord> SlideService::create(const nlohmann::json& body, const User& by) {
-    auto json = validate(body);
+    auto unit = body_unit(store_, by, body);
+    if (!unit) return unit.error();
+    auto json = validate(body, *unit);
     if (!json) return json.error();
     fault::pause("slides.after_validate");
-    return records_.create(*json, by.id);
+    return records_.create(*json, by, *unit);
 }
 
 Result<SlideRecord> SlideService::update(std::int64_t id, const nlohmann::json& body,
                                          const User& by) {
-    auto json = validate(body);
+    auto current = records_.get(id, by);
+    if (!current) return current.error();
+    auto json = validate(body, current->unit_id);
     if (!json) return json.error();
     return records_.update_one(
-        id, [&](SlideRecord& s) { return apply_edit(s, *json, by); }, by.id, "edit");
+        id, [&](SlideRecord& s) { return apply_edit(s, *json, by); }, by, "edit");
 }
 
 Result<SlideRecord> SlideService::duplicate(std::int64_t id, const User& by) {
-    auto original = records_.get(id);
+    auto original = records_.get(id, by);
     if (!original) return original.error();
     nlohmann::json body = signage::read_json(original->json);
     if (!body.is_object()) return make_error(ErrorCode::internal, "the slide cannot be read");
     body["title"] = copy_title(body.value("title", std::string()));
-    auto json = validate(body);
+    // A copy of a slide from above is the copier's unit's own.
+    auto own = store_.read([&](Tx& tx) -> Result<bool> {
+        return tx.unit_tree()->within(original->unit_id, by.unit_id);
+    });
+    if (!own) return own.error();
+    const std::int64_t unit = *own ? original->unit_id : by.unit_id;
+    if (!*own) {
+        body.erase("units");
+        body.erase("groups");
+        body.erase("required");
+    }
+    auto json = validate(body, unit);
     if (!json) return json.error();
-    return records_.create(*json, by.id);
+    return records_.create(*json, by, unit);
 }
 
 std::string copy_title(const std::string& title) {
@@ -235,7 +282,7 @@ std::string copy_title(const std::string& title) {
 }
 
 Status SlideService::remove(std::int64_t id, const User& by) {
-    return records_.remove(id, by.id);
+    return records_.remove(id, by);
 }
 
 Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
@@ -246,13 +293,13 @@ Result<SlideRecord> SlideService::submit(std::int64_t id, const User& by,
         id,
         [&](Tx& tx, SlideRecord& s) -> Status {
             if (auto st = apply_submit(s, by); !st) return st;
-            if (auto st = check_film_playable(tx, s.json); !st) return st;
+            if (auto st = check_film_playable(tx, s.json, s.unit_id); !st) return st;
             auto checked = check_for_submit(s.json, *words);
             if (!checked) return checked.error();
             if (warnings) *warnings = std::move(*checked);
             return {};
         },
-        by.id, "submit");
+        by, "submit");
 }
 
 Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by,
@@ -261,29 +308,29 @@ Result<SlideRecord> SlideService::approve(std::int64_t id, const User& by,
         id,
         [&](Tx& tx, SlideRecord& s) -> Status {
             if (auto st = apply_approve(s, by, "slide", revision); !st) return st;
-            return check_film_playable(tx, s.json);
+            return check_film_playable(tx, s.json, s.unit_id);
         },
-        by.id, "approve");
+        by, "approve");
 }
 
 Result<SlideRecord> SlideService::reject(std::int64_t id, const User& by,
                                          const std::string& reason) {
     return records_.update_one(
-        id, [&](SlideRecord& s) { return apply_reject(s, by, reason); }, by.id, "reject");
+        id, [&](SlideRecord& s) { return apply_reject(s, by, reason); }, by, "reject");
 }
 
 Result<SlideRecord> SlideService::withdraw(std::int64_t id, const User& by,
                                            const std::string& reason) {
     return records_.update_one(
-        id, [&](SlideRecord& s) { return apply_withdraw(s, by, reason); }, by.id, "withdraw");
+        id, [&](SlideRecord& s) { return apply_withdraw(s, by, reason); }, by, "withdraw");
 }
 
-Result<SlideRecord> SlideService::get(std::int64_t id) {
-    return records_.get(id);
+Result<SlideRecord> SlideService::get(std::int64_t id, const User& by) {
+    return records_.get(id, by);
 }
 
-Result<std::vector<SlideRecord>> SlideService::list() {
-    return records_.list();
+Result<std::vector<SlideRecord>> SlideService::list(const User& by, std::int64_t unit) {
+    return records_.list(by, unit == 0 ? by.unit_id : unit);
 }
 
 Result<std::vector<std::string>> SlideService::forbidden_words() {
@@ -307,6 +354,7 @@ nlohmann::json slide_view(const SlideRecord& slide) {
     j["created_at"] = slide.created_at;
     j["updated_at"] = slide.updated_at;
     j["reviewed_at"] = slide.reviewed_at;
+    j["unit"] = slide.unit_id;
     // A version of this slide has been approved and is (or will be, at the
     // next publish) on screens, even while a newer edit waits for review.
     j["has_approved_version"] = slide.approved_json.has_value();

@@ -41,11 +41,14 @@ class SlideService {
     Result<SlideRecord> approve(std::int64_t id, const User& by, const std::string& revision);
     Result<SlideRecord> reject(std::int64_t id, const User& by, const std::string& reason);
     Result<SlideRecord> withdraw(std::int64_t id, const User& by, const std::string& reason);
-    Result<SlideRecord> get(std::int64_t id);
-    Result<std::vector<SlideRecord>> list();
+    Result<SlideRecord> get(std::int64_t id, const User& by);
+    // What `by` sees of `unit` (their own when 0): review_records.hpp.
+    Result<std::vector<SlideRecord>> list(const User& by, std::int64_t unit = 0);
 
-    // Validates a slide body and returns its normalised JSON text.
-    Result<std::string> validate(const nlohmann::json& body);
+    // Validates a slide body of `unit` and returns its normalised JSON text:
+    // the groups and units it targets, and the media it uses, must be ones
+    // the unit has (else as if they did not exist).
+    Result<std::string> validate(const nlohmann::json& body, std::int64_t unit = root_unit_id);
 
     // The forbidden words the submit checks look for (checks/content_checks.hpp),
     // and replacing them (admins; validated, normalised, audited).

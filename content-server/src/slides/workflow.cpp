@@ -162,6 +162,7 @@ Status apply_withdraw(SlideRecord& slide, const User& by, const std::string& rea
             .because(ErrorReason::wrong_status, {{"status", std::string(to_string(slide.status))}});
     }
     slide.approved_json.reset();
+    slide.published_json.reset();  // off the screens at the publish that follows
     mark_rejected(slide, by, reason);
     slide.status = SlideStatus::withdrawn;
     return {};

@@ -10,8 +10,10 @@ std::string dump_audit(const nlohmann::json& j) {
 }
 
 std::string user_audit_json(const User& u) {
-    return nlohmann::json{
-        {"username", u.username}, {"role", to_string(u.role)}, {"disabled", u.disabled}}
+    return nlohmann::json{{"username", u.username},
+                          {"role", to_string(u.role)},
+                          {"disabled", u.disabled},
+                          {"unit", u.unit_id}}
         .dump();
 }
 

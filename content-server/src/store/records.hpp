@@ -17,12 +17,52 @@ enum class Role { admin, editor, reviewer };
 std::string_view to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
+// The unit an installation starts with, and every record made before units
+// (schema 16) belongs to: the top of the tree.
+inline constexpr std::int64_t root_unit_id = 1;
+
+// An office in the unit tree (市 → 区/县 → 街道/镇 → 社区/村, any depth): its
+// staff, groups (and so screens), slides, quiz questions and media belong to
+// it. `path` is its ancestors' ids and its own, "/1/4/9/": a unit's subtree
+// is every unit whose path starts with its path.
+struct Unit {
+    std::int64_t id = 0;
+    std::string name;
+    std::optional<std::int64_t> parent;  // nullopt: the top unit
+    std::string path;
+    // Its settings as JSON text, {"min_public_share": 0.3}: a floor for
+    // every group in its subtree. "{}" for none.
+    std::string settings_json = "{}";
+    std::string created_at;
+};
+
+// What a unit still holds (it can be deleted only when all are 0).
+struct UnitHoldings {
+    std::int64_t units = 0;  // units directly below it
+    std::int64_t users = 0;
+    std::int64_t groups = 0;
+    std::int64_t slides = 0;
+    std::int64_t questions = 0;
+    std::int64_t media = 0;
+};
+
 struct User {
     std::int64_t id = 0;
     std::string username;
     Role role = Role::editor;
     bool disabled = false;  // cannot sign in; has no sessions
     std::string created_at;
+    // The unit the user works in; the role holds there and in every unit
+    // below it (units/unit_tree.hpp).
+    std::int64_t unit_id = root_unit_id;
+};
+
+// Records of some units: those of the subtree whose path is `subtree_path`
+// ("" for every unit) and those of the units `also` (a unit's ancestors, for
+// what flows down to it).
+struct UnitFilter {
+    std::string subtree_path;
+    std::vector<std::int64_t> also;
 };
 
 // One row of the audit log. `before` and `after` are JSON text, empty for
@@ -36,6 +76,7 @@ struct AuditEntry {
     std::string object_id;
     std::string before;
     std::string after;
+    std::int64_t unit_id = root_unit_id;  // the unit the object belongs to
 };
 
 struct AuditQuery {
@@ -43,6 +84,7 @@ struct AuditQuery {
     std::int64_t before_id = 0;  // 0: from the newest
     std::string object_type;     // empty: any
     std::string object_id;       // empty: any
+    UnitFilter units;            // whose objects (subtree_path "": every unit's)
 };
 
 struct Group {
@@ -53,6 +95,7 @@ struct Group {
     // made before settings existed or without any.
     std::string settings_json = "{}";
     std::int64_t screens = 0;  // screens in the group when it was read
+    std::int64_t unit_id = root_unit_id;
 };
 
 struct Screen {
@@ -60,6 +103,7 @@ struct Screen {
     std::string name;
     std::int64_t group_id = 0;
     std::string group;
+    std::int64_t unit_id = root_unit_id;  // its group's unit
     std::string created_at;
     std::string last_seen;  // ISO 8601 UTC; empty when the screen never asked
     // Hex of the first 8 bytes of the screen's claim public key
@@ -166,6 +210,7 @@ struct MediaQuery {
     Sort sort = Sort::uploaded_at;
     bool descending = true;
     int limit = 500;
+    UnitFilter units;  // media any of these units uploaded
 };
 
 enum class SlideStatus { draft, pending, approved, rejected, published, withdrawn };
@@ -176,6 +221,10 @@ struct SlideRecord {
     std::int64_t id = 0;
     std::string json;  // working copy: the slide's own fields, normalised, no server fields
     std::optional<std::string> approved_json;  // last approved version: what publish uses
+    // The version on screens: the approved one as of the last publish that
+    // covered its unit (schema 16); nullopt: none.
+    std::optional<std::string> published_json;
+    std::int64_t unit_id = root_unit_id;  // the unit it belongs to
     SlideStatus status = SlideStatus::draft;
     std::int64_t author_id = 0;  // who created it
     std::string author;
@@ -259,6 +308,10 @@ struct GroupOrder {
     std::string reviewed_at;
     // The approved order; nullopt: none yet (the default order applies).
     std::optional<std::vector<std::int64_t>> approved;
+    // The slides from units above the group's that its unit takes off the
+    // group's screens (schema 16): proposed with the order, and as approved.
+    std::vector<std::int64_t> proposed_hidden;
+    std::vector<std::int64_t> approved_hidden;
     std::string approved_by;  // username
     std::string approved_at;
     std::optional<std::int64_t> approved_by_id;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -24,6 +25,26 @@
 
 namespace signage::server {
 
+// The unit tree (records.hpp: Unit). Every change moves the tree's version
+// on, in the same transaction, so a cached tree (units/unit_tree.hpp) knows
+// it is stale.
+class UnitRepository {
+  public:
+    virtual ~UnitRepository() = default;
+    virtual std::vector<Unit> list() = 0;  // by id: parents before children
+    virtual std::optional<Unit> find(std::int64_t id) = 0;
+    // Below `parent`; "conflict" (field "name") when a unit of that name is
+    // there already.
+    virtual Result<Unit> add(const std::string& name, std::int64_t parent,
+                             const std::string& settings_json) = 0;
+    // Writes name and settings; "conflict" (field "name") as add().
+    virtual Status update(const Unit& unit) = 0;
+    virtual bool remove(std::int64_t id) = 0;
+    virtual UnitHoldings holdings(std::int64_t id) = 0;
+    // Changes with every change of a unit.
+    virtual std::int64_t version() = 0;
+};
+
 // Users and their sessions.
 class UserRepository {
   public:
@@ -31,7 +52,7 @@ class UserRepository {
     virtual std::int64_t count() = 0;
     // "conflict" (field "username") when the name is taken.
     virtual Result<User> add(const std::string& username, const std::string& password_hash,
-                             Role role) = 0;
+                             Role role, std::int64_t unit_id = root_unit_id) = 0;
     virtual std::vector<User> list() = 0;  // by username
     virtual std::optional<User> find(const std::string& username) = 0;
     // The user and its password hash.
@@ -39,7 +60,7 @@ class UserRepository {
         const std::string& username) = 0;
     virtual std::string username(std::int64_t id) = 0;  // "" when unknown
     virtual std::int64_t enabled_admins() = 0;
-    // Writes a user's role and disabled flag.
+    // Writes a user's role, unit and disabled flag.
     virtual void update(const User& user) = 0;
     virtual bool set_password_hash(std::int64_t id, const std::string& password_hash) = 0;
 
@@ -59,7 +80,8 @@ class GroupRepository {
   public:
     virtual ~GroupRepository() = default;
     // "conflict" (field "name") when the name is taken.
-    virtual Result<Group> add(const std::string& name, const std::string& settings_json) = 0;
+    virtual Result<Group> add(const std::string& name, const std::string& settings_json,
+                              std::int64_t unit_id = root_unit_id) = 0;
     virtual void add_if_missing(const std::string& name) = 0;
     virtual std::optional<Group> find(const std::string& name) = 0;
     virtual std::vector<Group> list() = 0;  // by name
@@ -141,17 +163,24 @@ class ReviewRepository {
     virtual ~ReviewRepository() = default;
     // A new draft; its record as read back.
     virtual SlideRecord create(const std::string& json, std::int64_t author_id,
-                               const std::string& now) = 0;
+                               const std::string& now, std::int64_t unit_id = root_unit_id) = 0;
     virtual std::optional<SlideRecord> find(std::int64_t id) = 0;
-    virtual std::vector<SlideRecord> list() = 0;  // in id order
-    // Writes the editable fields (everything but id, author and created_at).
+    // Those of the filter's units, in id order.
+    virtual std::vector<SlideRecord> list(const UnitFilter& units = {}) = 0;
+    // Writes the editable fields (everything but id, author, unit and created_at).
     virtual void save(const SlideRecord& record) = 0;
     virtual bool remove(std::int64_t id) = 0;
-    // The approved versions, in id order.
-    virtual std::vector<std::pair<std::int64_t, std::string>> approved_versions() = 0;
-    // The ids whose status is `approved`, and marking them published.
-    virtual std::vector<std::int64_t> approved_ids() = 0;
-    virtual void mark_approved_published() = 0;
+    // The versions on screens (published_json), with their units, in id order.
+    struct Published {
+        std::int64_t id = 0;
+        std::int64_t unit_id = root_unit_id;
+        std::string json;
+    };
+    virtual std::vector<Published> published_versions() = 0;
+    // The ids of the filter's units whose status is `approved`, and marking
+    // them published (their approved version goes on screens).
+    virtual std::vector<std::int64_t> approved_ids(const UnitFilter& units = {}) = 0;
+    virtual void mark_approved_published(const UnitFilter& units = {}) = 0;
 };
 
 // Screen groups' rotation orders (records.hpp: GroupOrder).
@@ -182,8 +211,14 @@ class ManifestRepository {
 class MediaRepository {
   public:
     virtual ~MediaRepository() = default;
-    // Ignores a sha256 that is already recorded.
-    virtual void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) = 0;
+    // Ignores a sha256 that is already recorded. The unit becomes one of its
+    // owners (an upload of the same bytes by another unit adds that one).
+    virtual void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by,
+                     std::int64_t unit_id = root_unit_id) = 0;
+    // The units that uploaded it, by id.
+    virtual std::vector<std::int64_t> owners(const std::string& sha256) = 0;
+    // Drops the filter's units as owners: how many owners are left.
+    virtual std::int64_t remove_owners(const std::string& sha256, const UnitFilter& units) = 0;
     virtual std::optional<MediaInfo> find(const std::string& sha256) = 0;
     // Ties in the sort are broken by sha256. Renditions are left out.
     virtual std::vector<MediaEntry> list(const MediaQuery& query) = 0;
@@ -254,7 +289,8 @@ class AuditRepository {
     // command line.
     virtual void record(std::optional<std::int64_t> actor, const std::string& action,
                         const std::string& object_type, const std::string& object_id,
-                        const std::string& before, const std::string& after) = 0;
+                        const std::string& before, const std::string& after,
+                        std::int64_t unit_id = root_unit_id) = 0;
     virtual std::vector<AuditEntry> list(const AuditQuery& query) = 0;  // newest first
 };
 
@@ -344,9 +380,14 @@ class PairingRepository {
     virtual void remove(const std::string& pairing_hash) = 0;
 };
 
+class UnitTree;
+
 class Tx {
   public:
     virtual ~Tx() = default;
+    virtual UnitRepository& units() = 0;
+    // The unit tree as of this transaction (cached by the store).
+    virtual std::shared_ptr<const UnitTree> unit_tree() = 0;
     virtual UserRepository& users() = 0;
     virtual GroupRepository& groups() = 0;
     virtual ScreenRepository& screens() = 0;

@@ -24,6 +24,7 @@
 #include "common/result.hpp"
 #include "store/repositories.hpp"
 #include "store/screen_cache.hpp"
+#include "units/unit_tree.hpp"
 
 namespace signage::server {
 
@@ -73,6 +74,9 @@ class Store {
     // last_seen, in memory (the I/O thread's fast path). Screen changes made
     // through write() clear its tokens.
     ScreenCache& screen_cache() { return screen_cache_; }
+    // The unit tree as last read, kept while the database's unit version
+    // stands (Tx::unit_tree reads through it).
+    UnitTreeCache& unit_cache() { return unit_cache_; }
 
     // Events from other instances on the same database go to `handler`, on
     // the store's own thread, one at a time (PostgreSQL; SQLite has no
@@ -110,6 +114,7 @@ class Store {
     }
 
     ScreenCache screen_cache_;
+    UnitTreeCache unit_cache_;
 };
 
 }  // namespace signage::server

@@ -114,6 +114,7 @@ struct SlideLimits {
     static constexpr std::size_t qr_text_bytes = 500;
     static constexpr std::size_t max_entries = 500;
     static constexpr std::size_t max_groups = 50;
+    static constexpr std::size_t max_units = 200;
 };
 
 // How many honour-roll cards and red/black rows fit one page. The screen
@@ -138,6 +139,12 @@ struct Slide {
     int priority = 0;         // 0..100: while higher-priority items can play, lower ones wait
     Schedule schedule;
     std::vector<std::string> groups;  // screen groups it targets; empty: every group
+    // The units below its own it goes to (ids); empty: its unit's whole
+    // subtree. Those units' screens get it; units below them too.
+    std::vector<std::int64_t> units;
+    // The units below may not take it off their screens (hidden in a
+    // group's order).
+    bool required = false;
     std::optional<QrCode> qr;
     Background background;
     // text

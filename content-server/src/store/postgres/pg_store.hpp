@@ -17,7 +17,7 @@
 
 namespace signage::server {
 
-inline constexpr int postgres_schema_version = 15;
+inline constexpr int postgres_schema_version = 16;
 
 struct PostgresOptions {
     std::size_t pool_size = 8;  // connections at most

@@ -8,7 +8,8 @@ namespace {
 std::string review_columns(const std::string& table) {
     return "SELECT s.id, s.json, s.approved_json, s.status, s.author_id, a.username, "
            "s.updated_by, u.username, s.reviewer_id, r.username, s.reject_reason, "
-           "s.created_at, s.updated_at, s.reviewed_at, s.editors FROM " +
+           "s.created_at, s.updated_at, s.reviewed_at, s.editors, s.published_json, "
+           "s.unit_id FROM " +
            table +
            " s JOIN users a ON a.id = s.author_id "
            "JOIN users u ON u.id = s.updated_by LEFT JOIN users r ON r.id = s.reviewer_id ";
@@ -31,6 +32,8 @@ SlideRecord read_review(Statement& q) {
     s.updated_at = q.column(12).text();
     s.reviewed_at = q.column(13).text();
     s.editor_ids = json_list<std::int64_t>(q.column(14).text());
+    if (!q.column(15).is_null()) s.published_json = q.column(15).text();
+    s.unit_id = q.column(16).int64();
     return s;
 }
 
@@ -87,11 +90,11 @@ constexpr const char* media_columns =
 
 }  // namespace
 
-SlideRecord Reviews::create(const std::string& json, std::int64_t author_id,
-                            const std::string& now) {
+SlideRecord Reviews::create(const std::string& json, std::int64_t author_id, const std::string& now,
+                            std::int64_t unit_id) {
     Statement q(db_, "INSERT INTO " + table_ +
                          "(json, status, author_id, updated_by, created_at, "
-                         "updated_at, editors) VALUES (?, 'draft', ?, ?, ?, ?, ?) "
+                         "updated_at, editors, unit_id) VALUES (?, 'draft', ?, ?, ?, ?, ?, ?) "
                          "RETURNING id");
     q.bind(1, json);
     q.bind(2, author_id);
@@ -99,6 +102,7 @@ SlideRecord Reviews::create(const std::string& json, std::int64_t author_id,
     q.bind(4, now);
     q.bind(5, now);
     q.bind(6, list_json(std::vector<std::int64_t>{author_id}));
+    q.bind(7, unit_id);
     if (!q.step()) throw std::runtime_error(table_ + ": an insert returned no id");
     auto created = find(q.column(0).int64());
     if (!created) throw std::runtime_error(table_ + ": a new row vanished after its insert");
@@ -112,8 +116,10 @@ std::optional<SlideRecord> Reviews::find(std::int64_t id) {
     return read_review(q);
 }
 
-std::vector<SlideRecord> Reviews::list() {
-    Statement q(db_, review_columns(table_) + "ORDER BY s.id");
+std::vector<SlideRecord> Reviews::list(const UnitFilter& units) {
+    const UnitCondition c = unit_condition(units, "s.unit_id");
+    Statement q(db_, review_columns(table_) + "WHERE " + c.sql + " ORDER BY s.id");
+    c.bind(q, 1);
     std::vector<SlideRecord> out;
     while (q.step()) out.push_back(read_review(q));
     return out;
@@ -123,7 +129,8 @@ void Reviews::save(const SlideRecord& s) {
     Statement q(db_, "UPDATE " + table_ +
                          " SET json = ?, approved_json = ?, status = ?, "
                          "updated_by = ?, reviewer_id = ?, reject_reason = ?, "
-                         "updated_at = ?, reviewed_at = ?, editors = ? WHERE id = ?");
+                         "updated_at = ?, reviewed_at = ?, editors = ?, published_json = ? "
+                         "WHERE id = ?");
     q.bind(1, s.json);
     if (s.approved_json) {
         q.bind(2, *s.approved_json);
@@ -141,7 +148,12 @@ void Reviews::save(const SlideRecord& s) {
     q.bind(7, s.updated_at);
     q.bind(8, s.reviewed_at);
     q.bind(9, list_json(s.editor_ids));
-    q.bind(10, s.id);
+    if (s.published_json) {
+        q.bind(10, *s.published_json);
+    } else {
+        q.bind(10);
+    }
+    q.bind(11, s.id);
     q.exec();
 }
 
@@ -151,23 +163,32 @@ bool Reviews::remove(std::int64_t id) {
     return q.exec() != 0;
 }
 
-std::vector<std::pair<std::int64_t, std::string>> Reviews::approved_versions() {
-    Statement q(db_, "SELECT id, approved_json FROM " + table_ +
-                         " WHERE approved_json IS NOT NULL ORDER BY id");
-    std::vector<std::pair<std::int64_t, std::string>> out;
-    while (q.step()) out.emplace_back(q.column(0).int64(), q.column(1).text());
+std::vector<ReviewRepository::Published> Reviews::published_versions() {
+    Statement q(db_, "SELECT id, unit_id, published_json FROM " + table_ +
+                         " WHERE published_json IS NOT NULL ORDER BY id");
+    std::vector<Published> out;
+    while (q.step()) out.push_back({q.column(0).int64(), q.column(1).int64(), q.column(2).text()});
     return out;
 }
 
-std::vector<std::int64_t> Reviews::approved_ids() {
-    Statement q(db_, "SELECT id FROM " + table_ + " WHERE status = 'approved' ORDER BY id");
+std::vector<std::int64_t> Reviews::approved_ids(const UnitFilter& units) {
+    const UnitCondition c = unit_condition(units, "unit_id");
+    Statement q(db_, "SELECT id FROM " + table_ + " WHERE status = 'approved' AND " + c.sql +
+                         " ORDER BY id");
+    c.bind(q, 1);
     std::vector<std::int64_t> out;
     while (q.step()) out.push_back(q.column(0).int64());
     return out;
 }
 
-void Reviews::mark_approved_published() {
-    db_.exec("UPDATE " + table_ + " SET status = 'published' WHERE status = 'approved'");
+void Reviews::mark_approved_published(const UnitFilter& units) {
+    const UnitCondition c = unit_condition(units, "unit_id");
+    Statement q(db_, "UPDATE " + table_ +
+                         " SET status = 'published', published_json = approved_json "
+                         "WHERE status = 'approved' AND " +
+                         c.sql);
+    c.bind(q, 1);
+    q.exec();
 }
 
 std::optional<StoredManifest> Manifests::latest(std::int64_t group_id) {
@@ -206,7 +227,38 @@ std::int64_t Manifests::add(std::int64_t group_id, const std::string& version,
     return sequence;
 }
 
-void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {
+void Media::add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by,
+                std::int64_t unit_id) {
+    add_row(media, uploaded_by);
+    if (!media.rendition_of.empty()) return;  // renditions belong to their original
+    Statement owner(db_,
+                    "INSERT INTO media_units(sha256, unit_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING");
+    owner.bind(1, media.sha256);
+    owner.bind(2, unit_id);
+    owner.exec();
+}
+
+std::vector<std::int64_t> Media::owners(const std::string& sha256) {
+    Statement q(db_, "SELECT unit_id FROM media_units WHERE sha256 = ? ORDER BY unit_id");
+    q.bind(1, sha256);
+    std::vector<std::int64_t> out;
+    while (q.step()) out.push_back(q.column(0).int64());
+    return out;
+}
+
+std::int64_t Media::remove_owners(const std::string& sha256, const UnitFilter& units) {
+    const UnitCondition c = unit_condition(units, "unit_id");
+    Statement q(db_, "DELETE FROM media_units WHERE sha256 = ? AND " + c.sql);
+    q.bind(1, sha256);
+    c.bind(q, 2);
+    q.exec();
+    Statement left(db_, "SELECT COUNT(*) FROM media_units WHERE sha256 = ?");
+    left.bind(1, sha256);
+    return left.step() ? left.column(0).int64() : 0;
+}
+
+void Media::add_row(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) {
     Statement q(db_,
                 "INSERT INTO media(sha256, size, content_type, width, height, "
                 "uploaded_by, created_at, name, rendition_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -272,14 +324,20 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
                                                                 : "m.created_at";
     const char* direction = query.descending ? " DESC" : " ASC";
     // A search for "50%" or "a_b" means those characters (escaped for LIKE).
+    const UnitCondition units = unit_condition(query.units, "mu.unit_id");
     Statement q(db_, std::string("SELECT COALESCE(u.username, ''), m.created_at, ")
                          .append(media_columns)
                          .append(" FROM media m "
                                  "LEFT JOIN media_video v ON v.sha256 = m.sha256 "
                                  "LEFT JOIN users u ON u.id = m.uploaded_by "
                                  "WHERE m.rendition_of IS NULL AND "
-                                 "(? = '' OR lower(m.name) LIKE lower(?) ESCAPE '\\') "
-                                 "ORDER BY ")
+                                 "(? = '' OR lower(m.name) LIKE lower(?) ESCAPE '\\') AND ")
+                         .append(query.units.subtree_path.empty()
+                                     ? std::string("1 = 1")
+                                     : "EXISTS (SELECT 1 FROM media_units mu WHERE mu.sha256 = "
+                                       "m.sha256 AND " +
+                                           units.sql + ")")
+                         .append(" ORDER BY ")
                          .append(column)
                          .append(direction)
                          .append(", m.sha256 LIMIT ?"));
@@ -288,7 +346,7 @@ std::vector<MediaEntry> Media::list(const MediaQuery& query) {
     std::string pattern = "%";
     pattern.append(like_escaped(query.search)).push_back('%');
     q.bind(2, pattern);
-    q.bind(3, query.limit);
+    q.bind(units.bind(q, 3), query.limit);
     std::vector<MediaEntry> out;
     while (q.step()) {
         out.push_back({read_media(q, 2), q.column(0).text(), q.column(1).text()});
@@ -316,6 +374,9 @@ bool Media::rename(const std::string& sha256, const std::string& name) {
 }
 
 bool Media::remove(const std::string& sha256) {
+    Statement owners(db_, "DELETE FROM media_units WHERE sha256 = ?");
+    owners.bind(1, sha256);
+    owners.exec();
     Statement film(db_, "DELETE FROM media_video WHERE sha256 = ?");
     film.bind(1, sha256);
     film.exec();

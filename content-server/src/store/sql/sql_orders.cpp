@@ -7,7 +7,8 @@ namespace {
 const char* const order_columns =
     "SELECT g.id, g.name, o.proposed, o.status, o.proposed_by, p.username, o.proposed_at, "
     "o.reviewer_id, r.username, o.reject_reason, o.reviewed_at, o.approved, o.approved_by, "
-    "a.username, o.approved_at FROM group_orders o JOIN groups g ON g.id = o.group_id "
+    "a.username, o.approved_at, o.proposed_hidden, o.approved_hidden FROM group_orders o JOIN "
+    "groups g ON g.id = o.group_id "
     "LEFT JOIN users p ON p.id = o.proposed_by LEFT JOIN users r ON r.id = o.reviewer_id "
     "LEFT JOIN users a ON a.id = o.approved_by ";
 
@@ -36,6 +37,9 @@ GroupOrder read_order_row(Statement& q) {
     o.approved_by_id = optional_id(q.column(12));
     o.approved_by = q.column(13).text();
     o.approved_at = q.column(14).text();
+    if (o.status != OrderStatus::none)
+        o.proposed_hidden = json_list<std::int64_t>(q.column(15).text());
+    o.approved_hidden = json_list<std::int64_t>(q.column(16).text());
     return o;
 }
 
@@ -69,13 +73,16 @@ void Orders::save(const GroupOrder& o) {
     Statement q(db_,
                 "INSERT INTO group_orders(group_id, proposed, status, proposed_by, "
                 "proposed_at, reviewer_id, reject_reason, reviewed_at, approved, "
-                "approved_by, approved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "approved_by, approved_at, proposed_hidden, approved_hidden) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(group_id) DO UPDATE SET proposed = excluded.proposed, "
                 "status = excluded.status, proposed_by = excluded.proposed_by, "
                 "proposed_at = excluded.proposed_at, reviewer_id = excluded.reviewer_id, "
                 "reject_reason = excluded.reject_reason, "
                 "reviewed_at = excluded.reviewed_at, approved = excluded.approved, "
-                "approved_by = excluded.approved_by, approved_at = excluded.approved_at");
+                "approved_by = excluded.approved_by, approved_at = excluded.approved_at, "
+                "proposed_hidden = excluded.proposed_hidden, "
+                "approved_hidden = excluded.approved_hidden");
     q.bind(1, o.group_id);
     if (o.status == OrderStatus::none) {
         q.bind(2);
@@ -95,6 +102,9 @@ void Orders::save(const GroupOrder& o) {
     }
     bind_id(q, 10, o.approved_by_id);
     q.bind(11, o.approved_at);
+    q.bind(12, list_json(o.status == OrderStatus::none ? std::vector<std::int64_t>{}
+                                                       : o.proposed_hidden));
+    q.bind(13, list_json(o.approved_hidden));
     q.exec();
 }
 

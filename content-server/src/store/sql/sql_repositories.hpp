@@ -33,12 +33,39 @@ std::vector<T> json_list(const std::string& text) {
     return out;
 }
 
+// A filter by units (records.hpp: UnitFilter) as SQL over `column` (a unit
+// id column): the condition, and its values bound from `index` on (the next
+// free index returned).
+struct UnitCondition {
+    std::string sql;
+    std::vector<std::string> texts;
+    std::vector<std::int64_t> ints;
+    int bind(Statement& q, int index) const;
+};
+UnitCondition unit_condition(const UnitFilter& filter, const std::string& column);
+
+class Units final : public UnitRepository {
+  public:
+    explicit Units(Connection& db) : db_(db) {}
+    std::vector<Unit> list() override;
+    std::optional<Unit> find(std::int64_t id) override;
+    Result<Unit> add(const std::string& name, std::int64_t parent,
+                     const std::string& settings_json) override;
+    Status update(const Unit& unit) override;
+    bool remove(std::int64_t id) override;
+    UnitHoldings holdings(std::int64_t id) override;
+    std::int64_t version() override;
+
+  private:
+    Connection& db_;
+};
+
 class Users final : public UserRepository {
   public:
     explicit Users(Connection& db) : db_(db) {}
     std::int64_t count() override;
-    Result<User> add(const std::string& username, const std::string& password_hash,
-                     Role role) override;
+    Result<User> add(const std::string& username, const std::string& password_hash, Role role,
+                     std::int64_t unit_id) override;
     std::vector<User> list() override;
     std::optional<User> find(const std::string& username) override;
     std::optional<std::pair<User, std::string>> find_credentials(
@@ -61,7 +88,8 @@ class Users final : public UserRepository {
 class Groups final : public GroupRepository {
   public:
     explicit Groups(Connection& db) : db_(db) {}
-    Result<Group> add(const std::string& name, const std::string& settings_json) override;
+    Result<Group> add(const std::string& name, const std::string& settings_json,
+                      std::int64_t unit_id) override;
     void add_if_missing(const std::string& name) override;
     std::optional<Group> find(const std::string& name) override;
     std::vector<Group> list() override;
@@ -123,15 +151,15 @@ class Health final : public ScreenHealthRepository {
 class Reviews final : public ReviewRepository {
   public:
     Reviews(Connection& db, const char* table) : db_(db), table_(table) {}
-    SlideRecord create(const std::string& json, std::int64_t author_id,
-                       const std::string& now) override;
+    SlideRecord create(const std::string& json, std::int64_t author_id, const std::string& now,
+                       std::int64_t unit_id) override;
     std::optional<SlideRecord> find(std::int64_t id) override;
-    std::vector<SlideRecord> list() override;
+    std::vector<SlideRecord> list(const UnitFilter& units) override;
     void save(const SlideRecord& record) override;
     bool remove(std::int64_t id) override;
-    std::vector<std::pair<std::int64_t, std::string>> approved_versions() override;
-    std::vector<std::int64_t> approved_ids() override;
-    void mark_approved_published() override;
+    std::vector<Published> published_versions() override;
+    std::vector<std::int64_t> approved_ids(const UnitFilter& units) override;
+    void mark_approved_published(const UnitFilter& units) override;
 
   private:
     Connection& db_;
@@ -164,7 +192,10 @@ class Orders final : public OrderRepository {
 class Media final : public MediaRepository {
   public:
     explicit Media(Connection& db) : db_(db) {}
-    void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by) override;
+    void add(const MediaInfo& media, std::optional<std::int64_t> uploaded_by,
+             std::int64_t unit_id) override;
+    std::vector<std::int64_t> owners(const std::string& sha256) override;
+    std::int64_t remove_owners(const std::string& sha256, const UnitFilter& units) override;
     std::optional<MediaInfo> find(const std::string& sha256) override;
     std::vector<MediaEntry> list(const MediaQuery& query) override;
     std::optional<MediaEntry> entry(const std::string& sha256) override;
@@ -183,6 +214,7 @@ class Media final : public MediaRepository {
     void remove_renditions(const std::string& original) override;
 
   private:
+    void add_row(const MediaInfo& media, std::optional<std::int64_t> uploaded_by);
     Connection& db_;
 };
 
@@ -216,7 +248,7 @@ class Audit final : public AuditRepository {
     explicit Audit(Connection& db) : db_(db) {}
     void record(std::optional<std::int64_t> actor, const std::string& action,
                 const std::string& object_type, const std::string& object_id,
-                const std::string& before, const std::string& after) override;
+                const std::string& before, const std::string& after, std::int64_t unit_id) override;
     std::vector<AuditEntry> list(const AuditQuery& query) override;
 
   private:

@@ -7,7 +7,7 @@ namespace {
 
 const char* const group_columns =
     "SELECT g.id, g.name, g.created_at, g.settings, "
-    "(SELECT COUNT(*) FROM screens c WHERE c.group_id = g.id) FROM groups g ";
+    "(SELECT COUNT(*) FROM screens c WHERE c.group_id = g.id), g.unit_id FROM groups g ";
 
 Group read_group(Statement& q) {
     Group g;
@@ -16,10 +16,12 @@ Group read_group(Statement& q) {
     g.created_at = q.column(2).text();
     g.settings_json = q.column(3).text();
     g.screens = q.column(4).int64();
+    g.unit_id = q.column(5).int64();
     return g;
 }
 
-Screen read_screen(Statement& q) {
+// screen_columns; the unit id's column is `unit_column`.
+Screen read_screen(Statement& q, int unit_column = 8) {
     Screen s;
     s.id = q.column(0).int64();
     s.name = q.column(1).text();
@@ -29,12 +31,13 @@ Screen read_screen(Statement& q) {
     s.last_seen = q.column(5).text();
     s.claim_key_id = q.column(6).text();
     s.revoked = q.column(7).int32() != 0;
+    s.unit_id = q.column(unit_column).int64();
     return s;
 }
 
 const char* const screen_columns =
     "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, s.claim_key_id, "
-    "s.token_hash LIKE 'revoked:%' FROM screens s JOIN groups g ON g.id = s.group_id ";
+    "s.token_hash LIKE 'revoked:%', g.unit_id FROM screens s JOIN groups g ON g.id = s.group_id ";
 
 // A revoked screen's token_hash is this prefix and random hex: it matches no
 // token's hash (64 hex digits), stays UNIQUE, and needs no schema change.
@@ -55,14 +58,16 @@ ScreenHealth read_health(Statement& q) {
 
 }  // namespace
 
-Result<Group> Groups::add(const std::string& name, const std::string& settings_json) {
-    Group g{0, name, now_iso8601(), settings_json, 0};
+Result<Group> Groups::add(const std::string& name, const std::string& settings_json,
+                          std::int64_t unit_id) {
+    Group g{0, name, now_iso8601(), settings_json, 0, unit_id};
     Statement q(db_,
-                "INSERT INTO groups(name, created_at, settings) VALUES (?, ?, ?) "
+                "INSERT INTO groups(name, created_at, settings, unit_id) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING RETURNING id");
     q.bind(1, name);
     q.bind(2, g.created_at);
     q.bind(3, settings_json);
+    q.bind(4, unit_id);
     if (!q.step()) {
         return make_error(ErrorCode::conflict, "group " + name + " already exists", "name")
             .because(ErrorReason::taken);
@@ -164,7 +169,7 @@ namespace {
 std::string claim_keys_where(const char* where) {
     return std::string(
                "SELECT s.id, s.name, s.group_id, g.name, s.created_at, s.last_seen, "
-               "k.key_id, s.token_hash LIKE 'revoked:%', k.public_key, k.retired FROM ("
+               "k.key_id, s.token_hash LIKE 'revoked:%', k.public_key, k.retired, g.unit_id FROM ("
                "SELECT id AS screen_id, claim_key_id AS key_id, claim_public_key AS public_key, "
                "0 AS retired FROM screens WHERE claim_key_id IS NOT NULL "
                "UNION ALL SELECT screen_id, claim_key_id, claim_public_key, 1 "
@@ -177,7 +182,7 @@ std::string claim_keys_where(const char* where) {
 std::vector<ClaimKeyOwner> read_claim_keys(Statement& q) {
     std::vector<ClaimKeyOwner> out;
     while (q.step()) {
-        out.push_back({read_screen(q), q.column(8).text(), q.column(9).int32() != 0});
+        out.push_back({read_screen(q, 10), q.column(8).text(), q.column(9).int32() != 0});
     }
     return out;
 }

@@ -3,14 +3,17 @@
 // Internal to the SQL backends.
 
 #include "store/sql/sql_repositories.hpp"
+#include "units/unit_tree.hpp"
 
 namespace signage::server::sql {
 
 // One transaction's repositories over the connection.
 class SqlTx final : public Tx {
   public:
-    SqlTx(Connection& db, ScreenCache& cache)
-        : users_(db),
+    SqlTx(Connection& db, ScreenCache& cache, UnitTreeCache& unit_cache)
+        : unit_cache_(unit_cache),
+          units_(db),
+          users_(db),
           groups_(db),
           screens_(db, cache, screens_changed),
           health_(db),
@@ -27,6 +30,8 @@ class SqlTx final : public Tx {
           throttles_(db),
           pairings_(db) {}
 
+    UnitRepository& units() override { return units_; }
+    std::shared_ptr<const UnitTree> unit_tree() override { return unit_cache_.get(units_); }
     UserRepository& users() override { return users_; }
     GroupRepository& groups() override { return groups_; }
     ScreenRepository& screens() override { return screens_; }
@@ -47,6 +52,8 @@ class SqlTx final : public Tx {
     bool screens_changed = false;
 
   private:
+    UnitTreeCache& unit_cache_;
+    Units units_;
     Users users_;
     Groups groups_;
     Screens screens_;

@@ -5,21 +5,23 @@ namespace signage::server::sql {
 
 namespace {
 
+// id, username, role, unit_id
 User read_user(Statement& q, int first) {
     User u;
     u.id = q.column(first).int64();
     u.username = q.column(first + 1).text();
     u.role = parse_role(q.column(first + 2).text()).value_or(Role::editor);
+    u.unit_id = q.column(first + 3).int64();
     return u;
 }
 
-// id, username, role, disabled, created_at
-const char* const user_columns = "SELECT id, username, role, disabled, created_at FROM users ";
+const char* const user_columns =
+    "SELECT id, username, role, unit_id, disabled, created_at FROM users ";
 
 User read_full_user(Statement& q) {
     User u = read_user(q, 0);
-    u.disabled = q.column(3).int32() != 0;
-    u.created_at = q.column(4).text();
+    u.disabled = q.column(4).int32() != 0;
+    u.created_at = q.column(5).text();
     return u;
 }
 
@@ -29,19 +31,21 @@ std::int64_t Users::count() {
     return query_int(db_, "SELECT COUNT(*) FROM users");
 }
 
-Result<User> Users::add(const std::string& username, const std::string& password_hash, Role role) {
+Result<User> Users::add(const std::string& username, const std::string& password_hash, Role role,
+                        std::int64_t unit_id) {
     Statement q(db_,
-                "INSERT INTO users(username, password_hash, role, created_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id");
+                "INSERT INTO users(username, password_hash, role, created_at, unit_id) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id");
     q.bind(1, username);
     q.bind(2, password_hash);
     q.bind(3, std::string(to_string(role)));
     q.bind(4, now_iso8601());
+    q.bind(5, unit_id);
     if (!q.step()) {
         return make_error(ErrorCode::conflict, "user " + username + " already exists", "username")
             .because(ErrorReason::taken);
     }
-    return User{q.column(0).int64(), username, role, false, now_iso8601()};
+    return User{q.column(0).int64(), username, role, false, now_iso8601(), unit_id};
 }
 
 std::vector<User> Users::list() {
@@ -60,12 +64,13 @@ std::optional<User> Users::find(const std::string& username) {
 
 std::optional<std::pair<User, std::string>> Users::find_credentials(const std::string& username) {
     Statement q(db_,
-                "SELECT id, username, role, password_hash, disabled FROM users WHERE username = ?");
+                "SELECT id, username, role, unit_id, password_hash, disabled FROM users "
+                "WHERE username = ?");
     q.bind(1, username);
     if (!q.step()) return std::nullopt;
     User u = read_user(q, 0);
-    u.disabled = q.column(4).int32() != 0;
-    return std::pair{u, q.column(3).text()};
+    u.disabled = q.column(5).int32() != 0;
+    return std::pair{u, q.column(4).text()};
 }
 
 std::string Users::username(std::int64_t id) {
@@ -79,10 +84,11 @@ std::int64_t Users::enabled_admins() {
 }
 
 void Users::update(const User& user) {
-    Statement q(db_, "UPDATE users SET role = ?, disabled = ? WHERE id = ?");
+    Statement q(db_, "UPDATE users SET role = ?, disabled = ?, unit_id = ? WHERE id = ?");
     q.bind(1, std::string(to_string(user.role)));
     q.bind(2, user.disabled ? 1 : 0);
-    q.bind(3, user.id);
+    q.bind(3, user.unit_id);
+    q.bind(4, user.id);
     q.exec();
 }
 
@@ -107,7 +113,7 @@ void Users::add_session(const std::string& token_hash, std::int64_t user_id,
 
 std::optional<User> Users::session_user(const std::string& token_hash, std::int64_t now) {
     Statement q(db_,
-                "SELECT u.id, u.username, u.role FROM sessions s "
+                "SELECT u.id, u.username, u.role, u.unit_id FROM sessions s "
                 "JOIN users u ON u.id = s.user_id "
                 "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0");
     q.bind(1, token_hash);
@@ -137,7 +143,7 @@ void Users::purge_expired_sessions(std::int64_t now) {
 
 void Audit::record(std::optional<std::int64_t> actor, const std::string& action,
                    const std::string& object_type, const std::string& object_id,
-                   const std::string& before, const std::string& after) {
+                   const std::string& before, const std::string& after, std::int64_t unit_id) {
     std::string actor_name;
     if (actor) {
         Statement name(db_, "SELECT username FROM users WHERE id = ?");
@@ -146,7 +152,7 @@ void Audit::record(std::optional<std::int64_t> actor, const std::string& action,
     }
     Statement q(db_,
                 "INSERT INTO audit_log(at, actor, action, object_type, object_id, before, "
-                "after) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                "after, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // Empty text is stored as NULL.
     const auto bind_or_null = [&q](int index, const std::string& text) {
         if (text.empty()) {
@@ -162,26 +168,29 @@ void Audit::record(std::optional<std::int64_t> actor, const std::string& action,
     bind_or_null(5, object_id);
     bind_or_null(6, before);
     bind_or_null(7, after);
+    q.bind(8, unit_id);
     q.exec();
 }
 
 std::vector<AuditEntry> Audit::list(const AuditQuery& query) {
+    const UnitCondition units = unit_condition(query.units, "unit_id");
     Statement q(db_,
-                "SELECT id, at, actor, action, object_type, object_id, before, after "
+                "SELECT id, at, actor, action, object_type, object_id, before, after, unit_id "
                 "FROM audit_log WHERE (? = 0 OR id < ?) AND (? = '' OR object_type = "
-                "?) AND (? = '' OR object_id = ?) ORDER BY id DESC LIMIT ?");
+                "?) AND (? = '' OR object_id = ?) AND " +
+                    units.sql + " ORDER BY id DESC LIMIT ?");
     q.bind(1, query.before_id);
     q.bind(2, query.before_id);
     q.bind(3, query.object_type);
     q.bind(4, query.object_type);
     q.bind(5, query.object_id);
     q.bind(6, query.object_id);
-    q.bind(7, query.limit);
+    q.bind(units.bind(q, 7), query.limit);
     std::vector<AuditEntry> out;
     while (q.step()) {
         out.push_back(AuditEntry{q.column(0).int64(), q.column(1).text(), q.column(2).text(),
                                  q.column(3).text(), q.column(4).text(), q.column(5).text(),
-                                 q.column(6).text(), q.column(7).text()});
+                                 q.column(6).text(), q.column(7).text(), q.column(8).int64()});
     }
     return out;
 }

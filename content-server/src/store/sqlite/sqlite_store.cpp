@@ -373,6 +373,49 @@ ALTER TABLE media_rendition ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE media_rendition ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 16: units. The tree of offices (市 → 区 → 街道 → 社区, any depth),
+// each unit's path its ancestors' ids and its own ("/1/4/9/"); an existing
+// installation becomes the top unit, 1, holding every user, group, slide,
+// question, medium and audit entry. The version on screens of each slide
+// and question (published_json) is kept apart from the approved one, so a
+// unit's publish puts only its own subtree's approved content on screens:
+// it starts as the approved version, which is what screens were given.
+// Orders gain the items a unit takes off its screens (hidden).
+const char* const schema_v16_units = R"sql(
+CREATE TABLE units(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES units(id),
+    path TEXT NOT NULL UNIQUE,
+    settings TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL);
+CREATE INDEX units_by_parent ON units(parent_id, name);
+INSERT INTO units(id, name, parent_id, path, created_at)
+    VALUES (1, '全市', NULL, '/1/', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+ALTER TABLE users ADD COLUMN unit_id INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX users_by_unit ON users(unit_id);
+ALTER TABLE groups ADD COLUMN unit_id INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX groups_by_unit ON groups(unit_id);
+ALTER TABLE slides ADD COLUMN unit_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE slides ADD COLUMN published_json TEXT;
+UPDATE slides SET published_json = approved_json;
+CREATE INDEX slides_by_unit ON slides(unit_id, id);
+ALTER TABLE quiz_questions ADD COLUMN unit_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE quiz_questions ADD COLUMN published_json TEXT;
+UPDATE quiz_questions SET published_json = approved_json;
+CREATE INDEX quiz_questions_by_unit ON quiz_questions(unit_id, id);
+ALTER TABLE audit_log ADD COLUMN unit_id INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX audit_by_unit ON audit_log(unit_id, id);
+CREATE TABLE media_units(
+    sha256 TEXT NOT NULL REFERENCES media(sha256) ON DELETE CASCADE,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    PRIMARY KEY (sha256, unit_id));
+CREATE INDEX media_units_by_unit ON media_units(unit_id);
+INSERT INTO media_units(sha256, unit_id) SELECT sha256, 1 FROM media WHERE rendition_of IS NULL;
+ALTER TABLE group_orders ADD COLUMN proposed_hidden TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE group_orders ADD COLUMN approved_hidden TEXT NOT NULL DEFAULT '[]';
+)sql";
+
 Status migrate(SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = 0;
@@ -448,7 +491,11 @@ Status migrate(SQLite::Database& db) {
         db.exec(schema_v15_screenshot_requests);
         version = 15;
     }
-    // Later migrations go here: if (version < 16) { ...; version = 16; }
+    if (version < 16) {
+        db.exec(schema_v16_units);
+        version = 16;
+    }
+    // Later migrations go here: if (version < 17) { ...; version = 17; }
     SQLite::Statement set(db, "UPDATE schema_version SET version = ?");
     set.bind(1, version);
     set.exec();
@@ -464,7 +511,7 @@ class SqliteStore final : public Store {
   protected:
     Status transact(Mode mode, const std::function<bool(Tx&)>& body) override {
         std::lock_guard lock(mutex_);
-        sql::SqlTx tx(connection_, screen_cache());
+        sql::SqlTx tx(connection_, screen_cache(), unit_cache());
         try {
             SQLite::Transaction transaction(*db_, mode == Mode::write
                                                       ? SQLite::TransactionBehavior::IMMEDIATE

@@ -11,7 +11,7 @@
 
 namespace signage::server {
 
-inline constexpr int sqlite_schema_version = 15;
+inline constexpr int sqlite_schema_version = 16;
 
 // Opens (creating when missing) the database file and brings its schema up to
 // date. Refuses a database written by a newer schema.
