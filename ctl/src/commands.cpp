@@ -29,7 +29,15 @@ struct Globals {
     std::string server;
     std::string token;
     bool json_output = false;
+    std::string unit;  // --unit: the unit lists show and new records belong to
 };
+
+// `path` with the unit of --unit as its `unit` query parameter, if one is given.
+std::string in_unit(const Globals& g, std::string path) {
+    if (g.unit.empty()) return path;
+    path += path.find('?') == std::string::npos ? "?unit=" : "&unit=";
+    return path + g.unit;
+}
 
 // The client for a command: --server/--token (or SIGNAGE_SERVER/SIGNAGE_TOKEN),
 // else the saved session.
@@ -164,7 +172,9 @@ void cmd_logout(const Globals& g) {
 void cmd_upload(const Globals& g, const std::string& file) {
     const std::string bytes = read_input(file);
     const json body =
-        connect(g).checked("PUT", "/api/v1/media", bytes, "application/octet-stream").json();
+        connect(g)
+            .checked("PUT", in_unit(g, "/api/v1/media"), bytes, "application/octet-stream")
+            .json();
     if (g.json_output) return print_json(body);
     std::cout << field_of(body, "sha256") << '\n';
 }
@@ -175,14 +185,22 @@ void print_slide_state(const Globals& g, const json& slide) {
 }
 
 void cmd_slide_create(const Globals& g, const std::string& file) {
-    const std::string text = read_input(file);
+    std::string text = read_input(file);
+    if (!g.unit.empty()) {
+        // The slide belongs to --unit unless its file says otherwise.
+        json slide = json::parse(text, nullptr, false);
+        if (slide.is_object() && !slide.contains("unit")) {
+            slide["unit"] = std::stoll(g.unit);
+            text = slide.dump();
+        }
+    }
     const json body = connect(g).checked("POST", "/api/v1/slides", text, "application/json").json();
     if (g.json_output) return print_json(body);
     std::cout << field_of(body, "id") << '\n';
 }
 
 void cmd_slide_list(const Globals& g, const std::string& status) {
-    json body = connect(g).checked("GET", "/api/v1/slides").json();
+    json body = connect(g).checked("GET", in_unit(g, "/api/v1/slides")).json();
     json slides = json::array();
     for (const auto& s : items_of(body, "slides")) {
         if (status.empty() || s.value("status", std::string()) == status) slides.push_back(s);
@@ -191,9 +209,10 @@ void cmd_slide_list(const Globals& g, const std::string& status) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : slides) {
         rows.push_back({field_of(s, "id"), field_of(s, "status"), field_of(s, "type"),
-                        field_of(s, "author"), field_of(s, "title")});
+                        field_of(s, "author"), field_of(s, "unit_name"), field_of(s, "origin"),
+                        field_of(s, "title")});
     }
-    print_table({"ID", "STATUS", "TYPE", "AUTHOR", "TITLE"}, rows);
+    print_table({"ID", "STATUS", "TYPE", "AUTHOR", "UNIT", "ORIGIN", "TITLE"}, rows);
 }
 
 void cmd_slide_show(const Globals& g, const std::string& id) {
@@ -236,7 +255,7 @@ void cmd_publish(const Globals& g) {
 }
 
 void cmd_screens(const Globals& g) {
-    const json body = connect(g).checked("GET", "/api/v1/screens").json();
+    const json body = connect(g).checked("GET", in_unit(g, "/api/v1/screens")).json();
     if (g.json_output) return print_json(body);
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : items_of(body, "screens")) {
@@ -246,8 +265,21 @@ void cmd_screens(const Globals& g) {
     print_table({"NAME", "GROUP", "LAST SEEN", "ID"}, rows);
 }
 
+void cmd_units(const Globals& g) {
+    const json body = connect(g).checked("GET", "/api/v1/units").json();
+    if (g.json_output) return print_json(body);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& u : items_of(body, "units")) {
+        const int depth = u.value("depth", 0);
+        rows.push_back({field_of(u, "id"),
+                        std::string(static_cast<std::size_t>(depth) * 2, ' ') + field_of(u, "name"),
+                        field_of(u, "scope"), field_of(u, "share_floor")});
+    }
+    print_table({"ID", "NAME", "SCOPE", "SHARE FLOOR"}, rows);
+}
+
 void cmd_groups(const Globals& g) {
-    const json body = connect(g).checked("GET", "/api/v1/groups").json();
+    const json body = connect(g).checked("GET", in_unit(g, "/api/v1/groups")).json();
     if (g.json_output) return print_json(body);
     std::vector<std::vector<std::string>> rows;
     for (const auto& grp : items_of(body, "groups")) {
@@ -410,6 +442,10 @@ int run_signagectl(int argc, char** argv) {
     app.add_option("--token", g.token, "session token (instead of the saved session)")
         ->envname("SIGNAGE_TOKEN");
     app.add_flag("--json", g.json_output, "print the server's JSON");
+    app.add_option("--unit", g.unit,
+                   "unit id: lists show that unit of yours, new slides and uploads belong to it")
+        ->envname("SIGNAGE_UNIT")
+        ->check(CLI::PositiveNumber);
 
     std::function<void()> action;
 
@@ -468,6 +504,9 @@ int run_signagectl(int argc, char** argv) {
     });
     app.add_subcommand("groups", "list screen groups")->callback([&] {
         action = [&] { cmd_groups(g); };
+    });
+    app.add_subcommand("units", "list the unit tree you see")->callback([&] {
+        action = [&] { cmd_units(g); };
     });
 
     std::string format = "json", out_file;

@@ -322,3 +322,39 @@ TEST_CASE("signagectl: report prints a group's day against the minimum and write
     CHECK(bad.status == 1);
     CHECK(contains(bad.err, "from"));
 }
+
+TEST_CASE("signagectl: --unit makes a slide a unit's own and lists that unit", "[ctl][units]") {
+    ServerFixture server;
+    const std::string admin = server.add_staff("ada", "admin");
+    HttpClient api = server.client(admin);
+    auto district = api.post("/api/v1/units", {{"name", "东城区"}, {"parent", 1}});
+    REQUIRE(district.status == 201);
+    const std::string id = std::to_string(district.json().at("id").get<std::int64_t>());
+    CtlHome home;
+    const std::vector<std::pair<std::string, std::string>> env = {{"SIGNAGE_SERVER", server.url()},
+                                                                  {"SIGNAGE_TOKEN", admin}};
+
+    auto units = home.run({"units"}, env);
+    INFO(units.err);
+    REQUIRE(units.status == 0);
+    CHECK(contains(units.out, "东城区"));
+
+    const auto slide_file =
+        home.file("slide.json", R"({"type": "text", "title": "区里的通知", "body": "文明出行。"})");
+    auto created = home.run({"--unit", id, "slide", "create", slide_file.string()}, env);
+    INFO(created.err);
+    REQUIRE(created.status == 0);
+    const std::string slide = first_line(created.out);
+    CHECK(api.get("/api/v1/slides/" + slide).json().at("unit").get<std::int64_t>() ==
+          std::stoll(id));
+
+    // The district's list holds it; the district's sibling does not exist.
+    auto listed = home.run({"--unit", id, "slide", "list"}, env);
+    REQUIRE(listed.status == 0);
+    CHECK(contains(listed.out, "区里的通知"));
+    CHECK(contains(listed.out, "东城区"));
+    auto missing = home.run({"--unit", "999", "slide", "list"}, env);
+    CHECK(missing.status == 1);
+    CHECK(contains(missing.err, "unit"));
+    CHECK(home.run({"--unit", "x", "units"}, env).status == 2);
+}
