@@ -10,6 +10,7 @@ import { $, el, say } from './lib/dom.js';
 import { route, startRouter } from './lib/router.js';
 import { can, onSignOut, session, signIn, signOut } from './lib/session.js';
 import { loadSlideTypes } from './lib/slide_types.js';
+import { forgetUnits, loadUnits, unitSwitcher } from './lib/units.js';
 import { accountPage } from './pages/account.js';
 import { alertsPage } from './pages/alerts.js';
 import { auditPage } from './pages/audit.js';
@@ -47,7 +48,7 @@ const pageTable = {
 // Pages name slide types and build editors from their descriptors: those
 // are loaded first (once per sign-in).
 const pages = Object.fromEntries(Object.entries(pageTable).map(([name, draw]) =>
-  [name, async (...args) => { await loadSlideTypes(); return draw(...args); }]));
+  [name, async (...args) => { await loadSlideTypes(); await loadUnits(); return draw(...args); }]));
 
 function buildNav(current) {
   $('nav').replaceChildren(...PAGES.filter(([, , role]) => !role || can(role)).map(([name, key]) =>
@@ -65,6 +66,13 @@ function show() {
   $('page').replaceChildren();
   if (!s) return;
   $('who-name').textContent = t('who', s.username, t('role.' + s.role));
+  // The unit switcher, once the tree is known (a page drawn meanwhile asks
+  // for the user's own unit, the default).
+  $('unit-slot').replaceChildren();
+  loadUnits().then(() => {
+    const sw = unitSwitcher(() => { say(''); route(); });
+    if (sw) $('unit-slot').replaceChildren(sw);
+  });
   route();
 }
 
@@ -93,7 +101,7 @@ $('lang').addEventListener('click', () => {
   show();
 });
 
-onSignOut(show);
+onSignOut(() => { forgetUnits(); show(); });
 startRouter(pages, buildNav);
 setLang(currentLang());
 $('lang').textContent = t('lang.other');

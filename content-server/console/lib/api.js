@@ -4,6 +4,7 @@ import { t } from '../i18n.js';
 import { el } from './dom.js';
 import { errorText } from './errors.js';
 import { authHeaders, expired, session } from './session.js';
+import { inUnit, withUnit } from './units.js';
 
 // A refused request, its message in the console's language (lib/errors.js).
 export class ApiError extends Error {
@@ -20,6 +21,9 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body, contentType) {
+  // Lists ask for the unit the console works in; new records belong to it.
+  path = withUnit(method, path);
+  body = contentType ? body : inUnit(method, path, body);
   const token = session() && session().token;
   const headers = authHeaders();
   let payload;

@@ -5,12 +5,13 @@ import { api, ApiError } from './api.js';
 import { button, el, filePicker, input, say } from './dom.js';
 import { fmtBytes } from './format.js';
 import { authHeaders } from './session.js';
+import { withUnit } from './units.js';
 
 // Uploads a file to PUT /api/v1/media with a progress bar; resolves to the media JSON.
 export function upload(file, progress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('PUT', '/api/v1/media');
+    xhr.open('PUT', '/api/v1' + withUnit('PUT', '/media'));
     for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     // The library keeps the file's name (percent-encoded: a header holds ASCII only).

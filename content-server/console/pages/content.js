@@ -6,18 +6,24 @@ import { button, el, field, input, say, section, select, statusBadge, table, td 
 import { navigate, route } from '../lib/router.js';
 import { can, session } from '../lib/session.js';
 import { slideTypes, typeLabel } from '../lib/slide_types.js';
+import { manyUnits, originLabel } from '../lib/units.js';
 import { isLive, purposeBadge, saySubmitted, STATUSES, withdrawControls } from '../lib/workflow.js';
 
 function slideActions(s, after) {
   const cell = el('td', { className: 'actions' });
+  // An item sent down from above is read only here: a copy of it is this unit's own.
+  // A new draft with the same content, opened in the editor.
+  const duplicate = () => button(t('content.duplicate'), async () => {
+    const copy = await api('POST', `/slides/${s.id}/duplicate`);
+    say(t('content.duplicated', copy.title || copy.id));
+    navigate('#editor/' + copy.id);
+  });
+  if (s.origin === 'above') {
+    if (can('editor')) cell.append(duplicate());
+    return cell;
+  }
   if (can('editor')) {
-    cell.append(el('a', { href: '#editor/' + s.id, className: 'btn', textContent: t('edit') }));
-    // A new draft with the same content, opened in the editor.
-    cell.append(button(t('content.duplicate'), async () => {
-      const copy = await api('POST', `/slides/${s.id}/duplicate`);
-      say(t('content.duplicated', copy.title || copy.id));
-      navigate('#editor/' + copy.id);
-    }));
+    cell.append(el('a', { href: '#editor/' + s.id, className: 'btn', textContent: t('edit') }), duplicate());
   }
   if (can('editor') && (s.status === 'draft' || s.status === 'rejected')) {
     cell.append(button(t('submit'), async () => {
@@ -48,6 +54,7 @@ export async function contentPage(page, params) {
   const status = params.get('status') || '';
   const type = params.get('type') || '';
   const { slides } = await api('GET', '/slides');
+  const units = manyUnits();
   const statusSel = select('status', [['', t('all')], ...STATUSES.map((s) => [s, t('status.' + s)])], status);
   const typeSel = select('type', [['', t('all')], ...slideTypes().map((x) => [x.name, typeLabel(x.name)])], type);
   const apply = () => { location.hash = `#content?status=${statusSel.value}&type=${typeSel.value}`; };
@@ -57,7 +64,8 @@ export async function contentPage(page, params) {
   const rows = new Map(shown.map((s) => [s, el('tr', { dataset: { id: s.id } },
     td(s.id), el('td', {}, typeLabel(s.type), ' ', purposeBadge(s)), td(s.title || t('untitled')),
     el('td', {}, statusBadge(s.status), s.has_approved_version && s.status === 'pending' ? el('small', { className: 'muted block', textContent: t('content.live_copy') }) : null),
-    td(s.author), td(s.reject_reason || '', 'muted'), slideActions(s, () => route()))]));
+    td(s.author), ...(units ? [el('td', {}, el('span', { className: 'status origin-' + (s.origin || 'own'), textContent: originLabel(s) }))] : []),
+    td(s.reject_reason || '', 'muted'), slideActions(s, () => route()))]));
   const search = input('q', '', { type: 'search', id: 'content-search', placeholder: t('content.search_hint') });
   const sortSel = select('sort', ['id', 'updated', 'title', 'status'].map((k) => [k, t('content.sort.' + k)]), 'id');
   sortSel.id = 'content-sort';
@@ -66,7 +74,7 @@ export async function contentPage(page, params) {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const list = shown.filter((s) => words.every((w) => searchText(s).includes(w)));
     list.sort(ORDER[sortSel.value]);
-    holder.replaceChildren(table(['content.id', 'content.type', 'content.ttl', 'content.status', 'content.author', 'content.reason', 'content.actions'],
+    holder.replaceChildren(table(['content.id', 'content.type', 'content.ttl', 'content.status', 'content.author', ...(units ? ['content.origin'] : []), 'content.reason', 'content.actions'],
       list.map((s) => rows.get(s)), 'content.empty'));
   };
   search.oninput = draw;
