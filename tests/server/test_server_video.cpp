@@ -525,3 +525,61 @@ TEST_CASE("video: a film's poster has the colours a screen shows it in, by its m
         CHECK((as_default ? miss <= 1 : miss > 2 * kTolerance));
     }
 }
+
+TEST_CASE(
+    "video: films stored before posters were drawn or addressed get one when the server starts",
+    "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const Rgb colour{200, 60, 40};
+    auto upload_solid = [&](int width) {
+        auto up = upload(editor, make_film(films.path(), solid_film(colour, width, width * 9 / 16,
+                                                                    {true, false}, true)));
+        REQUIRE(up.status == 201);
+        return up.json();
+    };
+    // One as a film was stored before posters were drawn (no poster file,
+    // none recorded), one as before they were addressed by their sha256
+    // (the file, none recorded).
+    const json undrawn = upload_solid(640);
+    const json unaddressed = upload_solid(320);
+    const std::string undrawn_sha = undrawn.at("sha256");
+    const std::string unaddressed_sha = unaddressed.at("sha256");
+    const auto poster_file = [&](const std::string& sha) {
+        return server.data_dir() / "media" / sha.substr(0, 2) / (sha + ".poster.png");
+    };
+    REQUIRE(std::filesystem::remove(poster_file(undrawn_sha)));
+    REQUIRE(server
+                .query("UPDATE media_video SET poster_sha256 = NULL WHERE sha256 IN (?, ?) "
+                       "RETURNING sha256",
+                       {undrawn_sha, unaddressed_sha})
+                .size() == 2);
+    // What staff and screens see of them then: no poster.
+    auto anyone = server.client();
+    CHECK(editor.get("/api/v1/media/" + undrawn_sha).json().at("poster").is_null());
+    CHECK(editor.get("/api/v1/media/" + unaddressed_sha).json().at("poster").is_null());
+    CHECK(anyone.get("/media/" + undrawn_sha + "/poster.png").status == 404);
+    CHECK(anyone.get("/media/" + unaddressed.at("poster").get<std::string>()).status == 404);
+
+    server.restart();
+
+    for (const auto& [film, width, same_bytes] :
+         {std::tuple{undrawn, 640, false}, std::tuple{unaddressed, 320, true}}) {
+        const std::string sha = film.at("sha256");
+        INFO(sha);
+        const json entry = editor.get("/api/v1/media/" + sha).json();
+        REQUIRE(entry.at("poster").is_string());
+        const std::string poster_sha = entry.at("poster");
+        // Served at its own address and under the film's, the film's picture.
+        auto by_address = anyone.get("/media/" + poster_sha);
+        REQUIRE(by_address.status == 200);
+        CHECK(signage::sha256_hex(by_address.body) == poster_sha);
+        CHECK(anyone.get("/media/" + sha + "/poster.png").body == by_address.body);
+        const Pixels poster = decode_png(by_address);
+        CHECK(poster.w == width);
+        CHECK(farthest(poster.at(poster.w / 2, poster.h / 2), colour) <= 5);
+        // The poster that was there is kept as it was.
+        if (same_bytes) CHECK(poster_sha == film.at("poster"));
+    }
+}

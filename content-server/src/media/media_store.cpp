@@ -374,26 +374,59 @@ Result<MediaInfo> MediaStore::ingest_rendition(const std::filesystem::path& file
     return ingest_film(file, size, "mp4", std::nullopt, nullptr, name, original.sha256);
 }
 
-void MediaStore::address_posters() {
+Result<std::string> MediaStore::draw_poster_again(const MediaInfo& film) {
+    const auto path = path_for(film.sha256);
+    std::array<char, 64> head{};
+    std::ifstream in(path, std::ios::binary);
+    in.read(head.data(), head.size());
+    const auto container =
+        sniff_video_container(std::string_view(head.data(), static_cast<std::size_t>(in.gcount())));
+    if (!container) return make_error(ErrorCode::io, "its file cannot be read as a film");
+    auto probed = probe_video(path, *container, limits_.video);
+    if (!probed) return probed.error();
+    std::lock_guard lock(files_mutex_);
+    if (auto st = write_file_atomic(poster_path_for(film.sha256), probed->poster_png); !st) {
+        return st.error();
+    }
+    return sha256_hex(probed->poster_png);
+}
+
+void MediaStore::backfill_posters() {
     auto films = store_.read(
         [](Tx& tx) -> Result<std::vector<MediaInfo>> { return tx.media().original_films(); });
     if (!films) {
         spdlog::error("media: cannot list films: {}", films.error().to_string());
         return;
     }
+    int drawn = 0, addressed = 0;
     for (const MediaInfo& film : *films) {
-        if (!film.video || !film.video->poster_sha256.empty()) continue;
-        auto poster = sha256_file(poster_path_for(film.sha256));
+        if (!film.video) continue;
+        std::error_code ec;
+        Result<std::string> poster = std::string();
+        if (!std::filesystem::is_regular_file(poster_path_for(film.sha256), ec)) {
+            poster = draw_poster_again(film);
+            if (poster) ++drawn;
+        } else if (film.video->poster_sha256.empty()) {
+            poster = sha256_file(poster_path_for(film.sha256));
+            if (poster) ++addressed;
+        } else {
+            continue;
+        }
         if (!poster) {
-            spdlog::warn("media: the poster of {} cannot be read: {}", film.sha256,
+            spdlog::warn("media: the film {} has no poster, and none can be made: {}", film.sha256,
                          poster.error().to_string());
             continue;
         }
+        if (*poster == film.video->poster_sha256) continue;
         auto saved = store_.write([&](Tx& tx) -> Status {
             tx.media().set_poster(film.sha256, *poster);
             return {};
         });
         if (!saved) spdlog::error("media: {}", saved.error().to_string());
+    }
+    if (drawn + addressed > 0) {
+        spdlog::info("media: posters drawn for {} film(s) that had none, {} addressed by sha256",
+                     drawn, addressed);
     }
 }
 

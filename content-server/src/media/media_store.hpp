@@ -140,11 +140,16 @@ class MediaStore {
     void remove_leftovers();
     bool shared() const { return shared_; }
     const std::filesystem::path& dir() const { return dir_; }
-    // Records the sha256 of each film's poster stored before posters were
-    // addressed by it (schema 13). Called once at start.
-    void address_posters();
+    // Gives every uploaded film a poster: one whose poster file is missing
+    // (stored before posters were drawn, or the file lost) has it drawn
+    // from the film again, and one stored before posters were addressed by
+    // their sha256 (schema 13) has it recorded. Logs what it did, and why
+    // a film still has none. Called once at start, before serving.
+    void backfill_posters();
 
   private:
+    // Draws `film`'s poster from its file and stores it: its sha256.
+    Result<std::string> draw_poster_again(const MediaInfo& film);
     Result<MediaInfo> ingest_film(const std::filesystem::path& file, std::uint64_t size,
                                   const std::string& container,
                                   std::optional<std::int64_t> uploaded_by, bool* created,
