@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "common/fs.hpp"
@@ -420,3 +421,112 @@ TEST_CASE(
     CHECK(audit[0].at("before").at("failed")[0].at("error") == failed.at("error"));
 }
 
+namespace {
+
+// The film a group's screens are given for slide `id` now.
+std::string film_shown(HttpClient& screen, const std::string& id) {
+    const auto m = fetch_manifest(screen);
+    const auto item =
+        std::find_if(m.items.begin(), m.items.end(), [&](const auto& s) { return s.id == id; });
+    REQUIRE(item != m.items.end());
+    return item->media;
+}
+
+// Sets the video profile of the group `name` to at most `width` x `height`.
+void set_profile(Staff& staff, const std::string& name, int width, int height) {
+    const json profile = {{"max_width", width},
+                          {"max_height", height},
+                          {"codecs", {"h264"}},
+                          {"max_bitrate", 1000000}};
+    auto changed =
+        staff.admin.put("/api/v1/groups/" + name, {{"settings", {{"video_profile", profile}}}});
+    INFO(changed.body);
+    REQUIRE(changed.status == 200);
+}
+
+// Waits (up to 30 s) until `file` has `text` in it.
+bool wait_for_text(const std::filesystem::path& file, const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (read_text_file(file).find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "convert: a rendition for a screen profile no group has any more is removed, record and "
+    "files, once no slide or current manifest names it",
+    "[server][media][video][convert]") {
+    TempDir dir("convert-sweep");
+    ServerOptions options;
+    options.log_file = dir.path() / "server.log";
+    Staff staff(options);
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
+    // It fits the default profile: only the groups' own profiles convert it.
+    const std::string sha =
+        upload_film(staff.editor, dir.path(), {"mp4", "libx264", "", 800, 450, 1});
+    auto rendition_for = [&](int width) {
+        const json film = wait_for_film(staff.editor, sha, [&](const json& f) {
+            const json& r = f.at("renditions");
+            return r.size() == 1 && r[0].at("profile").at("max_width") == width &&
+                   r[0].at("status") == "done";
+        });
+        return film.at("renditions")[0].at("sha256").get<std::string>();
+    };
+    auto rows = [&] {
+        return staff.server.query(
+            "SELECT profile_key FROM media_rendition WHERE original_sha256 = ? ORDER BY 1", {sha});
+    };
+    auto files = [&] {
+        std::set<std::string> names;
+        for (const auto& f : media_files(staff.server)) names.insert(f.filename().string());
+        return names;
+    };
+
+    // The group's screens take 640x360: a rendition, on its screens.
+    set_profile(staff, "community", 640, 360);
+    const std::string first = rendition_for(640);
+    const std::string id = staff.approved_slide(video_slide(sha));
+    staff.publish();
+    CHECK(film_shown(screen, id) == first);
+    // A draft names that rendition itself.
+    auto draft = staff.editor.post("/api/v1/slides", video_slide(first));
+    REQUIRE(draft.status == 201);
+
+    // Now they take 320x180: a second rendition, which the screens get at once.
+    set_profile(staff, "community", 320, 180);
+    const std::string second = rendition_for(320);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (film_shown(screen, id) != second && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(film_shown(screen, id) == second);
+    // No group has 640x360, but the draft names its rendition: kept.
+    REQUIRE(wait_for_text(options.log_file,
+                          "1 conversion(s) for screen profiles no group has "
+                          "kept for now"));
+    CHECK(rows().size() == 2);
+    CHECK(staff.server.client().get("/media/" + first).status == 200);
+    CHECK(files().count(first) == 1);
+
+    // The draft goes; the next sweep (here: the group's settings saved
+    // again) removes the rendition, its poster and its record.
+    REQUIRE(staff.editor.del("/api/v1/slides/" + draft.json().at("id").get<std::string>()).status ==
+            204);
+    set_profile(staff, "community", 320, 180);
+    REQUIRE(wait_for_text(options.log_file,
+                          "1 conversion(s) for screen profiles no group has removed"));
+    CHECK(staff.server.client().get("/media/" + first).status == 404);
+    CHECK(files() ==
+          std::set<std::string>{sha, sha + ".poster.png", second, second + ".poster.png"});
+    const auto left = rows();
+    REQUIRE(left.size() == 1);
+    CHECK(left[0][0].find("\"max_width\":320") != std::string::npos);
+    // What the screens play, and the film, are as they were.
+    CHECK(film_shown(screen, id) == second);
+    CHECK(staff.server.client().get("/media/" + second).status == 200);
+    CHECK(staff.editor.get("/api/v1/media/" + sha).json().at("playable") == true);
+}

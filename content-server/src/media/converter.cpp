@@ -32,6 +32,8 @@ constexpr std::chrono::milliseconds kProgressEvery{250};
 constexpr std::chrono::milliseconds kLease{120000};
 constexpr std::chrono::milliseconds kLeaseRenewEvery{30000};
 constexpr std::chrono::milliseconds kLeaseCheckEvery{60000};
+// Renditions no group needs are looked for at least this often.
+constexpr std::chrono::milliseconds kSweepEvery{3600000};
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -238,6 +240,7 @@ void Converter::schedule() {
     {
         std::lock_guard lock(mutex_);
         pending_ = true;
+        sweep_asked_ = true;  // a profile may have gone
     }
     wake_.notify_all();
 }
@@ -268,6 +271,9 @@ void Converter::run() {
             const int failures =
                 before.status == "failed" ? failures_before_retry(before, config_.retry_delays) : 0;
             convert(std::move(**next), failures);
+            // Manifests may have moved on from renditions no group has now.
+            std::lock_guard lock(mutex_);
+            sweep_asked_ = true;
             continue;
         }
         idle();
@@ -275,6 +281,24 @@ void Converter::run() {
 }
 
 void Converter::idle() {
+    const auto now = std::chrono::steady_clock::now();
+    bool sweep = now >= next_sweep_;
+    {
+        std::lock_guard lock(mutex_);
+        sweep = sweep || sweep_asked_;
+        sweep_asked_ = false;
+    }
+    if (sweep) {
+        next_sweep_ = now + kSweepEvery;
+        auto swept = media_.sweep_renditions();
+        if (!swept) {
+            spdlog::error("convert: renditions no group needs not removed: {}",
+                          swept.error().to_string());
+        } else if (*swept > 0) {
+            spdlog::info("convert: {} conversion(s) for screen profiles no group has removed",
+                         *swept);
+        }
+    }
     // When the next failed conversion is to be tried again.
     std::optional<std::int64_t> due;
     auto rows = store_.read(
@@ -288,19 +312,14 @@ void Converter::idle() {
             }
         }
     }
-    std::optional<std::chrono::milliseconds> wait;
-    if (store_.shared()) wait = kLeaseCheckEvery;
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep_ - now);
+    if (store_.shared()) wait = std::min(wait, kLeaseCheckEvery);
     if (due) {
-        const std::chrono::milliseconds until_due(std::max<std::int64_t>(0, *due - now_ms()) + 1);
-        wait = std::min(wait.value_or(until_due), until_due);
+        wait = std::min(wait,
+                        std::chrono::milliseconds(std::max<std::int64_t>(0, *due - now_ms()) + 1));
     }
     std::unique_lock lock(mutex_);
-    const auto woken = [this] { return pending_ || stopping_; };
-    if (wait) {
-        wake_.wait_for(lock, *wait, woken);
-    } else {
-        wake_.wait(lock, woken);
-    }
+    wake_.wait_for(lock, wait, [this] { return pending_ || stopping_; });
     pending_ = false;
 }
 

@@ -30,6 +30,11 @@
 // the delay between them tells how many times it failed
 // (failures_before_retry); a restart, or another instance, goes on with it.
 //
+// With nothing to convert, the thread removes the conversions of profiles
+// no group has any more (MediaStore::sweep_renditions): after schedule()
+// (a profile changed), after conversions (the manifests moved to their
+// new renditions), and every hour.
+//
 // Threading: schedule() from any thread (it writes the store); start() and
 // stop() from the thread that owns the server.
 
@@ -112,8 +117,9 @@ class Converter {
 
   private:
     void run();
-    // Waits until schedule() or stop(), the next retry of a failed
-    // conversion, or (with several instances) a minute.
+    // Sweeps the renditions no group needs when it is time, then waits
+    // until schedule() or stop(), the next retry of a failed conversion,
+    // the next sweep or (with several instances) a minute.
     void idle();
     // Converts `work`, whose conversion failed `failures` times before.
     void convert(RenditionRecord work, int failures);
@@ -125,7 +131,9 @@ class Converter {
     std::string instance_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool pending_ = false;  // under mutex_: schedule() was called
+    bool pending_ = false;     // under mutex_: schedule() was called
+    bool sweep_asked_ = true;  // under mutex_: a sweep is due at the next idle()
+    std::chrono::steady_clock::time_point next_sweep_{};  // converter thread
     std::atomic<bool> stopping_{false};
     std::thread thread_;
     std::function<void()> on_done_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include "common/mapped_file.hpp"
 #include "common/sha256.hpp"
 #include "media/sniff.hpp"
+#include "media/video_profile.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 #include "store/audit_json.hpp"
@@ -480,10 +482,76 @@ Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::strin
     });
 }
 
+void MediaStore::set_aside(const std::string& sha256, SetAside& aside) const {
+    for (const auto& file : {path_for(sha256), poster_path_for(sha256)}) {
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec)) continue;
+        auto waiting = temporary_path_for(file);
+        std::filesystem::rename(file, waiting, ec);
+        if (ec) {
+            spdlog::warn("media: {} cannot be set aside: {}", file.string(), ec.message());
+            continue;
+        }
+        aside.emplace_back(file, std::move(waiting));
+    }
+}
+
+void MediaStore::settle(const SetAside& aside, bool committed) {
+    for (const auto& [file, waiting] : aside) {
+        std::error_code ec;
+        if (!committed) {
+            std::filesystem::rename(waiting, file, ec);
+        } else if (!std::filesystem::remove(waiting, ec) || ec) {
+            spdlog::warn("media: {} deleted, but its file could not be removed: {}", file.string(),
+                         ec ? ec.message() : "it was not there");
+        }
+    }
+}
+
+Result<int> MediaStore::sweep_renditions() {
+    std::lock_guard lock(files_mutex_);
+    SetAside aside;
+    auto swept = store_.write([&](Tx& tx) -> Result<int> {
+        std::set<std::string> in_use;
+        for (const ProfileUse& use : profile_uses(tx.groups().list())) {
+            in_use.insert(rendition_key(use.profile));
+        }
+        std::optional<MediaUsage> usage;  // read once, when needed
+        int removed = 0, kept = 0;
+        for (const RenditionRecord& r : tx.media().renditions({})) {
+            if (in_use.count(r.profile_key) > 0) continue;
+            if (r.status == "converting") {
+                ++kept;
+                continue;
+            }
+            if (!r.rendition_sha256.empty()) {
+                if (!usage) usage = media_usage(tx);
+                if (usage->count(r.rendition_sha256) > 0) {
+                    ++kept;
+                    continue;
+                }
+                tx.media().remove(r.rendition_sha256);
+                set_aside(r.rendition_sha256, aside);
+            }
+            tx.media().remove_rendition(r.original_sha256, r.profile_key);
+            ++removed;
+        }
+        if (kept > 0) {
+            spdlog::info(
+                "media: {} conversion(s) for screen profiles no group has kept for now: "
+                "converting, or named by a slide or a current manifest",
+                kept);
+        }
+        return removed;
+    });
+    settle(aside, swept.ok());
+    return swept;
+}
+
 Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
     std::lock_guard lock(files_mutex_);
     std::vector<std::string> gone{sha256};  // whose files go
-    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> set_aside;  // file, aside
+    SetAside aside;
     auto removed = store_.write([&](Tx& tx) -> Status {
         auto found = tx.media().find(sha256);
         if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
@@ -515,36 +583,11 @@ Status MediaStore::remove(const std::string& sha256, std::int64_t actor) {
         // the same content on another instance sharing the directory looks
         // for them (keep()); they go once the deletion commits, and come
         // back if it does not.
-        for (const std::string& sha : gone) {
-            for (const auto& file : {path_for(sha), poster_path_for(sha)}) {
-                std::error_code ec;
-                if (!std::filesystem::exists(file, ec)) continue;
-                auto aside = temporary_path_for(file);
-                std::filesystem::rename(file, aside, ec);
-                if (ec) {
-                    spdlog::warn("media: {} cannot be set aside: {}", file.string(), ec.message());
-                    continue;
-                }
-                set_aside.emplace_back(file, std::move(aside));
-            }
-        }
+        for (const std::string& sha : gone) set_aside(sha, aside);
         return {};
     });
-    if (!removed) {
-        for (const auto& [file, aside] : set_aside) {
-            std::error_code ec;
-            std::filesystem::rename(aside, file, ec);
-        }
-        return removed;
-    }
-    for (const auto& [file, aside] : set_aside) {
-        std::error_code ec;
-        if (!std::filesystem::remove(aside, ec) || ec) {
-            spdlog::warn("media: {} deleted, but its file could not be removed: {}", file.string(),
-                         ec ? ec.message() : "it was not there");
-        }
-    }
-    return {};
+    settle(aside, removed.ok());
+    return removed;
 }
 
 }  // namespace signage::server

@@ -128,6 +128,15 @@ class MediaStore {
     // sha256) naming the slides that use it; "not_found" when unknown.
     Status remove(const std::string& sha256, std::int64_t actor);
 
+    // Removes the conversions to screen profiles no group has any more
+    // (a group's profile changed, or the group went; the default profile
+    // always counts as had): each one's record, and its rendition's record,
+    // file and poster. A rendition that a slide or a group's current
+    // manifest still names is kept, with its record, and so is a
+    // conversion running now: a later sweep takes them. How many
+    // conversions went.
+    Result<int> sweep_renditions();
+
     std::filesystem::path path_for(std::string_view sha256) const;
     // A film's poster frame (PNG), next to its file.
     std::filesystem::path poster_path_for(std::string_view sha256) const;
@@ -148,6 +157,15 @@ class MediaStore {
     void backfill_posters();
 
   private:
+    // Files of deleted media moved aside inside the deletion's write
+    // transaction (file, where it waits): removed once it commits, put
+    // back if it does not.
+    using SetAside = std::vector<std::pair<std::filesystem::path, std::filesystem::path>>;
+    // Under files_mutex_, inside the write transaction: sets aside the
+    // file and the poster of the medium `sha256`.
+    void set_aside(const std::string& sha256, SetAside& aside) const;
+    // After the transaction: removes what was set aside, or puts it back.
+    static void settle(const SetAside& aside, bool committed);
     // Draws `film`'s poster from its file and stores it: its sha256.
     Result<std::string> draw_poster_again(const MediaInfo& film);
     Result<MediaInfo> ingest_film(const std::filesystem::path& file, std::uint64_t size,

@@ -217,6 +217,8 @@ class MediaRepository {
                                                            bool honour_leases,
                                                            RenditionRecord& before) = 0;
     virtual void remove_renditions(const std::string& original) = 0;
+    // The record of one conversion.
+    virtual void remove_rendition(const std::string& original, const std::string& profile_key) = 0;
 };
 
 // Prize claims and quiz results as screens report them.

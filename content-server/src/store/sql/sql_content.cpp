@@ -431,4 +431,11 @@ void Media::remove_renditions(const std::string& original) {
     q.exec();
 }
 
+void Media::remove_rendition(const std::string& original, const std::string& profile_key) {
+    Statement q(db_, "DELETE FROM media_rendition WHERE original_sha256 = ? AND profile_key = ?");
+    q.bind(1, original);
+    q.bind(2, profile_key);
+    q.exec();
+}
+
 }  // namespace signage::server::sql

@@ -181,6 +181,7 @@ class Media final : public MediaRepository {
                                                    std::int64_t lease_until_ms, bool honour_leases,
                                                    RenditionRecord& before) override;
     void remove_renditions(const std::string& original) override;
+    void remove_rendition(const std::string& original, const std::string& profile_key) override;
 
   private:
     Connection& db_;
