@@ -1880,13 +1880,19 @@ test('a film being converted for the screens shows its progress until it is done
   await page.route(/\/api\/v1\/media\/[0-9a-f]{64}$/, async (route) => {
     const res = await route.fetch();
     const body = await res.json();
-    body.renditions = body.renditions.map(({ sha256, ...r }) => ({ ...r, status: 'failed', progress: 0, error: 'ffmpeg exited with status 1: Conversion failed!' }));
+    body.renditions = body.renditions.map(({ sha256, ...r }) => ({ ...r, status: 'failed', progress: 0, error: 'ffmpeg exited with status 1: Conversion failed!', retry_at: '2026-11-22T08:31:00Z' }));
     body.playable = false;
     await route.fulfill({ response: res, json: body });
   });
   await newSlide(page, 'video', '转换失败的影片');
   await page.setInputFiles('#slide-form .media-picker input[type=file]', film);
-  await page.waitForSelector('#slide-form .media-picker [data-conversion=failed]:has-text("转换失败：ffmpeg exited with status 1: Conversion failed!")');
+  const failed = '#slide-form .media-picker [data-conversion=failed]';
+  await page.waitForSelector(`${failed}:has-text("转换失败：ffmpeg exited with status 1: Conversion failed!")`);
+  // When the server tries again by itself, and a button to ask now: it
+  // reaches the real route, whose answer says here nothing failed.
+  await page.waitForSelector(`${failed}:has-text("自动重试")`);
+  await page.click(`${failed} button:has-text("重新转换")`);
+  await page.waitForSelector('#message:has-text("没有转换失败，无需重新转换")');
   fs.rmSync(dir, { recursive: true, force: true });
   await page.context().close();
 });

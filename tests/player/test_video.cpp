@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <SDL.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <chrono>
@@ -94,6 +96,22 @@ struct Shown {
     double t;    // the film's clock when it was drawn
     int pixels;  // the number its pixels show (mod 256)
     std::int64_t number;
+    bool black = false;  // a pixel of the screen's middle row is black
+};
+
+// Whether any pixel of row `y` of an RGBA32 surface is black (each channel
+// under 24).
+bool black_in_row(const SDL_Surface* s, int y) {
+    const auto* p = static_cast<const std::uint8_t*>(s->pixels) + y * s->pitch;
+    for (int x = 0; x < s->w; ++x) {
+        if (p[x * 4] < 24 && p[x * 4 + 1] < 24 && p[x * 4 + 2] < 24) return true;
+    }
+    return false;
+}
+
+// What decoded a film: as it opened, and as it ended.
+struct Decoded {
+    std::string first, last;
 };
 
 // The frame number (mod 256) a numbered film shows in `box` of an RGBA32
@@ -104,11 +122,13 @@ int number_in(const SDL_Surface* s, const SDL_Rect& box, int y) {
     return digit_of(grey(box.x + box.w / 4)) + 16 * digit_of(grey(box.x + 3 * box.w / 4));
 }
 
-// The frame number the screen shows (mod 256): the frame last presented.
-int number_on_screen(render::Display& d, int w, int h) {
+// What the screen shows, the frame last presented: the number (mod 256) and
+// whether it has black in it.
+Shown shown_on_screen(render::Display& d, double t, std::int64_t number, int w, int h) {
     auto frame = d.read_frame();
     REQUIRE(frame.ok());
-    return number_in(frame->get(), SDL_Rect{0, 0, w, h}, h / 2);
+    return {t, number_in(frame->get(), SDL_Rect{0, 0, w, h}, h / 2), number,
+            black_in_row(frame->get(), h / 2)};
 }
 
 // Plays `film` on a clock of its own stepping by `step`, waiting for the
@@ -117,7 +137,7 @@ int number_on_screen(render::Display& d, int w, int h) {
 // slide's texture, the others straight onto the screen, as a screen
 // showing the film's slide alone draws them.
 std::vector<Shown> play(Bench& b, const fs::path& film, double seconds, double step, bool loop,
-                        render::VideoStats* stats = nullptr) {
+                        render::VideoStats* stats = nullptr, Decoded* decoded = nullptr) {
     SDL_Renderer* r = b.display->renderer();
     render::TexturePtr target(
         SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, 160, 90));
@@ -126,6 +146,7 @@ std::vector<Shown> play(Bench& b, const fs::path& film, double seconds, double s
     opt.loop = loop;
     auto decoder = render::VideoDecoder::open(film, opt);
     REQUIRE(decoder.ok());
+    if (decoded) decoded->first = (*decoder)->decoding();
     render::Film f(r, std::move(*decoder), SDL_Rect{0, 0, 160, 90}, SDL_Rect{0, 0, 160, 90});
     SDL_SetRenderTarget(r, target.get());
     REQUIRE(f.draw_first().ok());
@@ -141,11 +162,12 @@ std::vector<Shown> play(Bench& b, const fs::path& film, double seconds, double s
             f.draw(SDL_Rect{0, 0, 160, 90}, render::Size{160, 90}, b.display->software_target());
             REQUIRE(f.drawn_direct());
             b.display->present();
-            shown.push_back({t, number_on_screen(*b.display, 160, 90), f.frame_number()});
+            shown.push_back(shown_on_screen(*b.display, t, f.frame_number(), 160, 90));
         }
         if (!loop && f.ended(at)) break;
     }
     if (stats) *stats = f.decoder().stats();
+    if (decoded) decoded->last = f.decoder().decoding();
     return shown;
 }
 
@@ -476,6 +498,95 @@ TEST_CASE("video: without decoding hardware a film is decoded in software, sayin
     }
 }
 
+namespace {
+
+// Counts the lines logged while it lives that contain `text`.
+class LogWatch {
+  public:
+    explicit LogWatch(std::string text)
+        : text_(std::move(text)), sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(500)) {
+        spdlog::default_logger()->sinks().push_back(sink_);
+    }
+    ~LogWatch() {
+        auto& sinks = spdlog::default_logger()->sinks();
+        sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+    }
+    LogWatch(const LogWatch&) = delete;
+    LogWatch& operator=(const LogWatch&) = delete;
+    int count() const {
+        int n = 0;
+        for (const std::string& line : sink_->last_formatted()) {
+            if (line.find(text_) != std::string::npos) ++n;
+        }
+        return n;
+    }
+
+  private:
+    std::string text_;
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+// Films opened while it lives are decoded by test hardware that fails
+// after `frames` frames (render::testing::fail_hardware_after).
+struct FailingHardware {
+    explicit FailingHardware(int frames) {
+        render::set_hardware_decoding(render::HwDecode::automatic);
+        render::testing::fail_hardware_after(frames);
+    }
+    ~FailingHardware() { render::testing::fail_hardware_after(0); }
+    FailingHardware(const FailingHardware&) = delete;
+    FailingHardware& operator=(const FailingHardware&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "video: a hardware decoder failing mid-film hands over to software at the next frame, "
+    "with no black frame and no frame shown twice or missed",
+    "[player][video][hwdec]") {
+    Bench b;
+    LogWatch said("decoding failed");
+    // A 3 s film failing on its 20th frame; a 1 s film going round three
+    // times, failing on its 10th in the first pass.
+    const bool loop = GENERATE(false, true);
+    INFO((loop ? "looping" : "once"));
+    FailingHardware hardware(loop ? 10 : 20);
+    const fs::path film = numbered_film(b.dir.path(), 25, loop ? 1.0 : 3.0);
+    render::VideoStats stats;
+    Decoded decoded;
+    const auto shown = play(b, film, loop ? 3.0 : 3.5, 0.004, loop, &stats, &decoded);
+    CHECK(decoded.first == "test hardware");
+    CHECK(decoded.last == "software");
+    // The frames before the failure from the device, the others from
+    // software: each once, in order, on time, its own picture, none black.
+    REQUIRE(shown.size() >= 75);
+    for (std::size_t i = 0; i < 75; ++i) {
+        INFO("drawn #" << i << " at " << shown[i].t << " s");
+        CHECK(shown[i].number == static_cast<std::int64_t>(i));
+        CHECK(shown[i].pixels == static_cast<int>(loop ? i % 25 : i));
+        CHECK_FALSE(shown[i].black);
+        const double n = static_cast<double>(i);
+        CHECK(shown[i].t >= n / 25 - 1e-9);
+        CHECK(shown[i].t < (n + 1) / 25);
+    }
+    // It fell back once, said once; a looping film's later passes never
+    // tried the device again.
+    CHECK(stats.fallbacks == 1);
+    CHECK(stats.dropped == 0);
+    CHECK((loop ? stats.loops >= 2 : stats.loops == 0));
+    CHECK(said.count() == 1);
+
+    // Shown again later, the film is decoded in software from the start,
+    // saying why; the device is not tried again.
+    auto again = render::VideoDecoder::open(film, {});
+    REQUIRE(again.ok());
+    CHECK((*again)->decoding() == "software");
+    CHECK((*again)->hardware_missing().find("failed on this film before") != std::string::npos);
+    REQUIRE((*again)->wait_first().ok());
+    CHECK((*again)->take_first()->number == 0);
+    CHECK(said.count() == 1);
+}
+
 TEST_CASE("video: a file that is no whole film fails, saying which file", "[player][video]") {
     Bench b;
     const fs::path cut = b.dir.path() / "cut.mp4";
@@ -589,26 +700,20 @@ ScreenRun run_screen(player::Cache& cache, const protocol::Manifest& m,
     return run;
 }
 
-}  // namespace
-
-TEST_CASE(
-    "video: a rotation of images, films and a looping film shows no black or frozen "
-    "frame at any switch, and each film's item lasts the film",
-    "[player][video][loop]") {
-    test::TempDir dir{"signage-video-rotation"};
-    static auto rt = render::SdlRuntime::init(false);
-    REQUIRE(rt.ok());
-    auto cache = player::Cache::open(dir / "cache");
-    REQUIRE(cache.ok());
-    auto plays = player::Outbox::open(dir / "plays");
-    REQUIRE(plays.ok());
-
-    auto still = [&](const std::string& colour) { return still_picture(dir.path(), colour); };
-    protocol::Manifest m;
-    m.version = "films";
-    auto item = [&](const std::string& id, protocol::SlideType type, const fs::path& file,
-                    const std::string& content_type, int duration) {
-        const auto ref = cache_file(**cache, file, content_type);
+// A screen's own cache and a manifest to put items in.
+struct ScreenKit {
+    explicit ScreenKit(const char* name) : dir(name) {
+        static auto rt = render::SdlRuntime::init(false);
+        REQUIRE(rt.ok());
+        auto opened = player::Cache::open(dir / "cache");
+        REQUIRE(opened.ok());
+        cache = std::move(*opened);
+    }
+    // Adds an item showing `file` (put in the cache) for `duration` seconds,
+    // filling the main zone (cover); the item, to change further.
+    protocol::Slide& add(const std::string& id, protocol::SlideType type, const fs::path& file,
+                         const std::string& content_type, int duration) {
+        const auto ref = cache_file(*cache, file, content_type);
         m.media.push_back(ref);
         protocol::Slide s;
         s.id = id;
@@ -619,22 +724,72 @@ TEST_CASE(
         s.duration_s = duration;
         s.public_service = true;
         s.purpose = "public_service";
-        return s;
-    };
-    m.items.push_back(item("red", protocol::SlideType::image, still("red"), "image/png", 1));
-    m.items.push_back(item("film-a", protocol::SlideType::video, numbered_film(dir.path(), 25, 2.0),
-                           "video/mp4", 2));
+        m.items.push_back(s);
+        return m.items.back();
+    }
+
+    test::TempDir dir;
+    std::unique_ptr<player::Cache> cache;
+    protocol::Manifest m;
+};
+
+// How the first showing of item `id` went: whether it was shown, the
+// longest its film's picture stood still (from one new frame to the next)
+// and the highest frame number shown.
+struct FilmShowing {
+    bool shown = false;
+    double longest_still = 0;
+    std::int64_t highest = -1;
+};
+
+FilmShowing first_showing(const std::vector<Presented>& seen, const std::string& id) {
+    FilmShowing out;
+    std::optional<std::chrono::steady_clock::time_point> since;
+    std::int64_t last = -2;
+    for (const auto& p : seen) {
+        if (p.item != id) {
+            if (since) break;  // the first showing only
+            continue;
+        }
+        if (p.film_frame != last) {
+            if (since) {
+                out.longest_still = std::max(out.longest_still,
+                                             std::chrono::duration<double>(p.at - *since).count());
+            }
+            since = p.at;
+            last = p.film_frame;
+            out.highest = std::max(out.highest, p.film_frame);
+        }
+    }
+    out.shown = since.has_value();
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "video: a rotation of images, films and a looping film shows no black or frozen "
+    "frame at any switch, and each film's item lasts the film",
+    "[player][video][loop]") {
+    ScreenKit kit("signage-video-rotation");
+    const fs::path& dir = kit.dir.path();
+    auto plays = player::Outbox::open(dir / "plays");
+    REQUIRE(plays.ok());
+
+    auto still = [&](const std::string& colour) { return still_picture(dir, colour); };
+    kit.m.version = "films";
+    const auto image = protocol::SlideType::image;
+    const auto video = protocol::SlideType::video;
+    kit.add("red", image, still("red"), "image/png", 1);
+    kit.add("film-a", video, numbered_film(dir, 25, 2.0), "video/mp4", 2);
     // 1.5 s of film: the server rounds the item up to 2 s; the screen ends it with the film.
-    m.items.push_back(item("film-b", protocol::SlideType::video, numbered_film(dir.path(), 30, 1.5),
-                           "video/mp4", 2));
-    m.items.push_back(item("blue", protocol::SlideType::image, still("blue"), "image/png", 1));
-    auto loop = item("film-loop", protocol::SlideType::video, numbered_film(dir.path(), 25, 1.0),
-                     "video/mp4", 3);
-    loop.play = protocol::VideoPlay::loop;
-    m.items.push_back(loop);
+    kit.add("film-b", video, numbered_film(dir, 30, 1.5), "video/mp4", 2);
+    kit.add("blue", image, still("blue"), "image/png", 1);
+    kit.add("film-loop", video, numbered_film(dir, 25, 1.0), "video/mp4", 3).play =
+        protocol::VideoPlay::loop;
 
     // One whole loop (about 8.5 s after the first item) and into the next.
-    const std::vector<Presented> seen = run_screen(**cache, m, 11s, plays->get()).seen;
+    const std::vector<Presented> seen = run_screen(*kit.cache, kit.m, 11s, plays->get()).seen;
 
     // Every item of the loop was on screen, in order, and the next loop began.
     std::vector<std::string> order;
@@ -663,32 +818,15 @@ TEST_CASE(
     // switch (the crossfade in) to its end, the looping film across its seams.
     for (const std::string id : {"film-a", "film-b", "film-loop"}) {
         INFO(id);
-        std::optional<std::chrono::steady_clock::time_point> since;
-        std::int64_t last = -2, highest = -1;
-        double longest_still = 0;
-        for (const auto& p : seen) {
-            if (p.item != id) {
-                if (since) break;  // the first showing only
-                continue;
-            }
-            if (p.film_frame != last) {
-                if (since) {
-                    longest_still = std::max(longest_still,
-                                             std::chrono::duration<double>(p.at - *since).count());
-                }
-                since = p.at;
-                last = p.film_frame;
-                highest = std::max(highest, p.film_frame);
-            }
-        }
-        REQUIRE(since);
-        CHECK(longest_still < 0.25);
+        const FilmShowing showing = first_showing(seen, id);
+        REQUIRE(showing.shown);
+        CHECK(showing.longest_still < 0.25);
         // Played to its end: on a busy machine the item's planned end (the
         // film's length) may come before the last frame or two are drawn,
         // so the last 0.12 s may be cut; a film cut any shorter fails.
-        if (id == "film-a") CHECK(highest >= 46);     // 50 frames at 25 fps
-        if (id == "film-b") CHECK(highest >= 41);     // 45 frames at 30 fps
-        if (id == "film-loop") CHECK(highest >= 70);  // 3 s of a 1 s film, round and round
+        if (id == "film-a") CHECK(showing.highest >= 46);     // 50 frames at 25 fps
+        if (id == "film-b") CHECK(showing.highest >= 41);     // 45 frames at 30 fps
+        if (id == "film-loop") CHECK(showing.highest >= 70);  // 3 s of a 1 s film, round and round
     }
 
     // Proof of play: each film's item lasted the film, not its rounded duration.
@@ -704,36 +842,16 @@ TEST_CASE(
 
 TEST_CASE("video: a film the screen cannot decode is skipped and reported, never a black screen",
           "[player][video][loop]") {
-    test::TempDir dir{"signage-video-broken"};
-    static auto rt = render::SdlRuntime::init(false);
-    REQUIRE(rt.ok());
-    auto cache = player::Cache::open(dir / "cache");
-    REQUIRE(cache.ok());
+    ScreenKit kit("signage-video-broken");
+    const fs::path& dir = kit.dir.path();
     // Whole bytes of a film cut short: its download verified, its frames gone.
-    const std::string film = test::read_text_file(numbered_film(dir.path(), 25, 2.0));
+    const std::string film = test::read_text_file(numbered_film(dir, 25, 2.0));
     test::write_text_file(dir / "cut.mp4", film.substr(0, film.size() / 3));
-    const fs::path green_png = still_picture(dir.path(), "green");
+    kit.m.version = "broken";
+    kit.add("green", protocol::SlideType::image, still_picture(dir, "green"), "image/png", 1);
+    kit.add("cut", protocol::SlideType::video, dir / "cut.mp4", "video/mp4", 1);
 
-    protocol::Manifest m;
-    m.version = "broken";
-    for (const auto& [id, file, type] :
-         std::vector<std::tuple<std::string, fs::path, protocol::SlideType>>{
-             {"green", green_png, protocol::SlideType::image},
-             {"cut", dir / "cut.mp4", protocol::SlideType::video}}) {
-        const auto ref = cache_file(**cache, file,
-                                    type == protocol::SlideType::image ? "image/png" : "video/mp4");
-        m.media.push_back(ref);
-        protocol::Slide s;
-        s.id = id;
-        s.type = type;
-        s.title = id;
-        s.media = ref.sha256;
-        s.duration_s = 1;
-        s.public_service = true;
-        m.items.push_back(s);
-    }
-
-    const ScreenRun run = run_screen(**cache, m, 4s);
+    const ScreenRun run = run_screen(*kit.cache, kit.m, 4s);
     const auto& seen = run.seen;
     const auto& reported = run.error;
 
@@ -747,6 +865,33 @@ TEST_CASE("video: a film the screen cannot decode is skipped and reported, never
     CHECK(green);
     REQUIRE(reported);
     CHECK(reported->find("slide cut") != std::string::npos);
+}
+
+TEST_CASE(
+    "video: on a screen whose hardware decoder fails mid-film, the film plays on to its end "
+    "with no black or frozen frame",
+    "[player][video][loop][hwdec]") {
+    ScreenKit kit("signage-video-hwfail");
+    const fs::path& dir = kit.dir.path();
+    FailingHardware hardware(12);
+    kit.m.version = "hwfail";
+    kit.add("green", protocol::SlideType::image, still_picture(dir, "green"), "image/png", 1);
+    kit.add("film", protocol::SlideType::video, numbered_film(dir, 25, 2.0), "video/mp4", 2);
+    const ScreenRun run = run_screen(*kit.cache, kit.m, 5s);
+    // Nothing presented after the first item is black; the film's picture
+    // moves from the switch to its end, across the hand-over.
+    const auto first = std::find_if(run.seen.begin(), run.seen.end(),
+                                    [](const Presented& p) { return p.item == "green"; });
+    REQUIRE(first != run.seen.end());
+    double worst_black = 0;
+    for (auto it = first; it != run.seen.end(); ++it)
+        worst_black = std::max(worst_black, it->black);
+    CHECK(worst_black < 0.05);
+    const FilmShowing showing = first_showing(run.seen, "film");
+    REQUIRE(showing.shown);
+    CHECK(showing.longest_still < 0.25);
+    CHECK(showing.highest >= 46);  // 50 frames; the last 0.12 s may be cut on a busy machine
+    CHECK_FALSE(run.error);
 }
 
 namespace {

@@ -1,11 +1,18 @@
 #include "server_test_helpers.hpp"
 
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
 #include <csv.h>
 #include <stb_image_write.h>
+
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb_image.h>
+#undef STB_IMAGE_IMPLEMENTATION
 
 #include "support/png_bytes.hpp"
 
@@ -35,6 +42,63 @@ void expect(bool ok, const std::string& what) {
 }
 
 }  // namespace
+
+std::array<int, 3> Pixels::at(int x, int y) const {
+    const auto i =
+        (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) *
+        3;
+    return {rgb.at(i), rgb.at(i + 1), rgb.at(i + 2)};
+}
+
+double Pixels::flattest_share() const {
+    std::map<unsigned, std::size_t> counts;
+    for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
+        ++counts[(unsigned{rgb[i]} << 16) | (unsigned{rgb[i + 1]} << 8) | rgb[i + 2]];
+    }
+    std::size_t most = 0;
+    for (const auto& [colour, n] : counts) most = std::max(most, n);
+    return static_cast<double>(most) / static_cast<double>(w * h);
+}
+
+double Pixels::share_near(int r, int g, int b) const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
+        if (std::abs(rgb[i] - r) < 40 && std::abs(rgb[i + 1] - g) < 40 &&
+            std::abs(rgb[i + 2] - b) < 40) {
+            ++n;
+        }
+    }
+    return static_cast<double>(n) / static_cast<double>(w * h);
+}
+
+std::size_t Pixels::differing_pixels(const Pixels& other) const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + 2 < rgb.size() && i + 2 < other.rgb.size(); i += 3) {
+        if (rgb[i] != other.rgb[i] || rgb[i + 1] != other.rgb[i + 1] ||
+            rgb[i + 2] != other.rgb[i + 2]) {
+            ++n;
+        }
+    }
+    return n;
+}
+
+Pixels decode_png(const HttpResponse& res) {
+    const std::string what = std::to_string(res.status) + " " +
+                             std::string(res.header("content-type")) + " " +
+                             res.body.substr(0, 300);
+    expect(res.status == 200 && res.header("content-type") == "image/png" && res.body.size() > 8 &&
+               res.body.compare(1, 3, "PNG") == 0,
+           "not a PNG: " + what);
+    Pixels p;
+    int channels = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> data(
+        stbi_load_from_memory(reinterpret_cast<const unsigned char*>(res.body.data()),
+                              static_cast<int>(res.body.size()), &p.w, &p.h, &channels, 3),
+        stbi_image_free);
+    expect(data != nullptr, "the PNG does not decode: " + what);
+    p.rgb.assign(data.get(), data.get() + static_cast<std::size_t>(p.w) * p.h * 3);
+    return p;
+}
 
 std::string make_png(int width, int height, int seed) {
     return png_bytes(width, height, 3, pixels(width, height, seed));

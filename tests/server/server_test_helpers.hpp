@@ -2,6 +2,7 @@
 // Shared pieces of the server integration tests: images made on the fly, a
 // server with one account per role, and slide shortcuts.
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,25 @@ namespace signage::test {
 // A real PNG / JPEG of w x h pixels; `seed` varies the content (and so the sha256).
 std::string make_png(int width, int height, int seed = 0);
 std::string make_jpeg(int width, int height, int seed = 0);
+
+// The pixels of a PNG, as RGB.
+struct Pixels {
+    int w = 0;
+    int h = 0;
+    std::vector<unsigned char> rgb;
+
+    // The colour at (x, y): {r, g, b}.
+    std::array<int, 3> at(int x, int y) const;
+    // Share of pixels of the most common colour.
+    double flattest_share() const;
+    // Share of pixels within 40 of the colour on every channel.
+    double share_near(int r, int g, int b) const;
+    std::size_t differing_pixels(const Pixels& other) const;
+};
+
+// Decodes a PNG answer (200, image/png); throws std::runtime_error saying
+// what came instead when it is not one.
+Pixels decode_png(const HttpResponse& res);
 
 // {"type": "text", "title": title, "body": body, "duration_s": 8}
 nlohmann::json text_slide(const std::string& title,

@@ -29,6 +29,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"GET /api/v1/media/{sha256}", "UUFKKK"},
         {"PATCH /api/v1/media/{sha256}", "UUFKFK"},
         {"DELETE /api/v1/media/{sha256}", "UUFKFK"},
+        {"POST /api/v1/media/{sha256}/renditions/retry", "UUFKFK"},
         {"GET /media/{sha256}", "KKKKKK"},
         {"GET /media/{sha256}/poster.png", "KKKKKK"},
         {"GET /api/v1/slides", "UUFKKK"},

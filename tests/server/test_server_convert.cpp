@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "common/fs.hpp"
+#include "protocol/time.hpp"
 #include "server_test_helpers.hpp"
 #include "support/film.hpp"
 #include "support/process.hpp"
@@ -297,4 +299,234 @@ TEST_CASE("convert: a restart finishes the conversions it found queued or cut sh
         CHECK(film.at("renditions")[0].at("status") == "done");
         CHECK(film.at("playable") == true);
     }
+}
+
+namespace {
+
+// An ffmpeg that fails, saying so, while `broken` exists, and is the real
+// one otherwise: a conversion failing for a while (a full disk, say).
+std::filesystem::path flaky_ffmpeg(const std::filesystem::path& dir,
+                                   const std::filesystem::path& broken) {
+    const auto real = signage::find_on_path("ffmpeg");
+    REQUIRE_FALSE(real.empty());
+    const auto script = dir / "ffmpeg";
+    write_text_file(script, "#!/bin/sh\nif [ -e '" + broken.string() +
+                                "' ]; then echo 'No space left on device' >&2; exit 1; fi\n"
+                                "exec '" +
+                                real.string() + "' \"$@\"\n");
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    return script;
+}
+
+// The rendition of the film `sha` as the library shows it now.
+json only_rendition(HttpClient& editor, const std::string& sha) {
+    const json film = editor.get("/api/v1/media/" + sha).json();
+    REQUIRE(film.at("renditions").size() == 1);
+    return film.at("renditions")[0];
+}
+
+// The times a failed conversion of the film `sha` was to be tried again
+// (retry_at), each once, in order, until it is failed with no retry left;
+// a restart of the server after the first. Fails after `limit`.
+std::vector<std::string> follow_retries(Staff& staff, const std::string& sha,
+                                        std::chrono::seconds limit) {
+    std::vector<std::string> retries;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    bool restarted = false;
+    for (;;) {
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        const json r = only_rendition(staff.editor, sha);
+        if (r.at("status") == "failed") {
+            if (!r.contains("retry_at")) return retries;
+            const std::string at = r.at("retry_at");
+            if (retries.empty() || retries.back() != at) retries.push_back(at);
+            if (!restarted) {
+                // The schedule is kept in the store: a restart goes on with it.
+                staff.server.restart();
+                restarted = true;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "convert: a failed conversion is tried again after growing delays, then stays failed with "
+    "its reason until staff ask for it again",
+    "[server][media][video][convert]") {
+    TempDir dir("convert-retry");
+    const auto broken = dir.path() / "broken";
+    write_text_file(broken, "");
+    ServerOptions options;
+    options.args = {"--ffmpeg", flaky_ffmpeg(dir.path(), broken).string(),
+                    "--convert-retry-seconds", "1,2"};
+    options.log_file = dir.path() / "server.log";
+    Staff staff(options);
+    staff.server.add_screen("hall", "community");
+    const std::string sha =
+        upload_film(staff.editor, dir.path(), {"mp4", "libx265", "", 320, 240, 1});
+
+    // Three attempts: the first, one a second after it failed, one two
+    // seconds after that; the restart in between changes nothing.
+    const std::vector<std::string> retries = follow_retries(staff, sha, std::chrono::seconds(60));
+    REQUIRE(retries.size() == 2);
+    const auto first = signage::protocol::parse_iso8601(retries[0]);
+    const auto second = signage::protocol::parse_iso8601(retries[1]);
+    REQUIRE(first.ok());
+    REQUIRE(second.ok());
+    CHECK(*second - *first >= std::chrono::seconds(2));
+    json failed = only_rendition(staff.editor, sha);
+    CHECK(failed.at("error") == "ffmpeg exited with status 1: No space left on device");
+    CHECK(staff.editor.get("/api/v1/media/" + sha).json().at("playable") == false);
+    // And no more: it stays failed, with its reason.
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(only_rendition(staff.editor, sha) == failed);
+    const std::string log = read_text_file(dir.path() / "server.log");
+    auto said = [&log](const std::string& text) {
+        std::size_t n = 0;
+        for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+        return n;
+    };
+    CHECK(said("failed (attempt ") == 3);
+    CHECK(said("failed (attempt 3): ffmpeg exited with status 1: No space left on device; not "
+               "tried again unless staff ask") == 1);
+
+    // The disk has room again; a reviewer may not ask, an editor does.
+    std::filesystem::remove(broken);
+    CHECK(staff.reviewer.post("/api/v1/media/" + sha + "/renditions/retry").status == 403);
+    auto asked = staff.editor.post("/api/v1/media/" + sha + "/renditions/retry");
+    INFO(asked.body);
+    REQUIRE(asked.status == 200);
+    CHECK(asked.json().at("sha256") == sha);
+    const std::string now = asked.json().at("renditions")[0].at("status");
+    CHECK((now == "queued" || now == "converting"));
+    const json done = wait_for_film(staff.editor, sha, conversions_ended);
+    CHECK(done.at("renditions")[0].at("status") == "done");
+    CHECK(done.at("playable") == true);
+    // Nothing failed now: nothing to ask again.
+    auto again = staff.editor.post("/api/v1/media/" + sha + "/renditions/retry");
+    CHECK(again.status == 409);
+    CHECK(error_field(again) == "sha256");
+    CHECK(again.json()["error"]["reason"] == "nothing_failed");
+    CHECK(staff.editor.post("/api/v1/media/" + std::string(64, 'a') + "/renditions/retry").status ==
+          404);
+    // Who asked is in the audit log, with what had failed.
+    const json audit =
+        staff.admin.get("/api/v1/audit?object_type=media&object_id=" + sha).json().at("entries");
+    REQUIRE(audit.size() == 1);
+    CHECK(audit[0].at("action") == "retry_conversion");
+    CHECK(audit[0].at("actor") == "editor");
+    CHECK(audit[0].at("before").at("failed")[0].at("error") == failed.at("error"));
+}
+
+namespace {
+
+// The film a group's screens are given for slide `id` now.
+std::string film_shown(HttpClient& screen, const std::string& id) {
+    const auto m = fetch_manifest(screen);
+    const auto item =
+        std::find_if(m.items.begin(), m.items.end(), [&](const auto& s) { return s.id == id; });
+    REQUIRE(item != m.items.end());
+    return item->media;
+}
+
+// Sets the video profile of the group `name` to at most `width` x `height`.
+void set_profile(Staff& staff, const std::string& name, int width, int height) {
+    const json profile = {{"max_width", width},
+                          {"max_height", height},
+                          {"codecs", {"h264"}},
+                          {"max_bitrate", 1000000}};
+    auto changed =
+        staff.admin.put("/api/v1/groups/" + name, {{"settings", {{"video_profile", profile}}}});
+    INFO(changed.body);
+    REQUIRE(changed.status == 200);
+}
+
+// Waits (up to 30 s) until `file` has `text` in it.
+bool wait_for_text(const std::filesystem::path& file, const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (read_text_file(file).find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "convert: a rendition for a screen profile no group has any more is removed, record and "
+    "files, once no slide or current manifest names it",
+    "[server][media][video][convert]") {
+    TempDir dir("convert-sweep");
+    ServerOptions options;
+    options.log_file = dir.path() / "server.log";
+    Staff staff(options);
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
+    // It fits the default profile: only the groups' own profiles convert it.
+    const std::string sha =
+        upload_film(staff.editor, dir.path(), {"mp4", "libx264", "", 800, 450, 1});
+    auto rendition_for = [&](int width) {
+        const json film = wait_for_film(staff.editor, sha, [&](const json& f) {
+            const json& r = f.at("renditions");
+            return r.size() == 1 && r[0].at("profile").at("max_width") == width &&
+                   r[0].at("status") == "done";
+        });
+        return film.at("renditions")[0].at("sha256").get<std::string>();
+    };
+    auto rows = [&] {
+        return staff.server.query(
+            "SELECT profile_key FROM media_rendition WHERE original_sha256 = ? ORDER BY 1", {sha});
+    };
+    auto files = [&] {
+        std::set<std::string> names;
+        for (const auto& f : media_files(staff.server)) names.insert(f.filename().string());
+        return names;
+    };
+
+    // The group's screens take 640x360: a rendition, on its screens.
+    set_profile(staff, "community", 640, 360);
+    const std::string first = rendition_for(640);
+    const std::string id = staff.approved_slide(video_slide(sha));
+    staff.publish();
+    CHECK(film_shown(screen, id) == first);
+    // A draft names that rendition itself.
+    auto draft = staff.editor.post("/api/v1/slides", video_slide(first));
+    REQUIRE(draft.status == 201);
+
+    // Now they take 320x180: a second rendition, which the screens get at once.
+    set_profile(staff, "community", 320, 180);
+    const std::string second = rendition_for(320);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (film_shown(screen, id) != second && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(film_shown(screen, id) == second);
+    // No group has 640x360, but the draft names its rendition: kept.
+    REQUIRE(wait_for_text(options.log_file,
+                          "1 conversion(s) for screen profiles no group has "
+                          "kept for now"));
+    CHECK(rows().size() == 2);
+    CHECK(staff.server.client().get("/media/" + first).status == 200);
+    CHECK(files().count(first) == 1);
+
+    // The draft goes; the next sweep (here: the group's settings saved
+    // again) removes the rendition, its poster and its record.
+    REQUIRE(staff.editor.del("/api/v1/slides/" + draft.json().at("id").get<std::string>()).status ==
+            204);
+    set_profile(staff, "community", 320, 180);
+    REQUIRE(wait_for_text(options.log_file,
+                          "1 conversion(s) for screen profiles no group has removed"));
+    CHECK(staff.server.client().get("/media/" + first).status == 404);
+    CHECK(files() ==
+          std::set<std::string>{sha, sha + ".poster.png", second, second + ".poster.png"});
+    const auto left = rows();
+    REQUIRE(left.size() == 1);
+    CHECK(left[0][0].find("\"max_width\":320") != std::string::npos);
+    // What the screens play, and the film, are as they were.
+    CHECK(film_shown(screen, id) == second);
+    CHECK(staff.server.client().get("/media/" + second).status == 200);
+    CHECK(staff.editor.get("/api/v1/media/" + sha).json().at("playable") == true);
 }

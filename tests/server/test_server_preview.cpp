@@ -2,10 +2,6 @@
 // next to the server) over real HTTP, and the missing-glyph warnings.
 #include <catch2/catch.hpp>
 
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb_image.h>
-#undef STB_IMAGE_IMPLEMENTATION
-
 #include <cstdlib>
 #include <fstream>
 #include <future>
@@ -28,62 +24,6 @@ using nlohmann::json;
 namespace {
 
 const char* const kGrin = "\xF0\x9F\x98\x80";  // U+1F600: in none of the Noto CJK faces
-
-struct Pixels {
-    int w = 0;
-    int h = 0;
-    std::vector<unsigned char> rgb;
-
-    // Share of pixels of the most common colour.
-    double flattest_share() const {
-        std::map<unsigned, std::size_t> counts;
-        for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
-            ++counts[(unsigned{rgb[i]} << 16) | (unsigned{rgb[i + 1]} << 8) | rgb[i + 2]];
-        }
-        std::size_t most = 0;
-        for (const auto& [colour, n] : counts) most = std::max(most, n);
-        return static_cast<double>(most) / static_cast<double>(w * h);
-    }
-    // Share of pixels within 40 of the colour on every channel.
-    double share_near(int r, int g, int b) const {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) {
-            if (std::abs(rgb[i] - r) < 40 && std::abs(rgb[i + 1] - g) < 40 &&
-                std::abs(rgb[i + 2] - b) < 40) {
-                ++n;
-            }
-        }
-        return static_cast<double>(n) / static_cast<double>(w * h);
-    }
-    std::size_t differing_pixels(const Pixels& other) const {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i + 2 < rgb.size() && i + 2 < other.rgb.size(); i += 3) {
-            if (rgb[i] != other.rgb[i] || rgb[i + 1] != other.rgb[i + 1] ||
-                rgb[i + 2] != other.rgb[i + 2]) {
-                ++n;
-            }
-        }
-        return n;
-    }
-};
-
-// Decodes a PNG answer; fails the test when it is not one.
-Pixels decode_png(const HttpResponse& res) {
-    INFO(res.status << " " << res.header("content-type") << " " << res.body.substr(0, 300));
-    REQUIRE(res.status == 200);
-    REQUIRE(res.header("content-type") == "image/png");
-    REQUIRE(res.body.size() > 8);
-    REQUIRE(res.body.compare(1, 3, "PNG") == 0);
-    Pixels p;
-    int channels = 0;
-    std::unique_ptr<unsigned char, void (*)(void*)> data(
-        stbi_load_from_memory(reinterpret_cast<const unsigned char*>(res.body.data()),
-                              static_cast<int>(res.body.size()), &p.w, &p.h, &channels, 3),
-        stbi_image_free);
-    REQUIRE(data);
-    p.rgb.assign(data.get(), data.get() + static_cast<std::size_t>(p.w) * p.h * 3);
-    return p;
-}
 
 std::string percent_decoded(const std::string& text) {
     std::string out;

@@ -25,6 +25,7 @@
 #include "auth/tokens.hpp"
 #include "http/responses.hpp"
 #include "http/router.hpp"
+#include "media/converter.hpp"
 #include "publish/manifest_hub.hpp"
 #include "publish/publisher.hpp"
 #include "screens/screen_service.hpp"
@@ -772,4 +773,37 @@ TEST_CASE("store: a database URI is shown without its password", "[server][unit]
     CHECK(redacted_uri("postgresql://db.example:5432/signage") ==
           "postgresql://db.example:5432/signage");
     CHECK(redacted_uri("not a uri") == "not a uri");
+}
+
+TEST_CASE("convert: retry delays are whole seconds, each longer than the one before",
+          "[server][unit][convert]") {
+    using std::chrono::seconds;
+    auto delays = parse_retry_delays("60,600,3600", "--convert-retry-seconds");
+    REQUIRE(delays.ok());
+    CHECK(*delays == std::vector<seconds>{seconds(60), seconds(600), seconds(3600)});
+    auto none = parse_retry_delays("none", "--convert-retry-seconds");
+    REQUIRE(none.ok());
+    CHECK(none->empty());
+    for (const char* bad : {"", "0", "60,60", "600,60", "1,,2", "1.5", "-1", "60,", "soon"}) {
+        INFO(bad);
+        auto refused = parse_retry_delays(bad, "--convert-retry-seconds");
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().field == "--convert-retry-seconds");
+    }
+
+    // A failed row's retry was put off by the delay of its failure: read
+    // back whatever the millisecond of the second it failed in.
+    RenditionRecord failed;
+    failed.status = "failed";
+    failed.updated_at = "2026-11-22T08:30:00Z";
+    const std::int64_t at = 1'795'336'200'000;  // 2026-11-22T08:30:00Z in Unix ms
+    for (const std::int64_t within : {0, 1, 999}) {
+        for (int n = 1; n <= 3; ++n) {
+            INFO(within << " ms into the second, failure " << n);
+            failed.lease_until_ms =
+                at + within +
+                std::chrono::milliseconds((*delays)[static_cast<std::size_t>(n - 1)]).count();
+            CHECK(failures_before_retry(failed, *delays) == n);
+        }
+    }
 }

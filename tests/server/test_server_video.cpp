@@ -2,6 +2,10 @@
 // real HTTP against the real server, with films the ffmpeg program makes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "common/sha256.hpp"
@@ -417,4 +421,165 @@ TEST_CASE("video: the upload answer names a film's facts flat and its poster by 
     auto image = editor.put_bytes("/api/v1/media", make_png(40, 30), "image/png");
     REQUIRE(image.status == 201);
     CHECK_FALSE(image.json().contains("poster"));
+}
+
+namespace {
+
+using Rgb = std::array<int, 3>;
+
+// How a film keeps its colours: the matrix its 8-bit Y'CbCr is made with
+// (BT.709 or BT.601) and its range (full 0..255, or video 16..235).
+struct Coding {
+    bool bt709 = false;
+    bool full = false;
+};
+
+// `colour` kept as Y'CbCr `as` says, read back as RGB with `read`.
+Rgb through_yuv(const Rgb& colour, Coding as, Coding read) {
+    auto weights = [](Coding c) {
+        return c.bt709 ? std::pair{0.2126, 0.0722} : std::pair{0.299, 0.114};
+    };
+    const auto [kr, kb] = weights(as);
+    const double r = colour[0] / 255.0, g = colour[1] / 255.0, b = colour[2] / 255.0;
+    const double y = kr * r + (1 - kr - kb) * g + kb * b;
+    const double cb = (b - y) / (2 * (1 - kb)), cr = (r - y) / (2 * (1 - kr));
+    // Stored as 8-bit numbers...
+    const double luma = as.full ? 255.0 : 219.0, chroma = as.full ? 255.0 : 224.0;
+    const double Y = std::round((as.full ? 0 : 16) + luma * y);
+    const double Cb = std::round(128 + chroma * cb), Cr = std::round(128 + chroma * cr);
+    // ...and read.
+    const auto [rkr, rkb] = weights(read);
+    const double rl = read.full ? 255.0 : 219.0, rc = read.full ? 255.0 : 224.0;
+    const double y2 = (Y - (read.full ? 0 : 16)) / rl;
+    const double cb2 = (Cb - 128) / rc, cr2 = (Cr - 128) / rc;
+    const double r2 = y2 + 2 * (1 - rkr) * cr2, b2 = y2 + 2 * (1 - rkb) * cb2;
+    const double g2 = (y2 - rkr * r2 - rkb * b2) / (1 - rkr - rkb);
+    auto channel = [](double v) {
+        return static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255));
+    };
+    return {channel(r2), channel(g2), channel(b2)};
+}
+
+int farthest(const Rgb& a, const Rgb& b) {
+    int most = 0;
+    for (std::size_t i = 0; i < 3; ++i) most = std::max(most, std::abs(a[i] - b[i]));
+    return most;
+}
+
+// A second of one colour, its Y'CbCr made as `as` says, its stream tagged
+// with that matrix and range when `tagged`: H.264 in MP4, or VP9 in WebM
+// (whose decoder says full range as a tag, not as a yuvj pixel format).
+FilmSpec solid_film(const Rgb& colour, int w, int h, Coding as, bool tagged, bool vp9 = false) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%02X%02X%02X", colour[0], colour[1], colour[2]);
+    std::vector<std::string> options{"-vf", std::string("scale=out_color_matrix=")
+                                                .append(as.bt709 ? "bt709" : "bt601")
+                                                .append(":out_range=")
+                                                .append(as.full ? "pc" : "tv")};
+    if (tagged) {
+        options.insert(options.end(), {"-colorspace", as.bt709 ? "bt709" : "smpte170m",
+                                       "-color_range", as.full ? "pc" : "tv"});
+    }
+    return FilmSpec(vp9 ? "webm" : "mp4", vp9 ? "libvpx-vp9" : "libx264", {}, w, h, 1, 0,
+                    std::string("color=c=").append(hex), 25, options);
+}
+
+}  // namespace
+
+TEST_CASE("video: a film's poster has the colours a screen shows it in, by its matrix and range",
+          "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const Rgb colour{200, 60, 40};
+    constexpr int kTolerance = 5;
+    // What libswscale reads every film as unless told: BT.601, video range.
+    constexpr Coding kSwscaleDefault{false, false};
+    struct Case {
+        const char* what;
+        int width, height;
+        Coding as;
+        bool tagged;
+        bool vp9 = false;
+    };
+    for (const Case& c :
+         {Case{"HD, BT.709, tagged", 1280, 720, {true, false}, true},
+          Case{"HD, BT.709, untagged: by its size", 1280, 720, {true, false}, false},
+          Case{"SD, BT.709, tagged: the tag over its size", 640, 360, {true, false}, true},
+          Case{"SD, BT.601, full range, tagged (VP9)", 640, 360, {false, true}, true, true},
+          Case{"SD, BT.601, untagged: by its size", 640, 360, {false, false}, false}}) {
+        INFO(c.what);
+        auto up = upload(editor, make_film(films.path(), solid_film(colour, c.width, c.height, c.as,
+                                                                    c.tagged, c.vp9)));
+        REQUIRE(up.status == 201);
+        const Pixels poster = decode_png(server.client().get(
+            "/media/" + up.json().at("sha256").get<std::string>() + "/poster.png"));
+        const Rgb shown = poster.at(poster.w / 2, poster.h / 2);
+        INFO("poster " << shown[0] << "," << shown[1] << "," << shown[2]);
+        CHECK(farthest(shown, colour) <= kTolerance);
+        // Read as libswscale reads a film unless told, each of the others
+        // would miss the colour by more than the tolerance.
+        const bool as_default = !c.as.bt709 && !c.as.full;
+        const int miss = farthest(through_yuv(colour, c.as, kSwscaleDefault), colour);
+        INFO("read as BT.601 video range: off by " << miss);
+        CHECK((as_default ? miss <= 1 : miss > 2 * kTolerance));
+    }
+}
+
+TEST_CASE(
+    "video: films stored before posters were drawn or addressed get one when the server starts",
+    "[server][media][video]") {
+    TempDir films("films");
+    ServerFixture server;
+    auto editor = server.client(server.add_staff("editor", "editor"));
+    const Rgb colour{200, 60, 40};
+    auto upload_solid = [&](int width) {
+        auto up = upload(editor, make_film(films.path(), solid_film(colour, width, width * 9 / 16,
+                                                                    {true, false}, true)));
+        REQUIRE(up.status == 201);
+        return up.json();
+    };
+    // One as a film was stored before posters were drawn (no poster file,
+    // none recorded), one as before they were addressed by their sha256
+    // (the file, none recorded).
+    const json undrawn = upload_solid(640);
+    const json unaddressed = upload_solid(320);
+    const std::string undrawn_sha = undrawn.at("sha256");
+    const std::string unaddressed_sha = unaddressed.at("sha256");
+    const auto poster_file = [&](const std::string& sha) {
+        return server.data_dir() / "media" / sha.substr(0, 2) / (sha + ".poster.png");
+    };
+    REQUIRE(std::filesystem::remove(poster_file(undrawn_sha)));
+    REQUIRE(server
+                .query("UPDATE media_video SET poster_sha256 = NULL WHERE sha256 IN (?, ?) "
+                       "RETURNING sha256",
+                       {undrawn_sha, unaddressed_sha})
+                .size() == 2);
+    // What staff and screens see of them then: no poster.
+    auto anyone = server.client();
+    CHECK(editor.get("/api/v1/media/" + undrawn_sha).json().at("poster").is_null());
+    CHECK(editor.get("/api/v1/media/" + unaddressed_sha).json().at("poster").is_null());
+    CHECK(anyone.get("/media/" + undrawn_sha + "/poster.png").status == 404);
+    CHECK(anyone.get("/media/" + unaddressed.at("poster").get<std::string>()).status == 404);
+
+    server.restart();
+
+    for (const auto& [film, width, same_bytes] :
+         {std::tuple{undrawn, 640, false}, std::tuple{unaddressed, 320, true}}) {
+        const std::string sha = film.at("sha256");
+        INFO(sha);
+        const json entry = editor.get("/api/v1/media/" + sha).json();
+        REQUIRE(entry.at("poster").is_string());
+        const std::string poster_sha = entry.at("poster");
+        // Served at its own address and under the film's, the film's picture.
+        auto by_address = anyone.get("/media/" + poster_sha);
+        REQUIRE(by_address.status == 200);
+        CHECK(signage::sha256_hex(by_address.body) == poster_sha);
+        CHECK(anyone.get("/media/" + sha + "/poster.png").body == by_address.body);
+        const Pixels poster = decode_png(by_address);
+        CHECK(poster.w == width);
+        CHECK(farthest(poster.at(poster.w / 2, poster.h / 2), colour) <= 5);
+        // The poster that was there is kept as it was.
+        if (same_bytes) CHECK(poster_sha == film.at("poster"));
+    }
 }

@@ -90,6 +90,7 @@ namespace signage {
     X(video_undecodable, "", "a film cut short or damaged (no first frame)")                    \
     X(video_converting, "group progress", "a film still converting for a group's screens")      \
     X(video_conversion_failed, "group error", "a film that could not be converted for a group") \
+    X(nothing_failed, "", "a retry asked of a film none of whose conversions failed")           \
     X(wrong_status, "status", "the item's status does not allow it")                            \
     X(own_work, "", "a reviewer may not approve their own work")                                \
     X(stale, "revision", "changed since it was looked at (revision: the current one)")          \

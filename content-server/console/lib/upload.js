@@ -3,8 +3,8 @@
 import { t } from '../i18n.js';
 import { api, ApiError } from './api.js';
 import { button, el, filePicker, input, say } from './dom.js';
-import { fmtBytes } from './format.js';
-import { authHeaders } from './session.js';
+import { fmtBytes, fmtTime } from './format.js';
+import { authHeaders, can } from './session.js';
 import { withUnit } from './units.js';
 
 // Uploads a file to PUT /api/v1/media with a progress bar; resolves to the media JSON.
@@ -50,15 +50,22 @@ export function converting(m) {
 }
 
 // A film's conversion for the screens, as the library reports it: "转换中 45%"
-// with a bar while it runs, why when it failed; empty when there is nothing
-// to say (it plays everywhere as it is, or its renditions are done).
-export function conversionState(m) {
+// with a bar while it runs, why when it failed and when the server tries
+// again; empty when there is nothing to say (it plays everywhere as it is,
+// or its renditions are done). With `retried`, an editor gets a button that
+// asks for the failed conversion again now; `retried` gets the server's
+// answer (the film, converting again).
+export function conversionState(m, retried) {
   const box = el('div', { className: 'conversion' });
   const rs = m.renditions || [];
   const failed = rs.find((r) => r.status === 'failed');
   if (failed) {
     box.dataset.conversion = 'failed';
     box.append(el('small', { textContent: t('film.convert_failed', failed.error) }));
+    if (failed.retry_at) box.append(' ', el('small', { className: 'muted', textContent: t('film.retry_at', fmtTime(failed.retry_at)) }));
+    if (retried && can('editor')) {
+      box.append(' ', button(t('film.retry'), async () => retried(await api('POST', '/media/' + m.sha256 + '/renditions/retry'))));
+    }
   } else if (converting(m)) {
     const running = rs.filter((r) => r.status !== 'done');
     const pct = Math.min(...running.map((r) => r.progress));
@@ -97,14 +104,14 @@ export function mediaPicker(name, value, onChange, kind = 'image') {
   let state = el('div', { className: 'conversion' });
   const showState = (m) => {
     if (hidden.value !== m.sha256) return;  // another was chosen since
-    const fresh = conversionState(m);
+    const fresh = conversionState(m, follow);
     state.replaceWith(fresh);
     state = fresh;
   };
-  const follow = (m) => {
+  function follow(m) {
     showState(m);
     if (converting(m)) followConversion(m.sha256, showState, () => state.isConnected && hidden.value === m.sha256);
-  };
+  }
   const chosen = (m) => {
     hidden.value = m.sha256;
     hidden.dataset.durationMs = m.video ? m.video.duration_ms : '';

@@ -71,17 +71,21 @@ function actionsCell(m, reload) {
 function mediaRow(m, reload) {
   // A film: its poster, its length, and its codec under its frame size.
   const duration = m.video ? t('media.seconds', Math.round(m.video.duration_ms / 100) / 10) : '—';
-  // Under it, its conversion for the screens, followed while it runs.
-  let state = m.video ? conversionState(m) : null;
+  // Under it, its conversion for the screens, followed while it runs (and
+  // again once an editor asks for a failed one again).
+  let state = null;
+  const show = (fresh) => {
+    const next = conversionState(fresh, follow);
+    if (state) state.replaceWith(next);
+    state = next;
+  };
+  function follow(fresh) {
+    show(fresh);
+    if (converting(fresh)) followConversion(fresh.sha256, show, () => state.isConnected);
+  }
+  if (m.video) follow(m);
   const size = m.video ? el('td', {}, `${m.video.width}×${m.video.height}`, el('br'), el('small', { className: 'muted', textContent: m.video.codec }), state)
     : td(`${m.width}×${m.height}`);
-  if (m.video && converting(m)) {
-    followConversion(m.sha256, (fresh) => {
-      const next = conversionState(fresh);
-      state.replaceWith(next);
-      state = next;
-    }, () => state.isConnected);
-  }
   return el('tr', { dataset: { sha: m.sha256 } },
     el('td', {}, el('a', { href: '/media/' + m.sha256, target: '_blank' },
       el('img', { className: 'thumb', src: thumbSrc(m), alt: m.name, loading: 'lazy' }))),

@@ -16,6 +16,7 @@
 #include "media/media_store.hpp"
 #include "media/video_profile.hpp"
 #include "metrics/metrics.hpp"
+#include "protocol/time.hpp"
 #include "units/unit_service.hpp"
 
 namespace signage::server {
@@ -67,8 +68,9 @@ nlohmann::json media_json(const MediaInfo& m) {
 // What the library says of a film's conversions to the screen profiles in
 // use: "renditions" (one per profile it does not fit, with the groups that
 // have it, status, progress 0..100, the rendition's sha256 when done, why
-// when failed) and "playable" (every group can play it now: it fits their
-// profile or its rendition is done; with no groups, the default profile).
+// when failed and when it is tried again, if it is) and "playable" (every
+// group can play it now: it fits their profile or its rendition is done;
+// with no groups, the default profile).
 void add_renditions(nlohmann::json& j, const MediaInfo& m, const std::vector<ProfileUse>& uses,
                     const std::vector<RenditionRecord>& rows) {
     if (!m.video) return;
@@ -86,7 +88,13 @@ void add_renditions(nlohmann::json& j, const MediaInfo& m, const std::vector<Pro
                              {"status", status},
                              {"progress", r ? static_cast<int>(r->progress * 100 + 0.5) : 0}};
         if (r && status == "done") entry["sha256"] = r->rendition_sha256;
-        if (r && status == "failed") entry["error"] = r->error;
+        if (r && status == "failed") {
+            entry["error"] = r->error;
+            if (r->lease_until_ms > 0) {
+                entry["retry_at"] = protocol::format_iso8601(
+                    protocol::Timestamp(std::chrono::seconds(r->lease_until_ms / 1000)));
+            }
+        }
         list.push_back(std::move(entry));
     }
     j["renditions"] = std::move(list);
@@ -184,6 +192,17 @@ Result<LibraryContext> library_context(Services& s) {
     return ctx;
 }
 
+// 200 with the medium `sha` as the library lists it; 404 when unknown or
+// a rendition.
+Result<Response> library_entry_response(Services& s, const std::string& sha, const User& by) {
+    auto entry = s.media.entry(sha, by);
+    if (!entry) return entry.error();
+    if (!*entry) return make_error(ErrorCode::not_found, "no media " + sha, "sha256");
+    auto ctx = library_context(s);
+    if (!ctx) return ctx.error();
+    return http::json_response(200, library_entry_json(**entry, ctx->usage, ctx->uses, ctx->rows));
+}
+
 Status check_sha256_param(const std::string& sha) {
     if (!is_sha256_hex(sha)) {
         return make_error(ErrorCode::invalid, "a media address is 64 lowercase hex digits",
@@ -270,13 +289,7 @@ void add_media_routes(http::Router& router, Services& s) {
             {.access = Access::staff(), .path_name = "media"}, [&s](Call& c) -> Result<Response> {
                 const std::string& sha = c.req.params.at(0);
                 if (auto st = check_sha256_param(sha); !st) return st.error();
-                auto entry = s.media.entry(sha, c.user());
-                if (!entry) return entry.error();
-                if (!*entry) return make_error(ErrorCode::not_found, "no media " + sha, "sha256");
-                auto ctx = library_context(s);
-                if (!ctx) return ctx.error();
-                return http::json_response(
-                    200, library_entry_json(**entry, ctx->usage, ctx->uses, ctx->rows));
+                return library_entry_response(s, sha, c.user());
             });
 
     api.add(Method::patch, "/api/v1/media/{sha256}",
@@ -313,6 +326,26 @@ void add_media_routes(http::Router& router, Services& s) {
                 Response res;
                 res.status = 204;
                 return res;
+            });
+
+    // A film's failed conversions tried again now, as staff ask (editors;
+    // audited): the film as the library lists it.
+    api.add(Method::post, "/api/v1/media/{sha256}/renditions/retry",
+            {.access = Access::roles({Role::editor}),
+             .path_name = "media",
+             .body = RouteSpec::Body::optional_object},
+            [&s](Call& c) -> Result<Response> {
+                const std::string& sha = c.req.params.at(0);
+                if (auto st = check_sha256_param(sha); !st) return st.error();
+                auto queued = s.converter.retry(sha, c.user().id);
+                if (!queued) return queued.error();
+                if (*queued == 0) {
+                    return make_error(ErrorCode::conflict,
+                                      "no conversion of " + sha + " has failed: none to try again",
+                                      "sha256")
+                        .because(ErrorReason::nothing_failed);
+                }
+                return library_entry_response(s, sha, c.user());
             });
 
     // A film's poster frame (a PNG drawn at upload): public and immutable as

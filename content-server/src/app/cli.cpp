@@ -317,6 +317,11 @@ int run_cli(int argc, char** argv) {
                    "film's length plus 120 s)")
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{24} * 3600 * 1000))
         ->capture_default_str();
+    std::string convert_retry = "60,600,3600";
+    app.add_option("--convert-retry-seconds", convert_retry,
+                   "after a film conversion fails, it is tried again after each of these "
+                   "delays in turn (whole seconds, each longer than the one before; none: never)")
+        ->capture_default_str();
     std::int64_t preview_seconds = config.preview_timeout.count() / 1000;
     app.add_option("--preview-timeout", preview_seconds,
                    "seconds a preview may take to render before it is stopped")
@@ -572,6 +577,11 @@ int run_cli(int argc, char** argv) {
     config.preview_timeout = std::chrono::seconds{preview_seconds};
     config.convert.ffmpeg = ffmpeg;
     config.convert.timeout = std::chrono::milliseconds{convert_timeout_ms};
+    auto retry_delays = parse_retry_delays(convert_retry, "--convert-retry-seconds");
+    if (!retry_delays) {
+        return usage_error("--convert-retry-seconds: " + retry_delays.error().message);
+    }
+    config.convert.retry_delays = std::move(*retry_delays);
     if (!ffmpeg.empty() && ::access(ffmpeg.c_str(), X_OK) != 0) {
         return usage_error("--ffmpeg: " + ffmpeg + " is not an executable file");
     }

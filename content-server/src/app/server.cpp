@@ -311,7 +311,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.media = std::make_unique<MediaStore>(config.media_path(), *m.store, config.media,
                                            !config.media_dir.empty());
     m.media->remove_leftovers();
-    m.media->address_posters();
+    m.media->backfill_posters();
     m.auth = std::make_unique<Authenticator>(*m.store, config.session_ttl);
     m.accounts = std::make_unique<AccountService>(*m.store);
     m.screens = std::make_unique<ScreenService>(*m.store);

@@ -9,10 +9,13 @@
 #include <sstream>
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/fault.hpp"
 #include "common/fs.hpp"
 #include "preview/child_process.hpp"
+#include "protocol/time.hpp"
+#include "store/audit_json.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
 
@@ -29,11 +32,19 @@ constexpr std::chrono::milliseconds kProgressEvery{250};
 constexpr std::chrono::milliseconds kLease{120000};
 constexpr std::chrono::milliseconds kLeaseRenewEvery{30000};
 constexpr std::chrono::milliseconds kLeaseCheckEvery{60000};
+// Renditions no group needs are looked for at least this often.
+constexpr std::chrono::milliseconds kSweepEvery{3600000};
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// The time `ms` (Unix milliseconds) as updated_at is written, in whole
+// seconds.
+std::string iso8601_of(std::int64_t ms) {
+    return protocol::format_iso8601(protocol::Timestamp(std::chrono::seconds(ms / 1000)));
 }
 
 std::chrono::milliseconds time_limit(const ConvertConfig& config, const VideoInfo& film) {
@@ -118,6 +129,52 @@ std::vector<std::string> convert_arguments(const VideoInfo& film,
     return args;
 }
 
+Result<std::vector<std::chrono::seconds>> parse_retry_delays(std::string_view text,
+                                                             const std::string& field) {
+    std::vector<std::chrono::seconds> out;
+    if (text == "none") return out;
+    auto refuse = [&] {
+        return make_error(
+            ErrorCode::invalid,
+            "give whole seconds, each more than the one before (60,600,3600), or none", field);
+    };
+    for (std::size_t begin = 0; begin <= text.size();) {
+        std::size_t end = text.find(',', begin);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view item = text.substr(begin, end - begin);
+        std::int64_t seconds = 0;
+        const auto [rest, ec] = std::from_chars(item.data(), item.data() + item.size(), seconds);
+        if (item.empty() || ec != std::errc{} || rest != item.data() + item.size() ||
+            seconds <= 0 || seconds > 7 * 24 * 3600 ||
+            (!out.empty() && seconds <= out.back().count())) {
+            return refuse();
+        }
+        out.emplace_back(seconds);
+        begin = end + 1;
+    }
+    return out;
+}
+
+int failures_before_retry(const RenditionRecord& failed,
+                          const std::vector<std::chrono::seconds>& delays) {
+    auto failed_at = protocol::parse_iso8601(failed.updated_at);
+    if (!failed_at) return 1;
+    // The failure was at updated_at or within its second, and the retry
+    // put off from it by one of the delays: whole seconds, each longer
+    // than the one before, so only one fits.
+    const std::int64_t gap =
+        failed.lease_until_ms -
+        std::chrono::duration_cast<std::chrono::milliseconds>(failed_at->time_since_epoch())
+            .count();
+    int failures = 1;
+    for (std::size_t i = 0; i < delays.size(); ++i) {
+        if (std::chrono::milliseconds(delays[i]).count() <= gap) {
+            failures = static_cast<int>(i) + 1;
+        }
+    }
+    return failures;
+}
+
 std::string last_lines(const std::string& text, std::size_t lines) {
     std::vector<std::string> kept;
     std::istringstream in(text);
@@ -183,6 +240,7 @@ void Converter::schedule() {
     {
         std::lock_guard lock(mutex_);
         pending_ = true;
+        sweep_asked_ = true;  // a profile may have gone
     }
     wake_.notify_all();
 }
@@ -200,33 +258,127 @@ void Converter::run() {
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kNice);
     const bool shared = store_.shared();
     while (!stopping_) {
+        RenditionRecord before;
         auto next = store_.write([&](Tx& tx) -> Result<std::optional<RenditionRecord>> {
             const std::int64_t now = now_ms();
-            return tx.media().claim_rendition(instance_, now, now + kLease.count(), shared);
+            return tx.media().claim_rendition(instance_, now, now + kLease.count(), shared, before);
         });
         if (!next) {
             spdlog::error("convert: cannot read the queue: {}", next.error().to_string());
         } else if (*next) {
-            convert(std::move(**next));
+            // A failed one whose retry is due goes on counting its failures;
+            // one cut short (a stop, a crash) counts from none.
+            const int failures =
+                before.status == "failed" ? failures_before_retry(before, config_.retry_delays) : 0;
+            convert(std::move(**next), failures);
+            // Manifests may have moved on from renditions no group has now.
+            std::lock_guard lock(mutex_);
+            sweep_asked_ = true;
             continue;
         }
-        std::unique_lock lock(mutex_);
-        if (shared) {
-            wake_.wait_for(lock, kLeaseCheckEvery, [this] { return pending_ || stopping_; });
-        } else {
-            wake_.wait(lock, [this] { return pending_ || stopping_; });
-        }
-        pending_ = false;
+        idle();
     }
 }
 
-void Converter::convert(RenditionRecord work) {
+void Converter::idle() {
+    const auto now = std::chrono::steady_clock::now();
+    bool sweep = now >= next_sweep_;
+    {
+        std::lock_guard lock(mutex_);
+        sweep = sweep || sweep_asked_;
+        sweep_asked_ = false;
+    }
+    if (sweep) {
+        next_sweep_ = now + kSweepEvery;
+        auto swept = media_.sweep_renditions();
+        if (!swept) {
+            spdlog::error("convert: renditions no group needs not removed: {}",
+                          swept.error().to_string());
+        } else if (*swept > 0) {
+            spdlog::info("convert: {} conversion(s) for screen profiles no group has removed",
+                         *swept);
+        }
+    }
+    // When the next failed conversion is to be tried again.
+    std::optional<std::int64_t> due;
+    auto rows = store_.read(
+        [](Tx& tx) -> Result<std::vector<RenditionRecord>> { return tx.media().renditions({}); });
+    if (!rows) {
+        spdlog::error("convert: cannot read the conversions: {}", rows.error().to_string());
+    } else {
+        for (const RenditionRecord& r : *rows) {
+            if (r.status == "failed" && r.lease_until_ms > 0) {
+                due = std::min(due.value_or(r.lease_until_ms), r.lease_until_ms);
+            }
+        }
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep_ - now);
+    if (store_.shared()) wait = std::min(wait, kLeaseCheckEvery);
+    if (due) {
+        wait = std::min(wait,
+                        std::chrono::milliseconds(std::max<std::int64_t>(0, *due - now_ms()) + 1));
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, wait, [this] { return pending_ || stopping_; });
+    pending_ = false;
+}
+
+Result<int> Converter::retry(const std::string& film, std::int64_t actor) {
+    auto queued = store_.write([&](Tx& tx) -> Result<int> {
+        auto found = tx.media().find(film);
+        if (!found || !found->rendition_of.empty()) {
+            return make_error(ErrorCode::not_found, "no media " + film, "sha256");
+        }
+        const std::string now = now_iso8601();
+        nlohmann::json failed = nlohmann::json::array();
+        for (RenditionRecord r : tx.media().renditions(film)) {
+            if (r.status != "failed") continue;
+            failed.push_back({{"profile", nlohmann::json::parse(r.profile_key, nullptr, false)},
+                              {"error", r.error}});
+            r.status = "queued";
+            r.progress = 0;
+            r.error.clear();
+            r.claimed_by.clear();
+            r.lease_until_ms = 0;
+            r.updated_at = now;
+            tx.media().save_rendition(r);
+        }
+        if (!failed.empty()) {
+            tx.audit().record(actor, "retry_conversion", "media", film,
+                              dump_audit({{"failed", failed}}), dump_audit({{"status", "queued"}}));
+        }
+        return static_cast<int>(failed.size());
+    });
+    if (queued && *queued > 0) {
+        spdlog::info("convert: {} conversion(s) of {} queued again, as staff asked", *queued, film);
+        {
+            std::lock_guard lock(mutex_);
+            pending_ = true;
+        }
+        wake_.notify_all();
+    }
+    return queued;
+}
+
+void Converter::convert(RenditionRecord work, int failures) {
     auto fail = [&](std::string why) {
-        spdlog::warn("convert: {} for {} failed: {}", work.original_sha256, work.profile_key, why);
+        // Tried again after the next delay, if there is one left.
+        const std::int64_t now = now_ms();
+        const auto& delays = config_.retry_delays;
+        const bool again = static_cast<std::size_t>(failures) < delays.size();
         work.status = "failed";
-        work.lease_until_ms = 0;
+        work.claimed_by.clear();
+        work.updated_at = iso8601_of(now);
+        work.lease_until_ms =
+            again
+                ? now +
+                      std::chrono::milliseconds(delays[static_cast<std::size_t>(failures)]).count()
+                : 0;
+        spdlog::warn("convert: {} for {} failed (attempt {}): {}; {}", work.original_sha256,
+                     work.profile_key, failures + 1, why,
+                     again ? "tried again at " + iso8601_of(work.lease_until_ms)
+                           : std::string("not tried again unless staff ask"));
         work.error = std::move(why);
-        work.updated_at = now_iso8601();
         save(work);
     };
     auto film = media_.find(work.original_sha256);

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include "common/mapped_file.hpp"
 #include "common/sha256.hpp"
 #include "media/sniff.hpp"
+#include "media/video_profile.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/slide.hpp"
 #include "store/audit_json.hpp"
@@ -372,26 +374,59 @@ Result<MediaInfo> MediaStore::ingest_rendition(const std::filesystem::path& file
     return ingest_film(file, size, "mp4", Uploader{}, nullptr, name, original.sha256);
 }
 
-void MediaStore::address_posters() {
+Result<std::string> MediaStore::draw_poster_again(const MediaInfo& film) {
+    const auto path = path_for(film.sha256);
+    std::array<char, 64> head{};
+    std::ifstream in(path, std::ios::binary);
+    in.read(head.data(), head.size());
+    const auto container =
+        sniff_video_container(std::string_view(head.data(), static_cast<std::size_t>(in.gcount())));
+    if (!container) return make_error(ErrorCode::io, "its file cannot be read as a film");
+    auto probed = probe_video(path, *container, limits_.video);
+    if (!probed) return probed.error();
+    std::lock_guard lock(files_mutex_);
+    if (auto st = write_file_atomic(poster_path_for(film.sha256), probed->poster_png); !st) {
+        return st.error();
+    }
+    return sha256_hex(probed->poster_png);
+}
+
+void MediaStore::backfill_posters() {
     auto films = store_.read(
         [](Tx& tx) -> Result<std::vector<MediaInfo>> { return tx.media().original_films(); });
     if (!films) {
         spdlog::error("media: cannot list films: {}", films.error().to_string());
         return;
     }
+    int drawn = 0, addressed = 0;
     for (const MediaInfo& film : *films) {
-        if (!film.video || !film.video->poster_sha256.empty()) continue;
-        auto poster = sha256_file(poster_path_for(film.sha256));
+        if (!film.video) continue;
+        std::error_code ec;
+        Result<std::string> poster = std::string();
+        if (!std::filesystem::is_regular_file(poster_path_for(film.sha256), ec)) {
+            poster = draw_poster_again(film);
+            if (poster) ++drawn;
+        } else if (film.video->poster_sha256.empty()) {
+            poster = sha256_file(poster_path_for(film.sha256));
+            if (poster) ++addressed;
+        } else {
+            continue;
+        }
         if (!poster) {
-            spdlog::warn("media: the poster of {} cannot be read: {}", film.sha256,
+            spdlog::warn("media: the film {} has no poster, and none can be made: {}", film.sha256,
                          poster.error().to_string());
             continue;
         }
+        if (*poster == film.video->poster_sha256) continue;
         auto saved = store_.write([&](Tx& tx) -> Status {
             tx.media().set_poster(film.sha256, *poster);
             return {};
         });
         if (!saved) spdlog::error("media: {}", saved.error().to_string());
+    }
+    if (drawn + addressed > 0) {
+        spdlog::info("media: posters drawn for {} film(s) that had none, {} addressed by sha256",
+                     drawn, addressed);
     }
 }
 
@@ -466,11 +501,77 @@ Result<MediaInfo> MediaStore::rename(const std::string& sha256, const std::strin
     });
 }
 
+void MediaStore::set_aside(const std::string& sha256, SetAside& aside) const {
+    for (const auto& file : {path_for(sha256), poster_path_for(sha256)}) {
+        std::error_code ec;
+        if (!std::filesystem::exists(file, ec)) continue;
+        auto waiting = temporary_path_for(file);
+        std::filesystem::rename(file, waiting, ec);
+        if (ec) {
+            spdlog::warn("media: {} cannot be set aside: {}", file.string(), ec.message());
+            continue;
+        }
+        aside.emplace_back(file, std::move(waiting));
+    }
+}
+
+void MediaStore::settle(const SetAside& aside, bool committed) {
+    for (const auto& [file, waiting] : aside) {
+        std::error_code ec;
+        if (!committed) {
+            std::filesystem::rename(waiting, file, ec);
+        } else if (!std::filesystem::remove(waiting, ec) || ec) {
+            spdlog::warn("media: {} deleted, but its file could not be removed: {}", file.string(),
+                         ec ? ec.message() : "it was not there");
+        }
+    }
+}
+
+Result<int> MediaStore::sweep_renditions() {
+    std::lock_guard lock(files_mutex_);
+    SetAside aside;
+    auto swept = store_.write([&](Tx& tx) -> Result<int> {
+        std::set<std::string> in_use;
+        for (const ProfileUse& use : profile_uses(tx.groups().list())) {
+            in_use.insert(rendition_key(use.profile));
+        }
+        std::optional<MediaUsage> usage;  // read once, when needed
+        int removed = 0, kept = 0;
+        for (const RenditionRecord& r : tx.media().renditions({})) {
+            if (in_use.count(r.profile_key) > 0) continue;
+            if (r.status == "converting") {
+                ++kept;
+                continue;
+            }
+            if (!r.rendition_sha256.empty()) {
+                if (!usage) usage = media_usage(tx);
+                if (usage->count(r.rendition_sha256) > 0) {
+                    ++kept;
+                    continue;
+                }
+                tx.media().remove(r.rendition_sha256);
+                set_aside(r.rendition_sha256, aside);
+            }
+            tx.media().remove_rendition(r.original_sha256, r.profile_key);
+            ++removed;
+        }
+        if (kept > 0) {
+            spdlog::info(
+                "media: {} conversion(s) for screen profiles no group has kept for now: "
+                "converting, or named by a slide or a current manifest",
+                kept);
+        }
+        return removed;
+    });
+    settle(aside, swept.ok());
+    return swept;
+}
+
 Status MediaStore::remove(const std::string& sha256, const User& by) {
     const std::int64_t actor = by.id;
     std::lock_guard lock(files_mutex_);
     std::vector<std::string> gone{sha256};  // whose files go
-    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> set_aside;  // file, aside
+    SetAside aside;
     auto removed = store_.write([&](Tx& tx) -> Status {
         auto found = tx.media().find(sha256);
         if (!found) return make_error(ErrorCode::not_found, "no media " + sha256, "sha256");
@@ -511,36 +612,11 @@ Status MediaStore::remove(const std::string& sha256, const User& by) {
         // the same content on another instance sharing the directory looks
         // for them (keep()); they go once the deletion commits, and come
         // back if it does not.
-        for (const std::string& sha : gone) {
-            for (const auto& file : {path_for(sha), poster_path_for(sha)}) {
-                std::error_code ec;
-                if (!std::filesystem::exists(file, ec)) continue;
-                auto aside = temporary_path_for(file);
-                std::filesystem::rename(file, aside, ec);
-                if (ec) {
-                    spdlog::warn("media: {} cannot be set aside: {}", file.string(), ec.message());
-                    continue;
-                }
-                set_aside.emplace_back(file, std::move(aside));
-            }
-        }
+        for (const std::string& sha : gone) set_aside(sha, aside);
         return {};
     });
-    if (!removed) {
-        for (const auto& [file, aside] : set_aside) {
-            std::error_code ec;
-            std::filesystem::rename(aside, file, ec);
-        }
-        return removed;
-    }
-    for (const auto& [file, aside] : set_aside) {
-        std::error_code ec;
-        if (!std::filesystem::remove(aside, ec) || ec) {
-            spdlog::warn("media: {} deleted, but its file could not be removed: {}", file.string(),
-                         ec ? ec.message() : "it was not there");
-        }
-    }
-    return {};
+    settle(aside, removed.ok());
+    return removed;
 }
 
 }  // namespace signage::server

@@ -143,6 +143,15 @@ class MediaStore {
     // of it (it stays for the others).
     Status remove(const std::string& sha256, const User& by);
 
+    // Removes the conversions to screen profiles no group has any more
+    // (a group's profile changed, or the group went; the default profile
+    // always counts as had): each one's record, and its rendition's record,
+    // file and poster. A rendition that a slide or a group's current
+    // manifest still names is kept, with its record, and so is a
+    // conversion running now: a later sweep takes them. How many
+    // conversions went.
+    Result<int> sweep_renditions();
+
     std::filesystem::path path_for(std::string_view sha256) const;
     // A film's poster frame (PNG), next to its file.
     std::filesystem::path poster_path_for(std::string_view sha256) const;
@@ -155,11 +164,25 @@ class MediaStore {
     void remove_leftovers();
     bool shared() const { return shared_; }
     const std::filesystem::path& dir() const { return dir_; }
-    // Records the sha256 of each film's poster stored before posters were
-    // addressed by it (schema 13). Called once at start.
-    void address_posters();
+    // Gives every uploaded film a poster: one whose poster file is missing
+    // (stored before posters were drawn, or the file lost) has it drawn
+    // from the film again, and one stored before posters were addressed by
+    // their sha256 (schema 13) has it recorded. Logs what it did, and why
+    // a film still has none. Called once at start, before serving.
+    void backfill_posters();
 
   private:
+    // Files of deleted media moved aside inside the deletion's write
+    // transaction (file, where it waits): removed once it commits, put
+    // back if it does not.
+    using SetAside = std::vector<std::pair<std::filesystem::path, std::filesystem::path>>;
+    // Under files_mutex_, inside the write transaction: sets aside the
+    // file and the poster of the medium `sha256`.
+    void set_aside(const std::string& sha256, SetAside& aside) const;
+    // After the transaction: removes what was set aside, or puts it back.
+    static void settle(const SetAside& aside, bool committed);
+    // Draws `film`'s poster from its file and stores it: its sha256.
+    Result<std::string> draw_poster_again(const MediaInfo& film);
     Result<MediaInfo> ingest_film(const std::filesystem::path& file, std::uint64_t size,
                                   const std::string& container, const Uploader& uploaded_by,
                                   bool* created, const std::string& name,

@@ -324,7 +324,34 @@ struct FrameReader {
     }
 };
 
-// The frame as a PNG at most kPosterMaxWidth wide (libswscale, libpng).
+// The colour matrix a screen shows `frame` with (player/render/src/video.cpp),
+// as libswscale names it: the one its stream says (BT.709, or BT.601 for
+// BT.470BG, SMPTE 170M and FCC), by its size when untagged or another
+// (BT.709 above 576 lines, as players do).
+int screen_matrix(const AVFrame& frame) {
+    switch (frame.colorspace) {
+        case AVCOL_SPC_BT709:
+            return SWS_CS_ITU709;
+        case AVCOL_SPC_BT470BG:
+        case AVCOL_SPC_SMPTE170M:
+        case AVCOL_SPC_FCC:
+            return SWS_CS_ITU601;
+        default:
+            return frame.height > 576 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+    }
+}
+
+// Whether `frame` uses the full 0..255 range (JPEG) rather than video
+// range (16..235), as the screen reads it.
+bool full_range(const AVFrame& frame) {
+    const auto format = static_cast<AVPixelFormat>(frame.format);
+    return frame.color_range == AVCOL_RANGE_JPEG || format == AV_PIX_FMT_YUVJ420P ||
+           format == AV_PIX_FMT_YUVJ422P || format == AV_PIX_FMT_YUVJ444P;
+}
+
+// The frame as a PNG at most kPosterMaxWidth wide (libswscale, libpng), in
+// the colours a screen shows it with: libswscale would otherwise read every
+// film as BT.601 video range.
 Status draw_poster(const AVFrame& frame, ProbedVideo& out) {
     const int width = std::min(frame.width, kPosterMaxWidth);
     const int height = std::max(
@@ -333,6 +360,12 @@ Status draw_poster(const AVFrame& frame, ProbedVideo& out) {
         sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), width,
                        height, AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr));
     if (!scale) return undecodable("its frames cannot be converted to RGB");
+    // RGB out is full range; brightness 0, contrast and saturation 1 (16.16).
+    if (sws_setColorspaceDetails(scale.get(), sws_getCoefficients(screen_matrix(frame)),
+                                 full_range(frame) ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1,
+                                 0, 1 << 16, 1 << 16) < 0) {
+        spdlog::warn("media: a poster's colours cannot be set; it is drawn as BT.601");
+    }
     const auto stride = static_cast<std::size_t>(width) * 3;
     std::vector<std::uint8_t> rgb(stride * static_cast<std::size_t>(height));
     std::array<std::uint8_t*, 4> planes{rgb.data(), nullptr, nullptr, nullptr};

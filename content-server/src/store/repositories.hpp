@@ -242,13 +242,18 @@ class MediaRepository {
     // Takes the next one to run for `instance` until `lease_until_ms`: one
     // left converting first (by a stop, a crash, or an instance whose lease
     // ran out by `now_ms`; with `honour_leases` false, any), then the oldest
-    // queued; nullopt when none waits. Call it in a write transaction, so
-    // two instances never take the same one.
+    // queued, then a failed one whose retry is due (lease_until_ms from 1 to
+    // `now_ms`); nullopt when none waits. `before` receives the row as it
+    // was. Call it in a write transaction, so two instances never take the
+    // same one.
     virtual std::optional<RenditionRecord> claim_rendition(const std::string& instance,
                                                            std::int64_t now_ms,
                                                            std::int64_t lease_until_ms,
-                                                           bool honour_leases) = 0;
+                                                           bool honour_leases,
+                                                           RenditionRecord& before) = 0;
     virtual void remove_renditions(const std::string& original) = 0;
+    // The record of one conversion.
+    virtual void remove_rendition(const std::string& original, const std::string& profile_key) = 0;
 };
 
 // Prize claims and quiz results as screens report them.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -97,11 +98,48 @@ struct VideoDecoder::Impl {
     std::string hardware_missing;
     AVPixelFormat hw_format = AV_PIX_FMT_NONE;
     std::unique_ptr<AVBufferRef, BufferUnref> hw_device;
+    // A hardware decoder decodes (and may fail: fall_back_to_software);
+    // the stream's own libavcodec decoder takes over when it does.
+    bool hardware = false;
+    const AVCodec* software = nullptr;
+    std::string file;                // the film, as the failed hardware is remembered
+    int fail_after = 0;              // testing::fail_hardware_after
+    std::int64_t device_frames = 0;  // frames the hardware decoder gave
+    // Where this pass's packets begin (the start, or start_at_s), the
+    // latest presentation time queued this pass, and after a fall back the
+    // one up to which frames were queued already (nullopt: none).
+    std::int64_t pass_from = 0;
+    std::optional<std::int64_t> last_pts;
+    std::optional<std::int64_t> resume_after;
+    // After a fall back: the sound is decoded up to here already (the
+    // film's time); packets that end before it are left out.
+    std::optional<double> sound_resume_at;
 };
 
 namespace {
 
 std::atomic<HwDecode> g_hardware{HwDecode::automatic};
+std::atomic<int> g_fail_hardware_after{0};
+
+// The films whose hardware decoding failed in this process, with why:
+// they are decoded in software from then on.
+std::mutex g_failed_mu;
+std::map<std::string, std::string> g_hardware_failed;
+
+std::optional<std::string> hardware_failed_on(const std::string& file) {
+    std::lock_guard lock(g_failed_mu);
+    const auto it = g_hardware_failed.find(file);
+    if (it == g_hardware_failed.end()) return std::nullopt;
+    return it->second;
+}
+
+void remember_hardware_failed(const std::string& file, const std::string& why) {
+    std::lock_guard lock(g_failed_mu);
+    g_hardware_failed[file] = why;
+}
+
+// What became of a frame handed to the queue.
+enum class FrameHandOff { queued, stop, device_failed };
 
 // Logs how films of `codec` are decoded, once per codec and way.
 void log_decoding_once(const std::string& codec, const std::string& how,
@@ -134,6 +172,10 @@ void set_hardware_decoding(HwDecode mode) {
 
 HwDecode hardware_decoding() {
     return g_hardware.load();
+}
+
+void testing::fail_hardware_after(int frames) {
+    g_fail_hardware_after = std::max(0, frames);
 }
 
 Result<HwDecode> parse_hwdec(std::string_view text) {
@@ -196,6 +238,25 @@ Status VideoDecoder::open_v4l2m2m(Impl& m, const AVCodec* decoder, const AVStrea
     return {};
 }
 
+Status VideoDecoder::open_software(Impl& m) {
+    const AVStream* st = m.format->streams[m.stream];
+    std::unique_ptr<AVCodecContext, CodecFree> ctx(avcodec_alloc_context3(m.software));
+    if (!ctx) return make_error(ErrorCode::internal, "out of memory");
+    int rc = avcodec_parameters_to_context(ctx.get(), st->codecpar);
+    if (rc < 0) return make_error(ErrorCode::unprocessable, av_error(rc));
+    ctx->thread_count = std::max(1, m.options.threads);
+    ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    if ((rc = avcodec_open2(ctx.get(), m.software, nullptr)) < 0) {
+        return make_error(ErrorCode::unprocessable, "cannot open its decoder: " + av_error(rc));
+    }
+    m.codec = std::move(ctx);
+    m.hw_format = AV_PIX_FMT_NONE;
+    m.hw_device.reset();
+    m.hardware = false;
+    m.decoding = "software";
+    return {};
+}
+
 // Finds the film's sound and opens its decoder and resampler; a film
 // whose sound cannot be decoded plays silently (logged).
 void VideoDecoder::open_sound(Impl& m) {
@@ -248,6 +309,7 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     (void)quiet;
     auto impl = std::make_unique<Impl>();
     impl->options = options;
+    impl->file = file.string();
     AVFormatContext* raw = nullptr;
     AVDictionary* opts = nullptr;
     av_dict_set(&opts, "protocol_whitelist", "file", 0);
@@ -263,6 +325,7 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     if (impl->stream < 0 || decoder == nullptr)
         return refuse("no video stream this screen decodes");
     AVStream* st = raw->streams[impl->stream];
+    impl->software = decoder;
     if (options.sound) open_sound(*impl);
     for (unsigned i = 0; i < raw->nb_streams; ++i) {
         const int index = static_cast<int>(i);
@@ -276,26 +339,29 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     auto note = [&](const char* what, const std::string& why) {
         why_not.append(why_not.empty() ? "" : "; ").append(what).append(": ").append(why);
     };
-    if (hw == HwDecode::automatic || hw == HwDecode::vaapi) {
-        if (auto st_va = open_vaapi(*impl, decoder, st); !st_va)
-            note("VA-API", st_va.error().message);
-    }
-    if (!impl->codec && (hw == HwDecode::automatic || hw == HwDecode::v4l2m2m)) {
-        if (auto st_v4 = open_v4l2m2m(*impl, decoder, st); !st_v4)
-            note("V4L2", st_v4.error().message);
+    const int fail_after = g_fail_hardware_after.load();
+    if (hw == HwDecode::none) {
+        // Software only.
+    } else if (auto failed = hardware_failed_on(impl->file)) {
+        why_not = "it failed on this film before (" + *failed + ")";
+    } else if (fail_after > 0) {
+        if (auto st_sw = open_software(*impl); !st_sw) return refuse(st_sw.error().message);
+        impl->hardware = true;
+        impl->fail_after = fail_after;
+        impl->decoding = "test hardware";
+    } else {
+        if (hw == HwDecode::automatic || hw == HwDecode::vaapi) {
+            if (auto st_va = open_vaapi(*impl, decoder, st); !st_va)
+                note("VA-API", st_va.error().message);
+        }
+        if (!impl->codec && (hw == HwDecode::automatic || hw == HwDecode::v4l2m2m)) {
+            if (auto st_v4 = open_v4l2m2m(*impl, decoder, st); !st_v4)
+                note("V4L2", st_v4.error().message);
+        }
+        impl->hardware = impl->codec != nullptr;
     }
     if (!impl->codec) {
-        impl->codec.reset(avcodec_alloc_context3(decoder));
-        if (!impl->codec) return refuse("out of memory");
-        if ((rc = avcodec_parameters_to_context(impl->codec.get(), st->codecpar)) < 0) {
-            return refuse(av_error(rc));
-        }
-        impl->codec->thread_count = std::max(1, options.threads);
-        impl->codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-        if ((rc = avcodec_open2(impl->codec.get(), decoder, nullptr)) < 0) {
-            return refuse("cannot open its decoder: " + av_error(rc));
-        }
-        impl->decoding = "software";
+        if (auto st_sw = open_software(*impl); !st_sw) return refuse(st_sw.error().message);
         impl->hardware_missing = why_not;
     }
     log_decoding_once(decoder->name, impl->decoding, why_not);
@@ -329,10 +395,11 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
         info.duration_s = static_cast<double>(raw->duration) / AV_TIME_BASE;
     }
     if (info.width <= 0 || info.height <= 0) return refuse("its frames have no size");
+    impl->pass_from = impl->start_pts;
     if (options.start_at_s > 0) {
-        const auto ts =
+        impl->pass_from =
             impl->start_pts + static_cast<std::int64_t>(options.start_at_s / av_q2d(st->time_base));
-        av_seek_frame(raw, impl->stream, ts, AVSEEK_FLAG_BACKWARD);
+        av_seek_frame(raw, impl->stream, impl->pass_from, AVSEEK_FLAG_BACKWARD);
     }
 
     std::unique_ptr<VideoDecoder> d(new VideoDecoder(std::move(impl)));
@@ -402,18 +469,27 @@ void VideoDecoder::run() {
     bool draining = false;
     bool frames_this_pass = false;
 
-    // Hands one decoded frame to the queue (waiting for room); false to stop.
+    // Hands one decoded frame to the queue (waiting for room).
     FramePtr copied(av_frame_alloc());
-    auto deliver = [&](AVFrame* f) -> bool {
+    std::string device_error;  // why the hardware decoder failed
+    auto deliver = [&](AVFrame* f) -> FrameHandOff {
         if (m.hw_format != AV_PIX_FMT_NONE && f->format == m.hw_format) {
             // A VA-API surface: its picture comes to memory first (NV12).
             av_frame_unref(copied.get());
-            if (av_hwframe_transfer_data(copied.get(), f, 0) < 0) return false;
+            if (const int rc = av_hwframe_transfer_data(copied.get(), f, 0); rc < 0) {
+                device_error = "a frame could not be copied from the device: " + av_error(rc);
+                return FrameHandOff::device_failed;
+            }
             av_frame_copy_props(copied.get(), f);
             f = copied.get();
         }
         std::int64_t pts = f->best_effort_timestamp;
         if (pts == AV_NOPTS_VALUE) pts = f->pts;
+        if (m.resume_after && pts != AV_NOPTS_VALUE) {
+            // Software took over from the hardware: this one was queued before.
+            if (pts <= *m.resume_after) return FrameHandOff::queued;
+            m.resume_after.reset();
+        }
         double t = pts == AV_NOPTS_VALUE
                        ? m.pass_end
                        : static_cast<double>(pts - m.start_pts) * av_q2d(m.time_base);
@@ -422,7 +498,7 @@ void VideoDecoder::run() {
             // last of them is kept in case the film ends first.
             if (t + m.frame_duration <= m.options.start_at_s) {
                 m.held.reset(av_frame_clone(f));
-                return true;
+                return FrameHandOff::queued;
             }
             m.skipping = false;
             m.held.reset();
@@ -440,25 +516,36 @@ void VideoDecoder::run() {
                 m.sws.release(), f->width, f->height, static_cast<AVPixelFormat>(f->format),
                 f->width, f->height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
             FramePtr conv(av_frame_alloc());
-            if (!m.sws || !conv) return false;
+            if (!m.sws || !conv) return FrameHandOff::stop;
             conv->format = AV_PIX_FMT_YUV420P;
             conv->width = f->width;
             conv->height = f->height;
-            if (av_frame_get_buffer(conv.get(), 0) < 0) return false;
+            if (av_frame_get_buffer(conv.get(), 0) < 0) return FrameHandOff::stop;
             sws_scale(m.sws.get(), f->data, f->linesize, 0, f->height, conv->data, conv->linesize);
             conv->color_range = f->color_range;
             out->frame = std::move(conv);
         }
-        if (!out->frame) return false;
+        if (!out->frame) return FrameHandOff::stop;
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return stop_ || queue_.size() < capacity_; });
-        if (stop_) return false;
+        if (stop_) return FrameHandOff::stop;
+        if (pts != AV_NOPTS_VALUE) m.last_pts = std::max(m.last_pts.value_or(pts), pts);
         out->number = m.next_number++;
         decoded_until_ = out->t;
         ++stats_.decoded;
         queue_.push_back(std::move(out));
         cv_.notify_all();
-        return true;
+        return FrameHandOff::queued;
+    };
+
+    // Frames from the decoder; the test hardware fails on its cue.
+    auto receive = [&](AVFrame* f) {
+        if (m.hardware && m.fail_after > 0 && m.device_frames >= m.fail_after) {
+            return AVERROR_EXTERNAL;
+        }
+        const int rc = avcodec_receive_frame(m.codec.get(), f);
+        if (rc >= 0 && m.hardware) ++m.device_frames;
+        return rc;
     };
 
     auto finish = [&](std::optional<std::string> why) {
@@ -493,7 +580,7 @@ void VideoDecoder::run() {
                 m.at_eof = true;
                 continue;
             } else if (m.packet->stream_index == m.audio_stream) {
-                const bool ok = decode_sound(m.packet.get());
+                const bool ok = sound_decoded_already(m, *m.packet) || decode_sound(m.packet.get());
                 av_packet_unref(m.packet.get());
                 if (!ok) {
                     finish(std::nullopt);
@@ -527,19 +614,26 @@ void VideoDecoder::run() {
                     av_packet_unref(video);
                 }
                 if (rc < 0 && rc != AVERROR(EAGAIN)) {
-                    if (++m.bad_packets > kMaxBadPackets) {
+                    if (m.hardware) {
+                        device_error = "a packet was refused: " + av_error(rc);
+                    } else if (++m.bad_packets > kMaxBadPackets) {
                         finish("cannot decode: " + av_error(rc));
                         return;
+                    } else {
+                        continue;
                     }
-                    continue;
                 }
             }
         }
-        for (;;) {
-            rc = avcodec_receive_frame(m.codec.get(), frame.get());
+        while (device_error.empty()) {
+            rc = receive(frame.get());
             if (rc == AVERROR(EAGAIN)) break;
             if (rc == AVERROR_EOF) break;
             if (rc < 0) {
+                if (m.hardware) {
+                    device_error = "a frame could not be decoded: " + av_error(rc);
+                    break;
+                }
                 if (++m.bad_packets > kMaxBadPackets) {
                     finish("cannot decode: " + av_error(rc));
                     return;
@@ -548,12 +642,22 @@ void VideoDecoder::run() {
             }
             m.bad_packets = 0;
             frames_this_pass = true;
-            const bool ok = deliver(frame.get());
+            const FrameHandOff handed = deliver(frame.get());
             av_frame_unref(frame.get());
-            if (!ok) {
+            if (handed == FrameHandOff::stop) {
                 finish(std::nullopt);
                 return;
             }
+        }
+        if (!device_error.empty()) {
+            // The device failed: software goes on from where it was.
+            if (!fall_back_to_software(device_error)) {
+                finish("cannot decode: " + device_error);
+                return;
+            }
+            device_error.clear();
+            draining = false;
+            continue;
         }
         if (!draining || rc != AVERROR_EOF) continue;
         // The decoder is empty: the pass is over.
@@ -561,7 +665,7 @@ void VideoDecoder::run() {
             // The film ended before start_at_s: its last frame is the poster.
             m.skipping = false;
             FramePtr last = std::move(m.held);
-            if (!deliver(last.get())) {
+            if (deliver(last.get()) != FrameHandOff::queued) {
                 finish(std::nullopt);
                 return;
             }
@@ -580,12 +684,78 @@ void VideoDecoder::run() {
         avcodec_flush_buffers(m.codec.get());
         if (m.audio) avcodec_flush_buffers(m.audio.get());
         m.loop_offset = m.pass_end;
+        m.pass_from = m.start_pts;
+        m.last_pts.reset();
+        m.resume_after.reset();
         m.at_eof = false;
         draining = false;
         frames_this_pass = false;
         std::lock_guard lock(mu_);
         ++stats_.loops;
     }
+}
+
+bool VideoDecoder::fall_back_to_software(const std::string& why) {
+    Impl& m = *impl_;
+    if (!m.hardware) return false;
+    const std::string device = m.decoding;
+    remember_hardware_failed(m.file, device + ": " + why);
+    if (auto opened = open_software(m); !opened) {
+        spdlog::error("film {}: {} failed ({}) and software cannot take over: {}", m.options.label,
+                      device, why, opened.error().message);
+        return false;
+    }
+    // Back to the key frame before the last frame queued (or to where this
+    // pass began); what was queued already is left out as it comes again.
+    const std::int64_t from = m.last_pts.value_or(m.pass_from);
+    if (const int rc = av_seek_frame(m.format.get(), m.stream, from, AVSEEK_FLAG_BACKWARD);
+        rc < 0) {
+        spdlog::error("film {}: {} failed ({}) and its place cannot be found again: {}",
+                      m.options.label, device, why, av_error(rc));
+        return false;
+    }
+    m.resume_after = m.last_pts;
+    m.at_eof = false;
+    m.bad_packets = 0;
+    m.stash.clear();  // read again
+    if (m.audio) {
+        avcodec_flush_buffers(m.audio.get());
+        m.sound_resume_at = m.audio_next_t;
+    }
+    const double at =
+        m.last_pts ? static_cast<double>(*m.last_pts - m.start_pts) * av_q2d(m.time_base) : 0.0;
+    spdlog::warn(
+        "film {}: {} decoding failed {:.2f} s into the film ({}); it is decoded in software "
+        "from there, and from now on",
+        m.options.label.empty() ? m.file : m.options.label, device, at, why);
+    std::lock_guard lock(mu_);
+    decoding_ = m.decoding;
+    hardware_missing_ = device + " failed: " + why;
+    ++stats_.fallbacks;
+    return true;
+}
+
+bool VideoDecoder::sound_decoded_already(Impl& m, const AVPacket& packet) {
+    if (!m.sound_resume_at) return false;
+    if (packet.pts == AV_NOPTS_VALUE) return false;
+    const double video_origin = static_cast<double>(m.start_pts) * av_q2d(m.time_base);
+    const double end =
+        static_cast<double>(packet.pts + std::max<std::int64_t>(0, packet.duration)) *
+            av_q2d(m.audio_time_base) -
+        video_origin + m.loop_offset;
+    if (end <= *m.sound_resume_at + 1e-6) return true;
+    m.sound_resume_at.reset();
+    return false;
+}
+
+std::string VideoDecoder::decoding() const {
+    std::lock_guard lock(mu_);
+    return decoding_;
+}
+
+std::string VideoDecoder::hardware_missing() const {
+    std::lock_guard lock(mu_);
+    return hardware_missing_;
 }
 
 Status VideoDecoder::wait_first(std::chrono::milliseconds timeout) {

@@ -456,18 +456,22 @@ void Media::save_rendition(const RenditionRecord& r) {
 std::optional<RenditionRecord> Media::claim_rendition(const std::string& instance,
                                                       std::int64_t now_ms,
                                                       std::int64_t lease_until_ms,
-                                                      bool honour_leases) {
+                                                      bool honour_leases, RenditionRecord& before) {
     Statement q(db_, std::string(rendition_columns)
                          .append("WHERE status = 'queued' OR (status = 'converting' AND "
-                                 "(? = 0 OR lease_until_ms <= ? OR claimed_by = ?)) ORDER BY "
-                                 "status = 'queued', updated_at, original_sha256, profile_key "
-                                 "LIMIT 1"));
+                                 "(? = 0 OR lease_until_ms <= ? OR claimed_by = ?)) OR "
+                                 "(status = 'failed' AND lease_until_ms > 0 AND lease_until_ms "
+                                 "<= ?) ORDER BY CASE status WHEN 'converting' THEN 0 WHEN "
+                                 "'queued' THEN 1 ELSE 2 END, updated_at, original_sha256, "
+                                 "profile_key LIMIT 1"));
     q.bind(1, honour_leases ? 1 : 0);
     q.bind(2, now_ms);
     q.bind(3, instance);
+    q.bind(4, now_ms);
     if (!q.step()) return std::nullopt;
     RenditionRecord r = read_rendition(q);
     q.reset();
+    before = r;
     r.status = "converting";
     r.claimed_by = instance;
     r.lease_until_ms = lease_until_ms;
@@ -485,6 +489,13 @@ std::optional<RenditionRecord> Media::claim_rendition(const std::string& instanc
 void Media::remove_renditions(const std::string& original) {
     Statement q(db_, "DELETE FROM media_rendition WHERE original_sha256 = ?");
     q.bind(1, original);
+    q.exec();
+}
+
+void Media::remove_rendition(const std::string& original, const std::string& profile_key) {
+    Statement q(db_, "DELETE FROM media_rendition WHERE original_sha256 = ? AND profile_key = ?");
+    q.bind(1, original);
+    q.bind(2, profile_key);
     q.exec();
 }
 

@@ -209,9 +209,10 @@ class Media final : public MediaRepository {
                          const std::string& now) override;
     void save_rendition(const RenditionRecord& rendition) override;
     std::optional<RenditionRecord> claim_rendition(const std::string& instance, std::int64_t now_ms,
-                                                   std::int64_t lease_until_ms,
-                                                   bool honour_leases) override;
+                                                   std::int64_t lease_until_ms, bool honour_leases,
+                                                   RenditionRecord& before) override;
     void remove_renditions(const std::string& original) override;
+    void remove_rendition(const std::string& original, const std::string& profile_key) override;
 
   private:
     void add_row(const MediaInfo& media, std::optional<std::int64_t> uploaded_by);

@@ -43,11 +43,29 @@ class FilmSound;
 // VA-API, then V4L2 mem-to-mem (the device's own decoder), then decodes in
 // software; each way taken is logged once per codec, with why the hardware
 // was not used. Set once at start (signage-player --hwdec).
+//
+// A hardware decoder that fails while it decodes (a frame it cannot
+// decode or hand over to memory: a hung device, surfaces run out) hands
+// the film over to software decoding at once, from the frame after the
+// last one decoded: the decoder seeks back to the key frame before it and
+// leaves out what was shown already, so the screen sees each frame once
+// and never a gap. That is logged once, and the film (its file) is
+// decoded in software for the rest of this process's life, loops and
+// later showings included.
 enum class HwDecode { automatic, none, vaapi, v4l2m2m };
 void set_hardware_decoding(HwDecode mode);
 HwDecode hardware_decoding();
 // "auto", "none", "vaapi", "v4l2m2m"; an error naming `hwdec` otherwise.
 Result<HwDecode> parse_hwdec(std::string_view text);
+
+namespace testing {
+// For tests only (a build machine has no decoding hardware): films opened
+// after this call, unless hardware decoding is `none` or failed on them
+// before, are decoded as by a hardware decoder, named "test hardware"
+// (libavcodec's own decoder, one thread), that fails once it has decoded
+// `frames` frames, as a device does when it hangs. 0 turns it off.
+void fail_hardware_after(int frames);
+}  // namespace testing
 
 struct FrameFree {
     void operator()(AVFrame* f) const;
@@ -82,6 +100,7 @@ struct VideoStats {
     std::int64_t presented = 0;  // frames take() handed out
     std::int64_t dropped = 0;    // frames take() passed over: their time had gone by
     std::int64_t loops = 0;      // passes begun again
+    std::int64_t fallbacks = 0;  // hardware decoding failed and software took over (0 or 1)
 };
 
 class VideoDecoder {
@@ -106,10 +125,12 @@ class VideoDecoder {
     VideoDecoder& operator=(const VideoDecoder&) = delete;
 
     const VideoInfo& info() const { return info_; }
-    // What decodes its pictures: "software", "VA-API" or "V4L2 (h264_v4l2m2m)".
-    const std::string& decoding() const { return decoding_; }
-    // Why no hardware decoder was used ("" when one was, or none was tried).
-    const std::string& hardware_missing() const { return hardware_missing_; }
+    // What decodes its pictures now: "software", "VA-API" or "V4L2
+    // (h264_v4l2m2m)"; "software" once a hardware decoder failed.
+    std::string decoding() const;
+    // Why no hardware decoder decodes ("" when one does, or none was
+    // tried): why each was not used, or why the one used failed.
+    std::string hardware_missing() const;
     // The film has sound and Options::sound receives it.
     bool has_sound() const { return has_sound_; }
     const std::shared_ptr<FilmSound>& sound() const { return sound_; }
@@ -143,7 +164,14 @@ class VideoDecoder {
     static void open_sound(Impl& m);
     static Status open_vaapi(Impl& m, const AVCodec* decoder, const AVStream* st);
     static Status open_v4l2m2m(Impl& m, const AVCodec* decoder, const AVStream* st);
+    static Status open_software(Impl& m);
     void run();
+    // The hardware decoder failed (`why`): software decoding takes over
+    // from the frame after the last one queued. False when the film was
+    // decoded in software already, or software cannot take over.
+    bool fall_back_to_software(const std::string& why);
+    // After a fall back: the sound of `packet` was decoded before it.
+    static bool sound_decoded_already(Impl& m, const AVPacket& packet);
     bool picture_room() const;
     // Decodes a sound packet (nullptr: the end) into the film's sound;
     // false to stop.
@@ -151,8 +179,8 @@ class VideoDecoder {
 
     std::unique_ptr<Impl> impl_;
     VideoInfo info_;
-    std::string decoding_;
-    std::string hardware_missing_;
+    std::string decoding_;          // under mu_
+    std::string hardware_missing_;  // under mu_
     bool has_sound_ = false;
     std::shared_ptr<FilmSound> sound_;
     mutable std::mutex mu_;
