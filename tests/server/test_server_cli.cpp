@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
 #include <regex>
 
 #include "common/sha256.hpp"
@@ -267,4 +268,85 @@ TEST_CASE("server: check says what would stop an instance, and migrate brings th
     // --from without --to is a usage error.
     CHECK(ServerFixture::run_cli({"migrate", "--from", dir}).status == 2);
     CHECK(ServerFixture::run_cli({"migrate", "--from", dir, "--to", "mysql://x"}).status == 2);
+}
+
+namespace {
+
+// The threads of a running process, as ps and top count them.
+int thread_count(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    }
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "server: --io-threads and --worker-threads set the server's threads, a bad count is "
+    "refused by name",
+    "[server][cli]") {
+    ServerOptions few;
+    few.args = {"--io-threads", "1", "--worker-threads", "1"};
+    ServerOptions many;
+    many.args = {"--worker-threads", "5"};
+    many.env = {{"SIGNAGE_IO_THREADS", "3"}};
+    Staff small(few);
+    Staff big(many);
+    // Two more I/O threads and four more workers, and nothing else apart.
+    int apart = 0;
+    CHECK(wait_until([&] {
+        apart =
+            thread_count(big.server.process().pid()) - thread_count(small.server.process().pid());
+        return apart == 6;
+    }));
+    INFO("the server with 3 I/O threads and 5 workers has " << apart << " threads more");
+
+    // With three I/O threads, screens are answered and woken as with one.
+    const std::string device = big.server.add_screen("hall", "town");
+    HttpClient screen = big.server.client(device);
+    const std::string before = unquote(screen.get("/api/v1/player/manifest").header("etag"));
+    for (int i = 0; i < 20; ++i) {
+        auto res = screen.get("/api/v1/player/manifest", {{"If-None-Match", "\"" + before + "\""}});
+        REQUIRE(res.status == 304);
+    }
+    big.approved_slide(text_slide("文明城市 人人共建"));
+    auto poll = start_poll(big.server.url(), device, before, 30);
+    REQUIRE(wait_for_waiting(big.admin, "hall"));
+    const json published = big.publish();
+    const Poll result = poll.get();
+    REQUIRE(result.res.status == 200);
+    CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
+
+    // A count that is not a whole number from 1 to 256 stops the server at
+    // once, and the message names the option.
+    TempDir scratch("signage-threads");
+    const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+        {{"--io-threads", "0"}, ""},
+        {{"--io-threads", "many"}, ""},
+        {{"--worker-threads", "0"}, ""},
+        {{"--worker-threads", "1000"}, ""},
+        {{}, "0"},  // SIGNAGE_IO_THREADS=0
+    };
+    int n = 0;
+    for (const auto& [flags, env_value] : bad) {
+        std::vector<std::string> args = {"--data", (scratch / "data").string(), "--listen",
+                                         "127.0.0.1:0"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        ProcessOptions options;
+        options.stderr_file = scratch / ("stderr-" + std::to_string(++n));
+        if (!env_value.empty()) options.env = {{"SIGNAGE_IO_THREADS", env_value}};
+        Process p(ServerFixture::binary(), args, options);
+        const auto status = p.wait(std::chrono::seconds(30));
+        const std::string said = read_text_file(options.stderr_file);
+        INFO("signage-server " << (flags.empty() ? "SIGNAGE_IO_THREADS=" + env_value
+                                                 : flags[0] + " " + flags[1])
+                               << " said: " << said);
+        REQUIRE(status.has_value());
+        CHECK(*status == 2);
+        CHECK(said.find(flags.empty() ? "--io-threads" : flags[0]) != std::string::npos);
+        CHECK(p.output().find("listening on") == std::string::npos);
+    }
 }

@@ -247,10 +247,11 @@ int serve(ServerConfig config, bool demo) {
     if (!server) return failure(server.error().to_string());
     std::printf("listening on %s\n", (*server)->url().c_str());
     std::fflush(stdout);
-    spdlog::info("serving {} as {} (data {}, records in {}, console {})", (*server)->url(),
-                 (*server)->instance_name(), config.data_dir.string(),
-                 config.database.empty() ? std::string("SQLite") : redacted_uri(config.database),
-                 config.console_dir.string());
+    spdlog::info(
+        "serving {} as {} (data {}, records in {}, console {}; {} I/O thread(s), {} worker(s))",
+        (*server)->url(), (*server)->instance_name(), config.data_dir.string(),
+        config.database.empty() ? std::string("SQLite") : redacted_uri(config.database),
+        config.console_dir.string(), config.io_threads, config.worker_threads);
     if (demo) std::cerr << demo_hints((*server)->url(), config.data_dir) << std::flush;
     (*server)->run();
     return 0;
@@ -398,6 +399,19 @@ int run_cli(int argc, char** argv) {
                    "prize codes are honoured this many days after the day they were won (1-6)")
         ->check(CLI::Range(1, 6))
         ->capture_default_str();
+    // A thread count: 1 to 256, also from the environment.
+    const auto thread_option = [&app](const char* name, unsigned& count, const char* env,
+                                      const char* help) {
+        app.add_option(name, count, help)
+            ->check(CLI::Range(1u, 256u))
+            ->envname(env)
+            ->capture_default_str();
+    };
+    thread_option("--io-threads", config.io_threads, "SIGNAGE_IO_THREADS",
+                  "threads serving connections, timers and waiting screens (1 is enough for "
+                  "thousands of screens; more for many manifest requests a second)");
+    thread_option("--worker-threads", config.worker_threads, "SIGNAGE_WORKER_THREADS",
+                  "threads running request handlers (database, password checks, media hashing)");
     bool no_metrics = false;
     app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
