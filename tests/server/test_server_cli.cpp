@@ -63,6 +63,42 @@ TEST_CASE("server: screen add prints only a token and bad command lines exit wit
     CHECK(server.stop() == 0);  // SIGTERM: a clean exit
 }
 
+TEST_CASE("server: screen add --count registers numbered screens, each playing with its own token",
+          "[server][cli]") {
+    Staff staff;
+    const std::string dir = staff.server.data_dir().string();
+    auto added = ServerFixture::run_cli(
+        {"screen", "add", "kiosk", "--group", "hall", "--count", "3", "--data", dir});
+    REQUIRE(added.status == 0);
+    REQUIRE(std::regex_match(added.out, std::regex("([0-9a-f]{64}\n){3}")));
+    const std::vector<std::string> tokens = {added.out.substr(0, 64), added.out.substr(65, 64),
+                                             added.out.substr(130, 64)};
+    CHECK(tokens[0] != tokens[1]);
+    CHECK(tokens[1] != tokens[2]);
+    CHECK(tokens[0] != tokens[2]);
+    // Each token is its own screen, in the order of the names.
+    staff.approved_slide(text_slide("文明城市 人人共建"));
+    const std::string version = staff.publish().at("version").get<std::string>();
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        auto manifest = staff.server.client(tokens[i]).get("/api/v1/player/manifest");
+        REQUIRE(manifest.status == 200);
+        CHECK(unquote(manifest.header("etag")) == version);
+        const std::string name = "kiosk-0000" + std::to_string(i + 1);
+        const json screen = screen_named(staff.admin, name);
+        CHECK(screen.at("group") == "hall");
+        CHECK(screen.at("last_seen").is_string());
+    }
+    // A name taken: nothing registered, nothing printed.
+    auto again = ServerFixture::run_cli(
+        {"screen", "add", "kiosk", "--group", "hall", "--count", "4", "--data", dir});
+    CHECK(again.status == 1);
+    CHECK(again.out.empty());
+    CHECK(staff.admin.get("/api/v1/screens").json().at("screens").size() == 3);
+    CHECK(ServerFixture::run_cli(
+              {"screen", "add", "kiosk", "--group", "hall", "--count", "0", "--data", dir})
+              .status == 2);
+}
+
 TEST_CASE("server: data survives a clean restart and a kill", "[server][cli]") {
     Staff staff;
     const std::string device = staff.server.add_screen("gate", "town");

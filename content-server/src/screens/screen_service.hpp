@@ -38,6 +38,11 @@ class ScreenService {
     Result<Screen> add(const std::string& name, const std::string& group,
                        const DeviceCredentials& device,
                        std::optional<std::int64_t> actor = std::nullopt);
+    // Registers the screens `names` in `group` (created when missing) in one
+    // transaction, each with a new device token: the tokens, in the names'
+    // order. "conflict" naming the first name taken, and nothing registered.
+    Result<std::vector<std::string>> add_many(const std::vector<std::string>& names,
+                                              const std::string& group);
     // Pairing: add(), or gives the revoked screen of that name the new
     // credentials and the group (created when missing). "conflict" (field
     // "name") when the name has a working token.
