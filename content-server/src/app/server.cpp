@@ -384,9 +384,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });
     add_all_routes(*m.router, *m.services);
-    m.router->set_observer([&metrics = m.metrics](const std::string& method,
-                                                  const std::string& route, int status,
-                                                  double seconds) {
+    m.router->set_observer([&metrics = m.metrics](std::string_view method, const std::string& route,
+                                                  int status, double seconds) {
         metrics.observe_request(method, route, status, seconds);
     });
 

@@ -26,6 +26,7 @@ class Headers {
     // Replaces every field called `name` with one.
     void set(std::string_view name, std::string value);
     void add(std::string name, std::string value);
+    void reserve(std::size_t fields) { fields_.reserve(fields); }
     const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
   private:
