@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -28,6 +29,7 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using Stream = beast::basic_stream<tcp, ConnectionStrand>;
 
 // The size of the response header as the serializer writes it: the bytes
 // that go out before the body.
@@ -56,12 +58,13 @@ void set_security_headers(bhttp::header<false, Fields>& msg) {
     msg.set("Referrer-Policy", "no-referrer");
 }
 
-// The head of an answer without a body, as Beast's serializer would write it
-// for the same fields (apply_head below), into `out`: the status line, the
-// handler's fields, Server, the security headers, Content-Length when given
-// (HEAD), and Connection as keep-alive asks for the HTTP version.
-void format_bodiless_head(std::string& out, unsigned version, int status, const Headers& headers,
-                          bool keep_alive, std::optional<std::uint64_t> content_length) {
+// The head of an answer whose body (if any) is in memory, as Beast's
+// serializer would write it for the same fields (apply_head below), into
+// `out`: the status line, the handler's fields, Server, the security
+// headers, Content-Length when given (a body, or HEAD's), and Connection as
+// keep-alive asks for the HTTP version.
+void format_head(std::string& out, unsigned version, int status, const Headers& headers,
+                 bool keep_alive, std::optional<std::uint64_t> content_length) {
     out.clear();
     out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out += std::to_string(status);
@@ -105,7 +108,7 @@ bool is_disconnect(const beast::error_code& ec) {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, const Router& router, const SessionLimits& limits,
+    Session(ConnectionSocket&& socket, const Router& router, const SessionLimits& limits,
             ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot)
         : stream_(std::move(socket)),
           router_(router),
@@ -350,27 +353,17 @@ class Session : public std::enable_shared_from_this<Session> {
         bytes_ = 0;
         const bool bodiless = head_ || res.status == 304 || res.status == 204 || res.status < 200;
         if (bodiless && res.file && res.file->on_sent) res.file->on_sent(0);
+        const bool keep = keep_alive_ && !close_after_;
         if (bodiless) {
             // Written from a buffer the session keeps (no message, no
             // serializer): the hot path of every screen's poll.
-            const bool keep = keep_alive_ && !close_after_;
-            format_bodiless_head(head_text_, version_, res.status, res.headers, keep,
-                                 head_ && res.status != 304 && res.status != 204
-                                     ? std::optional<std::uint64_t>(res.body_size())
-                                     : std::nullopt);
-            written_ = 0;
-            stream_.expires_after(limits_.write_timeout);
-            return net::async_write(
-                stream_, net::buffer(head_text_),
-                [self = shared_from_this(), keep](beast::error_code ec, std::size_t n) {
-                    self->written_ += n;
-                    if (ec) {
-                        spdlog::debug("{} {} {}: write failed: {}", self->remote_,
-                                      self->method_text_, self->target_, ec.message());
-                        return self->close();
-                    }
-                    self->on_written(!keep);
-                });
+            format_head(head_text_, version_, res.status, res.headers, keep,
+                        head_ && res.status != 304 && res.status != 204
+                            ? std::optional<std::uint64_t>(res.body_size())
+                            : std::nullopt);
+            body_text_.clear();
+            body_shared_.reset();
+            return write_head_and_body({}, keep);
         }
         if (res.file) {
             auto msg = std::make_shared<bhttp::response<FileRangeBody>>();
@@ -390,12 +383,34 @@ class Session : public std::enable_shared_from_this<Session> {
             header_bytes_ = header_bytes(*msg);
             return write(std::move(msg));
         }
-        auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
-        apply_head(*msg, res);
-        msg->body() = std::move(res.body);
-        msg->prepare_payload();
-        bytes_ = msg->body().size();
-        write(std::move(msg));
+        // A body in memory: the head formatted here, the body written from
+        // where it is, so a manifest shared by a group's screens is never
+        // copied for one of them.
+        bytes_ = res.body_size();
+        format_head(head_text_, version_, res.status, res.headers, keep, bytes_);
+        body_shared_ = std::move(res.shared_body);
+        body_text_ = std::move(res.body);
+        const std::string& body = body_shared_ ? *body_shared_ : body_text_;
+        write_head_and_body(net::buffer(body), keep);
+    }
+
+    // Writes head_text_ and then `body` (which the session holds until the
+    // write ends), and goes on with the connection.
+    void write_head_and_body(net::const_buffer body, bool keep) {
+        written_ = 0;
+        stream_.expires_after(limits_.write_timeout);
+        const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), body};
+        net::async_write(stream_, buffers,
+                         [self = shared_from_this(), keep](beast::error_code ec, std::size_t n) {
+                             self->written_ += n;
+                             self->body_shared_.reset();
+                             if (ec) {
+                                 spdlog::debug("{} {} {}: write failed: {}", self->remote_,
+                                               self->method_text_, self->target_, ec.message());
+                                 return self->close();
+                             }
+                             self->on_written(!keep);
+                         });
     }
 
     template <class Body>
@@ -470,7 +485,7 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.socket().close(ec);
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     const Router& router_;
     SessionLimits limits_;
@@ -499,19 +514,21 @@ class Session : public std::enable_shared_from_this<Session> {
     std::uint64_t written_ = 0;       // bytes of the response the socket has taken
     std::uint64_t header_bytes_ = 0;  // of which the header (file bodies only)
     std::function<void(std::uint64_t)> on_body_sent_;
-    std::string head_text_;  // a bodiless answer's head, its capacity kept
+    std::string head_text_;  // the head of an answer from memory, its capacity kept
+    std::string body_text_;  // its body, while it is written
+    std::shared_ptr<const std::string> body_shared_;  // or its shared body
     std::chrono::steady_clock::time_point started_{};
     char drain_buf_[4096];
 };
 
 }  // namespace
 
-void start_session(tcp::socket socket, const Router& router, const SessionLimits& limits,
+void start_session(ConnectionSocket socket, const Router& router, const SessionLimits& limits,
                    ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot) {
     std::make_shared<Session>(std::move(socket), router, limits, guard, std::move(slot))->start();
 }
 
-void refuse_connection(tcp::socket socket) {
+void refuse_connection(ConnectionSocket socket) {
     const Response busy = error_response(
         make_error(ErrorCode::unavailable, "too many connections: try again shortly"));
     auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
@@ -522,7 +539,7 @@ void refuse_connection(tcp::socket socket) {
     msg->keep_alive(false);
     msg->body() = busy.body;
     msg->prepare_payload();
-    auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+    auto stream = std::make_shared<Stream>(std::move(socket));
     stream->expires_after(std::chrono::seconds(5));
     bhttp::async_write(*stream, *msg, [stream, msg](beast::error_code, std::size_t) {
         beast::error_code ec;
