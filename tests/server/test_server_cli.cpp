@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
 #include <regex>
 
 #include "common/sha256.hpp"
@@ -60,6 +61,42 @@ TEST_CASE("server: screen add prints only a token and bad command lines exit wit
     REQUIRE(screens.size() == 1);
     CHECK(screens[0].at("group") == "hall");
     CHECK(server.stop() == 0);  // SIGTERM: a clean exit
+}
+
+TEST_CASE("server: screen add --count registers numbered screens, each playing with its own token",
+          "[server][cli]") {
+    Staff staff;
+    const std::string dir = staff.server.data_dir().string();
+    auto added = ServerFixture::run_cli(
+        {"screen", "add", "kiosk", "--group", "hall", "--count", "3", "--data", dir});
+    REQUIRE(added.status == 0);
+    REQUIRE(std::regex_match(added.out, std::regex("([0-9a-f]{64}\n){3}")));
+    const std::vector<std::string> tokens = {added.out.substr(0, 64), added.out.substr(65, 64),
+                                             added.out.substr(130, 64)};
+    CHECK(tokens[0] != tokens[1]);
+    CHECK(tokens[1] != tokens[2]);
+    CHECK(tokens[0] != tokens[2]);
+    // Each token is its own screen, in the order of the names.
+    staff.approved_slide(text_slide("文明城市 人人共建"));
+    const std::string version = staff.publish().at("version").get<std::string>();
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        auto manifest = staff.server.client(tokens[i]).get("/api/v1/player/manifest");
+        REQUIRE(manifest.status == 200);
+        CHECK(unquote(manifest.header("etag")) == version);
+        const std::string name = "kiosk-0000" + std::to_string(i + 1);
+        const json screen = screen_named(staff.admin, name);
+        CHECK(screen.at("group") == "hall");
+        CHECK(screen.at("last_seen").is_string());
+    }
+    // A name taken: nothing registered, nothing printed.
+    auto again = ServerFixture::run_cli(
+        {"screen", "add", "kiosk", "--group", "hall", "--count", "4", "--data", dir});
+    CHECK(again.status == 1);
+    CHECK(again.out.empty());
+    CHECK(staff.admin.get("/api/v1/screens").json().at("screens").size() == 3);
+    CHECK(ServerFixture::run_cli(
+              {"screen", "add", "kiosk", "--group", "hall", "--count", "0", "--data", dir})
+              .status == 2);
 }
 
 TEST_CASE("server: data survives a clean restart and a kill", "[server][cli]") {
@@ -267,4 +304,85 @@ TEST_CASE("server: check says what would stop an instance, and migrate brings th
     // --from without --to is a usage error.
     CHECK(ServerFixture::run_cli({"migrate", "--from", dir}).status == 2);
     CHECK(ServerFixture::run_cli({"migrate", "--from", dir, "--to", "mysql://x"}).status == 2);
+}
+
+namespace {
+
+// The threads of a running process, as ps and top count them.
+int thread_count(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    }
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "server: --io-threads and --worker-threads set the server's threads, a bad count is "
+    "refused by name",
+    "[server][cli]") {
+    ServerOptions few;
+    few.args = {"--io-threads", "1", "--worker-threads", "1"};
+    ServerOptions many;
+    many.args = {"--worker-threads", "5"};
+    many.env = {{"SIGNAGE_IO_THREADS", "3"}};
+    Staff small(few);
+    Staff big(many);
+    // Two more I/O threads and four more workers, and nothing else apart.
+    int apart = 0;
+    CHECK(wait_until([&] {
+        apart =
+            thread_count(big.server.process().pid()) - thread_count(small.server.process().pid());
+        return apart == 6;
+    }));
+    INFO("the server with 3 I/O threads and 5 workers has " << apart << " threads more");
+
+    // With three I/O threads, screens are answered and woken as with one.
+    const std::string device = big.server.add_screen("hall", "town");
+    HttpClient screen = big.server.client(device);
+    const std::string before = unquote(screen.get("/api/v1/player/manifest").header("etag"));
+    for (int i = 0; i < 20; ++i) {
+        auto res = screen.get("/api/v1/player/manifest", {{"If-None-Match", "\"" + before + "\""}});
+        REQUIRE(res.status == 304);
+    }
+    big.approved_slide(text_slide("文明城市 人人共建"));
+    auto poll = start_poll(big.server.url(), device, before, 30);
+    REQUIRE(wait_for_waiting(big.admin, "hall"));
+    const json published = big.publish();
+    const Poll result = poll.get();
+    REQUIRE(result.res.status == 200);
+    CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
+
+    // A count that is not a whole number from 1 to 256 stops the server at
+    // once, and the message names the option.
+    TempDir scratch("signage-threads");
+    const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+        {{"--io-threads", "0"}, ""},
+        {{"--io-threads", "many"}, ""},
+        {{"--worker-threads", "0"}, ""},
+        {{"--worker-threads", "1000"}, ""},
+        {{}, "0"},  // SIGNAGE_IO_THREADS=0
+    };
+    int n = 0;
+    for (const auto& [flags, env_value] : bad) {
+        std::vector<std::string> args = {"--data", (scratch / "data").string(), "--listen",
+                                         "127.0.0.1:0"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        ProcessOptions options;
+        options.stderr_file = scratch / ("stderr-" + std::to_string(++n));
+        if (!env_value.empty()) options.env = {{"SIGNAGE_IO_THREADS", env_value}};
+        Process p(ServerFixture::binary(), args, options);
+        const auto status = p.wait(std::chrono::seconds(30));
+        const std::string said = read_text_file(options.stderr_file);
+        INFO("signage-server " << (flags.empty() ? "SIGNAGE_IO_THREADS=" + env_value
+                                                 : flags[0] + " " + flags[1])
+                               << " said: " << said);
+        REQUIRE(status.has_value());
+        CHECK(*status == 2);
+        CHECK(said.find(flags.empty() ? "--io-threads" : flags[0]) != std::string::npos);
+        CHECK(p.output().find("listening on") == std::string::npos);
+    }
 }

@@ -69,26 +69,27 @@ bool accepts_commands(const Request& req) {
 void answer_manifest(Services& s, const Request& req, const Screen& screen, int wait,
                      const SnapshotPtr& current, const http::Responder& respond) {
     if (!http::if_none_match_names(req.header("if-none-match"), current->version)) {
-        return respond(manifest_response(*current));
+        return respond(manifest_response(current));
     }
     if (wait == 0) return respond(not_modified(current->version));
     s.hub.wait_for_change(
         screen.group, screen.id, current->version, std::chrono::seconds(wait),
         [respond, version = current->version](SnapshotPtr changed) {
             if (changed && changed->command) return respond(command_response(*changed));
-            respond(changed ? manifest_response(*changed) : not_modified(version));
+            respond(changed ? manifest_response(changed) : not_modified(version));
         },
         accepts_commands(req));
 }
 
 }  // namespace
 
-Response manifest_response(const ManifestSnapshot& snap) {
+Response manifest_response(const SnapshotPtr& snap) {
     Response res;
     res.headers.set("Content-Type", "application/json; charset=utf-8");
-    res.headers.set("ETag", "\"" + snap.version + "\"");
+    res.headers.set("ETag", "\"" + snap->version + "\"");
     res.headers.set("Cache-Control", "no-cache");
-    res.body = snap.json;
+    // The snapshot's own text, kept alive by the answer: not copied.
+    res.shared_body = std::shared_ptr<const std::string>(snap, &snap->json);
     return res;
 }
 

@@ -29,7 +29,7 @@ void add_publish_routes(http::Router& router, Services& s) {
             {.access = Access::staff(), .path_name = "group"}, [&s](Call& c) -> Result<Response> {
                 auto snapshot = s.hub.current(c.req.params.at(0));
                 if (!snapshot) return snapshot.error();
-                return manifest_response(**snapshot);
+                return manifest_response(*snapshot);
             });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 namespace signage::server {
 
 struct ManifestSnapshot;
+using SnapshotPtr = std::shared_ptr<const ManifestSnapshot>;
 
 // Takes `count` of the screen's hourly allowance for `what`
 // (screens/device_quota.hpp): nullopt when granted, else the 429 to answer,
@@ -46,7 +48,7 @@ void add_publish_routes(http::Router& router, Services& services);
 void add_player_routes(http::Router& router, Services& services);
 // A group's manifest as screens get it: the JSON as stored, its version as the
 // ETag, no-cache.
-http::Response manifest_response(const ManifestSnapshot& snapshot);
+http::Response manifest_response(const SnapshotPtr& snapshot);
 // POST /api/v1/player/pair, GET /api/v1/player/pair/{pairing_id},
 // POST /api/v1/screens/pair, POST /api/v1/screens/{id}/revoke
 void add_pairing_routes(http::Router& router, Services& services);

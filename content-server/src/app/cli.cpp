@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -125,15 +127,43 @@ int user_add(const std::string& data, const std::string& database, const std::st
     return 0;
 }
 
+// NAME-00001 … NAME-COUNT (at least five digits, so they sort).
+std::vector<std::string> numbered_names(const std::string& name, unsigned count) {
+    const std::size_t width = std::max<std::size_t>(5, std::to_string(count).size());
+    std::vector<std::string> names;
+    names.reserve(count);
+    for (unsigned i = 1; i <= count; ++i) {
+        std::string n = std::to_string(i);
+        names.push_back(name + "-" + std::string(width - n.size(), '0') + n);
+    }
+    return names;
+}
+
 int screen_add(const std::string& data, const std::string& database, const std::string& name,
-               const std::string& group) {
+               const std::string& group, unsigned count) {
     if (auto st = check_name(name, "a screen name"); !st) return usage_error(st.error().message);
     if (auto st = check_group_name(group, "--group"); !st) {
         return usage_error("--group: " + st.error().message);
     }
+    const std::vector<std::string> names =
+        count > 0 ? numbered_names(name, count) : std::vector<std::string>{};
+    for (const auto& n : names) {
+        if (auto st = check_name(n, "a screen name"); !st) {
+            return usage_error(n + ": " + st.error().message);
+        }
+    }
     auto store = open_data_store(data, database);
     if (!store) return failure(store.error().to_string());
     ScreenService screens(**store);
+    if (count > 0) {
+        auto tokens = screens.add_many(names, group);
+        if (!tokens) return failure(tokens.error().message);
+        for (const auto& token : *tokens) std::cout << token << '\n';
+        std::cout << std::flush;
+        spdlog::info("registered {} screens {} to {} in group {}", count, names.front(),
+                     names.back(), group);
+        return 0;
+    }
     auto fresh = screens.new_device_token();
     if (!fresh) return failure(fresh.error().message);
     const std::string token = *fresh;
@@ -247,10 +277,11 @@ int serve(ServerConfig config, bool demo) {
     if (!server) return failure(server.error().to_string());
     std::printf("listening on %s\n", (*server)->url().c_str());
     std::fflush(stdout);
-    spdlog::info("serving {} as {} (data {}, records in {}, console {})", (*server)->url(),
-                 (*server)->instance_name(), config.data_dir.string(),
-                 config.database.empty() ? std::string("SQLite") : redacted_uri(config.database),
-                 config.console_dir.string());
+    spdlog::info(
+        "serving {} as {} (data {}, records in {}, console {}; {} I/O thread(s), {} worker(s))",
+        (*server)->url(), (*server)->instance_name(), config.data_dir.string(),
+        config.database.empty() ? std::string("SQLite") : redacted_uri(config.database),
+        config.console_dir.string(), config.io_threads, config.worker_threads);
     if (demo) std::cerr << demo_hints((*server)->url(), config.data_dir) << std::flush;
     (*server)->run();
     return 0;
@@ -403,6 +434,19 @@ int run_cli(int argc, char** argv) {
                    "prize codes are honoured this many days after the day they were won (1-6)")
         ->check(CLI::Range(1, 6))
         ->capture_default_str();
+    // A thread count: 1 to 256, also from the environment.
+    const auto thread_option = [&app](const char* name, unsigned& count, const char* env,
+                                      const char* help) {
+        app.add_option(name, count, help)
+            ->check(CLI::Range(1u, 256u))
+            ->envname(env)
+            ->capture_default_str();
+    };
+    thread_option("--io-threads", config.io_threads, "SIGNAGE_IO_THREADS",
+                  "threads serving connections, timers and waiting screens (1 is enough for "
+                  "thousands of screens; more for many manifest requests a second)");
+    thread_option("--worker-threads", config.worker_threads, "SIGNAGE_WORKER_THREADS",
+                  "threads running request handlers (database, password checks, media hashing)");
     bool no_metrics = false;
     app.add_flag("--no-metrics", no_metrics, "do not serve GET /metrics");
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
@@ -430,6 +474,12 @@ int run_cli(int argc, char** argv) {
     std::string screen_name, group, screen_data;
     screen_add_cmd->add_option("NAME", screen_name, "screen name")->required();
     screen_add_cmd->add_option("--group", group, "screen group (created if missing)")->required();
+    unsigned screen_count = 0;
+    screen_add_cmd
+        ->add_option("--count", screen_count,
+                     "register N screens, NAME-00001 to NAME-N, in one transaction and print "
+                     "their tokens one a line in that order")
+        ->check(CLI::Range(1u, 100000u));
     screen_add_cmd->add_option("--data", screen_data, "data directory");
     screen_add_cmd->add_option("--database", database, database_help)->envname("SIGNAGE_DATABASE");
 
@@ -505,7 +555,7 @@ int run_cli(int argc, char** argv) {
     }
     if (screen_add_cmd->parsed()) {
         if (auto bad = records_at(screen_data)) return *bad;
-        return screen_add(screen_data, database, screen_name, group);
+        return screen_add(screen_data, database, screen_name, group, screen_count);
     }
     if (migrate_cmd->parsed()) {
         if (!migrate_from.empty()) {

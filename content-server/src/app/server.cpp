@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <system_error>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
@@ -251,14 +253,16 @@ http::ConnectionCaps fit_open_files(http::ConnectionCaps caps) {
 
 struct Server::Impl {
     explicit Impl(const ServerConfig& c)
-        : config(c), pool(c.worker_threads == 0 ? 1 : c.worker_threads) {}
+        : config(c),
+          io(static_cast<int>(std::max(1u, c.io_threads))),
+          pool(std::max(1u, c.worker_threads)) {}
 
     ServerConfig config;
     // Outlives every session, and so the io_context, whose destruction ends
     // the sessions still open (each gives its connection slot back).
     std::unique_ptr<http::ConnectionGuard> guard;
     // Declared first, destroyed last: everything below may hold its handlers.
-    net::io_context io{1};
+    net::io_context io;
     Metrics metrics;
     std::unique_ptr<Store> store;
     std::unique_ptr<MediaStore> media;
@@ -384,9 +388,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     m.router = std::make_unique<http::Router>(
         [&pool](std::function<void()> task) { net::post(pool, std::move(task)); });
     add_all_routes(*m.router, *m.services);
-    m.router->set_observer([&metrics = m.metrics](const std::string& method,
-                                                  const std::string& route, int status,
-                                                  double seconds) {
+    m.router->set_observer([&metrics = m.metrics](std::string_view method, const std::string& route,
+                                                  int status, double seconds) {
         metrics.observe_request(method, route, status, seconds);
     });
 
@@ -471,7 +474,13 @@ void Server::run() {
     impl_->listener->start();
     impl_->alerts->start();
     impl_->converter->start();
+    // The calling thread is the first I/O thread; the others join it.
+    std::vector<std::thread> more_io;
+    for (unsigned i = 1; i < std::max(1u, impl_->config.io_threads); ++i) {
+        more_io.emplace_back([io = &impl_->io] { io->run(); });
+    }
     impl_->io.run();
+    for (auto& t : more_io) t.join();
     impl_->pool.stop();
     impl_->pool.join();
     impl_->alerts->stop();

@@ -1,9 +1,11 @@
 #pragma once
 // The server: the store, the media store, the publisher and the hub, the HTTP
-// router and listener, one I/O thread and a small worker pool.
+// router and listener, the I/O threads (one by default) and a small worker
+// pool.
 //
-// Threads: the I/O thread runs every socket, timer and waiting long-poll; the
-// workers run the handlers (database, password hashing, media hashing).
+// Threads: the I/O threads run every socket, timer and waiting long-poll
+// (each connection on its own strand, the hub's waiters on one); the workers
+// run the handlers (database, password hashing, media hashing).
 
 #include <chrono>
 #include <cstdint>
@@ -44,6 +46,11 @@ struct ServerConfig {
     std::filesystem::path console_dir;
     MediaLimits media;
     std::chrono::seconds session_ttl{12 * 3600};
+    // --io-threads: threads running the event loop (sockets, timers, the
+    // long-polls and the manifest's fast path); each connection stays on
+    // one strand, so any count is safe. --worker-threads: the pool that
+    // runs route handlers (database, password hashing, media hashing).
+    unsigned io_threads = 1;
     unsigned worker_threads = 4;
     std::chrono::seconds pairing_code_ttl{15 * 60};  // how long a pairing code is valid
     // --player: the signage-player that draws previews; empty: the one next

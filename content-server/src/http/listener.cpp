@@ -55,12 +55,12 @@ void Listener::stop() {
 void Listener::accept() {
     acceptor_.async_accept(
         net::make_strand(io_),
-        [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
+        [self = shared_from_this()](const boost::system::error_code& ec, ConnectionSocket socket) {
             self->on_accept(ec, std::move(socket));
         });
 }
 
-void Listener::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+void Listener::on_accept(const boost::system::error_code& ec, ConnectionSocket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
         // Out of file descriptors and the like: wait a little instead of spinning.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@ class Headers {
     // Replaces every field called `name` with one.
     void set(std::string_view name, std::string value);
     void add(std::string name, std::string value);
+    void reserve(std::size_t fields) { fields_.reserve(fields); }
     const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
   private:
@@ -73,9 +75,15 @@ struct Response {
     int status = 200;
     Headers headers;
     std::string body;
+    // The body shared with other answers instead of `body`: a group's
+    // manifest sent to each of its waiting screens is one string in memory,
+    // not a copy per screen. When set, `body` is empty.
+    std::shared_ptr<const std::string> shared_body;
     std::optional<FileSlice> file;  // when set, the body comes from this file
 
-    std::uint64_t body_size() const { return file ? file->length : body.size(); }
+    std::uint64_t body_size() const {
+        return file ? file->length : shared_body ? shared_body->size() : body.size();
+    }
 };
 
 // Splits a target into path and query.

@@ -1,5 +1,7 @@
 #include "http/request_head.hpp"
 
+#include <iterator>
+
 namespace signage::server::http {
 
 namespace bhttp = boost::beast::http;
@@ -35,6 +37,7 @@ Request request_from_header(const bhttp::request_header<>& head, std::string rem
     req.method_text = std::string(head.method_string());
     req.target = std::string(head.target());
     split_target(req.target, req.path, req.query);
+    req.headers.reserve(static_cast<std::size_t>(std::distance(head.begin(), head.end())));
     for (const auto& field : head) {
         req.headers.add(std::string(field.name_string()), std::string(field.value()));
     }

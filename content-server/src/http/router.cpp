@@ -12,6 +12,7 @@ namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {
     std::vector<std::string_view> out;
+    out.reserve(8);  // one allocation for any usual path
     if (!path.empty() && path.front() == '/') path.remove_prefix(1);
     if (path.empty()) return out;
     while (true) {
@@ -46,15 +47,16 @@ std::vector<std::string> Router::route_list() const {
 std::vector<RouteInfo> Router::routes() const {
     std::vector<RouteInfo> out;
     for (const Route& r : routes_) {
-        out.push_back({std::string(to_string(r.method)), pattern_text(r), r.options.access});
+        out.push_back({std::string(to_string(r.method)), r.pattern, r.options.access});
     }
     return out;
 }
 
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
-    Route r{method, {}, false, std::move(handler), {}, std::move(options), {}};
+    Route r{method, {}, false, std::move(handler), {}, std::move(options), {}, {}};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
+    r.pattern = pattern_text(r);
     routes_.push_back(std::move(r));
 }
 
@@ -65,9 +67,10 @@ void Router::add_async(Method method, std::string_view pattern, AsyncHandler han
 
 void Router::add_async(Method method, std::string_view pattern, FastHandler fast,
                        AsyncHandler handler, RouteOptions options) {
-    Route r{method, {}, false, {}, std::move(handler), std::move(options), std::move(fast)};
+    Route r{method, {}, false, {}, std::move(handler), std::move(options), std::move(fast), {}};
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
+    r.pattern = pattern_text(r);
     routes_.push_back(std::move(r));
 }
 
@@ -105,7 +108,11 @@ Router::Match Router::match(Method method, std::string_view path) const {
     Match m;
     std::vector<std::string> params;
     for (const Route& r : routes_) {
-        if (r.wildcard || !match_path(r, segments, params)) continue;
+        // Most routes differ in their number of segments: skipped at once.
+        if (r.wildcard || r.segments.size() != segments.size() ||
+            !match_path(r, segments, params)) {
+            continue;
+        }
         if (r.method == wanted) {
             m.route = &r;
             m.params = std::move(params);
@@ -155,18 +162,19 @@ void Router::admit(const Request& head, std::function<void(std::optional<Error>)
 void Router::dispatch(Request request, Responder respond) const {
     Match m = match(request.method, request.path);
     if (observer_) {
-        respond = Responder{[inner = std::move(respond), observer = observer_,
-                             // Known methods only: a client's made-up method
-                             // must not add series.
-                             method = request.method == Method::other
-                                          ? std::string{"other"}
-                                          : std::string(to_string(request.method)),
-                             route = m.route ? pattern_text(*m.route) : std::string{"unmatched"},
-                             start = std::chrono::steady_clock::now()](Response r) {
-            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-            observer(method, route, r.status, took.count());
-            inner(std::move(r));
-        }};
+        // The router outlives every request, so the observer and the route's
+        // pattern are referred to, not copied.
+        static const std::string unmatched = "unmatched";
+        respond =
+            Responder{[inner = std::move(respond), observer = &observer_, method = request.method,
+                       route = m.route ? &m.route->pattern : &unmatched,
+                       start = std::chrono::steady_clock::now()](Response r) {
+                const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+                // Known methods only: a client's made-up method must not add series.
+                (*observer)(method == Method::other ? std::string_view{"other"} : to_string(method),
+                            *route, r.status, took.count());
+                inner(std::move(r));
+            }};
     }
     if (!m.route) {
         if (!m.allow.empty()) {

@@ -77,7 +77,7 @@ using FastHandler = std::function<bool(Request&, const Responder&)>;
 // Told of every answer: the method, the route's pattern ("unmatched" when no
 // route matched), the status and the seconds since dispatch. Runs on the
 // thread that answers; must be quick.
-using Observer = std::function<void(const std::string& method, const std::string& route, int status,
+using Observer = std::function<void(std::string_view method, const std::string& route, int status,
                                     double seconds)>;
 
 class Router {
@@ -122,6 +122,7 @@ class Router {
         AsyncHandler async_handler;
         RouteOptions options;
         FastHandler fast_handler;
+        std::string pattern;  // as routes() lists it
     };
     struct Match {
         const Route* route = nullptr;

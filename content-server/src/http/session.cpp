@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -28,6 +29,7 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using Stream = beast::basic_stream<tcp, ConnectionStrand>;
 
 // The size of the response header as the serializer writes it: the bytes
 // that go out before the body.
@@ -41,18 +43,60 @@ std::uint64_t header_bytes(const bhttp::response<Body>& msg) {
 // styles and images (blob: for previews fetched with the token, which a page
 // may also read back), may not be
 // framed by another site, and no answer is sniffed into another type.
+constexpr std::string_view kServerName = "signage-server";
+constexpr std::string_view kPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 template <class Fields>
 void set_security_headers(bhttp::header<false, Fields>& msg) {
-    static constexpr const char* kPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-        "connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'";
     if (msg.find("Content-Security-Policy") == msg.end()) {
-        msg.set("Content-Security-Policy", kPolicy);
+        msg.set("Content-Security-Policy", beast::string_view(kPolicy.data(), kPolicy.size()));
     }
     msg.set("X-Content-Type-Options", "nosniff");
     msg.set(bhttp::field::x_frame_options, "DENY");
     msg.set("Referrer-Policy", "no-referrer");
+}
+
+// The head of an answer whose body (if any) is in memory, as Beast's
+// serializer would write it for the same fields (apply_head below), into
+// `out`: the status line, the handler's fields, Server, the security
+// headers, Content-Length when given (a body, or HEAD's), and Connection as
+// keep-alive asks for the HTTP version.
+void format_head(std::string& out, unsigned version, int status, const Headers& headers,
+                 bool keep_alive, std::optional<std::uint64_t> content_length) {
+    out.clear();
+    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(status);
+    out += ' ';
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    out.append(reason.data(), reason.size());
+    out += "\r\n";
+    bool has_policy = false;
+    const auto field = [&out](std::string_view name, std::string_view value) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    };
+    for (const auto& [name, value] : headers.fields()) {
+        if (iequals(name, "Server") || iequals(name, "X-Content-Type-Options") ||
+            iequals(name, "X-Frame-Options") || iequals(name, "Referrer-Policy") ||
+            iequals(name, "Connection") || (content_length && iequals(name, "Content-Length"))) {
+            continue;  // replaced below, as Beast's set() replaces them
+        }
+        has_policy = has_policy || iequals(name, "Content-Security-Policy");
+        field(name, value);
+    }
+    field("Server", kServerName);
+    if (!has_policy) field("Content-Security-Policy", kPolicy);
+    field("X-Content-Type-Options", "nosniff");
+    field("X-Frame-Options", "DENY");
+    field("Referrer-Policy", "no-referrer");
+    if (content_length) field("Content-Length", std::to_string(*content_length));
+    if (version == 10 && keep_alive) field("Connection", "keep-alive");
+    if (version != 10 && !keep_alive) field("Connection", "close");
+    out += "\r\n";
 }
 
 bool is_disconnect(const beast::error_code& ec) {
@@ -64,7 +108,7 @@ bool is_disconnect(const beast::error_code& ec) {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, const Router& router, const SessionLimits& limits,
+    Session(ConnectionSocket&& socket, const Router& router, const SessionLimits& limits,
             ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot)
         : stream_(std::move(socket)),
           router_(router),
@@ -76,6 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (!ec) {
             peer_ = ep.address();
             remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+            peer_text_ = client_address(peer_, {}, guard_.trusted_proxies());
         }
     }
 
@@ -126,7 +171,9 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         auto& head = header_parser_->get();
         Request req = request_from_header(head, remote_);
-        req.client = client_address(peer_, req.header("x-forwarded-for"), guard_.trusted_proxies());
+        const auto forwarded = req.header("x-forwarded-for");
+        req.client = forwarded.empty() ? peer_text_
+                                       : client_address(peer_, forwarded, guard_.trusted_proxies());
         version_ = head.version();
         keep_alive_ = head.keep_alive();
         head_ = req.method == Method::head;
@@ -273,9 +320,11 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         stream_.expires_never();  // a long-poll may take a minute; it costs only this socket
         auto self = shared_from_this();
+        // From a worker (or the hub) the answer is posted to this session's
+        // strand; the fast path answers on the strand itself, inline.
         Responder respond{[self](Response r) {
-            net::post(self->stream_.get_executor(),
-                      [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+            net::dispatch(self->stream_.get_executor(),
+                          [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
         }};
         router_.dispatch(std::move(request_), std::move(respond));
         request_ = Request{};
@@ -304,12 +353,17 @@ class Session : public std::enable_shared_from_this<Session> {
         bytes_ = 0;
         const bool bodiless = head_ || res.status == 304 || res.status == 204 || res.status < 200;
         if (bodiless && res.file && res.file->on_sent) res.file->on_sent(0);
+        const bool keep = keep_alive_ && !close_after_;
         if (bodiless) {
-            auto msg = std::make_shared<bhttp::response<bhttp::empty_body>>();
-            apply_head(*msg, res);
-            if (head_ && res.status != 304 && res.status != 204)
-                msg->content_length(res.body_size());
-            return write(std::move(msg));
+            // Written from a buffer the session keeps (no message, no
+            // serializer): the hot path of every screen's poll.
+            format_head(head_text_, version_, res.status, res.headers, keep,
+                        head_ && res.status != 304 && res.status != 204
+                            ? std::optional<std::uint64_t>(res.body_size())
+                            : std::nullopt);
+            body_text_.clear();
+            body_shared_.reset();
+            return write_head_and_body({}, keep);
         }
         if (res.file) {
             auto msg = std::make_shared<bhttp::response<FileRangeBody>>();
@@ -329,12 +383,34 @@ class Session : public std::enable_shared_from_this<Session> {
             header_bytes_ = header_bytes(*msg);
             return write(std::move(msg));
         }
-        auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
-        apply_head(*msg, res);
-        msg->body() = std::move(res.body);
-        msg->prepare_payload();
-        bytes_ = msg->body().size();
-        write(std::move(msg));
+        // A body in memory: the head formatted here, the body written from
+        // where it is, so a manifest shared by a group's screens is never
+        // copied for one of them.
+        bytes_ = res.body_size();
+        format_head(head_text_, version_, res.status, res.headers, keep, bytes_);
+        body_shared_ = std::move(res.shared_body);
+        body_text_ = std::move(res.body);
+        const std::string& body = body_shared_ ? *body_shared_ : body_text_;
+        write_head_and_body(net::buffer(body), keep);
+    }
+
+    // Writes head_text_ and then `body` (which the session holds until the
+    // write ends), and goes on with the connection.
+    void write_head_and_body(net::const_buffer body, bool keep) {
+        written_ = 0;
+        stream_.expires_after(limits_.write_timeout);
+        const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), body};
+        net::async_write(stream_, buffers,
+                         [self = shared_from_this(), keep](beast::error_code ec, std::size_t n) {
+                             self->written_ += n;
+                             self->body_shared_.reset();
+                             if (ec) {
+                                 spdlog::debug("{} {} {}: write failed: {}", self->remote_,
+                                               self->method_text_, self->target_, ec.message());
+                                 return self->close();
+                             }
+                             self->on_written(!keep);
+                         });
     }
 
     template <class Body>
@@ -409,7 +485,7 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.socket().close(ec);
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     const Router& router_;
     SessionLimits limits_;
@@ -426,6 +502,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Request request_;
     boost::asio::ip::address peer_;
     std::string remote_;
+    std::string peer_text_;  // the client without X-Forwarded-For
     std::string method_text_;
     std::string target_;
     unsigned version_ = 11;
@@ -437,18 +514,21 @@ class Session : public std::enable_shared_from_this<Session> {
     std::uint64_t written_ = 0;       // bytes of the response the socket has taken
     std::uint64_t header_bytes_ = 0;  // of which the header (file bodies only)
     std::function<void(std::uint64_t)> on_body_sent_;
+    std::string head_text_;  // the head of an answer from memory, its capacity kept
+    std::string body_text_;  // its body, while it is written
+    std::shared_ptr<const std::string> body_shared_;  // or its shared body
     std::chrono::steady_clock::time_point started_{};
     char drain_buf_[4096];
 };
 
 }  // namespace
 
-void start_session(tcp::socket socket, const Router& router, const SessionLimits& limits,
+void start_session(ConnectionSocket socket, const Router& router, const SessionLimits& limits,
                    ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot) {
     std::make_shared<Session>(std::move(socket), router, limits, guard, std::move(slot))->start();
 }
 
-void refuse_connection(tcp::socket socket) {
+void refuse_connection(ConnectionSocket socket) {
     const Response busy = error_response(
         make_error(ErrorCode::unavailable, "too many connections: try again shortly"));
     auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
@@ -459,7 +539,7 @@ void refuse_connection(tcp::socket socket) {
     msg->keep_alive(false);
     msg->body() = busy.body;
     msg->prepare_payload();
-    auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+    auto stream = std::make_shared<Stream>(std::move(socket));
     stream->expires_after(std::chrono::seconds(5));
     bhttp::async_write(*stream, *msg, [stream, msg](beast::error_code, std::size_t) {
         beast::error_code ec;

@@ -22,7 +22,9 @@
 #include <filesystem>
 #include <memory>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "http/connection_guard.hpp"
 
@@ -39,13 +41,18 @@ struct SessionLimits {
     std::filesystem::path spool_dir;          // spooled bodies; emptied at start
 };
 
+// An accepted connection, on a strand of its own. The strand's type is
+// spelt out, not type-erased (any_io_executor), so no operation on the
+// connection copies a type-erased executor.
+using ConnectionStrand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionStrand>;
+
 // Starts serving the accepted socket, which holds `slot`; the session owns
 // itself from here on. `router` and `guard` must outlive every session.
-void start_session(boost::asio::ip::tcp::socket socket, const Router& router,
-                   const SessionLimits& limits, ConnectionGuard& guard,
-                   std::unique_ptr<ConnectionGuard::Slot> slot);
+void start_session(ConnectionSocket socket, const Router& router, const SessionLimits& limits,
+                   ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot);
 
 // Answers a connection turned away by a cap (503, Retry-After) and closes it.
-void refuse_connection(boost::asio::ip::tcp::socket socket);
+void refuse_connection(ConnectionSocket socket);
 
 }  // namespace signage::server::http

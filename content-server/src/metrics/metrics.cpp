@@ -24,11 +24,18 @@ std::string metric_label(const std::string& v) {
 
 }  // namespace
 
-void Metrics::observe_request(const std::string& method, const std::string& route, int status,
+void Metrics::observe_request(std::string_view method, std::string_view route, int status,
                               double seconds) {
     std::lock_guard lock(mu_);
-    ++requests_[{method, route, status}];
-    Histogram& h = latency_[route];
+    const std::tuple<std::string_view, std::string_view, int> key{method, route, status};
+    if (auto it = requests_.find(key); it != requests_.end()) {
+        ++it->second;
+    } else {
+        requests_.emplace(std::tuple<std::string, std::string, int>{method, route, status}, 1);
+    }
+    auto at = latency_.find(route);
+    if (at == latency_.end()) at = latency_.emplace(std::string(route), Histogram{}).first;
+    Histogram& h = at->second;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         if (seconds <= kBuckets[i]) ++h.buckets[i];
     }

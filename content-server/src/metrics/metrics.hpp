@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 namespace signage::server {
@@ -28,7 +29,7 @@ class Metrics {
     static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1,  0.25,
                                                         0.5,   1.0,  2.5,   5.0,  10.0, 60.0};
 
-    void observe_request(const std::string& method, const std::string& route, int status,
+    void observe_request(std::string_view method, std::string_view route, int status,
                          double seconds);
     void add_publish();
     void add_upload_bytes(std::uint64_t bytes);
@@ -72,8 +73,10 @@ class Metrics {
         double sum = 0;
     };
     mutable std::mutex mu_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-    std::map<std::string, Histogram> latency_;  // by route
+    // Looked up without copying the names (std::less<>): a request that
+    // adds no series allocates nothing.
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
+    std::map<std::string, Histogram, std::less<>> latency_;  // by route
     std::uint64_t publishes_ = 0;
     std::uint64_t upload_bytes_ = 0;
     std::uint64_t media_sent_bytes_ = 0;

@@ -11,24 +11,40 @@
 
 namespace signage::server {
 
-Result<std::string> ScreenService::new_device_token() {
-    auto screens = list();
-    if (!screens) return screens.error();
-    // The tag is the first 14 bits of the key id (hex).
+namespace {
+
+// The claim tags the screens' keys use: the first 14 bits of the key id (hex).
+std::set<int> claim_tags_of(const std::vector<Screen>& screens) {
     std::set<int> taken;
-    for (const auto& screen : *screens) {
+    for (const auto& screen : screens) {
         if (screen.claim_key_id.size() < 4) continue;
         taken.insert(std::stoi(screen.claim_key_id.substr(0, 4), nullptr, 16) >>
                      (16 - protocol::kClaimTagBits));
     }
+    return taken;
+}
+
+// A new token whose claim tag is not in `taken` (while one can be found),
+// and its tag added there.
+std::string token_with_free_tag(std::set<int>& taken) {
     std::string token = new_token();
     for (int tries = 0; tries < 1000; ++tries) {
         const auto keys = protocol::derive_claim_keys(token);
-        if (!taken.contains(protocol::claim_tag(keys.public_key))) break;
+        if (taken.insert(protocol::claim_tag(keys.public_key)).second) break;
         token = new_token();
     }
     return token;
 }
+
+}  // namespace
+
+Result<std::string> ScreenService::new_device_token() {
+    auto screens = list();
+    if (!screens) return screens.error();
+    std::set<int> taken = claim_tags_of(*screens);
+    return token_with_free_tag(taken);
+}
+
 namespace {
 
 // The group a screen of `unit`'s subtree joins: made in `unit` when
@@ -67,6 +83,24 @@ Result<Screen> ScreenService::add(const std::string& name, const std::string& gr
                                   std::optional<std::int64_t> actor, std::int64_t unit) {
     return store_.write(
         [&](Tx& tx) -> Result<Screen> { return add_screen(tx, name, group, device, actor, unit); });
+}
+
+Result<std::vector<std::string>> ScreenService::add_many(const std::vector<std::string>& names,
+                                                         const std::string& group) {
+    auto screens = list();
+    if (!screens) return screens.error();
+    std::set<int> taken = claim_tags_of(*screens);
+    std::vector<std::string> tokens;
+    tokens.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) tokens.push_back(token_with_free_tag(taken));
+    return store_.write([&](Tx& tx) -> Result<std::vector<std::string>> {
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            auto screen =
+                add_screen(tx, names[i], group, device_credentials(tokens[i]), {}, root_unit_id);
+            if (!screen) return screen.error();
+        }
+        return tokens;
+    });
 }
 
 Result<Screen> ScreenService::pair(const std::string& name, const std::string& group,

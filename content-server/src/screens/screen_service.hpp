@@ -40,6 +40,11 @@ class ScreenService {
                        const DeviceCredentials& device,
                        std::optional<std::int64_t> actor = std::nullopt,
                        std::int64_t unit = root_unit_id);
+    // Registers the screens `names` in `group` (created when missing) in one
+    // transaction, each with a new device token: the tokens, in the names'
+    // order. "conflict" naming the first name taken, and nothing registered.
+    Result<std::vector<std::string>> add_many(const std::vector<std::string>& names,
+                                              const std::string& group);
     // Pairing: add(), or gives the revoked screen of that name the new
     // credentials and the group (created when missing). "conflict" (field
     // "name") when the name has a working token.
