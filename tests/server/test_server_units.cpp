@@ -340,6 +340,12 @@ TEST_CASE("units: content flows down, required items stay, a unit's own reach on
         CHECK(s.at("unit_name") == "文明市");
     }
     REQUIRE_FALSE(required_id.empty());
+    // The top unit's admin looking at that community sees it as the
+    // community does: the city's items come from above.
+    const json seen_above =
+        city.staff.admin.get("/api/v1/slides?unit=" + std::to_string(city.unit["east-2"])).json();
+    REQUIRE(seen_above.at("slides").size() == list.at("slides").size());
+    for (const auto& s : seen_above.at("slides")) CHECK(s.at("origin") == "above");
     auto shorter = editor.put("/api/v1/slides/" + required_id,
                               titled("市：社会主义核心价值观", {{"duration_s", 1}}));
     CHECK(shorter.status == 403);

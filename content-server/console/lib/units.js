@@ -25,9 +25,18 @@ export function forgetUnits() {
   sessionStorage.removeItem(KEY);
 }
 
-// The units the user's role holds in, parents first.
+// The units the user's role holds in, each followed by those below it.
 export function ownUnits() {
-  return tree ? tree.units.filter((u) => u.scope === 'own') : [];
+  if (!tree) return [];
+  const own = tree.units.filter((u) => u.scope === 'own');
+  const ids = new Set(own.map((u) => u.id));
+  const out = [];
+  const visit = (u) => {
+    out.push(u);
+    own.filter((c) => c.parent === u.id).forEach(visit);
+  };
+  own.filter((u) => !ids.has(u.parent)).forEach(visit);
+  return out;
 }
 
 export function manyUnits() {
@@ -74,7 +83,9 @@ export function originLabel(item) {
 // depth; `changed` runs after a choice.
 export function unitSwitcher(changed) {
   const own = ownUnits();
-  if (own.length < 2) return null;
+  if (!manyUnits()) return null;
+  // One unit of one's own: its name, for where the work goes.
+  if (own.length < 2) return own.length ? el('span', { className: 'unit-name', textContent: own[0].name }) : null;
   const top = Math.min(...own.map((u) => u.depth));
   const sel = el('select', { id: 'unit-switch', 'aria-label': t('unit.switch') },
     ...own.map((u) => el('option', {

@@ -95,7 +95,7 @@ void add_account_routes(http::Router& router, Services& s) {
                 if (!users) return users.error();
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& u : *users) list.push_back(account_view(u));
-                if (auto st = add_origins(s, c.user(), list); !st) return st.error();
+                if (auto st = add_origins(s, c.user(), list, *unit); !st) return st.error();
                 return http::json_response(200, {{"users", std::move(list)}});
             });
 

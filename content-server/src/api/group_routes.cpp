@@ -123,7 +123,7 @@ void add_group_routes(http::Router& router, Services& s) {
                     view["screen_sizes"] = std::move(known);
                     list.push_back(std::move(view));
                 }
-                if (auto st = add_origins(s, c.user(), list); !st) return st.error();
+                if (auto st = add_origins(s, c.user(), list, *unit); !st) return st.error();
                 // What the editor assumes while no targeted screen's size is known.
                 return http::json_response(
                     200, {{"groups", std::move(list)},

@@ -83,9 +83,11 @@ void add_webhook_routes(http::Router& router, Services& services);
 // GET|POST /api/v1/units, GET|PUT|DELETE /api/v1/units/{id}
 void add_unit_routes(http::Router& router, Services& services);
 // Each view in `views` (an array of objects with "unit", or one such object)
-// gains "unit_name" and "origin" as `by` sees it: "own" (their unit),
-// "below" (a unit below theirs) or "above" (it comes down from above).
-Status add_origins(Services& services, const User& by, nlohmann::json& views);
+// gains "unit_name" and "origin" as seen from unit `from` (0: `by`'s own, as
+// a list of another unit of theirs is seen from that unit): "own" (that
+// unit), "below" (a unit below it) or "above" (it comes down from above).
+Status add_origins(Services& services, const User& by, nlohmann::json& views,
+                   std::int64_t from = 0);
 // The `unit` query parameter of a list (units/unit_service.hpp: query_unit).
 Result<std::int64_t> unit_param(Services& services, const http::Request& req, const User& by);
 // GET / and the console's static files (a fallback route: register last)

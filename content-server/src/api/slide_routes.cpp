@@ -66,7 +66,7 @@ void add_slide_routes(http::Router& router, Services& s) {
                 if (!slides) return slides.error();
                 nlohmann::json list = nlohmann::json::array();
                 for (const auto& slide : *slides) list.push_back(slide_view(slide));
-                if (auto st = add_origins(s, c.user(), list); !st) return st.error();
+                if (auto st = add_origins(s, c.user(), list, *unit); !st) return st.error();
                 return http::json_response(200, {{"slides", std::move(list)}});
             });
 

@@ -11,16 +11,15 @@ namespace signage::server {
 using http::Method;
 using http::Response;
 
-Status add_origins(Services& s, const User& by, nlohmann::json& views) {
+Status add_origins(Services& s, const User& by, nlohmann::json& views, std::int64_t from) {
     auto tree = s.units.tree();
     if (!tree) return tree.error();
+    const std::int64_t home = from == 0 ? by.unit_id : from;
     const auto mark = [&](nlohmann::json& v) {
         if (!v.is_object() || !v.contains("unit") || !v.at("unit").is_number_integer()) return;
         const auto unit = v.at("unit").get<std::int64_t>();
         v["unit_name"] = (*tree)->name(unit);
-        v["origin"] = unit == by.unit_id                  ? "own"
-                      : (*tree)->within(unit, by.unit_id) ? "below"
-                                                          : "above";
+        v["origin"] = unit == home ? "own" : (*tree)->within(unit, home) ? "below" : "above";
     };
     if (views.is_array()) {
         for (auto& v : views) mark(v);

@@ -51,7 +51,13 @@ Status check_slide_media(Tx& tx, const protocol::Slide& slide, std::int64_t unit
     auto check = [&](const std::string& sha, const std::string& field, bool film) -> Status {
         if (sha.empty()) return {};
         auto found = tx.media().find(sha);
-        if (found && !reaches(*tree, tx.media().owners(sha), unit)) found.reset();
+        // A rendition is its original's: the units that uploaded that.
+        if (found &&
+            !reaches(*tree,
+                     tx.media().owners(found->rendition_of.empty() ? sha : found->rendition_of),
+                     unit)) {
+            found.reset();
+        }
         if (!found) {
             return make_error(ErrorCode::unprocessable,
                               "no uploaded media has sha256 " + sha + ": upload it first", field)
