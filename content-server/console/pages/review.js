@@ -16,7 +16,8 @@ import { purposeBadge, rejectControls } from '../lib/workflow.js';
 const SIZES = [['landscape', '480x270'], ['portrait', '270x480']];
 // The server's fields of a slide, not compared.
 const SERVER_FIELDS = new Set(['id', 'status', 'author', 'updated_by', 'reviewer', 'reject_reason', 'created_at',
-  'updated_at', 'reviewed_at', 'has_approved_version', 'revision', 'approved_version', 'approved_revision', 'warnings']);
+  'updated_at', 'reviewed_at', 'has_approved_version', 'revision', 'approved_version', 'approved_revision', 'warnings',
+  'unit', 'unit_name', 'origin']);
 
 // A value as people read it: a choice by its label, a list of groups joined.
 function show(v, f) {
