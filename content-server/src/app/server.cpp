@@ -297,6 +297,8 @@ Server::~Server() {
         impl_->pool.join();
         if (impl_->alerts) impl_->alerts->stop();
         if (impl_->converter) impl_->converter->stop();
+        // Renders end and answer while the router their answers pass is alive.
+        if (impl_->preview) impl_->preview->stop();
         if (impl_->store) impl_->store->stop_events();
         if (impl_->hub) impl_->hub->shutdown();
     }

@@ -109,9 +109,14 @@ PreviewService::PreviewService(PreviewConfig config) : config_(std::move(config)
 }
 
 PreviewService::~PreviewService() {
+    stop();
+}
+
+void PreviewService::stop() {
     std::map<std::string, std::vector<Done>> left;
     {
         std::lock_guard lock(mutex_);
+        if (stopping_ && threads_.empty()) return;  // stopped before
         stopping_ = true;
         for (const auto& job : queue_) {
             auto it = waiting_.find(job.key);
@@ -128,9 +133,11 @@ PreviewService::~PreviewService() {
         for (auto& done : dones) done(make_error(ErrorCode::unavailable, "the server is stopping"));
     }
     for (auto& t : threads_) t.join();
+    threads_.clear();
     if (!scratch_.empty()) {
         std::error_code ec;
         std::filesystem::remove_all(scratch_, ec);
+        scratch_.clear();
     }
 }
 

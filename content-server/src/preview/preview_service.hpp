@@ -78,6 +78,9 @@ class PreviewService {
     explicit PreviewService(PreviewConfig config);
     // Waiting requests are answered "unavailable"; running renders are killed.
     ~PreviewService();
+    // The same, before the destructor: answers go out while what they call
+    // (the router's request metrics) is still there. Idempotent.
+    void stop();
     PreviewService(const PreviewService&) = delete;
     PreviewService& operator=(const PreviewService&) = delete;
 
