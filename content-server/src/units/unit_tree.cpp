@@ -93,12 +93,8 @@ UnitFilter UnitTree::below_and_above(std::int64_t unit) const {
 }
 
 std::optional<double> UnitTree::share_floor(std::int64_t unit) const {
-    std::optional<double> floor;
-    for (const std::int64_t id : chain(unit)) {
-        const auto own = own_floor(*find(id));
-        if (own && (!floor || *own > *floor)) floor = own;
-    }
-    return floor;
+    const Unit* by = find(share_floor_unit(unit));
+    return by ? own_floor(*by) : std::nullopt;
 }
 
 std::int64_t UnitTree::share_floor_unit(std::int64_t unit) const {
