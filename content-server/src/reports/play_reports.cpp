@@ -5,11 +5,12 @@
 #include <cstdio>
 #include <map>
 
-#include "common/csv.hpp"
 #include "common/json_input.hpp"
 #include "common/time_zone.hpp"
 #include "protocol/manifest.hpp"
 #include "protocol/play.hpp"
+#include "reports/local_days.hpp"
+#include "reports/report_csv.hpp"
 #include "store/store.hpp"
 #include "units/unit_tree.hpp"
 
@@ -17,88 +18,10 @@ namespace signage::server {
 
 namespace {
 
+using reports::day_text;
+using reports::local_text;
+using reports::share_of;
 using std::chrono::days;
-using std::chrono::sys_days;
-
-constexpr std::int64_t kHourMs = 60LL * 60 * 1000;
-
-// "YYYY-MM-DD" → the day; nullopt when it is not a real date.
-std::optional<sys_days> report_day(const std::string& text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-    int y = 0, m = 0, d = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (i == 4 || i == 7) continue;
-        if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    }
-    y = std::stoi(text.substr(0, 4));
-    m = std::stoi(text.substr(5, 2));
-    d = std::stoi(text.substr(8, 2));
-    const std::chrono::year_month_day ymd{std::chrono::year{y},
-                                          std::chrono::month{static_cast<unsigned>(m)},
-                                          std::chrono::day{static_cast<unsigned>(d)}};
-    if (!ymd.ok()) return std::nullopt;
-    return sys_days{ymd};
-}
-
-std::string report_date_text(sys_days d) {
-    const std::chrono::year_month_day ymd{d};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return buf;
-}
-
-std::int64_t offset_ms_at(const signage::TimeZone& tz, std::int64_t utc_ms) {
-    const auto t = protocol::Timestamp{std::chrono::seconds{utc_ms / 1000}};
-    return std::chrono::duration_cast<std::chrono::milliseconds>(tz.offset_at(t)).count();
-}
-
-// UTC milliseconds of local midnight starting `day`.
-std::int64_t local_midnight_ms(const signage::TimeZone& tz, sys_days day) {
-    const std::int64_t wall =
-        std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch()).count();
-    // The offset at the guess, then at the corrected time (daylight saving).
-    std::int64_t utc = wall - offset_ms_at(tz, wall);
-    utc = wall - offset_ms_at(tz, utc);
-    return utc;
-}
-
-// The local hour starting at or before `utc_ms`: its UTC start, its local
-// date and hour.
-struct LocalHour {
-    std::int64_t start_ms = 0;
-    std::string date;
-    int hour = 0;
-};
-
-LocalHour local_hour(const signage::TimeZone& tz, std::int64_t utc_ms) {
-    const std::int64_t off = offset_ms_at(tz, utc_ms);
-    const std::int64_t local = utc_ms + off;
-    const std::int64_t local_hour_start = local - ((local % kHourMs) + kHourMs) % kHourMs;
-    const auto day = std::chrono::floor<days>(
-        std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{local}});
-    LocalHour h;
-    h.start_ms = local_hour_start - off;
-    h.date = report_date_text(day);
-    h.hour = static_cast<int>(
-        (local -
-         std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch()).count()) /
-        kHourMs);
-    return h;
-}
-
-double share_of(std::int64_t part, std::int64_t whole) {
-    return whole <= 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
-// The local time of a UTC instant, "YYYY-MM-DD HH:MM:SS".
-std::string local_text(const signage::TimeZone& tz, std::int64_t utc_ms) {
-    const std::int64_t local = utc_ms + offset_ms_at(tz, utc_ms);
-    std::string iso = protocol::format_iso8601_ms(local);  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
-    iso = iso.substr(0, 19);
-    iso[10] = ' ';
-    return iso;
-}
 
 }  // namespace
 
@@ -113,16 +36,10 @@ Result<PlaysAccepted> PlayReports::add(const Screen& screen, const nlohmann::jso
 }
 
 Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
-    const auto from = report_day(q.from);
-    if (!from) return make_error(ErrorCode::invalid, "must be a date (YYYY-MM-DD)", "from");
-    const auto to = report_day(q.to.empty() ? q.from : q.to);
-    if (!to) return make_error(ErrorCode::invalid, "must be a date (YYYY-MM-DD)", "to");
-    if (*to < *from) return make_error(ErrorCode::invalid, "is before from", "to");
-    if ((*to - *from).count() >= max_days) {
-        return make_error(
-            ErrorCode::invalid,
-            std::string{"is more than "} + std::to_string(max_days) + " days after from", "to");
-    }
+    auto asked = reports::parse_days(q.from, q.to, max_days);
+    if (!asked) return asked.error();
+    const auto from = &asked->from;
+    const auto to = &asked->to;
 
     std::shared_ptr<const UnitTree> units;
     auto screens = store_.read([&](Tx& tx) -> Result<std::vector<Screen>> {
@@ -154,22 +71,12 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     if (!*g || !units->within((*g)->unit_id, q.viewer_unit)) {
         return make_error(ErrorCode::not_found, "no such group", "group");
     }
-    protocol::GroupSettings settings;
-    {
-        const auto j = signage::read_json((*g)->settings_json);
-        if (auto parsed =
-                protocol::parse_group_settings(j.is_discarded() ? nlohmann::json::object() : j)) {
-            settings = *parsed;
-        }
-    }
-    auto zone = signage::TimeZone::named(settings.timezone);
-    const signage::TimeZone tz = zone ? *zone : signage::TimeZone::fixed(std::chrono::hours{8});
-    // The floor the units above set counts, as it does on the screens.
-    const double minimum =
-        std::max(settings.min_public_share, units->share_floor((*g)->unit_id).value_or(0.0));
+    const reports::GroupTerms terms = reports::group_terms(**g, *units);
+    const signage::TimeZone& tz = terms.tz;
+    const double minimum = terms.minimum;
 
-    const std::int64_t from_ms = local_midnight_ms(tz, *from);
-    const std::int64_t to_ms = local_midnight_ms(tz, *to + days{1});
+    const std::int64_t from_ms = reports::local_midnight_ms(tz, *from);
+    const std::int64_t to_ms = reports::local_midnight_ms(tz, *to + days{1});
     std::vector<std::int64_t> ids;
     for (const Screen& s : chosen) ids.push_back(s.id);
     // Per item.
@@ -179,20 +86,12 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
         std::int64_t plays = 0, airtime = 0;
     };
     std::map<std::pair<std::string, std::string>, ItemSum> items;  // (kind, slide id)
-    // Per local hour, keyed by its UTC start.
+    // Per local hour.
     struct HourSum {
-        LocalHour at;
         std::int64_t plays = 0, airtime = 0, pub = 0;
     };
-    std::map<std::int64_t, HourSum> hours;
-    for (std::int64_t t = from_ms; t < to_ms;) {
-        LocalHour h = local_hour(tz, t);
-        if (h.start_ms < t) h.start_ms = t;  // a zone whose offset is not whole hours
-        auto& slot = hours[h.start_ms];
-        slot.at = h;
-        const LocalHour next = local_hour(tz, h.start_ms + kHourMs);
-        t = std::max(next.start_ms, h.start_ms + 1);
-    }
+    const reports::HourGrid grid(tz, from_ms, to_ms);
+    std::vector<HourSum> hours(grid.hours().size());
     // Per loop, keyed by (screen, loop id).
     struct LoopSum {
         std::string screen, loop_id;
@@ -226,18 +125,12 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
         if (p.kind == protocol::PlayKind::emergency) emergency_ms += p.duration_ms;
 
         // Airtime into the hours it overlaps (within the report's days).
-        auto h = hours.upper_bound(p.start_ms);
-        if (h != hours.begin()) --h;
-        if (h != hours.end()) ++h->second.plays;
-        const std::int64_t end = std::min(p.start_ms + p.duration_ms, to_ms);
-        for (; h != hours.end() && h->first < end; ++h) {
-            auto next = std::next(h);
-            const std::int64_t hour_end = next == hours.end() ? to_ms : next->first;
-            const std::int64_t overlap = std::min(end, hour_end) - std::max(p.start_ms, h->first);
-            if (overlap <= 0) continue;
-            h->second.airtime += overlap;
-            if (p.public_service) h->second.pub += overlap;
-        }
+        if (const std::size_t h = grid.hour_of(p.start_ms); h < hours.size()) ++hours[h].plays;
+        grid.spread(p.start_ms, p.start_ms + p.duration_ms,
+                    [&](std::size_t h, std::int64_t overlap) {
+                        hours[h].airtime += overlap;
+                        if (p.public_service) hours[h].pub += overlap;
+                    });
 
         if (p.kind == protocol::PlayKind::item) {
             auto& l = loops[{sp.screen_id, p.loop_id}];
@@ -267,9 +160,9 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     out["screen"] = q.screen ? nlohmann::json(*q.screen) : nlohmann::json(nullptr);
     out["group"] = group;
     out["screens"] = std::move(screens_json);
-    out["from"] = report_date_text(*from);
-    out["to"] = report_date_text(*to);
-    out["timezone"] = settings.timezone;
+    out["from"] = day_text(*from);
+    out["to"] = day_text(*to);
+    out["timezone"] = terms.timezone;
     out["min_public_share"] = minimum;
 
     nlohmann::json items_json = nlohmann::json::array();
@@ -289,12 +182,13 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
 
     nlohmann::json hours_json = nlohmann::json::array();
     int hours_short = 0;
-    for (const auto& [start, h] : hours) {
+    for (std::size_t i = 0; i < hours.size(); ++i) {
+        const HourSum& h = hours[i];
         const double share = share_of(h.pub, h.airtime);
         const bool is_short = h.airtime > 0 && share + 1e-9 < minimum;
         if (is_short) ++hours_short;
-        hours_json.push_back({{"date", h.at.date},
-                              {"hour", h.at.hour},
+        hours_json.push_back({{"date", grid.hours()[i].date},
+                              {"hour", grid.hours()[i].hour},
                               {"plays", h.plays},
                               {"airtime_ms", h.airtime},
                               {"public_service_ms", h.pub},
@@ -346,28 +240,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
 
 namespace {
 
-// Strings are text a person may have written (a slide's title, a screen's
-// name): neutralised against formulas. Numbers and yes/no stay as they are.
-std::string csv_cell(const nlohmann::json& v) {
-    if (v.is_string()) return csv::text_cell(v.get_ref<const std::string&>());
-    if (v.is_boolean()) return csv::plain_cell(v.get<bool>() ? "yes" : "no");
-    if (v.is_number_float()) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
-        return csv::plain_cell(buf);
-    }
-    if (v.is_null()) return {};
-    return csv::plain_cell(v.dump());
-}
-
-struct CsvColumn {
-    const char* header;
-    const char* key;
-};
-
-}  // namespace
-
-namespace {
+using reports::CsvColumn;
 
 struct CsvTable {
     const std::vector<CsvColumn>* cols;
@@ -437,30 +310,12 @@ CsvTable csv_table(PlayCsvTable table) {
 }  // namespace
 
 std::string PlayReports::csv_header(PlayCsvTable table) {
-    const CsvTable t = csv_table(table);
-    std::string out = "\xEF\xBB\xBF";
-    for (std::size_t i = 0; i < t.cols->size(); ++i) {
-        if (i > 0) out += ',';
-        out += csv_cell((*t.cols)[i].header);
-    }
-    return out + "\r\n";
+    return reports::csv_header(*csv_table(table).cols);
 }
 
 std::string PlayReports::csv_row(const nlohmann::json& row, PlayCsvTable table,
                                  const nlohmann::json& min_public_share) {
-    const CsvTable t = csv_table(table);
-    std::string out;
-    for (std::size_t i = 0; i < t.cols->size(); ++i) {
-        if (i > 0) out += ',';
-        const std::string key = (*t.cols)[i].key;
-        if (key.empty()) {
-            out += csv_cell(min_public_share);
-        } else {
-            auto v = row.find(key);
-            out += v == row.end() ? std::string{} : csv_cell(*v);
-        }
-    }
-    return out + "\r\n";
+    return reports::csv_row(row, *csv_table(table).cols, min_public_share);
 }
 
 std::string PlayReports::to_csv(const nlohmann::json& report, PlayCsvTable table) {
