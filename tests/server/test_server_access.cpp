@@ -80,6 +80,7 @@ const std::map<std::string, std::string>& access_matrix() {
         {"POST /api/v1/player/quiz-results", "UUKFFF"},
         {"POST /api/v1/player/plays", "UUKFFF"},
         {"GET /api/v1/reports/plays", "UUFKKK"},
+        {"GET /api/v1/reports/units", "UUFKKK"},
         {"GET /api/v1/users", "UUFFFK"},
         {"POST /api/v1/users", "UUFFFK"},
         {"PUT /api/v1/users/{name}", "UUFFFK"},

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/sha256.hpp"
+#include "protocol/play.hpp"
 #include "server_test_helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -295,6 +296,14 @@ TEST_CASE("units: nothing of a unit reaches staff outside its subtree, every rou
     CHECK(city.as("east/editor")
               .get("/api/v1/slides?unit=" + std::to_string(city.unit["west-1"]))
               .status == 404);
+    // So are reports of another subtree's group, screen or unit.
+    for (const std::string& query : {std::string{"plays?group=g-west-1&from=2026-12-01"},
+                                     "plays?screen=" + screen_id + "&from=2026-12-01",
+                                     "units?unit=" + unit_id + "&from=2026-12-01"}) {
+        INFO(query);
+        CHECK(city.as("east/reviewer").get("/api/v1/reports/" + query).status == 404);
+        CHECK(city.as("west/reviewer").get("/api/v1/reports/" + query).status == 200);
+    }
     // The whole installation's settings are the top unit's.
     CHECK(city.as("east/admin").get("/api/v1/webhooks").status == 403);
     CHECK(city.as("east/admin")
@@ -409,4 +418,244 @@ TEST_CASE("units: a share minimum set above is a floor below", "[server][units][
     CHECK(fetch_manifest(device).settings.min_public_share == Approx(0.4));
     auto east = city.staff.server.client(city.screen.at("east-1"));
     CHECK(fetch_manifest(east).settings.min_public_share == Approx(0.5));
+}
+
+namespace {
+
+// One screen's simulated local day (Asia/Shanghai) of loops, and what a
+// report of it must say, worked out here from the plays themselves.
+struct SimulatedDay {
+    json plays = json::array();
+    std::int64_t count = 0, airtime = 0, pub = 0;
+    std::int64_t loops_complete = 0, loops_short = 0, hours = 0, hours_short = 0;
+    std::set<std::string> shown;
+};
+
+// 2026-12-01 00:00 in Asia/Shanghai, in UTC milliseconds.
+constexpr std::int64_t kDayStartMs = 1796054400000LL;
+constexpr std::int64_t kHour = 3600000;
+
+std::string iso_ms(std::int64_t ms) {
+    return signage::protocol::format_iso8601_ms(ms);
+}
+
+// Loops of `items` (slide id, public service) from 00:00 to about 22:00,
+// durations 15-60 s from a fixed seed; every fifth loop leaves out the first
+// item (a public-service one: those loops may fall short), every seventh is
+// cut off (no loop end: not judged); `skip` never plays that slide. A play
+// the day before is outside the report.
+SimulatedDay simulate_day(const std::string& boot,
+                          const std::vector<std::pair<std::string, bool>>& items, double minimum,
+                          unsigned seed, const std::string& skip = {}) {
+    SimulatedDay day;
+    std::uint32_t rng = seed;
+    const auto next = [&rng] { return rng = rng * 1664525u + 1013904223u; };
+    std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> hours;  // hour -> airtime, pub
+    std::int64_t t = 0;
+    int n = 0;
+    const auto add = [&](const std::string& loop, const std::string& slide, bool ps,
+                         std::int64_t start, std::int64_t duration, bool end) {
+        day.plays.push_back({{"id", boot + "-" + std::to_string(day.plays.size())},
+                             {"kind", "item"},
+                             {"loop_id", loop},
+                             {"loop_end", end},
+                             {"slide_id", slide},
+                             {"title", "节目" + slide},
+                             {"start", iso_ms(kDayStartMs + start)},
+                             {"duration_ms", duration},
+                             {"public_service", ps},
+                             {"manifest_version", "v1"}});
+    };
+    add(boot + "-L0", items.front().first, items.front().second, -30000, 20000, true);
+    while (t < 22 * kHour) {
+        ++n;
+        const std::string loop = boot + "-L" + std::to_string(n);
+        std::vector<std::pair<std::string, bool>> in_loop;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (items[i].first == skip || (i == 0 && n % 5 == 0)) continue;
+            in_loop.push_back(items[i]);
+        }
+        const bool cut = n % 7 == 0;
+        std::int64_t loop_air = 0, loop_pub = 0;
+        for (std::size_t i = 0; i < in_loop.size(); ++i) {
+            const std::int64_t d = 15000 + static_cast<std::int64_t>(next() % 46) * 1000;
+            const auto& [slide, ps] = in_loop[i];
+            add(loop, slide, ps, t, d, !cut && i + 1 == in_loop.size());
+            ++day.count;
+            day.airtime += d;
+            loop_air += d;
+            if (ps) {
+                day.pub += d;
+                loop_pub += d;
+            }
+            day.shown.insert(slide);
+            // Into the local hours it overlaps.
+            for (std::int64_t a = t; a < t + d;) {
+                const std::int64_t h = a / kHour, b = std::min(t + d, (h + 1) * kHour);
+                hours[h].first += b - a;
+                if (ps) hours[h].second += b - a;
+                a = b;
+            }
+            t += d;
+        }
+        if (!cut) {
+            ++day.loops_complete;
+            if (static_cast<double>(loop_pub) / static_cast<double>(loop_air) + 1e-9 < minimum) {
+                ++day.loops_short;
+            }
+        }
+    }
+    for (const auto& [h, sums] : hours) {
+        ++day.hours;
+        if (static_cast<double>(sums.second) / static_cast<double>(sums.first) + 1e-9 < minimum) {
+            ++day.hours_short;
+        }
+    }
+    return day;
+}
+
+// The row of `unit` in a unit report.
+const json& row_of(const json& report, std::int64_t unit) {
+    for (const auto& row : report.at("units")) {
+        if (row.at("id") == unit) return row;
+    }
+    FAIL("no row for unit " << unit << " in " << report.dump());
+    throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "units: a district's report is the sum of its communities', checked against a day of plays",
+    "[server][units][plays]") {
+    City city;
+    // A floor of 0.3 from the city; east-1's own group asks 0.5.
+    REQUIRE(city.staff.admin.put("/api/v1/units/1", {{"settings", {{"min_public_share", 0.3}}}})
+                .status == 200);
+    REQUIRE(city.as("east-1/admin")
+                .put("/api/v1/groups/g-east-1", {{"settings", {{"min_public_share", 0.5}}}})
+                .status == 200);
+    const std::string core = city.published("city", titled("市：核心价值观", {{"required", true}}));
+    const std::string traffic = city.published("city", titled("市：文明交通"));
+    const std::string east_only = city.published(
+        "east", titled("东区：东一必播", {{"required", true}, {"units", {city.unit["east-1"]}}}));
+    const std::string own = city.published("east-2", titled("东二：自己的"));
+    const std::string notice = city.published("west-2", titled("西二：停水"));
+
+    // A day on each community's screen. West-2's screen never shows the
+    // city's required item.
+    std::map<std::string, SimulatedDay> days;
+    days["east-1"] =
+        simulate_day("screen-e1", {{core, true}, {traffic, false}, {east_only, true}}, 0.5, 1);
+    days["east-2"] =
+        simulate_day("screen-e2", {{core, true}, {traffic, false}, {own, false}}, 0.3, 2);
+    days["west-1"] = simulate_day("screen-w1", {{core, true}, {traffic, false}}, 0.3, 3);
+    days["west-2"] =
+        simulate_day("screen-w2", {{core, true}, {traffic, false}, {notice, true}}, 0.3, 4, core);
+    for (const auto& [community, day] : days) {
+        auto device = city.staff.server.client(city.screen.at(community));
+        const auto& all = day.plays;
+        for (std::size_t i = 0; i < all.size(); i += 500) {
+            json batch = json::array();
+            for (std::size_t j = i; j < std::min(all.size(), i + 500); ++j) batch.push_back(all[j]);
+            REQUIRE(device.post("/api/v1/player/plays", {{"plays", batch}}).status == 200);
+        }
+        if (community != "west-2") (void)fetch_manifest(device);  // west-2's screen is not online
+    }
+
+    const std::string day_query = "from=2026-12-01";
+    const json whole = city.staff.reviewer.get("/api/v1/reports/units?" + day_query).json();
+    // Each community's row is its screen's day.
+    const std::map<std::string, std::int64_t> required = {
+        {"east-1", 2}, {"east-2", 1}, {"west-1", 1}, {"west-2", 1}};
+    for (const auto& [community, day] : days) {
+        INFO(community);
+        const json& row = row_of(whole, city.unit[community]);
+        CHECK(row.at("screens") == 1);
+        CHECK(row.at("screens_online") == (community == "west-2" ? 0 : 1));
+        CHECK(row.at("plays") == day.count);
+        CHECK(row.at("airtime_ms") == day.airtime);
+        CHECK(row.at("public_service_ms") == day.pub);
+        CHECK(row.at("loops_complete") == day.loops_complete);
+        CHECK(row.at("loops_short") == day.loops_short);
+        CHECK(row.at("hours") == day.hours);
+        CHECK(row.at("hours_short") == day.hours_short);
+        CHECK(row.at("required") == required.at(community));
+        CHECK(row.at("required_played") == (community == "west-2" ? 0 : required.at(community)));
+    }
+    CHECK(days["east-1"].loops_short > 0);  // the day exercises the judging
+    CHECK(days["west-1"].loops_short < days["west-1"].loops_complete);
+    // A unit's row is the sum of its children's; the city's of the districts'.
+    const std::vector<std::string> sums = {
+        "screens",           "screens_online", "plays",          "airtime_ms",
+        "public_service_ms", "loops_complete", "loops_short",    "hours",
+        "hours_short",       "required",       "required_played"};
+    for (const auto& [parent, children] :
+         std::map<std::string, std::vector<std::string>>{{"east", {"east-1", "east-2"}},
+                                                         {"west", {"west-1", "west-2"}},
+                                                         {"city", {"east", "west"}}}) {
+        for (const auto& key : sums) {
+            INFO(parent << " " << key);
+            std::int64_t total = 0;
+            for (const auto& c : children)
+                total += row_of(whole, city.unit[c]).at(key).get<std::int64_t>();
+            CHECK(row_of(whole, city.unit[parent]).at(key) == total);
+        }
+    }
+    CHECK(row_of(whole, 1).at("screens") == 4);
+    // The one required pair that never played is named.
+    REQUIRE(whole.at("missing").size() == 1);
+    CHECK(whole.at("missing")[0].at("screen") == "s-west-2");
+    CHECK(whole.at("missing")[0].at("slide_id") == core);
+    CHECK(whole.at("missing")[0].at("title") == "市：核心价值观");
+
+    // A district's inspector sees the district and its communities, the
+    // same figures; nothing of the other district.
+    const json east = city.as("east/reviewer").get("/api/v1/reports/units?" + day_query).json();
+    REQUIRE(east.at("units").size() == 3);
+    CHECK(east.at("unit") == city.unit["east"]);
+    for (const auto& key : sums) {
+        CHECK(row_of(east, city.unit["east"]).at(key) == row_of(whole, city.unit["east"]).at(key));
+    }
+    CHECK(row_of(east, city.unit["east"]).at("depth") == 0);
+    CHECK(row_of(east, city.unit["east-1"]).at("depth") == 1);
+    CHECK(city.as("east/reviewer")
+              .get("/api/v1/reports/units?unit=" + std::to_string(city.unit["west"]) + "&" +
+                   day_query)
+              .status == 404);
+    CHECK(city.as("east-1/editor")
+              .get("/api/v1/reports/units?unit=" + std::to_string(city.unit["east"]) + "&" +
+                   day_query)
+              .status == 404);
+    // The day before holds only the plays outside this report.
+    const json before = city.staff.reviewer.get("/api/v1/reports/units?from=2026-11-30").json();
+    CHECK(row_of(before, 1).at("plays") == 4);
+
+    // The CSV: one row per unit, parents first, the same figures.
+    auto csv = city.as("east/reviewer").get("/api/v1/reports/units?" + day_query + "&format=csv");
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("content-type").rfind("text/csv", 0) == 0);
+    CHECK(csv.body.rfind("\xEF\xBB\xBF单位编号 unit,单位 name,", 0) == 0);
+    std::vector<std::string> lines;
+    for (std::size_t at = 0, end; (end = csv.body.find("\r\n", at)) != std::string::npos;
+         at = end + 2) {
+        lines.push_back(csv.body.substr(at, end - at));
+    }
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[1].rfind(std::to_string(city.unit["east"]) + ",east区,1,0,2,2," +
+                             std::to_string(days["east-1"].count + days["east-2"].count) + ",",
+                         0) == 0);
+    auto missing_csv =
+        city.staff.reviewer.get("/api/v1/reports/units?" + day_query + "&format=csv&table=missing");
+    REQUIRE(missing_csv.status == 200);
+    CHECK(missing_csv.body.find("s-west-2") != std::string::npos);
+
+    // Bad input names the field.
+    auto bad_day = city.staff.reviewer.get("/api/v1/reports/units?from=2026-13-01");
+    CHECK(bad_day.status == 400);
+    CHECK(error_field(bad_day) == "from");
+    auto bad_table =
+        city.staff.reviewer.get("/api/v1/reports/units?" + day_query + "&format=csv&table=x");
+    CHECK(bad_table.status == 400);
+    CHECK(error_field(bad_table) == "table");
 }

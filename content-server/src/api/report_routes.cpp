@@ -2,6 +2,7 @@
 #include <fstream>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@
 #include "common/url.hpp"
 #include "http/responses.hpp"
 #include "reports/play_reports.hpp"
+#include "reports/unit_reports.hpp"
+#include "screens/screen_service.hpp"
 
 namespace signage::server {
 
@@ -89,6 +92,13 @@ class PlaysFile {
     std::ofstream out_;
 };
 
+// "attachment" with the file's name: RFC 5987 for a name in Chinese, an
+// ASCII fallback.
+std::string attachment(const std::string& ascii, const std::string& name) {
+    return std::string{"attachment; filename=\""} + ascii + "\"; filename*=UTF-8''" +
+           percent_encode(name);
+}
+
 }  // namespace
 
 void add_report_routes(http::Router& router, Services& s) {
@@ -110,76 +120,121 @@ void add_report_routes(http::Router& router, Services& s) {
             });
 
     // Every staff role reads reports: they hold what screens showed, nothing personal.
-    api.add(
-        Method::get, "/api/v1/reports/plays", {.access = Access::staff()},
-        [&s](Call& c) -> Result<Response> {
-            const Request& req = c.req;
-            PlayReportQuery q;
-            q.viewer_unit = c.user().unit_id;
-            if (auto screen = req.query_param("screen")) {
-                auto id = http::parse_path_id(*screen, "screen");
-                if (!id) return make_error(ErrorCode::invalid, "is not a screen id", "screen");
-                q.screen = *id;
-            } else {
-                q.group = req.query_param("group").value_or("");
-            }
-            q.from = req.query_param("from").value_or("");
-            q.to = req.query_param("to").value_or("");
-            const std::string format = req.query_param("format").value_or("json");
-            if (format != "json" && format != "csv") {
-                return make_error(ErrorCode::invalid, "is json or csv", "format");
-            }
-            const std::string table = req.query_param("table").value_or("hours");
-            PlayCsvTable t = PlayCsvTable::hours;
-            if (table == "loops") {
-                t = PlayCsvTable::loops;
-            } else if (table == "items") {
-                t = PlayCsvTable::items;
-            } else if (table == "plays") {
-                t = PlayCsvTable::plays;
-            } else if (table != "hours") {
-                return make_error(ErrorCode::invalid, "is hours, loops, items or plays", "table");
-            }
-            Response res;
-            std::optional<PlaysFile> listed;
-            if (t == PlayCsvTable::plays) {
-                // Every play, written to a file as the store reads it (a
-                // group's month is large) and sent from there.
-                auto file = PlaysFile::open(format == "csv");
-                if (!file) return file.error();
-                listed.emplace(std::move(*file));
-                q.each_play = [&listed](const nlohmann::json& play) { listed->add(play); };
-            }
-            auto report = s.plays.report(q);
-            if (!report) return report.error();
-            if (listed) {
-                auto slice = listed->finish(*report);
-                if (!slice) return slice.error();
-                res.file = std::move(*slice);
-            } else if (format == "json") {
-                return http::json_response(200, *report);
-            }
-            if (format == "json") {
-                res.headers.set("Content-Type", "application/json");
+    api.add(Method::get, "/api/v1/reports/plays", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                const Request& req = c.req;
+                PlayReportQuery q;
+                q.viewer_unit = c.user().unit_id;
+                if (auto screen = req.query_param("screen")) {
+                    auto id = http::parse_path_id(*screen, "screen");
+                    if (!id) return make_error(ErrorCode::invalid, "is not a screen id", "screen");
+                    q.screen = *id;
+                } else {
+                    q.group = req.query_param("group").value_or("");
+                }
+                q.from = req.query_param("from").value_or("");
+                q.to = req.query_param("to").value_or("");
+                const std::string format = req.query_param("format").value_or("json");
+                if (format != "json" && format != "csv") {
+                    return make_error(ErrorCode::invalid, "is json or csv", "format");
+                }
+                const std::string table = req.query_param("table").value_or("hours");
+                PlayCsvTable t = PlayCsvTable::hours;
+                if (table == "loops") {
+                    t = PlayCsvTable::loops;
+                } else if (table == "items") {
+                    t = PlayCsvTable::items;
+                } else if (table == "plays") {
+                    t = PlayCsvTable::plays;
+                } else if (table != "hours") {
+                    return make_error(ErrorCode::invalid, "is hours, loops, items or plays",
+                                      "table");
+                }
+                Response res;
+                std::optional<PlaysFile> listed;
+                if (t == PlayCsvTable::plays) {
+                    // Every play, written to a file as the store reads it (a
+                    // group's month is large) and sent from there.
+                    auto file = PlaysFile::open(format == "csv");
+                    if (!file) return file.error();
+                    listed.emplace(std::move(*file));
+                    q.each_play = [&listed](const nlohmann::json& play) { listed->add(play); };
+                }
+                auto report = s.plays.report(q);
+                if (!report) return report.error();
+                if (listed) {
+                    auto slice = listed->finish(*report);
+                    if (!slice) return slice.error();
+                    res.file = std::move(*slice);
+                } else if (format == "json") {
+                    return http::json_response(200, *report);
+                }
+                if (format == "json") {
+                    res.headers.set("Content-Type", "application/json");
+                    return res;
+                }
+                res.headers.set("Content-Type", "text/csv; charset=utf-8");
+                const std::string who =
+                    q.screen ? std::string{"screen-"} + std::to_string(*q.screen) : q.group;
+                std::string name =
+                    std::string{"plays-"} + who + "-" + report->at("from").get<std::string>();
+                if (report->at("to") != report->at("from")) {
+                    name += std::string{"-"} + report->at("to").get<std::string>();
+                }
+                name += "-" + table + ".csv";
+                res.headers.set("Content-Disposition", attachment("plays-" + table + ".csv", name));
+                res.headers.set("Cache-Control", "no-store");
+                if (!res.file) res.body = PlayReports::to_csv(*report, t);
                 return res;
-            }
-            res.headers.set("Content-Type", "text/csv; charset=utf-8");
-            const std::string who =
-                q.screen ? std::string{"screen-"} + std::to_string(*q.screen) : q.group;
-            std::string name =
-                std::string{"plays-"} + who + "-" + report->at("from").get<std::string>();
-            if (report->at("to") != report->at("from")) {
-                name += std::string{"-"} + report->at("to").get<std::string>();
-            }
-            name += "-" + table + ".csv";
-            // Group names may be Chinese: RFC 5987 for the name, an ASCII fallback.
-            res.headers.set("Content-Disposition", std::string{"attachment; filename=\"plays-"} +
-                                                       table + ".csv\"; filename*=UTF-8''" +
-                                                       percent_encode(name));
-            res.headers.set("Cache-Control", "no-store");
-            if (!res.file) res.body = PlayReports::to_csv(*report, t);
-            return res;
-        });
+            });
+
+    // A unit's subtree, each unit's sums (reports/unit_reports.hpp); every
+    // staff role, for the units of their own subtree.
+    api.add(Method::get, "/api/v1/reports/units", {.access = Access::staff()},
+            [&s](Call& c) -> Result<Response> {
+                const Request& req = c.req;
+                auto unit = unit_param(s, req, c.user());
+                if (!unit) return unit.error();
+                const std::string format = req.query_param("format").value_or("json");
+                if (format != "json" && format != "csv") {
+                    return make_error(ErrorCode::invalid, "is json or csv", "format");
+                }
+                const std::string table = req.query_param("table").value_or("units");
+                if (table != "units" && table != "missing") {
+                    return make_error(ErrorCode::invalid, "is units or missing", "table");
+                }
+                auto health = s.screens.health();
+                if (!health) return health.error();
+                std::unordered_map<std::int64_t, const ScreenHealth*> latest;
+                for (const ScreenHealth& h : *health) latest[h.screen_id] = &h;
+                const std::int64_t now = now_unix();
+                UnitReportQuery q;
+                q.unit = *unit;
+                q.from = req.query_param("from").value_or("");
+                q.to = req.query_param("to").value_or("");
+                q.online = [&](const Screen& screen) {
+                    auto h = latest.find(screen.id);
+                    return screen_state(s, screen, h == latest.end() ? nullptr : h->second, now) ==
+                           "online";
+                };
+                UnitReports reports(s.store);
+                auto report = reports.report(q);
+                if (!report) return report.error();
+                if (format == "json") return http::json_response(200, *report);
+                Response res;
+                res.headers.set("Content-Type", "text/csv; charset=utf-8");
+                std::string name = "units-" + report->at("name").get<std::string>() + "-" +
+                                   report->at("from").get<std::string>();
+                if (report->at("to") != report->at("from")) {
+                    name += "-" + report->at("to").get<std::string>();
+                }
+                res.headers.set("Content-Disposition",
+                                attachment("units-" + table + ".csv", name + "-" + table + ".csv"));
+                res.headers.set("Cache-Control", "no-store");
+                res.body = UnitReports::to_csv(
+                    *report, table == "units" ? UnitCsvTable::units : UnitCsvTable::missing);
+                return res;
+            });
 }
 
 }  // namespace signage::server

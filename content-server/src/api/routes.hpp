@@ -102,6 +102,12 @@ Result<nlohmann::json> screen_status_list(
     const Services& services, std::int64_t* online = nullptr,
     const std::function<bool(const Screen&, const std::string& state)>& keep = {});
 
+// A screen's state now: "online" (waiting on the long-poll, or heard from
+// within its heartbeat interval times --offline-after-missed), "offline" or
+// "never"; `health` is its latest heartbeat, if any.
+std::string screen_state(const Services& services, const Screen& screen, const ScreenHealth* health,
+                         std::int64_t now);
+
 inline void add_all_routes(http::Router& router, Services& services) {
     add_auth_routes(router, services);
     add_media_routes(router, services);
