@@ -1950,3 +1950,74 @@ test('the dashboard and the screens page page, search and filter a city of scree
   await page.waitForSelector('.page-pair tr[data-screen="zz-street-120"]');
   await page.context().close();
 });
+
+// Last in the file: it adds units to the shared server, and with more than
+// one unit the console shows the unit switcher.
+test('a district inspector reads each unit below in the roll-up, in the console and as CSV; a community editor sees only their own', async () => {
+  const adminToken = await tokenOf(admin);
+  const made = async (name, parent) => {
+    const res = await apiAs(adminToken, 'POST', '/units', { name, parent });
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    return res.json.id;
+  };
+  const district = await made('测试区', 1);
+  const community = await made('测试社区', district);
+  assert.equal((await apiAs(adminToken, 'POST', '/groups', { name: 'g-community', unit: community })).status, 201);
+  const screen = await pairScreen('community-gate', 'g-community');
+  const helper = { user: 'community-editor', password: 'community-pass-1' };
+  assert.equal((await apiAs(adminToken, 'POST', '/users', { username: helper.user, role: 'editor', password: helper.password, unit: community })).status, 201);
+  // The community's screen, on a past day: one closed loop of 10 s public
+  // service and 30 s other (25 % < 30 %, short), 09:00 Beijing time.
+  const play = (id, ps, start, ms, end) => ({
+    id, kind: 'item', loop_id: 'unit-loop-1', loop_end: end, slide_id: ps ? '1' : '2',
+    title: ps ? '文明出行' : '社区通知', start, duration_ms: ms, public_service: ps, manifest_version: 'v',
+  });
+  const posted = await apiAs(screen, 'POST', '/player/plays', { plays: [
+    play('unit-play-1', true, '2026-01-20T01:00:00.000Z', 10000, false),
+    play('unit-play-2', false, '2026-01-20T01:00:10.000Z', 30000, true)] });
+  assert.equal(posted.status, 200);
+  // It asks for its manifest: online now.
+  assert.equal((await fetch(URL_ + '/api/v1/player/manifest', { headers: { Authorization: 'Bearer ' + screen } })).status, 200);
+
+  // The top unit's admin, working in the district, sees the district and
+  // the community below it, the short loop marked.
+  const page = await newPage();
+  await signIn(page, admin);
+  const option = await page.evaluate(() => [...document.querySelectorAll('#unit-switch option')].map((o) => o.textContent.trim()));
+  assert.ok(option.some((o) => o.endsWith('测试社区')), option.join('|'));
+  await page.selectOption('#unit-switch', String(district));
+  await go(page, '#reports?day=2026-01-20', '.page-reports .unit-cell');
+  const rows = await page.$$eval('.page-reports tr:has(.unit-cell)', (r) => r.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ['测试区', '测试社区']);
+  assert.deepEqual(rows[1].slice(1, 7), ['1 / 1', '25.0%', '—', '1 / 1', '1 / 1', '—']);
+  assert.deepEqual(rows[0].slice(1, 7), rows[1].slice(1, 7), 'the district is the sum of its one community');
+  const shortCell = page.locator('.page-reports tr:has(.unit-cell) td.short-cell').first();
+  assert.equal(await shortCell.evaluate((td) => getComputedStyle(td).backgroundColor), 'rgb(248, 215, 218)');
+  await shot(page, 'reports-units');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载 CSV：单位汇总' }).click(),
+  ]);
+  const lines = fs.readFileSync(await download.path()).subarray(3).toString('utf8').split('\r\n');
+  assert.equal(lines[0].split(',').slice(0, 2).join(','), '单位编号 unit,单位 name');
+  assert.ok(lines[2].startsWith(`${community},测试社区,${district},1,1,1,2,40000,10000,0.2500,`), lines.join('\n'));
+  // In English at 1920 px.
+  await page.click('#lang');
+  await page.setViewportSize({ width: 1920, height: 1000 });
+  await page.waitForSelector('.page-reports h2:has-text("and the units below it")');
+  await shot(page, 'reports-units-en');
+  await page.context().close();
+
+  // The community's editor sees their unit alone: no other unit's row.
+  const own = await newPage();
+  await signIn(own, helper);
+  await go(own, '#reports?day=2026-01-20', '.page-reports .unit-cell');
+  assert.deepEqual(await own.$$eval('.page-reports .unit-cell', (c) => c.map((x) => x.textContent)), ['测试社区']);
+  const refused = await own.evaluate(async (d) => {
+    const token = JSON.parse(sessionStorage.getItem('signage.session')).token;
+    return (await fetch('/api/v1/reports/units?from=2026-01-20&unit=' + d, { headers: { Authorization: 'Bearer ' + token } })).status;
+  }, district);
+  assert.equal(refused, 404);
+  await shot(own, 'reports-community');
+  await own.context().close();
+});
