@@ -325,17 +325,56 @@ void cmd_quiz_export(const Globals& g, const std::string& format, const std::str
 }
 
 struct ReportArgs {
-    std::string screen, group, day, to, csv_file, table = "hours";
+    std::string screen, group, day, to, csv_file, table;
+    bool units = false;
 };
 
-void cmd_report(const Globals& g, const ReportArgs& a) {
-    if (a.screen.empty() == a.group.empty()) {
-        throw CtlError(kUsage, "report takes --screen ID or --group NAME");
+std::string percent_text(const json& v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v.get<double>() * 100.0);
+    return buf;
+}
+
+// The report of --unit (default the user's own) and each unit below it.
+void print_unit_report(const json& body) {
+    const auto of = [](const json& u, const char* part, const char* whole) {
+        return field_of(u, part) + "/" + field_of(u, whole);
+    };
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& u : body.at("units")) {
+        rows.push_back(
+            {std::string(2 * u.at("depth").get<std::size_t>(), ' ') + field_of(u, "name"),
+             of(u, "screens_online", "screens"),
+             u.at("airtime_ms").get<long long>() > 0 ? percent_text(u.at("share")) : "-",
+             of(u, "loops_short", "loops_complete"), of(u, "hours_short", "hours"),
+             of(u, "required_played", "required")});
     }
-    std::string path = "/api/v1/reports/plays?";
-    path += a.screen.empty() ? "group=" : "screen=";
-    path += percent_encode(a.screen.empty() ? a.group : a.screen);
-    path += "&from=";
+    print_table({"UNIT", "ONLINE", "SHARE", "SHORT_LOOPS", "SHORT_HOURS", "REQUIRED_PLAYED"}, rows);
+    for (const auto& m : body.at("missing")) {
+        std::cout << "not played: " << field_of(m, "title") << " (" << field_of(m, "slide_id")
+                  << ") on " << field_of(m, "screen") << ", " << field_of(m, "unit_name") << '\n';
+    }
+}
+
+void cmd_report(const Globals& g, const ReportArgs& a) {
+    const int chosen = (a.screen.empty() ? 0 : 1) + (a.group.empty() ? 0 : 1) + (a.units ? 1 : 0);
+    if (chosen != 1) {
+        throw CtlError(kUsage, "report takes --screen ID, --group NAME or --units");
+    }
+    const std::string table = !a.table.empty() ? a.table : a.units ? "units" : "hours";
+    const bool unit_table = table == "units" || table == "missing";
+    if (unit_table != a.units) {
+        throw CtlError(kUsage, a.units ? "--units gives --table units or missing"
+                                       : "--table units and missing go with --units");
+    }
+    std::string path = a.units ? in_unit(g, "/api/v1/reports/units") : "/api/v1/reports/plays";
+    path += path.find('?') == std::string::npos ? "?" : "&";
+    if (!a.units) {
+        path += a.screen.empty() ? "group=" : "screen=";
+        path += percent_encode(a.screen.empty() ? a.group : a.screen);
+        path += "&";
+    }
+    path += "from=";
     path += percent_encode(a.day);
     if (!a.to.empty()) {
         path += "&to=";
@@ -344,7 +383,7 @@ void cmd_report(const Globals& g, const ReportArgs& a) {
     Client client = connect(g);
     if (!a.csv_file.empty()) {
         const Response res =
-            client.checked("GET", path + "&format=csv&table=" + percent_encode(a.table));
+            client.checked("GET", path + "&format=csv&table=" + percent_encode(table));
         if (a.csv_file == "-") {
             std::cout << res.body;
             return;
@@ -357,12 +396,9 @@ void cmd_report(const Globals& g, const ReportArgs& a) {
     }
     const json body = client.checked("GET", path).json();
     if (g.json_output) return print_json(body);
+    if (a.units) return print_unit_report(body);
     const json& sum = body.at("summary");
-    const auto pct = [](const json& v) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%.1f%%", v.get<double>() * 100.0);
-        return std::string(buf);
-    };
+    const auto pct = percent_text;
     std::cout << "plays " << field_of(sum, "plays") << ", public service " << pct(sum.at("share"))
               << " (minimum " << pct(body.at("min_public_share")) << "), loops complete "
               << field_of(sum, "loops_complete") << ", short " << field_of(sum, "loops_short")
@@ -540,12 +576,16 @@ ReportArgs report_args;
 auto* report = app.add_subcommand("report", "proof-of-play compliance report of a day");
 report->add_option("--screen", report_args.screen, "screen id");
 report->add_option("--group", report_args.group, "group name (every screen in it)");
+report->add_flag("--units", report_args.units,
+                 "each unit of yours (--unit: that one) and each below it, rolled up");
 report->add_option("--day", report_args.day, "local day, YYYY-MM-DD (the first, with --to)")
     ->required();
 report->add_option("--to", report_args.to, "last local day (default: --day)");
 report->add_option("--csv", report_args.csv_file, "write a CSV table to this file (- : stdout)");
-report->add_option("--table", report_args.table, "the CSV table: hours, loops, items or plays")
-    ->check(CLI::IsMember({"hours", "loops", "items", "plays"}));
+report
+    ->add_option("--table", report_args.table,
+                 "the CSV table: hours, loops, items or plays; with --units: units or missing")
+    ->check(CLI::IsMember({"hours", "loops", "items", "plays", "units", "missing"}));
 report->callback([&] { action = [&] { cmd_report(g, report_args); }; });
 
 std::string code;

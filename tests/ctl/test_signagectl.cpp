@@ -321,6 +321,22 @@ TEST_CASE("signagectl: report prints a group's day against the minimum and write
                          "幸福里", "--day", "28/11/2026"});
     CHECK(bad.status == 1);
     CHECK(contains(bad.err, "from"));
+
+    // The units rolled up: the top unit holds the one screen and its loop.
+    auto units = home.run({"--server", server.url(), "--token", reviewer, "report", "--units",
+                           "--day", "2026-11-28"});
+    INFO(units.err);
+    REQUIRE(units.status == 0);
+    CHECK(contains(units.out, "UNIT"));
+    CHECK(contains(units.out, "25.0%"));
+    CHECK(contains(units.out, "1/1"));  // one short loop of one complete
+    auto units_csv = home.run({"--server", server.url(), "--token", reviewer, "report", "--units",
+                               "--day", "2026-11-28", "--csv", "-"});
+    REQUIRE(units_csv.status == 0);
+    CHECK(units_csv.out.rfind("\xEF\xBB\xBF单位编号 unit,", 0) == 0);
+    CHECK(home.run({"--server", server.url(), "--token", reviewer, "report", "--units", "--day",
+                    "2026-11-28", "--table", "hours", "--csv", "-"})
+              .status == 2);
 }
 
 TEST_CASE("signagectl: --unit makes a slide a unit's own and lists that unit", "[ctl][units]") {
