@@ -317,6 +317,13 @@ TEST_CASE("health: /metrics counts requests, publishes, uploads and waiting scre
     CHECK(std::regex_search(
         text, std::regex("signage_http_request_duration_seconds_bucket\\{route=\"/api/v1/"
                          "slides\",le=\"\\+Inf\"\\} [0-9]+")));
+    // The slide looked up by path (the 404 above) paid for its unit scope;
+    // the lists did not: only requests naming a record are counted.
+    const double scoped = metric_value(text, "signage_scope_check_seconds_count");
+    CHECK(scoped >= 1);
+    CHECK(scoped < 3);
+    CHECK(metric_value(text, "signage_scope_check_seconds_bucket{le=\"+Inf\"}") == scoped);
+    CHECK(metric_value(text, "signage_scope_check_seconds_sum") > 0);
     waiting.get();
 }
 

@@ -1,10 +1,12 @@
 #include "api/access.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "auth/authenticator.hpp"
 #include "http/responses.hpp"
 #include "media/media_store.hpp"
+#include "metrics/metrics.hpp"
 #include "slides/review_records.hpp"
 #include "store/store.hpp"
 
@@ -88,20 +90,38 @@ Status path_in_reach(Store& store, const RouteSpec& spec, const std::string& par
 }
 
 // The caller, the path id and the body, in that order (see access.hpp).
-Status prepare_call(Authenticator& auth, Store& store, const RouteSpec& spec, Call& call,
-                    std::optional<User>& user, std::optional<Screen>& screen) {
+Status prepare_call(Authenticator& auth, Store& store, Metrics& metrics, const RouteSpec& spec,
+                    Call& call, std::optional<User>& user, std::optional<Screen>& screen) {
     const http::Request& req = call.req;
     if (auto st = authenticate(auth, spec.access, req, user, screen); !st) return st;
-    if (auto st = top_unit_caller(store, spec, user); !st) return st;
+    // The unit scope's checks, timed for the metrics.
+    double scope_s = 0;
+    const auto timed = [&scope_s](const auto& check) -> Status {
+        const auto started = std::chrono::steady_clock::now();
+        Status st = check();
+        scope_s +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return st;
+    };
+    const bool named = user && (spec.path_id || spec.path_name);
+    if (user && spec.top_unit) {
+        if (auto st = timed([&] { return top_unit_caller(store, spec, user); }); !st) {
+            metrics.observe_scope_check(scope_s);
+            return st;
+        }
+    }
     if (spec.path_id) {
         auto id = http::parse_path_id(req.params.at(0), spec.path_id);
         if (!id) return id.error();
         call.id = *id;
     }
-    if (user && (spec.path_id || spec.path_name)) {
-        if (auto st = path_in_reach(store, spec, req.params.at(0), call.id, *user); !st) {
-            return st;
-        }
+    if (named) {
+        Status st =
+            timed([&] { return path_in_reach(store, spec, req.params.at(0), call.id, *user); });
+        metrics.observe_scope_check(scope_s);
+        if (!st) return st;
+    } else if (user && spec.top_unit) {
+        metrics.observe_scope_check(scope_s);
     }
     if (spec.body == RouteSpec::Body::optional_object && req.body.empty()) {
         call.body = nlohmann::json::object();
@@ -159,10 +179,11 @@ void ApiRoutes::add(http::Method method, std::string_view pattern, RouteSpec spe
     const http::RouteOptions options = options_of(spec, s_.auth);
     router_.add(
         method, pattern,
-        [&auth = s_.auth, &store = s_.store, spec = std::move(spec),
+        [&auth = s_.auth, &store = s_.store, &metrics = s_.metrics, spec = std::move(spec),
          handler = std::move(handler)](http::Request& req) -> Result<http::Response> {
             Call call(req);
-            if (auto st = prepare_call(auth, store, spec, call, call.user_, call.screen_); !st) {
+            if (auto st = prepare_call(auth, store, metrics, spec, call, call.user_, call.screen_);
+                !st) {
                 return st.error();
             }
             return handler(call);
@@ -196,10 +217,11 @@ void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSp
     }
     router_.add_async(
         method, pattern, std::move(fast_route),
-        [&auth = s_.auth, &store = s_.store, spec = std::move(spec), handler = std::move(handler)](
-            http::Request& req, const http::Responder& respond) {
+        [&auth = s_.auth, &store = s_.store, &metrics = s_.metrics, spec = std::move(spec),
+         handler = std::move(handler)](http::Request& req, const http::Responder& respond) {
             Call call(req);
-            if (auto st = prepare_call(auth, store, spec, call, call.user_, call.screen_); !st) {
+            if (auto st = prepare_call(auth, store, metrics, spec, call, call.user_, call.screen_);
+                !st) {
                 return respond(http::error_response(st.error()));
             }
             handler(call, respond);

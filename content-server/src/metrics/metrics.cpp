@@ -43,6 +43,15 @@ void Metrics::observe_request(std::string_view method, std::string_view route, i
     h.sum += seconds;
 }
 
+void Metrics::observe_scope_check(double seconds) {
+    std::lock_guard lock(mu_);
+    for (std::size_t i = 0; i < kScopeBuckets.size(); ++i) {
+        if (seconds <= kScopeBuckets[i]) ++scope_.buckets[i];
+    }
+    ++scope_.count;
+    scope_.sum += seconds;
+}
+
 void Metrics::add_publish() {
     std::lock_guard lock(mu_);
     ++publishes_;
@@ -100,6 +109,18 @@ std::string Metrics::render(const Gauges& gauges) const {
         out += fmt::format("signage_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
                            h.count);
     }
+    out +=
+        "# HELP signage_scope_check_seconds Time a staff request spent on unit scope before "
+        "its handler: the top-unit check and the lookup of the record its path names.\n"
+        "# TYPE signage_scope_check_seconds histogram\n";
+    for (std::size_t i = 0; i < kScopeBuckets.size(); ++i) {
+        out += fmt::format("signage_scope_check_seconds_bucket{{le=\"{}\"}} {}\n", kScopeBuckets[i],
+                           scope_.buckets[i]);
+    }
+    out += fmt::format(
+        "signage_scope_check_seconds_bucket{{le=\"+Inf\"}} {}\n"
+        "signage_scope_check_seconds_sum {}\nsignage_scope_check_seconds_count {}\n",
+        scope_.count, scope_.sum, scope_.count);
     out += fmt::format(
         "# HELP signage_screens_waiting Screens holding the manifest long-poll now.\n"
         "# TYPE signage_screens_waiting gauge\nsignage_screens_waiting {}\n"

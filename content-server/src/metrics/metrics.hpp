@@ -1,10 +1,10 @@
 #pragma once
 // Server metrics in the Prometheus text format (version 0.0.4), served at
 // GET /metrics: HTTP requests by route and status, a request latency
-// histogram by route, publishes, media upload bytes and media body bytes
-// sent (what a cache or a resumed download saves shows here). Gauges that belong
-// to other parts (screens waiting on the long-poll, screens online) are read
-// at scrape time through the callbacks given to render().
+// histogram by route, the time spent on unit scope, publishes, media upload bytes and media body
+// bytes sent (what a cache or a resumed download saves shows here). Gauges that belong to other
+// parts (screens waiting on the long-poll, screens online) are read at scrape time through the
+// callbacks given to render().
 //
 // Routes are their patterns ("/api/v1/slides/{id}"), never the raw path, so
 // the number of series stays bounded; requests that match no route count as
@@ -31,6 +31,13 @@ class Metrics {
 
     void observe_request(std::string_view method, std::string_view route, int status,
                          double seconds);
+    // Upper bounds of the scope check's histogram, in seconds.
+    static constexpr std::array<double, 9> kScopeBuckets = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
+                                                            0.0025,  0.005,  0.01,    0.05};
+    // The time a staff request spent on unit scope before its handler ran
+    // (the top-unit check and the lookup of the record its path names:
+    // api/access.hpp).
+    void observe_scope_check(double seconds);
     void add_publish();
     void add_upload_bytes(std::uint64_t bytes);
     // Bytes of media bodies (whole files and ranges) written to clients.
@@ -77,6 +84,11 @@ class Metrics {
     // adds no series allocates nothing.
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
     std::map<std::string, Histogram, std::less<>> latency_;  // by route
+    struct ScopeHistogram {
+        std::array<std::uint64_t, kScopeBuckets.size()> buckets{};
+        std::uint64_t count = 0;
+        double sum = 0;
+    } scope_;
     std::uint64_t publishes_ = 0;
     std::uint64_t upload_bytes_ = 0;
     std::uint64_t media_sent_bytes_ = 0;
