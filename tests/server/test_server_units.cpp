@@ -149,6 +149,8 @@ TEST_CASE("units: a unit's tree, as each of its staff sees it", "[server][units]
     auto full = city.as("east/admin").del("/api/v1/units/" + east1);
     CHECK(full.status == 409);
     CHECK(full.json().at("error").at("reason") == "not_empty");
+    CHECK(full.json().at("error").at("params").at("users") == 3);
+    CHECK(full.json().at("error").at("params").at("groups") == 1);
     const std::string made = std::to_string(street.json().at("id").get<std::int64_t>());
     CHECK(city.as("east/admin").del("/api/v1/units/" + made).status == 204);
     CHECK(city.staff.admin.get("/api/v1/units/" + made).status == 404);
@@ -418,6 +420,15 @@ TEST_CASE("units: a share minimum set above is a floor below", "[server][units][
     CHECK(fetch_manifest(device).settings.min_public_share == Approx(0.4));
     auto east = city.staff.server.client(city.screen.at("east-1"));
     CHECK(fetch_manifest(east).settings.min_public_share == Approx(0.5));
+    // A new group that names no share starts at the floor, above the default.
+    auto made = city.as("west-2/admin").post("/api/v1/groups", {{"name", "g-west-2-new"}});
+    REQUIRE(made.status == 201);
+    CHECK(made.json().at("settings").at("min_public_share") == Approx(0.4));
+    auto named = city.as("west-2/admin")
+                     .post("/api/v1/groups",
+                           {{"name", "g-west-2-low"}, {"settings", {{"min_public_share", 0.35}}}});
+    CHECK(named.status == 400);
+    CHECK(error_field(named) == "settings.min_public_share");
 }
 
 namespace {

@@ -161,16 +161,24 @@ Result<Group> GroupService::create(const nlohmann::json& body, const User& by) {
         return make_error(ErrorCode::invalid, "is required (a string)", "name")
             .because(ErrorReason::required);
     if (auto st = check_group_name(name.get_ref<const std::string&>()); !st) return st.error();
-    auto settings = read_group_settings(member_or_null(body, "settings"));
+    const nlohmann::json asked = member_or_null(body, "settings");
+    auto settings = read_group_settings(asked);
     if (!settings) return settings.error();
-    const std::string settings_json = dump_audit(protocol::to_json(*settings));
+    std::string settings_json;
     auto group = store_.write([&](Tx& tx) -> Result<Group> {
         const auto tree = tx.unit_tree();
         auto unit = own_unit_of(*tree, by, member_or_null(body, "unit"), "unit");
         if (!unit) return unit.error();
+        // A new group without a share of its own starts at its unit's floor
+        // when that is above the default; a share it names must meet it.
+        if (!asked.is_object() || !asked.contains("min_public_share")) {
+            settings->min_public_share =
+                std::max(settings->min_public_share, tree->share_floor(*unit).value_or(0.0));
+        }
         if (auto st = check_share_floor(*tree, *unit, settings->min_public_share); !st) {
             return st.error();
         }
+        settings_json = dump_audit(protocol::to_json(*settings));
         auto added = tx.groups().add(name.get<std::string>(), settings_json, *unit);
         if (!added) return added;
         tx.audit().record(actor_id(by), "create", "group", added->name, "",

@@ -286,11 +286,18 @@ Status UnitService::remove(std::int64_t id, const User& by) {
         const UnitHoldings h = tx.units().holdings(id);
         const std::string holds = holdings_text(h);
         if (!holds.empty()) {
-            return make_error(ErrorCode::conflict,
-                              "unit " + unit->name + " still holds " + holds +
-                                  ": move or delete them first",
-                              "id")
-                .because(ErrorReason::not_empty, {{"what", holds}});
+            // The path names the unit: no field. The counts let a console
+            // say what it holds in its own words.
+            return make_error(ErrorCode::conflict, "unit " + unit->name + " still holds " + holds +
+                                                       ": move or delete them first")
+                .because(ErrorReason::not_empty, {{"what", holds},
+                                                  {"name", unit->name},
+                                                  {"units", h.units},
+                                                  {"users", h.users},
+                                                  {"groups", h.groups},
+                                                  {"slides", h.slides},
+                                                  {"questions", h.questions},
+                                                  {"media", h.media}});
         }
         if (!tx.units().remove(id)) return no_unit(id);
         tx.audit().record(by.id, "delete", "unit", std::to_string(id),
