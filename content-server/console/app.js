@@ -1,5 +1,5 @@
 // The staff console: one page per hash route (#dashboard, #content, #editor/ID,
-// #review, #publish, #groups, #week/GROUP, #order/GROUP, #quiz, #prizes, #reports, #users, #audit, #pair, #alerts). Talks
+// #review, #publish, #groups, #week/GROUP, #order/GROUP, #quiz, #prizes, #reports, #users, #units, #audit, #pair, #alerts). Talks
 // only to /api/v1 with the session token kept in sessionStorage.
 // This module is the shell: the menu, signing in and out, the language
 // switch. Each page is a module in pages/ (pages/NAME.js for #NAME); what
@@ -28,6 +28,7 @@ import { quizPage } from './pages/quiz.js';
 import { reportsPage } from './pages/reports.js';
 import { reviewPage } from './pages/review.js';
 import { settingsPage } from './pages/settings.js';
+import { unitsPage } from './pages/units.js';
 import { usersPage } from './pages/users.js';
 import { weekPage } from './pages/week.js';
 
@@ -35,14 +36,14 @@ import { weekPage } from './pages/week.js';
 const PAGES = [
   ['dashboard', 'nav.dashboard'], ['content', 'nav.content'], ['editor', 'nav.editor', 'editor'],
   ['review', 'nav.review', 'reviewer'], ['publish', 'nav.publish', 'reviewer'], ['emergency', 'nav.emergency'], ['groups', 'nav.groups'], ['week', 'nav.week'],
-  ['media', 'nav.media'], ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['reports', 'nav.reports'], ['users', 'nav.users', 'admin'], ['audit', 'nav.audit', 'admin'],
+  ['media', 'nav.media'], ['quiz', 'nav.quiz'], ['prizes', 'nav.prizes'], ['reports', 'nav.reports'], ['users', 'nav.users', 'admin'], ['units', 'nav.units', 'admin'], ['audit', 'nav.audit', 'admin'],
   ['pair', 'nav.pair', 'admin'], ['settings', 'nav.settings', 'admin'], ['alerts', 'nav.alerts', 'admin'],
 ];
 
 const pageTable = {
   dashboard: dashboardPage, content: contentPage, editor: editorPage, review: reviewPage, publish: publishPage,
   emergency: emergencyPage, groups: groupsPage, week: weekPage, media: mediaPage, quiz: quizPage, prizes: prizesPage,
-  reports: reportsPage, users: usersPage, audit: auditPage, pair: pairPage, settings: settingsPage, alerts: alertsPage, account: accountPage,
+  reports: reportsPage, users: usersPage, units: unitsPage, audit: auditPage, pair: pairPage, settings: settingsPage, alerts: alertsPage, account: accountPage,
   order: orderPage,
 };
 // Pages name slide types and build editors from their descriptors: those
@@ -69,12 +70,15 @@ function show() {
   // The unit switcher, once the tree is known (a page drawn meanwhile asks
   // for the user's own unit, the default).
   $('unit-slot').replaceChildren();
-  loadUnits().then(() => {
-    const sw = unitSwitcher(() => { say(''); route(); });
-    if (sw) $('unit-slot').replaceChildren(sw);
-  });
+  loadUnits().then(drawSwitcher);
   route();
 }
+
+function drawSwitcher() {
+  const sw = unitSwitcher(() => { say(''); route(); });
+  $('unit-slot').replaceChildren(...(sw ? [sw] : []));
+}
+window.addEventListener('units-changed', drawSwitcher);
 
 $('login-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();

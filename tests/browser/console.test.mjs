@@ -2021,3 +2021,72 @@ test('a district inspector reads each unit below in the roll-up, in the console 
   await shot(own, 'reports-community');
   await own.context().close();
 });
+
+test('an admin adds units and sets a floor on the units page; a community hides an optional item from above in its order, never a required one', async () => {
+  const page = await newPage();
+  page.on('dialog', (d) => d.accept());
+  await signIn(page, admin);
+  await go(page, '#units', '.page-units tr[data-unit="1"]');
+  // A district with a floor of 40 %, then a community below it.
+  await page.fill('input[name=new-unit-name]', '新区');
+  await page.fill('input[name=new-unit-floor]', '40');
+  await page.click('.page-units button:has-text("新建单位")');
+  await page.waitForSelector('#message:has-text("已新建单位「新区」")');
+  const district = await page.$eval('.page-units tr[data-name="新区"]', (tr) => tr.dataset.unit);
+  await page.selectOption('select[name=unit-parent]', district);
+  await page.fill('input[name=new-unit-name]', '新区一社区');
+  await page.click('.page-units button:has-text("新建单位")');
+  await page.waitForSelector('#message:has-text("已新建单位「新区一社区」")');
+  const community = await page.$eval('.page-units tr[data-name="新区一社区"]', (tr) => tr.dataset.unit);
+  // The community's floor in force is its district's; the district's is lowered to 35 %.
+  const inForce = (id) => page.$eval(`.page-units tr[data-unit="${id}"] td:nth-child(3)`, (td) => td.textContent);
+  assert.equal(await inForce(community), '40.0%');
+  await page.fill(`.page-units tr[data-unit="${district}"] input[name=unit-floor]`, '35');
+  await page.click(`.page-units tr[data-unit="${district}"] button:has-text("保存")`);
+  await page.waitForSelector('#message:has-text("已保存单位「新区」")');
+  assert.equal(await inForce(community), '35.0%');
+  // The switcher knows the new units at once.
+  assert.ok((await page.$$eval('#unit-switch option', (o) => o.map((x) => x.textContent.trim()))).includes('新区一社区'));
+  // A unit that holds another is not deleted, and the page says why.
+  await page.click(`.page-units tr[data-unit="${district}"] button:has-text("删除")`);
+  await page.waitForSelector('#message.error:has-text("单位“新区”里还有下级单位 1 个，请先移走或删除")');
+  assert.ok(await page.$(`.page-units tr[data-unit="${district}"]`));
+  await shot(page, 'units');
+  await page.context().close();
+
+  // The city requires one item everywhere and sends an optional one.
+  const adminToken = await tokenOf(admin);
+  assert.equal((await apiAs(adminToken, 'POST', '/groups', { name: 'g-new', unit: Number(community) })).status, 201);
+  const helper = { user: 'new-community-editor', password: 'new-community-pass' };
+  assert.equal((await apiAs(adminToken, 'POST', '/users', { username: helper.user, role: 'editor', password: helper.password, unit: Number(community) })).status, 201);
+  const ed = await tokenOf(editor);
+  const rv = await tokenOf(reviewer);
+  const publishedItem = async (title, required) => {
+    const made = await apiAs(ed, 'POST', '/slides', { type: 'text', title, body: '文明城市，人人参与。', duration_s: 10, public_service: true, required });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    const { revision } = (await apiAs(ed, 'POST', `/slides/${made.json.id}/submit`)).json;
+    assert.equal((await apiAs(rv, 'POST', `/slides/${made.json.id}/approve`, { revision })).status, 200);
+    return made.json.id;
+  };
+  const required = await publishedItem('市：必播的核心价值观', true);
+  const optional = await publishedItem('市：可选的文明交通', false);
+  assert.equal((await apiAs(rv, 'POST', '/publish')).status, 200);
+
+  const own = await newPage();
+  await signIn(own, helper);
+  await go(own, '#order/g-new', `.order-row[data-id="${optional}"]`);
+  const requiredRow = own.locator(`.order-row[data-id="${required}"]`);
+  assert.match(await requiredRow.textContent(), /上级必播/);
+  assert.equal(await requiredRow.locator('input[name=hide]').count(), 0, 'a required item cannot be hidden');
+  assert.match(await own.locator(`.order-row[data-id="${optional}"]`).textContent(), /上级下发：文明市|上级下发/);
+  await own.check(`.order-row[data-id="${optional}"] input[name=hide]`);
+  await own.click('.page-order button.primary');
+  await own.waitForSelector('#message:has-text("g-new")');
+  const order = await apiCall(own, 'GET', '/api/v1/groups/g-new/order');
+  assert.deepEqual(order.json.proposed.hidden, [optional]);
+  // Drawn again, the choice waiting for review is kept.
+  await go(own, '#order/g-new', `.order-row[data-id="${optional}"]`);
+  assert.equal(await own.isChecked(`.order-row[data-id="${optional}"] input[name=hide]`), true);
+  await shot(own, 'order-units');
+  await own.context().close();
+});

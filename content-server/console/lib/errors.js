@@ -50,6 +50,7 @@ function paramText(name, value, slideType) {
   if (name === 'status') return has('status.' + value) ? t('status.' + value) : t('field.this');
   if (name === 'expected') return has('kind.' + value) ? t('kind.' + value) : t('kind.other');
   if (name === 'unit') return has('unit.' + value) ? t('unit.' + value) : '';
+  if (name === 'holds') return value;
   return String(value);
 }
 
@@ -65,7 +66,12 @@ function reasonKey(reason, params) {
 // What went wrong, without the field.
 export function problemText(status, error, slideType) {
   const e = error || {};
-  const params = e.params || {};
+  const params = { ...(e.params || {}) };
+  // What a unit still holds, counted in the console's words.
+  if (e.reason === 'not_empty') {
+    params.holds = ['units', 'users', 'groups', 'slides', 'questions', 'media']
+      .filter((k) => params[k] > 0).map((k) => t('holds.' + k, params[k])).join(t('list.sep'));
+  }
   const key = e.reason ? reasonKey(e.reason, params) : null;
   if (key) {
     return t(key).replace(/\{(\w+)\}/g, (_, name) => (name in params ? paramText(name, params[name], slideType) : ''));

@@ -20,6 +20,16 @@ export async function loadUnits() {
   return tree;
 }
 
+// Reads the tree again (after a unit was added, renamed or removed), keeping
+// the unit chosen while it still exists; the header's switcher is drawn
+// again ("units-changed").
+export async function reloadUnits() {
+  tree = null;
+  await loadUnits();
+  window.dispatchEvent(new Event('units-changed'));
+  return tree;
+}
+
 export function forgetUnits() {
   tree = null;
   sessionStorage.removeItem(KEY);
@@ -37,6 +47,11 @@ export function ownUnits() {
   };
   own.filter((u) => !ids.has(u.parent)).forEach(visit);
   return out;
+}
+
+// The signed-in user's own unit.
+export function homeUnit() {
+  return tree ? tree.home : null;
 }
 
 export function manyUnits() {

@@ -6,6 +6,7 @@ import { api } from '../lib/api.js';
 import { button, el, field, input, say, section } from '../lib/dom.js';
 import { route } from '../lib/router.js';
 import { can } from '../lib/session.js';
+import { manyUnits, unitName } from '../lib/units.js';
 
 function parseWindows(text) {
   return text.split(/[,，]/).map((x) => x.trim()).filter(Boolean).map((w) => {
@@ -96,7 +97,8 @@ function groupForm(g) {
 export async function groupsPage(page) {
   const { groups } = await api('GET', '/groups');
   for (const g of groups) {
-    page.append(el('section', {}, el('h2', {}, g.name, el('small', { className: 'muted', textContent: `  ${t('groups.screens')}: ${g.screens ?? 0}` })),
+    page.append(el('section', {}, el('h2', {}, g.name, el('small', { className: 'muted', textContent: `  ${t('groups.screens')}: ${g.screens ?? 0}` }),
+      manyUnits() && g.unit ? el('small', { className: 'muted group-unit', textContent: `  ${t('unit.label')}: ${g.unit_name || unitName(g.unit)}` }) : null),
       el('p', {}, el('a', { href: '#order/' + encodeURIComponent(g.name), className: 'order-link', textContent: t('groups.order') })), groupForm(g)));
   }
   if (can()) {

@@ -2,7 +2,9 @@
 // order the screens play them. Editors move them by drag and drop or with the
 // keyboard (上移/下移, Alt+↑/Alt+↓ on the focused row) and submit the order
 // for review; like content it reaches screens once a reviewer approves it and
-// the next publish goes out.
+// the next publish goes out. Items sent down from the units above are marked
+// with where they come from; the group may take an optional one off its
+// screens (本组不播, reviewed with the order), never one required from above.
 import { t } from '../i18n.js';
 import { api } from '../lib/api.js';
 import { button, el, say, section } from '../lib/dom.js';
@@ -10,6 +12,7 @@ import { fmtTime } from '../lib/format.js';
 import { route } from '../lib/router.js';
 import { can } from '../lib/session.js';
 import { typeLabel } from '../lib/slide_types.js';
+import { unitName } from '../lib/units.js';
 import { purposeBadge } from '../lib/workflow.js';
 
 const path = (group) => '/groups/' + encodeURIComponent(group) + '/order';
@@ -42,8 +45,28 @@ function orderState(order) {
   return box;
 }
 
+// The items the group takes off its screens as the editor last chose: the
+// proposed order's when one waits or was rejected, else the approved one's.
+function startingHidden(order) {
+  const ids = order.proposed ? order.proposed.hidden : order.approved ? order.approved.hidden : [];
+  return new Set(ids || []);
+}
+
+// Where an item from above comes from, and whether the group may hide it.
+function fromAbove(s, editable, hidden) {
+  if (!s.from_above) return [];
+  const out = [el('span', { className: 'status origin-above', textContent: t('unit.origin.above', unitName(s.unit)) })];
+  if (s.required) {
+    out.push(el('span', { className: 'required-badge', textContent: t('order.required') }));
+  } else {
+    const box = el('input', { type: 'checkbox', name: 'hide', checked: hidden.has(s.id), disabled: !editable });
+    out.push(el('label', { className: 'order-hide' }, box, el('span', { textContent: t('order.hide') })));
+  }
+  return out;
+}
+
 // The list the editor orders: rows draggable and operable from the keyboard.
-function orderList(slides, editable, live) {
+function orderList(slides, editable, live, hidden) {
   const list = el('ol', { className: 'order-list', ariaLabel: t('order.list') });
   const rows = () => [...list.children];
   const announce = (row) => {
@@ -64,7 +87,7 @@ function orderList(slides, editable, live) {
       el('span', { className: 'order-handle', textContent: '⠿', ariaHidden: 'true' }),
       el('span', { className: 'order-title', textContent: s.title || t('untitled') }),
       el('span', { className: 'muted', textContent: ` ${typeLabel(s.type)} · ${t('order.seconds', s.duration_s)} · ${t('status.' + s.status)}` }),
-      purposeBadge(s));
+      purposeBadge(s), ...fromAbove(s, editable, hidden));
     if (editable) {
       row.draggable = true;
       row.append(el('span', { className: 'order-buttons' },
@@ -102,14 +125,18 @@ export async function orderPage(page, _params, name) {
   const editable = can('editor');
   const live = el('p', { className: 'sr-only', ariaLive: 'polite', role: 'status' });
   const slides = startingOrder(order);
-  const list = orderList(slides, editable, live);
+  const list = orderList(slides, editable, live, startingHidden(order));
   page.append(section({ text: t('order.title', group) },
     el('p', { className: 'muted', textContent: t(editable ? 'order.help' : 'order.help_read') }),
     orderState(order),
     slides.length ? list : el('p', { className: 'muted', textContent: t('order.empty') }),
     live,
     editable && slides.length ? el('div', { className: 'actions' }, button(t('order.submit'), async () => {
-      await api('PUT', path(group), { slides: [...list.children].map((r) => r.dataset.id) });
+      const rows = [...list.children];
+      await api('PUT', path(group), {
+        slides: rows.map((r) => r.dataset.id),
+        hidden: rows.filter((r) => r.querySelector('input[name=hide]:checked')).map((r) => r.dataset.id),
+      });
       say(t('order.submitted', group));
       await route();
     }, 'primary')) : null,

@@ -5,6 +5,7 @@ import { button, el, field, input, say, section, select, table, td } from '../li
 import { fmtTime } from '../lib/format.js';
 import { navigate, route } from '../lib/router.js';
 import { session } from '../lib/session.js';
+import { manyUnits, unitName } from '../lib/units.js';
 
 const ROLES = ['editor', 'reviewer', 'admin'];
 
@@ -27,7 +28,7 @@ export async function usersPage(page) {
       say(t(u.disabled ? 'users.enabled' : 'users.disabled', u.username));
       await route();
     });
-    return el('tr', { className: u.disabled ? 'muted' : '' }, td(u.username), el('td', {}, role),
+    return el('tr', { className: u.disabled ? 'muted' : '' }, td(u.username), manyUnits() ? td(u.unit_name || unitName(u.unit)) : null, el('td', {}, role),
       td(t(u.disabled ? 'users.state_disabled' : 'users.state_active')), td(fmtTime(u.created_at), 'muted'),
       el('td', {}, u.username === session().username ? null : toggle));
   });
@@ -35,7 +36,7 @@ export async function usersPage(page) {
   const role = roleSelect('new-role', 'editor');
   const pw = input('password', '', { type: 'password', autocomplete: 'new-password' });
   page.append(
-    section('users.title', table(['users.username', 'users.role', 'users.state', 'users.created', 'content.actions'], rows, 'none')),
+    section('users.title', table(['users.username', ...(manyUnits() ? ['unit.label'] : []), 'users.role', 'users.state', 'users.created', 'content.actions'], rows, 'none')),
     section('users.new',
       el('div', { className: 'grid' }, field('users.username', name), field('users.role', role),
         field('users.password', pw, t('users.password_hint'))),
