@@ -206,7 +206,7 @@ SDL_Texture* Compositor::current_image(Clock::time_point now) {
     return scratch_.get();
 }
 
-void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
+std::optional<SDL_Rect> Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     SDL_Renderer* r = display_.renderer();
     if (previous_ && now >= start_ + fade_) {
         previous_.reset();
@@ -218,33 +218,40 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
     if (!current_) {
         SDL_SetRenderDrawColor(r, 0x2A, 0x2F, 0x36, 255);
         SDL_RenderFillRect(r, &dst);
-        return;
+        return dst;
     }
-    if (film_ && !previous_ && !reveal_base_) {
-        // A film slide alone: the slide around the film, then the film's
-        // frame straight onto the screen in its place.
+    if (!previous_ && !reveal_base_) {
+        // The slide alone (with its film, if it has one). On a display that
+        // keeps its frame, once drawn it stays: only a film's new picture is
+        // drawn, straight onto the screen in its box.
         const bool on_screen = SDL_GetRenderTarget(r) == nullptr;
         SDL_Surface* direct = on_screen ? display_.software_target() : nullptr;
+        const bool keeps = on_screen && display_.keeps_frame();
         const Kept now_shown{scene_, dst, direct != nullptr ? direct->pixels : nullptr,
-                             film_->frame_number()};
-        if (on_screen && display_.keeps_frame() && kept_ && kept_->scene == now_shown.scene &&
+                             film_ ? film_->frame_number() : -1};
+        if (keeps && kept_ && kept_->scene == now_shown.scene &&
             kept_->pixels == now_shown.pixels && SDL_RectEquals(&kept_->dst, &dst)) {
-            // The screen still shows the slide and the film's last picture:
-            // only a new picture is drawn.
-            if (kept_->frame != now_shown.frame) {
-                film_->draw(dst, texture_size(current_.get()), direct);
-                kept_->frame = now_shown.frame;
-            }
-            return;
+            // The screen still shows the slide (and the film's last picture).
+            if (!film_ || kept_->frame == now_shown.frame) return std::nullopt;
+            film_->draw(dst, texture_size(current_.get()), direct);
+            kept_->frame = now_shown.frame;
+            return film_box(dst);
         }
-        draw_around_film(dst);
-        film_->draw(dst, texture_size(current_.get()), direct);
-        if (on_screen && display_.keeps_frame()) {
+        if (film_) {
+            // The slide around the film, then the film's frame in its place.
+            draw_around_film(dst);
+            film_->draw(dst, texture_size(current_.get()), direct);
+        } else {
+            SDL_SetTextureBlendMode(current_.get(), SDL_BLENDMODE_NONE);
+            SDL_SetTextureAlphaMod(current_.get(), 255);
+            SDL_RenderCopy(r, current_.get(), nullptr, &dst);
+        }
+        if (keeps) {
             kept_ = now_shown;
         } else {
             kept_.reset();
         }
-        return;
+        return dst;
     }
     // Slides drawn whole (crossfades, reveals) carry their films' frames.
     if (film_ && current_) film_->paint_into(current_.get());
@@ -259,11 +266,21 @@ void Compositor::draw_main(Clock::time_point now, const SDL_Rect& dst) {
         SDL_SetTextureBlendMode(image, SDL_BLENDMODE_BLEND);
         SDL_SetTextureAlphaMod(image, alpha_at(now));
         SDL_RenderCopy(r, image, nullptr, &dst);
-        return;
+        return dst;
     }
     SDL_SetTextureBlendMode(image, SDL_BLENDMODE_NONE);
     SDL_SetTextureAlphaMod(image, 255);
     SDL_RenderCopy(r, image, nullptr, &dst);
+    return dst;
+}
+
+SDL_Rect Compositor::film_box(const SDL_Rect& dst) const {
+    const Size s = texture_size(current_.get());
+    if (s.w != dst.w || s.h != dst.h) return dst;  // stretched: the film is drawn scaled
+    SDL_Rect box = film_->rect();
+    const SDL_Rect all{0, 0, s.w, s.h};
+    if (!SDL_IntersectRect(&box, &all, &box)) return SDL_Rect{dst.x, dst.y, 0, 0};
+    return SDL_Rect{dst.x + box.x, dst.y + box.y, box.w, box.h};
 }
 
 void Compositor::draw_around_film(const SDL_Rect& dst) {
@@ -314,6 +331,7 @@ void Compositor::update_sound(Clock::time_point now) {
 
 void Compositor::draw(Clock::time_point now) {
     update_sound(now);
+    changed_.reset();  // the whole output, unless found narrower below
     SDL_Renderer* r = display_.renderer();
     const Size out = display_.size();
     if (cover_) {
@@ -328,22 +346,34 @@ void Compositor::draw(Clock::time_point now) {
         SDL_RenderCopy(r, emergency_.get(), nullptr, nullptr);
         return;
     }
+    const bool on_screen = SDL_GetRenderTarget(r) == nullptr;
+    const bool keeps = on_screen && display_.keeps_frame();
+    std::vector<SDL_Rect> changed;
     if (!layout_set_ || layout_.screen != out) {
         // No layout (or one for another output size): the main zone is the
         // whole screen.
-        draw_main(now, SDL_Rect{0, 0, out.w, out.h});
+        if (auto drawn = draw_main(now, SDL_Rect{0, 0, out.w, out.h})) changed.push_back(*drawn);
+        if (keeps) changed_ = std::move(changed);
         return;
     }
     if (layout_.has_header()) {
-        if (header_ && header_->texture()) {
-            SDL_SetTextureBlendMode(header_->texture(), SDL_BLENDMODE_NONE);
-            SDL_RenderCopy(r, header_->texture(), nullptr, &layout_.header);
-        } else {
-            SDL_SetRenderDrawColor(r, 0xC8, 0x10, 0x2E, 255);
-            SDL_RenderFillRect(r, &layout_.header);
+        // Drawn again when its picture changed, or anything else did.
+        const SDL_Surface* direct = on_screen ? display_.software_target() : nullptr;
+        const KeptHeader now_shown{scene_, direct != nullptr ? direct->pixels : nullptr, header_,
+                                   header_ != nullptr ? header_->version() : 0};
+        if (!keeps || kept_header_ != now_shown) {
+            if (header_ && header_->texture()) {
+                SDL_SetTextureBlendMode(header_->texture(), SDL_BLENDMODE_NONE);
+                SDL_RenderCopy(r, header_->texture(), nullptr, &layout_.header);
+            } else {
+                SDL_SetRenderDrawColor(r, 0xC8, 0x10, 0x2E, 255);
+                SDL_RenderFillRect(r, &layout_.header);
+            }
+            changed.push_back(layout_.header);
         }
+        kept_header_ = keeps ? std::optional<KeptHeader>(now_shown) : std::nullopt;
     }
-    draw_main(now, layout_.main);
+    if (auto drawn = draw_main(now, layout_.main)) changed.push_back(*drawn);
     if (layout_.has_ticker()) {
         if (ticker_) {
             if (auto st = ticker_->draw(now); !st) {
@@ -353,7 +383,9 @@ void Compositor::draw(Clock::time_point now) {
             SDL_SetRenderDrawColor(r, 0x8E, 0x0A, 0x1E, 255);
             SDL_RenderFillRect(r, &layout_.ticker);
         }
+        changed.push_back(layout_.ticker);
     }
+    if (keeps) changed_ = std::move(changed);
 }
 
 }  // namespace signage::render

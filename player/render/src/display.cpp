@@ -149,6 +149,22 @@ class WindowDisplay final : public Display {
         }
     }
 
+    void present_changed(const std::vector<SDL_Rect>& changed) override {
+        if (!software_ || !shown_ || keep_next_) {
+            present();
+            return;
+        }
+        // The window's surface holds the whole frame: the window system
+        // gets the rects that changed (XShmPutImage of the ticker's band,
+        // not of the 8 MB screen).
+        SDL_RenderFlush(renderer_.get());
+        if (changed.empty()) return;
+        if (SDL_UpdateWindowSurfaceRects(window_.get(), changed.data(),
+                                         static_cast<int>(changed.size())) != 0) {
+            SDL_RenderPresent(renderer_.get());  // e.g. a surface not yet renewed after a resize
+        }
+    }
+
     Result<SurfacePtr> read_frame() override {
         if (!kept_) {
             return make_error(ErrorCode::sdl, kept_error_.empty()
