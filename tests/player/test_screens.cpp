@@ -1126,6 +1126,46 @@ TEST_CASE(
     CHECK(bare.changed()->empty());
 }
 
+TEST_CASE(
+    "player screens: a crossfade drawn straight onto the software surface is SDL's blend, pixel "
+    "for pixel, reveal included",
+    "[player][screens]") {
+    SdlOnce sdl;
+    const Size size{640, 360};
+    Offscreen screen(size);
+    Display& d = screen.d;
+    SDL_Renderer* r = d.renderer();
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    Compositor compositor(d);
+    auto a = screen.renderer.render(red_black_slide(), size, at_now());
+    REQUIRE(a.ok());
+    compositor.show(std::move(*a), t0);
+    auto b = screen.renderer.render(core_values_slide(), size, at_now());
+    REQUIRE(b.ok());
+    REQUIRE(b->reveal_base != nullptr);
+    const auto t1 = t0 + std::chrono::seconds{10};
+    compositor.show(std::move(*b), t1);
+    // The same frame through SDL: drawn into a texture (no direct path there).
+    TexturePtr target(
+        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, size.w, size.h));
+    REQUIRE(target);
+    for (int ms : {16, 150, 300, 450, 550, 590, 900, 1400}) {
+        INFO("t = " << ms << " ms");
+        const auto t = t1 + std::chrono::milliseconds{ms};
+        REQUIRE(SDL_SetRenderTarget(r, target.get()) == 0);
+        compositor.draw(t);
+        SurfacePtr sdl_frame = make_rgba_surface(size.w, size.h);
+        REQUIRE(SDL_RenderReadPixels(r, nullptr, SDL_PIXELFORMAT_RGBA32, sdl_frame->pixels,
+                                     sdl_frame->pitch) == 0);
+        REQUIRE(SDL_SetRenderTarget(r, nullptr) == 0);
+        compositor.draw(t);
+        d.present();
+        auto direct = d.read_frame();
+        REQUIRE(direct.ok());
+        CHECK(differing_fraction(**direct, *sdl_frame, 0) == 0.0);
+    }
+}
+
 TEST_CASE("player screens: a character the font lacks is reported, not drawn as a box",
           "[player][screens]") {
     SdlOnce sdl;

@@ -11,7 +11,9 @@
 // three levels, SlideLayout::reveal) starts with those regions covered by
 // its reveal_base and uncovers them one after the other once the crossfade
 // is over (kRevealStep apart, each fading in over kRevealFade); the last
-// frame of a reveal is exactly the slide's texture.
+// frame of a reveal is exactly the slide's texture. On the software
+// renderer a crossfade without films is blended in one pass straight into
+// the screen's surface, with SDL's arithmetic (the same pixels).
 //
 // A video slide's film (RenderedSlide::film) starts when its slide is shown
 // (the crossfade's start) and takes each of its frames when due. Shown
@@ -151,6 +153,10 @@ class Compositor {
     // Draws the main zone at `dst`: what it drew (dst, or a film's box), or
     // nullopt when the display still shows it.
     std::optional<SDL_Rect> draw_main(Clock::time_point now, const SDL_Rect& dst);
+    // The crossfade's frame at `dst` in one pass straight onto the software
+    // renderer's surface (previous_ under `image`); false when it cannot
+    // be (a GPU renderer, films, stretched slides): SDL blends then.
+    bool crossfade_direct(SDL_Texture* image, Clock::time_point now, const SDL_Rect& dst);
     // The film's box on screen for the current slide drawn at `dst`.
     SDL_Rect film_box(const SDL_Rect& dst) const;
     // The current slide but its film's box, at `dst`.
@@ -176,6 +182,19 @@ class Compositor {
     TexturePtr reveal_base_;  // non-null while a reveal is pending or runs
     std::vector<SDL_Rect> reveal_rects_;
     TexturePtr scratch_;
+    std::vector<Uint8> scratch_covers_;  // the covers scratch_ was composed with
+    std::uint64_t scratch_version_ = 0;  // counts scratch_'s compositions
+    // The crossfade's two pictures as pixels of the software target's
+    // format, read once a crossfade.
+    struct FadePixels {
+        const SDL_Texture* under = nullptr;
+        const SDL_Texture* over = nullptr;
+        std::uint64_t over_version = 0;
+        Uint32 format = 0;
+        SurfacePtr under_pixels;
+        SurfacePtr over_pixels;
+    };
+    std::optional<FadePixels> fade_pixels_;
     TexturePtr emergency_;
     TexturePtr cover_;
     // What the display still shows while a film plays alone on it
