@@ -14,8 +14,11 @@
 //  - resident memory after 10, 100, every 500 and `--transitions`
 //    transitions (each renders a slide, shows it and draws its crossfade).
 // Prints "ticker_frame_ms p50 P p99 Q max M", "transition_frame_ms …",
+// "transition_frame_cpu_ms …" (the same frames in this thread's CPU time),
 // "switch_frame_ms p50 P max M", "render_ahead_ms …" and
 // "rss_mb after 10: A after 100: B …".
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -63,6 +66,14 @@ double percentile(std::vector<double> v, double p) {
 
 double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// This thread's CPU time (ms): frame times that a busy machine's other
+// processes do not lengthen.
+double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 struct Content {
@@ -158,7 +169,7 @@ int main(int argc, char** argv) {
     }
 
     const auto& rotation = content->rotation;
-    std::vector<double> ticker_ms, fade_ms, switch_ms, render_ms;
+    std::vector<double> ticker_ms, fade_ms, switch_ms, render_ms, fade_cpu_ms;
     std::vector<std::pair<int, double>> rss;  // after N transitions
     const auto frame = std::chrono::milliseconds{16};
     auto moving = [&] { return compositor.in_transition() || compositor.reveal_end().has_value(); };
@@ -180,10 +191,12 @@ int main(int argc, char** argv) {
             for (int f = 0; f < frames || moving(); ++f) {
                 const bool fading = moving();
                 const auto f0 = Clock::now();
+                const double c0 = thread_cpu_ms();
                 compositor.draw(now);
                 d.present();
                 const double ms = ms_since(f0);
                 (f == 0 ? switch_ms : fading ? fade_ms : ticker_ms).push_back(ms);
+                if (f != 0 && fading) fade_cpu_ms.push_back(thread_cpu_ms() - c0);
                 now += frame;
             }
         } else {
@@ -210,6 +223,9 @@ int main(int argc, char** argv) {
                 percentile(ticker_ms, 0.99), percentile(ticker_ms, 1.0));
     std::printf("transition_frame_ms p50 %.2f p99 %.2f max %.2f\n", percentile(fade_ms, 0.5),
                 percentile(fade_ms, 0.99), percentile(fade_ms, 1.0));
+    std::printf("transition_frame_cpu_ms p50 %.2f p99 %.2f max %.2f\n",
+                percentile(fade_cpu_ms, 0.5), percentile(fade_cpu_ms, 0.99),
+                percentile(fade_cpu_ms, 1.0));
     std::printf("switch_frame_ms p50 %.2f max %.2f\n", percentile(switch_ms, 0.5),
                 percentile(switch_ms, 1.0));
     std::printf("render_ahead_ms p50 %.1f max %.1f\n", percentile(render_ms, 0.5),

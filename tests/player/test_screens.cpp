@@ -241,13 +241,27 @@ struct ScreenShot {
     std::vector<GoldenElement> elements;
 };
 
+// An offscreen display of `size`, with fonts and a slide renderer on it.
+struct Offscreen {
+    explicit Offscreen(Size size)
+        : display(open(size)), d(*display), renderer(d.renderer(), fonts, path_resolver()) {}
+    static std::unique_ptr<Display> open(Size size) {
+        auto display = make_offscreen_display(size);
+        REQUIRE(display.ok());
+        return std::move(*display);
+    }
+    std::unique_ptr<Display> display;
+    Display& d;
+    FontCache fonts{FontSet::defaults()};
+    SlideRenderer renderer;
+};
+
 // The full screen: header (fixed settings and time), main zone, ticker.
 ScreenShot render_screen(const protocol::Slide& slide, Size size) {
-    auto display = make_offscreen_display(size);
-    REQUIRE(display.ok());
-    Display& d = **display;
-    FontCache fonts(FontSet::defaults());
-    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    Offscreen screen(size);
+    Display& d = screen.d;
+    FontCache& fonts = screen.fonts;
+    SlideRenderer& renderer = screen.renderer;
     const ScreenLayout layout = layout_screen(size, true, true);
     Compositor compositor(d);
     compositor.set_layout(layout);
@@ -880,11 +894,9 @@ TEST_CASE(
     "[player][screens][reveal]") {
     SdlOnce sdl;
     const Size size{960, 540};
-    auto display = make_offscreen_display(size);
-    REQUIRE(display.ok());
-    Display& d = **display;
-    FontCache fonts(FontSet::defaults());
-    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    Offscreen screen(size);
+    Display& d = screen.d;
+    SlideRenderer& renderer = screen.renderer;
     const Shot still = render_slide(core_values_slide(), size, at_now());
     REQUIRE(still.layout.reveal.size() == 3);
 
@@ -937,11 +949,10 @@ TEST_CASE("player screens: the compositor draws the chrome, and an emergency cov
           "[player][screens]") {
     SdlOnce sdl;
     const Size size{960, 540};
-    auto display = make_offscreen_display(size);
-    REQUIRE(display.ok());
-    Display& d = **display;
-    FontCache fonts(FontSet::defaults());
-    SlideRenderer renderer(d.renderer(), fonts, path_resolver());
+    Offscreen screen(size);
+    Display& d = screen.d;
+    FontCache& fonts = screen.fonts;
+    SlideRenderer& renderer = screen.renderer;
     const ScreenLayout layout = layout_screen(size, true, true);
     CHECK(layout.header.h == 48);
     CHECK(layout.ticker.h == 38);
@@ -1009,6 +1020,150 @@ TEST_CASE("player screens: the compositor draws the chrome, and an emergency cov
     CHECK((bottom.r < 120 && bottom.g < 20));  // deep red, not the ticker
     compositor.clear_emergency();
     CHECK(compositor.animating(t0 + std::chrono::seconds{2}));
+}
+
+TEST_CASE(
+    "player screens: a frame drawing only what changed (the ticker, a new header) is the frame "
+    "drawn whole",
+    "[player][screens]") {
+    SdlOnce sdl;
+    const Size size{960, 540};
+    Offscreen screen(size);
+    Display& d = screen.d;
+    FontCache& fonts = screen.fonts;
+    SlideRenderer& renderer = screen.renderer;
+    REQUIRE(d.keeps_frame());
+    const ScreenLayout layout = layout_screen(size, true, true);
+    Compositor compositor(d);
+    compositor.set_layout(layout);
+    ScreenHeader header(d.renderer(), fonts);
+    const auto wall = ScreenHeader::WallClock::time_point{kNow.time_since_epoch()};
+    REQUIRE(header.update(layout, wall).ok());
+    compositor.set_header(&header);
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    Ticker ticker(d.renderer(), fonts);
+    ticker.set_texts({"文明养犬 出门牵绳", "垃圾分类 从我做起"}, t0);
+    REQUIRE(compositor.set_ticker(&ticker).ok());
+    auto first = renderer.render(text_slide(), layout.main_size(), at_now());
+    REQUIRE(first.ok());
+    compositor.show(std::move(*first), t0);
+    auto second = renderer.render(red_black_slide(), layout.main_size(), at_now());
+    REQUIRE(second.ok());
+    compositor.show(std::move(*second), t0 + std::chrono::seconds{1});  // a crossfade
+
+    const auto frame_at = [&](Compositor::Clock::time_point t) {
+        compositor.draw(t);
+        if (const auto& changed = compositor.changed()) {
+            d.present_changed(*changed);
+        } else {
+            d.present();
+        }
+        auto f = d.read_frame();
+        REQUIRE(f.ok());
+        return std::move(*f);
+    };
+    const auto whole_at = [&](Compositor::Clock::time_point t) {
+        compositor.redraw_all();
+        SurfacePtr f = frame_at(t);
+        REQUIRE(compositor.changed().has_value());
+        CHECK(compositor.changed()->size() == 3);  // header, main zone, ticker
+        return f;
+    };
+    const auto only = [&](std::initializer_list<SDL_Rect> rects) {
+        REQUIRE(compositor.changed().has_value());
+        const auto& changed = *compositor.changed();
+        REQUIRE(changed.size() == rects.size());
+        std::size_t i = 0;
+        for (const SDL_Rect& r : rects) CHECK(SDL_RectEquals(&changed[i++], &r));
+    };
+    const auto band_diff = [](const SDL_Surface& a, const SDL_Surface& b, const SDL_Rect& r) {
+        long n = 0;
+        for (int y = r.y; y < r.y + r.h; ++y) {
+            for (int x = r.x; x < r.x + r.w; ++x)
+                n += channel_diff(pixel_at(a, x, y), pixel_at(b, x, y)) > 0;
+        }
+        return n;
+    };
+
+    // Mid-crossfade the header stays: the main zone and the ticker are drawn.
+    frame_at(t0 + std::chrono::milliseconds{1200});
+    frame_at(t0 + std::chrono::milliseconds{1300});
+    only({layout.main, layout.ticker});
+    // The crossfade over: one frame draws the slide whole, then only the
+    // ticker moves, and such a frame is exactly the frame drawn whole.
+    frame_at(t0 + std::chrono::seconds{3});
+    auto t = t0 + std::chrono::seconds{4};
+    const SurfacePtr before = frame_at(t);
+    only({layout.ticker});
+    t += std::chrono::milliseconds{160};
+    const SurfacePtr partial = frame_at(t);
+    only({layout.ticker});
+    CHECK(band_diff(*before, *partial, layout.ticker) > 100);  // the ticker moved
+    const SurfacePtr whole = whole_at(t);
+    CHECK(differing_fraction(*partial, *whole, 0) == 0.0);
+
+    // A new minute: the header and the ticker are drawn, nothing else.
+    frame_at(t);
+    auto next = header.update(layout, wall + std::chrono::seconds{60});
+    REQUIRE(next.ok());
+    REQUIRE(*next);
+    t += std::chrono::milliseconds{16};
+    const SurfacePtr clock = frame_at(t);
+    only({layout.header, layout.ticker});
+    CHECK(band_diff(*partial, *clock, layout.header) > 20);  // 08:30 became 08:31
+    CHECK(differing_fraction(*clock, *whole_at(t), 0) == 0.0);
+
+    // Without a layout, a still slide draws nothing again.
+    Compositor bare(d);
+    auto slide = renderer.render(text_slide(), size, at_now());
+    REQUIRE(slide.ok());
+    bare.show(std::move(*slide), t0);
+    bare.draw(t0);
+    REQUIRE(bare.changed().has_value());
+    CHECK(bare.changed()->size() == 1);
+    bare.draw(t0 + std::chrono::seconds{1});
+    REQUIRE(bare.changed().has_value());
+    CHECK(bare.changed()->empty());
+}
+
+TEST_CASE(
+    "player screens: a crossfade drawn straight onto the software surface is SDL's blend, pixel "
+    "for pixel, reveal included",
+    "[player][screens]") {
+    SdlOnce sdl;
+    const Size size{640, 360};
+    Offscreen screen(size);
+    Display& d = screen.d;
+    SDL_Renderer* r = d.renderer();
+    const auto t0 = Compositor::Clock::time_point{} + std::chrono::hours{1};
+    Compositor compositor(d);
+    auto a = screen.renderer.render(red_black_slide(), size, at_now());
+    REQUIRE(a.ok());
+    compositor.show(std::move(*a), t0);
+    auto b = screen.renderer.render(core_values_slide(), size, at_now());
+    REQUIRE(b.ok());
+    REQUIRE(b->reveal_base != nullptr);
+    const auto t1 = t0 + std::chrono::seconds{10};
+    compositor.show(std::move(*b), t1);
+    // The same frame through SDL: drawn into a texture (no direct path there).
+    TexturePtr target(
+        SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, size.w, size.h));
+    REQUIRE(target);
+    for (int ms : {16, 150, 300, 450, 550, 590, 900, 1400}) {
+        INFO("t = " << ms << " ms");
+        const auto t = t1 + std::chrono::milliseconds{ms};
+        REQUIRE(SDL_SetRenderTarget(r, target.get()) == 0);
+        compositor.draw(t);
+        SurfacePtr sdl_frame = make_rgba_surface(size.w, size.h);
+        REQUIRE(SDL_RenderReadPixels(r, nullptr, SDL_PIXELFORMAT_RGBA32, sdl_frame->pixels,
+                                     sdl_frame->pitch) == 0);
+        REQUIRE(SDL_SetRenderTarget(r, nullptr) == 0);
+        compositor.draw(t);
+        d.present();
+        auto direct = d.read_frame();
+        REQUIRE(direct.ok());
+        CHECK(differing_fraction(**direct, *sdl_frame, 0) == 0.0);
+    }
 }
 
 TEST_CASE("player screens: a character the font lacks is reported, not drawn as a box",

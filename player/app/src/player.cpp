@@ -480,7 +480,11 @@ void Player::handle_frame(Clock::time_point now) {
     const bool settled = !compositor_.in_transition() && !compositor_.reveal_end();
     const bool snapshot = settled && snapshot_pending_ && !snapshot_.empty();
     if (snapshot || !captures.empty()) display_.keep_next_frame();
-    display_.present();
+    if (const auto& changed = compositor_.changed()) {
+        display_.present_changed(*changed);  // the rest of the screen is unchanged
+    } else {
+        display_.present();
+    }
     redraw_ = false;
     for (auto& handler : captures) {
         auto frame = display_.read_frame();

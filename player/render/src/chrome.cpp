@@ -146,6 +146,7 @@ Status ScreenHeader::render(const ScreenLayout& screen, protocol::Timestamp minu
     if (auto st = emit(renderer_, fonts_, layout, *tb, kGoldLight); !st) return st;
 
     texture_ = std::move(tex);
+    ++version_;
     layout_ = std::move(layout);
     return {};
 }

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -148,6 +149,22 @@ class WindowDisplay final : public Display {
         }
     }
 
+    void present_changed(const std::vector<SDL_Rect>& changed) override {
+        if (!software_ || !shown_ || keep_next_) {
+            present();
+            return;
+        }
+        // The window's surface holds the whole frame: the window system
+        // gets the rects that changed (XShmPutImage of the ticker's band,
+        // not of the 8 MB screen).
+        SDL_RenderFlush(renderer_.get());
+        if (changed.empty()) return;
+        if (SDL_UpdateWindowSurfaceRects(window_.get(), changed.data(),
+                                         static_cast<int>(changed.size())) != 0) {
+            SDL_RenderPresent(renderer_.get());  // e.g. a surface not yet renewed after a resize
+        }
+    }
+
     Result<SurfacePtr> read_frame() override {
         if (!kept_) {
             return make_error(ErrorCode::sdl, kept_error_.empty()
@@ -247,6 +264,17 @@ std::string gl_drawn_by_cpu(SDL_Renderer* renderer) {
     return "";
 }
 
+// A GPU the kernel drives: a DRM device (/dev/dri/card* or renderD*), or
+// NVIDIA's own device nodes.
+bool has_gpu_device() {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/dev/dri", ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("card", 0) == 0 || name.rfind("renderD", 0) == 0) return true;
+    }
+    return std::filesystem::exists("/dev/nvidia0", ec);
+}
+
 Result<WindowPtr> open_window(const WindowOptions& options) {
     Uint32 flags = SDL_WINDOW_HIDDEN | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
@@ -264,22 +292,32 @@ Result<std::unique_ptr<Display>> make_window_display(const WindowOptions& option
     auto window = open_window(options);
     if (!window) return window.error();
     RendererPtr renderer;
-    if (wanted != "software") {
+    // Why the renderer that runs was chosen, for the log.
+    std::string why = "SDL_RENDER_DRIVER=" + wanted;
+    if (wanted.empty() && !has_gpu_device()) {
+        // Without a GPU, OpenGL is drawn by the CPU (llvmpipe): SDL's own
+        // software renderer costs less, and asking for GL first would load
+        // Mesa and LLVM (about 50 MB resident) only to drop them.
+        why = "no GPU (no device under /dev/dri)";
+    } else if (wanted != "software") {
         renderer.reset(SDL_CreateRenderer(
             window->get(), -1,
             SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC | SDL_RENDERER_TARGETTEXTURE));
         if (!renderer) {
-            spdlog::warn("no accelerated renderer ({}), using software", SDL_GetError());
+            why = std::string("no accelerated renderer (") + SDL_GetError() + ")";
+            spdlog::warn("{}, using software", why);
         } else if (const std::string gl = wanted.empty() ? gl_drawn_by_cpu(renderer.get()) : "";
                    !gl.empty()) {
             // OpenGL without a GPU costs more CPU than SDL's own software
             // renderer for what a screen draws. A new window: the GL one
             // keeps its context.
-            spdlog::info("OpenGL here is {} (drawn by the CPU): using the software renderer", gl);
+            why = "OpenGL here is " + gl + ", drawn by the CPU";
             renderer.reset();
             window->reset();
             window = open_window(options);
             if (!window) return window.error();
+        } else if (wanted.empty()) {
+            why = "accelerated, with a GPU";
         }
     }
     if (!renderer) {
@@ -290,6 +328,9 @@ Result<std::unique_ptr<Display>> make_window_display(const WindowOptions& option
                                           SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
     }
     if (!renderer) return sdl_error("SDL_CreateRenderer");
+    SDL_RendererInfo info{};
+    SDL_GetRendererInfo(renderer.get(), &info);
+    spdlog::info("renderer: {} ({})", info.name != nullptr ? info.name : "?", why);
     if (options.fullscreen) SDL_ShowCursor(SDL_DISABLE);
     return std::unique_ptr<Display>(new WindowDisplay(std::move(*window), std::move(renderer)));
 }

@@ -7,6 +7,7 @@
 // FontCache they are given, which must outlive them.
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ class ScreenHeader {
     // before the first update. Owned by the header; valid until the next
     // update() that returns true.
     SDL_Texture* texture() const { return texture_.get(); }
+    // Counts the textures rendered: a new number means a new picture.
+    std::uint64_t version() const { return version_; }
     // The text as laid out at the last update (roles "unit", "slogan",
     // "date", "time"); warnings for missing glyphs.
     const SlideLayout& layout() const { return layout_; }
@@ -62,6 +65,7 @@ class ScreenHeader {
     double scale_ = 0;
     protocol::Timestamp minute_{};
     TexturePtr texture_;
+    std::uint64_t version_ = 0;
     SlideLayout layout_;
 };
 

@@ -11,7 +11,9 @@
 // three levels, SlideLayout::reveal) starts with those regions covered by
 // its reveal_base and uncovers them one after the other once the crossfade
 // is over (kRevealStep apart, each fading in over kRevealFade); the last
-// frame of a reveal is exactly the slide's texture.
+// frame of a reveal is exactly the slide's texture. On the software
+// renderer a crossfade without films is blended in one pass straight into
+// the screen's surface, with SDL's arithmetic (the same pixels).
 //
 // A video slide's film (RenderedSlide::film) starts when its slide is shown
 // (the crossfade's start) and takes each of its frames when due. Shown
@@ -20,11 +22,13 @@
 // pixels: one pass a frame); under a crossfade both films paint their
 // frames into their slides' textures, and the film going out keeps playing.
 // On a display that keeps its frame (Display::keeps_frame(): the software
-// renderer), a film shown alone is drawn whole once; after that a frame
-// draws the header, the ticker and, when the film has a new picture, the
-// film's box, and nothing else. Anything that changes what is shown (show,
-// replace, an emergency, a cover, a layout, redraw_all()) makes the next
-// frame whole again.
+// renderer), a slide shown alone (with or without a film) is drawn whole
+// once; after that a frame draws the ticker, the header when its picture
+// changed (the clock's minute), and, when a film has a new picture, the
+// film's box, and nothing else; changed() says which rects those were, so
+// the display presents only them (Display::present_changed()). Anything
+// that changes what is shown (show, replace, an emergency, a cover, a
+// layout, another header, redraw_all()) makes the next frame whole again.
 //
 // When to draw: next_frame_due() says when the next frame is needed: every
 // kFrameInterval while a crossfade, a reveal or the ticker runs, at each
@@ -69,7 +73,10 @@ class Compositor {
     // The chrome, not owned (must outlive the compositor or be unset with
     // nullptr). The header is drawn from its current texture (keep it
     // updated); the ticker is placed at layout().ticker.
-    void set_header(const ScreenHeader* header) { header_ = header; }
+    void set_header(const ScreenHeader* header) {
+        header_ = header;
+        ++scene_;
+    }
     Status set_ticker(Ticker* ticker);
 
     // Puts `slide` (an opaque texture of the main zone's size) on screen: at
@@ -105,6 +112,11 @@ class Compositor {
     // Draws the frame for `now` onto the display's default target (does not
     // present). Finishes the transition and the reveal when their time is up.
     void draw(Clock::time_point now);
+    // What the last draw() drew, on a display that keeps its frame
+    // (Display::keeps_frame()): the rest of the output still shows the
+    // frame before, so presenting these rects (Display::present_changed())
+    // shows the new frame. nullopt: the whole output.
+    const std::optional<std::vector<SDL_Rect>>& changed() const { return changed_; }
     // The next draw() draws everything (the display lost its picture).
     void redraw_all() { ++scene_; }
 
@@ -138,7 +150,15 @@ class Compositor {
     // The current slide as it looks at `now` (mid-reveal: composed into
     // scratch_), or the slide texture itself.
     SDL_Texture* current_image(Clock::time_point now);
-    void draw_main(Clock::time_point now, const SDL_Rect& dst);
+    // Draws the main zone at `dst`: what it drew (dst, or a film's box), or
+    // nullopt when the display still shows it.
+    std::optional<SDL_Rect> draw_main(Clock::time_point now, const SDL_Rect& dst);
+    // The crossfade's frame at `dst` in one pass straight onto the software
+    // renderer's surface (previous_ under `image`); false when it cannot
+    // be (a GPU renderer, films, stretched slides): SDL blends then.
+    bool crossfade_direct(SDL_Texture* image, Clock::time_point now, const SDL_Rect& dst);
+    // The film's box on screen for the current slide drawn at `dst`.
+    SDL_Rect film_box(const SDL_Rect& dst) const;
     // The current slide but its film's box, at `dst`.
     void draw_around_film(const SDL_Rect& dst);
     Clock::time_point reveal_start() const;
@@ -162,6 +182,19 @@ class Compositor {
     TexturePtr reveal_base_;  // non-null while a reveal is pending or runs
     std::vector<SDL_Rect> reveal_rects_;
     TexturePtr scratch_;
+    std::vector<Uint8> scratch_covers_;  // the covers scratch_ was composed with
+    std::uint64_t scratch_version_ = 0;  // counts scratch_'s compositions
+    // The crossfade's two pictures as pixels of the software target's
+    // format, read once a crossfade.
+    struct FadePixels {
+        const SDL_Texture* under = nullptr;
+        const SDL_Texture* over = nullptr;
+        std::uint64_t over_version = 0;
+        Uint32 format = 0;
+        SurfacePtr under_pixels;
+        SurfacePtr over_pixels;
+    };
+    std::optional<FadePixels> fade_pixels_;
     TexturePtr emergency_;
     TexturePtr cover_;
     // What the display still shows while a film plays alone on it
@@ -177,6 +210,17 @@ class Compositor {
         std::int64_t frame = -1;
     };
     std::optional<Kept> kept_;
+    // The header the display still shows: drawn as of scene_ `scene` on
+    // `pixels`, from `header`'s picture numbered `version`.
+    struct KeptHeader {
+        std::uint64_t scene = 0;
+        const void* pixels = nullptr;
+        const ScreenHeader* header = nullptr;
+        std::uint64_t version = 0;
+        bool operator==(const KeptHeader&) const = default;
+    };
+    std::optional<KeptHeader> kept_header_;
+    std::optional<std::vector<SDL_Rect>> changed_;
     std::uint64_t scene_ = 0;  // counts the changes to what is shown
 };
 

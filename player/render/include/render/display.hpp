@@ -16,6 +16,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "render/sdl.hpp"
@@ -44,6 +45,14 @@ class Display {
     // Shows what was drawn since the last present(). With vsync this blocks
     // until the next refresh.
     virtual void present() = 0;
+    // The same, told that only `changed` (output pixels) differ from the
+    // frame presented before (Compositor::changed()). A window on the
+    // software renderer sends only those rects to the window system
+    // (SDL_UpdateWindowSurfaceRects); others present the whole frame.
+    virtual void present_changed(const std::vector<SDL_Rect>& changed) {
+        (void)changed;
+        present();
+    }
     // A new RGBA32 copy of the frame most recently presented, or an error.
     // The offscreen backend always can; the window backend (also full-screen
     // KMS/DRM) only for a frame presented after keep_next_frame(), which it
