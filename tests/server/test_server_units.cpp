@@ -420,6 +420,18 @@ TEST_CASE("units: a share minimum set above is a floor below", "[server][units][
     CHECK(fetch_manifest(device).settings.min_public_share == Approx(0.4));
     auto east = city.staff.server.client(city.screen.at("east-1"));
     CHECK(fetch_manifest(east).settings.min_public_share == Approx(0.5));
+    // A floor moved takes effect at once, without a publish: raised, then lowered.
+    const std::string west_version = fetch_manifest(device).version;
+    REQUIRE(city.staff.admin.put("/api/v1/units/1", {{"settings", {{"min_public_share", 0.45}}}})
+                .status == 200);
+    CHECK(fetch_manifest(device).settings.min_public_share == Approx(0.45));
+    CHECK(fetch_manifest(device).version != west_version);
+    CHECK(fetch_manifest(east).settings.min_public_share == Approx(0.5));
+    REQUIRE(city.staff.admin.put("/api/v1/units/1", {{"settings", {{"min_public_share", 0.1}}}})
+                .status == 200);
+    CHECK(fetch_manifest(device).settings.min_public_share == Approx(0.3));  // its own again
+    REQUIRE(city.staff.admin.put("/api/v1/units/1", {{"settings", {{"min_public_share", 0.4}}}})
+                .status == 200);
     // A new group that names no share starts at the floor, above the default.
     auto made = city.as("west-2/admin").post("/api/v1/groups", {{"name", "g-west-2-new"}});
     REQUIRE(made.status == 201);

@@ -1,9 +1,11 @@
 // The unit tree (units/unit_service.hpp).
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "api/access.hpp"
 #include "api/routes.hpp"
 #include "http/responses.hpp"
+#include "publish/publisher.hpp"
 #include "units/unit_service.hpp"
 
 namespace signage::server {
@@ -63,6 +65,14 @@ void add_unit_routes(http::Router& router, Services& s) {
             [&s](Call& c) -> Result<Response> {
                 auto unit = s.units.update(c.id, c.body, c.user());
                 if (!unit) return unit.error();
+                // A new floor reaches the screens below at once, as a
+                // group's own settings do.
+                if (c.body.contains("settings")) {
+                    if (auto st = s.publisher.refresh_share_floors(c.id); !st) {
+                        spdlog::error("unit {}: manifests not re-issued with its floor: {}", c.id,
+                                      st.error().to_string());
+                    }
+                }
                 return http::json_response(200, *unit);
             });
 

@@ -447,6 +447,39 @@ Result<int> Publisher::refresh_films() {
     return done;
 }
 
+Result<int> Publisher::refresh_share_floors(std::int64_t unit) {
+    std::vector<PublishedGroup> changed;
+    auto done = store_.write([&](Tx& tx) -> Result<int> {
+        const auto tree = tx.unit_tree();
+        const std::string now = now_iso8601();
+        for (const Group& g : tx.groups().list()) {
+            if (!tree->within(g.unit_id, unit)) continue;
+            auto latest = tx.manifests().latest(g.id);
+            if (!latest) continue;
+            auto parsed = parse_latest(g, *latest);
+            if (!parsed) return parsed.error();
+            auto base = manifest_base(g, now, tree.get());
+            if (!base) return base.error();
+            protocol::Manifest m = std::move(*parsed);
+            if (m.settings.min_public_share == base->settings.min_public_share) continue;
+            m.settings.min_public_share = base->settings.min_public_share;
+            m.published_at = now;
+            m.version = protocol::content_version(m);
+            const CompiledManifest compiled{g.id, g.name, m.version, dump(protocol::to_json(m))};
+            PublishedGroup stored = store_manifest(tx, compiled, now, std::nullopt);
+            if (stored.changed) changed.push_back(std::move(stored));
+        }
+        return static_cast<int>(changed.size());
+    });
+    if (!done) return done.error();
+    for (const PublishedGroup& g : changed) {
+        wake(hub_, g);
+        spdlog::info("group {}: manifest {} re-issued with its units' share floor", g.group,
+                     g.version);
+    }
+    return done;
+}
+
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
     return store.read([&](Tx& tx) -> Result<ManifestSnapshot> {
         auto g = tx.groups().find(group);

@@ -129,6 +129,13 @@ class Publisher {
     // ends and after a profile change. The number of groups re-issued.
     Result<int> refresh_films();
 
+    // Re-issues the current manifest of each group of `unit`'s subtree with
+    // its share minimum as the units above set it now (the group's own,
+    // raised to the floor), waking the screens of the groups that changed;
+    // the content stays as last published. Run after a unit's floor
+    // changed. The number of groups re-issued.
+    Result<int> refresh_share_floors(std::int64_t unit);
+
     // Stores a group's new settings and re-issues its current manifest with
     // them at once (its content stays as last published), waking the group's
     // screens when that changes its version. "not_found" for an unknown group.
