@@ -6,8 +6,9 @@
 //     Plays F in a video slide in real time, under the header and above a
 //     scrolling ticker, drawing when the next frame is due as the player's
 //     loop does (60 frames a second while the ticker moves). Prints "play_cpu_s C wall_s W
-//     presented P dropped D rss_mb R" (C: this process's CPU time, user and
-//     system, every thread; compare with `ffmpeg -threads 1 -benchmark`).
+//     presented P dropped D rss_mb R threads T" (C: this process's CPU time, user and
+//     system, every thread; compare with `ffmpeg -threads 1 -benchmark`; T: the
+//     threads the film's decoder chose).
 //
 //   signage-film-bench switches --film A --film B [--size 640x360] [--switches 100]
 //     A rotation of image, film A, film B, image, A looping, … on a clock of
@@ -140,8 +141,9 @@ int play(Screen& s, const std::string& film, double seconds) {
     const double cpu = cpu_s() - cpu0;
     const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
     const auto st = film_of->decoder().stats();
-    std::printf("play_cpu_s %.2f wall_s %.2f presented %lld dropped %lld rss_mb %.1f\n", cpu, wall,
-                static_cast<long long>(st.presented), static_cast<long long>(st.dropped), peak);
+    std::printf("play_cpu_s %.2f wall_s %.2f presented %lld dropped %lld rss_mb %.1f threads %d\n",
+                cpu, wall, static_cast<long long>(st.presented), static_cast<long long>(st.dropped),
+                peak, st.threads);
     return 0;
 }
 
@@ -174,8 +176,9 @@ int decode(const std::string& film, double seconds, int threads) {
     }
     const double cpu = cpu_s() - cpu0;
     const auto st = d.stats();
-    std::printf("decode_cpu_s %.2f presented %lld dropped %lld\n", cpu,
-                static_cast<long long>(st.presented), static_cast<long long>(st.dropped));
+    std::printf("decode_cpu_s %.2f presented %lld dropped %lld threads %d\n", cpu,
+                static_cast<long long>(st.presented), static_cast<long long>(st.dropped),
+                st.threads);
     return 0;
 }
 

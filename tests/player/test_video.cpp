@@ -1016,3 +1016,54 @@ TEST_CASE("video: while a film sounds, its pictures keep time with the sound",
     CHECK(highest >= 12);
     CHECK(highest <= 32);
 }
+
+TEST_CASE(
+    "video: a film one thread decodes in time stays on one thread, and one it cannot gets "
+    "frame threads at once, every frame still shown once, in order and on time",
+    "[player][video]") {
+    Bench b;
+    struct Restore {
+        ~Restore() { render::testing::threads_above(-1); }
+    } restore;
+    const fs::path film = numbered_film(b.dir.path(), 25, 2.0);
+    SECTION("a light film: one thread, said once however often it is shown") {
+        LogWatch said("decoded on one thread");
+        for (int showing = 0; showing < 2; ++showing) {
+            render::VideoStats stats;
+            const auto shown = play(b, film, 2.5, 0.004, false, &stats);
+            REQUIRE(shown.size() == 50u);
+            CHECK(stats.threads == 1);
+            CHECK(stats.dropped == 0);
+        }
+        CHECK(said.count() == 1);
+    }
+    // As if one thread needed more than the whole of a frame's time: the
+    // frame threads take over from the key frame before what one thread
+    // queued, leaving out what it queued as it comes again.
+    render::testing::threads_above(0);
+    for (const bool loop : {false, true}) {
+        DYNAMIC_SECTION((loop ? "looping" : "once")) {
+            // A film of its own: the choice is said once per film.
+            const int length = loop ? 25 : 50;
+            const fs::path heavy = numbered_film(b.dir.path(), 25, length / 25.0, 192, 108);
+            LogWatch said("decoded on 2 threads");
+            render::VideoStats stats;
+            const auto shown = play(b, heavy, loop ? 3.0 : 2.5, 0.004, loop, &stats);
+            CHECK(stats.threads == 2);
+            CHECK(said.count() == 1);
+            const std::size_t frames = loop ? 75 : 50;
+            REQUIRE(shown.size() >= frames);
+            for (std::size_t i = 0; i < frames; ++i) {
+                INFO("drawn #" << i << " at " << shown[i].t << " s");
+                CHECK(shown[i].number == static_cast<std::int64_t>(i));
+                CHECK(shown[i].pixels == static_cast<int>(i) % length);
+                CHECK(!shown[i].black);
+                const double n = static_cast<double>(i);
+                CHECK(shown[i].t >= n / 25 - 1e-9);
+                CHECK(shown[i].t < (n + 1) / 25);
+            }
+            CHECK(stats.dropped == 0);
+            if (loop) CHECK(stats.loops >= 2);
+        }
+    }
+}

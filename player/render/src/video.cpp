@@ -1,5 +1,7 @@
 #include "render/video.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -63,6 +65,19 @@ constexpr int kMaxBadPackets = 30;
 // Pictures waiting as packets while the sound is decoded ahead (about eight
 // seconds at 30 fps; a few MB).
 constexpr std::size_t kMaxStash = 256;
+// Software decoding begins on one thread and measures the CPU time of its
+// first packets (the key frame aside); libavcodec's frame threads are only
+// worth their cost when one thread needs more than this share of a frame's
+// time.
+constexpr int kProbePackets = 4;
+constexpr double kThreadsAbove = 0.45;
+
+// The CPU time this thread has used, in seconds.
+double thread_cpu_s() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 }  // namespace
 
@@ -105,6 +120,13 @@ struct VideoDecoder::Impl {
     std::string file;                // the film, as the failed hardware is remembered
     int fail_after = 0;              // testing::fail_hardware_after
     std::int64_t device_frames = 0;  // frames the hardware decoder gave
+    // Software decoding's threads, and the measure that chooses them: the
+    // video packets still to measure on one thread (0: chosen), and the
+    // CPU time of those measured after the first.
+    int threads = 1;
+    int probe_left = 0;
+    int probe_counted = 0;
+    double probe_cpu_s = 0;
     // Where this pass's packets begin (the start, or start_at_s), the
     // latest presentation time queued this pass, and after a fall back the
     // one up to which frames were queued already (nullopt: none).
@@ -120,6 +142,7 @@ namespace {
 
 std::atomic<HwDecode> g_hardware{HwDecode::automatic};
 std::atomic<int> g_fail_hardware_after{0};
+std::atomic<double> g_threads_above{kThreadsAbove};
 
 // The films whose hardware decoding failed in this process, with why:
 // they are decoded in software from then on.
@@ -136,6 +159,22 @@ std::optional<std::string> hardware_failed_on(const std::string& file) {
 void remember_hardware_failed(const std::string& file, const std::string& why) {
     std::lock_guard lock(g_failed_mu);
     g_hardware_failed[file] = why;
+}
+
+// The threads software decoding chose for each film in this process: a
+// film shown again is not measured again.
+std::map<std::string, int> g_threads_chosen;  // under g_failed_mu
+
+std::optional<int> threads_chosen_for(const std::string& file) {
+    std::lock_guard lock(g_failed_mu);
+    const auto it = g_threads_chosen.find(file);
+    if (it == g_threads_chosen.end()) return std::nullopt;
+    return it->second;
+}
+
+void remember_threads(const std::string& file, int threads) {
+    std::lock_guard lock(g_failed_mu);
+    g_threads_chosen[file] = threads;
 }
 
 // What became of a frame handed to the queue.
@@ -176,6 +215,10 @@ HwDecode hardware_decoding() {
 
 void testing::fail_hardware_after(int frames) {
     g_fail_hardware_after = std::max(0, frames);
+}
+
+void testing::threads_above(double share) {
+    g_threads_above = share < 0 ? kThreadsAbove : share;
 }
 
 Result<HwDecode> parse_hwdec(std::string_view text) {
@@ -238,18 +281,20 @@ Status VideoDecoder::open_v4l2m2m(Impl& m, const AVCodec* decoder, const AVStrea
     return {};
 }
 
-Status VideoDecoder::open_software(Impl& m) {
+Status VideoDecoder::open_software(Impl& m, int threads) {
     const AVStream* st = m.format->streams[m.stream];
     std::unique_ptr<AVCodecContext, CodecFree> ctx(avcodec_alloc_context3(m.software));
     if (!ctx) return make_error(ErrorCode::internal, "out of memory");
     int rc = avcodec_parameters_to_context(ctx.get(), st->codecpar);
     if (rc < 0) return make_error(ErrorCode::unprocessable, av_error(rc));
-    ctx->thread_count = std::max(1, m.options.threads);
+    threads = std::max(1, threads);
+    ctx->thread_count = threads;
     ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     if ((rc = avcodec_open2(ctx.get(), m.software, nullptr)) < 0) {
         return make_error(ErrorCode::unprocessable, "cannot open its decoder: " + av_error(rc));
     }
     m.codec = std::move(ctx);
+    m.threads = threads;
     m.hw_format = AV_PIX_FMT_NONE;
     m.hw_device.reset();
     m.hardware = false;
@@ -345,7 +390,8 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     } else if (auto failed = hardware_failed_on(impl->file)) {
         why_not = "it failed on this film before (" + *failed + ")";
     } else if (fail_after > 0) {
-        if (auto st_sw = open_software(*impl); !st_sw) return refuse(st_sw.error().message);
+        if (auto st_sw = open_software(*impl, options.threads); !st_sw)
+            return refuse(st_sw.error().message);
         impl->hardware = true;
         impl->fail_after = fail_after;
         impl->decoding = "test hardware";
@@ -361,8 +407,15 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
         impl->hardware = impl->codec != nullptr;
     }
     if (!impl->codec) {
-        if (auto st_sw = open_software(*impl); !st_sw) return refuse(st_sw.error().message);
+        // One thread first, while the first packets say whether it keeps
+        // pace (unless this film was measured before).
+        const auto chosen = threads_chosen_for(impl->file);
+        const bool probe = options.threads > 1 && !chosen;
+        const int threads = probe ? 1 : std::min(options.threads, chosen.value_or(options.threads));
+        if (auto st_sw = open_software(*impl, threads); !st_sw)
+            return refuse(st_sw.error().message);
         impl->hardware_missing = why_not;
+        if (probe) impl->probe_left = kProbePackets;
     }
     log_decoding_once(decoder->name, impl->decoding, why_not);
     impl->time_base = st->time_base;
@@ -406,6 +459,7 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     d->info_ = info;
     d->decoding_ = d->impl_->decoding;
     d->hardware_missing_ = d->impl_->hardware_missing;
+    d->stats_.threads = d->impl_->hardware ? 0 : d->impl_->threads;
     d->has_sound_ = d->impl_->audio != nullptr;
     if (d->has_sound_) d->sound_ = options.sound;
     d->capacity_ = std::max<std::size_t>(2, options.queue);
@@ -468,6 +522,7 @@ void VideoDecoder::run() {
     FramePtr frame(av_frame_alloc());
     bool draining = false;
     bool frames_this_pass = false;
+    std::optional<double> probe_from;  // the thread's CPU time as a measured packet was sent
 
     // Hands one decoded frame to the queue (waiting for room).
     FramePtr copied(av_frame_alloc());
@@ -607,6 +662,7 @@ void VideoDecoder::run() {
                 video = m.packet.get();
             }
             if (video != nullptr) {
+                if (m.probe_left > 0) probe_from = thread_cpu_s();
                 rc = avcodec_send_packet(m.codec.get(), video);
                 if (from_stash) {
                     m.stash.pop_front();
@@ -649,6 +705,41 @@ void VideoDecoder::run() {
                 return;
             }
         }
+        if (probe_from) {
+            // The packet's CPU time, its frames handed over: whether one thread does.
+            const bool more = probed(m, thread_cpu_s() - *probe_from);
+            probe_from.reset();
+            std::unique_ptr<AVCodecContext, CodecFree> one(more ? m.codec.release() : nullptr);
+            if (!one) {
+                // One thread keeps pace.
+            } else if (auto opened = open_software(m, m.options.threads); !opened) {
+                m.codec = std::move(one);
+                note_threads(m, opened.error().message);
+            } else {
+                // What the one thread decoded comes out first; the frame
+                // threads go on from the key frame before the last of it.
+                avcodec_send_packet(one.get(), nullptr);
+                while (avcodec_receive_frame(one.get(), frame.get()) >= 0) {
+                    const FrameHandOff handed = deliver(frame.get());
+                    av_frame_unref(frame.get());
+                    if (handed != FrameHandOff::queued) {
+                        finish(std::nullopt);
+                        return;
+                    }
+                }
+                if (const int r = resume_after_queued(m); r < 0) {
+                    finish("cannot return to where it was: " + av_error(r));
+                    return;
+                }
+                note_threads(m, "");
+                {
+                    std::lock_guard lock(mu_);
+                    stats_.threads = m.threads;
+                }
+                draining = false;
+                continue;
+            }
+        }
         if (!device_error.empty()) {
             // The device failed: software goes on from where it was.
             if (!fall_back_to_software(device_error)) {
@@ -660,7 +751,8 @@ void VideoDecoder::run() {
             continue;
         }
         if (!draining || rc != AVERROR_EOF) continue;
-        // The decoder is empty: the pass is over.
+        // The decoder is empty: the pass is over (and one thread did).
+        m.probe_left = 0;
         if (m.skipping && m.held) {
             // The film ended before start_at_s: its last frame is the poster.
             m.skipping = false;
@@ -695,24 +787,13 @@ void VideoDecoder::run() {
     }
 }
 
-bool VideoDecoder::fall_back_to_software(const std::string& why) {
-    Impl& m = *impl_;
-    if (!m.hardware) return false;
-    const std::string device = m.decoding;
-    remember_hardware_failed(m.file, device + ": " + why);
-    if (auto opened = open_software(m); !opened) {
-        spdlog::error("film {}: {} failed ({}) and software cannot take over: {}", m.options.label,
-                      device, why, opened.error().message);
-        return false;
-    }
+int VideoDecoder::resume_after_queued(Impl& m) {
     // Back to the key frame before the last frame queued (or to where this
     // pass began); what was queued already is left out as it comes again.
     const std::int64_t from = m.last_pts.value_or(m.pass_from);
     if (const int rc = av_seek_frame(m.format.get(), m.stream, from, AVSEEK_FLAG_BACKWARD);
         rc < 0) {
-        spdlog::error("film {}: {} failed ({}) and its place cannot be found again: {}",
-                      m.options.label, device, why, av_error(rc));
-        return false;
+        return rc;
     }
     m.resume_after = m.last_pts;
     m.at_eof = false;
@@ -721,6 +802,69 @@ bool VideoDecoder::fall_back_to_software(const std::string& why) {
     if (m.audio) {
         avcodec_flush_buffers(m.audio.get());
         m.sound_resume_at = m.audio_next_t;
+    }
+    return 0;
+}
+
+bool VideoDecoder::probed(Impl& m, double cpu_s) {
+    // The first packet (a key frame, and the decoder setting up) is no
+    // measure of the ones after it.
+    if (m.probe_left-- < kProbePackets) {
+        m.probe_cpu_s += cpu_s;
+        ++m.probe_counted;
+    }
+    if (m.probe_left > 0) return false;
+    // Frames queued without a time could not be told apart when they come again.
+    const bool can_restart = m.next_number == 0 || m.last_pts.has_value();
+    if (probe_per_frame(m) > m.frame_duration * g_threads_above.load() && can_restart) {
+        return true;
+    }
+    note_threads(m, "");
+    return false;
+}
+
+double VideoDecoder::probe_per_frame(const Impl& m) {
+    return m.probe_counted > 0 ? m.probe_cpu_s / m.probe_counted : 0;
+}
+
+void VideoDecoder::note_threads(const Impl& m, const std::string& failed) {
+    remember_threads(m.file, m.threads);
+    const std::string& name = m.options.label.empty() ? m.file : m.options.label;
+    const double ms = probe_per_frame(m) * 1e3, of = m.frame_duration * 1e3;
+    if (!failed.empty()) {
+        spdlog::warn(
+            "film {}: decoded on one thread ({:.1f} ms a frame of {:.1f}): {} threads "
+            "failed ({})",
+            name, ms, of, m.options.threads, failed);
+        return;
+    }
+    // Once per film and choice: a film in the rotation is opened again and again.
+    static std::mutex mu;
+    static std::set<std::string> said;
+    std::lock_guard lock(mu);
+    if (!said.insert(m.file + "/" + std::to_string(m.threads)).second) return;
+    if (m.threads == 1) {
+        spdlog::info("film {}: decoded on one thread ({:.1f} ms a frame of {:.1f})", name, ms, of);
+    } else {
+        spdlog::info("film {}: decoded on {} threads (one takes {:.1f} ms a frame of {:.1f})", name,
+                     m.threads, ms, of);
+    }
+}
+
+bool VideoDecoder::fall_back_to_software(const std::string& why) {
+    Impl& m = *impl_;
+    if (!m.hardware) return false;
+    const std::string device = m.decoding;
+    remember_hardware_failed(m.file, device + ": " + why);
+    if (auto opened = open_software(m, m.options.threads); !opened) {
+        spdlog::error("film {}: {} failed ({}) and software cannot take over: {}", m.options.label,
+                      device, why, opened.error().message);
+        return false;
+    }
+    if (const int rc = resume_after_queued(m); rc < 0) {
+        spdlog::error("film {}: {} failed ({}) and its place cannot be found again: {}",
+                      m.options.label, device, why, av_error(rc));
+        return false;
     }
     const double at =
         m.last_pts ? static_cast<double>(*m.last_pts - m.start_pts) * av_q2d(m.time_base) : 0.0;
@@ -732,6 +876,7 @@ bool VideoDecoder::fall_back_to_software(const std::string& why) {
     decoding_ = m.decoding;
     hardware_missing_ = device + " failed: " + why;
     ++stats_.fallbacks;
+    stats_.threads = m.threads;
     return true;
 }
 

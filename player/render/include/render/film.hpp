@@ -107,8 +107,8 @@ class Film {
     std::unique_ptr<VideoFrame> shown_;  // the frame on screen
     std::int64_t uploaded_ = -1;         // the number of the frame in yuv_
     std::int64_t painted_ = -1;          // … and in the slide's texture
-    std::vector<std::uint8_t> planes_;   // the frame as drawn in its box (I420)
-    std::int64_t planes_number_ = -1;    // … which frame that is
+    std::vector<std::uint8_t> planes_;   // the frame as drawn in its box (I420), or a band of it
+    std::int64_t planes_number_ = -1;    // … which frame that is (-1: a band)
     int planes_w_ = 0, planes_h_ = 0;    // … at which size
     bool drawn_direct_ = false;
     std::vector<std::pair<SDL_Rect, TexturePtr>> overlays_;

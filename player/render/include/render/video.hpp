@@ -1,7 +1,7 @@
 #pragma once
 // VideoDecoder: a film file decoded ahead on a thread of its own (libavformat
-// and libavcodec, frame threads), its frames kept as planar YUV 4:2:0 in a
-// short queue for the render thread to present by presentation time. No SDL.
+// and libavcodec; frame threads when one thread is not enough), its frames kept as planar YUV 4:2:0
+// in a short queue for the render thread to present by presentation time. No SDL.
 //
 // Time is the film's own, in seconds from its first frame: a looping film
 // goes on counting (its second pass starts at its duration), so the one who
@@ -65,6 +65,9 @@ namespace testing {
 // (libavcodec's own decoder, one thread), that fails once it has decoded
 // `frames` frames, as a device does when it hangs. 0 turns it off.
 void fail_hardware_after(int frames);
+// For tests only: frame threads take over when one thread needs more than
+// `share` of a frame's time to decode (0.45 unless told; 0: always).
+void threads_above(double share);
 }  // namespace testing
 
 struct FrameFree {
@@ -101,6 +104,7 @@ struct VideoStats {
     std::int64_t dropped = 0;    // frames take() passed over: their time had gone by
     std::int64_t loops = 0;      // passes begun again
     std::int64_t fallbacks = 0;  // hardware decoding failed and software took over (0 or 1)
+    int threads = 0;             // libavcodec's threads decoding in software (0: hardware)
 };
 
 class VideoDecoder {
@@ -109,8 +113,13 @@ class VideoDecoder {
         bool loop = false;      // start again at the end, for ever
         double start_at_s = 0;  // the first frame is the one showing at this time (posters)
         std::size_t queue = 6;  // frames decoded ahead
-        int threads = 2;        // libavcodec's frame threads
-        std::string label;      // how the log names the film
+        // libavcodec's threads, at most: software decoding starts on one and
+        // measures the CPU time of its first packets; frame threads take over
+        // (from the key frame before what one thread queued) only when one
+        // thread needs more than 45% of a frame's time. The choice is logged
+        // and kept for the film's later showings in this process.
+        int threads = 2;
+        std::string label;  // how the log names the film
         // The film's sound goes here (decoded, as 48 kHz stereo) when set
         // and the film has any; see has_sound().
         std::shared_ptr<FilmSound> sound;
@@ -164,12 +173,25 @@ class VideoDecoder {
     static void open_sound(Impl& m);
     static Status open_vaapi(Impl& m, const AVCodec* decoder, const AVStream* st);
     static Status open_v4l2m2m(Impl& m, const AVCodec* decoder, const AVStream* st);
-    static Status open_software(Impl& m);
+    static Status open_software(Impl& m, int threads);
     void run();
     // The hardware decoder failed (`why`): software decoding takes over
     // from the frame after the last one queued. False when the film was
     // decoded in software already, or software cannot take over.
     bool fall_back_to_software(const std::string& why);
+    // Decoding goes on from the key frame before the last frame queued (or
+    // where this pass began), leaving out the frames queued already as they
+    // come again; an FFmpeg error code when that place cannot be found.
+    static int resume_after_queued(Impl& m);
+    // One more of the first packets took `cpu_s` on one thread; true once
+    // they are measured and one thread is too slow (frame threads take over).
+    static bool probed(Impl& m, double cpu_s);
+    // What one of the measured packets took, on average (seconds).
+    static double probe_per_frame(const Impl& m);
+    // Remembers how many threads decode the film (later showings are not
+    // measured again) and logs it, once per film and choice, or that frame
+    // threads `failed` to open.
+    static void note_threads(const Impl& m, const std::string& failed);
     // After a fall back: the sound of `packet` was decoded before it.
     static bool sound_decoded_already(Impl& m, const AVPacket& packet);
     bool picture_room() const;
