@@ -99,8 +99,10 @@ def main():
     # A community of the deepest street of the last district, and its district.
     community = communities[-1][0]
     district = [u for u in units if u[1] == 1][-1][0]
-    print(json.dumps({"units": len(units) + 1, "groups": len(groups), "screens": SCREENS,
-                      "items": len(owners) + 1, "community": community, "district": district,
+    # The figures as the database holds them.
+    count = lambda table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    print(json.dumps({"units": count("units"), "groups": count("groups"), "screens": count("screens"),
+                      "items": count("slides"), "community": community, "district": district,
                       "community_group": f"g-{community}"}))
 
 
