@@ -39,6 +39,11 @@ std::int64_t local_midnight_ms(const TimeZone& tz, sys_days day);
 std::string local_text(const TimeZone& tz, std::int64_t utc_ms);
 
 double share_of(std::int64_t part, std::int64_t whole);
+// A share below the minimum, with room for rounding: a share that equals the
+// minimum is never short.
+inline bool short_of(double share, double minimum) {
+    return share + 1e-9 < minimum;
+}
 
 // What a group's report is judged by: its time zone (settings.timezone;
 // UTC+8 when unknown) and its minimum public-service share, raised to the

@@ -38,8 +38,8 @@ Result<PlaysAccepted> PlayReports::add(const Screen& screen, const nlohmann::jso
 Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     auto asked = reports::parse_days(q.from, q.to, max_days);
     if (!asked) return asked.error();
-    const auto from = &asked->from;
-    const auto to = &asked->to;
+    const reports::sys_days from = asked->from;
+    const reports::sys_days to = asked->to;
 
     std::shared_ptr<const UnitTree> units;
     auto screens = store_.read([&](Tx& tx) -> Result<std::vector<Screen>> {
@@ -75,8 +75,8 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     const signage::TimeZone& tz = terms.tz;
     const double minimum = terms.minimum;
 
-    const std::int64_t from_ms = reports::local_midnight_ms(tz, *from);
-    const std::int64_t to_ms = reports::local_midnight_ms(tz, *to + days{1});
+    const std::int64_t from_ms = reports::local_midnight_ms(tz, from);
+    const std::int64_t to_ms = reports::local_midnight_ms(tz, to + days{1});
     std::vector<std::int64_t> ids;
     for (const Screen& s : chosen) ids.push_back(s.id);
     // Per item.
@@ -160,8 +160,8 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     out["screen"] = q.screen ? nlohmann::json(*q.screen) : nlohmann::json(nullptr);
     out["group"] = group;
     out["screens"] = std::move(screens_json);
-    out["from"] = day_text(*from);
-    out["to"] = day_text(*to);
+    out["from"] = day_text(from);
+    out["to"] = day_text(to);
     out["timezone"] = terms.timezone;
     out["min_public_share"] = minimum;
 
@@ -185,7 +185,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     for (std::size_t i = 0; i < hours.size(); ++i) {
         const HourSum& h = hours[i];
         const double share = share_of(h.pub, h.airtime);
-        const bool is_short = h.airtime > 0 && share + 1e-9 < minimum;
+        const bool is_short = h.airtime > 0 && reports::short_of(share, minimum);
         if (is_short) ++hours_short;
         hours_json.push_back({{"date", grid.hours()[i].date},
                               {"hour", grid.hours()[i].hour},
@@ -207,7 +207,7 @@ Result<nlohmann::json> PlayReports::report(const PlayReportQuery& q) {
     int complete = 0;
     for (const LoopSum* l : loop_list) {
         const double share = share_of(l->pub, l->airtime);
-        const bool is_short = l->complete && share + 1e-9 < minimum;
+        const bool is_short = l->complete && reports::short_of(share, minimum);
         if (l->complete) ++complete;
         nlohmann::json j{{"screen", l->screen},
                          {"loop_id", l->loop_id},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -103,54 +104,32 @@ json sum_view(const UnitSum& s) {
             {"required_played", s.required_played}};
 }
 
-}  // namespace
+// Each unit's own screens' sums over the days, group by group, and the
+// required pairs that did not play.
+struct Tally {
+    Tally(const UnitTree& t, const std::vector<RequiredSlide>& r, const UnitReportQuery& query,
+          reports::sys_days first, reports::sys_days last)
+        : tree(t), required(r), q(query), from(first), to(last) {}
 
-Result<json> UnitReports::report(const UnitReportQuery& q) {
-    auto asked = reports::parse_days(q.from, q.to, max_days);
-    if (!asked) return asked.error();
-    const auto from = &asked->from;
-    const auto to = &asked->to;
-
-    std::shared_ptr<const UnitTree> tree;
-    std::vector<Group> groups;
-    std::map<std::int64_t, std::vector<Screen>> screens;  // by group id
-    std::vector<RequiredSlide> required;
-    if (auto read = store_.read([&](Tx& tx) -> Status {
-            tree = tx.unit_tree();
-            for (Group& g : tx.groups().list()) {
-                if (tree->within(g.unit_id, q.unit)) groups.push_back(std::move(g));
-            }
-            for (Screen& s : tx.screens().list()) {
-                if (tree->within(s.unit_id, q.unit)) screens[s.group_id].push_back(std::move(s));
-            }
-            required = required_slides(tx, *tree, q.unit);
-            return {};
-        });
-        !read) {
-        return read.error();
-    }
-    const Unit* top = tree->find(q.unit);
-    if (!top) return make_error(ErrorCode::not_found, "no such unit", "unit");
-
-    // Each unit's own screens' sums; rolled up below.
+    const UnitTree& tree;
+    const std::vector<RequiredSlide>& required;
+    const UnitReportQuery& q;
+    reports::sys_days from, to;
     std::unordered_map<std::int64_t, UnitSum> own;
     json missing = json::array();
     std::int64_t missing_total = 0;
 
-    for (const Group& group : groups) {
-        auto listed = screens.find(group.id);
-        if (listed == screens.end()) continue;
-        const std::vector<Screen>& members = listed->second;
-        const reports::GroupTerms terms = reports::group_terms(group, *tree);
-        const std::int64_t from_ms = reports::local_midnight_ms(terms.tz, *from);
-        const std::int64_t to_ms = reports::local_midnight_ms(terms.tz, *to + std::chrono::days{1});
+    void add_group(Tx& tx, const Group& group, const std::vector<Screen>& members) {
+        const reports::GroupTerms terms = reports::group_terms(group, tree);
+        const std::int64_t from_ms = reports::local_midnight_ms(terms.tz, from);
+        const std::int64_t to_ms = reports::local_midnight_ms(terms.tz, to + std::chrono::days{1});
         const reports::HourGrid grid(terms.tz, from_ms, to_ms);
 
         // The items required from the units above the group's that it carries.
         std::vector<RequiredItem> needs;
         for (const RequiredSlide& r : required) {
-            if (r.unit_id == group.unit_id || !tree->within(group.unit_id, r.unit_id)) continue;
-            if (!goes_to(r.slide, r.unit_id, group, *tree)) continue;
+            if (r.unit_id == group.unit_id || !tree.within(group.unit_id, r.unit_id)) continue;
+            if (!goes_to(r.slide, r.unit_id, group, tree)) continue;
             needs.push_back({r.id, r.slide.title});
         }
 
@@ -160,7 +139,7 @@ Result<json> UnitReports::report(const UnitReportQuery& q) {
             ids.push_back(s.id);
             played[s.id].hours.resize(grid.hours().size());
         }
-        const auto add_play = [&](const StoredPlay& sp) {
+        tx.plays().for_each_between(ids, from_ms, to_ms, [&](const StoredPlay& sp) {
             auto at = played.find(sp.screen_id);
             if (at == played.end()) return;
             ScreenPlays& sc = at->second;
@@ -180,14 +159,7 @@ Result<json> UnitReports::report(const UnitReportQuery& q) {
                 loop.complete = loop.complete || p.loop_end;
                 sc.items.insert(p.slide_id);
             }
-        };
-        if (auto read = store_.read([&](Tx& tx) -> Status {
-                tx.plays().for_each_between(ids, from_ms, to_ms, add_play);
-                return {};
-            });
-            !read) {
-            return read.error();
-        }
+        });
 
         for (const Screen& s : members) {
             const ScreenPlays& sc = played[s.id];
@@ -200,14 +172,16 @@ Result<json> UnitReports::report(const UnitReportQuery& q) {
             for (const auto& [id, loop] : sc.loops) {
                 if (!loop.complete) continue;
                 ++sum.loops_complete;
-                if (reports::share_of(loop.pub, loop.airtime) + 1e-9 < terms.minimum) {
+                if (reports::short_of(reports::share_of(loop.pub, loop.airtime), terms.minimum)) {
                     ++sum.loops_short;
                 }
             }
             for (const ScreenPlays::Hour& h : sc.hours) {
                 if (h.airtime <= 0) continue;
                 ++sum.hours;
-                if (reports::share_of(h.pub, h.airtime) + 1e-9 < terms.minimum) ++sum.hours_short;
+                if (reports::short_of(reports::share_of(h.pub, h.airtime), terms.minimum)) {
+                    ++sum.hours_short;
+                }
             }
             for (const RequiredItem& item : needs) {
                 ++sum.required;
@@ -215,9 +189,9 @@ Result<json> UnitReports::report(const UnitReportQuery& q) {
                     ++sum.required_played;
                     continue;
                 }
-                if (++missing_total > static_cast<std::int64_t>(max_missing)) continue;
+                if (++missing_total > static_cast<std::int64_t>(UnitReports::max_missing)) continue;
                 missing.push_back({{"unit", s.unit_id},
-                                   {"unit_name", tree->name(s.unit_id)},
+                                   {"unit_name", tree.name(s.unit_id)},
                                    {"screen", s.name},
                                    {"group", group.name},
                                    {"slide_id", std::to_string(item.id)},
@@ -225,6 +199,42 @@ Result<json> UnitReports::report(const UnitReportQuery& q) {
             }
         }
     }
+};
+
+}  // namespace
+
+Result<json> UnitReports::report(const UnitReportQuery& q) {
+    auto asked = reports::parse_days(q.from, q.to, max_days);
+    if (!asked) return asked.error();
+
+    // Everything in one read: the tree, the groups and screens of the
+    // subtree, the required items and the plays, as of one moment.
+    std::shared_ptr<const UnitTree> tree;
+    std::vector<RequiredSlide> required;
+    std::optional<Tally> tally;
+    if (auto read = store_.read([&](Tx& tx) -> Status {
+            tree = tx.unit_tree();
+            if (!tree->find(q.unit)) {
+                return make_error(ErrorCode::not_found, "no such unit", "unit");
+            }
+            std::map<std::int64_t, std::vector<Screen>> screens;  // by group id
+            for (Screen& s : tx.screens().list()) {
+                if (tree->within(s.unit_id, q.unit)) screens[s.group_id].push_back(std::move(s));
+            }
+            required = required_slides(tx, *tree, q.unit);
+            tally.emplace(*tree, required, q, asked->from, asked->to);
+            for (const Group& g : tx.groups().list()) {
+                auto members = screens.find(g.id);
+                if (members == screens.end() || !tree->within(g.unit_id, q.unit)) continue;
+                tally->add_group(tx, g, members->second);
+            }
+            return {};
+        });
+        !read) {
+        return read.error();
+    }
+    const Unit* top = tree->find(q.unit);
+    std::unordered_map<std::int64_t, UnitSum>& own = tally->own;
 
     // Rows, parents first, each its subtree's sums: children are added to
     // their parents from the deepest up.
@@ -252,11 +262,11 @@ Result<json> UnitReports::report(const UnitReportQuery& q) {
 
     return json{{"unit", q.unit},
                 {"name", top->name},
-                {"from", reports::day_text(*from)},
-                {"to", reports::day_text(*to)},
+                {"from", reports::day_text(asked->from)},
+                {"to", reports::day_text(asked->to)},
                 {"units", std::move(rows)},
-                {"missing", std::move(missing)},
-                {"missing_total", missing_total}};
+                {"missing", std::move(tally->missing)},
+                {"missing_total", tally->missing_total}};
 }
 
 std::string UnitReports::to_csv(const json& report, UnitCsvTable table) {
