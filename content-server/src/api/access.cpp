@@ -89,24 +89,43 @@ Status path_in_reach(Store& store, const RouteSpec& spec, const std::string& par
     });
 }
 
+// Time spent on unit scope by one request: observed once, when it ends,
+// if any check ran.
+class ScopeClock {
+  public:
+    explicit ScopeClock(Metrics& metrics) : metrics_(metrics) {}
+    ScopeClock(const ScopeClock&) = delete;
+    ScopeClock& operator=(const ScopeClock&) = delete;
+    ~ScopeClock() {
+        if (used_) metrics_.observe_scope_check(seconds_);
+    }
+
+    template <class Check>
+    Status time(const Check& check) {
+        const auto started = std::chrono::steady_clock::now();
+        Status st = check();
+        seconds_ +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        used_ = true;
+        return st;
+    }
+
+  private:
+    Metrics& metrics_;
+    double seconds_ = 0;
+    bool used_ = false;
+};
+
 // The caller, the path id and the body, in that order (see access.hpp).
 Status prepare_call(Authenticator& auth, Store& store, Metrics& metrics, const RouteSpec& spec,
                     Call& call, std::optional<User>& user, std::optional<Screen>& screen) {
     const http::Request& req = call.req;
     if (auto st = authenticate(auth, spec.access, req, user, screen); !st) return st;
-    // The unit scope's checks, timed for the metrics.
-    double scope_s = 0;
-    const auto timed = [&scope_s](const auto& check) -> Status {
-        const auto started = std::chrono::steady_clock::now();
-        Status st = check();
-        scope_s +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return st;
-    };
-    const bool named = user && (spec.path_id || spec.path_name);
+    // The unit scope's checks, timed together into the metrics once the
+    // call is prepared or refused.
+    ScopeClock clock(metrics);
     if (user && spec.top_unit) {
-        if (auto st = timed([&] { return top_unit_caller(store, spec, user); }); !st) {
-            metrics.observe_scope_check(scope_s);
+        if (auto st = clock.time([&] { return top_unit_caller(store, spec, user); }); !st) {
             return st;
         }
     }
@@ -115,13 +134,12 @@ Status prepare_call(Authenticator& auth, Store& store, Metrics& metrics, const R
         if (!id) return id.error();
         call.id = *id;
     }
-    if (named) {
-        Status st =
-            timed([&] { return path_in_reach(store, spec, req.params.at(0), call.id, *user); });
-        metrics.observe_scope_check(scope_s);
-        if (!st) return st;
-    } else if (user && spec.top_unit) {
-        metrics.observe_scope_check(scope_s);
+    if (user && (spec.path_id || spec.path_name)) {
+        if (auto st = clock.time(
+                [&] { return path_in_reach(store, spec, req.params.at(0), call.id, *user); });
+            !st) {
+            return st;
+        }
     }
     if (spec.body == RouteSpec::Body::optional_object && req.body.empty()) {
         call.body = nlohmann::json::object();
