@@ -341,20 +341,34 @@ TEST_CASE(
     INFO("the server with 3 I/O threads and 5 workers has " << apart << " threads more");
 
     // With three I/O threads, screens are answered and woken as with one.
-    const std::string device = big.server.add_screen("hall", "town");
-    HttpClient screen = big.server.client(device);
-    const std::string before = unquote(screen.get("/api/v1/player/manifest").header("etag"));
-    for (int i = 0; i < 20; ++i) {
-        auto res = screen.get("/api/v1/player/manifest", {{"If-None-Match", "\"" + before + "\""}});
-        REQUIRE(res.status == 304);
+    // Connections are dealt to the threads in turn: seven screens, each on
+    // connections of its own, reach every thread more than once.
+    std::vector<std::string> devices;
+    for (int i = 0; i < 7; ++i) {
+        devices.push_back(big.server.add_screen("hall-" + std::to_string(i), "town"));
+    }
+    std::string before;
+    for (const std::string& device : devices) {
+        HttpClient screen = big.server.client(device);
+        before = unquote(screen.get("/api/v1/player/manifest").header("etag"));
+        for (int i = 0; i < 5; ++i) {
+            auto res =
+                screen.get("/api/v1/player/manifest", {{"If-None-Match", "\"" + before + "\""}});
+            REQUIRE(res.status == 304);
+        }
     }
     big.approved_slide(text_slide("文明城市 人人共建"));
-    auto poll = start_poll(big.server.url(), device, before, 30);
-    REQUIRE(wait_for_waiting(big.admin, "hall"));
+    std::vector<std::future<Poll>> polls;
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+        polls.push_back(start_poll(big.server.url(), devices[i], before, 30));
+        REQUIRE(wait_for_waiting(big.admin, "hall-" + std::to_string(i)));
+    }
     const json published = big.publish();
-    const Poll result = poll.get();
-    REQUIRE(result.res.status == 200);
-    CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
+    for (auto& poll : polls) {
+        const Poll result = poll.get();
+        REQUIRE(result.res.status == 200);
+        CHECK(unquote(result.res.header("etag")) == published.at("version").get<std::string>());
+    }
 
     // A count that is not a whole number from 1 to 256 stops the server at
     // once, and the message names the option.

@@ -123,13 +123,30 @@ TEST_CASE("hardening: a request that trickles is cut off at its deadline however
     CHECK(lasted < 5s);
     CHECK(status_line(body.received()) == "HTTP/1.1 408 Request Timeout");
 
-    // A head that never ends, one header line a second.
+    // A head that never ends, one header line every half second: cut at its
+    // 2 s deadline, which the connection clock keeps to within its period
+    // (a quarter of the timeout), not before.
     RawConnection head(server.port());
+    const auto head_start = std::chrono::steady_clock::now();
     REQUIRE(head.send("GET /metrics HTTP/1.1\r\n"));
     cut = false;
     for (int i = 0; i < 12 && !cut; ++i)
         cut = !head.send("X-A: b\r\n") || head.closed_within(500ms);
+    const auto head_lasted = std::chrono::steady_clock::now() - head_start;
     CHECK(cut);
+    INFO("the trickled head lasted "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(head_lasted).count() << " ms");
+    CHECK(head_lasted >= 1900ms);
+    CHECK(head_lasted < 4s);
+
+    // An idle keep-alive connection is closed at the same deadline, and is
+    // not counted as a timed-out request.
+    RawConnection idle(server.port());
+    REQUIRE(idle.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"));
+    CHECK(status_line(idle.receive(5s, "\r\n\r\n")) == "HTTP/1.1 200 OK");
+    const auto idle_start = std::chrono::steady_clock::now();
+    CHECK(idle.closed_within(5s));
+    CHECK(std::chrono::steady_clock::now() - idle_start >= 1900ms);
 
     CHECK(metric_value(server.client().get("/metrics").body,
                        "signage_http_request_timeouts_total") == 2);

@@ -223,8 +223,8 @@ void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSp
                          http::Request& req, const http::Responder& respond) -> bool {
             Call call(req);
             if (spec.access.kind() == Access::Kind::device) {
-                call.screen_ = auth.cached_device(req.bearer_token());
-                if (!call.screen_) return false;
+                call.shared_screen_ = auth.cached_device(req.bearer_token_view());
+                if (!call.shared_screen_) return false;
             } else if (spec.access.kind() != Access::Kind::anyone) {
                 return false;
             }

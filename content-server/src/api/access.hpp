@@ -108,12 +108,13 @@ class Call {
     // The signed-in staff member (staff, role and admin routes).
     const User& user() const { return user_.value(); }
     // The screen behind the device token (device routes).
-    const Screen& screen() const { return screen_.value(); }
+    const Screen& screen() const { return shared_screen_ ? *shared_screen_ : screen_.value(); }
 
   private:
     friend class ApiRoutes;
     std::optional<User> user_;
     std::optional<Screen> screen_;
+    std::shared_ptr<const Screen> shared_screen_;  // from the cache, on the fast path
 };
 
 using CallHandler = std::function<Result<http::Response>(Call&)>;

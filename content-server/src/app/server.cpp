@@ -252,10 +252,20 @@ http::ConnectionCaps fit_open_files(http::ConnectionCaps caps) {
 }
 
 struct Server::Impl {
-    explicit Impl(const ServerConfig& c)
-        : config(c),
-          io(static_cast<int>(std::max(1u, c.io_threads))),
-          pool(std::max(1u, c.worker_threads)) {}
+    explicit Impl(const ServerConfig& c) : config(c), io(1), pool(std::max(1u, c.worker_threads)) {
+        // One context per I/O thread, each run by its thread alone; the
+        // first (`io`) also runs the listener, the hub and the signals.
+        for (unsigned i = 1; i < std::max(1u, c.io_threads); ++i) {
+            more_io.push_back(std::make_unique<net::io_context>(1));
+            keep_running.emplace_back(more_io.back()->get_executor());
+        }
+    }
+
+    std::vector<net::io_context*> io_contexts() {
+        std::vector<net::io_context*> all{&io};
+        for (auto& c : more_io) all.push_back(c.get());
+        return all;
+    }
 
     ServerConfig config;
     // Outlives every session, and so the io_context, whose destruction ends
@@ -263,6 +273,9 @@ struct Server::Impl {
     std::unique_ptr<http::ConnectionGuard> guard;
     // Declared first, destroyed last: everything below may hold its handlers.
     net::io_context io;
+    std::vector<std::unique_ptr<net::io_context>> more_io;  // the other I/O threads
+    // Keeps the other contexts running while they have no connection.
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     Metrics metrics;
     std::unique_ptr<Store> store;
     std::unique_ptr<MediaStore> media;
@@ -425,7 +438,8 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config) {
     http::SessionLimits limits = config.http;
     limits.spool_dir = config.spool_dir();
     clear_spool(limits.spool_dir);
-    auto listener = http::Listener::open(m.io, endpoint, *m.router, limits, *m.guard);
+    auto listener =
+        http::Listener::open(m.io, m.io_contexts(), endpoint, *m.router, limits, *m.guard);
     if (!listener) return listener.error();
     m.listener = std::move(*listener);
     // This instance's name: --instance-name, else HOST:PORT as bound (so two
@@ -478,8 +492,8 @@ void Server::run() {
     impl_->converter->start();
     // The calling thread is the first I/O thread; the others join it.
     std::vector<std::thread> more_io;
-    for (unsigned i = 1; i < std::max(1u, impl_->config.io_threads); ++i) {
-        more_io.emplace_back([io = &impl_->io] { io->run(); });
+    for (auto& context : impl_->more_io) {
+        more_io.emplace_back([io = context.get()] { io->run(); });
     }
     impl_->io.run();
     for (auto& t : more_io) t.join();
@@ -495,6 +509,8 @@ void Server::run() {
 void Server::stop() {
     net::post(impl_->io, [impl = impl_.get()] {
         impl->listener->stop();
+        impl->keep_running.clear();
+        for (auto& context : impl->more_io) context->stop();
         impl->io.stop();
     });
 }

@@ -1,7 +1,12 @@
 #include "auth/authenticator.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
@@ -155,11 +160,56 @@ Result<User> Authenticator::staff_with_role(std::string_view token,
                       "the role " + std::string(to_string(user->role)) + " may not do this");
 }
 
-std::optional<Screen> Authenticator::cached_device(std::string_view token) {
-    if (token.empty()) return std::nullopt;
-    auto screen = store_.screen_cache().find(token_hash(token));
+namespace {
+
+// The stored hash (SHA-256) of the device tokens an I/O thread has seen
+// lately, under a 128-bit SipHash of the token keyed with a secret drawn at
+// start: a screen's every poll costs one short hash, not a SHA-256. The
+// raw token is not kept. Only tokens of known screens are remembered, at
+// most kTokenMemo per thread (then all are dropped and learnt again).
+struct TokenMemo {
+    using Key = std::array<unsigned char, crypto_shorthash_siphashx24_BYTES>;
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            std::size_t h = 0;
+            std::memcpy(&h, k.data(), sizeof h);
+            return h;
+        }
+    };
+    static constexpr std::size_t kTokenMemo = 4096;
+    std::unordered_map<Key, std::string, KeyHash> hashes;
+
+    static Key key_of(std::string_view token) {
+        static const auto secret = [] {
+            std::array<unsigned char, crypto_shorthash_siphashx24_KEYBYTES> k{};
+            if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+            randombytes_buf(k.data(), k.size());
+            return k;
+        }();
+        Key out{};
+        crypto_shorthash_siphashx24(out.data(),
+                                    reinterpret_cast<const unsigned char*>(token.data()),
+                                    token.size(), secret.data());
+        return out;
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<const Screen> Authenticator::cached_device(std::string_view token) {
+    if (token.empty()) return nullptr;
+    thread_local TokenMemo memo;
+    const TokenMemo::Key key = TokenMemo::key_of(token);
+    const auto known = memo.hashes.find(key);
+    std::string hash = known == memo.hashes.end() ? token_hash(token) : std::string{};
+    const std::string& stored = known == memo.hashes.end() ? hash : known->second;
+    auto screen = store_.screen_cache().find_shared(stored);
     // A screen still without its claim key gets it through device().
-    if (!screen || screen->claim_key_id.empty()) return std::nullopt;
+    if (!screen || screen->claim_key_id.empty()) return nullptr;
+    if (known == memo.hashes.end()) {
+        if (memo.hashes.size() >= TokenMemo::kTokenMemo) memo.hashes.clear();
+        memo.hashes.emplace(key, std::move(hash));
+    }
     return screen;
 }
 

@@ -68,7 +68,8 @@ class Authenticator {
     Result<Screen> device(std::string_view token);
     // The same from memory only, never waiting on the database: nullopt when
     // the store has not resolved this token since the screens last changed.
-    std::optional<Screen> cached_device(std::string_view token);
+    // The screen is the cache's own, shared, not a copy; null when unknown.
+    std::shared_ptr<const Screen> cached_device(std::string_view token);
 
   private:
     // The screen of a device token hash: from the store's screen cache, else

@@ -9,19 +9,27 @@ namespace signage::server::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& io, const Router& router, SessionLimits limits,
-                   ConnectionGuard& guard)
-    : io_(io),
-      acceptor_(net::make_strand(io)),
+Listener::Listener(net::io_context& io, std::vector<net::io_context*> connections,
+                   const Router& router, SessionLimits limits, ConnectionGuard& guard)
+    : acceptor_(net::make_strand(io)),
       retry_(acceptor_.get_executor()),
       router_(router),
       limits_(std::move(limits)),
-      guard_(guard) {}
+      guard_(guard) {
+    const auto period = clock_period(limits_);
+    for (net::io_context* c : connections) {
+        contexts_.push_back({c, std::make_shared<ConnectionClock>(*c, period)});
+    }
+}
 
-Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io, const tcp::endpoint& endpoint,
+Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io,
+                                                 std::vector<net::io_context*> connections,
+                                                 const tcp::endpoint& endpoint,
                                                  const Router& router, SessionLimits limits,
                                                  ConnectionGuard& guard) {
-    auto l = std::make_shared<Listener>(io, router, std::move(limits), guard);
+    if (connections.empty()) connections.push_back(&io);
+    auto l =
+        std::make_shared<Listener>(io, std::move(connections), router, std::move(limits), guard);
     boost::system::error_code ec;
     const auto where = [&] {
         return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -54,7 +62,7 @@ void Listener::stop() {
 
 void Listener::accept() {
     acceptor_.async_accept(
-        net::make_strand(io_),
+        *contexts_[next_].io,
         [self = shared_from_this()](const boost::system::error_code& ec, ConnectionSocket socket) {
             self->on_accept(ec, std::move(socket));
         });
@@ -78,7 +86,9 @@ void Listener::on_accept(const boost::system::error_code& ec, ConnectionSocket s
         return;
     }
     if (auto slot = guard_.admit(peer.address())) {
-        start_session(std::move(socket), router_, limits_, guard_, std::move(slot));
+        start_session(std::move(socket), router_, limits_, guard_, std::move(slot),
+                      contexts_[next_].clock);
+        next_ = (next_ + 1) % contexts_.size();
     } else {
         spdlog::debug("connection from {} refused: too many open", peer.address().to_string());
         refuse_connection(std::move(socket));

@@ -28,10 +28,13 @@ std::string_view to_string(Method method) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
+    // ASCII only, as HTTP's field names are: no locale lookup per letter.
+    const auto lower = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
+    };
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view Headers::get(std::string_view name) const {
@@ -105,13 +108,17 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
 }
 
 std::string Request::bearer_token() const {
+    return std::string(bearer_token_view());
+}
+
+std::string_view Request::bearer_token_view() const {
     std::string_view v = header("authorization");
     constexpr std::string_view scheme = "bearer ";
     if (v.size() <= scheme.size() || !iequals(v.substr(0, scheme.size()), scheme)) return {};
     v.remove_prefix(scheme.size());
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
     while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return std::string(v);
+    return v;
 }
 
 std::string_view trim_ows(std::string_view s) {

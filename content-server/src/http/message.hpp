@@ -56,6 +56,8 @@ struct Request {
     std::optional<std::string> query_param(std::string_view name) const;
     // The token of "Authorization: Bearer <token>", or "".
     std::string bearer_token() const;
+    // The same, pointing into the header.
+    std::string_view bearer_token_view() const;
 };
 
 // A file region sent as the body (media, console files), streamed from disk.

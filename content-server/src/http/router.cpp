@@ -26,6 +26,28 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
+namespace {
+
+class FunctionSink : public ResponseSink {
+  public:
+    explicit FunctionSink(Responder::Fn fn) : fn_(std::move(fn)) {}
+    void deliver(Response response) override { fn_(std::move(response)); }
+
+  private:
+    Responder::Fn fn_;
+};
+
+}  // namespace
+
+Responder::Responder(Fn fn) : sink_(std::make_shared<FunctionSink>(std::move(fn))) {}
+
+void Responder::observe(const Response& response) const {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start_;
+    // Known methods only: a client's made-up method must not add series.
+    (*observer_)(method_ == Method::other ? std::string_view{"other"} : to_string(method_), *route_,
+                 response.status, took.count());
+}
+
 Router::Router(Runner run_on_worker) : run_(std::move(run_on_worker)) {}
 
 std::string Router::pattern_text(const Route& route) {
@@ -79,15 +101,20 @@ bool Router::match_path(const Route& route, const std::vector<std::string_view>&
     params.clear();
     const std::size_t fixed = route.wildcard ? route.segments.size() - 1 : route.segments.size();
     if (route.wildcard ? segments.size() < fixed : segments.size() != fixed) return false;
+    const auto is_param = [](const std::string& p) {
+        return p.size() >= 2 && p.front() == '{' && p.back() == '}';
+    };
+    // The literal segments first: most routes differ there, and are left
+    // without decoding (or allocating) anything.
     for (std::size_t i = 0; i < fixed; ++i) {
         const std::string& p = route.segments[i];
-        if (p.size() >= 2 && p.front() == '{' && p.back() == '}') {
-            auto decoded = percent_decode(segments[i]);
-            if (!decoded || decoded->empty()) return false;
-            params.push_back(std::move(*decoded));
-        } else if (p != segments[i]) {
-            return false;
-        }
+        if (!is_param(p) && p != segments[i]) return false;
+    }
+    for (std::size_t i = 0; i < fixed; ++i) {
+        if (!is_param(route.segments[i])) continue;
+        auto decoded = percent_decode(segments[i]);
+        if (!decoded || decoded->empty()) return false;
+        params.push_back(std::move(*decoded));
     }
     if (route.wildcard) {
         std::string rest;
@@ -137,15 +164,14 @@ std::uint64_t Router::body_limit(Method method, std::string_view path) const {
     return m.route ? m.route->options.body_limit : RouteOptions{}.body_limit;
 }
 
-BodyPlan Router::body_plan(Method method, std::string_view path) const {
-    Match m = match(method, path);
+BodyPlan Router::body_plan(const Match& m) {
     if (!m.route) return {};
     const RouteOptions& o = m.route->options;
     return {o.body_limit, o.spool, static_cast<bool>(o.gate)};
 }
 
-void Router::admit(const Request& head, std::function<void(std::optional<Error>)> done) const {
-    Match m = match(head.method, head.path);
+void Router::admit(const Request& head, const Match& m,
+                   std::function<void(std::optional<Error>)> done) const {
     if (!m.route || !m.route->options.gate) return done(std::nullopt);
     const Route* route = m.route;
     run_([route, head, done = std::move(done)] {
@@ -161,20 +187,18 @@ void Router::admit(const Request& head, std::function<void(std::optional<Error>)
 
 void Router::dispatch(Request request, Responder respond) const {
     Match m = match(request.method, request.path);
+    dispatch(std::move(request), std::move(m), std::move(respond));
+}
+
+void Router::dispatch(Request request, Match m, Responder respond) const {
     if (observer_) {
         // The router outlives every request, so the observer and the route's
         // pattern are referred to, not copied.
         static const std::string unmatched = "unmatched";
-        respond =
-            Responder{[inner = std::move(respond), observer = &observer_, method = request.method,
-                       route = m.route ? &m.route->pattern : &unmatched,
-                       start = std::chrono::steady_clock::now()](Response r) {
-                const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-                // Known methods only: a client's made-up method must not add series.
-                (*observer)(method == Method::other ? std::string_view{"other"} : to_string(method),
-                            *route, r.status, took.count());
-                inner(std::move(r));
-            }};
+        respond.observer_ = &observer_;
+        respond.method_ = request.method;
+        respond.route_ = m.route ? &m.route->pattern : &unmatched;
+        respond.start_ = std::chrono::steady_clock::now();
     }
     if (!m.route) {
         if (!m.allow.empty()) {

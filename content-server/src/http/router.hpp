@@ -9,8 +9,10 @@
 // Threading: configure (add*) before serving; then every method is const and
 // safe from any thread.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,16 +23,41 @@
 
 namespace signage::server::http {
 
+// Told of every answer: the method, the route's pattern ("unmatched" when no
+// route matched), the status and the seconds since dispatch. Runs on the
+// thread that answers; must be quick.
+using Observer = std::function<void(std::string_view method, const std::string& route, int status,
+                                    double seconds)>;
+
+// Where the response to one request goes: its connection (or a function).
+class ResponseSink {
+  public:
+    virtual ~ResponseSink() = default;
+    virtual void deliver(Response response) = 0;
+};
+
 // Sends the response to one request. Copyable; call it exactly once, from any
 // thread. Dropping it uncalled closes the connection.
 class Responder {
   public:
     using Fn = std::function<void(Response)>;
-    explicit Responder(Fn fn) : fn_(std::move(fn)) {}
-    void operator()(Response response) const { fn_(std::move(response)); }
+    explicit Responder(Fn fn);
+    explicit Responder(std::shared_ptr<ResponseSink> sink) : sink_(std::move(sink)) {}
+    void operator()(Response response) const {
+        if (observer_) observe(response);
+        sink_->deliver(std::move(response));
+    }
 
   private:
-    Fn fn_;
+    friend class Router;
+    void observe(const Response& response) const;
+
+    std::shared_ptr<ResponseSink> sink_;
+    // Set by the router when it observes answers.
+    const Observer* observer_ = nullptr;
+    Method method_ = Method::get;
+    const std::string* route_ = nullptr;
+    std::chrono::steady_clock::time_point start_{};
 };
 
 struct RouteOptions {
@@ -74,12 +101,6 @@ using Runner = std::function<void(std::function<void()>)>;
 // memory: must never block (no database, no disk). Returns false to hand the
 // request to the route's AsyncHandler on a worker, having answered nothing.
 using FastHandler = std::function<bool(Request&, const Responder&)>;
-// Told of every answer: the method, the route's pattern ("unmatched" when no
-// route matched), the status and the seconds since dispatch. Runs on the
-// thread that answers; must be quick.
-using Observer = std::function<void(std::string_view method, const std::string& route, int status,
-                                    double seconds)>;
-
 class Router {
   public:
     explicit Router(Runner run_on_worker);
@@ -97,14 +118,29 @@ class Router {
     // Set before serving.
     void set_observer(Observer observer) { observer_ = std::move(observer); }
 
+  private:
+    struct Route;
+
+  public:
+    // A request's route, found once from its head and used for its body plan,
+    // its gate and its dispatch.
+    struct Match {
+        const Route* route = nullptr;
+        std::vector<std::string> params;
+        std::string allow;  // methods of routes whose path matched, for 405
+    };
+    Match match(Method method, std::string_view path) const;
+
     // The body limit of the route for this request; the default limit when no
     // route matches (the request then gets its 404 or 405).
     std::uint64_t body_limit(Method method, std::string_view path) const;
-    BodyPlan body_plan(Method method, std::string_view path) const;
+    static BodyPlan body_plan(const Match& match);
     // Runs the route's gate on a worker with the request's head, then calls
     // `done` there with the refusal, if any (at once when there is no gate).
-    void admit(const Request& head, std::function<void(std::optional<Error>)> done) const;
+    void admit(const Request& head, const Match& match,
+               std::function<void(std::optional<Error>)> done) const;
 
+    void dispatch(Request request, Match match, Responder respond) const;
     void dispatch(Request request, Responder respond) const;
 
     // Every registered route as "METHOD PATTERN" ("GET /api/v1/slides/{id}"),
@@ -124,13 +160,6 @@ class Router {
         FastHandler fast_handler;
         std::string pattern;  // as routes() lists it
     };
-    struct Match {
-        const Route* route = nullptr;
-        std::vector<std::string> params;
-        std::string allow;  // methods of routes whose path matched, for 405
-    };
-
-    Match match(Method method, std::string_view path) const;
     static bool match_path(const Route& route, const std::vector<std::string_view>& segments,
                            std::vector<std::string>& params);
 

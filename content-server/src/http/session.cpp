@@ -13,6 +13,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -29,7 +30,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using Stream = beast::basic_stream<tcp, ConnectionStrand>;
 
 // The size of the response header as the serializer writes it: the bytes
 // that go out before the body.
@@ -106,17 +106,25 @@ bool is_disconnect(const beast::error_code& ec) {
            ec == net::error::broken_pipe;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// A connection's handlers all run on the one thread of its I/O context, so
+// they never run at once and need no strand. Its read and write deadlines are
+// kept by the context's ConnectionClock: past one, the clock cancels what the
+// socket is doing, and the handler sees `timed_out_`.
+class Session : public std::enable_shared_from_this<Session>,
+                public ConnectionClock::Watched,
+                public ResponseSink {
   public:
     Session(ConnectionSocket&& socket, const Router& router, const SessionLimits& limits,
-            ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot)
-        : stream_(std::move(socket)),
+            ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot,
+            std::shared_ptr<ConnectionClock> clock)
+        : socket_(std::move(socket)),
           router_(router),
           limits_(limits),
           guard_(guard),
-          slot_(std::move(slot)) {
+          slot_(std::move(slot)),
+          clock_(std::move(clock)) {
         beast::error_code ec;
-        const auto ep = stream_.socket().remote_endpoint(ec);
+        const auto ep = socket_.remote_endpoint(ec);
         if (!ec) {
             peer_ = ep.address();
             remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -127,11 +135,42 @@ class Session : public std::enable_shared_from_this<Session> {
     ~Session() { remove_spool(); }
 
     void start() {
-        net::dispatch(stream_.get_executor(),
-                      beast::bind_front_handler(&Session::read_header, shared_from_this()));
+        net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+            self->clock_->watch(self);
+            self->read_header();
+        });
+    }
+
+    // From a worker (or the hub) the answer is posted to this connection's
+    // context; on its own thread (the fast path, a hub on the same context)
+    // it is written at once.
+    void deliver(Response response) override {
+        net::dispatch(socket_.get_executor(),
+                      [self = shared_from_this(), r = std::move(response)]() mutable {
+                          self->send(std::move(r));
+                      });
     }
 
   private:
+    void expire() override {
+        timed_out_ = true;
+        beast::error_code ec;
+        socket_.cancel(ec);
+    }
+
+    // A new deadline for what the socket does next.
+    void arm(std::chrono::steady_clock::duration d) {
+        timed_out_ = false;
+        expires_after(d);
+    }
+
+    // What an operation that the clock cut short reports.
+    beast::error_code timed(beast::error_code ec) const {
+        return timed_out_ && ec == net::error::operation_aborted
+                   ? beast::error_code(beast::error::timeout)
+                   : ec;
+    }
+
     void read_header() {
         header_parser_.emplace();
         header_parser_->header_limit(limits_.header_limit);
@@ -148,14 +187,16 @@ class Session : public std::enable_shared_from_this<Session> {
         close_after_ = false;
         // The whole head, not each piece of it: a byte every few seconds
         // does not keep the connection.
-        stream_.expires_after(limits_.header_timeout);
+        arm(limits_.header_timeout);
         bhttp::async_read_header(
-            stream_, buffer_, *header_parser_,
+            socket_, buffer_, *header_parser_,
             beast::bind_front_handler(&Session::on_header, shared_from_this()));
     }
 
     void on_header(beast::error_code ec, std::size_t) {
-        started_ = std::chrono::steady_clock::now();
+        ec = timed(ec);
+        expires_never();
+        if (spdlog::should_log(spdlog::level::debug)) started_ = std::chrono::steady_clock::now();
         if (ec) {
             if (ec == beast::error::timeout && header_parser_->got_some()) {
                 guard_.count_request_timeout();
@@ -180,12 +221,13 @@ class Session : public std::enable_shared_from_this<Session> {
         method_text_ = req.method_text;
         target_ = req.target;
         request_ = std::move(req);
-        plan_ = router_.body_plan(request_.method, request_.path);
+        match_ = router_.match(request_.method, request_.path);
+        plan_ = Router::body_plan(match_);
         if (header_parser_->is_done() || !plan_.gated) return on_admitted(std::nullopt);
         // A body is coming: first who is calling (on a worker: the
         // authenticator may read the database), then the body.
-        router_.admit(request_, [self = shared_from_this()](std::optional<Error> refusal) {
-            net::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
+        router_.admit(request_, match_, [self = shared_from_this()](std::optional<Error> refusal) {
+            net::post(self->socket_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
                 self->on_admitted(std::move(refusal));
             });
         });
@@ -220,9 +262,9 @@ class Session : public std::enable_shared_from_this<Session> {
         if (!done && iequals(request_.header("expect"), "100-continue")) {
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
                 bhttp::status::continue_, version_);
-            stream_.expires_after(limits_.write_timeout);
+            arm(limits_.write_timeout);
             bhttp::async_write(
-                stream_, *cont,
+                socket_, *cont,
                 [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
                     if (wec) return self->close();
                     self->arm_body_deadline();
@@ -263,14 +305,14 @@ class Session : public std::enable_shared_from_this<Session> {
     // its own: the stream's timeout would close the socket, and the client is
     // owed its 408.
     void arm_body_deadline() {
-        stream_.expires_never();
+        expires_never();
         body_late_ = false;
         body_timer_.expires_at(body_deadline_);
         body_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
             if (ec) return;  // the body came (or the session ended) first
             self->body_late_ = true;
             beast::error_code cancel_ec;
-            self->stream_.socket().cancel(cancel_ec);
+            self->socket_.cancel(cancel_ec);
         });
     }
 
@@ -278,11 +320,11 @@ class Session : public std::enable_shared_from_this<Session> {
         if (file_parser_) {
             if (file_parser_->is_done()) return dispatch();
             return bhttp::async_read_some(
-                stream_, buffer_, *file_parser_,
+                socket_, buffer_, *file_parser_,
                 beast::bind_front_handler(&Session::on_body, shared_from_this()));
         }
         if (body_parser_->is_done()) return dispatch();
-        bhttp::async_read_some(stream_, buffer_, *body_parser_,
+        bhttp::async_read_some(socket_, buffer_, *body_parser_,
                                beast::bind_front_handler(&Session::on_body, shared_from_this()));
     }
 
@@ -318,15 +360,10 @@ class Session : public std::enable_shared_from_this<Session> {
             request_.body = std::move(body_parser_->get().body());
             body_parser_.reset();
         }
-        stream_.expires_never();  // a long-poll may take a minute; it costs only this socket
-        auto self = shared_from_this();
-        // From a worker (or the hub) the answer is posted to this session's
-        // strand; the fast path answers on the strand itself, inline.
-        Responder respond{[self](Response r) {
-            net::dispatch(self->stream_.get_executor(),
-                          [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
-        }};
-        router_.dispatch(std::move(request_), std::move(respond));
+        expires_never();  // a long-poll may take a minute; it costs only this socket
+        router_.dispatch(std::move(request_), std::move(match_),
+                         Responder(std::shared_ptr<ResponseSink>(shared_from_this())));
+        match_ = {};
         request_ = Request{};
     }
 
@@ -398,9 +435,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // write ends), and goes on with the connection.
     void write_head_and_body(net::const_buffer body, bool keep) {
         written_ = 0;
-        stream_.expires_after(limits_.write_timeout);
+        arm(limits_.write_timeout);
         const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_), body};
-        net::async_write(stream_, buffers,
+        net::async_write(socket_, buffers,
                          [self = shared_from_this(), keep](beast::error_code ec, std::size_t n) {
                              self->written_ += n;
                              self->body_shared_.reset();
@@ -423,9 +460,9 @@ class Session : public std::enable_shared_from_this<Session> {
     template <class Body>
     void write_some(std::shared_ptr<bhttp::response<Body>> msg,
                     std::shared_ptr<bhttp::response_serializer<Body>> sr) {
-        stream_.expires_after(limits_.write_timeout);  // inactivity, re-armed per piece
+        arm(limits_.write_timeout);  // inactivity, re-armed per piece
         bhttp::async_write_some(
-            stream_, *sr,
+            socket_, *sr,
             [self = shared_from_this(), msg, sr](beast::error_code ec, std::size_t n) mutable {
                 self->written_ += n;
                 if (ec) {
@@ -463,13 +500,13 @@ class Session : public std::enable_shared_from_this<Session> {
     // before closing, so an early answer (413) is not lost to a TCP reset.
     void linger_close() {
         beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.expires_after(std::chrono::seconds(2));
+        socket_.shutdown(tcp::socket::shutdown_send, ec);
+        arm(std::chrono::seconds(2));
         drain();
     }
 
     void drain() {
-        stream_.async_read_some(net::buffer(drain_buf_),
+        socket_.async_read_some(net::buffer(drain_buf_),
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                     if (ec) return self->close();
                                     self->drain();
@@ -481,23 +518,27 @@ class Session : public std::enable_shared_from_this<Session> {
         // let both go now, not at the deadline.
         body_timer_.cancel();
         beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        stream_.socket().close(ec);
+        expires_never();
+        socket_.shutdown(tcp::socket::shutdown_both, ec);
+        socket_.close(ec);
     }
 
-    Stream stream_;
+    ConnectionSocket socket_;
     beast::flat_buffer buffer_;
     const Router& router_;
     SessionLimits limits_;
     ConnectionGuard& guard_;
     std::unique_ptr<ConnectionGuard::Slot> slot_;  // given back with the session
+    std::shared_ptr<ConnectionClock> clock_;       // its context's deadlines
+    bool timed_out_ = false;                       // the clock cut the operation short
     std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
     std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
     std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
     std::filesystem::path spool_path_;  // the spooled body of the request in hand
+    Router::Match match_;               // the route of the request in hand
     BodyPlan plan_;
     std::chrono::steady_clock::time_point body_deadline_{};
-    net::steady_timer body_timer_{stream_.get_executor()};
+    net::steady_timer body_timer_{socket_.get_executor()};
     bool body_late_ = false;
     Request request_;
     boost::asio::ip::address peer_;
@@ -523,9 +564,18 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+std::chrono::milliseconds clock_period(const SessionLimits& limits) {
+    const auto shortest = std::min(limits.header_timeout, limits.write_timeout);
+    const auto quarter = std::chrono::duration_cast<std::chrono::milliseconds>(shortest) / 4;
+    return std::clamp(quarter, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+}
+
 void start_session(ConnectionSocket socket, const Router& router, const SessionLimits& limits,
-                   ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot) {
-    std::make_shared<Session>(std::move(socket), router, limits, guard, std::move(slot))->start();
+                   ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot,
+                   std::shared_ptr<ConnectionClock> clock) {
+    std::make_shared<Session>(std::move(socket), router, limits, guard, std::move(slot),
+                              std::move(clock))
+        ->start();
 }
 
 void refuse_connection(ConnectionSocket socket) {
@@ -539,12 +589,23 @@ void refuse_connection(ConnectionSocket socket) {
     msg->keep_alive(false);
     msg->body() = busy.body;
     msg->prepare_payload();
-    auto stream = std::make_shared<Stream>(std::move(socket));
-    stream->expires_after(std::chrono::seconds(5));
-    bhttp::async_write(*stream, *msg, [stream, msg](beast::error_code, std::size_t) {
+    // The answer gets 5 seconds; the timer closes the socket if the client
+    // takes none of it.
+    struct Refused {
+        explicit Refused(ConnectionSocket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+        ConnectionSocket socket;
+        net::steady_timer timer;
+    };
+    auto refused = std::make_shared<Refused>(std::move(socket));
+    refused->timer.expires_after(std::chrono::seconds(5));
+    refused->timer.async_wait([refused](beast::error_code ec) {
+        if (!ec) refused->socket.close(ec);
+    });
+    bhttp::async_write(refused->socket, *msg, [refused, msg](beast::error_code, std::size_t) {
         beast::error_code ec;
-        stream->socket().shutdown(tcp::socket::shutdown_both, ec);
-        stream->socket().close(ec);
+        refused->timer.cancel();
+        refused->socket.shutdown(tcp::socket::shutdown_both, ec);
+        refused->socket.close(ec);
     });
 }
 

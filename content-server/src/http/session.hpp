@@ -13,8 +13,10 @@
 // closed too), and its body within `body_timeout` plus one second for every
 // `min_body_rate` bytes it declares: a client that trickles a byte at a time
 // is cut off however often it sends. Writing is bounded by an inactivity
-// timeout. A request being handled (a long-poll waiting for a publish) has no
-// deadline: it costs a socket, not a thread.
+// timeout. Head, write and closing deadlines hold to within the period of
+// the context's ConnectionClock (clock_period). A request being handled (a
+// long-poll waiting for a publish) has no deadline: it costs a socket, not a
+// thread.
 
 #include <chrono>
 #include <cstdint>
@@ -24,8 +26,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 
+#include "http/connection_clock.hpp"
 #include "http/connection_guard.hpp"
 
 namespace signage::server::http {
@@ -41,16 +43,23 @@ struct SessionLimits {
     std::filesystem::path spool_dir;          // spooled bodies; emptied at start
 };
 
-// An accepted connection, on a strand of its own. The strand's type is
-// spelt out, not type-erased (any_io_executor), so no operation on the
-// connection copies a type-erased executor.
-using ConnectionStrand = boost::asio::strand<boost::asio::io_context::executor_type>;
-using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionStrand>;
+// How often a context's ConnectionClock looks for connections past their
+// deadline: a quarter of the shortest of the limits' timeouts, from 50 ms to
+// 1 s.
+std::chrono::milliseconds clock_period(const SessionLimits& limits);
+
+// An accepted connection. Each I/O context is run by exactly one thread, so
+// a connection's handlers never run at once: it needs no strand, and an
+// answer dispatched from its own context's thread is written at once.
+using ConnectionExecutor = boost::asio::io_context::executor_type;
+using ConnectionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, ConnectionExecutor>;
 
 // Starts serving the accepted socket, which holds `slot`; the session owns
-// itself from here on. `router` and `guard` must outlive every session.
+// itself from here on, its deadlines kept by `clock` (that of the socket's
+// context). `router` and `guard` must outlive every session.
 void start_session(ConnectionSocket socket, const Router& router, const SessionLimits& limits,
-                   ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot);
+                   ConnectionGuard& guard, std::unique_ptr<ConnectionGuard::Slot> slot,
+                   std::shared_ptr<ConnectionClock> clock);
 
 // Answers a connection turned away by a cap (503, Retry-After) and closes it.
 void refuse_connection(ConnectionSocket socket);

@@ -6,7 +6,13 @@ std::optional<Screen> ScreenCache::find(const std::string& token_hash) {
     std::lock_guard lock(mutex_);
     auto hit = tokens_.find(token_hash);
     if (hit == tokens_.end()) return std::nullopt;
-    return hit->second;
+    return *hit->second;
+}
+
+std::shared_ptr<const Screen> ScreenCache::find_shared(const std::string& token_hash) {
+    std::lock_guard lock(mutex_);
+    auto hit = tokens_.find(token_hash);
+    return hit == tokens_.end() ? nullptr : hit->second;
 }
 
 std::uint64_t ScreenCache::generation() {
@@ -19,7 +25,7 @@ void ScreenCache::put(const std::string& token_hash, const Screen& screen,
     std::lock_guard lock(mutex_);
     if (generation != generation_) return;
     if (tokens_.size() >= kTokenLimit) tokens_.clear();
-    tokens_.insert_or_assign(token_hash, screen);
+    tokens_.insert_or_assign(token_hash, std::make_shared<const Screen>(screen));
 }
 
 void ScreenCache::forget() {

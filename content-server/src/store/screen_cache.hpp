@@ -19,6 +19,8 @@ namespace signage::server {
 class ScreenCache {
   public:
     std::optional<Screen> find(const std::string& token_hash);
+    // The same without a copy: the cached screen itself, or null.
+    std::shared_ptr<const Screen> find_shared(const std::string& token_hash);
     // The current generation: take it before reading a screen from the
     // database, and hand it to put().
     std::uint64_t generation();
@@ -36,7 +38,7 @@ class ScreenCache {
     static constexpr std::size_t kTokenLimit = 100000;
     std::mutex mutex_;
     std::uint64_t generation_ = 0;
-    std::unordered_map<std::string, Screen> tokens_;
+    std::unordered_map<std::string, std::shared_ptr<const Screen>> tokens_;
     std::unordered_map<std::int64_t, std::int64_t> last_touch_;  // screen id -> unix seconds
 };
 
