@@ -143,6 +143,44 @@ TEST_CASE("hub: a manifest handed in after a later one is ignored, and no waiter
     CHECK(got->version == "v8");
 }
 
+TEST_CASE("hub: waits end at their own deadlines, earliest first, whatever order they came in",
+          "[server][unit][hub]") {
+    RunningHub h;
+    REQUIRE(h.hub.current("plaza"));
+    using std::chrono::milliseconds;
+    using Clock = std::chrono::steady_clock;
+    // A long wait first, then two short ones: the hub's one timer must move
+    // to the earlier deadline when a later wait brings one.
+    auto long_wait = std::async(std::launch::async, [&] {
+        return wait_answer(h.hub, "plaza", "empty", milliseconds(30'000));
+    });
+    REQUIRE(wait_until([&] { return h.hub.waiting() == 1; }));
+    const auto start = Clock::now();
+    auto short_wait = std::async(std::launch::async, [&] {
+        auto got = wait_answer(h.hub, "plaza", "empty", milliseconds(300));
+        return std::make_pair(got, Clock::now() - start);
+    });
+    auto middle_wait = std::async(std::launch::async, [&] {
+        auto got = wait_answer(h.hub, "plaza", "empty", milliseconds(600));
+        return std::make_pair(got, Clock::now() - start);
+    });
+    const auto [short_got, short_took] = short_wait.get();
+    const auto [middle_got, middle_took] = middle_wait.get();
+    CHECK(short_got == nullptr);
+    CHECK(middle_got == nullptr);
+    CHECK(short_took >= milliseconds(300));
+    CHECK(short_took < milliseconds(3000));
+    CHECK(middle_took >= milliseconds(600));
+    CHECK(middle_took > short_took);
+    // The long wait is still there, and a publish answers it.
+    CHECK(h.hub.waiting() == 1);
+    h.hub.update(snapshot("plaza", "v2", 2));
+    auto woken = long_wait.get();
+    REQUIRE(woken);
+    CHECK(woken->version == "v2");
+    CHECK(h.hub.waiting() == 0);
+}
+
 TEST_CASE("hub: two writers released together always leave the later manifest",
           "[server][unit][hub]") {
     RunningHub h;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -15,17 +16,18 @@ namespace signage::server {
 namespace net = boost::asio;
 
 struct ManifestHub::Impl {
+    using Time = std::chrono::steady_clock::time_point;
     struct Waiter {
         std::string group;
         std::int64_t screen_id = 0;
         std::string known_version;
         WaitCallback done;
-        std::unique_ptr<net::steady_timer> timer;
+        Time deadline;
         bool accepts_commands = false;
     };
 
     Impl(net::io_context& io, Loader load)
-        : strand(net::make_strand(io)), loader(std::move(load)) {}
+        : strand(net::make_strand(io)), expiry(strand), loader(std::move(load)) {}
 
     SnapshotPtr cached(const std::string& group) {
         std::lock_guard lock(mutex);
@@ -57,13 +59,11 @@ struct ManifestHub::Impl {
             return;
         }
         const std::uint64_t id = next_id++;
-        auto timer = std::make_unique<net::steady_timer>(strand, wait);
-        timer->async_wait([this, id](const boost::system::error_code& ec) {
-            if (ec) return;  // cancelled: woken by a publish or dropped
-            expire(id);
-        });
-        waiters.emplace(id, Waiter{group, screen_id, known, std::move(done), std::move(timer),
-                                   accepts_commands});
+        const Time deadline = std::chrono::steady_clock::now() + wait;
+        waiters.emplace(
+            id, Waiter{group, screen_id, known, std::move(done), deadline, accepts_commands});
+        deadlines.emplace(deadline, id);
+        arm_expiry();
         by_group[group].insert(id);
         by_screen[screen_id].insert(id);
         count.fetch_add(1, std::memory_order_relaxed);
@@ -79,10 +79,34 @@ struct ManifestHub::Impl {
         if (it->second.empty()) index.erase(it);
     }
 
+    // One timer for every wait, set for the earliest deadline: a wait costs
+    // an entry in `deadlines`, not a timer of its own to cancel when a
+    // publish answers it.
+    void arm_expiry() {
+        if (deadlines.empty()) return;
+        const Time first = deadlines.begin()->first;
+        if (armed_for == first) return;
+        armed_for = first;
+        expiry.expires_at(first);
+        expiry.async_wait([this](const boost::system::error_code& ec) {
+            if (ec) return;  // set again for an earlier deadline, or shut down
+            armed_for = Time{};
+            const Time now = std::chrono::steady_clock::now();
+            std::vector<Waiter> ended;
+            while (!deadlines.empty() && deadlines.begin()->first <= now) {
+                ended.push_back(take(deadlines.begin()->second));
+            }
+            arm_expiry();
+            for (Waiter& w : ended) w.done(nullptr);
+        });
+    }
+
+    // Takes one waiter out of every index; the caller answers it.
     Waiter take(std::uint64_t id) {
         auto it = waiters.find(id);
         Waiter w = std::move(it->second);
         waiters.erase(it);
+        deadlines.erase({w.deadline, id});
         forget(by_group, w.group, id);
         forget(by_screen, w.screen_id, id);
         count.fetch_sub(1, std::memory_order_relaxed);
@@ -94,27 +118,41 @@ struct ManifestHub::Impl {
         return w;
     }
 
-    void expire(std::uint64_t id) {
-        if (waiters.find(id) == waiters.end()) return;
-        Waiter w = take(id);
-        w.done(nullptr);
-    }
-
     void wake(const SnapshotPtr& snap) {
         // A later snapshot replaced this one before its turn came: that one
         // wakes the group (its wake is queued behind this one).
         if (cached(snap->group) != snap) return;
         auto g = by_group.find(snap->group);
         if (g == by_group.end()) return;
-        std::vector<std::uint64_t> ids;
-        for (std::uint64_t id : g->second) {
-            if (waiters.at(id).known_version != snap->version) ids.push_back(id);
+        // The whole group is taken out first, in one pass over each index,
+        // and then answered: each answer is written as it is made.
+        std::vector<Waiter> woken;
+        woken.reserve(g->second.size());
+        {
+            std::lock_guard lock(mutex);
+            for (auto id_it = g->second.begin(); id_it != g->second.end();) {
+                const std::uint64_t id = *id_it;
+                auto it = waiters.find(id);
+                if (it->second.known_version == snap->version) {
+                    ++id_it;
+                    continue;
+                }
+                Waiter w = std::move(it->second);
+                waiters.erase(it);
+                deadlines.erase({w.deadline, id});
+                forget(by_screen, w.screen_id, id);
+                if (auto ws = waiting_screens.find(w.screen_id);
+                    ws != waiting_screens.end() && --ws->second == 0) {
+                    waiting_screens.erase(ws);
+                }
+                id_it = g->second.erase(id_it);
+                woken.push_back(std::move(w));
+            }
+            count.fetch_sub(woken.size(), std::memory_order_relaxed);
         }
-        for (std::uint64_t id : ids) {
-            Waiter w = take(id);
-            w.timer->cancel();
-            w.done(snap);
-        }
+        if (g->second.empty()) by_group.erase(g);
+        arm_expiry();
+        for (Waiter& w : woken) w.done(snap);
     }
 
     void reassign(std::int64_t screen_id, const SnapshotPtr& snap) {
@@ -128,11 +166,7 @@ struct ManifestHub::Impl {
         auto s = by_screen.find(screen_id);
         if (s == by_screen.end()) return;
         const std::vector<std::uint64_t> ids(s->second.begin(), s->second.end());
-        for (std::uint64_t id : ids) {
-            Waiter w = take(id);
-            w.timer->cancel();
-            w.done(snap);
-        }
+        for (std::uint64_t id : ids) take(id).done(snap);
     }
 
     void command(std::int64_t screen_id, const SnapshotPtr& cmd) {
@@ -146,14 +180,12 @@ struct ManifestHub::Impl {
             pending_commands[screen_id] = cmd;
             return;
         }
-        for (std::uint64_t id : ids) {
-            Waiter w = take(id);
-            w.timer->cancel();
-            w.done(cmd);
-        }
+        for (std::uint64_t id : ids) take(id).done(cmd);
     }
 
     net::strand<net::io_context::executor_type> strand;
+    net::steady_timer expiry;  // for the earliest deadline
+    Time armed_for{};          // the deadline it is set for, if any
     Loader loader;
     mutable std::mutex mutex;  // guards snapshots and waiting_screens
     std::unordered_map<std::string, SnapshotPtr> snapshots;
@@ -161,6 +193,7 @@ struct ManifestHub::Impl {
     std::unordered_map<std::int64_t, int> waiting_screens;        // screen id -> its waits
     // Strand only:
     std::unordered_map<std::uint64_t, Waiter> waiters;
+    std::set<std::pair<Time, std::uint64_t>> deadlines;
     std::unordered_map<std::string, std::unordered_set<std::uint64_t>> by_group;
     std::unordered_map<std::int64_t, std::unordered_set<std::uint64_t>> by_screen;
     // Screens moved while this server runs: screen id -> its group now.
@@ -263,6 +296,7 @@ void ManifestHub::release_screen(std::int64_t screen_id) {
 }
 
 void ManifestHub::shutdown() {
+    impl_->deadlines.clear();
     impl_->by_screen.clear();
     impl_->by_group.clear();
     impl_->waiters.clear();
