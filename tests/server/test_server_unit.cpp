@@ -520,6 +520,33 @@ TEST_CASE("router: paths, methods, parameters and body limits in-process",
     // Body limits are the route's, or the default where no route matches.
     CHECK(router.body_limit(Method::put, "/api/v1/media") == 4096);
     CHECK(router.body_limit(Method::post, "/nowhere") == RouteOptions{}.body_limit);
+
+    // A path without parameters is found by its pattern at once, and still
+    // as the scan would: an earlier route whose parameter matches it comes
+    // first, and a later route on the same path with another method makes a
+    // 405 list both.
+    auto answers_with = [](int status) {
+        return [status](Request&) -> signage::Result<Response> {
+            Response r;
+            r.status = status;
+            return r;
+        };
+    };
+    router.add(Method::get, "/api/v1/slides/latest", answers_with(210));  // after {id}
+    router.add(Method::get, "/api/v1/units/tree", answers_with(211));
+    router.add(Method::get, "/api/v1/units/{id}", answers_with(212));  // after "tree"
+    router.add(Method::post, "/api/v1/units/tree", answers_with(213));
+    CHECK(call(Method::get, "/api/v1/slides/latest").status == 200);  // the {id} route's
+    CHECK(seen == std::vector<std::string>{"latest"});
+    CHECK(call(Method::get, "/api/v1/units/tree").status == 211);
+    CHECK(call(Method::head, "/api/v1/units/tree").status == 211);
+    CHECK(call(Method::post, "/api/v1/units/tree").status == 213);
+    CHECK(call(Method::get, "/api/v1/units/9").status == 212);
+    auto not_here = call(Method::del, "/api/v1/units/tree");
+    CHECK(not_here.status == 405);
+    CHECK(not_here.headers.get("Allow") == "GET, HEAD, POST");  // each method once
+    // Written otherwise (no leading slash), it is the same route.
+    CHECK(call(Method::get, "api/v1/units/tree").status == 211);
 }
 
 namespace {

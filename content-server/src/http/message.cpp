@@ -56,14 +56,31 @@ void Headers::set(std::string_view name, std::string value) {
     fields_.emplace_back(std::string(name), std::move(value));
 }
 
+void Headers::assign_at(std::size_t index, std::string_view name, std::string_view value) {
+    if (index < fields_.size()) {
+        fields_[index].first.assign(name);
+        fields_[index].second.assign(value);
+    } else {
+        fields_.emplace_back(std::string(name), std::string(value));
+    }
+}
+
+void Headers::truncate(std::size_t count) {
+    if (count < fields_.size()) fields_.resize(count);
+}
+
 void Headers::add(std::string name, std::string value) {
     fields_.emplace_back(std::move(name), std::move(value));
 }
 
 void split_target(std::string_view target, std::string& path, std::string& query) {
     const auto q = target.find('?');
-    path = std::string(target.substr(0, q));
-    query = q == std::string_view::npos ? std::string{} : std::string(target.substr(q + 1));
+    path.assign(target.substr(0, q));  // into the strings' own memory
+    if (q == std::string_view::npos) {
+        query.clear();
+    } else {
+        query.assign(target.substr(q + 1));
+    }
 }
 
 std::optional<std::string> percent_decode(std::string_view text) {

@@ -27,6 +27,11 @@ class Headers {
     // Replaces every field called `name` with one.
     void set(std::string_view name, std::string value);
     void add(std::string name, std::string value);
+    // Field `index` becomes name: value (appended when index is the count),
+    // in the memory its strings already hold; then truncate(count) drops the
+    // rest. A connection refills one request's fields this way.
+    void assign_at(std::size_t index, std::string_view name, std::string_view value);
+    void truncate(std::size_t count);
     void reserve(std::size_t fields) { fields_.reserve(fields); }
     const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 

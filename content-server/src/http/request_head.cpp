@@ -33,16 +33,29 @@ Method method_of(bhttp::verb verb) {
 
 Request request_from_header(const bhttp::request_header<>& head, std::string remote) {
     Request req;
-    req.method = method_of(head.method());
-    req.method_text = std::string(head.method_string());
-    req.target = std::string(head.target());
-    split_target(req.target, req.path, req.query);
-    req.headers.reserve(static_cast<std::size_t>(std::distance(head.begin(), head.end())));
-    for (const auto& field : head) {
-        req.headers.add(std::string(field.name_string()), std::string(field.value()));
-    }
-    req.remote = std::move(remote);
+    fill_request(head, remote, req);
     return req;
+}
+
+void fill_request(const bhttp::request_header<>& head, std::string_view remote, Request& req) {
+    req.method = method_of(head.method());
+    const auto verb = head.method_string();
+    req.method_text.assign(verb.data(), verb.size());
+    const auto target = head.target();
+    req.target.assign(target.data(), target.size());
+    split_target(req.target, req.path, req.query);
+    std::size_t n = 0;
+    for (const auto& field : head) {
+        const auto name = field.name_string();
+        const auto value = field.value();
+        req.headers.assign_at(n++, {name.data(), name.size()}, {value.data(), value.size()});
+    }
+    req.headers.truncate(n);
+    req.body.clear();
+    req.body_file.clear();
+    req.remote.assign(remote);
+    req.client.clear();
+    req.params.clear();
 }
 
 }  // namespace signage::server::http

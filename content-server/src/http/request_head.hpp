@@ -15,5 +15,9 @@ namespace signage::server::http {
 // Method, target (split into path and query), header fields in order, and
 // `remote`; the body and the path parameters stay empty.
 Request request_from_header(const boost::beast::http::request_header<>& head, std::string remote);
+// The same into `req`, reusing the memory its strings hold (a connection's
+// next request), with its body, body file and parameters cleared.
+void fill_request(const boost::beast::http::request_header<>& head, std::string_view remote,
+                  Request& req);
 
 }  // namespace signage::server::http

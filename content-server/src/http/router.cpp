@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -79,7 +80,7 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
     r.pattern = pattern_text(r);
-    routes_.push_back(std::move(r));
+    insert(std::move(r));
 }
 
 void Router::add_async(Method method, std::string_view pattern, AsyncHandler handler,
@@ -93,6 +94,28 @@ void Router::add_async(Method method, std::string_view pattern, FastHandler fast
     for (auto s : split_path(pattern)) r.segments.emplace_back(s);
     r.wildcard = !r.segments.empty() && r.segments.back() == "{*}";
     r.pattern = pattern_text(r);
+    insert(std::move(r));
+}
+
+void Router::insert(Route r) {
+    const std::size_t index = routes_.size();
+    const bool literal = std::none_of(r.segments.begin(), r.segments.end(), [](const auto& s) {
+        return s.size() >= 2 && s.front() == '{' && s.back() == '}';
+    });
+    if (literal) {
+        // Found by its path at once, unless an earlier route of the same
+        // method matches that path too (then the scan finds that one first).
+        const std::vector<std::string_view> path(r.segments.begin(), r.segments.end());
+        std::vector<std::string> params;
+        const bool shadowed = std::any_of(routes_.begin(), routes_.end(), [&](const Route& e) {
+            return e.method == r.method && !e.wildcard && e.segments.size() == path.size() &&
+                   match_path(e, path, params);
+        });
+        auto& at = exact_[r.pattern];
+        const bool taken =
+            std::any_of(at.begin(), at.end(), [&](const auto& m) { return m.first == r.method; });
+        if (!shadowed && !taken) at.emplace_back(r.method, index);
+    }
     routes_.push_back(std::move(r));
 }
 
@@ -131,9 +154,19 @@ bool Router::match_path(const Route& route, const std::vector<std::string_view>&
 
 Router::Match Router::match(Method method, std::string_view path) const {
     const Method wanted = method == Method::head ? Method::get : method;
-    const auto segments = split_path(path);
     Match m;
+    // A path written as a literal route's pattern is that route's, exactly
+    // as the scan below would find it (see insert()).
+    if (auto at = exact_.find(path); at != exact_.end()) {
+        for (const auto& [route_method, index] : at->second) {
+            if (route_method != wanted) continue;
+            m.route = &routes_[index];
+            return m;
+        }
+    }
+    const auto segments = split_path(path);
     std::vector<std::string> params;
+    std::vector<Method> allowed;  // each named once in Allow
     for (const Route& r : routes_) {
         // Most routes differ in their number of segments: skipped at once.
         if (r.wildcard || r.segments.size() != segments.size() ||
@@ -145,6 +178,8 @@ Router::Match Router::match(Method method, std::string_view path) const {
             m.params = std::move(params);
             return m;
         }
+        if (std::find(allowed.begin(), allowed.end(), r.method) != allowed.end()) continue;
+        allowed.push_back(r.method);
         if (!m.allow.empty()) m.allow += ", ";
         m.allow += to_string(r.method);
         if (r.method == Method::get) m.allow += ", HEAD";
@@ -190,7 +225,7 @@ void Router::dispatch(Request request, Responder respond) const {
     dispatch(std::move(request), std::move(m), std::move(respond));
 }
 
-void Router::dispatch(Request request, Match m, Responder respond) const {
+void Router::dispatch(Request&& request, Match m, Responder respond) const {
     if (observer_) {
         // The router outlives every request, so the observer and the route's
         // pattern are referred to, not copied.

@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -140,7 +142,9 @@ class Router {
     void admit(const Request& head, const Match& match,
                std::function<void(std::optional<Error>)> done) const;
 
-    void dispatch(Request request, Match match, Responder respond) const;
+    // Moves the request out only when a worker takes it; answered on the
+    // calling thread (a fast handler), it is left to the caller.
+    void dispatch(Request&& request, Match match, Responder respond) const;
     void dispatch(Request request, Responder respond) const;
 
     // Every registered route as "METHOD PATTERN" ("GET /api/v1/slides/{id}"),
@@ -165,9 +169,23 @@ class Router {
 
     static std::string pattern_text(const Route& route);
 
+    void insert(Route route);
+
+    // Heterogeneous lookup: a request's path is found without a copy.
+    struct PathHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+
     Runner run_;
     Observer observer_;
     std::vector<Route> routes_;
+    // Routes without parameters by pattern: their methods and places in routes_.
+    std::unordered_map<std::string, std::vector<std::pair<Method, std::size_t>>, PathHash,
+                       std::equal_to<>>
+        exact_;
 };
 
 }  // namespace signage::server::http

@@ -58,6 +58,9 @@ void set_security_headers(bhttp::header<false, Fields>& msg) {
     msg.set("Referrer-Policy", "no-referrer");
 }
 
+constexpr const char* kSecurityFields =
+    "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n";
+
 // The head of an answer whose body (if any) is in memory, as Beast's
 // serializer would write it for the same fields (apply_head below), into
 // `out`: the status line, the handler's fields, Server, the security
@@ -88,11 +91,14 @@ void format_head(std::string& out, unsigned version, int status, const Headers& 
         has_policy = has_policy || iequals(name, "Content-Security-Policy");
         field(name, value);
     }
-    field("Server", kServerName);
-    if (!has_policy) field("Content-Security-Policy", kPolicy);
-    field("X-Content-Type-Options", "nosniff");
-    field("X-Frame-Options", "DENY");
-    field("Referrer-Policy", "no-referrer");
+    // The fields every answer carries, written once.
+    static const std::string with_policy = [] {
+        return std::string("Server: ").append(kServerName) +
+               "\r\nContent-Security-Policy: " + std::string(kPolicy) + "\r\n" + kSecurityFields;
+    }();
+    static const std::string without_policy =
+        std::string("Server: ").append(kServerName) + "\r\n" + kSecurityFields;
+    out += has_policy ? without_policy : with_policy;
     if (content_length) field("Content-Length", std::to_string(*content_length));
     if (version == 10 && keep_alive) field("Connection", "keep-alive");
     if (version != 10 && !keep_alive) field("Connection", "close");
@@ -211,16 +217,21 @@ class Session : public std::enable_shared_from_this<Session>,
             return fail(make_error(ErrorCode::invalid, "malformed HTTP request: " + ec.message()));
         }
         auto& head = header_parser_->get();
-        Request req = request_from_header(head, remote_);
+        // Into the last request's memory: a connection's polls allocate
+        // nothing for their target and fields once the first is read.
+        Request& req = request_;
+        fill_request(head, remote_, req);
         const auto forwarded = req.header("x-forwarded-for");
-        req.client = forwarded.empty() ? peer_text_
-                                       : client_address(peer_, forwarded, guard_.trusted_proxies());
+        if (forwarded.empty()) {
+            req.client.assign(peer_text_);
+        } else {
+            req.client = client_address(peer_, forwarded, guard_.trusted_proxies());
+        }
         version_ = head.version();
         keep_alive_ = head.keep_alive();
         head_ = req.method == Method::head;
         method_text_ = req.method_text;
         target_ = req.target;
-        request_ = std::move(req);
         match_ = router_.match(request_.method, request_.path);
         plan_ = Router::body_plan(match_);
         if (header_parser_->is_done() || !plan_.gated) return on_admitted(std::nullopt);
@@ -363,8 +374,9 @@ class Session : public std::enable_shared_from_this<Session>,
         expires_never();  // a long-poll may take a minute; it costs only this socket
         router_.dispatch(std::move(request_), std::move(match_),
                          Responder(std::shared_ptr<ResponseSink>(shared_from_this())));
+        // A request answered on this thread is left here, its memory kept
+        // for the next; one handed to a worker was moved out.
         match_ = {};
-        request_ = Request{};
     }
 
     // Answers an unreadable or unacceptable request, then closes.
