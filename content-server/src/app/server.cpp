@@ -271,9 +271,11 @@ struct Server::Impl {
     // Outlives every session, and so the io_context, whose destruction ends
     // the sessions still open (each gives its connection slot back).
     std::unique_ptr<http::ConnectionGuard> guard;
+    // The other I/O threads' contexts: destroyed after `io`, whose listener
+    // may hold an accepted socket of theirs.
+    std::vector<std::unique_ptr<net::io_context>> more_io;
     // Declared first, destroyed last: everything below may hold its handlers.
     net::io_context io;
-    std::vector<std::unique_ptr<net::io_context>> more_io;  // the other I/O threads
     // Keeps the other contexts running while they have no connection.
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     Metrics metrics;
