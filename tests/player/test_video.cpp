@@ -383,14 +383,20 @@ std::vector<std::uint8_t> sdl_converted(const render::YuvPlanes& p, int w, int h
 }
 
 // convert_yuv420 of the same into rows of `pitch` bytes (the rest of each
-// row left as it was: 0xEE), and whether it converted.
+// row left as it was: 0xEE), and whether it converted; `aligned`: the
+// rows start on 32 bytes (where it writes past the caches).
 std::pair<bool, std::vector<std::uint8_t>> fast_converted(const render::YuvPlanes& p, int w, int h,
                                                           SDL_YUV_CONVERSION_MODE mode,
-                                                          Uint32 format, int pitch) {
-    std::vector<std::uint8_t> out(static_cast<std::size_t>(pitch) * static_cast<std::size_t>(h),
-                                  0xEE);
-    const bool done = render::convert_yuv420(p, w, h, mode, format, out.data(), pitch);
-    return {done, out};
+                                                          Uint32 format, int pitch,
+                                                          bool aligned = false) {
+    const std::size_t size = static_cast<std::size_t>(pitch) * static_cast<std::size_t>(h);
+    std::vector<std::uint8_t> block(size + 64, 0xEE);
+    const auto at = reinterpret_cast<std::uintptr_t>(block.data());
+    const std::size_t skip = (32 - at % 32) % 32 + (aligned ? 0 : 4);
+    const bool done = render::convert_yuv420(p, w, h, mode, format, block.data() + skip, pitch);
+    return {done,
+            std::vector<std::uint8_t>(block.begin() + static_cast<std::ptrdiff_t>(skip),
+                                      block.begin() + static_cast<std::ptrdiff_t>(skip + size))};
 }
 
 bool has_avx2() {
@@ -441,8 +447,11 @@ TEST_CASE("video: a film drawn straight onto the screen has SDL's colours, byte 
                     }
                     const render::YuvPlanes p{y.data(), u.data(), v.data(), ys, us, vs};
                     const auto want = sdl_converted(p, size.w, size.h, mode, format);
-                    const int pitch = size.w * 4 + 20;
-                    const auto [done, got] = fast_converted(p, size.w, size.h, mode, format, pitch);
+                    // Rows apart by more than their pixels: unaligned, and on 32 bytes.
+                    const bool aligned = (size.w + size.h) % 2 == 0;
+                    const int pitch = aligned ? (size.w * 4 + 32 + 31) / 32 * 32 : size.w * 4 + 20;
+                    const auto [done, got] =
+                        fast_converted(p, size.w, size.h, mode, format, pitch, aligned);
                     REQUIRE(done == fast);
                     if (!done) continue;
                     int differ = 0, spilled = 0;
@@ -477,7 +486,7 @@ TEST_CASE("video: a film drawn straight onto the screen has SDL's colours, byte 
                 std::fill(y.begin(), y.end(), static_cast<std::uint8_t>(luma));
                 const auto want = sdl_converted(p, w, h, mode, SDL_PIXELFORMAT_ARGB8888);
                 const auto [done, got] =
-                    fast_converted(p, w, h, mode, SDL_PIXELFORMAT_ARGB8888, w * 4);
+                    fast_converted(p, w, h, mode, SDL_PIXELFORMAT_ARGB8888, w * 4, luma % 2 == 0);
                 REQUIRE(done);
                 differ += got != want;
             }

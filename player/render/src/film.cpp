@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #include <immintrin.h>
 #define SIGNAGE_YUV_AVX2 1
 #endif
@@ -129,11 +129,23 @@ SIGNAGE_AVX2 __m256i channel(__m256i c_lo, __m256i c_hi, __m256i y_lo, __m256i y
                                _mm256_srai_epi16(_mm256_add_epi16(c_hi, y_hi), 6));
 }
 
+// 32 bytes of pixels out; `stream`: past the caches (to 32-byte aligned
+// memory): a frame is larger than the caches and nothing reads it back
+// soon, so its lines are neither read first nor let evict anything.
+SIGNAGE_AVX2 void put(__m256i* p, __m256i v, bool stream) {
+    if (stream) {
+        _mm256_stream_si256(p, v);
+    } else {
+        _mm256_storeu_si256(p, v);
+    }
+}
+
 // The SSE2 path's arithmetic on two rows (y0, y1 sharing chroma rows u, v)
 // of `w32` pixels (a multiple of 32), 32 at a time in 256-bit registers.
 SIGNAGE_AVX2 void convert_rows_avx2(const YuvCoefficients& k, int w32, const std::uint8_t* y0,
                                     const std::uint8_t* y1, const std::uint8_t* u,
-                                    const std::uint8_t* v, std::uint8_t* out0, std::uint8_t* out1) {
+                                    const std::uint8_t* v, std::uint8_t* out0, std::uint8_t* out1,
+                                    bool stream) {
     const __m256i minus128 = lanes(-128), y_shift = lanes(k.y_shift), y_factor = lanes(k.y_factor);
     const __m256i v_r = lanes(k.v_r), u_g = lanes(k.u_g), v_g = lanes(k.v_g), u_b = lanes(k.u_b);
     const __m256i opaque = _mm256_set1_epi8(static_cast<char>(0xFF));
@@ -162,10 +174,10 @@ SIGNAGE_AVX2 void convert_rows_avx2(const YuvCoefficients& k, int w32, const std
             const __m256i p1 = _mm256_unpackhi_epi16(bg_lo, ra_lo);  // 4-7 | 12-15
             const __m256i p2 = _mm256_unpacklo_epi16(bg_hi, ra_hi);  // 16-19 | 24-27
             const __m256i p3 = _mm256_unpackhi_epi16(bg_hi, ra_hi);  // 20-23 | 28-31
-            _mm256_storeu_si256(op, _mm256_permute2x128_si256(p0, p1, 0x20));
-            _mm256_storeu_si256(op + 1, _mm256_permute2x128_si256(p0, p1, 0x31));
-            _mm256_storeu_si256(op + 2, _mm256_permute2x128_si256(p2, p3, 0x20));
-            _mm256_storeu_si256(op + 3, _mm256_permute2x128_si256(p2, p3, 0x31));
+            put(op, _mm256_permute2x128_si256(p0, p1, 0x20), stream);
+            put(op + 1, _mm256_permute2x128_si256(p0, p1, 0x31), stream);
+            put(op + 2, _mm256_permute2x128_si256(p2, p3, 0x20), stream);
+            put(op + 3, _mm256_permute2x128_si256(p2, p3, 0x31), stream);
         }
     }
 }
@@ -188,6 +200,7 @@ bool convert_yuv420(const YuvPlanes& src, int w, int h, SDL_YUV_CONVERSION_MODE 
     // wide or more, the plain path for a last odd row and the columns
     // right of the last 32.
     const int w32 = w >= 32 ? w & ~31 : 0;
+    const bool stream = reinterpret_cast<std::uintptr_t>(out) % 32 == 0 && pitch % 32 == 0;
     if (w32 > 0) {
         int row = 0;
         for (; row + 1 < h; row += 2) {
@@ -196,8 +209,9 @@ bool convert_yuv420(const YuvPlanes& src, int w, int h, SDL_YUV_CONVERSION_MODE 
                               src.y + static_cast<std::ptrdiff_t>(row + 1) * src.y_stride,
                               src.u + c * src.u_stride, src.v + c * src.v_stride,
                               out + static_cast<std::ptrdiff_t>(row) * pitch,
-                              out + static_cast<std::ptrdiff_t>(row + 1) * pitch);
+                              out + static_cast<std::ptrdiff_t>(row + 1) * pitch, stream);
         }
+        if (stream) _mm_sfence();  // the streamed pixels before any later access
         if (row < h) {
             const std::ptrdiff_t c = row / 2;
             const YuvPlanes last{src.y + static_cast<std::ptrdiff_t>(row) * src.y_stride,
