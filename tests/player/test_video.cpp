@@ -358,6 +358,154 @@ TEST_CASE("video: a film shows its true colours, in its slide and straight on th
     }
 }
 
+namespace {
+
+// What SDL_ConvertPixels makes of a w x h I420 picture (planes with
+// strides, as a decoder leaves them) under `mode`, into `format`.
+std::vector<std::uint8_t> sdl_converted(const render::YuvPlanes& p, int w, int h,
+                                        SDL_YUV_CONVERSION_MODE mode, Uint32 format) {
+    // SDL reads IYUV in one block: Y, then U, then V, each row packed.
+    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    std::vector<std::uint8_t> iyuv;
+    for (int y = 0; y < h; ++y)
+        iyuv.insert(iyuv.end(), p.y + y * p.y_stride, p.y + y * p.y_stride + w);
+    for (int y = 0; y < ch; ++y)
+        iyuv.insert(iyuv.end(), p.u + y * p.u_stride, p.u + y * p.u_stride + cw);
+    for (int y = 0; y < ch; ++y)
+        iyuv.insert(iyuv.end(), p.v + y * p.v_stride, p.v + y * p.v_stride + cw);
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+    const SDL_YUV_CONVERSION_MODE before = SDL_GetYUVConversionMode();
+    SDL_SetYUVConversionMode(mode);
+    REQUIRE(SDL_ConvertPixels(w, h, SDL_PIXELFORMAT_IYUV, iyuv.data(), w, format, out.data(),
+                              w * 4) == 0);
+    SDL_SetYUVConversionMode(before);
+    return out;
+}
+
+// convert_yuv420 of the same into rows of `pitch` bytes (the rest of each
+// row left as it was: 0xEE), and whether it converted; `aligned`: the
+// rows start on 32 bytes (where it writes past the caches).
+std::pair<bool, std::vector<std::uint8_t>> fast_converted(const render::YuvPlanes& p, int w, int h,
+                                                          SDL_YUV_CONVERSION_MODE mode,
+                                                          Uint32 format, int pitch,
+                                                          bool aligned = false) {
+    const std::size_t size = static_cast<std::size_t>(pitch) * static_cast<std::size_t>(h);
+    std::vector<std::uint8_t> block(size + 64, 0xEE);
+    const auto at = reinterpret_cast<std::uintptr_t>(block.data());
+    const std::size_t skip = (32 - at % 32) % 32 + (aligned ? 0 : 4);
+    const bool done = render::convert_yuv420(p, w, h, mode, format, block.data() + skip, pitch);
+    return {done,
+            std::vector<std::uint8_t>(block.begin() + static_cast<std::ptrdiff_t>(skip),
+                                      block.begin() + static_cast<std::ptrdiff_t>(skip + size))};
+}
+
+bool has_avx2() {
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_cpu_supports("avx2") != 0;
+#else
+    return false;
+#endif
+}
+
+}  // namespace
+
+TEST_CASE("video: a film drawn straight onto the screen has SDL's colours, byte for byte",
+          "[player][video]") {
+    // The one-pass conversion a film shown alone is drawn with must give
+    // the very pixels SDL's converter gives (a preview, a crossfade, the
+    // slide's first frame): on pictures of odd sizes and strides, full of
+    // the extreme values where fixed-point arithmetic wraps, for each
+    // matrix, and over every Y, U and V there is.
+    const std::vector<std::pair<SDL_YUV_CONVERSION_MODE, const char*>> modes = {
+        {SDL_YUV_CONVERSION_JPEG, "JPEG"},
+        {SDL_YUV_CONVERSION_BT601, "BT.601"},
+        {SDL_YUV_CONVERSION_BT709, "BT.709"}};
+    const bool fast = has_avx2();
+    SECTION("pictures of many sizes, in the screen's two formats") {
+        std::uint32_t seed = 12345;
+        auto next = [&] {
+            seed = seed * 1664525u + 1013904223u;
+            const std::uint32_t r = seed >> 24;
+            // One byte in four at an extreme.
+            return static_cast<std::uint8_t>((r & 3) == 0 ? ((r & 4) ? 255 : 0) : (seed >> 8));
+        };
+        const std::vector<render::Size> sizes = {{1, 1},      {2, 3},    {31, 7},  {32, 2},
+                                                 {33, 3},     {64, 5},   {95, 64}, {160, 90},
+                                                 {1000, 563}, {1920, 64}};
+        for (const auto& [mode, name] : modes) {
+            for (const Uint32 format : {SDL_PIXELFORMAT_ARGB8888, SDL_PIXELFORMAT_XRGB8888}) {
+                for (const render::Size size : sizes) {
+                    INFO(name << " " << SDL_GetPixelFormatName(format) << " " << size.w << "x"
+                              << size.h);
+                    const int cw = (size.w + 1) / 2, ch = (size.h + 1) / 2;
+                    const int ys = size.w + 13, us = cw + 7, vs = cw + 3;  // padded rows
+                    std::vector<std::uint8_t> y(static_cast<std::size_t>(ys * size.h));
+                    std::vector<std::uint8_t> u(static_cast<std::size_t>(us * ch));
+                    std::vector<std::uint8_t> v(static_cast<std::size_t>(vs * ch));
+                    for (auto* plane : {&y, &u, &v}) {
+                        for (auto& b : *plane) b = next();
+                    }
+                    const render::YuvPlanes p{y.data(), u.data(), v.data(), ys, us, vs};
+                    const auto want = sdl_converted(p, size.w, size.h, mode, format);
+                    // Rows apart by more than their pixels: unaligned, and on 32 bytes.
+                    const bool aligned = (size.w + size.h) % 2 == 0;
+                    const int pitch = aligned ? (size.w * 4 + 32 + 31) / 32 * 32 : size.w * 4 + 20;
+                    const auto [done, got] =
+                        fast_converted(p, size.w, size.h, mode, format, pitch, aligned);
+                    REQUIRE(done == fast);
+                    if (!done) continue;
+                    int differ = 0, spilled = 0;
+                    for (int row = 0; row < size.h; ++row) {
+                        const std::uint8_t* g = got.data() + row * pitch;
+                        differ += std::memcmp(g, want.data() + row * size.w * 4,
+                                              static_cast<std::size_t>(size.w) * 4) != 0;
+                        for (int x = size.w * 4; x < pitch; ++x) spilled += g[x] != 0xEE;
+                    }
+                    CHECK(differ == 0);
+                    CHECK(spilled == 0);
+                }
+            }
+        }
+    }
+    SECTION("every Y, U and V") {
+        if (!fast) return;
+        // 512 x 512: each chroma row is one U, each chroma column one V,
+        // the whole picture one Y; 256 pictures.
+        const int w = 512, h = 512, c = 256;
+        std::vector<std::uint8_t> y(static_cast<std::size_t>(w * h)), u(c * c), v(c * c);
+        for (int row = 0; row < c; ++row) {
+            for (int col = 0; col < c; ++col) {
+                u[static_cast<std::size_t>(row * c + col)] = static_cast<std::uint8_t>(row);
+                v[static_cast<std::size_t>(row * c + col)] = static_cast<std::uint8_t>(col);
+            }
+        }
+        const render::YuvPlanes p{y.data(), u.data(), v.data(), w, c, c};
+        for (const auto& [mode, name] : modes) {
+            int differ = 0;
+            for (int luma = 0; luma < 256; ++luma) {
+                std::fill(y.begin(), y.end(), static_cast<std::uint8_t>(luma));
+                const auto want = sdl_converted(p, w, h, mode, SDL_PIXELFORMAT_ARGB8888);
+                const auto [done, got] =
+                    fast_converted(p, w, h, mode, SDL_PIXELFORMAT_ARGB8888, w * 4, luma % 2 == 0);
+                REQUIRE(done);
+                differ += got != want;
+            }
+            INFO(name);
+            CHECK(differ == 0);
+        }
+    }
+    SECTION("what it does not convert, it leaves to SDL") {
+        std::vector<std::uint8_t> y(64 * 2, 128), uv(32, 128);
+        const render::YuvPlanes p{y.data(), uv.data(), uv.data(), 64, 32, 32};
+        CHECK_FALSE(
+            fast_converted(p, 64, 2, SDL_YUV_CONVERSION_BT709, SDL_PIXELFORMAT_ABGR8888, 256)
+                .first);
+        CHECK_FALSE(
+            fast_converted(p, 64, 2, SDL_YUV_CONVERSION_AUTOMATIC, SDL_PIXELFORMAT_ARGB8888, 256)
+                .first);
+    }
+}
+
 TEST_CASE(
     "video: a film's slide shown alone keeps its caption band and QR card around and over "
     "the moving picture",

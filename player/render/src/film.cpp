@@ -3,6 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define SIGNAGE_YUV_AVX2 1
+#endif
 
 #include <libyuv.h>
 #include <spdlog/spdlog.h>
@@ -18,8 +24,16 @@ namespace {
 // How soon to look again when the decoder has nothing queued yet.
 constexpr std::chrono::milliseconds kDecoderBehind{5};
 // Rows of a film's frame copied and converted at a time when it is drawn
-// straight onto the screen: about 180 KB at 1920 wide, in the cache (even).
+// straight onto the screen by SDL's converter: about 180 KB at 1920 wide, in
+// the cache (even).
 constexpr int kBandRows = 64;
+
+// The YUV conversion a film's stream asks for.
+SDL_YUV_CONVERSION_MODE yuv_mode_of(const VideoInfo& info) {
+    return info.full_range                      ? SDL_YUV_CONVERSION_JPEG
+           : info.matrix == ColourMatrix::bt709 ? SDL_YUV_CONVERSION_BT709
+                                                : SDL_YUV_CONVERSION_BT601;
+}
 
 // SDL's YUV conversion for one film: SDL keeps one mode for the process
 // (BT.601 unless told), used when a YUV texture is made (GPU) or filled
@@ -27,9 +41,7 @@ constexpr int kBandRows = 64;
 class YuvMode {
   public:
     explicit YuvMode(const VideoInfo& info) : before_(SDL_GetYUVConversionMode()) {
-        SDL_SetYUVConversionMode(info.full_range                      ? SDL_YUV_CONVERSION_JPEG
-                                 : info.matrix == ColourMatrix::bt709 ? SDL_YUV_CONVERSION_BT709
-                                                                      : SDL_YUV_CONVERSION_BT601);
+        SDL_SetYUVConversionMode(yuv_mode_of(info));
     }
     ~YuvMode() { SDL_SetYUVConversionMode(before_); }
     YuvMode(const YuvMode&) = delete;
@@ -40,6 +52,188 @@ class YuvMode {
 };
 
 }  // namespace
+
+// ------------------------------------------------------------ YUV to RGB
+
+namespace {
+
+// SDL 2's YUV to RGB (src/video/yuv2rgb, as in 2.26; test_video holds it to
+// the SDL this is linked with), per matrix: fixed point with six
+// bits of fraction, R = ((Y - y_shift) * y_factor + (V - 128) * v_r) >> 6,
+// G with u_g and v_g, B with u_b, clamped to 0..255; alpha opaque. Its
+// SSE2 path (pairs of rows, 32 columns at a time) works in 16-bit lanes
+// that wrap; its plain path (the columns right of the last 32, a last odd
+// row) in ints, clamped by a 9-bit table that wraps. The two differ only
+// where the sums leave 16 bits (Y and U or V outside video range),
+// and both are kept here, each where SDL uses it, so that every byte is
+// the one SDL would write.
+struct YuvCoefficients {
+    int y_shift, y_factor, v_r, u_g, v_g, u_b;
+};
+constexpr YuvCoefficients kYuvJpeg{0, 64, 90, -22, -46, 113};
+constexpr YuvCoefficients kYuvBt601{16, 75, 102, -25, -52, 129};
+constexpr YuvCoefficients kYuvBt709{16, 75, 115, -14, -34, 135};
+
+// The plain path's clamp: (v >> 6) into 0..255 through a table of 512
+// entries indexed with wrap-around.
+std::uint32_t clamp_plain(int v) {
+    const int i = ((v + 128 * 64) >> 6) & 511;
+    return i < 128 ? 0u : i >= 384 ? 255u : static_cast<std::uint32_t>(i - 128);
+}
+
+// The plain path over `w` x `h` pixels from the planes' origin (an even
+// row and column of the picture).
+void convert_plain(const YuvCoefficients& k, const YuvPlanes& src, int w, int h, std::uint8_t* out,
+                   int pitch) {
+    for (int row = 0; row < h; ++row) {
+        const std::uint8_t* y = src.y + static_cast<std::ptrdiff_t>(row) * src.y_stride;
+        const std::uint8_t* u = src.u + static_cast<std::ptrdiff_t>(row / 2) * src.u_stride;
+        const std::uint8_t* v = src.v + static_cast<std::ptrdiff_t>(row / 2) * src.v_stride;
+        std::uint8_t* o = out + static_cast<std::ptrdiff_t>(row) * pitch;
+        for (int x = 0; x < w; ++x) {
+            const int cu = u[x / 2] - 128, cv = v[x / 2] - 128;
+            const int yy = (y[x] - k.y_shift) * k.y_factor;
+            const std::uint32_t px = 0xFF000000u | clamp_plain(yy + cv * k.v_r) << 16 |
+                                     clamp_plain(yy + cu * k.u_g + cv * k.v_g) << 8 |
+                                     clamp_plain(yy + cu * k.u_b);
+            std::memcpy(o + static_cast<std::ptrdiff_t>(x) * 4, &px, 4);
+        }
+    }
+}
+
+#if defined(SIGNAGE_YUV_AVX2)
+#define SIGNAGE_AVX2 __attribute__((target("avx2")))
+
+// 16 bytes widened to 16-bit lanes.
+SIGNAGE_AVX2 __m256i widen(const std::uint8_t* p) {
+    return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+SIGNAGE_AVX2 __m256i lanes(int x) {
+    return _mm256_set1_epi16(static_cast<short>(x));
+}
+
+// A chroma term of 16 columns (one a lane) for the 32 pixels they cover:
+// columns 0-15 (lo) and 16-31 (hi), every lane twice. The 64-bit quarters
+// go in the order 0, 2, 1, 3 so that the in-lane unpacks give them in order.
+SIGNAGE_AVX2 void spread(__m256i c, __m256i& lo, __m256i& hi) {
+    c = _mm256_permute4x64_epi64(c, 0xD8);
+    lo = _mm256_unpacklo_epi16(c, c);
+    hi = _mm256_unpackhi_epi16(c, c);
+}
+
+// One channel of 32 pixels: (chroma + luma) >> 6, saturated to bytes, in
+// the order of columns 0-7, 16-23 | 8-15, 24-31.
+SIGNAGE_AVX2 __m256i channel(__m256i c_lo, __m256i c_hi, __m256i y_lo, __m256i y_hi) {
+    return _mm256_packus_epi16(_mm256_srai_epi16(_mm256_add_epi16(c_lo, y_lo), 6),
+                               _mm256_srai_epi16(_mm256_add_epi16(c_hi, y_hi), 6));
+}
+
+// 32 bytes of pixels out; `stream`: past the caches (to 32-byte aligned
+// memory): a frame is larger than the caches and nothing reads it back
+// soon, so its lines are neither read first nor let evict anything.
+SIGNAGE_AVX2 void put(__m256i* p, __m256i v, bool stream) {
+    if (stream) {
+        _mm256_stream_si256(p, v);
+    } else {
+        _mm256_storeu_si256(p, v);
+    }
+}
+
+// The SSE2 path's arithmetic on two rows (y0, y1 sharing chroma rows u, v)
+// of `w32` pixels (a multiple of 32), 32 at a time in 256-bit registers.
+SIGNAGE_AVX2 void convert_rows_avx2(const YuvCoefficients& k, int w32, const std::uint8_t* y0,
+                                    const std::uint8_t* y1, const std::uint8_t* u,
+                                    const std::uint8_t* v, std::uint8_t* out0, std::uint8_t* out1,
+                                    bool stream) {
+    const __m256i minus128 = lanes(-128), y_shift = lanes(k.y_shift), y_factor = lanes(k.y_factor);
+    const __m256i v_r = lanes(k.v_r), u_g = lanes(k.u_g), v_g = lanes(k.v_g), u_b = lanes(k.u_b);
+    const __m256i opaque = _mm256_set1_epi8(static_cast<char>(0xFF));
+    for (int x = 0; x < w32; x += 32) {
+        const __m256i cu = _mm256_add_epi16(widen(u + x / 2), minus128);
+        const __m256i cv = _mm256_add_epi16(widen(v + x / 2), minus128);
+        __m256i r_lo, r_hi, g_lo, g_hi, b_lo, b_hi;
+        spread(_mm256_mullo_epi16(cv, v_r), r_lo, r_hi);
+        spread(_mm256_add_epi16(_mm256_mullo_epi16(cu, u_g), _mm256_mullo_epi16(cv, v_g)), g_lo,
+               g_hi);
+        spread(_mm256_mullo_epi16(cu, u_b), b_lo, b_hi);
+        for (int row = 0; row < 2; ++row) {
+            const std::uint8_t* yp = (row == 0 ? y0 : y1) + x;
+            auto* op = reinterpret_cast<__m256i*>((row == 0 ? out0 : out1) + x * 4);
+            const __m256i y_lo = _mm256_mullo_epi16(_mm256_sub_epi16(widen(yp), y_shift), y_factor);
+            const __m256i y_hi =
+                _mm256_mullo_epi16(_mm256_sub_epi16(widen(yp + 16), y_shift), y_factor);
+            const __m256i r = channel(r_lo, r_hi, y_lo, y_hi);
+            const __m256i g = channel(g_lo, g_hi, y_lo, y_hi);
+            const __m256i b = channel(b_lo, b_hi, y_lo, y_hi);
+            // B, G, R, A in memory (ARGB8888 read as 32-bit words).
+            const __m256i bg_lo = _mm256_unpacklo_epi8(b, g), bg_hi = _mm256_unpackhi_epi8(b, g);
+            const __m256i ra_lo = _mm256_unpacklo_epi8(r, opaque);
+            const __m256i ra_hi = _mm256_unpackhi_epi8(r, opaque);
+            const __m256i p0 = _mm256_unpacklo_epi16(bg_lo, ra_lo);  // 0-3 | 8-11
+            const __m256i p1 = _mm256_unpackhi_epi16(bg_lo, ra_lo);  // 4-7 | 12-15
+            const __m256i p2 = _mm256_unpacklo_epi16(bg_hi, ra_hi);  // 16-19 | 24-27
+            const __m256i p3 = _mm256_unpackhi_epi16(bg_hi, ra_hi);  // 20-23 | 28-31
+            put(op, _mm256_permute2x128_si256(p0, p1, 0x20), stream);
+            put(op + 1, _mm256_permute2x128_si256(p0, p1, 0x31), stream);
+            put(op + 2, _mm256_permute2x128_si256(p2, p3, 0x20), stream);
+            put(op + 3, _mm256_permute2x128_si256(p2, p3, 0x31), stream);
+        }
+    }
+}
+#endif
+
+}  // namespace
+
+bool convert_yuv420(const YuvPlanes& src, int w, int h, SDL_YUV_CONVERSION_MODE mode, Uint32 format,
+                    std::uint8_t* out, int pitch) {
+#if defined(SIGNAGE_YUV_AVX2)
+    static const bool avx2 = __builtin_cpu_supports("avx2") != 0;
+    if (!avx2 || w <= 0 || h <= 0) return false;
+    if (format != SDL_PIXELFORMAT_ARGB8888 && format != SDL_PIXELFORMAT_XRGB8888) return false;
+    const YuvCoefficients* k = mode == SDL_YUV_CONVERSION_JPEG    ? &kYuvJpeg
+                               : mode == SDL_YUV_CONVERSION_BT601 ? &kYuvBt601
+                               : mode == SDL_YUV_CONVERSION_BT709 ? &kYuvBt709
+                                                                  : nullptr;
+    if (k == nullptr) return false;
+    // As SDL: pairs of rows 32 columns at a time when the picture is 32
+    // wide or more, the plain path for a last odd row and the columns
+    // right of the last 32.
+    const int w32 = w >= 32 ? w & ~31 : 0;
+    const bool stream = reinterpret_cast<std::uintptr_t>(out) % 32 == 0 && pitch % 32 == 0;
+    if (w32 > 0) {
+        int row = 0;
+        for (; row + 1 < h; row += 2) {
+            const std::ptrdiff_t c = row / 2;
+            convert_rows_avx2(*k, w32, src.y + static_cast<std::ptrdiff_t>(row) * src.y_stride,
+                              src.y + static_cast<std::ptrdiff_t>(row + 1) * src.y_stride,
+                              src.u + c * src.u_stride, src.v + c * src.v_stride,
+                              out + static_cast<std::ptrdiff_t>(row) * pitch,
+                              out + static_cast<std::ptrdiff_t>(row + 1) * pitch, stream);
+        }
+        if (stream) _mm_sfence();  // the streamed pixels before any later access
+        if (row < h) {
+            const std::ptrdiff_t c = row / 2;
+            const YuvPlanes last{src.y + static_cast<std::ptrdiff_t>(row) * src.y_stride,
+                                 src.u + c * src.u_stride,
+                                 src.v + c * src.v_stride,
+                                 src.y_stride,
+                                 src.u_stride,
+                                 src.v_stride};
+            convert_plain(*k, last, w32, 1, out + static_cast<std::ptrdiff_t>(row) * pitch, pitch);
+        }
+    }
+    if (w32 < w) {
+        const YuvPlanes right{src.y + w32,  src.u + w32 / 2, src.v + w32 / 2,
+                              src.y_stride, src.u_stride,    src.v_stride};
+        convert_plain(*k, right, w - w32, h, out + static_cast<std::ptrdiff_t>(w32) * 4, pitch);
+    }
+    return true;
+#else
+    (void)src, (void)w, (void)h, (void)mode, (void)format, (void)out, (void)pitch;
+    return false;
+#endif
+}
 
 Film::Film(SDL_Renderer* renderer, std::unique_ptr<VideoDecoder> decoder, SDL_Rect src,
            SDL_Rect dst)
@@ -110,10 +304,9 @@ bool Film::convert_into(SDL_Surface* surface, const SDL_Rect& box) {
     const std::uint8_t* v =
         f->data[2] + static_cast<std::ptrdiff_t>(src_.y / 2) * f->linesize[2] + src_.x / 2;
     const bool scaled = src_.w != box.w || src_.h != box.h;
-    // The picture in the box as I420 blocks (the layout SDL's converter
-    // reads): a scaled picture (bilinear) as one, kept while the frame is
-    // on screen; a cropped one a band of rows at a time, each converted
-    // while the cache still holds it.
+    // A scaled picture (bilinear) is made as I420 blocks (the layout SDL's
+    // converter reads), kept while the frame is on screen; a cropped one is
+    // read where it is in the frame.
     if (scaled && (planes_number_ != shown_->number || planes_w_ != box.w || planes_h_ != box.h)) {
         planes_number_ = -1;
         const int cw = (box.w + 1) / 2, ch = (box.h + 1) / 2;
@@ -139,19 +332,35 @@ bool Film::convert_into(SDL_Surface* surface, const SDL_Rect& box) {
     auto* out = static_cast<std::uint8_t*>(surface->pixels) +
                 static_cast<std::ptrdiff_t>(box.y) * surface->pitch + box.x * 4;
     // SDL's own conversion, as in the film's YUV texture: the film looks
-    // the same as in its slide, a preview or a crossfade.
+    // the same as in its slide, a preview or a crossfade. In one pass from
+    // where the picture is when convert_yuv420 can; else through SDL's
+    // converter, which reads I420 in one block.
     const Uint32 format = surface->format->format;
-    int converted = 0;
-    {
-        YuvMode mode(decoder_->info());
+    const SDL_YUV_CONVERSION_MODE mode = yuv_mode_of(decoder_->info());
+    const int cw = (box.w + 1) / 2;
+    const YuvPlanes picture =
+        scaled ? YuvPlanes{planes_.data(),
+                           planes_.data() + static_cast<std::ptrdiff_t>(box.w) * box.h,
+                           planes_.data() + static_cast<std::ptrdiff_t>(box.w) * box.h +
+                               static_cast<std::ptrdiff_t>(cw) * ((box.h + 1) / 2),
+                           box.w,
+                           cw,
+                           cw}
+               : YuvPlanes{y, u, v, f->linesize[0], f->linesize[1], f->linesize[2]};
+    int converted =
+        convert_yuv420(picture, box.w, box.h, mode, format, out, surface->pitch) ? 0 : -1;
+    if (converted != 0) {
+        YuvMode sdl_mode(decoder_->info());
         if (scaled) {
             converted = SDL_ConvertPixels(box.w, box.h, SDL_PIXELFORMAT_IYUV, planes_.data(), box.w,
                                           format, out, surface->pitch);
         } else {
-            // Bands of an even number of rows: each starts on a row of chroma.
-            const int cw = (box.w + 1) / 2;
+            // The crop copied a band of rows at a time, each converted while
+            // the cache holds it; an even number of rows, so that each band
+            // starts on a row of chroma.
             planes_number_ = -1;
             planes_.resize(static_cast<std::size_t>(box.w + cw) * kBandRows);
+            converted = 0;
             for (int row = 0; row < box.h && converted == 0; row += kBandRows) {
                 const int h = std::min(kBandRows, box.h - row);
                 std::uint8_t* py = planes_.data();

@@ -463,6 +463,7 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     d->has_sound_ = d->impl_->audio != nullptr;
     if (d->has_sound_) d->sound_ = options.sound;
     d->capacity_ = std::max<std::size_t>(2, options.queue);
+    d->refill_at_ = std::min(options.refill_at, d->capacity_ - 1);
     d->thread_ = std::thread([p = d.get()] { p->run(); });
     return d;
 }
@@ -582,7 +583,13 @@ void VideoDecoder::run() {
         }
         if (!out->frame) return FrameHandOff::stop;
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || queue_.size() < capacity_; });
+        if (queue_.size() >= capacity_) {
+            // Full: the next burst begins once the queue is down to refill_at_.
+            refilling_ = false;
+            cv_.notify_all();  // for wait_decoded()
+            cv_.wait(lock, [&] { return stop_ || queue_.size() <= refill_at_; });
+            refilling_ = true;
+        }
         if (stop_) return FrameHandOff::stop;
         if (pts != AV_NOPTS_VALUE) m.last_pts = std::max(m.last_pts.value_or(pts), pts);
         out->number = m.next_number++;
@@ -915,12 +922,14 @@ Status VideoDecoder::wait_first(std::chrono::milliseconds timeout) {
 bool VideoDecoder::wait_decoded(double t, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, [&] {
-        return at_end_ || queue_.size() >= capacity_ || (decoded_until_ >= t && !queue_.empty());
+        return at_end_ || (!refilling_ && queue_.size() > refill_at_) ||
+               (decoded_until_ >= t && !queue_.empty());
     });
 }
 
 std::unique_ptr<VideoFrame> VideoDecoder::take(double t) {
     std::unique_ptr<VideoFrame> out;
+    bool wake = false;
     {
         std::lock_guard lock(mu_);
         while (!queue_.empty() && queue_.front()->t <= t) {
@@ -929,21 +938,25 @@ std::unique_ptr<VideoFrame> VideoDecoder::take(double t) {
             queue_.pop_front();
         }
         if (out) ++stats_.presented;
+        // Decoding waits for this (and only this) to begin its next burst.
+        wake = out != nullptr && queue_.size() <= refill_at_;
     }
-    if (out) cv_.notify_all();
+    if (wake) cv_.notify_all();
     return out;
 }
 
 std::unique_ptr<VideoFrame> VideoDecoder::take_first() {
     std::unique_ptr<VideoFrame> out;
+    bool wake = false;
     {
         std::lock_guard lock(mu_);
         if (queue_.empty()) return nullptr;
         out = std::move(queue_.front());
         queue_.pop_front();
         ++stats_.presented;
+        wake = queue_.size() <= refill_at_;
     }
-    cv_.notify_all();
+    if (wake) cv_.notify_all();
     return out;
 }
 

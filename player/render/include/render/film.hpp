@@ -7,7 +7,8 @@
 // slide's texture (paint_into()) while the slide is part of a crossfade.
 // On the software renderer a frame drawn straight onto the screen is
 // cropped or scaled (libyuv) and converted from YUV into the screen's own
-// pixels by SDL's converter, as SDL would in a texture; otherwise it goes
+// pixels with SDL's arithmetic, as SDL would in a texture (convert_yuv420,
+// or SDL's converter where that has no fast way); otherwise it goes
 // through a streaming YUV texture (the GPU, or SDL's own converter, turns
 // it into RGB). Frames are paced by their presentation times against the
 // steady clock from the moment the slide is shown: a frame whose time has
@@ -31,6 +32,25 @@
 #include "render/video.hpp"
 
 namespace signage::render {
+
+// A picture in planar YUV 4:2:0 (I420): its three planes and the bytes
+// from one row of each to the next. Rows y and y + 1 share chroma row y / 2.
+struct YuvPlanes {
+    const std::uint8_t* y = nullptr;
+    const std::uint8_t* u = nullptr;
+    const std::uint8_t* v = nullptr;
+    int y_stride = 0, u_stride = 0, v_stride = 0;
+};
+
+// Converts the `w` x `h` picture `src` into 32-bit pixels of `format` at
+// `out` (`pitch` bytes a row) exactly as SDL_ConvertPixels converts the same
+// picture as IYUV under `mode` (SDL 2's fixed-point arithmetic, byte for
+// byte), reading the planes where they are, in one pass. Returns false,
+// having written nothing, where it has no fast way: a CPU without AVX2, a
+// `format` other than ARGB8888 or XRGB8888, or the automatic mode. Any
+// thread.
+bool convert_yuv420(const YuvPlanes& src, int w, int h, SDL_YUV_CONVERSION_MODE mode, Uint32 format,
+                    std::uint8_t* out, int pitch);
 
 class Film {
   public:

@@ -7,10 +7,11 @@
 // goes on counting (its second pass starts at its duration), so the one who
 // presents it needs only one clock. The render thread take()s the newest
 // frame due at the time it draws; frames it passed over count as dropped.
-// The queue holds a fraction of a second, so memory stays flat whatever the
-// film's length. A film with sound (Options::sound) has it decoded on the
-// same thread, resampled to 48 kHz stereo; while the picture queue is full,
-// the film's next pictures wait as packets so the sound never runs dry.
+// The queue holds a fraction of a second (refilled in bursts: see
+// Options::queue), so memory stays flat whatever the film's length. A film
+// with sound (Options::sound) has it decoded on the same thread, resampled
+// to 48 kHz stereo; while the picture queue is full, the film's next
+// pictures wait as packets so the sound never runs dry.
 //
 // Threading: open() and the destructor on any one thread; take(),
 // next_time(), finished(), error() and stats() from the presenting thread
@@ -112,7 +113,15 @@ class VideoDecoder {
     struct Options {
         bool loop = false;      // start again at the end, for ever
         double start_at_s = 0;  // the first frame is the one showing at this time (posters)
-        std::size_t queue = 6;  // frames decoded ahead
+        // Frames decoded ahead, at most (a 1080p frame is 3 MB). A silent
+        // film is decoded in bursts: once the queue is full, decoding waits
+        // until the presenting thread has taken it down to `refill_at`
+        // frames, then decodes until it is full again. A few runs of
+        // several frames a second cost less CPU than a short run for each
+        // frame (a thread that wakes finds its caches cold), and the frames
+        // left at `refill_at` cover the start of the next run.
+        std::size_t queue = 12;
+        std::size_t refill_at = 6;
         // libavcodec's threads, at most: software decoding starts on one and
         // measures the CPU time of its first packets; frame threads take over
         // (from the key frame before what one thread queued) only when one
@@ -208,7 +217,9 @@ class VideoDecoder {
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::deque<std::unique_ptr<VideoFrame>> queue_;
-    std::size_t capacity_ = 6;
+    std::size_t capacity_ = 12;
+    std::size_t refill_at_ = 6;
+    bool refilling_ = true;  // false while decoding waits for the queue to drain to refill_at_
     bool stop_ = false;
     bool at_end_ = false;  // no more frames will come
     double decoded_until_ = -1;
