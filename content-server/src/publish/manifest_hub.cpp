@@ -103,18 +103,25 @@ struct ManifestHub::Impl {
 
     // Takes one waiter out of every index; the caller answers it.
     Waiter take(std::uint64_t id) {
-        auto it = waiters.find(id);
+        std::lock_guard lock(mutex);
+        Waiter w = take_locked(waiters.find(id));
+        forget(by_group, w.group, id);
+        return w;
+    }
+
+    // Takes the waiter at `it` out of every index but `by_group`, which the
+    // caller sees to; the caller holds `mutex`.
+    Waiter take_locked(std::unordered_map<std::uint64_t, Waiter>::iterator it) {
+        const std::uint64_t id = it->first;
         Waiter w = std::move(it->second);
         waiters.erase(it);
         deadlines.erase({w.deadline, id});
-        forget(by_group, w.group, id);
         forget(by_screen, w.screen_id, id);
-        count.fetch_sub(1, std::memory_order_relaxed);
-        std::lock_guard lock(mutex);
         if (auto ws = waiting_screens.find(w.screen_id);
             ws != waiting_screens.end() && --ws->second == 0) {
             waiting_screens.erase(ws);
         }
+        count.fetch_sub(1, std::memory_order_relaxed);
         return w;
     }
 
@@ -137,18 +144,9 @@ struct ManifestHub::Impl {
                     ++id_it;
                     continue;
                 }
-                Waiter w = std::move(it->second);
-                waiters.erase(it);
-                deadlines.erase({w.deadline, id});
-                forget(by_screen, w.screen_id, id);
-                if (auto ws = waiting_screens.find(w.screen_id);
-                    ws != waiting_screens.end() && --ws->second == 0) {
-                    waiting_screens.erase(ws);
-                }
+                woken.push_back(take_locked(it));
                 id_it = g->second.erase(id_it);
-                woken.push_back(std::move(w));
             }
-            count.fetch_sub(woken.size(), std::memory_order_relaxed);
         }
         if (g->second.empty()) by_group.erase(g);
         arm_expiry();
