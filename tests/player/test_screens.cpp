@@ -256,6 +256,29 @@ struct Offscreen {
     SlideRenderer renderer;
 };
 
+// A 1920x1080 screen with a ticker in its place, started at t0.
+struct TickerScreen {
+    explicit TickerScreen(const std::vector<std::string>& texts) {
+        REQUIRE(layout.has_ticker());
+        ticker.set_texts(texts, t0);
+        REQUIRE(ticker.set_rect(layout.ticker, layout.scale).ok());
+    }
+    // The screen with only the ticker drawn, scrolled `offset` px, on black.
+    SurfacePtr frame(double offset) {
+        SDL_SetRenderDrawColor(screen.d.renderer(), 0, 0, 0, 255);
+        SDL_RenderClear(screen.d.renderer());
+        REQUIRE(ticker.draw_at(offset).ok());
+        screen.d.present();
+        auto f = screen.d.read_frame();
+        REQUIRE(f.ok());
+        return std::move(*f);
+    }
+    Offscreen screen{Size{1920, 1080}};
+    ScreenLayout layout = layout_screen(Size{1920, 1080}, true, true);
+    Ticker ticker{screen.d.renderer(), screen.fonts};
+    Ticker::Clock::time_point t0 = Ticker::Clock::time_point{} + std::chrono::hours{1};
+};
+
 // The full screen: header (fixed settings and time), main zone, ticker.
 ScreenShot render_screen(const protocol::Slide& slide, Size size) {
     Offscreen screen(size);
@@ -833,28 +856,14 @@ TEST_CASE("player screens: QR codes decode to their text on any slide type",
 TEST_CASE("player screens: the ticker scrolls at its speed, seamlessly, from textures",
           "[player][screens][ticker]") {
     SdlOnce sdl;
-    const Size size{1920, 1080};
-    auto display = make_offscreen_display(size);
-    REQUIRE(display.ok());
-    Display& d = **display;
-    FontCache fonts(FontSet::defaults());
-    const ScreenLayout layout = layout_screen(size, true, true);
-    REQUIRE(layout.has_ticker());
-    Ticker ticker(d.renderer(), fonts);
-    const auto t0 = Ticker::Clock::time_point{} + std::chrono::hours{1};
-    ticker.set_texts({"文明城市 你我共建", "垃圾分类 从我做起"}, t0);
-    REQUIRE(ticker.set_rect(layout.ticker, layout.scale).ok());
+    TickerScreen screen({"文明城市 你我共建", "垃圾分类 从我做起"});
+    Ticker& ticker = screen.ticker;
+    const ScreenLayout& layout = screen.layout;
+    const auto t0 = screen.t0;
     CHECK(ticker.speed() == Approx(150.0));
     CHECK(ticker.warnings().empty());
-
     const auto frame_at = [&](Ticker::Clock::time_point t) {
-        SDL_SetRenderDrawColor(d.renderer(), 0, 0, 0, 255);
-        SDL_RenderClear(d.renderer());
-        REQUIRE(ticker.draw(t).ok());
-        d.present();
-        auto f = d.read_frame();
-        REQUIRE(f.ok());
-        return std::move(*f);
+        return screen.frame(ticker.offset_at(t));
     };
     const SurfacePtr a = frame_at(t0 + std::chrono::seconds{1});
     const SurfacePtr b = frame_at(t0 + std::chrono::seconds{2});
@@ -886,6 +895,54 @@ TEST_CASE("player screens: the ticker scrolls at its speed, seamlessly, from tex
         std::chrono::duration_cast<Ticker::Clock::duration>(std::chrono::duration<double>(cycle_s));
     const SurfacePtr c = frame_at(later);
     CHECK(differing_fraction(*a, *c, 40) < 0.002);
+}
+
+TEST_CASE(
+    "player screens: the ticker drawn from tiles is the strip painted directly, and a "
+    "long one holds a screen's width of tiles",
+    "[player][screens][ticker]") {
+    SdlOnce sdl;
+    // Six notices: a loop several tiles long.
+    TickerScreen screen({"请市民朋友们文明出行，礼让斑马线，共建文明城市。",
+                         "垃圾分类从我做起，厨余垃圾请投放到绿色桶内。",
+                         "本周六上午九点，社区服务中心举办志愿服务活动，欢迎参加。",
+                         "疫苗接种点：社区卫生服务站，周一至周五8:00-17:00。",
+                         "节约用水，人人有责；随手关灯，从我做起。",
+                         "遇到困难请拨打12345市民服务热线。"});
+    Ticker& ticker = screen.ticker;
+    REQUIRE(ticker.uses_tiles());
+    const double cycle = ticker.cycle_width();
+    const int per_loop = static_cast<int>(std::ceil(cycle / Ticker::kTileWidth));
+    REQUIRE(per_loop >= 4);
+    // At most a tile more than the text area is wide.
+    const auto most_shown = static_cast<std::size_t>(std::ceil(
+                                static_cast<double>(ticker.text_clip().w) / Ticker::kTileWidth)) +
+                            1;
+
+    const auto frame_at = [&](double offset) { return screen.frame(offset); };
+    // Offsets across one whole loop and into the next, sub-pixel ones too.
+    std::vector<double> offsets;
+    for (double o = 0; o < cycle + 700; o += 97.25) offsets.push_back(o);
+    std::vector<SurfacePtr> tiled;
+    for (double o : offsets) {
+        tiled.push_back(frame_at(o));
+        CHECK(ticker.tiles_held() <= most_shown);
+    }
+    // Each part of the loop was painted once while it scrolled past, the
+    // first ones again when the loop came round, and the last one at the
+    // start too (the end of the loop before shows in the gap before the
+    // first text).
+    CHECK(ticker.tiles_painted() <= static_cast<std::uint64_t>(per_loop) + most_shown + 1);
+
+    ticker.use_tiles(false);
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+        INFO("offset " << offsets[i]);
+        const SurfacePtr direct = frame_at(offsets[i]);
+        // The same text in the same place; the separators' edges may
+        // round differently.
+        CHECK(differing_fraction(*tiled[i], *direct, 40) < 0.0005);
+    }
+    CHECK(ticker.tiles_held() == 0);
 }
 
 TEST_CASE(

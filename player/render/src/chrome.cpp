@@ -200,7 +200,8 @@ Status Ticker::render_strip() {
         label_w_ = s->w + 2 * sc(26) + sc(14);
     }
 
-    const double sep_w = text_px_ * 2.2;
+    // Whole pixels, so every piece starts on a pixel of its tile.
+    const double sep_w = std::round(text_px_ * 2.2);
     double x = 0;
     for (const auto& text : texts_) {
         // Missing glyphs are reported, not drawn as empty boxes silently.
@@ -240,7 +241,19 @@ Status Ticker::render_strip() {
     rendered_h_ = rect_.h;
     rendered_scale_ = scale_;
     dirty_ = false;
+    drop_tiles();
     return {};
+}
+
+void Ticker::drop_tiles() {
+    tiles_.clear();
+    label_band_.reset();
+    tiles_painted_ = 0;
+}
+
+void Ticker::use_tiles(bool on) {
+    tiles_on_ = on;
+    if (!on) drop_tiles();
 }
 
 double Ticker::offset_at(Clock::time_point now) const {
@@ -250,12 +263,11 @@ double Ticker::offset_at(Clock::time_point now) const {
 
 double Ticker::start_x(double offset_px) const {
     const Scaler sc{scale_};
-    return clip_.x + sc(24) - offset_px;
+    return std::floor(clip_.x + sc(24) - offset_px);
 }
 
-Status Ticker::draw_background() {
+void Ticker::draw_background(const SDL_Rect& r) {
     const Scaler sc{scale_};
-    const SDL_Rect& r = rect_;
     fill_vertical_gradient(renderer_, r, rgb(0x9E0B22), rgb(0x6E0717));
     fill_rect(renderer_, SDL_Rect{r.x, r.y, r.w, sc(4)}, kGold);
     // The label: a gold tag with 通知, pointing right.
@@ -273,7 +285,28 @@ Status Ticker::draw_background() {
         const SDL_Rect dst{tag.x + (tag.w - w) / 2, tag.y + (tag.h - h) / 2, w, h};
         SDL_RenderCopy(renderer_, label_.get(), nullptr, &dst);
     }
-    return {};
+}
+
+void Ticker::paint_loop(double origin_x, int top, double left, double right) {
+    const float h = static_cast<float>(rect_.h);
+    for (const auto& p : pieces_) {
+        const double px = origin_x + p.x;
+        if (px + p.w <= left || px >= right) continue;
+        const SDL_FRect dst{static_cast<float>(px),
+                            static_cast<float>(top + (rect_.h - p.h) / 2) + h * 0.03f,
+                            static_cast<float>(p.w), static_cast<float>(p.h)};
+        SDL_RenderCopyF(renderer_, p.texture.get(), nullptr, &dst);
+    }
+    const int diamond = std::max(2, static_cast<int>(std::lround(text_px_ * 0.22)));
+    const float mid_y = static_cast<float>(top) + h / 2.0f + h * 0.03f;
+    for (double sx : separators_) {
+        const double cx = origin_x + sx;
+        if (cx + diamond <= left || cx - diamond >= right) continue;
+        const auto fx = static_cast<float>(cx);
+        const auto fr = static_cast<float>(diamond);
+        fill_triangle(renderer_, {fx, mid_y - fr}, {fx + fr, mid_y}, {fx, mid_y + fr}, kGold);
+        fill_triangle(renderer_, {fx, mid_y - fr}, {fx, mid_y + fr}, {fx - fr, mid_y}, kGold);
+    }
 }
 
 Status Ticker::draw(Clock::time_point now) {
@@ -285,39 +318,134 @@ Status Ticker::draw_at(double offset_px) {
     if (dirty_) {
         if (auto st = render_strip(); !st) return st;
     }
-    if (auto st = draw_background(); !st) return st;
-    if (pieces_.empty() || cycle_w_ <= 0) return {};
+    ++draws_;
+    if (pieces_.empty() || cycle_w_ <= 0) {
+        draw_background(rect_);
+        return {};
+    }
+    if (tiles_on_) {
+        auto st = draw_from_tiles(offset_px);
+        if (st) return {};
+        spdlog::warn("ticker: painting the strip every frame: {}", st.error().message);
+        use_tiles(false);
+    }
+    paint_directly(offset_px);
+    return {};
+}
 
+void Ticker::paint_directly(double offset_px) {
+    draw_background(rect_);
     SDL_Rect old_clip;
     SDL_RenderGetClipRect(renderer_, &old_clip);
     const bool had_clip = SDL_RenderIsClipEnabled(renderer_) == SDL_TRUE;
     SDL_RenderSetClipRect(renderer_, &clip_);
-
     const double x0 = start_x(offset_px);
     const double left = clip_.x, right = clip_.x + clip_.w;
-    // The first copy that can still be seen (earlier ones scrolled out).
-    const double k_min = std::max(0.0, std::floor((left - x0) / cycle_w_));
-    const int diamond = std::max(2, static_cast<int>(std::lround(text_px_ * 0.22)));
-    const float mid_y = static_cast<float>(rect_.y) + static_cast<float>(rect_.h) / 2.0f +
-                        static_cast<float>(rect_.h) * 0.03f;
-    for (double base = x0 + k_min * cycle_w_; base < right; base += cycle_w_) {
-        for (const auto& p : pieces_) {
-            const double px = base + p.x;
-            if (px + p.w < left || px > right) continue;
-            const SDL_FRect dst{static_cast<float>(px),
-                                static_cast<float>(rect_.y + (rect_.h - p.h) / 2) +
-                                    static_cast<float>(rect_.h) * 0.03f,
-                                static_cast<float>(p.w), static_cast<float>(p.h)};
-            SDL_RenderCopyF(renderer_, p.texture.get(), nullptr, &dst);
+    // From the copy of the loop under the left edge (the one before the
+    // first shows only its last separator's background).
+    for (double base = x0 + std::floor((left - x0) / cycle_w_) * cycle_w_; base < right;
+         base += cycle_w_) {
+        paint_loop(base, rect_.y, left, right);
+    }
+    SDL_RenderSetClipRect(renderer_, had_clip ? &old_clip : nullptr);
+}
+
+Status Ticker::paint_label_band() {
+    const int w = clip_.x - rect_.x;
+    TexturePtr t(SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w,
+                                   rect_.h));
+    if (!t) return sdl_error("SDL_CreateTexture (ticker label)");
+    SDL_SetTextureBlendMode(t.get(), SDL_BLENDMODE_NONE);
+    if (SDL_SetRenderTarget(renderer_, t.get()) != 0) return sdl_error("SDL_SetRenderTarget");
+    draw_background(SDL_Rect{0, 0, w, rect_.h});
+    label_band_ = std::move(t);
+    return {};
+}
+
+Status Ticker::paint_tile(Tile& t, int index) {
+    const int w = std::min<int>(kTileWidth, static_cast<int>(std::ceil(cycle_w_)));
+    if (!t.texture) {
+        t.texture.reset(SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888,
+                                          SDL_TEXTUREACCESS_TARGET, w, rect_.h));
+        if (!t.texture) return sdl_error("SDL_CreateTexture (ticker tile)");
+        SDL_SetTextureBlendMode(t.texture.get(), SDL_BLENDMODE_NONE);
+    }
+    if (SDL_SetRenderTarget(renderer_, t.texture.get()) != 0) {
+        return sdl_error("SDL_SetRenderTarget");
+    }
+    const Scaler sc{scale_};
+    fill_vertical_gradient(renderer_, SDL_Rect{0, 0, w, rect_.h}, rgb(0x9E0B22), rgb(0x6E0717));
+    fill_rect(renderer_, SDL_Rect{0, 0, w, sc(4)}, kGold);
+    const double from = static_cast<double>(index) * kTileWidth;
+    paint_loop(-from, 0, 0, w);
+    t.index = index;
+    ++tiles_painted_;
+    return {};
+}
+
+Result<SDL_Texture*> Ticker::tile(int index) {
+    for (auto& t : tiles_) {
+        if (t.index == index) {
+            t.used = draws_;
+            return t.texture.get();
         }
-        for (double sx : separators_) {
-            const double cx = base + sx;
-            if (cx < left - diamond || cx > right + diamond) continue;
-            const auto fx = static_cast<float>(cx);
-            const auto fr = static_cast<float>(diamond);
-            fill_triangle(renderer_, {fx, mid_y - fr}, {fx + fr, mid_y}, {fx, mid_y + fr}, kGold);
-            fill_triangle(renderer_, {fx, mid_y - fr}, {fx, mid_y + fr}, {fx - fr, mid_y}, kGold);
+    }
+    // A tile this frame does not show is painted over; else a new one.
+    Tile* free = nullptr;
+    for (auto& t : tiles_) {
+        if (t.used != draws_ && (!free || t.used < free->used)) free = &t;
+    }
+    if (!free) free = &tiles_.emplace_back();
+    free->used = draws_;
+    if (auto st = paint_tile(*free, index); !st) return st.error();
+    return free->texture.get();
+}
+
+Status Ticker::draw_from_tiles(double offset_px) {
+    copies_.clear();
+    const double x0 = start_x(offset_px);
+    const double left = clip_.x, right = clip_.x + clip_.w;
+    const int per_loop = static_cast<int>(std::ceil(cycle_w_ / kTileWidth));
+    for (double base = x0 + std::floor((left - x0) / cycle_w_) * cycle_w_; base < right;
+         base += cycle_w_) {
+        for (int i = 0; i < per_loop; ++i) {
+            const double from = static_cast<double>(i) * kTileWidth;
+            const double tx = base + from;
+            const int w =
+                static_cast<int>(std::ceil(std::min<double>(kTileWidth, cycle_w_ - from)));
+            if (tx + w <= left || tx >= right) continue;
+            copies_.push_back(TileCopy{i, tx, w, nullptr});
         }
+    }
+    // Mark what stays, then paint what is missing into tiles not shown now.
+    for (const auto& c : copies_) {
+        for (auto& t : tiles_) {
+            if (t.index == c.index) t.used = draws_;
+        }
+    }
+    {
+        const TargetGuard guard(renderer_);
+        if (!label_band_) {
+            if (auto st = paint_label_band(); !st) return st;
+        }
+        for (auto& c : copies_) {
+            auto t = tile(c.index);
+            if (!t) return t.error();
+            c.texture = *t;
+        }
+    }
+
+    const SDL_Rect band{rect_.x, rect_.y, clip_.x - rect_.x, rect_.h};
+    SDL_RenderCopy(renderer_, label_band_.get(), nullptr, &band);
+    SDL_Rect old_clip;
+    SDL_RenderGetClipRect(renderer_, &old_clip);
+    const bool had_clip = SDL_RenderIsClipEnabled(renderer_) == SDL_TRUE;
+    SDL_RenderSetClipRect(renderer_, &clip_);
+    for (const auto& c : copies_) {
+        const SDL_Rect src{0, 0, c.w, rect_.h};
+        const SDL_FRect dst{static_cast<float>(c.x), static_cast<float>(rect_.y),
+                            static_cast<float>(c.w), static_cast<float>(rect_.h)};
+        SDL_RenderCopyF(renderer_, c.texture, &src, &dst);
     }
     SDL_RenderSetClipRect(renderer_, had_clip ? &old_clip : nullptr);
     return {};

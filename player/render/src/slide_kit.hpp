@@ -98,13 +98,25 @@ void fill_triangle(SDL_Renderer* r, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SD
 // The first code point of `s` as UTF-8 ("" for empty).
 std::string first_character(std::string_view s);
 
-// Restores the renderer's target when it goes out of scope.
+// Restores the renderer's target, with its viewport and clip (switching
+// targets resets them), when it goes out of scope.
 class TargetGuard {
   public:
-    TargetGuard(SDL_Renderer* r, SDL_Texture* t) : r_(r), previous_(SDL_GetRenderTarget(r)) {
+    // Keeps the current target; the caller switches as it needs.
+    explicit TargetGuard(SDL_Renderer* r) : r_(r), previous_(SDL_GetRenderTarget(r)) {
+        SDL_RenderGetViewport(r, &viewport_);
+        SDL_RenderGetClipRect(r, &clip_);
+        clipped_ = SDL_RenderIsClipEnabled(r) == SDL_TRUE;
+    }
+    // Draws into `t` until then.
+    TargetGuard(SDL_Renderer* r, SDL_Texture* t) : TargetGuard(r) {
         ok_ = SDL_SetRenderTarget(r, t) == 0;
     }
-    ~TargetGuard() { SDL_SetRenderTarget(r_, previous_); }
+    ~TargetGuard() {
+        SDL_SetRenderTarget(r_, previous_);
+        SDL_RenderSetViewport(r_, &viewport_);
+        SDL_RenderSetClipRect(r_, clipped_ ? &clip_ : nullptr);
+    }
     TargetGuard(const TargetGuard&) = delete;
     TargetGuard& operator=(const TargetGuard&) = delete;
     bool ok() const { return ok_; }
@@ -112,6 +124,9 @@ class TargetGuard {
   private:
     SDL_Renderer* r_;
     SDL_Texture* previous_;
+    SDL_Rect viewport_{};
+    SDL_Rect clip_{};
+    bool clipped_ = false;
     bool ok_ = false;
 };
 

@@ -71,14 +71,22 @@ class ScreenHeader {
 
 // The scrolling notice line. The texts are joined with a ◆ separator and
 // rendered once into textures (pieces of a few dozen characters, so no
-// texture exceeds a GPU's size limit); each frame copies them at a position
-// computed from the elapsed time, at a constant speed (150 px/s at 1080p
-// scale) with sub-pixel positions (SDL_RenderCopyF), looping seamlessly: the
-// first text follows the last one's separator.
+// texture exceeds a GPU's size limit). One loop of the strip (every text and
+// its separator, on the band's background) is painted into opaque tiles
+// kTileWidth px wide as they scroll into view; a frame copies the label and
+// the two or three tiles it shows, with no blending, at a position computed
+// from the elapsed time, at a constant speed (150 px/s at 1080p scale), on
+// whole pixels (every renderer puts it in the same place and the text stays
+// sharp under linear filtering), looping seamlessly: the first text
+// follows the last one's separator. Tiles no longer shown are painted again
+// for the part that comes into view, so a long ticker holds only a screen's
+// width of tiles. A renderer that cannot draw into textures gets the strip
+// painted each frame instead.
 class Ticker {
   public:
     using Clock = std::chrono::steady_clock;
     static constexpr double kSpeedAt1080 = 150.0;  // px/s at scale 1
+    static constexpr int kTileWidth = 1024;        // px of the loop per tile
 
     Ticker(SDL_Renderer* renderer, FontCache& fonts);
 
@@ -105,12 +113,22 @@ class Ticker {
     double speed() const { return kSpeedAt1080 * scale_; }  // px/s
     // Width of one loop (every text and its separator), 0 before set_rect().
     double cycle_width() const { return cycle_w_; }
-    // The x (in screen coordinates) where the start of the loop is drawn at
-    // `offset_px` (its first copy; later copies follow every cycle_width()).
+    // The x (in screen coordinates, a whole pixel) where the start of the
+    // loop is drawn at `offset_px` (its first copy; later copies follow
+    // every cycle_width(), a whole number of pixels too).
     double start_x(double offset_px) const;
 
     // Missing glyphs found while rendering the strip.
     const std::vector<std::string>& warnings() const { return warnings_; }
+
+    // Draws from tiles (the default, while the renderer can draw into
+    // textures) or paints the strip every frame.
+    void use_tiles(bool on);
+    bool uses_tiles() const { return tiles_on_; }
+    // Tile textures held now, and how many were painted since the strip
+    // was rendered.
+    std::size_t tiles_held() const { return tiles_.size(); }
+    std::uint64_t tiles_painted() const { return tiles_painted_; }
 
   private:
     struct Piece {
@@ -119,8 +137,30 @@ class Ticker {
         int h = 0;
         double x = 0;  // from the start of the loop
     };
+    struct Tile {
+        int index = -1;  // which kTileWidth-wide part of the loop it holds
+        TexturePtr texture;
+        std::uint64_t used = 0;  // the draw that last showed it
+    };
+    struct TileCopy {
+        int index;  // the part of the loop
+        double x;   // where it goes on the screen
+        int w;
+        SDL_Texture* texture;
+    };
     Status render_strip();
-    Status draw_background();
+    // The band's background, the gold rule and the 通知 tag in `r`.
+    void draw_background(const SDL_Rect& r);
+    // The pieces and separators of one loop that fall in [left, right),
+    // with the loop starting at x = `origin_x` and the band's top at `top`.
+    void paint_loop(double origin_x, int top, double left, double right);
+    void paint_directly(double offset_px);
+    Status draw_from_tiles(double offset_px);
+    // The tile holding part `index` of the loop, painted if it is not held.
+    Result<SDL_Texture*> tile(int index);
+    Status paint_tile(Tile& t, int index);
+    Status paint_label_band();
+    void drop_tiles();
 
     SDL_Renderer* renderer_;
     FontCache& fonts_;
@@ -139,6 +179,12 @@ class Ticker {
     TexturePtr label_;  // the 通知 tag
     int label_w_ = 0;
     std::vector<std::string> warnings_;
+    bool tiles_on_ = true;
+    std::vector<Tile> tiles_;
+    std::vector<TileCopy> copies_;  // this frame's, kept for its memory
+    TexturePtr label_band_;         // the band left of text_clip(), painted once
+    std::uint64_t draws_ = 0;
+    std::uint64_t tiles_painted_ = 0;
 };
 
 }  // namespace signage::render
