@@ -121,12 +121,17 @@ struct VideoDecoder::Impl {
     int fail_after = 0;              // testing::fail_hardware_after
     std::int64_t device_frames = 0;  // frames the hardware decoder gave
     // Software decoding's threads, and the measure that chooses them: the
-    // video packets still to measure on one thread (0: chosen), and the
-    // CPU time of those measured after the first.
+    // video packets still to measure on one thread (0: chosen), the CPU
+    // time and bytes of those measured after the first, the size of the
+    // one being measured, and the film's average packet (bytes; 0: not
+    // known).
     int threads = 1;
     int probe_left = 0;
     int probe_counted = 0;
     double probe_cpu_s = 0;
+    double probe_bytes = 0;
+    int probe_size = 0;
+    double mean_packet_bytes = 0;
     // Where this pass's packets begin (the start, or start_at_s), the
     // latest presentation time queued this pass, and after a fall back the
     // one up to which frames were queued already (nullopt: none).
@@ -442,6 +447,12 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::filesystem::
     AVRational rate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
     info.fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 25.0;
     impl->frame_duration = 1.0 / std::clamp(info.fps, 1.0, 240.0);
+    // The stream's bit rate (else the file's, its sound included).
+    const std::int64_t bit_rate =
+        st->codecpar->bit_rate > 0 ? st->codecpar->bit_rate : raw->bit_rate;
+    if (bit_rate > 0) {
+        impl->mean_packet_bytes = static_cast<double>(bit_rate) / 8 * impl->frame_duration;
+    }
     if (st->duration != AV_NOPTS_VALUE) {
         info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
     } else if (raw->duration != AV_NOPTS_VALUE) {
@@ -669,7 +680,10 @@ void VideoDecoder::run() {
                 video = m.packet.get();
             }
             if (video != nullptr) {
-                if (m.probe_left > 0) probe_from = thread_cpu_s();
+                if (m.probe_left > 0) {
+                    probe_from = thread_cpu_s();
+                    m.probe_size = video->size;
+                }
                 rc = avcodec_send_packet(m.codec.get(), video);
                 if (from_stash) {
                     m.stash.pop_front();
@@ -818,6 +832,7 @@ bool VideoDecoder::probed(Impl& m, double cpu_s) {
     // measure of the ones after it.
     if (m.probe_left-- < kProbePackets) {
         m.probe_cpu_s += cpu_s;
+        m.probe_bytes += m.probe_size;
         ++m.probe_counted;
     }
     if (m.probe_left > 0) return false;
@@ -831,7 +846,21 @@ bool VideoDecoder::probed(Impl& m, double cpu_s) {
 }
 
 double VideoDecoder::probe_per_frame(const Impl& m) {
-    return m.probe_counted > 0 ? m.probe_cpu_s / m.probe_counted : 0;
+    if (m.probe_counted == 0) return 0;
+    const double per_packet = m.probe_cpu_s / m.probe_counted;
+    // The packets after a key frame can be several times the film's
+    // average (a rate control spending its buffer at the start: a camera's
+    // film converted as the server converts opens with packets five times
+    // its average, and one thread keeps pace with it easily), so their
+    // time is scaled down to a packet of the average size, in proportion to
+    // the bytes: an estimate on the light side, as part of a frame's
+    // decoding does not grow with its bytes, against a threshold that
+    // leaves room for that. Never scaled up.
+    const double bytes = m.probe_bytes / m.probe_counted;
+    if (m.mean_packet_bytes > 0 && bytes > m.mean_packet_bytes) {
+        return per_packet * m.mean_packet_bytes / bytes;
+    }
+    return per_packet;
 }
 
 void VideoDecoder::note_threads(const Impl& m, const std::string& failed) {

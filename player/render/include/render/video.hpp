@@ -123,10 +123,11 @@ class VideoDecoder {
         std::size_t queue = 12;
         std::size_t refill_at = 6;
         // libavcodec's threads, at most: software decoding starts on one and
-        // measures the CPU time of its first packets; frame threads take over
-        // (from the key frame before what one thread queued) only when one
-        // thread needs more than 45% of a frame's time. The choice is logged
-        // and kept for the film's later showings in this process.
+        // measures the CPU time of its first packets (scaled down to the
+        // film's average packet when they are larger); frame threads take
+        // over (from the key frame before what one thread queued) only when
+        // one thread needs more than 45% of a frame's time. The choice is
+        // logged and kept for the film's later showings in this process.
         int threads = 2;
         std::string label;  // how the log names the film
         // The film's sound goes here (decoded, as 48 kHz stereo) when set
