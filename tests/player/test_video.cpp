@@ -1165,6 +1165,17 @@ TEST_CASE("video: while a film sounds, its pictures keep time with the sound",
     CHECK(highest <= 32);
 }
 
+TEST_CASE("video: opening packets larger than the film's average are weighed at its average",
+          "[player][video]") {
+    // Five times the average: a fifth of the time measured.
+    CHECK(render::decode_cost_at_mean(0.020, 50'000, 10'000) == Approx(0.004));
+    // Smaller than the average: as measured, never scaled up.
+    CHECK(render::decode_cost_at_mean(0.020, 5'000, 10'000) == Approx(0.020));
+    CHECK(render::decode_cost_at_mean(0.020, 10'000, 10'000) == Approx(0.020));
+    // The average not known: as measured.
+    CHECK(render::decode_cost_at_mean(0.020, 50'000, 0) == Approx(0.020));
+}
+
 TEST_CASE(
     "video: a film one thread decodes in time stays on one thread, and one it cannot gets "
     "frame threads at once, every frame still shown once, in order and on time",

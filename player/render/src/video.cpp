@@ -847,20 +847,13 @@ bool VideoDecoder::probed(Impl& m, double cpu_s) {
 
 double VideoDecoder::probe_per_frame(const Impl& m) {
     if (m.probe_counted == 0) return 0;
-    const double per_packet = m.probe_cpu_s / m.probe_counted;
-    // The packets after a key frame can be several times the film's
-    // average (a rate control spending its buffer at the start: a camera's
-    // film converted as the server converts opens with packets five times
-    // its average, and one thread keeps pace with it easily), so their
-    // time is scaled down to a packet of the average size, in proportion to
-    // the bytes: an estimate on the light side, as part of a frame's
-    // decoding does not grow with its bytes, against a threshold that
-    // leaves room for that. Never scaled up.
-    const double bytes = m.probe_bytes / m.probe_counted;
-    if (m.mean_packet_bytes > 0 && bytes > m.mean_packet_bytes) {
-        return per_packet * m.mean_packet_bytes / bytes;
-    }
-    return per_packet;
+    return decode_cost_at_mean(m.probe_cpu_s / m.probe_counted, m.probe_bytes / m.probe_counted,
+                               m.mean_packet_bytes);
+}
+
+double decode_cost_at_mean(double cpu_s, double bytes, double mean_bytes) {
+    if (mean_bytes > 0 && bytes > mean_bytes) return cpu_s * mean_bytes / bytes;
+    return cpu_s;
 }
 
 void VideoDecoder::note_threads(const Impl& m, const std::string& failed) {

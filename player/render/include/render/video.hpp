@@ -59,6 +59,17 @@ HwDecode hardware_decoding();
 // "auto", "none", "vaapi", "v4l2m2m"; an error naming `hwdec` otherwise.
 Result<HwDecode> parse_hwdec(std::string_view text);
 
+// The CPU time one thread would need for a packet of the film's average
+// size, from the time it took for the opening packets (`cpu_s` each, on
+// average, of `bytes` each): scaled down in proportion to the bytes when
+// those are larger than `mean_bytes` (a rate control spends its buffer at
+// the start: a camera's film converted as the server converts opens with
+// packets five times its average), never scaled up; `cpu_s` as it is when
+// the average is not known (0). An estimate on the light side, as part of
+// a frame's decoding does not grow with its bytes; the threshold it is
+// held against leaves room for that.
+double decode_cost_at_mean(double cpu_s, double bytes, double mean_bytes);
+
 namespace testing {
 // For tests only (a build machine has no decoding hardware): films opened
 // after this call, unless hardware decoding is `none` or failed on them
