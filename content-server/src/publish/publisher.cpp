@@ -255,6 +255,49 @@ PublishedGroup store_manifest(Tx& tx, const CompiledManifest& m, const std::stri
     return PublishedGroup{m.group, m.version, true, m.json, now, sequence};
 }
 
+// Stores `m`, edited from a group's latest, as the group's new manifest
+// (published `now`, its version computed again) unless that is its latest.
+PublishedGroup reissue(Tx& tx, const Group& g, protocol::Manifest& m, const std::string& now,
+                       std::optional<std::int64_t> published_by) {
+    m.published_at = now;
+    m.version = protocol::content_version(m);
+    return store_manifest(tx, CompiledManifest{g.id, g.name, m.version, dump(protocol::to_json(m))},
+                          now, published_by);
+}
+
+// Re-issues, in one transaction, the latest manifest of every group that
+// `edit(group, manifest)` changes (it answers whether it did), after
+// `begin(tx, now)`; then wakes those groups' screens, logging `why`. The
+// number of groups re-issued.
+template <class Begin, class Edit>
+Result<int> reissue_latest(Store& store, ManifestHub& hub, std::string_view why, Begin&& begin,
+                           Edit&& edit) {
+    std::vector<PublishedGroup> changed;
+    auto done = store.write([&](Tx& tx) -> Result<int> {
+        const std::string now = now_iso8601();
+        begin(tx, now);
+        for (const Group& g : tx.groups().list()) {
+            auto latest = tx.manifests().latest(g.id);
+            if (!latest) continue;
+            auto parsed = parse_latest(g, *latest);
+            if (!parsed) return parsed.error();
+            protocol::Manifest m = std::move(*parsed);
+            Result<bool> edited = edit(g, m);
+            if (!edited) return edited.error();
+            if (!*edited) continue;
+            PublishedGroup stored = reissue(tx, g, m, now, std::nullopt);
+            if (stored.changed) changed.push_back(std::move(stored));
+        }
+        return static_cast<int>(changed.size());
+    });
+    if (!done) return done.error();
+    for (const PublishedGroup& g : changed) {
+        wake(hub, g);
+        spdlog::info("group {}: manifest {} re-issued {}", g.group, g.version, why);
+    }
+    return done;
+}
+
 // A group's manifest when it was never published: empty, with its settings.
 Result<protocol::Manifest> empty_manifest(const Group& group) {
     auto m = manifest_base(group, group.created_at);
@@ -348,8 +391,10 @@ Result<PublishResult> Publisher::publish(const User& by) {
 Result<Group> Publisher::set_group_settings(const std::string& group,
                                             const protocol::GroupSettings& settings,
                                             const User& by) {
-    auto reissue = [&](const Group& g,
-                       const std::optional<StoredManifest>& latest) -> Result<CompiledManifest> {
+    // The group's latest manifest (or its empty one) with the new settings.
+    auto latest_or_empty =
+        [&](const Group& g,
+            const std::optional<StoredManifest>& latest) -> Result<protocol::Manifest> {
         protocol::Manifest m;
         if (latest) {
             auto parsed = parse_latest(g, *latest);
@@ -361,9 +406,7 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
             m = std::move(*empty);
         }
         m.settings = settings;
-        m.published_at = now_iso8601();
-        m.version = protocol::content_version(m);
-        return CompiledManifest{g.id, g.name, m.version, dump(protocol::to_json(m))};
+        return m;
     };
     // The new settings and the manifest re-issued with them, in one transaction.
     const std::string settings_json = dump(protocol::to_json(settings));
@@ -376,9 +419,9 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
                           dump_audit({{"settings", signage::read_json(settings_json)}}));
         tx.groups().set_settings(g->id, settings_json);
         g->settings_json = settings_json;
-        auto compiled = reissue(*g, tx.manifests().latest(g->id));
-        if (!compiled) return compiled.error();  // the transaction rolls back
-        manifest = store_manifest(tx, *compiled, now_iso8601(), by.id);
+        auto m = latest_or_empty(*g, tx.manifests().latest(g->id));
+        if (!m) return m.error();  // the transaction rolls back
+        manifest = reissue(tx, *g, *m, now_iso8601(), by.id);
         return std::move(*g);
     });
     if (!updated) return updated.error();
@@ -393,91 +436,59 @@ Result<Group> Publisher::set_group_settings(const std::string& group,
 }
 
 Result<int> Publisher::refresh_films() {
-    std::vector<PublishedGroup> changed;
-    auto done = store_.write([&](Tx& tx) -> Result<int> {
-        PublishInput input;
-        input.now = now_iso8601();
+    PublishInput input;
+    const auto begin = [&](Tx& tx, const std::string& now) {
+        input.now = now;
         input.find_media = [&tx](const std::string& sha) { return tx.media().find(sha); };
         input.renditions = tx.media().renditions({});
-        for (const Group& g : tx.groups().list()) {
-            auto latest = tx.manifests().latest(g.id);
-            if (!latest) continue;
-            auto parsed = parse_latest(g, *latest);
-            if (!parsed) return parsed.error();
-            protocol::Manifest m = std::move(*parsed);
-            bool swapped = false;
-            for (protocol::Slide& item : m.items) {
-                if (item.type != protocol::SlideType::video || item.media.empty()) continue;
-                const std::string shown = screen_film(input, item.media, m.settings.video_profile);
-                if (shown != item.media) {
-                    item.media = shown;
-                    swapped = true;
-                }
+    };
+    const auto edit = [&](const Group&, protocol::Manifest& m) -> Result<bool> {
+        bool swapped = false;
+        for (protocol::Slide& item : m.items) {
+            if (item.type != protocol::SlideType::video || item.media.empty()) continue;
+            const std::string shown = screen_film(input, item.media, m.settings.video_profile);
+            if (shown != item.media) {
+                item.media = shown;
+                swapped = true;
             }
-            if (!swapped) continue;
-            // Exactly the media the items use now: as listed before, or as stored.
-            const std::vector<protocol::MediaRef> before = std::move(m.media);
-            m.media.clear();
-            const MediaLookup ref_of =
-                [&](const std::string& sha) -> std::optional<protocol::MediaRef> {
-                for (const protocol::MediaRef& r : before) {
-                    if (r.sha256 == sha) return r;
-                }
-                auto info = input.find_media(sha);
-                if (!info) return std::nullopt;
-                return media_ref(*info);
-            };
-            for (const protocol::Slide& item : m.items) {
-                if (auto st = list_media(m, item, ref_of); !st) return st.error();
-            }
-            m.published_at = input.now;
-            m.version = protocol::content_version(m);
-            const CompiledManifest compiled{g.id, g.name, m.version, dump(protocol::to_json(m))};
-            PublishedGroup stored = store_manifest(tx, compiled, input.now, std::nullopt);
-            if (stored.changed) changed.push_back(std::move(stored));
         }
-        return static_cast<int>(changed.size());
-    });
-    if (!done) return done.error();
-    for (const PublishedGroup& g : changed) {
-        wake(hub_, g);
-        spdlog::info("group {}: manifest {} re-issued with the films its screens can play", g.group,
-                     g.version);
-    }
-    return done;
+        if (!swapped) return false;
+        // Exactly the media the items use now: as listed before, or as stored.
+        const std::vector<protocol::MediaRef> before = std::move(m.media);
+        m.media.clear();
+        const MediaLookup ref_of =
+            [&](const std::string& sha) -> std::optional<protocol::MediaRef> {
+            for (const protocol::MediaRef& r : before) {
+                if (r.sha256 == sha) return r;
+            }
+            auto info = input.find_media(sha);
+            if (!info) return std::nullopt;
+            return media_ref(*info);
+        };
+        for (const protocol::Slide& item : m.items) {
+            if (auto st = list_media(m, item, ref_of); !st) return st.error();
+        }
+        return true;
+    };
+    return reissue_latest(store_, hub_, "with the films its screens can play", begin, edit);
 }
 
 Result<int> Publisher::refresh_share_floors(std::int64_t unit) {
-    std::vector<PublishedGroup> changed;
-    auto done = store_.write([&](Tx& tx) -> Result<int> {
-        const auto tree = tx.unit_tree();
-        const std::string now = now_iso8601();
-        for (const Group& g : tx.groups().list()) {
-            if (!tree->within(g.unit_id, unit)) continue;
-            auto latest = tx.manifests().latest(g.id);
-            if (!latest) continue;
-            auto parsed = parse_latest(g, *latest);
-            if (!parsed) return parsed.error();
-            auto base = manifest_base(g, now, tree.get());
-            if (!base) return base.error();
-            protocol::Manifest m = std::move(*parsed);
-            if (m.settings.min_public_share == base->settings.min_public_share) continue;
-            m.settings.min_public_share = base->settings.min_public_share;
-            m.published_at = now;
-            m.version = protocol::content_version(m);
-            const CompiledManifest compiled{g.id, g.name, m.version, dump(protocol::to_json(m))};
-            PublishedGroup stored = store_manifest(tx, compiled, now, std::nullopt);
-            if (stored.changed) changed.push_back(std::move(stored));
-        }
-        return static_cast<int>(changed.size());
-    });
-    if (!done) return done.error();
-    for (const PublishedGroup& g : changed) {
-        wake(hub_, g);
-        spdlog::info("group {}: manifest {} re-issued with its units' share floor", g.group,
-                     g.version);
-    }
-    return done;
+    std::shared_ptr<const UnitTree> tree;
+    std::string now;
+    const auto begin = [&](Tx& tx, const std::string& at) {
+        tree = tx.unit_tree();
+        now = at;
+    };
+    const auto edit = [&](const Group& g, protocol::Manifest& m) -> Result<bool> {
+        if (!tree->within(g.unit_id, unit)) return false;
+        auto base = manifest_base(g, now, tree.get());
+        if (!base) return base.error();
+        if (m.settings.min_public_share == base->settings.min_public_share) return false;
+        m.settings.min_public_share = base->settings.min_public_share;
+        return true;
+    };
+    return reissue_latest(store_, hub_, "with its units' share floor", begin, edit);
 }
 
 Result<ManifestSnapshot> load_manifest(Store& store, const std::string& group) {
