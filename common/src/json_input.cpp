@@ -59,4 +59,16 @@ nlohmann::json read_json(std::string_view text) {
     return nlohmann::json::parse(text, nullptr, false);
 }
 
+Status only_fields(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        bool known = false;
+        for (const char* a : allowed) known = known || it.key() == a;
+        if (!known) {
+            return make_error(ErrorCode::invalid, "unknown field", it.key())
+                .because(ErrorReason::unknown_field);
+        }
+    }
+    return {};
+}
+
 }  // namespace signage

@@ -619,6 +619,12 @@ TEST_CASE("server: forbidden words block a submit, traditional characters warn",
     CHECK(staff.editor.put("/api/v1/settings/forbidden-words", {{"words", {"x"}}}).status == 403);
     auto bad = staff.admin.put("/api/v1/settings/forbidden-words", {{"words", {"ok", " "}}});
     CHECK(error_field(bad) == "words[1]");
+    auto stray = staff.admin.put("/api/v1/settings/forbidden-words",
+                                 {{"words", {"赌博"}}, {"wrods", {"x"}}});
+    CHECK(stray.status == 400);
+    CHECK(error_field(stray) == "wrods");
+    CHECK(stray.json()["error"]["reason"] == "unknown_field");
+    CHECK(staff.admin.get("/api/v1/settings/forbidden-words").json().at("words").empty());
     auto set = staff.admin.put("/api/v1/settings/forbidden-words", {{"words", {"赌博", "Casino"}}});
     REQUIRE(set.status == 200);
     CHECK(staff.editor.get("/api/v1/settings/forbidden-words").json().at("words") ==

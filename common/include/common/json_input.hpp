@@ -5,6 +5,7 @@
 // value does: 140,000 nested '[' overflowed the stack in a copy. The depth is
 // checked on the text, before any value exists.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,9 @@ Result<nlohmann::json> parse_json_input(std::string_view text, const std::string
 // JSON or nests too deep: the drop-in for json::parse(text, nullptr, false)
 // wherever the text comes from outside (a reply, a file in a cache, a row).
 nlohmann::json read_json(std::string_view text);
+
+// OK, or "invalid" naming the first field of the object `body` that is not
+// one of `allowed` ("unknown field", reason unknown_field).
+Status only_fields(const nlohmann::json& body, std::initializer_list<const char*> allowed);
 
 }  // namespace signage

@@ -247,13 +247,4 @@ void ApiRoutes::add_async(http::Method method, std::string_view pattern, RouteSp
         options);
 }
 
-Status only_fields(const nlohmann::json& body, std::initializer_list<const char*> allowed) {
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        bool known = false;
-        for (const char* a : allowed) known = known || it.key() == a;
-        if (!known) return make_error(ErrorCode::invalid, "is not a known field", it.key());
-    }
-    return {};
-}
-
 }  // namespace signage::server

@@ -123,9 +123,6 @@ using AsyncCallHandler = std::function<void(Call&, const http::Responder&)>;
 // anyone routes, the device from the authenticator's memory (no database).
 using FastCallHandler = std::function<bool(Call&, const http::Responder&)>;
 
-// 400 naming the first field of a JSON object body that is not `allowed`.
-Status only_fields(const nlohmann::json& body, std::initializer_list<const char*> allowed);
-
 class ApiRoutes {
   public:
     ApiRoutes(http::Router& router, Services& services) : router_(router), s_(services) {}

@@ -7,6 +7,7 @@
 #include "alerts/alert_service.hpp"
 #include "api/access.hpp"
 #include "api/routes.hpp"
+#include "common/json_input.hpp"
 #include "http/responses.hpp"
 
 namespace signage::server {

@@ -187,10 +187,7 @@ Result<std::vector<std::string>> save_forbidden_words(Store& store, const nlohma
         return make_error(ErrorCode::invalid, "is required: a list of words", "words")
             .because(ErrorReason::required);
     }
-    for (auto k = body.begin(); k != body.end(); ++k) {
-        if (k.key() != "words")
-            return make_error(ErrorCode::invalid, "is not a known field", k.key());
-    }
+    if (auto st = only_fields(body, {"words"}); !st) return st.error();
     if (it->size() > max_forbidden_words) {
         return make_error(ErrorCode::invalid, "may hold at most 1000 words", "words")
             .because(ErrorReason::too_many, {{"max", 1000}});

@@ -80,18 +80,6 @@ Result<std::string> read_unit_settings(const nlohmann::json& value) {
     return dump_audit(out);
 }
 
-Status only_keys(const nlohmann::json& body, std::initializer_list<const char*> known) {
-    for (const auto& [key, v] : body.items()) {
-        bool fine = false;
-        for (const char* k : known) fine = fine || key == k;
-        if (!fine) {
-            return make_error(ErrorCode::invalid, "unknown field", key)
-                .because(ErrorReason::unknown_field);
-        }
-    }
-    return {};
-}
-
 Error no_unit(std::int64_t id) {
     return make_error(ErrorCode::not_found, "no unit " + std::to_string(id));
 }
@@ -203,7 +191,7 @@ Result<nlohmann::json> UnitService::get(std::int64_t id, const User& by) {
 }
 
 Result<nlohmann::json> UnitService::create(const nlohmann::json& body, const User& by) {
-    if (auto st = only_keys(body, {"name", "parent", "settings"}); !st) return st.error();
+    if (auto st = only_fields(body, {"name", "parent", "settings"}); !st) return st.error();
     const auto name = body.contains("name") ? body.at("name") : nlohmann::json();
     if (auto st = check_unit_name(name); !st) return st.error();
     auto settings =
@@ -232,8 +220,8 @@ Result<nlohmann::json> UnitService::create(const nlohmann::json& body, const Use
 
 Result<nlohmann::json> UnitService::update(std::int64_t id, const nlohmann::json& body,
                                            const User& by) {
-    if (auto st = only_keys(body, {"name", "settings", "id", "parent", "depth", "scope",
-                                   "share_floor", "created_at", "holds"});
+    if (auto st = only_fields(body, {"name", "settings", "id", "parent", "depth", "scope",
+                                     "share_floor", "created_at", "holds"});
         !st) {
         return st.error();
     }
