@@ -18,16 +18,17 @@ std::int64_t now_ms() {
 }
 
 // What staff and the screen are told of a request, expired once its time
-// to answer ended unanswered.
+// to answer ended unanswered: after the millisecond it ends in, as both
+// times are cut to whole milliseconds (never before the limit).
 ScreenshotRequests::View view_of(const ScreenshotRequestRow& row) {
     using State = ScreenshotRequests::State;
     ScreenshotRequests::View v;
     v.id = row.id;
     v.screen_id = row.screen_id;
-    v.state = row.state == "arrived"       ? State::arrived
-              : row.state == "failed"      ? State::failed
-              : now_ms() >= row.expires_ms ? State::expired
-                                           : State::pending;
+    v.state = row.state == "arrived"      ? State::arrived
+              : row.state == "failed"     ? State::failed
+              : now_ms() > row.expires_ms ? State::expired
+                                          : State::pending;
     v.reason = row.reason;
     v.detail = row.detail;
     v.requested_at = row.requested_at;
