@@ -26,10 +26,12 @@
 #include "common/sha256.hpp"
 #include "core/cache.hpp"
 #include "protocol/manifest.hpp"
+#include "render/chrome.hpp"
 #include "render/compositor.hpp"
 #include "render/display.hpp"
 #include "render/film.hpp"
 #include "render/fonts.hpp"
+#include "render/screen_layout.hpp"
 #include "render/slide_renderer.hpp"
 #include "render/video.hpp"
 #include "support/film.hpp"
@@ -89,6 +91,36 @@ struct Bench {
         auto d = render::make_offscreen_display({160, 90});
         REQUIRE(d.ok());
         display = std::move(*d);
+    }
+};
+
+// A 640x360 offscreen screen whose slides' media are all `file`.
+struct FilmScreen {
+    test::TempDir dir;
+    render::Size size{640, 360};
+    std::unique_ptr<render::Display> display;
+    render::FontCache fonts{render::FontSet::defaults()};
+    fs::path file;
+    render::SlideRenderer renderer;
+    explicit FilmScreen(const std::string& name)
+        : dir(name),
+          display(open(size)),
+          renderer(display->renderer(), fonts, [this](const std::string&) { return file; }) {}
+    static std::unique_ptr<render::Display> open(render::Size size) {
+        static auto rt = render::SdlRuntime::init(false);
+        REQUIRE(rt.ok());
+        auto d = render::make_offscreen_display(size);
+        REQUIRE(d.ok());
+        return std::move(*d);
+    }
+    // A video slide filling its zone (cover).
+    static protocol::Slide slide() {
+        protocol::Slide s;
+        s.id = "film";
+        s.type = protocol::SlideType::video;
+        s.media = std::string(64, 'a');
+        s.fit = protocol::Fit::cover;
+        return s;
     }
 };
 
@@ -516,22 +548,12 @@ TEST_CASE(
     // Every frame must still be the whole slide: drawn whole after the
     // screen lost its picture, drawn in part, and after an emergency came
     // and went.
-    test::TempDir dir{"signage-video-alone"};
-    const fs::path film = numbered_film(dir.path(), 25, 2.0, 640, 360);
-    static auto rt = render::SdlRuntime::init(false);
-    REQUIRE(rt.ok());
-    const render::Size size{640, 360};
-    auto d = render::make_offscreen_display(size);
-    REQUIRE(d.ok());
-    render::Display& display = **d;
-    render::FontCache fonts(render::FontSet::defaults());
-    render::SlideRenderer renderer(display.renderer(), fonts,
-                                   [&](const std::string&) { return film; });
-    protocol::Slide slide;
-    slide.id = "film";
-    slide.type = protocol::SlideType::video;
-    slide.media = std::string(64, 'a');
-    slide.fit = protocol::Fit::cover;
+    FilmScreen screen{"signage-video-alone"};
+    screen.file = numbered_film(screen.dir.path(), 25, 2.0, 640, 360);
+    const render::Size size = screen.size;
+    render::Display& display = *screen.display;
+    render::SlideRenderer& renderer = screen.renderer;
+    protocol::Slide slide = FilmScreen::slide();
     slide.caption = "文明出行 从我做起";
     slide.qr = protocol::QrCode{"https://example.org/civility", "扫码了解"};
     render::RenderOptions options;
@@ -610,6 +632,102 @@ TEST_CASE(
         const int due = static_cast<int>(std::floor(t * 25 + 1e-6));
         CHECK(number_in(frame->get(), box, box.y + box.h / 4) == due);
     }
+}
+
+TEST_CASE("video: while a film plays, the ticker steps with the film's pictures",
+          "[player][video]") {
+    // A second screen's worth of drawing for no new picture would cost most
+    // of what a film costs beyond its decoding: the next frame is due at the
+    // film's next picture (25 a second here), or kTickerWithFilmInterval
+    // after the last one while a film holds its picture (4 a second here);
+    // a crossfade and a still slide keep the ticker at kFrameInterval. The
+    // ticker still moves from one of the film's frames to the next.
+    FilmScreen screen{"signage-video-ticker"};
+    screen.file = numbered_film(screen.dir.path(), 25, 2.0, 640, 360);
+    const fs::path slow = numbered_film(screen.dir.path(), 4, 2.0, 640, 360);
+    const render::Size size = screen.size;
+    render::Display& display = *screen.display;
+    render::FontCache& fonts = screen.fonts;
+    render::SlideRenderer& renderer = screen.renderer;
+    render::Compositor compositor(display);
+    const render::ScreenLayout layout = render::layout_screen(size, true, true);
+    compositor.set_layout(layout);
+    render::Ticker ticker(display.renderer(), fonts);
+    const auto t0 = render::Compositor::Clock::time_point{} + 1h;
+    ticker.set_texts({"文明城市 共建共享：请自觉遵守交通规则，礼让行人，文明出行。"}, t0);
+    REQUIRE(compositor.set_ticker(&ticker).ok());
+    using Clock = render::Compositor::Clock;
+    auto at = [&](double t) {
+        return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(t));
+    };
+
+    // A still slide under the ticker: 60 frames a second.
+    protocol::Slide still;
+    still.id = "still";
+    still.type = protocol::SlideType::text;
+    still.title = "垃圾分类 人人有责";
+    still.duration_s = 10;
+    auto shown = renderer.render(still, layout.main_size(), render::RenderOptions{});
+    REQUIRE(shown.ok());
+    compositor.show(std::move(*shown), t0);
+    CHECK(compositor.next_frame_due(at(1.0)) == at(1.0) + render::Compositor::kFrameInterval);
+
+    // Shows screen.file's film from `when` on.
+    auto show_film = [&](Clock::time_point when) {
+        render::RenderOptions options;
+        options.live_video = true;
+        auto rendered = renderer.render(FilmScreen::slide(), layout.main_size(), options);
+        REQUIRE(rendered.ok());
+        auto film = rendered->film;
+        REQUIRE(film);
+        compositor.show(std::move(*rendered), when);
+        return film;
+    };
+    const auto start = at(2.0);
+    auto film_of = show_film(start);
+    // The crossfade from the still slide: 60 frames a second.
+    REQUIRE(compositor.in_transition());
+    const auto mid_fade = start + compositor.fade() / 2;
+    const auto fade_due = compositor.next_frame_due(mid_fade);
+    REQUIRE(fade_due);
+    CHECK(*fade_due <= mid_fade + render::Compositor::kFrameInterval);
+    compositor.draw(start + compositor.fade());  // the crossfade ends
+    REQUIRE_FALSE(compositor.in_transition());
+
+    // The film plays: each frame is due at the film's next picture.
+    std::vector<std::uint8_t> previous_ticker;
+    for (int k = 15; k < 30; ++k) {
+        const double t = k / 25.0 + 0.005;
+        INFO("at " << t << " s into the film");
+        const auto now =
+            start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(t));
+        film_of->decoder().wait_decoded(t + 0.04, 10s);
+        compositor.draw(now);
+        display.present();
+        if (k < 18) continue;  // the decoder catches up with the clock's jump past the crossfade
+        const auto due = compositor.next_frame_due(now);
+        REQUIRE(due);
+        CHECK(*due == film_of->next_due(now));
+        const double wait = std::chrono::duration<double>(*due - now).count();
+        CHECK(wait == Approx(0.035).margin(0.002));  // the next picture, 40 ms after this one
+        // The ticker moved since the film's last picture.
+        std::vector<std::uint8_t> band(static_cast<std::size_t>(layout.ticker.w) *
+                                       static_cast<std::size_t>(layout.ticker.h) * 4);
+        REQUIRE(SDL_RenderReadPixels(display.renderer(), &layout.ticker, SDL_PIXELFORMAT_RGBA32,
+                                     band.data(), layout.ticker.w * 4) == 0);
+        if (!previous_ticker.empty()) CHECK(band != previous_ticker);
+        previous_ticker = std::move(band);
+    }
+
+    // A film that holds each picture for 250 ms: the ticker does not wait for it.
+    screen.file = slow;
+    const auto slow_start = at(10.0);
+    auto slow_film = show_film(slow_start);
+    compositor.draw(slow_start + compositor.fade());
+    const auto now = slow_start + compositor.fade() + 10ms;
+    slow_film->decoder().wait_decoded(1.0, 10s);
+    compositor.draw(now);
+    CHECK(compositor.next_frame_due(now) == now + render::Compositor::kTickerWithFilmInterval);
 }
 
 TEST_CASE("video: without decoding hardware a film is decoded in software, saying why",

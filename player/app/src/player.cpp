@@ -12,8 +12,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// One animation frame while a crossfade runs (vsync paces the window backend).
-constexpr milliseconds kFrameInterval{16};
 // The loop wakes at least this often to notice a wall-clock jump (NTP after
 // a cold boot); it still wakes at once on events.
 constexpr milliseconds kMaxWait{60 * 1000};
@@ -510,11 +508,9 @@ std::chrono::milliseconds Player::time_to_next_deadline(Clock::time_point now) c
         compositor_.film()->ended(now)) {
         return milliseconds{0};
     }
-    if (auto frame = compositor_.next_frame_due(now)) {
-        return std::clamp(std::chrono::ceil<milliseconds>(*frame - now), milliseconds{0},
-                          kFrameInterval);
-    }
     auto due = item_end_;
+    // The next frame (a film's picture, the ticker's step, a crossfade's).
+    if (auto frame = compositor_.next_frame_due(now)) due = std::min(due, *frame);
     if (auto quiz = quiz_.next_deadline(now)) due = std::min(due, *quiz);
     // The header's clock changes at the next minute.
     const auto wall = std::chrono::system_clock::now();

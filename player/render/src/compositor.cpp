@@ -226,10 +226,16 @@ bool Compositor::animating(Clock::time_point now) const {
 std::optional<Compositor::Clock::time_point> Compositor::next_frame_due(
     Clock::time_point now) const {
     if (!animating(now)) return std::nullopt;
-    const bool moving = previous_ || (reveal_end() && now < *reveal_end()) ||
-                        (ticker_ != nullptr && layout_.has_ticker() && !ticker_->empty());
+    const bool fading = previous_ || (reveal_end() && now < *reveal_end());
+    const bool ticker = ticker_ != nullptr && layout_.has_ticker() && !ticker_->empty();
+    const bool film_plays = film_ && !film_->ended(now);
     std::optional<Clock::time_point> due;
-    if (moving) due = now + kFrameInterval;
+    if (fading) {
+        due = now + kFrameInterval;
+    } else if (ticker) {
+        // While a film plays, the ticker steps with the film's pictures.
+        due = now + (film_plays ? kTickerWithFilmInterval : kFrameInterval);
+    }
     for (const Film* f : {film_.get(), previous_ ? previous_film_.get() : nullptr}) {
         if (f == nullptr) continue;
         if (auto t = f->next_due(now); t && (!due || *t < *due)) due = *t;

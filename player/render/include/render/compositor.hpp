@@ -33,7 +33,12 @@
 // When to draw: next_frame_due() says when the next frame is needed: every
 // kFrameInterval while a crossfade, a reveal or the ticker runs, at each
 // film frame's time; nullopt when the picture is still (a static slide with
-// no ticker costs no CPU).
+// no ticker costs no CPU). While a film plays (and nothing fades), the
+// ticker steps with the film's pictures, 24 to 30 a second, instead of 60:
+// a second screen's worth of drawing and presenting for no new picture
+// would be most of what the film costs beyond its decoding. A film that
+// holds a picture longer than kTickerWithFilmInterval (a still part of a
+// film with variable frame rate) does not stop the ticker.
 // The header's clock is not the compositor's business: its owner wakes up at
 // ScreenHeader::next_change() and redraws when update() returns true.
 //
@@ -56,6 +61,7 @@ class Compositor {
   public:
     using Clock = std::chrono::steady_clock;
     static constexpr std::chrono::milliseconds kFrameInterval{16};
+    static constexpr std::chrono::milliseconds kTickerWithFilmInterval{50};
     static constexpr std::chrono::milliseconds kRevealStep{450};
     static constexpr std::chrono::milliseconds kRevealFade{600};
 
@@ -138,7 +144,9 @@ class Compositor {
     // (not while an emergency covers the screen).
     bool animating(Clock::time_point now) const;
     // When the next frame must be drawn: now + kFrameInterval while
-    // animating, nullopt when the picture is still.
+    // animating (the next film picture's time, or now +
+    // kTickerWithFilmInterval, while a film plays), nullopt when the
+    // picture is still.
     std::optional<Clock::time_point> next_frame_due(Clock::time_point now) const;
 
     std::chrono::milliseconds fade() const { return fade_; }
