@@ -37,15 +37,19 @@ ffmpeg -v error -y \
     [ab][c]xfade=transition=slideleft:duration=1:offset=12[out]" \
   -map "[out]" -t 20 "${ENC[@]}" films/civility-crossing.mp4
 
-# A pan across two pictures and back: the last frame meets the first.
+# A pan across two pictures and back: the last frame meets the first. The
+# demo shows it to fill the main zone (fit cover): on a 1080p landscape
+# screen, under the header and above the ticker, that zone is 1920x908 and
+# cover cuts 86 rows off the top and the bottom, so the caption sits in the
+# rows that stay (its band ends 96 rows above the bottom).
 ffmpeg -v error -y \
   -loop 1 -framerate 25 -t 16 -i images/filial.png \
   -loop 1 -framerate 25 -t 16 -i images/reading.png \
   -filter_complex "
     [0:v][1:v]hstack,scale=-1:1080,setsar=1[wide];
     [wide]crop=1920:1080:x='(iw-1920)*(1-abs(1-2*t/16))':y=0,
-          drawbox=y=ih-150:w=iw:h=150:color=0x101216@0.70:t=fill,
-          drawtext=fontfile=$BOLD:text='孝老爱亲 · 书香社区':fontsize=72:fontcolor=white:x=(w-tw)/2:y=h-115,
+          drawbox=y=ih-216:w=iw:h=120:color=0x101216@0.70:t=fill,
+          drawtext=fontfile=$BOLD:text='孝老爱亲 · 书香社区':fontsize=68:fontcolor=white:x=(w-tw)/2:y=h-197,
           format=yuv420p[out]" \
   -map "[out]" -t 16 "${ENC[@]}" films/family-loop.mp4
 
