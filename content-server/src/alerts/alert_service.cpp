@@ -16,6 +16,7 @@
 #include "protocol/time.hpp"
 #include "publish/publisher.hpp"
 #include "store/audit_json.hpp"
+#include "store/records.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -838,13 +839,9 @@ void AlertService::send(WebhookDelivery d) {
         [&](Tx& tx) -> Result<std::optional<Webhook>> { return tx.webhooks().find(d.webhook_id); });
     if (!hook || !*hook) return;  // deleted meanwhile (its deliveries went with it)
     const Webhook& h = **hook;
-    const std::string url =
-        h.format == "dingtalk" && !h.secret.empty()
-            ? dingtalk_signed_url(h.url, h.secret,
-                                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count())
-            : h.url;
+    const std::string url = h.format == "dingtalk" && !h.secret.empty()
+                                ? dingtalk_signed_url(h.url, h.secret, now_unix_ms())
+                                : h.url;
     const auto started = std::chrono::steady_clock::now();
     Answer answer = post_json(url, d.body, config_.timeout, stopping_);
     if (stopping_ && !answer.error.empty()) return;  // cut off: tried again after the restart

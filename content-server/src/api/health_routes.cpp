@@ -25,6 +25,7 @@
 #include "publish/manifest_hub.hpp"
 #include "screens/screen_service.hpp"
 #include "screens/screenshot_requests.hpp"
+#include "store/records.hpp"
 #include "store/store.hpp"
 
 namespace signage::server {
@@ -196,30 +197,27 @@ void add_health_routes(http::Router& router, Services& s) {
     ApiRoutes api(router, s);
     // Staff (any role) reading or asking about the screen named by the path's {id}.
     const RouteSpec staff_on_screen = {.access = Access::staff(), .path_id = "screen"};
-    api.add(
-        Method::post, "/api/v1/player/heartbeat",
-        {.access = Access::device(), .body = RouteSpec::Body::object},
-        [&s](Call& c) -> Result<Response> {
-            const Screen& screen = c.screen();
-            if (auto refused = over_quota(s, screen, DeviceSend::heartbeats)) return *refused;
-            auto hb = protocol::parse_heartbeat(c.body);
-            if (!hb) return hb.error();
-            const int interval = static_cast<int>(hb->interval_s);
-            if (auto st =
-                    s.screens.record_heartbeat(screen.id, interval, protocol::to_json(*hb).dump());
-                !st) {
-                return st.error();
-            }
-            s.alerts.heartbeat(screen, hb->last_sync_error);
-            spdlog::debug("heartbeat: screen={} manifest={} item={}", screen.name,
-                          hb->manifest_version.value_or("null"), hb->item_id.value_or("null"));
-            return http::json_response(
-                200, {{"server_time", server_time_ms()},
-                      {"server_time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count()},
-                      {"offline_after_s", interval * s.health.offline_after_missed}});
-        });
+    api.add(Method::post, "/api/v1/player/heartbeat",
+            {.access = Access::device(), .body = RouteSpec::Body::object},
+            [&s](Call& c) -> Result<Response> {
+                const Screen& screen = c.screen();
+                if (auto refused = over_quota(s, screen, DeviceSend::heartbeats)) return *refused;
+                auto hb = protocol::parse_heartbeat(c.body);
+                if (!hb) return hb.error();
+                const int interval = static_cast<int>(hb->interval_s);
+                if (auto st = s.screens.record_heartbeat(screen.id, interval,
+                                                         protocol::to_json(*hb).dump());
+                    !st) {
+                    return st.error();
+                }
+                s.alerts.heartbeat(screen, hb->last_sync_error);
+                spdlog::debug("heartbeat: screen={} manifest={} item={}", screen.name,
+                              hb->manifest_version.value_or("null"), hb->item_id.value_or("null"));
+                return http::json_response(
+                    200, {{"server_time", server_time_ms()},
+                          {"server_time_ms", now_unix_ms()},
+                          {"offline_after_s", interval * s.health.offline_after_missed}});
+            });
 
     api.add(Method::put, "/api/v1/player/screenshot",
             {.access = Access::device(), .body_limit = s.health.max_screenshot_bytes},

@@ -35,12 +35,6 @@ constexpr std::chrono::milliseconds kLeaseCheckEvery{60000};
 // Renditions no group needs are looked for at least this often.
 constexpr std::chrono::milliseconds kSweepEvery{3600000};
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // The time `ms` (Unix milliseconds) as updated_at is written, in whole
 // seconds.
 std::string iso8601_of(std::int64_t ms) {
@@ -260,7 +254,7 @@ void Converter::run() {
     while (!stopping_) {
         RenditionRecord before;
         auto next = store_.write([&](Tx& tx) -> Result<std::optional<RenditionRecord>> {
-            const std::int64_t now = now_ms();
+            const std::int64_t now = now_unix_ms();
             return tx.media().claim_rendition(instance_, now, now + kLease.count(), shared, before);
         });
         if (!next) {
@@ -315,8 +309,8 @@ void Converter::idle() {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep_ - now);
     if (store_.shared()) wait = std::min(wait, kLeaseCheckEvery);
     if (due) {
-        wait = std::min(wait,
-                        std::chrono::milliseconds(std::max<std::int64_t>(0, *due - now_ms()) + 1));
+        wait = std::min(
+            wait, std::chrono::milliseconds(std::max<std::int64_t>(0, *due - now_unix_ms()) + 1));
     }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, wait, [this] { return pending_ || stopping_; });
@@ -363,7 +357,7 @@ Result<int> Converter::retry(const std::string& film, std::int64_t actor) {
 void Converter::convert(RenditionRecord work, int failures) {
     auto fail = [&](std::string why) {
         // Tried again after the next delay, if there is one left.
-        const std::int64_t now = now_ms();
+        const std::int64_t now = now_unix_ms();
         const auto& delays = config_.retry_delays;
         const bool again = static_cast<std::size_t>(failures) < delays.size();
         work.status = "failed";
@@ -392,7 +386,7 @@ void Converter::convert(RenditionRecord work, int failures) {
     work.progress = 0;
     work.error.clear();
     work.updated_at = now_iso8601();
-    work.lease_until_ms = now_ms() + kLease.count();
+    work.lease_until_ms = now_unix_ms() + kLease.count();
     save(work);
     fault::pause("convert.before_ffmpeg");
 
@@ -406,7 +400,7 @@ void Converter::convert(RenditionRecord work, int failures) {
         if (!renew && (p < work.progress + 0.01 || now - last_saved < kProgressEvery)) return;
         work.progress = std::max(work.progress, p);
         work.updated_at = now_iso8601();
-        work.lease_until_ms = now_ms() + kLease.count();
+        work.lease_until_ms = now_unix_ms() + kLease.count();
         save(work);
         last_saved = now;
     });

@@ -11,12 +11,6 @@ namespace {
 // Ended requests are answered this long after their time limit.
 constexpr std::chrono::minutes kKeepAfter{10};
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // What staff and the screen are told of a request, expired once its time
 // to answer ended unanswered: after the millisecond it ends in, as both
 // times are cut to whole milliseconds (never before the limit).
@@ -25,10 +19,10 @@ ScreenshotRequests::View view_of(const ScreenshotRequestRow& row) {
     ScreenshotRequests::View v;
     v.id = row.id;
     v.screen_id = row.screen_id;
-    v.state = row.state == "arrived"      ? State::arrived
-              : row.state == "failed"     ? State::failed
-              : now_ms() > row.expires_ms ? State::expired
-                                          : State::pending;
+    v.state = row.state == "arrived"           ? State::arrived
+              : row.state == "failed"          ? State::failed
+              : now_unix_ms() > row.expires_ms ? State::expired
+                                               : State::pending;
     v.reason = row.reason;
     v.detail = row.detail;
     v.requested_at = row.requested_at;
@@ -68,10 +62,10 @@ Result<ScreenshotRequests::View> ScreenshotRequests::open(std::int64_t screen_id
     row.screen_id = screen_id;
     row.state = "pending";
     row.requested_at = now_iso8601();
-    row.expires_ms = now_ms() + std::chrono::milliseconds(timeout_).count();
+    row.expires_ms = now_unix_ms() + std::chrono::milliseconds(timeout_).count();
     row.timeout_s = static_cast<int>(timeout_.count());
     auto opened = store_.write([&](Tx& tx) -> Status {
-        tx.health().purge_screenshot_requests(now_ms() -
+        tx.health().purge_screenshot_requests(now_unix_ms() -
                                               std::chrono::milliseconds(kKeepAfter).count());
         tx.health().add_screenshot_request(row);
         return {};

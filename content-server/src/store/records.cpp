@@ -1,5 +1,6 @@
 #include "store/records.hpp"
 
+#include <chrono>
 #include <ctime>
 
 #include "common/sha256.hpp"
@@ -84,6 +85,12 @@ std::string now_iso8601() {
 
 std::int64_t now_unix() {
     return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::int64_t now_unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace signage::server

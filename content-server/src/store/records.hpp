@@ -365,8 +365,10 @@ struct WebhookDelivery {
     std::int64_t next_unix = 0;  // when the next attempt is due (pending, retrying)
 };
 
-// Current time as ISO 8601 UTC ("2026-11-22T08:30:00Z") and as Unix seconds.
+// Current time as ISO 8601 UTC ("2026-11-22T08:30:00Z"), as Unix seconds
+// and as Unix milliseconds.
 std::string now_iso8601();
 std::int64_t now_unix();
+std::int64_t now_unix_ms();
 
 }  // namespace signage::server
