@@ -266,10 +266,19 @@ double Ticker::start_x(double offset_px) const {
     return std::floor(clip_.x + sc(24) - offset_px);
 }
 
-void Ticker::draw_background(const SDL_Rect& r) {
+void Ticker::draw_band(const SDL_Rect& r) {
     const Scaler sc{scale_};
     fill_vertical_gradient(renderer_, r, rgb(0x9E0B22), rgb(0x6E0717));
     fill_rect(renderer_, SDL_Rect{r.x, r.y, r.w, sc(4)}, kGold);
+}
+
+double Ticker::first_loop_x(double x0, double left) const {
+    return x0 + std::floor((left - x0) / cycle_w_) * cycle_w_;
+}
+
+void Ticker::draw_background(const SDL_Rect& r) {
+    const Scaler sc{scale_};
+    draw_band(r);
     // The label: a gold tag with 通知, pointing right.
     const int tag_h = r.h - sc(4);
     const SDL_Rect tag{r.x, r.y + sc(4), label_w_ - sc(14), tag_h};
@@ -335,19 +344,11 @@ Status Ticker::draw_at(double offset_px) {
 
 void Ticker::paint_directly(double offset_px) {
     draw_background(rect_);
-    SDL_Rect old_clip;
-    SDL_RenderGetClipRect(renderer_, &old_clip);
-    const bool had_clip = SDL_RenderIsClipEnabled(renderer_) == SDL_TRUE;
-    SDL_RenderSetClipRect(renderer_, &clip_);
-    const double x0 = start_x(offset_px);
+    const ClipGuard clip(renderer_, clip_);
     const double left = clip_.x, right = clip_.x + clip_.w;
-    // From the copy of the loop under the left edge (the one before the
-    // first shows only its last separator's background).
-    for (double base = x0 + std::floor((left - x0) / cycle_w_) * cycle_w_; base < right;
-         base += cycle_w_) {
+    for (double base = first_loop_x(start_x(offset_px), left); base < right; base += cycle_w_) {
         paint_loop(base, rect_.y, left, right);
     }
-    SDL_RenderSetClipRect(renderer_, had_clip ? &old_clip : nullptr);
 }
 
 Status Ticker::paint_label_band() {
@@ -373,9 +374,7 @@ Status Ticker::paint_tile(Tile& t, int index) {
     if (SDL_SetRenderTarget(renderer_, t.texture.get()) != 0) {
         return sdl_error("SDL_SetRenderTarget");
     }
-    const Scaler sc{scale_};
-    fill_vertical_gradient(renderer_, SDL_Rect{0, 0, w, rect_.h}, rgb(0x9E0B22), rgb(0x6E0717));
-    fill_rect(renderer_, SDL_Rect{0, 0, w, sc(4)}, kGold);
+    draw_band(SDL_Rect{0, 0, w, rect_.h});
     const double from = static_cast<double>(index) * kTileWidth;
     paint_loop(-from, 0, 0, w);
     t.index = index;
@@ -403,11 +402,9 @@ Result<SDL_Texture*> Ticker::tile(int index) {
 
 Status Ticker::draw_from_tiles(double offset_px) {
     copies_.clear();
-    const double x0 = start_x(offset_px);
     const double left = clip_.x, right = clip_.x + clip_.w;
     const int per_loop = static_cast<int>(std::ceil(cycle_w_ / kTileWidth));
-    for (double base = x0 + std::floor((left - x0) / cycle_w_) * cycle_w_; base < right;
-         base += cycle_w_) {
+    for (double base = first_loop_x(start_x(offset_px), left); base < right; base += cycle_w_) {
         for (int i = 0; i < per_loop; ++i) {
             const double from = static_cast<double>(i) * kTileWidth;
             const double tx = base + from;
@@ -437,17 +434,13 @@ Status Ticker::draw_from_tiles(double offset_px) {
 
     const SDL_Rect band{rect_.x, rect_.y, clip_.x - rect_.x, rect_.h};
     SDL_RenderCopy(renderer_, label_band_.get(), nullptr, &band);
-    SDL_Rect old_clip;
-    SDL_RenderGetClipRect(renderer_, &old_clip);
-    const bool had_clip = SDL_RenderIsClipEnabled(renderer_) == SDL_TRUE;
-    SDL_RenderSetClipRect(renderer_, &clip_);
+    const ClipGuard clip(renderer_, clip_);
     for (const auto& c : copies_) {
         const SDL_Rect src{0, 0, c.w, rect_.h};
         const SDL_FRect dst{static_cast<float>(c.x), static_cast<float>(rect_.y),
                             static_cast<float>(c.w), static_cast<float>(rect_.h)};
         SDL_RenderCopyF(renderer_, c.texture, &src, &dst);
     }
-    SDL_RenderSetClipRect(renderer_, had_clip ? &old_clip : nullptr);
     return {};
 }
 

@@ -130,6 +130,25 @@ class TargetGuard {
     bool ok_ = false;
 };
 
+// Clips the renderer to `clip` until it goes out of scope, then restores
+// the clip it had (or none).
+class ClipGuard {
+  public:
+    ClipGuard(SDL_Renderer* r, const SDL_Rect& clip) : r_(r) {
+        SDL_RenderGetClipRect(r, &previous_);
+        clipped_ = SDL_RenderIsClipEnabled(r) == SDL_TRUE;
+        SDL_RenderSetClipRect(r, &clip);
+    }
+    ~ClipGuard() { SDL_RenderSetClipRect(r_, clipped_ ? &previous_ : nullptr); }
+    ClipGuard(const ClipGuard&) = delete;
+    ClipGuard& operator=(const ClipGuard&) = delete;
+
+  private:
+    SDL_Renderer* r_;
+    SDL_Rect previous_{};
+    bool clipped_ = false;
+};
+
 // "2026年11月23日", "2026年11月23日 星期一" and "08:30" for a local time.
 std::string format_cn_day(protocol::Timestamp t, std::chrono::seconds local_offset);
 std::string format_cn_date(protocol::Timestamp t, std::chrono::seconds local_offset);

@@ -149,8 +149,14 @@ class Ticker {
         SDL_Texture* texture;
     };
     Status render_strip();
+    // The band's gradient and its gold rule in `r`.
+    void draw_band(const SDL_Rect& r);
     // The band's background, the gold rule and the 通知 tag in `r`.
     void draw_background(const SDL_Rect& r);
+    // Where the copy of the loop under the screen's `left` edge starts, for
+    // loops starting at x0 + k * cycle_width() (the one before it shows at
+    // most its last separator's background).
+    double first_loop_x(double x0, double left) const;
     // The pieces and separators of one loop that fall in [left, right),
     // with the loop starting at x = `origin_x` and the band's top at `top`.
     void paint_loop(double origin_x, int top, double left, double right);
