@@ -73,6 +73,38 @@ json video_slide(const std::string& sha) {
             {"public_service", true}};
 }
 
+// The film the screen's manifest gives for slide `id` (listed in its media).
+std::string film_shown(HttpClient& screen, const std::string& id) {
+    const auto m = fetch_manifest(screen);
+    const auto item =
+        std::find_if(m.items.begin(), m.items.end(), [&](const auto& s) { return s.id == id; });
+    REQUIRE(item != m.items.end());
+    REQUIRE(m.find_media(item->media) != nullptr);
+    return item->media;
+}
+
+// The screen's manifest gives `film` for slide `id` within 10 s (the server
+// re-issues it when a conversion ends, with no publish).
+bool shown_soon(HttpClient& screen, const std::string& id, const std::string& film) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (film_shown(screen, id) != film && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return film_shown(screen, id) == film;
+}
+
+// Sets the video profile of the group `name` to at most `width` x `height`.
+void set_profile(Staff& staff, const std::string& name, int width, int height) {
+    const json profile = {{"max_width", width},
+                          {"max_height", height},
+                          {"codecs", {"h264"}},
+                          {"max_bitrate", 1000000}};
+    auto changed =
+        staff.admin.put("/api/v1/groups/" + name, {{"settings", {{"video_profile", profile}}}});
+    INFO(changed.body);
+    REQUIRE(changed.status == 200);
+}
+
 const json kDefaultProfile = {
     {"max_width", 1920}, {"max_height", 1080}, {"codecs", {"h264"}}, {"max_bitrate", 8000000}};
 
@@ -147,26 +179,14 @@ TEST_CASE("convert: a film that fits is not converted until a group's profile ne
     // Published as it is: it fits the group's screens.
     const std::string id = staff.approved_slide(video_slide(sha));
     staff.publish();
-    auto shown = [&] {
-        const auto m = fetch_manifest(screen);
-        const auto item =
-            std::find_if(m.items.begin(), m.items.end(), [&](const auto& s) { return s.id == id; });
-        REQUIRE(item != m.items.end());
-        REQUIRE(m.find_media(item->media) != nullptr);
-        return item->media;
-    };
+    auto shown = [&] { return film_shown(screen, id); };
     CHECK(shown() == sha);
     CHECK(film.at("renditions") == json::array());
     CHECK(film.at("playable") == true);
     CHECK(media_files(staff.server).size() == 2);  // the film and its poster
 
     // A group whose screens take at most 640x360: a rendition for it.
-    const json profile = {
-        {"max_width", 640}, {"max_height", 360}, {"codecs", {"h264"}}, {"max_bitrate", 2000000}};
-    auto changed =
-        staff.admin.put("/api/v1/groups/community", {{"settings", {{"video_profile", profile}}}});
-    INFO(changed.body);
-    REQUIRE(changed.status == 200);
+    set_profile(staff, "community", 640, 360);
     const json converted = wait_for_film(staff.editor, sha, [](const json& f) {
         return !f.at("renditions").empty() && conversions_ended(f);
     });
@@ -183,11 +203,45 @@ TEST_CASE("convert: a film that fits is not converted until a group's profile ne
 
     // The group's screens get the rendition as soon as it is made, with no
     // publish (the server re-issues the manifest when the conversion ends).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (shown() != r.at("sha256") && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(shown_soon(screen, id, r.at("sha256")));
+}
+
+TEST_CASE(
+    "convert: while a new profile's rendition is made, the group's screens keep the one they "
+    "had, never the film they cannot play",
+    "[server][media][video][convert]") {
+    TempDir films("films");
+    // Each conversion waits 2 s once it is recorded as converting.
+    Staff staff(held_conversions(2000));
+    auto screen = staff.server.client(staff.server.add_screen("hall", "community"));
+    // H.265: outside every profile here (H.264 only), so the screens only
+    // ever get renditions of it.
+    const auto file =
+        make_film(films.path(), {"mp4", "libx265", "", 1280, 720, 1, 0, "testsrc2", 5});
+    const auto [sha, film] = upload_converted(staff.editor, read_text_file(file));
+    const std::string first = film.at("renditions")[0].at("sha256");
+    const std::string id = staff.approved_slide(video_slide(sha));
+    staff.publish();
+    auto shown = [&] { return film_shown(screen, id); };
+    REQUIRE(shown() == first);
+
+    // The group's screens now take at most 640x360: while that rendition is
+    // made, the manifest re-issued for the new settings keeps the 720p one.
+    set_profile(staff, "community", 640, 360);
+    wait_for_film(staff.editor, sha, converting);
+    CHECK(shown() == first);
+    CHECK(shown() != sha);
+
+    // Once it is made, the screens get it.
+    const json done = wait_for_film(staff.editor, sha, [](const json& f) {
+        return f.at("renditions").size() == 2 && conversions_ended(f);
+    });
+    std::string small;
+    for (const json& r : done.at("renditions")) {
+        if (r.at("profile").at("max_width") == 640) small = r.at("sha256");
     }
-    CHECK(shown() == r.at("sha256").get<std::string>());
+    REQUIRE_FALSE(small.empty());
+    CHECK(shown_soon(screen, id, small));
 }
 
 TEST_CASE("convert: a slide is submitted only once its film is playable on its groups' screens",
@@ -423,27 +477,6 @@ TEST_CASE(
 
 namespace {
 
-// The film a group's screens are given for slide `id` now.
-std::string film_shown(HttpClient& screen, const std::string& id) {
-    const auto m = fetch_manifest(screen);
-    const auto item =
-        std::find_if(m.items.begin(), m.items.end(), [&](const auto& s) { return s.id == id; });
-    REQUIRE(item != m.items.end());
-    return item->media;
-}
-
-// Sets the video profile of the group `name` to at most `width` x `height`.
-void set_profile(Staff& staff, const std::string& name, int width, int height) {
-    const json profile = {{"max_width", width},
-                          {"max_height", height},
-                          {"codecs", {"h264"}},
-                          {"max_bitrate", 1000000}};
-    auto changed =
-        staff.admin.put("/api/v1/groups/" + name, {{"settings", {{"video_profile", profile}}}});
-    INFO(changed.body);
-    REQUIRE(changed.status == 200);
-}
-
 // Waits (up to 30 s) until `file` has `text` in it.
 bool wait_for_text(const std::filesystem::path& file, const std::string& text) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -499,11 +532,7 @@ TEST_CASE(
     // Now they take 320x180: a second rendition, which the screens get at once.
     set_profile(staff, "community", 320, 180);
     const std::string second = rendition_for(320);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (film_shown(screen, id) != second && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(film_shown(screen, id) == second);
+    REQUIRE(shown_soon(screen, id, second));
     // No group has 640x360, but the draft names its rendition: kept.
     REQUIRE(wait_for_text(options.log_file,
                           "1 conversion(s) for screen profiles no group has "

@@ -119,9 +119,12 @@ protocol::MediaRef media_ref(const MediaInfo& info) {
 
 // The film a group with `profile` is given for `chosen` (the film staff chose,
 // or one of its renditions): the film itself when it fits (or is unknown
-// here), else its done rendition for the profile, else the film (a slide is
-// submitted only once it is playable, so this is a film a later profile
-// change left behind).
+// here), else its done rendition for the profile. A slide is submitted only
+// once it is playable, so a film with neither is one a later profile change
+// left behind while its rendition is made: until then the group gets the
+// largest done rendition for another profile that fits this one, else the
+// smallest (which its screens played before, unlike the film itself), else
+// the film.
 std::string screen_film(const PublishInput& input, const std::string& chosen,
                         const protocol::VideoProfile& profile) {
     auto info = input.find_media(chosen);
@@ -130,7 +133,26 @@ std::string screen_film(const PublishInput& input, const std::string& chosen,
     if (!info || !info->video || fits_profile(*info->video, profile)) return film;
     const RenditionRecord* r = find_rendition(input.renditions, film, profile);
     if (r && r->status == "done" && !r->rendition_sha256.empty()) return r->rendition_sha256;
-    return film;
+    std::string best;
+    bool best_fits = false;
+    std::int64_t best_pixels = 0;
+    for (const RenditionRecord& other : input.renditions) {
+        if (other.original_sha256 != film || other.status != "done") continue;
+        const auto made = input.find_media(other.rendition_sha256);
+        if (!made || !made->video) continue;
+        const bool fits = fits_profile(*made->video, profile);
+        const std::int64_t pixels =
+            static_cast<std::int64_t>(made->video->width) * made->video->height;
+        const bool better =
+            best.empty() || (fits && !best_fits) ||
+            (fits == best_fits && (fits ? pixels > best_pixels : pixels < best_pixels));
+        if (better) {
+            best = made->sha256;
+            best_fits = fits;
+            best_pixels = pixels;
+        }
+    }
+    return best.empty() ? film : best;
 }
 
 // Lists in `m.media` what `slide` uses that it does not list yet, as
